@@ -1,0 +1,22 @@
+import type { GateOutcome } from '../stats/types.js'
+
+/** Everything a renderer needs; renderers are pure functions of this. */
+export interface GateReport {
+  outcome: GateOutcome
+  testbed: string
+  /** The run being gated. */
+  current: { sha: string | null; createdAt: string }
+  /** The baseline compared with, or null when there is none yet. */
+  baseline: { sha: string | null; createdAt: string } | null
+  /** Where the run can be seen (GitHub run URL), if any. */
+  runUrl?: string
+  /** Run id and attempt key the hop-log entry, so a rerun of the same attempt is not logged twice. */
+  runId?: string
+  /** ISO timestamp of this run. */
+  timestamp: string
+  /**
+   * Trend over stored baselines, oldest first, ending with the current run: per metric key
+   * (`benchmark / metric`) the median value of each point.
+   */
+  history?: Array<{ sha: string | null; createdAt: string; values: Record<string, number> }>
+}

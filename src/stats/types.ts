@@ -1,0 +1,64 @@
+import type { Direction, MetricClass } from '../results/model.js'
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'neutral'
+export type Route = 'A' | 'B' | 'none'
+
+/** Relative budgets as fractions (0.05 = 5 %). `fail: null` means the metric can only warn. */
+export interface Thresholds {
+  warn: number
+  fail: number | null
+}
+
+export interface ArmSummary {
+  /** Samples used after the outlier screen. */
+  n: number
+  median: number
+  /** Values the MAD screen dropped (original units). */
+  dropped: number[]
+  /** Coefficient of variation of the samples used (sample sd / mean), null when n < 2. */
+  cv: number | null
+}
+
+export interface MetricComparison {
+  benchmark: string
+  metric: string
+  unit: string
+  direction: Direction
+  class: MetricClass
+  thresholds: Thresholds
+  verdict: Verdict
+  /** One short sentence on why: "CI lower bound +6.1 % is past the 5 % budget". */
+  reason: string
+  /**
+   * Hodges-Lehmann estimate of the relative change, oriented so positive is worse
+   * (+0.12 = 12 % slower, or 12 % less throughput). null when not computed.
+   */
+  change: number | null
+  /** 90 % CI of `change`, same orientation; null when not computed. ±Infinity when unbounded. */
+  ci: [number, number] | null
+  /** Signed relative change of the metric's value (current/baseline − 1), for display. */
+  valueChange: number | null
+  /** One-sided p-values: H0 change ≤ warn budget (pFail) and change ≤ 0 (pWarn). */
+  pFail: number | null
+  pWarn: number | null
+  /** The CI straddles the fail budget: more runs would decide it. */
+  inconclusive: boolean
+  /** Confidently better by more than the warn budget. */
+  improved: boolean
+  baseline: ArmSummary | null
+  current: ArmSummary | null
+}
+
+/** The verdict over all gated metrics of one run. */
+export interface GateOutcome {
+  verdict: Verdict
+  /** A: a fix is needed (fail). B: within budget (pass/warn). none: nothing was decided (neutral). */
+  route: Route
+  reason: string
+  comparisons: MetricComparison[]
+  /** Metrics whose verdict is warn or fail. */
+  regressions: number
+  improvements: number
+  /** Metrics compared that are neither regressions nor improvements. */
+  unchanged: number
+}
