@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
+import path from 'node:path'
+
+export const TMP_PREFIX = '.tmp-'
+
+/**
+ * Writes a file so that readers see the old content or the new, never a mix: temporary file in the
+ * same directory, flushed to disk, then renamed over the target (atomic on POSIX). A crash leaves
+ * at most a stray `.tmp-*` file, which readers skip.
+ */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const dir = path.dirname(file)
+  await mkdir(dir, { recursive: true })
+  const tmp = path.join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}${path.extname(file)}`)
+  try {
+    const handle = await open(tmp, 'wx')
+    try {
+      await handle.writeFile(content, 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(tmp, file)
+  } catch (e) {
+    await rm(tmp, { force: true })
+    throw e
+  }
+  await syncDir(dir)
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Makes the rename itself durable; some file systems refuse fsync on a directory, which is fine.
+  try {
+    const h = await open(dir, 'r')
+    try {
+      await h.sync()
+    } finally {
+      await h.close()
+    }
+  } catch {
+    /* best effort */
+  }
+}

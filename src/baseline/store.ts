@@ -1,0 +1,27 @@
+import type { ResultSet } from '../results/model.js'
+
+export interface BaselineEntry {
+  testbed: string
+  sha: string | null
+  createdAt: string
+  /** Store-specific id (a file name, a blob path). */
+  id: string
+}
+
+export interface StoredBaseline {
+  entry: BaselineEntry
+  results: ResultSet
+}
+
+/**
+ * Where baselines live. Every store keeps history (newest last is the baseline) and writes all or
+ * nothing: a reader sees the previous baseline or the new one, never a mix.
+ */
+export interface BaselineStore {
+  /** Human-readable location, e.g. `local:.perf-gate/baselines`. */
+  readonly location: string
+  latest(testbed: string): Promise<StoredBaseline | null>
+  /** Up to `limit` most recent baselines, oldest first. */
+  history(testbed: string, limit: number): Promise<StoredBaseline[]>
+  write(results: ResultSet): Promise<BaselineEntry>
+}

@@ -1,0 +1,44 @@
+/**
+ * Who may write a baseline. A baseline written by a pull request would let any PR lower the bar
+ * for every later one, so only a push or a manual dispatch on the default branch of the repository
+ * itself may write, on GitHub. Off GitHub (a laptop) the user owns the store.
+ */
+export interface RunContext {
+  onGitHub: boolean
+  eventName?: string
+  /** `refs/heads/main` */
+  ref?: string
+  defaultBranch?: string
+  /** Repository the event's code comes from differs from the repository running the workflow. */
+  fromFork?: boolean
+}
+
+export interface TrustDecision {
+  allowed: boolean
+  reason: string
+}
+
+const TRUSTED_EVENTS = new Set(['push', 'workflow_dispatch'])
+
+export function baselineWriteDecision(ctx: RunContext): TrustDecision {
+  if (!ctx.onGitHub) return { allowed: true, reason: 'local run: the store belongs to the user' }
+  const event = ctx.eventName ?? '(unknown)'
+  if (!TRUSTED_EVENTS.has(event)) {
+    return {
+      allowed: false,
+      reason: `baselines are written only on push or workflow_dispatch to the default branch; this run is a '${event}' event`
+    }
+  }
+  if (!ctx.defaultBranch) {
+    return { allowed: false, reason: 'the default branch is unknown (no repository in the event payload), so the baseline is not written' }
+  }
+  const expected = `refs/heads/${ctx.defaultBranch}`
+  if (ctx.ref !== expected) {
+    return {
+      allowed: false,
+      reason: `baselines are written only from the default branch (${expected}); this run is on ${ctx.ref ?? '(no ref)'}`
+    }
+  }
+  if (ctx.fromFork) return { allowed: false, reason: 'the code comes from a fork; baselines are written only by the repository itself' }
+  return { allowed: true, reason: `${event} on ${expected}` }
+}
