@@ -1,0 +1,126 @@
+import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { CommandBenchmark } from '../../src/config/types.js'
+import { resolveOutputFile, runCommandBenchmark } from '../../src/runners/command.js'
+import { progressLine, type Reporter } from '../../src/runners/progress.js'
+
+const FIXTURES = path.resolve('fixtures')
+
+function spec(over: Partial<CommandBenchmark>): CommandBenchmark {
+  return {
+    kind: 'command',
+    name: 'bench',
+    line: 3,
+    class: 'non-critical',
+    repetitions: 3,
+    warmup: 1,
+    metrics: {},
+    run: 'true',
+    format: 'none',
+    cwd: mkdtempSync(path.join(tmpdir(), 'pg-run-')),
+    env: {},
+    timeoutSeconds: 30,
+    ...over
+  }
+}
+
+function recorder(): Reporter & { lines: string[] } {
+  const lines: string[] = []
+  return { lines, info: (m) => lines.push(m), warning: (m) => lines.push(`warning: ${m}`), group: (_t, fn) => fn() }
+}
+
+describe('command runner', () => {
+  it('records the wall time of each measured run, warm-ups apart', async () => {
+    const [b] = await runCommandBenchmark(spec({ run: 'sleep 0.02', repetitions: 3, warmup: 2 }), recorder())
+    const m = b!.metrics[0]!
+    expect(m).toMatchObject({ name: 'wall-time', unit: 'ms', direction: 'lower', class: 'non-critical' })
+    expect(m.samples).toHaveLength(3)
+    expect(m.warmup).toHaveLength(2)
+    expect(m.gate).toBeUndefined()
+    // sleep 0.02 cannot finish in under 20 ms of wall time
+    expect(Math.min(...m.samples)).toBeGreaterThanOrEqual(20)
+  })
+
+  it('reports progress with counts and an ETA', async () => {
+    const rec = recorder()
+    await runCommandBenchmark(spec({ repetitions: 2, warmup: 1 }), rec)
+    expect(rec.lines).toHaveLength(3)
+    expect(rec.lines[0]).toMatch(/warm-up 1\/3 · .* elapsed · ETA /)
+    expect(rec.lines[2]).toMatch(/run 3\/3 · .* elapsed · ETA 0\.0 s/)
+  })
+
+  it('pools the samples a tool prints as custom JSON on stdout', async () => {
+    const run = `echo '[{"name":"parse","unit":"ops/s","values":[10,11]},{"name":"sort","unit":"ms","value":5}]'`
+    const benches = await runCommandBenchmark(spec({ run, format: 'custom', repetitions: 3, warmup: 1 }), recorder())
+    expect(benches.map((b) => b.name)).toEqual(['bench/parse', 'bench/sort'])
+    const parse = benches[0]!.metrics.find((m) => m.name === 'value')!
+    expect(parse).toMatchObject({ direction: 'higher', samples: [10, 11, 10, 11, 10, 11], warmup: [10, 11] })
+    // The wrapper's wall time rides along for context but is not gated.
+    expect(benches[0]!.metrics.find((m) => m.name === 'wall-time')).toMatchObject({ gate: false })
+    expect(benches[1]!.metrics[0]).toMatchObject({ direction: 'lower', samples: [5, 5, 5] })
+  })
+
+  it("reads hyperfine's --export-json file named in the command", async () => {
+    const run = `cp ${FIXTURES}/hyperfine/work-baseline.json "out file.json" # hyperfine --export-json "out file.json"`
+    const s = spec({ run, format: 'hyperfine', repetitions: 2, warmup: 0 })
+    expect(resolveOutputFile(s)).toBe(path.join(s.cwd, 'out file.json'))
+    const [b] = await runCommandBenchmark(s, recorder())
+    expect(b!.name).toBe('bench')
+    expect(b!.metrics[0]).toMatchObject({ name: 'time', unit: 's' })
+    expect(b!.metrics[0]!.samples).toHaveLength(20)
+  })
+
+  it('applies per-metric overrides from the config', async () => {
+    const [b] = await runCommandBenchmark(
+      spec({ metrics: { 'wall-time': { class: 'core', gate: true } }, repetitions: 1, warmup: 0 }),
+      recorder()
+    )
+    expect(b!.metrics[0]).toMatchObject({ class: 'core', gate: true })
+  })
+
+  it('stops with the exit code and the tail of the output when the command fails', async () => {
+    const run = 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do echo line$i; done; echo boom >&2; exit 3'
+    await expect(runCommandBenchmark(spec({ run }), recorder())).rejects.toThrow(
+      /^benchmark 'bench': the command exited with code 3 on warm-up 1\/1\. Last output:\n(  \| line\d+\n){14}  \| boom$/
+    )
+  })
+
+  it('stops when the output has nothing parseable, showing the output', async () => {
+    await expect(runCommandBenchmark(spec({ run: 'echo hello', format: 'custom' }), recorder())).rejects.toThrow(
+      /nothing parseable as custom in the output of warm-up 1\/1: .*Last output:\n  \| hello/s
+    )
+  })
+
+  it('stops when the command prints nothing at all', async () => {
+    await expect(runCommandBenchmark(spec({ run: 'true', format: 'custom' }), recorder())).rejects.toThrow(
+      /the file is empty: the run produced no results.*\(no output\)/s
+    )
+  })
+
+  it('stops a command that outlives its timeout, with its children', async () => {
+    await expect(
+      runCommandBenchmark(spec({ run: 'echo started; sleep 30 & wait', timeoutSeconds: 0.3, warmup: 0 }), recorder())
+    ).rejects.toThrow(/run 1\/3 did not finish within 0\.3 s and was stopped.*\| started/s)
+  })
+
+  it('says so when the output file was not written', async () => {
+    await expect(runCommandBenchmark(spec({ run: 'true', format: 'hyperfine', output: 'r.json' }), recorder())).rejects.toThrow(
+      /succeeded on warm-up 1\/1 but wrote no r\.json/
+    )
+  })
+
+  it('passes the configured environment', async () => {
+    const run = `echo "[{\\"name\\":\\"x\\",\\"unit\\":\\"ms\\",\\"value\\":$PG_VALUE}]"`
+    const [b] = await runCommandBenchmark(spec({ run, format: 'custom', env: { PG_VALUE: '42' }, warmup: 0, repetitions: 1 }), recorder())
+    expect(b!.metrics[0]!.samples).toEqual([42])
+  })
+})
+
+describe('progressLine', () => {
+  it('estimates the time left from the mean so far', () => {
+    expect(progressLine(2, 10, 4000, 'run')).toBe('run 2/10 · 4.0 s elapsed · ETA 16.0 s')
+    expect(progressLine(1, 100, 2000, 'run')).toBe('run 1/100 · 2.0 s elapsed · ETA 3 min 18 s')
+  })
+})

@@ -1,0 +1,140 @@
+import { readFile, rm } from 'node:fs/promises'
+import path from 'node:path'
+import type { CommandBenchmark } from '../config/types.js'
+import { UserError, errorMessage } from '../errors.js'
+import { importText } from '../importers/index.js'
+import type { Benchmark, Metric } from '../results/model.js'
+import { formatTail, runShell } from './process.js'
+import { progressLine, type Reporter } from './progress.js'
+import { nestBenchmarks, applyMetricOverrides } from './shape.js'
+
+export const WALL_TIME = 'wall-time'
+
+/**
+ * Runs a `command` benchmark: warm-up runs, then N measured runs. Each run's wall time is a sample;
+ * with a `format`, the tool's own metrics are read from its output and their samples pooled
+ * across runs. Warm-up samples are kept apart and never gated.
+ */
+export async function runCommandBenchmark(
+  spec: CommandBenchmark,
+  reporter: Reporter,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<Benchmark[]> {
+  const total = spec.warmup + spec.repetitions
+  const outputFile = resolveOutputFile(spec)
+  const wall: { warmup: number[]; samples: number[] } = { warmup: [], samples: [] }
+  const tool = new Map<string, { bench: string; metric: Metric; warmup: number[] }>()
+  const started = Date.now()
+
+  for (let i = 0; i < total; i++) {
+    const warm = i < spec.warmup
+    const label = warm ? `warm-up ${i + 1}/${spec.warmup}` : `run ${i - spec.warmup + 1}/${spec.repetitions}`
+    if (outputFile) await rm(outputFile, { force: true })
+    let res
+    try {
+      res = await runShell(spec.run, {
+        cwd: spec.cwd,
+        env: { ...env, ...spec.env },
+        timeoutMs: spec.timeoutSeconds * 1000
+      })
+    } catch (e) {
+      throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`)
+    }
+    if (res.timedOut) {
+      throw new UserError(
+        `benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`
+      )
+    }
+    if (res.code !== 0) {
+      const how = res.code === null ? `was killed by ${res.signal ?? 'a signal'}` : `exited with code ${res.code}`
+      throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`)
+    }
+    (warm ? wall.warmup : wall.samples).push(res.wallMs)
+
+    if (spec.format !== 'none') {
+      const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label)
+      for (const b of parsed) {
+        for (const m of b.metrics) {
+          const key = `${b.name}\u0000${m.name}`
+          let slot = tool.get(key)
+          if (!slot) {
+            slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] }
+            tool.set(key, slot)
+          }
+          if (warm) slot.warmup.push(...m.samples)
+          else slot.metric.samples.push(...m.samples)
+        }
+      }
+    }
+    reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}`)
+  }
+
+  const source = { kind: 'command' as const, format: spec.format, command: spec.run }
+  const wallMetric: Metric = {
+    name: WALL_TIME,
+    unit: 'ms',
+    direction: 'lower',
+    class: spec.class,
+    samples: wall.samples,
+    ...(wall.warmup.length ? { warmup: wall.warmup } : {}),
+    // A tool that reports its own timings is the better measure; the wrapper's wall time is context.
+    ...(spec.format !== 'none' ? { gate: false } : {})
+  }
+  if (spec.format === 'none') {
+    return [applyMetricOverrides({ name: spec.name, source, metrics: [wallMetric] }, spec)]
+  }
+
+  const grouped = new Map<string, Metric[]>()
+  for (const slot of tool.values()) {
+    if (slot.metric.samples.length === 0) continue
+    const metric: Metric = slot.warmup.length ? { ...slot.metric, warmup: slot.warmup } : slot.metric
+    grouped.set(slot.bench, [...(grouped.get(slot.bench) ?? []), metric])
+  }
+  const benches = nestBenchmarks(
+    spec.name,
+    [...grouped].map(([name, metrics]) => ({ name, source, metrics }))
+  )
+  // The wall time rides along with the first benchmark, for context.
+  const first = benches[0]
+  if (first) first.metrics.push(wallMetric)
+  return benches.map((b) => applyMetricOverrides(b, spec))
+}
+
+/** `output:` if set, else the file hyperfine was told to write, else stdout. */
+export function resolveOutputFile(spec: CommandBenchmark): string | undefined {
+  if (spec.output) return path.resolve(spec.cwd, spec.output)
+  if (spec.format === 'hyperfine') {
+    const m = /--export-json(?:=|\s+)(?:'([^']+)'|"([^"]+)"|(\S+))/.exec(spec.run)
+    const file = m?.[1] ?? m?.[2] ?? m?.[3]
+    if (file) return path.resolve(spec.cwd, file)
+  }
+  return undefined
+}
+
+async function readToolOutput(
+  spec: CommandBenchmark,
+  outputFile: string | undefined,
+  stdout: string,
+  tail: string,
+  label: string
+): Promise<Benchmark[]> {
+  let text = stdout
+  let file = `${spec.name} (stdout of ${label})`
+  if (outputFile) {
+    try {
+      text = await readFile(outputFile, 'utf8')
+      file = outputFile
+    } catch {
+      throw new UserError(
+        `benchmark '${spec.name}': the command succeeded on ${label} but wrote no ${path.basename(outputFile)} (expected at ${outputFile}). Last output:\n${formatTail(tail)}`
+      )
+    }
+  }
+  try {
+    return importText(file, text, spec.format, { class: spec.class }).benchmarks
+  } catch (e) {
+    throw new UserError(
+      `benchmark '${spec.name}': nothing parseable as ${spec.format} in the output of ${label}: ${errorMessage(e)}. Last output:\n${formatTail(tail)}`
+    )
+  }
+}

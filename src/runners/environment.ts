@@ -1,0 +1,26 @@
+import os from 'node:os'
+import type { Environment } from '../results/model.js'
+
+/**
+ * The machine fingerprint stored with every result set, so a comparison across different hardware
+ * can be told apart from a regression. Later runners (GPU, Ollama) add their own keys.
+ */
+export function hostEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const cpus = os.cpus()
+  const fingerprint: Environment = {
+    os: `${os.type()} ${os.release()}`,
+    arch: os.arch(),
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    memoryBytes: os.totalmem(),
+    node: process.version
+  }
+  if (env.RUNNER_NAME) fingerprint['runner.name'] = env.RUNNER_NAME
+  if (env.RUNNER_OS) fingerprint['runner.os'] = env.RUNNER_OS
+  return fingerprint
+}
+
+/** For files imported from elsewhere: we know nothing about the machine that produced them. */
+export function unknownEnvironment(): Environment {
+  return { os: 'unknown', arch: 'unknown', cpu: 'unknown', cpuCount: 0, memoryBytes: 0, node: 'unknown' }
+}
