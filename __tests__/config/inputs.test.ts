@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals'
+import { readInputs } from '../../src/config/inputs.js'
+
+const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
+
+describe('readInputs', () => {
+  it('applies the documented defaults', () => {
+    expect(readInputs(from({}))).toEqual({
+      mode: 'gate',
+      config: 'perf-gate.yml',
+      results: undefined,
+      baselineResults: undefined,
+      baselineStore: 'local:.perf-gate/baselines',
+      githubToken: undefined,
+      failOn: 'fail',
+      comment: true,
+      checkRun: true,
+      outputDir: '.perf-gate/out',
+      rawDir: 'benchmarks/results/raw',
+      testbed: undefined,
+      repetitions: undefined,
+      note: undefined
+    })
+  })
+
+  it('reads every input', () => {
+    const got = readInputs(
+      from({ mode: 'baseline', 'fail-on': 'never', comment: 'false', 'check-run': 'no', repetitions: '20', results: 'r/*.json' })
+    )
+    expect(got).toMatchObject({ mode: 'baseline', failOn: 'never', comment: false, checkRun: false, repetitions: 20, results: 'r/*.json' })
+  })
+
+  it.each([
+    [{ mode: 'deploy' }, "input 'mode' must be one of gate, baseline, compare, report, merge; got 'deploy'"],
+    [{ 'fail-on': 'sometimes' }, "input 'fail-on' must be one of fail, warn, never; got 'sometimes'"],
+    [{ comment: 'maybe' }, "input 'comment' must be true or false; got 'maybe'"],
+    [{ repetitions: '0' }, "input 'repetitions' must be an integer >= 1; got '0'"]
+  ])('names the input at fault: %j', (inputs, message) => {
+    expect(() => readInputs(from(inputs))).toThrow(message)
+  })
+})
