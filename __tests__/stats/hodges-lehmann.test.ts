@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals'
+import { hodgesLehmann, pairwiseDifferences } from '../../src/stats/hodges-lehmann.js'
+import { lognormal, mulberry32 } from './helpers.js'
+
+describe('hodgesLehmann', () => {
+  it('is the median of the pairwise differences, with the Moses CI from the extremes', () => {
+    // Differences: 1, 2, 2, 3, 3, 3, 4, 4, 5; n = m = 3 gives k = 1 at alpha 0.05.
+    expect(pairwiseDifferences([4, 5, 6], [1, 2, 3])).toEqual([1, 2, 2, 3, 3, 3, 4, 4, 5])
+    expect(hodgesLehmann([4, 5, 6], [1, 2, 3], 0.05)).toEqual({
+      estimate: 3,
+      lo: 1,
+      hi: 5,
+      k: 1,
+      confidence: 0.9
+    })
+  })
+
+  it('takes D(5) and D(21) for n = m = 5 and reports the achieved 90.5 % confidence', () => {
+    const y = [10, 20, 30, 40, 50]
+    const x = [0, 1, 2, 3, 4]
+    const d = pairwiseDifferences(y, x)
+    const r = hodgesLehmann(y, x)
+    expect(r.k).toBe(5)
+    expect([r.lo, r.hi]).toEqual([d[4], d[20]])
+    expect(r.estimate).toBe(d[12])
+    expect(r.confidence).toBeCloseTo(1 - 24 / 252, 12)
+  })
+
+  it('averages the two middle differences when N·M is even', () => {
+    expect(hodgesLehmann([3, 5], [1, 2], 0.2).estimate).toBe(2.5)
+  })
+
+  it('collapses to the point for deterministic samples', () => {
+    const r = hodgesLehmann([2, 2, 2, 2, 2], [1, 1, 1, 1, 1])
+    expect([r.estimate, r.lo, r.hi]).toEqual([1, 1, 1])
+  })
+
+  it('is unbounded when too few samples exist for the level', () => {
+    const r = hodgesLehmann([2, 3], [1, 1.5])
+    expect([r.lo, r.hi, r.k]).toEqual([-Infinity, Infinity, 0])
+  })
+
+  it('covers the true shift ~90 % of the time (2000 seeded lognormal draws)', () => {
+    const rng = mulberry32(20240601)
+    const truth = Math.log(1.1)
+    let covered = 0
+    let above = 0
+    let below = 0
+    const trials = 2000
+    for (let t = 0; t < trials; t++) {
+      const y = lognormal(rng, 10, 110, 0.1).map(Math.log)
+      const x = lognormal(rng, 10, 100, 0.1).map(Math.log)
+      const { lo, hi } = hodgesLehmann(y, x)
+      if (lo > truth) above++
+      else if (hi < truth) below++
+      else covered++
+    }
+    expect(covered / trials).toBeGreaterThanOrEqual(0.86)
+    expect(covered / trials).toBeLessThanOrEqual(0.94)
+    // Each tail should miss about 5 %: a lopsided interval would still pass the total.
+    expect(above / trials).toBeLessThan(0.075)
+    expect(below / trials).toBeLessThan(0.075)
+  })
+
+  it('handles 200 × 200 samples (normal-approximation k)', () => {
+    const rng = mulberry32(11)
+    const y = lognormal(rng, 200, 120, 0.05).map(Math.log)
+    const x = lognormal(rng, 200, 100, 0.05).map(Math.log)
+    const r = hodgesLehmann(y, x)
+    expect(r.confidence).toBeNull()
+    expect(r.lo).toBeLessThan(Math.log(1.2))
+    expect(r.hi).toBeGreaterThan(Math.log(1.2))
+    expect(r.hi - r.lo).toBeLessThan(0.02)
+  })
+})
