@@ -1,0 +1,124 @@
+import { describe, expect, it } from '@jest/globals'
+import { metricKey } from '../../src/results/model.js'
+import { renderReport, renderTerminalTable, renderTrendChart } from '../../src/report/index.js'
+import type { GateReport } from '../../src/report/types.js'
+import { comparison, report } from './helpers.js'
+
+const history = (key: string, values: number[]): NonNullable<GateReport['history']> =>
+  values.map((v, i) => ({
+    sha: `${i}${'abcdef0'.repeat(6)}`.slice(0, 40),
+    createdAt: `2026-11-0${i + 1}T00:00:00Z`,
+    values: { [key]: v }
+  }))
+
+describe('renderTrendChart', () => {
+  it('draws the most-changed metric over the history', () => {
+    const chart = renderTrendChart(report({ history: history('inference / e2e', [100, 110, 88]) }))
+    expect(chart).toBe(
+      [
+        '```mermaid',
+        'xychart-beta',
+        '    title "inference / e2e"',
+        '    x-axis ["0abcdef", "1abcdef", "2abcdef"]',
+        '    y-axis "ms" 85.8 --> 112.2',
+        '    line [100, 110, 88]',
+        '```'
+      ].join('\n')
+    )
+  })
+
+  it('finds history keyed by metricKey as well', () => {
+    const chart = renderTrendChart(
+      report({ history: history(metricKey('inference', 'e2e'), [1, 2]) })
+    )
+    expect(chart).toContain('line [1, 2]')
+  })
+
+  it('is absent with fewer than two points', () => {
+    expect(renderTrendChart(report())).toBeNull()
+    expect(renderTrendChart(report({ history: history('inference / e2e', [100]) }))).toBeNull()
+    expect(renderTrendChart(report({ history: history('nothing / known', [1, 2]) }))).toBeNull()
+  })
+
+  it('strips what could break out of a label or the fence', () => {
+    const name = 'a"b[c]d\n```\n%%{init}%%#35;<!-- x -->,e'
+    const r = report({ history: history(`${name} / m`, [1, 2]) }, [
+      comparison({ benchmark: name, metric: 'm', unit: 'u"]' })
+    ])
+    const chart = renderTrendChart(r)!
+    const lines = chart.split('\n')
+    expect(lines).toHaveLength(7)
+    expect(lines[2]).toBe('    title "a b c d init 35 -- x -- e / m"')
+    expect(lines[4]).toMatch(/^ {4}y-axis "u" \d/)
+    expect(lines.slice(1, -1).join('\n')).not.toMatch(/[`<%#]/)
+    for (const label of chart.match(/"[^"]*"/g) ?? []) expect(label).not.toMatch(/[,[\]]/)
+  })
+})
+
+describe('renderReport', () => {
+  it('has the headline, reason, table, baseline and route', () => {
+    const out = renderReport(report())
+    expect(
+      out.startsWith('## ❌ perf: fail\n\ninference/decode is confidently past its 5 % budget\n')
+    ).toBe(true)
+    expect(out).toContain(
+      '**Route A**: fix needed. Baseline: `0123456` from 2026-11-20 on testbed gpu-2x.'
+    )
+    expect(out).toContain('perf: 2 regressions, 1 unchanged, 1 improvement')
+    expect(out).toContain('| Benchmark | Metric | Baseline | Current | Δ | 90 % CI | Verdict |')
+    expect(out).not.toContain('```mermaid')
+  })
+
+  it('adds the trend chart when there is a history', () => {
+    expect(renderReport(report({ history: history('inference / e2e', [1, 2]) }))).toContain(
+      '```mermaid\nxychart-beta'
+    )
+  })
+
+  it('says when there is no baseline', () => {
+    const r = report({ baseline: null }, [comparison({ verdict: 'neutral', valueChange: null })])
+    const out = renderReport(r)
+    expect(out).toContain('No baseline yet for testbed gpu-2x')
+    expect(out).toContain('No route: nothing was decided.')
+  })
+
+  it('escapes the reason and testbed', () => {
+    const out = renderReport(report({ testbed: '<b>@team</b>' }))
+    expect(out).toContain('testbed &lt;b&gt;@\u200Bteam&lt;/b&gt;')
+  })
+})
+
+describe('renderTerminalTable', () => {
+  it('aligns columns and ends with the verdict line', () => {
+    const out = renderTerminalTable(report().outcome)
+    const lines = out.split('\n')
+    expect(lines.at(-1)).toBe('verdict: fail (2 regressions, 1 unchanged, 1 improvement)')
+    expect(lines[0]).toMatch(
+      /^Benchmark\s+Metric\s+Baseline\s+Current\s+Δ\s+CI \(90 %\)\s+Verdict$/
+    )
+    const table = lines.slice(0, 6)
+    // Right-aligned Δ column: every row's Δ ends at the same column.
+    const deltaEnd = table.map((l) => l.indexOf(' %  '))
+    expect(new Set(deltaEnd.slice(2)).size).toBe(1)
+    expect(lines[2]).toMatch(
+      /^inference {2}decode {2}45\.2 tokens\/sec {2}41\.2 tokens\/sec {3}-8\.9 % {2}-11\.0 … -6\.8 % {2}fail$/
+    )
+  })
+
+  it('strips control and bidi characters', () => {
+    const out = renderTerminalTable(
+      report({}, [comparison({ benchmark: 'ev\u001B[2Jil\u202Egnp.exe\nx' })]).outcome
+    )
+    expect(out).not.toContain('\u001B')
+    expect(out).not.toContain('\u202E')
+    expect(out).toContain('ev[2Jilgnp.exe x')
+  })
+
+  it('says when nothing was compared', () => {
+    const out = renderTerminalTable(report({ baseline: null }, []).outcome)
+    expect(out.split('\n')[0]).toBe('No metrics were compared.')
+    expect(out.split('\n').at(-1)).toBe(
+      'verdict: neutral (0 regressions, 0 unchanged, 0 improvements)'
+    )
+  })
+})

@@ -1,0 +1,67 @@
+import { metricKey } from '../results/model.js'
+import type { MetricComparison } from '../stats/types.js'
+import type { GateReport } from './types.js'
+import { shortSha } from './format.js'
+import { byMagnitude } from './tables.js'
+
+/*
+ * A mermaid `xychart-beta` trend of the metric that moved most. GitHub renders mermaid from the raw
+ * comment, so every label is reduced to an allow-list: quotes, brackets, commas, `%%` directives,
+ * `#…;` entities, backticks (which would close the fence) and `<` are all gone.
+ */
+
+const MAX_LABEL = 60
+
+export function mermaidLabel(text: string, fallback = ''): string {
+  const safe = text
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N} ._/+:-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return Array.from(safe).slice(0, MAX_LABEL).join('').trim() || fallback
+}
+
+// Mermaid's number grammar has no exponent form, so very small or large values are spelled out.
+function mermaidNumber(v: number): string {
+  const s = String(Number(v.toPrecision(6)))
+  return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s
+}
+
+/** The trend points of one metric, looked up under either key form the history may use. */
+function series(report: GateReport, c: MetricComparison): Array<{ label: string; value: number }> {
+  const keys = [`${c.benchmark} / ${c.metric}`, metricKey(c.benchmark, c.metric)]
+  const points: Array<{ label: string; value: number }> = []
+  ;(report.history ?? []).forEach((point, i) => {
+    const key = keys.find((k) => Object.hasOwn(point.values, k))
+    const value = key === undefined ? undefined : point.values[key]
+    if (value === undefined || !Number.isFinite(value)) return
+    points.push({ label: shortSha(point.sha) ?? `run ${i + 1}`, value })
+  })
+  return points
+}
+
+/** A fenced mermaid block, or null when the history has fewer than two points to draw. */
+export function renderTrendChart(report: GateReport): string | null {
+  for (const c of byMagnitude(report.outcome.comparisons)) {
+    const points = series(report, c)
+    if (points.length < 2) continue
+    const values = points.map((p) => p.value)
+    const lo = Math.min(...values)
+    const hi = Math.max(...values)
+    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1
+    // A throughput or latency axis reads best from zero's side, so padding never crosses it.
+    const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad
+    const title = mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend')
+    const unit = mermaidLabel(c.unit, 'value')
+    return [
+      '```mermaid',
+      'xychart-beta',
+      `    title "${title}"`,
+      `    x-axis [${points.map((p) => `"${mermaidLabel(p.label, '?')}"`).join(', ')}]`,
+      `    y-axis "${unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
+      `    line [${values.map(mermaidNumber).join(', ')}]`,
+      '```'
+    ].join('\n')
+  }
+  return null
+}

@@ -1,0 +1,309 @@
+import type { MetricComparison } from '../stats/types.js'
+import type { GateReport } from './types.js'
+import { renderTrendChart } from './chart.js'
+import { codeSpanText, escapeMarkdown } from './escape.js'
+import {
+  countsPhrase,
+  formatCi,
+  formatPercent,
+  formatTimestamp,
+  formatValue,
+  plural,
+  shortSha,
+  verdictLabel
+} from './format.js'
+import {
+  baselineLine,
+  largestFitting,
+  renderDeltaTable,
+  routeLine,
+  sortBySignificance,
+  valueCi,
+  valueDelta
+} from './tables.js'
+
+/*
+ * The Review ledger: one PR comment shared by several gates. perf-gate owns the `perf` row of the
+ * gates table, its own details section and its own hop-log entries; everything else in the body is
+ * someone else's and is carried over byte for byte.
+ */
+
+export const LEDGER_MARKER = '<!-- perf-gate:ledger -->'
+export const GATES_START = '<!-- gates:start -->'
+export const GATES_END = '<!-- gates:end -->'
+export const HOPLOG_START = '<!-- hoplog:start -->'
+export const HOPLOG_END = '<!-- hoplog:end -->'
+export const DETAILS_START = '<!-- perf-gate:details:start -->'
+export const DETAILS_END = '<!-- perf-gate:details:end -->'
+
+/** GitHub rejects a comment body longer than this (422 "Body is too long"). */
+export const MAX_COMMENT_LENGTH = 65_536
+
+const GATES_HEADER = ['| Gate | Status | Evidence |', '| --- | --- | --- |']
+const PERF_ROW = /^\|\s*perf\s*\|/
+const FOLD_LINE = /^- … (\d+) earlier entr(?:y|ies) folded\r?$/
+
+export function isLedger(body: string): boolean {
+  return body.includes(LEDGER_MARKER) || findRegion(body, GATES_START, GATES_END) !== null
+}
+
+/**
+ * The ledger body after this run: a new one when `existing` is null, else `existing` with our row,
+ * details and hop entry updated. Always shorter than `MAX_COMMENT_LENGTH` unless text we do not
+ * own already fills the budget.
+ */
+export function renderLedger(existing: string | null, report: GateReport): string {
+  let body = withStructure(existing)
+  body = editRegion(body, GATES_START, GATES_END, (inner) => upsertGateRow(inner, gateRow(report)))
+  const key = hopKey(report.runId)
+  const entry = hopEntry(report, key)
+  body = editRegion(body, HOPLOG_START, HOPLOG_END, (inner) => upsertHop(inner, entry, key))
+  return fitToBudget(body, report, entry)
+}
+
+// Oldest hop entries go first: they are the least useful and are counted, not lost silently. Only
+// then do our own details shrink, chart before table rows, as they are also in the check run.
+function fitToBudget(body: string, report: GateReport, entry: string): string {
+  const fits = (b: string): boolean => b.length < MAX_COMMENT_LENGTH
+  body = setDetails(body, detailsBlock(report, { chart: true }))
+  if (fits(body)) return body
+  body = foldHops(body, entry)
+  if (fits(body)) return body
+  const folded = body
+  return largestFitting(
+    report.outcome.comparisons.length,
+    (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })),
+    fits
+  )
+}
+
+interface Region {
+  /** Index just after the start anchor. */
+  from: number
+  /** Index of the end anchor. */
+  to: number
+}
+
+function findRegion(body: string, start: string, end: string): Region | null {
+  const s = body.indexOf(start)
+  if (s < 0) return null
+  const e = body.indexOf(end, s + start.length)
+  return e < 0 ? null : { from: s + start.length, to: e }
+}
+
+function editRegion(
+  body: string,
+  start: string,
+  end: string,
+  edit: (inner: string) => string
+): string {
+  const r = findRegion(body, start, end)
+  if (!r) return body
+  let inner = edit(body.slice(r.from, r.to))
+  // Anchors must stay on lines of their own for the markdown around them to render.
+  if (!inner.startsWith('\n')) inner = '\n' + inner
+  if (!inner.endsWith('\n')) inner += '\n'
+  return body.slice(0, r.from) + inner + body.slice(r.to)
+}
+
+/** Adds whatever anchors are missing, keeping any ledger another gate started. */
+function withStructure(existing: string | null): string {
+  let body = existing ?? ''
+  const gates = [GATES_START, ...GATES_HEADER, GATES_END].join('\n')
+  const hoplog = `${HOPLOG_START}\n${HOPLOG_END}`
+  const hasGates = findRegion(body, GATES_START, GATES_END) !== null
+  const hasHops = findRegion(body, HOPLOG_START, HOPLOG_END) !== null
+  if (!hasGates && !hasHops) {
+    body = appendBlock(body, `### Review ledger\n${gates}\n${hoplog}`)
+  } else if (!hasGates) {
+    const at = body.indexOf(HOPLOG_START)
+    body = body.slice(0, at) + gates + '\n' + body.slice(at)
+  } else if (!hasHops) {
+    body = appendBlock(body, hoplog)
+  }
+  return body.includes(LEDGER_MARKER) ? body : `${LEDGER_MARKER}\n${body}`
+}
+
+function appendBlock(body: string, block: string): string {
+  if (body === '') return block
+  return body + (body.endsWith('\n') ? '\n' : '\n\n') + block
+}
+
+function lastIndexWhere(lines: string[], test: (line: string) => boolean): number {
+  for (let i = lines.length - 1; i >= 0; i--) if (test(lines[i] ?? '')) return i
+  return -1
+}
+
+function upsertGateRow(inner: string, row: string): string {
+  const lines = inner.split('\n')
+  const own = lines.findIndex((l) => PERF_ROW.test(l))
+  if (own >= 0) {
+    lines[own] = row
+    // A second perf row can only be left over from a race between two runs; the row is ours.
+    return lines.filter((l, i) => i === own || !PERF_ROW.test(l)).join('\n')
+  }
+  const lastRow = lastIndexWhere(lines, (l) => l.trimStart().startsWith('|'))
+  if (lastRow >= 0) lines.splice(lastRow + 1, 0, row)
+  else lines.splice(lastIndexWhere(lines, (l) => l.trim() !== '') + 1 || 1, 0, ...GATES_HEADER, row)
+  return lines.join('\n')
+}
+
+function upsertHop(inner: string, entry: string, key: string | null): string {
+  const lines = inner.split('\n')
+  const own = key === null ? -1 : lines.findIndex((l) => l.includes(hopKeyComment(key)))
+  if (own >= 0) lines[own] = entry
+  else lines.splice(lastIndexWhere(lines, (l) => l.trim() !== '') + 1 || 1, 0, entry)
+  return lines.join('\n')
+}
+
+function foldLine(n: number): string {
+  return `- … ${plural(n, 'earlier entry', 'earlier entries')} folded`
+}
+
+/**
+ * Replaces the oldest hop entries (any gate's) by one count line, as few as will bring the body
+ * under the budget; this run's entry always stays.
+ */
+function foldHops(body: string, keep: string): string {
+  const excess = body.length - (MAX_COMMENT_LENGTH - 1)
+  const r = findRegion(body, HOPLOG_START, HOPLOG_END)
+  if (excess <= 0 || !r) return body
+  const lines = body.slice(r.from, r.to).split('\n')
+  const foldAt = lines.findIndex((l) => FOLD_LINE.test(l))
+  const alreadyFolded = foldAt >= 0 ? Number(FOLD_LINE.exec(lines[foldAt] ?? '')?.[1] ?? 0) : 0
+  const oldFoldCost = foldAt >= 0 ? (lines[foldAt]?.length ?? 0) + 1 : 0
+  const candidates = lines
+    .map((line, i) => ({ line, i }))
+    .filter(({ line, i }) => i !== foldAt && line.trim() !== '' && line !== keep)
+
+  const removed = new Set<number>()
+  let saved = oldFoldCost
+  for (const { line, i } of candidates) {
+    removed.add(i)
+    saved += line.length + 1
+    if (saved - (foldLine(alreadyFolded + removed.size).length + 1) >= excess) break
+  }
+  if (removed.size === 0) return body
+
+  const kept = lines.filter((_, i) => i !== foldAt && !removed.has(i))
+  const firstEntry = kept.findIndex((l) => l.trim() !== '')
+  kept.splice(
+    firstEntry >= 0 ? firstEntry : Math.min(1, kept.length),
+    0,
+    foldLine(alreadyFolded + removed.size)
+  )
+  return body.slice(0, r.from) + kept.join('\n') + body.slice(r.to)
+}
+
+function setDetails(body: string, block: string): string {
+  const own = findRegion(body, DETAILS_START, DETAILS_END)
+  if (own) {
+    return (
+      body.slice(0, own.from - DETAILS_START.length) +
+      block +
+      body.slice(own.to + DETAILS_END.length)
+    )
+  }
+  const gates = findRegion(body, GATES_START, GATES_END)
+  const at = gates ? gates.to + GATES_END.length : body.length
+  return body.slice(0, at) + '\n' + block + body.slice(at)
+}
+
+function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: number }): string {
+  const { outcome } = report
+  const chart = opts.chart ? renderTrendChart(report) : null
+  return [
+    DETAILS_START,
+    `<details><summary>perf: ${countsPhrase(outcome)}</summary>`,
+    '',
+    `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
+    '',
+    renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
+    '',
+    `${baselineLine(report)} ${routeLine(outcome)}`,
+    ...(chart ? ['', chart] : []),
+    '',
+    '</details>',
+    DETAILS_END
+  ].join('\n')
+}
+
+/** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */
+function headline(report: GateReport): MetricComparison | null {
+  return (
+    sortBySignificance(report.outcome.comparisons).find(
+      (c) => valueDelta(c) !== null && c.current !== null
+    ) ?? null
+  )
+}
+
+// Reviewers split evidence on ": " and "; ", so untrusted parts lose `;` along with anything that
+// would end the code span or the table cell.
+function evidencePart(text: string, maxLength: number): string {
+  return codeSpanText(text, { maxLength }).replace(/;/g, ',')
+}
+
+/**
+ * The evidence of the perf row, in the grammar other gates use:
+ * `perf: <area>: <value> <unit>; Δ vs baseline: <±x%>`.
+ */
+export function perfEvidence(report: GateReport): string {
+  if (!report.baseline) return 'perf: no baseline yet'
+  const top = headline(report)
+  if (!top) {
+    const reason = evidencePart(report.outcome.reason, 120)
+    return `perf: ${reason || 'no metrics compared'}`
+  }
+  const area = evidencePart(`${top.benchmark}/${top.metric}`, 80)
+  const value = [formatValue(top.current?.median), evidencePart(top.unit, 20)]
+    .filter(Boolean)
+    .join(' ')
+  const delta = formatPercent(valueDelta(top), 1, { compact: true })
+  return `perf: ${area}: ${value}; Δ vs baseline: ${delta}`
+}
+
+function gateRow(report: GateReport): string {
+  return `| perf | ${verdictLabel(report.outcome.verdict)} | \`${perfEvidence(report)}\` |`
+}
+
+function hopKey(runId: string | undefined): string | null {
+  const key = runId
+    ?.replace(/[^0-9A-Za-z._:-]/g, '')
+    .replace(/-{2,}/g, '-')
+    .slice(0, 100)
+  return key || null
+}
+
+function hopKeyComment(key: string): string {
+  return `<!-- perf-gate:hop:${key} -->`
+}
+
+function runLink(report: GateReport): string | null {
+  if (!report.runId) return null
+  const label = `run ${escapeMarkdown(report.runId, { maxLength: 40 })}`
+  const url = report.runUrl
+  const linkable =
+    url !== undefined && url.length <= 500 && /^https?:\/\/[^\s()<>[\]"'`\\]+$/.test(url)
+  return linkable ? `[${label}](${url})` : label
+}
+
+/** One hop-log line: "- 2026-11-22 10:01 UTC · perf · abc1234 · ❌ fail · … · run 123". */
+function hopEntry(report: GateReport, key: string | null): string {
+  const top = headline(report)
+  let what: string
+  if (!report.baseline) what = 'no baseline yet'
+  else if (top) {
+    what =
+      `${escapeMarkdown(`${top.benchmark}/${top.metric}`, { maxLength: 80 })} ` +
+      `${formatPercent(valueDelta(top))} (90 % CI ${formatCi(valueCi(top))})`
+  } else what = escapeMarkdown(report.outcome.reason, { maxLength: 120 })
+  const parts = [
+    formatTimestamp(report.timestamp),
+    'perf',
+    shortSha(report.current.sha) ?? 'no sha',
+    verdictLabel(report.outcome.verdict),
+    what,
+    runLink(report)
+  ].filter((p): p is string => p !== null)
+  return `- ${parts.join(' · ')}${key === null ? '' : ' ' + hopKeyComment(key)}`
+}

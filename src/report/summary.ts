@@ -1,0 +1,33 @@
+import type { GateReport } from './types.js'
+import { renderTrendChart } from './chart.js'
+import { escapeMarkdown } from './escape.js'
+import { countsPhrase, formatTimestamp, shortSha, verdictIcon } from './format.js'
+import { baselineLine, renderDeltaTable, routeLine } from './tables.js'
+
+/**
+ * The opening of every standalone report: verdict, why, which route, against what. Shared with the
+ * check run's summary so both read the same.
+ */
+export function renderHeadline(report: GateReport): string {
+  const { outcome } = report
+  const sha = shortSha(report.current.sha)
+  return [
+    `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
+    '',
+    escapeMarkdown(outcome.reason, { maxLength: 500 }),
+    '',
+    `${routeLine(outcome)} ${baselineLine(report)}`,
+    '',
+    `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
+      formatTimestamp(report.timestamp)
+  ].join('\n')
+}
+
+/** The job summary and the local report file: headline, delta table and trend chart. */
+export function renderReport(report: GateReport): string {
+  const chart = renderTrendChart(report)
+  return [renderHeadline(report), renderDeltaTable(report.outcome.comparisons), chart]
+    .filter((part): part is string => part !== null)
+    .join('\n\n')
+    .concat('\n')
+}

@@ -1,0 +1,153 @@
+import { markdownTable } from 'markdown-table'
+import type { GateOutcome, MetricComparison, Verdict } from '../stats/types.js'
+import type { GateReport } from './types.js'
+import { escapeMarkdown } from './escape.js'
+import {
+  formatCi,
+  formatDate,
+  formatPercent,
+  formatValue,
+  plural,
+  shortSha,
+  verdictLabel
+} from './format.js'
+
+/*
+ * Pieces shared by the ledger, the check run and the standalone report, so the three always show
+ * the same numbers the same way.
+ */
+
+/**
+ * Signed relative change of the metric's own value, the number a reader expects next to
+ * "baseline → current" (a throughput drop is negative, whatever the metric's direction).
+ */
+export function valueDelta(c: MetricComparison): number | null {
+  if (c.valueChange !== null) return c.valueChange
+  if (c.change === null) return null
+  return c.direction === 'higher' ? -c.change : c.change
+}
+
+/**
+ * The CI of `change` turned to the same orientation as `valueDelta`: `change` counts "worse" as
+ * positive, which for a higher-is-better metric is a drop in value, so the bounds flip.
+ */
+export function valueCi(c: MetricComparison): [number, number] | null {
+  if (c.ci === null) return null
+  return c.direction === 'higher' ? [-c.ci[1], -c.ci[0]] : [c.ci[0], c.ci[1]]
+}
+
+const SEVERITY: Record<Verdict, number> = { fail: 0, warn: 1, pass: 2, neutral: 3 }
+
+function magnitude(c: MetricComparison): number {
+  const m = Math.abs(c.change ?? valueDelta(c) ?? Number.NaN)
+  return Number.isNaN(m) ? -1 : m
+}
+
+/** Worst verdict first, then the largest change, so any cut keeps what a reviewer needs most. */
+export function bySignificance(a: MetricComparison, b: MetricComparison): number {
+  return SEVERITY[a.verdict] - SEVERITY[b.verdict] || magnitude(b) - magnitude(a)
+}
+
+export function sortBySignificance(comparisons: readonly MetricComparison[]): MetricComparison[] {
+  return [...comparisons].sort(bySignificance)
+}
+
+/** Comparisons ordered by the size of their change alone, the one a trend chart is worth drawing. */
+export function byMagnitude(comparisons: readonly MetricComparison[]): MetricComparison[] {
+  return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a))
+}
+
+function verdictCell(c: MetricComparison): string {
+  const notes = [c.inconclusive ? 'inconclusive' : null, c.improved ? 'improved' : null].filter(
+    (n): n is string => n !== null
+  )
+  return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '')
+}
+
+export const DELTA_TABLE_HEADER = [
+  'Benchmark',
+  'Metric',
+  'Baseline',
+  'Current',
+  'Δ',
+  '90 % CI',
+  'Verdict'
+] as const
+
+/**
+ * The per-metric delta table, most significant rows first. `maxRows` keeps the table within a size
+ * budget; the rows left out are counted under it.
+ */
+export function renderDeltaTable(
+  comparisons: readonly MetricComparison[],
+  opts: { maxRows?: number } = {}
+): string {
+  if (comparisons.length === 0) return '_No metrics were compared._'
+  const sorted = sortBySignificance(comparisons)
+  const shown = sorted.slice(0, Math.max(0, opts.maxRows ?? sorted.length))
+  const rows = shown.map((c) => [
+    escapeMarkdown(c.benchmark),
+    escapeMarkdown(c.metric),
+    formatValue(c.baseline?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
+    formatValue(c.current?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
+    formatPercent(valueDelta(c)),
+    formatCi(valueCi(c)),
+    verdictCell(c)
+  ])
+  // Unpadded delimiters: alignment spaces would cost comment budget and nobody reads the raw body.
+  const table =
+    rows.length > 0
+      ? markdownTable([[...DELTA_TABLE_HEADER], ...rows], { alignDelimiters: false })
+      : ''
+  const hidden = sorted.length - shown.length
+  const more =
+    hidden > 0 ? `… ${plural(hidden, 'more row')} (the check run and job summary have all)` : ''
+  return [table, more].filter(Boolean).join('\n\n')
+}
+
+/** Which baseline the run was compared with, or that there was none. */
+export function baselineLine(report: GateReport): string {
+  const testbed = escapeMarkdown(report.testbed, { maxLength: 80 })
+  if (!report.baseline) return `No baseline yet for testbed ${testbed}: nothing to compare with.`
+  const sha = shortSha(report.baseline.sha)
+  const commit = sha ? `\`${sha}\`` : 'an unknown commit'
+  return `Baseline: ${commit} from ${formatDate(report.baseline.createdAt)} on testbed ${testbed}.`
+}
+
+export function routeLine(outcome: GateOutcome): string {
+  switch (outcome.route) {
+    case 'A':
+      return '**Route A**: fix needed.'
+    case 'B':
+      return '**Route B**: within budget.'
+    case 'none':
+      return 'No route: nothing was decided.'
+  }
+}
+
+/**
+ * `render(n)` for the largest row count n ≤ total (the full rendering first) that `fits`, or
+ * `render(0)` when none does. Binary search: each rendering is a full table.
+ */
+export function largestFitting(
+  total: number,
+  render: (maxRows: number) => string,
+  fits: (text: string) => boolean
+): string {
+  const full = render(total)
+  if (fits(full)) return full
+  let lo = 0
+  let hi = total - 1
+  let best: string | null = null
+  while (lo <= hi) {
+    const rows = Math.floor((lo + hi) / 2)
+    const candidate = render(rows)
+    if (fits(candidate)) {
+      best = candidate
+      lo = rows + 1
+    } else {
+      hi = rows - 1
+    }
+  }
+  return best ?? render(0)
+}
