@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { configJsonSchema } from '../../src/config/index.js'
+
+const FILE = fileURLToPath(new URL('../../schemas/config.schema.json', import.meta.url))
+
+describe('schemas/config.schema.json', () => {
+  it('is the JSON Schema generated from the config schema', () => {
+    const generated = configJsonSchema()
+    // Regenerate after changing src/config/schema.ts: PERF_GATE_WRITE_SCHEMAS=1 npm test -- json-schema
+    if (process.env.PERF_GATE_WRITE_SCHEMAS === '1') {
+      writeFileSync(FILE, `${JSON.stringify(generated, null, 2)}\n`)
+    }
+    expect(JSON.parse(readFileSync(FILE, 'utf8'))).toEqual(generated)
+  })
+
+  it('describes the keys editors should offer', () => {
+    const schema = configJsonSchema() as {
+      properties: Record<string, unknown>
+      required: string[]
+      additionalProperties: boolean
+    }
+    expect(Object.keys(schema.properties)).toEqual([
+      'testbed',
+      'repetitions',
+      'warmup',
+      'min-samples',
+      'timeout',
+      'thresholds',
+      'benchmarks'
+    ])
+    expect(schema.required).toEqual(['benchmarks'])
+    expect(schema.additionalProperties).toBe(false)
+  })
+})

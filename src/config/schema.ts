@@ -1,0 +1,302 @@
+import { z } from 'zod'
+import { Direction, MetricClass } from '../results/model.js'
+
+/**
+ * The shape of `perf-gate.yml` exactly as written (kebab-case keys, percentages as text). It only
+ * validates; turning it into the typed `PerfGateConfig` (defaults, fractions, absolute paths) is
+ * the loader's job, so that this schema also serves as the editor's JSON Schema unchanged.
+ */
+
+export const CONFIG_DEFAULTS = {
+  testbed: 'local',
+  repetitions: 10,
+  warmup: 1,
+  minSamples: 5,
+  timeoutSeconds: 600,
+  thresholds: {
+    core: { warn: 0.05, fail: 0.05 },
+    nonCritical: { warn: 0.05, fail: 0.1 }
+  }
+} as const
+
+/** `none` times the command itself; the others parse what it prints or writes. */
+export const COMMAND_FORMATS = [
+  'none',
+  'hyperfine',
+  'custom',
+  'customBiggerIsBetter',
+  'customSmallerIsBetter',
+  'perf-gate',
+  'auto'
+] as const
+export type CommandFormat = (typeof COMMAND_FORMATS)[number]
+
+/** A result file has no command whose wall time could stand in for it, hence no `none`. */
+export const FILE_FORMATS = [
+  'auto',
+  'hyperfine',
+  'custom',
+  'customBiggerIsBetter',
+  'customSmallerIsBetter',
+  'perf-gate'
+] as const satisfies readonly Exclude<CommandFormat, 'none'>[]
+
+export const BENCHMARK_KINDS = ['command', 'ollama', 'file'] as const
+
+type RawIssue = z.core.$ZodRawIssue
+
+/**
+ * A schema-level message wins over the loader's generic wording. Returning undefined for a missing
+ * value lets the generic "is required" through instead of, say, "must be an integer >= 1".
+ */
+function unlessMissing(text: string): (issue: RawIssue) => string | undefined {
+  return (issue) => (issue.input === undefined ? undefined : text)
+}
+
+function integer(min?: number): z.ZodNumber {
+  const error = unlessMissing(
+    min === undefined ? 'must be an integer' : `must be an integer >= ${min}`
+  )
+  const int = z.number({ error }).int({ error })
+  return min === undefined ? int : int.min(min, { error })
+}
+
+function positiveNumber(): z.ZodNumber {
+  const error = unlessMissing('must be a number > 0')
+  return z.number({ error }).positive({ error })
+}
+
+function text(): z.ZodString {
+  return z.string().min(1)
+}
+
+/** Digits, optional fraction, optional blanks before the `%`: "5%", "2.5 %", ".5%". */
+export const PERCENT_TEXT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/
+const NEGATIVE_PERCENT_TEXT = /^\s*-\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/
+/** Words that switch the fail budget off, leaving the metric warn-only. */
+export const FAIL_OFF_WORDS = ['none', 'off'] as const
+
+function percentError(allowOff: boolean): (issue: RawIssue) => string | undefined {
+  return (issue) => {
+    const input = issue.input
+    if (input === undefined) return undefined
+    if (
+      (typeof input === 'number' && input < 0) ||
+      (typeof input === 'string' && NEGATIVE_PERCENT_TEXT.test(input))
+    ) {
+      return 'must be a percentage >= 0'
+    }
+    return allowOff
+      ? 'must be a percentage like 10% or 2.5, or none/off for warn-only'
+      : 'must be a percentage like 5% or 2.5'
+  }
+}
+
+// zod reports a union's "closest" branch instead of the union, so every branch gets the message.
+function percent(allowOff: boolean) {
+  const error = percentError(allowOff)
+  const number = z.number({ error }).min(0, { error })
+  const text = z.string({ error }).regex(PERCENT_TEXT, { error })
+  return allowOff
+    ? z.union([number, text, z.null(), z.enum(FAIL_OFF_WORDS, { error }), z.literal(false)], {
+        error
+      })
+    : z.union([number, text], { error })
+}
+
+const WarnPercent = percent(false).meta({
+  description: 'Relative change that warns: "5%", or a plain number of percent (5 = 5 %).'
+})
+
+const FailPercent = percent(true).meta({
+  description:
+    'Relative change that fails the gate: "10%", or a plain number of percent; none/off for warn-only.'
+})
+
+/** Converts a validated percentage to a fraction; null stands for "no fail budget". */
+export function percentToFraction(value: number | string | null | false): number | null {
+  if (value === null || value === false) return null
+  if (typeof value === 'number') return value / 100
+  const m = PERCENT_TEXT.exec(value)
+  if (!m) {
+    if ((FAIL_OFF_WORDS as readonly string[]).includes(value)) return null
+    // The schema has already rejected anything else; reaching here is a programming error.
+    throw new Error(`not a percentage: ${JSON.stringify(value)}`)
+  }
+  return Number(m[1]) / 100
+}
+
+const ThresholdsInput = z.strictObject({
+  warn: WarnPercent.optional(),
+  fail: FailPercent.optional()
+})
+export type ThresholdsInput = z.infer<typeof ThresholdsInput>
+
+const MetricOverrideInput = z.strictObject({
+  warn: WarnPercent.optional(),
+  fail: FailPercent.optional(),
+  class: MetricClass.optional().meta({ description: 'Overrides the class of this metric.' }),
+  direction: Direction.optional().meta({ description: 'Which way is better.' }),
+  gate: z
+    .boolean()
+    .optional()
+    .meta({ description: 'false records the metric without gating on it.' })
+})
+export type MetricOverrideInput = z.infer<typeof MetricOverrideInput>
+
+const common = {
+  name: z
+    .string()
+    .regex(/\S/, { error: unlessMissing('must not be blank') })
+    .meta({ description: 'Unique name; baselines are matched by it.' }),
+  class: MetricClass.optional().meta({
+    description: 'core metrics fail at a smaller regression; default non-critical.'
+  }),
+  thresholds: ThresholdsInput.optional().meta({
+    description: 'Budgets for every metric of this benchmark.'
+  }),
+  metrics: z
+    .record(z.string(), MetricOverrideInput)
+    .optional()
+    .meta({ description: 'Per-metric overrides, keyed by metric name.' })
+}
+
+const runs = {
+  repetitions: integer(1).optional().meta({ description: 'Measured runs; default: top level.' }),
+  warmup: integer(0).optional().meta({ description: 'Unmeasured runs first; default: top level.' })
+}
+
+const CommandInput = z
+  .strictObject({
+    kind: z.literal('command'),
+    ...common,
+    ...runs,
+    run: text().meta({ description: 'Shell command to run.' }),
+    format: z
+      .enum(COMMAND_FORMATS)
+      .optional()
+      .meta({ description: 'How to read the results; none (default) times `run` itself.' }),
+    output: text()
+      .optional()
+      .meta({ description: 'File the command writes results to; else stdout is parsed.' }),
+    cwd: text().optional().meta({ description: "Relative to the config file's folder." }),
+    env: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()], { error: unlessMissing('must be a string') })
+      )
+      .optional(),
+    timeout: positiveNumber().optional().meta({ description: 'Seconds per run.' })
+  })
+  .superRefine((b, ctx) => {
+    // With format none only the wall time is measured, so the file would silently go unread.
+    if (b.output !== undefined && (b.format ?? 'none') === 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['output'],
+        message: 'is only read with a format other than none (e.g. format: auto)'
+      })
+    }
+  })
+export type CommandInput = z.infer<typeof CommandInput>
+
+const thinkError = unlessMissing('must be true, false, low, medium or high')
+
+const OllamaOptionsInput = z.strictObject({
+  num_ctx: integer(1).optional(),
+  num_gpu: integer().optional(),
+  num_predict: integer().optional(),
+  temperature: z.number().optional(),
+  seed: integer().optional(),
+  top_p: z.number().optional(),
+  top_k: integer().optional(),
+  repeat_penalty: z.number().optional(),
+  think: z
+    .union([z.boolean(), z.enum(['low', 'medium', 'high'], { error: thinkError })], {
+      error: thinkError
+    })
+    .optional()
+})
+
+const keepAliveError = unlessMissing('must be a duration like 5m, or a number of seconds')
+
+export const PROMPT_KEYS = ['prompt', 'prompt-file', 'prompts'] as const
+
+const OllamaInput = z
+  .strictObject({
+    kind: z.literal('ollama'),
+    ...common,
+    ...runs,
+    host: text().optional().meta({ description: 'Default: OLLAMA_HOST, else the local server.' }),
+    model: text().meta({ description: 'Model tag, e.g. gemma3:1b.' }),
+    prompt: text().optional(),
+    'prompt-file': text().optional().meta({ description: "Relative to the config file's folder." }),
+    prompts: z.array(text()).min(1).optional(),
+    'keep-alive': z
+      .union([z.string({ error: keepAliveError }).min(1), z.number({ error: keepAliveError })], {
+        error: keepAliveError
+      })
+      .optional(),
+    options: OllamaOptionsInput.optional().meta({
+      description: 'Model options; fixed values keep runs comparable.'
+    })
+  })
+  .superRefine((b, ctx) => {
+    const given = PROMPT_KEYS.filter((k) => b[k] !== undefined)
+    if (given.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'needs one of prompt, prompt-file, prompts'
+      })
+    }
+    for (const extra of given.slice(1)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [extra],
+        message: `cannot be combined with ${given[0]}: use exactly one of prompt, prompt-file, prompts`
+      })
+    }
+  })
+export type OllamaInput = z.infer<typeof OllamaInput>
+
+const FileInput = z.strictObject({
+  kind: z.literal('file'),
+  ...common,
+  path: text().meta({ description: "Glob of result files, relative to the config file's folder." }),
+  format: z.enum(FILE_FORMATS).optional().meta({ description: 'Default auto.' })
+})
+export type FileInput = z.infer<typeof FileInput>
+
+export const BenchmarkInput = z.discriminatedUnion('kind', [CommandInput, OllamaInput, FileInput])
+export type BenchmarkInput = z.infer<typeof BenchmarkInput>
+
+export const ConfigInput = z
+  .strictObject({
+    testbed: text().optional().meta({ description: 'Baselines are kept per testbed.' }),
+    repetitions: integer(1).optional().meta({ default: CONFIG_DEFAULTS.repetitions }),
+    warmup: integer(0).optional().meta({ default: CONFIG_DEFAULTS.warmup }),
+    'min-samples': integer(2).optional().meta({
+      default: CONFIG_DEFAULTS.minSamples,
+      description: 'Fewer samples per arm give a neutral verdict.'
+    }),
+    timeout: positiveNumber().optional().meta({
+      default: CONFIG_DEFAULTS.timeoutSeconds,
+      description: 'Seconds per run of a command.'
+    }),
+    thresholds: z
+      .strictObject({
+        core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),
+        'non-critical': ThresholdsInput.optional().meta({
+          description: 'Default warn 5%, fail 10%.'
+        }),
+        metrics: z
+          .record(z.string(), ThresholdsInput)
+          .optional()
+          .meta({ description: 'Per-metric budgets for every benchmark, keyed by metric name.' })
+      })
+      .optional(),
+    benchmarks: z.array(BenchmarkInput).min(1, { error: 'must list at least one benchmark' })
+  })
+  .meta({ title: 'perf-gate.yml', description: 'Configuration of the perf-gate performance gate.' })
+export type ConfigInput = z.infer<typeof ConfigInput>

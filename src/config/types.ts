@@ -1,0 +1,78 @@
+import type { Direction, MetricClass } from '../results/model.js'
+import type { Thresholds } from '../stats/types.js'
+
+/** `perf-gate.yml` after validation: camelCase, defaults applied, percentages as fractions. */
+export interface PerfGateConfig {
+  /** The config file as named to the loader; error messages lead with it. */
+  file: string
+  /** Absolute folder of the config file; relative paths in it are based here. */
+  dir: string
+  testbed: string
+  repetitions: number
+  warmup: number
+  minSamples: number
+  timeoutSeconds: number
+  thresholds: {
+    core: Thresholds
+    nonCritical: Thresholds
+    /** Budgets by metric name, for every benchmark. */
+    metrics: Record<string, Partial<Thresholds>>
+  }
+  benchmarks: BenchmarkSpec[]
+}
+
+export interface BenchmarkCommon {
+  name: string
+  /** 1-based line of the entry in the config file, for annotations. */
+  line: number
+  class: MetricClass
+  /** Resolved from the benchmark, else the top level (unused by `file` benchmarks). */
+  repetitions: number
+  warmup: number
+  thresholds?: Partial<Thresholds>
+  /** Overrides by metric name. */
+  metrics: Record<string, MetricOverride>
+}
+
+export interface MetricOverride {
+  warn?: number
+  fail?: number | null
+  class?: MetricClass
+  direction?: Direction
+  gate?: boolean
+}
+
+export interface CommandBenchmark extends BenchmarkCommon {
+  kind: 'command'
+  run: string
+  /** One of COMMAND_FORMATS. */
+  format: string
+  /** As written: relative paths are relative to `cwd`, where the command writes it. */
+  output?: string
+  /** Absolute. */
+  cwd: string
+  env: Record<string, string>
+  timeoutSeconds: number
+}
+
+export interface FileBenchmark extends BenchmarkCommon {
+  kind: 'file'
+  /** Glob as written, relative to the config's `dir`. */
+  path: string
+  /** One of FILE_FORMATS. */
+  format: string
+}
+
+export interface OllamaBenchmark extends BenchmarkCommon {
+  kind: 'ollama'
+  host?: string
+  model: string
+  /** Empty when the prompt comes from `promptFile`, which the runner reads. */
+  prompts: string[]
+  /** Absolute. */
+  promptFile?: string
+  keepAlive?: string | number
+  options: Record<string, number | boolean | string>
+}
+
+export type BenchmarkSpec = CommandBenchmark | FileBenchmark | OllamaBenchmark
