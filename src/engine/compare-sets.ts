@@ -1,0 +1,130 @@
+import type { Benchmark, Metric, ResultSet } from '../results/model.js'
+import { compareMetric } from '../stats/compare.js'
+import { gate } from '../stats/gate.js'
+import type { GateOutcome, MetricComparison, Thresholds } from '../stats/types.js'
+
+export type ThresholdsFor = (benchmark: string, metric: Metric) => Thresholds
+
+export const DEFAULT_THRESHOLDS: Record<Metric['class'], Thresholds> = {
+  core: { warn: 0.05, fail: 0.05 },
+  'non-critical': { warn: 0.05, fail: 0.1 }
+}
+
+export const defaultThresholdsFor: ThresholdsFor = (_b, m) => DEFAULT_THRESHOLDS[m.class]
+
+/**
+ * Compares every gated metric of `current` with the same metric of `baseline`. A metric that only
+ * one side has is listed as neutral, so a renamed benchmark shows up instead of vanishing.
+ */
+export function compareResultSets(
+  baseline: ResultSet,
+  current: ResultSet,
+  opts: { thresholdsFor?: ThresholdsFor; minSamples?: number } = {}
+): GateOutcome {
+  const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor
+  const base = indexMetrics(baseline.benchmarks)
+  const comparisons: MetricComparison[] = []
+  const seen = new Set<string>()
+  for (const b of current.benchmarks) {
+    for (const m of b.metrics) {
+      if (m.gate === false) continue
+      const key = `${b.name}\u0000${m.name}`
+      seen.add(key)
+      const old = base.get(key)
+      const thresholds = thresholdsFor(b.name, m)
+      if (!old) {
+        comparisons.push(
+          neutral(b.name, m, thresholds, 'new metric: the baseline has no samples for it yet')
+        )
+        continue
+      }
+      if (old.unit !== m.unit || old.direction !== m.direction) {
+        comparisons.push(
+          neutral(
+            b.name,
+            m,
+            thresholds,
+            `not comparable: the baseline measured it in ${old.unit} (${old.direction} is better), this run in ${m.unit} (${m.direction} is better)`
+          )
+        )
+        continue
+      }
+      comparisons.push(
+        compareMetric({
+          benchmark: b.name,
+          metric: m.name,
+          unit: m.unit,
+          direction: m.direction,
+          class: m.class,
+          thresholds,
+          baseline: old.samples,
+          current: m.samples,
+          ...(opts.minSamples !== undefined ? { minSamples: opts.minSamples } : {})
+        })
+      )
+    }
+  }
+  for (const [key, m] of base) {
+    if (seen.has(key) || m.gate === false) continue
+    const [bench = ''] = key.split('\u0000')
+    comparisons.push(
+      neutral(bench, m, thresholdsFor(bench, m), 'not measured in this run (the baseline has it)')
+    )
+  }
+  return gate(comparisons)
+}
+
+/** The outcome when there is nothing to compare with. */
+export function noBaselineOutcome(
+  current: ResultSet,
+  reason: string,
+  thresholdsFor = defaultThresholdsFor
+): GateOutcome {
+  const comparisons = current.benchmarks.flatMap((b) =>
+    b.metrics
+      .filter((m) => m.gate !== false)
+      .map((m) => neutral(b.name, m, thresholdsFor(b.name, m), reason))
+  )
+  return {
+    verdict: 'neutral',
+    route: 'none',
+    reason,
+    comparisons,
+    regressions: 0,
+    improvements: 0,
+    unchanged: 0
+  }
+}
+
+function indexMetrics(benches: Benchmark[]): Map<string, Metric> {
+  const map = new Map<string, Metric>()
+  for (const b of benches) for (const m of b.metrics) map.set(`${b.name}\u0000${m.name}`, m)
+  return map
+}
+
+function neutral(
+  benchmark: string,
+  m: Metric,
+  thresholds: Thresholds,
+  reason: string
+): MetricComparison {
+  return {
+    benchmark,
+    metric: m.name,
+    unit: m.unit,
+    direction: m.direction,
+    class: m.class,
+    thresholds,
+    verdict: 'neutral',
+    reason,
+    change: null,
+    ci: null,
+    valueChange: null,
+    pFail: null,
+    pWarn: null,
+    inconclusive: false,
+    improved: false,
+    baseline: null,
+    current: null
+  }
+}

@@ -1,0 +1,249 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { writeFileAtomic } from '../baseline/atomic-write.js'
+import type { BaselineEntry, BaselineStore, StoredBaseline } from '../baseline/store.js'
+import { baselineWriteDecision, type RunContext } from '../baseline/trust.js'
+import { loadConfig } from '../config/load.js'
+import { resolveThresholds } from '../config/thresholds.js'
+import type { BenchmarkSpec, PerfGateConfig } from '../config/types.js'
+import { UserError } from '../errors.js'
+import { importFile } from '../importers/index.js'
+import { expandGlob } from '../runners/file.js'
+import { runBenchmarks } from '../runners/index.js'
+import { hostEnvironment } from '../runners/environment.js'
+import type { Reporter } from '../runners/progress.js'
+import {
+  RESULTS_SCHEMA_ID,
+  RESULTS_VERSION,
+  type Benchmark,
+  type Commit,
+  type ResultSet
+} from '../results/model.js'
+import { renderCheckRun, type CheckRunPayload } from '../report/check-run.js'
+import { renderLedger } from '../report/ledger.js'
+import { renderReport } from '../report/summary.js'
+import type { GateReport } from '../report/types.js'
+import type { GateOutcome, Verdict } from '../stats/types.js'
+import { compareResultSets, noBaselineOutcome, type ThresholdsFor } from './compare-sets.js'
+import { trendHistory } from './history.js'
+
+/**
+ * - `run`: the local main job: gate against the latest baseline, or record the first one.
+ * - `gate`: compare with the baseline and never write one (pull requests).
+ * - `baseline`: record this run as the new baseline, trusted events only.
+ */
+export type JobMode = 'run' | 'gate' | 'baseline'
+export type FailOn = 'fail' | 'warn' | 'never'
+
+export interface JobOptions {
+  mode: JobMode
+  configPath: string
+  /** Import these result files instead of running the benchmarks. */
+  resultsGlob?: string
+  store: BaselineStore
+  /** Ledger, check-run payload and report go here. */
+  outDir: string
+  /** Raw results JSON goes here; relative paths are taken from the config's folder. */
+  rawDir: string
+  failOn: FailOn
+  commit: Commit
+  context: RunContext
+  reporter: Reporter
+  testbed?: string
+  repetitions?: number
+  note?: string
+  runId?: string
+  runUrl?: string
+  now?: () => Date
+}
+
+export interface JobResult {
+  outcome: GateOutcome
+  report: GateReport
+  checkRun: CheckRunPayload
+  ledger: string
+  summary: string
+  baseline: StoredBaseline | null
+  baselineWritten: BaselineEntry | null
+  paths: { results: string; report: string; ledger: string; checkRun: string }
+  /** True when the verdict reaches `fail-on`. */
+  failed: boolean
+}
+
+const SEVERITY: Record<Verdict, number> = { neutral: 0, pass: 0, warn: 1, fail: 2 }
+
+export function reachesFailOn(verdict: Verdict, failOn: FailOn): boolean {
+  if (failOn === 'never') return false
+  return SEVERITY[verdict] >= SEVERITY[failOn]
+}
+
+export async function runJob(opts: JobOptions): Promise<JobResult> {
+  const now = opts.now ?? (() => new Date())
+  const config = applyOverrides(await loadConfig(opts.configPath), opts)
+  const { reporter } = opts
+
+  // Refuse before spending an hour of GPU time on a baseline that could not be stored.
+  if (opts.mode === 'baseline') {
+    const trust = baselineWriteDecision(opts.context)
+    if (!trust.allowed)
+      throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`)
+  }
+
+  const current = opts.resultsGlob
+    ? await importResults(opts.resultsGlob, config, opts.commit, now())
+    : await runBenchmarks(config, { commit: opts.commit, reporter, now: now() })
+  if (opts.note) current.note = opts.note
+
+  const rawDir = path.resolve(config.dir, opts.rawDir)
+  const resultsPath = path.join(
+    rawDir,
+    `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha)}.json`
+  )
+  await writeFileAtomic(resultsPath, JSON.stringify(current, null, 2) + '\n')
+  reporter.info(`results: ${resultsPath}`)
+
+  const baseline = await opts.store.latest(config.testbed)
+  const thresholdsFor = thresholdsFromConfig(config)
+  let outcome: GateOutcome
+  if (baseline) {
+    reporter.info(
+      `baseline: ${shortSha(baseline.results.commit.sha)} from ${baseline.results.createdAt} (${opts.store.location})`
+    )
+    outcome = compareResultSets(baseline.results, current, {
+      thresholdsFor,
+      minSamples: config.minSamples
+    })
+  } else {
+    outcome = noBaselineOutcome(
+      current,
+      `no baseline yet for testbed '${config.testbed}' in ${opts.store.location}`,
+      thresholdsFor
+    )
+  }
+
+  let baselineWritten: BaselineEntry | null = null
+  const recordFirst =
+    opts.mode === 'run' && !baseline && baselineWriteDecision(opts.context).allowed
+  if (opts.mode === 'baseline' || recordFirst) {
+    baselineWritten = await opts.store.write(current)
+    reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`)
+    if (recordFirst) {
+      outcome = {
+        ...outcome,
+        reason: `${outcome.reason}; this run was recorded as the baseline, the next run is gated against it`
+      }
+    }
+  }
+
+  const history = await opts.store.history(config.testbed, 12)
+  const report: GateReport = {
+    outcome,
+    testbed: config.testbed,
+    current: { sha: current.commit.sha, createdAt: current.createdAt },
+    baseline: baseline
+      ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
+      : null,
+    timestamp: now().toISOString(),
+    history: trendHistory(
+      history.map((h) => h.results),
+      baselineWritten ? null : current
+    ),
+    ...(opts.runId ? { runId: opts.runId } : {}),
+    ...(opts.runUrl ? { runUrl: opts.runUrl } : {})
+  }
+
+  const outDir = path.resolve(opts.outDir)
+  const paths = {
+    results: resultsPath,
+    report: path.join(outDir, 'report.md'),
+    ledger: path.join(outDir, 'ledger.md'),
+    checkRun: path.join(outDir, 'check-run.json')
+  }
+  // The local ledger plays the part of the PR comment: kept across runs, so its hop log grows.
+  const ledger = renderLedger(await readIfExists(paths.ledger), report)
+  const checkRun = renderCheckRun(report, {
+    headSha: current.commit.sha,
+    ...(opts.runUrl ? { detailsUrl: opts.runUrl } : {})
+  })
+  const summary = renderReport(report)
+  await writeFileAtomic(paths.ledger, ledger)
+  await writeFileAtomic(paths.checkRun, JSON.stringify(checkRun, null, 2) + '\n')
+  await writeFileAtomic(paths.report, summary)
+
+  const failed = opts.mode !== 'baseline' && reachesFailOn(outcome.verdict, opts.failOn)
+  return { outcome, report, checkRun, ledger, summary, baseline, baselineWritten, paths, failed }
+}
+
+function applyOverrides(config: PerfGateConfig, opts: JobOptions): PerfGateConfig {
+  let out = config
+  if (opts.testbed) out = { ...out, testbed: opts.testbed }
+  if (opts.repetitions !== undefined) {
+    const n = opts.repetitions
+    out = {
+      ...out,
+      repetitions: n,
+      benchmarks: out.benchmarks.map((b) => ({ ...b, repetitions: n }))
+    }
+  }
+  return out
+}
+
+/** Thresholds for a result benchmark, found through the config entry that produced it. */
+export function thresholdsFromConfig(config: PerfGateConfig): ThresholdsFor {
+  const specFor = (bench: string): BenchmarkSpec | undefined =>
+    config.benchmarks.find((s) => s.name === bench) ??
+    config.benchmarks.find((s) => bench.startsWith(`${s.name}/`))
+  return (bench, metric) => {
+    const spec = specFor(bench)
+    if (spec) return resolveThresholds(config, spec, metric.name, metric.class)
+    const t = metric.class === 'core' ? config.thresholds.core : config.thresholds.nonCritical
+    const m = Object.hasOwn(config.thresholds.metrics, metric.name)
+      ? config.thresholds.metrics[metric.name]
+      : undefined
+    return { warn: m?.warn ?? t.warn, fail: m?.fail !== undefined ? m.fail : t.fail }
+  }
+}
+
+async function importResults(
+  pattern: string,
+  config: PerfGateConfig,
+  commit: Commit,
+  now: Date
+): Promise<ResultSet> {
+  const files = await expandGlob(pattern, process.cwd())
+  if (files.length === 0) throw new UserError(`results: no file matches '${pattern}'`)
+  const benchmarks: Benchmark[] = []
+  for (const file of files) {
+    const { benchmarks: got } = await importFile(file, 'auto', { class: 'non-critical' })
+    for (const b of got) {
+      if (benchmarks.some((x) => x.name === b.name))
+        throw new UserError(`benchmark '${b.name}' appears twice`, { file })
+      benchmarks.push(b)
+    }
+  }
+  return {
+    $schema: RESULTS_SCHEMA_ID,
+    version: RESULTS_VERSION,
+    testbed: config.testbed,
+    createdAt: now.toISOString(),
+    commit,
+    environment: hostEnvironment(),
+    benchmarks
+  }
+}
+
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch {
+    return null
+  }
+}
+
+export function shortSha(sha: string | null): string {
+  return sha ? sha.slice(0, 7) : 'nosha'
+}
+
+function fileStamp(iso: string): string {
+  return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+}
