@@ -8,7 +8,7 @@ const FILE = fileURLToPath(new URL('../../schemas/config.schema.json', import.me
 describe('schemas/config.schema.json', () => {
   it('is the JSON Schema generated from the config schema', () => {
     const generated = configJsonSchema()
-    // Regenerate after changing src/config/schema.ts: PERF_GATE_WRITE_SCHEMAS=1 npm test -- json-schema
+    // Regenerate after changing src/config/schema.ts: npm run schemas
     if (process.env.PERF_GATE_WRITE_SCHEMAS === '1') {
       writeFileSync(FILE, `${JSON.stringify(generated, null, 2)}\n`)
     }

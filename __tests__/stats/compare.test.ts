@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { compareMetric, logBudget, type CompareInput } from '../../src/stats/compare.js'
 import type { MetricComparison, Verdict } from '../../src/stats/types.js'
-import { lognormal, mulberry32 } from './helpers.js'
+import { lognormal, mulberry32 } from '../helpers/random.js'
 
 const NON_CRITICAL = { warn: 0.05, fail: 0.1 }
 const CORE = { warn: 0.05, fail: 0.05 }
@@ -79,7 +79,10 @@ describe('compareMetric: acceptance checks', () => {
       expect(r.verdict).toBe('pass')
       expect(r.improved).toBe(true)
       expect(r.change).toBeLessThan(-0.1)
-      expect(r.reason).toMatch(/^improved: Δ -/)
+      // Reasons use the metric's own terms: latency down, throughput up.
+      expect(r.reason).toMatch(
+        direction === 'lower' ? /^improved: Δ -1\d\.\d %/ : /^improved: Δ \+\d\d\.\d %/
+      )
     }
   })
 

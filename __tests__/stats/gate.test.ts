@@ -2,10 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { compareMetric } from '../../src/stats/compare.js'
 import { gate } from '../../src/stats/gate.js'
 import type { MetricComparison } from '../../src/stats/types.js'
-import { lognormal, mulberry32 } from './helpers.js'
+import { lognormal, mulberry32 } from '../helpers/random.js'
 
 /** A compared metric with the p-values and verdict a test needs; the rest is filler. */
 function mc(metric: string, over: Partial<MetricComparison> = {}): MetricComparison {
+  // These fillers are lower-is-better, where the value's change equals the worse-positive change.
+  const change = over.change === undefined ? 0.005 : over.change
   return {
     benchmark: 'bench',
     metric,
@@ -17,7 +19,7 @@ function mc(metric: string, over: Partial<MetricComparison> = {}): MetricCompari
     reason: 'within budget: Δ +0.5 %',
     change: 0.005,
     ci: [-0.02, 0.03],
-    valueChange: 0.005,
+    valueChange: change,
     pFail: 0.99,
     pWarn: 0.4,
     inconclusive: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { hodgesLehmann, pairwiseDifferences } from '../../src/stats/hodges-lehmann.js'
-import { lognormal, mulberry32 } from './helpers.js'
+import { lognormal, mulberry32 } from '../helpers/random.js'
 
 describe('hodgesLehmann', () => {
   it('is the median of the pairwise differences, with the Moses CI from the extremes', () => {

@@ -9,7 +9,7 @@ import {
   usesExactU
 } from '../../src/stats/mann-whitney.js'
 import { pairwiseDifferences } from '../../src/stats/hodges-lehmann.js'
-import { lognormal, mulberry32 } from './helpers.js'
+import { lognormal, mulberry32 } from '../helpers/random.js'
 
 /** P(U = u) by enumerating every way to choose which n of the n + m ranks belong to y. */
 function bruteForcePmf(n: number, m: number): number[] {
