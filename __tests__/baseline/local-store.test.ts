@@ -28,7 +28,11 @@ describe('LocalBaselineStore', () => {
     await store.write(at(3, 'c3'))
     await store.write(at(2, 'b2'))
     expect((await store.latest('test'))?.results.commit.sha).toBe('c3')
-    expect((await store.history('test', 10)).map((h) => h.results.commit.sha)).toEqual(['a1', 'b2', 'c3'])
+    expect((await store.history('test', 10)).map((h) => h.results.commit.sha)).toEqual([
+      'a1',
+      'b2',
+      'c3'
+    ])
     expect((await store.history('test', 2)).map((h) => h.results.commit.sha)).toEqual(['b2', 'c3'])
   })
 
@@ -43,7 +47,9 @@ describe('LocalBaselineStore', () => {
     await store.write(at(1, 'good'))
     const broken = at(2, 'bad') as unknown as { note: unknown }
     broken.note = 10n // JSON.stringify throws on BigInt: the write fails before anything is renamed
-    await expect(store.write(broken as never)).rejects.toThrow(/could not write the baseline .* previous baseline is unchanged/)
+    await expect(store.write(broken as never)).rejects.toThrow(
+      /could not write the baseline .* previous baseline is unchanged/
+    )
     expect((await store.latest('test'))?.results.commit.sha).toBe('good')
     expect(readdirSync(path.join(dir, 'test')).filter((f) => f.startsWith('.tmp-'))).toEqual([])
   })
@@ -55,7 +61,9 @@ describe('LocalBaselineStore', () => {
     writeFileSync(path.join(dir, 'test', '.tmp-999-deadbeef.json'), '{"version": 1, "testb')
     writeFileSync(path.join(dir, 'test', '20991231T000000000Z_cut.json'), '{"version": 1, "testb')
     expect((await store.latest('test'))?.results.commit.sha).toBe('good')
-    expect(warnings.join('\n')).toMatch(/skipping unreadable baseline: .*20991231T000000000Z_cut\.json:1: .*truncated/)
+    expect(warnings.join('\n')).toMatch(
+      /skipping unreadable baseline: .*20991231T000000000Z_cut\.json:1: .*truncated/
+    )
   })
 
   it('prunes beyond the retention count', async () => {
@@ -76,6 +84,8 @@ describe('openStore', () => {
     expect(openStore('local:base', { cwd: dir }).location).toBe(`local:${path.join(dir, 'base')}`)
   })
   it('refuses anything else with the accepted forms', () => {
-    expect(() => openStore('s3://bucket', { cwd: dir })).toThrow("baseline-store must be 'local:DIR' or 'git:BRANCH', got 's3://bucket'")
+    expect(() => openStore('s3://bucket', { cwd: dir })).toThrow(
+      "baseline-store must be 'local:DIR' or 'git:BRANCH', got 's3://bucket'"
+    )
   })
 })

@@ -8,14 +8,19 @@ describe('baselineWriteDecision', () => {
     expect(baselineWriteDecision({ ...main, eventName }).allowed).toBe(true)
   })
 
-  it.each(['pull_request', 'pull_request_target', 'workflow_run', 'schedule', 'issue_comment', 'merge_group', 'release'])(
-    'refuses %s, naming the event',
-    (eventName) => {
-      const d = baselineWriteDecision({ ...main, eventName })
-      expect(d.allowed).toBe(false)
-      expect(d.reason).toContain(`'${eventName}'`)
-    }
-  )
+  it.each([
+    'pull_request',
+    'pull_request_target',
+    'workflow_run',
+    'schedule',
+    'issue_comment',
+    'merge_group',
+    'release'
+  ])('refuses %s, naming the event', (eventName) => {
+    const d = baselineWriteDecision({ ...main, eventName })
+    expect(d.allowed).toBe(false)
+    expect(d.reason).toContain(`'${eventName}'`)
+  })
 
   it('refuses a push to another branch', () => {
     const d = baselineWriteDecision({ ...main, eventName: 'push', ref: 'refs/heads/feature' })
@@ -23,12 +28,18 @@ describe('baselineWriteDecision', () => {
   })
 
   it('refuses a tag push named like the default branch', () => {
-    expect(baselineWriteDecision({ ...main, eventName: 'push', ref: 'refs/tags/main' }).allowed).toBe(false)
+    expect(
+      baselineWriteDecision({ ...main, eventName: 'push', ref: 'refs/tags/main' }).allowed
+    ).toBe(false)
   })
 
   it('refuses code from a fork and an unknown default branch', () => {
-    expect(baselineWriteDecision({ ...main, eventName: 'push', fromFork: true }).allowed).toBe(false)
-    expect(baselineWriteDecision({ onGitHub: true, eventName: 'push', ref: 'refs/heads/main' }).allowed).toBe(false)
+    expect(baselineWriteDecision({ ...main, eventName: 'push', fromFork: true }).allowed).toBe(
+      false
+    )
+    expect(
+      baselineWriteDecision({ onGitHub: true, eventName: 'push', ref: 'refs/heads/main' }).allowed
+    ).toBe(false)
   })
 
   it('lets a local user write their own store', () => {

@@ -25,14 +25,34 @@ describe('readInputs', () => {
 
   it('reads every input', () => {
     const got = readInputs(
-      from({ mode: 'baseline', 'fail-on': 'never', comment: 'false', 'check-run': 'no', repetitions: '20', results: 'r/*.json' })
+      from({
+        mode: 'baseline',
+        'fail-on': 'never',
+        comment: 'false',
+        'check-run': 'no',
+        repetitions: '20',
+        results: 'r/*.json'
+      })
     )
-    expect(got).toMatchObject({ mode: 'baseline', failOn: 'never', comment: false, checkRun: false, repetitions: 20, results: 'r/*.json' })
+    expect(got).toMatchObject({
+      mode: 'baseline',
+      failOn: 'never',
+      comment: false,
+      checkRun: false,
+      repetitions: 20,
+      results: 'r/*.json'
+    })
   })
 
   it.each([
-    [{ mode: 'deploy' }, "input 'mode' must be one of gate, baseline, compare, report, merge; got 'deploy'"],
-    [{ 'fail-on': 'sometimes' }, "input 'fail-on' must be one of fail, warn, never; got 'sometimes'"],
+    [
+      { mode: 'deploy' },
+      "input 'mode' must be one of gate, baseline, compare, report, merge; got 'deploy'"
+    ],
+    [
+      { 'fail-on': 'sometimes' },
+      "input 'fail-on' must be one of fail, warn, never; got 'sometimes'"
+    ],
     [{ comment: 'maybe' }, "input 'comment' must be true or false; got 'maybe'"],
     [{ repetitions: '0' }, "input 'repetitions' must be an integer >= 1; got '0'"]
   ])('names the input at fault: %j', (inputs, message) => {

@@ -16,10 +16,15 @@ const errorOf = (fn: () => unknown): string => {
 
 describe('hyperfine importer', () => {
   it('keeps every run time as a sample, in seconds, lower is better', () => {
-    const { format, benchmarks } = importText('h.json', fixture('hyperfine/hyperfine-two-commands.json'), 'auto', nc)
+    const { format, benchmarks } = importText(
+      'h.json',
+      fixture('hyperfine/hyperfine-two-commands.json'),
+      'auto',
+      nc
+    )
     expect(format).toBe('hyperfine')
     expect(benchmarks.map((b) => b.name)).toEqual(['sleep 20ms', 'true'])
-    const m = benchmarks[0]!.metrics[0]!
+    const m = benchmarks[0].metrics[0]
     expect(m).toMatchObject({ name: 'time', unit: 's', direction: 'lower', class: 'non-critical' })
     expect(m.samples).toHaveLength(10)
     expect(m.samples.every((s) => s > 0.015 && s < 0.1)).toBe(true)
@@ -27,20 +32,40 @@ describe('hyperfine importer', () => {
 
   it('refuses a negative time with file and line', () => {
     const text = '{"results": [\n {"command": "x",\n  "times": [0.1,\n   -0.2]}]}'
-    expect(errorOf(() => importText('h.json', text, 'hyperfine', nc))).toBe('h.json:4: results[0].times[1] must not be negative, got -0.2')
+    expect(errorOf(() => importText('h.json', text, 'hyperfine', nc))).toBe(
+      'h.json:4: results[0].times[1] must not be negative, got -0.2'
+    )
   })
 })
 
 describe('custom importers', () => {
   it('reads github-action-benchmark bigger-is-better files', () => {
-    const { benchmarks } = importText('c.json', fixture('custom/customBiggerIsBetter_output.json'), 'customBiggerIsBetter', nc)
+    const { benchmarks } = importText(
+      'c.json',
+      fixture('custom/customBiggerIsBetter_output.json'),
+      'customBiggerIsBetter',
+      nc
+    )
     expect(benchmarks).toHaveLength(2)
-    expect(benchmarks[0]!.metrics[0]).toMatchObject({ unit: 'req/s', direction: 'higher', samples: [70] })
+    expect(benchmarks[0].metrics[0]).toMatchObject({
+      unit: 'req/s',
+      direction: 'higher',
+      samples: [70]
+    })
   })
 
   it('reads smaller-is-better files, with numeric ranges', () => {
-    const { benchmarks } = importText('c.json', fixture('custom/customSmallerIsBetter_output2.json'), 'customSmallerIsBetter', nc)
-    expect(benchmarks[0]!.metrics[0]).toMatchObject({ unit: 'ns', direction: 'lower', samples: [90.9439] })
+    const { benchmarks } = importText(
+      'c.json',
+      fixture('custom/customSmallerIsBetter_output2.json'),
+      'customSmallerIsBetter',
+      nc
+    )
+    expect(benchmarks[0].metrics[0]).toMatchObject({
+      unit: 'ns',
+      direction: 'lower',
+      samples: [90.9439]
+    })
   })
 
   it('accepts repeated samples in "values" and a per-entry direction', () => {
@@ -51,7 +76,9 @@ describe('custom importers', () => {
     ])
     const { format, benchmarks } = importText('c.json', text, 'auto', nc)
     expect(format).toBe('custom')
-    expect(benchmarks.map((b) => [b.name, b.metrics[0]!.direction, b.metrics[0]!.samples.length])).toEqual([
+    expect(
+      benchmarks.map((b) => [b.name, b.metrics[0].direction, b.metrics[0].samples.length])
+    ).toEqual([
       ['decode', 'higher', 3],
       ['vram', 'lower', 2],
       ['free', 'higher', 1]
@@ -66,10 +93,26 @@ describe('custom importers', () => {
   })
 
   it.each([
-    ['a string where a number belongs', '[\n{"name":"a","unit":"ms",\n"value":"12.5"}]', 'c.json:3: [0].value must be a number, got the string "12.5"'],
-    ['an empty sample list', '[{"name":"a","unit":"ms",\n"values":[]}]', 'c.json:2: [0].values is an empty sample list: the run recorded nothing'],
-    ['a duplicate name', '[{"name":"a","unit":"ms","value":1},\n{"name":"a","unit":"ms","value":2}]', 'c.json:2: [1].name duplicates the benchmark name "a" first used at line 1'],
-    ['a missing value', '[{"name":"a","unit":"ms"}]', 'c.json:1: [0] needs "value" (one number) or "values" (repeated samples)'],
+    [
+      'a string where a number belongs',
+      '[\n{"name":"a","unit":"ms",\n"value":"12.5"}]',
+      'c.json:3: [0].value must be a number, got the string "12.5"'
+    ],
+    [
+      'an empty sample list',
+      '[{"name":"a","unit":"ms",\n"values":[]}]',
+      'c.json:2: [0].values is an empty sample list: the run recorded nothing'
+    ],
+    [
+      'a duplicate name',
+      '[{"name":"a","unit":"ms","value":1},\n{"name":"a","unit":"ms","value":2}]',
+      'c.json:2: [1].name duplicates the benchmark name "a" first used at line 1'
+    ],
+    [
+      'a missing value',
+      '[{"name":"a","unit":"ms"}]',
+      'c.json:1: [0] needs "value" (one number) or "values" (repeated samples)'
+    ],
     ['an empty list', '[]', 'c.json:1: (root) is an empty list: the run recorded no benchmark']
   ])('refuses %s', (_what, text, message) => {
     expect(errorOf(() => importText('c.json', text, 'custom', nc))).toBe(message)
@@ -78,19 +121,31 @@ describe('custom importers', () => {
 
 describe('format detection', () => {
   it('detects from content, not from the file name', () => {
-    expect(detectImporter(makeInput('results.txt', fixture('hyperfine/work-baseline.json'))).name).toBe('hyperfine')
-    expect(detectImporter(makeInput('hyperfine.json', fixture('custom/customSmallerIsBetter_output.json'))).name).toBe('custom')
+    expect(
+      detectImporter(makeInput('results.txt', fixture('hyperfine/work-baseline.json'))).name
+    ).toBe('hyperfine')
+    expect(
+      detectImporter(
+        makeInput('hyperfine.json', fixture('custom/customSmallerIsBetter_output.json'))
+      ).name
+    ).toBe('custom')
   })
 
   it('names the candidates when nothing matches', () => {
-    expect(errorOf(() => importText('x.json', '{"foo": 1}', 'auto', nc))).toMatch(/^x\.json: could not recognise the format; set format to one of: .*hyperfine/)
+    expect(errorOf(() => importText('x.json', '{"foo": 1}', 'auto', nc))).toMatch(
+      /^x\.json: could not recognise the format; set format to one of: .*hyperfine/
+    )
   })
 
   it('reports a JSON syntax error rather than "unknown format"', () => {
-    expect(errorOf(() => importText('x.json', '[{"name": "a",\n "value": NaN}]', 'auto', nc))).toMatch(/^x\.json:2: NaN is not a number/)
+    expect(
+      errorOf(() => importText('x.json', '[{"name": "a",\n "value": NaN}]', 'auto', nc))
+    ).toMatch(/^x\.json:2: NaN is not a number/)
   })
 
   it('refuses an unknown format name with the list of known ones', () => {
-    expect(errorOf(() => importText('x.json', '[]', 'criterion', nc))).toMatch(/unknown format 'criterion'; known formats: auto, perf-gate, hyperfine/)
+    expect(errorOf(() => importText('x.json', '[]', 'criterion', nc))).toMatch(
+      /unknown format 'criterion'; known formats: auto, perf-gate, hyperfine/
+    )
   })
 })

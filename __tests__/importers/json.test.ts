@@ -35,7 +35,9 @@ describe('parseJson', () => {
   })
 
   it('refuses numbers that overflow to Infinity', () => {
-    expect(err('{"v":\n\n 1e309}')).toBe('r.json:3: number 1e309 is too large to be a measurement (it overflows to Infinity)')
+    expect(err('{"v":\n\n 1e309}')).toBe(
+      'r.json:3: number 1e309 is too large to be a measurement (it overflows to Infinity)'
+    )
   })
 
   it('reports an empty file and trailing garbage', () => {

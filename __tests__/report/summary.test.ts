@@ -91,7 +91,8 @@ describe('renderReport', () => {
 describe('renderTerminalTable', () => {
   it('aligns columns and ends with the verdict line', () => {
     const out = renderTerminalTable(report().outcome)
-    const lines = out.split('\n')
+    expect(out.endsWith('\n')).toBe(true)
+    const lines = out.trimEnd().split('\n')
     expect(lines.at(-1)).toBe('verdict: fail (2 regressions, 1 unchanged, 1 improvement)')
     expect(lines[0]).toMatch(
       /^Benchmark\s+Metric\s+Baseline\s+Current\s+Δ\s+CI \(90 %\)\s+Verdict$/
@@ -117,7 +118,7 @@ describe('renderTerminalTable', () => {
   it('says when nothing was compared', () => {
     const out = renderTerminalTable(report({ baseline: null }, []).outcome)
     expect(out.split('\n')[0]).toBe('No metrics were compared.')
-    expect(out.split('\n').at(-1)).toBe(
+    expect(out.trimEnd().split('\n').at(-1)).toBe(
       'verdict: neutral (0 regressions, 0 unchanged, 0 improvements)'
     )
   })

@@ -28,14 +28,27 @@ function spec(over: Partial<CommandBenchmark>): CommandBenchmark {
 
 function recorder(): Reporter & { lines: string[] } {
   const lines: string[] = []
-  return { lines, info: (m) => lines.push(m), warning: (m) => lines.push(`warning: ${m}`), group: (_t, fn) => fn() }
+  return {
+    lines,
+    info: (m) => lines.push(m),
+    warning: (m) => lines.push(`warning: ${m}`),
+    group: (_t, fn) => fn()
+  }
 }
 
 describe('command runner', () => {
   it('records the wall time of each measured run, warm-ups apart', async () => {
-    const [b] = await runCommandBenchmark(spec({ run: 'sleep 0.02', repetitions: 3, warmup: 2 }), recorder())
-    const m = b!.metrics[0]!
-    expect(m).toMatchObject({ name: 'wall-time', unit: 'ms', direction: 'lower', class: 'non-critical' })
+    const [b] = await runCommandBenchmark(
+      spec({ run: 'sleep 0.02', repetitions: 3, warmup: 2 }),
+      recorder()
+    )
+    const m = b.metrics[0]
+    expect(m).toMatchObject({
+      name: 'wall-time',
+      unit: 'ms',
+      direction: 'lower',
+      class: 'non-critical'
+    })
     expect(m.samples).toHaveLength(3)
     expect(m.warmup).toHaveLength(2)
     expect(m.gate).toBeUndefined()
@@ -53,13 +66,20 @@ describe('command runner', () => {
 
   it('pools the samples a tool prints as custom JSON on stdout', async () => {
     const run = `echo '[{"name":"parse","unit":"ops/s","values":[10,11]},{"name":"sort","unit":"ms","value":5}]'`
-    const benches = await runCommandBenchmark(spec({ run, format: 'custom', repetitions: 3, warmup: 1 }), recorder())
+    const benches = await runCommandBenchmark(
+      spec({ run, format: 'custom', repetitions: 3, warmup: 1 }),
+      recorder()
+    )
     expect(benches.map((b) => b.name)).toEqual(['bench/parse', 'bench/sort'])
-    const parse = benches[0]!.metrics.find((m) => m.name === 'value')!
-    expect(parse).toMatchObject({ direction: 'higher', samples: [10, 11, 10, 11, 10, 11], warmup: [10, 11] })
+    const parse = benches[0].metrics.find((m) => m.name === 'value')!
+    expect(parse).toMatchObject({
+      direction: 'higher',
+      samples: [10, 11, 10, 11, 10, 11],
+      warmup: [10, 11]
+    })
     // The wrapper's wall time rides along for context but is not gated.
-    expect(benches[0]!.metrics.find((m) => m.name === 'wall-time')).toMatchObject({ gate: false })
-    expect(benches[1]!.metrics[0]).toMatchObject({ direction: 'lower', samples: [5, 5, 5] })
+    expect(benches[0].metrics.find((m) => m.name === 'wall-time')).toMatchObject({ gate: false })
+    expect(benches[1].metrics[0]).toMatchObject({ direction: 'lower', samples: [5, 5, 5] })
   })
 
   it("reads hyperfine's --export-json file named in the command", async () => {
@@ -67,9 +87,9 @@ describe('command runner', () => {
     const s = spec({ run, format: 'hyperfine', repetitions: 2, warmup: 0 })
     expect(resolveOutputFile(s)).toBe(path.join(s.cwd, 'out file.json'))
     const [b] = await runCommandBenchmark(s, recorder())
-    expect(b!.name).toBe('bench')
-    expect(b!.metrics[0]).toMatchObject({ name: 'time', unit: 's' })
-    expect(b!.metrics[0]!.samples).toHaveLength(20)
+    expect(b.name).toBe('bench')
+    expect(b.metrics[0]).toMatchObject({ name: 'time', unit: 's' })
+    expect(b.metrics[0].samples).toHaveLength(20)
   })
 
   it('applies per-metric overrides from the config', async () => {
@@ -77,44 +97,53 @@ describe('command runner', () => {
       spec({ metrics: { 'wall-time': { class: 'core', gate: true } }, repetitions: 1, warmup: 0 }),
       recorder()
     )
-    expect(b!.metrics[0]).toMatchObject({ class: 'core', gate: true })
+    expect(b.metrics[0]).toMatchObject({ class: 'core', gate: true })
   })
 
   it('stops with the exit code and the tail of the output when the command fails', async () => {
-    const run = 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do echo line$i; done; echo boom >&2; exit 3'
+    const run =
+      'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do echo line$i; done; echo boom >&2; exit 3'
     await expect(runCommandBenchmark(spec({ run }), recorder())).rejects.toThrow(
-      /^benchmark 'bench': the command exited with code 3 on warm-up 1\/1\. Last output:\n(  \| line\d+\n){14}  \| boom$/
+      /^benchmark 'bench': the command exited with code 3 on warm-up 1\/1\. Last output:\n( {2}\| line\d+\n){14} {2}\| boom$/
     )
   })
 
   it('stops when the output has nothing parseable, showing the output', async () => {
-    await expect(runCommandBenchmark(spec({ run: 'echo hello', format: 'custom' }), recorder())).rejects.toThrow(
-      /nothing parseable as custom in the output of warm-up 1\/1: .*Last output:\n  \| hello/s
+    await expect(
+      runCommandBenchmark(spec({ run: 'echo hello', format: 'custom' }), recorder())
+    ).rejects.toThrow(
+      /nothing parseable as custom in the output of warm-up 1\/1: .*Last output:\n {2}\| hello/s
     )
   })
 
   it('stops when the command prints nothing at all', async () => {
-    await expect(runCommandBenchmark(spec({ run: 'true', format: 'custom' }), recorder())).rejects.toThrow(
-      /the file is empty: the run produced no results.*\(no output\)/s
-    )
+    await expect(
+      runCommandBenchmark(spec({ run: 'true', format: 'custom' }), recorder())
+    ).rejects.toThrow(/the file is empty: the run produced no results.*\(no output\)/s)
   })
 
   it('stops a command that outlives its timeout, with its children', async () => {
     await expect(
-      runCommandBenchmark(spec({ run: 'echo started; sleep 30 & wait', timeoutSeconds: 0.3, warmup: 0 }), recorder())
+      runCommandBenchmark(
+        spec({ run: 'echo started; sleep 30 & wait', timeoutSeconds: 0.3, warmup: 0 }),
+        recorder()
+      )
     ).rejects.toThrow(/run 1\/3 did not finish within 0\.3 s and was stopped.*\| started/s)
   })
 
   it('says so when the output file was not written', async () => {
-    await expect(runCommandBenchmark(spec({ run: 'true', format: 'hyperfine', output: 'r.json' }), recorder())).rejects.toThrow(
-      /succeeded on warm-up 1\/1 but wrote no r\.json/
-    )
+    await expect(
+      runCommandBenchmark(spec({ run: 'true', format: 'hyperfine', output: 'r.json' }), recorder())
+    ).rejects.toThrow(/succeeded on warm-up 1\/1 but wrote no r\.json/)
   })
 
   it('passes the configured environment', async () => {
     const run = `echo "[{\\"name\\":\\"x\\",\\"unit\\":\\"ms\\",\\"value\\":$PG_VALUE}]"`
-    const [b] = await runCommandBenchmark(spec({ run, format: 'custom', env: { PG_VALUE: '42' }, warmup: 0, repetitions: 1 }), recorder())
-    expect(b!.metrics[0]!.samples).toEqual([42])
+    const [b] = await runCommandBenchmark(
+      spec({ run, format: 'custom', env: { PG_VALUE: '42' }, warmup: 0, repetitions: 1 }),
+      recorder()
+    )
+    expect(b.metrics[0].samples).toEqual([42])
   })
 })
 

@@ -12,7 +12,10 @@ export const TMP_PREFIX = '.tmp-'
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const dir = path.dirname(file)
   await mkdir(dir, { recursive: true })
-  const tmp = path.join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}${path.extname(file)}`)
+  const tmp = path.join(
+    dir,
+    `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}${path.extname(file)}`
+  )
   try {
     const handle = await open(tmp, 'wx')
     try {

@@ -9,7 +9,10 @@ export { baselineWriteDecision, type RunContext, type TrustDecision } from './tr
 export const DEFAULT_STORE = 'local:.perf-gate/baselines'
 
 /** `local:DIR` (the default) or `git:BRANCH`. */
-export function openStore(spec: string, opts: { cwd: string; onWarning?: (m: string) => void }): BaselineStore {
+export function openStore(
+  spec: string,
+  opts: { cwd: string; onWarning?: (m: string) => void }
+): BaselineStore {
   const m = /^(local|git):(.+)$/.exec(spec.trim())
   if (!m?.[2]) {
     throw new UserError(`baseline-store must be 'local:DIR' or 'git:BRANCH', got '${spec}'`)
@@ -19,5 +22,7 @@ export function openStore(spec: string, opts: { cwd: string; onWarning?: (m: str
       `baseline-store '${spec}': the git-branch store is not available in this version; use 'local:DIR' (for example ${DEFAULT_STORE}) with actions/cache or an artifact`
     )
   }
-  return new LocalBaselineStore(path.resolve(opts.cwd, m[2]), { ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) })
+  return new LocalBaselineStore(path.resolve(opts.cwd, m[2]), {
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {})
+  })
 }

@@ -45,7 +45,9 @@ export class LocalBaselineStore implements BaselineStore {
     try {
       await writeFileAtomic(final, JSON.stringify(results, null, 2) + '\n')
     } catch (e) {
-      throw new UserError(`could not write the baseline to ${final}: ${errorMessage(e)}; the previous baseline is unchanged`)
+      throw new UserError(
+        `could not write the baseline to ${final}: ${errorMessage(e)}; the previous baseline is unchanged`
+      )
     }
     await this.prune(results.testbed)
     return { testbed: results.testbed, sha: results.commit.sha, createdAt: results.createdAt, id }

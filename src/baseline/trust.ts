@@ -30,7 +30,11 @@ export function baselineWriteDecision(ctx: RunContext): TrustDecision {
     }
   }
   if (!ctx.defaultBranch) {
-    return { allowed: false, reason: 'the default branch is unknown (no repository in the event payload), so the baseline is not written' }
+    return {
+      allowed: false,
+      reason:
+        'the default branch is unknown (no repository in the event payload), so the baseline is not written'
+    }
   }
   const expected = `refs/heads/${ctx.defaultBranch}`
   if (ctx.ref !== expected) {
@@ -39,6 +43,10 @@ export function baselineWriteDecision(ctx: RunContext): TrustDecision {
       reason: `baselines are written only from the default branch (${expected}); this run is on ${ctx.ref ?? '(no ref)'}`
     }
   }
-  if (ctx.fromFork) return { allowed: false, reason: 'the code comes from a fork; baselines are written only by the repository itself' }
+  if (ctx.fromFork)
+    return {
+      allowed: false,
+      reason: 'the code comes from a fork; baselines are written only by the repository itself'
+    }
   return { allowed: true, reason: `${event} on ${expected}` }
 }

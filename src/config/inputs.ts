@@ -50,7 +50,8 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
   let reps: number | undefined
   if (repetitions !== undefined) {
     reps = Number(repetitions)
-    if (!Number.isInteger(reps) || reps < 1) throw new UserError(`input 'repetitions' must be an integer >= 1; got '${repetitions}'`)
+    if (!Number.isInteger(reps) || reps < 1)
+      throw new UserError(`input 'repetitions' must be an integer >= 1; got '${repetitions}'`)
   }
   return {
     mode: oneOf('mode', ACTION_MODES, 'gate'),

@@ -28,26 +28,33 @@ export function readWorkflowRun(env: NodeJS.ProcessEnv = process.env): WorkflowR
     try {
       payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as EventPayload
     } catch (e) {
-      throw new UserError(`cannot read the event payload at GITHUB_EVENT_PATH (${(e as Error).message})`)
+      throw new UserError(
+        `cannot read the event payload at GITHUB_EVENT_PATH (${(e as Error).message})`
+      )
     }
   }
   const pr = payload.pull_request
   const repo = env.GITHUB_REPOSITORY ?? payload.repository?.full_name
   const headRepo = pr?.head?.repo?.full_name
   const sha = pr?.head?.sha ?? env.GITHUB_SHA ?? null
-  const runId = env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined
+  const runId = env.GITHUB_RUN_ID
+    ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+    : undefined
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
     context: {
       onGitHub,
       ...(env.GITHUB_EVENT_NAME ? { eventName: env.GITHUB_EVENT_NAME } : {}),
       ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}),
-      ...(payload.repository?.default_branch ? { defaultBranch: payload.repository.default_branch } : {}),
+      ...(payload.repository?.default_branch
+        ? { defaultBranch: payload.repository.default_branch }
+        : {}),
       fromFork: Boolean(headRepo && repo && headRepo !== repo)
     },
     commit: { sha, ref: env.GITHUB_HEAD_REF || env.GITHUB_REF || null },
     runId,
-    runUrl: env.GITHUB_RUN_ID && repo ? `${server}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    runUrl:
+      env.GITHUB_RUN_ID && repo ? `${server}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     pullRequest: pr?.number
   }
 }

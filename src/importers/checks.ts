@@ -19,7 +19,8 @@ export class JsonReader {
   }
 
   object(v: unknown, path: JsonPath): Record<string, unknown> {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(path, 'must be an object')
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      this.fail(path, 'must be an object')
     return v as Record<string, unknown>
   }
 
@@ -62,7 +63,8 @@ export class JsonReader {
 
 function describe(v: unknown): string {
   if (v === null) return 'null'
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`
+  if (typeof v === 'string')
+    return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`
   if (Array.isArray(v)) return 'an array'
   return typeof v === 'object' ? 'an object' : String(typeof v)
 }

@@ -38,7 +38,8 @@ function makeCustom(name: string, fixed: Direction | undefined, description: str
         const benchName = r.nonEmptyString(e.name, [i, 'name'])
         const unit = r.string(e.unit, [i, 'unit'])
         let samples: number[]
-        if (e.values !== undefined) samples = r.samples(e.values, [i, 'values'], (x, p) => r.measurement(x, p))
+        if (e.values !== undefined)
+          samples = r.samples(e.values, [i, 'values'], (x, p) => r.measurement(x, p))
         else if (e.value !== undefined) samples = [r.measurement(e.value, [i, 'value'])]
         else r.fail([i], 'needs "value" (one number) or "values" (repeated samples)')
         const direction = entryDirection(r, e, i, unit, fixed)
@@ -71,11 +72,13 @@ function entryDirection(
   fixed: Direction | undefined
 ): Direction {
   if (e.direction !== undefined) {
-    if (e.direction !== 'higher' && e.direction !== 'lower') r.fail([i, 'direction'], 'must be "higher" or "lower"')
+    if (e.direction !== 'higher' && e.direction !== 'lower')
+      r.fail([i, 'direction'], 'must be "higher" or "lower"')
     return e.direction
   }
   if (e.biggerIsBetter !== undefined) {
-    if (typeof e.biggerIsBetter !== 'boolean') r.fail([i, 'biggerIsBetter'], 'must be true or false')
+    if (typeof e.biggerIsBetter !== 'boolean')
+      r.fail([i, 'biggerIsBetter'], 'must be true or false')
     return e.biggerIsBetter ? 'higher' : 'lower'
   }
   if (fixed) return fixed

@@ -14,7 +14,10 @@ export const hyperfine: Importer = {
       typeof v === 'object' &&
       Array.isArray(v.results) &&
       v.results.length > 0 &&
-      v.results.every((r) => r !== null && typeof r === 'object' && 'command' in r && ('times' in r || 'mean' in r))
+      v.results.every(
+        (r) =>
+          r !== null && typeof r === 'object' && 'command' in r && ('times' in r || 'mean' in r)
+      )
     )
   },
   parse(input, ctx): Benchmark[] {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { UserError } from '../errors.js'
+import { UserError, errorMessage } from '../errors.js'
 import type { Benchmark } from '../results/model.js'
 import { custom, customBiggerIsBetter, customSmallerIsBetter } from './custom.js'
 import { hyperfine } from './hyperfine.js'
@@ -60,7 +60,10 @@ export function detectImporter(input: ImportInput): Importer {
       { file: input.file }
     )
   }
-  if (parseError) throw parseError
+  if (parseError)
+    throw parseError instanceof Error
+      ? parseError
+      : new UserError(errorMessage(parseError), { file: input.file })
   throw new UserError(
     `could not recognise the format; set format to one of: ${IMPORTERS.map((i) => i.name).join(', ')}`,
     { file: input.file }
@@ -74,7 +77,8 @@ export function importText(
   ctx: ImportContext
 ): { format: string; benchmarks: Benchmark[] } {
   const input = makeInput(file, text)
-  if (text.trim() === '') throw new UserError('the file is empty: the run produced no results', { file })
+  if (text.trim() === '')
+    throw new UserError('the file is empty: the run produced no results', { file })
   const importer = format === 'auto' ? detectImporter(input) : findImporter(format)
   return { format: importer.name, benchmarks: importer.parse(input, ctx) }
 }
@@ -89,9 +93,12 @@ export async function importFile(
     text = await readFile(file, 'utf8')
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, {
-      file
-    })
+    throw new UserError(
+      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`,
+      {
+        file
+      }
+    )
   }
   return importText(file, text, format, ctx)
 }

@@ -74,7 +74,8 @@ export function parseJson(text: string, file: string): LocatedJson {
     if (!m) return fail(`${describeAt()}: not a valid number`)
     pos += m[0].length
     const v = Number(m[0])
-    if (!Number.isFinite(v)) fail(`number ${m[0]} is too large to be a measurement (it overflows to Infinity)`)
+    if (!Number.isFinite(v))
+      fail(`number ${m[0]} is too large to be a measurement (it overflows to Infinity)`)
     return v
   }
 
@@ -144,7 +145,9 @@ export function parseJson(text: string, file: string): LocatedJson {
     if (c === '"') return parseString()
     for (const lit of PY_LITERALS) {
       if (text.startsWith(lit, pos)) {
-        fail(`${lit} is not a number JSON allows; the tool wrote a missing or invalid measurement (Python's json.dumps writes ${lit} by default)`)
+        fail(
+          `${lit} is not a number JSON allows; the tool wrote a missing or invalid measurement (Python's json.dumps writes ${lit} by default)`
+        )
       }
     }
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return parseNumber()

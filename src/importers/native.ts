@@ -10,8 +10,8 @@ export function parseResultSet(input: ImportInput): ResultSet {
   const json = input.json()
   const parsed = ResultSet.safeParse(json.value)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue
-    const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol') as JsonPath
+    const issue = parsed.error.issues[0]
+    const path: JsonPath = issue.path.filter((k): k is string | number => typeof k !== 'symbol')
     throw new UserError(`${formatPath(path)} ${describeIssue(issue)}`, {
       file: input.file,
       line: json.lineOf(path)
@@ -59,7 +59,12 @@ export const native: Importer = {
   detect(input) {
     if (!/"version"/.test(input.text) || !/"benchmarks"/.test(input.text)) return false
     const v = input.json().value as Record<string, unknown> | null
-    return v !== null && typeof v === 'object' && v.version === RESULTS_VERSION && Array.isArray(v.benchmarks)
+    return (
+      v !== null &&
+      typeof v === 'object' &&
+      v.version === RESULTS_VERSION &&
+      Array.isArray(v.benchmarks)
+    )
   },
   parse(input): Benchmark[] {
     return parseResultSet(input).benchmarks

@@ -50,6 +50,7 @@ export function renderTerminalTable(outcome: GateOutcome): string {
     ...table,
     '',
     `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,
-    `verdict: ${outcome.verdict} (${countsPhrase(outcome)})`
+    `verdict: ${outcome.verdict} (${countsPhrase(outcome)})`,
+    ''
   ].join('\n')
 }

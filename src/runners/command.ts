@@ -28,7 +28,9 @@ export async function runCommandBenchmark(
 
   for (let i = 0; i < total; i++) {
     const warm = i < spec.warmup
-    const label = warm ? `warm-up ${i + 1}/${spec.warmup}` : `run ${i - spec.warmup + 1}/${spec.repetitions}`
+    const label = warm
+      ? `warm-up ${i + 1}/${spec.warmup}`
+      : `run ${i - spec.warmup + 1}/${spec.repetitions}`
     if (outputFile) await rm(outputFile, { force: true })
     let res
     try {
@@ -38,7 +40,9 @@ export async function runCommandBenchmark(
         timeoutMs: spec.timeoutSeconds * 1000
       })
     } catch (e) {
-      throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`)
+      throw new UserError(
+        `benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`
+      )
     }
     if (res.timedOut) {
       throw new UserError(
@@ -46,10 +50,15 @@ export async function runCommandBenchmark(
       )
     }
     if (res.code !== 0) {
-      const how = res.code === null ? `was killed by ${res.signal ?? 'a signal'}` : `exited with code ${res.code}`
-      throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`)
+      const how =
+        res.code === null
+          ? `was killed by ${res.signal ?? 'a signal'}`
+          : `exited with code ${res.code}`
+      throw new UserError(
+        `benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`
+      )
     }
-    (warm ? wall.warmup : wall.samples).push(res.wallMs)
+    ;(warm ? wall.warmup : wall.samples).push(res.wallMs)
 
     if (spec.format !== 'none') {
       const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label)
@@ -66,7 +75,9 @@ export async function runCommandBenchmark(
         }
       }
     }
-    reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}`)
+    reporter.info(
+      `  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}`
+    )
   }
 
   const source = { kind: 'command' as const, format: spec.format, command: spec.run }
@@ -87,7 +98,9 @@ export async function runCommandBenchmark(
   const grouped = new Map<string, Metric[]>()
   for (const slot of tool.values()) {
     if (slot.metric.samples.length === 0) continue
-    const metric: Metric = slot.warmup.length ? { ...slot.metric, warmup: slot.warmup } : slot.metric
+    const metric: Metric = slot.warmup.length
+      ? { ...slot.metric, warmup: slot.warmup }
+      : slot.metric
     grouped.set(slot.bench, [...(grouped.get(slot.bench) ?? []), metric])
   }
   const benches = nestBenchmarks(

@@ -22,5 +22,12 @@ export function hostEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
 
 /** For files imported from elsewhere: we know nothing about the machine that produced them. */
 export function unknownEnvironment(): Environment {
-  return { os: 'unknown', arch: 'unknown', cpu: 'unknown', cpuCount: 0, memoryBytes: 0, node: 'unknown' }
+  return {
+    os: 'unknown',
+    arch: 'unknown',
+    cpu: 'unknown',
+    cpuCount: 0,
+    memoryBytes: 0,
+    node: 'unknown'
+  }
 }

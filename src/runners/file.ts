@@ -8,21 +8,36 @@ import type { Reporter } from './progress.js'
 import { applyMetricOverrides, nestBenchmarks } from './shape.js'
 
 /** Imports result files a previous step wrote; nothing is run. */
-export async function runFileBenchmark(spec: FileBenchmark, baseDir: string, reporter: Reporter): Promise<Benchmark[]> {
+export async function runFileBenchmark(
+  spec: FileBenchmark,
+  baseDir: string,
+  reporter: Reporter
+): Promise<Benchmark[]> {
   const files = await expandGlob(spec.path, baseDir)
   if (files.length === 0) {
-    throw new UserError(`benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`)
+    throw new UserError(
+      `benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`
+    )
   }
   const all: Benchmark[] = []
   for (const file of files) {
     const { format, benchmarks } = await importFile(file, spec.format, { class: spec.class })
-    reporter.info(`  ${spec.name}: ${path.relative(baseDir, file)} read as ${format} (${benchmarks.length} benchmarks)`)
-    all.push(...benchmarks.map((b) => ({ ...b, source: { kind: 'file' as const, format, file: path.relative(baseDir, file) } })))
+    reporter.info(
+      `  ${spec.name}: ${path.relative(baseDir, file)} read as ${format} (${benchmarks.length} benchmarks)`
+    )
+    all.push(
+      ...benchmarks.map((b) => ({
+        ...b,
+        source: { kind: 'file' as const, format, file: path.relative(baseDir, file) }
+      }))
+    )
   }
   const names = new Set<string>()
   for (const b of all) {
     if (names.has(b.name)) {
-      throw new UserError(`benchmark '${spec.name}': '${b.name}' appears in more than one of the files matching '${spec.path}'`)
+      throw new UserError(
+        `benchmark '${spec.name}': '${b.name}' appears in more than one of the files matching '${spec.path}'`
+      )
     }
     names.add(b.name)
   }

@@ -9,7 +9,9 @@ export async function localCommit(cwd: string): Promise<Commit> {
   try {
     const { stdout: sha } = await run('git', ['rev-parse', 'HEAD'], { cwd })
     const { stdout: ref } = await run('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd })
-    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd })
+    const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd
+    })
     return { sha: sha.trim(), ref: ref.trim(), dirty: status.trim() !== '' }
   } catch {
     return { sha: null, ref: null }

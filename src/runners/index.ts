@@ -1,6 +1,12 @@
 import type { PerfGateConfig } from '../config/types.js'
 import { UserError } from '../errors.js'
-import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type Benchmark, type Commit, type ResultSet } from '../results/model.js'
+import {
+  RESULTS_SCHEMA_ID,
+  RESULTS_VERSION,
+  type Benchmark,
+  type Commit,
+  type ResultSet
+} from '../results/model.js'
 import { runCommandBenchmark } from './command.js'
 import { hostEnvironment } from './environment.js'
 import { runFileBenchmark } from './file.js'
@@ -13,7 +19,9 @@ export async function runBenchmarks(
   config: PerfGateConfig,
   opts: { commit: Commit; reporter: Reporter; now?: Date; only?: string[] }
 ): Promise<ResultSet> {
-  const specs = opts.only ? config.benchmarks.filter((b) => opts.only?.includes(b.name)) : config.benchmarks
+  const specs = opts.only
+    ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
+    : config.benchmarks
   const benchmarks: Benchmark[] = []
   let index = 0
   for (const spec of specs) {
@@ -33,7 +41,9 @@ export async function runBenchmarks(
     })
     for (const b of produced) {
       if (benchmarks.some((x) => x.name === b.name)) {
-        throw new UserError(`benchmark name '${b.name}' is produced twice; rename one of the config entries`)
+        throw new UserError(
+          `benchmark name '${b.name}' is produced twice; rename one of the config entries`
+        )
       }
       benchmarks.push(b)
     }

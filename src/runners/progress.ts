@@ -26,7 +26,12 @@ export function streamReporter(write: (line: string) => void): Reporter {
 }
 
 /** "run 3/11 · 1.2 s · ETA 9.6 s": the mean duration so far times the runs left. */
-export function progressLine(done: number, total: number, elapsedMs: number, label: string): string {
+export function progressLine(
+  done: number,
+  total: number,
+  elapsedMs: number,
+  label: string
+): string {
   const eta = done > 0 ? ((elapsedMs / done) * (total - done)) / 1000 : NaN
   const etaText = Number.isFinite(eta) ? ` · ETA ${formatSeconds(eta)}` : ''
   return `${label} ${done}/${total} · ${formatSeconds(elapsedMs / 1000)} elapsed${etaText}`

@@ -156,7 +156,11 @@ export function compareMetric(input: CompareInput): MetricComparison {
     hl.k === 0
       ? [-Infinity, Infinity]
       : [relativeChange(lo, direction), relativeChange(hi, direction)]
-  const summary = changeWithCi(change, ci, 1 - 2 * alpha)
+  // Reasons speak in the metric's own terms (throughput -8 %, latency +12 %), as the tables do;
+  // `change` and `ci` keep the worse-is-positive orientation for the rule and the JSON.
+  const valueChange = direction === 'lower' ? change : -change
+  const valueCi: [number, number] = direction === 'lower' ? ci : [-ci[1], -ci[0]]
+  const summary = changeWithCi(valueChange, valueCi, 1 - 2 * alpha)
   let reason: string
   if (verdict === 'fail') {
     reason = `${summary} is past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget`
@@ -177,7 +181,7 @@ export function compareMetric(input: CompareInput): MetricComparison {
     verdict,
     change,
     ci,
-    valueChange: direction === 'lower' ? Math.expm1(theta) : Math.expm1(-theta),
+    valueChange,
     // y − ∞ would put −∞ into the rank sum, whose sort comparator turns ∞ − ∞ into NaN.
     pFail: Number.isFinite(tauWarn) ? shiftTestP(cur.y, base.y, tauWarn) : 1,
     pWarn: shiftTestP(cur.y, base.y, 0),

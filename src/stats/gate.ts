@@ -31,7 +31,7 @@ function listOf(items: string[]): string {
 
 function changes(cs: MetricComparison[]): string {
   const worstFirst = [...cs].sort((a, b) => (b.change ?? 0) - (a.change ?? 0))
-  return listOf(worstFirst.map((c) => `${label(c)} ${signedPct(c.change ?? 0)} %`))
+  return listOf(worstFirst.map((c) => `${label(c)} ${signedPct(c.valueChange ?? 0)} %`))
 }
 
 /**
