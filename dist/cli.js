@@ -1,0 +1,319 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify, parseArgs } from 'node:util';
+import { s as sortBySignificance, a as sanitizeText, c as countsPhrase, f as formatValue, b as formatPercent, v as valueDelta, d as formatCi, e as valueCi, U as UserError, D as DEFAULT_STORE, i as isUserError, g as errorMessage, l as loadConfig, h as compareResultSets, o as openStore, r as runJob, j as importText, R as RESULTS_VERSION, k as RESULTS_SCHEMA_ID, u as unknownEnvironment, m as streamReporter, t as thresholdsFromConfig } from './chunks/job.js';
+import { execFile } from 'node:child_process';
+import 'node:crypto';
+import 'process';
+import 'buffer';
+import 'fs';
+import 'path';
+import 'url';
+import 'module';
+import 'node:os';
+
+const run = promisify(execFile);
+/** The commit of a local checkout, or a null sha outside git: a local run must not need git. */
+async function localCommit(cwd) {
+    try {
+        const { stdout: sha } = await run('git', ['rev-parse', 'HEAD'], { cwd });
+        const { stdout: ref } = await run('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd });
+        const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], {
+            cwd
+        });
+        return { sha: sha.trim(), ref: ref.trim(), dirty: status.trim() !== '' };
+    }
+    catch {
+        return { sha: null, ref: null };
+    }
+}
+
+/*
+ * The `compare` command's table. A terminal renders no markdown, but it does obey control
+ * sequences and bidi overrides, so names are still cleaned.
+ */
+const HEADER = ['Benchmark', 'Metric', 'Baseline', 'Current', 'Δ', 'CI (90 %)', 'Verdict'];
+const RIGHT_ALIGNED = new Set([2, 3, 4, 5]);
+function width(text) {
+    return Array.from(text).length;
+}
+function cells(c) {
+    const unit = sanitizeText(c.unit, { maxLength: 20 });
+    const notes = [c.inconclusive ? 'inconclusive' : null, c.improved ? 'improved' : null].filter(Boolean);
+    return [
+        sanitizeText(c.benchmark, { maxLength: 40 }),
+        sanitizeText(c.metric, { maxLength: 30 }),
+        formatValue(c.baseline?.median, unit),
+        formatValue(c.current?.median, unit),
+        formatPercent(valueDelta(c)),
+        formatCi(valueCi(c)),
+        c.verdict + (notes.length ? ` (${notes.join(', ')})` : '')
+    ];
+}
+function renderTerminalTable(outcome) {
+    const rows = [HEADER, ...sortBySignificance(outcome.comparisons).map(cells)];
+    const widths = HEADER.map((_, col) => Math.max(...rows.map((r) => width(r[col] ?? ''))));
+    const line = (row) => row
+        .map((cell, col) => {
+        const pad = ' '.repeat((widths[col] ?? 0) - width(cell));
+        return RIGHT_ALIGNED.has(col) ? pad + cell : cell + pad;
+    })
+        .join('  ')
+        .trimEnd();
+    const table = outcome.comparisons.length === 0
+        ? ['No metrics were compared.']
+        : [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+    return [
+        ...table,
+        '',
+        `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,
+        `verdict: ${outcome.verdict} (${countsPhrase(outcome)})`,
+        ''
+    ].join('\n');
+}
+
+/** Kept in step with package.json by a test. */
+const VERSION = '0.1.0';
+
+const EXIT = { ok: 0, gateFailed: 1, usage: 2 };
+const USAGE = `perf-gate ${VERSION}: stop performance regressions before they merge
+
+Usage:
+  perf-gate run      [options]   run the benchmarks; gate against the latest baseline,
+                                 or record the first baseline when there is none
+  perf-gate gate     [options]   run and gate; never writes a baseline
+  perf-gate baseline [options]   run and record the result as the new baseline
+  perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
+  perf-gate compare BASELINE CURRENT [--json]
+  perf-gate import FILE [--format NAME|auto] [--json]
+
+Options for run, gate and baseline:
+  -c, --config FILE       config file (default perf-gate.yml)
+      --results GLOB      import these result files instead of running benchmarks
+      --store SPEC        baseline store, local:DIR (default ${DEFAULT_STORE})
+      --out DIR           where ledger.md, check-run.json and report.md go (default .perf-gate/out)
+      --raw-dir DIR       where the raw results JSON goes (default benchmarks/results/raw)
+      --fail-on LEVEL     fail | warn | never (default fail)
+      --testbed NAME      override the config's testbed
+      --repetitions N     override every benchmark's repetitions
+      --note TEXT         note stored with a baseline
+
+Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error.
+`;
+async function main(argv, io, env = process.env) {
+    const [command, ...rest] = argv;
+    try {
+        switch (command) {
+            case undefined:
+            case '-h':
+            case '--help':
+            case 'help':
+                io.stdout(USAGE);
+                return command === undefined ? EXIT.usage : EXIT.ok;
+            case '-v':
+            case '--version':
+                io.stdout(`${VERSION}\n`);
+                return EXIT.ok;
+            case 'run':
+            case 'gate':
+            case 'baseline':
+                return await jobCommand(command, rest, io, env);
+            case 'compare':
+                return await compareCommand(rest, io);
+            case 'import':
+                return await importCommand(rest, io);
+            default:
+                throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`);
+        }
+    }
+    catch (e) {
+        if (isUserError(e) || isArgError(e)) {
+            io.stderr(`perf-gate: ${errorMessage(e)}\n`);
+            return EXIT.usage;
+        }
+        throw e;
+    }
+}
+async function jobCommand(mode, args, io, env) {
+    const { values } = parseArgs({
+        args,
+        options: {
+            config: { type: 'string', short: 'c', default: 'perf-gate.yml' },
+            results: { type: 'string' },
+            store: { type: 'string', default: env.PERF_GATE_STORE ?? DEFAULT_STORE },
+            out: { type: 'string', default: '.perf-gate/out' },
+            'raw-dir': { type: 'string', default: 'benchmarks/results/raw' },
+            'fail-on': { type: 'string', default: 'fail' },
+            testbed: { type: 'string' },
+            repetitions: { type: 'string' },
+            note: { type: 'string' }
+        },
+        allowPositionals: false
+    });
+    const failOn = parseFailOn(values['fail-on']);
+    const repetitions = values.repetitions === undefined
+        ? undefined
+        : parsePositiveInt(values.repetitions, '--repetitions');
+    const reporter = streamReporter((line) => io.stderr(`${line}\n`));
+    // Kept as typed, so errors read `perf-gate.yml:12: …` rather than an absolute path.
+    const configPath = values.config;
+    const store = openStore(values.store, {
+        cwd: process.cwd(),
+        onWarning: (m) => reporter.warning(m)
+    });
+    const result = await runJob({
+        mode,
+        configPath,
+        ...(values.results ? { resultsGlob: values.results } : {}),
+        store,
+        outDir: values.out,
+        rawDir: values['raw-dir'],
+        failOn,
+        commit: await localCommit(path.dirname(path.resolve(configPath))),
+        context: { onGitHub: false },
+        reporter,
+        ...(values.testbed ? { testbed: values.testbed } : {}),
+        ...(repetitions !== undefined ? { repetitions } : {}),
+        ...(values.note ? { note: values.note } : {})
+    });
+    io.stdout(renderTerminalTable(result.outcome));
+    io.stdout(`\nledger:    ${result.paths.ledger}\ncheck run: ${result.paths.checkRun}\nreport:    ${result.paths.report}\nresults:   ${result.paths.results}\n`);
+    return result.failed ? EXIT.gateFailed : EXIT.ok;
+}
+async function compareCommand(args, io) {
+    const { values, positionals } = parseArgs({
+        args,
+        options: {
+            baseline: { type: 'string' },
+            current: { type: 'string' },
+            json: { type: 'boolean', default: false },
+            config: { type: 'string', short: 'c' },
+            format: { type: 'string', default: 'auto' },
+            'fail-on': { type: 'string', default: 'fail' },
+            'min-samples': { type: 'string' }
+        },
+        allowPositionals: true
+    });
+    const baselineFile = values.baseline ?? positionals[0];
+    const currentFile = values.current ?? (values.baseline ? positionals[0] : positionals[1]);
+    if (!baselineFile || !currentFile)
+        throw new UserError('compare needs a baseline and a current result file; see --help');
+    const failOn = parseFailOn(values['fail-on']);
+    let thresholdsFor;
+    let minSamples;
+    if (values.config) {
+        const config = await loadConfig(values.config);
+        thresholdsFor = thresholdsFromConfig(config);
+        minSamples = config.minSamples;
+    }
+    if (values['min-samples'] !== undefined)
+        minSamples = parsePositiveInt(values['min-samples'], '--min-samples');
+    const baseline = await readResultSet(baselineFile, values.format);
+    const current = await readResultSet(currentFile, values.format);
+    const outcome = compareResultSets(baseline, current, {
+        ...(thresholdsFor ? { thresholdsFor } : {}),
+        ...(minSamples !== undefined ? { minSamples } : {})
+    });
+    if (values.json) {
+        const metrics = outcome.comparisons.map((c) => ({
+            benchmark: c.benchmark,
+            metric: c.metric,
+            verdict: c.verdict,
+            change: c.change,
+            ci: c.ci ? c.ci.map(jsonNumber) : null,
+            unit: c.unit,
+            direction: c.direction,
+            inconclusive: c.inconclusive,
+            improved: c.improved,
+            reason: c.reason
+        }));
+        io.stdout(JSON.stringify({ verdict: outcome.verdict, route: outcome.route, reason: outcome.reason, metrics }, null, 2) + '\n');
+    }
+    else {
+        io.stdout(renderTerminalTable(outcome));
+    }
+    const failed = failOn !== 'never' &&
+        (outcome.verdict === 'fail' || (failOn === 'warn' && outcome.verdict === 'warn'));
+    return failed ? EXIT.gateFailed : EXIT.ok;
+}
+async function importCommand(args, io) {
+    const { values, positionals } = parseArgs({
+        args,
+        options: {
+            format: { type: 'string', default: 'auto' },
+            json: { type: 'boolean', default: false }
+        },
+        allowPositionals: true
+    });
+    const file = positionals[0];
+    if (!file || positionals.length > 1)
+        throw new UserError('import needs exactly one FILE; see --help');
+    const set = await readResultSet(file, values.format);
+    if (values.json) {
+        io.stdout(JSON.stringify(set, null, 2) + '\n');
+        return EXIT.ok;
+    }
+    for (const b of set.benchmarks) {
+        for (const m of b.metrics) {
+            io.stdout(`${b.name} / ${m.name}: ${m.samples.length} samples, ${m.unit}, ${m.direction} is better, ${m.class}\n`);
+        }
+    }
+    return EXIT.ok;
+}
+/** Any supported file as a result set; files from other tools get an "unknown" environment. */
+async function readResultSet(file, format) {
+    let text;
+    try {
+        text = await readFile(file, 'utf8');
+    }
+    catch (e) {
+        const code = e.code;
+        throw new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, { file });
+    }
+    const { benchmarks, format: found } = importText(file, text, format, { class: 'non-critical' });
+    if (found === 'perf-gate') {
+        const parsed = JSON.parse(text);
+        return { ...parsed, benchmarks };
+    }
+    return {
+        $schema: RESULTS_SCHEMA_ID,
+        version: RESULTS_VERSION,
+        testbed: 'imported',
+        createdAt: new Date(0).toISOString(),
+        commit: { sha: null },
+        environment: unknownEnvironment(),
+        benchmarks
+    };
+}
+/** JSON has no Infinity: an unbounded CI end is written as null. */
+function jsonNumber(x) {
+    return Number.isFinite(x) ? x : null;
+}
+function parseFailOn(v) {
+    if (v === 'fail' || v === 'warn' || v === 'never')
+        return v;
+    throw new UserError(`--fail-on must be fail, warn or never, got '${v}'`);
+}
+function parsePositiveInt(v, name) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1)
+        throw new UserError(`${name} must be an integer >= 1, got '${v}'`);
+    return n;
+}
+function isArgError(e) {
+    // node:util parseArgs reports unknown or malformed options with these codes.
+    const code = e?.code;
+    return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+// The only place the CLI exits: main() returns the code, so tests can call it in-process.
+main(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s)
+}).then((code) => {
+    process.exitCode = code;
+}, (e) => {
+    process.stderr.write(`perf-gate: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 3;
+});
