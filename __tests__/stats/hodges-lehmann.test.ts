@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { hodgesLehmann, pairwiseDifferences } from '../../src/stats/hodges-lehmann.js'
+import { kthPairwiseDifference } from '../../src/stats/pairwise-select.js'
 import { lognormal, mulberry32 } from '../helpers/random.js'
 
 describe('hodgesLehmann', () => {
@@ -71,5 +72,72 @@ describe('hodgesLehmann', () => {
     expect(r.lo).toBeLessThan(Math.log(1.2))
     expect(r.hi).toBeGreaterThan(Math.log(1.2))
     expect(r.hi - r.lo).toBeLessThan(0.02)
+  })
+})
+
+describe('kthPairwiseDifference', () => {
+  it('finds exactly the k-th of all sorted differences, ties and negatives included', () => {
+    const rng = mulberry32(99)
+    for (let trial = 0; trial < 60; trial++) {
+      const n = 1 + Math.floor(rng() * 25)
+      const m = 1 + Math.floor(rng() * 25)
+      // Rounded values make ties common; the offset makes differences of both signs.
+      const y = Array.from({ length: n }, () => Math.round(rng() * 40) / 8 - 2).sort(
+        (a, b) => a - b
+      )
+      const x = Array.from({ length: m }, () => Math.round(rng() * 40) / 8 - 2).sort(
+        (a, b) => a - b
+      )
+      const all = pairwiseDifferences(y, x)
+      for (const k of [1, Math.ceil((n * m) / 2), n * m, 1 + Math.floor(rng() * n * m)]) {
+        expect(kthPairwiseDifference(y, x, k)).toBe(all[k - 1])
+      }
+    }
+  })
+
+  it('matches on continuous lognormal log-values', () => {
+    const rng = mulberry32(5)
+    const y = lognormal(rng, 37, 100, 0.1)
+      .map(Math.log)
+      .sort((a, b) => a - b)
+    const x = lognormal(rng, 41, 110, 0.1)
+      .map(Math.log)
+      .sort((a, b) => a - b)
+    const all = pairwiseDifferences(y, x)
+    for (const k of [1, 28, 700, 758, 759, 1517])
+      expect(kthPairwiseDifference(y, x, k)).toBe(all[k - 1])
+  })
+
+  it('selects exactly in large samples, where it does not sort them all', () => {
+    const rng = mulberry32(123)
+    for (const [n, m, ties] of [
+      [80, 90, false],
+      [200, 150, true],
+      [1, 5000, false],
+      [3000, 2, true]
+    ] as const) {
+      const draw = (len: number) =>
+        Array.from({ length: len }, () => (ties ? Math.round(rng() * 30) : rng() * 30) - 10).sort(
+          (a, b) => a - b
+        )
+      const y = draw(n)
+      const x = draw(m)
+      const all = pairwiseDifferences(y, x)
+      for (const k of [
+        1,
+        2,
+        Math.ceil((n * m) / 2),
+        n * m - 1,
+        n * m,
+        1 + Math.floor(rng() * n * m)
+      ]) {
+        expect(kthPairwiseDifference(y, x, k)).toBe(all[k - 1])
+      }
+    }
+  })
+
+  it('refuses a rank outside 1..NM', () => {
+    expect(() => kthPairwiseDifference([1], [2], 2)).toThrow(RangeError)
+    expect(() => kthPairwiseDifference([], [2], 1)).toThrow(RangeError)
   })
 })

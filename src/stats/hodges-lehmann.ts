@@ -1,5 +1,5 @@
-import { medianSorted } from 'simple-statistics'
 import { exactUCdf, mosesK, usesExactU } from './mann-whitney.js'
+import { kthPairwiseDifference } from './pairwise-select.js'
 
 export interface ShiftEstimate {
   /** Hodges–Lehmann shift: the median of all y_i − x_j. */
@@ -16,7 +16,7 @@ export interface ShiftEstimate {
   confidence: number | null
 }
 
-/** All y_i − x_j, ascending. */
+/** All y_i − x_j, ascending: the reference the selection in pairwise-select.ts is tested against. */
 export function pairwiseDifferences(y: readonly number[], x: readonly number[]): number[] {
   const d = new Float64Array(y.length * x.length)
   let t = 0
@@ -35,12 +35,16 @@ export function hodgesLehmann(
   alpha = 0.05
 ): ShiftEstimate {
   if (y.length === 0 || x.length === 0) throw new RangeError('both samples must be non-empty')
-  const d = pairwiseDifferences(y, x)
-  const k = mosesK(y.length, x.length, alpha)
-  const estimate = medianSorted(d)
+  const ys = [...y].sort((a, b) => a - b)
+  const xs = [...x].sort((a, b) => a - b)
+  const nm = ys.length * xs.length
+  const at = (rank: number): number => kthPairwiseDifference(ys, xs, rank)
+  // The median of NM values: the middle one, or the mean of the two middle ones.
+  const estimate = nm % 2 === 1 ? at((nm + 1) / 2) : (at(nm / 2) + at(nm / 2 + 1)) / 2
+  const k = mosesK(ys.length, xs.length, alpha)
   if (k === 0) return { estimate, lo: -Infinity, hi: Infinity, k, confidence: 1 }
-  const confidence = usesExactU(y.length, x.length)
-    ? 1 - 2 * exactUCdf(y.length, x.length)(k - 1)
+  const confidence = usesExactU(ys.length, xs.length)
+    ? 1 - 2 * exactUCdf(ys.length, xs.length)(k - 1)
     : null
-  return { estimate, lo: d[k - 1], hi: d[d.length - k], k, confidence }
+  return { estimate, lo: at(k), hi: at(nm - k + 1), k, confidence }
 }
