@@ -140,12 +140,30 @@ describe('format detection', () => {
   it('reports a JSON syntax error rather than "unknown format"', () => {
     expect(
       errorOf(() => importText('x.json', '[{"name": "a",\n "value": NaN}]', 'auto', nc))
-    ).toMatch(/^x\.json:2: NaN is not a number/)
+    ).toMatch(/^x\.json:2: \[0\]\.value is NaN, which JSON does not allow/)
+  })
+
+  it('names the candidates when the content matches several formats', () => {
+    const text =
+      'test bench_a ... bench:         135 ns/iter (+/- 24)\nBenchmarkA-8   1000   325 ns/op\n'
+    expect(errorOf(() => importText('mixed.txt', text, 'auto', nc))).toBe(
+      'mixed.txt: the content matches several formats (cargo, go); set format explicitly'
+    )
+    // Naming the format settles it.
+    expect(importText('mixed.txt', text, 'go', nc).benchmarks.map((b) => b.name)).toEqual([
+      'BenchmarkA-8'
+    ])
+  })
+
+  it('refuses an empty file before guessing a format', () => {
+    expect(errorOf(() => importText('e.txt', ' \n\n', 'auto', nc))).toBe(
+      'e.txt: the file is empty: the run produced no results'
+    )
   })
 
   it('refuses an unknown format name with the list of known ones', () => {
-    expect(errorOf(() => importText('x.json', '[]', 'criterion', nc))).toMatch(
-      /unknown format 'criterion'; known formats: auto, perf-gate, hyperfine/
+    expect(errorOf(() => importText('x.json', '[]', 'nosuchtool', nc))).toMatch(
+      /^unknown format 'nosuchtool'; known formats: auto, perf-gate, hyperfine, custom, cargo, go, /
     )
   })
 })

@@ -47,6 +47,11 @@ export class JsonReader {
     return v
   }
 
+  /** Like `measurement`, but absent or null is allowed and gives undefined. */
+  optionalMeasurement(v: unknown, path: JsonPath): number | undefined {
+    return v === undefined || v === null ? undefined : this.measurement(v, path)
+  }
+
   /** A duration or size: finite and not negative. */
   nonNegative(v: unknown, path: JsonPath): number {
     const n = this.measurement(v, path)
@@ -84,5 +89,61 @@ export function assertUniqueNames(
       )
     }
     seen.set(name, path)
+  }
+}
+
+/** An error at a line of a text file (line-based formats). */
+export function failAt(file: string, line: number, message: string): never {
+  throw new UserError(message, { file, line })
+}
+
+/**
+ * A number as tools print it: `18,149`, `148.70`, `1.5e-3`. Thousands separators are removed;
+ * anything that is not a finite, non-negative number is refused with the line.
+ */
+export function textNumber(
+  raw: string,
+  file: string,
+  line: number,
+  name: string,
+  unit?: string
+): number {
+  // parseFloat is twice as fast as Number() and equal on what the pattern lets through.
+  const n = TEXT_NUMBER.test(raw)
+    ? parseFloat(raw.includes(',') ? raw.replaceAll(',', '') : raw)
+    : NaN
+  if (n >= 0 && n !== Infinity) return n
+  // Built only on failure: this runs for every value of files with millions of lines.
+  const what = unit ? `${name} ${unit}` : name
+  if (Number.isNaN(n)) failAt(file, line, `${what}: '${raw}' is not a number`)
+  if (!Number.isFinite(n))
+    failAt(
+      file,
+      line,
+      `${what}: ${raw} is too large to be a measurement (it overflows to Infinity)`
+    )
+  if (n < 0) failAt(file, line, `${what}: must not be negative, got ${raw}`)
+  return n
+}
+
+const TEXT_NUMBER = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
+/**
+ * Names seen in a line-based file, to refuse a second benchmark of the same name (two bench
+ * targets that both define `bench_fib`, say): one would silently shadow the other.
+ */
+export class LineNames {
+  private readonly seen = new Map<string, number>()
+  constructor(private readonly file: string) {}
+
+  add(name: string, line: number): void {
+    const first = this.seen.get(name)
+    if (first !== undefined)
+      failAt(
+        this.file,
+        line,
+        `duplicates the benchmark name ${JSON.stringify(name)} first used at line ${first}`
+      )
+    this.seen.set(name, line)
   }
 }

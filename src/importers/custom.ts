@@ -14,7 +14,7 @@ function makeCustom(name: string, fixed: Direction | undefined, description: str
     name,
     description,
     detect(input: ImportInput): boolean {
-      if (!/^\s*\[/.test(input.text)) return false
+      if (!/^\s*\[/.test(input.head)) return false
       const v = input.json().value
       return (
         Array.isArray(v) &&

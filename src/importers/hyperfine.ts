@@ -7,7 +7,7 @@ export const hyperfine: Importer = {
   name: 'hyperfine',
   description: 'hyperfine --export-json (times in seconds, every run kept)',
   detect(input) {
-    if (!/"results"/.test(input.text.slice(0, 4096))) return false
+    if (!/"results"/.test(input.head.slice(0, 4096))) return false
     const v = input.json().value as { results?: unknown } | null
     return (
       v !== null &&

@@ -57,7 +57,7 @@ export const native: Importer = {
   name: 'perf-gate',
   description: "perf-gate's own results document",
   detect(input) {
-    if (!/"version"/.test(input.text) || !/"benchmarks"/.test(input.text)) return false
+    if (!/"version"/.test(input.head) || !/"benchmarks"/.test(input.head)) return false
     const v = input.json().value as Record<string, unknown> | null
     return (
       v !== null &&

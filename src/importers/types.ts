@@ -1,11 +1,26 @@
 import type { Benchmark, MetricClass } from '../results/model.js'
 import type { LocatedJson } from './json.js'
 
+export interface Line {
+  text: string
+  /** 1-based. */
+  line: number
+}
+
 export interface ImportInput {
   /** Label used in error messages (a path). */
   file: string
-  text: string
-  /** Parsed lazily and shared between detection and parsing. */
+  /** The file on disk, when the content is read from one: formats that read a file beside it. */
+  path?: string
+  /** The first MiB of the content: what detection looks at, so it stays cheap on large files. */
+  head: string
+  /** Size of the whole content (bytes for a file, characters for a string). */
+  size: number
+  /** The whole content; formats that can be read line by line use `lines()` instead. */
+  text(): string
+  /** The content line by line, streamed from a file; a trailing `\r` is removed. */
+  lines(): Iterable<Line>
+  /** The content as one JSON document, parsed once and shared between detection and parsing. */
   json(): LocatedJson
 }
 
