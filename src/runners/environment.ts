@@ -1,5 +1,6 @@
 import os from 'node:os'
 import type { Environment } from '../results/model.js'
+import { mergeFingerprint, type Fingerprint } from './fingerprint.js'
 
 /**
  * The machine fingerprint stored with every result set, so a comparison across different hardware
@@ -30,4 +31,14 @@ export function unknownEnvironment(): Environment {
     memoryBytes: 0,
     node: 'unknown'
   }
+}
+
+/**
+ * Adds runner-specific fingerprint keys (gpu.names, ollama.version, …). Two benchmarks that saw
+ * different values for one key (two Ollama hosts, say) keep both, so neither is silently lost.
+ */
+export function addFingerprint(environment: Environment, extra: Fingerprint): Environment {
+  const out: Environment = { ...environment }
+  mergeFingerprint(out, extra)
+  return out
 }

@@ -8,8 +8,10 @@ import {
   type ResultSet
 } from '../results/model.js'
 import { runCommandBenchmark } from './command.js'
-import { hostEnvironment } from './environment.js'
+import { addFingerprint, hostEnvironment } from './environment.js'
 import { runFileBenchmark } from './file.js'
+import type { Fingerprint } from './fingerprint.js'
+import { runOllamaBenchmark } from './ollama.js'
 import type { Reporter } from './progress.js'
 
 export { type Reporter, silentReporter, streamReporter } from './progress.js'
@@ -23,6 +25,7 @@ export async function runBenchmarks(
     ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
     : config.benchmarks
   const benchmarks: Benchmark[] = []
+  const fingerprint: Fingerprint = {}
   let index = 0
   for (const spec of specs) {
     index++
@@ -34,9 +37,11 @@ export async function runBenchmarks(
         case 'file':
           return runFileBenchmark(spec, config.dir, opts.reporter)
         case 'ollama':
-          throw new UserError(
-            `${config.file}:${spec.line}: benchmark '${spec.name}': kind 'ollama' is accepted by the config but this version cannot run it yet`
-          )
+          return runOllamaBenchmark(spec, opts.reporter, {
+            thresholds: config.thresholds,
+            defaultTimeoutSeconds: config.timeoutSeconds,
+            fingerprint
+          })
       }
     })
     for (const b of produced) {
@@ -55,7 +60,7 @@ export async function runBenchmarks(
     testbed: config.testbed,
     createdAt: (opts.now ?? new Date()).toISOString(),
     commit: opts.commit,
-    environment: hostEnvironment(),
+    environment: addFingerprint(hostEnvironment(), fingerprint),
     benchmarks
   }
 }
