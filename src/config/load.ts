@@ -303,7 +303,10 @@ function buildBenchmark(
         prompts: b.prompts ?? (b.prompt !== undefined ? [b.prompt] : []),
         ...(b['prompt-file'] !== undefined && { promptFile: resolve(dir, b['prompt-file']) }),
         ...(b['keep-alive'] !== undefined && { keepAlive: b['keep-alive'] }),
-        options
+        options,
+        ...(b.api !== undefined && { api: b.api }),
+        ...(b.timeout !== undefined && { timeoutSeconds: b.timeout }),
+        ...(b['stall-timeout'] !== undefined && { stallTimeoutSeconds: b['stall-timeout'] })
       }
     }
     case 'file':

@@ -229,6 +229,16 @@ const OllamaInput = z
     ...runs,
     host: text().optional().meta({ description: 'Default: OLLAMA_HOST, else the local server.' }),
     model: text().meta({ description: 'Model tag, e.g. gemma3:1b.' }),
+    api: z
+      .enum(['generate', 'chat'])
+      .optional()
+      .meta({ description: 'Endpoint to stream from: /api/generate (default) or /api/chat.' }),
+    timeout: positiveNumber()
+      .optional()
+      .meta({ description: 'Seconds per request, cold load included; default: top level.' }),
+    'stall-timeout': positiveNumber().optional().meta({
+      description: 'Seconds without a chunk before a started stream is aborted; default 60.'
+    }),
     prompt: text().optional(),
     'prompt-file': text().optional().meta({ description: "Relative to the config file's folder." }),
     prompts: z.array(text()).min(1).optional(),
@@ -282,7 +292,7 @@ export const ConfigInput = z
     }),
     timeout: positiveNumber().optional().meta({
       default: CONFIG_DEFAULTS.timeoutSeconds,
-      description: 'Seconds per run of a command.'
+      description: 'Seconds per run of a command, or per Ollama request.'
     }),
     thresholds: z
       .strictObject({

@@ -73,6 +73,12 @@ export interface OllamaBenchmark extends BenchmarkCommon {
   promptFile?: string
   keepAlive?: string | number
   options: Record<string, number | boolean | string>
+  /** Unset: /api/generate. */
+  api?: 'generate' | 'chat'
+  /** Unset: the top-level timeout. */
+  timeoutSeconds?: number
+  /** Unset: the runner's default. */
+  stallTimeoutSeconds?: number
 }
 
 export type BenchmarkSpec = CommandBenchmark | FileBenchmark | OllamaBenchmark
