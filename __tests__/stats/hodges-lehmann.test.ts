@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { hodgesLehmann, pairwiseDifferences } from '../../src/stats/hodges-lehmann.js'
-import { kthPairwiseDifference } from '../../src/stats/pairwise-select.js'
+import {
+  hodgesLehmann,
+  pairwiseDifferences,
+  shiftEstimator
+} from '../../src/stats/hodges-lehmann.js'
+import { mannWhitneyU, mosesK, upperTailP } from '../../src/stats/mann-whitney.js'
+import { kthPairwiseDifference, selectInPlace } from '../../src/stats/pairwise-select.js'
 import { lognormal, mulberry32 } from '../helpers/random.js'
 
 describe('hodgesLehmann', () => {
@@ -139,5 +144,81 @@ describe('kthPairwiseDifference', () => {
   it('refuses a rank outside 1..NM', () => {
     expect(() => kthPairwiseDifference([1], [2], 2)).toThrow(RangeError)
     expect(() => kthPairwiseDifference([], [2], 1)).toThrow(RangeError)
+  })
+})
+
+describe('selectInPlace', () => {
+  it('returns the k-th smallest for every k, ties and duplicates of the pivot included', () => {
+    const rng = mulberry32(31)
+    for (let trial = 0; trial < 40; trial++) {
+      const len = 1 + Math.floor(rng() * 60)
+      const values = Array.from({ length: len }, () => Math.round(rng() * 10) - 5)
+      const sorted = [...values].sort((a, b) => a - b)
+      const work = Float64Array.from(values)
+      // Repeated selections on one array, as the estimator does, in a scrambled order of ranks.
+      for (const k of sorted.map((_, i) => (i * 7) % len)) {
+        expect(selectInPlace(work, k)).toBe(sorted[k])
+      }
+      expect(Array.from(work).sort((a, b) => a - b)).toEqual(sorted)
+    }
+  })
+
+  it('refuses a rank outside the array', () => {
+    expect(() => selectInPlace(Float64Array.of(1, 2), 2)).toThrow(RangeError)
+  })
+})
+
+describe('shiftEstimator', () => {
+  const draw = (seed: number, n: number, m: number) => {
+    const rng = mulberry32(seed)
+    return {
+      y: lognormal(rng, n, 108, 0.05).map(Math.log),
+      x: lognormal(rng, m, 100, 0.05).map(Math.log)
+    }
+  }
+
+  it('gives the same CI as hodgesLehmann at every level, from one set of differences', () => {
+    const { y, x } = draw(41, 12, 9)
+    const est = shiftEstimator(y, x)
+    for (const alpha of [0.05, 0.0125, 0.2]) {
+      const hl = hodgesLehmann(y, x, alpha)
+      expect(est.estimate).toBe(hl.estimate)
+      expect(est.interval(alpha)).toEqual({
+        lo: hl.lo,
+        hi: hl.hi,
+        k: hl.k,
+        confidence: hl.confidence
+      })
+    }
+  })
+
+  it.each([
+    [10, 10],
+    [7, 13],
+    [95, 100]
+  ])('counts U like the rank test, in-array and by selection (%i × %i)', (n, m) => {
+    const { y, x } = draw(43, n, m)
+    const est = shiftEstimator(y, x)
+    for (const delta of [0, Math.log(1.05), -0.02, 0.3]) {
+      expect(est.exceeding(delta)).toBe(mannWhitneyU(y, x, delta))
+    }
+  })
+
+  it.each([
+    [10, 10],
+    // Past the in-array limit (selection) while U is still exact.
+    [60, 200]
+  ])('is exactly dual to its own CI: lo > δ ⇔ p(δ) ≤ α (%i × %i)', (n, m) => {
+    const { y, x } = draw(47, n, m)
+    const est = shiftEstimator(y, x)
+    const d = pairwiseDifferences(y, x)
+    const { lo, hi } = est.interval(0.05)
+    const k = mosesK(n, m, 0.05)
+    expect([lo, hi]).toEqual([d[k - 1], d[d.length - k]])
+    for (let i = 0; i + 1 < d.length; i += Math.ceil(d.length / 300)) {
+      if (d[i] === d[i + 1]) continue
+      const delta = (d[i] + d[i + 1]) / 2
+      expect(upperTailP(n, m, est.exceeding(delta)) <= 0.05).toBe(lo > delta)
+    }
   })
 })

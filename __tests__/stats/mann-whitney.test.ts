@@ -1,11 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
+import { wilcoxonRankSum } from 'simple-statistics'
 import {
   exactUCdf,
   exactUPmf,
+  mannWhitneyU,
   mosesK,
   normalUCdf,
   shiftTestP,
   uCdf,
+  upperTailP,
   usesExactU
 } from '../../src/stats/mann-whitney.js'
 import { pairwiseDifferences } from '../../src/stats/hodges-lehmann.js'
@@ -63,6 +66,18 @@ describe('exact U distribution', () => {
     expect(exactUCdf(5, 5)(4)).toBeCloseTo(12 / 252, 12)
     expect(exactUCdf(5, 5)(-1)).toBe(0)
     expect(exactUCdf(5, 5)(25)).toBe(1)
+  })
+
+  it.each([
+    // Counts of arrangements with U ≤ u over C(n + m, n), from an integer recursion in Python.
+    [4, 4, 2, 4 / 70],
+    [3, 5, 1, 2 / 56],
+    [10, 10, 23, 3996 / 184756],
+    [10, 10, 27, 8241 / 184756],
+    [8, 12, 20, 1979 / 125970],
+    [20, 20, 127, 3383465463 / 137846528820]
+  ])('pins P(U ≤ u) for (%i, %i) at u = %i', (n, m, u, p) => {
+    expect(exactUCdf(n, m)(u)).toBeCloseTo(p, 12)
   })
 
   it('rejects sizes that are not positive integers', () => {
@@ -123,6 +138,34 @@ describe('mosesK', () => {
       expect(F(k - 1)).toBeLessThanOrEqual(0.05)
       expect(F(k)).toBeGreaterThan(0.05)
     }
+  })
+})
+
+describe('mannWhitneyU', () => {
+  it('equals the mid-rank sum less n(n+1)/2, ties and shifts included', () => {
+    const rng = mulberry32(21)
+    for (let trial = 0; trial < 50; trial++) {
+      const n = 1 + Math.floor(rng() * 15)
+      const m = 1 + Math.floor(rng() * 15)
+      // Quarter steps make ties within and across arms common, and exact under the shift.
+      const y = Array.from({ length: n }, () => Math.round(rng() * 12) / 4)
+      const x = Array.from({ length: m }, () => Math.round(rng() * 12) / 4)
+      for (const delta of [0, 0.25, -0.5, 0.3]) {
+        const ranks = wilcoxonRankSum(
+          y.map((v) => v - delta),
+          x
+        )
+        expect(mannWhitneyU(y, x, delta)).toBe(ranks - (n * (n + 1)) / 2)
+      }
+    }
+  })
+
+  it('matches scipy on a small exact case', () => {
+    // scipy.stats.mannwhitneyu(y, x, method='exact', alternative='less'): U = 15, p = 0.0034207.
+    const y = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10.5]
+    const x = [2.5, 3.5, 11, 12, 13, 14, 15, 16, 17, 18]
+    expect(mannWhitneyU(y, x)).toBe(15)
+    expect(upperTailP(10, 10, mannWhitneyU(x, y))).toBeCloseTo(0.0034207278789322136, 12)
   })
 })
 

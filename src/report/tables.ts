@@ -1,7 +1,7 @@
 import { markdownTable } from 'markdown-table'
 import type { GateOutcome, MetricComparison, Verdict } from '../stats/types.js'
 import type { GateReport } from './types.js'
-import { escapeMarkdown } from './escape.js'
+import { escapeCode, escapeMarkdown } from './escape.js'
 import {
   formatCi,
   formatDate,
@@ -57,10 +57,17 @@ export function byMagnitude(comparisons: readonly MetricComparison[]): MetricCom
   return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a))
 }
 
+/** "inconclusive: ~24 runs/arm would decide", or just "inconclusive" when no estimate exists. */
+export function inconclusiveNote(c: MetricComparison): string {
+  if (c.runsToDecide === undefined) return 'inconclusive'
+  return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`
+}
+
 function verdictCell(c: MetricComparison): string {
-  const notes = [c.inconclusive ? 'inconclusive' : null, c.improved ? 'improved' : null].filter(
-    (n): n is string => n !== null
-  )
+  const notes = [
+    c.inconclusive ? inconclusiveNote(c) : null,
+    c.improved ? 'improved' : null
+  ].filter((n): n is string => n !== null)
   return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '')
 }
 
@@ -112,6 +119,17 @@ export function baselineLine(report: GateReport): string {
   const sha = shortSha(report.baseline.sha)
   const commit = sha ? `\`${sha}\`` : 'an unknown commit'
   return `Baseline: ${commit} from ${formatDate(report.baseline.createdAt)} on testbed ${testbed}.`
+}
+
+/** "Accepted by @x (label `perf-gate:accept`): why", escaped, or null when nothing was accepted. */
+export function acceptanceLine(report: GateReport): string | null {
+  const a = report.acceptance
+  if (!a) return null
+  const who = a.by ? `by ${escapeMarkdown('@' + a.by, { maxLength: 60 })}` : 'by an unrecorded user'
+  return (
+    `**Regression accepted** ${who} (label ${escapeCode(a.label)}, was ${a.was}): ` +
+    escapeMarkdown(a.reason, { maxLength: 1000 })
+  )
 }
 
 export function routeLine(outcome: GateOutcome): string {

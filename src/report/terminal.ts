@@ -1,7 +1,7 @@
 import type { GateOutcome, MetricComparison } from '../stats/types.js'
 import { sanitizeText } from './escape.js'
 import { countsPhrase, formatCi, formatPercent, formatValue } from './format.js'
-import { sortBySignificance, valueCi, valueDelta } from './tables.js'
+import { inconclusiveNote, sortBySignificance, valueCi, valueDelta } from './tables.js'
 
 /*
  * The `compare` command's table. A terminal renders no markdown, but it does obey control
@@ -17,9 +17,10 @@ function width(text: string): number {
 
 function cells(c: MetricComparison): string[] {
   const unit = sanitizeText(c.unit, { maxLength: 20 })
-  const notes = [c.inconclusive ? 'inconclusive' : null, c.improved ? 'improved' : null].filter(
-    Boolean
-  )
+  const notes = [
+    c.inconclusive ? inconclusiveNote(c) : null,
+    c.improved ? 'improved' : null
+  ].filter(Boolean)
   return [
     sanitizeText(c.benchmark, { maxLength: 40 }),
     sanitizeText(c.metric, { maxLength: 30 }),

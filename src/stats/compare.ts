@@ -1,9 +1,10 @@
 import { coefficientOfVariation, median } from 'simple-statistics'
 import type { Direction, MetricClass } from '../results/model.js'
 import { budgetPct, changeWithCi, plural } from './format.js'
-import { hodgesLehmann } from './hodges-lehmann.js'
-import { shiftTestP } from './mann-whitney.js'
+import { shiftEstimator } from './hodges-lehmann.js'
+import { upperTailP } from './mann-whitney.js'
 import { madScreen } from './outliers.js'
+import { runsToDecide } from './planning.js'
 import type { ArmSummary, MetricComparison, Thresholds, Verdict } from './types.js'
 
 export interface CompareInput {
@@ -20,6 +21,11 @@ export interface CompareInput {
   minSamples?: number
   /** One-sided level: the CI is (1 − 2·alpha) two-sided. Default 0.05 (a 90 % CI). */
   alpha?: number
+  /**
+   * One-sided level of the FAIL test (its CI lower bound must clear the warn budget). Default
+   * `alpha`; the sequential design passes alpha/K to spend alpha over K looks.
+   */
+  failAlpha?: number
 }
 
 /**
@@ -54,9 +60,14 @@ interface ScreenedArm {
   summary: ArmSummary | null
 }
 
-function screenArm(values: readonly number[], sign: 1 | -1): ScreenedArm {
+function screenArm(values: readonly number[], sign: 1 | -1, minSamples: number): ScreenedArm {
   if (values.length === 0) return { y: [], summary: null }
-  const screen = madScreen(values.map((v) => sign * Math.log(v)))
+  // Screening an arm below the size it can be compared at would trade a rank-robust estimate for
+  // no estimate at all: a 5-value arm of clean noise loses a value to the screen 1 time in 5.
+  const screen = madScreen(
+    values.map((v) => sign * Math.log(v)),
+    { minKept: minSamples }
+  )
   const used = screen.keptIndices.map((i) => values[i])
   return {
     y: screen.kept,
@@ -69,7 +80,12 @@ function screenArm(values: readonly number[], sign: 1 | -1): ScreenedArm {
   }
 }
 
-function checkOptions(input: CompareInput, alpha: number, minSamples: number): void {
+function checkOptions(
+  input: CompareInput,
+  alpha: number,
+  failAlpha: number,
+  minSamples: number
+): void {
   const { warn, fail } = input.thresholds
   if (!(Number.isFinite(warn) && warn >= 0)) {
     throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`)
@@ -78,15 +94,12 @@ function checkOptions(input: CompareInput, alpha: number, minSamples: number): v
     throw new RangeError(`fail threshold must be a fraction ≥ 0 or null, got ${fail}`)
   }
   if (!(alpha > 0 && alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5), got ${alpha}`)
+  if (!(failAlpha > 0 && failAlpha < 0.5)) {
+    throw new RangeError(`failAlpha must be in (0, 0.5), got ${failAlpha}`)
+  }
   if (!(Number.isInteger(minSamples) && minSamples >= 1)) {
     throw new RangeError(`minSamples must be an integer ≥ 1, got ${minSamples}`)
   }
-}
-
-function armCount(label: string, arm: ScreenedArm): string {
-  const dropped = arm.summary?.dropped.length ?? 0
-  const note = dropped > 0 ? `, after dropping ${plural(dropped, 'outlier')}` : ''
-  return `${arm.y.length} (${label}${note})`
 }
 
 /**
@@ -96,8 +109,9 @@ function armCount(label: string, arm: ScreenedArm): string {
  */
 export function compareMetric(input: CompareInput): MetricComparison {
   const alpha = input.alpha ?? 0.05
+  const failAlpha = input.failAlpha ?? alpha
   const minSamples = input.minSamples ?? 5
-  checkOptions(input, alpha, minSamples)
+  checkOptions(input, alpha, failAlpha, minSamples)
   const { direction, thresholds } = input
   const neutral = (
     reason: string,
@@ -128,28 +142,45 @@ export function compareMetric(input: CompareInput): MetricComparison {
 
   // Log-badness: larger is worse in both directions, and a relative change becomes a shift.
   const sign = direction === 'lower' ? 1 : -1
-  const cur = screenArm(input.current, sign)
-  const base = screenArm(input.baseline, sign)
+  const cur = screenArm(input.current, sign, minSamples)
+  const base = screenArm(input.baseline, sign, minSamples)
   if (cur.y.length < minSamples || base.y.length < minSamples) {
     return neutral(
-      `need ≥ ${minSamples} samples per arm, have ${armCount('current', cur)} and ${armCount('baseline', base)}`,
+      `need ≥ ${minSamples} samples per arm, have ${cur.y.length} (current) and ${base.y.length} (baseline)`,
       base.summary,
       cur.summary
     )
   }
 
-  const hl = hodgesLehmann(cur.y, base.y, alpha)
-  const theta = hl.estimate
+  const n = cur.y.length
+  const m = base.y.length
+  const est = shiftEstimator(cur.y, base.y)
+  const theta = est.estimate
+  const hl = est.interval(alpha)
   const { lo, hi } = hl
+  const failLo = failAlpha === alpha ? lo : est.interval(failAlpha).lo
   const tauWarn = logBudget(thresholds.warn, direction)
   const tauFail = thresholds.fail === null ? Infinity : logBudget(thresholds.fail, direction)
 
   let verdict: Verdict
-  if (lo > tauWarn && theta > tauFail) verdict = 'fail'
+  if (failLo > tauWarn && theta > tauFail) verdict = 'fail'
   else if (theta > tauWarn && lo > 0) verdict = 'warn'
   else verdict = 'pass'
-  const inconclusive = verdict !== 'fail' && hi > tauFail && lo <= tauWarn
+  // Judged on the FAIL test's own bound: a metric FAIL cannot reach yet is still open.
+  const inconclusive = verdict !== 'fail' && hi > tauFail && failLo <= tauWarn
   const improved = hi < -tauWarn
+  const toDecide = inconclusive
+    ? runsToDecide({
+        estimate: theta,
+        ci: [lo, hi],
+        alpha,
+        failAlpha,
+        tauWarn,
+        tauFail,
+        n,
+        m
+      })
+    : null
 
   const change = relativeChange(theta, direction)
   const ci: [number, number] =
@@ -169,7 +200,11 @@ export function compareMetric(input: CompareInput): MetricComparison {
   } else if (improved) {
     reason = `improved: ${summary}`
   } else if (inconclusive) {
-    reason = `may be worse: ${summary} reaches past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget; more runs would decide`
+    const decide =
+      toDecide === null
+        ? 'more runs would decide'
+        : `about ${plural(toDecide, 'run')} per arm would decide`
+    reason = `may be worse: ${summary} reaches past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget; ${decide}`
   } else if (theta > tauWarn) {
     reason = `${summary} is past the ${budgetPct(thresholds.warn)} warn budget but not significant`
   } else {
@@ -182,10 +217,10 @@ export function compareMetric(input: CompareInput): MetricComparison {
     change,
     ci,
     valueChange,
-    // y − ∞ would put −∞ into the rank sum, whose sort comparator turns ∞ − ∞ into NaN.
-    pFail: Number.isFinite(tauWarn) ? shiftTestP(cur.y, base.y, tauWarn) : 1,
-    pWarn: shiftTestP(cur.y, base.y, 0),
+    pFail: upperTailP(n, m, est.exceeding(tauWarn)),
+    pWarn: upperTailP(n, m, est.exceeding(0)),
     inconclusive,
-    improved
+    improved,
+    ...(toDecide === null ? {} : { runsToDecide: toDecide })
   }
 }

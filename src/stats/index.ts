@@ -6,19 +6,46 @@ export type {
   Thresholds,
   Verdict
 } from './types.js'
+export {
+  lookSchedule,
+  sequentialLook,
+  type Look,
+  type LookStatus,
+  type MetricLook,
+  type SamplingPlan,
+  type SequentialOptions
+} from './adaptive.js'
+export {
+  bestEnergySplit,
+  detectChangePoints,
+  type ChangePoint,
+  type ChangePointOptions,
+  type Split
+} from './change-points.js'
 export { compareMetric, logBudget, type CompareInput } from './compare.js'
 export { gate, type GateOptions } from './gate.js'
-export { hodgesLehmann, pairwiseDifferences, type ShiftEstimate } from './hodges-lehmann.js'
+export {
+  hodgesLehmann,
+  pairwiseDifferences,
+  shiftEstimator,
+  type MosesInterval,
+  type ShiftEstimate,
+  type ShiftEstimator
+} from './hodges-lehmann.js'
 export {
   EXACT_LIMIT,
   exactUCdf,
   exactUPmf,
+  mannWhitneyU,
   mosesK,
   normalCdf,
   normalUCdf,
   shiftTestP,
   uCdf,
+  upperTailP,
   usesExactU
 } from './mann-whitney.js'
 export { bhReject, holmReject } from './multiplicity.js'
 export { madScreen, type ScreenOptions, type ScreenResult } from './outliers.js'
+export { runsToDecide, type OpenComparison } from './planning.js'
+export { incompleteBeta, tCdf, tQuantile, tTwoSidedP } from './student-t.js'

@@ -98,3 +98,46 @@ function firstColumn(
   }
   return a
 }
+
+/**
+ * The (k+1)-th smallest value of `a` (k is 0-based), partially reordering `a` in place: Hoare
+ * quickselect with a median-of-three pivot. Expected O(len), and repeated calls on the same array
+ * get cheaper as it becomes more ordered. Deterministic: no random pivots.
+ */
+export function selectInPlace(a: Float64Array, k: number): number {
+  if (!(Number.isInteger(k) && k >= 0 && k < a.length)) {
+    throw new RangeError(`k must be in 0..${a.length - 1}`)
+  }
+  let lo = 0
+  let hi = a.length - 1
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1
+    // Order a[lo], a[mid], a[hi] so the pivot is their median and both ends act as sentinels.
+    if (a[mid] < a[lo]) swap(a, mid, lo)
+    if (a[hi] < a[lo]) swap(a, hi, lo)
+    if (a[hi] < a[mid]) swap(a, hi, mid)
+    const pivot = a[mid]
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (a[i] < pivot) i++
+      while (a[j] > pivot) j--
+      if (i <= j) {
+        swap(a, i, j)
+        i++
+        j--
+      }
+    }
+    // Now a[lo..j] ≤ pivot ≤ a[i..hi], and anything strictly between j and i equals the pivot.
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return a[k]
+  }
+  return a[k]
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]
+  a[i] = a[j]
+  a[j] = t
+}

@@ -43,6 +43,11 @@ export interface MetricComparison {
   pWarn: number | null
   /** The CI straddles the fail budget: more runs would decide it. */
   inconclusive: boolean
+  /**
+   * For an inconclusive metric, the runs per arm that would decide it 4 times in 5 if the change
+   * is what it looks like now. Absent when decided, or when no number of runs would do.
+   */
+  runsToDecide?: number
   /** Confidently better by more than the warn budget. */
   improved: boolean
   baseline: ArmSummary | null

@@ -1,0 +1,183 @@
+import { compareMetric, type CompareInput } from './compare.js'
+import { plural } from './format.js'
+import { gate, type GateOptions } from './gate.js'
+import type { GateOutcome, MetricComparison } from './types.js'
+
+/*
+ * Group-sequential sampling: look at the data after every batch of runs, stop as soon as every
+ * metric is decided, and keep adding batches up to a cap while any is open. Re-running until the
+ * answer is significant is the multiple-testing error benchstat warns about; here the FAIL test
+ * at each of the K planned looks runs at alpha/K, so a FAIL anywhere in the sequence is still
+ * wrong at most alpha of the time (Bonferroni over looks). Stopping because an actionable
+ * regression is ruled out ("clear") can only make FAIL rarer, so it needs no correction.
+ */
+
+/** Runs per arm: the first look after `min`, then every `step`, never past `max`. */
+export interface SamplingPlan {
+  min: number
+  max: number
+  step: number
+}
+
+export interface SequentialOptions {
+  /** One-sided level of the reported CI and of WARN. Default 0.05; FAIL is judged at alpha/K. */
+  alpha?: number
+  /** Passed to `gate`; with `holm`, its alpha is divided by K as well. */
+  gate?: GateOptions
+  /** Stop at the first metric that fails, leaving the others as they are. Default false. */
+  stopOnFail?: boolean
+  /**
+   * The baseline does not grow with the looks (it comes from history rather than interleaved
+   * runs), so a baseline with too few samples cannot be cured by running more. Default false.
+   */
+  fixedBaseline?: boolean
+}
+
+/**
+ * `fail`: the regression is established (early: even the alpha/K CI is past the fail budget).
+ * `clear`: the alpha CI rules out reaching the fail budget. `open`: more runs could change the
+ * answer. `neutral`: not comparable, and more runs would not fix it.
+ */
+export type LookStatus = 'fail' | 'clear' | 'open' | 'neutral'
+
+export interface MetricLook {
+  status: LookStatus
+  /** The comparison as it would be reported if the runs stopped here. */
+  comparison: MetricComparison
+}
+
+export interface Look {
+  /** Runs per arm so far. */
+  runs: number
+  /** This look's number (1-based) and how many the plan has. */
+  look: number
+  looks: number
+  final: boolean
+  stop: boolean
+  /** Runs per arm to add before the next look; 0 once stopped. */
+  nextRuns: number
+  metrics: MetricLook[]
+  /** Benchmarks with an open metric: the only ones more runs would help. */
+  openBenchmarks: string[]
+  /** The gate over this look's comparisons: the outcome to report when `stop`. */
+  outcome: GateOutcome
+  reason: string
+}
+
+function checkPlan(plan: SamplingPlan): void {
+  const { min, max, step } = plan
+  for (const [key, v] of Object.entries({ min, max, step })) {
+    if (!(Number.isInteger(v) && v >= 1)) {
+      throw new RangeError(`adaptive ${key} must be an integer ≥ 1, got ${v}`)
+    }
+  }
+  if (max < min) throw new RangeError(`adaptive max (${max}) must be ≥ min (${min})`)
+}
+
+/** Runs per arm at each look: min, min + step, …, and max last even off the step. */
+export function lookSchedule(plan: SamplingPlan): number[] {
+  checkPlan(plan)
+  const looks: number[] = []
+  for (let n = plan.min; n < plan.max; n += plan.step) looks.push(n)
+  looks.push(plan.max)
+  return looks
+}
+
+function statusOf(
+  input: CompareInput,
+  c: MetricComparison,
+  final: boolean,
+  alpha: number,
+  failAlpha: number,
+  fixedBaseline: boolean
+): LookStatus {
+  if (c.verdict === 'neutral') {
+    // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
+    // not), and only in the arms that grow.
+    const min = input.minSamples ?? 5
+    if (final || c.current === null || c.baseline === null) return 'neutral'
+    const curShort = c.current.n < min
+    const baseShort = c.baseline.n < min
+    if (baseShort && fixedBaseline) return 'neutral'
+    return curShort || baseShort ? 'open' : 'neutral'
+  }
+  const fail = input.thresholds.fail
+  if (fail === null) return 'clear'
+  if (c.ci !== null && c.ci[1] < fail) return 'clear'
+  if (final) return c.verdict === 'fail' ? 'fail' : 'open'
+  if (c.verdict !== 'fail') return 'open'
+  if (fail === input.thresholds.warn) return 'fail'
+  // An early FAIL needs the alpha/K lower bound past the fail budget, not just the warn budget:
+  // re-judging "estimate past the fail budget" at every look would let a change sitting at the
+  // budget fail far more often than half the time. Rule A with warn raised to fail is that test.
+  const strict = compareMetric({
+    ...input,
+    alpha,
+    failAlpha,
+    thresholds: { warn: fail, fail }
+  })
+  return strict.verdict === 'fail' ? 'fail' : 'open'
+}
+
+function label(c: MetricComparison): string {
+  return `${c.benchmark}/${c.metric}`
+}
+
+/**
+ * One look of the sequential design: compares every metric with the runs so far and says whether
+ * to stop or how many runs per arm to add. The runner calls it after each batch, with `runs` the
+ * runs per arm completed; following `nextRuns` keeps the looks on the plan's schedule, which the
+ * alpha/K spending assumes.
+ */
+export function sequentialLook(
+  inputs: readonly CompareInput[],
+  runs: number,
+  plan: SamplingPlan,
+  opts: SequentialOptions = {}
+): Look {
+  const schedule = lookSchedule(plan)
+  if (!(Number.isInteger(runs) && runs >= plan.min)) {
+    throw new RangeError(`runs must be an integer ≥ adaptive min (${plan.min}), got ${runs}`)
+  }
+  const alpha = opts.alpha ?? 0.05
+  const looks = schedule.length
+  const failAlpha = alpha / looks
+  const look = schedule.filter((n) => n <= runs).length
+  const final = runs >= plan.max
+
+  const metrics = inputs.map((input): MetricLook => {
+    const comparison = compareMetric({ ...input, alpha, failAlpha })
+    const status = statusOf(input, comparison, final, alpha, failAlpha, !!opts.fixedBaseline)
+    return { status, comparison }
+  })
+  const open = metrics.filter((m) => m.status === 'open')
+  const failed = metrics.filter((m) => m.status === 'fail')
+  const stop = final || open.length === 0 || (opts.stopOnFail === true && failed.length > 0)
+  const nextLook = schedule.find((n) => n > runs) ?? plan.max
+  const nextRuns = stop ? 0 : nextLook - runs
+  const gateOpts: GateOptions = opts.gate?.holm
+    ? { ...opts.gate, alpha: (opts.gate.alpha ?? alpha) / looks }
+    : (opts.gate ?? {})
+  const outcome = gate(
+    metrics.map((m) => m.comparison),
+    gateOpts
+  )
+
+  const at = `${plural(runs, 'run')} per arm`
+  let reason: string
+  if (!stop) {
+    const names = open.map((m) => label(m.comparison))
+    const shown =
+      names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '')
+    reason = `${plural(open.length, 'metric')} still open after ${at} (${shown}): ${nextRuns} more per arm`
+  } else if (open.length === 0) {
+    reason = `every metric decided after ${at}`
+  } else if (failed.length > 0 && !final) {
+    reason = `stopped at the first failure after ${at}; ${plural(open.length, 'metric')} left open`
+  } else {
+    reason = `stopped at the cap of ${at}; ${plural(open.length, 'metric')} still open`
+  }
+
+  const openBenchmarks = [...new Set(open.map((m) => m.comparison.benchmark))]
+  return { runs, look, looks, final, stop, nextRuns, metrics, openBenchmarks, outcome, reason }
+}
