@@ -54,7 +54,7 @@ benchmarks:
       'perf-gate.yml:5: benchmarks[0].class must be one of: core, non-critical'
     )
     expect(problem(bench('    format: json\n'))).toBe(
-      'perf-gate.yml:5: benchmarks[0].format must be one of: none, hyperfine, custom, customBiggerIsBetter, customSmallerIsBetter, perf-gate, auto'
+      'perf-gate.yml:5: benchmarks[0].format must be one of: none, auto, perf-gate, hyperfine, custom, cargo, go, benchmarkjs, benchmarkluau, pytest, googlebench, catch2, julia, jmh, benchmarkdotnet, criterion, criterion-json, llama-bench, vllm, genai-perf, llmperf, customBiggerIsBetter, customSmallerIsBetter'
     )
     expect(problem(bench('', 'shell'))).toBe(
       'perf-gate.yml:3: benchmarks[0].kind must be one of: command, ollama, file'

@@ -273,3 +273,16 @@ describe('loadConfig', () => {
     }
   })
 })
+
+describe('formats', () => {
+  it('accepts every importer by name, for commands and files', () => {
+    const config = parseConfig(
+      'benchmarks:\n  - name: g\n    kind: command\n    run: go test -bench .\n    format: go\n  - name: l\n    kind: file\n    path: "*.jsonl"\n    format: llama-bench\n',
+      'perf-gate.yml'
+    )
+    expect(config.benchmarks.map((b) => (b.kind === 'ollama' ? null : b.format))).toEqual([
+      'go',
+      'llama-bench'
+    ])
+  })
+})

@@ -73,7 +73,7 @@ describe('perf-gate compare (dist/cli.js)', () => {
     [
       'NaN',
       '[{"name": "a", "unit": "ms",\n  "values": [1, NaN]}]',
-      /^perf-gate: .*bad-NaN\.json:2: NaN is not a number JSON allows/
+      /^perf-gate: .*bad-NaN\.json:2: \[0\]\.values\[1\] is NaN, which JSON does not allow/
     ],
     [
       'a string for a number',

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_STORE, openStore } from '../baseline/index.js'
@@ -6,7 +5,8 @@ import { loadConfig } from '../config/load.js'
 import { errorMessage, isUserError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../engine/compare-sets.js'
 import { runJob, thresholdsFromConfig, type FailOn, type JobMode } from '../engine/job.js'
-import { importText } from '../importers/index.js'
+import { importFile, parseResultSet } from '../importers/index.js'
+import { fileInput } from '../importers/source.js'
 import { streamReporter } from '../runners/progress.js'
 import { localCommit } from '../runners/git.js'
 import { unknownEnvironment } from '../runners/environment.js'
@@ -231,21 +231,10 @@ async function importCommand(args: string[], io: Io): Promise<number> {
 
 /** Any supported file as a result set; files from other tools get an "unknown" environment. */
 async function readResultSet(file: string, format: string): Promise<ResultSet> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new UserError(
-      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`,
-      { file }
-    )
-  }
-  const { benchmarks, format: found } = importText(file, text, format, { class: 'non-critical' })
-  if (found === 'perf-gate') {
-    const parsed = JSON.parse(text) as ResultSet
-    return { ...parsed, benchmarks }
-  }
+  // Streamed where the format allows; a missing or unreadable file is a clear error from there.
+  const { benchmarks, format: found } = await importFile(file, format, { class: 'non-critical' })
+  // perf-gate's own document also carries the commit, testbed and environment.
+  if (found === 'perf-gate') return parseResultSet(fileInput(file))
   return {
     $schema: RESULTS_SCHEMA_ID,
     version: RESULTS_VERSION,

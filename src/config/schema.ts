@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { IMPORTERS } from '../importers/registry.js'
 import { Direction, MetricClass } from '../results/model.js'
 
 /**
@@ -19,27 +20,15 @@ export const CONFIG_DEFAULTS = {
   }
 } as const
 
+/** Every importer's name: a format added there is accepted here, with no second list to update. */
+const IMPORTED_FORMATS = IMPORTERS.map((i) => i.name)
+
 /** `none` times the command itself; the others parse what it prints or writes. */
-export const COMMAND_FORMATS = [
-  'none',
-  'hyperfine',
-  'custom',
-  'customBiggerIsBetter',
-  'customSmallerIsBetter',
-  'perf-gate',
-  'auto'
-] as const
-export type CommandFormat = (typeof COMMAND_FORMATS)[number]
+export const COMMAND_FORMATS: readonly [string, ...string[]] = ['none', 'auto', ...IMPORTED_FORMATS]
+export type CommandFormat = string
 
 /** A result file has no command whose wall time could stand in for it, hence no `none`. */
-export const FILE_FORMATS = [
-  'auto',
-  'hyperfine',
-  'custom',
-  'customBiggerIsBetter',
-  'customSmallerIsBetter',
-  'perf-gate'
-] as const satisfies readonly Exclude<CommandFormat, 'none'>[]
+export const FILE_FORMATS: readonly [string, ...string[]] = ['auto', ...IMPORTED_FORMATS]
 
 export const BENCHMARK_KINDS = ['command', 'ollama', 'file'] as const
 
