@@ -19,7 +19,9 @@ describe('readInputs', () => {
       rawDir: 'benchmarks/results/raw',
       testbed: undefined,
       repetitions: undefined,
-      note: undefined
+      note: undefined,
+      acceptLabel: 'perf-gate:accept',
+      resultsDir: undefined
     })
   })
 
@@ -31,7 +33,9 @@ describe('readInputs', () => {
         comment: 'false',
         'check-run': 'no',
         repetitions: '20',
-        results: 'r/*.json'
+        results: 'r/*.json',
+        'accept-label': 'perf:ok',
+        'results-dir': 'artifact'
       })
     )
     expect(got).toMatchObject({
@@ -40,7 +44,9 @@ describe('readInputs', () => {
       comment: false,
       checkRun: false,
       repetitions: 20,
-      results: 'r/*.json'
+      results: 'r/*.json',
+      acceptLabel: 'perf:ok',
+      resultsDir: 'artifact'
     })
   })
 
@@ -54,7 +60,8 @@ describe('readInputs', () => {
       "input 'fail-on' must be one of fail, warn, never; got 'sometimes'"
     ],
     [{ comment: 'maybe' }, "input 'comment' must be true or false; got 'maybe'"],
-    [{ repetitions: '0' }, "input 'repetitions' must be an integer >= 1; got '0'"]
+    [{ repetitions: '0' }, "input 'repetitions' must be an integer >= 1; got '0'"],
+    [{ mode: 'report' }, "mode 'report' needs the input 'results-dir'"]
   ])('names the input at fault: %j', (inputs, message) => {
     expect(() => readInputs(from(inputs))).toThrow(message)
   })

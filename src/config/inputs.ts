@@ -22,6 +22,10 @@ export interface ActionInputs {
   testbed: string | undefined
   repetitions: number | undefined
   note: string | undefined
+  /** The label that accepts a regression on a pull request (Route B). */
+  acceptLabel: string
+  /** mode report: the folder the results artifact was downloaded to. */
+  resultsDir: string | undefined
 }
 
 type GetInput = (name: string) => string
@@ -53,8 +57,14 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     if (!Number.isInteger(reps) || reps < 1)
       throw new UserError(`input 'repetitions' must be an integer >= 1; got '${repetitions}'`)
   }
+  const mode = oneOf('mode', ACTION_MODES, 'gate')
+  if (mode === 'report' && opt('results-dir') === undefined) {
+    throw new UserError(
+      "mode 'report' needs the input 'results-dir': the folder the results artifact was downloaded to"
+    )
+  }
   return {
-    mode: oneOf('mode', ACTION_MODES, 'gate'),
+    mode,
     config: opt('config') ?? 'perf-gate.yml',
     results: opt('results'),
     baselineResults: opt('baseline-results'),
@@ -67,6 +77,8 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     rawDir: opt('raw-dir') ?? 'benchmarks/results/raw',
     testbed: opt('testbed'),
     repetitions: reps,
-    note: opt('note')
+    note: opt('note'),
+    acceptLabel: opt('accept-label') ?? 'perf-gate:accept',
+    resultsDir: opt('results-dir')
   }
 }

@@ -6,9 +6,8 @@ import { baselineWriteDecision, type RunContext } from '../baseline/trust.js'
 import { loadConfig } from '../config/load.js'
 import { resolveThresholds } from '../config/thresholds.js'
 import type { BenchmarkSpec, PerfGateConfig } from '../config/types.js'
-import { UserError } from '../errors.js'
-import { importFile } from '../importers/index.js'
-import { expandGlob } from '../runners/file.js'
+import { isUserError, UserError } from '../errors.js'
+import { importFiles } from '../importers/index.js'
 import { runBenchmarks } from '../runners/index.js'
 import { hostEnvironment } from '../runners/environment.js'
 import type { Reporter } from '../runners/progress.js'
@@ -22,7 +21,7 @@ import {
 import { renderCheckRun, type CheckRunPayload } from '../report/check-run.js'
 import { renderLedger } from '../report/ledger.js'
 import { renderReport } from '../report/summary.js'
-import type { GateReport } from '../report/types.js'
+import type { Acceptance, GateReport } from '../report/types.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
 import { compareResultSets, noBaselineOutcome, type ThresholdsFor } from './compare-sets.js'
 import { trendHistory } from './history.js'
@@ -40,6 +39,8 @@ export interface JobOptions {
   configPath: string
   /** Import these result files instead of running the benchmarks. */
   resultsGlob?: string
+  /** Import exactly these files (a downloaded artifact's, already checked). */
+  resultsFiles?: string[]
   store: BaselineStore
   /** Ledger, check-run payload and report go here. */
   outDir: string
@@ -55,6 +56,13 @@ export interface JobOptions {
   runId?: string
   runUrl?: string
   now?: () => Date
+  /** Called once the config is loaded and the run allowed, before any benchmark runs or is read. */
+  onStart?: (config: PerfGateConfig) => Promise<void>
+  /**
+   * Called with the gate's outcome before anything is rendered; may return it amended, e.g. a
+   * regression accepted on the pull request (Route B).
+   */
+  review?: (outcome: GateOutcome) => { outcome: GateOutcome; acceptance?: Acceptance } | null
 }
 
 export interface JobResult {
@@ -68,6 +76,8 @@ export interface JobResult {
   paths: { results: string; report: string; ledger: string; checkRun: string }
   /** True when the verdict reaches `fail-on`. */
   failed: boolean
+  /** The config as run (overrides applied): benchmark lines for annotations. */
+  config: PerfGateConfig
 }
 
 const SEVERITY: Record<Verdict, number> = { neutral: 0, pass: 0, warn: 1, fail: 2 }
@@ -88,9 +98,11 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     if (!trust.allowed)
       throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`)
   }
+  await opts.onStart?.(config)
 
-  const current = opts.resultsGlob
-    ? await importResults(opts.resultsGlob, config, opts.commit, now())
+  const source = opts.resultsFiles ?? opts.resultsGlob
+  const current = source
+    ? await importResults(source, config, opts.commit, now())
     : await runBenchmarks(config, { commit: opts.commit, reporter, now: now() })
   if (opts.note) current.note = opts.note
 
@@ -135,6 +147,9 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     }
   }
 
+  const reviewed = opts.mode === 'baseline' ? null : (opts.review?.(outcome) ?? null)
+  if (reviewed) outcome = reviewed.outcome
+
   const history = await opts.store.history(config.testbed, 12)
   const report: GateReport = {
     outcome,
@@ -149,7 +164,8 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       baselineWritten ? null : current
     ),
     ...(opts.runId ? { runId: opts.runId } : {}),
-    ...(opts.runUrl ? { runUrl: opts.runUrl } : {})
+    ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
+    ...(reviewed?.acceptance ? { acceptance: reviewed.acceptance } : {})
   }
 
   const outDir = path.resolve(opts.outDir)
@@ -171,7 +187,18 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   await writeFileAtomic(paths.report, summary)
 
   const failed = opts.mode !== 'baseline' && reachesFailOn(outcome.verdict, opts.failOn)
-  return { outcome, report, checkRun, ledger, summary, baseline, baselineWritten, paths, failed }
+  return {
+    outcome,
+    report,
+    checkRun,
+    ledger,
+    summary,
+    baseline,
+    baselineWritten,
+    paths,
+    failed,
+    config
+  }
 }
 
 function applyOverrides(config: PerfGateConfig, opts: JobOptions): PerfGateConfig {
@@ -205,19 +232,28 @@ export function thresholdsFromConfig(config: PerfGateConfig): ThresholdsFor {
 }
 
 async function importResults(
-  pattern: string,
+  pattern: string | string[],
   config: PerfGateConfig,
   commit: Commit,
   now: Date
 ): Promise<ResultSet> {
-  const files = await expandGlob(pattern, process.cwd())
-  if (files.length === 0) throw new UserError(`results: no file matches '${pattern}'`)
+  // A directory, a glob or files of mixed formats, each detected from its content.
+  const patterns = Array.isArray(pattern) ? pattern : [pattern]
   const benchmarks: Benchmark[] = []
-  for (const file of files) {
-    const { benchmarks: got } = await importFile(file, 'auto', { class: 'non-critical' })
-    for (const b of got) {
-      if (benchmarks.some((x) => x.name === b.name))
-        throw new UserError(`benchmark '${b.name}' appears twice`, { file })
+  const from = new Map<string, string>()
+  for (const p of patterns) {
+    const got = await importFiles(p, 'auto', { class: 'non-critical' }).catch((e: unknown) => {
+      throw isUserError(e) ? new UserError(`results: ${e.message}`) : e
+    })
+    for (const b of got.benchmarks) {
+      const file = b.source?.file ?? p
+      const other = from.get(b.name)
+      if (other !== undefined)
+        throw new UserError(
+          `benchmark '${b.name}' is also in ${other}: each benchmark must come from one file`,
+          { file }
+        )
+      from.set(b.name, file)
       benchmarks.push(b)
     }
   }

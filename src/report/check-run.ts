@@ -57,7 +57,8 @@ export function truncateToBytes(text: string, maxBytes = MAX_CHECK_OUTPUT_BYTES)
 function title(report: GateReport): string {
   const { outcome } = report
   const what = report.baseline ? plural(outcome.regressions, 'regression') : 'no baseline yet'
-  return `perf: ${what} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH)
+  const accepted = report.acceptance ? ', accepted' : ''
+  return `perf: ${what}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH)
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   verdictLabel
 } from './format.js'
 import {
+  acceptanceLine,
   baselineLine,
   largestFitting,
   renderDeltaTable,
@@ -50,25 +51,53 @@ export function isLedger(body: string): boolean {
 /**
  * The ledger body after this run: a new one when `existing` is null, else `existing` with our row,
  * details and hop entry updated. Always shorter than `MAX_COMMENT_LENGTH` unless text we do not
- * own already fills the budget.
+ * own already fills the budget. `updateRow: false` (a run of a commit the PR has moved past) only
+ * logs the hop and leaves the row and details of the newer commit alone, unless there are none.
  */
-export function renderLedger(existing: string | null, report: GateReport): string {
+export function renderLedger(
+  existing: string | null,
+  report: GateReport,
+  opts: { updateRow?: boolean } = {}
+): string {
   let body = withStructure(existing)
-  body = editRegion(body, GATES_START, GATES_END, (inner) => upsertGateRow(inner, gateRow(report)))
+  const gates = findRegion(body, GATES_START, GATES_END)
+  const hasRow =
+    gates !== null &&
+    body
+      .slice(gates.from, gates.to)
+      .split('\n')
+      .some((l) => PERF_ROW.test(l))
+  const ownRow = opts.updateRow !== false || !hasRow
+  if (ownRow) {
+    body = editRegion(body, GATES_START, GATES_END, (inner) =>
+      upsertGateRow(inner, gateRow(report))
+    )
+  }
   const key = hopKey(report.runId)
   const entry = hopEntry(report, key)
   body = editRegion(body, HOPLOG_START, HOPLOG_END, (inner) => upsertHop(inner, entry, key))
-  return fitToBudget(body, report, entry)
+  return fitToBudget(
+    body,
+    report,
+    entry,
+    ownRow || findRegion(body, DETAILS_START, DETAILS_END) === null
+  )
+}
+
+/** The text only this run's hop entry carries, or null without a run id. */
+export function hopMarker(runId: string | undefined): string | null {
+  const key = hopKey(runId)
+  return key === null ? null : hopKeyComment(key)
 }
 
 // Oldest hop entries go first: they are the least useful and are counted, not lost silently. Only
 // then do our own details shrink, chart before table rows, as they are also in the check run.
-function fitToBudget(body: string, report: GateReport, entry: string): string {
+function fitToBudget(body: string, report: GateReport, entry: string, ownDetails: boolean): string {
   const fits = (b: string): boolean => b.length < MAX_COMMENT_LENGTH
-  body = setDetails(body, detailsBlock(report, { chart: true }))
+  if (ownDetails) body = setDetails(body, detailsBlock(report, { chart: true }))
   if (fits(body)) return body
   body = foldHops(body, entry)
-  if (fits(body)) return body
+  if (fits(body) || !ownDetails) return body
   const folded = body
   return largestFitting(
     report.outcome.comparisons.length,
@@ -218,6 +247,7 @@ function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: numb
     '',
     `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
     '',
+    ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
     renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
     '',
     `${baselineLine(report)} ${routeLine(outcome)}`,
@@ -263,7 +293,8 @@ export function perfEvidence(report: GateReport): string {
 }
 
 function gateRow(report: GateReport): string {
-  return `| perf | ${verdictLabel(report.outcome.verdict)} | \`${perfEvidence(report)}\` |`
+  const status = verdictLabel(report.outcome.verdict) + (report.acceptance ? ' (accepted)' : '')
+  return `| perf | ${status} | \`${perfEvidence(report)}\` |`
 }
 
 function hopKey(runId: string | undefined): string | null {
@@ -297,12 +328,17 @@ function hopEntry(report: GateReport, key: string | null): string {
       `${escapeMarkdown(`${top.benchmark}/${top.metric}`, { maxLength: 80 })} ` +
       `${formatPercent(valueDelta(top))} (90 % CI ${formatCi(valueCi(top))})`
   } else what = escapeMarkdown(report.outcome.reason, { maxLength: 120 })
+  const a = report.acceptance
+  const accepted = a
+    ? `accepted by ${a.by ? escapeMarkdown('@' + a.by, { maxLength: 60 }) : 'an unrecorded user'}`
+    : null
   const parts = [
     formatTimestamp(report.timestamp),
     'perf',
     shortSha(report.current.sha) ?? 'no sha',
     verdictLabel(report.outcome.verdict),
     what,
+    accepted,
     runLink(report)
   ].filter((p): p is string => p !== null)
   return `- ${parts.join(' · ')}${key === null ? '' : ' ' + hopKeyComment(key)}`

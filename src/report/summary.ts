@@ -2,7 +2,7 @@ import type { GateReport } from './types.js'
 import { renderTrendChart } from './chart.js'
 import { escapeMarkdown } from './escape.js'
 import { countsPhrase, formatTimestamp, shortSha, verdictIcon } from './format.js'
-import { baselineLine, renderDeltaTable, routeLine } from './tables.js'
+import { acceptanceLine, baselineLine, renderDeltaTable, routeLine } from './tables.js'
 
 /**
  * The opening of every standalone report: verdict, why, which route, against what. Shared with the
@@ -11,11 +11,13 @@ import { baselineLine, renderDeltaTable, routeLine } from './tables.js'
 export function renderHeadline(report: GateReport): string {
   const { outcome } = report
   const sha = shortSha(report.current.sha)
+  const accepted = acceptanceLine(report)
   return [
     `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
     '',
     escapeMarkdown(outcome.reason, { maxLength: 500 }),
     '',
+    ...(accepted ? [accepted, ''] : []),
     `${routeLine(outcome)} ${baselineLine(report)}`,
     '',
     `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +

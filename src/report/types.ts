@@ -1,4 +1,16 @@
-import type { GateOutcome } from '../stats/types.js'
+import type { GateOutcome, Verdict } from '../stats/types.js'
+
+/** A regression accepted on the pull request (Route B): who accepted it, and why. */
+export interface Acceptance {
+  /** The label that carries the acceptance, e.g. `perf-gate:accept`. */
+  label: string
+  /** Login of whoever applied the label, when GitHub recorded it. */
+  by: string | null
+  /** The justification written in the PR body. */
+  reason: string
+  /** The verdict before it was accepted. */
+  was: Verdict
+}
 
 /** Everything a renderer needs; renderers are pure functions of this. */
 export interface GateReport {
@@ -14,6 +26,8 @@ export interface GateReport {
   runId?: string
   /** ISO timestamp of this run. */
   timestamp: string
+  /** Set when a regression was accepted: the outcome is then neutral, on Route B. */
+  acceptance?: Acceptance
   /**
    * Trend over stored baselines, oldest first, ending with the current run: per metric key
    * (`benchmark / metric`) the median value of each point.

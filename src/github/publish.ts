@@ -1,0 +1,259 @@
+import path from 'node:path'
+import type { PerfGateConfig } from '../config/types.js'
+import type { JobResult } from '../engine/job.js'
+import { CHECK_RUN_NAME } from '../report/check-run.js'
+import { hopMarker, renderLedger } from '../report/ledger.js'
+import type { Acceptance } from '../report/types.js'
+import type { GateOutcome } from '../stats/types.js'
+import { acceptOutcome, checkAcceptance } from './accept.js'
+import { regressionAnnotations } from './annotations.js'
+import { completeCheckRun, startCheckRun, type CheckRunRef } from './check-run.js'
+import type { GitHubClient } from './client.js'
+import type { RepoRef } from './context.js'
+import { GitHubApiError, explainApiError } from './errors.js'
+import { identityOfApp, resolveIdentity, type Identity } from './identity.js'
+import { upsertLedger } from './ledger-comment.js'
+import { getPull, labeledBy, type PullState } from './pulls.js'
+
+/*
+ * Everything the action posts to GitHub for one run, in the order a reviewer needs it: the check
+ * run in progress before the benchmarks, the acceptance read off the PR, then the completed check
+ * and the ledger. Posting never changes the verdict; what could not be posted is collected as
+ * problems, each an actionable sentence, and the caller decides whether they fail the step.
+ */
+
+export interface Logger {
+  info(message: string): void
+  warning(message: string): void
+}
+
+export interface PublishTarget {
+  repo: RepoRef
+  /** The commit the check run goes on: the PR head, never the merge commit. */
+  headSha: string | null
+  pullNumber: number | null
+  /** `run_id.attempt`: keys the hop entry and the check run's external_id. */
+  runKey: string | null
+  detailsUrl?: string
+}
+
+export interface PublishSettings {
+  comment: boolean
+  checkRun: boolean
+  acceptLabel: string
+  /** The config file as the repository names it, for annotations. */
+  configPath: string
+  settleMs: number
+}
+
+export interface Published {
+  commentId: number | null
+  commentUrl: string | null
+  checkRunId: number | null
+  checkRunUrl: string | null
+  problems: string[]
+}
+
+export class Publisher {
+  private checkRun: CheckRunRef | null = null
+  private pull: PullState | null = null
+  private accepter: string | null = null
+  private identity: Identity | null = null
+  private tokenRejected = false
+  private readonly problems: string[] = []
+
+  constructor(
+    private readonly client: GitHubClient,
+    private readonly target: PublishTarget,
+    private readonly settings: PublishSettings,
+    private readonly log: Logger
+  ) {}
+
+  private problem(e: unknown, what: string): void {
+    const err = explainApiError(e, what)
+    if (!(err instanceof GitHubApiError)) throw err
+    if (err.kind === 'token') this.tokenRejected = true
+    this.problems.push(err.message)
+    this.log.warning(err.message)
+  }
+
+  private get externalId(): string {
+    return `perf-gate:${this.target.runKey ?? this.target.headSha ?? 'local'}`
+  }
+
+  /** Before the benchmarks: the check run goes in progress and the PR is read for acceptance. */
+  async start(): Promise<void> {
+    const { target, settings } = this
+    if (settings.checkRun && target.headSha) {
+      try {
+        this.checkRun = await startCheckRun(
+          this.client,
+          target.repo,
+          {
+            headSha: target.headSha,
+            externalId: this.externalId,
+            startedAt: new Date().toISOString(),
+            ...(target.detailsUrl ? { detailsUrl: target.detailsUrl } : {})
+          },
+          (m) => this.log.info(m)
+        )
+        if (this.checkRun.appSlug) this.identity = identityOfApp(this.checkRun.appSlug)
+        this.log.info(`check run ${this.checkRun.id} is in progress on ${target.headSha}`)
+      } catch (e) {
+        this.problem(e, 'creating the check run')
+      }
+    }
+    if (target.pullNumber !== null && !this.tokenRejected) {
+      try {
+        this.pull = await getPull(this.client, target.repo, target.pullNumber)
+        if (this.pull.labels.includes(settings.acceptLabel)) {
+          this.accepter = await labeledBy(
+            this.client,
+            target.repo,
+            target.pullNumber,
+            settings.acceptLabel
+          ).catch(() => null)
+        }
+      } catch (e) {
+        this.problem(e, `reading pull request #${target.pullNumber}`)
+      }
+    }
+  }
+
+  /** Route B: a regression accepted with the label and a written reason becomes neutral. */
+  review(outcome: GateOutcome): { outcome: GateOutcome; acceptance: Acceptance } | null {
+    if (!this.pull || (outcome.verdict !== 'fail' && outcome.verdict !== 'warn')) return null
+    const check = checkAcceptance(this.pull, this.settings.acceptLabel)
+    switch (check.kind) {
+      case 'not-requested':
+        return null
+      case 'no-reason':
+        this.log.warning(`perf-gate: ${check.message}.`)
+        return null
+      case 'accepted':
+        return acceptOutcome(outcome, {
+          label: this.settings.acceptLabel,
+          by: this.accepter,
+          reason: check.reason
+        })
+    }
+  }
+
+  /** After the benchmarks: the check run completes, the ledger is upserted. */
+  async finish(result: JobResult): Promise<Published> {
+    if (!this.tokenRejected) await this.completeCheck(result)
+    const comment =
+      this.tokenRejected || !this.settings.comment ? null : await this.postLedger(result)
+    return {
+      commentId: comment?.commentId ?? null,
+      commentUrl: comment?.url ?? null,
+      checkRunId: this.checkRun?.id ?? null,
+      checkRunUrl: this.checkRun?.url ?? null,
+      problems: this.problems
+    }
+  }
+
+  /** The run ended in an error: a check run left in progress would block the PR forever. */
+  async abort(message: string): Promise<void> {
+    if (!this.checkRun || this.tokenRejected || !this.target.headSha) return
+    try {
+      await completeCheckRun(
+        this.client,
+        this.target.repo,
+        this.checkRun,
+        {
+          name: CHECK_RUN_NAME,
+          head_sha: this.target.headSha,
+          status: 'completed',
+          conclusion: 'failure',
+          completed_at: new Date().toISOString(),
+          output: {
+            title: 'perf: the gate could not run',
+            summary: message.slice(0, 4000),
+            text: ''
+          }
+        },
+        { externalId: this.externalId }
+      )
+    } catch (e) {
+      this.problem(e, 'completing the check run after the error')
+    }
+  }
+
+  private async completeCheck(result: JobResult): Promise<void> {
+    const headSha = this.target.headSha
+    if (!this.settings.checkRun || !headSha) return
+    try {
+      this.checkRun = await completeCheckRun(
+        this.client,
+        this.target.repo,
+        this.checkRun,
+        { ...result.checkRun, head_sha: headSha },
+        {
+          externalId: this.externalId,
+          annotations: annotationsFor(result, result.config, this.settings.configPath),
+          log: (m) => this.log.info(m)
+        }
+      )
+      if (this.checkRun.appSlug) this.identity = identityOfApp(this.checkRun.appSlug)
+      this.log.info(`check run ${this.checkRun.id}: ${result.checkRun.conclusion}`)
+    } catch (e) {
+      this.problem(e, 'completing the check run')
+    }
+  }
+
+  private async postLedger(result: JobResult) {
+    const number = this.target.pullNumber
+    if (number === null) return null
+    const what = `posting the ledger on #${number}`
+    try {
+      // Read again: the PR may have been closed, or moved on, while the benchmarks ran.
+      const pull = await getPull(this.client, this.target.repo, number)
+      if (!pull.open) {
+        const msg = `Pull request #${number} was closed while the gate ran; the ledger was not updated (the verdict is in the job summary and the check run).`
+        this.problems.push(msg)
+        this.log.warning(msg)
+        return null
+      }
+      const current = pull.headSha === this.target.headSha
+      if (!current) {
+        this.log.info(
+          `#${number} has moved on to ${pull.headSha.slice(0, 7)}; only the hop log records this run of ${this.target.headSha?.slice(0, 7) ?? '?'}.`
+        )
+      }
+      this.identity = await resolveIdentity(this.client, this.identity)
+      const posted = await upsertLedger(
+        this.client,
+        { ...this.target.repo, number },
+        {
+          render: (existing) => renderLedger(existing, result.report, { updateRow: current }),
+          proof: hopMarker(result.report.runId)
+        },
+        {
+          identity: this.identity,
+          settleMs: this.settings.settleMs,
+          log: (m) => this.log.info(m)
+        }
+      )
+      this.log.info(
+        `ledger comment ${posted.commentId} ${posted.created ? 'created' : 'updated'} (${posted.url})`
+      )
+      return posted
+    } catch (e) {
+      this.problem(e, what)
+      return null
+    }
+  }
+}
+
+function annotationsFor(result: JobResult, config: PerfGateConfig, configPath: string) {
+  return regressionAnnotations(result.outcome.comparisons, config.benchmarks, configPath, {
+    accepted: result.report.acceptance !== undefined
+  })
+}
+
+/** The config path as the repository names it (annotations are relative to the repository root). */
+export function repositoryPath(file: string, workspace: string): string {
+  const rel = path.relative(workspace, path.resolve(workspace, file))
+  return rel.split(path.sep).join('/')
+}
