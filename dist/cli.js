@@ -1,17 +1,23 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify, parseArgs } from 'node:util';
-import { s as sortBySignificance, a as sanitizeText, c as countsPhrase, f as formatValue, b as formatPercent, v as valueDelta, d as formatCi, e as valueCi, U as UserError, D as DEFAULT_STORE, i as isUserError, g as errorMessage, l as loadConfig, h as compareResultSets, o as openStore, r as runJob, j as importText, R as RESULTS_VERSION, k as RESULTS_SCHEMA_ID, u as unknownEnvironment, m as streamReporter, t as thresholdsFromConfig } from './chunks/job.js';
+import { s as sortBySignificance, a as sanitizeText, c as countsPhrase, i as inconclusiveNote, f as formatValue, b as formatPercent, v as valueDelta, d as formatCi, e as valueCi, U as UserError, D as DEFAULT_STORE, g as isUserError, h as errorMessage, l as loadConfig, j as compareResultSets, o as openStore, r as runJob, k as importFile, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, u as unknownEnvironment, q as streamReporter, t as thresholdsFromConfig } from './chunks/job.js';
 import { execFile } from 'node:child_process';
+import 'node:fs/promises';
 import 'node:crypto';
 import 'process';
 import 'buffer';
+import 'node:fs';
+import 'node:string_decoder';
 import 'fs';
 import 'path';
 import 'url';
 import 'module';
 import 'node:os';
+import 'node:readline';
+import 'node:http';
+import 'node:https';
+import 'node:stream';
 
 const run = promisify(execFile);
 /** The commit of a local checkout, or a null sha outside git: a local run must not need git. */
@@ -40,7 +46,10 @@ function width(text) {
 }
 function cells(c) {
     const unit = sanitizeText(c.unit, { maxLength: 20 });
-    const notes = [c.inconclusive ? 'inconclusive' : null, c.improved ? 'improved' : null].filter(Boolean);
+    const notes = [
+        c.inconclusive ? inconclusiveNote(c) : null,
+        c.improved ? 'improved' : null
+    ].filter(Boolean);
     return [
         sanitizeText(c.benchmark, { maxLength: 40 }),
         sanitizeText(c.metric, { maxLength: 30 }),
@@ -263,19 +272,11 @@ async function importCommand(args, io) {
 }
 /** Any supported file as a result set; files from other tools get an "unknown" environment. */
 async function readResultSet(file, format) {
-    let text;
-    try {
-        text = await readFile(file, 'utf8');
-    }
-    catch (e) {
-        const code = e.code;
-        throw new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, { file });
-    }
-    const { benchmarks, format: found } = importText(file, text, format, { class: 'non-critical' });
-    if (found === 'perf-gate') {
-        const parsed = JSON.parse(text);
-        return { ...parsed, benchmarks };
-    }
+    // Streamed where the format allows; a missing or unreadable file is a clear error from there.
+    const { benchmarks, format: found } = await importFile(file, format, { class: 'non-critical' });
+    // perf-gate's own document also carries the commit, testbed and environment.
+    if (found === 'perf-gate')
+        return parseResultSet(fileInput(file));
     return {
         $schema: RESULTS_SCHEMA_ID,
         version: RESULTS_VERSION,

@@ -1,15 +1,21 @@
-import path, { resolve as resolve$1, dirname } from 'node:path';
-import { readFile, mkdir, open as open$1, rename, rm, readdir } from 'node:fs/promises';
+import path, { resolve as resolve$2, dirname as dirname$1 } from 'node:path';
+import { mkdir, open as open$1, rename, rm, readdir as readdir$1, readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
+import fs$1, { readFileSync, openSync, fstatSync, readSync, closeSync, statSync as statSync$1, promises } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import * as fs from 'fs';
-import { statSync, stat, realpathSync, realpath, readdirSync, readdir as readdir$1 } from 'fs';
-import { sep, basename, dirname as dirname$1, resolve as resolve$2, normalize as normalize$1, relative, posix, isAbsolute } from 'path';
+import { statSync, stat, realpathSync, realpath, readdirSync, readdir } from 'fs';
+import { sep, basename, dirname, resolve as resolve$1, normalize as normalize$1, relative, posix, isAbsolute } from 'path';
 import { fileURLToPath } from 'url';
 import { createRequire } from 'module';
-import { spawn } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import os from 'node:os';
+import { createInterface } from 'node:readline';
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
 
 /**
  * An error the user can act on: bad config, bad result file, missing token. The entry points print
@@ -31,6 +37,912 @@ function errorMessage(e) {
     if (e instanceof Error)
         return e.message;
     return String(e);
+}
+
+/** A benchmark as importers return it: provenance names the format and the file it came from. */
+function importedBenchmark(format, file, name, metrics, notes) {
+    return {
+        name,
+        source: { kind: 'import', format, file },
+        metrics,
+        ...(notes?.length ? { notes } : {})
+    };
+}
+/** Samples collected per metric, in the order metrics first appear. */
+class MetricSamples {
+    byName = new Map();
+    /** The sample list of metric `name`, made by `describe` the first time it is seen. */
+    samples(name, describe) {
+        let m = this.byName.get(name);
+        if (!m)
+            this.byName.set(name, (m = { ...describe(), samples: [] }));
+        return m.samples;
+    }
+    metrics() {
+        return [...this.byName.values()];
+    }
+}
+
+/**
+ * `firstLine` shifts every line number: a JSON Lines record is parsed on its own but reported
+ * at its line in the file. `reload` gives the text back for `lineOf` when the caller chose not to
+ * keep it (a file re-read on error instead of held during the whole import).
+ */
+function parseJson(text, file, firstLine = 1, reload) {
+    const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let value;
+    try {
+        value = JSON.parse(start ? text.slice(start) : text);
+    }
+    catch (e) {
+        new Scanner(text, file, firstLine).validate();
+        // The scanner accepts what JSON.parse refused: not expected, but say what the engine said.
+        throw new UserError(`not valid JSON (${e.message})`, { file, line: firstLine });
+    }
+    if (hasNonFinite(value))
+        new Scanner(text, file, firstLine).validate();
+    let kept = reload ? undefined : text;
+    return {
+        value,
+        lineOf: (path) => new Scanner((kept ??= reload ? reload() : text), file, firstLine).lineOf(path)
+    };
+}
+/** JSON.parse turns `1e309` into Infinity without complaint; such a number is never a measurement. */
+function hasNonFinite(v) {
+    if (typeof v === 'number')
+        return !Number.isFinite(v);
+    if (v === null || typeof v !== 'object')
+        return false;
+    if (Array.isArray(v)) {
+        for (const x of v)
+            if (typeof x === 'number' ? !Number.isFinite(x) : hasNonFinite(x))
+                return true;
+        return false;
+    }
+    for (const k in v)
+        if (hasNonFinite(v[k]))
+            return true;
+    return false;
+}
+const PY_LITERALS = ['NaN', '-Infinity', 'Infinity'];
+/** A scanner that builds nothing: it validates with located messages, or seeks a path's line. */
+class Scanner {
+    text;
+    file;
+    firstLine;
+    pos = 0;
+    line;
+    path = [];
+    /** Seeking runs over text JSON.parse accepted: numbers need no checking, only skipping. */
+    validating = true;
+    constructor(text, file, firstLine) {
+        this.text = text;
+        this.file = file;
+        this.firstLine = firstLine;
+        this.line = firstLine;
+        if (text.charCodeAt(0) === 0xfeff)
+            this.pos = 1;
+    }
+    validate() {
+        this.skipWs();
+        if (this.pos >= this.text.length)
+            this.fail('the file is empty', this.firstLine);
+        this.skipValue(0);
+        this.skipWs();
+        if (this.pos < this.text.length)
+            this.unexpected('unexpected content after the JSON value');
+    }
+    lineOf(target) {
+        this.validating = false;
+        this.skipWs();
+        for (const key of target) {
+            const c = this.text[this.pos];
+            if (c === '{' && typeof key === 'string') {
+                if (!this.seekKey(key))
+                    break;
+            }
+            else if (c === '[' && typeof key === 'number') {
+                if (!this.seekIndex(key))
+                    break;
+            }
+            else
+                break;
+        }
+        return this.line;
+    }
+    /** Moves to the value of `key` (the last one, as JSON.parse keeps the last duplicate). */
+    seekKey(key) {
+        const open = { pos: this.pos, line: this.line };
+        let found;
+        this.pos++;
+        this.skipWs();
+        if (this.text[this.pos] !== '}') {
+            for (;;) {
+                this.skipWs();
+                const k = this.readString();
+                this.skipWs();
+                this.pos++; // ':'
+                this.skipWs();
+                if (k === key)
+                    found = { pos: this.pos, line: this.line };
+                this.skipValue(0);
+                this.skipWs();
+                if (this.text[this.pos++] !== ',')
+                    break;
+            }
+        }
+        const at = found ?? open;
+        this.pos = at.pos;
+        this.line = at.line;
+        return found !== undefined;
+    }
+    seekIndex(index) {
+        const open = { pos: this.pos, line: this.line };
+        this.pos++;
+        this.skipWs();
+        if (this.text[this.pos] !== ']') {
+            for (let i = 0;; i++) {
+                this.skipWs();
+                if (i === index)
+                    return true;
+                this.skipValue(0);
+                this.skipWs();
+                if (this.text[this.pos++] !== ',')
+                    break;
+            }
+        }
+        this.pos = open.pos;
+        this.line = open.line;
+        return false;
+    }
+    fail(message, line = this.line) {
+        throw new UserError(message, { file: this.file, line });
+    }
+    where() {
+        return this.path.length ? formatPath$1(this.path) : 'the value';
+    }
+    skipWs() {
+        const t = this.text;
+        let p = this.pos;
+        while (p < t.length) {
+            const c = t.charCodeAt(p);
+            if (c === 10)
+                this.line++;
+            else if (c !== 32 && c !== 9 && c !== 13)
+                break;
+            p++;
+        }
+        this.pos = p;
+    }
+    /** What was found instead of `expected`; the end of the text means a truncated file. */
+    unexpected(expected) {
+        if (this.pos >= this.text.length)
+            this.fail('the file ends early (truncated JSON?)');
+        const snippet = this.text.slice(this.pos, this.pos + 12).split('\n')[0] ?? '';
+        this.fail(`unexpected '${snippet}': ${expected}`);
+    }
+    readString() {
+        const t = this.text;
+        if (t[this.pos] !== '"')
+            this.unexpected('expected a "key"');
+        const start = this.pos + 1;
+        let i = start;
+        let simple = true;
+        for (;;) {
+            if (i >= t.length)
+                this.fail('unterminated string (truncated JSON?)');
+            const c = t.charCodeAt(i);
+            if (c === 34)
+                break;
+            if (c === 92) {
+                simple = false;
+                i += 2;
+                continue;
+            }
+            if (c < 32)
+                this.fail('a string contains a raw control character or line break');
+            i++;
+        }
+        this.pos = i + 1;
+        const raw = t.slice(start, i);
+        if (simple)
+            return raw;
+        try {
+            return JSON.parse(`"${raw}"`);
+        }
+        catch {
+            return this.fail('invalid escape sequence in string');
+        }
+    }
+    skipNumber() {
+        if (!this.validating) {
+            const t = this.text;
+            let p = this.pos + 1;
+            for (let c = t.charCodeAt(p); (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45; c = t.charCodeAt(++p))
+                ;
+            this.pos = p;
+            return;
+        }
+        const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+        m.lastIndex = this.pos;
+        const found = m.exec(this.text);
+        if (!found)
+            this.unexpected('not a valid number');
+        this.pos += found[0].length;
+        if (!Number.isFinite(Number(found[0])))
+            this.fail(`${this.where()} is ${found[0]}, too large to be a measurement (it overflows to Infinity)`);
+    }
+    skipValue(depth) {
+        const t = this.text;
+        if (depth > 512)
+            this.fail('JSON nested too deeply');
+        this.skipWs();
+        if (this.pos >= t.length)
+            this.fail('the file ends early (truncated JSON?)');
+        const c = t[this.pos];
+        if (c === '{') {
+            this.pos++;
+            this.skipWs();
+            if (t[this.pos] === '}') {
+                this.pos++;
+                return;
+            }
+            for (;;) {
+                this.skipWs();
+                const key = this.readString();
+                this.skipWs();
+                if (t[this.pos] !== ':')
+                    this.unexpected(`expected ':' after "${key}"`);
+                this.pos++;
+                if (this.validating)
+                    this.path.push(key);
+                this.skipValue(depth + 1);
+                if (this.validating)
+                    this.path.pop();
+                this.skipWs();
+                const next = t[this.pos++];
+                if (next === ',')
+                    continue;
+                if (next === '}')
+                    return;
+                this.pos--;
+                this.unexpected("expected ',' or '}'");
+            }
+        }
+        if (c === '[') {
+            this.pos++;
+            this.skipWs();
+            if (t[this.pos] === ']') {
+                this.pos++;
+                return;
+            }
+            for (let i = 0;; i++) {
+                if (this.validating)
+                    this.path.push(i);
+                this.skipValue(depth + 1);
+                if (this.validating)
+                    this.path.pop();
+                this.skipWs();
+                const next = t[this.pos++];
+                if (next === ',')
+                    continue;
+                if (next === ']')
+                    return;
+                this.pos--;
+                this.unexpected("expected ',' or ']'");
+            }
+        }
+        if (c === '"') {
+            this.readString();
+            return;
+        }
+        if ((c >= '0' && c <= '9') || (c === '-' && t[this.pos + 1] !== 'I'))
+            return this.skipNumber();
+        for (const lit of PY_LITERALS) {
+            if (t.startsWith(lit, this.pos)) {
+                this.fail(`${this.where()} is ${lit}, which JSON does not allow: the tool wrote a missing or invalid measurement (Python's json.dumps writes ${lit} by default)`);
+            }
+        }
+        for (const lit of ['true', 'false', 'null']) {
+            if (t.startsWith(lit, this.pos)) {
+                this.pos += lit.length;
+                return;
+            }
+        }
+        this.unexpected('not valid JSON');
+    }
+}
+/** `benchmarks[1].metrics[0].samples[3]` */
+function formatPath$1(path) {
+    let out = '';
+    for (const k of path)
+        out += typeof k === 'number' ? `[${k}]` : out ? `.${k}` : k;
+    return out || '(root)';
+}
+
+/**
+ * Small readers for importers: each names the file, line and path of a value that is not what a
+ * measurement must be, so the user can open the file at the right place.
+ */
+class JsonReader {
+    file;
+    json;
+    constructor(file, json) {
+        this.file = file;
+        this.json = json;
+    }
+    fail(path, message) {
+        throw new UserError(`${formatPath$1(path)} ${message}`, {
+            file: this.file,
+            line: this.json.lineOf(path)
+        });
+    }
+    object(v, path) {
+        if (v === null || typeof v !== 'object' || Array.isArray(v))
+            this.fail(path, 'must be an object');
+        return v;
+    }
+    array(v, path) {
+        if (!Array.isArray(v))
+            this.fail(path, 'must be an array');
+        return v;
+    }
+    string(v, path) {
+        if (typeof v !== 'string')
+            this.fail(path, `must be a string, got ${describe(v)}`);
+        return v;
+    }
+    nonEmptyString(v, path) {
+        const s = this.string(v, path);
+        if (s.trim() === '')
+            this.fail(path, 'must not be empty');
+        return s;
+    }
+    /** A measurement: a finite number (strings such as "12.5" are refused, not coerced). */
+    measurement(v, path) {
+        if (typeof v !== 'number')
+            this.fail(path, `must be a number, got ${describe(v)}`);
+        if (!Number.isFinite(v))
+            this.fail(path, 'must be a finite number');
+        return v;
+    }
+    /** Like `measurement`, but absent or null is allowed and gives undefined. */
+    optionalMeasurement(v, path) {
+        return v === undefined || v === null ? undefined : this.measurement(v, path);
+    }
+    /** A duration or size: finite and not negative. */
+    nonNegative(v, path) {
+        const n = this.measurement(v, path);
+        if (n < 0)
+            this.fail(path, `must not be negative, got ${n}`);
+        return n;
+    }
+    samples(v, path, read) {
+        const arr = this.array(v, path);
+        if (arr.length === 0)
+            this.fail(path, 'is an empty sample list: the run recorded nothing');
+        return arr.map((x, i) => read(x, [...path, i]));
+    }
+}
+function describe(v) {
+    if (v === null)
+        return 'null';
+    if (typeof v === 'string')
+        return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+    if (Array.isArray(v))
+        return 'an array';
+    return typeof v === 'object' ? 'an object' : String(typeof v);
+}
+/** Refuses two benchmarks of the same name in one file: the later would silently shadow the earlier. */
+function assertUniqueNames(reader, names) {
+    const seen = new Map();
+    for (const { name, path } of names) {
+        const first = seen.get(name);
+        if (first) {
+            reader.fail(path, `duplicates the benchmark name ${JSON.stringify(name)} first used at line ${reader.json.lineOf(first)}`);
+        }
+        seen.set(name, path);
+    }
+}
+/** An error at a line of a text file (line-based formats). */
+function failAt(file, line, message) {
+    throw new UserError(message, { file, line });
+}
+/**
+ * A number as tools print it: `18,149`, `148.70`, `1.5e-3`. Thousands separators are removed;
+ * anything that is not a finite, non-negative number is refused with the line.
+ */
+function textNumber(raw, file, line, name, unit) {
+    // parseFloat is twice as fast as Number() and equal on what the pattern lets through.
+    const n = TEXT_NUMBER.test(raw)
+        ? parseFloat(raw.includes(',') ? raw.replaceAll(',', '') : raw)
+        : NaN;
+    if (n >= 0 && n !== Infinity)
+        return n;
+    // Built only on failure: this runs for every value of files with millions of lines.
+    const what = unit ? `${name} ${unit}` : name;
+    if (Number.isNaN(n))
+        failAt(file, line, `${what}: '${raw}' is not a number`);
+    if (!Number.isFinite(n))
+        failAt(file, line, `${what}: ${raw} is too large to be a measurement (it overflows to Infinity)`);
+    if (n < 0)
+        failAt(file, line, `${what}: must not be negative, got ${raw}`);
+    return n;
+}
+const TEXT_NUMBER = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/**
+ * Names seen in a line-based file, to refuse a second benchmark of the same name (two bench
+ * targets that both define `bench_fib`, say): one would silently shadow the other.
+ */
+class LineNames {
+    file;
+    seen = new Map();
+    constructor(file) {
+        this.file = file;
+    }
+    add(name, line) {
+        const first = this.seen.get(name);
+        if (first !== undefined)
+            failAt(this.file, line, `duplicates the benchmark name ${JSON.stringify(name)} first used at line ${first}`);
+        this.seen.set(name, line);
+    }
+}
+
+/**
+ * BenchmarkDotNet's full JSON exporter (`*-report-full.json`, or `-brief` with statistics).
+ * `Statistics.OriginalValues` are the measured iterations in ns per operation, outliers
+ * included, and become the samples; files without them fall back to the `Workload`/`Result`
+ * measurements, then to the mean. With MemoryDiagnoser, allocated bytes per operation are a
+ * second metric. Benchmarks run in several jobs are told apart by the job name.
+ */
+const benchmarkdotnet = {
+    name: 'benchmarkdotnet',
+    description: 'BenchmarkDotNet full JSON (ns per operation; every iteration when exported)',
+    detect(input) {
+        if (!/"Benchmarks"/.test(input.head) || !/"HostEnvironmentInfo"|"Statistics"/.test(input.head))
+            return false;
+        const v = input.json().value;
+        return (v !== null &&
+            typeof v === 'object' &&
+            Array.isArray(v.Benchmarks) &&
+            v.Benchmarks.length > 0 &&
+            v.Benchmarks.every((b) => b !== null && typeof b === 'object' && 'FullName' in b));
+    },
+    parse(input, ctx) {
+        const r = new JsonReader(input.file, input.json());
+        const root = r.object(r.json.value, []);
+        const list = r.array(root.Benchmarks, ['Benchmarks']);
+        if (list.length === 0)
+            r.fail(['Benchmarks'], 'is empty: no benchmark ran');
+        const out = list.map((raw, i) => {
+            const p = ['Benchmarks', i];
+            const b = r.object(raw, p);
+            const full = r.nonEmptyString(b.FullName, [...p, 'FullName']);
+            const job = typeof b.DisplayInfo === 'string' ? /: (.+)$/.exec(b.DisplayInfo)?.[1] : undefined;
+            const name = job && job !== 'DefaultJob' ? `${full} [${job}]` : full;
+            const metrics = [
+                { name: 'time', unit: 'ns', direction: 'lower', class: ctx.class, samples: times(r, b, p) }
+            ];
+            if (b.Memory !== undefined && b.Memory !== null) {
+                const mem = r.object(b.Memory, [...p, 'Memory']);
+                const bytes = r.nonNegative(mem.BytesAllocatedPerOperation, [
+                    ...p,
+                    'Memory',
+                    'BytesAllocatedPerOperation'
+                ]);
+                metrics.push({
+                    name: 'allocated',
+                    unit: 'B',
+                    direction: 'lower',
+                    class: ctx.class,
+                    samples: [bytes]
+                });
+            }
+            return importedBenchmark('benchmarkdotnet', input.file, name, metrics);
+        });
+        assertUniqueNames(r, out.map((b, i) => ({ name: b.name, path: ['Benchmarks', i, 'FullName'] })));
+        return out;
+    }
+};
+function times(r, b, p) {
+    const sp = [...p, 'Statistics'];
+    const stats = b.Statistics === undefined || b.Statistics === null ? undefined : r.object(b.Statistics, sp);
+    if (stats && Array.isArray(stats.OriginalValues) && stats.OriginalValues.length > 0)
+        return r.samples(stats.OriginalValues, [...sp, 'OriginalValues'], (x, q) => r.nonNegative(x, q));
+    if (Array.isArray(b.Measurements)) {
+        const out = [];
+        b.Measurements.forEach((raw, k) => {
+            const mp = [...p, 'Measurements', k];
+            const m = r.object(raw, mp);
+            if (m.IterationMode !== 'Workload' || m.IterationStage !== 'Result')
+                return;
+            const ops = r.nonNegative(m.Operations, [...mp, 'Operations']);
+            if (ops === 0)
+                r.fail([...mp, 'Operations'], 'is 0: no operation was measured');
+            out.push(r.nonNegative(m.Nanoseconds, [...mp, 'Nanoseconds']) / ops);
+        });
+        if (out.length > 0)
+            return out;
+    }
+    if (!stats)
+        r.fail(p, 'has neither Statistics nor Workload/Result measurements: the benchmark did not run');
+    return [r.nonNegative(stats.Mean, [...sp, 'Mean'])];
+}
+
+/**
+ * benchmark.js's `String(bench)`: `fib(10) x 1,431,759 ops/sec ±0.74% (93 runs sampled)`.
+ * It prints the mean rate only, so each benchmark is one sample; higher is better.
+ */
+const LINE$2 = /^(.+?) x (\S+) ops\/sec (?:±|\+\/-|\+-)\s*(\S+)% \((\d+) runs? sampled\)\s*$/;
+const benchmarkjs = {
+    name: 'benchmarkjs',
+    description: 'benchmark.js output (ops/sec, higher is better)',
+    detect: (input) => / x \S+ ops\/sec (?:±|\+\/-)\S*% \(\d+ runs? sampled\)/.test(input.head),
+    parse(input, ctx) {
+        const names = new LineNames(input.file);
+        const out = [];
+        for (const { text, line } of input.lines()) {
+            const m = LINE$2.exec(text);
+            if (!m)
+                continue;
+            const [, name = '', raw = ''] = m;
+            names.add(name, line);
+            const value = textNumber(raw, input.file, line, name);
+            out.push(importedBenchmark('benchmarkjs', input.file, name, [
+                {
+                    name: 'throughput',
+                    unit: 'ops/s',
+                    direction: 'higher',
+                    class: ctx.class,
+                    samples: [value]
+                }
+            ]));
+        }
+        if (out.length === 0)
+            failAt(input.file, 1, "no benchmark lines ('NAME x N ops/sec ±R% (K runs sampled)') found");
+        return out;
+    }
+};
+
+/**
+ * Infers which way is better from a unit, for formats that do not say. Only units whose meaning is
+ * unambiguous are inferred; memory and percentages could go either way, so they must be declared.
+ */
+const HIGHER = /(\/\s*(s|sec|second|min|ms)\b|per\s*sec|ops|op\/s|throughput|req\/s|tok(en)?s?\/s|fps|hz)/i;
+const LOWER = /^(ns|us|µs|μs|ms|s|sec|secs|seconds?|milliseconds?|microseconds?|nanoseconds?|min|minutes?|ns\/iter|ns\/op|cycles|instructions)$/i;
+function inferDirection(unit) {
+    const u = unit.trim();
+    if (HIGHER.test(u))
+        return 'higher';
+    if (LOWER.test(u))
+        return 'lower';
+    return undefined;
+}
+/**
+ * Tools that pick a readable unit per value (Catch2, criterion, Google Benchmark's per-benchmark
+ * time_unit) would make a benchmark that slows from 990 ns to 1.01 µs incomparable with its
+ * baseline; their times are converted to one unit on import.
+ */
+const NS_PER = {
+    ps: 1e-3,
+    ns: 1,
+    us: 1e3,
+    µs: 1e3,
+    μs: 1e3,
+    ms: 1e6,
+    s: 1e9
+};
+function nsPer(unit) {
+    return Object.hasOwn(NS_PER, unit) ? NS_PER[unit] : undefined;
+}
+/** criterion's throughput units, to bytes/s or elements/s. */
+const RATE = {
+    'B/s': [1, 'B/s'],
+    'KiB/s': [1024, 'B/s'],
+    'MiB/s': [1024 ** 2, 'B/s'],
+    'GiB/s': [1024 ** 3, 'B/s'],
+    'TiB/s': [1024 ** 4, 'B/s'],
+    'KB/s': [1e3, 'B/s'],
+    'MB/s': [1e6, 'B/s'],
+    'GB/s': [1e9, 'B/s'],
+    'TB/s': [1e12, 'B/s'],
+    'elem/s': [1, 'elem/s'],
+    'Kelem/s': [1e3, 'elem/s'],
+    'Melem/s': [1e6, 'elem/s'],
+    'Gelem/s': [1e9, 'elem/s']
+};
+function rateScale(unit) {
+    return Object.hasOwn(RATE, unit) ? RATE[unit] : undefined;
+}
+
+/**
+ * libtest's `cargo bench` lines, which criterion also prints with `--output-format bencher`:
+ * `test bench_fib_10 ... bench:         135 ns/iter (+/- 24)`, optionally followed by `= 53894 MB/s`
+ * when the bench sets `b.bytes`. libtest prints one median per benchmark, so each is one sample.
+ */
+const LINE$1 = /^test (.+?)\s+\.\.\. bench:\s*(.*)$/;
+const VALUE = /^(\S+) (\S+?) \(\+\/- (\S+)\)(?:\s*=\s*(\S+) (\S+))?\s*$/;
+const cargoDetect = (input) => /^test .+? \.\.\. bench: /m.test(input.head);
+function parseCargoLines(input, ctx, format) {
+    const names = new LineNames(input.file);
+    const out = [];
+    for (const { text, line } of input.lines()) {
+        if (!text.startsWith('test '))
+            continue;
+        const m = LINE$1.exec(text);
+        if (!m)
+            continue;
+        const [, name = '', rest = ''] = m;
+        const v = VALUE.exec(rest);
+        if (!v)
+            failAt(input.file, line, `${name}: cannot read '${rest.trim()}' (expected e.g. '135 ns/iter (+/- 24)')`);
+        const [, raw = '', rawUnit = '', , rate, rateUnit] = v;
+        names.add(name, line);
+        const value = textNumber(raw, input.file, line, name);
+        const metrics = [primary(rawUnit, value, ctx)];
+        if (rate !== undefined && rateUnit !== undefined) {
+            metrics.push({
+                name: 'throughput',
+                unit: rateUnit,
+                direction: 'higher',
+                class: ctx.class,
+                samples: [textNumber(rate, input.file, line, `${name} throughput`)]
+            });
+        }
+        out.push(importedBenchmark(format, input.file, name, metrics, notes(rawUnit)));
+    }
+    if (out.length === 0)
+        failAt(input.file, 1, "no benchmark lines ('test NAME ... bench: N ns/iter (+/- R)') found");
+    return out;
+}
+function primary(rawUnit, value, ctx) {
+    // `ns/iter`, `cycles/iter`: a cost per iteration; `MS/s`: a rate.
+    const perIter = rawUnit.endsWith('/iter');
+    const unit = perIter ? rawUnit.slice(0, -'/iter'.length) : rawUnit;
+    const direction = perIter ? 'lower' : (inferDirection(unit) ?? 'lower');
+    return {
+        name: nsPer(unit) !== undefined ? 'time' : unit,
+        unit,
+        direction,
+        class: ctx.class,
+        samples: [value]
+    };
+}
+function notes(rawUnit) {
+    if (rawUnit.endsWith('/iter') || inferDirection(rawUnit))
+        return undefined;
+    return [
+        `unit '${rawUnit}' does not say whether higher or lower is better; lower was assumed (set the metric's direction in the config if not)`
+    ];
+}
+const cargo = {
+    name: 'cargo',
+    description: 'cargo bench (libtest) output, also criterion --output-format bencher',
+    detect: cargoDetect,
+    parse: (input, ctx) => parseCargoLines(input, ctx, 'cargo')
+};
+
+/**
+ * Catch2's console benchmark table (v2 and v3). Each benchmark is three lines:
+ *
+ *     Fibonacci 20        100     2     8.3712 ms     <- name, samples, iterations, estimate
+ *                   41.731 us  41.25 us  42.622 us    <- mean, low mean, high mean
+ *                    3.256 us  2.163 us   5.353 us    <- std dev, low, high
+ *
+ * The console shows the mean only, so each benchmark is one sample. Catch2 picks a readable unit
+ * per value; times are converted to ns so a benchmark stays comparable when its unit changes.
+ */
+const HEADER = /^benchmark name\s+samples\s+iterations\s+(?:estimated|est run time)\s*$/;
+const FIRST = /^(\S.*?)\s+(\d+)\s+(\d+)\s+(\S+) (\S+)\s*$/;
+const TRIPLE$1 = /^\s+(\S+) (\S+)\s+(\S+) (\S+)\s+(\S+) (\S+)\s*$/;
+const catch2 = {
+    name: 'catch2',
+    description: 'Catch2 v2/v3 console benchmark output (mean, converted to ns)',
+    detect: (input) => /^benchmark name\s+samples\s+iterations\s+(?:estimated|est run time)\s*$/m.test(input.head),
+    parse(input, ctx) {
+        const names = new LineNames(input.file);
+        const out = [];
+        const it = input.lines()[Symbol.iterator]();
+        let seenHeader = false;
+        for (let r = it.next(); !r.done; r = it.next()) {
+            const { text, line } = r.value;
+            if (HEADER.test(text))
+                seenHeader = true;
+            // Rows start at column 0; section titles and source locations do not end in a time.
+            const m = seenHeader ? FIRST.exec(text) : null;
+            if (!m || nsPer(m[5] ?? '') === undefined)
+                continue;
+            const name = m[1] ?? '';
+            const meanLine = next(it, input.file, line, name);
+            const t = TRIPLE$1.exec(meanLine.text);
+            if (!t)
+                failAt(input.file, meanLine.line, `${name}: expected 'mean  low mean  high mean' values`);
+            names.add(name, line);
+            const mean = toNs(t[1] ?? '', t[2] ?? '', input.file, meanLine.line, name);
+            out.push(importedBenchmark('catch2', input.file, name, [
+                { name: 'time', unit: 'ns', direction: 'lower', class: ctx.class, samples: [mean] }
+            ]));
+        }
+        if (out.length === 0)
+            failAt(input.file, 1, 'no Catch2 benchmark results found');
+        return out;
+    }
+};
+function next(it, file, line, name) {
+    const r = it.next();
+    if (r.done)
+        failAt(file, line, `${name}: the output ends before its mean (truncated?)`);
+    return r.value;
+}
+function toNs(raw, unit, file, line, name) {
+    const scale = nsPer(unit);
+    if (scale === undefined)
+        failAt(file, line, `${name}: unknown time unit '${unit}'`);
+    return textNumber(raw, file, line, name) * scale;
+}
+
+/**
+ * criterion's terminal report, as `cargo bench` prints it:
+ *
+ *     fib/15                  time:   [1.4290 µs 1.4710 µs 1.5650 µs]
+ *                             thrpt:  [18.602 GiB/s 19.222 GiB/s 20.508 GiB/s]
+ *                             change: [+0.8113% +10.767% +21.759%] (p = 0.06 > 0.05)
+ *
+ * A name too long for its column goes on a line of its own, with `time:` below it. The middle
+ * value is criterion's estimate and is the one sample (its samples are in sample.json, see
+ * format criterion-json); times are converted to ns and throughputs to B/s or elem/s, because
+ * criterion picks the unit per value. The `change:` block compares with criterion's own last
+ * run and is not read. Output of `--output-format bencher` is read as well.
+ */
+const TRIPLE = '\\[(\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+)\\]';
+const TIME = new RegExp(`^(.*?)\\s*time:\\s+${TRIPLE}`);
+const THRPT = new RegExp(`^\\s+thrpt:\\s+${TRIPLE}`);
+const criterion = {
+    name: 'criterion',
+    description: 'criterion terminal output (estimate in ns) or --output-format bencher lines',
+    detect: (input) => new RegExp(`^.*time:\\s+${TRIPLE}`, 'm').test(input.head),
+    parse(input, ctx) {
+        const found = parseTerminal(input, ctx);
+        if (found.length > 0)
+            return found;
+        if (cargoDetect(input))
+            return parseCargoLines(input, ctx, 'criterion');
+        return failAt(input.file, 1, "no criterion results ('NAME  time: [low estimate high]') found");
+    }
+};
+function parseTerminal(input, ctx) {
+    const names = new LineNames(input.file);
+    const out = [];
+    let previous = '';
+    let last;
+    for (const { text, line } of input.lines()) {
+        const t = TIME.exec(text);
+        const r = t ? null : THRPT.exec(text);
+        const prev = previous;
+        if (text.trim() !== '')
+            previous = text;
+        if (r && last) {
+            const metric = rate$1(r, input.file, line, ctx);
+            if (metric)
+                last.push(metric);
+            continue;
+        }
+        if (!t)
+            continue;
+        // `time: [+1.2% ...]` inside a change block is a relative change, not a result.
+        const unit = t[5] ?? '';
+        if (nsPer(unit) === undefined) {
+            last = undefined;
+            continue;
+        }
+        const name = (t[1] ?? '').trim() || (/^\S/.test(prev) ? prev.trim() : '');
+        if (name === '')
+            failAt(input.file, line, "a 'time:' line without a benchmark name before it");
+        names.add(name, line);
+        const estimate = textNumber(t[4] ?? '', input.file, line, name) * (nsPer(unit) ?? 1);
+        last = [{ name: 'time', unit: 'ns', direction: 'lower', class: ctx.class, samples: [estimate] }];
+        out.push(importedBenchmark('criterion', input.file, name, last));
+    }
+    return out;
+}
+function rate$1(m, file, line, ctx) {
+    const scale = rateScale(m[4] ?? '');
+    if (!scale)
+        return undefined;
+    const [factor, unit] = scale;
+    const value = textNumber(m[3] ?? '', file, line, 'thrpt') * factor;
+    return { name: 'throughput', unit, direction: 'higher', class: ctx.class, samples: [value] };
+}
+
+/**
+ * criterion's files under `target/criterion/<id>/new/`: `sample.json` (`iters` and total `times`
+ * in ns per sample: every sample, which is what the gate wants) and `estimates.json` (only the
+ * estimates: the slope, or the mean when criterion sampled flat, as one sample). Neither file
+ * names its benchmark: the `benchmark.json` beside it does (`full_id`), otherwise the folders
+ * between `criterion/` and `new/` do. With a throughput in benchmark.json, a throughput metric
+ * is derived per sample. Import one kind per benchmark (a glob ending in `new/sample.json`):
+ * both kinds of the same benchmark would be a duplicate name.
+ */
+const criterionJson = {
+    name: 'criterion-json',
+    description: "criterion's target/criterion/**/new/sample.json (every sample) or estimates.json",
+    detect(input) {
+        if (!/^\s*\{/.test(input.head) || !/"iters"|"point_estimate"/.test(input.head))
+            return false;
+        const v = input.json().value;
+        return v !== null && typeof v === 'object' && (isSample(v) || isEstimates(v));
+    },
+    parse(input, ctx) {
+        const r = new JsonReader(input.file, input.json());
+        const root = r.object(r.json.value, []);
+        const meta = siblingMetadata(input);
+        const name = meta.name ?? nameFromPath(input.file);
+        let times;
+        if (isSample(root)) {
+            const iters = r.samples(root.iters, ['iters'], (x, p) => r.nonNegative(x, p));
+            const total = r.samples(root.times, ['times'], (x, p) => r.nonNegative(x, p));
+            if (iters.length !== total.length)
+                r.fail(['times'], `has ${total.length} entries but iters has ${iters.length}`);
+            times = total.map((t, i) => {
+                const n = iters[i] ?? 0;
+                if (n === 0)
+                    r.fail(['iters', i], 'is 0: a sample without iterations');
+                return t / n;
+            });
+        }
+        else {
+            const key = root.slope !== null && root.slope !== undefined ? 'slope' : 'mean';
+            const est = r.object(root[key], [key]);
+            times = [r.nonNegative(est.point_estimate, [key, 'point_estimate'])];
+        }
+        const metrics = [
+            { name: 'time', unit: 'ns', direction: 'lower', class: ctx.class, samples: times }
+        ];
+        if (meta.throughput) {
+            const [amount, unit] = meta.throughput;
+            metrics.push({
+                name: 'throughput',
+                unit,
+                direction: 'higher',
+                class: ctx.class,
+                samples: times.map((t) => (t > 0 ? (amount * 1e9) / t : 0))
+            });
+        }
+        return [importedBenchmark('criterion-json', input.file, name, metrics)];
+    }
+};
+function isSample(v) {
+    return Array.isArray(v.iters) && Array.isArray(v.times);
+}
+function isEstimates(v) {
+    const mean = v.mean;
+    return mean !== null && typeof mean === 'object' && 'point_estimate' in mean;
+}
+function siblingMetadata(input) {
+    let meta;
+    try {
+        meta = JSON.parse(readFileSync(path.join(path.dirname(input.path ?? input.file), 'benchmark.json'), 'utf8'));
+    }
+    catch {
+        return {};
+    }
+    const name = typeof meta.full_id === 'string' && meta.full_id ? meta.full_id : undefined;
+    const t = meta.throughput;
+    const bytes = t?.Bytes ?? t?.BytesDecimal;
+    const elements = t?.Elements;
+    const throughput = typeof bytes === 'number'
+        ? [bytes, 'B/s']
+        : typeof elements === 'number'
+            ? [elements, 'elem/s']
+            : undefined;
+    return { name, throughput };
+}
+function nameFromPath(file) {
+    const parts = path.resolve(file).split(path.sep);
+    const at = parts.lastIndexOf('criterion');
+    // <id>/new/sample.json: drop the file and the new/base folder.
+    const id = parts.slice(at >= 0 ? at + 1 : -3, -2).join('/');
+    return id || path.basename(file, '.json');
 }
 
 function getEnumValues(entries) {
@@ -1594,7 +2506,7 @@ class Doc {
     }
 }
 
-const version = {
+const version$1 = {
     major: 4,
     minor: 6,
     patch: 7,
@@ -1605,7 +2517,7 @@ const $ZodType = /*@__PURE__*/ $constructor("$ZodType", (inst, def) => {
     inst ?? (inst = {});
     inst._zod.def = def; // set _def property
     inst._zod.bag = inst._zod.bag || {}; // initialize _bag object
-    inst._zod.version = version;
+    inst._zod.version = version$1;
     const defChecks = inst._zod.def.checks;
     // if inst is itself a checks.$ZodCheck, run it as a check
     const checks = inst._zod.traits.has("$ZodCheck")
@@ -5720,7 +6632,7 @@ const safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
 const safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 // Codec functions
 const encode = /* @__PURE__ */ _encode(ZodRealError);
-const decode = /* @__PURE__ */ _decode(ZodRealError);
+const decode$1 = /* @__PURE__ */ _decode(ZodRealError);
 const encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
 const decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
 const safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -5882,7 +6794,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return encode(this, data, params, { callee: _encode });
     },
     decode: function _decode(data, params) {
-        return decode(this, data, params, { callee: _decode });
+        return decode$1(this, data, params, { callee: _decode });
     },
     encodeAsync: async function _encodeAsync(data, params) {
         return await encodeAsync(this, data, params, { callee: _encodeAsync });
@@ -6757,295 +7669,6 @@ function metricKey(benchmark, metric) {
     return `${benchmark}\u0000${metric}`;
 }
 
-const PY_LITERALS = ['NaN', 'Infinity', '-Infinity'];
-function parseJson(text, file) {
-    const lines = new WeakMap();
-    let pos = 0;
-    let line = 1;
-    const len = text.length;
-    const fail = (message, at = line) => {
-        throw new UserError(message, { file, line: at });
-    };
-    const skipWs = () => {
-        while (pos < len) {
-            const c = text.charCodeAt(pos);
-            if (c === 10) {
-                line++;
-                pos++;
-            }
-            else if (c === 32 || c === 9 || c === 13)
-                pos++;
-            else
-                break;
-        }
-    };
-    const describeAt = () => {
-        if (pos >= len)
-            return 'the file ends early (truncated JSON?)';
-        const snippet = text.slice(pos, pos + 12).split('\n')[0] ?? '';
-        return `unexpected '${snippet}'`;
-    };
-    const parseString = () => {
-        const start = pos + 1;
-        let i = start;
-        let simple = true;
-        while (i < len) {
-            const c = text.charCodeAt(i);
-            if (c === 34)
-                break;
-            if (c === 92) {
-                simple = false;
-                i += 2;
-                continue;
-            }
-            if (c === 10)
-                fail('unterminated string');
-            i++;
-        }
-        if (i >= len)
-            fail('unterminated string (truncated JSON?)');
-        const raw = text.slice(start, i);
-        pos = i + 1;
-        if (simple)
-            return raw;
-        try {
-            return JSON.parse(`"${raw}"`);
-        }
-        catch {
-            return fail('invalid escape sequence in string');
-        }
-    };
-    const parseNumber = () => {
-        const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(pos, pos + 400));
-        if (!m)
-            return fail(`${describeAt()}: not a valid number`);
-        pos += m[0].length;
-        const v = Number(m[0]);
-        if (!Number.isFinite(v))
-            fail(`number ${m[0]} is too large to be a measurement (it overflows to Infinity)`);
-        return v;
-    };
-    const parseValue = (depth) => {
-        if (depth > 512)
-            fail('JSON nested too deeply');
-        skipWs();
-        if (pos >= len)
-            fail('the file ends early (truncated JSON?)');
-        const c = text[pos];
-        if (c === '{') {
-            pos++;
-            const obj = {};
-            const childLines = new Map();
-            lines.set(obj, childLines);
-            skipWs();
-            if (text[pos] === '}') {
-                pos++;
-                return obj;
-            }
-            for (;;) {
-                skipWs();
-                if (text[pos] !== '"')
-                    fail(`${describeAt()}: expected a "key"`);
-                const key = parseString();
-                skipWs();
-                if (text[pos] !== ':')
-                    fail(`${describeAt()}: expected ':' after "${key}"`);
-                pos++;
-                skipWs();
-                childLines.set(key, line);
-                obj[key] = parseValue(depth + 1);
-                skipWs();
-                if (text[pos] === ',') {
-                    pos++;
-                    continue;
-                }
-                if (text[pos] === '}') {
-                    pos++;
-                    return obj;
-                }
-                fail(`${describeAt()}: expected ',' or '}'`);
-            }
-        }
-        if (c === '[') {
-            pos++;
-            const arr = [];
-            const childLines = new Map();
-            lines.set(arr, childLines);
-            skipWs();
-            if (text[pos] === ']') {
-                pos++;
-                return arr;
-            }
-            for (;;) {
-                skipWs();
-                childLines.set(arr.length, line);
-                arr.push(parseValue(depth + 1));
-                skipWs();
-                if (text[pos] === ',') {
-                    pos++;
-                    continue;
-                }
-                if (text[pos] === ']') {
-                    pos++;
-                    return arr;
-                }
-                fail(`${describeAt()}: expected ',' or ']'`);
-            }
-        }
-        if (c === '"')
-            return parseString();
-        for (const lit of PY_LITERALS) {
-            if (text.startsWith(lit, pos)) {
-                fail(`${lit} is not a number JSON allows; the tool wrote a missing or invalid measurement (Python's json.dumps writes ${lit} by default)`);
-            }
-        }
-        if (c === '-' || (c !== undefined && c >= '0' && c <= '9'))
-            return parseNumber();
-        if (text.startsWith('true', pos)) {
-            pos += 4;
-            return true;
-        }
-        if (text.startsWith('false', pos)) {
-            pos += 5;
-            return false;
-        }
-        if (text.startsWith('null', pos)) {
-            pos += 4;
-            return null;
-        }
-        return fail(`${describeAt()}: not valid JSON`);
-    };
-    // A UTF-8 BOM is common in files written on Windows.
-    if (text.charCodeAt(0) === 0xfeff)
-        pos = 1;
-    skipWs();
-    if (pos >= len)
-        fail('the file is empty', 1);
-    const startLine = line;
-    const value = parseValue(0);
-    skipWs();
-    if (pos < len)
-        fail(`${describeAt()}: unexpected content after the JSON value`);
-    const lineOf = (path) => {
-        let node = value;
-        let found = startLine;
-        for (const key of path) {
-            if (node === null || typeof node !== 'object')
-                break;
-            const at = lines.get(node)?.get(key);
-            if (at === undefined)
-                break;
-            found = at;
-            node = node[key];
-        }
-        return found;
-    };
-    return { value, lineOf };
-}
-/** `benchmarks[1].metrics[0].samples[3]` */
-function formatPath$1(path) {
-    let out = '';
-    for (const k of path)
-        out += typeof k === 'number' ? `[${k}]` : out ? `.${k}` : k;
-    return out || '(root)';
-}
-
-/**
- * Small readers for importers: each names the file, line and path of a value that is not what a
- * measurement must be, so the user can open the file at the right place.
- */
-class JsonReader {
-    file;
-    json;
-    constructor(file, json) {
-        this.file = file;
-        this.json = json;
-    }
-    fail(path, message) {
-        throw new UserError(`${formatPath$1(path)} ${message}`, {
-            file: this.file,
-            line: this.json.lineOf(path)
-        });
-    }
-    object(v, path) {
-        if (v === null || typeof v !== 'object' || Array.isArray(v))
-            this.fail(path, 'must be an object');
-        return v;
-    }
-    array(v, path) {
-        if (!Array.isArray(v))
-            this.fail(path, 'must be an array');
-        return v;
-    }
-    string(v, path) {
-        if (typeof v !== 'string')
-            this.fail(path, `must be a string, got ${describe(v)}`);
-        return v;
-    }
-    nonEmptyString(v, path) {
-        const s = this.string(v, path);
-        if (s.trim() === '')
-            this.fail(path, 'must not be empty');
-        return s;
-    }
-    /** A measurement: a finite number (strings such as "12.5" are refused, not coerced). */
-    measurement(v, path) {
-        if (typeof v !== 'number')
-            this.fail(path, `must be a number, got ${describe(v)}`);
-        if (!Number.isFinite(v))
-            this.fail(path, 'must be a finite number');
-        return v;
-    }
-    /** A duration or size: finite and not negative. */
-    nonNegative(v, path) {
-        const n = this.measurement(v, path);
-        if (n < 0)
-            this.fail(path, `must not be negative, got ${n}`);
-        return n;
-    }
-    samples(v, path, read) {
-        const arr = this.array(v, path);
-        if (arr.length === 0)
-            this.fail(path, 'is an empty sample list: the run recorded nothing');
-        return arr.map((x, i) => read(x, [...path, i]));
-    }
-}
-function describe(v) {
-    if (v === null)
-        return 'null';
-    if (typeof v === 'string')
-        return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
-    if (Array.isArray(v))
-        return 'an array';
-    return typeof v === 'object' ? 'an object' : String(typeof v);
-}
-/** Refuses two benchmarks of the same name in one file: the later would silently shadow the earlier. */
-function assertUniqueNames(reader, names) {
-    const seen = new Map();
-    for (const { name, path } of names) {
-        const first = seen.get(name);
-        if (first) {
-            reader.fail(path, `duplicates the benchmark name ${JSON.stringify(name)} first used at line ${reader.json.lineOf(first)}`);
-        }
-        seen.set(name, path);
-    }
-}
-
-/**
- * Infers which way is better from a unit, for formats that do not say. Only units whose meaning is
- * unambiguous are inferred; memory and percentages could go either way, so they must be declared.
- */
-const HIGHER = /(\/\s*(s|sec|second|min|ms)\b|per\s*sec|ops|op\/s|throughput|req\/s|tok(en)?s?\/s|fps|hz)/i;
-const LOWER = /^(ns|us|µs|μs|ms|s|sec|secs|seconds?|milliseconds?|microseconds?|nanoseconds?|min|minutes?|ns\/iter|ns\/op|cycles|instructions)$/i;
-function inferDirection(unit) {
-    const u = unit.trim();
-    if (HIGHER.test(u))
-        return 'higher';
-    if (LOWER.test(u))
-        return 'lower';
-    return undefined;
-}
-
 /**
  * github-action-benchmark's "custom" JSON, `[{"name","unit","value"}]`, which many users already
  * write, extended with `"values": [...]` for repeated samples (the gate needs samples) and an
@@ -7056,7 +7679,7 @@ function makeCustom(name, fixed, description) {
         name,
         description,
         detect(input) {
-            if (!/^\s*\[/.test(input.text))
+            if (!/^\s*\[/.test(input.head))
                 return false;
             const v = input.json().value;
             return (Array.isArray(v) &&
@@ -7125,12 +7748,388 @@ const custom = makeCustom('custom', undefined, 'custom JSON [{"name","unit","val
 const customBiggerIsBetter = makeCustom('customBiggerIsBetter', 'higher', 'github-action-benchmark custom JSON, bigger is better');
 const customSmallerIsBetter = makeCustom('customSmallerIsBetter', 'lower', 'github-action-benchmark custom JSON, smaller is better');
 
+/**
+ * One CSV record (RFC 4180 quoting, no line breaks inside fields: no tool read here writes any).
+ * Returns undefined for a line with an unterminated quote, so the caller can name the line.
+ */
+function splitCsvLine(line) {
+    const out = [];
+    let i = 0;
+    for (;;) {
+        if (line[i] === '"') {
+            let field = '';
+            i++;
+            for (;;) {
+                const q = line.indexOf('"', i);
+                if (q < 0)
+                    return undefined;
+                field += line.slice(i, q);
+                if (line[q + 1] === '"') {
+                    field += '"';
+                    i = q + 2;
+                    continue;
+                }
+                i = q + 1;
+                break;
+            }
+            out.push(field);
+        }
+        else {
+            const c = line.indexOf(',', i);
+            out.push(line.slice(i, c < 0 ? line.length : c));
+            if (c < 0)
+                return out;
+            i = c;
+        }
+        if (i >= line.length)
+            return out;
+        if (line[i] !== ',')
+            return undefined;
+        i++;
+    }
+}
+
+/**
+ * NVIDIA GenAI-Perf `profile_export_genai_perf.json` and `.csv`. Both hold statistics over the
+ * requests, not the requests, so each statistic is one value: for per-request metrics the p50
+ * and p99, for system metrics (throughputs) the value. Sequence lengths and the request count
+ * describe the load, not its speed, and telemetry is not gated. The two files of one run import
+ * to the same benchmark, named after the artifact folder (`artifacts/<run>/`), which is where
+ * GenAI-Perf encodes model, endpoint and concurrency.
+ */
+const KNOWN = {
+    time_to_first_token: ['ms', 'lower'],
+    time_to_second_token: ['ms', 'lower'],
+    inter_token_latency: ['ms', 'lower'],
+    request_latency: ['ms', 'lower'],
+    output_token_throughput_per_user: ['tokens/sec/user', 'higher'],
+    output_token_throughput: ['tokens/sec', 'higher'],
+    request_throughput: ['requests/sec', 'higher'],
+    request_goodput: ['requests/sec', 'higher']
+};
+const STATS = ['p50', 'p99'];
+const genaiPerf = {
+    name: 'genai-perf',
+    description: 'NVIDIA GenAI-Perf profile_export_genai_perf.json or .csv (p50/p99 per metric)',
+    detect(input) {
+        const h = input.head;
+        if (/^Metric,avg,min,max,p99/m.test(h))
+            return true;
+        return /^\s*\{/.test(h) && /"time_to_first_token"\s*:\s*\{/.test(h) && /"unit"/.test(h);
+    },
+    parse(input, ctx) {
+        const metrics = input.head.trimStart().startsWith('{')
+            ? fromJson(input, ctx)
+            : fromCsv(input, ctx);
+        if (metrics.length === 0)
+            failAt(input.file, 1, 'no GenAI-Perf metric found');
+        return [importedBenchmark('genai-perf', input.file, runName(input.file), metrics)];
+    }
+};
+function runName(file) {
+    const base = path.basename(file).replace(/\.(json|csv)$/i, '');
+    const dir = path.basename(path.dirname(path.resolve(file)));
+    return base.startsWith('profile_export') && dir ? dir : base;
+}
+function fromJson(input, ctx) {
+    const r = new JsonReader(input.file, input.json());
+    const root = r.object(r.json.value, []);
+    const out = [];
+    for (const key of Object.keys(KNOWN)) {
+        if (root[key] === undefined)
+            continue;
+        const [unit, direction] = KNOWN[key] ?? ['', 'lower'];
+        const stat = r.object(root[key], [key]);
+        if (stat.p50 !== undefined) {
+            for (const s of STATS) {
+                const v = r.optionalMeasurement(stat[s], [key, s]);
+                if (v !== undefined)
+                    out.push(metric$1(`${key} ${s}`, unit, direction, ctx, v, r, [key, s]));
+            }
+        }
+        else
+            out.push(metric$1(key, unit, direction, ctx, r.nonNegative(stat.avg, [key, 'avg']), r, [key, 'avg']));
+    }
+    return out;
+}
+function metric$1(name, unit, direction, ctx, value, r, p) {
+    if (value < 0)
+        r.fail(p, `must not be negative, got ${value}`);
+    return { name, unit, direction, class: ctx.class, samples: [value] };
+}
+/** "Time To First Token (ms)" → time_to_first_token, as the JSON names it. */
+function keyOf(label) {
+    return label
+        .replace(/\s*\([^)]*\)\s*$/, '')
+        .trim()
+        .toLowerCase()
+        .replace(/\s+/g, '_');
+}
+function fromCsv(input, ctx) {
+    const out = [];
+    let header;
+    for (const { text, line } of input.lines()) {
+        if (text.trim() === '') {
+            header = undefined;
+            continue;
+        }
+        const cells = splitCsvLine(text);
+        if (!cells)
+            failAt(input.file, line, 'unterminated quote in a CSV row');
+        if (!header) {
+            header = cells;
+            continue;
+        }
+        const key = keyOf(cells[0] ?? '');
+        const known = Object.hasOwn(KNOWN, key) ? KNOWN[key] : undefined;
+        if (!known)
+            continue;
+        const [unit, direction] = known;
+        const cols = header;
+        const at = (col) => {
+            const i = cols.indexOf(col);
+            if (i < 0 || cells[i] === undefined)
+                failAt(input.file, line, `${cells[0] ?? ''}: no '${col}' column`);
+            return textNumber(cells[i] ?? '', input.file, line, `${cells[0] ?? ''} ${col}`);
+        };
+        if (cols.includes('p50')) {
+            for (const s of STATS)
+                out.push({ name: `${key} ${s}`, unit, direction, class: ctx.class, samples: [at(s)] });
+        }
+        else
+            out.push({ name: key, unit, direction, class: ctx.class, samples: [at('Value')] });
+    }
+    return out;
+}
+
+/**
+ * `go test -bench` output: `BenchmarkX-8   5000000   325 ns/op   48 B/op   2 allocs/op`. Each
+ * value/unit pair is a metric named by its unit, as benchstat names them. The same name printed
+ * again in the same package (`-count N`, or runs appended to one file) is another sample of the
+ * same benchmark, which is what the gate needs. When the output covers several packages, names
+ * carry the package, because `BenchmarkFoo` in two packages is two benchmarks.
+ */
+/** Go's own units; anything else was reported with b.ReportMetric. */
+const DIRECTIONS = {
+    'ns/op': 'lower',
+    'B/op': 'lower',
+    'allocs/op': 'lower',
+    'MB/s': 'higher'
+};
+const go = {
+    name: 'go',
+    description: 'go test -bench output (-count repeats are samples; -benchmem and custom metrics)',
+    detect: (input) => /^Benchmark\S*\s+\d+\s+[\d.]+ ns\/op/m.test(input.head),
+    parse(input, ctx) {
+        const entries = new Map();
+        let pkg = '';
+        // -count N prints the repeats one after the other: most lines belong to the previous entry.
+        let entry;
+        for (const { text, line } of input.lines()) {
+            if (text.startsWith('pkg: ')) {
+                pkg = text.slice(5).trim();
+                continue;
+            }
+            if (!text.startsWith('Benchmark'))
+                continue;
+            const fields = tokens(text);
+            // `BenchmarkFib10` alone (-v) or followed by log text is not a result line.
+            if (!isCount(fields[1]))
+                continue;
+            const name = fields[0] ?? '';
+            if (fields.length === 2)
+                failAt(input.file, line, `${name}: no measurement after the iteration count`);
+            if (fields.length % 2 !== 0)
+                failAt(input.file, line, `${name}: the value ${fields[fields.length - 1]} has no unit (go prints value/unit pairs such as '325 ns/op')`);
+            if (entry?.name !== name || entry.pkg !== pkg) {
+                const key = `${pkg}\u0000${name}`;
+                entry = entries.get(key);
+                if (!entry) {
+                    entry = { name, pkg, samples: new MetricSamples(), columns: [], notes: new Set() };
+                    entries.set(key, entry);
+                }
+            }
+            const e = entry;
+            for (let i = 2, col = 0; i < fields.length; i += 2, col++) {
+                const unit = fields[i + 1] ?? '';
+                const raw = fields[i] ?? '';
+                const value = isPlainNumber(raw)
+                    ? parseFloat(raw)
+                    : textNumber(raw, input.file, line, name, unit);
+                let c = e.columns[col];
+                if (c?.unit !== unit) {
+                    const samples = e.samples.samples(unit, () => ({
+                        name: unit,
+                        unit,
+                        direction: direction(unit, e),
+                        class: ctx.class
+                    }));
+                    e.columns[col] = c = { unit, samples };
+                }
+                c.samples.push(value);
+            }
+        }
+        if (entries.size === 0)
+            failAt(input.file, 1, "no benchmark result lines ('BenchmarkX-8  1000  325 ns/op') found");
+        const packages = new Set([...entries.values()].map((e) => e.pkg));
+        return [...entries.values()].map((e) => importedBenchmark('go', input.file, packages.size > 1 && e.pkg ? `${e.name} (${e.pkg})` : e.name, e.samples.metrics(), [...e.notes]));
+    }
+};
+function direction(unit, entry) {
+    const known = Object.hasOwn(DIRECTIONS, unit) ? DIRECTIONS[unit] : undefined;
+    if (known)
+        return known;
+    // testing.B.ReportMetric asks for per-operation units ("/op"), which are costs.
+    if (unit.endsWith('/op'))
+        return 'lower';
+    const inferred = inferDirection(unit);
+    if (inferred)
+        return inferred;
+    entry.notes.add(`unit '${unit}' does not say whether higher or lower is better; lower was assumed (set the metric's direction in the config if not)`);
+    return 'lower';
+}
+/** Fields split on spaces and tabs; a hand-written loop, as a regex split costs more per line. */
+function tokens(text) {
+    const out = [];
+    let start = -1;
+    for (let i = 0; i <= text.length; i++) {
+        const c = i < text.length ? text.charCodeAt(i) : 32;
+        if (c === 32 || c === 9) {
+            if (start >= 0)
+                out.push(text.slice(start, i));
+            start = -1;
+        }
+        else if (start < 0)
+            start = i;
+    }
+    return out;
+}
+/** Digits with at most one dot: the common case, read without the general checks. */
+function isPlainNumber(s) {
+    let dots = 0;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 46) {
+            if (++dots > 1 || i === 0 || i === s.length - 1)
+                return false;
+        }
+        else if (c < 48 || c > 57)
+            return false;
+    }
+    return s.length > 0 && s.length < 300;
+}
+function isCount(s) {
+    if (!s)
+        return false;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 48 || c > 57)
+            return false;
+    }
+    return true;
+}
+
+const RATES = {
+    bytes_per_second: 'B/s',
+    items_per_second: 'items/s'
+};
+const googlebench = {
+    name: 'googlebench',
+    description: 'Google Benchmark JSON (repetitions are samples; aggregates are not double-counted)',
+    detect(input) {
+        if (!/"benchmarks"/.test(input.head) || !/"time_unit"/.test(input.head))
+            return false;
+        const v = input.json().value;
+        return (v !== null &&
+            typeof v === 'object' &&
+            Array.isArray(v.benchmarks) &&
+            v.benchmarks.length > 0 &&
+            v.benchmarks.every((b) => b !== null && typeof b === 'object' && 'real_time' in b && 'time_unit' in b));
+    },
+    parse(input, ctx) {
+        const r = new JsonReader(input.file, input.json());
+        const root = r.object(r.json.value, []);
+        const list = r.array(root.benchmarks, ['benchmarks']);
+        if (list.length === 0)
+            r.fail(['benchmarks'], 'is empty: no benchmark ran');
+        const groups = new Map();
+        list.forEach((raw, i) => {
+            const p = ['benchmarks', i];
+            const b = r.object(raw, p);
+            const name = r.nonEmptyString(b.name, [...p, 'name']);
+            if (b.error_occurred === true)
+                r.fail(p, `${name} reported an error: ${typeof b.error_message === 'string' ? b.error_message : 'no message'}`);
+            const runName = b.run_name === undefined ? name : r.nonEmptyString(b.run_name, [...p, 'run_name']);
+            const aggregate = b.run_type === 'aggregate' || b.aggregate_name !== undefined;
+            if (aggregate && b.aggregate_name !== 'mean')
+                return;
+            const unit = r.string(b.time_unit, [...p, 'time_unit']);
+            const scale = nsPer(unit);
+            if (scale === undefined)
+                r.fail([...p, 'time_unit'], `is '${unit}', not a time unit`);
+            const real = r.nonNegative(b.real_time, [...p, 'real_time']) * scale;
+            const cpu = r.nonNegative(b.cpu_time, [...p, 'cpu_time']) * scale;
+            let g = groups.get(runName);
+            if (!g) {
+                g = { name: runName, path: p, real: [], cpu: [], rates: new Map() };
+                groups.set(runName, g);
+            }
+            if (aggregate) {
+                g.mean = { real, cpu };
+                return;
+            }
+            g.real.push(real);
+            g.cpu.push(cpu);
+            for (const key of Object.keys(RATES)) {
+                if (b[key] === undefined)
+                    continue;
+                const list = g.rates.get(key) ?? [];
+                list.push(r.nonNegative(b[key], [...p, key]));
+                g.rates.set(key, list);
+            }
+        });
+        return [...groups.values()].map((g) => toBenchmark(g, input.file, ctx));
+    }
+};
+function toBenchmark(g, file, ctx) {
+    const notes = [];
+    let real = g.real;
+    let cpu = g.cpu;
+    if (real.length === 0 && g.mean) {
+        real = [g.mean.real];
+        cpu = [g.mean.cpu];
+        notes.push('the file holds aggregates only (--benchmark_report_aggregates_only); the mean is the only sample');
+    }
+    const metrics = [
+        { name: 'real_time', unit: 'ns', direction: 'lower', class: ctx.class, samples: real },
+        // Recorded for context: it moves with real_time, and gating both would count one change twice.
+        {
+            name: 'cpu_time',
+            unit: 'ns',
+            direction: 'lower',
+            class: ctx.class,
+            samples: cpu,
+            gate: false
+        }
+    ];
+    for (const [key, samples] of g.rates) {
+        metrics.push({
+            name: key,
+            unit: RATES[key] ?? '',
+            direction: 'higher',
+            class: ctx.class,
+            samples
+        });
+    }
+    return importedBenchmark('googlebench', file, g.name, metrics, notes);
+}
+
 /** hyperfine `--export-json`: one benchmark per command, every run time kept as a sample. */
 const hyperfine = {
     name: 'hyperfine',
     description: 'hyperfine --export-json (times in seconds, every run kept)',
     detect(input) {
-        if (!/"results"/.test(input.text.slice(0, 4096)))
+        if (!/"results"/.test(input.head.slice(0, 4096)))
             return false;
         const v = input.json().value;
         return (v !== null &&
@@ -7159,6 +8158,465 @@ const hyperfine = {
             };
         });
         assertUniqueNames(r, out.map((b, i) => ({ name: b.name, path: ['results', i, 'command'] })));
+        return out;
+    }
+};
+
+/**
+ * JMH `-rf json`. Every measurement iteration of every fork (`rawData`) is a sample. The mode
+ * names the metric, so one benchmark run in several modes keeps them apart: throughput
+ * (`thrpt`, ops per time: higher is better) and the time modes (`avgt`, `sample`, `ss`: lower).
+ * Secondary metrics are kept when they are per-operation costs (`gc.alloc.rate.norm` in B/op,
+ * perfnorm counters); others, such as allocation rate per second, do not say which way is better.
+ */
+const MODES = {
+    thrpt: ['throughput', 'higher'],
+    avgt: ['average time', 'lower'],
+    sample: ['sample time', 'lower'],
+    ss: ['single shot time', 'lower']
+};
+const jmh = {
+    name: 'jmh',
+    description: 'JMH JSON (every iteration of every fork; thrpt higher is better, time modes lower)',
+    detect(input) {
+        if (!/"jmhVersion"|"primaryMetric"/.test(input.head))
+            return false;
+        const v = input.json().value;
+        return (Array.isArray(v) &&
+            v.length > 0 &&
+            v.every((e) => e !== null && typeof e === 'object' && 'benchmark' in e && 'primaryMetric' in e));
+    },
+    parse(input, ctx) {
+        const r = new JsonReader(input.file, input.json());
+        const list = r.array(r.json.value, []);
+        if (list.length === 0)
+            r.fail([], 'is empty: JMH ran no benchmark');
+        const out = new Map();
+        list.forEach((raw, i) => {
+            const e = r.object(raw, [i]);
+            const name = r.nonEmptyString(e.benchmark, [i, 'benchmark']) + params(r, e.params, [i, 'params']);
+            const mode = r.string(e.mode, [i, 'mode']);
+            const known = Object.hasOwn(MODES, mode) ? MODES[mode] : undefined;
+            if (!known)
+                r.fail([i, 'mode'], `is '${mode}', not a JMH mode (thrpt, avgt, sample, ss)`);
+            const [metricName, direction] = known;
+            const primary = score(r, e.primaryMetric, [i, 'primaryMetric'], metricName, direction, ctx);
+            const extra = secondary(r, e.secondaryMetrics, [i, 'secondaryMetrics'], ctx);
+            const seen = out.get(name);
+            if (!seen) {
+                const b = importedBenchmark('jmh', input.file, name, [primary, ...extra]);
+                out.set(name, { b, path: [i, 'benchmark'] });
+                return;
+            }
+            if (seen.b.metrics.some((x) => x.name === primary.name))
+                r.fail([i, 'benchmark'], `duplicates ${JSON.stringify(name)} in mode ${mode}, first at line ${r.json.lineOf(seen.path)}`);
+            seen.b.metrics.push(primary);
+            // A per-operation cost such as B/op is the same quantity whichever mode measured it.
+            for (const m of extra)
+                if (!seen.b.metrics.some((x) => x.name === m.name))
+                    seen.b.metrics.push(m);
+        });
+        return [...out.values()].map(({ b }) => b);
+    }
+};
+/** `{paramA=17, paramB=33}` in JMH's own order, as its text report shows them. */
+function params(r, v, path) {
+    if (v === undefined || v === null)
+        return '';
+    const o = r.object(v, path);
+    const parts = Object.keys(o).map((k) => `${k}=${String(o[k])}`);
+    return parts.length ? ` {${parts.join(', ')}}` : '';
+}
+function score(r, v, p, name, direction, ctx) {
+    const m = r.object(v, p);
+    const unit = r.string(m.scoreUnit, [...p, 'scoreUnit']);
+    let samples;
+    if (Array.isArray(m.rawData) && m.rawData.length > 0) {
+        samples = m.rawData.flatMap((fork, f) => r.array(fork, [...p, 'rawData', f]).map((x, k) => r.nonNegative(x, [...p, 'rawData', f, k])));
+        if (samples.length === 0)
+            r.fail([...p, 'rawData'], 'holds no iteration');
+    }
+    else
+        samples = [r.nonNegative(m.score, [...p, 'score'])];
+    return { name, unit, direction, class: ctx.class, samples };
+}
+function secondary(r, v, p, ctx) {
+    if (v === undefined || v === null)
+        return [];
+    const o = r.object(v, p);
+    const out = [];
+    for (const key of Object.keys(o)) {
+        const m = r.object(o[key], [...p, key]);
+        if (typeof m.scoreUnit !== 'string' || !m.scoreUnit.endsWith('/op'))
+            continue;
+        // JMH prefixes profiler metrics with a middle dot: "·gc.alloc.rate.norm".
+        out.push(score(r, m, [...p, key], key.replace(/^\u00b7/, ''), 'lower', ctx));
+    }
+    return out;
+}
+
+/**
+ * BenchmarkTools.jl `BenchmarkTools.save` JSON: `[{"Julia": …, "BenchmarkTools": …}, [items…]]`,
+ * where each item is a tagged pair such as `["BenchmarkGroup", {"data": {key: item}}]`. Names are
+ * the group keys joined with `/` (`fib/20`). A saved `Trial` keeps every sample time (ns); a
+ * `TrialEstimate` (from `median(trial)` and the like) is one value.
+ */
+const julia = {
+    name: 'julia',
+    description: 'Julia BenchmarkTools JSON (Trial times as samples, TrialEstimate as one value; ns)',
+    detect(input) {
+        if (!/"BenchmarkTools"/.test(input.head))
+            return false;
+        const v = input.json().value;
+        return (Array.isArray(v) &&
+            v.length === 2 &&
+            v[0] !== null &&
+            typeof v[0] === 'object' &&
+            'BenchmarkTools' in v[0] &&
+            Array.isArray(v[1]));
+    },
+    parse(input, ctx) {
+        const r = new JsonReader(input.file, input.json());
+        const root = r.array(r.json.value, []);
+        const items = r.array(root[1], [1]);
+        const found = [];
+        const walk = (item, path, name) => {
+            const pair = r.array(item, path);
+            const tag = r.string(pair[0], [...path, 0]);
+            const body = r.object(pair[1], [...path, 1]);
+            if (tag === 'BenchmarkGroup') {
+                const data = r.object(body.data, [...path, 1, 'data']);
+                for (const key of Object.keys(data))
+                    walk(data[key], [...path, 1, 'data', key], [...name, key]);
+                return;
+            }
+            if (tag !== 'Trial' && tag !== 'TrialEstimate')
+                return;
+            const label = name.length ? name.join('/') : `${tag.toLowerCase()} ${String(path[1])}`;
+            found.push({
+                b: importedBenchmark('julia', input.file, label, metrics(r, tag, body, [...path, 1], ctx)),
+                path
+            });
+        };
+        items.forEach((item, i) => walk(item, [1, i], []));
+        if (found.length === 0)
+            r.fail([1], 'holds no Trial or TrialEstimate');
+        assertUniqueNames(r, found.map(({ b, path }) => ({ name: b.name, path })));
+        return found.map(({ b }) => b);
+    }
+};
+function metrics(r, tag, body, p, ctx) {
+    const time = tag === 'Trial'
+        ? r.samples(body.times, [...p, 'times'], (x, q) => r.nonNegative(x, q))
+        : [r.nonNegative(body.time, [...p, 'time'])];
+    return [
+        { name: 'time', unit: 'ns', direction: 'lower', class: ctx.class, samples: time },
+        {
+            name: 'memory',
+            unit: 'B',
+            direction: 'lower',
+            class: ctx.class,
+            samples: [r.nonNegative(body.memory, [...p, 'memory'])]
+        },
+        {
+            name: 'allocs',
+            unit: 'allocs',
+            direction: 'lower',
+            class: ctx.class,
+            samples: [r.nonNegative(body.allocs, [...p, 'allocs'])]
+        }
+    ];
+}
+
+/** True when the first non-blank line is a JSON value on its own, i.e. the file is JSON Lines. */
+function isJsonLines(input) {
+    for (const { text } of input.lines()) {
+        if (text.trim() === '')
+            continue;
+        const t = text.trimStart();
+        if (t[0] !== '{' && t[0] !== '[')
+            return false;
+        try {
+            JSON.parse(text);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+    return false;
+}
+/** Every record; a top-level array (in a document or on a line) is taken element by element. */
+function* jsonRecords(input) {
+    if (isJsonLines(input)) {
+        for (const { text, line } of input.lines()) {
+            if (text.trim() === '')
+                continue;
+            const json = parseJson(text, input.file, line);
+            const reader = new JsonReader(input.file, json);
+            yield* spread(json.value, reader, () => line);
+        }
+        return;
+    }
+    const json = input.json();
+    const reader = new JsonReader(input.file, json);
+    yield* spread(json.value, reader, () => json.lineOf([]));
+}
+function* spread(value, reader, line) {
+    if (!Array.isArray(value)) {
+        yield { value, reader, path: [], line };
+        return;
+    }
+    for (let i = 0; i < value.length; i++)
+        yield { value: value[i], reader, path: [i], line: () => reader.json.lineOf([i]) };
+}
+
+/**
+ * llama.cpp's llama-bench, `-o json`, `jsonl`, `csv` or `md`. Rows carry no test name: it is
+ * derived as llama-bench prints it, `pp512`, `tg128`, `pp512+tg128`, with ` @ d4096` for a
+ * pre-filled context. The metric is tokens/s (higher is better), every repetition
+ * (`samples_ts`) a sample; CSV and markdown hold only the mean. When one run sweeps parameters
+ * (`-ngl 0,99`, `-t 4,8`, two models), the parameters that differ between rows are added to the
+ * names, so each configuration is its own benchmark; build, hardware and timing fields never are.
+ */
+const MEASURED = new Set([
+    'avg_ns',
+    'stddev_ns',
+    'avg_ts',
+    'stddev_ts',
+    'samples_ns',
+    'samples_ts',
+    'test_time',
+    'n_prompt',
+    'n_gen',
+    'n_depth',
+    'test',
+    't/s',
+    'build_commit',
+    'build_number',
+    'cpu_info',
+    'gpu_info',
+    'model_size',
+    'model_n_params',
+    'size',
+    'params'
+]);
+class Groups {
+    byKey = new Map();
+    add(test, entries, samples, note) {
+        const config = new Map();
+        for (const [k, v] of entries)
+            if (!MEASURED.has(k) && (v === null || typeof v !== 'object'))
+                config.set(k, String(v));
+        const key = `${test}\u0000${JSON.stringify([...config])}`;
+        const g = this.byKey.get(key);
+        if (g)
+            for (const x of samples)
+                g.samples.push(x);
+        else
+            this.byKey.set(key, { test, config, samples, ...(note ? { note } : {}) });
+    }
+}
+const llamaBench = {
+    name: 'llama-bench',
+    description: 'llama.cpp llama-bench -o json/jsonl/csv/md (tokens/s per repetition; pp512, tg128 …)',
+    detect(input) {
+        const h = input.head;
+        if (/"avg_ts"/.test(h) && /"n_gen"/.test(h))
+            return true;
+        if (/^"?build_commit"?,.*"?avg_ts"?/m.test(h))
+            return true;
+        return /^\|\s*model\s*\|.*\|\s*test\s*\|\s*t\/s\s*\|/m.test(h);
+    },
+    parse(input, ctx) {
+        const t = input.head.trimStart();
+        const rows = new Groups();
+        if (t.startsWith('{') || t.startsWith('['))
+            jsonRows(input, rows);
+        else if (t.startsWith('|'))
+            markdownRows(input, rows);
+        else
+            csvRows(input, rows);
+        if (rows.byKey.size === 0)
+            failAt(input.file, 1, 'no llama-bench rows found');
+        return toBenchmarks([...rows.byKey.values()], input.file, ctx);
+    }
+};
+function testName(nPrompt, nGen, nDepth) {
+    const base = nPrompt > 0 && nGen === 0
+        ? `pp${nPrompt}`
+        : nGen > 0 && nPrompt === 0
+            ? `tg${nGen}`
+            : `pp${nPrompt}+tg${nGen}`;
+    return nDepth > 0 ? `${base} @ d${nDepth}` : base;
+}
+function jsonRows(input, rows) {
+    for (const rec of jsonRecords(input)) {
+        const { reader: r, path } = rec;
+        const o = r.object(rec.value, path);
+        const at = (k) => [...path, k];
+        const nDepth = o.n_depth === undefined ? 0 : r.nonNegative(o.n_depth, at('n_depth'));
+        const test = testName(r.nonNegative(o.n_prompt, at('n_prompt')), r.nonNegative(o.n_gen, at('n_gen')), nDepth);
+        const samples = o.samples_ts !== undefined
+            ? r.samples(o.samples_ts, at('samples_ts'), (x, p) => r.nonNegative(x, p))
+            : [r.nonNegative(o.avg_ts, at('avg_ts'))];
+        const note = o.samples_ts === undefined ? 'no samples_ts: the mean is the only sample' : undefined;
+        rows.add(test, Object.entries(o), samples, note);
+    }
+}
+function csvRows(input, rows) {
+    let header;
+    for (const { text, line } of input.lines()) {
+        if (text.trim() === '')
+            continue;
+        const cells = splitCsvLine(text);
+        if (!cells)
+            failAt(input.file, line, 'unterminated quote in a CSV row');
+        if (!header) {
+            header = cells;
+            for (const k of ['n_prompt', 'n_gen', 'avg_ts'])
+                if (!header.includes(k))
+                    failAt(input.file, line, `the CSV header has no '${k}' column`);
+            continue;
+        }
+        if (cells.length !== header.length)
+            failAt(input.file, line, `has ${cells.length} fields, the header has ${header.length} (truncated?)`);
+        const cols = header;
+        const get = (k) => cells[cols.indexOf(k)] ?? '';
+        const num = (k) => textNumber(get(k), input.file, line, k);
+        const nDepth = header.includes('n_depth') ? num('n_depth') : 0;
+        rows.add(testName(num('n_prompt'), num('n_gen'), nDepth), header.map((k, i) => [k, cells[i]]), [num('avg_ts')], 'CSV holds only the mean of the repetitions; -o json or jsonl keeps every one');
+    }
+}
+function markdownRows(input, rows) {
+    let header;
+    for (const { text, line } of input.lines()) {
+        if (!text.startsWith('|'))
+            continue;
+        const cells = text
+            .split('|')
+            .slice(1, -1)
+            .map((c) => c.trim());
+        if (!header) {
+            header = cells;
+            if (!header.includes('test') || !header.includes('t/s'))
+                failAt(input.file, line, "the table has no 'test' and 't/s' columns");
+            continue;
+        }
+        if (cells.every((c) => /^:?-+:?$/.test(c)))
+            continue;
+        const cols = header;
+        const get = (k) => cells[cols.indexOf(k)] ?? '';
+        // "2368.80 ± 93.24": the mean and standard deviation of the repetitions.
+        const mean = get('t/s').split('±')[0]?.trim() ?? '';
+        rows.add(
+        // Older builds print "pp 512".
+        get('test').replace(/^(pp|tg) (\d)/, '$1$2'), header.map((k, i) => [k, cells[i]]), [textNumber(mean, input.file, line, 't/s')], 'markdown holds only the mean of the repetitions; -o json or jsonl keeps every one');
+    }
+}
+function toBenchmarks(groups, file, ctx) {
+    // Parameters that differ between configurations name them apart.
+    const varying = new Set();
+    for (const g of groups)
+        for (const [k, v] of g.config)
+            if (groups.some((o) => o.config.get(k) !== v))
+                varying.add(k);
+    return groups.map((g) => {
+        const params = [...varying].map((k) => `${k}=${g.config.get(k) ?? ''}`);
+        return importedBenchmark('llama-bench', file, params.length ? `${g.test} [${params.join(', ')}]` : g.test, [
+            {
+                name: 'tokens/s',
+                unit: 'tokens/s',
+                direction: 'higher',
+                class: ctx.class,
+                samples: g.samples
+            }
+        ], g.note ? [g.note] : undefined);
+    });
+}
+
+/**
+ * ray-project/llmperf `token_benchmark_ray.py` summary (`<model>_<in>_<out>_summary.json`,
+ * results version 2023-08-31): statistics over the requests, flattened as
+ * `results_<metric>_quantiles_p50`. Each becomes one value: the p50 and p99 of each per-request
+ * metric (seconds, or tokens/s), and the system output throughput and completion rate. Note
+ * that llmperf's inter-token latency includes the TTFT, unlike vLLM's or GenAI-Perf's.
+ */
+const PER_REQUEST = {
+    ttft_s: ['s', 'lower'],
+    end_to_end_latency_s: ['s', 'lower'],
+    inter_token_latency_s: ['s', 'lower'],
+    request_output_throughput_token_per_s: ['tokens/s', 'higher']
+};
+const SYSTEM = {
+    mean_output_throughput_token_per_s: ['tokens/s', 'higher'],
+    num_completed_requests_per_min: ['req/min', 'higher']
+};
+const llmperf = {
+    name: 'llmperf',
+    description: 'ray-project/llmperf summary JSON (p50/p99 per metric, seconds)',
+    detect(input) {
+        if (!/"results_ttft_s_/.test(input.head) || !/^\s*\{/.test(input.head))
+            return false;
+        const v = input.json().value;
+        return v !== null && typeof v === 'object' && !Array.isArray(v) && 'version' in v;
+    },
+    parse(input, ctx) {
+        const r = new JsonReader(input.file, input.json());
+        const o = r.object(r.json.value, []);
+        const metrics = [];
+        const add = (name, key, unit, direction) => {
+            const v = r.optionalMeasurement(o[key], [key]);
+            if (v === undefined)
+                return;
+            if (v < 0)
+                r.fail([key], `must not be negative, got ${v}`);
+            metrics.push({ name, unit, direction, class: ctx.class, samples: [v] });
+        };
+        for (const [m, [unit, dir]] of Object.entries(PER_REQUEST))
+            for (const q of ['p50', 'p99'])
+                add(`${m} ${q}`, `results_${m}_quantiles_${q}`, unit, dir);
+        for (const [m, [unit, dir]] of Object.entries(SYSTEM))
+            add(m, `results_${m}`, unit, dir);
+        if (metrics.length === 0)
+            r.fail([], 'holds no llmperf result statistics');
+        const errors = typeof o.results_number_errors === 'number' ? o.results_number_errors : 0;
+        const name = typeof o.name === 'string' && o.name
+            ? o.name
+            : typeof o.model === 'string'
+                ? o.model
+                : 'llmperf';
+        return [
+            importedBenchmark('llmperf', input.file, name, metrics, errors > 0 ? [`${errors} requests failed`] : [])
+        ];
+    }
+};
+
+/**
+ * Luau's bench runner: `SUCCESS: base64   :   15.041ms +/-  0.636% on luau`. The RESULTS table
+ * it prints afterwards repeats the same numbers and is not read.
+ */
+const LINE = /^SUCCESS:\s*(.+?)\s*:\s*(\S+?)ms \+\/-\s*(\S+)% on (\S+)\s*$/;
+const luau = {
+    name: 'benchmarkluau',
+    description: 'Luau bench output (ms, lower is better)',
+    detect: (input) => /^SUCCESS: .+ : +\S+ms \+\/- +\S+% on \S+/m.test(input.head),
+    parse(input, ctx) {
+        const names = new LineNames(input.file);
+        const out = [];
+        for (const { text, line } of input.lines()) {
+            const m = LINE.exec(text);
+            if (!m)
+                continue;
+            const [, name = '', raw = ''] = m;
+            names.add(name, line);
+            const value = textNumber(raw, input.file, line, name);
+            out.push(importedBenchmark('benchmarkluau', input.file, name, [
+                { name: 'time', unit: 'ms', direction: 'lower', class: ctx.class, samples: [value] }
+            ]));
+        }
+        if (out.length === 0)
+            failAt(input.file, 1, "no benchmark lines ('SUCCESS: NAME : 15.0ms +/- 0.6% on luau') found");
         return out;
     }
 };
@@ -7204,7 +8662,7 @@ const native = {
     name: 'perf-gate',
     description: "perf-gate's own results document",
     detect(input) {
-        if (!/"version"/.test(input.text) || !/"benchmarks"/.test(input.text))
+        if (!/"version"/.test(input.head) || !/"benchmarks"/.test(input.head))
             return false;
         const v = input.json().value;
         return (v !== null &&
@@ -7217,24 +8675,166 @@ const native = {
     }
 };
 
-/** Every known format; `auto` picks among those whose `detect` accepts the content. */
-const IMPORTERS = [
+/**
+ * pytest-benchmark `--benchmark-json`. Times are seconds per iteration. `stats.data` holds every
+ * round when the run saved it (`--benchmark-save-data`); it becomes the samples. Without it, or
+ * when it does not hold all `rounds` (files trimmed by hand), the mean is the one sample, and
+ * the benchmark says so in a note rather than gating on a partial list.
+ */
+const pytest = {
+    name: 'pytest',
+    description: 'pytest-benchmark --benchmark-json (seconds; stats.data as samples when saved)',
+    detect(input) {
+        if (!/"machine_info"|"benchmarks"/.test(input.head) || !/^\s*\{/.test(input.head))
+            return false;
+        const v = input.json().value;
+        return (v !== null &&
+            typeof v === 'object' &&
+            Array.isArray(v.benchmarks) &&
+            v.benchmarks.length > 0 &&
+            v.benchmarks.every((b) => b !== null && typeof b === 'object' && 'stats' in b && 'fullname' in b));
+    },
+    parse(input, ctx) {
+        const r = new JsonReader(input.file, input.json());
+        const root = r.object(r.json.value, []);
+        const list = r.array(root.benchmarks, ['benchmarks']);
+        if (list.length === 0)
+            r.fail(['benchmarks'], 'is empty: pytest-benchmark recorded nothing');
+        const out = list.map((raw, i) => {
+            const b = r.object(raw, ['benchmarks', i]);
+            const name = r.nonEmptyString(b.fullname ?? b.name, ['benchmarks', i, 'fullname']);
+            const sp = ['benchmarks', i, 'stats'];
+            const stats = r.object(b.stats, sp);
+            const rounds = r.nonNegative(stats.rounds, [...sp, 'rounds']);
+            const mean = r.nonNegative(stats.mean, [...sp, 'mean']);
+            const notes = [];
+            let samples;
+            if (Array.isArray(stats.data) && stats.data.length === rounds && rounds > 0) {
+                samples = r.samples(stats.data, [...sp, 'data'], (x, p) => r.nonNegative(x, p));
+            }
+            else {
+                samples = [mean];
+                notes.push(Array.isArray(stats.data)
+                    ? `stats.data holds ${stats.data.length} of ${rounds} rounds; the mean is used as the only sample`
+                    : `only summary statistics were saved (no stats.data); the mean of ${rounds} rounds is the only sample (--benchmark-save-data keeps every round)`);
+            }
+            return importedBenchmark('pytest', input.file, name, [{ name: 'time', unit: 's', direction: 'lower', class: ctx.class, samples }], notes);
+        });
+        assertUniqueNames(r, out.map((b, i) => ({ name: b.name, path: ['benchmarks', i, 'fullname'] })));
+        return out;
+    }
+};
+
+/**
+ * vLLM `vllm bench serve --save-result` (and the older benchmarks/benchmark_serving.py). The
+ * file is one JSON object on one line; `--append-result` adds one more line per run. Runs of the
+ * same configuration are samples of one benchmark, one value per run: request and token
+ * throughput (higher is better) and, for each latency it reported (TTFT, TPOT, ITL, E2EL), the
+ * median and every percentile in ms (lower is better). The per-request arrays that
+ * `--save-detailed` adds are read past, one line at a time, never all in memory.
+ */
+const THROUGHPUTS = {
+    request_throughput: 'req/s',
+    output_throughput: 'tokens/s',
+    total_token_throughput: 'tokens/s'
+};
+const LATENCY = /^(?:median|p\d+(?:\.\d+)?)_(?:ttft|tpot|itl|e2el)_ms$/;
+/** Keys that describe what was run; anything else scalar (e.g. --metadata) is configuration too. */
+const RESULT_KEYS = /^(?:date|duration|completed|failed|total_(?:input_tokens|output_tokens|token_throughput)|request_(?:throughput|goodput:?)|output_throughput|max_output_tokens_per_s|max_concurrent_requests|(?:mean|median|std|p\d+(?:\.\d+)?)_\w+_ms)$/;
+const vllm = {
+    name: 'vllm',
+    description: 'vLLM bench serve result JSON, one run per line (--append-result)',
+    detect: (input) => /^\s*\{/.test(input.head) &&
+        /"completed"\s*:/.test(input.head) &&
+        /"(?:output_throughput|median_ttft_ms)"\s*:/.test(input.head),
+    parse(input, ctx) {
+        const runs = new Map();
+        for (const rec of jsonRecords(input)) {
+            const { reader: r, path } = rec;
+            const o = r.object(rec.value, path);
+            const completed = r.nonNegative(o.completed, [...path, 'completed']);
+            if (completed === 0)
+                r.fail([...path, 'completed'], 'is 0: no request completed, so there is nothing to measure');
+            const config = new Map();
+            for (const [k, v] of Object.entries(o))
+                if (!RESULT_KEYS.test(k) && (v === null || typeof v !== 'object'))
+                    config.set(k, String(v));
+            const key = JSON.stringify([...config]);
+            let run = runs.get(key);
+            if (!run)
+                runs.set(key, (run = { config, metrics: new Map(), notes: [] }));
+            const add = (name, unit, direction) => {
+                const value = r.optionalMeasurement(o[name], [...path, name]);
+                if (value === undefined)
+                    return;
+                if (value < 0)
+                    r.fail([...path, name], `must not be negative, got ${value}`);
+                const m = run.metrics.get(name);
+                if (m)
+                    m.samples.push(value);
+                else
+                    run.metrics.set(name, { name, unit, direction, class: ctx.class, samples: [value] });
+            };
+            for (const [name, unit] of Object.entries(THROUGHPUTS))
+                add(name, unit, 'higher');
+            for (const name of Object.keys(o))
+                if (LATENCY.test(name))
+                    add(name, 'ms', 'lower');
+            const failed = typeof o.failed === 'number' ? o.failed : 0;
+            if (failed > 0)
+                run.notes.push(`line ${rec.line()}: ${failed} of ${failed + completed} requests failed`);
+        }
+        if (runs.size === 0)
+            failAt(input.file, 1, 'no vLLM result found');
+        const all = [...runs.values()];
+        const varying = new Set();
+        for (const run of all)
+            for (const [k, v] of run.config)
+                if (all.some((o) => o.config.get(k) !== v))
+                    varying.add(k);
+        return all.map((run) => {
+            const base = run.config.get('model_id') ?? run.config.get('model') ?? 'vllm bench serve';
+            const params = [...varying]
+                .filter((k) => k !== 'model_id')
+                .map((k) => `${k}=${run.config.get(k) ?? ''}`);
+            const name = params.length ? `${base} [${params.join(', ')}]` : base;
+            const metrics = [...run.metrics.values()];
+            if (metrics.length === 0)
+                failAt(input.file, 1, `${name}: no throughput or latency in the result`);
+            return importedBenchmark('vllm', input.file, name, metrics, run.notes);
+        });
+    }
+};
+
+/** The formats perf-gate reads, and how one is chosen for a file. */
+/** Every format that auto-detection considers, each recognised by its content. */
+const DETECTABLE = [
     native,
     hyperfine,
     custom,
+    cargo,
+    go,
+    benchmarkjs,
+    luau,
+    pytest,
+    googlebench,
+    catch2,
+    julia,
+    jmh,
+    benchmarkdotnet,
+    criterion,
+    criterionJson,
+    llamaBench,
+    vllm,
+    genaiPerf,
+    llmperf
+];
+/** Every known format; the custom variants differ from `custom` only by a declared direction. */
+const IMPORTERS = [
+    ...DETECTABLE,
     customBiggerIsBetter,
     customSmallerIsBetter
 ];
-/** Formats that auto-detection considers; the custom variants only differ by a declared direction. */
-const DETECTABLE = [native, hyperfine, custom];
-function makeInput(file, text) {
-    let cached;
-    return {
-        file,
-        text,
-        json: () => (cached ??= parseJson(text, file))
-    };
-}
 function findImporter(format) {
     const found = IMPORTERS.find((i) => i.name.toLowerCase() === format.toLowerCase());
     if (!found) {
@@ -7267,25 +8867,3579 @@ function detectImporter(input) {
             : new UserError(errorMessage(parseError), { file: input.file });
     throw new UserError(`could not recognise the format; set format to one of: ${IMPORTERS.map((i) => i.name).join(', ')}`, { file: input.file });
 }
-function importText(file, text, format, ctx) {
-    const input = makeInput(file, text);
-    if (text.trim() === '')
-        throw new UserError('the file is empty: the run produced no results', { file });
+function importInput(input, format, ctx) {
+    if (input.head.trim() === '' && input.size <= input.head.length)
+        throw new UserError('the file is empty: the run produced no results', { file: input.file });
     const importer = format === 'auto' ? detectImporter(input) : findImporter(format);
     return { format: importer.name, benchmarks: importer.parse(input, ctx) };
 }
-async function importFile(file, format, ctx) {
-    let text;
+
+/**
+ * Inputs for importers, from a string or from a file. A file is read in chunks for line-based
+ * formats, so a 100 MB `go test -bench` log or JSON Lines file is never held whole; only formats
+ * that are one JSON document read it at once. Reads are synchronous on purpose: importers stay
+ * plain functions, and nothing else runs while a result file is imported.
+ */
+const HEAD_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 16;
+function stringInput(file, text) {
+    let cached;
+    return {
+        file,
+        head: text.length > HEAD_BYTES ? text.slice(0, HEAD_BYTES) : text,
+        size: text.length,
+        text: () => text,
+        lines: () => splitLines(text),
+        json: () => (cached ??= parseJson(text, file))
+    };
+}
+/** `label` names the file in messages when `file` is not how the user wrote it. */
+function fileInput(file, label = file) {
+    let fd;
     try {
-        text = await readFile(file, 'utf8');
+        fd = openSync(file, 'r');
     }
     catch (e) {
-        const code = e.code;
-        throw new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, {
-            file
-        });
+        throw cannotRead(label, e);
     }
-    return importText(file, text, format, ctx);
+    let head;
+    let size;
+    try {
+        size = fstatSync(fd).size;
+        const buf = Buffer.alloc(Math.min(size, HEAD_BYTES));
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        // The decoder drops a multi-byte character cut at the end of the head.
+        head = new StringDecoder('utf8').write(buf.subarray(0, n));
+    }
+    catch (e) {
+        throw cannotRead(label, e);
+    }
+    finally {
+        closeSync(fd);
+    }
+    let cached;
+    const read = () => {
+        try {
+            return readFileSync(file, 'utf8');
+        }
+        catch (e) {
+            throw cannotRead(label, e);
+        }
+    };
+    return {
+        file: label,
+        path: file,
+        head,
+        size,
+        text: read,
+        lines: () => fileLines(file, label),
+        // The text is dropped once parsed and read again only to name a line in an error.
+        json: () => (cached ??= parseJson(read(), label, 1, read))
+    };
+}
+function cannotRead(file, e) {
+    const code = e.code;
+    if (code === 'EISDIR')
+        return new UserError('is a directory; import a file, or a glob', { file });
+    return new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, { file });
+}
+function* splitLines(text) {
+    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let line = 1;
+    while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end < 0)
+            end = text.length;
+        yield { text: trimCr(text.slice(start, end)), line: line++ };
+        start = end + 1;
+    }
+}
+function* fileLines(file, label) {
+    let fd;
+    try {
+        fd = openSync(file, 'r');
+    }
+    catch (e) {
+        throw cannotRead(label, e);
+    }
+    try {
+        const decoder = new StringDecoder('utf8');
+        const buf = Buffer.alloc(CHUNK_BYTES);
+        let rest = '';
+        let line = 1;
+        let first = true;
+        for (;;) {
+            const n = readSync(fd, buf, 0, buf.length, null);
+            let chunk = n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
+            if (first && chunk.charCodeAt(0) === 0xfeff)
+                chunk = chunk.slice(1);
+            first = false;
+            let start = 0;
+            for (;;) {
+                const end = chunk.indexOf('\n', start);
+                if (end < 0)
+                    break;
+                // Only a line longer than a chunk is ever concatenated.
+                const text = rest ? rest + chunk.slice(start, end) : chunk.slice(start, end);
+                rest = '';
+                yield { text: trimCr(text), line: line++ };
+                start = end + 1;
+            }
+            rest += chunk.slice(start);
+            if (n === 0)
+                break;
+        }
+        if (rest)
+            yield { text: trimCr(rest), line };
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+function trimCr(s) {
+    return s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s;
+}
+
+//#region rolldown:runtime
+var __require = /* @__PURE__ */ createRequire(import.meta.url);
+
+//#endregion
+//#region src/utils.ts
+function cleanPath(path) {
+	let normalized = normalize$1(path);
+	if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
+	return normalized;
+}
+const SLASHES_REGEX = /[\\/]/g;
+function convertSlashes(path, separator) {
+	return path.replace(SLASHES_REGEX, separator);
+}
+const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
+function isRootDirectory(path) {
+	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
+}
+function normalizePath(path, options) {
+	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
+	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
+	if (resolvePaths) path = resolve$1(path);
+	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
+	if (path === ".") return "";
+	const needsSeperator = path[path.length - 1] !== pathSeparator;
+	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/join-path.ts
+function joinPathWithBasePath(filename, directoryPath) {
+	return directoryPath + filename;
+}
+function joinPathWithRelativePath(root, options) {
+	return function(filename, directoryPath) {
+		const sameRoot = directoryPath.startsWith(root);
+		if (sameRoot) return directoryPath.slice(root.length) + filename;
+		else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+	};
+}
+function joinPath(filename) {
+	return filename;
+}
+function joinDirectoryPath(filename, directoryPath, separator) {
+	return directoryPath + filename + separator;
+}
+function build$7(root, options) {
+	const { relativePaths, includeBasePath } = options;
+	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
+}
+
+//#endregion
+//#region src/api/functions/push-directory.ts
+function pushDirectoryWithRelativePath(root) {
+	return function(directoryPath, paths) {
+		paths.push(directoryPath.substring(root.length) || ".");
+	};
+}
+function pushDirectoryFilterWithRelativePath(root) {
+	return function(directoryPath, paths, filters) {
+		const relativePath = directoryPath.substring(root.length) || ".";
+		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
+	};
+}
+const pushDirectory = (directoryPath, paths) => {
+	paths.push(directoryPath || ".");
+};
+const pushDirectoryFilter = (directoryPath, paths, filters) => {
+	const path = directoryPath || ".";
+	if (filters.every((filter) => filter(path, true))) paths.push(path);
+};
+const empty$2 = () => {};
+function build$6(root, options) {
+	const { includeDirs, filters, relativePaths } = options;
+	if (!includeDirs) return empty$2;
+	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
+	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
+}
+
+//#endregion
+//#region src/api/functions/push-file.ts
+const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) counts.files++;
+};
+const pushFileFilter = (filename, paths, _counts, filters) => {
+	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
+};
+const pushFileCount = (_filename, _paths, counts, _filters) => {
+	counts.files++;
+};
+const pushFile = (filename, paths) => {
+	paths.push(filename);
+};
+const empty$1 = () => {};
+function build$5(options) {
+	const { excludeFiles, filters, onlyCounts } = options;
+	if (excludeFiles) return empty$1;
+	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
+	else if (onlyCounts) return pushFileCount;
+	else return pushFile;
+}
+
+//#endregion
+//#region src/api/functions/get-array.ts
+const getArray = (paths) => {
+	return paths;
+};
+const getArrayGroup = () => {
+	return [""].slice(0, 0);
+};
+function build$4(options) {
+	return options.group ? getArrayGroup : getArray;
+}
+
+//#endregion
+//#region src/api/functions/group-files.ts
+const groupFiles = (groups, directory, files) => {
+	groups.push({
+		directory,
+		files,
+		dir: directory
+	});
+};
+const empty = () => {};
+function build$3(options) {
+	return options.group ? groupFiles : empty;
+}
+
+//#endregion
+//#region src/api/functions/resolve-symlink.ts
+const resolveSymlinksAsync = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	fs.realpath(path, (error, resolvedPath) => {
+		if (error) return queue.dequeue(suppressErrors ? null : error, state);
+		fs.stat(resolvedPath, (error$1, stat) => {
+			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
+			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+			callback$1(stat, resolvedPath);
+			queue.dequeue(null, state);
+		});
+	});
+};
+const resolveSymlinks = function(path, state, callback$1) {
+	const { queue, fs, options: { suppressErrors } } = state;
+	queue.enqueue();
+	try {
+		const resolvedPath = fs.realpathSync(path);
+		const stat = fs.statSync(resolvedPath);
+		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+		callback$1(stat, resolvedPath);
+	} catch (e) {
+		if (!suppressErrors) throw e;
+	}
+};
+function build$2(options, isSynchronous) {
+	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
+	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
+}
+function isRecursive(path, resolved, state) {
+	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
+	let parent = dirname(path);
+	let depth = 1;
+	while (parent !== state.root && depth < 2) {
+		const resolvedPath = state.symlinks.get(parent);
+		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
+		if (isSameRoot) depth++;
+		else parent = dirname(parent);
+	}
+	state.symlinks.set(path, resolved);
+	return depth > 1;
+}
+function isRecursiveUsingRealPaths(resolved, state) {
+	return state.visited.includes(resolved + state.options.pathSeparator);
+}
+
+//#endregion
+//#region src/api/functions/invoke-callback.ts
+const onlyCountsSync = (state) => {
+	return state.counts;
+};
+const groupsSync = (state) => {
+	return state.groups;
+};
+const defaultSync = (state) => {
+	return state.paths;
+};
+const limitFilesSync = (state) => {
+	return state.paths.slice(0, state.options.maxFiles);
+};
+const onlyCountsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.counts, state.options.suppressErrors);
+	return null;
+};
+const defaultAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths, state.options.suppressErrors);
+	return null;
+};
+const limitFilesAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
+	return null;
+};
+const groupsAsync = (state, error, callback$1) => {
+	report(error, callback$1, state.groups, state.options.suppressErrors);
+	return null;
+};
+function report(error, callback$1, output, suppressErrors) {
+	if (error && !suppressErrors) callback$1(error, output);
+	else callback$1(null, output);
+}
+function build$1(options, isSynchronous) {
+	const { onlyCounts, group, maxFiles } = options;
+	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
+	else if (group) return isSynchronous ? groupsSync : groupsAsync;
+	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
+	else return isSynchronous ? defaultSync : defaultAsync;
+}
+
+//#endregion
+//#region src/api/functions/walk-directory.ts
+const readdirOpts = { withFileTypes: true };
+const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	state.queue.enqueue();
+	if (currentDepth < 0) return state.queue.dequeue(null, state);
+	const { fs } = state;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
+		callback$1(entries, directoryPath, currentDepth);
+		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
+	});
+};
+const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
+	const { fs } = state;
+	if (currentDepth < 0) return;
+	state.visited.push(crawlPath);
+	state.counts.directories++;
+	let entries = [];
+	try {
+		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
+	} catch (e) {
+		if (!state.options.suppressErrors) throw e;
+	}
+	callback$1(entries, directoryPath, currentDepth);
+};
+function build$8(isSynchronous) {
+	return isSynchronous ? walkSync : walkAsync;
+}
+
+//#endregion
+//#region src/api/queue.ts
+/**
+* This is a custom stateless queue to track concurrent async fs calls.
+* It increments a counter whenever a call is queued and decrements it
+* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
+*/
+var Queue = class {
+	count = 0;
+	constructor(onQueueEmpty) {
+		this.onQueueEmpty = onQueueEmpty;
+	}
+	enqueue() {
+		this.count++;
+		return this.count;
+	}
+	dequeue(error, output) {
+		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
+			this.onQueueEmpty(error, output);
+			if (error) {
+				output.controller.abort();
+				this.onQueueEmpty = void 0;
+			}
+		}
+	}
+};
+
+//#endregion
+//#region src/api/counter.ts
+var Counter = class {
+	_files = 0;
+	_directories = 0;
+	set files(num) {
+		this._files = num;
+	}
+	get files() {
+		return this._files;
+	}
+	set directories(num) {
+		this._directories = num;
+	}
+	get directories() {
+		return this._directories;
+	}
+	/**
+	* @deprecated use `directories` instead
+	*/
+	/* c8 ignore next 3 */
+	get dirs() {
+		return this._directories;
+	}
+};
+
+//#endregion
+//#region src/api/aborter.ts
+/**
+* AbortController is not supported on Node 14 so we use this until we can drop
+* support for Node 14.
+*/
+var Aborter = class {
+	aborted = false;
+	abort() {
+		this.aborted = true;
+	}
+};
+
+//#endregion
+//#region src/api/walker.ts
+var Walker = class {
+	root;
+	isSynchronous;
+	state;
+	joinPath;
+	pushDirectory;
+	pushFile;
+	getArray;
+	groupFiles;
+	resolveSymlink;
+	walkDirectory;
+	callbackInvoker;
+	constructor(root, options, callback$1) {
+		this.isSynchronous = !callback$1;
+		this.callbackInvoker = build$1(options, this.isSynchronous);
+		this.root = normalizePath(root, options);
+		this.state = {
+			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
+			paths: [""].slice(0, 0),
+			groups: [],
+			counts: new Counter(),
+			options,
+			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
+			symlinks: /* @__PURE__ */ new Map(),
+			visited: [""].slice(0, 0),
+			controller: new Aborter(),
+			fs: options.fs || fs
+		};
+		this.joinPath = build$7(this.root, options);
+		this.pushDirectory = build$6(this.root, options);
+		this.pushFile = build$5(options);
+		this.getArray = build$4(options);
+		this.groupFiles = build$3(options);
+		this.resolveSymlink = build$2(options, this.isSynchronous);
+		this.walkDirectory = build$8(this.isSynchronous);
+	}
+	start() {
+		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
+		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
+		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
+	}
+	walk = (entries, directoryPath, depth) => {
+		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
+		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
+		const files = this.getArray(this.state.paths);
+		for (let i = 0; i < entries.length; ++i) {
+			const entry = entries[i];
+			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+				const filename = this.joinPath(entry.name, directoryPath);
+				this.pushFile(filename, files, this.state.counts, filters);
+			} else if (entry.isDirectory()) {
+				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
+				if (exclude && exclude(entry.name, path)) continue;
+				this.pushDirectory(path, paths, filters);
+				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
+			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
+				let path = joinPathWithBasePath(entry.name, directoryPath);
+				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
+					if (stat.isDirectory()) {
+						resolvedPath = normalizePath(resolvedPath, this.state.options);
+						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
+						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
+					} else {
+						resolvedPath = useRealPaths ? resolvedPath : path;
+						const filename = basename(resolvedPath);
+						const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
+						resolvedPath = this.joinPath(filename, directoryPath$1);
+						this.pushFile(resolvedPath, files, this.state.counts, filters);
+					}
+				});
+			}
+		}
+		this.groupFiles(this.state.groups, directoryPath, files);
+	};
+};
+
+//#endregion
+//#region src/api/async.ts
+function promise(root, options) {
+	return new Promise((resolve$1, reject) => {
+		callback(root, options, (err, output) => {
+			if (err) return reject(err);
+			resolve$1(output);
+		});
+	});
+}
+function callback(root, options, callback$1) {
+	let walker = new Walker(root, options, callback$1);
+	walker.start();
+}
+
+//#endregion
+//#region src/api/sync.ts
+function sync(root, options) {
+	const walker = new Walker(root, options);
+	return walker.start();
+}
+
+//#endregion
+//#region src/builder/api-builder.ts
+var APIBuilder = class {
+	constructor(root, options) {
+		this.root = root;
+		this.options = options;
+	}
+	withPromise() {
+		return promise(this.root, this.options);
+	}
+	withCallback(cb) {
+		callback(this.root, this.options, cb);
+	}
+	sync() {
+		return sync(this.root, this.options);
+	}
+};
+
+//#endregion
+//#region src/builder/index.ts
+let pm = null;
+/* c8 ignore next 6 */
+try {
+	__require.resolve("picomatch");
+	pm = __require("picomatch");
+} catch {}
+var Builder = class {
+	globCache = {};
+	options = {
+		maxDepth: Infinity,
+		suppressErrors: true,
+		pathSeparator: sep,
+		filters: []
+	};
+	globFunction;
+	constructor(options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		this.globFunction = this.options.globFunction;
+	}
+	group() {
+		this.options.group = true;
+		return this;
+	}
+	withPathSeparator(separator) {
+		this.options.pathSeparator = separator;
+		return this;
+	}
+	withBasePath() {
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withRelativePaths() {
+		this.options.relativePaths = true;
+		return this;
+	}
+	withDirs() {
+		this.options.includeDirs = true;
+		return this;
+	}
+	withMaxDepth(depth) {
+		this.options.maxDepth = depth;
+		return this;
+	}
+	withMaxFiles(limit) {
+		this.options.maxFiles = limit;
+		return this;
+	}
+	withFullPaths() {
+		this.options.resolvePaths = true;
+		this.options.includeBasePath = true;
+		return this;
+	}
+	withErrors() {
+		this.options.suppressErrors = false;
+		return this;
+	}
+	withSymlinks({ resolvePaths = true } = {}) {
+		this.options.resolveSymlinks = true;
+		this.options.useRealPaths = resolvePaths;
+		return this.withFullPaths();
+	}
+	withAbortSignal(signal) {
+		this.options.signal = signal;
+		return this;
+	}
+	normalize() {
+		this.options.normalizePath = true;
+		return this;
+	}
+	filter(predicate) {
+		this.options.filters.push(predicate);
+		return this;
+	}
+	onlyDirs() {
+		this.options.excludeFiles = true;
+		this.options.includeDirs = true;
+		return this;
+	}
+	exclude(predicate) {
+		this.options.exclude = predicate;
+		return this;
+	}
+	onlyCounts() {
+		this.options.onlyCounts = true;
+		return this;
+	}
+	crawl(root) {
+		return new APIBuilder(root || ".", this.options);
+	}
+	withGlobFunction(fn) {
+		this.globFunction = fn;
+		return this;
+	}
+	/**
+	* @deprecated Pass options using the constructor instead:
+	* ```ts
+	* new fdir(options).crawl("/path/to/root");
+	* ```
+	* This method will be removed in v7.0
+	*/
+	/* c8 ignore next 4 */
+	crawlWithOptions(root, options) {
+		this.options = {
+			...this.options,
+			...options
+		};
+		return new APIBuilder(root || ".", this.options);
+	}
+	glob(...patterns) {
+		if (this.globFunction) return this.globWithOptions(patterns);
+		return this.globWithOptions(patterns, ...[{ dot: true }]);
+	}
+	globWithOptions(patterns, ...options) {
+		const globFn = this.globFunction || pm;
+		/* c8 ignore next 5 */
+		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
+		var isMatch = this.globCache[patterns.join("\0")];
+		if (!isMatch) {
+			isMatch = globFn(patterns, ...options);
+			this.globCache[patterns.join("\0")] = isMatch;
+		}
+		this.options.filters.push((path) => isMatch(path));
+		return this;
+	}
+};
+
+var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+function getDefaultExportFromCjs (x) {
+	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
+}
+
+var utils = {};
+
+var constants;
+var hasRequiredConstants;
+
+function requireConstants () {
+	if (hasRequiredConstants) return constants;
+	hasRequiredConstants = 1;
+
+	const WIN_SLASH = '\\\\/';
+	const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+
+	const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+
+	/**
+	 * Posix glob regex
+	 */
+
+	const DOT_LITERAL = '\\.';
+	const PLUS_LITERAL = '\\+';
+	const QMARK_LITERAL = '\\?';
+	const SLASH_LITERAL = '\\/';
+	const ONE_CHAR = '(?=.)';
+	const QMARK = '[^/]';
+	const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+	const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+	const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+	const NO_DOT = `(?!${DOT_LITERAL})`;
+	const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+	const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+	const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+	const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+	const STAR = `${QMARK}*?`;
+	const SEP = '/';
+
+	const POSIX_CHARS = {
+	  DOT_LITERAL,
+	  PLUS_LITERAL,
+	  QMARK_LITERAL,
+	  SLASH_LITERAL,
+	  ONE_CHAR,
+	  QMARK,
+	  END_ANCHOR,
+	  DOTS_SLASH,
+	  NO_DOT,
+	  NO_DOTS,
+	  NO_DOT_SLASH,
+	  NO_DOTS_SLASH,
+	  QMARK_NO_DOT,
+	  STAR,
+	  START_ANCHOR,
+	  SEP
+	};
+
+	/**
+	 * Windows glob regex
+	 */
+
+	const WINDOWS_CHARS = {
+	  ...POSIX_CHARS,
+
+	  SLASH_LITERAL: `[${WIN_SLASH}]`,
+	  QMARK: WIN_NO_SLASH,
+	  STAR: `${WIN_NO_SLASH}*?`,
+	  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+	  NO_DOT: `(?!${DOT_LITERAL})`,
+	  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+	  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+	  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+	  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+	  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+	  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+	  SEP: '\\'
+	};
+
+	/**
+	 * POSIX Bracket Regex
+	 */
+
+	const POSIX_REGEX_SOURCE = {
+	  __proto__: null,
+	  alnum: 'a-zA-Z0-9',
+	  alpha: 'a-zA-Z',
+	  ascii: '\\x00-\\x7F',
+	  blank: ' \\t',
+	  cntrl: '\\x00-\\x1F\\x7F',
+	  digit: '0-9',
+	  graph: '\\x21-\\x7E',
+	  lower: 'a-z',
+	  print: '\\x20-\\x7E ',
+	  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
+	  space: ' \\t\\r\\n\\v\\f',
+	  upper: 'A-Z',
+	  word: 'A-Za-z0-9_',
+	  xdigit: 'A-Fa-f0-9'
+	};
+
+	constants = {
+	  DEFAULT_MAX_EXTGLOB_RECURSION,
+	  MAX_LENGTH: 1024 * 64,
+	  POSIX_REGEX_SOURCE,
+
+	  // regular expressions
+	  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+	  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+	  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+	  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+	  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+	  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+
+	  // Replace globs with equivalent patterns to reduce parsing time.
+	  REPLACEMENTS: {
+	    __proto__: null,
+	    '***': '*',
+	    '**/**': '**',
+	    '**/**/**': '**'
+	  },
+
+	  // Digits
+	  CHAR_0: 48, /* 0 */
+	  CHAR_9: 57, /* 9 */
+
+	  // Alphabet chars.
+	  CHAR_UPPERCASE_A: 65, /* A */
+	  CHAR_LOWERCASE_A: 97, /* a */
+	  CHAR_UPPERCASE_Z: 90, /* Z */
+	  CHAR_LOWERCASE_Z: 122, /* z */
+
+	  CHAR_LEFT_PARENTHESES: 40, /* ( */
+	  CHAR_RIGHT_PARENTHESES: 41, /* ) */
+
+	  CHAR_ASTERISK: 42, /* * */
+
+	  // Non-alphabetic chars.
+	  CHAR_AMPERSAND: 38, /* & */
+	  CHAR_AT: 64, /* @ */
+	  CHAR_BACKWARD_SLASH: 92, /* \ */
+	  CHAR_CARRIAGE_RETURN: 13, /* \r */
+	  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
+	  CHAR_COLON: 58, /* : */
+	  CHAR_COMMA: 44, /* , */
+	  CHAR_DOT: 46, /* . */
+	  CHAR_DOUBLE_QUOTE: 34, /* " */
+	  CHAR_EQUAL: 61, /* = */
+	  CHAR_EXCLAMATION_MARK: 33, /* ! */
+	  CHAR_FORM_FEED: 12, /* \f */
+	  CHAR_FORWARD_SLASH: 47, /* / */
+	  CHAR_GRAVE_ACCENT: 96, /* ` */
+	  CHAR_HASH: 35, /* # */
+	  CHAR_HYPHEN_MINUS: 45, /* - */
+	  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
+	  CHAR_LEFT_CURLY_BRACE: 123, /* { */
+	  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
+	  CHAR_LINE_FEED: 10, /* \n */
+	  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
+	  CHAR_PERCENT: 37, /* % */
+	  CHAR_PLUS: 43, /* + */
+	  CHAR_QUESTION_MARK: 63, /* ? */
+	  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
+	  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
+	  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
+	  CHAR_SEMICOLON: 59, /* ; */
+	  CHAR_SINGLE_QUOTE: 39, /* ' */
+	  CHAR_SPACE: 32, /*   */
+	  CHAR_TAB: 9, /* \t */
+	  CHAR_UNDERSCORE: 95, /* _ */
+	  CHAR_VERTICAL_LINE: 124, /* | */
+	  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
+
+	  /**
+	   * Create EXTGLOB_CHARS
+	   */
+
+	  extglobChars(chars) {
+	    return {
+	      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
+	      '?': { type: 'qmark', open: '(?:', close: ')?' },
+	      '+': { type: 'plus', open: '(?:', close: ')+' },
+	      '*': { type: 'star', open: '(?:', close: ')*' },
+	      '@': { type: 'at', open: '(?:', close: ')' }
+	    };
+	  },
+
+	  /**
+	   * Create GLOB_CHARS
+	   */
+
+	  globChars(win32) {
+	    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+	  }
+	};
+	return constants;
+}
+
+/*global navigator*/
+
+var hasRequiredUtils;
+
+function requireUtils () {
+	if (hasRequiredUtils) return utils;
+	hasRequiredUtils = 1;
+	(function (exports) {
+
+		const {
+		  REGEX_BACKSLASH,
+		  REGEX_REMOVE_BACKSLASH,
+		  REGEX_SPECIAL_CHARS,
+		  REGEX_SPECIAL_CHARS_GLOBAL
+		} = /*@__PURE__*/ requireConstants();
+
+		exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
+		exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
+		exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
+		exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
+		exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
+
+		exports.isWindows = () => {
+		  if (typeof navigator !== 'undefined' && navigator.platform) {
+		    const platform = navigator.platform.toLowerCase();
+		    return platform === 'win32' || platform === 'windows';
+		  }
+
+		  if (typeof process !== 'undefined' && process.platform) {
+		    return process.platform === 'win32';
+		  }
+
+		  return false;
+		};
+
+		exports.removeBackslashes = str => {
+		  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
+		    return match === '\\' ? '' : match;
+		  });
+		};
+
+		exports.escapeLast = (input, char, lastIdx) => {
+		  const idx = input.lastIndexOf(char, lastIdx);
+		  if (idx === -1) return input;
+		  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
+		  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+		};
+
+		exports.removePrefix = (input, state = {}) => {
+		  let output = input;
+		  if (output.startsWith('./')) {
+		    output = output.slice(2);
+		    state.prefix = './';
+		  }
+		  return output;
+		};
+
+		exports.wrapOutput = (input, state = {}, options = {}) => {
+		  const prepend = options.contains ? '' : '^';
+		  const append = options.contains ? '' : '$';
+
+		  let output = `${prepend}(?:${input})${append}`;
+		  if (state.negated === true) {
+		    output = `(?:^(?!${output}).*$)`;
+		  }
+		  return output;
+		};
+
+		exports.basename = (path, { windows } = {}) => {
+		  const segs = path.split(windows ? /[\\/]/ : '/');
+		  const last = segs[segs.length - 1];
+
+		  if (last === '') {
+		    return segs[segs.length - 2];
+		  }
+
+		  return last;
+		}; 
+	} (utils));
+	return utils;
+}
+
+var scan_1;
+var hasRequiredScan;
+
+function requireScan () {
+	if (hasRequiredScan) return scan_1;
+	hasRequiredScan = 1;
+
+	const utils = /*@__PURE__*/ requireUtils();
+	const {
+	  CHAR_ASTERISK,             /* * */
+	  CHAR_AT,                   /* @ */
+	  CHAR_BACKWARD_SLASH,       /* \ */
+	  CHAR_COMMA,                /* , */
+	  CHAR_DOT,                  /* . */
+	  CHAR_EXCLAMATION_MARK,     /* ! */
+	  CHAR_FORWARD_SLASH,        /* / */
+	  CHAR_LEFT_CURLY_BRACE,     /* { */
+	  CHAR_LEFT_PARENTHESES,     /* ( */
+	  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
+	  CHAR_PLUS,                 /* + */
+	  CHAR_QUESTION_MARK,        /* ? */
+	  CHAR_RIGHT_CURLY_BRACE,    /* } */
+	  CHAR_RIGHT_PARENTHESES,    /* ) */
+	  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
+	} = /*@__PURE__*/ requireConstants();
+
+	const isPathSeparator = code => {
+	  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+	};
+
+	const depth = token => {
+	  if (token.isPrefix !== true) {
+	    token.depth = token.isGlobstar ? Infinity : 1;
+	  }
+	};
+
+	/**
+	 * Quickly scans a glob pattern and returns an object with a handful of
+	 * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
+	 * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
+	 * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
+	 *
+	 * ```js
+	 * const pm = require('picomatch');
+	 * console.log(pm.scan('foo/bar/*.js'));
+	 * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
+	 * ```
+	 * @param {String} `str`
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with tokens and regex source string.
+	 * @api public
+	 */
+
+	const scan = (input, options) => {
+	  const opts = options || {};
+
+	  const length = input.length - 1;
+	  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+	  const slashes = [];
+	  const tokens = [];
+	  const parts = [];
+
+	  let str = input;
+	  let index = -1;
+	  let start = 0;
+	  let lastIndex = 0;
+	  let isBrace = false;
+	  let isBracket = false;
+	  let isGlob = false;
+	  let isExtglob = false;
+	  let isGlobstar = false;
+	  let braceEscaped = false;
+	  let backslashes = false;
+	  let negated = false;
+	  let negatedExtglob = false;
+	  let finished = false;
+	  let braces = 0;
+	  let prev;
+	  let code;
+	  let token = { value: '', depth: 0, isGlob: false };
+
+	  const eos = () => index >= length;
+	  const peek = () => str.charCodeAt(index + 1);
+	  const advance = () => {
+	    prev = code;
+	    return str.charCodeAt(++index);
+	  };
+
+	  while (index < length) {
+	    code = advance();
+	    let next;
+
+	    if (code === CHAR_BACKWARD_SLASH) {
+	      backslashes = token.backslashes = true;
+	      code = advance();
+
+	      if (code === CHAR_LEFT_CURLY_BRACE) {
+	        braceEscaped = true;
+	      }
+	      continue;
+	    }
+
+	    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+	      braces++;
+
+	      while (eos() !== true && (code = advance())) {
+	        if (code === CHAR_BACKWARD_SLASH) {
+	          backslashes = token.backslashes = true;
+	          advance();
+	          continue;
+	        }
+
+	        if (code === CHAR_LEFT_CURLY_BRACE) {
+	          braces++;
+	          continue;
+	        }
+
+	        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+	          isBrace = token.isBrace = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+
+	          if (scanToEnd === true) {
+	            continue;
+	          }
+
+	          break;
+	        }
+
+	        if (braceEscaped !== true && code === CHAR_COMMA) {
+	          isBrace = token.isBrace = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+
+	          if (scanToEnd === true) {
+	            continue;
+	          }
+
+	          break;
+	        }
+
+	        if (code === CHAR_RIGHT_CURLY_BRACE) {
+	          braces--;
+
+	          if (braces === 0) {
+	            braceEscaped = false;
+	            isBrace = token.isBrace = true;
+	            finished = true;
+	            break;
+	          }
+	        }
+	      }
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+
+	    if (code === CHAR_FORWARD_SLASH) {
+	      slashes.push(index);
+	      tokens.push(token);
+	      token = { value: '', depth: 0, isGlob: false };
+
+	      if (finished === true) continue;
+	      if (prev === CHAR_DOT && index === (start + 1)) {
+	        start += 2;
+	        continue;
+	      }
+
+	      lastIndex = index + 1;
+	      continue;
+	    }
+
+	    if (opts.noext !== true) {
+	      const isExtglobChar = code === CHAR_PLUS
+	        || code === CHAR_AT
+	        || code === CHAR_ASTERISK
+	        || code === CHAR_QUESTION_MARK
+	        || code === CHAR_EXCLAMATION_MARK;
+
+	      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+	        isGlob = token.isGlob = true;
+	        isExtglob = token.isExtglob = true;
+	        finished = true;
+	        if (code === CHAR_EXCLAMATION_MARK && index === start) {
+	          negatedExtglob = true;
+	        }
+
+	        if (scanToEnd === true) {
+	          let parens = 0;
+
+	          while (eos() !== true && (code = advance())) {
+	            if (code === CHAR_BACKWARD_SLASH) {
+	              backslashes = token.backslashes = true;
+	              advance();
+	              continue;
+	            }
+
+	            if (code === CHAR_LEFT_PARENTHESES) {
+	              parens++;
+	              continue;
+	            }
+
+	            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+	              finished = true;
+	              break;
+	            }
+	          }
+	          continue;
+	        }
+	        break;
+	      }
+	    }
+
+	    if (code === CHAR_ASTERISK) {
+	      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+	      isGlob = token.isGlob = true;
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (code === CHAR_QUESTION_MARK) {
+	      isGlob = token.isGlob = true;
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (code === CHAR_LEFT_SQUARE_BRACKET) {
+	      while (eos() !== true && (next = advance())) {
+	        if (next === CHAR_BACKWARD_SLASH) {
+	          backslashes = token.backslashes = true;
+	          advance();
+	          continue;
+	        }
+
+	        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+	          isBracket = token.isBracket = true;
+	          isGlob = token.isGlob = true;
+	          finished = true;
+	          break;
+	        }
+	      }
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+
+	    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+	      negated = token.negated = true;
+	      start++;
+	      continue;
+	    }
+
+	    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+	      isGlob = token.isGlob = true;
+
+	      if (scanToEnd === true) {
+	        let parens = 1;
+
+	        while (eos() !== true && (code = advance())) {
+	          if (code === CHAR_BACKWARD_SLASH) {
+	            backslashes = token.backslashes = true;
+	            advance();
+	            continue;
+	          }
+
+	          if (code === CHAR_LEFT_PARENTHESES) {
+	            parens++;
+	            continue;
+	          }
+
+	          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+	            finished = true;
+	            break;
+	          }
+	        }
+	        continue;
+	      }
+	      break;
+	    }
+
+	    if (isGlob === true) {
+	      finished = true;
+
+	      if (scanToEnd === true) {
+	        continue;
+	      }
+
+	      break;
+	    }
+	  }
+
+	  if (opts.noext === true) {
+	    isExtglob = false;
+	    isGlob = false;
+	  }
+
+	  let base = str;
+	  let prefix = '';
+	  let glob = '';
+
+	  if (start > 0) {
+	    prefix = str.slice(0, start);
+	    str = str.slice(start);
+	    lastIndex -= start;
+	  }
+
+	  if (base && isGlob === true && lastIndex > 0) {
+	    base = str.slice(0, lastIndex);
+	    glob = str.slice(lastIndex);
+	  } else if (isGlob === true) {
+	    base = '';
+	    glob = str;
+	  } else {
+	    base = str;
+	  }
+
+	  if (base && base !== '' && base !== '/' && base !== str) {
+	    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+	      base = base.slice(0, -1);
+	    }
+	  }
+
+	  if (opts.unescape === true) {
+	    if (glob) glob = utils.removeBackslashes(glob);
+
+	    if (base && backslashes === true) {
+	      base = utils.removeBackslashes(base);
+	    }
+	  }
+
+	  const state = {
+	    prefix,
+	    input,
+	    start,
+	    base,
+	    glob,
+	    isBrace,
+	    isBracket,
+	    isGlob,
+	    isExtglob,
+	    isGlobstar,
+	    negated,
+	    negatedExtglob
+	  };
+
+	  if (opts.tokens === true) {
+	    state.maxDepth = 0;
+	    if (!isPathSeparator(code)) {
+	      tokens.push(token);
+	    }
+	    state.tokens = tokens;
+	  }
+
+	  if (opts.parts === true || opts.tokens === true) {
+	    let prevIndex;
+
+	    for (let idx = 0; idx < slashes.length; idx++) {
+	      const n = prevIndex !== undefined ? prevIndex + 1 : start;
+	      const i = slashes[idx];
+	      const value = input.slice(n, i);
+	      if (opts.tokens) {
+	        if (idx === 0 && start !== 0) {
+	          tokens[idx].isPrefix = true;
+	          tokens[idx].value = prefix;
+	        } else {
+	          tokens[idx].value = value;
+	        }
+	        depth(tokens[idx]);
+	        state.maxDepth += tokens[idx].depth;
+	      }
+	      if (i >= start) {
+	        parts.push(value);
+	        prevIndex = i;
+	      }
+	    }
+
+	    const n = prevIndex !== undefined ? prevIndex + 1 : start;
+	    const value = input.slice(n);
+	    parts.push(value);
+
+	    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+	      tokens[tokens.length - 1].value = value;
+	      depth(tokens[tokens.length - 1]);
+	      state.maxDepth += tokens[tokens.length - 1].depth;
+	    }
+
+	    state.slashes = slashes;
+	    state.parts = parts;
+	  }
+
+	  return state;
+	};
+
+	scan_1 = scan;
+	return scan_1;
+}
+
+var parse_1;
+var hasRequiredParse;
+
+function requireParse () {
+	if (hasRequiredParse) return parse_1;
+	hasRequiredParse = 1;
+
+	const constants = /*@__PURE__*/ requireConstants();
+	const utils = /*@__PURE__*/ requireUtils();
+
+	/**
+	 * Constants
+	 */
+
+	const {
+	  MAX_LENGTH,
+	  POSIX_REGEX_SOURCE,
+	  REGEX_NON_SPECIAL_CHARS,
+	  REGEX_SPECIAL_CHARS_BACKREF,
+	  REPLACEMENTS
+	} = constants;
+
+	/**
+	 * Helpers
+	 */
+
+	const expandRange = (args, options) => {
+	  if (typeof options.expandRange === 'function') {
+	    return options.expandRange(...args, options);
+	  }
+
+	  args.sort();
+	  const value = `[${args.join('-')}]`;
+
+	  try {
+	    /* eslint-disable-next-line no-new */
+	    new RegExp(value);
+	  } catch (ex) {
+	    return args.map(v => utils.escapeRegex(v)).join('..');
+	  }
+
+	  return value;
+	};
+
+	/**
+	 * Create the message for a syntax error
+	 */
+
+	const syntaxError = (type, char) => {
+	  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+	};
+
+	const splitTopLevel = input => {
+	  const parts = [];
+	  let bracket = 0;
+	  let paren = 0;
+	  let quote = 0;
+	  let value = '';
+	  let escaped = false;
+
+	  for (const ch of input) {
+	    if (escaped === true) {
+	      value += ch;
+	      escaped = false;
+	      continue;
+	    }
+
+	    if (ch === '\\') {
+	      value += ch;
+	      escaped = true;
+	      continue;
+	    }
+
+	    if (ch === '"') {
+	      quote = quote === 1 ? 0 : 1;
+	      value += ch;
+	      continue;
+	    }
+
+	    if (quote === 0) {
+	      if (ch === '[') {
+	        bracket++;
+	      } else if (ch === ']' && bracket > 0) {
+	        bracket--;
+	      } else if (bracket === 0) {
+	        if (ch === '(') {
+	          paren++;
+	        } else if (ch === ')' && paren > 0) {
+	          paren--;
+	        } else if (ch === '|' && paren === 0) {
+	          parts.push(value);
+	          value = '';
+	          continue;
+	        }
+	      }
+	    }
+
+	    value += ch;
+	  }
+
+	  parts.push(value);
+	  return parts;
+	};
+
+	const isPlainBranch = branch => {
+	  let escaped = false;
+
+	  for (const ch of branch) {
+	    if (escaped === true) {
+	      escaped = false;
+	      continue;
+	    }
+
+	    if (ch === '\\') {
+	      escaped = true;
+	      continue;
+	    }
+
+	    if (/[?*+@!()[\]{}]/.test(ch)) {
+	      return false;
+	    }
+	  }
+
+	  return true;
+	};
+
+	const normalizeSimpleBranch = branch => {
+	  let value = branch.trim();
+	  let changed = true;
+
+	  while (changed === true) {
+	    changed = false;
+
+	    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+	      value = value.slice(2, -1);
+	      changed = true;
+	    }
+	  }
+
+	  if (!isPlainBranch(value)) {
+	    return;
+	  }
+
+	  return value.replace(/\\(.)/g, '$1');
+	};
+
+	const hasRepeatedCharPrefixOverlap = branches => {
+	  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+
+	  for (let i = 0; i < values.length; i++) {
+	    for (let j = i + 1; j < values.length; j++) {
+	      const a = values[i];
+	      const b = values[j];
+	      const char = a[0];
+
+	      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+	        continue;
+	      }
+
+	      if (a === b || a.startsWith(b) || b.startsWith(a)) {
+	        return true;
+	      }
+	    }
+	  }
+
+	  return false;
+	};
+
+	const parseRepeatedExtglob = (pattern, requireEnd = true) => {
+	  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
+	    return;
+	  }
+
+	  let bracket = 0;
+	  let paren = 0;
+	  let quote = 0;
+	  let escaped = false;
+
+	  for (let i = 1; i < pattern.length; i++) {
+	    const ch = pattern[i];
+
+	    if (escaped === true) {
+	      escaped = false;
+	      continue;
+	    }
+
+	    if (ch === '\\') {
+	      escaped = true;
+	      continue;
+	    }
+
+	    if (ch === '"') {
+	      quote = quote === 1 ? 0 : 1;
+	      continue;
+	    }
+
+	    if (quote === 1) {
+	      continue;
+	    }
+
+	    if (ch === '[') {
+	      bracket++;
+	      continue;
+	    }
+
+	    if (ch === ']' && bracket > 0) {
+	      bracket--;
+	      continue;
+	    }
+
+	    if (bracket > 0) {
+	      continue;
+	    }
+
+	    if (ch === '(') {
+	      paren++;
+	      continue;
+	    }
+
+	    if (ch === ')') {
+	      paren--;
+
+	      if (paren === 0) {
+	        if (requireEnd === true && i !== pattern.length - 1) {
+	          return;
+	        }
+
+	        return {
+	          type: pattern[0],
+	          body: pattern.slice(2, i),
+	          end: i
+	        };
+	      }
+	    }
+	  }
+	};
+
+	const buildCharClassStar = chars => {
+	  const source = chars.length === 1
+	    ? utils.escapeRegex(chars[0])
+	    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
+
+	  return `${source}*`;
+	};
+
+	const getStarExtglobSequenceChars = pattern => {
+	  let index = 0;
+	  const chars = [];
+
+	  while (index < pattern.length) {
+	    const match = parseRepeatedExtglob(pattern.slice(index), false);
+
+	    if (!match || match.type !== '*') {
+	      return;
+	    }
+
+	    const branches = splitTopLevel(match.body).map(branch => branch.trim());
+	    if (branches.length !== 1) {
+	      return;
+	    }
+
+	    const branch = normalizeSimpleBranch(branches[0]);
+	    if (!branch || branch.length !== 1) {
+	      return;
+	    }
+
+	    chars.push(branch);
+	    index += match.end + 1;
+	  }
+
+	  if (chars.length < 1) {
+	    return;
+	  }
+
+	  return chars;
+	};
+
+	const repeatedExtglobRecursion = pattern => {
+	  let depth = 0;
+	  let value = pattern.trim();
+	  let match = parseRepeatedExtglob(value);
+
+	  while (match) {
+	    depth++;
+	    value = match.body.trim();
+	    match = parseRepeatedExtglob(value);
+	  }
+
+	  return depth;
+	};
+
+	const analyzeRepeatedExtglob = (body, options) => {
+	  if (options.maxExtglobRecursion === false) {
+	    return { risky: false };
+	  }
+
+	  const max =
+	    typeof options.maxExtglobRecursion === 'number'
+	      ? options.maxExtglobRecursion
+	      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+
+	  const branches = splitTopLevel(body).map(branch => branch.trim());
+
+	  if (branches.length > 1) {
+	    if (
+	      branches.some(branch => branch === '') ||
+	      branches.some(branch => /^[*?]+$/.test(branch)) ||
+	      hasRepeatedCharPrefixOverlap(branches)
+	    ) {
+	      return { risky: true };
+	    }
+	  }
+
+	  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
+	  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
+	  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
+	  // characters we can emit one flat, ReDoS-safe character class that preserves the
+	  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
+	  // every branch but the first.
+	  const safeChars = [];
+	  let sawStarSequence = false;
+	  let combinable = true;
+
+	  for (const branch of branches) {
+	    const chars = getStarExtglobSequenceChars(branch);
+	    if (chars) {
+	      sawStarSequence = true;
+	      safeChars.push(...chars);
+	      continue;
+	    }
+
+	    const literal = normalizeSimpleBranch(branch);
+	    if (literal && literal.length === 1) {
+	      safeChars.push(literal);
+	      continue;
+	    }
+
+	    combinable = false;
+
+	    if (repeatedExtglobRecursion(branch) > max) {
+	      return { risky: true };
+	    }
+	  }
+
+	  if (sawStarSequence) {
+	    return combinable
+	      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
+	      : { risky: true };
+	  }
+
+	  return { risky: false };
+	};
+
+	/**
+	 * Parse the given input string.
+	 * @param {String} input
+	 * @param {Object} options
+	 * @return {Object}
+	 */
+
+	const parse = (input, options) => {
+	  if (typeof input !== 'string') {
+	    throw new TypeError('Expected a string');
+	  }
+
+	  input = REPLACEMENTS[input] || input;
+
+	  const opts = { ...options };
+	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+
+	  let len = input.length;
+	  if (len > max) {
+	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+	  }
+
+	  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
+	  const tokens = [bos];
+
+	  const capture = opts.capture ? '' : '?:';
+
+	  // create constants based on platform, for windows or posix
+	  const PLATFORM_CHARS = constants.globChars(opts.windows);
+	  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+
+	  const {
+	    DOT_LITERAL,
+	    PLUS_LITERAL,
+	    SLASH_LITERAL,
+	    ONE_CHAR,
+	    DOTS_SLASH,
+	    NO_DOT,
+	    NO_DOT_SLASH,
+	    NO_DOTS_SLASH,
+	    QMARK,
+	    QMARK_NO_DOT,
+	    STAR,
+	    START_ANCHOR
+	  } = PLATFORM_CHARS;
+
+	  const globstar = opts => {
+	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+	  };
+
+	  const nodot = opts.dot ? '' : NO_DOT;
+	  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+	  let star = opts.bash === true ? globstar(opts) : STAR;
+
+	  if (opts.capture) {
+	    star = `(${star})`;
+	  }
+
+	  // minimatch options support
+	  if (typeof opts.noext === 'boolean') {
+	    opts.noextglob = opts.noext;
+	  }
+
+	  const state = {
+	    input,
+	    index: -1,
+	    start: 0,
+	    dot: opts.dot === true,
+	    consumed: '',
+	    output: '',
+	    prefix: '',
+	    backtrack: false,
+	    negated: false,
+	    brackets: 0,
+	    braces: 0,
+	    parens: 0,
+	    quotes: 0,
+	    globstar: false,
+	    tokens
+	  };
+
+	  input = utils.removePrefix(input, state);
+	  len = input.length;
+
+	  const extglobs = [];
+	  const braces = [];
+	  const stack = [];
+	  let prev = bos;
+	  let value;
+
+	  /**
+	   * Tokenizing helpers
+	   */
+
+	  const eos = () => state.index === len - 1;
+	  const peek = state.peek = (n = 1) => input[state.index + n];
+	  const advance = state.advance = () => input[++state.index] || '';
+	  const remaining = () => input.slice(state.index + 1);
+	  const consume = (value = '', num = 0) => {
+	    state.consumed += value;
+	    state.index += num;
+	  };
+
+	  const append = token => {
+	    state.output += token.output != null ? token.output : token.value;
+	    consume(token.value);
+	  };
+
+	  const negate = () => {
+	    let count = 1;
+
+	    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
+	      advance();
+	      state.start++;
+	      count++;
+	    }
+
+	    if (count % 2 === 0) {
+	      return false;
+	    }
+
+	    state.negated = true;
+	    state.start++;
+	    return true;
+	  };
+
+	  const increment = type => {
+	    state[type]++;
+	    stack.push(type);
+	  };
+
+	  const decrement = type => {
+	    state[type]--;
+	    stack.pop();
+	  };
+
+	  /**
+	   * Push tokens onto the tokens array. This helper speeds up
+	   * tokenizing by 1) helping us avoid backtracking as much as possible,
+	   * and 2) helping us avoid creating extra tokens when consecutive
+	   * characters are plain text. This improves performance and simplifies
+	   * lookbehinds.
+	   */
+
+	  const push = tok => {
+	    if (prev.type === 'globstar') {
+	      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
+	      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
+
+	      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
+	        state.output = state.output.slice(0, -prev.output.length);
+	        prev.type = 'star';
+	        prev.value = '*';
+	        prev.output = star;
+	        state.output += prev.output;
+	      }
+	    }
+
+	    if (extglobs.length && tok.type !== 'paren') {
+	      extglobs[extglobs.length - 1].inner += tok.value;
+	    }
+
+	    if (tok.value || tok.output) append(tok);
+	    if (prev && prev.type === 'text' && tok.type === 'text') {
+	      prev.output = (prev.output || prev.value) + tok.value;
+	      prev.value += tok.value;
+	      return;
+	    }
+
+	    tok.prev = prev;
+	    tokens.push(tok);
+	    prev = tok;
+	  };
+
+	  const extglobOpen = (type, value) => {
+	    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
+
+	    token.prev = prev;
+	    token.parens = state.parens;
+	    token.output = state.output;
+	    token.startIndex = state.index;
+	    token.tokensIndex = tokens.length;
+	    const output = (opts.capture ? '(' : '') + token.open;
+
+	    increment('parens');
+	    push({ type, value, output: state.output ? '' : ONE_CHAR });
+	    push({ type: 'paren', extglob: true, value: advance(), output });
+	    extglobs.push(token);
+	  };
+
+	  const extglobClose = token => {
+	    const literal = input.slice(token.startIndex, state.index + 1);
+	    const body = input.slice(token.startIndex + 2, state.index);
+	    const analysis = analyzeRepeatedExtglob(body, opts);
+
+	    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
+	      const safeOutput = analysis.safeOutput
+	        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
+	        : undefined;
+	      const open = tokens[token.tokensIndex];
+
+	      open.type = 'text';
+	      open.value = literal;
+	      open.output = safeOutput || utils.escapeRegex(literal);
+
+	      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+	        tokens[i].value = '';
+	        tokens[i].output = '';
+	        delete tokens[i].suffix;
+	      }
+
+	      state.output = token.output + open.output;
+	      state.backtrack = true;
+
+	      push({ type: 'paren', extglob: true, value, output: '' });
+	      decrement('parens');
+	      return;
+	    }
+
+	    let output = token.close + (opts.capture ? ')' : '');
+	    let rest;
+
+	    if (token.type === 'negate') {
+	      let extglobStar = star;
+
+	      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
+	        extglobStar = globstar(opts);
+	      }
+
+	      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+	        output = token.close = `)$))${extglobStar}`;
+	      }
+
+	      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+	        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
+	        // In this case, we need to parse the string and use it in the output of the original pattern.
+	        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
+	        //
+	        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
+	        const expression = parse(rest, { ...options, fastpaths: false }).output;
+
+	        output = token.close = `)${expression})${extglobStar})`;
+	      }
+
+	      if (token.prev.type === 'bos') {
+	        state.negatedExtglob = true;
+	      }
+	    }
+
+	    push({ type: 'paren', extglob: true, value, output });
+	    decrement('parens');
+	  };
+
+	  /**
+	   * Fast paths
+	   */
+
+	  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+	    let backslashes = false;
+
+	    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+	      if (first === '\\') {
+	        backslashes = true;
+	        return m;
+	      }
+
+	      if (first === '?') {
+	        if (esc) {
+	          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
+	        }
+	        if (index === 0) {
+	          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
+	        }
+	        return QMARK.repeat(chars.length);
+	      }
+
+	      if (first === '.') {
+	        return DOT_LITERAL.repeat(chars.length);
+	      }
+
+	      if (first === '*') {
+	        if (esc) {
+	          return esc + first + (rest ? star : '');
+	        }
+	        return star;
+	      }
+	      return esc ? m : `\\${m}`;
+	    });
+
+	    if (backslashes === true) {
+	      if (opts.unescape === true) {
+	        output = output.replace(/\\/g, '');
+	      } else {
+	        output = output.replace(/\\+/g, m => {
+	          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
+	        });
+	      }
+	    }
+
+	    if (output === input && opts.contains === true) {
+	      state.output = input;
+	      return state;
+	    }
+
+	    state.output = utils.wrapOutput(output, state, options);
+	    return state;
+	  }
+
+	  /**
+	   * Tokenize input until we reach end-of-string
+	   */
+
+	  while (!eos()) {
+	    value = advance();
+
+	    if (value === '\u0000') {
+	      continue;
+	    }
+
+	    /**
+	     * Escaped characters
+	     */
+
+	    if (value === '\\') {
+	      const next = peek();
+
+	      if (next === '/' && opts.bash !== true) {
+	        continue;
+	      }
+
+	      if (next === '.' || next === ';') {
+	        continue;
+	      }
+
+	      if (!next) {
+	        value += '\\';
+	        push({ type: 'text', value });
+	        continue;
+	      }
+
+	      // collapse slashes to reduce potential for exploits
+	      const match = /^\\+/.exec(remaining());
+	      let slashes = 0;
+
+	      if (match && match[0].length > 2) {
+	        slashes = match[0].length;
+	        state.index += slashes;
+	        if (slashes % 2 !== 0) {
+	          value += '\\';
+	        }
+	      }
+
+	      if (opts.unescape === true) {
+	        value = advance();
+	      } else {
+	        value += advance();
+	      }
+
+	      if (state.brackets === 0) {
+	        push({ type: 'text', value });
+	        continue;
+	      }
+	    }
+
+	    /**
+	     * If we're inside a regex character class, continue
+	     * until we reach the closing bracket.
+	     */
+
+	    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
+	      if (opts.posix !== false && value === ':') {
+	        const inner = prev.value.slice(1);
+	        if (inner.includes('[')) {
+	          prev.posix = true;
+
+	          if (inner.includes(':')) {
+	            const idx = prev.value.lastIndexOf('[');
+	            const pre = prev.value.slice(0, idx);
+	            const rest = prev.value.slice(idx + 2);
+	            const posix = POSIX_REGEX_SOURCE[rest];
+	            if (posix) {
+	              prev.value = pre + posix;
+	              state.backtrack = true;
+	              advance();
+
+	              if (!bos.output && tokens.indexOf(prev) === 1) {
+	                bos.output = ONE_CHAR;
+	              }
+	              continue;
+	            }
+	          }
+	        }
+	      }
+
+	      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
+	        value = `\\${value}`;
+	      }
+
+	      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
+	        value = `\\${value}`;
+	      }
+
+	      if (opts.posix === true && value === '!' && prev.value === '[') {
+	        value = '^';
+	      }
+
+	      prev.value += value;
+	      append({ value });
+	      continue;
+	    }
+
+	    /**
+	     * If we're inside a quoted string, continue
+	     * until we reach the closing double quote.
+	     */
+
+	    if (state.quotes === 1 && value !== '"') {
+	      value = utils.escapeRegex(value);
+	      prev.value += value;
+	      append({ value });
+	      continue;
+	    }
+
+	    /**
+	     * Double quotes
+	     */
+
+	    if (value === '"') {
+	      state.quotes = state.quotes === 1 ? 0 : 1;
+	      if (opts.keepQuotes === true) {
+	        push({ type: 'text', value });
+	      }
+	      continue;
+	    }
+
+	    /**
+	     * Parentheses
+	     */
+
+	    if (value === '(') {
+	      increment('parens');
+	      push({ type: 'paren', value });
+	      continue;
+	    }
+
+	    if (value === ')') {
+	      if (state.parens === 0 && opts.strictBrackets === true) {
+	        throw new SyntaxError(syntaxError('opening', '('));
+	      }
+
+	      const extglob = extglobs[extglobs.length - 1];
+	      if (extglob && state.parens === extglob.parens + 1) {
+	        extglobClose(extglobs.pop());
+	        continue;
+	      }
+
+	      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
+	      decrement('parens');
+	      continue;
+	    }
+
+	    /**
+	     * Square brackets
+	     */
+
+	    if (value === '[') {
+	      if (opts.nobracket === true || !remaining().includes(']')) {
+	        if (opts.nobracket !== true && opts.strictBrackets === true) {
+	          throw new SyntaxError(syntaxError('closing', ']'));
+	        }
+
+	        value = `\\${value}`;
+	      } else {
+	        increment('brackets');
+	      }
+
+	      push({ type: 'bracket', value });
+	      continue;
+	    }
+
+	    if (value === ']') {
+	      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
+	        push({ type: 'text', value, output: `\\${value}` });
+	        continue;
+	      }
+
+	      if (state.brackets === 0) {
+	        if (opts.strictBrackets === true) {
+	          throw new SyntaxError(syntaxError('opening', '['));
+	        }
+
+	        push({ type: 'text', value, output: `\\${value}` });
+	        continue;
+	      }
+
+	      decrement('brackets');
+
+	      const prevValue = prev.value.slice(1);
+	      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
+	        value = `/${value}`;
+	      }
+
+	      prev.value += value;
+	      append({ value });
+
+	      // when literal brackets are explicitly disabled
+	      // assume we should match with a regex character class
+	      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+	        continue;
+	      }
+
+	      const escaped = utils.escapeRegex(prev.value);
+	      state.output = state.output.slice(0, -prev.value.length);
+
+	      // when literal brackets are explicitly enabled
+	      // assume we should escape the brackets to match literal characters
+	      if (opts.literalBrackets === true) {
+	        state.output += escaped;
+	        prev.value = escaped;
+	        continue;
+	      }
+
+	      // when the user specifies nothing, try to match both
+	      prev.value = `(${capture}${escaped}|${prev.value})`;
+	      state.output += prev.value;
+	      continue;
+	    }
+
+	    /**
+	     * Braces
+	     */
+
+	    if (value === '{' && opts.nobrace !== true) {
+	      increment('braces');
+
+	      const open = {
+	        type: 'brace',
+	        value,
+	        output: '(',
+	        outputIndex: state.output.length,
+	        tokensIndex: state.tokens.length
+	      };
+
+	      braces.push(open);
+	      push(open);
+	      continue;
+	    }
+
+	    if (value === '}') {
+	      const brace = braces[braces.length - 1];
+
+	      if (opts.nobrace === true || !brace) {
+	        push({ type: 'text', value, output: value });
+	        continue;
+	      }
+
+	      let output = ')';
+
+	      if (brace.dots === true) {
+	        const arr = tokens.slice();
+	        const range = [];
+
+	        for (let i = arr.length - 1; i >= 0; i--) {
+	          tokens.pop();
+	          if (arr[i].type === 'brace') {
+	            break;
+	          }
+	          if (arr[i].type !== 'dots') {
+	            range.unshift(arr[i].value);
+	          }
+	        }
+
+	        output = expandRange(range, opts);
+	        state.backtrack = true;
+	      }
+
+	      if (brace.comma !== true && brace.dots !== true) {
+	        const out = state.output.slice(0, brace.outputIndex);
+	        const toks = state.tokens.slice(brace.tokensIndex);
+	        brace.value = brace.output = '\\{';
+	        value = output = '\\}';
+	        state.output = out;
+	        for (const t of toks) {
+	          state.output += (t.output || t.value);
+	        }
+	      }
+
+	      push({ type: 'brace', value, output });
+	      decrement('braces');
+	      braces.pop();
+	      continue;
+	    }
+
+	    /**
+	     * Pipes
+	     */
+
+	    if (value === '|') {
+	      if (extglobs.length > 0) {
+	        extglobs[extglobs.length - 1].conditions++;
+	      }
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Commas
+	     */
+
+	    if (value === ',') {
+	      let output = value;
+
+	      const brace = braces[braces.length - 1];
+	      if (brace && stack[stack.length - 1] === 'braces') {
+	        brace.comma = true;
+	        output = '|';
+	      }
+
+	      push({ type: 'comma', value, output });
+	      continue;
+	    }
+
+	    /**
+	     * Slashes
+	     */
+
+	    if (value === '/') {
+	      // if the beginning of the glob is "./", advance the start
+	      // to the current index, and don't add the "./" characters
+	      // to the state. This greatly simplifies lookbehinds when
+	      // checking for BOS characters like "!" and "." (not "./")
+	      if (prev.type === 'dot' && state.index === state.start + 1) {
+	        state.start = state.index + 1;
+	        state.consumed = '';
+	        state.output = '';
+	        tokens.pop();
+	        prev = bos; // reset "prev" to the first token
+	        continue;
+	      }
+
+	      push({ type: 'slash', value, output: SLASH_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Dots
+	     */
+
+	    if (value === '.') {
+	      if (state.braces > 0 && prev.type === 'dot') {
+	        if (prev.value === '.') prev.output = DOT_LITERAL;
+	        const brace = braces[braces.length - 1];
+	        prev.type = 'dots';
+	        prev.output += value;
+	        prev.value += value;
+	        brace.dots = true;
+	        continue;
+	      }
+
+	      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
+	        push({ type: 'text', value, output: DOT_LITERAL });
+	        continue;
+	      }
+
+	      push({ type: 'dot', value, output: DOT_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Question marks
+	     */
+
+	    if (value === '?') {
+	      const isGroup = prev && prev.value === '(';
+	      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        extglobOpen('qmark', value);
+	        continue;
+	      }
+
+	      if (prev && prev.type === 'paren') {
+	        const next = peek();
+	        let output = value;
+
+	        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
+	          output = `\\${value}`;
+	        }
+
+	        push({ type: 'text', value, output });
+	        continue;
+	      }
+
+	      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
+	        push({ type: 'qmark', value, output: QMARK_NO_DOT });
+	        continue;
+	      }
+
+	      push({ type: 'qmark', value, output: QMARK });
+	      continue;
+	    }
+
+	    /**
+	     * Exclamation
+	     */
+
+	    if (value === '!') {
+	      if (opts.noextglob !== true && peek() === '(') {
+	        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
+	          extglobOpen('negate', value);
+	          continue;
+	        }
+	      }
+
+	      if (opts.nonegate !== true && state.index === 0) {
+	        negate();
+	        continue;
+	      }
+	    }
+
+	    /**
+	     * Plus
+	     */
+
+	    if (value === '+') {
+	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        extglobOpen('plus', value);
+	        continue;
+	      }
+
+	      if ((prev && prev.value === '(') || opts.regex === false) {
+	        push({ type: 'plus', value, output: PLUS_LITERAL });
+	        continue;
+	      }
+
+	      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
+	        push({ type: 'plus', value });
+	        continue;
+	      }
+
+	      push({ type: 'plus', value: PLUS_LITERAL });
+	      continue;
+	    }
+
+	    /**
+	     * Plain text
+	     */
+
+	    if (value === '@') {
+	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+	        push({ type: 'at', extglob: true, value, output: '' });
+	        continue;
+	      }
+
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Plain text
+	     */
+
+	    if (value !== '*') {
+	      if (value === '$' || value === '^') {
+	        value = `\\${value}`;
+	      }
+
+	      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+	      if (match) {
+	        value += match[0];
+	        state.index += match[0].length;
+	      }
+
+	      push({ type: 'text', value });
+	      continue;
+	    }
+
+	    /**
+	     * Stars
+	     */
+
+	    if (prev && (prev.type === 'globstar' || prev.star === true)) {
+	      prev.type = 'star';
+	      prev.star = true;
+	      prev.value += value;
+	      prev.output = star;
+	      state.backtrack = true;
+	      state.globstar = true;
+	      consume(value);
+	      continue;
+	    }
+
+	    let rest = remaining();
+	    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+	      extglobOpen('star', value);
+	      continue;
+	    }
+
+	    if (prev.type === 'star') {
+	      if (opts.noglobstar === true) {
+	        consume(value);
+	        continue;
+	      }
+
+	      const prior = prev.prev;
+	      const before = prior.prev;
+	      const isStart = prior.type === 'slash' || prior.type === 'bos';
+	      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
+
+	      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
+	        push({ type: 'star', value, output: '' });
+	        continue;
+	      }
+
+	      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
+	      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
+	      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
+	        push({ type: 'star', value, output: '' });
+	        continue;
+	      }
+
+	      // strip consecutive `/**/`
+	      while (rest.slice(0, 3) === '/**') {
+	        const after = input[state.index + 4];
+	        if (after && after !== '/') {
+	          break;
+	        }
+	        rest = rest.slice(3);
+	        consume('/**', 3);
+	      }
+
+	      // A globstar followed only by balanced closing parens is at the logical end of patterns like
+	      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
+	      // parent path, except in negated extglobs where that would change the exclusion semantics.
+	      const isEnd = eos() || (
+	        state.parens > 0
+	        && rest === ')'.repeat(state.parens)
+	        && !extglobs.some(extglob => extglob.type === 'negate')
+	      );
+
+	      if (prior.type === 'bos' && eos()) {
+	        prev.type = 'globstar';
+	        prev.value += value;
+	        prev.output = globstar(opts);
+	        state.output = prev.output;
+	        state.globstar = true;
+	        consume(value);
+	        continue;
+	      }
+
+	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
+	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+	        prior.output = `(?:${prior.output}`;
+
+	        prev.type = 'globstar';
+	        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
+	        prev.value += value;
+	        state.globstar = true;
+	        state.output += prior.output + prev.output;
+	        consume(value);
+	        continue;
+	      }
+
+	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
+	        const end = rest[1] !== void 0 ? '|$' : '';
+
+	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+	        prior.output = `(?:${prior.output}`;
+
+	        prev.type = 'globstar';
+	        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+	        prev.value += value;
+
+	        state.output += prior.output + prev.output;
+	        state.globstar = true;
+
+	        consume(value + advance());
+
+	        push({ type: 'slash', value: '/', output: '' });
+	        continue;
+	      }
+
+	      if (prior.type === 'bos' && rest[0] === '/') {
+	        prev.type = 'globstar';
+	        prev.value += value;
+	        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+	        state.output = prev.output;
+	        state.globstar = true;
+	        consume(value + advance());
+	        push({ type: 'slash', value: '/', output: '' });
+	        continue;
+	      }
+
+	      // remove single star from output
+	      state.output = state.output.slice(0, -prev.output.length);
+
+	      // reset previous token to globstar
+	      prev.type = 'globstar';
+	      prev.output = globstar(opts);
+	      prev.value += value;
+
+	      // reset output with globstar
+	      state.output += prev.output;
+	      state.globstar = true;
+	      consume(value);
+	      continue;
+	    }
+
+	    const token = { type: 'star', value, output: star };
+
+	    if (opts.bash === true) {
+	      token.output = '.*?';
+	      if (prev.type === 'bos' || prev.type === 'slash') {
+	        token.output = nodot + token.output;
+	      }
+	      push(token);
+	      continue;
+	    }
+
+	    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
+	      token.output = value;
+	      push(token);
+	      continue;
+	    }
+
+	    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
+	      if (prev.type === 'dot') {
+	        state.output += NO_DOT_SLASH;
+	        prev.output += NO_DOT_SLASH;
+
+	      } else if (opts.dot === true) {
+	        state.output += NO_DOTS_SLASH;
+	        prev.output += NO_DOTS_SLASH;
+
+	      } else {
+	        state.output += nodot;
+	        prev.output += nodot;
+	      }
+
+	      if (peek() !== '*') {
+	        state.output += ONE_CHAR;
+	        prev.output += ONE_CHAR;
+	      }
+	    }
+
+	    push(token);
+	  }
+
+	  while (state.brackets > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
+	    state.output = utils.escapeLast(state.output, '[');
+	    decrement('brackets');
+	  }
+
+	  while (state.parens > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
+	    state.output = utils.escapeLast(state.output, '(');
+	    decrement('parens');
+	  }
+
+	  while (state.braces > 0) {
+	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
+	    state.output = utils.escapeLast(state.output, '{');
+	    decrement('braces');
+	  }
+
+	  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
+	    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
+	  }
+
+	  // rebuild the output if we had to backtrack at any point
+	  if (state.backtrack === true) {
+	    state.output = '';
+
+	    for (const token of state.tokens) {
+	      state.output += token.output != null ? token.output : token.value;
+
+	      if (token.suffix) {
+	        state.output += token.suffix;
+	      }
+	    }
+	  }
+
+	  return state;
+	};
+
+	/**
+	 * Fast paths for creating regular expressions for common glob patterns.
+	 * This can significantly speed up processing and has very little downside
+	 * impact when none of the fast paths match.
+	 */
+
+	parse.fastpaths = (input, options) => {
+	  const opts = { ...options };
+	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+	  const len = input.length;
+	  if (len > max) {
+	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+	  }
+
+	  input = REPLACEMENTS[input] || input;
+
+	  // create constants based on platform, for windows or posix
+	  const {
+	    DOT_LITERAL,
+	    SLASH_LITERAL,
+	    ONE_CHAR,
+	    DOTS_SLASH,
+	    NO_DOT,
+	    NO_DOTS,
+	    NO_DOTS_SLASH,
+	    STAR,
+	    START_ANCHOR
+	  } = constants.globChars(opts.windows);
+
+	  const nodot = opts.dot ? NO_DOTS : NO_DOT;
+	  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+	  const capture = opts.capture ? '' : '?:';
+	  const state = { negated: false, prefix: '' };
+	  let star = opts.bash === true ? '.*?' : STAR;
+
+	  if (opts.capture) {
+	    star = `(${star})`;
+	  }
+
+	  const globstar = opts => {
+	    if (opts.noglobstar === true) return star;
+	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+	  };
+
+	  const create = str => {
+	    switch (str) {
+	      case '*':
+	        return `${nodot}${ONE_CHAR}${star}`;
+
+	      case '.*':
+	        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '*.*':
+	        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '*/*':
+	        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+
+	      case '**':
+	        return nodot + globstar(opts);
+
+	      case '**/*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+
+	      case '**/*.*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      case '**/.*':
+	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+	      default: {
+	        const match = /^(.*?)\.(\w+)$/.exec(str);
+	        if (!match) return;
+
+	        const source = create(match[1]);
+	        if (!source) return;
+
+	        return source + DOT_LITERAL + match[2];
+	      }
+	    }
+	  };
+
+	  const output = utils.removePrefix(input, state);
+	  let source = create(output);
+
+	  if (source && opts.strictSlashes !== true) {
+	    source += `${SLASH_LITERAL}?`;
+	  }
+
+	  return source;
+	};
+
+	parse_1 = parse;
+	return parse_1;
+}
+
+var picomatch_1$1;
+var hasRequiredPicomatch$1;
+
+function requirePicomatch$1 () {
+	if (hasRequiredPicomatch$1) return picomatch_1$1;
+	hasRequiredPicomatch$1 = 1;
+
+	const scan = /*@__PURE__*/ requireScan();
+	const parse = /*@__PURE__*/ requireParse();
+	const utils = /*@__PURE__*/ requireUtils();
+	const constants = /*@__PURE__*/ requireConstants();
+	const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
+
+	/**
+	 * Creates a matcher function from one or more glob patterns. The
+	 * returned function takes a string to match as its first argument,
+	 * and returns true if the string is a match. The returned matcher
+	 * function also takes a boolean as the second argument that, when true,
+	 * returns an object with additional information.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch(glob[, options]);
+	 *
+	 * const isMatch = picomatch('*.!(*a)');
+	 * console.log(isMatch('a.a')); //=> false
+	 * console.log(isMatch('a.b')); //=> true
+	 *
+	 * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
+	 * const picomatch = require('picomatch/posix');
+	 * // the same API, defaulting to posix paths
+	 * const isMatch = picomatch('a/*');
+	 * console.log(isMatch('a\\b')); //=> false
+	 * console.log(isMatch('a/b')); //=> true
+	 *
+	 * // you can still configure the matcher function to accept windows paths
+	 * const isMatch = picomatch('a/*', { options: windows });
+	 * console.log(isMatch('a\\b')); //=> true
+	 * console.log(isMatch('a/b')); //=> true
+	 * ```
+	 * @name picomatch
+	 * @param {String|Array} `globs` One or more glob patterns.
+	 * @param {Object=} `options`
+	 * @return {Function=} Returns a matcher function.
+	 * @api public
+	 */
+
+	const picomatch = (glob, options, returnState = false) => {
+	  if (Array.isArray(glob)) {
+	    const fns = glob.map(input => picomatch(input, options, returnState));
+	    const arrayMatcher = str => {
+	      for (const isMatch of fns) {
+	        const state = isMatch(str);
+	        if (state) return state;
+	      }
+	      return false;
+	    };
+	    return arrayMatcher;
+	  }
+
+	  const isState = isObject(glob) && glob.tokens && glob.input;
+
+	  if (glob === '' || (typeof glob !== 'string' && !isState)) {
+	    throw new TypeError('Expected pattern to be a non-empty string');
+	  }
+
+	  const opts = options || {};
+	  const posix = opts.windows;
+	  const regex = isState
+	    ? picomatch.compileRe(glob, options)
+	    : picomatch.makeRe(glob, options, false, true);
+
+	  const state = regex.state;
+	  delete regex.state;
+
+	  let isIgnored = () => false;
+	  if (opts.ignore) {
+	    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+	    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+	  }
+
+	  const matcher = (input, returnObject = false) => {
+	    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+	    const result = { glob, state, regex, posix, input, output, match, isMatch };
+
+	    if (typeof opts.onResult === 'function') {
+	      opts.onResult(result);
+	    }
+
+	    if (isMatch === false) {
+	      result.isMatch = false;
+	      return returnObject ? result : false;
+	    }
+
+	    if (isIgnored(input)) {
+	      if (typeof opts.onIgnore === 'function') {
+	        opts.onIgnore(result);
+	      }
+	      result.isMatch = false;
+	      return returnObject ? result : false;
+	    }
+
+	    if (typeof opts.onMatch === 'function') {
+	      opts.onMatch(result);
+	    }
+	    return returnObject ? result : true;
+	  };
+
+	  if (returnState) {
+	    matcher.state = state;
+	  }
+
+	  return matcher;
+	};
+
+	/**
+	 * Test `input` with the given `regex`. This is used by the main
+	 * `picomatch()` function to test the input string.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.test(input, regex[, options]);
+	 *
+	 * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
+	 * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
+	 * ```
+	 * @param {String} `input` String to test.
+	 * @param {RegExp} `regex`
+	 * @return {Object} Returns an object with matching info.
+	 * @api public
+	 */
+
+	picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+	  if (typeof input !== 'string') {
+	    throw new TypeError('Expected input to be a string');
+	  }
+
+	  if (input === '') {
+	    return { isMatch: false, output: '' };
+	  }
+
+	  const opts = options || {};
+	  const format = opts.format || (posix ? utils.toPosixSlashes : null);
+	  let match = input === glob;
+	  let output = (match && format) ? format(input) : input;
+
+	  if (match === false) {
+	    output = format ? format(input) : input;
+	    match = output === glob;
+	  }
+
+	  if (match === false || opts.capture === true) {
+	    if (opts.matchBase === true || opts.basename === true) {
+	      match = picomatch.matchBase(input, regex, options, posix);
+	    } else {
+	      match = regex.exec(output);
+	    }
+	  }
+
+	  return { isMatch: Boolean(match), match, output };
+	};
+
+	/**
+	 * Match the basename of a filepath.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.matchBase(input, glob[, options]);
+	 * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
+	 * ```
+	 * @param {String} `input` String to test.
+	 * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
+	 * @return {Boolean}
+	 * @api public
+	 */
+
+	picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
+	  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+	  return regex.test(utils.basename(input, { windows: posix }));
+	};
+
+	/**
+	 * Returns true if **any** of the given glob `patterns` match the specified `string`.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.isMatch(string, patterns[, options]);
+	 *
+	 * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
+	 * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
+	 * ```
+	 * @param {String|Array} str The string to test.
+	 * @param {String|Array} patterns One or more glob patterns to use for matching.
+	 * @param {Object} [options] See available [options](#options).
+	 * @return {Boolean} Returns true if any patterns match `str`
+	 * @api public
+	 */
+
+	picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+
+	/**
+	 * Parse a glob pattern to create the source string for a regular
+	 * expression.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * const result = picomatch.parse(pattern[, options]);
+	 * ```
+	 * @param {String} `pattern`
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
+	 * @api public
+	 */
+
+	picomatch.parse = (pattern, options) => {
+	  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
+	  return parse(pattern, { ...options, fastpaths: false });
+	};
+
+	/**
+	 * Scan a glob pattern to separate the pattern into segments.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.scan(input[, options]);
+	 *
+	 * const result = picomatch.scan('!./foo/*.js');
+	 * console.log(result);
+	 * { prefix: '!./',
+	 *   input: '!./foo/*.js',
+	 *   start: 3,
+	 *   base: 'foo',
+	 *   glob: '*.js',
+	 *   isBrace: false,
+	 *   isBracket: false,
+	 *   isGlob: true,
+	 *   isExtglob: false,
+	 *   isGlobstar: false,
+	 *   negated: true }
+	 * ```
+	 * @param {String} `input` Glob pattern to scan.
+	 * @param {Object} `options`
+	 * @return {Object} Returns an object with
+	 * @api public
+	 */
+
+	picomatch.scan = (input, options) => scan(input, options);
+
+	/**
+	 * Compile a regular expression from the `state` object returned by the
+	 * [parse()](#parse) method.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * const state = picomatch.parse('*.js');
+	 * // picomatch.compileRe(state[, options]);
+	 *
+	 * console.log(picomatch.compileRe(state));
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {Object} `state`
+	 * @param {Object} `options`
+	 * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
+	 * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
+	 * @return {RegExp}
+	 * @api public
+	 */
+
+	picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+	  if (returnOutput === true) {
+	    return state.output;
+	  }
+
+	  const opts = options || {};
+	  const prepend = opts.contains ? '' : '^';
+	  const append = opts.contains ? '' : '$';
+
+	  let source = `${prepend}(?:${state.output})${append}`;
+	  if (state && state.negated === true) {
+	    source = `^(?!${source}).*$`;
+	  }
+
+	  const regex = picomatch.toRegex(source, options);
+	  if (returnState === true) {
+	    regex.state = state;
+	  }
+
+	  return regex;
+	};
+
+	/**
+	 * Create a regular expression from a parsed glob pattern.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.makeRe(state[, options]);
+	 *
+	 * const result = picomatch.makeRe('*.js');
+	 * console.log(result);
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {String} `state` The object returned from the `.parse` method.
+	 * @param {Object} `options`
+	 * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
+	 * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
+	 * @return {RegExp} Returns a regex created from the given pattern.
+	 * @api public
+	 */
+
+	picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+	  if (!input || typeof input !== 'string') {
+	    throw new TypeError('Expected a non-empty string');
+	  }
+
+	  let parsed = { negated: false, fastpaths: true };
+
+	  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
+	    parsed.output = parse.fastpaths(input, options);
+	  }
+
+	  if (!parsed.output) {
+	    parsed = parse(input, options);
+	  }
+
+	  return picomatch.compileRe(parsed, options, returnOutput, returnState);
+	};
+
+	/**
+	 * Create a regular expression from the given regex source string.
+	 *
+	 * ```js
+	 * const picomatch = require('picomatch');
+	 * // picomatch.toRegex(source[, options]);
+	 *
+	 * const { output } = picomatch.parse('*.js');
+	 * console.log(picomatch.toRegex(output));
+	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+	 * ```
+	 * @param {String} `source` Regular expression source string.
+	 * @param {Object} `options`
+	 * @return {RegExp}
+	 * @api public
+	 */
+
+	picomatch.toRegex = (source, options) => {
+	  try {
+	    const opts = options || {};
+	    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
+	  } catch (err) {
+	    if (options && options.debug === true) throw err;
+	    return /$^/;
+	  }
+	};
+
+	/**
+	 * Picomatch constants.
+	 * @return {Object}
+	 */
+
+	picomatch.constants = constants;
+
+	/**
+	 * Expose "picomatch"
+	 */
+
+	picomatch_1$1 = picomatch;
+	return picomatch_1$1;
+}
+
+var picomatch_1;
+var hasRequiredPicomatch;
+
+function requirePicomatch () {
+	if (hasRequiredPicomatch) return picomatch_1;
+	hasRequiredPicomatch = 1;
+
+	const pico = /*@__PURE__*/ requirePicomatch$1();
+	const utils = /*@__PURE__*/ requireUtils();
+
+	function picomatch(glob, options, returnState = false) {
+	  // default to os.platform()
+	  if (options && (options.windows === null || options.windows === undefined)) {
+	    // don't mutate the original options object
+	    options = { ...options, windows: utils.isWindows() };
+	  }
+
+	  return pico(glob, options, returnState);
+	}
+
+	Object.assign(picomatch, pico);
+	picomatch_1 = picomatch;
+	return picomatch_1;
+}
+
+var picomatchExports = /*@__PURE__*/ requirePicomatch();
+var picomatch = /*@__PURE__*/getDefaultExportFromCjs(picomatchExports);
+
+//#region src/utils.ts
+const isReadonlyArray = Array.isArray;
+const BACKSLASHES = /\\/g;
+const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
+const isWin = process.platform === "win32";
+const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
+function getPartialMatcher(patterns, options = {}) {
+	const patternsCount = patterns.length;
+	const patternsParts = Array(patternsCount);
+	const matchers = Array(patternsCount);
+	let i, j;
+	for (i = 0; i < patternsCount; i++) {
+		const parts = splitPattern(patterns[i]);
+		patternsParts[i] = parts;
+		const partsCount = parts.length;
+		const partMatchers = Array(partsCount);
+		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
+		matchers[i] = partMatchers;
+	}
+	return (input) => {
+		const inputParts = input.split("/");
+		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
+		for (i = 0; i < patternsCount; i++) {
+			const patternParts = patternsParts[i];
+			const matcher = matchers[i];
+			const inputPatternCount = inputParts.length;
+			const minParts = Math.min(inputPatternCount, patternParts.length);
+			j = 0;
+			while (j < minParts) {
+				const part = patternParts[j];
+				if (part.includes("/")) return true;
+				if (!matcher[j](inputParts[j])) break;
+				if (!options.noglobstar && part === "**") return true;
+				j++;
+			}
+			if (j === inputPatternCount) return true;
+		}
+		return false;
+	};
+}
+/* node:coverage ignore next 2 */
+const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
+const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
+function buildFormat(cwd, root, absolute) {
+	if (cwd === root || root.startsWith(`${cwd}/`)) {
+		if (absolute) {
+			const start = cwd.length + +!isRoot(cwd);
+			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
+		}
+		const prefix = root.slice(cwd.length + 1);
+		if (prefix) return (p, isDir) => {
+			if (p === ".") return prefix;
+			const result = `${prefix}/${p}`;
+			return isDir ? result.slice(0, -1) : result;
+		};
+		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
+	}
+	if (absolute) return (p) => posix.relative(cwd, p) || ".";
+	return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
+}
+function buildRelative(cwd, root) {
+	if (root.startsWith(`${cwd}/`)) {
+		const prefix = root.slice(cwd.length + 1);
+		return (p) => `${prefix}/${p}`;
+	}
+	return (p) => {
+		const result = posix.relative(cwd, `${root}/${p}`);
+		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
+	};
+}
+function ensureNonDriveRelativePath(path) {
+	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
+}
+const splitPatternOptions = { parts: true };
+function splitPattern(path) {
+	var _result$parts;
+	const result = picomatch.scan(path, splitPatternOptions);
+	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
+}
+const ESCAPED_WIN32_BACKSLASHES = /\\(?![()[\]{}!+@])/g;
+function convertPosixPathToPattern(path) {
+	return escapePosixPath(path);
+}
+function convertWin32PathToPattern(path) {
+	return escapeWin32Path(path).replace(ESCAPED_WIN32_BACKSLASHES, "/");
+}
+/**
+* Converts a path to a pattern depending on the platform.
+* Identical to {@link escapePath} on POSIX systems.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#convertPathToPattern}
+*/
+/* node:coverage ignore next 3 */
+const convertPathToPattern = isWin ? convertWin32PathToPattern : convertPosixPathToPattern;
+const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
+const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
+const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
+/**
+* Escapes a path's special characters depending on the platform.
+* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
+*/
+/* node:coverage ignore next */
+const escapePath = isWin ? escapeWin32Path : escapePosixPath;
+/**
+* Checks if a pattern has dynamic parts.
+*
+* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
+*
+* - Doesn't necessarily return `false` on patterns that include `\`.
+* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
+* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
+* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
+*
+* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
+*/
+function isDynamicPattern(pattern, options) {
+	const scan = picomatch.scan(pattern);
+	return scan.isGlob || scan.negated;
+}
+function log$1(...tasks) {
+	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
+}
+function ensureStringArray(value) {
+	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
+}
+//#endregion
+//#region src/patterns.ts
+const PARENT_DIRECTORY = /^(\/?\.\.)+/;
+const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
+function normalizePattern(pattern, opts, props, isIgnore) {
+	var _PARENT_DIRECTORY$exe;
+	const cwd = opts.cwd;
+	let result = pattern;
+	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
+	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
+	const escapedCwd = escapePath(cwd);
+	result = isAbsolute(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
+	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+	const parts = splitPattern(result);
+	if (parentDir) {
+		const n = (parentDir.length + 1) / 3;
+		let i = 0;
+		const cwdParts = escapedCwd.split("/");
+		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
+			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
+			i++;
+		}
+		const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
+		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
+			props.root = ensureNonDriveRelativePath(potentialRoot);
+			props.depthOffset = -n + i;
+		}
+	}
+	if (!isIgnore && props.depthOffset >= 0) {
+		var _props$commonPath;
+		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
+		const newCommonPath = [];
+		const length = Math.min(props.commonPath.length, parts.length);
+		for (let i = 0; i < length; i++) {
+			const part = parts[i];
+			if (part === "**" && !parts[i + 1]) {
+				newCommonPath.pop();
+				break;
+			}
+			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
+			newCommonPath.push(part);
+		}
+		props.depthOffset = newCommonPath.length;
+		props.commonPath = newCommonPath;
+		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
+	}
+	return result;
+}
+function processPatterns(options, patterns, props) {
+	const matchPatterns = [];
+	const ignorePatterns = [];
+	for (const pattern of options.ignore) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
+	}
+	for (const pattern of patterns) {
+		if (!pattern) continue;
+		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
+		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
+	}
+	return {
+		match: matchPatterns,
+		ignore: ignorePatterns
+	};
+}
+//#endregion
+//#region src/crawler.ts
+function buildCrawler(options, patterns) {
+	const cwd = options.cwd;
+	const props = {
+		root: cwd,
+		depthOffset: 0
+	};
+	const processed = processPatterns(options, patterns, props);
+	if (options.debug) log$1("internal processing patterns:", processed);
+	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+	const root = props.root.replace(BACKSLASHES, "");
+	const matchOptions = {
+		dot,
+		nobrace: options.braceExpansion === false,
+		nocase: !caseSensitiveMatch,
+		noextglob: options.extglob === false,
+		noglobstar: options.globstar === false,
+		posix: true
+	};
+	const matcher = picomatch(processed.match, matchOptions);
+	const ignore = picomatch(processed.ignore, matchOptions);
+	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
+	const format = buildFormat(cwd, root, absolute);
+	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
+	const excludePredicate = (_, p) => {
+		const relativePath = excludeFormatter(p, true);
+		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
+	};
+	let maxDepth;
+	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
+	const crawler = new Builder({
+		filters: [debug ? (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			const matches = matcher(path) && !ignore(path);
+			if (matches) log$1(`matched ${path}`);
+			return matches;
+		} : (p, isDirectory) => {
+			const path = format(p, isDirectory);
+			return matcher(path) && !ignore(path);
+		}],
+		exclude: debug ? (_, p) => {
+			const skipped = excludePredicate(_, p);
+			log$1(`${skipped ? "skipped" : "crawling"} ${p}`);
+			return skipped;
+		} : excludePredicate,
+		fs: options.fs,
+		pathSeparator: "/",
+		relativePaths: !absolute,
+		resolvePaths: absolute,
+		includeBasePath: absolute,
+		resolveSymlinks: followSymbolicLinks,
+		excludeSymlinks: !followSymbolicLinks,
+		excludeFiles: onlyDirectories,
+		includeDirs: onlyDirectories || !options.onlyFiles,
+		maxDepth,
+		signal: options.signal
+	}).crawl(root);
+	if (options.debug) log$1("internal properties:", {
+		...props,
+		root
+	});
+	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
+}
+//#endregion
+//#region src/index.ts
+function formatPaths(paths, mapper) {
+	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
+	return paths;
+}
+const defaultOptions = {
+	caseSensitiveMatch: true,
+	debug: !!process.env.TINYGLOBBY_DEBUG,
+	expandDirectories: true,
+	followSymbolicLinks: true,
+	onlyFiles: true
+};
+function getOptions(options) {
+	const opts = Object.assign({}, options);
+	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
+	opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve$1(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+	opts.ignore = ensureStringArray(opts.ignore);
+	opts.fs && (opts.fs = {
+		readdir: opts.fs.readdir || readdir,
+		readdirSync: opts.fs.readdirSync || readdirSync,
+		realpath: opts.fs.realpath || realpath,
+		realpathSync: opts.fs.realpathSync || realpathSync,
+		stat: opts.fs.stat || stat,
+		statSync: opts.fs.statSync || statSync
+	});
+	if (opts.debug) log$1("globbing with options:", opts);
+	return opts;
+}
+function getCrawler(globInput, inputOptions = {}) {
+	var _ref;
+	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
+	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
+	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
+	const options = getOptions(isModern ? inputOptions : globInput);
+	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
+}
+async function glob(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
+}
+function globSync(globInput, options) {
+	const [crawler, relative] = getCrawler(globInput, options);
+	return crawler ? formatPaths(crawler.sync(), relative) : [];
+}
+
+/**
+ * A directory (every file under it), a glob such as `benchmarks/results/raw/**`, or one file, of
+ * mixed formats, each detected on its own when `format` is auto. Every benchmark keeps the file
+ * it came from in `source.file`. A name that two files both define is an error naming both:
+ * merging them would gate one file's numbers against the other's baseline.
+ */
+function importFiles(pattern, format, ctx, baseDir = process.cwd()) {
+    return Promise.resolve().then(() => importFilesSync(pattern, format, ctx, baseDir));
+}
+function importFilesSync(pattern, format, ctx, baseDir) {
+    const paths = expand(pattern, baseDir);
+    if (paths.length === 0)
+        throw new UserError(`no file matches '${pattern}' (looked in ${baseDir})`);
+    const files = [];
+    const benchmarks = [];
+    const firstFile = new Map();
+    for (const abs of paths) {
+        const file = path.relative(baseDir, abs) || path.basename(abs);
+        const got = importInput(fileInput(abs, file), format, ctx);
+        for (const b of got.benchmarks) {
+            const other = firstFile.get(b.name);
+            if (other !== undefined)
+                throw new UserError(`benchmark ${JSON.stringify(b.name)} is also in ${other}: each benchmark must come from one file`, { file });
+            firstFile.set(b.name, file);
+            benchmarks.push({ ...b, source: { kind: 'import', format: got.format, file } });
+        }
+        files.push({ file, format: got.format, benchmarks: got.benchmarks.length });
+    }
+    return { files, benchmarks };
+}
+function expand(pattern, baseDir) {
+    const abs = path.resolve(baseDir, pattern);
+    let stat;
+    try {
+        stat = statSync$1(abs);
+    }
+    catch {
+        stat = undefined;
+    }
+    if (stat?.isFile())
+        return [abs];
+    // The folder may itself contain glob characters: criterion names folders after benchmarks.
+    const glob = stat?.isDirectory() ? `${convertPathToPattern(abs)}/**` : pattern;
+    return globSync(glob, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false }).sort();
+}
+
+const makeInput = stringInput;
+function importText(file, text, format, ctx) {
+    return importInput(stringInput(file, text), format, ctx);
+}
+/** Reads the file as it goes: line-based formats and JSON Lines are never held whole. */
+function importFile(file, format, ctx) {
+    return Promise.resolve().then(() => importInput(fileInput(file), format, ctx));
 }
 
 const TMP_PREFIX = '.tmp-';
@@ -7380,7 +12534,7 @@ class LocalBaselineStore {
     async entries(testbed) {
         let names;
         try {
-            names = await readdir(this.testbedDir(testbed));
+            names = await readdir$1(this.testbedDir(testbed));
         }
         catch (e) {
             if (e.code === 'ENOENT')
@@ -7472,12 +12626,6 @@ function openStore(spec, opts) {
     return new LocalBaselineStore(path.resolve(opts.cwd, m[2]), {
         ...(opts.onWarning ? { onWarning: opts.onWarning } : {})
     });
-}
-
-var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
-
-function getDefaultExportFromCjs (x) {
-	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
 }
 
 var dist = {};
@@ -9498,12 +14646,12 @@ function requireStringifyPair () {
 
 var addPairToJSMap = {};
 
-var log$1 = {};
+var log = {};
 
 var hasRequiredLog;
 
 function requireLog () {
-	if (hasRequiredLog) return log$1;
+	if (hasRequiredLog) return log;
 	hasRequiredLog = 1;
 
 	var node_process = require$$0;
@@ -9521,9 +14669,9 @@ function requireLog () {
 	    }
 	}
 
-	log$1.debug = debug;
-	log$1.warn = warn;
-	return log$1;
+	log.debug = debug;
+	log.warn = warn;
+	return log;
 }
 
 var merge = {};
@@ -16553,25 +21701,12 @@ const CONFIG_DEFAULTS = {
         nonCritical: { warn: 0.05, fail: 0.1 }
     }
 };
+/** Every importer's name: a format added there is accepted here, with no second list to update. */
+const IMPORTED_FORMATS = IMPORTERS.map((i) => i.name);
 /** `none` times the command itself; the others parse what it prints or writes. */
-const COMMAND_FORMATS = [
-    'none',
-    'hyperfine',
-    'custom',
-    'customBiggerIsBetter',
-    'customSmallerIsBetter',
-    'perf-gate',
-    'auto'
-];
+const COMMAND_FORMATS = ['none', 'auto', ...IMPORTED_FORMATS];
 /** A result file has no command whose wall time could stand in for it, hence no `none`. */
-const FILE_FORMATS = [
-    'auto',
-    'hyperfine',
-    'custom',
-    'customBiggerIsBetter',
-    'customSmallerIsBetter',
-    'perf-gate'
-];
+const FILE_FORMATS = ['auto', ...IMPORTED_FORMATS];
 /**
  * A schema-level message wins over the loader's generic wording. Returning undefined for a missing
  * value lets the generic "is required" through instead of, say, "must be an integer >= 1".
@@ -16722,6 +21857,15 @@ const OllamaInput = strictObject({
     ...runs,
     host: text().optional().meta({ description: 'Default: OLLAMA_HOST, else the local server.' }),
     model: text().meta({ description: 'Model tag, e.g. gemma3:1b.' }),
+    api: _enum(['generate', 'chat'])
+        .optional()
+        .meta({ description: 'Endpoint to stream from: /api/generate (default) or /api/chat.' }),
+    timeout: positiveNumber()
+        .optional()
+        .meta({ description: 'Seconds per request, cold load included; default: top level.' }),
+    'stall-timeout': positiveNumber().optional().meta({
+        description: 'Seconds without a chunk before a started stream is aborted; default 60.'
+    }),
     prompt: text().optional(),
     'prompt-file': text().optional().meta({ description: "Relative to the config file's folder." }),
     prompts: array(text()).min(1).optional(),
@@ -16767,7 +21911,7 @@ const ConfigInput = strictObject({
     }),
     timeout: positiveNumber().optional().meta({
         default: CONFIG_DEFAULTS.timeoutSeconds,
-        description: 'Seconds per run of a command.'
+        description: 'Seconds per run of a command, or per Ollama request.'
     }),
     thresholds: strictObject({
         core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),
@@ -16910,7 +22054,7 @@ function parseConfig(text, file) {
     checkUniqueNames(problems, data);
     if (!parsed.success || problems.list.length)
         throw new ConfigError(file, problems.list);
-    const config = build$8(parsed.data, file, problems);
+    const config = build(parsed.data, file, problems);
     checkThresholdOrder(problems, parsed.data, config);
     if (problems.list.length)
         throw new ConfigError(file, problems.list);
@@ -16925,7 +22069,7 @@ async function loadConfig(path) {
     catch (e) {
         const code = e.code;
         if (code === 'ENOENT') {
-            throw new UserError(`config file not found (looked for ${resolve$1(path)}; hint: create one, see README)`, { file: path });
+            throw new UserError(`config file not found (looked for ${resolve$2(path)}; hint: create one, see README)`, { file: path });
         }
         const reason = code === 'EISDIR' ? 'it is a directory' : (code ?? String(e));
         throw new UserError(`cannot read the config file: ${reason}`, { file: path });
@@ -17037,8 +22181,8 @@ function mapValues(record, f) {
     // fromEntries defines own properties, so a key like "__proto__" stays an ordinary key.
     return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, f(v)]));
 }
-function build$8(raw, file, problems) {
-    const dir = resolve$1(dirname(file));
+function build(raw, file, problems) {
+    const dir = resolve$2(dirname$1(file));
     const repetitions = raw.repetitions ?? CONFIG_DEFAULTS.repetitions;
     const warmup = raw.warmup ?? CONFIG_DEFAULTS.warmup;
     const timeoutSeconds = raw.timeout ?? CONFIG_DEFAULTS.timeoutSeconds;
@@ -17080,7 +22224,7 @@ function buildBenchmark(b, common, dir, timeoutSeconds) {
                 run: b.run,
                 format: b.format ?? 'none',
                 ...(b.output !== undefined && { output: b.output }),
-                cwd: resolve$1(dir, b.cwd ?? '.'),
+                cwd: resolve$2(dir, b.cwd ?? '.'),
                 env: mapValues(b.env, String),
                 timeoutSeconds: b.timeout ?? timeoutSeconds
             };
@@ -17096,9 +22240,12 @@ function buildBenchmark(b, common, dir, timeoutSeconds) {
                 ...(b.host !== undefined && { host: b.host }),
                 model: b.model,
                 prompts: b.prompts ?? (b.prompt !== undefined ? [b.prompt] : []),
-                ...(b['prompt-file'] !== undefined && { promptFile: resolve$1(dir, b['prompt-file']) }),
+                ...(b['prompt-file'] !== undefined && { promptFile: resolve$2(dir, b['prompt-file']) }),
                 ...(b['keep-alive'] !== undefined && { keepAlive: b['keep-alive'] }),
-                options
+                options,
+                ...(b.api !== undefined && { api: b.api }),
+                ...(b.timeout !== undefined && { timeoutSeconds: b.timeout }),
+                ...(b['stall-timeout'] !== undefined && { stallTimeoutSeconds: b['stall-timeout'] })
             };
         }
         case 'file':
@@ -17470,21 +22617,21 @@ function quickselect(arr, k, left, right) {
         var i = left;
         var j = right;
 
-        swap(arr, left, k);
-        if (arr[right] > t) { swap(arr, left, right); }
+        swap$1(arr, left, k);
+        if (arr[right] > t) { swap$1(arr, left, right); }
 
         while (i < j) {
-            swap(arr, i, j);
+            swap$1(arr, i, j);
             i++;
             j--;
             while (arr[i] < t) { i++; }
             while (arr[j] > t) { j--; }
         }
 
-        if (arr[left] === t) { swap(arr, left, j); }
+        if (arr[left] === t) { swap$1(arr, left, j); }
         else {
             j++;
-            swap(arr, j, right);
+            swap$1(arr, j, right);
         }
 
         if (j <= k) { left = j + 1; }
@@ -17492,7 +22639,7 @@ function quickselect(arr, k, left, right) {
     }
 }
 
-function swap(arr, i, j) {
+function swap$1(arr, i, j) {
     var tmp = arr[i];
     arr[i] = arr[j];
     arr[j] = tmp;
@@ -17641,72 +22788,6 @@ function medianAbsoluteDeviation(x) {
 
     // Find the median value of that list
     return median(medianAbsoluteDeviations);
-}
-
-/**
- * This function calculates the Wilcoxon rank sum statistic for the first sample
- * with respect to the second. The Wilcoxon rank sum test is a non-parametric
- * alternative to the t-test which is equivalent to the
- * [Mann-Whitney U test](https://en.wikipedia.org/wiki/Mann%E2%80%93Whitney_U_test).
- * The statistic is calculated by pooling all the observations together, ranking them,
- * and then summing the ranks associated with one of the samples. If this rank sum is
- * sufficiently large or small we reject the hypothesis that the two samples come
- * from the same distribution in favor of the alternative that one is shifted with
- * respect to the other.
- *
- * @param {Array<number>} sampleX a sample as an array of numbers
- * @param {Array<number>} sampleY a sample as an array of numbers
- * @returns {number} rank sum for sampleX
- *
- * @example
- * wilcoxonRankSum([1, 4, 8], [9, 12, 15]); // => 6
- */
-function wilcoxonRankSum(sampleX, sampleY) {
-    if (!sampleX.length || !sampleY.length) {
-        throw new Error("Neither sample can be empty");
-    }
-
-    var pooledSamples = sampleX
-        .map(function (x) { return ({ label: "x", value: x }); })
-        .concat(sampleY.map(function (y) { return ({ label: "y", value: y }); }))
-        .sort(function (a, b) { return a.value - b.value; });
-
-    for (var rank = 0; rank < pooledSamples.length; rank++) {
-        pooledSamples[rank].rank = rank;
-    }
-
-    var tiedRanks = [pooledSamples[0].rank];
-    for (var i = 1; i < pooledSamples.length; i++) {
-        if (pooledSamples[i].value === pooledSamples[i - 1].value) {
-            tiedRanks.push(pooledSamples[i].rank);
-            if (i === pooledSamples.length - 1) {
-                replaceRanksInPlace(pooledSamples, tiedRanks);
-            }
-        } else {
-            if (tiedRanks.length > 1) {
-                replaceRanksInPlace(pooledSamples, tiedRanks);
-            }
-            tiedRanks = [pooledSamples[i].rank];
-        }
-    }
-
-    function replaceRanksInPlace(pooledSamples, tiedRanks) {
-        var average = (tiedRanks[0] + tiedRanks[tiedRanks.length - 1]) / 2;
-        for (var i = 0; i < tiedRanks.length; i++) {
-            pooledSamples[tiedRanks[i]].rank = average;
-        }
-    }
-
-    var rankSum = 0;
-
-    for (var i$1 = 0; i$1 < pooledSamples.length; i$1++) {
-        var sample = pooledSamples[i$1];
-        if (sample.label === "x") {
-            rankSum += sample.rank + 1;
-        }
-    }
-
-    return rankSum;
 }
 
 /**
@@ -17987,19 +23068,34 @@ function mosesK(n, m, alpha) {
     return k;
 }
 /**
- * One-sided p-value of H0: shift ≤ delta against H1: shift > delta, where y is shifted up by the
- * shift relative to x. Ties count ½ (mid-ranks) while the null ignores them, which overstates the
- * null's spread and so errs on the conservative side.
+ * U = #{(i, j): y_i − delta > x_j} + ½·#{ties}, the rank sum of y − delta less n(n+1)/2, counted
+ * by one merge over both arms sorted: the mid-rank sum from simple-statistics gives the same
+ * number but was a third of the time spent comparing many metrics.
  */
-function shiftTestP(y, x, delta) {
-    const n = y.length;
-    const m = x.length;
+function mannWhitneyU(y, x, delta = 0) {
+    const ys = Float64Array.from(y, (v) => v - delta).sort();
+    const xs = Float64Array.from(x).sort();
+    const m = xs.length;
+    let below = 0;
+    let atOrBelow = 0;
+    let u = 0;
+    for (const v of ys) {
+        while (below < m && xs[below] < v)
+            below++;
+        if (atOrBelow < below)
+            atOrBelow = below;
+        while (atOrBelow < m && xs[atOrBelow] <= v)
+            atOrBelow++;
+        u += below + (atOrBelow - below) / 2;
+    }
+    return u;
+}
+/** P(U ≥ u) under H0 for sample sizes (n, m), u as `mannWhitneyU` counts it (halves for ties). */
+function upperTailP(n, m, u) {
     checkSize(n, m);
-    const uObs = wilcoxonRankSum(y.map((v) => v - delta), x) -
-        (n * (n + 1)) / 2;
     // P(U ≥ c) = P(U ≤ nm − c) by the symmetry of U about nm/2; reading the lower tail avoids the
     // cancellation in 1 − F(c − 1) when p is tiny.
-    return uCdf(n, m)(n * m - Math.ceil(uObs));
+    return uCdf(n, m)(n * m - Math.ceil(u));
 }
 
 /**
@@ -18097,27 +23193,112 @@ function firstColumn(i, from, to, ok, diff) {
     }
     return a;
 }
+/**
+ * The (k+1)-th smallest value of `a` (k is 0-based), partially reordering `a` in place: Hoare
+ * quickselect with a median-of-three pivot. Expected O(len), and repeated calls on the same array
+ * get cheaper as it becomes more ordered. Deterministic: no random pivots.
+ */
+function selectInPlace(a, k) {
+    if (!(Number.isInteger(k) && k >= 0 && k < a.length)) {
+        throw new RangeError(`k must be in 0..${a.length - 1}`);
+    }
+    let lo = 0;
+    let hi = a.length - 1;
+    while (hi > lo) {
+        const mid = (lo + hi) >> 1;
+        // Order a[lo], a[mid], a[hi] so the pivot is their median and both ends act as sentinels.
+        if (a[mid] < a[lo])
+            swap(a, mid, lo);
+        if (a[hi] < a[lo])
+            swap(a, hi, lo);
+        if (a[hi] < a[mid])
+            swap(a, hi, mid);
+        const pivot = a[mid];
+        let i = lo;
+        let j = hi;
+        while (i <= j) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i <= j) {
+                swap(a, i, j);
+                i++;
+                j--;
+            }
+        }
+        // Now a[lo..j] ≤ pivot ≤ a[i..hi], and anything strictly between j and i equals the pivot.
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return a[k];
+    }
+    return a[k];
+}
+function swap(a, i, j) {
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+}
 
 /**
- * Two-sample Hodges–Lehmann shift of y relative to x with the exact distribution-free (Moses)
- * (1 − 2·alpha) confidence interval [D₍k₎, D₍NM−k+1₎].
+ * Up to this many pairwise differences, building them all and selecting the few ranks needed
+ * (estimate, CI bounds) from the array is cheaper than Johnson–Mizoguchi selection, and lets the
+ * rank test count exceedances in one pass instead of sorting both arms again. Measured on 10,000
+ * metrics of 30 × 30 samples: ~600 µs per metric with selection, ~75 with a full sort, ~25 with
+ * quickselect on the array.
  */
-function hodgesLehmann(y, x, alpha = 0.05) {
+const IN_ARRAY_BELOW = 8192;
+function differences(y, x) {
+    const d = new Float64Array(y.length * x.length);
+    let t = 0;
+    for (const yi of y)
+        for (const xj of x)
+            d[t++] = yi - xj;
+    return d;
+}
+/**
+ * Hodges–Lehmann shift of y relative to x, with Moses CIs at as many levels as the caller needs:
+ * the sequential design judges FAIL at a stricter level than it reports, and selecting the N·M
+ * differences again for each would double the cost.
+ */
+function shiftEstimator(y, x) {
     if (y.length === 0 || x.length === 0)
         throw new RangeError('both samples must be non-empty');
     const ys = [...y].sort((a, b) => a - b);
     const xs = [...x].sort((a, b) => a - b);
-    const nm = ys.length * xs.length;
-    const at = (rank) => kthPairwiseDifference(ys, xs, rank);
+    const n = ys.length;
+    const m = xs.length;
+    const nm = n * m;
+    const diffs = nm <= IN_ARRAY_BELOW ? differences(ys, xs) : null;
+    const at = (rank) => diffs ? selectInPlace(diffs, rank - 1) : kthPairwiseDifference(ys, xs, rank);
     // The median of NM values: the middle one, or the mean of the two middle ones.
     const estimate = nm % 2 === 1 ? at((nm + 1) / 2) : (at(nm / 2) + at(nm / 2 + 1)) / 2;
-    const k = mosesK(ys.length, xs.length, alpha);
-    if (k === 0)
-        return { estimate, lo: -Infinity, hi: Infinity, k, confidence: 1 };
-    const confidence = usesExactU(ys.length, xs.length)
-        ? 1 - 2 * exactUCdf(ys.length, xs.length)(k - 1)
-        : null;
-    return { estimate, lo: at(k), hi: at(nm - k + 1), k, confidence };
+    return {
+        estimate,
+        interval(alpha) {
+            const k = mosesK(n, m, alpha);
+            if (k === 0)
+                return { lo: -Infinity, hi: Infinity, k, confidence: 1 };
+            const confidence = usesExactU(n, m) ? 1 - 2 * exactUCdf(n, m)(k - 1) : null;
+            return { lo: at(k), hi: at(nm - k + 1), k, confidence };
+        },
+        exceeding(delta) {
+            if (!diffs)
+                return mannWhitneyU(ys, xs, delta);
+            let above = 0;
+            let tied = 0;
+            for (let t = 0; t < nm; t++) {
+                if (diffs[t] > delta)
+                    above++;
+                else if (diffs[t] === delta)
+                    tied++;
+            }
+            return above + tied / 2;
+        }
+    };
 }
 
 /** Scales the raw MAD to a normal-consistent σ. */
@@ -18127,7 +23308,7 @@ const MAD_TO_SIGMA = 1.4826;
  * values, where a ×5 cold start is a few σ away rather than dominating the scale.
  */
 function madScreen(values, opts = {}) {
-    const zLimit = opts.zLimit ?? 3.5;
+    const zLimit = opts.zLimit ?? 5;
     const maxDropFraction = opts.maxDropFraction ?? 0.2;
     const minSize = opts.minSize ?? 5;
     const all = values.map((_, i) => i);
@@ -18140,7 +23321,7 @@ function madScreen(values, opts = {}) {
     // value would have an infinite z-score, which says nothing about it being an outlier.
     if (!(scale > 0))
         return keepAll();
-    const budget = Math.floor(maxDropFraction * values.length);
+    const budget = Math.max(0, Math.min(Math.floor(maxDropFraction * values.length), values.length - (opts.minKept ?? 0)));
     const drop = all
         .map((index) => ({ index, z: Math.abs(values[index] - center) / scale }))
         .filter((c) => c.z > zLimit)
@@ -18153,6 +23334,47 @@ function madScreen(values, opts = {}) {
         keptIndices,
         dropped: drop.map(({ index }) => ({ index, value: values[index] }))
     };
+}
+
+/** Power the estimate aims for: the planning convention, so "would decide" means 4 times in 5. */
+const POWER = 0.8;
+/**
+ * Runs per arm after which an inconclusive metric would be decided with 80 % probability, if its
+ * true change is the current estimate and its spread what the current CI implies; null when the
+ * CI is unbounded or the estimate sits exactly on the budget, where no number of runs is enough.
+ *
+ * The standard error shrinks as √(1/N + 1/M); both arms are assumed to grow together, as in the
+ * interleaved design. Deciding means either ruling the fail budget out (upper bound below it) or,
+ * when the estimate is past it, confirming the regression (FAIL's lower bound past the warn
+ * budget).
+ */
+function runsToDecide(c) {
+    const [lo, hi] = c.ci;
+    if (!(Number.isFinite(lo) && Number.isFinite(hi)))
+        return null;
+    const zAlpha = probit(1 - c.alpha);
+    // SE of the shift with one run per arm: the CI's half-width is z·SE·√(1/n + 1/m).
+    const unitSe = (hi - lo) / (2 * zAlpha) / Math.sqrt(1 / c.n + 1 / c.m);
+    const zPower = probit(POWER);
+    const needed = [];
+    const distanceToClear = c.tauFail - c.estimate;
+    if (distanceToClear > 0)
+        needed.push(perArm(unitSe, zAlpha + zPower, distanceToClear));
+    const distanceToFail = c.estimate - c.tauWarn;
+    if (c.estimate > c.tauFail && distanceToFail > 0) {
+        needed.push(perArm(unitSe, probit(1 - c.failAlpha) + zPower, distanceToFail));
+    }
+    if (needed.length === 0)
+        return null;
+    const best = Math.min(...needed);
+    if (!Number.isFinite(best))
+        return null;
+    // The metric is undecided at its current size, so the answer is always more than that.
+    return Math.max(best, Math.min(c.n, c.m) + 1);
+}
+/** N with z·unitSe·√(2/N) ≤ distance. */
+function perArm(unitSe, z, distance) {
+    return Math.ceil(2 * ((z * unitSe) / distance) ** 2);
 }
 
 /**
@@ -18179,10 +23401,12 @@ function firstInvalid(arm, values) {
     }
     return null;
 }
-function screenArm(values, sign) {
+function screenArm(values, sign, minSamples) {
     if (values.length === 0)
         return { y: [], summary: null };
-    const screen = madScreen(values.map((v) => sign * Math.log(v)));
+    // Screening an arm below the size it can be compared at would trade a rank-robust estimate for
+    // no estimate at all: a 5-value arm of clean noise loses a value to the screen 1 time in 5.
+    const screen = madScreen(values.map((v) => sign * Math.log(v)), { minKept: minSamples });
     const used = screen.keptIndices.map((i) => values[i]);
     return {
         y: screen.kept,
@@ -18194,7 +23418,7 @@ function screenArm(values, sign) {
         }
     };
 }
-function checkOptions(input, alpha, minSamples) {
+function checkOptions(input, alpha, failAlpha, minSamples) {
     const { warn, fail } = input.thresholds;
     if (!(Number.isFinite(warn) && warn >= 0)) {
         throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`);
@@ -18204,14 +23428,12 @@ function checkOptions(input, alpha, minSamples) {
     }
     if (!(alpha > 0 && alpha < 0.5))
         throw new RangeError(`alpha must be in (0, 0.5), got ${alpha}`);
+    if (!(failAlpha > 0 && failAlpha < 0.5)) {
+        throw new RangeError(`failAlpha must be in (0, 0.5), got ${failAlpha}`);
+    }
     if (!(Number.isInteger(minSamples) && minSamples >= 1)) {
         throw new RangeError(`minSamples must be an integer ≥ 1, got ${minSamples}`);
     }
-}
-function armCount(label, arm) {
-    const dropped = arm.summary?.dropped.length ?? 0;
-    const note = dropped > 0 ? `, after dropping ${plural$1(dropped, 'outlier')}` : '';
-    return `${arm.y.length} (${label}${note})`;
 }
 /**
  * Rule A on one metric: Hodges–Lehmann shift of the log-badness with its exact Moses CI, judged
@@ -18220,8 +23442,9 @@ function armCount(label, arm) {
  */
 function compareMetric(input) {
     const alpha = input.alpha ?? 0.05;
+    const failAlpha = input.failAlpha ?? alpha;
     const minSamples = input.minSamples ?? 5;
-    checkOptions(input, alpha, minSamples);
+    checkOptions(input, alpha, failAlpha, minSamples);
     const { direction, thresholds } = input;
     const neutral = (reason, baseline = null, current = null) => ({
         benchmark: input.benchmark,
@@ -18247,25 +23470,42 @@ function compareMetric(input) {
         return neutral(invalid);
     // Log-badness: larger is worse in both directions, and a relative change becomes a shift.
     const sign = direction === 'lower' ? 1 : -1;
-    const cur = screenArm(input.current, sign);
-    const base = screenArm(input.baseline, sign);
+    const cur = screenArm(input.current, sign, minSamples);
+    const base = screenArm(input.baseline, sign, minSamples);
     if (cur.y.length < minSamples || base.y.length < minSamples) {
-        return neutral(`need ≥ ${minSamples} samples per arm, have ${armCount('current', cur)} and ${armCount('baseline', base)}`, base.summary, cur.summary);
+        return neutral(`need ≥ ${minSamples} samples per arm, have ${cur.y.length} (current) and ${base.y.length} (baseline)`, base.summary, cur.summary);
     }
-    const hl = hodgesLehmann(cur.y, base.y, alpha);
-    const theta = hl.estimate;
+    const n = cur.y.length;
+    const m = base.y.length;
+    const est = shiftEstimator(cur.y, base.y);
+    const theta = est.estimate;
+    const hl = est.interval(alpha);
     const { lo, hi } = hl;
+    const failLo = failAlpha === alpha ? lo : est.interval(failAlpha).lo;
     const tauWarn = logBudget(thresholds.warn, direction);
     const tauFail = thresholds.fail === null ? Infinity : logBudget(thresholds.fail, direction);
     let verdict;
-    if (lo > tauWarn && theta > tauFail)
+    if (failLo > tauWarn && theta > tauFail)
         verdict = 'fail';
     else if (theta > tauWarn && lo > 0)
         verdict = 'warn';
     else
         verdict = 'pass';
-    const inconclusive = verdict !== 'fail' && hi > tauFail && lo <= tauWarn;
+    // Judged on the FAIL test's own bound: a metric FAIL cannot reach yet is still open.
+    const inconclusive = verdict !== 'fail' && hi > tauFail && failLo <= tauWarn;
     const improved = hi < -tauWarn;
+    const toDecide = inconclusive
+        ? runsToDecide({
+            estimate: theta,
+            ci: [lo, hi],
+            alpha,
+            failAlpha,
+            tauWarn,
+            tauFail,
+            n,
+            m
+        })
+        : null;
     const change = relativeChange(theta, direction);
     const ci = hl.k === 0
         ? [-Infinity, Infinity]
@@ -18286,7 +23526,10 @@ function compareMetric(input) {
         reason = `improved: ${summary}`;
     }
     else if (inconclusive) {
-        reason = `may be worse: ${summary} reaches past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget; more runs would decide`;
+        const decide = toDecide === null
+            ? 'more runs would decide'
+            : `about ${plural$1(toDecide, 'run')} per arm would decide`;
+        reason = `may be worse: ${summary} reaches past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget; ${decide}`;
     }
     else if (theta > tauWarn) {
         reason = `${summary} is past the ${budgetPct(thresholds.warn)} warn budget but not significant`;
@@ -18300,11 +23543,11 @@ function compareMetric(input) {
         change,
         ci,
         valueChange,
-        // y − ∞ would put −∞ into the rank sum, whose sort comparator turns ∞ − ∞ into NaN.
-        pFail: Number.isFinite(tauWarn) ? shiftTestP(cur.y, base.y, tauWarn) : 1,
-        pWarn: shiftTestP(cur.y, base.y, 0),
+        pFail: upperTailP(n, m, est.exceeding(tauWarn)),
+        pWarn: upperTailP(n, m, est.exceeding(0)),
         inconclusive,
-        improved
+        improved,
+        ...(toDecide === null ? {} : { runsToDecide: toDecide })
     };
 }
 
@@ -18545,3425 +23788,6 @@ function neutral(benchmark, m, thresholds, reason) {
     };
 }
 
-//#region rolldown:runtime
-var __require = /* @__PURE__ */ createRequire(import.meta.url);
-
-//#endregion
-//#region src/utils.ts
-function cleanPath(path) {
-	let normalized = normalize$1(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
-	return normalized;
-}
-const SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path, separator) {
-	return path.replace(SLASHES_REGEX, separator);
-}
-const WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path) {
-	return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
-}
-function normalizePath(path, options) {
-	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = resolve$2(path);
-	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
-	if (path === ".") return "";
-	const needsSeperator = path[path.length - 1] !== pathSeparator;
-	return convertSlashes(needsSeperator ? path + pathSeparator : path, pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/join-path.ts
-function joinPathWithBasePath(filename, directoryPath) {
-	return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-	return function(filename, directoryPath) {
-		const sameRoot = directoryPath.startsWith(root);
-		if (sameRoot) return directoryPath.slice(root.length) + filename;
-		else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-	};
-}
-function joinPath(filename) {
-	return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-	return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-	const { relativePaths, includeBasePath } = options;
-	return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-
-//#endregion
-//#region src/api/functions/push-directory.ts
-function pushDirectoryWithRelativePath(root) {
-	return function(directoryPath, paths) {
-		paths.push(directoryPath.substring(root.length) || ".");
-	};
-}
-function pushDirectoryFilterWithRelativePath(root) {
-	return function(directoryPath, paths, filters) {
-		const relativePath = directoryPath.substring(root.length) || ".";
-		if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-	};
-}
-const pushDirectory = (directoryPath, paths) => {
-	paths.push(directoryPath || ".");
-};
-const pushDirectoryFilter = (directoryPath, paths, filters) => {
-	const path = directoryPath || ".";
-	if (filters.every((filter) => filter(path, true))) paths.push(path);
-};
-const empty$2 = () => {};
-function build$6(root, options) {
-	const { includeDirs, filters, relativePaths } = options;
-	if (!includeDirs) return empty$2;
-	if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-	return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-
-//#endregion
-//#region src/api/functions/push-file.ts
-const pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-const pushFileFilter = (filename, paths, _counts, filters) => {
-	if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-const pushFileCount = (_filename, _paths, counts, _filters) => {
-	counts.files++;
-};
-const pushFile = (filename, paths) => {
-	paths.push(filename);
-};
-const empty$1 = () => {};
-function build$5(options) {
-	const { excludeFiles, filters, onlyCounts } = options;
-	if (excludeFiles) return empty$1;
-	if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-	else if (onlyCounts) return pushFileCount;
-	else return pushFile;
-}
-
-//#endregion
-//#region src/api/functions/get-array.ts
-const getArray = (paths) => {
-	return paths;
-};
-const getArrayGroup = () => {
-	return [""].slice(0, 0);
-};
-function build$4(options) {
-	return options.group ? getArrayGroup : getArray;
-}
-
-//#endregion
-//#region src/api/functions/group-files.ts
-const groupFiles = (groups, directory, files) => {
-	groups.push({
-		directory,
-		files,
-		dir: directory
-	});
-};
-const empty = () => {};
-function build$3(options) {
-	return options.group ? groupFiles : empty;
-}
-
-//#endregion
-//#region src/api/functions/resolve-symlink.ts
-const resolveSymlinksAsync = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	fs.realpath(path, (error, resolvedPath) => {
-		if (error) return queue.dequeue(suppressErrors ? null : error, state);
-		fs.stat(resolvedPath, (error$1, stat) => {
-			if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-			if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-			callback$1(stat, resolvedPath);
-			queue.dequeue(null, state);
-		});
-	});
-};
-const resolveSymlinks = function(path, state, callback$1) {
-	const { queue, fs, options: { suppressErrors } } = state;
-	queue.enqueue();
-	try {
-		const resolvedPath = fs.realpathSync(path);
-		const stat = fs.statSync(resolvedPath);
-		if (stat.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-		callback$1(stat, resolvedPath);
-	} catch (e) {
-		if (!suppressErrors) throw e;
-	}
-};
-function build$2(options, isSynchronous) {
-	if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-	return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive(path, resolved, state) {
-	if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-	let parent = dirname$1(path);
-	let depth = 1;
-	while (parent !== state.root && depth < 2) {
-		const resolvedPath = state.symlinks.get(parent);
-		const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-		if (isSameRoot) depth++;
-		else parent = dirname$1(parent);
-	}
-	state.symlinks.set(path, resolved);
-	return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-	return state.visited.includes(resolved + state.options.pathSeparator);
-}
-
-//#endregion
-//#region src/api/functions/invoke-callback.ts
-const onlyCountsSync = (state) => {
-	return state.counts;
-};
-const groupsSync = (state) => {
-	return state.groups;
-};
-const defaultSync = (state) => {
-	return state.paths;
-};
-const limitFilesSync = (state) => {
-	return state.paths.slice(0, state.options.maxFiles);
-};
-const onlyCountsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.counts, state.options.suppressErrors);
-	return null;
-};
-const defaultAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths, state.options.suppressErrors);
-	return null;
-};
-const limitFilesAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-	return null;
-};
-const groupsAsync = (state, error, callback$1) => {
-	report(error, callback$1, state.groups, state.options.suppressErrors);
-	return null;
-};
-function report(error, callback$1, output, suppressErrors) {
-	if (error && !suppressErrors) callback$1(error, output);
-	else callback$1(null, output);
-}
-function build$1(options, isSynchronous) {
-	const { onlyCounts, group, maxFiles } = options;
-	if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-	else if (group) return isSynchronous ? groupsSync : groupsAsync;
-	else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-	else return isSynchronous ? defaultSync : defaultAsync;
-}
-
-//#endregion
-//#region src/api/functions/walk-directory.ts
-const readdirOpts = { withFileTypes: true };
-const walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	state.queue.enqueue();
-	if (currentDepth < 0) return state.queue.dequeue(null, state);
-	const { fs } = state;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	fs.readdir(crawlPath || ".", readdirOpts, (error, entries = []) => {
-		callback$1(entries, directoryPath, currentDepth);
-		state.queue.dequeue(state.options.suppressErrors ? null : error, state);
-	});
-};
-const walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-	const { fs } = state;
-	if (currentDepth < 0) return;
-	state.visited.push(crawlPath);
-	state.counts.directories++;
-	let entries = [];
-	try {
-		entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-	} catch (e) {
-		if (!state.options.suppressErrors) throw e;
-	}
-	callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-	return isSynchronous ? walkSync : walkAsync;
-}
-
-//#endregion
-//#region src/api/queue.ts
-/**
-* This is a custom stateless queue to track concurrent async fs calls.
-* It increments a counter whenever a call is queued and decrements it
-* as soon as it completes. When the counter hits 0, it calls onQueueEmpty.
-*/
-var Queue = class {
-	count = 0;
-	constructor(onQueueEmpty) {
-		this.onQueueEmpty = onQueueEmpty;
-	}
-	enqueue() {
-		this.count++;
-		return this.count;
-	}
-	dequeue(error, output) {
-		if (this.onQueueEmpty && (--this.count <= 0 || error)) {
-			this.onQueueEmpty(error, output);
-			if (error) {
-				output.controller.abort();
-				this.onQueueEmpty = void 0;
-			}
-		}
-	}
-};
-
-//#endregion
-//#region src/api/counter.ts
-var Counter = class {
-	_files = 0;
-	_directories = 0;
-	set files(num) {
-		this._files = num;
-	}
-	get files() {
-		return this._files;
-	}
-	set directories(num) {
-		this._directories = num;
-	}
-	get directories() {
-		return this._directories;
-	}
-	/**
-	* @deprecated use `directories` instead
-	*/
-	/* c8 ignore next 3 */
-	get dirs() {
-		return this._directories;
-	}
-};
-
-//#endregion
-//#region src/api/aborter.ts
-/**
-* AbortController is not supported on Node 14 so we use this until we can drop
-* support for Node 14.
-*/
-var Aborter = class {
-	aborted = false;
-	abort() {
-		this.aborted = true;
-	}
-};
-
-//#endregion
-//#region src/api/walker.ts
-var Walker = class {
-	root;
-	isSynchronous;
-	state;
-	joinPath;
-	pushDirectory;
-	pushFile;
-	getArray;
-	groupFiles;
-	resolveSymlink;
-	walkDirectory;
-	callbackInvoker;
-	constructor(root, options, callback$1) {
-		this.isSynchronous = !callback$1;
-		this.callbackInvoker = build$1(options, this.isSynchronous);
-		this.root = normalizePath(root, options);
-		this.state = {
-			root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-			paths: [""].slice(0, 0),
-			groups: [],
-			counts: new Counter(),
-			options,
-			queue: new Queue((error, state) => this.callbackInvoker(state, error, callback$1)),
-			symlinks: /* @__PURE__ */ new Map(),
-			visited: [""].slice(0, 0),
-			controller: new Aborter(),
-			fs: options.fs || fs
-		};
-		this.joinPath = build$7(this.root, options);
-		this.pushDirectory = build$6(this.root, options);
-		this.pushFile = build$5(options);
-		this.getArray = build$4(options);
-		this.groupFiles = build$3(options);
-		this.resolveSymlink = build$2(options, this.isSynchronous);
-		this.walkDirectory = build(this.isSynchronous);
-	}
-	start() {
-		this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-		this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-		return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-	}
-	walk = (entries, directoryPath, depth) => {
-		const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-		if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-		const files = this.getArray(this.state.paths);
-		for (let i = 0; i < entries.length; ++i) {
-			const entry = entries[i];
-			if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-				const filename = this.joinPath(entry.name, directoryPath);
-				this.pushFile(filename, files, this.state.counts, filters);
-			} else if (entry.isDirectory()) {
-				let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-				if (exclude && exclude(entry.name, path)) continue;
-				this.pushDirectory(path, paths, filters);
-				this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-			} else if (this.resolveSymlink && entry.isSymbolicLink()) {
-				let path = joinPathWithBasePath(entry.name, directoryPath);
-				this.resolveSymlink(path, this.state, (stat, resolvedPath) => {
-					if (stat.isDirectory()) {
-						resolvedPath = normalizePath(resolvedPath, this.state.options);
-						if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
-						this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
-					} else {
-						resolvedPath = useRealPaths ? resolvedPath : path;
-						const filename = basename(resolvedPath);
-						const directoryPath$1 = normalizePath(dirname$1(resolvedPath), this.state.options);
-						resolvedPath = this.joinPath(filename, directoryPath$1);
-						this.pushFile(resolvedPath, files, this.state.counts, filters);
-					}
-				});
-			}
-		}
-		this.groupFiles(this.state.groups, directoryPath, files);
-	};
-};
-
-//#endregion
-//#region src/api/async.ts
-function promise(root, options) {
-	return new Promise((resolve$1, reject) => {
-		callback(root, options, (err, output) => {
-			if (err) return reject(err);
-			resolve$1(output);
-		});
-	});
-}
-function callback(root, options, callback$1) {
-	let walker = new Walker(root, options, callback$1);
-	walker.start();
-}
-
-//#endregion
-//#region src/api/sync.ts
-function sync(root, options) {
-	const walker = new Walker(root, options);
-	return walker.start();
-}
-
-//#endregion
-//#region src/builder/api-builder.ts
-var APIBuilder = class {
-	constructor(root, options) {
-		this.root = root;
-		this.options = options;
-	}
-	withPromise() {
-		return promise(this.root, this.options);
-	}
-	withCallback(cb) {
-		callback(this.root, this.options, cb);
-	}
-	sync() {
-		return sync(this.root, this.options);
-	}
-};
-
-//#endregion
-//#region src/builder/index.ts
-let pm = null;
-/* c8 ignore next 6 */
-try {
-	__require.resolve("picomatch");
-	pm = __require("picomatch");
-} catch {}
-var Builder = class {
-	globCache = {};
-	options = {
-		maxDepth: Infinity,
-		suppressErrors: true,
-		pathSeparator: sep,
-		filters: []
-	};
-	globFunction;
-	constructor(options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		this.globFunction = this.options.globFunction;
-	}
-	group() {
-		this.options.group = true;
-		return this;
-	}
-	withPathSeparator(separator) {
-		this.options.pathSeparator = separator;
-		return this;
-	}
-	withBasePath() {
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withRelativePaths() {
-		this.options.relativePaths = true;
-		return this;
-	}
-	withDirs() {
-		this.options.includeDirs = true;
-		return this;
-	}
-	withMaxDepth(depth) {
-		this.options.maxDepth = depth;
-		return this;
-	}
-	withMaxFiles(limit) {
-		this.options.maxFiles = limit;
-		return this;
-	}
-	withFullPaths() {
-		this.options.resolvePaths = true;
-		this.options.includeBasePath = true;
-		return this;
-	}
-	withErrors() {
-		this.options.suppressErrors = false;
-		return this;
-	}
-	withSymlinks({ resolvePaths = true } = {}) {
-		this.options.resolveSymlinks = true;
-		this.options.useRealPaths = resolvePaths;
-		return this.withFullPaths();
-	}
-	withAbortSignal(signal) {
-		this.options.signal = signal;
-		return this;
-	}
-	normalize() {
-		this.options.normalizePath = true;
-		return this;
-	}
-	filter(predicate) {
-		this.options.filters.push(predicate);
-		return this;
-	}
-	onlyDirs() {
-		this.options.excludeFiles = true;
-		this.options.includeDirs = true;
-		return this;
-	}
-	exclude(predicate) {
-		this.options.exclude = predicate;
-		return this;
-	}
-	onlyCounts() {
-		this.options.onlyCounts = true;
-		return this;
-	}
-	crawl(root) {
-		return new APIBuilder(root || ".", this.options);
-	}
-	withGlobFunction(fn) {
-		this.globFunction = fn;
-		return this;
-	}
-	/**
-	* @deprecated Pass options using the constructor instead:
-	* ```ts
-	* new fdir(options).crawl("/path/to/root");
-	* ```
-	* This method will be removed in v7.0
-	*/
-	/* c8 ignore next 4 */
-	crawlWithOptions(root, options) {
-		this.options = {
-			...this.options,
-			...options
-		};
-		return new APIBuilder(root || ".", this.options);
-	}
-	glob(...patterns) {
-		if (this.globFunction) return this.globWithOptions(patterns);
-		return this.globWithOptions(patterns, ...[{ dot: true }]);
-	}
-	globWithOptions(patterns, ...options) {
-		const globFn = this.globFunction || pm;
-		/* c8 ignore next 5 */
-		if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-		var isMatch = this.globCache[patterns.join("\0")];
-		if (!isMatch) {
-			isMatch = globFn(patterns, ...options);
-			this.globCache[patterns.join("\0")] = isMatch;
-		}
-		this.options.filters.push((path) => isMatch(path));
-		return this;
-	}
-};
-
-var utils = {};
-
-var constants;
-var hasRequiredConstants;
-
-function requireConstants () {
-	if (hasRequiredConstants) return constants;
-	hasRequiredConstants = 1;
-
-	const WIN_SLASH = '\\\\/';
-	const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-
-	const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-
-	/**
-	 * Posix glob regex
-	 */
-
-	const DOT_LITERAL = '\\.';
-	const PLUS_LITERAL = '\\+';
-	const QMARK_LITERAL = '\\?';
-	const SLASH_LITERAL = '\\/';
-	const ONE_CHAR = '(?=.)';
-	const QMARK = '[^/]';
-	const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-	const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-	const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-	const NO_DOT = `(?!${DOT_LITERAL})`;
-	const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-	const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-	const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-	const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-	const STAR = `${QMARK}*?`;
-	const SEP = '/';
-
-	const POSIX_CHARS = {
-	  DOT_LITERAL,
-	  PLUS_LITERAL,
-	  QMARK_LITERAL,
-	  SLASH_LITERAL,
-	  ONE_CHAR,
-	  QMARK,
-	  END_ANCHOR,
-	  DOTS_SLASH,
-	  NO_DOT,
-	  NO_DOTS,
-	  NO_DOT_SLASH,
-	  NO_DOTS_SLASH,
-	  QMARK_NO_DOT,
-	  STAR,
-	  START_ANCHOR,
-	  SEP
-	};
-
-	/**
-	 * Windows glob regex
-	 */
-
-	const WINDOWS_CHARS = {
-	  ...POSIX_CHARS,
-
-	  SLASH_LITERAL: `[${WIN_SLASH}]`,
-	  QMARK: WIN_NO_SLASH,
-	  STAR: `${WIN_NO_SLASH}*?`,
-	  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-	  NO_DOT: `(?!${DOT_LITERAL})`,
-	  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-	  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-	  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-	  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-	  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-	  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-	  SEP: '\\'
-	};
-
-	/**
-	 * POSIX Bracket Regex
-	 */
-
-	const POSIX_REGEX_SOURCE = {
-	  __proto__: null,
-	  alnum: 'a-zA-Z0-9',
-	  alpha: 'a-zA-Z',
-	  ascii: '\\x00-\\x7F',
-	  blank: ' \\t',
-	  cntrl: '\\x00-\\x1F\\x7F',
-	  digit: '0-9',
-	  graph: '\\x21-\\x7E',
-	  lower: 'a-z',
-	  print: '\\x20-\\x7E ',
-	  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
-	  space: ' \\t\\r\\n\\v\\f',
-	  upper: 'A-Z',
-	  word: 'A-Za-z0-9_',
-	  xdigit: 'A-Fa-f0-9'
-	};
-
-	constants = {
-	  DEFAULT_MAX_EXTGLOB_RECURSION,
-	  MAX_LENGTH: 1024 * 64,
-	  POSIX_REGEX_SOURCE,
-
-	  // regular expressions
-	  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-	  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-	  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-	  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-	  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-	  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-
-	  // Replace globs with equivalent patterns to reduce parsing time.
-	  REPLACEMENTS: {
-	    __proto__: null,
-	    '***': '*',
-	    '**/**': '**',
-	    '**/**/**': '**'
-	  },
-
-	  // Digits
-	  CHAR_0: 48, /* 0 */
-	  CHAR_9: 57, /* 9 */
-
-	  // Alphabet chars.
-	  CHAR_UPPERCASE_A: 65, /* A */
-	  CHAR_LOWERCASE_A: 97, /* a */
-	  CHAR_UPPERCASE_Z: 90, /* Z */
-	  CHAR_LOWERCASE_Z: 122, /* z */
-
-	  CHAR_LEFT_PARENTHESES: 40, /* ( */
-	  CHAR_RIGHT_PARENTHESES: 41, /* ) */
-
-	  CHAR_ASTERISK: 42, /* * */
-
-	  // Non-alphabetic chars.
-	  CHAR_AMPERSAND: 38, /* & */
-	  CHAR_AT: 64, /* @ */
-	  CHAR_BACKWARD_SLASH: 92, /* \ */
-	  CHAR_CARRIAGE_RETURN: 13, /* \r */
-	  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
-	  CHAR_COLON: 58, /* : */
-	  CHAR_COMMA: 44, /* , */
-	  CHAR_DOT: 46, /* . */
-	  CHAR_DOUBLE_QUOTE: 34, /* " */
-	  CHAR_EQUAL: 61, /* = */
-	  CHAR_EXCLAMATION_MARK: 33, /* ! */
-	  CHAR_FORM_FEED: 12, /* \f */
-	  CHAR_FORWARD_SLASH: 47, /* / */
-	  CHAR_GRAVE_ACCENT: 96, /* ` */
-	  CHAR_HASH: 35, /* # */
-	  CHAR_HYPHEN_MINUS: 45, /* - */
-	  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
-	  CHAR_LEFT_CURLY_BRACE: 123, /* { */
-	  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
-	  CHAR_LINE_FEED: 10, /* \n */
-	  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
-	  CHAR_PERCENT: 37, /* % */
-	  CHAR_PLUS: 43, /* + */
-	  CHAR_QUESTION_MARK: 63, /* ? */
-	  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
-	  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
-	  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
-	  CHAR_SEMICOLON: 59, /* ; */
-	  CHAR_SINGLE_QUOTE: 39, /* ' */
-	  CHAR_SPACE: 32, /*   */
-	  CHAR_TAB: 9, /* \t */
-	  CHAR_UNDERSCORE: 95, /* _ */
-	  CHAR_VERTICAL_LINE: 124, /* | */
-	  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
-
-	  /**
-	   * Create EXTGLOB_CHARS
-	   */
-
-	  extglobChars(chars) {
-	    return {
-	      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
-	      '?': { type: 'qmark', open: '(?:', close: ')?' },
-	      '+': { type: 'plus', open: '(?:', close: ')+' },
-	      '*': { type: 'star', open: '(?:', close: ')*' },
-	      '@': { type: 'at', open: '(?:', close: ')' }
-	    };
-	  },
-
-	  /**
-	   * Create GLOB_CHARS
-	   */
-
-	  globChars(win32) {
-	    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-	  }
-	};
-	return constants;
-}
-
-/*global navigator*/
-
-var hasRequiredUtils;
-
-function requireUtils () {
-	if (hasRequiredUtils) return utils;
-	hasRequiredUtils = 1;
-	(function (exports) {
-
-		const {
-		  REGEX_BACKSLASH,
-		  REGEX_REMOVE_BACKSLASH,
-		  REGEX_SPECIAL_CHARS,
-		  REGEX_SPECIAL_CHARS_GLOBAL
-		} = /*@__PURE__*/ requireConstants();
-
-		exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
-		exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
-		exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
-		exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
-		exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
-
-		exports.isWindows = () => {
-		  if (typeof navigator !== 'undefined' && navigator.platform) {
-		    const platform = navigator.platform.toLowerCase();
-		    return platform === 'win32' || platform === 'windows';
-		  }
-
-		  if (typeof process !== 'undefined' && process.platform) {
-		    return process.platform === 'win32';
-		  }
-
-		  return false;
-		};
-
-		exports.removeBackslashes = str => {
-		  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
-		    return match === '\\' ? '' : match;
-		  });
-		};
-
-		exports.escapeLast = (input, char, lastIdx) => {
-		  const idx = input.lastIndexOf(char, lastIdx);
-		  if (idx === -1) return input;
-		  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
-		  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-		};
-
-		exports.removePrefix = (input, state = {}) => {
-		  let output = input;
-		  if (output.startsWith('./')) {
-		    output = output.slice(2);
-		    state.prefix = './';
-		  }
-		  return output;
-		};
-
-		exports.wrapOutput = (input, state = {}, options = {}) => {
-		  const prepend = options.contains ? '' : '^';
-		  const append = options.contains ? '' : '$';
-
-		  let output = `${prepend}(?:${input})${append}`;
-		  if (state.negated === true) {
-		    output = `(?:^(?!${output}).*$)`;
-		  }
-		  return output;
-		};
-
-		exports.basename = (path, { windows } = {}) => {
-		  const segs = path.split(windows ? /[\\/]/ : '/');
-		  const last = segs[segs.length - 1];
-
-		  if (last === '') {
-		    return segs[segs.length - 2];
-		  }
-
-		  return last;
-		}; 
-	} (utils));
-	return utils;
-}
-
-var scan_1;
-var hasRequiredScan;
-
-function requireScan () {
-	if (hasRequiredScan) return scan_1;
-	hasRequiredScan = 1;
-
-	const utils = /*@__PURE__*/ requireUtils();
-	const {
-	  CHAR_ASTERISK,             /* * */
-	  CHAR_AT,                   /* @ */
-	  CHAR_BACKWARD_SLASH,       /* \ */
-	  CHAR_COMMA,                /* , */
-	  CHAR_DOT,                  /* . */
-	  CHAR_EXCLAMATION_MARK,     /* ! */
-	  CHAR_FORWARD_SLASH,        /* / */
-	  CHAR_LEFT_CURLY_BRACE,     /* { */
-	  CHAR_LEFT_PARENTHESES,     /* ( */
-	  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
-	  CHAR_PLUS,                 /* + */
-	  CHAR_QUESTION_MARK,        /* ? */
-	  CHAR_RIGHT_CURLY_BRACE,    /* } */
-	  CHAR_RIGHT_PARENTHESES,    /* ) */
-	  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-	} = /*@__PURE__*/ requireConstants();
-
-	const isPathSeparator = code => {
-	  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-	};
-
-	const depth = token => {
-	  if (token.isPrefix !== true) {
-	    token.depth = token.isGlobstar ? Infinity : 1;
-	  }
-	};
-
-	/**
-	 * Quickly scans a glob pattern and returns an object with a handful of
-	 * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
-	 * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
-	 * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
-	 *
-	 * ```js
-	 * const pm = require('picomatch');
-	 * console.log(pm.scan('foo/bar/*.js'));
-	 * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
-	 * ```
-	 * @param {String} `str`
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with tokens and regex source string.
-	 * @api public
-	 */
-
-	const scan = (input, options) => {
-	  const opts = options || {};
-
-	  const length = input.length - 1;
-	  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-	  const slashes = [];
-	  const tokens = [];
-	  const parts = [];
-
-	  let str = input;
-	  let index = -1;
-	  let start = 0;
-	  let lastIndex = 0;
-	  let isBrace = false;
-	  let isBracket = false;
-	  let isGlob = false;
-	  let isExtglob = false;
-	  let isGlobstar = false;
-	  let braceEscaped = false;
-	  let backslashes = false;
-	  let negated = false;
-	  let negatedExtglob = false;
-	  let finished = false;
-	  let braces = 0;
-	  let prev;
-	  let code;
-	  let token = { value: '', depth: 0, isGlob: false };
-
-	  const eos = () => index >= length;
-	  const peek = () => str.charCodeAt(index + 1);
-	  const advance = () => {
-	    prev = code;
-	    return str.charCodeAt(++index);
-	  };
-
-	  while (index < length) {
-	    code = advance();
-	    let next;
-
-	    if (code === CHAR_BACKWARD_SLASH) {
-	      backslashes = token.backslashes = true;
-	      code = advance();
-
-	      if (code === CHAR_LEFT_CURLY_BRACE) {
-	        braceEscaped = true;
-	      }
-	      continue;
-	    }
-
-	    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-	      braces++;
-
-	      while (eos() !== true && (code = advance())) {
-	        if (code === CHAR_BACKWARD_SLASH) {
-	          backslashes = token.backslashes = true;
-	          advance();
-	          continue;
-	        }
-
-	        if (code === CHAR_LEFT_CURLY_BRACE) {
-	          braces++;
-	          continue;
-	        }
-
-	        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-	          isBrace = token.isBrace = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-
-	          if (scanToEnd === true) {
-	            continue;
-	          }
-
-	          break;
-	        }
-
-	        if (braceEscaped !== true && code === CHAR_COMMA) {
-	          isBrace = token.isBrace = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-
-	          if (scanToEnd === true) {
-	            continue;
-	          }
-
-	          break;
-	        }
-
-	        if (code === CHAR_RIGHT_CURLY_BRACE) {
-	          braces--;
-
-	          if (braces === 0) {
-	            braceEscaped = false;
-	            isBrace = token.isBrace = true;
-	            finished = true;
-	            break;
-	          }
-	        }
-	      }
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-
-	    if (code === CHAR_FORWARD_SLASH) {
-	      slashes.push(index);
-	      tokens.push(token);
-	      token = { value: '', depth: 0, isGlob: false };
-
-	      if (finished === true) continue;
-	      if (prev === CHAR_DOT && index === (start + 1)) {
-	        start += 2;
-	        continue;
-	      }
-
-	      lastIndex = index + 1;
-	      continue;
-	    }
-
-	    if (opts.noext !== true) {
-	      const isExtglobChar = code === CHAR_PLUS
-	        || code === CHAR_AT
-	        || code === CHAR_ASTERISK
-	        || code === CHAR_QUESTION_MARK
-	        || code === CHAR_EXCLAMATION_MARK;
-
-	      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-	        isGlob = token.isGlob = true;
-	        isExtglob = token.isExtglob = true;
-	        finished = true;
-	        if (code === CHAR_EXCLAMATION_MARK && index === start) {
-	          negatedExtglob = true;
-	        }
-
-	        if (scanToEnd === true) {
-	          let parens = 0;
-
-	          while (eos() !== true && (code = advance())) {
-	            if (code === CHAR_BACKWARD_SLASH) {
-	              backslashes = token.backslashes = true;
-	              advance();
-	              continue;
-	            }
-
-	            if (code === CHAR_LEFT_PARENTHESES) {
-	              parens++;
-	              continue;
-	            }
-
-	            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-	              finished = true;
-	              break;
-	            }
-	          }
-	          continue;
-	        }
-	        break;
-	      }
-	    }
-
-	    if (code === CHAR_ASTERISK) {
-	      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-	      isGlob = token.isGlob = true;
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (code === CHAR_QUESTION_MARK) {
-	      isGlob = token.isGlob = true;
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (code === CHAR_LEFT_SQUARE_BRACKET) {
-	      while (eos() !== true && (next = advance())) {
-	        if (next === CHAR_BACKWARD_SLASH) {
-	          backslashes = token.backslashes = true;
-	          advance();
-	          continue;
-	        }
-
-	        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-	          isBracket = token.isBracket = true;
-	          isGlob = token.isGlob = true;
-	          finished = true;
-	          break;
-	        }
-	      }
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-
-	    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-	      negated = token.negated = true;
-	      start++;
-	      continue;
-	    }
-
-	    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-	      isGlob = token.isGlob = true;
-
-	      if (scanToEnd === true) {
-	        let parens = 1;
-
-	        while (eos() !== true && (code = advance())) {
-	          if (code === CHAR_BACKWARD_SLASH) {
-	            backslashes = token.backslashes = true;
-	            advance();
-	            continue;
-	          }
-
-	          if (code === CHAR_LEFT_PARENTHESES) {
-	            parens++;
-	            continue;
-	          }
-
-	          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-	            finished = true;
-	            break;
-	          }
-	        }
-	        continue;
-	      }
-	      break;
-	    }
-
-	    if (isGlob === true) {
-	      finished = true;
-
-	      if (scanToEnd === true) {
-	        continue;
-	      }
-
-	      break;
-	    }
-	  }
-
-	  if (opts.noext === true) {
-	    isExtglob = false;
-	    isGlob = false;
-	  }
-
-	  let base = str;
-	  let prefix = '';
-	  let glob = '';
-
-	  if (start > 0) {
-	    prefix = str.slice(0, start);
-	    str = str.slice(start);
-	    lastIndex -= start;
-	  }
-
-	  if (base && isGlob === true && lastIndex > 0) {
-	    base = str.slice(0, lastIndex);
-	    glob = str.slice(lastIndex);
-	  } else if (isGlob === true) {
-	    base = '';
-	    glob = str;
-	  } else {
-	    base = str;
-	  }
-
-	  if (base && base !== '' && base !== '/' && base !== str) {
-	    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-	      base = base.slice(0, -1);
-	    }
-	  }
-
-	  if (opts.unescape === true) {
-	    if (glob) glob = utils.removeBackslashes(glob);
-
-	    if (base && backslashes === true) {
-	      base = utils.removeBackslashes(base);
-	    }
-	  }
-
-	  const state = {
-	    prefix,
-	    input,
-	    start,
-	    base,
-	    glob,
-	    isBrace,
-	    isBracket,
-	    isGlob,
-	    isExtglob,
-	    isGlobstar,
-	    negated,
-	    negatedExtglob
-	  };
-
-	  if (opts.tokens === true) {
-	    state.maxDepth = 0;
-	    if (!isPathSeparator(code)) {
-	      tokens.push(token);
-	    }
-	    state.tokens = tokens;
-	  }
-
-	  if (opts.parts === true || opts.tokens === true) {
-	    let prevIndex;
-
-	    for (let idx = 0; idx < slashes.length; idx++) {
-	      const n = prevIndex !== undefined ? prevIndex + 1 : start;
-	      const i = slashes[idx];
-	      const value = input.slice(n, i);
-	      if (opts.tokens) {
-	        if (idx === 0 && start !== 0) {
-	          tokens[idx].isPrefix = true;
-	          tokens[idx].value = prefix;
-	        } else {
-	          tokens[idx].value = value;
-	        }
-	        depth(tokens[idx]);
-	        state.maxDepth += tokens[idx].depth;
-	      }
-	      if (i >= start) {
-	        parts.push(value);
-	        prevIndex = i;
-	      }
-	    }
-
-	    const n = prevIndex !== undefined ? prevIndex + 1 : start;
-	    const value = input.slice(n);
-	    parts.push(value);
-
-	    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-	      tokens[tokens.length - 1].value = value;
-	      depth(tokens[tokens.length - 1]);
-	      state.maxDepth += tokens[tokens.length - 1].depth;
-	    }
-
-	    state.slashes = slashes;
-	    state.parts = parts;
-	  }
-
-	  return state;
-	};
-
-	scan_1 = scan;
-	return scan_1;
-}
-
-var parse_1;
-var hasRequiredParse;
-
-function requireParse () {
-	if (hasRequiredParse) return parse_1;
-	hasRequiredParse = 1;
-
-	const constants = /*@__PURE__*/ requireConstants();
-	const utils = /*@__PURE__*/ requireUtils();
-
-	/**
-	 * Constants
-	 */
-
-	const {
-	  MAX_LENGTH,
-	  POSIX_REGEX_SOURCE,
-	  REGEX_NON_SPECIAL_CHARS,
-	  REGEX_SPECIAL_CHARS_BACKREF,
-	  REPLACEMENTS
-	} = constants;
-
-	/**
-	 * Helpers
-	 */
-
-	const expandRange = (args, options) => {
-	  if (typeof options.expandRange === 'function') {
-	    return options.expandRange(...args, options);
-	  }
-
-	  args.sort();
-	  const value = `[${args.join('-')}]`;
-
-	  try {
-	    /* eslint-disable-next-line no-new */
-	    new RegExp(value);
-	  } catch (ex) {
-	    return args.map(v => utils.escapeRegex(v)).join('..');
-	  }
-
-	  return value;
-	};
-
-	/**
-	 * Create the message for a syntax error
-	 */
-
-	const syntaxError = (type, char) => {
-	  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-	};
-
-	const splitTopLevel = input => {
-	  const parts = [];
-	  let bracket = 0;
-	  let paren = 0;
-	  let quote = 0;
-	  let value = '';
-	  let escaped = false;
-
-	  for (const ch of input) {
-	    if (escaped === true) {
-	      value += ch;
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      value += ch;
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (ch === '"') {
-	      quote = quote === 1 ? 0 : 1;
-	      value += ch;
-	      continue;
-	    }
-
-	    if (quote === 0) {
-	      if (ch === '[') {
-	        bracket++;
-	      } else if (ch === ']' && bracket > 0) {
-	        bracket--;
-	      } else if (bracket === 0) {
-	        if (ch === '(') {
-	          paren++;
-	        } else if (ch === ')' && paren > 0) {
-	          paren--;
-	        } else if (ch === '|' && paren === 0) {
-	          parts.push(value);
-	          value = '';
-	          continue;
-	        }
-	      }
-	    }
-
-	    value += ch;
-	  }
-
-	  parts.push(value);
-	  return parts;
-	};
-
-	const isPlainBranch = branch => {
-	  let escaped = false;
-
-	  for (const ch of branch) {
-	    if (escaped === true) {
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (/[?*+@!()[\]{}]/.test(ch)) {
-	      return false;
-	    }
-	  }
-
-	  return true;
-	};
-
-	const normalizeSimpleBranch = branch => {
-	  let value = branch.trim();
-	  let changed = true;
-
-	  while (changed === true) {
-	    changed = false;
-
-	    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-	      value = value.slice(2, -1);
-	      changed = true;
-	    }
-	  }
-
-	  if (!isPlainBranch(value)) {
-	    return;
-	  }
-
-	  return value.replace(/\\(.)/g, '$1');
-	};
-
-	const hasRepeatedCharPrefixOverlap = branches => {
-	  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-
-	  for (let i = 0; i < values.length; i++) {
-	    for (let j = i + 1; j < values.length; j++) {
-	      const a = values[i];
-	      const b = values[j];
-	      const char = a[0];
-
-	      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-	        continue;
-	      }
-
-	      if (a === b || a.startsWith(b) || b.startsWith(a)) {
-	        return true;
-	      }
-	    }
-	  }
-
-	  return false;
-	};
-
-	const parseRepeatedExtglob = (pattern, requireEnd = true) => {
-	  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
-	    return;
-	  }
-
-	  let bracket = 0;
-	  let paren = 0;
-	  let quote = 0;
-	  let escaped = false;
-
-	  for (let i = 1; i < pattern.length; i++) {
-	    const ch = pattern[i];
-
-	    if (escaped === true) {
-	      escaped = false;
-	      continue;
-	    }
-
-	    if (ch === '\\') {
-	      escaped = true;
-	      continue;
-	    }
-
-	    if (ch === '"') {
-	      quote = quote === 1 ? 0 : 1;
-	      continue;
-	    }
-
-	    if (quote === 1) {
-	      continue;
-	    }
-
-	    if (ch === '[') {
-	      bracket++;
-	      continue;
-	    }
-
-	    if (ch === ']' && bracket > 0) {
-	      bracket--;
-	      continue;
-	    }
-
-	    if (bracket > 0) {
-	      continue;
-	    }
-
-	    if (ch === '(') {
-	      paren++;
-	      continue;
-	    }
-
-	    if (ch === ')') {
-	      paren--;
-
-	      if (paren === 0) {
-	        if (requireEnd === true && i !== pattern.length - 1) {
-	          return;
-	        }
-
-	        return {
-	          type: pattern[0],
-	          body: pattern.slice(2, i),
-	          end: i
-	        };
-	      }
-	    }
-	  }
-	};
-
-	const buildCharClassStar = chars => {
-	  const source = chars.length === 1
-	    ? utils.escapeRegex(chars[0])
-	    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
-
-	  return `${source}*`;
-	};
-
-	const getStarExtglobSequenceChars = pattern => {
-	  let index = 0;
-	  const chars = [];
-
-	  while (index < pattern.length) {
-	    const match = parseRepeatedExtglob(pattern.slice(index), false);
-
-	    if (!match || match.type !== '*') {
-	      return;
-	    }
-
-	    const branches = splitTopLevel(match.body).map(branch => branch.trim());
-	    if (branches.length !== 1) {
-	      return;
-	    }
-
-	    const branch = normalizeSimpleBranch(branches[0]);
-	    if (!branch || branch.length !== 1) {
-	      return;
-	    }
-
-	    chars.push(branch);
-	    index += match.end + 1;
-	  }
-
-	  if (chars.length < 1) {
-	    return;
-	  }
-
-	  return chars;
-	};
-
-	const repeatedExtglobRecursion = pattern => {
-	  let depth = 0;
-	  let value = pattern.trim();
-	  let match = parseRepeatedExtglob(value);
-
-	  while (match) {
-	    depth++;
-	    value = match.body.trim();
-	    match = parseRepeatedExtglob(value);
-	  }
-
-	  return depth;
-	};
-
-	const analyzeRepeatedExtglob = (body, options) => {
-	  if (options.maxExtglobRecursion === false) {
-	    return { risky: false };
-	  }
-
-	  const max =
-	    typeof options.maxExtglobRecursion === 'number'
-	      ? options.maxExtglobRecursion
-	      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-
-	  const branches = splitTopLevel(body).map(branch => branch.trim());
-
-	  if (branches.length > 1) {
-	    if (
-	      branches.some(branch => branch === '') ||
-	      branches.some(branch => /^[*?]+$/.test(branch)) ||
-	      hasRepeatedCharPrefixOverlap(branches)
-	    ) {
-	      return { risky: true };
-	    }
-	  }
-
-	  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
-	  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
-	  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
-	  // characters we can emit one flat, ReDoS-safe character class that preserves the
-	  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
-	  // every branch but the first.
-	  const safeChars = [];
-	  let sawStarSequence = false;
-	  let combinable = true;
-
-	  for (const branch of branches) {
-	    const chars = getStarExtglobSequenceChars(branch);
-	    if (chars) {
-	      sawStarSequence = true;
-	      safeChars.push(...chars);
-	      continue;
-	    }
-
-	    const literal = normalizeSimpleBranch(branch);
-	    if (literal && literal.length === 1) {
-	      safeChars.push(literal);
-	      continue;
-	    }
-
-	    combinable = false;
-
-	    if (repeatedExtglobRecursion(branch) > max) {
-	      return { risky: true };
-	    }
-	  }
-
-	  if (sawStarSequence) {
-	    return combinable
-	      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
-	      : { risky: true };
-	  }
-
-	  return { risky: false };
-	};
-
-	/**
-	 * Parse the given input string.
-	 * @param {String} input
-	 * @param {Object} options
-	 * @return {Object}
-	 */
-
-	const parse = (input, options) => {
-	  if (typeof input !== 'string') {
-	    throw new TypeError('Expected a string');
-	  }
-
-	  input = REPLACEMENTS[input] || input;
-
-	  const opts = { ...options };
-	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-
-	  let len = input.length;
-	  if (len > max) {
-	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-	  }
-
-	  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
-	  const tokens = [bos];
-
-	  const capture = opts.capture ? '' : '?:';
-
-	  // create constants based on platform, for windows or posix
-	  const PLATFORM_CHARS = constants.globChars(opts.windows);
-	  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-
-	  const {
-	    DOT_LITERAL,
-	    PLUS_LITERAL,
-	    SLASH_LITERAL,
-	    ONE_CHAR,
-	    DOTS_SLASH,
-	    NO_DOT,
-	    NO_DOT_SLASH,
-	    NO_DOTS_SLASH,
-	    QMARK,
-	    QMARK_NO_DOT,
-	    STAR,
-	    START_ANCHOR
-	  } = PLATFORM_CHARS;
-
-	  const globstar = opts => {
-	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-	  };
-
-	  const nodot = opts.dot ? '' : NO_DOT;
-	  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-	  let star = opts.bash === true ? globstar(opts) : STAR;
-
-	  if (opts.capture) {
-	    star = `(${star})`;
-	  }
-
-	  // minimatch options support
-	  if (typeof opts.noext === 'boolean') {
-	    opts.noextglob = opts.noext;
-	  }
-
-	  const state = {
-	    input,
-	    index: -1,
-	    start: 0,
-	    dot: opts.dot === true,
-	    consumed: '',
-	    output: '',
-	    prefix: '',
-	    backtrack: false,
-	    negated: false,
-	    brackets: 0,
-	    braces: 0,
-	    parens: 0,
-	    quotes: 0,
-	    globstar: false,
-	    tokens
-	  };
-
-	  input = utils.removePrefix(input, state);
-	  len = input.length;
-
-	  const extglobs = [];
-	  const braces = [];
-	  const stack = [];
-	  let prev = bos;
-	  let value;
-
-	  /**
-	   * Tokenizing helpers
-	   */
-
-	  const eos = () => state.index === len - 1;
-	  const peek = state.peek = (n = 1) => input[state.index + n];
-	  const advance = state.advance = () => input[++state.index] || '';
-	  const remaining = () => input.slice(state.index + 1);
-	  const consume = (value = '', num = 0) => {
-	    state.consumed += value;
-	    state.index += num;
-	  };
-
-	  const append = token => {
-	    state.output += token.output != null ? token.output : token.value;
-	    consume(token.value);
-	  };
-
-	  const negate = () => {
-	    let count = 1;
-
-	    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
-	      advance();
-	      state.start++;
-	      count++;
-	    }
-
-	    if (count % 2 === 0) {
-	      return false;
-	    }
-
-	    state.negated = true;
-	    state.start++;
-	    return true;
-	  };
-
-	  const increment = type => {
-	    state[type]++;
-	    stack.push(type);
-	  };
-
-	  const decrement = type => {
-	    state[type]--;
-	    stack.pop();
-	  };
-
-	  /**
-	   * Push tokens onto the tokens array. This helper speeds up
-	   * tokenizing by 1) helping us avoid backtracking as much as possible,
-	   * and 2) helping us avoid creating extra tokens when consecutive
-	   * characters are plain text. This improves performance and simplifies
-	   * lookbehinds.
-	   */
-
-	  const push = tok => {
-	    if (prev.type === 'globstar') {
-	      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
-	      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
-
-	      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
-	        state.output = state.output.slice(0, -prev.output.length);
-	        prev.type = 'star';
-	        prev.value = '*';
-	        prev.output = star;
-	        state.output += prev.output;
-	      }
-	    }
-
-	    if (extglobs.length && tok.type !== 'paren') {
-	      extglobs[extglobs.length - 1].inner += tok.value;
-	    }
-
-	    if (tok.value || tok.output) append(tok);
-	    if (prev && prev.type === 'text' && tok.type === 'text') {
-	      prev.output = (prev.output || prev.value) + tok.value;
-	      prev.value += tok.value;
-	      return;
-	    }
-
-	    tok.prev = prev;
-	    tokens.push(tok);
-	    prev = tok;
-	  };
-
-	  const extglobOpen = (type, value) => {
-	    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
-
-	    token.prev = prev;
-	    token.parens = state.parens;
-	    token.output = state.output;
-	    token.startIndex = state.index;
-	    token.tokensIndex = tokens.length;
-	    const output = (opts.capture ? '(' : '') + token.open;
-
-	    increment('parens');
-	    push({ type, value, output: state.output ? '' : ONE_CHAR });
-	    push({ type: 'paren', extglob: true, value: advance(), output });
-	    extglobs.push(token);
-	  };
-
-	  const extglobClose = token => {
-	    const literal = input.slice(token.startIndex, state.index + 1);
-	    const body = input.slice(token.startIndex + 2, state.index);
-	    const analysis = analyzeRepeatedExtglob(body, opts);
-
-	    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
-	      const safeOutput = analysis.safeOutput
-	        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
-	        : undefined;
-	      const open = tokens[token.tokensIndex];
-
-	      open.type = 'text';
-	      open.value = literal;
-	      open.output = safeOutput || utils.escapeRegex(literal);
-
-	      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-	        tokens[i].value = '';
-	        tokens[i].output = '';
-	        delete tokens[i].suffix;
-	      }
-
-	      state.output = token.output + open.output;
-	      state.backtrack = true;
-
-	      push({ type: 'paren', extglob: true, value, output: '' });
-	      decrement('parens');
-	      return;
-	    }
-
-	    let output = token.close + (opts.capture ? ')' : '');
-	    let rest;
-
-	    if (token.type === 'negate') {
-	      let extglobStar = star;
-
-	      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
-	        extglobStar = globstar(opts);
-	      }
-
-	      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-	        output = token.close = `)$))${extglobStar}`;
-	      }
-
-	      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-	        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
-	        // In this case, we need to parse the string and use it in the output of the original pattern.
-	        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
-	        //
-	        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
-	        const expression = parse(rest, { ...options, fastpaths: false }).output;
-
-	        output = token.close = `)${expression})${extglobStar})`;
-	      }
-
-	      if (token.prev.type === 'bos') {
-	        state.negatedExtglob = true;
-	      }
-	    }
-
-	    push({ type: 'paren', extglob: true, value, output });
-	    decrement('parens');
-	  };
-
-	  /**
-	   * Fast paths
-	   */
-
-	  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-	    let backslashes = false;
-
-	    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-	      if (first === '\\') {
-	        backslashes = true;
-	        return m;
-	      }
-
-	      if (first === '?') {
-	        if (esc) {
-	          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
-	        }
-	        if (index === 0) {
-	          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
-	        }
-	        return QMARK.repeat(chars.length);
-	      }
-
-	      if (first === '.') {
-	        return DOT_LITERAL.repeat(chars.length);
-	      }
-
-	      if (first === '*') {
-	        if (esc) {
-	          return esc + first + (rest ? star : '');
-	        }
-	        return star;
-	      }
-	      return esc ? m : `\\${m}`;
-	    });
-
-	    if (backslashes === true) {
-	      if (opts.unescape === true) {
-	        output = output.replace(/\\/g, '');
-	      } else {
-	        output = output.replace(/\\+/g, m => {
-	          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
-	        });
-	      }
-	    }
-
-	    if (output === input && opts.contains === true) {
-	      state.output = input;
-	      return state;
-	    }
-
-	    state.output = utils.wrapOutput(output, state, options);
-	    return state;
-	  }
-
-	  /**
-	   * Tokenize input until we reach end-of-string
-	   */
-
-	  while (!eos()) {
-	    value = advance();
-
-	    if (value === '\u0000') {
-	      continue;
-	    }
-
-	    /**
-	     * Escaped characters
-	     */
-
-	    if (value === '\\') {
-	      const next = peek();
-
-	      if (next === '/' && opts.bash !== true) {
-	        continue;
-	      }
-
-	      if (next === '.' || next === ';') {
-	        continue;
-	      }
-
-	      if (!next) {
-	        value += '\\';
-	        push({ type: 'text', value });
-	        continue;
-	      }
-
-	      // collapse slashes to reduce potential for exploits
-	      const match = /^\\+/.exec(remaining());
-	      let slashes = 0;
-
-	      if (match && match[0].length > 2) {
-	        slashes = match[0].length;
-	        state.index += slashes;
-	        if (slashes % 2 !== 0) {
-	          value += '\\';
-	        }
-	      }
-
-	      if (opts.unescape === true) {
-	        value = advance();
-	      } else {
-	        value += advance();
-	      }
-
-	      if (state.brackets === 0) {
-	        push({ type: 'text', value });
-	        continue;
-	      }
-	    }
-
-	    /**
-	     * If we're inside a regex character class, continue
-	     * until we reach the closing bracket.
-	     */
-
-	    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
-	      if (opts.posix !== false && value === ':') {
-	        const inner = prev.value.slice(1);
-	        if (inner.includes('[')) {
-	          prev.posix = true;
-
-	          if (inner.includes(':')) {
-	            const idx = prev.value.lastIndexOf('[');
-	            const pre = prev.value.slice(0, idx);
-	            const rest = prev.value.slice(idx + 2);
-	            const posix = POSIX_REGEX_SOURCE[rest];
-	            if (posix) {
-	              prev.value = pre + posix;
-	              state.backtrack = true;
-	              advance();
-
-	              if (!bos.output && tokens.indexOf(prev) === 1) {
-	                bos.output = ONE_CHAR;
-	              }
-	              continue;
-	            }
-	          }
-	        }
-	      }
-
-	      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
-	        value = `\\${value}`;
-	      }
-
-	      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
-	        value = `\\${value}`;
-	      }
-
-	      if (opts.posix === true && value === '!' && prev.value === '[') {
-	        value = '^';
-	      }
-
-	      prev.value += value;
-	      append({ value });
-	      continue;
-	    }
-
-	    /**
-	     * If we're inside a quoted string, continue
-	     * until we reach the closing double quote.
-	     */
-
-	    if (state.quotes === 1 && value !== '"') {
-	      value = utils.escapeRegex(value);
-	      prev.value += value;
-	      append({ value });
-	      continue;
-	    }
-
-	    /**
-	     * Double quotes
-	     */
-
-	    if (value === '"') {
-	      state.quotes = state.quotes === 1 ? 0 : 1;
-	      if (opts.keepQuotes === true) {
-	        push({ type: 'text', value });
-	      }
-	      continue;
-	    }
-
-	    /**
-	     * Parentheses
-	     */
-
-	    if (value === '(') {
-	      increment('parens');
-	      push({ type: 'paren', value });
-	      continue;
-	    }
-
-	    if (value === ')') {
-	      if (state.parens === 0 && opts.strictBrackets === true) {
-	        throw new SyntaxError(syntaxError('opening', '('));
-	      }
-
-	      const extglob = extglobs[extglobs.length - 1];
-	      if (extglob && state.parens === extglob.parens + 1) {
-	        extglobClose(extglobs.pop());
-	        continue;
-	      }
-
-	      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
-	      decrement('parens');
-	      continue;
-	    }
-
-	    /**
-	     * Square brackets
-	     */
-
-	    if (value === '[') {
-	      if (opts.nobracket === true || !remaining().includes(']')) {
-	        if (opts.nobracket !== true && opts.strictBrackets === true) {
-	          throw new SyntaxError(syntaxError('closing', ']'));
-	        }
-
-	        value = `\\${value}`;
-	      } else {
-	        increment('brackets');
-	      }
-
-	      push({ type: 'bracket', value });
-	      continue;
-	    }
-
-	    if (value === ']') {
-	      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
-	        push({ type: 'text', value, output: `\\${value}` });
-	        continue;
-	      }
-
-	      if (state.brackets === 0) {
-	        if (opts.strictBrackets === true) {
-	          throw new SyntaxError(syntaxError('opening', '['));
-	        }
-
-	        push({ type: 'text', value, output: `\\${value}` });
-	        continue;
-	      }
-
-	      decrement('brackets');
-
-	      const prevValue = prev.value.slice(1);
-	      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
-	        value = `/${value}`;
-	      }
-
-	      prev.value += value;
-	      append({ value });
-
-	      // when literal brackets are explicitly disabled
-	      // assume we should match with a regex character class
-	      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-	        continue;
-	      }
-
-	      const escaped = utils.escapeRegex(prev.value);
-	      state.output = state.output.slice(0, -prev.value.length);
-
-	      // when literal brackets are explicitly enabled
-	      // assume we should escape the brackets to match literal characters
-	      if (opts.literalBrackets === true) {
-	        state.output += escaped;
-	        prev.value = escaped;
-	        continue;
-	      }
-
-	      // when the user specifies nothing, try to match both
-	      prev.value = `(${capture}${escaped}|${prev.value})`;
-	      state.output += prev.value;
-	      continue;
-	    }
-
-	    /**
-	     * Braces
-	     */
-
-	    if (value === '{' && opts.nobrace !== true) {
-	      increment('braces');
-
-	      const open = {
-	        type: 'brace',
-	        value,
-	        output: '(',
-	        outputIndex: state.output.length,
-	        tokensIndex: state.tokens.length
-	      };
-
-	      braces.push(open);
-	      push(open);
-	      continue;
-	    }
-
-	    if (value === '}') {
-	      const brace = braces[braces.length - 1];
-
-	      if (opts.nobrace === true || !brace) {
-	        push({ type: 'text', value, output: value });
-	        continue;
-	      }
-
-	      let output = ')';
-
-	      if (brace.dots === true) {
-	        const arr = tokens.slice();
-	        const range = [];
-
-	        for (let i = arr.length - 1; i >= 0; i--) {
-	          tokens.pop();
-	          if (arr[i].type === 'brace') {
-	            break;
-	          }
-	          if (arr[i].type !== 'dots') {
-	            range.unshift(arr[i].value);
-	          }
-	        }
-
-	        output = expandRange(range, opts);
-	        state.backtrack = true;
-	      }
-
-	      if (brace.comma !== true && brace.dots !== true) {
-	        const out = state.output.slice(0, brace.outputIndex);
-	        const toks = state.tokens.slice(brace.tokensIndex);
-	        brace.value = brace.output = '\\{';
-	        value = output = '\\}';
-	        state.output = out;
-	        for (const t of toks) {
-	          state.output += (t.output || t.value);
-	        }
-	      }
-
-	      push({ type: 'brace', value, output });
-	      decrement('braces');
-	      braces.pop();
-	      continue;
-	    }
-
-	    /**
-	     * Pipes
-	     */
-
-	    if (value === '|') {
-	      if (extglobs.length > 0) {
-	        extglobs[extglobs.length - 1].conditions++;
-	      }
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Commas
-	     */
-
-	    if (value === ',') {
-	      let output = value;
-
-	      const brace = braces[braces.length - 1];
-	      if (brace && stack[stack.length - 1] === 'braces') {
-	        brace.comma = true;
-	        output = '|';
-	      }
-
-	      push({ type: 'comma', value, output });
-	      continue;
-	    }
-
-	    /**
-	     * Slashes
-	     */
-
-	    if (value === '/') {
-	      // if the beginning of the glob is "./", advance the start
-	      // to the current index, and don't add the "./" characters
-	      // to the state. This greatly simplifies lookbehinds when
-	      // checking for BOS characters like "!" and "." (not "./")
-	      if (prev.type === 'dot' && state.index === state.start + 1) {
-	        state.start = state.index + 1;
-	        state.consumed = '';
-	        state.output = '';
-	        tokens.pop();
-	        prev = bos; // reset "prev" to the first token
-	        continue;
-	      }
-
-	      push({ type: 'slash', value, output: SLASH_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Dots
-	     */
-
-	    if (value === '.') {
-	      if (state.braces > 0 && prev.type === 'dot') {
-	        if (prev.value === '.') prev.output = DOT_LITERAL;
-	        const brace = braces[braces.length - 1];
-	        prev.type = 'dots';
-	        prev.output += value;
-	        prev.value += value;
-	        brace.dots = true;
-	        continue;
-	      }
-
-	      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
-	        push({ type: 'text', value, output: DOT_LITERAL });
-	        continue;
-	      }
-
-	      push({ type: 'dot', value, output: DOT_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Question marks
-	     */
-
-	    if (value === '?') {
-	      const isGroup = prev && prev.value === '(';
-	      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        extglobOpen('qmark', value);
-	        continue;
-	      }
-
-	      if (prev && prev.type === 'paren') {
-	        const next = peek();
-	        let output = value;
-
-	        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
-	          output = `\\${value}`;
-	        }
-
-	        push({ type: 'text', value, output });
-	        continue;
-	      }
-
-	      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
-	        push({ type: 'qmark', value, output: QMARK_NO_DOT });
-	        continue;
-	      }
-
-	      push({ type: 'qmark', value, output: QMARK });
-	      continue;
-	    }
-
-	    /**
-	     * Exclamation
-	     */
-
-	    if (value === '!') {
-	      if (opts.noextglob !== true && peek() === '(') {
-	        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
-	          extglobOpen('negate', value);
-	          continue;
-	        }
-	      }
-
-	      if (opts.nonegate !== true && state.index === 0) {
-	        negate();
-	        continue;
-	      }
-	    }
-
-	    /**
-	     * Plus
-	     */
-
-	    if (value === '+') {
-	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        extglobOpen('plus', value);
-	        continue;
-	      }
-
-	      if ((prev && prev.value === '(') || opts.regex === false) {
-	        push({ type: 'plus', value, output: PLUS_LITERAL });
-	        continue;
-	      }
-
-	      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
-	        push({ type: 'plus', value });
-	        continue;
-	      }
-
-	      push({ type: 'plus', value: PLUS_LITERAL });
-	      continue;
-	    }
-
-	    /**
-	     * Plain text
-	     */
-
-	    if (value === '@') {
-	      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
-	        push({ type: 'at', extglob: true, value, output: '' });
-	        continue;
-	      }
-
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Plain text
-	     */
-
-	    if (value !== '*') {
-	      if (value === '$' || value === '^') {
-	        value = `\\${value}`;
-	      }
-
-	      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-	      if (match) {
-	        value += match[0];
-	        state.index += match[0].length;
-	      }
-
-	      push({ type: 'text', value });
-	      continue;
-	    }
-
-	    /**
-	     * Stars
-	     */
-
-	    if (prev && (prev.type === 'globstar' || prev.star === true)) {
-	      prev.type = 'star';
-	      prev.star = true;
-	      prev.value += value;
-	      prev.output = star;
-	      state.backtrack = true;
-	      state.globstar = true;
-	      consume(value);
-	      continue;
-	    }
-
-	    let rest = remaining();
-	    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-	      extglobOpen('star', value);
-	      continue;
-	    }
-
-	    if (prev.type === 'star') {
-	      if (opts.noglobstar === true) {
-	        consume(value);
-	        continue;
-	      }
-
-	      const prior = prev.prev;
-	      const before = prior.prev;
-	      const isStart = prior.type === 'slash' || prior.type === 'bos';
-	      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
-
-	      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
-	        push({ type: 'star', value, output: '' });
-	        continue;
-	      }
-
-	      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
-	      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
-	      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
-	        push({ type: 'star', value, output: '' });
-	        continue;
-	      }
-
-	      // strip consecutive `/**/`
-	      while (rest.slice(0, 3) === '/**') {
-	        const after = input[state.index + 4];
-	        if (after && after !== '/') {
-	          break;
-	        }
-	        rest = rest.slice(3);
-	        consume('/**', 3);
-	      }
-
-	      // A globstar followed only by balanced closing parens is at the logical end of patterns like
-	      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
-	      // parent path, except in negated extglobs where that would change the exclusion semantics.
-	      const isEnd = eos() || (
-	        state.parens > 0
-	        && rest === ')'.repeat(state.parens)
-	        && !extglobs.some(extglob => extglob.type === 'negate')
-	      );
-
-	      if (prior.type === 'bos' && eos()) {
-	        prev.type = 'globstar';
-	        prev.value += value;
-	        prev.output = globstar(opts);
-	        state.output = prev.output;
-	        state.globstar = true;
-	        consume(value);
-	        continue;
-	      }
-
-	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
-	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-	        prior.output = `(?:${prior.output}`;
-
-	        prev.type = 'globstar';
-	        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
-	        prev.value += value;
-	        state.globstar = true;
-	        state.output += prior.output + prev.output;
-	        consume(value);
-	        continue;
-	      }
-
-	      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
-	        const end = rest[1] !== void 0 ? '|$' : '';
-
-	        state.output = state.output.slice(0, -(prior.output + prev.output).length);
-	        prior.output = `(?:${prior.output}`;
-
-	        prev.type = 'globstar';
-	        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-	        prev.value += value;
-
-	        state.output += prior.output + prev.output;
-	        state.globstar = true;
-
-	        consume(value + advance());
-
-	        push({ type: 'slash', value: '/', output: '' });
-	        continue;
-	      }
-
-	      if (prior.type === 'bos' && rest[0] === '/') {
-	        prev.type = 'globstar';
-	        prev.value += value;
-	        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-	        state.output = prev.output;
-	        state.globstar = true;
-	        consume(value + advance());
-	        push({ type: 'slash', value: '/', output: '' });
-	        continue;
-	      }
-
-	      // remove single star from output
-	      state.output = state.output.slice(0, -prev.output.length);
-
-	      // reset previous token to globstar
-	      prev.type = 'globstar';
-	      prev.output = globstar(opts);
-	      prev.value += value;
-
-	      // reset output with globstar
-	      state.output += prev.output;
-	      state.globstar = true;
-	      consume(value);
-	      continue;
-	    }
-
-	    const token = { type: 'star', value, output: star };
-
-	    if (opts.bash === true) {
-	      token.output = '.*?';
-	      if (prev.type === 'bos' || prev.type === 'slash') {
-	        token.output = nodot + token.output;
-	      }
-	      push(token);
-	      continue;
-	    }
-
-	    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
-	      token.output = value;
-	      push(token);
-	      continue;
-	    }
-
-	    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
-	      if (prev.type === 'dot') {
-	        state.output += NO_DOT_SLASH;
-	        prev.output += NO_DOT_SLASH;
-
-	      } else if (opts.dot === true) {
-	        state.output += NO_DOTS_SLASH;
-	        prev.output += NO_DOTS_SLASH;
-
-	      } else {
-	        state.output += nodot;
-	        prev.output += nodot;
-	      }
-
-	      if (peek() !== '*') {
-	        state.output += ONE_CHAR;
-	        prev.output += ONE_CHAR;
-	      }
-	    }
-
-	    push(token);
-	  }
-
-	  while (state.brackets > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
-	    state.output = utils.escapeLast(state.output, '[');
-	    decrement('brackets');
-	  }
-
-	  while (state.parens > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
-	    state.output = utils.escapeLast(state.output, '(');
-	    decrement('parens');
-	  }
-
-	  while (state.braces > 0) {
-	    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
-	    state.output = utils.escapeLast(state.output, '{');
-	    decrement('braces');
-	  }
-
-	  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
-	    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
-	  }
-
-	  // rebuild the output if we had to backtrack at any point
-	  if (state.backtrack === true) {
-	    state.output = '';
-
-	    for (const token of state.tokens) {
-	      state.output += token.output != null ? token.output : token.value;
-
-	      if (token.suffix) {
-	        state.output += token.suffix;
-	      }
-	    }
-	  }
-
-	  return state;
-	};
-
-	/**
-	 * Fast paths for creating regular expressions for common glob patterns.
-	 * This can significantly speed up processing and has very little downside
-	 * impact when none of the fast paths match.
-	 */
-
-	parse.fastpaths = (input, options) => {
-	  const opts = { ...options };
-	  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-	  const len = input.length;
-	  if (len > max) {
-	    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-	  }
-
-	  input = REPLACEMENTS[input] || input;
-
-	  // create constants based on platform, for windows or posix
-	  const {
-	    DOT_LITERAL,
-	    SLASH_LITERAL,
-	    ONE_CHAR,
-	    DOTS_SLASH,
-	    NO_DOT,
-	    NO_DOTS,
-	    NO_DOTS_SLASH,
-	    STAR,
-	    START_ANCHOR
-	  } = constants.globChars(opts.windows);
-
-	  const nodot = opts.dot ? NO_DOTS : NO_DOT;
-	  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-	  const capture = opts.capture ? '' : '?:';
-	  const state = { negated: false, prefix: '' };
-	  let star = opts.bash === true ? '.*?' : STAR;
-
-	  if (opts.capture) {
-	    star = `(${star})`;
-	  }
-
-	  const globstar = opts => {
-	    if (opts.noglobstar === true) return star;
-	    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-	  };
-
-	  const create = str => {
-	    switch (str) {
-	      case '*':
-	        return `${nodot}${ONE_CHAR}${star}`;
-
-	      case '.*':
-	        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '*.*':
-	        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '*/*':
-	        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-
-	      case '**':
-	        return nodot + globstar(opts);
-
-	      case '**/*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-
-	      case '**/*.*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      case '**/.*':
-	        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-
-	      default: {
-	        const match = /^(.*?)\.(\w+)$/.exec(str);
-	        if (!match) return;
-
-	        const source = create(match[1]);
-	        if (!source) return;
-
-	        return source + DOT_LITERAL + match[2];
-	      }
-	    }
-	  };
-
-	  const output = utils.removePrefix(input, state);
-	  let source = create(output);
-
-	  if (source && opts.strictSlashes !== true) {
-	    source += `${SLASH_LITERAL}?`;
-	  }
-
-	  return source;
-	};
-
-	parse_1 = parse;
-	return parse_1;
-}
-
-var picomatch_1$1;
-var hasRequiredPicomatch$1;
-
-function requirePicomatch$1 () {
-	if (hasRequiredPicomatch$1) return picomatch_1$1;
-	hasRequiredPicomatch$1 = 1;
-
-	const scan = /*@__PURE__*/ requireScan();
-	const parse = /*@__PURE__*/ requireParse();
-	const utils = /*@__PURE__*/ requireUtils();
-	const constants = /*@__PURE__*/ requireConstants();
-	const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
-
-	/**
-	 * Creates a matcher function from one or more glob patterns. The
-	 * returned function takes a string to match as its first argument,
-	 * and returns true if the string is a match. The returned matcher
-	 * function also takes a boolean as the second argument that, when true,
-	 * returns an object with additional information.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch(glob[, options]);
-	 *
-	 * const isMatch = picomatch('*.!(*a)');
-	 * console.log(isMatch('a.a')); //=> false
-	 * console.log(isMatch('a.b')); //=> true
-	 *
-	 * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
-	 * const picomatch = require('picomatch/posix');
-	 * // the same API, defaulting to posix paths
-	 * const isMatch = picomatch('a/*');
-	 * console.log(isMatch('a\\b')); //=> false
-	 * console.log(isMatch('a/b')); //=> true
-	 *
-	 * // you can still configure the matcher function to accept windows paths
-	 * const isMatch = picomatch('a/*', { options: windows });
-	 * console.log(isMatch('a\\b')); //=> true
-	 * console.log(isMatch('a/b')); //=> true
-	 * ```
-	 * @name picomatch
-	 * @param {String|Array} `globs` One or more glob patterns.
-	 * @param {Object=} `options`
-	 * @return {Function=} Returns a matcher function.
-	 * @api public
-	 */
-
-	const picomatch = (glob, options, returnState = false) => {
-	  if (Array.isArray(glob)) {
-	    const fns = glob.map(input => picomatch(input, options, returnState));
-	    const arrayMatcher = str => {
-	      for (const isMatch of fns) {
-	        const state = isMatch(str);
-	        if (state) return state;
-	      }
-	      return false;
-	    };
-	    return arrayMatcher;
-	  }
-
-	  const isState = isObject(glob) && glob.tokens && glob.input;
-
-	  if (glob === '' || (typeof glob !== 'string' && !isState)) {
-	    throw new TypeError('Expected pattern to be a non-empty string');
-	  }
-
-	  const opts = options || {};
-	  const posix = opts.windows;
-	  const regex = isState
-	    ? picomatch.compileRe(glob, options)
-	    : picomatch.makeRe(glob, options, false, true);
-
-	  const state = regex.state;
-	  delete regex.state;
-
-	  let isIgnored = () => false;
-	  if (opts.ignore) {
-	    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-	    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
-	  }
-
-	  const matcher = (input, returnObject = false) => {
-	    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
-	    const result = { glob, state, regex, posix, input, output, match, isMatch };
-
-	    if (typeof opts.onResult === 'function') {
-	      opts.onResult(result);
-	    }
-
-	    if (isMatch === false) {
-	      result.isMatch = false;
-	      return returnObject ? result : false;
-	    }
-
-	    if (isIgnored(input)) {
-	      if (typeof opts.onIgnore === 'function') {
-	        opts.onIgnore(result);
-	      }
-	      result.isMatch = false;
-	      return returnObject ? result : false;
-	    }
-
-	    if (typeof opts.onMatch === 'function') {
-	      opts.onMatch(result);
-	    }
-	    return returnObject ? result : true;
-	  };
-
-	  if (returnState) {
-	    matcher.state = state;
-	  }
-
-	  return matcher;
-	};
-
-	/**
-	 * Test `input` with the given `regex`. This is used by the main
-	 * `picomatch()` function to test the input string.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.test(input, regex[, options]);
-	 *
-	 * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
-	 * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
-	 * ```
-	 * @param {String} `input` String to test.
-	 * @param {RegExp} `regex`
-	 * @return {Object} Returns an object with matching info.
-	 * @api public
-	 */
-
-	picomatch.test = (input, regex, options, { glob, posix } = {}) => {
-	  if (typeof input !== 'string') {
-	    throw new TypeError('Expected input to be a string');
-	  }
-
-	  if (input === '') {
-	    return { isMatch: false, output: '' };
-	  }
-
-	  const opts = options || {};
-	  const format = opts.format || (posix ? utils.toPosixSlashes : null);
-	  let match = input === glob;
-	  let output = (match && format) ? format(input) : input;
-
-	  if (match === false) {
-	    output = format ? format(input) : input;
-	    match = output === glob;
-	  }
-
-	  if (match === false || opts.capture === true) {
-	    if (opts.matchBase === true || opts.basename === true) {
-	      match = picomatch.matchBase(input, regex, options, posix);
-	    } else {
-	      match = regex.exec(output);
-	    }
-	  }
-
-	  return { isMatch: Boolean(match), match, output };
-	};
-
-	/**
-	 * Match the basename of a filepath.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.matchBase(input, glob[, options]);
-	 * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
-	 * ```
-	 * @param {String} `input` String to test.
-	 * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
-	 * @return {Boolean}
-	 * @api public
-	 */
-
-	picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
-	  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-	  return regex.test(utils.basename(input, { windows: posix }));
-	};
-
-	/**
-	 * Returns true if **any** of the given glob `patterns` match the specified `string`.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.isMatch(string, patterns[, options]);
-	 *
-	 * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
-	 * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
-	 * ```
-	 * @param {String|Array} str The string to test.
-	 * @param {String|Array} patterns One or more glob patterns to use for matching.
-	 * @param {Object} [options] See available [options](#options).
-	 * @return {Boolean} Returns true if any patterns match `str`
-	 * @api public
-	 */
-
-	picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-
-	/**
-	 * Parse a glob pattern to create the source string for a regular
-	 * expression.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * const result = picomatch.parse(pattern[, options]);
-	 * ```
-	 * @param {String} `pattern`
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
-	 * @api public
-	 */
-
-	picomatch.parse = (pattern, options) => {
-	  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
-	  return parse(pattern, { ...options, fastpaths: false });
-	};
-
-	/**
-	 * Scan a glob pattern to separate the pattern into segments.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.scan(input[, options]);
-	 *
-	 * const result = picomatch.scan('!./foo/*.js');
-	 * console.log(result);
-	 * { prefix: '!./',
-	 *   input: '!./foo/*.js',
-	 *   start: 3,
-	 *   base: 'foo',
-	 *   glob: '*.js',
-	 *   isBrace: false,
-	 *   isBracket: false,
-	 *   isGlob: true,
-	 *   isExtglob: false,
-	 *   isGlobstar: false,
-	 *   negated: true }
-	 * ```
-	 * @param {String} `input` Glob pattern to scan.
-	 * @param {Object} `options`
-	 * @return {Object} Returns an object with
-	 * @api public
-	 */
-
-	picomatch.scan = (input, options) => scan(input, options);
-
-	/**
-	 * Compile a regular expression from the `state` object returned by the
-	 * [parse()](#parse) method.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * const state = picomatch.parse('*.js');
-	 * // picomatch.compileRe(state[, options]);
-	 *
-	 * console.log(picomatch.compileRe(state));
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {Object} `state`
-	 * @param {Object} `options`
-	 * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
-	 * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
-	 * @return {RegExp}
-	 * @api public
-	 */
-
-	picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
-	  if (returnOutput === true) {
-	    return state.output;
-	  }
-
-	  const opts = options || {};
-	  const prepend = opts.contains ? '' : '^';
-	  const append = opts.contains ? '' : '$';
-
-	  let source = `${prepend}(?:${state.output})${append}`;
-	  if (state && state.negated === true) {
-	    source = `^(?!${source}).*$`;
-	  }
-
-	  const regex = picomatch.toRegex(source, options);
-	  if (returnState === true) {
-	    regex.state = state;
-	  }
-
-	  return regex;
-	};
-
-	/**
-	 * Create a regular expression from a parsed glob pattern.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.makeRe(state[, options]);
-	 *
-	 * const result = picomatch.makeRe('*.js');
-	 * console.log(result);
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {String} `state` The object returned from the `.parse` method.
-	 * @param {Object} `options`
-	 * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
-	 * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
-	 * @return {RegExp} Returns a regex created from the given pattern.
-	 * @api public
-	 */
-
-	picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-	  if (!input || typeof input !== 'string') {
-	    throw new TypeError('Expected a non-empty string');
-	  }
-
-	  let parsed = { negated: false, fastpaths: true };
-
-	  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
-	    parsed.output = parse.fastpaths(input, options);
-	  }
-
-	  if (!parsed.output) {
-	    parsed = parse(input, options);
-	  }
-
-	  return picomatch.compileRe(parsed, options, returnOutput, returnState);
-	};
-
-	/**
-	 * Create a regular expression from the given regex source string.
-	 *
-	 * ```js
-	 * const picomatch = require('picomatch');
-	 * // picomatch.toRegex(source[, options]);
-	 *
-	 * const { output } = picomatch.parse('*.js');
-	 * console.log(picomatch.toRegex(output));
-	 * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
-	 * ```
-	 * @param {String} `source` Regular expression source string.
-	 * @param {Object} `options`
-	 * @return {RegExp}
-	 * @api public
-	 */
-
-	picomatch.toRegex = (source, options) => {
-	  try {
-	    const opts = options || {};
-	    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
-	  } catch (err) {
-	    if (options && options.debug === true) throw err;
-	    return /$^/;
-	  }
-	};
-
-	/**
-	 * Picomatch constants.
-	 * @return {Object}
-	 */
-
-	picomatch.constants = constants;
-
-	/**
-	 * Expose "picomatch"
-	 */
-
-	picomatch_1$1 = picomatch;
-	return picomatch_1$1;
-}
-
-var picomatch_1;
-var hasRequiredPicomatch;
-
-function requirePicomatch () {
-	if (hasRequiredPicomatch) return picomatch_1;
-	hasRequiredPicomatch = 1;
-
-	const pico = /*@__PURE__*/ requirePicomatch$1();
-	const utils = /*@__PURE__*/ requireUtils();
-
-	function picomatch(glob, options, returnState = false) {
-	  // default to os.platform()
-	  if (options && (options.windows === null || options.windows === undefined)) {
-	    // don't mutate the original options object
-	    options = { ...options, windows: utils.isWindows() };
-	  }
-
-	  return pico(glob, options, returnState);
-	}
-
-	Object.assign(picomatch, pico);
-	picomatch_1 = picomatch;
-	return picomatch_1;
-}
-
-var picomatchExports = /*@__PURE__*/ requirePicomatch();
-var picomatch = /*@__PURE__*/getDefaultExportFromCjs(picomatchExports);
-
-//#region src/utils.ts
-const isReadonlyArray = Array.isArray;
-const BACKSLASHES = /\\/g;
-const DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-const isWin = process.platform === "win32";
-const ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-	const patternsCount = patterns.length;
-	const patternsParts = Array(patternsCount);
-	const matchers = Array(patternsCount);
-	let i, j;
-	for (i = 0; i < patternsCount; i++) {
-		const parts = splitPattern(patterns[i]);
-		patternsParts[i] = parts;
-		const partsCount = parts.length;
-		const partMatchers = Array(partsCount);
-		for (j = 0; j < partsCount; j++) partMatchers[j] = picomatch(parts[j], options);
-		matchers[i] = partMatchers;
-	}
-	return (input) => {
-		const inputParts = input.split("/");
-		if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input)) return true;
-		for (i = 0; i < patternsCount; i++) {
-			const patternParts = patternsParts[i];
-			const matcher = matchers[i];
-			const inputPatternCount = inputParts.length;
-			const minParts = Math.min(inputPatternCount, patternParts.length);
-			j = 0;
-			while (j < minParts) {
-				const part = patternParts[j];
-				if (part.includes("/")) return true;
-				if (!matcher[j](inputParts[j])) break;
-				if (!options.noglobstar && part === "**") return true;
-				j++;
-			}
-			if (j === inputPatternCount) return true;
-		}
-		return false;
-	};
-}
-/* node:coverage ignore next 2 */
-const WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-const isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-	if (cwd === root || root.startsWith(`${cwd}/`)) {
-		if (absolute) {
-			const start = cwd.length + +!isRoot(cwd);
-			return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-		}
-		const prefix = root.slice(cwd.length + 1);
-		if (prefix) return (p, isDir) => {
-			if (p === ".") return prefix;
-			const result = `${prefix}/${p}`;
-			return isDir ? result.slice(0, -1) : result;
-		};
-		return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-	}
-	if (absolute) return (p) => posix.relative(cwd, p) || ".";
-	return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-	if (root.startsWith(`${cwd}/`)) {
-		const prefix = root.slice(cwd.length + 1);
-		return (p) => `${prefix}/${p}`;
-	}
-	return (p) => {
-		const result = posix.relative(cwd, `${root}/${p}`);
-		return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-	};
-}
-function ensureNonDriveRelativePath(path) {
-	return path.replace(DRIVE_RELATIVE_PATH, (match) => `${match}/`);
-}
-const splitPatternOptions = { parts: true };
-function splitPattern(path) {
-	var _result$parts;
-	const result = picomatch.scan(path, splitPatternOptions);
-	return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
-}
-const POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-const WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-const escapePosixPath = (path) => path.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-const escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-/**
-* Escapes a path's special characters depending on the platform.
-* @see {@link https://superchupu.dev/tinyglobby/documentation#escapePath}
-*/
-/* node:coverage ignore next */
-const escapePath = isWin ? escapeWin32Path : escapePosixPath;
-/**
-* Checks if a pattern has dynamic parts.
-*
-* Has a few minor differences with [`fast-glob`](https://github.com/mrmlnc/fast-glob) for better accuracy:
-*
-* - Doesn't necessarily return `false` on patterns that include `\`.
-* - Returns `true` if the pattern includes parentheses, regardless of them representing one single pattern or not.
-* - Returns `true` for unfinished glob extensions i.e. `(h`, `+(h`.
-* - Returns `true` for unfinished brace expansions as long as they include `,` or `..`.
-*
-* @see {@link https://superchupu.dev/tinyglobby/documentation#isDynamicPattern}
-*/
-function isDynamicPattern(pattern, options) {
-	const scan = picomatch.scan(pattern);
-	return scan.isGlob || scan.negated;
-}
-function log(...tasks) {
-	console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value) {
-	return typeof value === "string" ? [value] : value !== null && value !== void 0 ? value : [];
-}
-//#endregion
-//#region src/patterns.ts
-const PARENT_DIRECTORY = /^(\/?\.\.)+/;
-const ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-	var _PARENT_DIRECTORY$exe;
-	const cwd = opts.cwd;
-	let result = pattern;
-	if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-	if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-	const escapedCwd = escapePath(cwd);
-	result = isAbsolute(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
-	const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-	const parts = splitPattern(result);
-	if (parentDir) {
-		const n = (parentDir.length + 1) / 3;
-		let i = 0;
-		const cwdParts = escapedCwd.split("/");
-		while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-			result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-			i++;
-		}
-		const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
-		if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-			props.root = ensureNonDriveRelativePath(potentialRoot);
-			props.depthOffset = -n + i;
-		}
-	}
-	if (!isIgnore && props.depthOffset >= 0) {
-		var _props$commonPath;
-		(_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-		const newCommonPath = [];
-		const length = Math.min(props.commonPath.length, parts.length);
-		for (let i = 0; i < length; i++) {
-			const part = parts[i];
-			if (part === "**" && !parts[i + 1]) {
-				newCommonPath.pop();
-				break;
-			}
-			if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-			newCommonPath.push(part);
-		}
-		props.depthOffset = newCommonPath.length;
-		props.commonPath = newCommonPath;
-		props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
-	}
-	return result;
-}
-function processPatterns(options, patterns, props) {
-	const matchPatterns = [];
-	const ignorePatterns = [];
-	for (const pattern of options.ignore) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
-	}
-	for (const pattern of patterns) {
-		if (!pattern) continue;
-		if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-		else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
-	}
-	return {
-		match: matchPatterns,
-		ignore: ignorePatterns
-	};
-}
-//#endregion
-//#region src/crawler.ts
-function buildCrawler(options, patterns) {
-	const cwd = options.cwd;
-	const props = {
-		root: cwd,
-		depthOffset: 0
-	};
-	const processed = processPatterns(options, patterns, props);
-	if (options.debug) log("internal processing patterns:", processed);
-	const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-	const root = props.root.replace(BACKSLASHES, "");
-	const matchOptions = {
-		dot,
-		nobrace: options.braceExpansion === false,
-		nocase: !caseSensitiveMatch,
-		noextglob: options.extglob === false,
-		noglobstar: options.globstar === false,
-		posix: true
-	};
-	const matcher = picomatch(processed.match, matchOptions);
-	const ignore = picomatch(processed.ignore, matchOptions);
-	const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-	const format = buildFormat(cwd, root, absolute);
-	const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-	const excludePredicate = (_, p) => {
-		const relativePath = excludeFormatter(p, true);
-		return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-	};
-	let maxDepth;
-	if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-	const crawler = new Builder({
-		filters: [debug ? (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			const matches = matcher(path) && !ignore(path);
-			if (matches) log(`matched ${path}`);
-			return matches;
-		} : (p, isDirectory) => {
-			const path = format(p, isDirectory);
-			return matcher(path) && !ignore(path);
-		}],
-		exclude: debug ? (_, p) => {
-			const skipped = excludePredicate(_, p);
-			log(`${skipped ? "skipped" : "crawling"} ${p}`);
-			return skipped;
-		} : excludePredicate,
-		fs: options.fs,
-		pathSeparator: "/",
-		relativePaths: !absolute,
-		resolvePaths: absolute,
-		includeBasePath: absolute,
-		resolveSymlinks: followSymbolicLinks,
-		excludeSymlinks: !followSymbolicLinks,
-		excludeFiles: onlyDirectories,
-		includeDirs: onlyDirectories || !options.onlyFiles,
-		maxDepth,
-		signal: options.signal
-	}).crawl(root);
-	if (options.debug) log("internal properties:", {
-		...props,
-		root
-	});
-	return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-//#endregion
-//#region src/index.ts
-function formatPaths(paths, mapper) {
-	if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-	return paths;
-}
-const defaultOptions = {
-	caseSensitiveMatch: true,
-	debug: !!process.env.TINYGLOBBY_DEBUG,
-	expandDirectories: true,
-	followSymbolicLinks: true,
-	onlyFiles: true
-};
-function getOptions(options) {
-	const opts = Object.assign({}, options);
-	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve$2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-	opts.ignore = ensureStringArray(opts.ignore);
-	opts.fs && (opts.fs = {
-		readdir: opts.fs.readdir || readdir$1,
-		readdirSync: opts.fs.readdirSync || readdirSync,
-		realpath: opts.fs.realpath || realpath,
-		realpathSync: opts.fs.realpathSync || realpathSync,
-		stat: opts.fs.stat || stat,
-		statSync: opts.fs.statSync || statSync
-	});
-	if (opts.debug) log("globbing with options:", opts);
-	return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-	var _ref;
-	if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-	const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-	const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-	const options = getOptions(isModern ? inputOptions : globInput);
-	return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-	const [crawler, relative] = getCrawler(globInput, options);
-	return crawler ? formatPaths(await crawler.withPromise(), relative) : [];
-}
-
-/**
- * Names what a tool reported under the config entry that produced it: one benchmark takes the
- * entry's name; several become `entry/tool-name`, so two entries can both import "bench_sort".
- */
-function nestBenchmarks(specName, benches) {
-    if (benches.length === 1 && benches[0])
-        return [{ ...benches[0], name: specName }];
-    return benches.map((b) => ({ ...b, name: `${specName}/${b.name}` }));
-}
-/** Per-metric `class`, `direction` and `gate` from the config win over what the tool said. */
-function applyMetricOverrides(bench, spec) {
-    return {
-        ...bench,
-        metrics: bench.metrics.map((m) => {
-            const o = spec.metrics[m.name];
-            if (!o)
-                return m;
-            return {
-                ...m,
-                ...(o.class ? { class: o.class } : {}),
-                ...(o.direction ? { direction: o.direction } : {}),
-                ...(o.gate !== undefined ? { gate: o.gate } : {})
-            };
-        })
-    };
-}
-
-/** Imports result files a previous step wrote; nothing is run. */
-async function runFileBenchmark(spec, baseDir, reporter) {
-    const files = await expandGlob(spec.path, baseDir);
-    if (files.length === 0) {
-        throw new UserError(`benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`);
-    }
-    const all = [];
-    for (const file of files) {
-        const { format, benchmarks } = await importFile(file, spec.format, { class: spec.class });
-        reporter.info(`  ${spec.name}: ${path.relative(baseDir, file)} read as ${format} (${benchmarks.length} benchmarks)`);
-        all.push(...benchmarks.map((b) => ({
-            ...b,
-            source: { kind: 'file', format, file: path.relative(baseDir, file) }
-        })));
-    }
-    const names = new Set();
-    for (const b of all) {
-        if (names.has(b.name)) {
-            throw new UserError(`benchmark '${spec.name}': '${b.name}' appears in more than one of the files matching '${spec.path}'`);
-        }
-        names.add(b.name);
-    }
-    return nestBenchmarks(spec.name, all).map((b) => applyMetricOverrides(b, spec));
-}
-async function expandGlob(pattern, baseDir) {
-    const files = await glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false });
-    return files.sort();
-}
-
 const STDOUT_LIMIT = 64 * 1024 * 1024;
 /**
  * Runs a shell command in its own process group, so a timeout kills the benchmark and everything
@@ -22042,6 +23866,33 @@ function formatSeconds(s) {
         return `${s.toFixed(1)} s`;
     const m = Math.floor(s / 60);
     return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+/**
+ * Names what a tool reported under the config entry that produced it: one benchmark takes the
+ * entry's name; several become `entry/tool-name`, so two entries can both import "bench_sort".
+ */
+function nestBenchmarks(specName, benches) {
+    if (benches.length === 1 && benches[0])
+        return [{ ...benches[0], name: specName }];
+    return benches.map((b) => ({ ...b, name: `${specName}/${b.name}` }));
+}
+/** Per-metric `class`, `direction` and `gate` from the config win over what the tool said. */
+function applyMetricOverrides(bench, spec) {
+    return {
+        ...bench,
+        metrics: bench.metrics.map((m) => {
+            const o = spec.metrics[m.name];
+            if (!o)
+                return m;
+            return {
+                ...m,
+                ...(o.class ? { class: o.class } : {}),
+                ...(o.direction ? { direction: o.direction } : {}),
+                ...(o.gate !== undefined ? { gate: o.gate } : {})
+            };
+        })
+    };
 }
 
 const WALL_TIME = 'wall-time';
@@ -22165,6 +24016,51 @@ async function readToolOutput(spec, outputFile, stdout, tail, label) {
     }
 }
 
+/** Adds `extra` to `target`; a key seen with two values keeps both ("0.12.6 | 0.13.0"). */
+function mergeFingerprint(target, extra) {
+    for (const [key, value] of Object.entries(extra)) {
+        const had = Object.hasOwn(target, key) ? target[key] : undefined;
+        if (had === undefined || had === value)
+            target[key] = value;
+        else if (!String(had).split(' | ').includes(String(value))) {
+            target[key] = `${String(had)} | ${String(value)}`;
+        }
+    }
+}
+function gpuFingerprint(inventory) {
+    const gpus = inventory.gpus;
+    const list = (f) => gpus.map((g) => String(f(g) ?? 'unknown')).join(', ');
+    const fp = {
+        'gpu.count': gpus.length,
+        'gpu.names': list((g) => g.name),
+        'gpu.driver': [...new Set(gpus.map((g) => g.driver ?? 'unknown'))].join(', '),
+        'gpu.vram_mib': list((g) => g.memTotalMiB)
+    };
+    if (inventory.cudaVersion)
+        fp['cuda.version'] = inventory.cudaVersion;
+    return fp;
+}
+function ollamaFingerprint(benchmark, version, model, settings) {
+    const p = `ollama.${benchmark}.`;
+    const fp = {
+        'ollama.version': version,
+        [`${p}model`]: model.name,
+        [`${p}model.digest`]: model.digest ?? null,
+        [`${p}model.family`]: model.family ?? null,
+        [`${p}model.parameter_size`]: model.parameterSize ?? null,
+        [`${p}model.quantization`]: model.quantization ?? null,
+        [`${p}api`]: settings.api,
+        [`${p}num_ctx`]: settings.numCtx,
+        // num_gpu is a layer count; unset lets the server decide, which is itself a setting.
+        [`${p}num_gpu`]: settings.numGpu ?? 'auto',
+        [`${p}think`]: settings.think ?? 'model default'
+    };
+    if (settings.gpuOffload !== undefined) {
+        fp[`${p}gpu_offload`] = Math.round(settings.gpuOffload * 100) / 100;
+    }
+    return fp;
+}
+
 /**
  * The machine fingerprint stored with every result set, so a comparison across different hardware
  * can be told apart from a regression. Later runners (GPU, Ollama) add their own keys.
@@ -22196,6 +24092,2420 @@ function unknownEnvironment() {
         node: 'unknown'
     };
 }
+/**
+ * Adds runner-specific fingerprint keys (gpu.names, ollama.version, …). Two benchmarks that saw
+ * different values for one key (two Ollama hosts, say) keep both, so neither is silently lost.
+ */
+function addFingerprint(environment, extra) {
+    const out = { ...environment };
+    mergeFingerprint(out, extra);
+    return out;
+}
+
+/** Imports result files a previous step wrote; nothing is run. */
+async function runFileBenchmark(spec, baseDir, reporter) {
+    const files = await expandGlob(spec.path, baseDir);
+    if (files.length === 0) {
+        throw new UserError(`benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`);
+    }
+    const all = [];
+    for (const file of files) {
+        const { format, benchmarks } = await importFile(file, spec.format, { class: spec.class });
+        reporter.info(`  ${spec.name}: ${path.relative(baseDir, file)} read as ${format} (${benchmarks.length} benchmarks)`);
+        all.push(...benchmarks.map((b) => ({
+            ...b,
+            source: { kind: 'file', format, file: path.relative(baseDir, file) }
+        })));
+    }
+    const names = new Set();
+    for (const b of all) {
+        if (names.has(b.name)) {
+            throw new UserError(`benchmark '${spec.name}': '${b.name}' appears in more than one of the files matching '${spec.path}'`);
+        }
+        names.add(b.name);
+    }
+    return nestBenchmarks(spec.name, all).map((b) => applyMetricOverrides(b, spec));
+}
+async function expandGlob(pattern, baseDir) {
+    const files = await glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false });
+    return files.sort();
+}
+
+/**
+ * Parsing of `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` lines: one line per GPU per
+ * tick, values separated by ", " in the order of the query.
+ */
+/**
+ * The sampling query. fan.speed is asked for but never read: zero-RPM and passively cooled cards
+ * report 0 or [N/A] while busy, so it says nothing about load; utilization.gpu does.
+ */
+const LOOP_FIELDS = [
+    'index',
+    'name',
+    'memory.used',
+    'memory.total',
+    'utilization.gpu',
+    'power.draw',
+    'temperature.gpu',
+    'fan.speed'
+];
+/** The one-shot query for the fingerprint; memory.used here is the baseline with no model. */
+const INVENTORY_FIELDS = [
+    'index',
+    'uuid',
+    'name',
+    'driver_version',
+    'memory.total',
+    'memory.used'
+];
+/** A cell nvidia-smi could not fill: [N/A], [Not Supported], [Unknown Error], … */
+const UNAVAILABLE = /^\[.*\]$/;
+/** Present without `nounits`: "38742 MiB", "100 %", "297.57 W". */
+const UNIT_SUFFIX = /\s*(MiB|%|W|MHz|C)$/;
+/**
+ * The cells of one line by field name, or undefined for a line that is not a GPU row (a header,
+ * a blank, an error message). Unavailable values become null, never 0.
+ */
+function parseGpuLine(line, fields) {
+    const cells = line.split(',').map((c) => c.trim());
+    if (cells.length !== fields.length)
+        return undefined;
+    const row = {};
+    fields.forEach((field, i) => {
+        const raw = cells[i] ?? '';
+        if (raw === '' || UNAVAILABLE.test(raw)) {
+            row[field] = null;
+            return;
+        }
+        const numeric = raw.replace(UNIT_SUFFIX, '');
+        const value = /^-?\d+(\.\d+)?$/.test(numeric) ? Number(numeric) : raw;
+        row[field] = value;
+    });
+    if (typeof row.index !== 'number' || !Number.isInteger(row.index))
+        return undefined;
+    return row;
+}
+function numberCell(cell) {
+    return typeof cell === 'number' ? cell : null;
+}
+function textCell(cell) {
+    if (cell === null || cell === undefined)
+        return null;
+    return String(cell);
+}
+function tickFromLine(line, at) {
+    const row = parseGpuLine(line, LOOP_FIELDS);
+    if (!row)
+        return undefined;
+    return {
+        at,
+        index: row.index,
+        memUsedMiB: numberCell(row['memory.used']),
+        memTotalMiB: numberCell(row['memory.total']),
+        utilPct: numberCell(row['utilization.gpu']),
+        powerW: numberCell(row['power.draw'])
+    };
+}
+/** The CUDA version from the banner of a plain `nvidia-smi` (or `-q`). */
+function parseCudaVersion(text) {
+    return /CUDA Version\s*:\s*([\d.]+)/.exec(text)?.[1];
+}
+
+function run(bin, args, opts) {
+    const options = {
+        timeout: opts.timeoutMs ?? 10_000,
+        encoding: 'utf8',
+        env: opts.env ?? process.env
+    };
+    return new Promise((resolve, reject) => {
+        execFile(bin, args, options, (error, stdout, stderr) => {
+            if (!error)
+                return resolve({ stdout, stderr });
+            // The driver's complaint is in the output, which the error alone does not carry.
+            reject(Object.assign(new Error(error.message), { code: error.code, stdout, stderr }));
+        });
+    });
+}
+function firstLine(text) {
+    return (text
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean) ?? '');
+}
+/** GPU names, driver and VRAM for the fingerprint, and the VRAM in use right now. */
+async function queryInventory(bin, opts = {}) {
+    let stdout;
+    try {
+        ;
+        ({ stdout } = await run(bin, [`--query-gpu=${INVENTORY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'], opts));
+    }
+    catch (e) {
+        const err = e;
+        if (err.code === 'ENOENT')
+            return { ok: false, missing: true, reason: `${bin} not found` };
+        // A broken driver prints its reason on stdout ("NVIDIA-SMI has failed because …").
+        const why = firstLine(err.stderr ?? '') || firstLine(err.stdout ?? '') || err.message;
+        return { ok: false, missing: false, reason: `${bin} failed: ${why}` };
+    }
+    const gpus = [];
+    for (const line of stdout.split('\n')) {
+        const row = parseGpuLine(line, INVENTORY_FIELDS);
+        if (!row)
+            continue;
+        gpus.push({
+            index: row.index,
+            uuid: textCell(row.uuid),
+            name: textCell(row.name),
+            driver: textCell(row.driver_version),
+            memTotalMiB: numberCell(row['memory.total']),
+            memUsedMiB: numberCell(row['memory.used'])
+        });
+    }
+    if (gpus.length === 0) {
+        return { ok: false, missing: false, reason: `${bin} lists no GPU: ${firstLine(stdout)}` };
+    }
+    const inventory = { gpus };
+    try {
+        const banner = await run(bin, [], opts);
+        const cuda = parseCudaVersion(banner.stdout);
+        if (cuda)
+            inventory.cudaVersion = cuda;
+    }
+    catch {
+        // The CUDA version is a nicety of the fingerprint; the GPU metrics do not need it.
+    }
+    return { ok: true, inventory };
+}
+/** nvidia-smi repeats the driver's averaged value below about 200 ms, so finer is no better. */
+const SAMPLE_INTERVAL_MS = 200;
+const KILL_GRACE_MS = 2000;
+/** Runs `nvidia-smi … -lms <interval>` until stopped, parsing each line as it arrives. */
+function startGpuSampler(bin, opts = {}) {
+    const intervalMs = opts.intervalMs ?? SAMPLE_INTERVAL_MS;
+    const ticks = [];
+    let stderr = '';
+    let stopping = false;
+    let problem;
+    let firstTick;
+    const first = new Promise((resolve) => {
+        firstTick = resolve;
+    });
+    const child = spawn(bin, [
+        `--query-gpu=${LOOP_FIELDS.join(',')}`,
+        '--format=csv,noheader,nounits',
+        '-lms',
+        String(intervalMs)
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+        const tick = tickFromLine(line, performance.now());
+        if (tick) {
+            ticks.push(tick);
+            firstTick?.();
+        }
+    });
+    child.stderr.on('data', (c) => {
+        stderr = (stderr + c.toString('utf8')).slice(-2e3);
+    });
+    const ended = new Promise((resolve) => {
+        child.on('error', (e) => {
+            problem = `${bin} could not run: ${e.message}`;
+            resolve();
+        });
+        child.on('close', (code, signal) => {
+            if (!stopping && !problem) {
+                const why = firstLine(stderr) || (code !== null ? `exit code ${code}` : `signal ${signal}`);
+                problem = `${bin} stopped sampling early (${why})`;
+            }
+            resolve();
+        });
+    });
+    return {
+        async ready(timeoutMs) {
+            let timer;
+            const timeout = new Promise((resolve) => {
+                timer = setTimeout(resolve, timeoutMs);
+            });
+            await Promise.race([first, ended, timeout]);
+            clearTimeout(timer);
+        },
+        async stop() {
+            stopping = true;
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGTERM');
+            const killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            await ended;
+            clearTimeout(killer);
+            return problem ? { ticks, problem } : { ticks };
+        }
+    };
+}
+
+/**
+ * Per-GPU figures from the sampled ticks. VRAM peaks cover the whole benchmark (the load is when
+ * memory is claimed); utilisation and power cover the measured runs only, so the idle seconds of a
+ * cold load do not dilute them. All of it is context: one value per benchmark cannot be gated.
+ */
+/** Both GPUs hold more than this of a spread model; below it a GPU is merely hosting a context. */
+const SPREAD_MIB = 512;
+/** Below this min/max ratio a spread model is lopsided enough to mention. */
+const IMBALANCE = 0.5;
+function round(v, digits = 2) {
+    const f = 10 ** digits;
+    return Math.round(v * f) / f;
+}
+function known(values) {
+    return values.filter((v) => v !== null);
+}
+function avg(values) {
+    return values.reduce((s, v) => s + v, 0) / values.length;
+}
+function gpuFigures(ticks, inventory, windowStart) {
+    const notes = [];
+    const indexes = [
+        ...new Set([...inventory.gpus.map((g) => g.index), ...ticks.map((t) => t.index)])
+    ];
+    indexes.sort((a, b) => a - b);
+    if (ticks.length === 0) {
+        notes.push('gpu-no-samples: nvidia-smi gave no sample during the benchmark, so there are no GPU metrics');
+        return { figures: [], notes };
+    }
+    const figures = indexes.map((index) => {
+        const all = ticks.filter((t) => t.index === index);
+        const inWindow = windowStart === undefined ? all : all.filter((t) => t.at >= windowStart);
+        const window = inWindow.length ? inWindow : all;
+        const fig = { index };
+        const unknown = [];
+        const vram = known(all.map((t) => t.memUsedMiB));
+        if (vram.length) {
+            fig.vramPeakMiB = Math.max(...vram);
+            const base = inventory.gpus.find((g) => g.index === index)?.memUsedMiB;
+            if (base !== null && base !== undefined)
+                fig.vramDeltaMiB = fig.vramPeakMiB - base;
+        }
+        else if (all.length)
+            unknown.push('memory.used');
+        const util = known(window.map((t) => t.utilPct));
+        if (util.length) {
+            fig.utilMeanPct = round(avg(util));
+            fig.utilPeakPct = Math.max(...util);
+        }
+        else if (window.length)
+            unknown.push('utilization.gpu');
+        const power = known(window.map((t) => t.powerW));
+        if (power.length) {
+            fig.powerMeanW = round(avg(power));
+            fig.powerPeakW = Math.max(...power);
+        }
+        else if (window.length)
+            unknown.push('power.draw');
+        if (unknown.length) {
+            notes.push(`gpu-unknown: GPU ${index} reports ${unknown.join(', ')} as unavailable ([N/A] or similar); those metrics are left out rather than read as 0`);
+        }
+        return fig;
+    });
+    notes.push(...balanceNotes(figures));
+    return { figures, notes };
+}
+/** min/max across GPUs: 1 is even, near 0 means one GPU does (or holds) nearly everything. */
+function balance(values) {
+    if (values.length < 2 || values.some((v) => v === undefined))
+        return undefined;
+    const v = values;
+    const hi = Math.max(...v);
+    if (hi <= 0)
+        return undefined;
+    return round(Math.max(0, Math.min(...v)) / hi, 3);
+}
+function balanceNotes(figures) {
+    const deltas = figures.map((f) => f.vramDeltaMiB);
+    const b = balance(deltas);
+    // A model that fits one GPU is placed on one GPU by design: only a spread model can be lopsided.
+    const spread = deltas.every((d) => d !== undefined && d > SPREAD_MIB);
+    if (b === undefined || !spread || b >= IMBALANCE)
+        return [];
+    return [
+        `gpu-imbalance: the model is spread over ${figures.length} GPUs but unevenly (VRAM added: ${deltas.map((d) => `${d} MiB`).join(', ')}; balance ${b}); another process on one GPU or a skewed layer split is likely`
+    ];
+}
+function metric(name, unit, direction, value) {
+    return {
+        name,
+        unit,
+        direction,
+        class: 'non-critical',
+        samples: [value],
+        gate: false
+    };
+}
+function gpuMetrics(figures) {
+    const out = [];
+    for (const f of figures) {
+        const p = `gpu${f.index}.`;
+        if (f.vramPeakMiB !== undefined)
+            out.push(metric(`${p}vram_peak_mib`, 'MiB', 'lower', f.vramPeakMiB));
+        if (f.vramDeltaMiB !== undefined)
+            out.push(metric(`${p}vram_delta_mib`, 'MiB', 'lower', f.vramDeltaMiB));
+        if (f.utilMeanPct !== undefined)
+            out.push(metric(`${p}util_mean_pct`, '%', 'higher', f.utilMeanPct));
+        if (f.utilPeakPct !== undefined)
+            out.push(metric(`${p}util_peak_pct`, '%', 'higher', f.utilPeakPct));
+        if (f.powerMeanW !== undefined)
+            out.push(metric(`${p}power_mean_w`, 'W', 'lower', f.powerMeanW));
+        if (f.powerPeakW !== undefined)
+            out.push(metric(`${p}power_peak_w`, 'W', 'lower', f.powerPeakW));
+    }
+    const vram = balance(figures.map((f) => f.vramDeltaMiB));
+    if (vram !== undefined)
+        out.push(metric('gpu.vram_balance', 'ratio', 'higher', vram));
+    const util = balance(figures.map((f) => f.utilMeanPct));
+    if (util !== undefined)
+        out.push(metric('gpu.util_balance', 'ratio', 'higher', util));
+    return out;
+}
+
+/**
+ * Checks that turn a run's numbers into warnings a reviewer can act on. Each note starts with a
+ * stable code ("short-output: …") so reports can group or count them.
+ */
+/** A warm request still spends a few ms in the scheduler; a reload takes far longer. */
+const COLD_LOAD_MS = 250;
+/** Without num_predict, fewer tokens than this make decode tok/s a measure of noise. */
+const MIN_TOKENS = 16;
+const EXPECTED_DONE = new Set(['stop', 'length']);
+function range(values, unit = '') {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const f = (v) => `${Math.round(v)}${unit}`;
+    return lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
+}
+function pct(fraction) {
+    return `${Number((fraction * 100).toFixed(1))} %`;
+}
+function outputAnomalies(measured, numPredict) {
+    const notes = [];
+    const asked = numPredict !== undefined && numPredict > 0 ? numPredict : undefined;
+    const floor = asked !== undefined ? Math.ceil(asked / 2) : MIN_TOKENS;
+    const short = measured.filter((r) => (r.final.evalCount ?? 0) < floor);
+    if (short.length) {
+        const counts = short.map((r) => r.final.evalCount ?? 0);
+        const reasons = [...new Set(short.map((r) => r.final.doneReason ?? 'none'))].join(', ');
+        const against = asked !== undefined ? ` of the ${asked} asked (num_predict)` : '';
+        notes.push(`short-output: ${short.length} of ${measured.length} measured runs produced ${range(counts)} tokens${against}, under ${floor} (done_reason ${reasons}); decode_tps over so few tokens is noise and e2e_ms is not comparable`);
+    }
+    const odd = measured.filter((r) => r.final.doneReason && !EXPECTED_DONE.has(r.final.doneReason));
+    if (odd.length) {
+        const reasons = [...new Set(odd.map((r) => r.final.doneReason))].join(', ');
+        notes.push(`done-reason: ${odd.length} of ${measured.length} measured runs ended with done_reason ${reasons}, not stop or length`);
+    }
+    return notes;
+}
+/** Thinking tokens count in eval_count; unless asked for, they inflate decode_tps and TTFT. */
+function thinkingAnomaly(runs, think) {
+    const thinking = runs.filter((r) => r.thinkingChunks > 0);
+    if (thinking.length === 0)
+        return [];
+    const chunks = thinking.reduce((s, r) => s + r.thinkingChunks, 0);
+    const what = `${thinking.length} of ${runs.length} runs streamed thinking (${chunks} chunks)`;
+    if (think === false) {
+        return [
+            `thinking: ${what} although think: false was sent; eval_count and decode_tps include it`
+        ];
+    }
+    if (think !== undefined)
+        return [];
+    return [
+        `thinking: ${what}; thinking tokens count in eval_count and decode_tps, and ttft_ms ends at the first thinking chunk. Pin options.think (false to measure the answer alone)`
+    ];
+}
+function offloadAnomaly(model, entry, keepAlive) {
+    if (!entry) {
+        // With keep_alive 0 the server unloads after each request, so absence is expected.
+        if (keepAlive === 0 || keepAlive === '0')
+            return [];
+        return [
+            `not-resident: ${model} was not in /api/ps after the runs, so its GPU offload could not be checked`
+        ];
+    }
+    if (entry.size === undefined || entry.sizeVram === undefined || entry.size <= 0)
+        return [];
+    if (entry.sizeVram >= entry.size)
+        return [];
+    const gib = (b) => (b / 2 ** 30).toFixed(1);
+    return [
+        `partial-offload: only ${pct(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
+    ];
+}
+function contextAnomaly(model, entry, numCtx) {
+    if (entry?.contextLength === undefined || entry.contextLength === numCtx)
+        return [];
+    return [
+        `num-ctx: the server runs ${model} with a context of ${entry.contextLength} tokens, not the num_ctx ${numCtx} sent`
+    ];
+}
+/** The cold run should pay the load; one as quick as the warm requests found the model loaded. */
+function loadTimeAnomaly(cold, warm) {
+    const load = cold.final.loadDuration;
+    if (load === undefined)
+        return [];
+    const ms = load / 1e6;
+    const warmest = Math.max(0, ...warm.map((r) => (r.final.loadDuration ?? 0) / 1e6));
+    if (ms >= COLD_LOAD_MS || ms > 2 * warmest + 1)
+        return [];
+    return [
+        `load-time: the cold run found the model already loaded (load ${ms.toFixed(0)} ms), so load_ms is not a cold start`
+    ];
+}
+function coldRunAnomaly(measured) {
+    const cold = measured
+        .map((r, i) => ({ run: i + 1, ms: (r.final.loadDuration ?? 0) / 1e6 }))
+        .filter((x) => x.ms > COLD_LOAD_MS);
+    if (cold.length === 0)
+        return [];
+    return [
+        `cold-run: measured run ${cold.map((c) => c.run).join(', ')} reloaded the model (load ${range(cold.map((c) => c.ms), ' ms')}); keep_alive may have expired or another model evicted it, and those runs' TTFT and e2e include the load`
+    ];
+}
+// Two-sided 5 % test with 80 % power: n per side ≈ 2·(z₀.₉₇₅ + z₀.₈)²·(CV/budget)².
+const POWER_FACTOR = 2 * (1.959964 + 0.841621) ** 2;
+/** Runs per side needed to tell a change of `budget` from noise of this CV. */
+function runsNeeded(cv, budget) {
+    return Math.ceil(POWER_FACTOR * (cv / budget) ** 2);
+}
+/**
+ * A gated metric whose run-to-run spread is large against its budget cannot give a verdict at this
+ * number of runs; better to say so now than to blame the next pull request for noise.
+ */
+function spreadAnomalies(metrics, failBudget) {
+    const notes = [];
+    for (const m of metrics) {
+        if (m.gate === false || m.samples.length < 2)
+            continue;
+        const budget = failBudget(m);
+        const avg = mean(m.samples);
+        if (!budget || avg === 0)
+            continue;
+        const cv = sampleStandardDeviation(m.samples) / Math.abs(avg);
+        const needed = runsNeeded(cv, budget);
+        if (needed <= m.samples.length)
+            continue;
+        notes.push(`high-cv: ${m.name} varies ${pct(cv)} run to run (CV); telling a ${pct(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
+    }
+    return notes;
+}
+
+/* eslint-disable no-prototype-builtins */
+var g =
+  (typeof globalThis !== 'undefined' && globalThis) ||
+  (typeof self !== 'undefined' && self) ||
+  // eslint-disable-next-line no-undef
+  (typeof global !== 'undefined' && global) ||
+  {};
+
+var support = {
+  searchParams: 'URLSearchParams' in g,
+  iterable: 'Symbol' in g && 'iterator' in Symbol,
+  blob:
+    'FileReader' in g &&
+    'Blob' in g &&
+    (function() {
+      try {
+        new Blob();
+        return true
+      } catch (e) {
+        return false
+      }
+    })(),
+  formData: 'FormData' in g,
+  arrayBuffer: 'ArrayBuffer' in g
+};
+
+function isDataView(obj) {
+  return obj && DataView.prototype.isPrototypeOf(obj)
+}
+
+if (support.arrayBuffer) {
+  var viewClasses = [
+    '[object Int8Array]',
+    '[object Uint8Array]',
+    '[object Uint8ClampedArray]',
+    '[object Int16Array]',
+    '[object Uint16Array]',
+    '[object Int32Array]',
+    '[object Uint32Array]',
+    '[object Float32Array]',
+    '[object Float64Array]'
+  ];
+
+  var isArrayBufferView =
+    ArrayBuffer.isView ||
+    function(obj) {
+      return obj && viewClasses.indexOf(Object.prototype.toString.call(obj)) > -1
+    };
+}
+
+function normalizeName(name) {
+  if (typeof name !== 'string') {
+    name = String(name);
+  }
+  if (/[^a-z0-9\-#$%&'*+.^_`|~!]/i.test(name) || name === '') {
+    throw new TypeError('Invalid character in header field name: "' + name + '"')
+  }
+  return name.toLowerCase()
+}
+
+function normalizeValue(value) {
+  if (typeof value !== 'string') {
+    value = String(value);
+  }
+  return value
+}
+
+// Build a destructive iterator for the value list
+function iteratorFor(items) {
+  var iterator = {
+    next: function() {
+      var value = items.shift();
+      return {done: value === undefined, value: value}
+    }
+  };
+
+  if (support.iterable) {
+    iterator[Symbol.iterator] = function() {
+      return iterator
+    };
+  }
+
+  return iterator
+}
+
+function Headers$1(headers) {
+  this.map = {};
+
+  if (headers instanceof Headers$1) {
+    headers.forEach(function(value, name) {
+      this.append(name, value);
+    }, this);
+  } else if (Array.isArray(headers)) {
+    headers.forEach(function(header) {
+      if (header.length != 2) {
+        throw new TypeError('Headers constructor: expected name/value pair to be length 2, found' + header.length)
+      }
+      this.append(header[0], header[1]);
+    }, this);
+  } else if (headers) {
+    Object.getOwnPropertyNames(headers).forEach(function(name) {
+      this.append(name, headers[name]);
+    }, this);
+  }
+}
+
+Headers$1.prototype.append = function(name, value) {
+  name = normalizeName(name);
+  value = normalizeValue(value);
+  var oldValue = this.map[name];
+  this.map[name] = oldValue ? oldValue + ', ' + value : value;
+};
+
+Headers$1.prototype['delete'] = function(name) {
+  delete this.map[normalizeName(name)];
+};
+
+Headers$1.prototype.get = function(name) {
+  name = normalizeName(name);
+  return this.has(name) ? this.map[name] : null
+};
+
+Headers$1.prototype.has = function(name) {
+  return this.map.hasOwnProperty(normalizeName(name))
+};
+
+Headers$1.prototype.set = function(name, value) {
+  this.map[normalizeName(name)] = normalizeValue(value);
+};
+
+Headers$1.prototype.forEach = function(callback, thisArg) {
+  for (var name in this.map) {
+    if (this.map.hasOwnProperty(name)) {
+      callback.call(thisArg, this.map[name], name, this);
+    }
+  }
+};
+
+Headers$1.prototype.keys = function() {
+  var items = [];
+  this.forEach(function(value, name) {
+    items.push(name);
+  });
+  return iteratorFor(items)
+};
+
+Headers$1.prototype.values = function() {
+  var items = [];
+  this.forEach(function(value) {
+    items.push(value);
+  });
+  return iteratorFor(items)
+};
+
+Headers$1.prototype.entries = function() {
+  var items = [];
+  this.forEach(function(value, name) {
+    items.push([name, value]);
+  });
+  return iteratorFor(items)
+};
+
+if (support.iterable) {
+  Headers$1.prototype[Symbol.iterator] = Headers$1.prototype.entries;
+}
+
+function consumed(body) {
+  if (body._noBody) return
+  if (body.bodyUsed) {
+    return Promise.reject(new TypeError('Already read'))
+  }
+  body.bodyUsed = true;
+}
+
+function fileReaderReady(reader) {
+  return new Promise(function(resolve, reject) {
+    reader.onload = function() {
+      resolve(reader.result);
+    };
+    reader.onerror = function() {
+      reject(reader.error);
+    };
+  })
+}
+
+function readBlobAsArrayBuffer(blob) {
+  var reader = new FileReader();
+  var promise = fileReaderReady(reader);
+  reader.readAsArrayBuffer(blob);
+  return promise
+}
+
+function readBlobAsText(blob) {
+  var reader = new FileReader();
+  var promise = fileReaderReady(reader);
+  var match = /charset=([A-Za-z0-9_-]+)/.exec(blob.type);
+  var encoding = match ? match[1] : 'utf-8';
+  reader.readAsText(blob, encoding);
+  return promise
+}
+
+function readArrayBufferAsText(buf) {
+  var view = new Uint8Array(buf);
+  var chars = new Array(view.length);
+
+  for (var i = 0; i < view.length; i++) {
+    chars[i] = String.fromCharCode(view[i]);
+  }
+  return chars.join('')
+}
+
+function bufferClone(buf) {
+  if (buf.slice) {
+    return buf.slice(0)
+  } else {
+    var view = new Uint8Array(buf.byteLength);
+    view.set(new Uint8Array(buf));
+    return view.buffer
+  }
+}
+
+function Body() {
+  this.bodyUsed = false;
+
+  this._initBody = function(body) {
+    /*
+      fetch-mock wraps the Response object in an ES6 Proxy to
+      provide useful test harness features such as flush. However, on
+      ES5 browsers without fetch or Proxy support pollyfills must be used;
+      the proxy-pollyfill is unable to proxy an attribute unless it exists
+      on the object before the Proxy is created. This change ensures
+      Response.bodyUsed exists on the instance, while maintaining the
+      semantic of setting Request.bodyUsed in the constructor before
+      _initBody is called.
+    */
+    // eslint-disable-next-line no-self-assign
+    this.bodyUsed = this.bodyUsed;
+    this._bodyInit = body;
+    if (!body) {
+      this._noBody = true;
+      this._bodyText = '';
+    } else if (typeof body === 'string') {
+      this._bodyText = body;
+    } else if (support.blob && Blob.prototype.isPrototypeOf(body)) {
+      this._bodyBlob = body;
+    } else if (support.formData && FormData.prototype.isPrototypeOf(body)) {
+      this._bodyFormData = body;
+    } else if (support.searchParams && URLSearchParams.prototype.isPrototypeOf(body)) {
+      this._bodyText = body.toString();
+    } else if (support.arrayBuffer && support.blob && isDataView(body)) {
+      this._bodyArrayBuffer = bufferClone(body.buffer);
+      // IE 10-11 can't handle a DataView body.
+      this._bodyInit = new Blob([this._bodyArrayBuffer]);
+    } else if (support.arrayBuffer && (ArrayBuffer.prototype.isPrototypeOf(body) || isArrayBufferView(body))) {
+      this._bodyArrayBuffer = bufferClone(body);
+    } else {
+      this._bodyText = body = Object.prototype.toString.call(body);
+    }
+
+    if (!this.headers.get('content-type')) {
+      if (typeof body === 'string') {
+        this.headers.set('content-type', 'text/plain;charset=UTF-8');
+      } else if (this._bodyBlob && this._bodyBlob.type) {
+        this.headers.set('content-type', this._bodyBlob.type);
+      } else if (support.searchParams && URLSearchParams.prototype.isPrototypeOf(body)) {
+        this.headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+      }
+    }
+  };
+
+  if (support.blob) {
+    this.blob = function() {
+      var rejected = consumed(this);
+      if (rejected) {
+        return rejected
+      }
+
+      if (this._bodyBlob) {
+        return Promise.resolve(this._bodyBlob)
+      } else if (this._bodyArrayBuffer) {
+        return Promise.resolve(new Blob([this._bodyArrayBuffer]))
+      } else if (this._bodyFormData) {
+        throw new Error('could not read FormData body as blob')
+      } else {
+        return Promise.resolve(new Blob([this._bodyText]))
+      }
+    };
+  }
+
+  this.arrayBuffer = function() {
+    if (this._bodyArrayBuffer) {
+      var isConsumed = consumed(this);
+      if (isConsumed) {
+        return isConsumed
+      } else if (ArrayBuffer.isView(this._bodyArrayBuffer)) {
+        return Promise.resolve(
+          this._bodyArrayBuffer.buffer.slice(
+            this._bodyArrayBuffer.byteOffset,
+            this._bodyArrayBuffer.byteOffset + this._bodyArrayBuffer.byteLength
+          )
+        )
+      } else {
+        return Promise.resolve(this._bodyArrayBuffer)
+      }
+    } else if (support.blob) {
+      return this.blob().then(readBlobAsArrayBuffer)
+    } else {
+      throw new Error('could not read as ArrayBuffer')
+    }
+  };
+
+  this.text = function() {
+    var rejected = consumed(this);
+    if (rejected) {
+      return rejected
+    }
+
+    if (this._bodyBlob) {
+      return readBlobAsText(this._bodyBlob)
+    } else if (this._bodyArrayBuffer) {
+      return Promise.resolve(readArrayBufferAsText(this._bodyArrayBuffer))
+    } else if (this._bodyFormData) {
+      throw new Error('could not read FormData body as text')
+    } else {
+      return Promise.resolve(this._bodyText)
+    }
+  };
+
+  if (support.formData) {
+    this.formData = function() {
+      return this.text().then(decode)
+    };
+  }
+
+  this.json = function() {
+    return this.text().then(JSON.parse)
+  };
+
+  return this
+}
+
+// HTTP methods whose capitalization should be normalized
+var methods = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
+
+function normalizeMethod(method) {
+  var upcased = method.toUpperCase();
+  return methods.indexOf(upcased) > -1 ? upcased : method
+}
+
+function Request(input, options) {
+  if (!(this instanceof Request)) {
+    throw new TypeError('Please use the "new" operator, this DOM object constructor cannot be called as a function.')
+  }
+
+  options = options || {};
+  var body = options.body;
+
+  if (input instanceof Request) {
+    if (input.bodyUsed) {
+      throw new TypeError('Already read')
+    }
+    this.url = input.url;
+    this.credentials = input.credentials;
+    if (!options.headers) {
+      this.headers = new Headers$1(input.headers);
+    }
+    this.method = input.method;
+    this.mode = input.mode;
+    this.signal = input.signal;
+    if (!body && input._bodyInit != null) {
+      body = input._bodyInit;
+      input.bodyUsed = true;
+    }
+  } else {
+    this.url = String(input);
+  }
+
+  this.credentials = options.credentials || this.credentials || 'same-origin';
+  if (options.headers || !this.headers) {
+    this.headers = new Headers$1(options.headers);
+  }
+  this.method = normalizeMethod(options.method || this.method || 'GET');
+  this.mode = options.mode || this.mode || null;
+  this.signal = options.signal || this.signal || (function () {
+    if ('AbortController' in g) {
+      var ctrl = new AbortController();
+      return ctrl.signal;
+    }
+  }());
+  this.referrer = null;
+
+  if ((this.method === 'GET' || this.method === 'HEAD') && body) {
+    throw new TypeError('Body not allowed for GET or HEAD requests')
+  }
+  this._initBody(body);
+
+  if (this.method === 'GET' || this.method === 'HEAD') {
+    if (options.cache === 'no-store' || options.cache === 'no-cache') {
+      // Search for a '_' parameter in the query string
+      var reParamSearch = /([?&])_=[^&]*/;
+      if (reParamSearch.test(this.url)) {
+        // If it already exists then set the value with the current time
+        this.url = this.url.replace(reParamSearch, '$1_=' + new Date().getTime());
+      } else {
+        // Otherwise add a new '_' parameter to the end with the current time
+        var reQueryString = /\?/;
+        this.url += (reQueryString.test(this.url) ? '&' : '?') + '_=' + new Date().getTime();
+      }
+    }
+  }
+}
+
+Request.prototype.clone = function() {
+  return new Request(this, {body: this._bodyInit})
+};
+
+function decode(body) {
+  var form = new FormData();
+  body
+    .trim()
+    .split('&')
+    .forEach(function(bytes) {
+      if (bytes) {
+        var split = bytes.split('=');
+        var name = split.shift().replace(/\+/g, ' ');
+        var value = split.join('=').replace(/\+/g, ' ');
+        form.append(decodeURIComponent(name), decodeURIComponent(value));
+      }
+    });
+  return form
+}
+
+function parseHeaders(rawHeaders) {
+  var headers = new Headers$1();
+  // Replace instances of \r\n and \n followed by at least one space or horizontal tab with a space
+  // https://tools.ietf.org/html/rfc7230#section-3.2
+  var preProcessedHeaders = rawHeaders.replace(/\r?\n[\t ]+/g, ' ');
+  // Avoiding split via regex to work around a common IE11 bug with the core-js 3.6.0 regex polyfill
+  // https://github.com/github/fetch/issues/748
+  // https://github.com/zloirock/core-js/issues/751
+  preProcessedHeaders
+    .split('\r')
+    .map(function(header) {
+      return header.indexOf('\n') === 0 ? header.substr(1, header.length) : header
+    })
+    .forEach(function(line) {
+      var parts = line.split(':');
+      var key = parts.shift().trim();
+      if (key) {
+        var value = parts.join(':').trim();
+        try {
+          headers.append(key, value);
+        } catch (error) {
+          console.warn('Response ' + error.message);
+        }
+      }
+    });
+  return headers
+}
+
+Body.call(Request.prototype);
+
+function Response$1(bodyInit, options) {
+  if (!(this instanceof Response$1)) {
+    throw new TypeError('Please use the "new" operator, this DOM object constructor cannot be called as a function.')
+  }
+  if (!options) {
+    options = {};
+  }
+
+  this.type = 'default';
+  this.status = options.status === undefined ? 200 : options.status;
+  if (this.status < 200 || this.status > 599) {
+    throw new RangeError("Failed to construct 'Response': The status provided (0) is outside the range [200, 599].")
+  }
+  this.ok = this.status >= 200 && this.status < 300;
+  this.statusText = options.statusText === undefined ? '' : '' + options.statusText;
+  this.headers = new Headers$1(options.headers);
+  this.url = options.url || '';
+  this._initBody(bodyInit);
+}
+
+Body.call(Response$1.prototype);
+
+Response$1.prototype.clone = function() {
+  return new Response$1(this._bodyInit, {
+    status: this.status,
+    statusText: this.statusText,
+    headers: new Headers$1(this.headers),
+    url: this.url
+  })
+};
+
+Response$1.error = function() {
+  var response = new Response$1(null, {status: 200, statusText: ''});
+  response.ok = false;
+  response.status = 0;
+  response.type = 'error';
+  return response
+};
+
+var redirectStatuses = [301, 302, 303, 307, 308];
+
+Response$1.redirect = function(url, status) {
+  if (redirectStatuses.indexOf(status) === -1) {
+    throw new RangeError('Invalid status code')
+  }
+
+  return new Response$1(null, {status: status, headers: {location: url}})
+};
+
+var DOMException$1 = g.DOMException;
+try {
+  new DOMException$1();
+} catch (err) {
+  DOMException$1 = function(message, name) {
+    this.message = message;
+    this.name = name;
+    var error = Error(message);
+    this.stack = error.stack;
+  };
+  DOMException$1.prototype = Object.create(Error.prototype);
+  DOMException$1.prototype.constructor = DOMException$1;
+}
+
+function fetch$1(input, init) {
+  return new Promise(function(resolve, reject) {
+    var request = new Request(input, init);
+
+    if (request.signal && request.signal.aborted) {
+      return reject(new DOMException$1('Aborted', 'AbortError'))
+    }
+
+    var xhr = new XMLHttpRequest();
+
+    function abortXhr() {
+      xhr.abort();
+    }
+
+    xhr.onload = function() {
+      var options = {
+        statusText: xhr.statusText,
+        headers: parseHeaders(xhr.getAllResponseHeaders() || '')
+      };
+      // This check if specifically for when a user fetches a file locally from the file system
+      // Only if the status is out of a normal range
+      if (request.url.indexOf('file://') === 0 && (xhr.status < 200 || xhr.status > 599)) {
+        options.status = 200;
+      } else {
+        options.status = xhr.status;
+      }
+      options.url = 'responseURL' in xhr ? xhr.responseURL : options.headers.get('X-Request-URL');
+      var body = 'response' in xhr ? xhr.response : xhr.responseText;
+      setTimeout(function() {
+        resolve(new Response$1(body, options));
+      }, 0);
+    };
+
+    xhr.onerror = function() {
+      setTimeout(function() {
+        reject(new TypeError('Network request failed'));
+      }, 0);
+    };
+
+    xhr.ontimeout = function() {
+      setTimeout(function() {
+        reject(new TypeError('Network request timed out'));
+      }, 0);
+    };
+
+    xhr.onabort = function() {
+      setTimeout(function() {
+        reject(new DOMException$1('Aborted', 'AbortError'));
+      }, 0);
+    };
+
+    function fixUrl(url) {
+      try {
+        return url === '' && g.location.href ? g.location.href : url
+      } catch (e) {
+        return url
+      }
+    }
+
+    xhr.open(request.method, fixUrl(request.url), true);
+
+    if (request.credentials === 'include') {
+      xhr.withCredentials = true;
+    } else if (request.credentials === 'omit') {
+      xhr.withCredentials = false;
+    }
+
+    if ('responseType' in xhr) {
+      if (support.blob) {
+        xhr.responseType = 'blob';
+      } else if (
+        support.arrayBuffer
+      ) {
+        xhr.responseType = 'arraybuffer';
+      }
+    }
+
+    if (init && typeof init.headers === 'object' && !(init.headers instanceof Headers$1 || (g.Headers && init.headers instanceof g.Headers))) {
+      var names = [];
+      Object.getOwnPropertyNames(init.headers).forEach(function(name) {
+        names.push(normalizeName(name));
+        xhr.setRequestHeader(name, normalizeValue(init.headers[name]));
+      });
+      request.headers.forEach(function(value, name) {
+        if (names.indexOf(name) === -1) {
+          xhr.setRequestHeader(name, value);
+        }
+      });
+    } else {
+      request.headers.forEach(function(value, name) {
+        xhr.setRequestHeader(name, value);
+      });
+    }
+
+    if (request.signal) {
+      request.signal.addEventListener('abort', abortXhr);
+
+      xhr.onreadystatechange = function() {
+        // DONE (success or failure)
+        if (xhr.readyState === 4) {
+          request.signal.removeEventListener('abort', abortXhr);
+        }
+      };
+    }
+
+    xhr.send(typeof request._bodyInit === 'undefined' ? null : request._bodyInit);
+  })
+}
+
+fetch$1.polyfill = true;
+
+if (!g.fetch) {
+  g.fetch = fetch$1;
+  g.Headers = Headers$1;
+  g.Request = Request;
+  g.Response = Response$1;
+}
+
+const defaultPort = "11434";
+const defaultHost = `http://127.0.0.1:${defaultPort}`;
+
+const version = "0.6.4";
+
+var __defProp$1 = Object.defineProperty;
+var __defNormalProp$1 = (obj, key, value) => key in obj ? __defProp$1(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+var __publicField$1 = (obj, key, value) => {
+  __defNormalProp$1(obj, typeof key !== "symbol" ? key + "" : key, value);
+  return value;
+};
+class ResponseError extends Error {
+  constructor(error, status_code) {
+    super(error);
+    this.error = error;
+    this.status_code = status_code;
+    this.name = "ResponseError";
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, ResponseError);
+    }
+  }
+}
+class AbortableAsyncIterator {
+  constructor(abortController, itr, doneCallback) {
+    __publicField$1(this, "abortController");
+    __publicField$1(this, "itr");
+    __publicField$1(this, "doneCallback");
+    this.abortController = abortController;
+    this.itr = itr;
+    this.doneCallback = doneCallback;
+  }
+  abort() {
+    this.abortController.abort();
+  }
+  async *[Symbol.asyncIterator]() {
+    for await (const message of this.itr) {
+      if ("error" in message) {
+        throw new Error(message.error);
+      }
+      yield message;
+      if (message.done || message.status === "success") {
+        this.doneCallback();
+        return;
+      }
+    }
+    throw new Error("Did not receive done or success response in stream.");
+  }
+}
+const checkOk = async (response) => {
+  if (response.ok) {
+    return;
+  }
+  let message = `Error ${response.status}: ${response.statusText}`;
+  let errorData = null;
+  if (response.headers.get("content-type")?.includes("application/json")) {
+    try {
+      errorData = await response.json();
+      message = errorData.error || message;
+    } catch (error) {
+      console.log("Failed to parse error response as JSON");
+    }
+  } else {
+    try {
+      console.log("Getting text from response");
+      const textResponse = await response.text();
+      message = textResponse || message;
+    } catch (error) {
+      console.log("Failed to get text from error response");
+    }
+  }
+  throw new ResponseError(message, response.status);
+};
+function getPlatform() {
+  if (typeof window !== "undefined" && window.navigator) {
+    const nav = navigator;
+    if ("userAgentData" in nav && nav.userAgentData?.platform) {
+      return `${nav.userAgentData.platform.toLowerCase()} Browser/${navigator.userAgent};`;
+    }
+    if (navigator.platform) {
+      return `${navigator.platform.toLowerCase()} Browser/${navigator.userAgent};`;
+    }
+    return `unknown Browser/${navigator.userAgent};`;
+  } else if (typeof process !== "undefined") {
+    return `${process.arch} ${process.platform} Node.js/${process.version}`;
+  }
+  return "";
+}
+function normalizeHeaders(headers) {
+  if (headers instanceof Headers) {
+    const obj = {};
+    headers.forEach((value, key) => {
+      obj[key] = value;
+    });
+    return obj;
+  } else if (Array.isArray(headers)) {
+    return Object.fromEntries(headers);
+  } else {
+    return headers || {};
+  }
+}
+const readEnvVar = (obj, key) => {
+  return obj[key];
+};
+const fetchWithHeaders = async (fetch, url, options = {}) => {
+  const defaultHeaders = {
+    "Content-Type": "application/json",
+    Accept: "application/json",
+    "User-Agent": `ollama-js/${version} (${getPlatform()})`
+  };
+  options.headers = normalizeHeaders(options.headers);
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === "https:" && parsed.hostname === "ollama.com") {
+      const apiKey = typeof process === "object" && process !== null && typeof process.env === "object" && process.env !== null ? readEnvVar(process.env, "OLLAMA_API_KEY") : void 0;
+      const authorization = options.headers["authorization"] || options.headers["Authorization"];
+      if (!authorization && apiKey) {
+        options.headers["Authorization"] = `Bearer ${apiKey}`;
+      }
+    }
+  } catch (error) {
+    console.error("error parsing url", error);
+  }
+  const customHeaders = Object.fromEntries(
+    Object.entries(options.headers).filter(
+      ([key]) => !Object.keys(defaultHeaders).some(
+        (defaultKey) => defaultKey.toLowerCase() === key.toLowerCase()
+      )
+    )
+  );
+  options.headers = {
+    ...defaultHeaders,
+    ...customHeaders
+  };
+  return fetch(url, options);
+};
+const get = async (fetch, host, options) => {
+  const response = await fetchWithHeaders(fetch, host, {
+    headers: options?.headers
+  });
+  await checkOk(response);
+  return response;
+};
+const post = async (fetch, host, data, options) => {
+  const isRecord = (input) => {
+    return input !== null && typeof input === "object" && !Array.isArray(input);
+  };
+  const formattedData = isRecord(data) ? JSON.stringify(data) : data;
+  const response = await fetchWithHeaders(fetch, host, {
+    method: "POST",
+    body: formattedData,
+    signal: options?.signal,
+    headers: options?.headers
+  });
+  await checkOk(response);
+  return response;
+};
+const del = async (fetch, host, data, options) => {
+  const response = await fetchWithHeaders(fetch, host, {
+    method: "DELETE",
+    body: JSON.stringify(data),
+    headers: options?.headers
+  });
+  await checkOk(response);
+  return response;
+};
+const parseJSON = async function* (itr) {
+  const decoder = new TextDecoder("utf-8");
+  let buffer = "";
+  const reader = itr.getReader();
+  while (true) {
+    const { done, value: chunk } = await reader.read();
+    if (done) {
+      reader.releaseLock();
+      break;
+    }
+    buffer += decoder.decode(chunk, { stream: true });
+    const parts = buffer.split("\n");
+    buffer = parts.pop() ?? "";
+    for (const part of parts) {
+      try {
+        yield JSON.parse(part);
+      } catch (error) {
+        console.warn("invalid json: ", part);
+      }
+    }
+  }
+  buffer += decoder.decode();
+  for (const part of buffer.split("\n").filter((p) => p !== "")) {
+    try {
+      yield JSON.parse(part);
+    } catch (error) {
+      console.warn("invalid json: ", part);
+    }
+  }
+};
+const formatHost = (host) => {
+  if (!host) {
+    return defaultHost;
+  }
+  let isExplicitProtocol = host.includes("://");
+  if (host.startsWith(":")) {
+    host = `http://127.0.0.1${host}`;
+    isExplicitProtocol = true;
+  }
+  if (!isExplicitProtocol) {
+    host = `http://${host}`;
+  }
+  const url = new URL(host);
+  let port = url.port;
+  if (!port) {
+    if (!isExplicitProtocol) {
+      port = defaultPort;
+    } else {
+      port = url.protocol === "https:" ? "443" : "80";
+    }
+  }
+  let auth = "";
+  if (url.username) {
+    auth = url.username;
+    if (url.password) {
+      auth += `:${url.password}`;
+    }
+    auth += "@";
+  }
+  let formattedHost = `${url.protocol}//${auth}${url.hostname}:${port}${url.pathname}`;
+  if (formattedHost.endsWith("/")) {
+    formattedHost = formattedHost.slice(0, -1);
+  }
+  return formattedHost;
+};
+
+var __defProp = Object.defineProperty;
+var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+var __publicField = (obj, key, value) => {
+  __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
+  return value;
+};
+let Ollama$1 = class Ollama {
+  constructor(config) {
+    __publicField(this, "config");
+    __publicField(this, "fetch");
+    __publicField(this, "ongoingStreamedRequests", []);
+    this.config = {
+      host: "",
+      headers: config?.headers
+    };
+    if (!config?.proxy) {
+      this.config.host = formatHost(config?.host ?? defaultHost);
+    }
+    this.fetch = config?.fetch ?? fetch;
+  }
+  // Abort any ongoing streamed requests to Ollama
+  abort() {
+    for (const request of this.ongoingStreamedRequests) {
+      request.abort();
+    }
+    this.ongoingStreamedRequests.length = 0;
+  }
+  /**
+   * Processes a request to the Ollama server. If the request is streamable, it will return a
+   * AbortableAsyncIterator that yields the response messages. Otherwise, it will return the response
+   * object.
+   * @param endpoint {string} - The endpoint to send the request to.
+   * @param request {object} - The request object to send to the endpoint.
+   * @protected {T | AbortableAsyncIterator<T>} - The response object or a AbortableAsyncIterator that yields
+   * response messages.
+   * @throws {Error} - If the response body is missing or if the response is an error.
+   * @returns {Promise<T | AbortableAsyncIterator<T>>} - The response object or a AbortableAsyncIterator that yields the streamed response.
+   */
+  async processStreamableRequest(endpoint, request) {
+    request.stream = request.stream ?? false;
+    const host = `${this.config.host}/api/${endpoint}`;
+    if (request.stream) {
+      const abortController = new AbortController();
+      const response2 = await post(this.fetch, host, request, {
+        signal: abortController.signal,
+        headers: this.config.headers
+      });
+      if (!response2.body) {
+        throw new Error("Missing body");
+      }
+      const itr = parseJSON(response2.body);
+      const abortableAsyncIterator = new AbortableAsyncIterator(
+        abortController,
+        itr,
+        () => {
+          const i = this.ongoingStreamedRequests.indexOf(abortableAsyncIterator);
+          if (i > -1) {
+            this.ongoingStreamedRequests.splice(i, 1);
+          }
+        }
+      );
+      this.ongoingStreamedRequests.push(abortableAsyncIterator);
+      return abortableAsyncIterator;
+    }
+    const response = await post(this.fetch, host, request, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /**
+   * Encodes an image to base64 if it is a Uint8Array.
+   * @param image {Uint8Array | string} - The image to encode.
+   * @returns {Promise<string>} - The base64 encoded image.
+   */
+  async encodeImage(image) {
+    if (typeof image !== "string") {
+      const uint8Array = new Uint8Array(image);
+      let byteString = "";
+      const len = uint8Array.byteLength;
+      for (let i = 0; i < len; i++) {
+        byteString += String.fromCharCode(uint8Array[i]);
+      }
+      return btoa(byteString);
+    }
+    return image;
+  }
+  /**
+   * Generates a response from a text prompt.
+   * @param request {GenerateRequest} - The request object.
+   * @returns {Promise<GenerateResponse | AbortableAsyncIterator<GenerateResponse>>} - The response object or
+   * an AbortableAsyncIterator that yields response messages.
+   */
+  async generate(request) {
+    if (request.images) {
+      request.images = await Promise.all(request.images.map(this.encodeImage.bind(this)));
+    }
+    return this.processStreamableRequest("generate", request);
+  }
+  /**
+   * Chats with the model. The request object can contain messages with images that are either
+   * Uint8Arrays or base64 encoded strings. The images will be base64 encoded before sending the
+   * request.
+   * @param request {ChatRequest} - The request object.
+   * @returns {Promise<ChatResponse | AbortableAsyncIterator<ChatResponse>>} - The response object or an
+   * AbortableAsyncIterator that yields response messages.
+   */
+  async chat(request) {
+    if (request.messages) {
+      for (const message of request.messages) {
+        if (message.images) {
+          message.images = await Promise.all(
+            message.images.map(this.encodeImage.bind(this))
+          );
+        }
+      }
+    }
+    return this.processStreamableRequest("chat", request);
+  }
+  /**
+   * Creates a new model from a stream of data.
+   * @param request {CreateRequest} - The request object.
+   * @returns {Promise<ProgressResponse | AbortableAsyncIterator<ProgressResponse>>} - The response object or a stream of progress responses.
+   */
+  async create(request) {
+    return this.processStreamableRequest("create", {
+      ...request
+    });
+  }
+  /**
+   * Pulls a model from the Ollama registry. The request object can contain a stream flag to indicate if the
+   * response should be streamed.
+   * @param request {PullRequest} - The request object.
+   * @returns {Promise<ProgressResponse | AbortableAsyncIterator<ProgressResponse>>} - The response object or
+   * an AbortableAsyncIterator that yields response messages.
+   */
+  async pull(request) {
+    return this.processStreamableRequest("pull", {
+      name: request.model,
+      stream: request.stream,
+      insecure: request.insecure
+    });
+  }
+  /**
+   * Pushes a model to the Ollama registry. The request object can contain a stream flag to indicate if the
+   * response should be streamed.
+   * @param request {PushRequest} - The request object.
+   * @returns {Promise<ProgressResponse | AbortableAsyncIterator<ProgressResponse>>} - The response object or
+   * an AbortableAsyncIterator that yields response messages.
+   */
+  async push(request) {
+    return this.processStreamableRequest("push", {
+      name: request.model,
+      stream: request.stream,
+      insecure: request.insecure
+    });
+  }
+  /**
+   * Deletes a model from the server. The request object should contain the name of the model to
+   * delete.
+   * @param request {DeleteRequest} - The request object.
+   * @returns {Promise<StatusResponse>} - The response object.
+   */
+  async delete(request) {
+    await del(
+      this.fetch,
+      `${this.config.host}/api/delete`,
+      { name: request.model },
+      { headers: this.config.headers }
+    );
+    return { status: "success" };
+  }
+  /**
+   * Copies a model from one name to another. The request object should contain the name of the
+   * model to copy and the new name.
+   * @param request {CopyRequest} - The request object.
+   * @returns {Promise<StatusResponse>} - The response object.
+   */
+  async copy(request) {
+    await post(this.fetch, `${this.config.host}/api/copy`, { ...request }, {
+      headers: this.config.headers
+    });
+    return { status: "success" };
+  }
+  /**
+   * Lists the models on the server.
+   * @returns {Promise<ListResponse>} - The response object.
+   * @throws {Error} - If the response body is missing.
+   */
+  async list() {
+    const response = await get(this.fetch, `${this.config.host}/api/tags`, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /**
+   * Shows the metadata of a model. The request object should contain the name of the model.
+   * @param request {ShowRequest} - The request object.
+   * @returns {Promise<ShowResponse>} - The response object.
+   */
+  async show(request) {
+    const response = await post(this.fetch, `${this.config.host}/api/show`, {
+      ...request
+    }, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /**
+   * Embeds text input into vectors.
+   * @param request {EmbedRequest} - The request object.
+   * @returns {Promise<EmbedResponse>} - The response object.
+   */
+  async embed(request) {
+    const response = await post(this.fetch, `${this.config.host}/api/embed`, {
+      ...request
+    }, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /** Score choice, noul, and score questions. Returns JSON without streaming. */
+  async systemone(request) {
+    const response = await post(this.fetch, `${this.config.host}/v1/systemone`, {
+      ...request
+    }, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /**
+   * Embeds a text prompt into a vector.
+   * @param request {EmbeddingsRequest} - The request object.
+   * @returns {Promise<EmbeddingsResponse>} - The response object.
+   */
+  async embeddings(request) {
+    const response = await post(this.fetch, `${this.config.host}/api/embeddings`, {
+      ...request
+    }, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /**
+   * Lists the running models on the server
+   * @returns {Promise<ListResponse>} - The response object.
+   * @throws {Error} - If the response body is missing.
+   */
+  async ps() {
+    const response = await get(this.fetch, `${this.config.host}/api/ps`, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /**
+   * Returns the Ollama server version.
+   * @returns {Promise<VersionResponse>} - The server version object.
+   */
+  async version() {
+    const response = await get(this.fetch, `${this.config.host}/api/version`, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /**
+   * Performs web search using the Ollama web search API
+   * @param request {WebSearchRequest} - The search request containing query and options
+   * @returns {Promise<WebSearchResponse>} - The search results
+   * @throws {Error} - If the request is invalid or the server returns an error
+   */
+  async webSearch(request) {
+    if (!request.query || request.query.length === 0) {
+      throw new Error("Query is required");
+    }
+    const response = await post(this.fetch, `https://ollama.com/api/web_search`, { ...request }, {
+      headers: this.config.headers
+    });
+    return await response.json();
+  }
+  /**
+   * Fetches a single page using the Ollama web fetch API
+   * @param request {WebFetchRequest} - The fetch request containing a URL
+   * @returns {Promise<WebFetchResponse>} - The fetch result
+   * @throws {Error} - If the request is invalid or the server returns an error
+   */
+  async webFetch(request) {
+    if (!request.url || request.url.length === 0) {
+      throw new Error("URL is required");
+    }
+    const response = await post(this.fetch, `https://ollama.com/api/web_fetch`, { ...request }, { headers: this.config.headers });
+    return await response.json();
+  }
+};
+new Ollama$1();
+
+class Ollama extends Ollama$1 {
+  async encodeImage(image) {
+    if (typeof image !== "string") {
+      return Buffer.from(image).toString("base64");
+    }
+    try {
+      if (fs$1.existsSync(image)) {
+        const fileBuffer = await promises.readFile(resolve$2(image));
+        return Buffer.from(fileBuffer).toString("base64");
+      }
+    } catch {
+    }
+    return image;
+  }
+  /**
+   * checks if a file exists
+   * @param path {string} - The path to the file
+   * @private @internal
+   * @returns {Promise<boolean>} - Whether the file exists or not
+   */
+  async fileExists(path) {
+    try {
+      await promises.access(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  async create(request) {
+    if (request.from && await this.fileExists(resolve$2(request.from))) {
+      throw Error("Creating with a local path is not currently supported from ollama-js");
+    }
+    if (request.stream) {
+      return super.create(request);
+    } else {
+      return super.create(request);
+    }
+  }
+}
+new Ollama();
+
+/**
+ * A `fetch` for ollama-js built on node:http. Node's built-in fetch (undici) gives up when response
+ * headers take more than 300 s, and Ollama sends its headers only with the first chunk, after the
+ * model load and the prompt evaluation: a large model's cold start can exceed that. node:http has
+ * no such limit; the runner bounds every request with its own deadline instead (the `signal`),
+ * which also reaches the calls ollama-js offers no signal for (show, ps, tags, version).
+ *
+ * undici's Agent would lift the limit too, but it is only a transitive dependency here, and the
+ * Agent of a separately installed undici is not guaranteed to fit Node's bundled fetch.
+ */
+function createOllamaFetch(opts = {}) {
+    return (input, init) => request(toUrl(input), init ?? {}, opts.signal);
+}
+// Keep-alive saves a TCP handshake per request; measured runs go back to back on one host.
+const agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true })
+};
+function toUrl(input) {
+    if (typeof input === 'string')
+        return new URL(input);
+    if (input instanceof URL)
+        return input;
+    return new URL(input.url);
+}
+function combine(a, b) {
+    if (a && b)
+        return AbortSignal.any([a, b]);
+    return a ?? b;
+}
+function headerRecord(headers) {
+    return Object.fromEntries(new Headers(headers).entries());
+}
+function request(url, init, extra) {
+    const signal = combine(init.signal, extra);
+    const method = init.method ?? 'GET';
+    const body = init.body;
+    if (body !== undefined && body !== null && typeof body !== 'string') {
+        // ollama-js only ever sends JSON text; anything else would be a change worth noticing.
+        return Promise.reject(new TypeError('ollama fetch: only string bodies are supported'));
+    }
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(abortError(signal));
+            return;
+        }
+        const secure = url.protocol === 'https:';
+        const req = (secure ? https : http).request(url, {
+            method,
+            headers: headerRecord(init.headers),
+            agent: secure ? agents.https : agents.http,
+            ...(signal ? { signal } : {})
+        }, (res) => {
+            const status = res.statusCode ?? 0;
+            const headers = new Headers();
+            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+                headers.append(res.rawHeaders[i] ?? '', res.rawHeaders[i + 1] ?? '');
+            }
+            const empty = method === 'HEAD' || status === 204 || status === 304;
+            if (empty) {
+                // Nothing reads this body, so an abort must not surface as an unhandled 'error'.
+                res.on('error', () => undefined);
+                res.resume();
+            }
+            // toWeb turns an aborted socket into a rejected read(), so a stream never hangs on abort.
+            const stream = empty ? null : Readable.toWeb(res);
+            resolve(new Response(stream, { status, statusText: res.statusMessage ?? '', headers }));
+        });
+        req.on('error', (e) => reject(signal?.aborted ? abortError(signal) : e));
+        req.end(body ?? undefined);
+    });
+}
+function abortError(signal) {
+    const reason = signal.reason;
+    if (reason instanceof Error)
+        return reason;
+    return new DOMException('The operation was aborted', 'AbortError');
+}
+
+/** A failure talking to Ollama, worded for the user; the runner prefixes the benchmark's name. */
+class OllamaFailure extends Error {
+    kind;
+    name = 'OllamaFailure';
+    constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+    }
+}
+const CONNECT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ETIMEDOUT',
+    'ECONNRESET',
+    'EPIPE'
+]);
+// ollama-js throws exactly this when the body ends without a `done` chunk.
+const NO_DONE = 'Did not receive done or success response in stream.';
+function errorCode(e) {
+    const code = e?.code;
+    if (typeof code === 'string')
+        return code;
+    const cause = e?.cause;
+    return cause && cause !== e ? errorCode(cause) : undefined;
+}
+function statusOf(e) {
+    if (e?.name !== 'ResponseError')
+        return undefined;
+    const status = e.status_code;
+    return typeof status === 'number' ? status : undefined;
+}
+/**
+ * Turns whatever ollama-js or the socket threw into one message. Aborts the runner caused itself
+ * (stall, deadline) are worded by the caller, which knows the limits; this covers the rest.
+ */
+function describeFailure(e, ctx) {
+    if (e instanceof OllamaFailure)
+        return e;
+    const status = statusOf(e);
+    const message = errorMessage(e);
+    if (status === 404 && /not found/i.test(message)) {
+        return new OllamaFailure('not-found', `model '${ctx.model}' is not on the Ollama server at ${ctx.host} (${message}); pull it first with 'ollama pull ${ctx.model}'`);
+    }
+    if (status !== undefined) {
+        return new OllamaFailure('http', `${ctx.what}: the Ollama server at ${ctx.host} answered HTTP ${status}: ${message}`);
+    }
+    const code = errorCode(e);
+    // Only a metadata call (no chunk count) can find the server absent; a completion comes after
+    // those succeeded, so a connection failing there means the server went away mid-benchmark.
+    if (code && CONNECT_CODES.has(code) && ctx.chunks === undefined) {
+        return new OllamaFailure('unreachable', `cannot reach the Ollama server at ${ctx.host} (${code}); start it with 'ollama serve', or set 'host' in the config or OLLAMA_HOST`);
+    }
+    if (message === NO_DONE || code) {
+        return new OllamaFailure('truncated', `${ctx.what}: the stream from ${ctx.host} ended after ${ctx.chunks ?? 0} chunks without its final chunk (${code ?? 'connection closed'}); did the server crash or restart?`);
+    }
+    // An {"error": …} line on a 200 stream reaches us as a plain Error with the server's text;
+    // anything else is named, so a bug on our side does not pass for the server's words.
+    const plain = e instanceof Error && e.constructor === Error;
+    const text = plain || !(e instanceof Error) ? message : `${e.name}: ${message}`;
+    return new OllamaFailure('stream-error', `${ctx.what}: the Ollama server reported an error${ctx.chunks ? ` after ${ctx.chunks} chunks` : ''}: ${text}`);
+}
+
+const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+/** Config first, then OLLAMA_HOST (which ollama-js itself ignores), then the local default. */
+function resolveHost(configured, env) {
+    let raw = configured?.trim() || env.OLLAMA_HOST?.trim() || DEFAULT_OLLAMA_HOST;
+    // OLLAMA_HOST=:11434 is valid for the server: every interface, that port.
+    if (raw.startsWith(':'))
+        raw = `127.0.0.1${raw}`;
+    const withScheme = raw.includes('://') ? raw : `http://${raw}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw new OllamaFailure('unreachable', `'${raw}' is not a usable Ollama host`);
+    }
+    // The server binds to 0.0.0.0 with OLLAMA_HOST=0.0.0.0; as a client we reach it on loopback.
+    if (url.hostname === '0.0.0.0')
+        url.hostname = '127.0.0.1';
+    if (!url.port && !raw.includes('://'))
+        url.port = '11434';
+    return url.href.replace(/\/+$/, '');
+}
+function str(v) {
+    return typeof v === 'string' && v !== '' ? v : undefined;
+}
+function num$1(v) {
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+/** "llama3.2" and "llama3.2:latest" are the same model to the server. */
+function sameModel(a, b) {
+    const full = (s) => (s.includes(':') ? s : `${s}:latest`);
+    return full(a) === full(b);
+}
+function parseModelfileNumCtx(parameters) {
+    if (typeof parameters !== 'string')
+        return undefined;
+    const m = /^\s*num_ctx\s+(\d+)\s*$/m.exec(parameters);
+    return m ? Number(m[1]) : undefined;
+}
+/**
+ * The non-streamed calls. Each gets its own deadline, because ollama-js offers no signal for them
+ * and a server that accepts the connection but never answers would otherwise hang the job.
+ */
+class OllamaServer {
+    host;
+    model;
+    timeoutMs;
+    constructor(host, model, timeoutMs) {
+        this.host = host;
+        this.model = model;
+        this.timeoutMs = timeoutMs;
+    }
+    async call(what, fn) {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+        const client = new Ollama({
+            host: this.host,
+            fetch: createOllamaFetch({ signal: controller.signal })
+        });
+        try {
+            return await fn(client);
+        }
+        catch (e) {
+            if (controller.signal.aborted) {
+                throw new OllamaFailure('timeout', `the Ollama server at ${this.host} did not answer ${what} within ${this.timeoutMs / 1000} s`);
+            }
+            throw describeFailure(e, { host: this.host, model: this.model, what });
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    async version() {
+        const v = await this.call('/api/version', (c) => c.version());
+        return str(v.version) ?? 'unknown';
+    }
+    async modelFacts() {
+        const show = await this.call('/api/show', (c) => c.show({ model: this.model }));
+        const tags = await this.call('/api/tags', (c) => c.list());
+        const tag = tags.models.find((m) => sameModel(m.name, this.model) || sameModel(m.model, this.model));
+        const details = (show.details ?? tag?.details ?? {});
+        const facts = {
+            name: this.model,
+            capabilities: Array.isArray(show.capabilities) ? show.capabilities.map(String) : []
+        };
+        const digest = str(tag?.digest);
+        if (digest)
+            facts.digest = digest;
+        const family = str(details.family);
+        if (family)
+            facts.family = family;
+        const size = str(details.parameter_size);
+        if (size)
+            facts.parameterSize = size;
+        const quant = str(details.quantization_level);
+        if (quant)
+            facts.quantization = quant;
+        const ctx = parseModelfileNumCtx(show.parameters);
+        if (ctx !== undefined)
+            facts.modelfileNumCtx = ctx;
+        return facts;
+    }
+    async loaded() {
+        const ps = await this.call('/api/ps', (c) => c.ps());
+        return ps.models.map((m) => {
+            const entry = { name: str(m.name) ?? str(m.model) ?? '?' };
+            const size = num$1(m.size);
+            if (size !== undefined)
+                entry.size = size;
+            const vram = num$1(m.size_vram);
+            if (vram !== undefined)
+                entry.sizeVram = vram;
+            const ctx = num$1(m.context_length);
+            if (ctx !== undefined)
+                entry.contextLength = ctx;
+            return entry;
+        });
+    }
+    /** An empty prompt with keep_alive 0 is the documented way to unload a model. */
+    async unload(model) {
+        await this.call(`unloading ${model}`, (c) => c.generate({ model, prompt: '', keep_alive: 0, stream: false }));
+    }
+    /**
+     * Unloads every resident model, so the cold run is cold and the VRAM baseline holds no model.
+     * Returns the models that were unloaded and those still resident after `waitMs`.
+     */
+    async unloadAll(waitMs, pollMs = 100) {
+        const resident = await this.loaded();
+        for (const m of resident)
+            await this.unload(m.name);
+        let left = resident.length ? (await this.loaded()).map((m) => m.name) : [];
+        const until = performance.now() + waitMs;
+        while (left.length && performance.now() < until) {
+            await new Promise((r) => setTimeout(r, pollMs));
+            left = (await this.loaded()).map((m) => m.name);
+        }
+        return { unloaded: resident.map((m) => m.name), left };
+    }
+}
+
+/**
+ * The metrics of an `ollama` benchmark. Ollama reports durations in nanoseconds; they are
+ * converted here and nowhere else.
+ */
+const OLLAMA_METRICS = {
+    /** eval_count / eval_duration: the decode rate, what users feel as speed. */
+    decode_tps: { unit: 'tokens/s', direction: 'higher' },
+    /** Client side: request start to the first chunk carrying text. */
+    ttft_ms: { unit: 'ms', direction: 'lower' },
+    /** Server side: load_duration + prompt_eval_duration (no HTTP, templating or tokenising). */
+    server_ttft_ms: { unit: 'ms', direction: 'lower' },
+    /** prompt_eval_count / prompt_eval_duration; inflated by prefix-cache hits. */
+    prompt_tps: { unit: 'tokens/s', direction: 'higher' },
+    /** Client side: request start to the final chunk. */
+    e2e_ms: { unit: 'ms', direction: 'lower' },
+    /** eval_count: context for the rates, not a quality to gate. */
+    output_tokens: { unit: 'tokens', direction: 'higher', gate: false },
+    /** load_duration of the one cold run: reported apart, one sample, never gated. */
+    load_ms: { unit: 'ms', direction: 'lower', gate: false }
+};
+/** Metrics every measured run contributes a sample to (load_ms comes from the cold run only). */
+const PER_RUN_METRICS = [
+    'decode_tps',
+    'ttft_ms',
+    'server_ttft_ms',
+    'prompt_tps',
+    'e2e_ms',
+    'output_tokens'
+];
+const NS_PER_S = 1e9;
+const NS_PER_MS = 1e6;
+function rate(count, durationNs) {
+    if (count === undefined || durationNs === undefined || count <= 0 || durationNs <= 0) {
+        return undefined;
+    }
+    return (count / durationNs) * NS_PER_S;
+}
+/** A final chunk with none of these is not a measurement (a proxy, or a load/unload reply). */
+function hasMetrics(f) {
+    return (f.evalDuration !== undefined ||
+        f.evalCount !== undefined ||
+        f.promptEvalDuration !== undefined ||
+        f.totalDuration !== undefined);
+}
+/** One run's samples; a value the server left out (omitempty) gives no sample rather than 0. */
+function runSamples(r) {
+    const f = r.final;
+    const out = { e2e_ms: r.e2eMs };
+    const decode = rate(f.evalCount, f.evalDuration);
+    if (decode !== undefined)
+        out.decode_tps = decode;
+    const prompt = rate(f.promptEvalCount, f.promptEvalDuration);
+    if (prompt !== undefined)
+        out.prompt_tps = prompt;
+    if (r.clientTtftMs !== undefined)
+        out.ttft_ms = r.clientTtftMs;
+    // A missing duration is a zero the server did not write; both missing says nothing.
+    if (f.loadDuration !== undefined || f.promptEvalDuration !== undefined) {
+        out.server_ttft_ms = ((f.loadDuration ?? 0) + (f.promptEvalDuration ?? 0)) / NS_PER_MS;
+    }
+    out.output_tokens = f.evalCount ?? 0;
+    if (f.loadDuration !== undefined)
+        out.load_ms = f.loadDuration / NS_PER_MS;
+    return out;
+}
+/**
+ * The benchmark's metrics: measured runs as samples, the cold and warm-up runs as `warmup` (never
+ * gated), and the cold run's load time as its own ungated metric. A metric no measured run
+ * reported is left out and named in `missing`.
+ */
+function buildOllamaMetrics(input) {
+    const measured = input.measured.map(runSamples);
+    const warm = [input.cold, ...input.warmups].map(runSamples);
+    const metrics = [];
+    const missing = [];
+    for (const name of PER_RUN_METRICS) {
+        const def = OLLAMA_METRICS[name];
+        const samples = measured.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        if (samples.length === 0) {
+            missing.push(name);
+            continue;
+        }
+        const warmup = warm.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        metrics.push({
+            name,
+            unit: def.unit,
+            direction: def.direction,
+            class: input.cls,
+            samples,
+            ...(warmup.length ? { warmup } : {}),
+            ...('gate' in def ? { gate: def.gate } : {})
+        });
+    }
+    const load = runSamples(input.cold).load_ms;
+    if (load !== undefined) {
+        const def = OLLAMA_METRICS.load_ms;
+        metrics.push({
+            name: 'load_ms',
+            unit: def.unit,
+            direction: def.direction,
+            class: input.cls,
+            samples: [load],
+            gate: def.gate
+        });
+    }
+    else
+        missing.push('load_ms');
+    return { metrics, missing };
+}
+
+function num(v) {
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+/** ollama-js types every metric as present; the server omits zero values (omitempty). */
+function readFinal(chunk) {
+    const out = {};
+    if (typeof chunk.done_reason === 'string' && chunk.done_reason)
+        out.doneReason = chunk.done_reason;
+    const fields = [
+        ['totalDuration', 'total_duration'],
+        ['loadDuration', 'load_duration'],
+        ['promptEvalCount', 'prompt_eval_count'],
+        ['promptEvalDuration', 'prompt_eval_duration'],
+        ['evalCount', 'eval_count'],
+        ['evalDuration', 'eval_duration']
+    ];
+    for (const [key, field] of fields) {
+        const v = num(chunk[field]);
+        if (v !== undefined)
+            out[key] = v;
+    }
+    return out;
+}
+function chunkContent(chunk) {
+    const message = chunk.message;
+    const thinking = Boolean(chunk.thinking) || Boolean(message?.thinking);
+    const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
+    return {
+        text: Boolean(chunk.response) || Boolean(message?.content) || toolCalls || thinking,
+        thinking
+    };
+}
+/**
+ * One streamed request, timed on the client. The clock starts before the call, since ollama-js
+ * resolves only once the headers arrive, and Ollama sends them with the first chunk. Each request
+ * gets its own client and abort signal: aborting one stream must not touch another.
+ */
+async function streamOnce(host, req, limits, what) {
+    const controller = new AbortController();
+    let stopped;
+    const stop = (why) => {
+        stopped ??= why;
+        controller.abort();
+    };
+    const deadline = setTimeout(() => stop('timeout'), limits.timeoutMs);
+    let stall;
+    // Restarted on every chunk; refresh() reuses one timer instead of one per token.
+    const armStall = () => {
+        if (stall)
+            stall.refresh();
+        else
+            stall = setTimeout(() => stop('stall'), limits.stallMs);
+    };
+    const client = new Ollama({ host, fetch: createOllamaFetch({ signal: controller.signal }) });
+    const common = {
+        model: req.model,
+        stream: true,
+        keep_alive: req.keepAlive,
+        options: req.options,
+        ...(req.think !== undefined ? { think: req.think } : {})
+    };
+    let chunks = 0;
+    let thinkingChunks = 0;
+    let firstText;
+    const t0 = performance.now();
+    try {
+        const stream = req.api === 'generate'
+            ? await client.generate({ ...common, prompt: req.prompt })
+            : await client.chat({ ...common, messages: [{ role: 'user', content: req.prompt }] });
+        armStall();
+        for await (const part of stream) {
+            const now = performance.now();
+            chunks++;
+            armStall();
+            const chunk = part;
+            const content = chunkContent(chunk);
+            if (content.thinking)
+                thinkingChunks++;
+            if (content.text && firstText === undefined)
+                firstText = now;
+            if (chunk.done === true) {
+                const record = {
+                    e2eMs: now - t0,
+                    chunks,
+                    thinkingChunks,
+                    final: readFinal(chunk)
+                };
+                if (firstText !== undefined)
+                    record.clientTtftMs = firstText - t0;
+                return record;
+            }
+        }
+        // ollama-js throws rather than end without `done`; this guards a change in that.
+        throw new Error('Did not receive done or success response in stream.');
+    }
+    catch (e) {
+        if (stopped === 'stall') {
+            throw new OllamaFailure('stall', `${what}: the stream stalled: nothing for ${limits.stallMs / 1000} s after ${chunks} chunks, so the request was aborted (raise 'stall-timeout' if the server is just slow)`);
+        }
+        if (stopped === 'timeout') {
+            throw new OllamaFailure('timeout', `${what}: no complete answer within ${limits.timeoutMs / 1000} s (${chunks} chunks so far), so the request was aborted (raise 'timeout' for long generations or cold loads)`);
+        }
+        throw describeFailure(e, { host, model: req.model, what, chunks });
+    }
+    finally {
+        clearTimeout(deadline);
+        clearTimeout(stall);
+        // Frees the socket of a stream we left early; a no-op once the response has ended.
+        controller.abort();
+    }
+}
+
+/** Ollama's own context default depends on total VRAM (4k to 256k); pinning it keeps runs comparable. */
+const DEFAULT_NUM_CTX = 4096;
+/** Long enough that the model cannot expire between runs, short enough to free a shared runner. */
+const DEFAULT_KEEP_ALIVE = '10m';
+/** A decoding server never pauses this long between tokens; a stuck one would hang the job. */
+const DEFAULT_STALL_SECONDS = 60;
+// One notice per job about a missing nvidia-smi, not one per benchmark.
+const gpuNoticeGiven = new WeakSet();
+function integerOption(v) {
+    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+async function loadPrompts(spec) {
+    if (spec.prompts.length)
+        return spec.prompts;
+    if (!spec.promptFile)
+        throw new OllamaFailure('bad-prompt', 'no prompt is configured');
+    let text;
+    try {
+        text = await readFile(spec.promptFile, 'utf8');
+    }
+    catch (e) {
+        const code = e?.code;
+        throw new OllamaFailure('bad-prompt', `cannot read the prompt file ${spec.promptFile}: ${code ?? errorMessage(e)}`);
+    }
+    if (!text.trim()) {
+        throw new OllamaFailure('bad-prompt', `the prompt file ${spec.promptFile} is empty`);
+    }
+    return [text.replace(/\s+$/, '')];
+}
+function defaultThresholds() {
+    return {
+        core: { ...CONFIG_DEFAULTS.thresholds.core },
+        nonCritical: { ...CONFIG_DEFAULTS.thresholds.nonCritical },
+        metrics: {}
+    };
+}
+function plan(spec, facts) {
+    const { think, ...modelOptions } = spec.options;
+    const notes = [];
+    let numCtx = integerOption(modelOptions.num_ctx);
+    if (numCtx === undefined) {
+        numCtx = facts.modelfileNumCtx ?? DEFAULT_NUM_CTX;
+        notes.push(`num-ctx: options.num_ctx is not set; sent ${numCtx} (${facts.modelfileNumCtx !== undefined ? "the model's Modelfile value" : 'perf-gate default'}) so the server cannot pick one from the VRAM size. Set it to pin what is measured`);
+    }
+    const request = {
+        api: spec.api ?? 'generate',
+        model: spec.model,
+        options: { ...modelOptions, num_ctx: numCtx },
+        keepAlive: spec.keepAlive ?? DEFAULT_KEEP_ALIVE
+    };
+    if (typeof think === 'boolean' || think === 'low' || think === 'medium' || think === 'high') {
+        request.think = think;
+    }
+    return { request, numCtx, notes };
+}
+/** Runs one `ollama` benchmark: a cold run, warm-ups, measured runs; see README for the protocol. */
+async function runOllamaBenchmark(spec, reporter, opts = {}) {
+    try {
+        return await measure(spec, reporter, opts);
+    }
+    catch (e) {
+        if (e instanceof OllamaFailure)
+            throw new UserError(`benchmark '${spec.name}': ${e.message}`);
+        throw e;
+    }
+}
+async function measure(spec, reporter, opts) {
+    const env = opts.env ?? process.env;
+    const host = resolveHost(spec.host, env);
+    const prompts = await loadPrompts(spec);
+    const server = new OllamaServer(host, spec.model, opts.metadataTimeoutMs ?? 30_000);
+    const version = await server.version();
+    const facts = await server.modelFacts();
+    const { request, numCtx, notes } = plan(spec, facts);
+    const limits = {
+        timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) * 1000,
+        stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
+    };
+    reporter.info(`  ${spec.name}: ${spec.model} (${[facts.parameterSize, facts.quantization].filter(Boolean).join(' ') || 'details unknown'}${facts.digest ? `, ${facts.digest.slice(0, 12)}` : ''}) on ${host}, Ollama ${version}, num_ctx ${numCtx}, ${request.api}`);
+    // Unload first: the cold run must be cold and the VRAM baseline must hold no model.
+    const unload = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
+    const others = unload.unloaded.filter((m) => !sameModel(m, spec.model));
+    if (others.length)
+        reporter.info(`  ${spec.name}: unloaded ${others.join(', ')} first`);
+    if (unload.left.length) {
+        notes.push(`vram-baseline: ${unload.left.join(', ')} stayed loaded after keep_alive 0, so the VRAM baseline and the cold load may be off`);
+    }
+    const gpu = await startGpu(opts, env, reporter, notes);
+    let runs;
+    let gpuResult;
+    try {
+        runs = await runSequence(spec, host, { request, prompts, limits }, reporter);
+    }
+    finally {
+        gpuResult = await gpu?.sampler.stop();
+    }
+    const { cold, warmups, measured } = runs;
+    const resident = (await server.loaded()).find((m) => sameModel(m.name, spec.model));
+    const { metrics: llm, missing } = buildOllamaMetrics({ cls: spec.class, cold, warmups, measured });
+    if (missing.length) {
+        notes.push(`missing-metrics: the server reported no ${missing.join(', ')} (it omits zero values), so those metrics are left out`);
+    }
+    notes.push(...loadTimeAnomaly(cold, [...warmups, ...measured]), ...outputAnomalies(measured, integerOption(request.options.num_predict)), ...thinkingAnomaly([cold, ...warmups, ...measured], request.think), ...coldRunAnomaly(measured), ...offloadAnomaly(spec.model, resident, request.keepAlive), ...contextAnomaly(spec.model, resident, numCtx));
+    const gpuPart = gpu && gpuResult ? summariseGpu(gpu.inventory, gpuResult, runs.measuredFrom) : undefined;
+    if (gpuPart)
+        notes.push(...gpuPart.notes);
+    const bench = applyMetricOverrides({
+        name: spec.name,
+        source: { kind: 'ollama', format: request.api },
+        metrics: [...llm, ...(gpuPart?.metrics ?? [])]
+    }, spec);
+    const thresholds = opts.thresholds ?? defaultThresholds();
+    notes.push(...spreadAnomalies(bench.metrics, (m) => resolveThresholds({ thresholds }, spec, m.name, m.class).fail));
+    for (const note of notes)
+        reporter.warning(`${spec.name}: ${note}`);
+    if (notes.length)
+        bench.notes = notes;
+    if (opts.fingerprint) {
+        const offload = resident?.size && resident.sizeVram !== undefined
+            ? resident.sizeVram / resident.size
+            : undefined;
+        mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, {
+            api: request.api,
+            numCtx,
+            ...(integerOption(request.options.num_gpu) !== undefined
+                ? { numGpu: integerOption(request.options.num_gpu) }
+                : {}),
+            ...(request.think !== undefined ? { think: request.think } : {}),
+            ...(offload !== undefined ? { gpuOffload: offload } : {})
+        }));
+        if (gpu)
+            mergeFingerprint(opts.fingerprint, gpuFingerprint(gpu.inventory));
+    }
+    return [bench];
+}
+/** The cold run, the warm-ups and the measured runs, in that order, with progress and ETA. */
+async function runSequence(spec, host, plan, reporter) {
+    const records = [];
+    let measuredFrom;
+    const total = 1 + spec.warmup + spec.repetitions;
+    const started = Date.now();
+    for (let k = 1; k <= total; k++) {
+        const phase = k === 1 ? 'cold' : k <= 1 + spec.warmup ? 'warm-up' : 'run';
+        if (phase === 'run')
+            measuredFrom ??= performance.now();
+        const label = phase === 'cold'
+            ? 'cold run'
+            : phase === 'warm-up'
+                ? `warm-up ${k - 1}/${spec.warmup}`
+                : `run ${k - 1 - spec.warmup}/${spec.repetitions}`;
+        // A distinct start per request keeps the server's prefix cache from skipping prompt work.
+        const prompt = `[${k}] ${plan.prompts[(k - 1) % plan.prompts.length] ?? ''}`;
+        const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label);
+        if (!hasMetrics(record.final)) {
+            throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`);
+        }
+        records.push(record);
+        const s = runSamples(record);
+        const speed = s.decode_tps !== undefined ? ` · ${s.decode_tps.toFixed(1)} tokens/s` : '';
+        const ttft = s.ttft_ms !== undefined ? ` · TTFT ${s.ttft_ms.toFixed(0)} ms` : '';
+        reporter.info(`  ${spec.name}: ${progressLine(k, total, Date.now() - started, phase)}${speed}${ttft}`);
+    }
+    const [cold, ...rest] = records;
+    return {
+        cold,
+        warmups: rest.slice(0, spec.warmup),
+        measured: rest.slice(spec.warmup),
+        ...(measuredFrom !== undefined ? { measuredFrom } : {})
+    };
+}
+async function startGpu(opts, env, reporter, notes) {
+    const bin = opts.nvidiaSmi === undefined ? env.PERF_GATE_NVIDIA_SMI || 'nvidia-smi' : opts.nvidiaSmi;
+    if (bin === null)
+        return undefined;
+    const found = await queryInventory(bin, { env });
+    if (!found.ok) {
+        if (!gpuNoticeGiven.has(reporter)) {
+            gpuNoticeGiven.add(reporter);
+            reporter.warning(`no GPU metrics: ${found.reason}${found.missing ? ' (install the NVIDIA driver utilities, or set PERF_GATE_NVIDIA_SMI to its path)' : ''}`);
+        }
+        return undefined;
+    }
+    const sampler = startGpuSampler(bin, {
+        env,
+        ...(opts.gpuIntervalMs !== undefined ? { intervalMs: opts.gpuIntervalMs } : {})
+    });
+    await sampler.ready(2000);
+    if (found.inventory.gpus.some((g) => g.memUsedMiB === null)) {
+        notes.push('vram-baseline: nvidia-smi gives no memory.used for some GPU, so no VRAM delta there');
+    }
+    return { inventory: found.inventory, sampler };
+}
+function summariseGpu(inventory, result, windowStart) {
+    const { figures, notes } = gpuFigures(result.ticks, inventory, windowStart);
+    if (result.problem)
+        notes.unshift(`gpu-sampler: ${result.problem}`);
+    return { metrics: gpuMetrics(figures), notes };
+}
 
 /** Runs every benchmark of the config, in order, and returns one result set. */
 async function runBenchmarks(config, opts) {
@@ -22203,6 +26513,7 @@ async function runBenchmarks(config, opts) {
         ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
         : config.benchmarks;
     const benchmarks = [];
+    const fingerprint = {};
     let index = 0;
     for (const spec of specs) {
         index++;
@@ -22214,7 +26525,11 @@ async function runBenchmarks(config, opts) {
                 case 'file':
                     return runFileBenchmark(spec, config.dir, opts.reporter);
                 case 'ollama':
-                    throw new UserError(`${config.file}:${spec.line}: benchmark '${spec.name}': kind 'ollama' is accepted by the config but this version cannot run it yet`);
+                    return runOllamaBenchmark(spec, opts.reporter, {
+                        thresholds: config.thresholds,
+                        defaultTimeoutSeconds: config.timeoutSeconds,
+                        fingerprint
+                    });
             }
         });
         for (const b of produced) {
@@ -22232,7 +26547,7 @@ async function runBenchmarks(config, opts) {
         testbed: config.testbed,
         createdAt: (opts.now ?? new Date()).toISOString(),
         commit: opts.commit,
-        environment: hostEnvironment(),
+        environment: addFingerprint(hostEnvironment(), fingerprint),
         benchmarks
     };
 }
@@ -22838,6 +27153,20 @@ function escapeMarkdown(text, opts = {}) {
 function codeSpanText(text, opts = {}) {
     return angleFree(sanitizeText(text, opts).replace(/[`|]/g, ''));
 }
+/**
+ * A complete inline code span for untrusted text, keeping backticks by choosing a longer fence.
+ * `table: true` escapes pipes, which GFM requires even inside code spans in a table cell.
+ */
+function escapeCode(text, opts = {}) {
+    let body = angleFree(sanitizeText(text, opts));
+    if (opts.table)
+        body = body.replace(/\|/g, '\\|');
+    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    // CommonMark strips one space from each side, so padding lets a span start or end with a backtick.
+    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
+    return fence + pad + body + pad + fence;
+}
 // Code spans show entities literally, so look-alike brackets are the only way to keep the text
 // readable while making `<!--` impossible in the raw body.
 function angleFree(text) {
@@ -22884,8 +27213,17 @@ function sortBySignificance(comparisons) {
 function byMagnitude(comparisons) {
     return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a));
 }
+/** "inconclusive: ~24 runs/arm would decide", or just "inconclusive" when no estimate exists. */
+function inconclusiveNote(c) {
+    if (c.runsToDecide === undefined)
+        return 'inconclusive';
+    return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`;
+}
 function verdictCell(c) {
-    const notes = [c.inconclusive ? 'inconclusive' : null, c.improved ? 'improved' : null].filter((n) => n !== null);
+    const notes = [
+        c.inconclusive ? inconclusiveNote(c) : null,
+        c.improved ? 'improved' : null
+    ].filter((n) => n !== null);
     return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '');
 }
 const DELTA_TABLE_HEADER = [
@@ -22931,6 +27269,15 @@ function baselineLine(report) {
     const sha = shortSha$1(report.baseline.sha);
     const commit = sha ? `\`${sha}\`` : 'an unknown commit';
     return `Baseline: ${commit} from ${formatDate(report.baseline.createdAt)} on testbed ${testbed}.`;
+}
+/** "Accepted by @x (label `perf-gate:accept`): why", escaped, or null when nothing was accepted. */
+function acceptanceLine(report) {
+    const a = report.acceptance;
+    if (!a)
+        return null;
+    const who = a.by ? `by ${escapeMarkdown('@' + a.by, { maxLength: 60 })}` : 'by an unrecorded user';
+    return (`**Regression accepted** ${who} (label ${escapeCode(a.label)}, was ${a.was}): ` +
+        escapeMarkdown(a.reason, { maxLength: 1000 }));
 }
 function routeLine(outcome) {
     switch (outcome.route) {
@@ -23033,11 +27380,13 @@ function renderTrendChart(report) {
 function renderHeadline(report) {
     const { outcome } = report;
     const sha = shortSha$1(report.current.sha);
+    const accepted = acceptanceLine(report);
     return [
         `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
         '',
         escapeMarkdown(outcome.reason, { maxLength: 500 }),
         '',
+        ...(accepted ? [accepted, ''] : []),
         `${routeLine(outcome)} ${baselineLine(report)}`,
         '',
         `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
@@ -23090,7 +27439,8 @@ function truncateToBytes(text, maxBytes = MAX_CHECK_OUTPUT_BYTES) {
 function title(report) {
     const { outcome } = report;
     const what = report.baseline ? plural(outcome.regressions, 'regression') : 'no baseline yet';
-    return `perf: ${what} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH);
+    const accepted = report.acceptance ? ', accepted' : '';
+    return `perf: ${what}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH);
 }
 /**
  * The check run for the gate. The summary holds the verdict and the regressions, the text the
@@ -23144,28 +27494,47 @@ const MAX_COMMENT_LENGTH = 65_536;
 const GATES_HEADER = ['| Gate | Status | Evidence |', '| --- | --- | --- |'];
 const PERF_ROW = /^\|\s*perf\s*\|/;
 const FOLD_LINE = /^- … (\d+) earlier entr(?:y|ies) folded\r?$/;
+function isLedger(body) {
+    return body.includes(LEDGER_MARKER) || findRegion(body, GATES_START, GATES_END) !== null;
+}
 /**
  * The ledger body after this run: a new one when `existing` is null, else `existing` with our row,
  * details and hop entry updated. Always shorter than `MAX_COMMENT_LENGTH` unless text we do not
- * own already fills the budget.
+ * own already fills the budget. `updateRow: false` (a run of a commit the PR has moved past) only
+ * logs the hop and leaves the row and details of the newer commit alone, unless there are none.
  */
-function renderLedger(existing, report) {
+function renderLedger(existing, report, opts = {}) {
     let body = withStructure(existing);
-    body = editRegion(body, GATES_START, GATES_END, (inner) => upsertGateRow(inner, gateRow(report)));
+    const gates = findRegion(body, GATES_START, GATES_END);
+    const hasRow = gates !== null &&
+        body
+            .slice(gates.from, gates.to)
+            .split('\n')
+            .some((l) => PERF_ROW.test(l));
+    const ownRow = opts.updateRow !== false || !hasRow;
+    if (ownRow) {
+        body = editRegion(body, GATES_START, GATES_END, (inner) => upsertGateRow(inner, gateRow(report)));
+    }
     const key = hopKey(report.runId);
     const entry = hopEntry(report, key);
     body = editRegion(body, HOPLOG_START, HOPLOG_END, (inner) => upsertHop(inner, entry, key));
-    return fitToBudget(body, report, entry);
+    return fitToBudget(body, report, entry, ownRow || findRegion(body, DETAILS_START, DETAILS_END) === null);
+}
+/** The text only this run's hop entry carries, or null without a run id. */
+function hopMarker(runId) {
+    const key = hopKey(runId);
+    return key === null ? null : hopKeyComment(key);
 }
 // Oldest hop entries go first: they are the least useful and are counted, not lost silently. Only
 // then do our own details shrink, chart before table rows, as they are also in the check run.
-function fitToBudget(body, report, entry) {
+function fitToBudget(body, report, entry, ownDetails) {
     const fits = (b) => b.length < MAX_COMMENT_LENGTH;
-    body = setDetails(body, detailsBlock(report, { chart: true }));
+    if (ownDetails)
+        body = setDetails(body, detailsBlock(report, { chart: true }));
     if (fits(body))
         return body;
     body = foldHops(body, entry);
-    if (fits(body))
+    if (fits(body) || !ownDetails)
         return body;
     const folded = body;
     return largestFitting(report.outcome.comparisons.length, (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })), fits);
@@ -23297,6 +27666,7 @@ function detailsBlock(report, opts) {
         '',
         `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
         '',
+        ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
         renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
         '',
         `${baselineLine(report)} ${routeLine(outcome)}`,
@@ -23335,7 +27705,8 @@ function perfEvidence(report) {
     return `perf: ${area}: ${value}; Δ vs baseline: ${delta}`;
 }
 function gateRow(report) {
-    return `| perf | ${verdictLabel(report.outcome.verdict)} | \`${perfEvidence(report)}\` |`;
+    const status = verdictLabel(report.outcome.verdict) + (report.acceptance ? ' (accepted)' : '');
+    return `| perf | ${status} | \`${perfEvidence(report)}\` |`;
 }
 function hopKey(runId) {
     const key = runId
@@ -23368,12 +27739,17 @@ function hopEntry(report, key) {
     }
     else
         what = escapeMarkdown(report.outcome.reason, { maxLength: 120 });
+    const a = report.acceptance;
+    const accepted = a
+        ? `accepted by ${a.by ? escapeMarkdown('@' + a.by, { maxLength: 60 }) : 'an unrecorded user'}`
+        : null;
     const parts = [
         formatTimestamp(report.timestamp),
         'perf',
         shortSha$1(report.current.sha) ?? 'no sha',
         verdictLabel(report.outcome.verdict),
         what,
+        accepted,
         runLink(report)
     ].filter((p) => p !== null);
     return `- ${parts.join(' · ')}${key === null ? '' : ' ' + hopKeyComment(key)}`;
@@ -23408,8 +27784,10 @@ async function runJob(opts) {
         if (!trust.allowed)
             throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`);
     }
-    const current = opts.resultsGlob
-        ? await importResults(opts.resultsGlob, config, opts.commit, now())
+    await opts.onStart?.(config);
+    const source = opts.resultsFiles ?? opts.resultsGlob;
+    const current = source
+        ? await importResults(source, config, opts.commit, now())
         : await runBenchmarks(config, { commit: opts.commit, reporter, now: now() });
     if (opts.note)
         current.note = opts.note;
@@ -23442,6 +27820,9 @@ async function runJob(opts) {
             };
         }
     }
+    const reviewed = opts.mode === 'baseline' ? null : (opts.review?.(outcome) ?? null);
+    if (reviewed)
+        outcome = reviewed.outcome;
     const history = await opts.store.history(config.testbed, 12);
     const report = {
         outcome,
@@ -23453,7 +27834,8 @@ async function runJob(opts) {
         timestamp: now().toISOString(),
         history: trendHistory(history.map((h) => h.results), baselineWritten ? null : current),
         ...(opts.runId ? { runId: opts.runId } : {}),
-        ...(opts.runUrl ? { runUrl: opts.runUrl } : {})
+        ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
+        ...(reviewed?.acceptance ? { acceptance: reviewed.acceptance } : {})
     };
     const outDir = path.resolve(opts.outDir);
     const paths = {
@@ -23473,7 +27855,18 @@ async function runJob(opts) {
     await writeFileAtomic(paths.checkRun, JSON.stringify(checkRun, null, 2) + '\n');
     await writeFileAtomic(paths.report, summary);
     const failed = opts.mode !== 'baseline' && reachesFailOn(outcome.verdict, opts.failOn);
-    return { outcome, report, checkRun, ledger, summary, baseline, baselineWritten, paths, failed };
+    return {
+        outcome,
+        report,
+        checkRun,
+        ledger,
+        summary,
+        baseline,
+        baselineWritten,
+        paths,
+        failed,
+        config
+    };
 }
 function applyOverrides(config, opts) {
     let out = config;
@@ -23505,15 +27898,20 @@ function thresholdsFromConfig(config) {
     };
 }
 async function importResults(pattern, config, commit, now) {
-    const files = await expandGlob(pattern, process.cwd());
-    if (files.length === 0)
-        throw new UserError(`results: no file matches '${pattern}'`);
+    // A directory, a glob or files of mixed formats, each detected from its content.
+    const patterns = Array.isArray(pattern) ? pattern : [pattern];
     const benchmarks = [];
-    for (const file of files) {
-        const { benchmarks: got } = await importFile(file, 'auto', { class: 'non-critical' });
-        for (const b of got) {
-            if (benchmarks.some((x) => x.name === b.name))
-                throw new UserError(`benchmark '${b.name}' appears twice`, { file });
+    const from = new Map();
+    for (const p of patterns) {
+        const got = await importFiles(p, 'auto', { class: 'non-critical' }).catch((e) => {
+            throw isUserError(e) ? new UserError(`results: ${e.message}`) : e;
+        });
+        for (const b of got.benchmarks) {
+            const file = b.source?.file ?? p;
+            const other = from.get(b.name);
+            if (other !== undefined)
+                throw new UserError(`benchmark '${b.name}' is also in ${other}: each benchmark must come from one file`, { file });
+            from.set(b.name, file);
             benchmarks.push(b);
         }
     }
@@ -23542,4 +27940,4 @@ function fileStamp(iso) {
     return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-export { DEFAULT_STORE as D, RESULTS_VERSION as R, UserError as U, sanitizeText as a, formatPercent as b, countsPhrase as c, formatCi as d, valueCi as e, formatValue as f, errorMessage as g, compareResultSets as h, isUserError as i, importText as j, RESULTS_SCHEMA_ID as k, loadConfig as l, streamReporter as m, commonjsGlobal as n, openStore as o, runJob as r, sortBySignificance as s, thresholdsFromConfig as t, unknownEnvironment as u, valueDelta as v };
+export { hopMarker as A, renderLedger as B, CHECK_RUN_NAME as C, DEFAULT_STORE as D, HOPLOG_END as H, RESULTS_VERSION as R, UserError as U, sanitizeText as a, formatPercent as b, countsPhrase as c, formatCi as d, valueCi as e, formatValue as f, isUserError as g, errorMessage as h, inconclusiveNote as i, compareResultSets as j, importFile as k, loadConfig as l, fileInput as m, RESULTS_SCHEMA_ID as n, openStore as o, parseResultSet as p, streamReporter as q, runJob as r, sortBySignificance as s, thresholdsFromConfig as t, unknownEnvironment as u, valueDelta as v, commonjsGlobal as w, getDefaultExportFromCjs as x, HOPLOG_START as y, isLedger as z };
