@@ -487,6 +487,18 @@ class LineNames {
         this.seen.set(name, line);
     }
 }
+/**
+ * For `detect`: the value is an object whose `key` is a non-empty array of records that each
+ * satisfy `fits`. Several JSON formats are told apart only by the keys their records carry.
+ */
+function hasRecords(value, key, fits) {
+    if (value === null || typeof value !== 'object')
+        return false;
+    const list = value[key];
+    return (Array.isArray(list) &&
+        list.length > 0 &&
+        list.every((r) => r !== null && typeof r === 'object' && fits(r)));
+}
 
 /**
  * BenchmarkDotNet's full JSON exporter (`*-report-full.json`, or `-brief` with statistics).
@@ -501,12 +513,7 @@ const benchmarkdotnet = {
     detect(input) {
         if (!/"Benchmarks"/.test(input.head) || !/"HostEnvironmentInfo"|"Statistics"/.test(input.head))
             return false;
-        const v = input.json().value;
-        return (v !== null &&
-            typeof v === 'object' &&
-            Array.isArray(v.Benchmarks) &&
-            v.Benchmarks.length > 0 &&
-            v.Benchmarks.every((b) => b !== null && typeof b === 'object' && 'FullName' in b));
+        return hasRecords(input.json().value, 'Benchmarks', (b) => 'FullName' in b);
     },
     parse(input, ctx) {
         const r = new JsonReader(input.file, input.json());
@@ -8039,12 +8046,7 @@ const googlebench = {
     detect(input) {
         if (!/"benchmarks"/.test(input.head) || !/"time_unit"/.test(input.head))
             return false;
-        const v = input.json().value;
-        return (v !== null &&
-            typeof v === 'object' &&
-            Array.isArray(v.benchmarks) &&
-            v.benchmarks.length > 0 &&
-            v.benchmarks.every((b) => b !== null && typeof b === 'object' && 'real_time' in b && 'time_unit' in b));
+        return hasRecords(input.json().value, 'benchmarks', (b) => 'real_time' in b && 'time_unit' in b);
     },
     parse(input, ctx) {
         const r = new JsonReader(input.file, input.json());
@@ -8131,12 +8133,7 @@ const hyperfine = {
     detect(input) {
         if (!/"results"/.test(input.head.slice(0, 4096)))
             return false;
-        const v = input.json().value;
-        return (v !== null &&
-            typeof v === 'object' &&
-            Array.isArray(v.results) &&
-            v.results.length > 0 &&
-            v.results.every((r) => r !== null && typeof r === 'object' && 'command' in r && ('times' in r || 'mean' in r)));
+        return hasRecords(input.json().value, 'results', (r) => 'command' in r && ('times' in r || 'mean' in r));
     },
     parse(input, ctx) {
         const r = new JsonReader(input.file, input.json());
@@ -8687,12 +8684,7 @@ const pytest = {
     detect(input) {
         if (!/"machine_info"|"benchmarks"/.test(input.head) || !/^\s*\{/.test(input.head))
             return false;
-        const v = input.json().value;
-        return (v !== null &&
-            typeof v === 'object' &&
-            Array.isArray(v.benchmarks) &&
-            v.benchmarks.length > 0 &&
-            v.benchmarks.every((b) => b !== null && typeof b === 'object' && 'stats' in b && 'fullname' in b));
+        return hasRecords(input.json().value, 'benchmarks', (b) => 'stats' in b && 'fullname' in b);
     },
     parse(input, ctx) {
         const r = new JsonReader(input.file, input.json());
@@ -23435,24 +23427,15 @@ function checkOptions(input, alpha, failAlpha, minSamples) {
         throw new RangeError(`minSamples must be an integer ≥ 1, got ${minSamples}`);
     }
 }
-/**
- * Rule A on one metric: Hodges–Lehmann shift of the log-badness with its exact Moses CI, judged
- * against the warn and fail budgets. Bad data or too few samples give `neutral` with the reason,
- * never a guess and never a throw; only invalid options throw.
- */
-function compareMetric(input) {
-    const alpha = input.alpha ?? 0.05;
-    const failAlpha = input.failAlpha ?? alpha;
-    const minSamples = input.minSamples ?? 5;
-    checkOptions(input, alpha, failAlpha, minSamples);
-    const { direction, thresholds } = input;
-    const neutral = (reason, baseline = null, current = null) => ({
-        benchmark: input.benchmark,
-        metric: input.metric,
-        unit: input.unit,
-        direction,
-        class: input.class,
-        thresholds,
+/** A metric that could not be judged, with the reason; the engine uses it for unmatched metrics. */
+function neutralComparison(m, reason, baseline = null, current = null) {
+    return {
+        benchmark: m.benchmark,
+        metric: m.metric,
+        unit: m.unit,
+        direction: m.direction,
+        class: m.class,
+        thresholds: m.thresholds,
         verdict: 'neutral',
         reason,
         change: null,
@@ -23464,7 +23447,20 @@ function compareMetric(input) {
         improved: false,
         baseline,
         current
-    });
+    };
+}
+/**
+ * Rule A on one metric: Hodges–Lehmann shift of the log-badness with its exact Moses CI, judged
+ * against the warn and fail budgets. Bad data or too few samples give `neutral` with the reason,
+ * never a guess and never a throw; only invalid options throw.
+ */
+function compareMetric(input) {
+    const alpha = input.alpha ?? 0.05;
+    const failAlpha = input.failAlpha ?? alpha;
+    const minSamples = input.minSamples ?? 5;
+    checkOptions(input, alpha, failAlpha, minSamples);
+    const { direction, thresholds } = input;
+    const neutral = (reason, baseline = null, current = null) => neutralComparison(input, reason, baseline, current);
     const invalid = firstInvalid('current', input.current) ?? firstInvalid('baseline', input.baseline);
     if (invalid)
         return neutral(invalid);
@@ -23767,25 +23763,7 @@ function indexMetrics(benches) {
     return map;
 }
 function neutral(benchmark, m, thresholds, reason) {
-    return {
-        benchmark,
-        metric: m.name,
-        unit: m.unit,
-        direction: m.direction,
-        class: m.class,
-        thresholds,
-        verdict: 'neutral',
-        reason,
-        change: null,
-        ci: null,
-        valueChange: null,
-        pFail: null,
-        pWarn: null,
-        inconclusive: false,
-        improved: false,
-        baseline: null,
-        current: null
-    };
+    return neutralComparison({ benchmark, metric: m.name, unit: m.unit, direction: m.direction, class: m.class, thresholds }, reason);
 }
 
 const STDOUT_LIMIT = 64 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { Benchmark, Metric, ResultSet } from '../results/model.js'
-import { compareMetric } from '../stats/compare.js'
+import { compareMetric, neutralComparison } from '../stats/compare.js'
 import { gate } from '../stats/gate.js'
 import type { GateOutcome, MetricComparison, Thresholds } from '../stats/types.js'
 
@@ -108,23 +108,8 @@ function neutral(
   thresholds: Thresholds,
   reason: string
 ): MetricComparison {
-  return {
-    benchmark,
-    metric: m.name,
-    unit: m.unit,
-    direction: m.direction,
-    class: m.class,
-    thresholds,
-    verdict: 'neutral',
-    reason,
-    change: null,
-    ci: null,
-    valueChange: null,
-    pFail: null,
-    pWarn: null,
-    inconclusive: false,
-    improved: false,
-    baseline: null,
-    current: null
-  }
+  return neutralComparison(
+    { benchmark, metric: m.name, unit: m.unit, direction: m.direction, class: m.class, thresholds },
+    reason
+  )
 }

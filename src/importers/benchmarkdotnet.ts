@@ -1,6 +1,6 @@
 import type { Benchmark, Metric } from '../results/model.js'
 import { importedBenchmark } from './bench.js'
-import { assertUniqueNames, JsonReader } from './checks.js'
+import { assertUniqueNames, hasRecords, JsonReader } from './checks.js'
 import type { JsonPath } from './json.js'
 import type { Importer } from './types.js'
 
@@ -17,14 +17,7 @@ export const benchmarkdotnet: Importer = {
   detect(input) {
     if (!/"Benchmarks"/.test(input.head) || !/"HostEnvironmentInfo"|"Statistics"/.test(input.head))
       return false
-    const v = input.json().value as { Benchmarks?: unknown } | null
-    return (
-      v !== null &&
-      typeof v === 'object' &&
-      Array.isArray(v.Benchmarks) &&
-      v.Benchmarks.length > 0 &&
-      v.Benchmarks.every((b) => b !== null && typeof b === 'object' && 'FullName' in b)
-    )
+    return hasRecords(input.json().value, 'Benchmarks', (b) => 'FullName' in b)
   },
   parse(input, ctx): Benchmark[] {
     const r: JsonReader = new JsonReader(input.file, input.json())

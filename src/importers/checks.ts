@@ -147,3 +147,21 @@ export class LineNames {
     this.seen.set(name, line)
   }
 }
+
+/**
+ * For `detect`: the value is an object whose `key` is a non-empty array of records that each
+ * satisfy `fits`. Several JSON formats are told apart only by the keys their records carry.
+ */
+export function hasRecords(
+  value: unknown,
+  key: string,
+  fits: (record: Record<string, unknown>) => boolean
+): boolean {
+  if (value === null || typeof value !== 'object') return false
+  const list = (value as Record<string, unknown>)[key]
+  return (
+    Array.isArray(list) &&
+    list.length > 0 &&
+    list.every((r) => r !== null && typeof r === 'object' && fits(r as Record<string, unknown>))
+  )
+}

@@ -1,6 +1,6 @@
 import type { Benchmark, Metric } from '../results/model.js'
 import { importedBenchmark } from './bench.js'
-import { JsonReader } from './checks.js'
+import { hasRecords, JsonReader } from './checks.js'
 import type { JsonPath } from './json.js'
 import type { Importer, ImportContext } from './types.js'
 import { nsPer } from './units.js'
@@ -33,16 +33,7 @@ export const googlebench: Importer = {
   description: 'Google Benchmark JSON (repetitions are samples; aggregates are not double-counted)',
   detect(input) {
     if (!/"benchmarks"/.test(input.head) || !/"time_unit"/.test(input.head)) return false
-    const v = input.json().value as { benchmarks?: unknown } | null
-    return (
-      v !== null &&
-      typeof v === 'object' &&
-      Array.isArray(v.benchmarks) &&
-      v.benchmarks.length > 0 &&
-      v.benchmarks.every(
-        (b) => b !== null && typeof b === 'object' && 'real_time' in b && 'time_unit' in b
-      )
-    )
+    return hasRecords(input.json().value, 'benchmarks', (b) => 'real_time' in b && 'time_unit' in b)
   },
   parse(input, ctx): Benchmark[] {
     const r: JsonReader = new JsonReader(input.file, input.json())

@@ -1,5 +1,5 @@
 import type { Benchmark } from '../results/model.js'
-import { assertUniqueNames, JsonReader } from './checks.js'
+import { assertUniqueNames, hasRecords, JsonReader } from './checks.js'
 import type { Importer } from './types.js'
 
 /** hyperfine `--export-json`: one benchmark per command, every run time kept as a sample. */
@@ -8,16 +8,10 @@ export const hyperfine: Importer = {
   description: 'hyperfine --export-json (times in seconds, every run kept)',
   detect(input) {
     if (!/"results"/.test(input.head.slice(0, 4096))) return false
-    const v = input.json().value as { results?: unknown } | null
-    return (
-      v !== null &&
-      typeof v === 'object' &&
-      Array.isArray(v.results) &&
-      v.results.length > 0 &&
-      v.results.every(
-        (r) =>
-          r !== null && typeof r === 'object' && 'command' in r && ('times' in r || 'mean' in r)
-      )
+    return hasRecords(
+      input.json().value,
+      'results',
+      (r) => 'command' in r && ('times' in r || 'mean' in r)
     )
   },
   parse(input, ctx): Benchmark[] {

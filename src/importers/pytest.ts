@@ -1,6 +1,6 @@
 import type { Benchmark } from '../results/model.js'
 import { importedBenchmark } from './bench.js'
-import { assertUniqueNames, JsonReader } from './checks.js'
+import { assertUniqueNames, hasRecords, JsonReader } from './checks.js'
 import type { Importer } from './types.js'
 
 /**
@@ -14,16 +14,7 @@ export const pytest: Importer = {
   description: 'pytest-benchmark --benchmark-json (seconds; stats.data as samples when saved)',
   detect(input) {
     if (!/"machine_info"|"benchmarks"/.test(input.head) || !/^\s*\{/.test(input.head)) return false
-    const v = input.json().value as { benchmarks?: unknown } | null
-    return (
-      v !== null &&
-      typeof v === 'object' &&
-      Array.isArray(v.benchmarks) &&
-      v.benchmarks.length > 0 &&
-      v.benchmarks.every(
-        (b) => b !== null && typeof b === 'object' && 'stats' in b && 'fullname' in b
-      )
-    )
+    return hasRecords(input.json().value, 'benchmarks', (b) => 'stats' in b && 'fullname' in b)
   },
   parse(input, ctx): Benchmark[] {
     const r: JsonReader = new JsonReader(input.file, input.json())

@@ -102,6 +102,34 @@ function checkOptions(
   }
 }
 
+/** A metric that could not be judged, with the reason; the engine uses it for unmatched metrics. */
+export function neutralComparison(
+  m: Pick<CompareInput, 'benchmark' | 'metric' | 'unit' | 'direction' | 'class' | 'thresholds'>,
+  reason: string,
+  baseline: ArmSummary | null = null,
+  current: ArmSummary | null = null
+): MetricComparison {
+  return {
+    benchmark: m.benchmark,
+    metric: m.metric,
+    unit: m.unit,
+    direction: m.direction,
+    class: m.class,
+    thresholds: m.thresholds,
+    verdict: 'neutral',
+    reason,
+    change: null,
+    ci: null,
+    valueChange: null,
+    pFail: null,
+    pWarn: null,
+    inconclusive: false,
+    improved: false,
+    baseline,
+    current
+  }
+}
+
 /**
  * Rule A on one metric: Hodges–Lehmann shift of the log-badness with its exact Moses CI, judged
  * against the warn and fail budgets. Bad data or too few samples give `neutral` with the reason,
@@ -117,25 +145,7 @@ export function compareMetric(input: CompareInput): MetricComparison {
     reason: string,
     baseline: ArmSummary | null = null,
     current: ArmSummary | null = null
-  ): MetricComparison => ({
-    benchmark: input.benchmark,
-    metric: input.metric,
-    unit: input.unit,
-    direction,
-    class: input.class,
-    thresholds,
-    verdict: 'neutral',
-    reason,
-    change: null,
-    ci: null,
-    valueChange: null,
-    pFail: null,
-    pWarn: null,
-    inconclusive: false,
-    improved: false,
-    baseline,
-    current
-  })
+  ): MetricComparison => neutralComparison(input, reason, baseline, current)
 
   const invalid = firstInvalid('current', input.current) ?? firstInvalid('baseline', input.baseline)
   if (invalid) return neutral(invalid)
