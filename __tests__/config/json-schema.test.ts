@@ -25,6 +25,7 @@ describe('schemas/config.schema.json', () => {
       'testbed',
       'repetitions',
       'warmup',
+      'adaptive',
       'min-samples',
       'timeout',
       'thresholds',

@@ -286,3 +286,34 @@ describe('formats', () => {
     ])
   })
 })
+
+describe('adaptive sampling', () => {
+  const yaml = (top: string, bench = '') =>
+    `${top}benchmarks:\n  - name: a\n    kind: command\n    run: "true"\n${bench}  - name: b\n    kind: command\n    run: "true"\n`
+
+  it('applies the top-level plan to command benchmarks, and a benchmark may override it', () => {
+    const config = parseConfig(
+      yaml(
+        'adaptive: { min: 5, max: 20, step: 5 }\n',
+        '    adaptive: { min: 6, max: 12, step: 2 }\n'
+      ),
+      'perf-gate.yml'
+    )
+    expect(config.benchmarks.map((b) => (b.kind === 'command' ? b.adaptive : null))).toEqual([
+      { min: 6, max: 12, step: 2 },
+      { min: 5, max: 20, step: 5 }
+    ])
+  })
+
+  it('names the line of an impossible plan', () => {
+    expect(() =>
+      parseConfig(yaml('adaptive: { min: 10, max: 5, step: 5 }\n'), 'perf-gate.yml')
+    ).toThrow('perf-gate.yml:1: adaptive.max must be >= adaptive.min (10)')
+    expect(() =>
+      parseConfig(
+        yaml('min-samples: 6\nadaptive:\n  min: 5\n  max: 20\n  step: 5\n'),
+        'perf-gate.yml'
+      )
+    ).toThrow('perf-gate.yml:3: adaptive.min must be >= min-samples (6)')
+  })
+})

@@ -54,6 +54,35 @@ describe('perf-gate run / gate / baseline (dist/cli.js)', () => {
     expect(checkRun).toMatchObject({ name: 'review:gate:perf', conclusion: 'failure' })
   })
 
+  it('stops adding runs once the comparison is settled (adaptive sampling)', () => {
+    const dir = project(
+      'testbed: t\nwarmup: 0\nadaptive: { min: 5, max: 12, step: 3 }\nbenchmarks:\n  - name: tool\n    kind: command\n    run: cat out.json\n    format: custom\n'
+    )
+    const write = (value: number) =>
+      writeFileSync(path.join(dir, 'out.json'), JSON.stringify([{ name: 'op', unit: 'ms', value }]))
+    const samplesOf = (stdout: string) => {
+      const file = /results: +(\S+)/.exec(stdout)![1]
+      return JSON.parse(readFileSync(file, 'utf8')).benchmarks[0].metrics[0].samples.length
+    }
+    write(100)
+    // No baseline yet: this run may become it, so it takes every run the plan allows.
+    const first = runDist('cli.js', ['run'], { cwd: dir })
+    expect(first.code).toBe(0)
+    expect(samplesOf(first.stdout)).toBe(12)
+    // Identical numbers settle at the first look.
+    const same = runDist('cli.js', ['gate'], { cwd: dir })
+    expect(same.code).toBe(0)
+    expect(same.stderr).toMatch(/after 5 runs: /)
+    expect(samplesOf(same.stdout)).toBe(5)
+    expect(same.stdout).toMatch(/verdict: pass/)
+    // A deterministic +30 % is established at the first look too, at alpha / looks.
+    write(130)
+    const slower = runDist('cli.js', ['gate'], { cwd: dir })
+    expect(slower.code).toBe(1)
+    expect(samplesOf(slower.stdout)).toBe(5)
+    expect(slower.stdout).toMatch(/verdict: fail/)
+  })
+
   it('reports a broken config as one line naming file, line and key, exit 2', () => {
     const dir = project(
       'testbed: t\nbenchmarks:\n  - name: a\n    kind: command\n    run: "true"\n    repetitions: 0\n'

@@ -153,3 +153,49 @@ describe('progressLine', () => {
     expect(progressLine(1, 100, 2000, 'run')).toBe('run 1/100 · 2.0 s elapsed · ETA 3 min 18 s')
   })
 })
+
+describe('adaptive sampling in the command runner', () => {
+  const plan = { min: 5, max: 20, step: 5 }
+
+  it('looks after min runs and stops when the comparison is settled', async () => {
+    const looks: number[] = []
+    const [b] = await runCommandBenchmark(
+      spec({ warmup: 1, adaptive: plan }),
+      recorder(),
+      process.env,
+      (benches, runs) => {
+        looks.push(runs)
+        expect(benches[0].metrics[0].samples).toHaveLength(runs)
+        return { stop: true, nextRuns: 0, reason: 'settled' }
+      }
+    )
+    expect(looks).toEqual([5])
+    expect(b.metrics[0].samples).toHaveLength(5)
+  })
+
+  it('adds batches while undecided, never past max', async () => {
+    const looks: number[] = []
+    const rec = recorder()
+    const [b] = await runCommandBenchmark(
+      spec({ warmup: 0, adaptive: plan }),
+      rec,
+      process.env,
+      (_b, runs) => {
+        looks.push(runs)
+        return { stop: false, nextRuns: 5, reason: 'still open' }
+      }
+    )
+    expect(looks).toEqual([5, 10, 15])
+    expect(b.metrics[0].samples).toHaveLength(20)
+    expect(rec.lines.filter((l) => l.includes('after 10 runs: still open'))).toHaveLength(1)
+    expect(rec.lines.at(-1)).toMatch(/run 20\/20 · .* \(adaptive, up to 20\)$/)
+  })
+
+  it('ignores the plan without a decide callback (no baseline to compare with)', async () => {
+    const [b] = await runCommandBenchmark(
+      spec({ warmup: 0, repetitions: 3, adaptive: plan }),
+      recorder()
+    )
+    expect(b.metrics[0].samples).toHaveLength(3)
+  })
+})

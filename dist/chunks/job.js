@@ -21796,6 +21796,13 @@ const common = {
         .optional()
         .meta({ description: 'Per-metric overrides, keyed by metric name.' })
 };
+/** Adaptive sampling: look after `min` runs, then every `step`, stop once decided, never past `max`. */
+const AdaptiveInput = strictObject({
+    min: integer(2).meta({ description: 'Runs before the first look.' }),
+    max: integer(2).meta({ description: 'The cap.' }),
+    step: integer(1).meta({ description: 'Runs added between looks.' })
+})
+    .meta({ description: 'Replaces repetitions for command benchmarks when a baseline exists.' });
 const runs = {
     repetitions: integer(1).optional().meta({ description: 'Measured runs; default: top level.' }),
     warmup: integer(0).optional().meta({ description: 'Unmeasured runs first; default: top level.' })
@@ -21804,6 +21811,7 @@ const CommandInput = strictObject({
     kind: literal('command'),
     ...common,
     ...runs,
+    adaptive: AdaptiveInput.optional(),
     run: text().meta({ description: 'Shell command to run.' }),
     format: _enum(COMMAND_FORMATS)
         .optional()
@@ -21897,6 +21905,7 @@ const ConfigInput = strictObject({
     testbed: text().optional().meta({ description: 'Baselines are kept per testbed.' }),
     repetitions: integer(1).optional().meta({ default: CONFIG_DEFAULTS.repetitions }),
     warmup: integer(0).optional().meta({ default: CONFIG_DEFAULTS.warmup }),
+    adaptive: AdaptiveInput.optional(),
     'min-samples': integer(2).optional().meta({
         default: CONFIG_DEFAULTS.minSamples,
         description: 'Fewer samples per arm give a neutral verdict.'
@@ -22178,6 +22187,18 @@ function build(raw, file, problems) {
     const repetitions = raw.repetitions ?? CONFIG_DEFAULTS.repetitions;
     const warmup = raw.warmup ?? CONFIG_DEFAULTS.warmup;
     const timeoutSeconds = raw.timeout ?? CONFIG_DEFAULTS.timeoutSeconds;
+    const minSamples = raw['min-samples'] ?? CONFIG_DEFAULTS.minSamples;
+    const planAt = (plan, path) => {
+        if (!plan)
+            return undefined;
+        if (plan.max < plan.min)
+            problems.add([...path, 'max'], sentence([...path, 'max'], `must be >= adaptive.min (${plan.min})`));
+        // The first look needs a finite interval, which needs min-samples runs per arm.
+        if (plan.min < minSamples)
+            problems.add([...path, 'min'], sentence([...path, 'min'], `must be >= min-samples (${minSamples})`));
+        return plan;
+    };
+    const topPlan = planAt(raw.adaptive, ['adaptive']);
     const benchmarks = raw.benchmarks.map((b, i) => {
         const common = {
             name: b.name,
@@ -22189,7 +22210,13 @@ function build(raw, file, problems) {
         };
         if (b.thresholds)
             common.thresholds = partialThresholds(b.thresholds);
-        return buildBenchmark(b, common, dir, timeoutSeconds);
+        const spec = buildBenchmark(b, common, dir, timeoutSeconds);
+        if (spec.kind === 'command' && b.kind === 'command') {
+            const plan = planAt(b.adaptive, ['benchmarks', i, 'adaptive']) ?? topPlan;
+            if (plan)
+                spec.adaptive = plan;
+        }
+        return spec;
     });
     return {
         file,
@@ -22197,7 +22224,7 @@ function build(raw, file, problems) {
         testbed: raw.testbed ?? CONFIG_DEFAULTS.testbed,
         repetitions,
         warmup,
-        minSamples: raw['min-samples'] ?? CONFIG_DEFAULTS.minSamples,
+        minSamples,
         timeoutSeconds,
         thresholds: {
             core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),
@@ -23599,7 +23626,7 @@ const LISTED = 3;
 function formatP(p) {
     return p < 0.001 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 }
-function label(c) {
+function label$1(c) {
     return `${c.benchmark}/${c.metric}`;
 }
 function listOf(items) {
@@ -23608,7 +23635,7 @@ function listOf(items) {
 }
 function changes(cs) {
     const worstFirst = [...cs].sort((a, b) => (b.change ?? 0) - (a.change ?? 0));
-    return listOf(worstFirst.map((c) => `${label(c)} ${signedPct(c.valueChange ?? 0)} %`));
+    return listOf(worstFirst.map((c) => `${label$1(c)} ${signedPct(c.valueChange ?? 0)} %`));
 }
 /**
  * The verdict over all metrics of one run. Each WARN must survive Benjamini–Hochberg over the
@@ -23652,7 +23679,7 @@ function gate(comparisons, opts = {}) {
         reason =
             out.length === 0
                 ? 'no metrics to compare'
-                : `no metric could be compared: ${listOf(neutral.map((c) => `${label(c)}: ${c.reason}`))}`;
+                : `no metric could be compared: ${listOf(neutral.map((c) => `${label$1(c)}: ${c.reason}`))}`;
     }
     else {
         if (verdict === 'fail') {
@@ -23694,6 +23721,39 @@ const DEFAULT_THRESHOLDS = {
     'non-critical': { warn: 0.05, fail: 0.1 }
 };
 const defaultThresholdsFor = (_b, m) => DEFAULT_THRESHOLDS[m.class];
+function inputFor(benchmark, m, old, thresholds, opts) {
+    const failAlpha = opts.failAlphaFor?.(benchmark);
+    return {
+        benchmark,
+        metric: m.name,
+        unit: m.unit,
+        direction: m.direction,
+        class: m.class,
+        thresholds,
+        baseline: old.samples,
+        current: m.samples,
+        ...(opts.minSamples !== undefined ? { minSamples: opts.minSamples } : {}),
+        ...(failAlpha !== undefined ? { failAlpha } : {})
+    };
+}
+/**
+ * What adaptive sampling looks at: the gated metrics of `current` that the baseline has too, in
+ * the comparable form the gate itself will use.
+ */
+function comparableInputs(baseline, current, opts = {}) {
+    const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor;
+    const base = indexMetrics(baseline.benchmarks);
+    const inputs = [];
+    for (const b of current) {
+        for (const m of b.metrics) {
+            const old = base.get(`${b.name}\u0000${m.name}`);
+            if (m.gate === false || !old || old.unit !== m.unit || old.direction !== m.direction)
+                continue;
+            inputs.push(inputFor(b.name, m, old, thresholdsFor(b.name, m), opts));
+        }
+    }
+    return inputs;
+}
 /**
  * Compares every gated metric of `current` with the same metric of `baseline`. A metric that only
  * one side has is listed as neutral, so a renamed benchmark shows up instead of vanishing.
@@ -23719,17 +23779,7 @@ function compareResultSets(baseline, current, opts = {}) {
                 comparisons.push(neutral(b.name, m, thresholds, `not comparable: the baseline measured it in ${old.unit} (${old.direction} is better), this run in ${m.unit} (${m.direction} is better)`));
                 continue;
             }
-            comparisons.push(compareMetric({
-                benchmark: b.name,
-                metric: m.name,
-                unit: m.unit,
-                direction: m.direction,
-                class: m.class,
-                thresholds,
-                baseline: old.samples,
-                current: m.samples,
-                ...(opts.minSamples !== undefined ? { minSamples: opts.minSamples } : {})
-            }));
+            comparisons.push(compareMetric(inputFor(b.name, m, old, thresholds, opts)));
         }
     }
     for (const [key, m] of base) {
@@ -23764,6 +23814,113 @@ function indexMetrics(benches) {
 }
 function neutral(benchmark, m, thresholds, reason) {
     return neutralComparison({ benchmark, metric: m.name, unit: m.unit, direction: m.direction, class: m.class, thresholds }, reason);
+}
+
+function checkPlan(plan) {
+    const { min, max, step } = plan;
+    for (const [key, v] of Object.entries({ min, max, step })) {
+        if (!(Number.isInteger(v) && v >= 1)) {
+            throw new RangeError(`adaptive ${key} must be an integer ≥ 1, got ${v}`);
+        }
+    }
+    if (max < min)
+        throw new RangeError(`adaptive max (${max}) must be ≥ min (${min})`);
+}
+/** Runs per arm at each look: min, min + step, …, and max last even off the step. */
+function lookSchedule(plan) {
+    checkPlan(plan);
+    const looks = [];
+    for (let n = plan.min; n < plan.max; n += plan.step)
+        looks.push(n);
+    looks.push(plan.max);
+    return looks;
+}
+function statusOf$1(input, c, final, alpha, failAlpha, fixedBaseline) {
+    if (c.verdict === 'neutral') {
+        // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
+        // not), and only in the arms that grow.
+        const min = input.minSamples ?? 5;
+        if (final || c.current === null || c.baseline === null)
+            return 'neutral';
+        const curShort = c.current.n < min;
+        const baseShort = c.baseline.n < min;
+        if (baseShort && fixedBaseline)
+            return 'neutral';
+        return curShort || baseShort ? 'open' : 'neutral';
+    }
+    const fail = input.thresholds.fail;
+    if (fail === null)
+        return 'clear';
+    if (c.ci !== null && c.ci[1] < fail)
+        return 'clear';
+    if (final)
+        return c.verdict === 'fail' ? 'fail' : 'open';
+    if (c.verdict !== 'fail')
+        return 'open';
+    if (fail === input.thresholds.warn)
+        return 'fail';
+    // An early FAIL needs the alpha/K lower bound past the fail budget, not just the warn budget:
+    // re-judging "estimate past the fail budget" at every look would let a change sitting at the
+    // budget fail far more often than half the time. Rule A with warn raised to fail is that test.
+    const strict = compareMetric({
+        ...input,
+        alpha,
+        failAlpha,
+        thresholds: { warn: fail, fail }
+    });
+    return strict.verdict === 'fail' ? 'fail' : 'open';
+}
+function label(c) {
+    return `${c.benchmark}/${c.metric}`;
+}
+/**
+ * One look of the sequential design: compares every metric with the runs so far and says whether
+ * to stop or how many runs per arm to add. The runner calls it after each batch, with `runs` the
+ * runs per arm completed; following `nextRuns` keeps the looks on the plan's schedule, which the
+ * alpha/K spending assumes.
+ */
+function sequentialLook(inputs, runs, plan, opts = {}) {
+    const schedule = lookSchedule(plan);
+    if (!(Number.isInteger(runs) && runs >= plan.min)) {
+        throw new RangeError(`runs must be an integer ≥ adaptive min (${plan.min}), got ${runs}`);
+    }
+    const alpha = opts.alpha ?? 0.05;
+    const looks = schedule.length;
+    const failAlpha = alpha / looks;
+    const look = schedule.filter((n) => n <= runs).length;
+    const final = runs >= plan.max;
+    const metrics = inputs.map((input) => {
+        const comparison = compareMetric({ ...input, alpha, failAlpha });
+        const status = statusOf$1(input, comparison, final, alpha, failAlpha, !!opts.fixedBaseline);
+        return { status, comparison };
+    });
+    const open = metrics.filter((m) => m.status === 'open');
+    const failed = metrics.filter((m) => m.status === 'fail');
+    const stop = final || open.length === 0 || (opts.stopOnFail === true && failed.length > 0);
+    const nextLook = schedule.find((n) => n > runs) ?? plan.max;
+    const nextRuns = stop ? 0 : nextLook - runs;
+    const gateOpts = opts.gate?.holm
+        ? { ...opts.gate, alpha: (opts.gate.alpha ?? alpha) / looks }
+        : (opts.gate ?? {});
+    const outcome = gate(metrics.map((m) => m.comparison), gateOpts);
+    const at = `${plural$1(runs, 'run')} per arm`;
+    let reason;
+    if (!stop) {
+        const names = open.map((m) => label(m.comparison));
+        const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+        reason = `${plural$1(open.length, 'metric')} still open after ${at} (${shown}): ${nextRuns} more per arm`;
+    }
+    else if (open.length === 0) {
+        reason = `every metric decided after ${at}`;
+    }
+    else if (failed.length > 0 && !final) {
+        reason = `stopped at the first failure after ${at}; ${plural$1(open.length, 'metric')} left open`;
+    }
+    else {
+        reason = `stopped at the cap of ${at}; ${plural$1(open.length, 'metric')} still open`;
+    }
+    const openBenchmarks = [...new Set(open.map((m) => m.comparison.benchmark))];
+    return { runs, look, looks, final, stop, nextRuns, metrics, openBenchmarks, outcome, reason };
 }
 
 const STDOUT_LIMIT = 64 * 1024 * 1024;
@@ -23877,19 +24034,23 @@ const WALL_TIME = 'wall-time';
 /**
  * Runs a `command` benchmark: warm-up runs, then N measured runs. Each run's wall time is a sample;
  * with a `format`, the tool's own metrics are read from its output and their samples pooled
- * across runs. Warm-up samples are kept apart and never gated.
+ * across runs. Warm-up samples are kept apart and never gated. With an adaptive plan and a
+ * `decide` callback, N is not fixed: `decide` looks after `min` runs and after every batch, and
+ * the runs stop once it says the comparison is settled, or at `max`.
  */
-async function runCommandBenchmark(spec, reporter, env = process.env) {
-    const total = spec.warmup + spec.repetitions;
+async function runCommandBenchmark(spec, reporter, env = process.env, decide) {
+    const plan = decide ? spec.adaptive : undefined;
+    let target = plan ? plan.min : spec.repetitions;
     const outputFile = resolveOutputFile(spec);
     const wall = { warmup: [], samples: [] };
     const tool = new Map();
     const started = Date.now();
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; i < spec.warmup + target; i++) {
         const warm = i < spec.warmup;
+        const upTo = plan ? ` (adaptive, up to ${plan.max})` : '';
         const label = warm
             ? `warm-up ${i + 1}/${spec.warmup}`
-            : `run ${i - spec.warmup + 1}/${spec.repetitions}`;
+            : `run ${i - spec.warmup + 1}/${target}${upTo}`;
         if (outputFile)
             await rm(outputFile, { force: true });
         let res;
@@ -23930,16 +24091,27 @@ async function runCommandBenchmark(spec, reporter, env = process.env) {
                 }
             }
         }
-        reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}`);
+        const total = spec.warmup + target;
+        reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`);
+        const measured = i + 1 - spec.warmup;
+        if (plan && decide && measured === target && target < plan.max) {
+            const look = decide(assemble(spec, wall, tool), measured);
+            reporter.info(`  ${spec.name}: after ${measured} runs: ${look.reason}`);
+            if (!look.stop && look.nextRuns > 0)
+                target = Math.min(plan.max, measured + look.nextRuns);
+        }
     }
+    return assemble(spec, wall, tool);
+}
+function assemble(spec, wall, tool) {
     const source = { kind: 'command', format: spec.format, command: spec.run };
     const wallMetric = {
         name: WALL_TIME,
         unit: 'ms',
         direction: 'lower',
         class: spec.class,
-        samples: wall.samples,
-        ...(wall.warmup.length ? { warmup: wall.warmup } : {}),
+        samples: [...wall.samples],
+        ...(wall.warmup.length ? { warmup: [...wall.warmup] } : {}),
         // A tool that reports its own timings is the better measure; the wrapper's wall time is context.
         ...(spec.format !== 'none' ? { gate: false } : {})
     };
@@ -23950,9 +24122,11 @@ async function runCommandBenchmark(spec, reporter, env = process.env) {
     for (const slot of tool.values()) {
         if (slot.metric.samples.length === 0)
             continue;
-        const metric = slot.warmup.length
-            ? { ...slot.metric, warmup: slot.warmup }
-            : slot.metric;
+        const metric = {
+            ...slot.metric,
+            samples: [...slot.metric.samples],
+            ...(slot.warmup.length ? { warmup: [...slot.warmup] } : {})
+        };
         grouped.set(slot.bench, [...(grouped.get(slot.bench) ?? []), metric]);
     }
     const benches = nestBenchmarks(spec.name, [...grouped].map(([name, metrics]) => ({ name, source, metrics })));
@@ -26485,7 +26659,10 @@ function summariseGpu(inventory, result, windowStart) {
     return { metrics: gpuMetrics(figures), notes };
 }
 
-/** Runs every benchmark of the config, in order, and returns one result set. */
+/**
+ * Runs every benchmark of the config, in order, and returns one result set. Given the baseline,
+ * benchmarks with an adaptive plan stop as soon as their comparison with it is settled.
+ */
 async function runBenchmarks(config, opts) {
     const specs = opts.only
         ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
@@ -26499,7 +26676,7 @@ async function runBenchmarks(config, opts) {
         const produced = await opts.reporter.group(title, async () => {
             switch (spec.kind) {
                 case 'command':
-                    return runCommandBenchmark(spec, opts.reporter);
+                    return runCommand(spec, opts.reporter, opts.baseline ?? null, opts.compare ?? {});
                 case 'file':
                     return runFileBenchmark(spec, config.dir, opts.reporter);
                 case 'ollama':
@@ -26527,6 +26704,29 @@ async function runBenchmarks(config, opts) {
         commit: opts.commit,
         environment: addFingerprint(hostEnvironment(), fingerprint),
         benchmarks
+    };
+}
+function runCommand(spec, reporter, baseline, compare) {
+    const plan = spec.adaptive;
+    if (!plan)
+        return runCommandBenchmark(spec, reporter);
+    // Nothing to compare with yet: this run may become the baseline, so give it every run.
+    if (!baseline)
+        return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter);
+    return runCommandBenchmark(spec, reporter, process.env, (benches, runs) => {
+        const look = sequentialLook(comparableInputs(baseline, benches, compare), runs, plan, {
+            fixedBaseline: true
+        });
+        return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason };
+    });
+}
+/** Adaptive benchmarks judge FAIL at alpha / looks, so stopping early cannot inflate false FAILs. */
+function adaptiveFailAlpha(config, alpha = 0.05) {
+    return (benchmark) => {
+        const spec = config.benchmarks.find((s) => s.name === benchmark || benchmark.startsWith(`${s.name}/`));
+        if (spec?.kind !== 'command' || !spec.adaptive)
+            return undefined;
+        return alpha / lookSchedule(spec.adaptive).length;
     };
 }
 
@@ -27764,24 +27964,33 @@ async function runJob(opts) {
     }
     await opts.onStart?.(config);
     const source = opts.resultsFiles ?? opts.resultsGlob;
+    // Read before running: adaptive sampling compares with the baseline as the runs come in.
+    const baseline = await opts.store.latest(config.testbed);
+    const thresholdsFor = thresholdsFromConfig(config);
+    const compareOptions = {
+        thresholdsFor,
+        minSamples: config.minSamples,
+        ...(baseline && !source ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
+    };
     const current = source
         ? await importResults(source, config, opts.commit, now())
-        : await runBenchmarks(config, { commit: opts.commit, reporter, now: now() });
+        : await runBenchmarks(config, {
+            commit: opts.commit,
+            reporter,
+            now: now(),
+            baseline: baseline?.results ?? null,
+            compare: compareOptions
+        });
     if (opts.note)
         current.note = opts.note;
     const rawDir = path.resolve(config.dir, opts.rawDir);
     const resultsPath = path.join(rawDir, `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha)}.json`);
     await writeFileAtomic(resultsPath, JSON.stringify(current, null, 2) + '\n');
     reporter.info(`results: ${resultsPath}`);
-    const baseline = await opts.store.latest(config.testbed);
-    const thresholdsFor = thresholdsFromConfig(config);
     let outcome;
     if (baseline) {
         reporter.info(`baseline: ${shortSha(baseline.results.commit.sha)} from ${baseline.results.createdAt} (${opts.store.location})`);
-        outcome = compareResultSets(baseline.results, current, {
-            thresholdsFor,
-            minSamples: config.minSamples
-        });
+        outcome = compareResultSets(baseline.results, current, compareOptions);
     }
     else {
         outcome = noBaselineOutcome(current, `no baseline yet for testbed '${config.testbed}' in ${opts.store.location}`, thresholdsFor);

@@ -19,7 +19,13 @@ import {
   type ThresholdsInput
 } from './schema.js'
 import { resolveMetricClass, thresholdLevels, type ThresholdSource } from './thresholds.js'
-import type { BenchmarkCommon, BenchmarkSpec, MetricOverride, PerfGateConfig } from './types.js'
+import type {
+  BenchmarkCommon,
+  BenchmarkSpec,
+  MetricOverride,
+  PerfGateConfig,
+  SamplingPlan
+} from './types.js'
 
 type Path = readonly PropertyKey[]
 
@@ -240,6 +246,23 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
   const repetitions = raw.repetitions ?? CONFIG_DEFAULTS.repetitions
   const warmup = raw.warmup ?? CONFIG_DEFAULTS.warmup
   const timeoutSeconds = raw.timeout ?? CONFIG_DEFAULTS.timeoutSeconds
+  const minSamples = raw['min-samples'] ?? CONFIG_DEFAULTS.minSamples
+  const planAt = (plan: SamplingPlan | undefined, path: Path): SamplingPlan | undefined => {
+    if (!plan) return undefined
+    if (plan.max < plan.min)
+      problems.add(
+        [...path, 'max'],
+        sentence([...path, 'max'], `must be >= adaptive.min (${plan.min})`)
+      )
+    // The first look needs a finite interval, which needs min-samples runs per arm.
+    if (plan.min < minSamples)
+      problems.add(
+        [...path, 'min'],
+        sentence([...path, 'min'], `must be >= min-samples (${minSamples})`)
+      )
+    return plan
+  }
+  const topPlan = planAt(raw.adaptive, ['adaptive'])
   const benchmarks = raw.benchmarks.map((b, i): BenchmarkSpec => {
     const common: BenchmarkCommon = {
       name: b.name,
@@ -250,7 +273,12 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
       metrics: mapValues(b.metrics, metricOverride)
     }
     if (b.thresholds) common.thresholds = partialThresholds(b.thresholds)
-    return buildBenchmark(b, common, dir, timeoutSeconds)
+    const spec = buildBenchmark(b, common, dir, timeoutSeconds)
+    if (spec.kind === 'command' && b.kind === 'command') {
+      const plan = planAt(b.adaptive, ['benchmarks', i, 'adaptive']) ?? topPlan
+      if (plan) spec.adaptive = plan
+    }
+    return spec
   })
   return {
     file,
@@ -258,7 +286,7 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
     testbed: raw.testbed ?? CONFIG_DEFAULTS.testbed,
     repetitions,
     warmup,
-    minSamples: raw['min-samples'] ?? CONFIG_DEFAULTS.minSamples,
+    minSamples,
     timeoutSeconds,
     thresholds: {
       core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),

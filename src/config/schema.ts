@@ -150,6 +150,15 @@ const common = {
     .meta({ description: 'Per-metric overrides, keyed by metric name.' })
 }
 
+/** Adaptive sampling: look after `min` runs, then every `step`, stop once decided, never past `max`. */
+const AdaptiveInput = z
+  .strictObject({
+    min: integer(2).meta({ description: 'Runs before the first look.' }),
+    max: integer(2).meta({ description: 'The cap.' }),
+    step: integer(1).meta({ description: 'Runs added between looks.' })
+  })
+  .meta({ description: 'Replaces repetitions for command benchmarks when a baseline exists.' })
+
 const runs = {
   repetitions: integer(1).optional().meta({ description: 'Measured runs; default: top level.' }),
   warmup: integer(0).optional().meta({ description: 'Unmeasured runs first; default: top level.' })
@@ -160,6 +169,7 @@ const CommandInput = z
     kind: z.literal('command'),
     ...common,
     ...runs,
+    adaptive: AdaptiveInput.optional(),
     run: text().meta({ description: 'Shell command to run.' }),
     format: z
       .enum(COMMAND_FORMATS)
@@ -275,6 +285,7 @@ export const ConfigInput = z
     testbed: text().optional().meta({ description: 'Baselines are kept per testbed.' }),
     repetitions: integer(1).optional().meta({ default: CONFIG_DEFAULTS.repetitions }),
     warmup: integer(0).optional().meta({ default: CONFIG_DEFAULTS.warmup }),
+    adaptive: AdaptiveInput.optional(),
     'min-samples': integer(2).optional().meta({
       default: CONFIG_DEFAULTS.minSamples,
       description: 'Fewer samples per arm give a neutral verdict.'

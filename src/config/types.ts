@@ -2,6 +2,13 @@ import type { Direction, MetricClass } from '../results/model.js'
 import type { Thresholds } from '../stats/types.js'
 
 /** `perf-gate.yml` after validation: camelCase, defaults applied, percentages as fractions. */
+/** Runs per arm: first look after `min`, then every `step`, never past `max`. */
+export interface SamplingPlan {
+  min: number
+  max: number
+  step: number
+}
+
 export interface PerfGateConfig {
   /** The config file as named to the loader; error messages lead with it. */
   file: string
@@ -53,6 +60,8 @@ export interface CommandBenchmark extends BenchmarkCommon {
   cwd: string
   env: Record<string, string>
   timeoutSeconds: number
+  /** Adaptive sampling, from the benchmark or the top level; replaces repetitions when set. */
+  adaptive?: SamplingPlan
 }
 
 export interface FileBenchmark extends BenchmarkCommon {

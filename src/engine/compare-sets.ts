@@ -1,5 +1,5 @@
 import type { Benchmark, Metric, ResultSet } from '../results/model.js'
-import { compareMetric, neutralComparison } from '../stats/compare.js'
+import { compareMetric, neutralComparison, type CompareInput } from '../stats/compare.js'
 import { gate } from '../stats/gate.js'
 import type { GateOutcome, MetricComparison, Thresholds } from '../stats/types.js'
 
@@ -12,6 +12,57 @@ export const DEFAULT_THRESHOLDS: Record<Metric['class'], Thresholds> = {
 
 export const defaultThresholdsFor: ThresholdsFor = (_b, m) => DEFAULT_THRESHOLDS[m.class]
 
+export interface CompareOptions {
+  thresholdsFor?: ThresholdsFor
+  minSamples?: number
+  /** The FAIL level per benchmark; adaptive sampling spends alpha over its looks (alpha/K). */
+  failAlphaFor?: (benchmark: string) => number | undefined
+}
+
+function inputFor(
+  benchmark: string,
+  m: Metric,
+  old: Metric,
+  thresholds: Thresholds,
+  opts: CompareOptions
+): CompareInput {
+  const failAlpha = opts.failAlphaFor?.(benchmark)
+  return {
+    benchmark,
+    metric: m.name,
+    unit: m.unit,
+    direction: m.direction,
+    class: m.class,
+    thresholds,
+    baseline: old.samples,
+    current: m.samples,
+    ...(opts.minSamples !== undefined ? { minSamples: opts.minSamples } : {}),
+    ...(failAlpha !== undefined ? { failAlpha } : {})
+  }
+}
+
+/**
+ * What adaptive sampling looks at: the gated metrics of `current` that the baseline has too, in
+ * the comparable form the gate itself will use.
+ */
+export function comparableInputs(
+  baseline: ResultSet,
+  current: Benchmark[],
+  opts: CompareOptions = {}
+): CompareInput[] {
+  const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor
+  const base = indexMetrics(baseline.benchmarks)
+  const inputs: CompareInput[] = []
+  for (const b of current) {
+    for (const m of b.metrics) {
+      const old = base.get(`${b.name}\u0000${m.name}`)
+      if (m.gate === false || !old || old.unit !== m.unit || old.direction !== m.direction) continue
+      inputs.push(inputFor(b.name, m, old, thresholdsFor(b.name, m), opts))
+    }
+  }
+  return inputs
+}
+
 /**
  * Compares every gated metric of `current` with the same metric of `baseline`. A metric that only
  * one side has is listed as neutral, so a renamed benchmark shows up instead of vanishing.
@@ -19,7 +70,7 @@ export const defaultThresholdsFor: ThresholdsFor = (_b, m) => DEFAULT_THRESHOLDS
 export function compareResultSets(
   baseline: ResultSet,
   current: ResultSet,
-  opts: { thresholdsFor?: ThresholdsFor; minSamples?: number } = {}
+  opts: CompareOptions = {}
 ): GateOutcome {
   const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor
   const base = indexMetrics(baseline.benchmarks)
@@ -49,19 +100,7 @@ export function compareResultSets(
         )
         continue
       }
-      comparisons.push(
-        compareMetric({
-          benchmark: b.name,
-          metric: m.name,
-          unit: m.unit,
-          direction: m.direction,
-          class: m.class,
-          thresholds,
-          baseline: old.samples,
-          current: m.samples,
-          ...(opts.minSamples !== undefined ? { minSamples: opts.minSamples } : {})
-        })
-      )
+      comparisons.push(compareMetric(inputFor(b.name, m, old, thresholds, opts)))
     }
   }
   for (const [key, m] of base) {

@@ -8,7 +8,7 @@ import { resolveThresholds } from '../config/thresholds.js'
 import type { BenchmarkSpec, PerfGateConfig } from '../config/types.js'
 import { isUserError, UserError } from '../errors.js'
 import { importFiles } from '../importers/index.js'
-import { runBenchmarks } from '../runners/index.js'
+import { adaptiveFailAlpha, runBenchmarks } from '../runners/index.js'
 import { hostEnvironment } from '../runners/environment.js'
 import type { Reporter } from '../runners/progress.js'
 import {
@@ -101,9 +101,23 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   await opts.onStart?.(config)
 
   const source = opts.resultsFiles ?? opts.resultsGlob
+  // Read before running: adaptive sampling compares with the baseline as the runs come in.
+  const baseline = await opts.store.latest(config.testbed)
+  const thresholdsFor = thresholdsFromConfig(config)
+  const compareOptions = {
+    thresholdsFor,
+    minSamples: config.minSamples,
+    ...(baseline && !source ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
+  }
   const current = source
     ? await importResults(source, config, opts.commit, now())
-    : await runBenchmarks(config, { commit: opts.commit, reporter, now: now() })
+    : await runBenchmarks(config, {
+        commit: opts.commit,
+        reporter,
+        now: now(),
+        baseline: baseline?.results ?? null,
+        compare: compareOptions
+      })
   if (opts.note) current.note = opts.note
 
   const rawDir = path.resolve(config.dir, opts.rawDir)
@@ -114,17 +128,12 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   await writeFileAtomic(resultsPath, JSON.stringify(current, null, 2) + '\n')
   reporter.info(`results: ${resultsPath}`)
 
-  const baseline = await opts.store.latest(config.testbed)
-  const thresholdsFor = thresholdsFromConfig(config)
   let outcome: GateOutcome
   if (baseline) {
     reporter.info(
       `baseline: ${shortSha(baseline.results.commit.sha)} from ${baseline.results.createdAt} (${opts.store.location})`
     )
-    outcome = compareResultSets(baseline.results, current, {
-      thresholdsFor,
-      minSamples: config.minSamples
-    })
+    outcome = compareResultSets(baseline.results, current, compareOptions)
   } else {
     outcome = noBaselineOutcome(
       current,

@@ -10,27 +10,38 @@ import { nestBenchmarks, applyMetricOverrides } from './shape.js'
 
 export const WALL_TIME = 'wall-time'
 
+/** After a batch of measured runs: stop, or how many more to run (adaptive sampling). */
+export type Decide = (
+  benches: Benchmark[],
+  runs: number
+) => { stop: boolean; nextRuns: number; reason: string }
+
 /**
  * Runs a `command` benchmark: warm-up runs, then N measured runs. Each run's wall time is a sample;
  * with a `format`, the tool's own metrics are read from its output and their samples pooled
- * across runs. Warm-up samples are kept apart and never gated.
+ * across runs. Warm-up samples are kept apart and never gated. With an adaptive plan and a
+ * `decide` callback, N is not fixed: `decide` looks after `min` runs and after every batch, and
+ * the runs stop once it says the comparison is settled, or at `max`.
  */
 export async function runCommandBenchmark(
   spec: CommandBenchmark,
   reporter: Reporter,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  decide?: Decide
 ): Promise<Benchmark[]> {
-  const total = spec.warmup + spec.repetitions
+  const plan = decide ? spec.adaptive : undefined
+  let target = plan ? plan.min : spec.repetitions
   const outputFile = resolveOutputFile(spec)
   const wall: { warmup: number[]; samples: number[] } = { warmup: [], samples: [] }
   const tool = new Map<string, { bench: string; metric: Metric; warmup: number[] }>()
   const started = Date.now()
 
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < spec.warmup + target; i++) {
     const warm = i < spec.warmup
+    const upTo = plan ? ` (adaptive, up to ${plan.max})` : ''
     const label = warm
       ? `warm-up ${i + 1}/${spec.warmup}`
-      : `run ${i - spec.warmup + 1}/${spec.repetitions}`
+      : `run ${i - spec.warmup + 1}/${target}${upTo}`
     if (outputFile) await rm(outputFile, { force: true })
     let res
     try {
@@ -75,19 +86,33 @@ export async function runCommandBenchmark(
         }
       }
     }
+    const total = spec.warmup + target
     reporter.info(
-      `  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}`
+      `  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`
     )
+    const measured = i + 1 - spec.warmup
+    if (plan && decide && measured === target && target < plan.max) {
+      const look = decide(assemble(spec, wall, tool), measured)
+      reporter.info(`  ${spec.name}: after ${measured} runs: ${look.reason}`)
+      if (!look.stop && look.nextRuns > 0) target = Math.min(plan.max, measured + look.nextRuns)
+    }
   }
+  return assemble(spec, wall, tool)
+}
 
+function assemble(
+  spec: CommandBenchmark,
+  wall: { warmup: number[]; samples: number[] },
+  tool: Map<string, { bench: string; metric: Metric; warmup: number[] }>
+): Benchmark[] {
   const source = { kind: 'command' as const, format: spec.format, command: spec.run }
   const wallMetric: Metric = {
     name: WALL_TIME,
     unit: 'ms',
     direction: 'lower',
     class: spec.class,
-    samples: wall.samples,
-    ...(wall.warmup.length ? { warmup: wall.warmup } : {}),
+    samples: [...wall.samples],
+    ...(wall.warmup.length ? { warmup: [...wall.warmup] } : {}),
     // A tool that reports its own timings is the better measure; the wrapper's wall time is context.
     ...(spec.format !== 'none' ? { gate: false } : {})
   }
@@ -98,9 +123,11 @@ export async function runCommandBenchmark(
   const grouped = new Map<string, Metric[]>()
   for (const slot of tool.values()) {
     if (slot.metric.samples.length === 0) continue
-    const metric: Metric = slot.warmup.length
-      ? { ...slot.metric, warmup: slot.warmup }
-      : slot.metric
+    const metric: Metric = {
+      ...slot.metric,
+      samples: [...slot.metric.samples],
+      ...(slot.warmup.length ? { warmup: [...slot.warmup] } : {})
+    }
     grouped.set(slot.bench, [...(grouped.get(slot.bench) ?? []), metric])
   }
   const benches = nestBenchmarks(

@@ -1,4 +1,6 @@
-import type { PerfGateConfig } from '../config/types.js'
+import type { CommandBenchmark, PerfGateConfig } from '../config/types.js'
+import { comparableInputs, type CompareOptions } from '../engine/compare-sets.js'
+import { lookSchedule, sequentialLook } from '../stats/adaptive.js'
 import { UserError } from '../errors.js'
 import {
   RESULTS_SCHEMA_ID,
@@ -16,10 +18,20 @@ import type { Reporter } from './progress.js'
 
 export { type Reporter, silentReporter, streamReporter } from './progress.js'
 
-/** Runs every benchmark of the config, in order, and returns one result set. */
+/**
+ * Runs every benchmark of the config, in order, and returns one result set. Given the baseline,
+ * benchmarks with an adaptive plan stop as soon as their comparison with it is settled.
+ */
 export async function runBenchmarks(
   config: PerfGateConfig,
-  opts: { commit: Commit; reporter: Reporter; now?: Date; only?: string[] }
+  opts: {
+    commit: Commit
+    reporter: Reporter
+    now?: Date
+    only?: string[]
+    baseline?: ResultSet | null
+    compare?: CompareOptions
+  }
 ): Promise<ResultSet> {
   const specs = opts.only
     ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
@@ -33,7 +45,7 @@ export async function runBenchmarks(
     const produced = await opts.reporter.group(title, async () => {
       switch (spec.kind) {
         case 'command':
-          return runCommandBenchmark(spec, opts.reporter)
+          return runCommand(spec, opts.reporter, opts.baseline ?? null, opts.compare ?? {})
         case 'file':
           return runFileBenchmark(spec, config.dir, opts.reporter)
         case 'ollama':
@@ -62,5 +74,37 @@ export async function runBenchmarks(
     commit: opts.commit,
     environment: addFingerprint(hostEnvironment(), fingerprint),
     benchmarks
+  }
+}
+
+function runCommand(
+  spec: CommandBenchmark,
+  reporter: Reporter,
+  baseline: ResultSet | null,
+  compare: CompareOptions
+): Promise<Benchmark[]> {
+  const plan = spec.adaptive
+  if (!plan) return runCommandBenchmark(spec, reporter)
+  // Nothing to compare with yet: this run may become the baseline, so give it every run.
+  if (!baseline) return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter)
+  return runCommandBenchmark(spec, reporter, process.env, (benches, runs) => {
+    const look = sequentialLook(comparableInputs(baseline, benches, compare), runs, plan, {
+      fixedBaseline: true
+    })
+    return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason }
+  })
+}
+
+/** Adaptive benchmarks judge FAIL at alpha / looks, so stopping early cannot inflate false FAILs. */
+export function adaptiveFailAlpha(
+  config: PerfGateConfig,
+  alpha = 0.05
+): (benchmark: string) => number | undefined {
+  return (benchmark) => {
+    const spec = config.benchmarks.find(
+      (s) => s.name === benchmark || benchmark.startsWith(`${s.name}/`)
+    )
+    if (spec?.kind !== 'command' || !spec.adaptive) return undefined
+    return alpha / lookSchedule(spec.adaptive).length
   }
 }
