@@ -1,18 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { detectImporter, importText, makeInput } from '../../src/importers/index.js'
+import { errorOf } from '../helpers/capture.js'
 
 const fixture = (p: string): string => readFileSync(`fixtures/${p}`, 'utf8')
 const nc = { class: 'non-critical' as const }
-
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn()
-  } catch (e) {
-    return (e as Error).message
-  }
-  throw new Error('expected an error')
-}
 
 describe('hyperfine importer', () => {
   it('keeps every run time as a sample, in seconds, lower is better', () => {

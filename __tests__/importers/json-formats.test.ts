@@ -1,15 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { importText } from '../../src/importers/index.js'
+import { errorOf } from '../helpers/capture.js'
 
 const nc = { class: 'non-critical' as const }
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn()
-  } catch (e) {
-    return (e as Error).message
-  }
-  throw new Error('expected an error')
-}
 const pretty = (v: unknown): string => JSON.stringify(v, null, 2)
 
 describe('pytest-benchmark', () => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { importText } from '../../src/importers/index.js'
+import { errorOf } from '../helpers/capture.js'
 
 const nc = { class: 'core' as const }
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn()
-  } catch (e) {
-    return (e as Error).message
-  }
-  throw new Error('expected an error')
-}
 const jsonl = (...rows: unknown[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
 
 describe('llama-bench', () => {

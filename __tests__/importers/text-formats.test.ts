@@ -1,15 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { importText } from '../../src/importers/index.js'
+import { errorOf } from '../helpers/capture.js'
 
 const nc = { class: 'core' as const }
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn()
-  } catch (e) {
-    return (e as Error).message
-  }
-  throw new Error('expected an error')
-}
 const lines = (...l: string[]): string => l.join('\n') + '\n'
 
 describe('go test -bench', () => {

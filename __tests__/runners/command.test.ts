@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { CommandBenchmark } from '../../src/config/types.js'
 import { resolveOutputFile, runCommandBenchmark } from '../../src/runners/command.js'
-import { progressLine, type Reporter } from '../../src/runners/progress.js'
+import { progressLine } from '../../src/runners/progress.js'
+import { recorder } from '../helpers/capture.js'
 
 const FIXTURES = path.resolve('fixtures')
 
@@ -23,16 +24,6 @@ function spec(over: Partial<CommandBenchmark>): CommandBenchmark {
     env: {},
     timeoutSeconds: 30,
     ...over
-  }
-}
-
-function recorder(): Reporter & { lines: string[] } {
-  const lines: string[] = []
-  return {
-    lines,
-    info: (m) => lines.push(m),
-    warning: (m) => lines.push(`warning: ${m}`),
-    group: (_t, fn) => fn()
   }
 }
 

@@ -8,8 +8,8 @@ import type { OllamaBenchmark } from '../../src/config/types.js'
 import { ResultSet } from '../../src/results/model.js'
 import { runBenchmarks } from '../../src/runners/index.js'
 import { runOllamaBenchmark } from '../../src/runners/ollama.js'
-import type { Reporter } from '../../src/runners/progress.js'
 import { standinModel, startOllamaStandin, type OllamaStandin } from '../helpers/ollama-standin.js'
+import { recorder } from '../helpers/capture.js'
 
 /**
  * The same integration tests run against the loopback stand-in and, when OLLAMA_HOST is set,
@@ -57,16 +57,6 @@ if (REAL_HOST) {
   console.info(
     'ollama integration: the real-server run is skipped because OLLAMA_HOST is not set; only the stand-in is tested'
   )
-}
-
-function recorder(): Reporter & { lines: string[] } {
-  const lines: string[] = []
-  return {
-    lines,
-    info: (m) => lines.push(m),
-    warning: (m) => lines.push(`warning: ${m}`),
-    group: (_t, fn) => fn()
-  }
 }
 
 function spec(host: string, model: string, over: Partial<OllamaBenchmark> = {}): OllamaBenchmark {

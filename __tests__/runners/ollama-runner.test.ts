@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { OllamaBenchmark } from '../../src/config/types.js'
 import { runOllamaBenchmark, type OllamaRunOptions } from '../../src/runners/ollama.js'
-import type { Reporter } from '../../src/runners/progress.js'
 import type { Benchmark, Metric } from '../../src/results/model.js'
 import {
   standinModel,
@@ -12,6 +11,7 @@ import {
   type OllamaStandin,
   type StandinModel
 } from '../helpers/ollama-standin.js'
+import { recorder } from '../helpers/capture.js'
 
 let standin: OllamaStandin | undefined
 afterEach(async () => {
@@ -38,16 +38,6 @@ function spec(host: string, over: Partial<OllamaBenchmark> = {}): OllamaBenchmar
     prompts: ['Why is the sky blue?'],
     options: { num_ctx: 2048, num_predict: 16, temperature: 0, seed: 42 },
     ...over
-  }
-}
-
-function recorder(): Reporter & { lines: string[] } {
-  const lines: string[] = []
-  return {
-    lines,
-    info: (m) => lines.push(m),
-    warning: (m) => lines.push(`warning: ${m}`),
-    group: (_t, fn) => fn()
   }
 }
 

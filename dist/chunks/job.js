@@ -39,30 +39,6 @@ function errorMessage(e) {
     return String(e);
 }
 
-/** A benchmark as importers return it: provenance names the format and the file it came from. */
-function importedBenchmark(format, file, name, metrics, notes) {
-    return {
-        name,
-        source: { kind: 'import', format, file },
-        metrics,
-        ...(notes?.length ? { notes } : {})
-    };
-}
-/** Samples collected per metric, in the order metrics first appear. */
-class MetricSamples {
-    byName = new Map();
-    /** The sample list of metric `name`, made by `describe` the first time it is seen. */
-    samples(name, describe) {
-        let m = this.byName.get(name);
-        if (!m)
-            this.byName.set(name, (m = { ...describe(), samples: [] }));
-        return m.samples;
-    }
-    metrics() {
-        return [...this.byName.values()];
-    }
-}
-
 /**
  * `firstLine` shifts every line number: a JSON Lines record is parsed on its own but reported
  * at its line in the file. `reload` gives the text back for `lineOf` when the caller chose not to
@@ -500,6 +476,53 @@ function hasRecords(value, key, fits) {
         list.every((r) => r !== null && typeof r === 'object' && fits(r)));
 }
 
+/** A benchmark as importers return it: provenance names the format and the file it came from. */
+function importedBenchmark(format, file, name, metrics, notes) {
+    return {
+        name,
+        source: { kind: 'import', format, file },
+        metrics,
+        ...(notes?.length ? { notes } : {})
+    };
+}
+/** Samples collected per metric, in the order metrics first appear. */
+class MetricSamples {
+    byName = new Map();
+    /** The sample list of metric `name`, made by `describe` the first time it is seen. */
+    samples(name, describe) {
+        let m = this.byName.get(name);
+        if (!m)
+            this.byName.set(name, (m = { ...describe(), samples: [] }));
+        return m.samples;
+    }
+    metrics() {
+        return [...this.byName.values()];
+    }
+}
+/**
+ * For tools that print one summary line per benchmark (`NAME … VALUE …`): each matching line is
+ * one benchmark with one sample. `line` captures the name first and the value second; `expected`
+ * shows the user what a line should look like when none matches.
+ */
+function oneValuePerLine(input, ctx, spec) {
+    const names = new LineNames(input.file);
+    const out = [];
+    for (const { text, line } of input.lines()) {
+        const m = spec.line.exec(text);
+        if (!m)
+            continue;
+        const [, name = '', raw = ''] = m;
+        names.add(name, line);
+        const value = textNumber(raw, input.file, line, name);
+        out.push(importedBenchmark(spec.format, input.file, name, [
+            { ...spec.metric, class: ctx.class, samples: [value] }
+        ]));
+    }
+    if (out.length === 0)
+        failAt(input.file, 1, `no benchmark lines ('${spec.expected}') found`);
+    return out;
+}
+
 /**
  * BenchmarkDotNet's full JSON exporter (`*-report-full.json`, or `-brief` with statistics).
  * `Statistics.OriginalValues` are the measured iterations in ns per operation, outliers
@@ -585,30 +608,12 @@ const benchmarkjs = {
     name: 'benchmarkjs',
     description: 'benchmark.js output (ops/sec, higher is better)',
     detect: (input) => / x \S+ ops\/sec (?:±|\+\/-)\S*% \(\d+ runs? sampled\)/.test(input.head),
-    parse(input, ctx) {
-        const names = new LineNames(input.file);
-        const out = [];
-        for (const { text, line } of input.lines()) {
-            const m = LINE$2.exec(text);
-            if (!m)
-                continue;
-            const [, name = '', raw = ''] = m;
-            names.add(name, line);
-            const value = textNumber(raw, input.file, line, name);
-            out.push(importedBenchmark('benchmarkjs', input.file, name, [
-                {
-                    name: 'throughput',
-                    unit: 'ops/s',
-                    direction: 'higher',
-                    class: ctx.class,
-                    samples: [value]
-                }
-            ]));
-        }
-        if (out.length === 0)
-            failAt(input.file, 1, "no benchmark lines ('NAME x N ops/sec ±R% (K runs sampled)') found");
-        return out;
-    }
+    parse: (input, ctx) => oneValuePerLine(input, ctx, {
+        format: 'benchmarkjs',
+        line: LINE$2,
+        metric: { name: 'throughput', unit: 'ops/s', direction: 'higher' },
+        expected: 'NAME x N ops/sec ±R% (K runs sampled)'
+    })
 };
 
 /**
@@ -8598,24 +8603,12 @@ const luau = {
     name: 'benchmarkluau',
     description: 'Luau bench output (ms, lower is better)',
     detect: (input) => /^SUCCESS: .+ : +\S+ms \+\/- +\S+% on \S+/m.test(input.head),
-    parse(input, ctx) {
-        const names = new LineNames(input.file);
-        const out = [];
-        for (const { text, line } of input.lines()) {
-            const m = LINE.exec(text);
-            if (!m)
-                continue;
-            const [, name = '', raw = ''] = m;
-            names.add(name, line);
-            const value = textNumber(raw, input.file, line, name);
-            out.push(importedBenchmark('benchmarkluau', input.file, name, [
-                { name: 'time', unit: 'ms', direction: 'lower', class: ctx.class, samples: [value] }
-            ]));
-        }
-        if (out.length === 0)
-            failAt(input.file, 1, "no benchmark lines ('SUCCESS: NAME : 15.0ms +/- 0.6% on luau') found");
-        return out;
-    }
+    parse: (input, ctx) => oneValuePerLine(input, ctx, {
+        format: 'benchmarkluau',
+        line: LINE,
+        metric: { name: 'time', unit: 'ms', direction: 'lower' },
+        expected: 'SUCCESS: NAME : 15.0ms +/- 0.6% on luau'
+    })
 };
 
 /** perf-gate's own results document (schemas/results.schema.json). */

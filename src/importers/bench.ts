@@ -1,4 +1,6 @@
 import type { Benchmark, Metric } from '../results/model.js'
+import { failAt, LineNames, textNumber } from './checks.js'
+import type { ImportContext, ImportInput } from './types.js'
 
 /** A benchmark as importers return it: provenance names the format and the file it came from. */
 export function importedBenchmark(
@@ -30,4 +32,37 @@ export class MetricSamples {
   metrics(): Metric[] {
     return [...this.byName.values()]
   }
+}
+
+/**
+ * For tools that print one summary line per benchmark (`NAME … VALUE …`): each matching line is
+ * one benchmark with one sample. `line` captures the name first and the value second; `expected`
+ * shows the user what a line should look like when none matches.
+ */
+export function oneValuePerLine(
+  input: ImportInput,
+  ctx: ImportContext,
+  spec: {
+    format: string
+    line: RegExp
+    metric: Pick<Metric, 'name' | 'unit' | 'direction'>
+    expected: string
+  }
+): Benchmark[] {
+  const names = new LineNames(input.file)
+  const out: Benchmark[] = []
+  for (const { text, line } of input.lines()) {
+    const m = spec.line.exec(text)
+    if (!m) continue
+    const [, name = '', raw = ''] = m
+    names.add(name, line)
+    const value = textNumber(raw, input.file, line, name)
+    out.push(
+      importedBenchmark(spec.format, input.file, name, [
+        { ...spec.metric, class: ctx.class, samples: [value] }
+      ])
+    )
+  }
+  if (out.length === 0) failAt(input.file, 1, `no benchmark lines ('${spec.expected}') found`)
+  return out
 }
