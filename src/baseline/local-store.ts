@@ -22,6 +22,25 @@ export class LocalBaselineStore implements BaselineStore {
     this.location = `local:${dir}`
   }
 
+  list(testbed: string): Promise<BaselineEntry[]> {
+    return this.entries(testbed)
+  }
+
+  read(entry: BaselineEntry): Promise<StoredBaseline | null> {
+    return this.load(entry.testbed, entry)
+  }
+
+  async forCommit(testbed: string, sha: string): Promise<StoredBaseline | null> {
+    // File names carry 12 hex digits of the sha; the loaded file confirms the full one.
+    const prefix = sha.slice(0, 12)
+    const newestFirst = (await this.entries(testbed)).reverse()
+    for (const entry of newestFirst.filter((e) => e.sha === prefix)) {
+      const loaded = await this.load(testbed, entry)
+      if (loaded && loaded.results.commit.sha === sha) return loaded
+    }
+    return null
+  }
+
   async latest(testbed: string): Promise<StoredBaseline | null> {
     const newestFirst = (await this.entries(testbed)).reverse()
     for (const entry of newestFirst) {

@@ -20,6 +20,12 @@ export interface StoredBaseline {
 export interface BaselineStore {
   /** Human-readable location, e.g. `local:.perf-gate/baselines`. */
   readonly location: string
+  /** Every baseline of a testbed, oldest first, without loading the results. */
+  list(testbed: string): Promise<BaselineEntry[]>
+  /** Loads one listed baseline; null when it is unreadable (the store warns). */
+  read(entry: BaselineEntry): Promise<StoredBaseline | null>
+  /** The newest baseline recorded for this commit, or null. */
+  forCommit(testbed: string, sha: string): Promise<StoredBaseline | null>
   latest(testbed: string): Promise<StoredBaseline | null>
   /** Up to `limit` most recent baselines, oldest first. */
   history(testbed: string, limit: number): Promise<StoredBaseline[]>
