@@ -168,7 +168,7 @@ for (const { scenario, cvs } of scenarios) {
 }
 out.push(
   '',
-  `## Adaptive sampling (perf-gate, looks every 5 runs per arm from 5 to the cap, FAIL at α/K)`,
+  `## Adaptive sampling (perf-gate, looks every 5 runs per arm from 5 to the cap, FAIL at α/K, futility stop on the 80 % bound)`,
   '',
   '| CV | cap | Δ | adaptive | mean runs/arm | fixed N = cap |',
   '| ---: | ---: | ---: | ---: | ---: | ---: |'

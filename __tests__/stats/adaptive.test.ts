@@ -153,6 +153,28 @@ describe('sequentialLook', () => {
     expect(holm.outcome.comparisons[0].verdict).toBe('warn')
   })
 
+  it('clears an unchanged metric at an interim look on the 80 % bound, not only the 95 % one', () => {
+    // Seed 9 at CV 5 %: the reported 90 % CI reaches +7 %, past the 5 % budget, but the one-sided
+    // 80 % bound is under it. Non-binding futility stops here; with it off the design runs on.
+    const rng = mulberry32(9)
+    const m = metric('b/m', lognormal(rng, 5, 100, 0.05), lognormal(rng, 5, 100, 0.05))
+    const look = sequentialLook([m], 5, PLAN)
+    expect(look.metrics[0].comparison.ci?.[1]).toBeGreaterThan(0.05)
+    expect(look.metrics[0].status).toBe('clear')
+    expect(look.stop).toBe(true)
+    const strict = sequentialLook([m], 5, PLAN, { futilityAlpha: 0 })
+    expect(strict.metrics[0].status).toBe('open')
+    expect(() => sequentialLook([m], 5, PLAN, { futilityAlpha: 0.5 })).toThrow(/futilityAlpha/)
+  })
+
+  it('never uses the futility bound at the last look, where only the reported CI counts', () => {
+    const rng = mulberry32(9)
+    const m = metric('b/m', lognormal(rng, 5, 100, 0.05), lognormal(rng, 5, 100, 0.05))
+    const look = sequentialLook([m], 5, { min: 5, max: 5, step: 5 })
+    expect(look.final).toBe(true)
+    expect(look.metrics[0].status).toBe('open')
+  })
+
   it('refuses a look before the first scheduled one', () => {
     expect(() => sequentialLook([], 3, PLAN)).toThrow(/runs must be an integer ≥ adaptive min/)
   })
@@ -176,6 +198,8 @@ describe('sequential design (seeded simulation)', () => {
       return runs / 300
     }
     expect(mean(1, 0.02)).toBeLessThan(6)
+    // The target: no change at CV 5 % settles in at most 8 runs per arm on average.
+    expect(mean(1, 0.05)).toBeLessThanOrEqual(8)
     // A +6 % change against a 5 % budget is hard to settle: the design goes to the cap.
     expect(mean(1.06, 0.05)).toBeGreaterThan(15)
   })

@@ -10,6 +10,13 @@ import type { GateOutcome, MetricComparison } from './types.js'
  * at each of the K planned looks runs at alpha/K, so a FAIL anywhere in the sequence is still
  * wrong at most alpha of the time (Bonferroni over looks). Stopping because an actionable
  * regression is ruled out ("clear") can only make FAIL rarer, so it needs no correction.
+ *
+ * That freedom is what makes early stopping pay: at an interim look a metric is also clear when
+ * the one-sided (1 − futilityAlpha) upper bound is under the fail budget, a non-binding futility
+ * boundary. Requiring the full 95 % bound there would keep a no-change metric running until its
+ * interval is narrower than the budget (about 10 runs per arm at CV 5 % against a 5 % budget);
+ * the looser bound stops most of them at the first look. Its price is power for changes near the
+ * budget, never extra false FAILs; `npm run bench:decisions` shows both.
  */
 
 /** Runs per arm: the first look after `min`, then every `step`, never past `max`. */
@@ -31,6 +38,11 @@ export interface SequentialOptions {
    * runs), so a baseline with too few samples cannot be cured by running more. Default false.
    */
   fixedBaseline?: boolean
+  /**
+   * One-sided level of the futility bound at interim looks. Default 0.2 (an 80 % upper bound);
+   * 0 turns futility stopping off, so only the alpha-level bound clears a metric.
+   */
+  futilityAlpha?: number
 }
 
 /**
@@ -83,14 +95,16 @@ export function lookSchedule(plan: SamplingPlan): number[] {
   return looks
 }
 
-function statusOf(
-  input: CompareInput,
-  c: MetricComparison,
-  final: boolean,
-  alpha: number,
-  failAlpha: number,
+interface LookLevels {
+  final: boolean
+  alpha: number
+  failAlpha: number
+  futilityAlpha: number
   fixedBaseline: boolean
-): LookStatus {
+}
+
+function statusOf(input: CompareInput, c: MetricComparison, at: LookLevels): LookStatus {
+  const { final, alpha, failAlpha, fixedBaseline } = at
   if (c.verdict === 'neutral') {
     // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
     // not), and only in the arms that grow.
@@ -105,7 +119,11 @@ function statusOf(
   if (fail === null) return 'clear'
   if (c.ci !== null && c.ci[1] < fail) return 'clear'
   if (final) return c.verdict === 'fail' ? 'fail' : 'open'
-  if (c.verdict !== 'fail') return 'open'
+  if (c.verdict !== 'fail') {
+    if (at.futilityAlpha <= alpha) return 'open'
+    const futility = compareMetric({ ...input, alpha: at.futilityAlpha, failAlpha })
+    return futility.ci !== null && futility.ci[1] < fail ? 'clear' : 'open'
+  }
   if (fail === input.thresholds.warn) return 'fail'
   // An early FAIL needs the alpha/K lower bound past the fail budget, not just the warn budget:
   // re-judging "estimate past the fail budget" at every look would let a change sitting at the
@@ -142,12 +160,22 @@ export function sequentialLook(
   const alpha = opts.alpha ?? 0.05
   const looks = schedule.length
   const failAlpha = alpha / looks
+  const futilityAlpha = opts.futilityAlpha ?? 0.2
+  if (!(futilityAlpha >= 0 && futilityAlpha < 0.5)) {
+    throw new RangeError(`futilityAlpha must be in [0, 0.5), got ${futilityAlpha}`)
+  }
   const look = schedule.filter((n) => n <= runs).length
   const final = runs >= plan.max
 
   const metrics = inputs.map((input): MetricLook => {
     const comparison = compareMetric({ ...input, alpha, failAlpha })
-    const status = statusOf(input, comparison, final, alpha, failAlpha, !!opts.fixedBaseline)
+    const status = statusOf(input, comparison, {
+      final,
+      alpha,
+      failAlpha,
+      futilityAlpha,
+      fixedBaseline: !!opts.fixedBaseline
+    })
     return { status, comparison }
   })
   const open = metrics.filter((m) => m.status === 'open')
