@@ -43,6 +43,45 @@ export class GitStore {
     return false
   }
 
+  /** The files of the commit a branch points at (empty when the branch does not exist). */
+  branchFiles(branch: string): Record<string, string> {
+    const sha = this.refs.get(`refs/heads/${branch}`)
+    return sha ? this.files(sha) : {}
+  }
+
+  /**
+   * Roughly what a clone of the branch holds: every object reachable from it, counted once, in
+   * git's loose encoding before compression (blob bytes, one tree record per entry, the commit
+   * text). Trees are stored flat here, so tree bytes approximate git's nested trees.
+   */
+  reachableBytes(branch: string): { bytes: number; commits: number; blobs: number } {
+    const start = this.refs.get(`refs/heads/${branch}`)
+    const seen = new Set<string>()
+    const blobs = new Set<string>()
+    let bytes = 0
+    let commits = 0
+    const stack = start ? [start] : []
+    while (stack.length > 0) {
+      const c = this.commits.get(stack.pop() ?? '')
+      if (!c || seen.has(c.sha)) continue
+      seen.add(c.sha)
+      commits++
+      bytes += 200 + Buffer.byteLength(c.message) + 48 * c.parents.length
+      if (!seen.has(c.tree)) {
+        seen.add(c.tree)
+        for (const e of this.trees.get(c.tree) ?? []) {
+          bytes += e.mode.length + Buffer.byteLength(e.path) + 22
+          if (e.type === 'blob' && !blobs.has(e.sha)) {
+            blobs.add(e.sha)
+            bytes += Buffer.byteLength(this.blobs.get(e.sha) ?? '')
+          }
+        }
+      }
+      stack.push(...c.parents)
+    }
+    return { bytes, commits, blobs: blobs.size }
+  }
+
   /** The files of a commit, path to content, for assertions. */
   files(commitSha: string): Record<string, string> {
     const commit = this.commits.get(commitSha)
@@ -219,6 +258,23 @@ export const gitRoutes: Record<string, Handler> = {
     if (!git.commits.has(ctx.body.sha)) throw new StandinError(422, 'Object does not exist')
     git.refs.set(ref, ctx.body.sha)
     return { status: 201, body: refJson(ctx.standin, ref, ctx.body.sha) }
+  },
+
+  'git/list-matching-refs': (ctx) => {
+    const prefix = fullRef(ctx)
+    const s = ctx.standin
+    const found = [...s.git.refs.entries()]
+      .filter(([ref]) => ref.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([ref, sha]) => refJson(s, ref, sha))
+    return { status: 200, body: found }
+  },
+
+  'git/delete-ref': (ctx) => {
+    const ref = fullRef(ctx)
+    // GitHub answers 422 "Reference does not exist" for a ref that is not there.
+    if (!ctx.standin.git.refs.delete(ref)) throw new StandinError(422, 'Reference does not exist')
+    return { status: 204 }
   },
 
   'git/update-ref': (ctx) => {

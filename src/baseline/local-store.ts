@@ -17,7 +17,12 @@ export class LocalBaselineStore implements BaselineStore {
 
   constructor(
     readonly dir: string,
-    private readonly opts: { keep?: number; onWarning?: (message: string) => void } = {}
+    private readonly opts: {
+      keep?: number
+      onWarning?: (message: string) => void
+      /** How a file is put in place; tests inject a failing one. */
+      writeFile?: (file: string, content: string) => Promise<void>
+    } = {}
   ) {
     this.location = `local:${dir}`
   }
@@ -62,7 +67,7 @@ export class LocalBaselineStore implements BaselineStore {
     const id = `${compactTime(results.createdAt)}_${(results.commit.sha ?? 'nosha').slice(0, 12)}.json`
     const final = path.join(dir, id)
     try {
-      await writeFileAtomic(final, JSON.stringify(results, null, 2) + '\n')
+      await (this.opts.writeFile ?? writeFileAtomic)(final, JSON.stringify(results, null, 2) + '\n')
     } catch (e) {
       throw new UserError(
         `could not write the baseline to ${final}: ${errorMessage(e)}; the previous baseline is unchanged`
