@@ -230,6 +230,12 @@ function toJsonSchema(node: unknown): unknown {
   if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) {
     out.enum = [...(out.enum as unknown[]), null]
   }
+  // Ajv reads `nullable` only next to `type`; a nullable `oneOf` (a commit's `author`) says it so.
+  if (out.nullable === true && out.type === undefined) {
+    const rest = { ...out }
+    delete rest.nullable
+    return { anyOf: [rest, { type: 'null' }] }
+  }
   return out
 }
 

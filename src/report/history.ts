@@ -1,0 +1,161 @@
+import { markdownTable } from 'markdown-table'
+import type { Direction } from '../results/model.js'
+import { mermaidLabel } from './chart.js'
+import { escapeMarkdown } from './escape.js'
+import { formatDate, formatPercent, formatValue, plural, shortSha } from './format.js'
+
+/*
+ * The nightly history report: where each metric's level stepped up or down over the stored
+ * baselines. A pure function of `HistoryReport`; names and units from result files are escaped, and
+ * chart labels reduced to mermaid's safe set.
+ */
+
+export interface HistoryPoint {
+  sha: string | null
+  createdAt: string
+  /** Median of the baseline's samples. */
+  value: number
+}
+
+export interface HistoryStep {
+  /** Index into `points` of the first value of the new level. */
+  index: number
+  sha: string | null
+  createdAt: string
+  /** Relative change of the level (+0.1 = 10 % higher after the step). */
+  change: number
+  /** Medians of the values between the neighbouring steps, before and after this one. */
+  before: number
+  after: number
+  pValue: number
+  /** The step makes the metric worse (slower, less throughput). */
+  worse: boolean
+}
+
+export interface MetricHistory {
+  benchmark: string
+  metric: string
+  unit: string
+  direction: Direction
+  points: HistoryPoint[]
+  steps: HistoryStep[]
+}
+
+export interface HistoryReport {
+  testbed: string
+  /** Where the baselines were read (`local:.perf-gate/baselines`). */
+  location: string
+  /** Baselines read, and listed ones that could not be read. */
+  baselines: number
+  unreadable: number
+  /** Fewest baselines a metric needs before steps can be found in it. */
+  minPoints: number
+  metrics: MetricHistory[]
+  /** ISO timestamp of the analysis. */
+  timestamp: string
+}
+
+/** Charts drawn at most: the metrics with the largest steps. */
+const MAX_CHARTS = 5
+/** Points per chart at most, the most recent ones; more would only blur the labels. */
+const MAX_CHART_POINTS = 100
+
+function mermaidNumber(v: number): string {
+  const s = String(Number(v.toPrecision(6)))
+  return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s
+}
+
+function chart(m: MetricHistory): string {
+  const points = m.points.slice(-MAX_CHART_POINTS)
+  const values = points.map((p) => p.value)
+  const lo = Math.min(...values)
+  const hi = Math.max(...values)
+  const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1
+  const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad
+  const labels = points.map((p, i) => `"${mermaidLabel(shortSha(p.sha) ?? `#${i + 1}`, '?')}"`)
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `    title "${mermaidLabel(`${m.benchmark} / ${m.metric}`, 'history')}"`,
+    `    x-axis [${labels.join(', ')}]`,
+    `    y-axis "${mermaidLabel(m.unit, 'value')}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
+    `    line [${values.map(mermaidNumber).join(', ')}]`,
+    '```'
+  ].join('\n')
+}
+
+/** Every step, newest first: the one a maintainer most likely has to look into. */
+function allSteps(report: HistoryReport): Array<{ m: MetricHistory; s: HistoryStep }> {
+  return report.metrics
+    .flatMap((m) => m.steps.map((s) => ({ m, s })))
+    .sort(
+      (a, b) =>
+        b.s.createdAt.localeCompare(a.s.createdAt) || Math.abs(b.s.change) - Math.abs(a.s.change)
+    )
+}
+
+export function countSteps(report: HistoryReport): number {
+  return report.metrics.reduce((n, m) => n + m.steps.length, 0)
+}
+
+export function renderHistory(report: HistoryReport): string {
+  const testbed = escapeMarkdown(report.testbed, { maxLength: 80 })
+  const steps = allSteps(report)
+  const out = [`## perf history: testbed ${testbed}`, '']
+  const dates = report.metrics.flatMap((m) => m.points.map((p) => p.createdAt)).sort()
+  const span =
+    dates.length > 0 ? ` (${formatDate(dates[0] ?? '')} … ${formatDate(dates.at(-1) ?? '')})` : ''
+  const unreadable =
+    report.unreadable > 0 ? ` ${plural(report.unreadable, 'baseline')} could not be read.` : ''
+  out.push(
+    `${plural(steps.length, 'change point')} in ${plural(report.metrics.length, 'metric')} over ` +
+      `${plural(report.baselines, 'baseline')}${span} in ${escapeMarkdown(report.location, { maxLength: 200 })}.${unreadable} ` +
+      'Found by E-Divisive means on the median of each baseline; this report never fails a run.'
+  )
+  out.push('')
+  if (report.baselines < report.minPoints) {
+    out.push(
+      `Too few baselines to look for change points: at least ${report.minPoints} are needed, ` +
+        `${report.baselines === 0 ? 'there are none yet' : `there ${report.baselines === 1 ? 'is' : 'are'} ${report.baselines}`}.`
+    )
+    return out.join('\n') + '\n'
+  }
+  if (steps.length === 0) {
+    out.push('No change points: every metric held its level.')
+    return out.join('\n') + '\n'
+  }
+  const rows = steps.map(({ m, s }) => {
+    const unit = escapeMarkdown(m.unit, { maxLength: 20 })
+    const sha = shortSha(s.sha)
+    return [
+      sha ? `\`${sha}\`` : 'unknown',
+      formatDate(s.createdAt),
+      escapeMarkdown(m.benchmark),
+      escapeMarkdown(m.metric),
+      formatPercent(s.change),
+      formatValue(s.before, unit),
+      formatValue(s.after, unit),
+      s.worse ? '⚠️ worse' : '✅ better'
+    ]
+  })
+  out.push(
+    markdownTable(
+      [['Commit', 'Recorded', 'Benchmark', 'Metric', 'Step', 'Before', 'After', ''], ...rows],
+      { alignDelimiters: false }
+    )
+  )
+  out.push(
+    '',
+    'The commit is the first baseline at the new level; the change lies between it and the baseline before.'
+  )
+  const charted = report.metrics
+    .filter((m) => m.steps.length > 0 && m.points.length >= 2)
+    .sort(
+      (a, b) =>
+        Math.max(...b.steps.map((s) => Math.abs(s.change))) -
+        Math.max(...a.steps.map((s) => Math.abs(s.change)))
+    )
+    .slice(0, MAX_CHARTS)
+  for (const m of charted) out.push('', chart(m))
+  return out.join('\n') + '\n'
+}
