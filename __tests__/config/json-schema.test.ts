@@ -29,7 +29,8 @@ describe('schemas/config.schema.json', () => {
       'min-samples',
       'timeout',
       'thresholds',
-      'benchmarks'
+      'benchmarks',
+      'comparisons'
     ])
     expect(schema.required).toEqual(['benchmarks'])
     expect(schema.additionalProperties).toBe(false)

@@ -49,6 +49,11 @@ export interface StandinModel {
   parameters: string
   capabilities: string[]
   timing: Timing
+  /**
+   * Scripted answers, one per completion in order (loads excepted): the text is streamed a word
+   * (with its trailing blank) per token, so eval_count is its word count. Empty: the default tokens.
+   */
+  script?: string[]
 }
 
 export type Fault =
@@ -59,6 +64,8 @@ export type Fault =
   | { kind: 'no-metrics' }
   /** Accepts the request and never answers. */
   | { kind: 'no-response' }
+  /** Drops the connection without a reply, as a server that went away between two calls. */
+  | { kind: 'reset' }
 
 export type Endpoint = 'generate' | 'chat' | 'ps' | 'show' | 'tags' | 'version'
 
@@ -229,6 +236,7 @@ export async function startOllamaStandin(
             .join('\n')
     const isLoadOnly = prompt === ''
     const fault = takeFault(endpoint, !isLoadOnly)
+    if (fault?.kind === 'reset') return void res.socket?.destroy()
     if (fault?.kind === 'no-response') {
       hung.add(res)
       res.on('close', () => hung.delete(res))
@@ -264,19 +272,22 @@ export async function startOllamaStandin(
       return sendJson(res, 200, { ...base, ...emptyText, done_reason: 'load', done: true })
     }
 
+    const scripted = model.script?.length ? (model.script.shift() ?? '') : undefined
+    const words = scripted === undefined ? undefined : (scripted.match(/\s*\S+\s*/g) ?? [])
     // A thinking model thinks unless told not to, as current servers do.
-    const thinking = body.think === false ? 0 : t.thinkingTokens
+    const thinking = body.think === false || words ? 0 : t.thinkingTokens
     const limit =
       typeof options.num_predict === 'number' && options.num_predict > 0
         ? options.num_predict
         : Infinity
-    const evalCount = Math.min(limit, thinking + t.outputTokens)
-    const doneReason = thinking + t.outputTokens > limit ? 'length' : 'stop'
+    const outputTokens = words ? words.length : t.outputTokens
+    const evalCount = Math.min(limit, thinking + outputTokens)
+    const doneReason = thinking + outputTokens > limit ? 'length' : 'stop'
     const promptTokens = prompt.split(/\s+/).filter(Boolean).length + (endpoint === 'chat' ? 6 : 1)
 
     const piece = (i: number): Record<string, unknown> => {
       const isThinking = i < thinking
-      const text = isThinking ? `think${i} ` : `tok${i - thinking} `
+      const text = words ? (words[i] ?? '') : isThinking ? `think${i} ` : `tok${i - thinking} `
       if (endpoint === 'generate')
         return isThinking ? { response: '', thinking: text } : { response: text }
       return {
@@ -363,6 +374,7 @@ export async function startOllamaStandin(
     const fault = ['ps', 'show', 'tags', 'version'].includes(endpoint)
       ? takeFault(endpoint, true)
       : undefined
+    if (fault?.kind === 'reset') return void res.socket?.destroy()
     if (fault?.kind === 'no-response') {
       hung.add(res)
       res.on('close', () => hung.delete(res))

@@ -437,8 +437,11 @@ const NOT_AUTO: Record<string, string> = {
   'criterion/target/criterion/fib/15/new/benchmark.json': 'metadata read beside sample.json',
   'criterion/target/criterion/copy/4k/new/benchmark.json': 'metadata read beside sample.json'
 }
-/** Folders of other inputs than benchmark results (API responses, GPU sampler lines). */
-const OTHER_INPUTS = ['ollama', 'nvidia-smi']
+/**
+ * Folders of other inputs than benchmark results (API responses, GPU sampler lines, the report's
+ * golden files).
+ */
+const OTHER_INPUTS = ['ollama', 'nvidia-smi', 'golden']
 
 const root = 'fixtures'
 

@@ -296,7 +296,8 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
       ),
       metrics: mapValues(raw.thresholds?.metrics, partialThresholds)
     },
-    benchmarks
+    benchmarks,
+    ...(raw.comparisons ? { comparisons: raw.comparisons } : {})
   }
 }
 

@@ -306,7 +306,20 @@ export const ConfigInput = z
           .meta({ description: 'Per-metric budgets for every benchmark, keyed by metric name.' })
       })
       .optional(),
-    benchmarks: z.array(BenchmarkInput).min(1, { error: 'must list at least one benchmark' })
+    benchmarks: z.array(BenchmarkInput).min(1, { error: 'must list at least one benchmark' }),
+    comparisons: z
+      .array(
+        z.strictObject({
+          name: text().meta({ description: 'Title of the side-by-side table.' }),
+          a: text().meta({ description: 'Name of the first benchmark (e.g. the Q4 model).' }),
+          b: text().meta({ description: 'Name of the benchmark compared with it (e.g. Q5).' })
+        })
+      )
+      .optional()
+      .meta({
+        description:
+          'Side-by-side comparisons inside one run, shown in the report with ratios and CIs.'
+      })
   })
   .meta({ title: 'perf-gate.yml', description: 'Configuration of the perf-gate performance gate.' })
 export type ConfigInput = z.infer<typeof ConfigInput>

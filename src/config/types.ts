@@ -26,6 +26,8 @@ export interface PerfGateConfig {
     metrics: Record<string, Partial<Thresholds>>
   }
   benchmarks: BenchmarkSpec[]
+  /** Side-by-side comparisons of two benchmarks of the same run, for the report. */
+  comparisons?: Array<{ name: string; a: string; b: string }>
 }
 
 export interface BenchmarkCommon {

@@ -1,7 +1,8 @@
 import { metricKey } from '../results/model.js'
 import type { MetricComparison } from '../stats/types.js'
 import type { GateReport } from './types.js'
-import { shortSha } from './format.js'
+import { escapeMarkdown } from './escape.js'
+import { formatValue, shortSha } from './format.js'
 import { byMagnitude } from './tables.js'
 
 /*
@@ -42,7 +43,18 @@ function series(report: GateReport, c: MetricComparison): Array<{ label: string;
 
 /** A fenced mermaid block, or null when the history has fewer than two points to draw. */
 export function renderTrendChart(report: GateReport): string | null {
+  return trendBlocks(report, 1)[0]?.mermaid ?? null
+}
+
+interface TrendBlock {
+  mermaid: string
+  text: string
+}
+
+function trendBlocks(report: GateReport, max: number): TrendBlock[] {
+  const blocks: TrendBlock[] = []
   for (const c of byMagnitude(report.outcome.comparisons)) {
+    if (blocks.length >= max) break
     const points = series(report, c)
     if (points.length < 2) continue
     const values = points.map((p) => p.value)
@@ -53,7 +65,7 @@ export function renderTrendChart(report: GateReport): string | null {
     const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad
     const title = mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend')
     const unit = mermaidLabel(c.unit, 'value')
-    return [
+    const mermaid = [
       '```mermaid',
       'xychart-beta',
       `    title "${title}"`,
@@ -62,6 +74,23 @@ export function renderTrendChart(report: GateReport): string | null {
       `    line [${values.map(mermaidNumber).join(', ')}]`,
       '```'
     ].join('\n')
+    // Mermaid does not render everywhere (mail notifications, some viewers): the same points as text.
+    const name = escapeMarkdown(`${c.benchmark} / ${c.metric}`, { maxLength: 80 })
+    const unitText = escapeMarkdown(c.unit, { maxLength: 20 })
+    const text =
+      `Trend of ${name}${unitText ? ` (${unitText})` : ''}, oldest first, last is this run: ` +
+      points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ')
+    blocks.push({ mermaid, text })
   }
-  return null
+  return blocks
+}
+
+/**
+ * Trend charts of the `max` most-changed metrics, each followed by the same points as text, or
+ * null when no metric has two points to draw.
+ */
+export function renderTrendCharts(report: GateReport, opts: { max?: number } = {}): string | null {
+  const blocks = trendBlocks(report, opts.max ?? 3)
+  if (blocks.length === 0) return null
+  return blocks.map((b) => `${b.mermaid}\n\n${b.text}`).join('\n\n')
 }

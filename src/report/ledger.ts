@@ -1,6 +1,6 @@
 import type { MetricComparison } from '../stats/types.js'
 import type { GateReport } from './types.js'
-import { renderTrendChart } from './chart.js'
+import { renderTrendCharts } from './chart.js'
 import { codeSpanText, escapeMarkdown } from './escape.js'
 import {
   countsPhrase,
@@ -12,10 +12,9 @@ import {
   shortSha,
   verdictLabel
 } from './format.js'
+import { baselineNote, fingerprintNote } from './baseline-note.js'
 import {
   acceptanceLine,
-  baselineLine,
-  largestFitting,
   renderDeltaTable,
   routeLine,
   sortBySignificance,
@@ -99,11 +98,48 @@ function fitToBudget(body: string, report: GateReport, entry: string, ownDetails
   body = foldHops(body, entry)
   if (fits(body) || !ownDetails) return body
   const folded = body
-  return largestFitting(
+  return fittingRows(
     report.outcome.comparisons.length,
     (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })),
-    fits
+    MAX_COMMENT_LENGTH - 1
   )
+}
+
+/**
+ * What `largestFitting` returns (the rendering with the most rows within `limit` characters), in
+ * fewer renderings: table rows are of similar length, so the count that fits is interpolated from
+ * the lengths seen, with bisection as the fallback so it never takes more than O(log n) steps.
+ * With 1,000 metrics this is what keeps the ledger's rendering within its time budget.
+ */
+export function fittingRows(
+  total: number,
+  render: (rows: number) => string,
+  limit: number
+): string {
+  const full = render(total)
+  if (full.length <= limit) return full
+  let lo = 0
+  let loText = render(0)
+  if (loText.length > limit) return loText
+  let hi = total
+  let hiLength = full.length
+  for (let step = 0; hi - lo > 1; step++) {
+    const perRow = (hiLength - loText.length) / (hi - lo)
+    const guess =
+      step < 4 && perRow > 0
+        ? lo + Math.floor((limit - loText.length) / perRow)
+        : Math.floor((lo + hi) / 2)
+    const rows = Math.min(hi - 1, Math.max(lo + 1, guess))
+    const text = render(rows)
+    if (text.length <= limit) {
+      lo = rows
+      loText = text
+    } else {
+      hi = rows
+      hiLength = text.length
+    }
+  }
+  return loText
 }
 
 interface Region {
@@ -240,7 +276,7 @@ function setDetails(body: string, block: string): string {
 
 function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: number }): string {
   const { outcome } = report
-  const chart = opts.chart ? renderTrendChart(report) : null
+  const chart = opts.chart ? renderTrendCharts(report, { max: 2 }) : null
   return [
     DETAILS_START,
     `<details><summary>perf: ${countsPhrase(outcome)}</summary>`,
@@ -250,7 +286,8 @@ function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: numb
     ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
     renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
     '',
-    `${baselineLine(report)} ${routeLine(outcome)}`,
+    `${baselineNote(report)} ${routeLine(outcome)}`,
+    ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
     ...(chart ? ['', chart] : []),
     '',
     '</details>',

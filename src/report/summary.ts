@@ -2,7 +2,8 @@ import type { GateReport } from './types.js'
 import { renderTrendChart } from './chart.js'
 import { escapeMarkdown } from './escape.js'
 import { countsPhrase, formatTimestamp, shortSha, verdictIcon } from './format.js'
-import { acceptanceLine, baselineLine, renderDeltaTable, routeLine } from './tables.js'
+import { acceptanceLine, renderDeltaTable, routeLine } from './tables.js'
+import { baselineNote, fingerprintNote } from './baseline-note.js'
 
 /**
  * The opening of every standalone report: verdict, why, which route, against what. Shared with the
@@ -18,8 +19,9 @@ export function renderHeadline(report: GateReport): string {
     escapeMarkdown(outcome.reason, { maxLength: 500 }),
     '',
     ...(accepted ? [accepted, ''] : []),
-    `${routeLine(outcome)} ${baselineLine(report)}`,
+    `${routeLine(outcome)} ${baselineNote(report)}`,
     '',
+    ...(fingerprintNote(report) ? [fingerprintNote(report) ?? '', ''] : []),
     `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
       formatTimestamp(report.timestamp)
   ].join('\n')

@@ -1,4 +1,5 @@
 import type { GateOutcome, Verdict } from '../stats/types.js'
+import type { BaselineUsed, FingerprintDifference } from './baseline-note.js'
 
 /** A regression accepted on the pull request (Route B): who accepted it, and why. */
 export interface Acceptance {
@@ -33,4 +34,10 @@ export interface GateReport {
    * (`benchmark / metric`) the median value of each point.
    */
   history?: Array<{ sha: string | null; createdAt: string; values: Record<string, number> }>
+  /** How the baseline was chosen (merge-base, ancestor, latest), its age and testbed. */
+  baselineUsed?: BaselineUsed
+  /** Why no baseline was chosen, when baselines exist but none fits (e.g. none on the PR's history). */
+  baselineMissing?: string
+  /** Environment keys that differ between the baseline and this run. */
+  fingerprint?: FingerprintDifference[]
 }

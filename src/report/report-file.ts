@@ -1,0 +1,210 @@
+import { markdownTable } from 'markdown-table'
+import type { MetricComparison } from '../stats/types.js'
+import { renderTrendCharts } from './chart.js'
+import { comparatives, renderComparativeSection } from './comparatives.js'
+import { escapeMarkdown } from './escape.js'
+import {
+  formatCi,
+  formatDate,
+  formatPercent,
+  formatTimestamp,
+  formatValue,
+  plural,
+  shortSha,
+  verdictLabel
+} from './format.js'
+import { renderGpuSection } from './gpu-table.js'
+import { hotspots, renderHotspotSection } from './hotspots.js'
+import { insightsOf, keyFindings, recommendations, renderObservations } from './insights.js'
+import type { AnalystSection, ReportFileInput, WorkflowFacts } from './report-input.js'
+import { speedPhrase } from './speed.js'
+import { baselineNote, fingerprintNote } from './baseline-note.js'
+import {
+  acceptanceLine,
+  inconclusiveNote,
+  sortBySignificance,
+  valueCi,
+  valueDelta
+} from './tables.js'
+
+/*
+ * The markdown report file (`benchmarks/results/reports/<date>_<sha7>.md`): the sections the team
+ * asked for, each computed from the run. A pure function of its input, so a golden file pins it.
+ */
+
+/** `<YYYY-MM-DD>_<sha7>.md`, the report file's name for a run. */
+export function reportFileName(createdAt: string, sha: string | null): string {
+  return `${formatDate(createdAt)}_${shortSha(sha) ?? 'nosha'}.md`
+}
+
+function title(input: ReportFileInput): string {
+  const env = input.current.environment
+  const models = [
+    ...new Set(
+      Object.entries(env)
+        .filter(([k, v]) => /^ollama\..+\.model$/.test(k) && typeof v === 'string')
+        .map(([, v]) => String(v))
+    )
+  ]
+  const subject = models.length ? models.join(', ') : `testbed ${input.report.testbed}`
+  return `# Benchmark Analysis: ${escapeMarkdown(subject, { maxLength: 120 })} - ${formatDate(input.report.timestamp)}`
+}
+
+function vsBaseline(c: MetricComparison): string {
+  const delta = valueDelta(c)
+  if (delta === null) return 'n/a'
+  const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit)
+  return `${formatPercent(delta)}${phrase ? ` (${phrase})` : ''}`
+}
+
+function verdictText(c: MetricComparison): string {
+  const notes = [
+    c.inconclusive ? inconclusiveNote(c) : null,
+    c.improved ? 'improved' : null
+  ].filter(Boolean)
+  return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '')
+}
+
+export function renderMetricsTable(comparisons: readonly MetricComparison[]): string {
+  if (comparisons.length === 0) return '_No metrics were compared._'
+  const rows = sortBySignificance(comparisons).map((c) => {
+    const unit = escapeMarkdown(c.unit, { maxLength: 20 })
+    return [
+      escapeMarkdown(c.benchmark, { maxLength: 100 }),
+      escapeMarkdown(c.metric, { maxLength: 100 }),
+      formatValue(c.current?.median, unit),
+      formatValue(c.baseline?.median, unit),
+      vsBaseline(c),
+      formatCi(valueCi(c)),
+      verdictText(c)
+    ]
+  })
+  return markdownTable(
+    [['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows],
+    { alignDelimiters: false }
+  )
+}
+
+function ms(v: number): string {
+  return v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`
+}
+
+export function renderWorkflow(w: WorkflowFacts | undefined): string {
+  if (!w) return '_Not recorded._'
+  const files = w.filesRead.length
+    ? w.filesRead.map((f) => `${escapeMarkdown(f.type, { maxLength: 60 })}: ${f.count}`).join(', ')
+    : 'none'
+  const phases = (['ingesting', 'benchmarking', 'analysing', 'reporting'] as const)
+    .filter((p) => w.phasesMs[p] !== undefined)
+    .map((p) => [p, ms(w.phasesMs[p] ?? 0)])
+  const table = phases.length
+    ? markdownTable([['Phase', 'Time'], ...phases], { alignDelimiters: false })
+    : ''
+  return [`Files read by type: ${files}.`, ...(table ? ['', table] : [])].join('\n')
+}
+
+function callMetrics(a: AnalystSection): string | null {
+  const m = a.metrics
+  if (!m) return null
+  const parts = [
+    m.ttftMs !== undefined ? `TTFT ${formatValue(m.ttftMs, 'ms')}` : null,
+    m.decodeTps !== undefined ? `decode ${formatValue(m.decodeTps, 'tokens/s')}` : null,
+    m.outputTokens !== undefined ? `${plural(m.outputTokens, 'output token')}` : null,
+    m.promptTokens !== undefined ? `${plural(m.promptTokens, 'prompt token')}` : null,
+    m.loadMs !== undefined ? `load ${formatValue(m.loadMs, 'ms')}` : null,
+    m.promptEvalMs !== undefined ? `prompt eval ${formatValue(m.promptEvalMs, 'ms')}` : null,
+    m.evalMs !== undefined ? `eval ${formatValue(m.evalMs, 'ms')}` : null,
+    `end to end ${formatValue(m.e2eMs, 'ms')}`
+  ].filter(Boolean)
+  return `Analyst call: ${parts.join(', ')}.`
+}
+
+/** The narrative, all of it escaped: model output is untrusted text. */
+export function renderAnalyst(a: AnalystSection): string {
+  const text = (s: string): string => escapeMarkdown(s, { maxLength: 1500 })
+  const d = a.dropped
+  const droppedTotal = d.number + d.entity + d.script
+  const who =
+    a.source === 'model'
+      ? `Written by ${a.model ? escapeMarkdown(a.model, { maxLength: 80 }) : 'the analyst model'} from the computed facts and checked against them: ${plural(a.kept, 'sentence')} kept, ${plural(droppedTotal, 'sentence')} dropped (${d.number} with numbers not in the facts, ${d.entity} naming entities not in the facts, ${d.script} in another script)${a.filled ? `; ${plural(a.filled, 'item')} filled in from the rules` : ''}.`
+      : a.model
+        ? `Deterministic summary computed from the facts, standing in for ${escapeMarkdown(a.model, { maxLength: 80 })}.`
+        : 'Deterministic summary computed from the facts (no model was used).'
+  const risks = markdownTable(
+    [['Risk', 'Mitigation'], ...a.risks.map((r) => [text(r.risk), text(r.mitigation)])],
+    { alignDelimiters: false }
+  )
+  return [
+    `_${who} The narrative never changes the verdict._`,
+    ...(a.note ? ['', `_Note: ${escapeMarkdown(a.note, { maxLength: 400 })}_`] : []),
+    '',
+    text(a.summary),
+    '',
+    '**Recommendations**',
+    '',
+    ...a.recommendations.map(
+      (r, i) => `${i + 1}. **${escapeMarkdown(r.focus, { maxLength: 30 })}**: ${text(r.text)}`
+    ),
+    '',
+    '**Risks**',
+    '',
+    risks,
+    ...(callMetrics(a) ? ['', callMetrics(a) as string] : [])
+  ].join('\n')
+}
+
+function rawData(input: ReportFileInput): string {
+  const links = input.rawData ?? []
+  if (links.length === 0) return '_No source files recorded._'
+  return links
+    .map((l) => {
+      // Relative paths only: a link must not leave the repository or carry a scheme.
+      const safe = /^[\w./-]+$/.test(l.path) && !l.path.startsWith('/') && !l.path.includes('..//')
+      const label = escapeMarkdown(l.label, { maxLength: 100 })
+      return safe
+        ? `- [${label}](${l.path})`
+        : `- ${label}: ${escapeMarkdown(l.path, { maxLength: 200 })}`
+    })
+    .join('\n')
+}
+
+export function renderReportFile(input: ReportFileInput): string {
+  const { report, current, baseline } = input
+  const ins = insightsOf(report, current)
+  const accepted = acceptanceLine(report)
+  const chart = renderTrendCharts(report)
+  const sections: string[] = [
+    title(input),
+    [
+      `Commit ${shortSha(report.current.sha) ? `\`${shortSha(report.current.sha)}\`` : 'unknown'} on testbed ${escapeMarkdown(report.testbed, { maxLength: 80 })}, ${formatTimestamp(report.timestamp)}. ${baselineNote(report)}`,
+      ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
+      ...(accepted ? ['', accepted] : [])
+    ].join('\n'),
+    '## Executive Summary',
+    keyFindings(report, current, ins)
+      .map((f) => `- ${f}`)
+      .join('\n'),
+    ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
+    '## Performance Metrics',
+    renderMetricsTable(report.outcome.comparisons),
+    '## Per-GPU',
+    renderGpuSection(current, baseline),
+    '## Observations',
+    renderObservations(ins, input.logs),
+    '## Hotspot Attribution',
+    renderHotspotSection(hotspots(report.outcome.comparisons, current, baseline)),
+    '## Comparative Insights',
+    renderComparativeSection(comparatives(current, input.comparisons ?? [])),
+    '## Trend',
+    chart ?? '_Fewer than two stored runs: no trend to draw yet._',
+    '## Workflow Summary',
+    renderWorkflow(input.workflow),
+    '## Recommendations',
+    recommendations(report, ins)
+      .map((r) => `- ${r}`)
+      .join('\n'),
+    '## Raw Data',
+    rawData(input)
+  ]
+  return sections.join('\n\n') + '\n'
+}
