@@ -1,16 +1,31 @@
 import * as core from '@actions/core'
+import { mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
-import { openStore } from './baseline/index.js'
+import { openActionStore } from './baseline/action-store.js'
+import { baselineWriteDecision } from './baseline/trust.js'
 import { readInputs, type ActionInputs } from './config/inputs.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
 import { runJob, type JobResult } from './engine/job.js'
+import { mergeForConfig } from './engine/merge.js'
+import { describeSelection, shardArtifactName, type ShardSelection } from './engine/shard.js'
+import {
+  defaultArtifactClient,
+  downloadShardResults,
+  scratchRoot,
+  shardFilesInDir,
+  uploadShard
+} from './github/artifacts.js'
+import { runHistoryJob } from './engine/history-mode.js'
 import { createClient } from './github/client.js'
+import { githubLineage } from './github/commit-graph.js'
 import { readApiSettings, readWorkflowRun, type WorkflowRun } from './github/context.js'
 import { decidePosture, REPORT_HINT } from './github/posture.js'
 import { Publisher, repositoryPath, type Published, type PublishTarget } from './github/publish.js'
 import { planReport } from './github/report-mode.js'
 import type { Reporter } from './runners/progress.js'
-import type { Commit } from './results/model.js'
+import type { Commit, ResultSet } from './results/model.js'
+
+const coreLog = { warning: (m: string) => core.warning(m), info: (m: string) => core.info(m) }
 
 const coreReporter: Reporter = {
   info: (m) => core.info(m),
@@ -25,6 +40,8 @@ interface Subject {
   runId: string | undefined
   runUrl: string | undefined
   resultsFiles?: string[]
+  /** mode merge: reads the shards once the job has started, so a failure shows on the check run. */
+  mergeShards?: () => Promise<ResultSet>
 }
 
 /**
@@ -36,12 +53,13 @@ export async function run(): Promise<void> {
   let publisher: Publisher | null = null
   try {
     const inputs = readInputs()
-    if (inputs.mode === 'compare' || inputs.mode === 'merge') {
+    if (inputs.mode === 'compare') {
       throw new UserError(
-        `mode '${inputs.mode}' is not available in this version of the action; use mode 'gate', 'baseline' or 'report' (the CLI has 'perf-gate compare')`
+        `mode '${inputs.mode}' is not available in this version of the action; use mode 'gate', 'baseline', 'report' or 'merge' (the CLI has 'perf-gate compare')`
       )
     }
     if (inputs.githubToken) core.setSecret(inputs.githubToken)
+    if (inputs.mode === 'history') return await historyMode(inputs)
     const wf = readWorkflowRun()
     const api = readApiSettings()
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
@@ -99,7 +117,51 @@ export async function run(): Promise<void> {
       )
     }
 
-    const posting = inputs.mode !== 'baseline' && (inputs.comment || inputs.checkRun)
+    const selection: ShardSelection | null = inputs.shard
+      ? { kind: 'shard', shard: inputs.shard }
+      : inputs.benchmarks
+        ? { kind: 'list', names: inputs.benchmarks }
+        : null
+    // A merge on the default branch records the shards as one baseline; elsewhere it gates.
+    const jobMode =
+      inputs.mode === 'merge'
+        ? !wf.pull && baselineWriteDecision(wf.context).allowed
+          ? 'baseline'
+          : 'gate'
+        : inputs.mode === 'baseline' && !selection
+          ? 'baseline'
+          : 'gate'
+    if (inputs.mode === 'merge') {
+      const scratch = scratchRoot()
+      subject.mergeShards = async () => {
+        const merged = await mergeForConfig({
+          configPath: relativeToCwd(path.resolve(workspace, inputs.config)),
+          ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
+          ...(inputs.shards !== undefined ? { expected: inputs.shards } : {}),
+          allow: inputs.allowFingerprintChanges,
+          sha: subject.commit.sha,
+          fetch: async (prefix) =>
+            inputs.resultsDir
+              ? shardFilesInDir(path.resolve(workspace, inputs.resultsDir))
+              : downloadShardResults(
+                  await defaultArtifactClient(),
+                  prefix,
+                  await mkdtemp(path.join(scratch, 'perf-gate-merge-'))
+                )
+        })
+        core.info(
+          `perf-gate: merged ${merged.benchmarks.length} benchmark(s) from the shards; ${jobMode === 'baseline' ? 'recording them as the baseline' : 'gating them once'}`
+        )
+        return merged
+      }
+    }
+    if (selection) {
+      core.info(
+        `perf-gate: ${describeSelection(selection)}: this job uploads its results for the merge job (mode: merge), which gates all shards and posts the ledger and check run once; this job posts nothing and does not fail on its partial verdict`
+      )
+    }
+
+    const posting = jobMode !== 'baseline' && !selection && (inputs.comment || inputs.checkRun)
     if (client && subject.target && posting) {
       publisher = new Publisher(
         client,
@@ -123,11 +185,13 @@ export async function run(): Promise<void> {
 
     const pub = publisher
     const result = await runJob({
-      mode: inputs.mode === 'report' ? 'gate' : inputs.mode,
+      mode: jobMode,
       configPath: relativeToCwd(path.resolve(workspace, inputs.config)),
       ...(inputs.results && !subject.resultsFiles ? { resultsGlob: inputs.results } : {}),
       ...(subject.resultsFiles ? { resultsFiles: subject.resultsFiles } : {}),
-      store: openStore(inputs.baselineStore, { cwd: workspace, onWarning: (m) => core.warning(m) }),
+      ...(subject.mergeShards ? { resultSet: subject.mergeShards } : {}),
+      ...(selection ? { select: selection } : {}),
+      store: openActionStore(inputs, workspace, coreLog),
       outDir: path.resolve(workspace, inputs.outputDir),
       rawDir: inputs.rawDir,
       failOn: inputs.failOn,
@@ -137,15 +201,32 @@ export async function run(): Promise<void> {
       ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
       ...(inputs.repetitions !== undefined ? { repetitions: inputs.repetitions } : {}),
       ...(inputs.note ? { note: inputs.note } : {}),
+      ...(inputs.analystModel ? { analyst: { model: inputs.analystModel } } : {}),
       ...(subject.runId ? { runId: subject.runId } : {}),
       ...(subject.runUrl ? { runUrl: subject.runUrl } : {}),
-      ...(pub ? { onStart: () => pub.start(), review: (o) => pub.review(o) } : {})
+      ...(pub ? { onStart: () => pub.start(), review: (o) => pub.review(o) } : {}),
+      // A baseline is recorded whatever it would be compared with; a fork's run calls no API.
+      lineage: githubLineage({
+        client: jobMode === 'baseline' ? null : client,
+        wf,
+        sha: subject.commit.sha,
+        aboutPull: inputs.mode === 'report',
+        maxDistance: inputs.baselineMaxDistance
+      }),
+      allowFingerprintChanges: inputs.allowFingerprintChanges
     })
     const published = pub ? await pub.finish(result) : null
     setOutputs(result, published)
     await writeSummary(result, wf, inputs)
 
     core.info(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`)
+    if (selection) {
+      const name = shardArtifactName(result.config.testbed, selection)
+      if (await uploadShard(name, result.paths.results, (m) => core.warning(m))) {
+        core.info(`perf-gate: uploaded the shard results as artifact ${name}`)
+      }
+      return
+    }
     if (inputs.mode === 'report' && published && published.problems.length > 0) {
       core.setFailed(`perf-gate: could not post the report: ${published.problems.join(' ')}`)
     } else if (result.failed) {
@@ -157,6 +238,25 @@ export async function run(): Promise<void> {
     await publisher?.abort(`perf-gate: ${errorMessage(e)}`)
     core.setFailed(`perf-gate: ${errorMessage(e)}`)
   }
+}
+
+/** `mode: history`: change points over the stored baselines, reported and never failing. */
+async function historyMode(inputs: ActionInputs): Promise<void> {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+  const result = await runHistoryJob({
+    configPath: relativeToCwd(path.resolve(workspace, inputs.config)),
+    store: openActionStore(inputs, workspace, coreLog),
+    outDir: path.resolve(workspace, inputs.outputDir),
+    ...(inputs.testbed ? { testbed: inputs.testbed } : {})
+  })
+  core.setOutput('verdict', 'neutral')
+  core.setOutput('route', 'none')
+  core.setOutput('change-points', String(result.changePoints))
+  core.setOutput('report-path', result.path)
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(result.markdown).write()
+  core.info(
+    `perf-gate: history of testbed ${result.report.testbed}: ${result.changePoints} change point(s) over ${result.report.baselines} baseline(s); report in ${result.path}`
+  )
 }
 
 function setOutputs(result: JobResult, published: Published | null): void {

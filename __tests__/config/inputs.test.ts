@@ -21,7 +21,14 @@ describe('readInputs', () => {
       repetitions: undefined,
       note: undefined,
       acceptLabel: 'perf-gate:accept',
-      resultsDir: undefined
+      resultsDir: undefined,
+      baselineRetention: undefined,
+      baselineMaxDistance: 50,
+      allowFingerprintChanges: [],
+      shard: undefined,
+      benchmarks: undefined,
+      shards: undefined,
+      analystModel: undefined
     })
   })
 
@@ -53,7 +60,7 @@ describe('readInputs', () => {
   it.each([
     [
       { mode: 'deploy' },
-      "input 'mode' must be one of gate, baseline, compare, report, merge; got 'deploy'"
+      "input 'mode' must be one of gate, baseline, compare, report, merge, history; got 'deploy'"
     ],
     [
       { 'fail-on': 'sometimes' },
@@ -61,6 +68,13 @@ describe('readInputs', () => {
     ],
     [{ comment: 'maybe' }, "input 'comment' must be true or false; got 'maybe'"],
     [{ repetitions: '0' }, "input 'repetitions' must be an integer >= 1; got '0'"],
+    [{ repetitions: '2.5' }, "input 'repetitions' must be an integer >= 1; got '2.5'"],
+    [{ 'baseline-retention': '0' }, "input 'baseline-retention' must be an integer >= 1; got '0'"],
+    [
+      { 'baseline-max-distance': '-1' },
+      "input 'baseline-max-distance' must be an integer >= 0; got '-1'"
+    ],
+    [{ shards: 'three' }, "input 'shards' must be an integer >= 1; got 'three'"],
     [{ mode: 'report' }, "mode 'report' needs the input 'results-dir'"]
   ])('names the input at fault: %j', (inputs, message) => {
     expect(() => readInputs(from(inputs))).toThrow(message)

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import { contract, isProblem, type Route } from './github-standin-spec.js'
 import { gitRoutes, GitStore } from './github-standin-git.js'
+import { compareRoutes } from './github-standin-compare.js'
 
 /*
  * A loopback stand-in for api.github.com. Every request is first held to GitHub's OpenAPI
@@ -84,6 +85,11 @@ export type Fault =
   | { kind: 'after'; status: number }
   /** Accept the request and never answer. */
   | { kind: 'hang' }
+  /**
+   * GitHub's own request timeout: it works on the request for `ms`, applies it, then answers 504
+   * (GitHub terminates requests past 10 s, and a write may have landed).
+   */
+  | { kind: 'timeout'; ms: number }
   /** Wait, then handle normally. */
   | { kind: 'delay'; ms: number }
   /** Hold the request until the test releases the gate. */
@@ -95,6 +101,8 @@ export interface FaultRule {
   operationId: string
   times: number
   fault: Fault
+  /** Only requests whose body passes this are hit (e.g. a forced ref update). */
+  match?: (body: any) => boolean
 }
 
 export interface RecordedRequest {
@@ -174,7 +182,8 @@ const WRITE_PERMISSION: Record<string, Permission | Permission[]> = {
   'git/create-tree': 'contents',
   'git/create-commit': 'contents',
   'git/create-ref': 'contents',
-  'git/update-ref': 'contents'
+  'git/update-ref': 'contents',
+  'git/delete-ref': 'contents'
 }
 
 const MAX_COMMENT_CHARS = 65_536
@@ -192,6 +201,8 @@ export interface StandinOptions {
   repo?: string
   defaultBranch?: string
   tokens?: Record<string, TokenInfo>
+  /** Added to every response, to simulate a network round trip (benchmarks). */
+  latencyMs?: number
 }
 
 export class GitHubStandin {
@@ -214,8 +225,10 @@ export class GitHubStandin {
   private nextId = 1_000
   private clock = Date.parse('2026-11-22T10:00:00Z')
   url = ''
+  latencyMs: number
 
   constructor(opts: StandinOptions = {}) {
+    this.latencyMs = opts.latencyMs ?? 0
     this.owner = opts.owner ?? 'Codertocat'
     this.repo = opts.repo ?? 'Hello-World'
     this.defaultBranch = opts.defaultBranch ?? 'main'
@@ -227,7 +240,7 @@ export class GitHubStandin {
         contents: 'write'
       })
     }
-    for (const [op, handler] of Object.entries({ ...coreRoutes, ...gitRoutes })) {
+    for (const [op, handler] of Object.entries({ ...coreRoutes, ...gitRoutes, ...compareRoutes })) {
       this.handlers.set(op, handler)
     }
   }
@@ -258,8 +271,12 @@ export class GitHubStandin {
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 
-  inject(operationId: string, fault: Fault, times = 1): void {
-    this.faults.push({ operationId, fault, times })
+  inject(operationId: string, fault: Fault, times = 1, match?: (body: any) => boolean): void {
+    this.faults.push({ operationId, fault, times, ...(match ? { match } : {}) })
+  }
+
+  clearFaults(): void {
+    this.faults.splice(0)
   }
 
   id(): number {
@@ -308,8 +325,10 @@ export class GitHubStandin {
     return this.requests.filter((r) => r.method !== 'GET')
   }
 
-  private takeFault(operationId: string): Fault | null {
-    const i = this.faults.findIndex((f) => f.operationId === operationId && f.times > 0)
+  private takeFault(operationId: string, body: unknown): Fault | null {
+    const i = this.faults.findIndex(
+      (f) => f.operationId === operationId && f.times > 0 && (!f.match || f.match(body))
+    )
     if (i < 0) return null
     const rule = this.faults[i]
     if (!rule) return null
@@ -375,7 +394,8 @@ export class GitHubStandin {
       return
     }
 
-    const fault = this.takeFault(routed.operationId)
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs))
+    const fault = this.takeFault(routed.operationId, checked.body)
     let after: number | null = null
     if (fault) {
       switch (fault.kind) {
@@ -398,6 +418,10 @@ export class GitHubStandin {
           return
         case 'after':
           after = fault.status
+          break
+        case 'timeout':
+          await new Promise((r) => setTimeout(r, fault.ms))
+          after = 504
           break
       }
     }

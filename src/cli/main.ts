@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { DEFAULT_STORE, openStore } from '../baseline/index.js'
+import { DEFAULT_STORE, openStore, type RunContext } from '../baseline/index.js'
 import { loadConfig } from '../config/load.js'
 import { errorMessage, isUserError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../engine/compare-sets.js'
@@ -9,6 +9,8 @@ import { importFile, parseResultSet } from '../importers/index.js'
 import { fileInput } from '../importers/source.js'
 import { streamReporter } from '../runners/progress.js'
 import { localCommit } from '../runners/git.js'
+import { localLineage } from '../engine/git-commit-graph.js'
+import { runHistoryJob } from '../engine/history-mode.js'
 import { unknownEnvironment } from '../runners/environment.js'
 import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../results/model.js'
 import { renderTerminalTable } from '../report/terminal.js'
@@ -24,13 +26,16 @@ export const EXIT = { ok: 0, gateFailed: 1, usage: 2 } as const
 const USAGE = `perf-gate ${VERSION}: stop performance regressions before they merge
 
 Usage:
-  perf-gate run      [options]   run the benchmarks; gate against the latest baseline,
-                                 or record the first baseline when there is none
+  perf-gate run      [options]   run the benchmarks; gate against the nearest baseline on
+                                 HEAD's history (else the latest), or record the first
+                                 baseline when there is none
   perf-gate gate     [options]   run and gate; never writes a baseline
   perf-gate baseline [options]   run and record the result as the new baseline
   perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
   perf-gate compare BASELINE CURRENT [--json]
   perf-gate import FILE [--format NAME|auto] [--json]
+  perf-gate history  [-c FILE] [--store SPEC] [--testbed NAME] [--out DIR] [--json]
+                                 change points over the stored baselines (never fails)
 
 Options for run, gate and baseline:
   -c, --config FILE       config file (default perf-gate.yml)
@@ -42,6 +47,14 @@ Options for run, gate and baseline:
       --testbed NAME      override the config's testbed
       --repetitions N     override every benchmark's repetitions
       --note TEXT         note stored with a baseline
+      --base REF          compare with the baseline of the merge-base of REF and HEAD
+                          (default: the nearest baseline on HEAD's history, else the latest)
+      --max-distance N    ancestors searched for a baseline (default 50)
+      --allow-fingerprint-changes KEYS
+                          environment keys allowed to differ from the baseline's,
+                          e.g. gpu.driver,ollama.*.model.digest
+      --analyst-model M   Ollama model for the report's analyst narrative (OLLAMA_HOST);
+                          without it a deterministic summary is written
 
 Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error.
 `
@@ -72,6 +85,8 @@ export async function main(
         return await compareCommand(rest, io)
       case 'import':
         return await importCommand(rest, io)
+      case 'history':
+        return await historyCommand(rest, io, env)
       default:
         throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`)
     }
@@ -101,7 +116,11 @@ async function jobCommand(
       'fail-on': { type: 'string', default: 'fail' },
       testbed: { type: 'string' },
       repetitions: { type: 'string' },
-      note: { type: 'string' }
+      note: { type: 'string' },
+      'analyst-model': { type: 'string' },
+      base: { type: 'string' },
+      'max-distance': { type: 'string' },
+      'allow-fingerprint-changes': { type: 'string' }
     },
     allowPositionals: false
   })
@@ -117,6 +136,12 @@ async function jobCommand(
     cwd: process.cwd(),
     onWarning: (m) => reporter.warning(m)
   })
+  const repoDir = path.dirname(path.resolve(configPath))
+  const commit = await localCommit(repoDir)
+  const maxDistance =
+    values['max-distance'] === undefined
+      ? undefined
+      : parsePositiveInt(values['max-distance'], '--max-distance')
   const result = await runJob({
     mode,
     configPath,
@@ -125,18 +150,54 @@ async function jobCommand(
     outDir: values.out,
     rawDir: values['raw-dir'],
     failOn,
-    commit: await localCommit(path.dirname(path.resolve(configPath))),
-    context: { onGitHub: false },
+    lineage: await localLineage(repoDir, commit.sha ?? null, {
+      ...(values.base ? { base: values.base } : {}),
+      ...(maxDistance !== undefined ? { maxDistance } : {})
+    }),
+    allowFingerprintChanges: (values['allow-fingerprint-changes'] ?? '')
+      .split(/[\s,]+/)
+      .filter((k) => k !== ''),
+    commit,
+    context: await cliContext(env),
     reporter,
     ...(values.testbed ? { testbed: values.testbed } : {}),
     ...(repetitions !== undefined ? { repetitions } : {}),
-    ...(values.note ? { note: values.note } : {})
+    ...(values.note ? { note: values.note } : {}),
+    ...(values['analyst-model']
+      ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
+      : {})
   })
   io.stdout(renderTerminalTable(result.outcome))
   io.stdout(
-    `\nledger:    ${result.paths.ledger}\ncheck run: ${result.paths.checkRun}\nreport:    ${result.paths.report}\nresults:   ${result.paths.results}\n`
+    `\nledger:    ${result.paths.ledger}\ncheck run: ${result.paths.checkRun}\nreport:    ${result.paths.reportFile}\nresults:   ${result.paths.results}\n`
   )
   return result.failed ? EXIT.gateFailed : EXIT.ok
+}
+
+async function historyCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c', default: 'perf-gate.yml' },
+      store: { type: 'string', default: env.PERF_GATE_STORE ?? DEFAULT_STORE },
+      out: { type: 'string', default: '.perf-gate/out' },
+      testbed: { type: 'string' },
+      json: { type: 'boolean', default: false }
+    },
+    allowPositionals: false
+  })
+  const result = await runHistoryJob({
+    configPath: values.config,
+    store: openStore(values.store, {
+      cwd: process.cwd(),
+      onWarning: (m) => io.stderr(`warning: ${m}\n`)
+    }),
+    outDir: values.out,
+    ...(values.testbed ? { testbed: values.testbed } : {})
+  })
+  io.stdout(values.json ? JSON.stringify(result.report, null, 2) + '\n' : result.markdown)
+  io.stderr(`history: ${result.path}\n`)
+  return EXIT.ok
 }
 
 async function compareCommand(args: string[], io: Io): Promise<number> {
@@ -267,4 +328,16 @@ function isArgError(e: unknown): boolean {
   // node:util parseArgs reports unknown or malformed options with these codes.
   const code = (e as { code?: string } | null)?.code
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')
+}
+
+/**
+ * Off GitHub the user owns the store. On a GitHub runner the CLI keeps the action's rule (baselines
+ * only from push or workflow_dispatch on the default branch): a pull request job running
+ * `perf-gate run` or `baseline` on a persistent self-hosted runner must not leave a baseline there
+ * for later trusted runs to gate against. Imported only on a runner, to keep start-up lean.
+ */
+async function cliContext(env: NodeJS.ProcessEnv): Promise<RunContext> {
+  if (env.GITHUB_ACTIONS !== 'true') return { onGitHub: false }
+  const { readWorkflowRun } = await import('../github/context.js')
+  return readWorkflowRun(env).context
 }

@@ -1,8 +1,9 @@
 import * as core from '@actions/core'
 import { DEFAULT_STORE } from '../baseline/index.js'
+import { parseBenchmarkList, parseShard, type ShardSpec } from '../engine/shard.js'
 import { UserError } from '../errors.js'
 
-export const ACTION_MODES = ['gate', 'baseline', 'compare', 'report', 'merge'] as const
+export const ACTION_MODES = ['gate', 'baseline', 'compare', 'report', 'merge', 'history'] as const
 export type ActionMode = (typeof ACTION_MODES)[number]
 export const FAIL_ON = ['fail', 'warn', 'never'] as const
 
@@ -13,6 +14,8 @@ export interface ActionInputs {
   results: string | undefined
   baselineResults: string | undefined
   baselineStore: string
+  /** Baselines kept per testbed (the store's default when unset). */
+  baselineRetention: number | undefined
   githubToken: string | undefined
   failOn: (typeof FAIL_ON)[number]
   comment: boolean
@@ -26,6 +29,18 @@ export interface ActionInputs {
   acceptLabel: string
   /** mode report: the folder the results artifact was downloaded to. */
   resultsDir: string | undefined
+  /** How many ancestors of the merge-base are searched for a baseline. */
+  baselineMaxDistance: number
+  /** Environment keys allowed to differ from the baseline's (`gpu.driver`, `ollama.*.model.digest`). */
+  allowFingerprintChanges: string[]
+  /** A shard job of a matrix: `i/n` of the benchmarks… */
+  shard: ShardSpec | undefined
+  /** …or these benchmarks by name. */
+  benchmarks: string[] | undefined
+  /** mode merge: how many shards to expect. */
+  shards: number | undefined
+  /** Ollama model of the analyst narrative; unset writes the deterministic summary. */
+  analystModel: string | undefined
 }
 
 type GetInput = (name: string) => string
@@ -50,17 +65,27 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     if (/^(false|no|off|0)$/i.test(v)) return false
     throw new UserError(`input '${name}' must be true or false; got '${v}'`)
   }
-  const repetitions = opt('repetitions')
-  let reps: number | undefined
-  if (repetitions !== undefined) {
-    reps = Number(repetitions)
-    if (!Number.isInteger(reps) || reps < 1)
-      throw new UserError(`input 'repetitions' must be an integer >= 1; got '${repetitions}'`)
+  const integer = (name: string, min: 0 | 1): number | undefined => {
+    const v = opt(name)
+    if (v === undefined) return undefined
+    if (!/^\d+$/.test(v) || Number(v) < min)
+      throw new UserError(`input '${name}' must be an integer >= ${min}; got '${v}'`)
+    return Number(v)
   }
   const mode = oneOf('mode', ACTION_MODES, 'gate')
   if (mode === 'report' && opt('results-dir') === undefined) {
     throw new UserError(
       "mode 'report' needs the input 'results-dir': the folder the results artifact was downloaded to"
+    )
+  }
+  const shard = opt('shard')
+  const benchmarks = opt('benchmarks')
+  if (shard !== undefined && benchmarks !== undefined) {
+    throw new UserError("set input 'shard' or input 'benchmarks', not both")
+  }
+  if ((shard ?? benchmarks) !== undefined && mode !== 'gate' && mode !== 'baseline') {
+    throw new UserError(
+      `input '${shard !== undefined ? 'shard' : 'benchmarks'}' selects what a shard job runs; it is not read in mode '${mode}'`
     )
   }
   return {
@@ -69,6 +94,7 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     results: opt('results'),
     baselineResults: opt('baseline-results'),
     baselineStore: opt('baseline-store') ?? DEFAULT_STORE,
+    baselineRetention: integer('baseline-retention', 1),
     githubToken: opt('github-token'),
     failOn: oneOf('fail-on', FAIL_ON, 'fail'),
     comment: bool('comment', true),
@@ -76,9 +102,17 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     outputDir: opt('output-dir') ?? '.perf-gate/out',
     rawDir: opt('raw-dir') ?? 'benchmarks/results/raw',
     testbed: opt('testbed'),
-    repetitions: reps,
+    repetitions: integer('repetitions', 1),
     note: opt('note'),
     acceptLabel: opt('accept-label') ?? 'perf-gate:accept',
-    resultsDir: opt('results-dir')
+    resultsDir: opt('results-dir'),
+    baselineMaxDistance: integer('baseline-max-distance', 0) ?? 50,
+    allowFingerprintChanges: (opt('allow-fingerprint-changes') ?? '')
+      .split(/[\s,]+/)
+      .filter((k) => k !== ''),
+    shard: shard === undefined ? undefined : parseShard(shard),
+    benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
+    shards: integer('shards', 1),
+    analystModel: opt('analyst-model')
   }
 }

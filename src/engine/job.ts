@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js'
 import { resolveThresholds } from '../config/thresholds.js'
 import type { BenchmarkSpec, PerfGateConfig } from '../config/types.js'
 import { isUserError, UserError } from '../errors.js'
-import { importFiles } from '../importers/index.js'
+import { importFiles, type ImportedFile } from '../importers/index.js'
 import { adaptiveFailAlpha, runBenchmarks } from '../runners/index.js'
 import { hostEnvironment } from '../runners/environment.js'
 import type { Reporter } from '../runners/progress.js'
@@ -20,11 +20,25 @@ import {
 } from '../results/model.js'
 import { renderCheckRun, type CheckRunPayload } from '../report/check-run.js'
 import { renderLedger } from '../report/ledger.js'
+import { writeReportOutputs, type AnalystOptions } from '../report/outputs.js'
 import { renderReport } from '../report/summary.js'
 import type { Acceptance, GateReport } from '../report/types.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
-import { compareResultSets, noBaselineOutcome, type ThresholdsFor } from './compare-sets.js'
+import { noBaselineOutcome, type ThresholdsFor } from './compare-sets.js'
+import {
+  DEFAULT_MAX_DISTANCE,
+  selectBaseline,
+  type BaselineChoice,
+  type BaselineTarget,
+  type CommitGraph
+} from './baseline-select.js'
+import {
+  checkFingerprint,
+  compareWithFingerprint,
+  importedEnvironment
+} from './fingerprint-check.js'
 import { trendHistory } from './history.js'
+import { selectBenchmarks, type ShardSelection } from './shard.js'
 
 /**
  * - `run`: the local main job: gate against the latest baseline, or record the first one.
@@ -41,6 +55,13 @@ export interface JobOptions {
   resultsGlob?: string
   /** Import exactly these files (a downloaded artifact's, already checked). */
   resultsFiles?: string[]
+  /**
+   * Gate this result set as it is (mode merge: the shards' sets, merged and checked), or the
+   * function that reads it once the job has started, so a failed read shows on the check run.
+   */
+  resultSet?: ResultSet | (() => Promise<ResultSet>)
+  /** Run only these benchmarks of the config (a shard of a matrix). */
+  select?: ShardSelection
   store: BaselineStore
   /** Ledger, check-run payload and report go here. */
   outDir: string
@@ -63,6 +84,16 @@ export interface JobOptions {
    * regression accepted on the pull request (Route B).
    */
   review?: (outcome: GateOutcome) => { outcome: GateOutcome; acceptance?: Acceptance } | null
+  /** Which baseline to compare with; without it, the testbed's latest. */
+  lineage?: { graph: CommitGraph | null; target: BaselineTarget; maxDistance?: number }
+  /** Environment keys allowed to differ from the baseline's (`allow-fingerprint-changes`). */
+  allowFingerprintChanges?: string[]
+  /** The analyst narrative's model (`analyst-model`); without it a deterministic summary. */
+  analyst?: AnalystOptions
+  /** Report files go here; relative paths are taken from the config's folder. */
+  reportsDir?: string
+  /** Milliseconds for the workflow summary's phase times; tests may pin it. */
+  clock?: () => number
 }
 
 export interface JobResult {
@@ -72,8 +103,19 @@ export interface JobResult {
   ledger: string
   summary: string
   baseline: StoredBaseline | null
+  /** How the baseline was chosen, or why none was. */
+  baselineChoice: BaselineChoice
   baselineWritten: BaselineEntry | null
-  paths: { results: string; report: string; ledger: string; checkRun: string }
+  paths: {
+    results: string
+    report: string
+    ledger: string
+    checkRun: string
+    /** `benchmarks/results/reports/<date>_<sha7>.md`; `report` holds the same content. */
+    reportFile: string
+    /** docs/models/models-registry.md, when this trusted baseline run updated it. */
+    registry: string | null
+  }
   /** True when the verdict reaches `fail-on`. */
   failed: boolean
   /** The config as run (overrides applied): benchmark lines for annotations. */
@@ -89,6 +131,8 @@ export function reachesFailOn(verdict: Verdict, failOn: FailOn): boolean {
 
 export async function runJob(opts: JobOptions): Promise<JobResult> {
   const now = opts.now ?? (() => new Date())
+  const clock = opts.clock ?? (() => performance.now())
+  const started = clock()
   const config = applyOverrides(await loadConfig(opts.configPath), opts)
   const { reporter } = opts
 
@@ -99,26 +143,37 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
       throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`)
   }
   await opts.onStart?.(config)
+  const configLoaded = clock()
 
   const source = opts.resultsFiles ?? opts.resultsGlob
   // Read before running: adaptive sampling compares with the baseline as the runs come in.
-  const baseline = await opts.store.latest(config.testbed)
+  const choice = await selectBaseline(opts.store, config.testbed, {
+    graph: opts.lineage?.graph ?? null,
+    target: opts.lineage?.target ?? { kind: 'latest' },
+    maxDistance: opts.lineage?.maxDistance ?? DEFAULT_MAX_DISTANCE,
+    now: now()
+  })
+  const baseline = choice.stored
   const thresholdsFor = thresholdsFromConfig(config)
   const compareOptions = {
     thresholdsFor,
     minSamples: config.minSamples,
+    // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
     ...(baseline && !source ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
   }
-  const current = source
-    ? await importResults(source, config, opts.commit, now())
-    : await runBenchmarks(config, {
-        commit: opts.commit,
-        reporter,
-        now: now(),
-        baseline: baseline?.results ?? null,
-        compare: compareOptions
-      })
+  const current = opts.resultSet
+    ? await givenResults(opts.resultSet, config)
+    : source
+      ? await importResults(source, config, opts.commit, now())
+      : await runBenchmarks(config, {
+          commit: opts.commit,
+          reporter,
+          now: now(),
+          baseline: baseline?.results ?? null,
+          compare: compareOptions
+        })
   if (opts.note) current.note = opts.note
+  const resultsRead = clock()
 
   const rawDir = path.resolve(config.dir, opts.rawDir)
   const resultsPath = path.join(
@@ -129,17 +184,21 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   reporter.info(`results: ${resultsPath}`)
 
   let outcome: GateOutcome
+  const fingerprint = baseline
+    ? checkFingerprint(
+        baseline.results.environment,
+        current.environment,
+        opts.allowFingerprintChanges ?? []
+      )
+    : []
   if (baseline) {
     reporter.info(
-      `baseline: ${shortSha(baseline.results.commit.sha)} from ${baseline.results.createdAt} (${opts.store.location})`
+      `baseline: ${shortSha(baseline.results.commit.sha)} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`
     )
-    outcome = compareResultSets(baseline.results, current, compareOptions)
+    if (choice.reason) reporter.info(`baseline: ${choice.reason}`)
+    outcome = compareWithFingerprint(baseline.results, current, fingerprint, compareOptions)
   } else {
-    outcome = noBaselineOutcome(
-      current,
-      `no baseline yet for testbed '${config.testbed}' in ${opts.store.location}`,
-      thresholdsFor
-    )
+    outcome = noBaselineOutcome(current, choice.reason, thresholdsFor)
   }
 
   let baselineWritten: BaselineEntry | null = null
@@ -167,6 +226,22 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     baseline: baseline
       ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
       : null,
+    ...(baseline && choice.how
+      ? {
+          baselineUsed: {
+            how: choice.how,
+            commit: choice.commit,
+            distance: choice.distance,
+            walkedFrom: choice.walkedFrom,
+            recordedAt: choice.date ?? baseline.results.createdAt,
+            ageMs: choice.ageMs,
+            testbed: config.testbed,
+            ...(choice.reason ? { note: choice.reason } : {})
+          }
+        }
+      : {}),
+    ...(!baseline ? { baselineMissing: choice.reason } : {}),
+    ...(fingerprint.length > 0 ? { fingerprint } : {}),
     timestamp: now().toISOString(),
     history: trendHistory(
       history.map((h) => h.results),
@@ -177,12 +252,15 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     ...(reviewed?.acceptance ? { acceptance: reviewed.acceptance } : {})
   }
 
+  const analysed = clock()
   const outDir = path.resolve(opts.outDir)
-  const paths = {
+  const paths: JobResult['paths'] = {
     results: resultsPath,
     report: path.join(outDir, 'report.md'),
     ledger: path.join(outDir, 'ledger.md'),
-    checkRun: path.join(outDir, 'check-run.json')
+    checkRun: path.join(outDir, 'check-run.json'),
+    reportFile: path.join(outDir, 'report.md'),
+    registry: null
   }
   // The local ledger plays the part of the PR comment: kept across runs, so its hop log grows.
   const ledger = renderLedger(await readIfExists(paths.ledger), report)
@@ -193,7 +271,33 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   const summary = renderReport(report)
   await writeFileAtomic(paths.ledger, ledger)
   await writeFileAtomic(paths.checkRun, JSON.stringify(checkRun, null, 2) + '\n')
-  await writeFileAtomic(paths.report, summary)
+  const files = await writeReportOutputs({
+    report,
+    current,
+    baseline: baseline?.results ?? null,
+    comparisons: config.comparisons ?? [],
+    configDir: config.dir,
+    configFile: config.file,
+    ...(opts.reportsDir ? { reportsDir: opts.reportsDir } : {}),
+    outDir,
+    resultsPath,
+    ledgerPath: paths.ledger,
+    // Only a trusted run that stored a baseline: never a pull request.
+    baselineWritten: baselineWritten !== null,
+    ...(opts.analyst ? { analyst: opts.analyst } : {}),
+    phasesMs: {
+      ...(source || opts.resultSet
+        ? { ingesting: resultsRead - started }
+        : { ingesting: configLoaded - started, benchmarking: resultsRead - configLoaded }),
+      analysing: analysed - resultsRead,
+      reporting: clock() - analysed
+    },
+    clock
+  })
+  paths.reportFile = files.reportFile
+  paths.registry = files.registry
+  if (files.analyst.note) reporter.info(`analyst: ${files.analyst.note}`)
+  reporter.info(`report: ${files.reportFile}`)
 
   const failed = opts.mode !== 'baseline' && reachesFailOn(outcome.verdict, opts.failOn)
   return {
@@ -203,6 +307,7 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     ledger,
     summary,
     baseline,
+    baselineChoice: choice,
     baselineWritten,
     paths,
     failed,
@@ -213,6 +318,7 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
 function applyOverrides(config: PerfGateConfig, opts: JobOptions): PerfGateConfig {
   let out = config
   if (opts.testbed) out = { ...out, testbed: opts.testbed }
+  if (opts.select) out = selectBenchmarks(out, opts.select)
   if (opts.repetitions !== undefined) {
     const n = opts.repetitions
     out = {
@@ -249,11 +355,13 @@ async function importResults(
   // A directory, a glob or files of mixed formats, each detected from its content.
   const patterns = Array.isArray(pattern) ? pattern : [pattern]
   const benchmarks: Benchmark[] = []
+  const files: ImportedFile[] = []
   const from = new Map<string, string>()
   for (const p of patterns) {
     const got = await importFiles(p, 'auto', { class: 'non-critical' }).catch((e: unknown) => {
       throw isUserError(e) ? new UserError(`results: ${e.message}`) : e
     })
+    files.push(...got.files)
     for (const b of got.benchmarks) {
       const file = b.source?.file ?? p
       const other = from.get(b.name)
@@ -272,9 +380,23 @@ async function importResults(
     testbed: config.testbed,
     createdAt: now.toISOString(),
     commit,
-    environment: hostEnvironment(),
+    // The measuring machine's fingerprint, when the files carry it, is what a baseline must match.
+    environment: importedEnvironment(files) ?? hostEnvironment(),
     benchmarks
   }
+}
+
+async function givenResults(
+  given: ResultSet | (() => Promise<ResultSet>),
+  config: PerfGateConfig
+): Promise<ResultSet> {
+  const set = typeof given === 'function' ? await given() : structuredClone(given)
+  if (set.testbed !== config.testbed) {
+    throw new UserError(
+      `the results are for testbed '${set.testbed}' but this job gates testbed '${config.testbed}' (${config.file} or input 'testbed')`
+    )
+  }
+  return set
 }
 
 async function readIfExists(file: string): Promise<string | null> {
