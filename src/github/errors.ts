@@ -63,7 +63,12 @@ function header(e: ErrorLike, name: string): string | undefined {
   return v === undefined ? undefined : String(v)
 }
 
+// A secondary limit names its own wait (`retry-after`); the hourly window's reset only applies once
+// that window is spent, and quoting it otherwise tells the user to wait an hour for nothing.
 function resetTime(e: ErrorLike): string {
+  const after = Number(header(e, 'retry-after'))
+  if (Number.isFinite(after) && after > 0) return ` for the next ${after} s`
+  if (header(e, 'x-ratelimit-remaining') !== '0') return ''
   const reset = Number(header(e, 'x-ratelimit-reset'))
   if (!Number.isFinite(reset) || reset <= 0) return ''
   return ` until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`

@@ -95,6 +95,8 @@ export async function upsertLedger(
   const warned = new Set<number>()
   const repo = { owner: issue.owner, repo: issue.repo }
   let created = false
+  // Set while the latest round failed to create the comment, so giving up names that failure.
+  let createFailure: unknown = null
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let all: Comment[]
@@ -106,6 +108,7 @@ export async function upsertLedger(
     const [canonical, ...extras] = ours(all, opts.identity, warned, log)
 
     if (!canonical) {
+      createFailure = null
       try {
         // Never retried blindly: after a 5xx the comment may exist, and the next round looks first.
         await client.rest.issues.createComment({
@@ -118,6 +121,7 @@ export async function upsertLedger(
       } catch (e) {
         if (!mayHaveLanded(e))
           throw explainApiError(e, `creating the ledger comment on #${issue.number}`)
+        createFailure = e
         log(
           `Creating the ledger comment failed (${(e as Error).message}); looking whether it landed.`
         )
@@ -126,6 +130,7 @@ export async function upsertLedger(
       continue
     }
 
+    createFailure = null
     let body = write.render(canonical.body)
     for (const extra of extras) body = mergeHopEntries(body, extra.body)
     // Unchanged means the listing (taken after the last settle) already shows our part.
@@ -158,6 +163,9 @@ export async function upsertLedger(
       }
     }
     return { commentId: canonical.id, url: canonical.url, created, attempts: attempt, removed }
+  }
+  if (createFailure !== null) {
+    throw explainApiError(createFailure, `creating the ledger comment on #${issue.number}`)
   }
   throw new GitHubApiError(
     'conflict',
