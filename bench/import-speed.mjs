@@ -1,8 +1,26 @@
 // How fast, and in how much memory, large result files import: generates a file of each large
 // format (about 100 MB by default), imports it in a fresh process and prints a markdown table of
-// throughput and peak resident memory. It compiles src/importers with tsc first (into build/), so
-// it measures the sources as they are, without a bundle.
-// Usage: npm run bench:import [-- --mb 100 --formats go,vllm]
+// throughput and peak resident memory against the targets of issue #5: at least 50 MB/s, and
+// peak memory under 4x the largest single record set. It compiles src/importers with tsc first
+// (into build/), so it measures the sources as they are, without a bundle.
+// Usage: npm run bench:import [-- --mb 100 --formats go,vllm --runs 3 --profile DIR --keep DIR]
+// (each file is imported --runs times: the best time and the worst memory are shown;
+// --profile writes a CPU profile of each import; --keep leaves the generated files in DIR;
+// --node-flags='--max-old-space-size=64 --max-semi-space-size=1' runs the imports with a small
+// heap, to tell what an import holds from how far V8 lets its heap grow before collecting)
+//
+// The record set is what an importer cannot avoid holding at once: the largest record it reads
+// (a line; one element of `benchmarks` in a streamed JSON document) plus the samples it returns
+// (8 bytes each). Memory is the peak RSS over the RSS after loading the importers, so Node's own
+// ~50 MB does not count. MB/s is given by CPU time as well, since a shared machine stretches wall
+// time; the target is judged on CPU time.
+//
+// The memory target is shown two ways. V8 sizes its young generation by how much survived past
+// collections, including those while Node and the importers loaded, and lets it grow to 2 x 16 MB
+// under a long stream of allocations: a cost of the engine that does not follow the file or the
+// record set, and alone nearly 4x a 7 MB record set. So each file is also imported once with
+// --max-semi-space-size=1, which holds the young generation at its minimum and leaves what the
+// import itself keeps; both ratios and both verdicts are printed, neither hides the other.
 import { spawnSync } from 'node:child_process'
 import {
   closeSync,
@@ -14,7 +32,7 @@ import {
   writeFileSync,
   writeSync
 } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 
@@ -23,7 +41,11 @@ const { values } = parseArgs({
     mb: { type: 'string', default: '100' },
     formats: { type: 'string', default: '' },
     child: { type: 'string' },
-    file: { type: 'string' }
+    file: { type: 'string' },
+    profile: { type: 'string' },
+    keep: { type: 'string' },
+    'node-flags': { type: 'string', default: '' },
+    runs: { type: 'string', default: '3' }
   }
 })
 const root = path.resolve(import.meta.dirname, '..')
@@ -54,7 +76,7 @@ if (values.child) {
 
 compile()
 const target = Number(values.mb) * 1e6
-const dir = mkdtempSync(path.join(tmpdir(), 'pg-import-'))
+const dir = values.keep ?? mkdtempSync(path.join(tmpdir(), 'pg-import-'))
 let seed = 7
 const rand = () => {
   seed = (seed * 1103515245 + 12345) % 2147483648
@@ -88,9 +110,9 @@ function writeLines(file, next) {
 
 /** Writes one JSON document (items from `next()` between head and tail); the record is the file. */
 function writeDocument(file, head, next, tail) {
-  writeLines(file, (i) => (i === 0 ? head : ',') + next(i))
+  const longest = writeLines(file, (i) => (i === 0 ? head : ',') + next(i))
   writeFileSync(file, tail, { flag: 'a' })
-  return statSync(file).size
+  return longest
 }
 
 const GENERATORS = {
@@ -171,20 +193,20 @@ const GENERATORS = {
   // pytest-benchmark --benchmark-json with every round in stats.data.
   pytest: (file) => {
     const rounds = 1_000_000
-    const perBench = rounds * 23
+    const perBench = rounds * 14
     const count = Math.max(1, Math.round(target / perBench))
     const fd = openSync(file, 'w')
+    let longest = 0
     writeSync(fd, '{"machine_info":{"node":"bench"},"benchmarks":[')
     for (let b = 0; b < count; b++) {
       const data = Array.from({ length: rounds }, () => num(2.4e-5))
-      writeSync(
-        fd,
-        `${b ? ',' : ''}{"group":null,"name":"test_${b}","fullname":"bench.py::test_${b}","stats":{"min":2e-5,"max":3e-5,"mean":2.4e-5,"stddev":1e-6,"rounds":${rounds},"median":2.4e-5,"ops":41666,"data":[${data.join(',')}],"iterations":1}}`
-      )
+      const record = `{"group":null,"name":"test_${b}","fullname":"bench.py::test_${b}","stats":{"min":2e-5,"max":3e-5,"mean":2.4e-5,"stddev":1e-6,"rounds":${rounds},"median":2.4e-5,"ops":41666,"data":[${data.join(',')}],"iterations":1}}`
+      longest = Math.max(longest, record.length)
+      writeSync(fd, `${b ? ',' : ''}${record}`)
     }
     writeSync(fd, '],"version":"4.0.0"}\n')
     closeSync(fd)
-    return statSync(file).size
+    return longest
   },
   // perf-gate's own results (benchmarks/results/raw/): 40 benchmarks x 3 metrics, many samples.
   'perf-gate': (file) => {
@@ -196,14 +218,15 @@ const GENERATORS = {
       fd,
       '{"version":1,"testbed":"bench","createdAt":"2026-01-01T00:00:00Z","commit":{"sha":null},"environment":{"os":"linux","arch":"x64","cpu":"x","cpuCount":8,"memoryBytes":1,"node":"20"},"benchmarks":['
     )
-    for (let b = 0; b < 40; b++)
-      writeSync(
-        fd,
-        `${b ? ',' : ''}{"name":"bench${b}","metrics":[${metric('decode', 'tokens/s', 'higher', 41.2)},${metric('ttft', 'ms', 'lower', 120)},${metric('e2e', 'ms', 'lower', 2400)}]}`
-      )
+    let longest = 0
+    for (let b = 0; b < 40; b++) {
+      const record = `{"name":"bench${b}","metrics":[${metric('decode', 'tokens/s', 'higher', 41.2)},${metric('ttft', 'ms', 'lower', 120)},${metric('e2e', 'ms', 'lower', 2400)}]}`
+      longest = Math.max(longest, record.length)
+      writeSync(fd, `${b ? ',' : ''}${record}`)
+    }
     writeSync(fd, ']}\n')
     closeSync(fd)
-    return statSync(file).size
+    return longest
   }
 }
 
@@ -224,32 +247,65 @@ function compile() {
   if (out.status !== 0) throw new Error(`tsc failed:\n${out.stdout}${out.stderr}`)
 }
 
-const mb = (n) => (n / 1e6).toFixed(0)
+const mb = (n) => (n / 1e6).toFixed(1)
 const chosen = values.formats ? values.formats.split(',') : Object.keys(GENERATORS)
-// Largest record: the longest line for line formats and JSON Lines, the file for one JSON
-// document. MB/s by CPU time as well, since a shared CI machine stretches wall time.
 console.log(
-  '| format | file MB | largest record MB | MB/s (wall) | MB/s (CPU) | peak RSS MB | RSS growth MB | growth / file | benchmarks | samples kept |'
+  `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs${values['node-flags'] ? `, node ${values['node-flags']}` : ''}\n`
 )
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+console.log(
+  '| format | file MB | MB/s (wall) | MB/s (CPU) | peak RSS MB | RSS growth MB | largest record MB | samples MB | record set MB | growth ÷ record set | growth MB, young gen 1 MB | ÷ record set, young gen 1 MB | ≥ 50 MB/s (CPU) | < 4× record set | < 4×, young gen 1 MB |'
+)
+console.log(
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :-: | :-: | :-: |'
+)
 for (const format of chosen) {
   const file = path.join(dir, `${format}.out`)
   const record = GENERATORS[format](file)
   const size = statSync(file).size
-  const out = spawnSync(
-    process.execPath,
-    [import.meta.filename, '--child', format, '--file', file],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20
-    }
-  )
-  rmSync(file)
-  if (out.status !== 0) throw new Error(`${format}: ${out.stderr}`)
-  const r = JSON.parse(out.stdout)
-  const growth = r.peak - r.before
+  const profile = values.profile
+    ? [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        path.resolve(values.profile),
+        '--cpu-prof-name',
+        `${format}.cpuprofile`
+      ]
+    : []
+  const runs = []
+  let failure
+  const child = (flags) => {
+    const out = spawnSync(
+      process.execPath,
+      [...flags, import.meta.filename, '--child', format, '--file', file],
+      { encoding: 'utf8', maxBuffer: 1 << 20 }
+    )
+    // Under --node-flags a heap cap can be too small for what a format must keep.
+    if (out.status !== 0)
+      failure = /heap out of memory/.test(out.stderr) ? 'out of memory' : out.stderr.trim()
+    else return JSON.parse(out.stdout)
+  }
+  const nodeFlags = values['node-flags'].split(' ').filter(Boolean)
+  for (let k = 0; k < Number(values.runs) && !failure; k++) {
+    const run = child([...profile, ...nodeFlags])
+    if (run) runs.push(run)
+  }
+  const small = failure ? undefined : child([...nodeFlags, '--max-semi-space-size=1'])
+  if (!values.keep) rmSync(file)
+  if (failure) {
+    console.log(`| ${format} | ${mb(size)} | failed: ${failure.split('\n')[0]} |`)
+    continue
+  }
+  // The fastest run is the one least slowed by other processes; memory is the worst run's.
+  const seconds = Math.min(...runs.map((r) => r.seconds))
+  const cpuSeconds = Math.min(...runs.map((r) => r.cpuSeconds))
+  const worst = runs.reduce((a, b) => (b.peak - b.before > a.peak - a.before ? b : a))
+  const growth = worst.peak - worst.before
+  const smallGrowth = small.peak - small.before
+  const cpuRate = size / 1e6 / cpuSeconds
+  const samples = runs[0].samples
+  const set = record + samples * 8
   console.log(
-    `| ${format} | ${mb(size)} | ${(record / 1e6).toFixed(3)} | ${(size / 1e6 / r.seconds).toFixed(0)} | ${(size / 1e6 / r.cpuSeconds).toFixed(0)} | ${mb(r.peak)} | ${mb(growth)} | ${(growth / size).toFixed(2)}× | ${r.benchmarks} | ${r.samples} |`
+    `| ${format} | ${mb(size)} | ${(size / 1e6 / seconds).toFixed(0)} | ${cpuRate.toFixed(0)} | ${mb(worst.peak)} | ${mb(growth)} | ${mb(record)} | ${mb(samples * 8)} | ${mb(set)} | ${(growth / set).toFixed(2)}× | ${mb(smallGrowth)} | ${(smallGrowth / set).toFixed(2)}× | ${cpuRate >= 50 ? 'pass' : 'FAIL'} | ${growth < 4 * set ? 'pass' : 'FAIL'} | ${smallGrowth < 4 * set ? 'pass' : 'FAIL'} |`
   )
 }
-rmSync(dir, { recursive: true, force: true })
+if (!values.keep) rmSync(dir, { recursive: true, force: true })

@@ -59,6 +59,20 @@ export class JsonReader {
     return n
   }
 
+  /**
+   * `samples` of `nonNegative` values. Sample lists are most of a large file, so the common case
+   * is one plain loop that hands the list back as it is; a bad value is then found and worded
+   * the general way.
+   */
+  nonNegativeSamples(v: unknown, path: JsonPath): number[] {
+    if (Array.isArray(v) && v.length > 0) {
+      let ok = true
+      for (const x of v) if (!(typeof x === 'number' && x >= 0 && x !== Infinity)) ok = false
+      if (ok) return v as number[]
+    }
+    return this.samples(v, path, (x, p) => this.nonNegative(x, p))
+  }
+
   samples(v: unknown, path: JsonPath, read: (x: unknown, p: JsonPath) => number): number[] {
     const arr = this.array(v, path)
     if (arr.length === 0) this.fail(path, 'is an empty sample list: the run recorded nothing')

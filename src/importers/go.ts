@@ -37,23 +37,23 @@ export const go: Importer = {
     let pkg = ''
     // -count N prints the repeats one after the other: most lines belong to the previous entry.
     let entry: Entry | undefined
+    const bounds: number[] = []
     for (const { text, line } of input.lines()) {
       if (text.startsWith('pkg: ')) {
         pkg = text.slice(5).trim()
         continue
       }
       if (!text.startsWith('Benchmark')) continue
-      const fields = tokens(text)
+      const count = fieldBounds(text, bounds)
       // `BenchmarkFib10` alone (-v) or followed by log text is not a result line.
-      if (!isCount(fields[1])) continue
-      const name = fields[0] ?? ''
-      if (fields.length === 2)
-        failAt(input.file, line, `${name}: no measurement after the iteration count`)
-      if (fields.length % 2 !== 0)
+      if (count < 2 || !isCount(text, bounds[2] ?? 0, bounds[3] ?? 0)) continue
+      const name = text.slice(0, bounds[1])
+      if (count === 2) failAt(input.file, line, `${name}: no measurement after the iteration count`)
+      if (count % 2 !== 0)
         failAt(
           input.file,
           line,
-          `${name}: the value ${fields[fields.length - 1]} has no unit (go prints value/unit pairs such as '325 ns/op')`
+          `${name}: the value ${text.slice(bounds[2 * count - 2], bounds[2 * count - 1])} has no unit (go prints value/unit pairs such as '325 ns/op')`
         )
       if (entry?.name !== name || entry.pkg !== pkg) {
         const key = `${pkg}\u0000${name}`
@@ -64,14 +64,20 @@ export const go: Importer = {
         }
       }
       const e = entry
-      for (let i = 2, col = 0; i < fields.length; i += 2, col++) {
-        const unit = fields[i + 1] ?? ''
-        const raw = fields[i] ?? ''
-        const value = isPlainNumber(raw)
-          ? parseFloat(raw)
-          : textNumber(raw, input.file, line, name, unit)
+      for (let f = 2, col = 0; f < count; f += 2, col++) {
+        const vs = bounds[2 * f] ?? 0
+        const ve = bounds[2 * f + 1] ?? 0
+        const us = bounds[2 * f + 2] ?? 0
+        const ue = bounds[2 * f + 3] ?? 0
+        let value = plainNumber(text, vs, ve)
+        if (Number.isNaN(value)) {
+          const unit = text.slice(us, ue)
+          value = textNumber(text.slice(vs, ve), input.file, line, name, unit)
+        }
         let c = e.columns[col]
-        if (c?.unit !== unit) {
+        // Repeats print the same units: compared in place, a unit is sliced out once per column.
+        if (c === undefined || c.unit.length !== ue - us || !text.startsWith(c.unit, us)) {
+          const unit = text.slice(us, ue)
           const samples = e.samples.samples(unit, () => ({
             name: unit,
             unit,
@@ -111,36 +117,53 @@ function direction(unit: string, entry: Entry): Direction {
   return 'lower'
 }
 
-/** Fields split on spaces and tabs; a hand-written loop, as a regex split costs more per line. */
-function tokens(text: string): string[] {
-  const out: string[] = []
+/**
+ * Where the fields split on spaces and tabs start and end, as [start0, end0, start1, …] in `out`;
+ * returns how many. Offsets, not slices: most fields are numbers read in place.
+ */
+function fieldBounds(text: string, out: number[]): number {
+  let n = 0
   let start = -1
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 32
     if (c === 32 || c === 9) {
-      if (start >= 0) out.push(text.slice(start, i))
+      if (start >= 0) {
+        out[2 * n] = start
+        out[2 * n + 1] = i
+        n++
+      }
       start = -1
     } else if (start < 0) start = i
   }
-  return out
+  return n
 }
 
-/** Digits with at most one dot: the common case, read without the general checks. */
-function isPlainNumber(s: string): boolean {
-  let dots = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c === 46) {
-      if (++dots > 1 || i === 0 || i === s.length - 1) return false
-    } else if (c < 48 || c > 57) return false
+/**
+ * Digits with at most one dot, inside (not at either end), read in place; NaN for anything else,
+ * which the general check then reads or refuses. Up to 15 digits both the mantissa and the power
+ * of ten are exact doubles, so their quotient is the correctly rounded value parseFloat gives.
+ */
+function plainNumber(text: string, start: number, end: number): number {
+  let mantissa = 0
+  let dot = -1
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57) mantissa = mantissa * 10 + (c - 48)
+    else if (c === 46 && dot < 0 && i > start && i < end - 1) dot = i
+    else return NaN
   }
-  return s.length > 0 && s.length < 300
+  if (end === start) return NaN
+  const digits = end - start - (dot < 0 ? 0 : 1)
+  if (digits > 15) return end - start < 300 ? parseFloat(text.slice(start, end)) : NaN
+  return dot < 0 ? mantissa : mantissa / (POW10[end - dot - 1] ?? 1)
 }
 
-function isCount(s: string | undefined): boolean {
-  if (!s) return false
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k)
+
+function isCount(text: string, start: number, end: number): boolean {
+  if (end === start) return false
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
     if (c < 48 || c > 57) return false
   }
   return true

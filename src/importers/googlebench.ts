@@ -1,8 +1,10 @@
 import type { Benchmark, Metric } from '../results/model.js'
 import { importedBenchmark } from './bench.js'
-import { hasRecords, JsonReader } from './checks.js'
+import { JsonReader } from './checks.js'
 import type { JsonPath } from './json.js'
+import { recordsFit, Unstreamable, viaStream } from './stream.js'
 import type { Importer, ImportContext } from './types.js'
+import { SampleList } from './samples.js'
 import { nsPer } from './units.js'
 
 /**
@@ -11,14 +13,15 @@ import { nsPer } from './units.js'
  * (`_mean`, `_median`, `_stddev`, `_cv`, complexity `BigO`/`RMS`) are summaries of those same
  * runs and are skipped, so nothing is counted twice. Only when the file holds aggregates alone
  * (`--benchmark_report_aggregates_only`) does the mean stand in, as one sample. Times are
- * converted to ns: `time_unit` follows the benchmark's code, not a fixed scale.
+ * converted to ns: `time_unit` follows the benchmark's code, not a fixed scale. A large file is
+ * read one entry at a time (stream.ts).
  */
 interface Group {
   name: string
   path: JsonPath
-  real: number[]
-  cpu: number[]
-  rates: Map<string, number[]>
+  real: SampleList
+  cpu: SampleList
+  rates: Map<string, SampleList>
   /** Aggregate mean, used only if the group has no iteration runs. */
   mean?: { real: number; cpu: number }
 }
@@ -33,58 +36,75 @@ export const googlebench: Importer = {
   description: 'Google Benchmark JSON (repetitions are samples; aggregates are not double-counted)',
   detect(input) {
     if (!/"benchmarks"/.test(input.head) || !/"time_unit"/.test(input.head)) return false
-    return hasRecords(input.json().value, 'benchmarks', (b) => 'real_time' in b && 'time_unit' in b)
+    return recordsFit(input, 'benchmarks', fits)
   },
   parse(input, ctx): Benchmark[] {
-    const r: JsonReader = new JsonReader(input.file, input.json())
-    const root = r.object(r.json.value, [])
-    const list = r.array(root.benchmarks, ['benchmarks'])
-    if (list.length === 0) r.fail(['benchmarks'], 'is empty: no benchmark ran')
     const groups = new Map<string, Group>()
-    list.forEach((raw, i) => {
-      const p: JsonPath = ['benchmarks', i]
-      const b = r.object(raw, p)
-      const name = r.nonEmptyString(b.name, [...p, 'name'])
-      if (b.error_occurred === true)
-        r.fail(
-          p,
-          `${name} reported an error: ${typeof b.error_message === 'string' ? b.error_message : 'no message'}`
-        )
-      const runName =
-        b.run_name === undefined ? name : r.nonEmptyString(b.run_name, [...p, 'run_name'])
-      const aggregate = b.run_type === 'aggregate' || b.aggregate_name !== undefined
-      if (aggregate && b.aggregate_name !== 'mean') return
-      const unit = r.string(b.time_unit, [...p, 'time_unit'])
-      const scale = nsPer(unit)
-      if (scale === undefined) r.fail([...p, 'time_unit'], `is '${unit}', not a time unit`)
-      const real = r.nonNegative(b.real_time, [...p, 'real_time']) * scale
-      const cpu = r.nonNegative(b.cpu_time, [...p, 'cpu_time']) * scale
-      let g = groups.get(runName)
-      if (!g) {
-        g = { name: runName, path: p, real: [], cpu: [], rates: new Map() }
-        groups.set(runName, g)
+    viaStream(
+      input,
+      'benchmarks',
+      (doc) => {
+        if (doc.count === 0) throw new Unstreamable()
+        groups.clear()
+        for (const rec of doc.records())
+          addRun(new JsonReader(input.file, rec.json), rec.value, rec.index, groups)
+      },
+      () => {
+        groups.clear()
+        const r: JsonReader = new JsonReader(input.file, input.json())
+        const root = r.object(r.json.value, [])
+        const list = r.array(root.benchmarks, ['benchmarks'])
+        if (list.length === 0) r.fail(['benchmarks'], 'is empty: no benchmark ran')
+        list.forEach((raw, i) => addRun(r, raw, i, groups))
       }
-      if (aggregate) {
-        g.mean = { real, cpu }
-        return
-      }
-      g.real.push(real)
-      g.cpu.push(cpu)
-      for (const key of Object.keys(RATES)) {
-        if (b[key] === undefined) continue
-        const list = g.rates.get(key) ?? []
-        list.push(r.nonNegative(b[key], [...p, key]))
-        g.rates.set(key, list)
-      }
-    })
+    )
     return [...groups.values()].map((g) => toBenchmark(g, input.file, ctx))
+  }
+}
+
+const fits = (b: Record<string, unknown>): boolean => 'real_time' in b && 'time_unit' in b
+
+/** One entry of `benchmarks`: an iteration run joins its group, a mean is kept aside. */
+function addRun(r: JsonReader, raw: unknown, i: number, groups: Map<string, Group>): void {
+  const p: JsonPath = ['benchmarks', i]
+  const b = r.object(raw, p)
+  const name = r.nonEmptyString(b.name, [...p, 'name'])
+  if (b.error_occurred === true)
+    r.fail(
+      p,
+      `${name} reported an error: ${typeof b.error_message === 'string' ? b.error_message : 'no message'}`
+    )
+  const runName = b.run_name === undefined ? name : r.nonEmptyString(b.run_name, [...p, 'run_name'])
+  const aggregate = b.run_type === 'aggregate' || b.aggregate_name !== undefined
+  if (aggregate && b.aggregate_name !== 'mean') return
+  const unit = r.string(b.time_unit, [...p, 'time_unit'])
+  const scale = nsPer(unit)
+  if (scale === undefined) r.fail([...p, 'time_unit'], `is '${unit}', not a time unit`)
+  const real = r.nonNegative(b.real_time, [...p, 'real_time']) * scale
+  const cpu = r.nonNegative(b.cpu_time, [...p, 'cpu_time']) * scale
+  let g = groups.get(runName)
+  if (!g) {
+    g = { name: runName, path: p, real: new SampleList(), cpu: new SampleList(), rates: new Map() }
+    groups.set(runName, g)
+  }
+  if (aggregate) {
+    g.mean = { real, cpu }
+    return
+  }
+  g.real.push(real)
+  g.cpu.push(cpu)
+  for (const key of Object.keys(RATES)) {
+    if (b[key] === undefined) continue
+    let list = g.rates.get(key)
+    if (!list) g.rates.set(key, (list = new SampleList()))
+    list.push(r.nonNegative(b[key], [...p, key]))
   }
 }
 
 function toBenchmark(g: Group, file: string, ctx: ImportContext): Benchmark {
   const notes: string[] = []
-  let real = g.real
-  let cpu = g.cpu
+  let real = g.real.toArray()
+  let cpu = g.cpu.toArray()
   if (real.length === 0 && g.mean) {
     real = [g.mean.real]
     cpu = [g.mean.cpu]
@@ -110,7 +130,7 @@ function toBenchmark(g: Group, file: string, ctx: ImportContext): Benchmark {
       unit: RATES[key] ?? '',
       direction: 'higher',
       class: ctx.class,
-      samples
+      samples: samples.toArray()
     })
   }
   return importedBenchmark('googlebench', file, g.name, metrics, notes)

@@ -48,16 +48,35 @@ export function parseJson(
   }
 }
 
-/** JSON.parse turns `1e309` into Infinity without complaint; such a number is never a measurement. */
-function hasNonFinite(v: unknown): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v)
-  if (v === null || typeof v !== 'object') return false
-  if (Array.isArray(v)) {
-    for (const x of v)
-      if (typeof x === 'number' ? !Number.isFinite(x) : hasNonFinite(x)) return true
-    return false
+/** The scanner's nesting limit: deeper than any result file, shallow enough for any stack. */
+const MAX_DEPTH = 512
+
+/**
+ * JSON.parse turns `1e309` into Infinity without complaint; such a number is never a measurement.
+ * Nesting past MAX_DEPTH counts too, so the scanner reports it with its line. Walked with a stack
+ * rather than recursion: JSON.parse accepts nesting deep enough to overflow a recursive walk.
+ */
+function hasNonFinite(root: unknown): boolean {
+  if (typeof root === 'number') return !Number.isFinite(root)
+  const nodes: object[] = []
+  const depths: number[] = []
+  if (root !== null && typeof root === 'object') {
+    nodes.push(root)
+    depths.push(0)
   }
-  for (const k in v) if (hasNonFinite((v as Record<string, unknown>)[k])) return true
+  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+    const depth = depths.pop() ?? 0
+    if (depth > MAX_DEPTH) return true
+    const items: unknown[] = Array.isArray(node) ? node : Object.values(node)
+    for (const x of items) {
+      if (typeof x === 'number') {
+        if (!Number.isFinite(x)) return true
+      } else if (x !== null && typeof x === 'object') {
+        nodes.push(x)
+        depths.push(depth + 1)
+      }
+    }
+  }
   return false
 }
 
@@ -225,7 +244,7 @@ class Scanner {
 
   private skipValue(depth: number): void {
     const t = this.text
-    if (depth > 512) this.fail('JSON nested too deeply')
+    if (depth > MAX_DEPTH) this.fail('JSON nested too deeply')
     this.skipWs()
     if (this.pos >= t.length) this.fail('the file ends early (truncated JSON?)')
     const c = t[this.pos]

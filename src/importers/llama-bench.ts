@@ -4,6 +4,7 @@ import { failAt, textNumber } from './checks.js'
 import { splitCsvLine } from './csv.js'
 import type { JsonPath } from './json.js'
 import { jsonRecords } from './records.js'
+import { SampleList } from './samples.js'
 import type { Importer, ImportContext, ImportInput } from './types.js'
 
 /**
@@ -41,7 +42,7 @@ const MEASURED = new Set([
 interface Group {
   test: string
   config: Map<string, string>
-  samples: number[]
+  samples: SampleList
   note?: string
 }
 
@@ -53,9 +54,13 @@ class Groups {
     for (const [k, v] of entries)
       if (!MEASURED.has(k) && (v === null || typeof v !== 'object')) config.set(k, String(v))
     const key = `${test}\u0000${JSON.stringify([...config])}`
-    const g = this.byKey.get(key)
-    if (g) for (const x of samples) g.samples.push(x)
-    else this.byKey.set(key, { test, config, samples, ...(note ? { note } : {}) })
+    let g = this.byKey.get(key)
+    if (!g)
+      this.byKey.set(
+        key,
+        (g = { test, config, samples: new SampleList(), ...(note ? { note } : {}) })
+      )
+    for (const x of samples) g.samples.push(x)
   }
 }
 
@@ -188,7 +193,7 @@ function toBenchmarks(groups: Group[], file: string, ctx: ImportContext): Benchm
           unit: 'tokens/s',
           direction: 'higher',
           class: ctx.class,
-          samples: g.samples
+          samples: g.samples.toArray()
         }
       ],
       g.note ? [g.note] : undefined

@@ -1,6 +1,7 @@
 import { JsonReader } from './checks.js'
-import { parseJson, type JsonPath } from './json.js'
-import type { ImportInput } from './types.js'
+import { parseJson, type JsonPath, type LocatedJson } from './json.js'
+import { isBlank, slimObject } from './slim.js'
+import type { ByteLine, ImportInput } from './types.js'
 
 /**
  * For tools whose file is either one JSON document or JSON Lines (llama-bench `-o jsonl`, vLLM's
@@ -21,20 +22,34 @@ export interface JsonRecord {
 export function isJsonLines(input: ImportInput): boolean {
   for (const { text } of input.lines()) {
     if (text.trim() === '') continue
-    const t = text.trimStart()
-    if (t[0] !== '{' && t[0] !== '[') return false
-    try {
-      JSON.parse(text)
-      return true
-    } catch {
-      return false
-    }
+    return isJsonLine(text)
   }
   return false
 }
 
-/** Every record; a top-level array (in a document or on a line) is taken element by element. */
-export function* jsonRecords(input: ImportInput): Generator<JsonRecord> {
+/** A non-blank line that is a JSON object or array on its own. */
+function isJsonLine(text: string): boolean {
+  const t = text.trimStart()
+  if (t[0] !== '{' && t[0] !== '[') return false
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Every record; a top-level array (in a document or on a line) is taken element by element.
+ * With `keep`, the arrays and objects under a JSON Lines record's root whose key it refuses are
+ * read past and given as empty (slim.ts), for an importer that only reads the rest; only a file
+ * is read so (`byteLines`), a string as it is.
+ */
+export function* jsonRecords(
+  input: ImportInput,
+  keep?: (key: string) => boolean
+): Generator<JsonRecord> {
+  if (input.byteLines && (yield* byteRecords(input, input.byteLines(), keep))) return
   if (isJsonLines(input)) {
     for (const { text, line } of input.lines()) {
       if (text.trim() === '') continue
@@ -47,6 +62,36 @@ export function* jsonRecords(input: ImportInput): Generator<JsonRecord> {
   const json = input.json()
   const reader = new JsonReader(input.file, json)
   yield* spread(json.value, reader, () => json.lineOf([]))
+}
+
+/**
+ * The records of JSON Lines read from bytes, slimmed where `keep` is given and the line allows,
+ * else decoded a line at a time. Returns false, having yielded nothing, when the first line says
+ * the content is not JSON Lines (as `isJsonLines` decides). Lines decoded one by one, rather than
+ * cut from decoded chunks, leave nothing alive from one line to the next: a steady trickle of
+ * survivors is what makes V8 grow its young generation, and the memory with it.
+ */
+function* byteRecords(
+  input: ImportInput,
+  lines: Iterable<ByteLine>,
+  keep?: (key: string) => boolean
+): Generator<JsonRecord, boolean> {
+  let first = true
+  for (const { bytes, line } of lines) {
+    if (isBlank(bytes)) continue
+    const slim = keep && slimObject(bytes, keep)
+    let json: LocatedJson
+    if (slim !== undefined) json = parseJson(slim, input.file, line)
+    else {
+      const text = bytes.toString('utf8')
+      if (text.trim() === '') continue
+      if (first && !isJsonLine(text)) return false
+      json = parseJson(text, input.file, line)
+    }
+    first = false
+    yield* spread(json.value, new JsonReader(input.file, json), () => line)
+  }
+  return !first
 }
 
 function* spread(value: unknown, reader: JsonReader, line: () => number): Generator<JsonRecord> {

@@ -2,7 +2,8 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import { UserError } from '../errors.js'
 import { parseJson, type LocatedJson } from './json.js'
-import type { ImportInput, Line } from './types.js'
+import { streamDocument, type StreamedDocument } from './stream.js'
+import type { ByteLine, ImportInput, Line } from './types.js'
 
 /**
  * Inputs for importers, from a string or from a file. A file is read in chunks for line-based
@@ -12,6 +13,10 @@ import type { ImportInput, Line } from './types.js'
  */
 const HEAD_BYTES = 1 << 20
 const CHUNK_BYTES = 1 << 16
+/** Byte lines are cut from a larger buffer: vLLM's are megabytes each. */
+const LINE_BYTES = 1 << 20
+/** Below this a JSON document is parsed whole: it is faster, and its memory does not matter. */
+const STREAM_ABOVE = 8 << 20
 
 export function stringInput(file: string, text: string): ImportInput {
   let cached: LocatedJson | undefined
@@ -25,8 +30,15 @@ export function stringInput(file: string, text: string): ImportInput {
   }
 }
 
-/** `label` names the file in messages when `file` is not how the user wrote it. */
-export function fileInput(file: string, label = file): ImportInput {
+/**
+ * `label` names the file in messages when `file` is not how the user wrote it. `streamAbove` is
+ * the size from which a JSON document is streamed (tests lower it to stream small files).
+ */
+export function fileInput(
+  file: string,
+  label = file,
+  { streamAbove = STREAM_ABOVE }: { streamAbove?: number } = {}
+): ImportInput {
   let fd: number
   try {
     fd = openSync(file, 'r')
@@ -47,6 +59,7 @@ export function fileInput(file: string, label = file): ImportInput {
     closeSync(fd)
   }
   let cached: LocatedJson | undefined
+  const docs = new Map<string, StreamedDocument | undefined>()
   const read = (): string => {
     try {
       return readFileSync(file, 'utf8')
@@ -61,8 +74,15 @@ export function fileInput(file: string, label = file): ImportInput {
     size,
     text: read,
     lines: () => fileLines(file, label),
+    byteLines: () => fileByteLines(file, label),
     // The text is dropped once parsed and read again only to name a line in an error.
-    json: () => (cached ??= parseJson(read(), label, 1, read))
+    json: () => (cached ??= parseJson(read(), label, 1, read)),
+    streamed(key) {
+      // Once parsed whole (another format's detection did), the value is there to use.
+      if (cached || size < streamAbove || !/^\s*\{/.test(head)) return undefined
+      if (!docs.has(key)) docs.set(key, streamDocument(file, label, key))
+      return docs.get(key)
+    }
   }
 }
 
@@ -121,6 +141,90 @@ function* fileLines(file: string, label: string): Generator<Line> {
   } finally {
     closeSync(fd)
   }
+}
+
+/**
+ * As `fileLines`, undecoded. A line longer than the buffer is measured first and then read into
+ * a buffer of its own size, kept for the next long line: memory follows the longest line once,
+ * not the pieces it was read in as well.
+ */
+function* fileByteLines(file: string, label: string): Generator<ByteLine> {
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch (e) {
+    throw cannotRead(label, e)
+  }
+  try {
+    const buf = Buffer.allocUnsafe(LINE_BYTES)
+    let long = Buffer.alloc(0)
+    /** File offset of buf[0]; bytes [start, n) of buf are not yet handed out. */
+    let base = 0
+    let n = 0
+    let start = 0
+    let eof = false
+    let line = 1
+    const fill = (): Buffer => {
+      buf.copy(buf, 0, start, n)
+      base += start
+      n -= start
+      start = 0
+      while (n < buf.length && !eof) {
+        const k = readSync(fd, buf, n, buf.length - n, base + n)
+        if (k === 0) eof = true
+        n += k
+      }
+      return buf.subarray(0, n)
+    }
+    let view = fill()
+    if (view[0] === 0xef && view[1] === 0xbb && view[2] === 0xbf) start = 3
+    for (;;) {
+      const end = view.indexOf(0x0a, start)
+      if (end >= 0) {
+        yield { bytes: trimCrBytes(view.subarray(start, end)), line: line++ }
+        start = end + 1
+      } else if (eof) {
+        if (start < n) yield { bytes: trimCrBytes(view.subarray(start, n)), line }
+        return
+      } else if (start > 0) view = fill()
+      else {
+        // The line fills the buffer: find its end, then read it whole.
+        let length = n
+        let found = false
+        for (;;) {
+          const k = readSync(fd, buf, 0, buf.length, base + length)
+          if (k === 0) break
+          const at = buf.subarray(0, k).indexOf(0x0a)
+          if (at >= 0) {
+            length += at
+            found = true
+            break
+          }
+          length += k
+        }
+        // With room to spare: appended runs differ by a few bytes, and each outgrown buffer
+        // would stay allocated until a collection, which reading bytes rarely brings about.
+        if (long.length < length) long = Buffer.allocUnsafe(length + (length >> 2))
+        let done = 0
+        while (done < length) {
+          const k = readSync(fd, long, done, length - done, base + done)
+          if (k === 0) break // the file shrank while read
+          done += k
+        }
+        yield { bytes: trimCrBytes(long.subarray(0, done)), line: line++ }
+        if (!found) return
+        base += length + 1
+        n = 0
+        view = fill()
+      }
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function trimCrBytes(b: Buffer): Buffer {
+  return b[b.length - 1] === 13 ? b.subarray(0, -1) : b
 }
 
 function trimCr(s: string): string {

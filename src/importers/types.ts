@@ -1,8 +1,16 @@
 import type { Benchmark, MetricClass } from '../results/model.js'
 import type { LocatedJson } from './json.js'
+import type { StreamedDocument } from './stream.js'
 
 export interface Line {
   text: string
+  /** 1-based. */
+  line: number
+}
+
+export interface ByteLine {
+  /** Without the `\n` and a trailing `\r`; a view into a buffer that the next line reuses. */
+  bytes: Buffer
   /** 1-based. */
   line: number
 }
@@ -20,8 +28,20 @@ export interface ImportInput {
   text(): string
   /** The content line by line, streamed from a file; a trailing `\r` is removed. */
   lines(): Iterable<Line>
+  /**
+   * The content line by line as bytes, for a format that leaves most of a long line unread
+   * (slim.ts); each line's bytes are only valid until the next is read. Files only: for a string,
+   * `lines()` is the way.
+   */
+  byteLines?(): Iterable<ByteLine>
   /** The content as one JSON document, parsed once and shared between detection and parsing. */
   json(): LocatedJson
+  /**
+   * A large file holding one JSON document, with the array under its root's `key` read record
+   * by record (stream.ts); undefined when the content is small or not shaped so, and `json()`
+   * is the way to read it.
+   */
+  streamed?(key: string): StreamedDocument | undefined
 }
 
 export interface ImportContext {

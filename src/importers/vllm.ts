@@ -10,7 +10,7 @@ import type { Importer } from './types.js'
  * same configuration are samples of one benchmark, one value per run: request and token
  * throughput (higher is better) and, for each latency it reported (TTFT, TPOT, ITL, E2EL), the
  * median and every percentile in ms (lower is better). The per-request arrays that
- * `--save-detailed` adds are read past, one line at a time, never all in memory.
+ * `--save-detailed` adds are read past without being parsed (slim.ts), one line at a time.
  */
 const THROUGHPUTS: Readonly<Record<string, string>> = {
   request_throughput: 'req/s',
@@ -21,6 +21,10 @@ const LATENCY = /^(?:median|p\d+(?:\.\d+)?)_(?:ttft|tpot|itl|e2el)_ms$/
 /** Keys that describe what was run; anything else scalar (e.g. --metadata) is configuration too. */
 const RESULT_KEYS =
   /^(?:date|duration|completed|failed|total_(?:input_tokens|output_tokens|token_throughput)|request_(?:throughput|goodput:?)|output_throughput|max_output_tokens_per_s|max_concurrent_requests|(?:mean|median|std|p\d+(?:\.\d+)?)_\w+_ms)$/
+
+/** The only keys whose value is read when it is an array or object: they are measurements. */
+const measured = (key: string): boolean =>
+  key === 'completed' || key === 'failed' || Object.hasOwn(THROUGHPUTS, key) || LATENCY.test(key)
 
 export const vllm: Importer = {
   name: 'vllm',
@@ -34,7 +38,7 @@ export const vllm: Importer = {
       string,
       { config: Map<string, string>; metrics: Map<string, Metric>; notes: string[] }
     >()
-    for (const rec of jsonRecords(input)) {
+    for (const rec of jsonRecords(input, measured)) {
       const { reader: r, path } = rec
       const o = r.object(rec.value, path)
       const completed = r.nonNegative(o.completed, [...path, 'completed'])
