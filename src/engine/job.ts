@@ -195,7 +195,11 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     reporter.info(
       `baseline: ${shortSha(baseline.results.commit.sha)} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`
     )
-    if (choice.reason) reporter.info(`baseline: ${choice.reason}`)
+    // A fallback to the latest baseline weakens the comparison, so it is shown as a warning.
+    if (choice.reason) {
+      if (choice.how === 'latest') reporter.warning(`baseline: ${choice.reason}`)
+      else reporter.info(`baseline: ${choice.reason}`)
+    }
     outcome = compareWithFingerprint(baseline.results, current, fingerprint, compareOptions)
   } else {
     outcome = noBaselineOutcome(current, choice.reason, thresholdsFor)
