@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { promisify, parseArgs } from 'node:util';
-import { s as sortBySignificance, a as sanitizeText, c as countsPhrase, i as inconclusiveNote, f as formatValue, b as formatPercent, v as valueDelta, d as formatCi, e as valueCi, U as UserError, D as DEFAULT_STORE, g as isUserError, h as errorMessage, l as loadConfig, j as compareResultSets, o as openStore, r as runJob, k as importFile, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, u as unknownEnvironment, q as streamReporter, t as thresholdsFromConfig } from './chunks/job.js';
+import { D as DEFAULT_STORE, r as runHistoryJob, o as openStore } from './chunks/history-mode.js';
+import { s as sortBySignificance, a as sanitizeText, c as countsPhrase, i as inconclusiveNote, f as formatValue, b as formatPercent, v as valueDelta, d as formatCi, e as valueCi, U as UserError, g as isUserError, h as errorMessage, l as loadConfig, j as compareResultSets, r as runJob, k as importFile, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, u as unknownEnvironment, o as streamReporter, t as thresholdsFromConfig } from './chunks/engine.js';
 import { execFile } from 'node:child_process';
-import 'node:fs/promises';
 import 'node:crypto';
+import 'node:fs/promises';
 import 'process';
 import 'buffer';
 import 'node:fs';
@@ -19,13 +20,13 @@ import 'node:http';
 import 'node:https';
 import 'node:stream';
 
-const run = promisify(execFile);
+const run$1 = promisify(execFile);
 /** The commit of a local checkout, or a null sha outside git: a local run must not need git. */
 async function localCommit(cwd) {
     try {
-        const { stdout: sha } = await run('git', ['rev-parse', 'HEAD'], { cwd });
-        const { stdout: ref } = await run('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd });
-        const { stdout: status } = await run('git', ['status', '--porcelain', '--untracked-files=no'], {
+        const { stdout: sha } = await run$1('git', ['rev-parse', 'HEAD'], { cwd });
+        const { stdout: ref } = await run$1('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd });
+        const { stdout: status } = await run$1('git', ['status', '--porcelain', '--untracked-files=no'], {
             cwd
         });
         return { sha: sha.trim(), ref: ref.trim(), dirty: status.trim() !== '' };
@@ -33,6 +34,73 @@ async function localCommit(cwd) {
     catch {
         return { sha: null, ref: null };
     }
+}
+
+/*
+ * The history of a local checkout, for the CLI: `git merge-base` and `git rev-list`, the same
+ * ordering GitHub's commit list uses (newest first).
+ */
+const run = promisify(execFile);
+/** A graph over the repository at `cwd`, or null outside a git repository (or without git). */
+async function localCommitGraph(cwd) {
+    try {
+        await run('git', ['rev-parse', '--git-dir'], { cwd });
+    }
+    catch {
+        return null;
+    }
+    return {
+        source: 'git',
+        async mergeBase(base, head) {
+            // A ref that starts with `-` would be read as an option.
+            for (const ref of [base, head])
+                if (ref.startsWith('-'))
+                    throw new Error(`bad ref '${ref}'`);
+            try {
+                const { stdout } = await run('git', ['merge-base', base, head], { cwd });
+                return stdout.trim() || null;
+            }
+            catch (e) {
+                // Exit status 1 without output: the two commits share no history.
+                const err = e;
+                if (err.code === 1 && !err.stderr?.trim())
+                    return null;
+                throw new Error(`git merge-base ${base} ${head}: ${err.stderr?.trim() || String(e)}`);
+            }
+        },
+        async ancestors(sha, limit) {
+            if (limit <= 0)
+                return [];
+            if (sha.startsWith('-'))
+                throw new Error(`bad ref '${sha}'`);
+            try {
+                const { stdout } = await run('git', ['rev-list', `--max-count=${limit}`, sha, '--'], {
+                    cwd,
+                    maxBuffer: 64 * 1024 * 1024
+                });
+                return stdout.split('\n').filter((l) => l !== '');
+            }
+            catch (e) {
+                const err = e;
+                throw new Error(`git rev-list ${sha}: ${err.stderr?.trim() || String(e)}`);
+            }
+        }
+    };
+}
+/**
+ * What the CLI's baseline is chosen by: with `--base REF`, the merge-base of REF and the checkout
+ * (as for a pull request); else the nearest baseline on the checkout's history. Outside git, or
+ * without a commit, the latest baseline.
+ */
+async function localLineage(cwd, sha, opts = {}) {
+    const graph = sha ? await localCommitGraph(cwd) : null;
+    const maxDistance = opts.maxDistance !== undefined ? { maxDistance: opts.maxDistance } : {};
+    if (!graph || !sha)
+        return { graph: null, target: { kind: 'latest' }, ...maxDistance };
+    const target = opts.base
+        ? { kind: 'pull', base: opts.base, head: sha }
+        : { kind: 'commit', sha };
+    return { graph, target, ...maxDistance };
 }
 
 /*
@@ -89,13 +157,16 @@ const EXIT = { ok: 0, gateFailed: 1, usage: 2 };
 const USAGE = `perf-gate ${VERSION}: stop performance regressions before they merge
 
 Usage:
-  perf-gate run      [options]   run the benchmarks; gate against the latest baseline,
-                                 or record the first baseline when there is none
+  perf-gate run      [options]   run the benchmarks; gate against the nearest baseline on
+                                 HEAD's history (else the latest), or record the first
+                                 baseline when there is none
   perf-gate gate     [options]   run and gate; never writes a baseline
   perf-gate baseline [options]   run and record the result as the new baseline
   perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
   perf-gate compare BASELINE CURRENT [--json]
   perf-gate import FILE [--format NAME|auto] [--json]
+  perf-gate history  [-c FILE] [--store SPEC] [--testbed NAME] [--out DIR] [--json]
+                                 change points over the stored baselines (never fails)
 
 Options for run, gate and baseline:
   -c, --config FILE       config file (default perf-gate.yml)
@@ -107,6 +178,14 @@ Options for run, gate and baseline:
       --testbed NAME      override the config's testbed
       --repetitions N     override every benchmark's repetitions
       --note TEXT         note stored with a baseline
+      --base REF          compare with the baseline of the merge-base of REF and HEAD
+                          (default: the nearest baseline on HEAD's history, else the latest)
+      --max-distance N    ancestors searched for a baseline (default 50)
+      --allow-fingerprint-changes KEYS
+                          environment keys allowed to differ from the baseline's,
+                          e.g. gpu.driver,ollama.*.model.digest
+      --analyst-model M   Ollama model for the report's analyst narrative (OLLAMA_HOST);
+                          without it a deterministic summary is written
 
 Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error.
 `;
@@ -132,6 +211,8 @@ async function main(argv, io, env = process.env) {
                 return await compareCommand(rest, io);
             case 'import':
                 return await importCommand(rest, io);
+            case 'history':
+                return await historyCommand(rest, io, env);
             default:
                 throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`);
         }
@@ -156,7 +237,11 @@ async function jobCommand(mode, args, io, env) {
             'fail-on': { type: 'string', default: 'fail' },
             testbed: { type: 'string' },
             repetitions: { type: 'string' },
-            note: { type: 'string' }
+            note: { type: 'string' },
+            'analyst-model': { type: 'string' },
+            base: { type: 'string' },
+            'max-distance': { type: 'string' },
+            'allow-fingerprint-changes': { type: 'string' }
         },
         allowPositionals: false
     });
@@ -171,6 +256,11 @@ async function jobCommand(mode, args, io, env) {
         cwd: process.cwd(),
         onWarning: (m) => reporter.warning(m)
     });
+    const repoDir = path.dirname(path.resolve(configPath));
+    const commit = await localCommit(repoDir);
+    const maxDistance = values['max-distance'] === undefined
+        ? undefined
+        : parsePositiveInt(values['max-distance'], '--max-distance');
     const result = await runJob({
         mode,
         configPath,
@@ -179,16 +269,51 @@ async function jobCommand(mode, args, io, env) {
         outDir: values.out,
         rawDir: values['raw-dir'],
         failOn,
-        commit: await localCommit(path.dirname(path.resolve(configPath))),
-        context: { onGitHub: false },
+        lineage: await localLineage(repoDir, commit.sha ?? null, {
+            ...(values.base ? { base: values.base } : {}),
+            ...(maxDistance !== undefined ? { maxDistance } : {})
+        }),
+        allowFingerprintChanges: (values['allow-fingerprint-changes'] ?? '')
+            .split(/[\s,]+/)
+            .filter((k) => k !== ''),
+        commit,
+        context: await cliContext(env),
         reporter,
         ...(values.testbed ? { testbed: values.testbed } : {}),
         ...(repetitions !== undefined ? { repetitions } : {}),
-        ...(values.note ? { note: values.note } : {})
+        ...(values.note ? { note: values.note } : {}),
+        ...(values['analyst-model']
+            ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
+            : {})
     });
     io.stdout(renderTerminalTable(result.outcome));
-    io.stdout(`\nledger:    ${result.paths.ledger}\ncheck run: ${result.paths.checkRun}\nreport:    ${result.paths.report}\nresults:   ${result.paths.results}\n`);
+    io.stdout(`\nledger:    ${result.paths.ledger}\ncheck run: ${result.paths.checkRun}\nreport:    ${result.paths.reportFile}\nresults:   ${result.paths.results}\n`);
     return result.failed ? EXIT.gateFailed : EXIT.ok;
+}
+async function historyCommand(args, io, env) {
+    const { values } = parseArgs({
+        args,
+        options: {
+            config: { type: 'string', short: 'c', default: 'perf-gate.yml' },
+            store: { type: 'string', default: env.PERF_GATE_STORE ?? DEFAULT_STORE },
+            out: { type: 'string', default: '.perf-gate/out' },
+            testbed: { type: 'string' },
+            json: { type: 'boolean', default: false }
+        },
+        allowPositionals: false
+    });
+    const result = await runHistoryJob({
+        configPath: values.config,
+        store: openStore(values.store, {
+            cwd: process.cwd(),
+            onWarning: (m) => io.stderr(`warning: ${m}\n`)
+        }),
+        outDir: values.out,
+        ...(values.testbed ? { testbed: values.testbed } : {})
+    });
+    io.stdout(values.json ? JSON.stringify(result.report, null, 2) + '\n' : result.markdown);
+    io.stderr(`history: ${result.path}\n`);
+    return EXIT.ok;
 }
 async function compareCommand(args, io) {
     const { values, positionals } = parseArgs({
@@ -306,6 +431,18 @@ function isArgError(e) {
     // node:util parseArgs reports unknown or malformed options with these codes.
     const code = e?.code;
     return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+/**
+ * Off GitHub the user owns the store. On a GitHub runner the CLI keeps the action's rule (baselines
+ * only from push or workflow_dispatch on the default branch): a pull request job running
+ * `perf-gate run` or `baseline` on a persistent self-hosted runner must not leave a baseline there
+ * for later trusted runs to gate against. Imported only on a runner, to keep start-up lean.
+ */
+async function cliContext(env) {
+    if (env.GITHUB_ACTIONS !== 'true')
+        return { onGitHub: false };
+    const { readWorkflowRun } = await import('./chunks/context.js').then(function (n) { return n.f; });
+    return readWorkflowRun(env).context;
 }
 
 // The only place the CLI exits: main() returns the code, so tests can call it in-process.
