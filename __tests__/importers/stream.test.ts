@@ -104,7 +104,7 @@ describe('streamed import equals the whole-document import', () => {
     'fixtures/pytest/pytest_output.json',
     'fixtures/pytest/pytest_several_units.json',
     'fixtures/googlebench/googlecpp_output.json',
-    'benchmarks/results/raw/20261122T084133Z_27cdd0e.json'
+    'fixtures/golden/current.json'
   ]
   it.each(fixtures)('%s', (fixture) => {
     const file = path.resolve(fixture)
