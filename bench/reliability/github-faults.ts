@@ -118,6 +118,21 @@ interface Scenario {
 export interface Template {
   dir: string
   head: string
+  /** The commit the baseline was recorded on, where the pull request branched off. */
+  base: string
+}
+
+/**
+ * The commit graph the compare API answers from: the PR head one commit past the baselined commit,
+ * which both branch names point at. Without it every case would also carry the "merge-base not
+ * found" warning, and no case could count as recovered.
+ */
+function linkHistory(gh: GitHubStandin, t: Template): void {
+  const tree = [...gh.git.trees.keys()][0] ?? 'e'.repeat(40)
+  if (!gh.git.trees.has(tree)) gh.git.trees.set(tree, [])
+  gh.git.commits.set(t.base, { sha: t.base, tree, parents: [], message: 'baselined' })
+  gh.git.commits.set(t.head, { sha: t.head, tree, parents: [t.base], message: 'pull request' })
+  for (const branch of ['main', 'master']) gh.git.refs.set(`refs/heads/${branch}`, t.base)
 }
 
 function oldLedger(hopRun: string): string {
@@ -244,9 +259,10 @@ const fixture = (name: string) => `fixtures/hyperfine/${name}.json`
 export async function buildTemplate(): Promise<Template> {
   const dir = workspace()
   copyFileSync(fixture('work-baseline'), path.join(dir, 'results', 'work.json'))
+  const push = pushEvent()
   const base = await runAction({
     ws: dir,
-    event: pushEvent(),
+    event: push,
     inputs: { mode: 'baseline', results: 'results/*.json' }
   })
   if (base.code !== 0) throw new Error(`template baseline failed: ${base.stdout}${base.stderr}`)
@@ -259,7 +275,7 @@ export async function buildTemplate(): Promise<Template> {
   if (!resultsPath) throw new Error(`template fork run wrote no results: ${measured.stdout}`)
   mkdirSync(path.join(dir, 'perf-results'))
   copyFileSync(resultsPath, path.join(dir, 'perf-results', 'results.json'))
-  return { dir, head: fork.payload.pull_request.head.sha }
+  return { dir, head: fork.payload.pull_request.head.sha, base: push.sha }
 }
 
 export interface FaultCase {
@@ -297,6 +313,7 @@ async function runCase(t: Template, c: FaultCase | null, call: CallEntry): Promi
   try {
     copyFileSync(fixture(s.results), path.join(ws, 'results', 'work.json'))
     gh.addPull({ number: PR, headSha: t.head, body: 'Makes work faster.' })
+    linkHistory(gh, t)
     s.setup(gh, t)
     if (c) {
       for (const pre of call.pre ?? []) gh.inject(pre.op, pre.fault)
