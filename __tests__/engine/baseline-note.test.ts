@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { baselineNote, formatAge, type BaselineUsed } from '../../src/report/baseline-note.js'
+import {
+  baselineNote,
+  formatAge,
+  missingBaselineLabel,
+  type BaselineUsed
+} from '../../src/report/baseline-note.js'
+import { perfEvidence } from '../../src/report/ledger.js'
 import type { GateReport } from '../../src/report/types.js'
 
 const B = 'b'.repeat(40)
@@ -77,6 +83,21 @@ describe('the baseline line', () => {
     expect(baselineNote(report(null))).toBe(
       'Baseline: `bbbbbbb` from 2026-11-20 on testbed dual-5090.'
     )
+  })
+
+  it("tells an empty store from baselines that are off this pull request's history", () => {
+    const offHistory = report(null, {
+      baseline: null,
+      baselineMissing: "no baseline for testbed 'x' at the merge-base abc1234 of main and def5678"
+    })
+    expect(missingBaselineLabel(offHistory)).toBe('no baseline on this history')
+    expect(perfEvidence(offHistory)).toBe('perf: no baseline on this history')
+    const empty = report(null, {
+      baseline: null,
+      baselineMissing: "no baseline yet for testbed 'x' in local:.perf-gate/baselines"
+    })
+    expect(missingBaselineLabel(empty)).toBe('no baseline yet')
+    expect(perfEvidence(empty)).toBe('perf: no baseline yet')
   })
 
   it('gives ages at the precision a reviewer needs', () => {

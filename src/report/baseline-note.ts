@@ -70,6 +70,18 @@ function howPhrase(b: BaselineUsed): string {
 }
 
 /**
+ * The short form for the gate row, hop log and check-run title when nothing was compared: an
+ * empty store ("no baseline yet") reads differently from baselines that exist but none on this
+ * pull request's history, which a maintainer fixes by recording one on the base branch.
+ */
+export function missingBaselineLabel(report: GateReport): string {
+  const why = report.baselineMissing
+  return !why || why.startsWith('no baseline yet')
+    ? 'no baseline yet'
+    : 'no baseline on this history'
+}
+
+/**
  * "Baseline: `abc1234` (merge-base), recorded 2026-11-20, 2 days old, testbed dual-5090." Without a
  * recorded choice it says what `baselineLine` always said.
  */

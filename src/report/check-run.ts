@@ -1,6 +1,7 @@
 import type { GateReport } from './types.js'
 import { renderTrendChart } from './chart.js'
 import { plural } from './format.js'
+import { missingBaselineLabel } from './baseline-note.js'
 import { renderHeadline } from './summary.js'
 import { largestFitting, renderDeltaTable } from './tables.js'
 
@@ -56,7 +57,9 @@ export function truncateToBytes(text: string, maxBytes = MAX_CHECK_OUTPUT_BYTES)
 
 function title(report: GateReport): string {
   const { outcome } = report
-  const what = report.baseline ? plural(outcome.regressions, 'regression') : 'no baseline yet'
+  const what = report.baseline
+    ? plural(outcome.regressions, 'regression')
+    : missingBaselineLabel(report)
   const accepted = report.acceptance ? ', accepted' : ''
   return `perf: ${what}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH)
 }

@@ -12,7 +12,7 @@ import {
   shortSha,
   verdictLabel
 } from './format.js'
-import { baselineNote, fingerprintNote } from './baseline-note.js'
+import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
 import {
   acceptanceLine,
   renderDeltaTable,
@@ -315,7 +315,7 @@ function evidencePart(text: string, maxLength: number): string {
  * `perf: <area>: <value> <unit>; Δ vs baseline: <±x%>`.
  */
 export function perfEvidence(report: GateReport): string {
-  if (!report.baseline) return 'perf: no baseline yet'
+  if (!report.baseline) return `perf: ${missingBaselineLabel(report)}`
   const top = headline(report)
   if (!top) {
     const reason = evidencePart(report.outcome.reason, 120)
@@ -359,7 +359,7 @@ function runLink(report: GateReport): string | null {
 function hopEntry(report: GateReport, key: string | null): string {
   const top = headline(report)
   let what: string
-  if (!report.baseline) what = 'no baseline yet'
+  if (!report.baseline) what = missingBaselineLabel(report)
   else if (top) {
     what =
       `${escapeMarkdown(`${top.benchmark}/${top.metric}`, { maxLength: 80 })} ` +
