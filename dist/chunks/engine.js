@@ -29583,32 +29583,20 @@ function outliersOf(b, m) {
         return [];
     const found = [];
     const check = (value, run, warmup) => {
-        if (!(value > 0)) {
-            found.push({
-                benchmark: b.name,
-                metric: m.name,
-                unit: m.unit,
-                run,
-                warmup,
-                value,
-                median: med,
-                ratio: value / med
-            });
-            return;
-        }
+        // A zero or negative value is always named: it has no distance from the median to compare.
         const ratio = value / med;
-        if (ratio >= OUTLIER_RATIO || ratio <= 1 / OUTLIER_RATIO) {
-            found.push({
-                benchmark: b.name,
-                metric: m.name,
-                unit: m.unit,
-                run,
-                warmup,
-                value,
-                median: med,
-                ratio
-            });
-        }
+        if (value > 0 && ratio < OUTLIER_RATIO && ratio > 1 / OUTLIER_RATIO)
+            return;
+        found.push({
+            benchmark: b.name,
+            metric: m.name,
+            unit: m.unit,
+            run,
+            warmup,
+            value,
+            median: med,
+            ratio
+        });
     };
     m.samples.forEach((v, i) => check(v, i + 1, false));
     m.warmup?.forEach((v, i) => check(v, i + 1, true));
