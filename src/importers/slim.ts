@@ -14,7 +14,7 @@ const [QUOTE, BACKSLASH, COMMA, COLON] = [0x22, 0x5c, 0x2c, 0x3a]
 const [OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR] = [0x7b, 0x7d, 0x5b, 0x5d]
 /** Below json.ts's limit, so a line nested near it is left to the whole read. */
 const MAX_DEPTH = 256
-const FAIL = -1
+export const FAIL = -1
 
 /** Bytes that may follow a backslash in a JSON string. */
 const ESCAPES = new Uint8Array(256)
@@ -22,8 +22,8 @@ for (const c of '"\\/bfnrtu') ESCAPES[c.charCodeAt(0)] = 1
 const HEX = new Uint8Array(256)
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1
 
-export function isBlank(b: Uint8Array): boolean {
-  return skipWs(b, 0) === b.length
+export function isBlank(b: Uint8Array, start = 0, end = b.length): boolean {
+  return skipWs(b, start) >= end
 }
 
 /** The record without the non-kept arrays and objects under its root, or undefined (see above). */
@@ -64,13 +64,13 @@ export function slimObject(b: Buffer, keep: (key: string) => boolean): string | 
   return skipWs(b, i) === b.length ? `${out}}` : undefined
 }
 
-function skipWs(b: Uint8Array, i: number): number {
+export function skipWs(b: Uint8Array, i: number): number {
   for (let c = b[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++i]);
   return i
 }
 
 /** The index after the value at `i`, or FAIL. */
-function skipValue(b: Uint8Array, i: number, depth: number): number {
+export function skipValue(b: Uint8Array, i: number, depth: number): number {
   const c = b[i]
   if (c === QUOTE) return skipString(b, i)
   if (c === OPEN_ARR || c === OPEN_OBJ) {
@@ -108,7 +108,7 @@ function matches(b: Uint8Array, i: number, lit: Uint8Array): boolean {
   return true
 }
 
-function skipString(b: Uint8Array, i: number): number {
+export function skipString(b: Uint8Array, i: number): number {
   if (b[i] !== QUOTE) return FAIL
   for (i++; ; i++) {
     const c = b[i]
@@ -127,7 +127,8 @@ function skipString(b: Uint8Array, i: number): number {
 
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39
 
-function skipNumber(b: Uint8Array, i: number): number {
+/** The index after the JSON number at `i`, or FAIL (also for one that overflows). */
+export function skipNumber(b: Uint8Array, i: number): number {
   const start = i
   if (b[i] === 0x2d) i++
   if (b[i] === 0x30) i++

@@ -1,9 +1,9 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import { UserError } from '../errors.js'
 import { parseJson, type LocatedJson } from './json.js'
 import { streamDocument, type StreamedDocument } from './stream.js'
-import type { ByteLine, ImportInput, Line } from './types.js'
+import type { ByteLine, ByteLineReader, ImportInput, Line } from './types.js'
 
 /**
  * Inputs for importers, from a string or from a file. A file is read in chunks for line-based
@@ -75,6 +75,7 @@ export function fileInput(
     text: read,
     lines: () => fileLines(file, label),
     byteLines: () => fileByteLines(file, label),
+    byteReader: () => new FileLineReader(file, label),
     // The text is dropped once parsed and read again only to name a line in an error.
     json: () => (cached ??= parseJson(read(), label, 1, read)),
     streamed(key) {
@@ -84,6 +85,25 @@ export function fileInput(
       return docs.get(key)
     }
   }
+}
+
+/**
+ * The size and modification time of an input's file, for an importer that reads it twice: a
+ * file written to between the passes is refused rather than read half old, half new.
+ */
+export function fileStamp(input: ImportInput): string | undefined {
+  if (!input.path) return undefined
+  try {
+    const s = statSync(input.path)
+    return `${s.size}:${s.mtimeMs}`
+  } catch {
+    return 'gone'
+  }
+}
+
+/** The error for a file that `fileStamp` says changed while it was read. */
+export function changedWhileRead(file: string): UserError {
+  return new UserError('changed while it was read; import it again once it is complete', { file })
 }
 
 function cannotRead(file: string, e: unknown): UserError {
@@ -143,88 +163,141 @@ function* fileLines(file: string, label: string): Generator<Line> {
   }
 }
 
-/**
- * As `fileLines`, undecoded. A line longer than the buffer is measured first and then read into
- * a buffer of its own size, kept for the next long line: memory follows the longest line once,
- * not the pieces it was read in as well.
- */
+/** As `fileLines`, undecoded: a view per line, over a buffer the next line reuses. */
 function* fileByteLines(file: string, label: string): Generator<ByteLine> {
-  let fd: number
+  const reader = new FileLineReader(file, label)
   try {
-    fd = openSync(file, 'r')
-  } catch (e) {
-    throw cannotRead(label, e)
-  }
-  try {
-    const buf = Buffer.allocUnsafe(LINE_BYTES)
-    let long = Buffer.alloc(0)
-    /** File offset of buf[0]; bytes [start, n) of buf are not yet handed out. */
-    let base = 0
-    let n = 0
-    let start = 0
-    let eof = false
-    let line = 1
-    const fill = (): Buffer => {
-      buf.copy(buf, 0, start, n)
-      base += start
-      n -= start
-      start = 0
-      while (n < buf.length && !eof) {
-        const k = readSync(fd, buf, n, buf.length - n, base + n)
-        if (k === 0) eof = true
-        n += k
-      }
-      return buf.subarray(0, n)
-    }
-    let view = fill()
-    if (view[0] === 0xef && view[1] === 0xbb && view[2] === 0xbf) start = 3
-    for (;;) {
-      const end = view.indexOf(0x0a, start)
-      if (end >= 0) {
-        yield { bytes: trimCrBytes(view.subarray(start, end)), line: line++ }
-        start = end + 1
-      } else if (eof) {
-        if (start < n) yield { bytes: trimCrBytes(view.subarray(start, n)), line }
-        return
-      } else if (start > 0) view = fill()
-      else {
-        // The line fills the buffer: find its end, then read it whole.
-        let length = n
-        let found = false
-        for (;;) {
-          const k = readSync(fd, buf, 0, buf.length, base + length)
-          if (k === 0) break
-          const at = buf.subarray(0, k).indexOf(0x0a)
-          if (at >= 0) {
-            length += at
-            found = true
-            break
-          }
-          length += k
-        }
-        // With room to spare: appended runs differ by a few bytes, and each outgrown buffer
-        // would stay allocated until a collection, which reading bytes rarely brings about.
-        if (long.length < length) long = Buffer.allocUnsafe(length + (length >> 2))
-        let done = 0
-        while (done < length) {
-          const k = readSync(fd, long, done, length - done, base + done)
-          if (k === 0) break // the file shrank while read
-          done += k
-        }
-        yield { bytes: trimCrBytes(long.subarray(0, done)), line: line++ }
-        if (!found) return
-        base += length + 1
-        n = 0
-        view = fill()
-      }
-    }
+    while (reader.next())
+      yield { bytes: reader.bytes.subarray(reader.start, reader.end), line: reader.line }
   } finally {
-    closeSync(fd)
+    reader.close()
   }
 }
 
-function trimCrBytes(b: Buffer): Buffer {
-  return b[b.length - 1] === 13 ? b.subarray(0, -1) : b
+/**
+ * The lines of a file as byte ranges, without a view or an object per line: on a file of short
+ * lines those are most of what an import allocates. A line longer than the buffer is measured
+ * first and then read into a buffer of its own size, kept for the next long line: memory
+ * follows the longest line once, not the pieces it was read in as well.
+ */
+export class FileLineReader implements ByteLineReader {
+  /** The current line is `bytes[start, end)`, without its `\n` and a trailing `\r`. */
+  bytes: Buffer
+  start = 0
+  end = 0
+  /** 1-based. */
+  line = 0
+  private readonly fd: number
+  private readonly buf = Buffer.allocUnsafe(LINE_BYTES)
+  private long = Buffer.alloc(0)
+  /** File offset of buf[0]; bytes [pos, n) of buf are not yet handed out. */
+  private base = 0
+  private n = 0
+  private pos = 0
+  private eof = false
+  private finished = false
+  private closed = false
+  private nextLine = 1
+
+  constructor(file: string, label: string) {
+    try {
+      this.fd = openSync(file, 'r')
+    } catch (e) {
+      throw cannotRead(label, e)
+    }
+    this.bytes = this.buf
+    try {
+      this.fill()
+    } catch (e) {
+      this.close()
+      throw e
+    }
+    const b = this.buf
+    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf && this.n >= 3) this.pos = 3
+  }
+
+  /** Moves to the next line; false after the last. */
+  next(): boolean {
+    for (;;) {
+      if (this.finished) return false
+      const nl = this.buf.indexOf(0x0a, this.pos)
+      if (nl >= 0 && nl < this.n) {
+        this.take(this.buf, this.pos, nl, this.nextLine++)
+        this.pos = nl + 1
+        return true
+      }
+      if (this.eof) {
+        this.finished = true
+        if (this.pos >= this.n) return false
+        this.take(this.buf, this.pos, this.n, this.nextLine)
+        this.pos = this.n
+        return true
+      }
+      if (this.pos > 0) this.fill()
+      else return this.longLine()
+    }
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = this.finished = true
+    closeSync(this.fd)
+  }
+
+  private take(bytes: Buffer, start: number, end: number, line: number): void {
+    this.bytes = bytes
+    this.start = start
+    this.end = end > start && bytes[end - 1] === 13 ? end - 1 : end
+    this.line = line
+  }
+
+  private fill(): void {
+    const { buf } = this
+    buf.copy(buf, 0, this.pos, this.n)
+    this.base += this.pos
+    this.n -= this.pos
+    this.pos = 0
+    while (this.n < buf.length && !this.eof) {
+      const k = readSync(this.fd, buf, this.n, buf.length - this.n, this.base + this.n)
+      if (k === 0) this.eof = true
+      this.n += k
+    }
+  }
+
+  /** The line fills the buffer: find its end, then read it whole. */
+  private longLine(): boolean {
+    const { buf, fd } = this
+    let length = this.n
+    let found = false
+    for (;;) {
+      const k = readSync(fd, buf, 0, buf.length, this.base + length)
+      if (k === 0) break
+      const at = buf.subarray(0, k).indexOf(0x0a)
+      if (at >= 0) {
+        length += at
+        found = true
+        break
+      }
+      length += k
+    }
+    // With room to spare: appended runs differ by a few bytes, and each outgrown buffer
+    // would stay allocated until a collection, which reading bytes rarely brings about.
+    if (this.long.length < length) this.long = Buffer.allocUnsafe(length + (length >> 2))
+    let done = 0
+    while (done < length) {
+      const k = readSync(fd, this.long, done, length - done, this.base + done)
+      if (k === 0) break // the file shrank while read
+      done += k
+    }
+    this.take(this.long, 0, done, this.nextLine++)
+    if (!found) this.finished = true
+    else {
+      this.base += length + 1
+      this.n = 0
+      this.fill()
+    }
+    return true
+  }
 }
 
 function trimCr(s: string): string {

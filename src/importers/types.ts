@@ -15,6 +15,19 @@ export interface ByteLine {
   line: number
 }
 
+/** Lines as byte ranges of a reused buffer, for formats read a line at a time without copies. */
+export interface ByteLineReader {
+  /** Moves to the next line; false after the last. */
+  next(): boolean
+  /** The current line is `bytes[start, end)`, without its `\n` and a trailing `\r`. */
+  readonly bytes: Buffer
+  readonly start: number
+  readonly end: number
+  /** 1-based. */
+  readonly line: number
+  close(): void
+}
+
 export interface ImportInput {
   /** Label used in error messages (a path). */
   file: string
@@ -34,6 +47,8 @@ export interface ImportInput {
    * `lines()` is the way.
    */
   byteLines?(): Iterable<ByteLine>
+  /** As `byteLines`, with no view made per line; the caller closes it. Files only. */
+  byteReader?(): ByteLineReader
   /** The content as one JSON document, parsed once and shared between detection and parsing. */
   json(): LocatedJson
   /**
