@@ -2,9 +2,11 @@ import type { Benchmark, Metric } from '../results/model.js'
 import { importedBenchmark } from './bench.js'
 import { JsonReader } from './checks.js'
 import type { JsonPath } from './json.js'
+import { KnownRecords, type Target } from './known-records.js'
+import { changedWhileRead, fileStamp } from './source.js'
 import { recordsFit, Unstreamable, viaStream } from './stream.js'
 import type { Importer, ImportContext } from './types.js'
-import { SampleList } from './samples.js'
+import { CountedSamples, SampleList, type SampleSink } from './samples.js'
 import { nsPer } from './units.js'
 
 /**
@@ -19,9 +21,9 @@ import { nsPer } from './units.js'
 interface Group {
   name: string
   path: JsonPath
-  real: SampleList
-  cpu: SampleList
-  rates: Map<string, SampleList>
+  real: SampleSink
+  cpu: SampleSink
+  rates: Map<string, SampleSink>
   /** Aggregate mean, used only if the group has no iteration runs. */
   mean?: { real: number; cpu: number }
 }
@@ -46,8 +48,28 @@ export const googlebench: Importer = {
       (doc) => {
         if (doc.count === 0) throw new Unstreamable()
         groups.clear()
-        for (const rec of doc.records())
-          addRun(new JsonReader(input.file, rec.json), rec.value, rec.index, groups)
+        // Repetitions repeat their benchmark's fields: a repeat is read from its bytes. The
+        // records are read twice, counting the samples and then storing them (CountedSamples).
+        const known = new KnownRecords(PER_RUN, CAPTURED)
+        const lists: CountedSamples[] = []
+        const list = (): SampleSink => {
+          const l = new CountedSamples()
+          lists.push(l)
+          return l
+        }
+        const pass = (): void => {
+          for (const rec of doc.records(known)) {
+            const r = new JsonReader(input.file, rec.json)
+            known.learn(addRun(r, rec.value, rec.index, groups, list))
+          }
+        }
+        const stamp = fileStamp(input)
+        pass()
+        for (const l of lists) l.allocate()
+        known.replay()
+        pass()
+        if (!lists.every((l) => l.complete) || fileStamp(input) !== stamp)
+          throw changedWhileRead(input.file)
       },
       () => {
         groups.clear()
@@ -55,7 +77,7 @@ export const googlebench: Importer = {
         const root = r.object(r.json.value, [])
         const list = r.array(root.benchmarks, ['benchmarks'])
         if (list.length === 0) r.fail(['benchmarks'], 'is empty: no benchmark ran')
-        list.forEach((raw, i) => addRun(r, raw, i, groups))
+        list.forEach((raw, i) => addRun(r, raw, i, groups, () => new SampleList()))
       }
     )
     return [...groups.values()].map((g) => toBenchmark(g, input.file, ctx))
@@ -64,8 +86,22 @@ export const googlebench: Importer = {
 
 const fits = (b: Record<string, unknown>): boolean => 'real_time' in b && 'time_unit' in b
 
-/** One entry of `benchmarks`: an iteration run joins its group, a mean is kept aside. */
-function addRun(r: JsonReader, raw: unknown, i: number, groups: Map<string, Group>): void {
+/** What differs between repetitions of one benchmark, besides what is captured. */
+const PER_RUN = ['repetition_index', 'iterations']
+const CAPTURED = ['real_time', 'cpu_time', ...Object.keys(RATES)]
+const [REAL, CPU] = [0, 1]
+
+/**
+ * One entry of `benchmarks`: an iteration run joins its group, a mean is kept aside. Returns how
+ * a repeat of the entry (the same fields but the captured and per-run ones) is read.
+ */
+function addRun(
+  r: JsonReader,
+  raw: unknown,
+  i: number,
+  groups: Map<string, Group>,
+  newList: () => SampleSink
+): Target {
   const p: JsonPath = ['benchmarks', i]
   const b = r.object(raw, p)
   const name = r.nonEmptyString(b.name, [...p, 'name'])
@@ -76,7 +112,7 @@ function addRun(r: JsonReader, raw: unknown, i: number, groups: Map<string, Grou
     )
   const runName = b.run_name === undefined ? name : r.nonEmptyString(b.run_name, [...p, 'run_name'])
   const aggregate = b.run_type === 'aggregate' || b.aggregate_name !== undefined
-  if (aggregate && b.aggregate_name !== 'mean') return
+  if (aggregate && b.aggregate_name !== 'mean') return () => undefined
   const unit = r.string(b.time_unit, [...p, 'time_unit'])
   const scale = nsPer(unit)
   if (scale === undefined) r.fail([...p, 'time_unit'], `is '${unit}', not a time unit`)
@@ -84,20 +120,31 @@ function addRun(r: JsonReader, raw: unknown, i: number, groups: Map<string, Grou
   const cpu = r.nonNegative(b.cpu_time, [...p, 'cpu_time']) * scale
   let g = groups.get(runName)
   if (!g) {
-    g = { name: runName, path: p, real: new SampleList(), cpu: new SampleList(), rates: new Map() }
+    g = { name: runName, path: p, real: newList(), cpu: newList(), rates: new Map() }
     groups.set(runName, g)
   }
+  const group = g
   if (aggregate) {
-    g.mean = { real, cpu }
-    return
+    group.mean = { real, cpu }
+    return (k) => {
+      const n = k.numbers
+      group.mean = { real: (n[k.start(REAL)] ?? 0) * scale, cpu: (n[k.start(CPU)] ?? 0) * scale }
+    }
   }
-  g.real.push(real)
-  g.cpu.push(cpu)
-  for (const key of Object.keys(RATES)) {
-    if (b[key] === undefined) continue
-    let list = g.rates.get(key)
-    if (!list) g.rates.set(key, (list = new SampleList()))
+  group.real.push(real)
+  group.cpu.push(cpu)
+  const rates: Array<[number, SampleSink]> = []
+  CAPTURED.forEach((key, c) => {
+    if (c === REAL || c === CPU || b[key] === undefined) return
+    let list = group.rates.get(key)
+    if (!list) group.rates.set(key, (list = newList()))
     list.push(r.nonNegative(b[key], [...p, key]))
+    rates.push([c, list])
+  })
+  return (k) => {
+    group.real.pushAll(k.numbers, k.start(REAL), 1, scale)
+    group.cpu.pushAll(k.numbers, k.start(CPU), 1, scale)
+    for (const [c, list] of rates) list.pushAll(k.numbers, k.start(c), 1)
   }
 }
 

@@ -3,8 +3,11 @@ import { importedBenchmark } from './bench.js'
 import { failAt, textNumber } from './checks.js'
 import { splitCsvLine } from './csv.js'
 import type { JsonPath } from './json.js'
-import { jsonRecords } from './records.js'
-import { SampleList } from './samples.js'
+import { KnownRecords, type Target } from './known-records.js'
+import { isJsonLines, jsonLineRecords, jsonRecords, type JsonRecord } from './records.js'
+import { isBlank } from './slim.js'
+import { changedWhileRead, fileStamp } from './source.js'
+import { CountedSamples, SampleList, type SampleSink } from './samples.js'
 import type { Importer, ImportContext, ImportInput } from './types.js'
 
 /**
@@ -42,14 +45,22 @@ const MEASURED = new Set([
 interface Group {
   test: string
   config: Map<string, string>
-  samples: SampleList
+  samples: SampleSink
   note?: string
 }
 
 class Groups {
   readonly byKey = new Map<string, Group>()
 
-  add(test: string, entries: Array<[string, unknown]>, samples: number[], note?: string): void {
+  constructor(private readonly makeList: () => SampleSink) {}
+
+  /** Returns the list the samples went to. */
+  add(
+    test: string,
+    entries: Array<[string, unknown]>,
+    samples: number[],
+    note?: string
+  ): SampleSink {
     const config = new Map<string, string>()
     for (const [k, v] of entries)
       if (!MEASURED.has(k) && (v === null || typeof v !== 'object')) config.set(k, String(v))
@@ -58,9 +69,10 @@ class Groups {
     if (!g)
       this.byKey.set(
         key,
-        (g = { test, config, samples: new SampleList(), ...(note ? { note } : {}) })
+        (g = { test, config, samples: this.makeList(), ...(note ? { note } : {}) })
       )
     for (const x of samples) g.samples.push(x)
+    return g.samples
   }
 }
 
@@ -76,8 +88,8 @@ export const llamaBench: Importer = {
   },
   parse(input, ctx): Benchmark[] {
     const t = input.head.trimStart()
-    const rows = new Groups()
-    if (t.startsWith('{') || t.startsWith('[')) jsonRows(input, rows)
+    let rows: Groups = new Groups(() => new SampleList())
+    if (t.startsWith('{') || t.startsWith('[')) rows = jsonRows(input, rows)
     else if (t.startsWith('|')) markdownRows(input, rows)
     else csvRows(input, rows)
     if (rows.byKey.size === 0) failAt(input.file, 1, 'no llama-bench rows found')
@@ -95,25 +107,74 @@ function testName(nPrompt: number, nGen: number, nDepth: number): string {
   return nDepth > 0 ? `${base} @ d${nDepth}` : base
 }
 
-function jsonRows(input: ImportInput, rows: Groups): void {
-  for (const rec of jsonRecords(input)) {
-    const { reader: r, path } = rec
-    const o = r.object(rec.value, path)
-    const at = (k: string): JsonPath => [...path, k]
-    const nDepth = o.n_depth === undefined ? 0 : r.nonNegative(o.n_depth, at('n_depth'))
-    const test = testName(
-      r.nonNegative(o.n_prompt, at('n_prompt')),
-      r.nonNegative(o.n_gen, at('n_gen')),
-      nDepth
-    )
-    const samples =
-      o.samples_ts !== undefined
-        ? r.samples(o.samples_ts, at('samples_ts'), (x, p) => r.nonNegative(x, p))
-        : [r.nonNegative(o.avg_ts, at('avg_ts'))]
-    const note =
-      o.samples_ts === undefined ? 'no samples_ts: the mean is the only sample' : undefined
-    rows.add(test, Object.entries(o), samples, note)
+/** What changes from run to run of one configuration: never part of its name. */
+const PER_RUN = ['avg_ns', 'stddev_ns', 'stddev_ts', 'test_time', 'samples_ns']
+/** What a repeated configuration's samples are read from (see `jsonRow`). */
+const [SAMPLES_TS, AVG_TS] = [0, 1]
+
+function jsonRows(input: ImportInput, rows: Groups): Groups {
+  if (!input.byteReader || !isJsonLines(input)) {
+    for (const rec of jsonRecords(input)) jsonRow(rec, rows)
+    return rows
   }
+  // JSON Lines are read twice, counting the samples and then storing them (CountedSamples):
+  // the second pass meets only configurations the first has seen, read from their bytes.
+  const counted = new Groups(() => new CountedSamples())
+  const known = new KnownRecords(PER_RUN, ['samples_ts', 'avg_ts'])
+  const stamp = fileStamp(input)
+  jsonLinesPass(input, counted, known)
+  for (const g of counted.byKey.values()) (g.samples as CountedSamples).allocate()
+  known.replay()
+  jsonLinesPass(input, counted, known)
+  const complete = [...counted.byKey.values()].every((g) => (g.samples as CountedSamples).complete)
+  if (!complete || fileStamp(input) !== stamp) throw changedWhileRead(input.file)
+  return counted
+}
+
+/** Appended runs repeat a few configurations: a repeat is read from its bytes (known-records.ts). */
+function jsonLinesPass(input: ImportInput, rows: Groups, known: KnownRecords): void {
+  const lines = input.byteReader?.()
+  if (!lines) return
+  try {
+    while (lines.next()) {
+      const { bytes, start, end, line } = lines
+      if (isBlank(bytes, start, end) || known.add(bytes, start, end)) continue
+      const text = bytes.toString('utf8', start, end)
+      if (text.trim() === '') continue
+      for (const rec of jsonLineRecords(input.file, text, line)) {
+        const samples = jsonRow(rec, rows)
+        known.learn(repeat(samples))
+      }
+    }
+  } finally {
+    lines.close()
+  }
+}
+
+/** A repeat of a configuration, read as `jsonRow` reads it: every samples_ts, else avg_ts. */
+function repeat(samples: SampleSink): Target {
+  return (r) => {
+    const from = r.has(SAMPLES_TS) ? SAMPLES_TS : AVG_TS
+    samples.pushAll(r.numbers, r.start(from), r.count(from))
+  }
+}
+
+function jsonRow(rec: JsonRecord, rows: Groups): SampleSink {
+  const { reader: r, path } = rec
+  const o = r.object(rec.value, path)
+  const at = (k: string): JsonPath => [...path, k]
+  const nDepth = o.n_depth === undefined ? 0 : r.nonNegative(o.n_depth, at('n_depth'))
+  const test = testName(
+    r.nonNegative(o.n_prompt, at('n_prompt')),
+    r.nonNegative(o.n_gen, at('n_gen')),
+    nDepth
+  )
+  const samples =
+    o.samples_ts !== undefined
+      ? r.samples(o.samples_ts, at('samples_ts'), (x, p) => r.nonNegative(x, p))
+      : [r.nonNegative(o.avg_ts, at('avg_ts'))]
+  const note = o.samples_ts === undefined ? 'no samples_ts: the mean is the only sample' : undefined
+  return rows.add(test, Object.entries(o), samples, note)
 }
 
 function csvRows(input: ImportInput, rows: Groups): void {

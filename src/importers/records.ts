@@ -51,12 +51,8 @@ export function* jsonRecords(
 ): Generator<JsonRecord> {
   if (input.byteLines && (yield* byteRecords(input, input.byteLines(), keep))) return
   if (isJsonLines(input)) {
-    for (const { text, line } of input.lines()) {
-      if (text.trim() === '') continue
-      const json = parseJson(text, input.file, line)
-      const reader = new JsonReader(input.file, json)
-      yield* spread(json.value, reader, () => line)
-    }
+    for (const { text, line } of input.lines())
+      if (text.trim() !== '') yield* jsonLineRecords(input.file, text, line)
     return
   }
   const json = input.json()
@@ -92,6 +88,12 @@ function* byteRecords(
     yield* spread(json.value, new JsonReader(input.file, json), () => line)
   }
   return !first
+}
+
+/** The records of one JSON Lines line, reported at that line. */
+export function* jsonLineRecords(file: string, text: string, line: number): Generator<JsonRecord> {
+  const json = parseJson(text, file, line)
+  yield* spread(json.value, new JsonReader(file, json), () => line)
 }
 
 function* spread(value: unknown, reader: JsonReader, line: () => number): Generator<JsonRecord> {

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs'
 import { UserError } from '../errors.js'
 import { hasRecords } from './checks.js'
 import { parseJson, type LocatedJson } from './json.js'
+import { FAIL, skipValue, skipWs } from './slim.js'
 import type { ImportInput } from './types.js'
 
 /**
@@ -31,14 +32,25 @@ export interface StreamedRecord {
   json: LocatedJson
 }
 
+/** Reads a record from its bytes (known-records.ts), or leaves it to be parsed. */
+export interface TakeRecord {
+  /** Whether it read the record at `start`, which ends before `limit`. */
+  take(bytes: Buffer, start: number, limit: number): boolean
+  /** After `take`: one past the record, or -1 when it could not tell. */
+  readonly end: number
+}
+
 export interface StreamedDocument {
   /** The document with the array emptied. */
   rest: LocatedJson
   count: number
   /** The first record, for detection (kept, so reading the records does not parse it twice). */
   first(): StreamedRecord | undefined
-  /** Every record in order; throws Unstreamable when one is not valid JSON on its own. */
-  records(): Generator<StreamedRecord>
+  /**
+   * Every record in order; throws Unstreamable when one is not valid JSON on its own. With
+   * `take`, a record it reads from its bytes (known-records.ts) is not parsed or handed over.
+   */
+  records(take?: TakeRecord): Generator<StreamedRecord>
 }
 
 /**
@@ -153,12 +165,49 @@ export function streamDocument(
       const b = layout.batches[0]
       return b ? record(0, (head ??= parse(b))[0]) : undefined
     },
-    *records() {
+    *records(take) {
+      // With a taker every record is offered to it, the first batch too: a second pass of it
+      // (KnownRecords.replay) must meet the records the first met.
+      if (take) head = undefined
       for (const b of layout.batches) {
-        const values = b.first === 0 && head ? head : parse(b)
-        // Held only until handed over: the importer keeps what it needs of it.
-        head = undefined
-        for (let k = 0; k < b.count; k++) yield record(b.first + k, values[k])
+        if (!take) {
+          const values = b.first === 0 && head ? head : parse(b)
+          // Held only until handed over: the importer keeps what it needs of it.
+          head = undefined
+          for (let k = 0; k < b.count; k++) yield record(b.first + k, values[k])
+          continue
+        }
+        // The batch's records one by one from its bytes: those the taker reads are done; the
+        // batch is parsed (once) only for the others, each handed over in its place, so order
+        // is kept. One loop here, not a generator per batch: those were most of the garbage.
+        let values: unknown[] | undefined
+        let base = window.load(b.start, b.end)
+        /** Offset in the batch of the next record. */
+        let at = 0
+        for (let k = 0; k < b.count; k++) {
+          const bytes = window.bytes
+          const limit = base + b.end - b.start
+          const start = skipWs(bytes, base + at)
+          const taken = take.take(bytes, start, limit)
+          let end = take.end
+          if (end === FAIL) end = skipValue(bytes, start, 1)
+          // What the walk cannot follow (deep nesting), JSON.parse is given, as without a taker.
+          if (end === FAIL || end > limit) {
+            values ??= parse(b)
+            for (; k < b.count; k++) yield record(b.first + k, values[k])
+            break
+          }
+          at = end - base
+          if (!taken) {
+            values ??= parse(b)
+            yield record(b.first + k, values[k])
+            // Parsing reads through the same window; the batch is found where it is now.
+            base = window.load(b.start, b.end)
+          }
+          const next = skipWs(window.bytes, base + at)
+          if (k < b.count - 1 && window.bytes[next] !== COMMA) throw new Unstreamable()
+          at = next + 1 - base
+        }
       }
     }
   }
@@ -208,17 +257,30 @@ class Window {
   ) {}
 
   text(start: number, end: number): string {
+    const at = this.load(start, end)
+    return this.buf.toString('utf8', at, at + end - start)
+  }
+
+  /** Loads the file's bytes `[start, end)` into `buf`; returns where they begin in it. */
+  load(start: number, end: number): number {
     if (start < this.start || end > this.start + this.buf.length) {
       const length = Math.max(end - start, Math.min(CHUNK, this.size - start))
-      // A record larger than a chunk is not kept once decoded.
-      if (length > CHUNK)
-        return readRange(this.path, start, length).toString('utf8', 0, end - start)
+      // A record larger than a chunk gets a buffer of its own, dropped at the next load.
+      if (length > CHUNK) {
+        this.start = start
+        this.buf = readRange(this.path, start, end - start)
+        return 0
+      }
       // One buffer for every chunk: a new one each time would wait for a collection to be freed.
       if (this.store.length < CHUNK) this.store = Buffer.allocUnsafe(CHUNK)
       this.start = start
       this.buf = readRange(this.path, start, length, this.store)
     }
-    return this.buf.toString('utf8', start - this.start, end - this.start)
+    return start - this.start
+  }
+
+  get bytes(): Buffer {
+    return this.buf
   }
 }
 
