@@ -3,10 +3,10 @@ import require$$0$1 from 'buffer';
 import { mkdir, open as open$1, rename, rm, readFile } from 'node:fs/promises';
 import path, { resolve as resolve$2, dirname as dirname$1 } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
-import fs$1, { readFileSync, openSync, readSync, closeSync, fstatSync, statSync as statSync$1, promises } from 'node:fs';
+import fs$1, { readFileSync, openSync, readSync, closeSync, statSync, fstatSync, promises } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import * as fs from 'fs';
-import { statSync, stat, realpathSync, realpath, readdirSync, readdir } from 'fs';
+import { statSync as statSync$1, stat, realpathSync, realpath, readdirSync, readdir } from 'fs';
 import { sep, basename, dirname, resolve as resolve$1, normalize as normalize$1, relative, posix, isAbsolute } from 'path';
 import { fileURLToPath } from 'url';
 import { createRequire } from 'module';
@@ -4380,19 +4380,19 @@ function cloneIssues(issues) {
 }
 const recursive = /*@__PURE__*/ new WeakMap();
 /** What the walk established, in order of certainty: ordered so the strongest answer among children wins. */
-const NONE = 0;
+const NONE$1 = 0;
 const ASSUMED = 1;
 const PROVEN = 2;
 /** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
 function isRecursive$1(inst, stack, resolve) {
     const cached = recursive.get(inst);
     if (cached !== undefined)
-        return cached ? PROVEN : NONE;
+        return cached ? PROVEN : NONE$1;
     // Relative to the walk in progress, so not cached.
     if (stack.has(inst))
         return PROVEN;
     stack.add(inst);
-    let result = NONE;
+    let result = NONE$1;
     const check = (child) => {
         if (result !== PROVEN && child?._zod) {
             const answer = isRecursive$1(child, stack);
@@ -4402,14 +4402,14 @@ function isRecursive$1(inst, stack, resolve) {
     };
     // `Reflect.ownKeys` rather than `Object.keys`, so a cycle through a declared symbol key is still seen
     const shape = (sh, spread) => {
-        let answer = NONE;
+        let answer = NONE$1;
         for (const key of Reflect.ownKeys(sh)) {
             const desc = Object.getOwnPropertyDescriptor(sh, key);
             // an object resolves its shape by spread, so a key it does not enumerate is never parsed; `z.properties` reads every own key and so keeps them all
             if (!desc.enumerable)
                 continue;
             // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
-            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive$1(desc.value, stack) : NONE;
+            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive$1(desc.value, stack) : NONE$1;
             if (child > answer)
                 answer = child;
         }
@@ -4581,7 +4581,7 @@ const memo = {
             const wrapped = (payload, ctx) => {
                 if (isRecursiveInst === undefined) {
                     const walked = isRecursive$1(inst, new Set());
-                    if (walked === NONE) {
+                    if (walked === NONE$1) {
                         // Nothing here can ever fire, so take it back out.
                         inst._zod.parse = base;
                         if (inst._zod.run === wrapped)
@@ -8084,9 +8084,9 @@ function plainNumber(text, start, end) {
     const digits = end - start - (dot < 0 ? 0 : 1);
     if (digits > 15)
         return end - start < 300 ? parseFloat(text.slice(start, end)) : NaN;
-    return dot < 0 ? mantissa : mantissa / (POW10[end - dot - 1] ?? 1);
+    return dot < 0 ? mantissa : mantissa / (POW10$1[end - dot - 1] ?? 1);
 }
-const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+const POW10$1 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 function isCount(text, start, end) {
     if (end === start)
         return false;
@@ -8096,6 +8096,516 @@ function isCount(text, start, end) {
             return false;
     }
     return true;
+}
+
+/**
+ * A JSON Lines record with its bulky parts left out, read from the line's bytes: vLLM's
+ * `--save-detailed` puts per-request arrays (a few MB of numbers and generated text) on every
+ * line, which no importer reads. Parsing them, or even decoding the line into a string, costs
+ * more memory than the rest of the import. The line is walked byte by byte and checked as JSON
+ * throughout; each array or object under the root whose key is not kept is replaced by an empty
+ * one of the same kind, and the rest is returned as text for the usual parser.
+ *
+ * Only a line the walk can vouch for is slimmed: anything else (not an object, not valid JSON,
+ * a number that may overflow, deep nesting) returns undefined and the caller reads the line
+ * whole, as before, so every error keeps its wording and line.
+ */
+const [QUOTE$2, BACKSLASH$2, COMMA$2, COLON$1] = [0x22, 0x5c, 0x2c, 0x3a];
+const [OPEN_OBJ$2, CLOSE_OBJ$2, OPEN_ARR$2, CLOSE_ARR$2] = [0x7b, 0x7d, 0x5b, 0x5d];
+/** Below json.ts's limit, so a line nested near it is left to the whole read. */
+const MAX_DEPTH = 256;
+const FAIL = -1;
+/** Bytes that may follow a backslash in a JSON string. */
+const ESCAPES = new Uint8Array(256);
+for (const c of '"\\/bfnrtu')
+    ESCAPES[c.charCodeAt(0)] = 1;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF')
+    HEX[c.charCodeAt(0)] = 1;
+function isBlank(b, start = 0, end = b.length) {
+    return skipWs(b, start) >= end;
+}
+/** The record without the non-kept arrays and objects under its root, or undefined (see above). */
+function slimObject(b, keep) {
+    let i = skipWs(b, 0);
+    if (b[i] !== OPEN_OBJ$2)
+        return undefined;
+    i = skipWs(b, i + 1);
+    let out = '{';
+    if (b[i] === CLOSE_OBJ$2)
+        i++;
+    else {
+        for (;;) {
+            const keyStart = i;
+            i = skipString(b, i);
+            if (i === FAIL)
+                return undefined;
+            const key = b.toString('utf8', keyStart, i);
+            i = skipWs(b, i);
+            if (b[i] !== COLON$1)
+                return undefined;
+            i = skipWs(b, i + 1);
+            const valueStart = i;
+            i = skipValue(b, i, 1);
+            if (i === FAIL)
+                return undefined;
+            const kind = b[valueStart];
+            const bulky = kind === OPEN_ARR$2 || kind === OPEN_OBJ$2;
+            out +=
+                bulky && !keep(JSON.parse(key))
+                    ? `${key}:${kind === OPEN_ARR$2 ? '[]' : '{}'}`
+                    : `${key}:${b.toString('utf8', valueStart, i)}`;
+            i = skipWs(b, i);
+            if (b[i] === CLOSE_OBJ$2) {
+                i++;
+                break;
+            }
+            if (b[i] !== COMMA$2)
+                return undefined;
+            out += ',';
+            i = skipWs(b, i + 1);
+        }
+    }
+    return skipWs(b, i) === b.length ? `${out}}` : undefined;
+}
+function skipWs(b, i) {
+    for (let c = b[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++i])
+        ;
+    return i;
+}
+/** The index after the value at `i`, or FAIL. */
+function skipValue(b, i, depth) {
+    const c = b[i];
+    if (c === QUOTE$2)
+        return skipString(b, i);
+    if (c === OPEN_ARR$2 || c === OPEN_OBJ$2) {
+        if (depth > MAX_DEPTH)
+            return FAIL;
+        const object = c === OPEN_OBJ$2;
+        const close = object ? CLOSE_OBJ$2 : CLOSE_ARR$2;
+        i = skipWs(b, i + 1);
+        if (b[i] === close)
+            return i + 1;
+        for (;;) {
+            if (object) {
+                i = skipString(b, i);
+                if (i === FAIL)
+                    return FAIL;
+                i = skipWs(b, i);
+                if (b[i] !== COLON$1)
+                    return FAIL;
+                i = skipWs(b, i + 1);
+            }
+            i = skipValue(b, i, depth + 1);
+            if (i === FAIL)
+                return FAIL;
+            i = skipWs(b, i);
+            const next = b[i];
+            if (next === close)
+                return i + 1;
+            if (next !== COMMA$2)
+                return FAIL;
+            i = skipWs(b, i + 1);
+        }
+    }
+    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39))
+        return skipNumber(b, i);
+    for (const lit of LITERALS)
+        if (matches(b, i, lit))
+            return i + lit.length;
+    return FAIL;
+}
+const LITERALS = ['true', 'false', 'null'].map((s) => Buffer.from(s));
+function matches(b, i, lit) {
+    for (let k = 0; k < lit.length; k++)
+        if (b[i + k] !== lit[k])
+            return false;
+    return true;
+}
+function skipString(b, i) {
+    if (b[i] !== QUOTE$2)
+        return FAIL;
+    for (i++;; i++) {
+        const c = b[i];
+        if (c === undefined || c < 0x20)
+            return FAIL;
+        if (c === QUOTE$2)
+            return i + 1;
+        if (c === BACKSLASH$2) {
+            const e = b[++i];
+            if (e === undefined || ESCAPES[e] === 0)
+                return FAIL;
+            if (e === 0x75) {
+                for (let k = 1; k <= 4; k++)
+                    if (HEX[b[i + k] ?? 0] === 0)
+                        return FAIL;
+                i += 4;
+            }
+        }
+    }
+}
+const isDigit = (c) => c !== undefined && c >= 0x30 && c <= 0x39;
+/** The index after the JSON number at `i`, or FAIL (also for one that overflows). */
+function skipNumber(b, i) {
+    const start = i;
+    if (b[i] === 0x2d)
+        i++;
+    if (b[i] === 0x30)
+        i++;
+    else if (isDigit(b[i]))
+        while (isDigit(b[++i]))
+            ;
+    else
+        return FAIL;
+    if (b[i] === 0x2e) {
+        if (!isDigit(b[++i]))
+            return FAIL;
+        while (isDigit(b[++i]))
+            ;
+    }
+    let exponent = false;
+    if (b[i] === 0x65 || b[i] === 0x45) {
+        exponent = true;
+        i++;
+        if (b[i] === 0x2b || b[i] === 0x2d)
+            i++;
+        if (!isDigit(b[i]))
+            return FAIL;
+        while (isDigit(b[++i]))
+            ;
+    }
+    // Only a number that may overflow to Infinity is converted; the whole read reports it.
+    if (exponent || i - start > 300) {
+        let text = '';
+        for (let k = start; k < i; k++)
+            text += String.fromCharCode(b[k] ?? 0);
+        if (!Number.isFinite(Number(text)))
+            return FAIL;
+    }
+    return i;
+}
+
+const [OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1, COMMA$1, COLON] = [
+    0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a
+];
+const [MINUS, DOT, ZERO, NINE, BACKSLASH$1, QUOTE$1] = [0x2d, 0x2e, 0x30, 0x39, 0x5c, 0x22];
+/** Below 2^53, so the digits are one exact integer and Clinger's fast path applies. */
+const MAX_DIGITS = 15;
+const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
+const NONE = [];
+const NO_ENTRIES = [];
+const [FNV_OFFSET, FNV_PRIME] = [0x811c9dc5, 0x01000193];
+/** A captured field's shape, as it goes into the key. */
+const [ABSENT, NUMBER$1, ARRAY] = [1, 2, 3];
+class KnownRecords {
+    varying;
+    /** The places in `varying` of the names of each length, quotes included. */
+    byLength = [];
+    captures;
+    known = new Map();
+    targets = [];
+    /** Where each record went in the first pass, by its place in `targets`; -1: the usual way. */
+    log = new Int32Array(1024);
+    logLength = 0;
+    replaying = false;
+    pos = 0;
+    key = Buffer.allocUnsafe(1024);
+    keyLength = -1;
+    hash = 0;
+    values = new Float64Array(64);
+    /** Per captured field: where its numbers start in `values`, how many, and its shape. */
+    from;
+    counts;
+    shapes;
+    used = 0;
+    /** After `take`: one past the record, or FAIL when the walk refused it. */
+    end = FAIL;
+    /** `captured` fields are numbers or arrays of numbers handed to targets; they vary too. */
+    constructor(varying, captured) {
+        const keys = [...captured, ...varying.filter((k) => !captured.includes(k))];
+        this.varying = keys.map((k) => Buffer.from(JSON.stringify(k)));
+        this.varying.forEach((name, v) => (this.byLength[name.length] ??= []).push(v));
+        this.captures = captured.length;
+        this.from = new Int32Array(captured.length);
+        this.counts = new Int32Array(captured.length);
+        this.shapes = new Uint8Array(captured.length);
+    }
+    /** Whether the current record has captured field `c` (by its place in `captured`). */
+    has(c) {
+        return this.shapes[c] !== ABSENT;
+    }
+    /** How many numbers captured field `c` holds: 1 for a number, the length for an array. */
+    count(c) {
+        return this.counts[c] ?? 0;
+    }
+    /** Where captured field `c`'s numbers begin in `numbers`. */
+    start(c) {
+        return this.from[c] ?? 0;
+    }
+    /**
+     * Every captured number of the record. Targets copy ranges of it (SampleSink.pushAll) rather
+     * than take numbers one by one: a number returned from a call may be boxed, one allocation
+     * per sample, which is the churn this class is here to avoid.
+     */
+    get numbers() {
+        return this.values;
+    }
+    /** True when the line `b[start, end)` repeated a known configuration and went to its target. */
+    add(b, start = 0, end = b.length) {
+        return this.take(b, start, end, true);
+    }
+    /**
+     * As `add` for a record that starts at `start` and ends before `limit`, with more after it
+     * (an element of an array) unless `whole`: `end` then says where it ended.
+     */
+    take(b, start, limit, whole = false) {
+        this.keyLength = -1;
+        let id;
+        if (this.replaying) {
+            // Records come as in the first pass; those it read itself are read so again.
+            id = this.pos < this.logLength ? (this.log[this.pos++] ?? -1) : -1;
+            this.end = id < 0 ? FAIL : this.scan(b, start, false);
+        }
+        else {
+            this.end = this.scan(b, start, true);
+            id = this.end === FAIL ? -1 : this.find();
+        }
+        if (this.end === FAIL || this.end > limit || (whole && skipWs(b, this.end) < limit)) {
+            this.end = FAIL;
+            this.keyLength = -1;
+            id = -1;
+        }
+        if (!this.replaying)
+            this.record(id);
+        const target = this.targets[id];
+        if (!target)
+            return false;
+        target(this);
+        return true;
+    }
+    /**
+     * After `add` returned false and the caller read the record the usual way: later records with
+     * the same key go to `target`. Nothing is learnt from a record the walk refused.
+     */
+    learn(target) {
+        if (this.replaying || this.keyLength < 0 || !target)
+            return;
+        const key = Buffer.from(this.key.subarray(0, this.keyLength));
+        const entry = { key, id: this.targets.push(target) - 1 };
+        const list = this.known.get(this.hash);
+        if (list)
+            list.push(entry);
+        else
+            this.known.set(this.hash, [entry]);
+    }
+    /**
+     * Starts a second pass over the same records, in the same order (CountedSamples fills what
+     * the first pass counted). Each record goes where it went the first time, so only its
+     * captured numbers are read: no key is made. A file changed in between is the caller's to
+     * catch (`fileStamp`); at worst a record goes to the usual way.
+     */
+    replay() {
+        this.replaying = true;
+        this.pos = 0;
+    }
+    record(id) {
+        if (this.logLength === this.log.length) {
+            const grown = new Int32Array(this.log.length * 2);
+            grown.set(this.log);
+            this.log = grown;
+        }
+        this.log[this.logLength++] = id;
+    }
+    find() {
+        for (const { key, id } of this.known.get(this.hash) ?? NO_ENTRIES)
+            if (key.length === this.keyLength && same(key, this.key, 0))
+                return id;
+        return -1;
+    }
+    /**
+     * Walks the record at `start` and makes its key; one past its end, or FAIL. The walkers stop
+     * at the first byte that does not fit, and the callers check the end against theirs, so a
+     * walk that ran past its line or element into the next one is refused.
+     */
+    scan(b, start, keyed) {
+        let i = skipWs(b, start);
+        if (b[i] !== OPEN_OBJ$1)
+            return FAIL;
+        i = skipWs(b, i + 1);
+        if (b[i] === CLOSE_OBJ$1)
+            return FAIL;
+        this.shapes.fill(ABSENT);
+        this.counts.fill(0);
+        this.used = 0;
+        this.hash = FNV_OFFSET;
+        let length = 0;
+        for (;;) {
+            const keyStart = i;
+            i = skipKey(b, i);
+            if (i === FAIL)
+                return FAIL;
+            const keyEnd = i;
+            i = skipWs(b, i);
+            if (b[i] !== COLON)
+                return FAIL;
+            i = skipWs(b, i + 1);
+            const valueStart = i;
+            const which = this.varyingIndex(b, keyStart, keyEnd);
+            // JSON.parse keeps the last of a repeated key; so does a capture.
+            i = which >= 0 && which < this.captures ? this.capture(b, i, which) : skipValue(b, i, 1);
+            if (i === FAIL)
+                return FAIL;
+            if (which < 0 && keyed) {
+                if (b[valueStart] === OPEN_ARR$1 || b[valueStart] === OPEN_OBJ$1)
+                    return FAIL;
+                length = this.appendKey(b, keyStart, keyEnd, valueStart, i, length);
+            }
+            i = skipWs(b, i);
+            if (b[i] === CLOSE_OBJ$1)
+                break;
+            if (b[i] !== COMMA$1)
+                return FAIL;
+            i = skipWs(b, i + 1);
+        }
+        if (!keyed)
+            return i + 1;
+        if (length + this.captures > this.key.length)
+            this.grow(length + this.captures);
+        for (let c = 0; c < this.captures; c++) {
+            const shape = this.shapes[c] ?? ABSENT;
+            this.key[length++] = shape;
+            this.hash = Math.imul(this.hash ^ shape, FNV_PRIME);
+        }
+        this.hash >>>= 0;
+        this.keyLength = length;
+        return i + 1;
+    }
+    varyingIndex(b, start, end) {
+        // Most keys match no name of their length, and are told apart without a byte compared.
+        for (const v of this.byLength[end - start] ?? NONE) {
+            const name = this.varying[v];
+            if (name && same(name, b, start))
+                return v;
+        }
+        return -1;
+    }
+    grow(need) {
+        const grown = Buffer.allocUnsafe(Math.max(need, this.key.length * 2));
+        this.key.copy(grown);
+        this.key = grown;
+    }
+    /** Key and value text with a NUL after each: raw JSON text never holds one. */
+    appendKey(b, keyStart, keyEnd, valueStart, valueEnd, at) {
+        const need = at + (keyEnd - keyStart) + (valueEnd - valueStart) + 2;
+        if (need > this.key.length)
+            this.grow(need);
+        // Byte loops: Buffer#copy and #compare on ranges make a view per call, garbage per field.
+        // The key's FNV-1a hash is made as it is copied, its zeros included.
+        const key = this.key;
+        let h = this.hash;
+        for (let i = keyStart; i < keyEnd; i++) {
+            const c = b[i] ?? 0;
+            key[at++] = c;
+            h = Math.imul(h ^ c, FNV_PRIME);
+        }
+        key[at++] = 0;
+        h = Math.imul(h, FNV_PRIME);
+        for (let i = valueStart; i < valueEnd; i++) {
+            const c = b[i] ?? 0;
+            key[at++] = c;
+            h = Math.imul(h ^ c, FNV_PRIME);
+        }
+        key[at++] = 0;
+        this.hash = Math.imul(h, FNV_PRIME);
+        return at;
+    }
+    /** A non-negative finite number, or a non-empty array of them, into `values`. */
+    capture(b, i, c) {
+        this.from[c] = this.used;
+        this.counts[c] = 0;
+        if (b[i] !== OPEN_ARR$1) {
+            this.shapes[c] = NUMBER$1;
+            return this.number(b, i, c);
+        }
+        this.shapes[c] = ARRAY;
+        i = skipWs(b, i + 1);
+        if (b[i] === CLOSE_ARR$1)
+            return FAIL;
+        for (;;) {
+            i = this.number(b, i, c);
+            if (i === FAIL)
+                return FAIL;
+            i = skipWs(b, i);
+            if (b[i] === CLOSE_ARR$1)
+                return i + 1;
+            if (b[i] !== COMMA$1)
+                return FAIL;
+            i = skipWs(b, i + 1);
+        }
+    }
+    number(b, i, c) {
+        if (b[i] === MINUS)
+            return FAIL;
+        const end = skipNumber(b, i);
+        if (end === FAIL)
+            return FAIL;
+        if (this.used === this.values.length) {
+            const grown = new Float64Array(this.values.length * 2);
+            grown.set(this.values);
+            this.values = grown;
+        }
+        this.values[this.used++] = numberAt(b, i, end);
+        this.counts[c] = (this.counts[c] ?? 0) + 1;
+        return end;
+    }
+}
+/**
+ * The value of a JSON number already checked by skipNumber. Up to 15 digits and no exponent, the
+ * digits are an exact integer and dividing by an exact power of ten rounds once, correctly: the
+ * same double as Number() gives. Anything longer goes through Number().
+ */
+function numberAt(b, start, end) {
+    let m = 0;
+    let digits = 0;
+    let fraction = -1;
+    for (let i = start; i < end; i++) {
+        const c = b[i] ?? 0;
+        if (c >= ZERO && c <= NINE) {
+            m = m * 10 + (c - ZERO);
+            digits++;
+            if (fraction >= 0)
+                fraction++;
+        }
+        else if (c === DOT)
+            fraction = 0;
+        else
+            return slowNumber(b, start, end);
+    }
+    if (digits > MAX_DIGITS)
+        return slowNumber(b, start, end);
+    return fraction > 0 ? m / (POW10[fraction] ?? 1) : m;
+}
+function slowNumber(b, start, end) {
+    return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
+}
+/** Whether `b` holds all of `a` from `at`. */
+function same(a, b, at) {
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[at + i])
+            return false;
+    return true;
+}
+/** As skipString for a key: an escape in it, which the walk would have to decode, fails. */
+function skipKey(b, i) {
+    if (b[i] !== QUOTE$1)
+        return FAIL;
+    for (i++;; i++) {
+        const c = b[i];
+        if (c === undefined || c < 0x20 || c === BACKSLASH$1)
+            return FAIL;
+        if (c === QUOTE$1)
+            return i + 1;
+    }
 }
 
 /**
@@ -8156,8 +8666,8 @@ function recordsFit(input, key, fits) {
 const CHUNK = 1 << 20;
 /** Small, so what is alive at any moment stays small too (see records.ts on survivors). */
 const BATCH = 1 << 14;
-const [QUOTE$1, BACKSLASH$1, COMMA$1, NEWLINE] = [0x22, 0x5c, 0x2c, 0x0a];
-const [OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1] = [0x7b, 0x7d, 0x5b, 0x5d];
+const [QUOTE, BACKSLASH, COMMA, NEWLINE] = [0x22, 0x5c, 0x2c, 0x0a];
+const [OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR] = [0x7b, 0x7d, 0x5b, 0x5d];
 /** The document in `path` with `key`'s array streamed, or undefined when it cannot be. */
 function streamDocument(path, file, key) {
     const layout = scan(path, key);
@@ -8201,13 +8711,54 @@ function streamDocument(path, file, key) {
             const b = layout.batches[0];
             return b ? record(0, (head ??= parse(b))[0]) : undefined;
         },
-        *records() {
-            for (const b of layout.batches) {
-                const values = b.first === 0 && head ? head : parse(b);
-                // Held only until handed over: the importer keeps what it needs of it.
+        *records(take) {
+            // With a taker every record is offered to it, the first batch too: a second pass of it
+            // (KnownRecords.replay) must meet the records the first met.
+            if (take)
                 head = undefined;
-                for (let k = 0; k < b.count; k++)
-                    yield record(b.first + k, values[k]);
+            for (const b of layout.batches) {
+                if (!take) {
+                    const values = b.first === 0 && head ? head : parse(b);
+                    // Held only until handed over: the importer keeps what it needs of it.
+                    head = undefined;
+                    for (let k = 0; k < b.count; k++)
+                        yield record(b.first + k, values[k]);
+                    continue;
+                }
+                // The batch's records one by one from its bytes: those the taker reads are done; the
+                // batch is parsed (once) only for the others, each handed over in its place, so order
+                // is kept. One loop here, not a generator per batch: those were most of the garbage.
+                let values;
+                let base = window.load(b.start, b.end);
+                /** Offset in the batch of the next record. */
+                let at = 0;
+                for (let k = 0; k < b.count; k++) {
+                    const bytes = window.bytes;
+                    const limit = base + b.end - b.start;
+                    const start = skipWs(bytes, base + at);
+                    const taken = take.take(bytes, start, limit);
+                    let end = take.end;
+                    if (end === FAIL)
+                        end = skipValue(bytes, start, 1);
+                    // What the walk cannot follow (deep nesting), JSON.parse is given, as without a taker.
+                    if (end === FAIL || end > limit) {
+                        values ??= parse(b);
+                        for (; k < b.count; k++)
+                            yield record(b.first + k, values[k]);
+                        break;
+                    }
+                    at = end - base;
+                    if (!taken) {
+                        values ??= parse(b);
+                        yield record(b.first + k, values[k]);
+                        // Parsing reads through the same window; the batch is found where it is now.
+                        base = window.load(b.start, b.end);
+                    }
+                    const next = skipWs(window.bytes, base + at);
+                    if (k < b.count - 1 && window.bytes[next] !== COMMA)
+                        throw new Unstreamable();
+                    at = next + 1 - base;
+                }
             }
         }
     };
@@ -8255,23 +8806,34 @@ class Window {
         this.size = size;
     }
     text(start, end) {
+        const at = this.load(start, end);
+        return this.buf.toString('utf8', at, at + end - start);
+    }
+    /** Loads the file's bytes `[start, end)` into `buf`; returns where they begin in it. */
+    load(start, end) {
         if (start < this.start || end > this.start + this.buf.length) {
             const length = Math.max(end - start, Math.min(CHUNK, this.size - start));
-            // A record larger than a chunk is not kept once decoded.
-            if (length > CHUNK)
-                return readRange(this.path, start, length).toString('utf8', 0, end - start);
+            // A record larger than a chunk gets a buffer of its own, dropped at the next load.
+            if (length > CHUNK) {
+                this.start = start;
+                this.buf = readRange(this.path, start, end - start);
+                return 0;
+            }
             // One buffer for every chunk: a new one each time would wait for a collection to be freed.
             if (this.store.length < CHUNK)
                 this.store = Buffer.allocUnsafe(CHUNK);
             this.start = start;
             this.buf = readRange(this.path, start, length, this.store);
         }
-        return this.buf.toString('utf8', start - this.start, end - this.start);
+        return start - this.start;
+    }
+    get bytes() {
+        return this.buf;
     }
 }
 /** Bytes that change the walk's state inside a record: quotes and brackets. */
 const STRUCTURAL = new Uint8Array(256);
-for (const c of [QUOTE$1, OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1])
+for (const c of [QUOTE, OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR])
     STRUCTURAL[c] = 1;
 /**
  * The byte walk. It tracks only depth, strings and the root's keys; whether each piece is valid
@@ -8314,16 +8876,16 @@ function scan(path, key) {
                         continue;
                     }
                     if (!readingKey) {
-                        while (c !== QUOTE$1 && c !== BACKSLASH$1 && ++i < n)
+                        while (c !== QUOTE && c !== BACKSLASH && ++i < n)
                             c = buf[i];
                         if (i === n)
                             break;
                     }
-                    if (c === BACKSLASH$1) {
+                    if (c === BACKSLASH) {
                         escaped = true;
                         keyAt = -1;
                     }
-                    else if (c !== QUOTE$1) {
+                    else if (c !== QUOTE) {
                         keyAt = keyAt >= 0 && want[keyAt] === c ? keyAt + 1 : -1;
                     }
                     else {
@@ -8344,9 +8906,9 @@ function scan(path, key) {
                         c = buf[i];
                     if (i === n)
                         break;
-                    if (c === QUOTE$1)
+                    if (c === QUOTE)
                         inString = true;
-                    else if (c === OPEN_OBJ$1 || c === OPEN_ARR$1)
+                    else if (c === OPEN_OBJ || c === OPEN_ARR)
                         depth++;
                     else
                         depth--;
@@ -8360,7 +8922,7 @@ function scan(path, key) {
                 if (rootDone)
                     return undefined;
                 if (inArray && depth === 2) {
-                    if (c === COMMA$1 || c === CLOSE_ARR$1) {
+                    if (c === COMMA || c === CLOSE_ARR) {
                         if (elementHasContent) {
                             const end = offset + i;
                             if (batch && end - batch.start <= BATCH) {
@@ -8375,9 +8937,9 @@ function scan(path, key) {
                             l.count++;
                         }
                         // An empty element, or a trailing comma; `[]` is fine.
-                        else if (c === COMMA$1 || l.count > 0)
+                        else if (c === COMMA || l.count > 0)
                             return undefined;
-                        if (c === CLOSE_ARR$1) {
+                        if (c === CLOSE_ARR) {
                             inArray = false;
                             l.close = offset + i;
                             depth--;
@@ -8389,7 +8951,7 @@ function scan(path, key) {
                     elementHasContent = true;
                 }
                 if (depth === 1 && targetNext) {
-                    if (c !== OPEN_ARR$1)
+                    if (c !== OPEN_ARR)
                         return undefined;
                     targetNext = false;
                     inArray = true;
@@ -8398,7 +8960,7 @@ function scan(path, key) {
                     depth++;
                     continue;
                 }
-                if (c === QUOTE$1) {
+                if (c === QUOTE) {
                     inString = true;
                     if (depth === 1 && expectKey) {
                         readingKey = true;
@@ -8406,21 +8968,21 @@ function scan(path, key) {
                         expectKey = false;
                     }
                 }
-                else if (c === OPEN_OBJ$1 || c === OPEN_ARR$1) {
-                    if (depth === 0 && c !== OPEN_OBJ$1)
+                else if (c === OPEN_OBJ || c === OPEN_ARR) {
+                    if (depth === 0 && c !== OPEN_OBJ)
                         return undefined;
                     depth++;
                     if (depth === 1)
                         expectKey = true;
                 }
-                else if (c === CLOSE_OBJ$1 || c === CLOSE_ARR$1) {
+                else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
                     depth--;
                     if (depth < 0)
                         return undefined;
                     if (depth === 0)
                         rootDone = true;
                 }
-                else if (c === COMMA$1 && depth === 1)
+                else if (c === COMMA && depth === 1)
                     expectKey = true;
                 else if (depth === 0)
                     return undefined;
@@ -8435,6 +8997,312 @@ function scan(path, key) {
     finally {
         closeSync(fd);
     }
+}
+
+/**
+ * Inputs for importers, from a string or from a file. A file is read in chunks for line-based
+ * formats, so a 100 MB `go test -bench` log or JSON Lines file is never held whole; only formats
+ * that are one JSON document read it at once. Reads are synchronous on purpose: importers stay
+ * plain functions, and nothing else runs while a result file is imported.
+ */
+const HEAD_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 16;
+/** Byte lines are cut from a larger buffer: vLLM's are megabytes each. */
+const LINE_BYTES = 1 << 20;
+/** Below this a JSON document is parsed whole: it is faster, and its memory does not matter. */
+const STREAM_ABOVE = 8 << 20;
+function stringInput(file, text) {
+    let cached;
+    return {
+        file,
+        head: text.length > HEAD_BYTES ? text.slice(0, HEAD_BYTES) : text,
+        size: text.length,
+        text: () => text,
+        lines: () => splitLines(text),
+        json: () => (cached ??= parseJson(text, file))
+    };
+}
+/**
+ * `label` names the file in messages when `file` is not how the user wrote it. `streamAbove` is
+ * the size from which a JSON document is streamed (tests lower it to stream small files).
+ */
+function fileInput(file, label = file, { streamAbove = STREAM_ABOVE } = {}) {
+    let fd;
+    try {
+        fd = openSync(file, 'r');
+    }
+    catch (e) {
+        throw cannotRead(label, e);
+    }
+    let head;
+    let size;
+    try {
+        size = fstatSync(fd).size;
+        const buf = Buffer.alloc(Math.min(size, HEAD_BYTES));
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        // The decoder drops a multi-byte character cut at the end of the head.
+        head = new StringDecoder('utf8').write(buf.subarray(0, n));
+    }
+    catch (e) {
+        throw cannotRead(label, e);
+    }
+    finally {
+        closeSync(fd);
+    }
+    let cached;
+    const docs = new Map();
+    const read = () => {
+        try {
+            return readFileSync(file, 'utf8');
+        }
+        catch (e) {
+            throw cannotRead(label, e);
+        }
+    };
+    return {
+        file: label,
+        path: file,
+        head,
+        size,
+        text: read,
+        lines: () => fileLines(file, label),
+        byteLines: () => fileByteLines(file, label),
+        byteReader: () => new FileLineReader(file, label),
+        // The text is dropped once parsed and read again only to name a line in an error.
+        json: () => (cached ??= parseJson(read(), label, 1, read)),
+        streamed(key) {
+            // Once parsed whole (another format's detection did), the value is there to use.
+            if (cached || size < streamAbove || !/^\s*\{/.test(head))
+                return undefined;
+            if (!docs.has(key))
+                docs.set(key, streamDocument(file, label, key));
+            return docs.get(key);
+        }
+    };
+}
+/**
+ * The size and modification time of an input's file, for an importer that reads it twice: a
+ * file written to between the passes is refused rather than read half old, half new.
+ */
+function fileStamp$1(input) {
+    if (!input.path)
+        return undefined;
+    try {
+        const s = statSync(input.path);
+        return `${s.size}:${s.mtimeMs}`;
+    }
+    catch {
+        return 'gone';
+    }
+}
+/** The error for a file that `fileStamp` says changed while it was read. */
+function changedWhileRead(file) {
+    return new UserError('changed while it was read; import it again once it is complete', { file });
+}
+function cannotRead(file, e) {
+    const code = e.code;
+    if (code === 'EISDIR')
+        return new UserError('is a directory; import a file, or a glob', { file });
+    return new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, { file });
+}
+function* splitLines(text) {
+    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let line = 1;
+    while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end < 0)
+            end = text.length;
+        yield { text: trimCr(text.slice(start, end)), line: line++ };
+        start = end + 1;
+    }
+}
+function* fileLines(file, label) {
+    let fd;
+    try {
+        fd = openSync(file, 'r');
+    }
+    catch (e) {
+        throw cannotRead(label, e);
+    }
+    try {
+        const decoder = new StringDecoder('utf8');
+        const buf = Buffer.alloc(CHUNK_BYTES);
+        let rest = '';
+        let line = 1;
+        let first = true;
+        for (;;) {
+            const n = readSync(fd, buf, 0, buf.length, null);
+            let chunk = n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
+            if (first && chunk.charCodeAt(0) === 0xfeff)
+                chunk = chunk.slice(1);
+            first = false;
+            let start = 0;
+            for (;;) {
+                const end = chunk.indexOf('\n', start);
+                if (end < 0)
+                    break;
+                // Only a line longer than a chunk is ever concatenated.
+                const text = rest ? rest + chunk.slice(start, end) : chunk.slice(start, end);
+                rest = '';
+                yield { text: trimCr(text), line: line++ };
+                start = end + 1;
+            }
+            rest += chunk.slice(start);
+            if (n === 0)
+                break;
+        }
+        if (rest)
+            yield { text: trimCr(rest), line };
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+/** As `fileLines`, undecoded: a view per line, over a buffer the next line reuses. */
+function* fileByteLines(file, label) {
+    const reader = new FileLineReader(file, label);
+    try {
+        while (reader.next())
+            yield { bytes: reader.bytes.subarray(reader.start, reader.end), line: reader.line };
+    }
+    finally {
+        reader.close();
+    }
+}
+/**
+ * The lines of a file as byte ranges, without a view or an object per line: on a file of short
+ * lines those are most of what an import allocates. A line longer than the buffer is measured
+ * first and then read into a buffer of its own size, kept for the next long line: memory
+ * follows the longest line once, not the pieces it was read in as well.
+ */
+class FileLineReader {
+    /** The current line is `bytes[start, end)`, without its `\n` and a trailing `\r`. */
+    bytes;
+    start = 0;
+    end = 0;
+    /** 1-based. */
+    line = 0;
+    fd;
+    buf = Buffer.allocUnsafe(LINE_BYTES);
+    long = Buffer.alloc(0);
+    /** File offset of buf[0]; bytes [pos, n) of buf are not yet handed out. */
+    base = 0;
+    n = 0;
+    pos = 0;
+    eof = false;
+    finished = false;
+    closed = false;
+    nextLine = 1;
+    constructor(file, label) {
+        try {
+            this.fd = openSync(file, 'r');
+        }
+        catch (e) {
+            throw cannotRead(label, e);
+        }
+        this.bytes = this.buf;
+        try {
+            this.fill();
+        }
+        catch (e) {
+            this.close();
+            throw e;
+        }
+        const b = this.buf;
+        if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf && this.n >= 3)
+            this.pos = 3;
+    }
+    /** Moves to the next line; false after the last. */
+    next() {
+        for (;;) {
+            if (this.finished)
+                return false;
+            const nl = this.buf.indexOf(0x0a, this.pos);
+            if (nl >= 0 && nl < this.n) {
+                this.take(this.buf, this.pos, nl, this.nextLine++);
+                this.pos = nl + 1;
+                return true;
+            }
+            if (this.eof) {
+                this.finished = true;
+                if (this.pos >= this.n)
+                    return false;
+                this.take(this.buf, this.pos, this.n, this.nextLine);
+                this.pos = this.n;
+                return true;
+            }
+            if (this.pos > 0)
+                this.fill();
+            else
+                return this.longLine();
+        }
+    }
+    close() {
+        if (this.closed)
+            return;
+        this.closed = this.finished = true;
+        closeSync(this.fd);
+    }
+    take(bytes, start, end, line) {
+        this.bytes = bytes;
+        this.start = start;
+        this.end = end > start && bytes[end - 1] === 13 ? end - 1 : end;
+        this.line = line;
+    }
+    fill() {
+        const { buf } = this;
+        buf.copy(buf, 0, this.pos, this.n);
+        this.base += this.pos;
+        this.n -= this.pos;
+        this.pos = 0;
+        while (this.n < buf.length && !this.eof) {
+            const k = readSync(this.fd, buf, this.n, buf.length - this.n, this.base + this.n);
+            if (k === 0)
+                this.eof = true;
+            this.n += k;
+        }
+    }
+    /** The line fills the buffer: find its end, then read it whole. */
+    longLine() {
+        const { buf, fd } = this;
+        let length = this.n;
+        let found = false;
+        for (;;) {
+            const k = readSync(fd, buf, 0, buf.length, this.base + length);
+            if (k === 0)
+                break;
+            const at = buf.subarray(0, k).indexOf(0x0a);
+            if (at >= 0) {
+                length += at;
+                found = true;
+                break;
+            }
+            length += k;
+        }
+        // With room to spare: appended runs differ by a few bytes, and each outgrown buffer
+        // would stay allocated until a collection, which reading bytes rarely brings about.
+        if (this.long.length < length)
+            this.long = Buffer.allocUnsafe(length + (length >> 2));
+        let done = 0;
+        while (done < length) {
+            const k = readSync(fd, this.long, done, length - done, this.base + done);
+            if (k === 0)
+                break; // the file shrank while read
+            done += k;
+        }
+        this.take(this.long, 0, done, this.nextLine++);
+        if (!found)
+            this.finished = true;
+        else {
+            this.base += length + 1;
+            this.n = 0;
+            this.fill();
+        }
+        return true;
+    }
+}
+function trimCr(s) {
+    return s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s;
 }
 
 /**
@@ -8465,6 +9333,10 @@ class SampleList {
         this.chunk[this.used++] = x;
         this.total++;
     }
+    pushAll(values, from, count, scale = 1) {
+        for (let k = from; k < from + count; k++)
+            this.push((values[k] ?? 0) * scale);
+    }
     toArray() {
         const out = new Array(this.total);
         let i = 0;
@@ -8474,6 +9346,49 @@ class SampleList {
         for (let k = 0; k < this.used; k++)
             out[i++] = this.chunk[k] ?? 0;
         return out;
+    }
+}
+/**
+ * Samples of a file read twice: the first pass only counts them, the second writes them into an
+ * array made once at its final size. Nothing else holds them, so an import needs the returned
+ * arrays and no more; SampleList's chunks and the array made from them would be twice that.
+ */
+class CountedSamples {
+    count = 0;
+    out;
+    at = 0;
+    push(x) {
+        if (this.out)
+            this.out[this.at++] = x;
+        else
+            this.count++;
+    }
+    pushAll(values, from, count, scale = 1) {
+        const out = this.out;
+        if (!out) {
+            this.count += count;
+            return;
+        }
+        for (let k = from; k < from + count; k++)
+            out[this.at++] = (values[k] ?? 0) * scale;
+    }
+    /** Ends the counting pass. */
+    allocate() {
+        this.out = new Array(this.count);
+        // Samples are doubles: made so now, the array takes that form once, and V8 makes the next
+        // ones from this line so from the start. Changed later, while other arrays are made, each
+        // would be made twice, the first copy left behind.
+        if (this.count > 0)
+            this.out[0] = 0.5;
+    }
+    /** Whether the second pass wrote exactly what the first counted (the file did not change). */
+    get complete() {
+        return this.out !== undefined && this.at === this.count;
+    }
+    toArray() {
+        if (!this.out || !this.complete)
+            throw new Error('CountedSamples read before it was filled');
+        return this.out;
     }
 }
 
@@ -8495,8 +9410,29 @@ const googlebench = {
             if (doc.count === 0)
                 throw new Unstreamable();
             groups.clear();
-            for (const rec of doc.records())
-                addRun(new JsonReader(input.file, rec.json), rec.value, rec.index, groups);
+            // Repetitions repeat their benchmark's fields: a repeat is read from its bytes. The
+            // records are read twice, counting the samples and then storing them (CountedSamples).
+            const known = new KnownRecords(PER_RUN$1, CAPTURED);
+            const lists = [];
+            const list = () => {
+                const l = new CountedSamples();
+                lists.push(l);
+                return l;
+            };
+            const pass = () => {
+                for (const rec of doc.records(known)) {
+                    const r = new JsonReader(input.file, rec.json);
+                    known.learn(addRun(r, rec.value, rec.index, groups, list));
+                }
+            };
+            const stamp = fileStamp$1(input);
+            pass();
+            for (const l of lists)
+                l.allocate();
+            known.replay();
+            pass();
+            if (!lists.every((l) => l.complete) || fileStamp$1(input) !== stamp)
+                throw changedWhileRead(input.file);
         }, () => {
             groups.clear();
             const r = new JsonReader(input.file, input.json());
@@ -8504,14 +9440,21 @@ const googlebench = {
             const list = r.array(root.benchmarks, ['benchmarks']);
             if (list.length === 0)
                 r.fail(['benchmarks'], 'is empty: no benchmark ran');
-            list.forEach((raw, i) => addRun(r, raw, i, groups));
+            list.forEach((raw, i) => addRun(r, raw, i, groups, () => new SampleList()));
         });
         return [...groups.values()].map((g) => toBenchmark(g, input.file, ctx));
     }
 };
 const fits$1 = (b) => 'real_time' in b && 'time_unit' in b;
-/** One entry of `benchmarks`: an iteration run joins its group, a mean is kept aside. */
-function addRun(r, raw, i, groups) {
+/** What differs between repetitions of one benchmark, besides what is captured. */
+const PER_RUN$1 = ['repetition_index', 'iterations'];
+const CAPTURED = ['real_time', 'cpu_time', ...Object.keys(RATES)];
+const [REAL, CPU] = [0, 1];
+/**
+ * One entry of `benchmarks`: an iteration run joins its group, a mean is kept aside. Returns how
+ * a repeat of the entry (the same fields but the captured and per-run ones) is read.
+ */
+function addRun(r, raw, i, groups, newList) {
     const p = ['benchmarks', i];
     const b = r.object(raw, p);
     const name = r.nonEmptyString(b.name, [...p, 'name']);
@@ -8520,7 +9463,7 @@ function addRun(r, raw, i, groups) {
     const runName = b.run_name === undefined ? name : r.nonEmptyString(b.run_name, [...p, 'run_name']);
     const aggregate = b.run_type === 'aggregate' || b.aggregate_name !== undefined;
     if (aggregate && b.aggregate_name !== 'mean')
-        return;
+        return () => undefined;
     const unit = r.string(b.time_unit, [...p, 'time_unit']);
     const scale = nsPer(unit);
     if (scale === undefined)
@@ -8529,23 +9472,35 @@ function addRun(r, raw, i, groups) {
     const cpu = r.nonNegative(b.cpu_time, [...p, 'cpu_time']) * scale;
     let g = groups.get(runName);
     if (!g) {
-        g = { name: runName, path: p, real: new SampleList(), cpu: new SampleList(), rates: new Map() };
+        g = { name: runName, path: p, real: newList(), cpu: newList(), rates: new Map() };
         groups.set(runName, g);
     }
+    const group = g;
     if (aggregate) {
-        g.mean = { real, cpu };
-        return;
+        group.mean = { real, cpu };
+        return (k) => {
+            const n = k.numbers;
+            group.mean = { real: (n[k.start(REAL)] ?? 0) * scale, cpu: (n[k.start(CPU)] ?? 0) * scale };
+        };
     }
-    g.real.push(real);
-    g.cpu.push(cpu);
-    for (const key of Object.keys(RATES)) {
-        if (b[key] === undefined)
-            continue;
-        let list = g.rates.get(key);
+    group.real.push(real);
+    group.cpu.push(cpu);
+    const rates = [];
+    CAPTURED.forEach((key, c) => {
+        if (c === REAL || c === CPU || b[key] === undefined)
+            return;
+        let list = group.rates.get(key);
         if (!list)
-            g.rates.set(key, (list = new SampleList()));
+            group.rates.set(key, (list = newList()));
         list.push(r.nonNegative(b[key], [...p, key]));
-    }
+        rates.push([c, list]);
+    });
+    return (k) => {
+        group.real.pushAll(k.numbers, k.start(REAL), 1, scale);
+        group.cpu.pushAll(k.numbers, k.start(CPU), 1, scale);
+        for (const [c, list] of rates)
+            list.pushAll(k.numbers, k.start(c), 1);
+    };
 }
 function toBenchmark(g, file, ctx) {
     const notes = [];
@@ -8779,192 +9734,6 @@ function metrics(r, tag, body, p, ctx) {
     ];
 }
 
-/**
- * A JSON Lines record with its bulky parts left out, read from the line's bytes: vLLM's
- * `--save-detailed` puts per-request arrays (a few MB of numbers and generated text) on every
- * line, which no importer reads. Parsing them, or even decoding the line into a string, costs
- * more memory than the rest of the import. The line is walked byte by byte and checked as JSON
- * throughout; each array or object under the root whose key is not kept is replaced by an empty
- * one of the same kind, and the rest is returned as text for the usual parser.
- *
- * Only a line the walk can vouch for is slimmed: anything else (not an object, not valid JSON,
- * a number that may overflow, deep nesting) returns undefined and the caller reads the line
- * whole, as before, so every error keeps its wording and line.
- */
-const [QUOTE, BACKSLASH, COMMA, COLON] = [0x22, 0x5c, 0x2c, 0x3a];
-const [OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR] = [0x7b, 0x7d, 0x5b, 0x5d];
-/** Below json.ts's limit, so a line nested near it is left to the whole read. */
-const MAX_DEPTH = 256;
-const FAIL = -1;
-/** Bytes that may follow a backslash in a JSON string. */
-const ESCAPES = new Uint8Array(256);
-for (const c of '"\\/bfnrtu')
-    ESCAPES[c.charCodeAt(0)] = 1;
-const HEX = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEF')
-    HEX[c.charCodeAt(0)] = 1;
-function isBlank(b) {
-    return skipWs(b, 0) === b.length;
-}
-/** The record without the non-kept arrays and objects under its root, or undefined (see above). */
-function slimObject(b, keep) {
-    let i = skipWs(b, 0);
-    if (b[i] !== OPEN_OBJ)
-        return undefined;
-    i = skipWs(b, i + 1);
-    let out = '{';
-    if (b[i] === CLOSE_OBJ)
-        i++;
-    else {
-        for (;;) {
-            const keyStart = i;
-            i = skipString(b, i);
-            if (i === FAIL)
-                return undefined;
-            const key = b.toString('utf8', keyStart, i);
-            i = skipWs(b, i);
-            if (b[i] !== COLON)
-                return undefined;
-            i = skipWs(b, i + 1);
-            const valueStart = i;
-            i = skipValue(b, i, 1);
-            if (i === FAIL)
-                return undefined;
-            const kind = b[valueStart];
-            const bulky = kind === OPEN_ARR || kind === OPEN_OBJ;
-            out +=
-                bulky && !keep(JSON.parse(key))
-                    ? `${key}:${kind === OPEN_ARR ? '[]' : '{}'}`
-                    : `${key}:${b.toString('utf8', valueStart, i)}`;
-            i = skipWs(b, i);
-            if (b[i] === CLOSE_OBJ) {
-                i++;
-                break;
-            }
-            if (b[i] !== COMMA)
-                return undefined;
-            out += ',';
-            i = skipWs(b, i + 1);
-        }
-    }
-    return skipWs(b, i) === b.length ? `${out}}` : undefined;
-}
-function skipWs(b, i) {
-    for (let c = b[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++i])
-        ;
-    return i;
-}
-/** The index after the value at `i`, or FAIL. */
-function skipValue(b, i, depth) {
-    const c = b[i];
-    if (c === QUOTE)
-        return skipString(b, i);
-    if (c === OPEN_ARR || c === OPEN_OBJ) {
-        if (depth > MAX_DEPTH)
-            return FAIL;
-        const object = c === OPEN_OBJ;
-        const close = object ? CLOSE_OBJ : CLOSE_ARR;
-        i = skipWs(b, i + 1);
-        if (b[i] === close)
-            return i + 1;
-        for (;;) {
-            if (object) {
-                i = skipString(b, i);
-                if (i === FAIL)
-                    return FAIL;
-                i = skipWs(b, i);
-                if (b[i] !== COLON)
-                    return FAIL;
-                i = skipWs(b, i + 1);
-            }
-            i = skipValue(b, i, depth + 1);
-            if (i === FAIL)
-                return FAIL;
-            i = skipWs(b, i);
-            const next = b[i];
-            if (next === close)
-                return i + 1;
-            if (next !== COMMA)
-                return FAIL;
-            i = skipWs(b, i + 1);
-        }
-    }
-    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39))
-        return skipNumber(b, i);
-    for (const lit of LITERALS)
-        if (matches(b, i, lit))
-            return i + lit.length;
-    return FAIL;
-}
-const LITERALS = ['true', 'false', 'null'].map((s) => Buffer.from(s));
-function matches(b, i, lit) {
-    for (let k = 0; k < lit.length; k++)
-        if (b[i + k] !== lit[k])
-            return false;
-    return true;
-}
-function skipString(b, i) {
-    if (b[i] !== QUOTE)
-        return FAIL;
-    for (i++;; i++) {
-        const c = b[i];
-        if (c === undefined || c < 0x20)
-            return FAIL;
-        if (c === QUOTE)
-            return i + 1;
-        if (c === BACKSLASH) {
-            const e = b[++i];
-            if (e === undefined || ESCAPES[e] === 0)
-                return FAIL;
-            if (e === 0x75) {
-                for (let k = 1; k <= 4; k++)
-                    if (HEX[b[i + k] ?? 0] === 0)
-                        return FAIL;
-                i += 4;
-            }
-        }
-    }
-}
-const isDigit = (c) => c !== undefined && c >= 0x30 && c <= 0x39;
-function skipNumber(b, i) {
-    const start = i;
-    if (b[i] === 0x2d)
-        i++;
-    if (b[i] === 0x30)
-        i++;
-    else if (isDigit(b[i]))
-        while (isDigit(b[++i]))
-            ;
-    else
-        return FAIL;
-    if (b[i] === 0x2e) {
-        if (!isDigit(b[++i]))
-            return FAIL;
-        while (isDigit(b[++i]))
-            ;
-    }
-    let exponent = false;
-    if (b[i] === 0x65 || b[i] === 0x45) {
-        exponent = true;
-        i++;
-        if (b[i] === 0x2b || b[i] === 0x2d)
-            i++;
-        if (!isDigit(b[i]))
-            return FAIL;
-        while (isDigit(b[++i]))
-            ;
-    }
-    // Only a number that may overflow to Infinity is converted; the whole read reports it.
-    if (exponent || i - start > 300) {
-        let text = '';
-        for (let k = start; k < i; k++)
-            text += String.fromCharCode(b[k] ?? 0);
-        if (!Number.isFinite(Number(text)))
-            return FAIL;
-    }
-    return i;
-}
-
 /** True when the first non-blank line is a JSON value on its own, i.e. the file is JSON Lines. */
 function isJsonLines(input) {
     for (const { text } of input.lines()) {
@@ -8997,13 +9766,9 @@ function* jsonRecords(input, keep) {
     if (input.byteLines && (yield* byteRecords(input, input.byteLines(), keep)))
         return;
     if (isJsonLines(input)) {
-        for (const { text, line } of input.lines()) {
-            if (text.trim() === '')
-                continue;
-            const json = parseJson(text, input.file, line);
-            const reader = new JsonReader(input.file, json);
-            yield* spread(json.value, reader, () => line);
-        }
+        for (const { text, line } of input.lines())
+            if (text.trim() !== '')
+                yield* jsonLineRecords(input.file, text, line);
         return;
     }
     const json = input.json();
@@ -9038,6 +9803,11 @@ function* byteRecords(input, lines, keep) {
         yield* spread(json.value, new JsonReader(input.file, json), () => line);
     }
     return !first;
+}
+/** The records of one JSON Lines line, reported at that line. */
+function* jsonLineRecords(file, text, line) {
+    const json = parseJson(text, file, line);
+    yield* spread(json.value, new JsonReader(file, json), () => line);
 }
 function* spread(value, reader, line) {
     if (!Array.isArray(value)) {
@@ -9079,7 +9849,12 @@ const MEASURED = new Set([
     'params'
 ]);
 class Groups {
+    makeList;
     byKey = new Map();
+    constructor(makeList) {
+        this.makeList = makeList;
+    }
+    /** Returns the list the samples went to. */
     add(test, entries, samples, note) {
         const config = new Map();
         for (const [k, v] of entries)
@@ -9088,9 +9863,10 @@ class Groups {
         const key = `${test}\u0000${JSON.stringify([...config])}`;
         let g = this.byKey.get(key);
         if (!g)
-            this.byKey.set(key, (g = { test, config, samples: new SampleList(), ...(note ? { note } : {}) }));
+            this.byKey.set(key, (g = { test, config, samples: this.makeList(), ...(note ? { note } : {}) }));
         for (const x of samples)
             g.samples.push(x);
+        return g.samples;
     }
 }
 const llamaBench = {
@@ -9106,9 +9882,9 @@ const llamaBench = {
     },
     parse(input, ctx) {
         const t = input.head.trimStart();
-        const rows = new Groups();
+        let rows = new Groups(() => new SampleList());
         if (t.startsWith('{') || t.startsWith('['))
-            jsonRows(input, rows);
+            rows = jsonRows(input, rows);
         else if (t.startsWith('|'))
             markdownRows(input, rows);
         else
@@ -9126,19 +9902,72 @@ function testName(nPrompt, nGen, nDepth) {
             : `pp${nPrompt}+tg${nGen}`;
     return nDepth > 0 ? `${base} @ d${nDepth}` : base;
 }
+/** What changes from run to run of one configuration: never part of its name. */
+const PER_RUN = ['avg_ns', 'stddev_ns', 'stddev_ts', 'test_time', 'samples_ns'];
+/** What a repeated configuration's samples are read from (see `jsonRow`). */
+const [SAMPLES_TS, AVG_TS] = [0, 1];
 function jsonRows(input, rows) {
-    for (const rec of jsonRecords(input)) {
-        const { reader: r, path } = rec;
-        const o = r.object(rec.value, path);
-        const at = (k) => [...path, k];
-        const nDepth = o.n_depth === undefined ? 0 : r.nonNegative(o.n_depth, at('n_depth'));
-        const test = testName(r.nonNegative(o.n_prompt, at('n_prompt')), r.nonNegative(o.n_gen, at('n_gen')), nDepth);
-        const samples = o.samples_ts !== undefined
-            ? r.samples(o.samples_ts, at('samples_ts'), (x, p) => r.nonNegative(x, p))
-            : [r.nonNegative(o.avg_ts, at('avg_ts'))];
-        const note = o.samples_ts === undefined ? 'no samples_ts: the mean is the only sample' : undefined;
-        rows.add(test, Object.entries(o), samples, note);
+    if (!input.byteReader || !isJsonLines(input)) {
+        for (const rec of jsonRecords(input))
+            jsonRow(rec, rows);
+        return rows;
     }
+    // JSON Lines are read twice, counting the samples and then storing them (CountedSamples):
+    // the second pass meets only configurations the first has seen, read from their bytes.
+    const counted = new Groups(() => new CountedSamples());
+    const known = new KnownRecords(PER_RUN, ['samples_ts', 'avg_ts']);
+    const stamp = fileStamp$1(input);
+    jsonLinesPass(input, counted, known);
+    for (const g of counted.byKey.values())
+        g.samples.allocate();
+    known.replay();
+    jsonLinesPass(input, counted, known);
+    const complete = [...counted.byKey.values()].every((g) => g.samples.complete);
+    if (!complete || fileStamp$1(input) !== stamp)
+        throw changedWhileRead(input.file);
+    return counted;
+}
+/** Appended runs repeat a few configurations: a repeat is read from its bytes (known-records.ts). */
+function jsonLinesPass(input, rows, known) {
+    const lines = input.byteReader?.();
+    if (!lines)
+        return;
+    try {
+        while (lines.next()) {
+            const { bytes, start, end, line } = lines;
+            if (isBlank(bytes, start, end) || known.add(bytes, start, end))
+                continue;
+            const text = bytes.toString('utf8', start, end);
+            if (text.trim() === '')
+                continue;
+            for (const rec of jsonLineRecords(input.file, text, line)) {
+                const samples = jsonRow(rec, rows);
+                known.learn(repeat(samples));
+            }
+        }
+    }
+    finally {
+        lines.close();
+    }
+}
+/** A repeat of a configuration, read as `jsonRow` reads it: every samples_ts, else avg_ts. */
+function repeat(samples) {
+    return (r) => {
+        const from = r.has(SAMPLES_TS) ? SAMPLES_TS : AVG_TS;
+        samples.pushAll(r.numbers, r.start(from), r.count(from));
+    };
+}
+function jsonRow(rec, rows) {
+    const { reader: r, path } = rec;
+    const o = r.object(rec.value, path);
+    const at = (k) => [...path, k];
+    const nDepth = o.n_depth === undefined ? 0 : r.nonNegative(o.n_depth, at('n_depth'));
+    const test = testName(r.nonNegative(o.n_prompt, at('n_prompt')), r.nonNegative(o.n_gen, at('n_gen')), nDepth);
+    const samples = o.samples_ts !== undefined
+        ? r.samples(o.samples_ts, at('samples_ts'), (x, p) => r.nonNegative(x, p))
+        : [r.nonNegative(o.avg_ts, at('avg_ts'))];
+    const note = o.samples_ts === undefined ? 'no samples_ts: the mean is the only sample' : undefined;
+    return rows.add(test, Object.entries(o), samples, note);
 }
 function csvRows(input, rows) {
     let header;
@@ -9601,243 +10430,6 @@ function importInput(input, format, ctx) {
         throw new UserError('the file is empty: the run produced no results', { file: input.file });
     const importer = format === 'auto' ? detectImporter(input) : findImporter(format);
     return { format: importer.name, benchmarks: importer.parse(input, ctx) };
-}
-
-/**
- * Inputs for importers, from a string or from a file. A file is read in chunks for line-based
- * formats, so a 100 MB `go test -bench` log or JSON Lines file is never held whole; only formats
- * that are one JSON document read it at once. Reads are synchronous on purpose: importers stay
- * plain functions, and nothing else runs while a result file is imported.
- */
-const HEAD_BYTES = 1 << 20;
-const CHUNK_BYTES = 1 << 16;
-/** Byte lines are cut from a larger buffer: vLLM's are megabytes each. */
-const LINE_BYTES = 1 << 20;
-/** Below this a JSON document is parsed whole: it is faster, and its memory does not matter. */
-const STREAM_ABOVE = 8 << 20;
-function stringInput(file, text) {
-    let cached;
-    return {
-        file,
-        head: text.length > HEAD_BYTES ? text.slice(0, HEAD_BYTES) : text,
-        size: text.length,
-        text: () => text,
-        lines: () => splitLines(text),
-        json: () => (cached ??= parseJson(text, file))
-    };
-}
-/**
- * `label` names the file in messages when `file` is not how the user wrote it. `streamAbove` is
- * the size from which a JSON document is streamed (tests lower it to stream small files).
- */
-function fileInput(file, label = file, { streamAbove = STREAM_ABOVE } = {}) {
-    let fd;
-    try {
-        fd = openSync(file, 'r');
-    }
-    catch (e) {
-        throw cannotRead(label, e);
-    }
-    let head;
-    let size;
-    try {
-        size = fstatSync(fd).size;
-        const buf = Buffer.alloc(Math.min(size, HEAD_BYTES));
-        const n = readSync(fd, buf, 0, buf.length, 0);
-        // The decoder drops a multi-byte character cut at the end of the head.
-        head = new StringDecoder('utf8').write(buf.subarray(0, n));
-    }
-    catch (e) {
-        throw cannotRead(label, e);
-    }
-    finally {
-        closeSync(fd);
-    }
-    let cached;
-    const docs = new Map();
-    const read = () => {
-        try {
-            return readFileSync(file, 'utf8');
-        }
-        catch (e) {
-            throw cannotRead(label, e);
-        }
-    };
-    return {
-        file: label,
-        path: file,
-        head,
-        size,
-        text: read,
-        lines: () => fileLines(file, label),
-        byteLines: () => fileByteLines(file, label),
-        // The text is dropped once parsed and read again only to name a line in an error.
-        json: () => (cached ??= parseJson(read(), label, 1, read)),
-        streamed(key) {
-            // Once parsed whole (another format's detection did), the value is there to use.
-            if (cached || size < streamAbove || !/^\s*\{/.test(head))
-                return undefined;
-            if (!docs.has(key))
-                docs.set(key, streamDocument(file, label, key));
-            return docs.get(key);
-        }
-    };
-}
-function cannotRead(file, e) {
-    const code = e.code;
-    if (code === 'EISDIR')
-        return new UserError('is a directory; import a file, or a glob', { file });
-    return new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, { file });
-}
-function* splitLines(text) {
-    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let line = 1;
-    while (start < text.length) {
-        let end = text.indexOf('\n', start);
-        if (end < 0)
-            end = text.length;
-        yield { text: trimCr(text.slice(start, end)), line: line++ };
-        start = end + 1;
-    }
-}
-function* fileLines(file, label) {
-    let fd;
-    try {
-        fd = openSync(file, 'r');
-    }
-    catch (e) {
-        throw cannotRead(label, e);
-    }
-    try {
-        const decoder = new StringDecoder('utf8');
-        const buf = Buffer.alloc(CHUNK_BYTES);
-        let rest = '';
-        let line = 1;
-        let first = true;
-        for (;;) {
-            const n = readSync(fd, buf, 0, buf.length, null);
-            let chunk = n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
-            if (first && chunk.charCodeAt(0) === 0xfeff)
-                chunk = chunk.slice(1);
-            first = false;
-            let start = 0;
-            for (;;) {
-                const end = chunk.indexOf('\n', start);
-                if (end < 0)
-                    break;
-                // Only a line longer than a chunk is ever concatenated.
-                const text = rest ? rest + chunk.slice(start, end) : chunk.slice(start, end);
-                rest = '';
-                yield { text: trimCr(text), line: line++ };
-                start = end + 1;
-            }
-            rest += chunk.slice(start);
-            if (n === 0)
-                break;
-        }
-        if (rest)
-            yield { text: trimCr(rest), line };
-    }
-    finally {
-        closeSync(fd);
-    }
-}
-/**
- * As `fileLines`, undecoded. A line longer than the buffer is measured first and then read into
- * a buffer of its own size, kept for the next long line: memory follows the longest line once,
- * not the pieces it was read in as well.
- */
-function* fileByteLines(file, label) {
-    let fd;
-    try {
-        fd = openSync(file, 'r');
-    }
-    catch (e) {
-        throw cannotRead(label, e);
-    }
-    try {
-        const buf = Buffer.allocUnsafe(LINE_BYTES);
-        let long = Buffer.alloc(0);
-        /** File offset of buf[0]; bytes [start, n) of buf are not yet handed out. */
-        let base = 0;
-        let n = 0;
-        let start = 0;
-        let eof = false;
-        let line = 1;
-        const fill = () => {
-            buf.copy(buf, 0, start, n);
-            base += start;
-            n -= start;
-            start = 0;
-            while (n < buf.length && !eof) {
-                const k = readSync(fd, buf, n, buf.length - n, base + n);
-                if (k === 0)
-                    eof = true;
-                n += k;
-            }
-            return buf.subarray(0, n);
-        };
-        let view = fill();
-        if (view[0] === 0xef && view[1] === 0xbb && view[2] === 0xbf)
-            start = 3;
-        for (;;) {
-            const end = view.indexOf(0x0a, start);
-            if (end >= 0) {
-                yield { bytes: trimCrBytes(view.subarray(start, end)), line: line++ };
-                start = end + 1;
-            }
-            else if (eof) {
-                if (start < n)
-                    yield { bytes: trimCrBytes(view.subarray(start, n)), line };
-                return;
-            }
-            else if (start > 0)
-                view = fill();
-            else {
-                // The line fills the buffer: find its end, then read it whole.
-                let length = n;
-                let found = false;
-                for (;;) {
-                    const k = readSync(fd, buf, 0, buf.length, base + length);
-                    if (k === 0)
-                        break;
-                    const at = buf.subarray(0, k).indexOf(0x0a);
-                    if (at >= 0) {
-                        length += at;
-                        found = true;
-                        break;
-                    }
-                    length += k;
-                }
-                // With room to spare: appended runs differ by a few bytes, and each outgrown buffer
-                // would stay allocated until a collection, which reading bytes rarely brings about.
-                if (long.length < length)
-                    long = Buffer.allocUnsafe(length + (length >> 2));
-                let done = 0;
-                while (done < length) {
-                    const k = readSync(fd, long, done, length - done, base + done);
-                    if (k === 0)
-                        break; // the file shrank while read
-                    done += k;
-                }
-                yield { bytes: trimCrBytes(long.subarray(0, done)), line: line++ };
-                if (!found)
-                    return;
-                base += length + 1;
-                n = 0;
-                view = fill();
-            }
-        }
-    }
-    finally {
-        closeSync(fd);
-    }
-}
-function trimCrBytes(b) {
-    return b[b.length - 1] === 13 ? b.subarray(0, -1) : b;
-}
-function trimCr(s) {
-    return s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s;
 }
 
 //#region rolldown:runtime
@@ -13234,7 +13826,7 @@ function getOptions(options) {
 		realpath: opts.fs.realpath || realpath,
 		realpathSync: opts.fs.realpathSync || realpathSync,
 		stat: opts.fs.stat || stat,
-		statSync: opts.fs.statSync || statSync
+		statSync: opts.fs.statSync || statSync$1
 	});
 	if (opts.debug) log$1("globbing with options:", opts);
 	return opts;
@@ -13290,7 +13882,7 @@ function expand(pattern, baseDir) {
     const abs = path.resolve(baseDir, pattern);
     let stat;
     try {
-        stat = statSync$1(abs);
+        stat = statSync(abs);
     }
     catch {
         stat = undefined;
