@@ -42,7 +42,15 @@ describe('ungroundedNumbers', () => {
     ['41.3 tokens/s', ['41.3']],
     ['accuracy 92.3 %', ['92.3']],
     ['about 1,300 ms', ['1,300']],
-    ['32GB of VRAM', ['32']]
+    ['32GB of VRAM', ['32']],
+    // A sign, when given, must be the fact's: decode fell 8.9 %, wall time rose 12.04 %.
+    ['decode changed by −8.9 %', []],
+    ['decode changed by +8.9 %', ['+8.9']],
+    ['wall time +12 %', []],
+    ['wall time (-12 %)', ['-12']],
+    ['the balance moved -93.5 %', ['-93.5']],
+    // A hyphen between numbers is no sign.
+    ['between 41-91 tokens/s', []]
   ])('%s', (text, expected) => {
     expect(ungroundedNumbers(text, vocab)).toEqual(expected)
   })
