@@ -29688,26 +29688,35 @@ const ABBREVIATIONS = /(?:^|\s)(?:e\.g|i\.e|vs|etc|approx|dr|mr|mrs|ms|prof|inc|
 function escapeRegExp(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-const NUMBER = /(?<![\p{L}\p{N}_.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/gu;
+/**
+ * A number, and its sign when one stands right before it: "+12 %", "−8.9", "(-3)", but not the
+ * hyphen of "5-10" or "llama-3".
+ */
+const NUMBER = /(?:(?<![\p{L}\p{N}_.)\]])([+\-\u2212]))?(?<![\p{L}\p{N}_.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/gu;
+/** The value of a NUMBER match, signed when it shows a sign. */
+function valueOf(m) {
+    const value = Number(`${m[2]?.replace(/,/g, '')}.${m[3] ?? '0'}`);
+    return m[1] === '-' || m[1] === '\u2212' ? -value : value;
+}
 const WORD = /[\p{L}\p{M}][\p{L}\p{M}\p{N}'’-]*/gu;
 function vocabularyOf(facts) {
-    const numbers = [];
+    const signed = [];
     const words = new Set();
     const phrases = new Set();
     const addNumber = (n) => {
         if (!Number.isFinite(n))
             return;
-        numbers.push(Math.abs(n));
+        signed.push(n);
         // A fraction (0.93) may be cited as a percentage (93 %).
         if (Math.abs(n) <= 1)
-            numbers.push(Math.abs(n) * 100);
+            signed.push(n * 100);
     };
     const visit = (v) => {
         if (typeof v === 'number')
             addNumber(v);
         else if (typeof v === 'string') {
             for (const m of v.matchAll(NUMBER))
-                addNumber(Number(`${m[1]?.replace(/,/g, '')}.${m[2] ?? '0'}`));
+                addNumber(valueOf(m));
             for (const w of v.match(WORD) ?? [])
                 words.add(w.toLowerCase());
             for (const part of v.split(/\s*[,|]\s*/)) {
@@ -29722,10 +29731,12 @@ function vocabularyOf(facts) {
             Object.values(v).forEach(visit);
     };
     visit(facts);
-    numbers.sort((a, b) => a - b);
+    signed.sort((a, b) => a - b);
+    const numbers = signed.map(Math.abs).sort((a, b) => a - b);
     const list = [...phrases].sort((a, b) => b.length - a.length).map(escapeRegExp);
     return {
         numbers,
+        signed,
         words,
         phrases: list.length
             ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${list.join('|')})(?![\\p{L}\\p{N}_])`, 'giu')
@@ -29764,28 +29775,32 @@ function lowerBound(sorted, x) {
     }
     return lo;
 }
-/** Is `value`, cited with this precision, one of the facts once rounded the same way? */
-function grounded(value, tolerance, vocab) {
-    const at = lowerBound(vocab.numbers, value - tolerance);
-    const n = vocab.numbers[at];
+/** Is `value`, cited with this precision, one of `sorted` once rounded the same way? */
+function grounded(value, tolerance, sorted) {
+    const at = lowerBound(sorted, value - tolerance);
+    const n = sorted[at];
     return n !== undefined && n <= value + tolerance;
 }
-/** Numbers of a sentence that no fact accounts for. */
+/**
+ * Numbers of a sentence that no fact accounts for. A number cited with a sign must match a fact
+ * of that sign ("+12 %" is not grounded by a change of −12 %); one without may match either.
+ */
 function ungroundedNumbers(sentence, vocab) {
     const out = [];
     for (const m of stripPhrases(sentence, vocab).matchAll(NUMBER)) {
-        const intPart = (m[1] ?? '').replace(/,/g, '');
-        const frac = m[2];
-        const value = Number(`${intPart}.${frac ?? '0'}`);
+        const intPart = (m[2] ?? '').replace(/,/g, '');
+        const frac = m[3];
+        const value = valueOf(m);
         let step;
         if (frac)
             step = 10 ** -frac.length;
         else {
             // "about 1,200" rounds to the hundreds, while keeping two significant digits.
             const zeros = /0*$/.exec(intPart)?.[0].length ?? 0;
-            step = value >= 100 ? 10 ** Math.min(zeros, Math.max(0, intPart.length - 2)) : 1;
+            step = Math.abs(value) >= 100 ? 10 ** Math.min(zeros, Math.max(0, intPart.length - 2)) : 1;
         }
-        if (!grounded(value, step / 2 + 1e-9, vocab))
+        const sorted = m[1] ? vocab.signed : vocab.numbers;
+        if (!grounded(m[1] ? value : Math.abs(value), step / 2 + 1e-9, sorted))
             out.push(m[0]);
     }
     return out;
