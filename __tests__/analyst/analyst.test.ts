@@ -82,6 +82,13 @@ describe('analyst narrative against the Ollama stand-in', () => {
     expect(ungroundedInReport(out.replace(/^Analyst call:.*$/m, ''))).toEqual([])
   })
 
+  it('drops a sentence citing the right magnitudes with the wrong signs', async () => {
+    const { section, ungrounded } = await ask('wrongSigns')
+    expect(section.dropped.number).toBe(1)
+    expect(ungrounded).toEqual(['+23.9', '−17.1'])
+    expect(renderAnalyst(section)).not.toContain('+23.9')
+  })
+
   it('drops sentences naming a company or a person absent from the facts', async () => {
     const { section } = await ask('inventedEntities')
     expect(section.dropped.entity).toBe(4)

@@ -64,6 +64,10 @@ export const ANSWERS = {
   mixedScripts: answer(
     `${GROUNDED_SUMMARY} 这是一个严重的回归。 Пропускная способность снизилась.`
   ),
+  // The right magnitudes with the wrong signs: prompt throughput fell, TTFT rose.
+  wrongSigns: answer(
+    `${GROUNDED_SUMMARY} In short, prompt throughput moved +23.9 % and TTFT −17.1 %.`
+  ),
   threeTokens: 'Looks good overall',
   empty: ''
 } as const
