@@ -40,6 +40,8 @@ interface Subject {
   runId: string | undefined
   runUrl: string | undefined
   resultsFiles?: string[]
+  /** mode report: the branch the reported PR merges into. */
+  pullBase?: string | null
   /** mode merge: reads the shards once the job has started, so a failure shows on the check run. */
   mergeShards?: () => Promise<ResultSet>
 }
@@ -110,7 +112,8 @@ export async function run(): Promise<void> {
         },
         runId: plan.runKey,
         runUrl: plan.runUrl ?? undefined,
-        resultsFiles: plan.files
+        resultsFiles: plan.files,
+        pullBase: plan.pull.baseRef
       }
       core.info(
         `perf-gate: reporting run ${plan.runKey} of ${plan.headSha} on #${plan.pull.number}`
@@ -211,6 +214,7 @@ export async function run(): Promise<void> {
         wf,
         sha: subject.commit.sha,
         aboutPull: inputs.mode === 'report',
+        pullBase: subject.pullBase ?? null,
         maxDistance: inputs.baselineMaxDistance
       }),
       allowFingerprintChanges: inputs.allowFingerprintChanges

@@ -47,6 +47,12 @@ describe('finding the PR of a measured run (mode report)', () => {
     expect(list?.query).toMatchObject({ state: 'open', head: 'mallory:main' })
   })
 
+  it('reads the branch the PR merges into, which the event does not carry', async () => {
+    forkPull(9).base = { sha: 'e'.repeat(40), ref: 'release/2.x' }
+    const found = await findPullForRun(standinClient(gh), repo, forkRun())
+    expect(found.pull?.baseRef).toBe('release/2.x')
+  })
+
   it('posts nowhere when the PR moved on since the measured commit', async () => {
     forkPull(9, 'd'.repeat(40))
     const found = await findPullForRun(standinClient(gh), repo, forkRun())

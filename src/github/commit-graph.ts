@@ -62,6 +62,8 @@ export function githubLineage(opts: {
   sha: string | null
   /** True when the run is about a pull request even without a pull_request event (mode report). */
   aboutPull: boolean
+  /** The branch that pull request merges into, when read from the API (mode report). */
+  pullBase?: string | null
   maxDistance: number
   env?: NodeJS.ProcessEnv
 }): { graph: CommitGraph | null; target: BaselineTarget; maxDistance: number } {
@@ -71,9 +73,9 @@ export function githubLineage(opts: {
     return { graph: null, target: { kind: 'latest' }, maxDistance }
   const graph = githubCommitGraph(client, wf.repository)
   if (wf.pull || opts.aboutPull) {
-    // GITHUB_BASE_REF is set for pull_request events; a workflow_run's PR almost always targets
-    // the default branch.
-    const base = env.GITHUB_BASE_REF || wf.context.defaultBranch || 'main'
+    // GITHUB_BASE_REF is set for pull_request events; mode report reads the PR's base from the
+    // API, since a workflow_run event does not carry it.
+    const base = opts.pullBase || env.GITHUB_BASE_REF || wf.context.defaultBranch || 'main'
     return { graph, target: { kind: 'pull', base, head: wf.pull?.headSha ?? sha }, maxDistance }
   }
   return { graph, target: { kind: 'commit', sha }, maxDistance }

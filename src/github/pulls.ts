@@ -8,6 +8,8 @@ export interface PullState {
   open: boolean
   headSha: string
   headRepo: string | null
+  /** The branch the PR merges into: its baseline is chosen on that branch's history. */
+  baseRef: string | null
   draft: boolean
   body: string
   labels: string[]
@@ -19,6 +21,7 @@ type PullData = {
   draft?: boolean
   body: string | null
   head: { sha: string; repo: { full_name: string } | null }
+  base?: { ref: string }
   labels: Array<{ name?: string } | string>
 }
 
@@ -28,6 +31,7 @@ function toState(p: PullData): PullState {
     open: p.state === 'open',
     headSha: p.head.sha,
     headRepo: p.head.repo?.full_name ?? null,
+    baseRef: p.base?.ref ?? null,
     draft: p.draft ?? false,
     body: p.body ?? '',
     labels: p.labels
