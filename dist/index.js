@@ -1893,6 +1893,7 @@ function toState(p) {
         open: p.state === 'open',
         headSha: p.head.sha,
         headRepo: p.head.repo?.full_name ?? null,
+        baseRef: p.base?.ref ?? null,
         draft: p.draft ?? false,
         body: p.body ?? '',
         labels: p.labels
@@ -2242,9 +2243,9 @@ function githubLineage(opts) {
         return { graph: null, target: { kind: 'latest' }, maxDistance };
     const graph = githubCommitGraph(client, wf.repository);
     if (wf.pull || opts.aboutPull) {
-        // GITHUB_BASE_REF is set for pull_request events; a workflow_run's PR almost always targets
-        // the default branch.
-        const base = env.GITHUB_BASE_REF || wf.context.defaultBranch || 'main';
+        // GITHUB_BASE_REF is set for pull_request events; mode report reads the PR's base from the
+        // API, since a workflow_run event does not carry it.
+        const base = opts.pullBase || env.GITHUB_BASE_REF || wf.context.defaultBranch || 'main';
         return { graph, target: { kind: 'pull', base, head: wf.pull?.headSha ?? sha }, maxDistance };
     }
     return { graph, target: { kind: 'commit', sha }, maxDistance };
@@ -2884,7 +2885,8 @@ async function run() {
                 },
                 runId: plan.runKey,
                 runUrl: plan.runUrl ?? undefined,
-                resultsFiles: plan.files
+                resultsFiles: plan.files,
+                pullBase: plan.pull.baseRef
             };
             info(`perf-gate: reporting run ${plan.runKey} of ${plan.headSha} on #${plan.pull.number}`);
         }
@@ -2964,6 +2966,7 @@ async function run() {
                 wf,
                 sha: subject.commit.sha,
                 aboutPull: inputs.mode === 'report',
+                pullBase: subject.pullBase ?? null,
                 maxDistance: inputs.baselineMaxDistance
             }),
             allowFingerprintChanges: inputs.allowFingerprintChanges
