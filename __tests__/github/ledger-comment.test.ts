@@ -154,6 +154,35 @@ describe('upsertLedger', () => {
     expect(log).toContainEqual(expect.stringMatching(/changed under us/))
   })
 
+  it('a run overwritten just after its read-back catches it on the second look', async () => {
+    await upsert(run('1.1'))
+    const gate = new Gate()
+    // B read the body before A wrote; its write lands only after A has read its own back.
+    gh.inject('issues/update-comment', { kind: 'hold', gate }, 1, (body: { body?: string }) =>
+      (body.body ?? '').includes(hopMarker('200.1') ?? '-')
+    )
+    const b = upsert(run('200.1'))
+    await gate.arrived(1)
+    const hasA = () => (ledgers()[0]?.body ?? '').includes(hopMarker('100.1') ?? '-')
+    let settles = 0
+    const log: string[] = []
+    const a = upsertLedger(standinClient(gh), issue, run('100.1'), {
+      identity: bot,
+      settleMs: 1,
+      log: (m) => log.push(m),
+      sleep: async () => {
+        // The second settle, after A saw its entry: B's stale write lands now.
+        if (++settles !== 2) return
+        gate.release()
+        while (hasA()) await new Promise((r) => setTimeout(r, 1))
+      }
+    })
+    await Promise.all([a, b])
+    const body = ledgers()[0]?.body ?? ''
+    for (const id of ['1.1', '100.1', '200.1']) expect(body).toContain(hopMarker(id))
+    expect(log).toContainEqual(expect.stringMatching(/overwritten after our write/))
+  })
+
   it('keeps the body within 65,536 characters by folding the oldest hops', async () => {
     const hops = Array.from(
       { length: 900 },

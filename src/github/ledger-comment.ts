@@ -7,7 +7,7 @@ import { mergeHopEntries } from './ledger-merge.js'
 /*
  * The one Ledger comment of a pull request. GitHub has no conditional write for comments, so the
  * upsert converges instead of locking: read every page, keep the oldest ledger of ours, merge our
- * part into it, write, wait a moment, read back, and start over if a concurrent run's write
+ * part into it, write, wait a moment, read back twice, and start over if a concurrent run's write
  * dropped our hop entry. Duplicates from two runs creating at once are folded into the oldest and
  * deleted once it holds their entries.
  */
@@ -145,11 +145,28 @@ export async function upsertLedger(
         throw explainApiError(e, `updating the ledger comment ${canonical.id}`)
       }
     }
-    const landed = write.proof ? current.includes(write.proof) : write.render(current) === current
+    const landed = (body: string): boolean =>
+      write.proof ? body.includes(write.proof) : write.render(body) === body
     const extrasKept = extras.every((x) => mergeHopEntries(current, x.body) === current)
-    if (!landed || !extrasKept) {
+    if (!landed(current) || !extrasKept) {
       log(`The ledger changed under us (attempt ${attempt}); merging again.`)
       continue
+    }
+    if (body !== canonical.body) {
+      // A run that read the body before our write may still be writing its own, without our
+      // entry: look once more after another settle. (Without a conditional write this narrows
+      // the window to a run whose read and write straddle two settles; it cannot close it.)
+      try {
+        await settle()
+        const { data } = await client.rest.issues.getComment({ ...repo, comment_id: canonical.id })
+        current = data.body ?? ''
+      } catch (e) {
+        throw explainApiError(e, `reading back the ledger comment ${canonical.id}`)
+      }
+      if (!landed(current)) {
+        log(`The ledger was overwritten after our write (attempt ${attempt}); merging again.`)
+        continue
+      }
     }
 
     const removed: number[] = []
