@@ -2613,11 +2613,28 @@ async function upsertLedger(client, issue, write, opts) {
                 throw explainApiError(e, `updating the ledger comment ${canonical.id}`);
             }
         }
-        const landed = write.proof ? current.includes(write.proof) : write.render(current) === current;
+        const landed = (body) => write.proof ? body.includes(write.proof) : write.render(body) === body;
         const extrasKept = extras.every((x) => mergeHopEntries(current, x.body) === current);
-        if (!landed || !extrasKept) {
+        if (!landed(current) || !extrasKept) {
             log(`The ledger changed under us (attempt ${attempt}); merging again.`);
             continue;
+        }
+        if (body !== canonical.body) {
+            // A run that read the body before our write may still be writing its own, without our
+            // entry: look once more after another settle. (Without a conditional write this narrows
+            // the window to a run whose read and write straddle two settles; it cannot close it.)
+            try {
+                await settle();
+                const { data } = await client.rest.issues.getComment({ ...repo, comment_id: canonical.id });
+                current = data.body ?? '';
+            }
+            catch (e) {
+                throw explainApiError(e, `reading back the ledger comment ${canonical.id}`);
+            }
+            if (!landed(current)) {
+                log(`The ledger was overwritten after our write (attempt ${attempt}); merging again.`);
+                continue;
+            }
         }
         const removed = [];
         for (const extra of extras) {
