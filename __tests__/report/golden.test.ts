@@ -26,6 +26,16 @@ describe('golden files', () => {
     golden('ledger.md', renderLedger(null, goldenReport().report))
   })
 
+  it('is what the README shows as the example report, nested and with its links as paths', () => {
+    // Inside the README's <details>, headings go two levels down, and the report's relative
+    // links (to files beside it) are shown as paths rather than links that would not resolve.
+    const report = readFileSync(path.join(GOLDEN_DIR, 'report.md'), 'utf8')
+      .trimEnd()
+      .replace(/^(#+) /gm, '##$1 ')
+      .replace(/^- \[(.+)\]\(([^)]+)\)$/gm, '- $1: `$2`')
+    expect(readFileSync('README.md', 'utf8')).toContain(report)
+  })
+
   it('is what the README shows as the sample ledger', () => {
     const ledger = readFileSync(path.join(GOLDEN_DIR, 'ledger.md'), 'utf8').trimEnd()
     expect(readFileSync('README.md', 'utf8')).toContain(`\`\`\`\`markdown\n${ledger}\n\`\`\`\``)
