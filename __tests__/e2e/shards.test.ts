@@ -230,3 +230,47 @@ describe('shards across runners', () => {
     expect(ledgers()).toHaveLength(1)
   })
 })
+
+describe('artifact service faults', () => {
+  const errors = (r: ActionRun) => r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
+
+  it('fails a shard whose upload the service refuses, and the merge names it missing', async () => {
+    store.inject('CreateArtifact', 403)
+    const { shardRuns, merge } = await shardsThenMerge(pullRequest(), '400', {})
+    expect(shardRuns.map((r) => r.code)).toEqual([1, 0, 0])
+    expect(errors(shardRuns[0])).toEqual([
+      expect.stringMatching(
+        /^::error::perf-gate: could not upload the shard results as artifact 'perf-gate-ci-shard-1-of-3': Failed to CreateArtifact: .*\(403\) Forbidden/
+      )
+    ])
+    expect(merge.code).toBe(1)
+    expect(errors(merge)[0]).toMatch(/shard 1\/3 \(alpha\) is missing/)
+  })
+
+  it('retries a blob store that failed once, on upload and on download', async () => {
+    store.inject('blob PUT', 503)
+    store.inject('blob GET', 503)
+    const { shardRuns, merge } = await shardsThenMerge(pullRequest(), '401', {})
+    expect([...shardRuns, merge].map((r) => r.code)).toEqual([0, 0, 0, 0])
+    expect(merge.stdout).toContain('perf-gate: merged 3 benchmark(s) from the shards')
+    expect(store.calls).toEqual(expect.arrayContaining(['blob PUT → 503', 'blob GET → 503']))
+    expect(gh.checkRuns).toEqual([expect.objectContaining({ headSha: head })])
+  })
+
+  it('fails the merge with the artifact named when the service refuses a download', async () => {
+    store.inject('GetSignedArtifactURL', 403)
+    const { merge } = await shardsThenMerge(pullRequest(), '402', {})
+    expect(merge.code).toBe(1)
+    expect(errors(merge)).toEqual([
+      expect.stringMatching(
+        /^::error::perf-gate: could not download artifact 'perf-gate-ci-shard-1-of-3': .*\(403\) Forbidden/
+      )
+    ])
+    expect(gh.checkRuns).toHaveLength(1)
+    expect(gh.checkRuns[0]).toMatchObject({ headSha: head, conclusion: 'failure' })
+    expect(gh.checkRuns[0]?.output.summary).toContain(
+      "could not download artifact 'perf-gate-ci-shard-1-of-3'"
+    )
+    expect(ledgers()).toHaveLength(0)
+  })
+})

@@ -63,9 +63,21 @@ function idsOf(token: string): { runId: string; jobId: string } | null {
   }
 }
 
+/**
+ * A failure the service answers a call with instead of serving it: `call` is a Twirp method
+ * (`CreateArtifact`, `GetSignedArtifactURL`, …) or `blob PUT` / `blob GET`. Injected failures
+ * are not violations.
+ */
+export interface ArtifactFault {
+  call: string
+  status: number
+  times: number
+}
+
 export class ArtifactStandin {
   url = ''
   readonly artifacts: StoredArtifact[] = []
+  private readonly faults: ArtifactFault[] = []
   /** Requests the real service would refuse: a test asserts this stays empty. */
   readonly violations: string[] = []
   readonly calls: string[] = []
@@ -79,6 +91,30 @@ export class ArtifactStandin {
   allow(token: string): string {
     this.tokens.add(token)
     return token
+  }
+
+  /** The next `times` calls of `call` fail with `status` (5xx: the client retries them). */
+  inject(call: string, status: number, times = 1): void {
+    this.faults.push({ call, status, times })
+  }
+
+  /** Answers with an injected failure for `call`, if one is pending. */
+  private injected(res: ServerResponse, call: string): boolean {
+    const f = this.faults.find((x) => x.call === call && x.times > 0)
+    if (!f) return false
+    f.times--
+    this.calls.push(`${call} → ${f.status}`)
+    const twirp = !call.startsWith('blob ')
+    res.writeHead(f.status, { 'content-type': twirp ? 'application/json' : 'application/xml' })
+    res.end(
+      twirp
+        ? JSON.stringify({
+            code: f.status >= 500 ? 'internal' : 'permission_denied',
+            msg: 'injected'
+          })
+        : `<?xml version="1.0" encoding="utf-8"?><Error><Code>${f.status >= 500 ? 'ServerBusy' : 'AuthorizationFailure'}</Code><Message>injected</Message></Error>`
+    )
+    return true
   }
 
   async start(): Promise<this> {
@@ -128,6 +164,7 @@ export class ArtifactStandin {
 
   private twirp(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
     const method = url.pathname.slice(SERVICE.length)
+    if (this.injected(res, method)) return
     this.calls.push(method)
     if (req.method !== 'POST') return this.fail(res, 405, `${method}: Twirp takes POST`)
     if (!String(req.headers['content-type']).startsWith('application/json'))
@@ -254,6 +291,7 @@ export class ArtifactStandin {
   }
 
   private blob(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
+    if (this.injected(res, `blob ${req.method ?? ''}`)) return
     const id = Number(url.pathname.split('/')[2])
     const a = this.artifacts.find((x) => x.id === id)
     const sig = url.searchParams.get('sig')

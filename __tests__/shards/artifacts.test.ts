@@ -5,6 +5,7 @@ import path from 'node:path'
 import {
   downloadShardResults,
   shardFilesInDir,
+  uploadShard,
   uploadShardResults,
   type ArtifactClient
 } from '../../src/github/artifacts.js'
@@ -83,6 +84,46 @@ describe('uploadShardResults', () => {
       )
     ).rejects.toThrow(
       "could not upload the shard results as artifact 'perf-gate-ci-shard-1-of-2': Failed to CreateArtifact: (409) Conflict. Where the artifact service is not available (GHES), upload results-path with actions/upload-artifact and give the merge job results-dir"
+    )
+  })
+})
+
+describe('uploadShard', () => {
+  const env = { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/' }
+  async function upload(failure: Error): Promise<{ result: boolean | Error; warned: string[] }> {
+    const saved = { ...process.env }
+    Object.assign(process.env, env, { RUNNER_TEMP: mkdtempSync(path.join(tmpdir(), 'pg-rt-')) })
+    const warned: string[] = []
+    const client = { ...memoryClient().client, uploadArtifact: () => Promise.reject(failure) }
+    try {
+      const result = await uploadShard(
+        'perf-gate-ci-shard-1-of-2',
+        resultsFile(),
+        (m) => warned.push(m),
+        () => Promise.resolve(client)
+      ).catch((e: Error) => e)
+      return { result, warned }
+    } finally {
+      process.env = saved
+    }
+  }
+
+  it('carries on with a warning where the server has no artifact service (GHES)', async () => {
+    const ghes = Object.assign(new Error('not currently supported on GHES'), {
+      name: 'GHESNotSupportedError'
+    })
+    const { result, warned } = await upload(ghes)
+    expect(result).toBe(false)
+    expect(warned).toEqual([expect.stringContaining('this server has no artifact service')])
+  })
+
+  it('fails on any other refusal, rather than calling it a server without the service', async () => {
+    const { result, warned } = await upload(
+      new Error('Failed to CreateArtifact: Received non-retryable error: (403) Forbidden')
+    )
+    expect(warned).toEqual([])
+    expect((result as Error).message).toMatch(
+      /^could not upload the shard results as artifact 'perf-gate-ci-shard-1-of-2': Failed to CreateArtifact: .*\(403\) Forbidden/
     )
   })
 })

@@ -50,10 +50,20 @@ export async function uploadShardResults(
     const got = await client.uploadArtifact(name, [file], dir, { retentionDays: 1 })
     return { id: got.id, file }
   } catch (e) {
+    if (isGhes(e)) throw e
     throw new UserError(
       `could not upload the shard results as artifact '${name}': ${errorMessage(e)}. Where the artifact service is not available (GHES), upload results-path with actions/upload-artifact and give the merge job results-dir`
     )
   }
+}
+
+/**
+ * @actions/artifact's refusal to run on GitHub Enterprise Server, told apart from a failure of
+ * the service: only the former is a reason to carry on without it.
+ */
+function isGhes(e: unknown): boolean {
+  if (!(e instanceof Error) || e instanceof UserError) return false
+  return e.name === 'GHESNotSupportedError' || /\bGHES\b/.test(e.message)
 }
 
 /**
@@ -164,7 +174,7 @@ export async function uploadShard(
     await uploadShardResults(await client(), name, resultsFile)
     return true
   } catch (e) {
-    if (/GHES/i.test(errorMessage(e)) || (e instanceof Error && /GHES/.test(e.name))) {
+    if (isGhes(e)) {
       warn(
         `perf-gate: shard results not uploaded: this server has no artifact service; ${fallback}`
       )
