@@ -2080,8 +2080,19 @@ async function uploadShardResults(client, name, resultsFile, scratch = scratchRo
         return { id: got.id, file };
     }
     catch (e) {
+        if (isGhes(e))
+            throw e;
         throw new UserError(`could not upload the shard results as artifact '${name}': ${errorMessage(e)}. Where the artifact service is not available (GHES), upload results-path with actions/upload-artifact and give the merge job results-dir`);
     }
+}
+/**
+ * @actions/artifact's refusal to run on GitHub Enterprise Server, told apart from a failure of
+ * the service: only the former is a reason to carry on without it.
+ */
+function isGhes(e) {
+    if (!(e instanceof Error) || e instanceof UserError)
+        return false;
+    return e.name === 'GHESNotSupportedError' || /\bGHES\b/.test(e.message);
 }
 /**
  * Downloads every artifact of this workflow run whose name starts with `prefix` into its own
@@ -2175,7 +2186,7 @@ async function uploadShard(name, resultsFile, warn, client = defaultArtifactClie
         return true;
     }
     catch (e) {
-        if (/GHES/i.test(errorMessage(e)) || (e instanceof Error && /GHES/.test(e.name))) {
+        if (isGhes(e)) {
             warn(`perf-gate: shard results not uploaded: this server has no artifact service; ${fallback}`);
             return false;
         }
