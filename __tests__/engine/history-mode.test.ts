@@ -99,6 +99,8 @@ describe('change points over the baseline history', () => {
       /^\| `0019c0f` \| 2026-10-26 \| llama70b-chat \| decode\\_tps \| -\d+\.\d % \| (39\.\d|40\.?\d?) tokens\/s \| (35\.\d|36\.?\d?) tokens\/s \| ⚠️ worse \|$/
     )
     expect(md).toContain('```mermaid\nxychart-beta\n    title "llama70b-chat / decode_tps"')
+    // The values, and the level between the steps.
+    expect(md.match(/^ {4}line \[/gm)).toHaveLength(2)
     expect(md).not.toContain('ttft')
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { metricKey } from '../../src/results/model.js'
+import { renderTrendCharts, stepLevels } from '../../src/report/chart.js'
 import { renderReport, renderTerminalTable, renderTrendChart } from '../../src/report/index.js'
 import type { GateReport } from '../../src/report/types.js'
 import { comparison, report } from './helpers.js'
@@ -27,6 +28,28 @@ describe('renderTrendChart', () => {
     )
   })
 
+  it('draws the level beside the values where it stepped, and says where', () => {
+    const values = [100, 101, 99, 100, 100.5, 120, 121, 119, 120.5, 120]
+    const r = report({ history: history('inference / e2e', values) })
+    const chart = renderTrendChart(r)!
+    const lines = chart.split('\n').filter((l) => l.startsWith('    line ['))
+    expect(lines).toHaveLength(2)
+    const level = JSON.parse(lines[1].slice('    line '.length)) as number[]
+    expect(new Set(level.slice(0, 5)).size).toBe(1)
+    expect(new Set(level.slice(5)).size).toBe(1)
+    expect(level[0]).toBeCloseTo(100.1, 0)
+    expect(level[5]).toBeCloseTo(120.1, 0)
+    expect(renderTrendCharts(r)).toMatch(
+      /The level line steps at 5abcdef \+20\.0 % \(change points/
+    )
+  })
+
+  it('draws no level line where the history holds its level', () => {
+    const flat = [100, 101, 99, 100, 100.5, 100, 101, 99, 100.5, 100]
+    const chart = renderTrendChart(report({ history: history('inference / e2e', flat) }))!
+    expect(chart.match(/ {4}line \[/g)).toHaveLength(1)
+  })
+
   it('finds history keyed by metricKey as well', () => {
     const chart = renderTrendChart(
       report({ history: history(metricKey('inference', 'e2e'), [1, 2]) })
@@ -52,6 +75,14 @@ describe('renderTrendChart', () => {
     expect(lines[4]).toMatch(/^ {4}y-axis "u" \d/)
     expect(lines.slice(1, -1).join('\n')).not.toMatch(/[`<%#]/)
     for (const label of chart.match(/"[^"]*"/g) ?? []) expect(label).not.toMatch(/[,[\]]/)
+  })
+})
+
+describe('stepLevels', () => {
+  it('gives each point the geometric mean of its segment', () => {
+    const want = [2, 2, 8, 8, 8, 8]
+    stepLevels([1, 4, 8, 8, 8, 8], [2]).forEach((l, i) => expect(l).toBeCloseTo(want[i], 12))
+    stepLevels([3, 3], []).forEach((l) => expect(l).toBeCloseTo(3, 12))
   })
 })
 

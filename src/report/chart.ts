@@ -2,7 +2,8 @@ import { metricKey } from '../results/model.js'
 import type { MetricComparison } from '../stats/types.js'
 import type { GateReport } from './types.js'
 import { escapeMarkdown } from './escape.js'
-import { formatValue, shortSha } from './format.js'
+import { detectChangePoints, type ChangePoint } from '../stats/change-points.js'
+import { formatPercent, formatValue, shortSha } from './format.js'
 import { byMagnitude } from './tables.js'
 
 /*
@@ -26,6 +27,54 @@ export function mermaidLabel(text: string, fallback = ''): string {
 function mermaidNumber(v: number): string {
   const s = String(Number(v.toPrecision(6)))
   return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s
+}
+
+/**
+ * A fenced mermaid `xychart-beta` of one or more lines over the same labels (already made safe
+ * by the caller's `mermaidLabel`), its y axis padded around every line.
+ */
+export function xyChart(opts: {
+  title: string
+  labels: string[]
+  unit: string
+  lines: number[][]
+}): string {
+  const all = opts.lines.flat()
+  const lo = Math.min(...all)
+  const hi = Math.max(...all)
+  const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1
+  // A throughput or latency axis reads best from zero's side, so padding never crosses it.
+  const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `    title "${opts.title}"`,
+    `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,
+    `    y-axis "${opts.unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
+    ...opts.lines.map((line) => `    line [${line.map(mermaidNumber).join(', ')}]`),
+    '```'
+  ].join('\n')
+}
+
+/**
+ * The level of each point: the geometric mean of its segment between the steps (indices of the
+ * first point of each new level). Drawn beside the values, it shows where the level moved.
+ */
+export function stepLevels(values: readonly number[], steps: readonly number[]): number[] {
+  const bounds = [0, ...[...steps].sort((a, b) => a - b), values.length]
+  const out: number[] = []
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const seg = values.slice(bounds[s], bounds[s + 1])
+    const level = Math.exp(seg.reduce((sum, v) => sum + Math.log(v), 0) / seg.length)
+    for (let i = 0; i < seg.length; i++) out.push(level)
+  }
+  return out
+}
+
+/** Steps in a trend's level (stats/change-points.ts), where there are enough positive points. */
+function trendSteps(values: readonly number[]): ChangePoint[] {
+  if (values.length < 6 || !values.every((v) => Number.isFinite(v) && v > 0)) return []
+  return detectChangePoints(values)
 }
 
 /** The trend points of one metric, looked up under either key form the history may use. */
@@ -58,28 +107,33 @@ function trendBlocks(report: GateReport, max: number): TrendBlock[] {
     const points = series(report, c)
     if (points.length < 2) continue
     const values = points.map((p) => p.value)
-    const lo = Math.min(...values)
-    const hi = Math.max(...values)
-    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1
-    // A throughput or latency axis reads best from zero's side, so padding never crosses it.
-    const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad
-    const title = mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend')
-    const unit = mermaidLabel(c.unit, 'value')
-    const mermaid = [
-      '```mermaid',
-      'xychart-beta',
-      `    title "${title}"`,
-      `    x-axis [${points.map((p) => `"${mermaidLabel(p.label, '?')}"`).join(', ')}]`,
-      `    y-axis "${unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
-      `    line [${values.map(mermaidNumber).join(', ')}]`,
-      '```'
-    ].join('\n')
+    const steps = trendSteps(values)
+    const mermaid = xyChart({
+      title: mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend'),
+      labels: points.map((p) => mermaidLabel(p.label, '?')),
+      unit: mermaidLabel(c.unit, 'value'),
+      lines: steps.length
+        ? [
+            values,
+            stepLevels(
+              values,
+              steps.map((x) => x.index)
+            )
+          ]
+        : [values]
+    })
     // Mermaid does not render everywhere (mail notifications, some viewers): the same points as text.
     const name = escapeMarkdown(`${c.benchmark} / ${c.metric}`, { maxLength: 80 })
     const unitText = escapeMarkdown(c.unit, { maxLength: 20 })
+    const stepText = steps.map(
+      (x) => `at ${points[x.index]?.label ?? '?'} ${formatPercent(x.change)}`
+    )
     const text =
       `Trend of ${name}${unitText ? ` (${unitText})` : ''}, oldest first, last is this run: ` +
-      points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ')
+      points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ') +
+      (steps.length
+        ? `. The level line steps ${stepText.join(', ')} (change points of the series).`
+        : '')
     blocks.push({ mermaid, text })
   }
   return blocks

@@ -1,6 +1,6 @@
 import { markdownTable } from 'markdown-table'
 import type { Direction } from '../results/model.js'
-import { mermaidLabel } from './chart.js'
+import { mermaidLabel, stepLevels, xyChart } from './chart.js'
 import { escapeMarkdown } from './escape.js'
 import { formatDate, formatPercent, formatValue, plural, shortSha } from './format.js'
 
@@ -60,28 +60,19 @@ const MAX_CHARTS = 5
 /** Points per chart at most, the most recent ones; more would only blur the labels. */
 const MAX_CHART_POINTS = 100
 
-function mermaidNumber(v: number): string {
-  const s = String(Number(v.toPrecision(6)))
-  return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s
-}
-
 function chart(m: MetricHistory): string {
   const points = m.points.slice(-MAX_CHART_POINTS)
   const values = points.map((p) => p.value)
-  const lo = Math.min(...values)
-  const hi = Math.max(...values)
-  const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1
-  const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad
-  const labels = points.map((p, i) => `"${mermaidLabel(shortSha(p.sha) ?? `#${i + 1}`, '?')}"`)
-  return [
-    '```mermaid',
-    'xychart-beta',
-    `    title "${mermaidLabel(`${m.benchmark} / ${m.metric}`, 'history')}"`,
-    `    x-axis [${labels.join(', ')}]`,
-    `    y-axis "${mermaidLabel(m.unit, 'value')}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
-    `    line [${values.map(mermaidNumber).join(', ')}]`,
-    '```'
-  ].join('\n')
+  const shown = m.points.length - points.length
+  const steps = m.steps.map((s) => s.index - shown).filter((i) => i > 0)
+  return xyChart({
+    title: mermaidLabel(`${m.benchmark} / ${m.metric}`, 'history'),
+    labels: points.map((p, i) => mermaidLabel(shortSha(p.sha) ?? `#${i + 1}`, '?')),
+    unit: mermaidLabel(m.unit, 'value'),
+    // With its steps, the level between them: a picture of where it moved.
+    lines:
+      steps.length && values.every((v) => v > 0) ? [values, stepLevels(values, steps)] : [values]
+  })
 }
 
 /** Every step, newest first: the one a maintainer most likely has to look into. */
