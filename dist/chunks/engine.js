@@ -24896,7 +24896,7 @@ function screenArm(values, sign, minSamples) {
         }
     };
 }
-function checkOptions(input, alpha, failAlpha, minSamples) {
+function checkOptions$1(input, alpha, failAlpha, minSamples) {
     const { warn, fail } = input.thresholds;
     if (!(Number.isFinite(warn) && warn >= 0)) {
         throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`);
@@ -24944,7 +24944,7 @@ function compareMetric(input) {
     const alpha = input.alpha ?? 0.05;
     const failAlpha = input.failAlpha ?? alpha;
     const minSamples = input.minSamples ?? 5;
-    checkOptions(input, alpha, failAlpha, minSamples);
+    checkOptions$1(input, alpha, failAlpha, minSamples);
     const { direction, thresholds } = input;
     const neutral = (reason, baseline = null, current = null) => neutralComparison(input, reason, baseline, current);
     const invalid = firstInvalid('current', input.current) ?? firstInvalid('baseline', input.baseline);
@@ -28303,6 +28303,216 @@ function angleFree(text) {
 }
 
 /*
+ * Student's t distribution. simple-statistics stops at the t statistic; the change-point test
+ * needs its p-value and the Welch reference rule in bench:decisions its quantile.
+ */
+const EPS = 1e-15;
+const TINY = 1e-300;
+const MAX_TERMS = 500;
+/**
+ * The continued fraction of I_x(a, b), evaluated with the modified Lentz method. It converges
+ * quickly for x < (a + 1)/(a + b + 2); the caller uses the symmetry I_x(a, b) = 1 − I_{1−x}(b, a)
+ * to stay on that side.
+ */
+function betaFraction(x, a, b) {
+    let c = 1;
+    let d = 1 - ((a + b) * x) / (a + 1);
+    if (Math.abs(d) < TINY)
+        d = TINY;
+    d = 1 / d;
+    let f = d;
+    for (let m = 1; m <= MAX_TERMS; m++) {
+        const m2 = 2 * m;
+        // Even step: d_{2m} = m(b − m)x / ((a + 2m − 1)(a + 2m)).
+        let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+        d = 1 + num * d;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = 1 + num / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        f *= d * c;
+        // Odd step: d_{2m+1} = −(a + m)(a + b + m)x / ((a + 2m)(a + 2m + 1)).
+        num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+        d = 1 + num * d;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = 1 + num / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        const step = d * c;
+        f *= step;
+        if (Math.abs(step - 1) < EPS)
+            break;
+    }
+    return f;
+}
+/** The regularized incomplete beta function I_x(a, b) for a, b > 0 and 0 ≤ x ≤ 1. */
+function incompleteBeta(x, a, b) {
+    if (!(a > 0 && b > 0))
+        throw new RangeError(`a and b must be > 0, got (${a}, ${b})`);
+    if (!(x >= 0 && x <= 1))
+        throw new RangeError(`x must be in [0, 1], got ${x}`);
+    if (x === 0 || x === 1)
+        return x;
+    const logFront = gammaln(a + b) - gammaln(a) - gammaln(b) + a * Math.log(x) + b * Math.log1p(-x);
+    if (x < (a + 1) / (a + b + 2))
+        return (Math.exp(logFront) * betaFraction(x, a, b)) / a;
+    return 1 - (Math.exp(logFront) * betaFraction(1 - x, b, a)) / b;
+}
+function checkDf(df) {
+    if (!(df > 0))
+        throw new RangeError(`degrees of freedom must be > 0, got ${df}`);
+}
+/** Two-sided p-value of a t statistic: P(|T| ≥ |t|), accurate in the far tail. */
+function tTwoSidedP(t, df) {
+    checkDf(df);
+    if (Number.isNaN(t))
+        return NaN;
+    if (!Number.isFinite(t))
+        return 0;
+    return incompleteBeta(df / (df + t * t), df / 2, 0.5);
+}
+
+/**
+ * The split of z[from, to) with the largest q̂, each side keeping at least `minSize` points, or
+ * null when the segment is too short. Moving one point at a time from the right side to the left
+ * updates the three distance sums in O(L), so a segment of L points costs O(L²) with no matrix.
+ */
+function bestEnergySplit(z, from, to, minSize) {
+    const len = to - from;
+    if (len < 2 * minSize)
+        return null;
+    // Sums of |z_i − z_j| over unordered pairs: across the split, within left, within right.
+    let across = 0;
+    let left = 0;
+    let right = 0;
+    for (let i = from; i < to; i++)
+        for (let j = i + 1; j < to; j++)
+            right += Math.abs(z[i] - z[j]);
+    let best = null;
+    for (let p = from; p < to - minSize; p++) {
+        let toLeft = 0;
+        let toRight = 0;
+        for (let i = from; i < p; i++)
+            toLeft += Math.abs(z[i] - z[p]);
+        for (let j = p + 1; j < to; j++)
+            toRight += Math.abs(z[p] - z[j]);
+        across += toRight - toLeft;
+        left += toLeft;
+        right -= toRight;
+        const n = p + 1 - from;
+        const m = to - p - 1;
+        if (n < minSize)
+            continue;
+        // V-statistic form: ordered pairs within a side count each unordered pair twice.
+        const energy = (2 * across) / (n * m) - (2 * left) / (n * n) - (2 * right) / (m * m);
+        const q = ((n * m) / (n + m)) * energy;
+        if (best === null || q > best.q)
+            best = { index: p + 1, q };
+    }
+    return best;
+}
+function meanAndSs(z, from, to) {
+    let sum = 0;
+    for (let i = from; i < to; i++)
+        sum += z[i];
+    const mean = sum / (to - from);
+    let ss = 0;
+    for (let i = from; i < to; i++)
+        ss += (z[i] - mean) ** 2;
+    return [mean, ss];
+}
+/** The change at `index` judged between z[from, index) and z[index, to). */
+function judge(z, from, index, to) {
+    const n = index - from;
+    const m = to - index;
+    const [ml, ssl] = meanAndSs(z, from, index);
+    const [mr, ssr] = meanAndSs(z, index, to);
+    const df = n + m - 2;
+    const pooled = df > 0 ? (ssl + ssr) / df : 0;
+    const se = Math.sqrt(pooled * (1 / n + 1 / m));
+    let pValue;
+    // Constant segments (a deterministic metric): any difference is certain, none is nothing.
+    if (!(se > 0))
+        pValue = mr === ml ? 1 : 0;
+    else
+        pValue = tTwoSidedP((mr - ml) / se, df);
+    return { index, change: Math.expm1(mr - ml), pValue, before: Math.exp(ml), after: Math.exp(mr) };
+}
+function passes(c, maxPValue, minMagnitude) {
+    return c.pValue <= maxPValue && Math.abs(c.change) >= minMagnitude;
+}
+function checkOptions(minSize, maxPValue, minMagnitude) {
+    if (!(Number.isInteger(minSize) && minSize >= 1)) {
+        throw new RangeError(`minSize must be an integer ≥ 1, got ${minSize}`);
+    }
+    if (!(maxPValue > 0 && maxPValue <= 1)) {
+        throw new RangeError(`maxPValue must be in (0, 1], got ${maxPValue}`);
+    }
+    if (!(minMagnitude >= 0))
+        throw new RangeError(`minMagnitude must be ≥ 0, got ${minMagnitude}`);
+}
+/**
+ * Change points of a series of positive values, ascending by index. Each round searches every
+ * segment between the accepted points and accepts the candidate with the largest divergence among
+ * those significant and large enough; it stops when none is. A final pass re-tests each point
+ * against its neighbours' segments and drops the weakest until all hold, since a point accepted
+ * early may owe its significance to a later-found change inside one of its sides.
+ */
+function detectChangePoints(series, opts = {}) {
+    const minSize = opts.minSize ?? 3;
+    const maxPValue = opts.maxPValue ?? 0.001;
+    const minMagnitude = opts.minMagnitude ?? 0.02;
+    checkOptions(minSize, maxPValue, minMagnitude);
+    series.forEach((v, i) => {
+        if (!(Number.isFinite(v) && v > 0)) {
+            throw new RangeError(`value #${i + 1} is ${v}: change points are found on ratios (> 0)`);
+        }
+    });
+    const z = series.map(Math.log);
+    const points = [];
+    // Best split per segment, keyed by its bounds: only the two halves of a cut need a new search.
+    const cache = new Map();
+    const splitOf = (from, to) => {
+        const key = `${from}:${to}`;
+        if (!cache.has(key))
+            cache.set(key, bestEnergySplit(z, from, to, minSize));
+        return cache.get(key) ?? null;
+    };
+    for (;;) {
+        const bounds = [0, ...points, z.length];
+        let chosen = null;
+        for (let s = 0; s + 1 < bounds.length; s++) {
+            const split = splitOf(bounds[s], bounds[s + 1]);
+            if (split === null || (chosen !== null && split.q <= chosen.q))
+                continue;
+            if (passes(judge(z, bounds[s], split.index, bounds[s + 1]), maxPValue, minMagnitude)) {
+                chosen = split;
+            }
+        }
+        if (chosen === null)
+            break;
+        points.push(chosen.index);
+        points.sort((a, b) => a - b);
+    }
+    const judged = () => points.map((index, i) => judge(z, points[i - 1] ?? 0, index, points[i + 1] ?? z.length));
+    let result = judged();
+    for (;;) {
+        const failing = result.filter((c) => !passes(c, maxPValue, minMagnitude));
+        if (failing.length === 0)
+            return result;
+        const weakest = failing.reduce((a, b) => b.pValue > a.pValue || (b.pValue === a.pValue && Math.abs(b.change) < Math.abs(a.change))
+            ? b
+            : a);
+        points.splice(points.indexOf(weakest.index), 1);
+        result = judged();
+    }
+}
+
+/*
  * Number and label formatting shared by every renderer. Negative numbers use the ASCII hyphen, not
  * U+2212, so values pasted from a comment into a terminal or a spreadsheet still parse.
  */
@@ -28985,6 +29195,48 @@ function mermaidNumber(v) {
     const s = String(Number(v.toPrecision(6)));
     return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s;
 }
+/**
+ * A fenced mermaid `xychart-beta` of one or more lines over the same labels (already made safe
+ * by the caller's `mermaidLabel`), its y axis padded around every line.
+ */
+function xyChart(opts) {
+    const all = opts.lines.flat();
+    const lo = Math.min(...all);
+    const hi = Math.max(...all);
+    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
+    // A throughput or latency axis reads best from zero's side, so padding never crosses it.
+    const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `    title "${opts.title}"`,
+        `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,
+        `    y-axis "${opts.unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
+        ...opts.lines.map((line) => `    line [${line.map(mermaidNumber).join(', ')}]`),
+        '```'
+    ].join('\n');
+}
+/**
+ * The level of each point: the geometric mean of its segment between the steps (indices of the
+ * first point of each new level). Drawn beside the values, it shows where the level moved.
+ */
+function stepLevels(values, steps) {
+    const bounds = [0, ...[...steps].sort((a, b) => a - b), values.length];
+    const out = [];
+    for (let s = 0; s + 1 < bounds.length; s++) {
+        const seg = values.slice(bounds[s], bounds[s + 1]);
+        const level = Math.exp(seg.reduce((sum, v) => sum + Math.log(v), 0) / seg.length);
+        for (let i = 0; i < seg.length; i++)
+            out.push(level);
+    }
+    return out;
+}
+/** Steps in a trend's level (stats/change-points.ts), where there are enough positive points. */
+function trendSteps(values) {
+    if (values.length < 6 || !values.every((v) => Number.isFinite(v) && v > 0))
+        return [];
+    return detectChangePoints(values);
+}
 /** The trend points of one metric, looked up under either key form the history may use. */
 function series(report, c) {
     const keys = [`${c.benchmark} / ${c.metric}`, metricKey(c.benchmark, c.metric)];
@@ -29011,27 +29263,27 @@ function trendBlocks(report, max) {
         if (points.length < 2)
             continue;
         const values = points.map((p) => p.value);
-        const lo = Math.min(...values);
-        const hi = Math.max(...values);
-        const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
-        // A throughput or latency axis reads best from zero's side, so padding never crosses it.
-        const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
-        const title = mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend');
-        const unit = mermaidLabel(c.unit, 'value');
-        const mermaid = [
-            '```mermaid',
-            'xychart-beta',
-            `    title "${title}"`,
-            `    x-axis [${points.map((p) => `"${mermaidLabel(p.label, '?')}"`).join(', ')}]`,
-            `    y-axis "${unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
-            `    line [${values.map(mermaidNumber).join(', ')}]`,
-            '```'
-        ].join('\n');
+        const steps = trendSteps(values);
+        const mermaid = xyChart({
+            title: mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend'),
+            labels: points.map((p) => mermaidLabel(p.label, '?')),
+            unit: mermaidLabel(c.unit, 'value'),
+            lines: steps.length
+                ? [
+                    values,
+                    stepLevels(values, steps.map((x) => x.index))
+                ]
+                : [values]
+        });
         // Mermaid does not render everywhere (mail notifications, some viewers): the same points as text.
         const name = escapeMarkdown(`${c.benchmark} / ${c.metric}`, { maxLength: 80 });
         const unitText = escapeMarkdown(c.unit, { maxLength: 20 });
+        const stepText = steps.map((x) => `at ${points[x.index]?.label ?? '?'} ${formatPercent(x.change)}`);
         const text = `Trend of ${name}${unitText ? ` (${unitText})` : ''}, oldest first, last is this run: ` +
-            points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ');
+            points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ') +
+            (steps.length
+                ? `. The level line steps ${stepText.join(', ')} (change points of the series).`
+                : '');
         blocks.push({ mermaid, text });
     }
     return blocks;
@@ -31712,4 +31964,4 @@ function fileStamp(iso) {
     return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-export { median as $, mergeFingerprint as A, shardMembers as B, CHECK_RUN_NAME as C, HOPLOG_START as D, isLedger as E, hopMarker as F, renderLedger as G, HOPLOG_END as H, baselineWriteDecision as I, describeSelection as J, shardArtifactName as K, writeFileAtomic as L, makeInput as M, object as N, string$1 as O, number as P, literal as Q, RESULTS_VERSION as R, array as S, escapeMarkdown as T, UserError as U, formatDate as V, plural$2 as W, shortSha$1 as X, markdownTable as Y, mermaidLabel as Z, gammaln as _, sanitizeText as a, commonjsGlobal as a0, getDefaultExportFromCjs as a1, getAugmentedNamespace as a2, formatPercent as b, countsPhrase as c, formatCi as d, valueCi as e, formatValue as f, isUserError as g, errorMessage as h, inconclusiveNote as i, compareResultSets as j, importFile as k, loadConfig as l, fileInput as m, RESULTS_SCHEMA_ID as n, streamReporter as o, parseResultSet as p, parseBenchmarkList as q, runJob as r, sortBySignificance as s, thresholdsFromConfig as t, unknownEnvironment as u, valueDelta as v, parseShard as w, shardArtifactPrefix as x, shardFromArtifactName as y, checkFingerprint as z };
+export { mermaidLabel as $, mergeFingerprint as A, shardMembers as B, CHECK_RUN_NAME as C, HOPLOG_START as D, isLedger as E, hopMarker as F, renderLedger as G, HOPLOG_END as H, baselineWriteDecision as I, describeSelection as J, shardArtifactName as K, writeFileAtomic as L, makeInput as M, object as N, string$1 as O, number as P, literal as Q, RESULTS_VERSION as R, array as S, escapeMarkdown as T, UserError as U, formatDate as V, plural$2 as W, shortSha$1 as X, markdownTable as Y, xyChart as Z, stepLevels as _, sanitizeText as a, median as a0, detectChangePoints as a1, commonjsGlobal as a2, getDefaultExportFromCjs as a3, getAugmentedNamespace as a4, formatPercent as b, countsPhrase as c, formatCi as d, valueCi as e, formatValue as f, isUserError as g, errorMessage as h, inconclusiveNote as i, compareResultSets as j, importFile as k, loadConfig as l, fileInput as m, RESULTS_SCHEMA_ID as n, streamReporter as o, parseResultSet as p, parseBenchmarkList as q, runJob as r, sortBySignificance as s, thresholdsFromConfig as t, unknownEnvironment as u, valueDelta as v, parseShard as w, shardArtifactPrefix as x, shardFromArtifactName as y, checkFingerprint as z };
