@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals'
 import type { Reporter } from '../../src/runners/progress.js'
 
 /** The message a call throws; fails the test when it does not throw. */
@@ -8,6 +9,18 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message
   }
   throw new Error('expected an error')
+}
+
+/** `got` ends as `want` does: with an equal value, or throwing the same message. */
+export function expectSameOutcome(want: () => unknown, got: () => unknown): void {
+  let value: unknown
+  try {
+    value = want()
+  } catch (e) {
+    expect(errorOf(got)).toBe((e as Error).message)
+    return
+  }
+  expect(got()).toEqual(value)
 }
 
 /** A Reporter that keeps every progress line, for assertions. */

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { importInput } from '../../src/importers/index.js'
 import { slimObject } from '../../src/importers/slim.js'
 import { fileInput, stringInput } from '../../src/importers/source.js'
-import { errorOf } from '../helpers/capture.js'
+import { expectSameOutcome } from '../helpers/capture.js'
+import { scratchFiles } from '../helpers/scratch.js'
 import { mulberry32 } from '../helpers/random.js'
 
 /**
@@ -16,18 +16,7 @@ import { mulberry32 } from '../helpers/random.js'
  * a string does, and each malformed one must fail with the very message, line included.
  */
 const nc = { class: 'non-critical' as const }
-let dir: string
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pg-bytes-'))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-let n = 0
-function write(content: string | Buffer): string {
-  const file = path.join(dir, `f${n++}.jsonl`)
-  writeFileSync(file, content)
-  return file
-}
+const write = scratchFiles('pg-bytes-', '.jsonl')
 
 /** Decoded as they come: each line's bytes are reused for the next. */
 function decoded(file: string): Array<{ text: string; line: number }> {
@@ -40,16 +29,10 @@ const lines = (file: string) => [...fileInput(file, 'r.jsonl').lines()]
 
 /** The same outcome from the file and from its text: equal benchmarks, or the same message. */
 function expectSame(file: string, format: string): void {
-  const fromText = () => importInput(stringInput('r.jsonl', readFileSync(file, 'utf8')), format, nc)
-  const fromFile = () => importInput(fileInput(file, 'r.jsonl'), format, nc)
-  let want: unknown
-  try {
-    want = fromText()
-  } catch (e) {
-    expect(errorOf(fromFile)).toBe((e as Error).message)
-    return
-  }
-  expect(fromFile()).toEqual(want)
+  expectSameOutcome(
+    () => importInput(stringInput('r.jsonl', readFileSync(file, 'utf8')), format, nc),
+    () => importInput(fileInput(file, 'r.jsonl'), format, nc)
+  )
 }
 
 describe('byteLines', () => {

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import { readFileSync } from 'node:fs'
 import { importInput } from '../../src/importers/index.js'
 import { KnownRecords, numberAt } from '../../src/importers/known-records.js'
 import { fileInput, stringInput } from '../../src/importers/source.js'
 import type { ImportInput } from '../../src/importers/types.js'
-import { errorOf } from '../helpers/capture.js'
+import { errorOf, expectSameOutcome } from '../helpers/capture.js'
+import { scratchFiles } from '../helpers/scratch.js'
 import { mulberry32, type Rng } from '../helpers/random.js'
 
 /**
@@ -17,31 +16,31 @@ import { mulberry32, type Rng } from '../helpers/random.js'
  * refuse whatever it cannot vouch for, and leave every error to the usual way, line and all.
  */
 const nc = { class: 'non-critical' as const }
-let dir: string
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pg-known-'))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-let n = 0
-function write(text: string): string {
-  const file = path.join(dir, `f${n++}`)
-  writeFileSync(file, text)
-  return file
-}
+const write = scratchFiles('pg-known-')
 
 /** The same outcome from the file (bytes, streamed) and from its text: equal, or one message. */
 function expectSame(file: string, format: string): void {
-  const fromText = () => importInput(stringInput('r', readFileSync(file, 'utf8')), format, nc)
-  const fromFile = () => importInput(fileInput(file, 'r', { streamAbove: 0 }), format, nc)
-  let want: unknown
-  try {
-    want = fromText()
-  } catch (e) {
-    expect(errorOf(fromFile)).toBe((e as Error).message)
-    return
-  }
-  expect(fromFile()).toEqual(want)
+  expectSameOutcome(
+    () => importInput(stringInput('r', readFileSync(file, 'utf8')), format, nc),
+    () => importInput(fileInput(file, 'r', { streamAbove: 0 }), format, nc)
+  )
+}
+
+/** `expectSame` for up to three one-character edits of `base`, from JSON's own characters. */
+function expectSameMutated(base: string, format: string, extra: string, seed: number): void {
+  const inserts = ['', ',', '"', '\\', ']', '[', '}', '{', '-', '1e999', 'x', ' ', extra]
+  const edit = fc.tuple(fc.nat(), fc.constantFrom(...inserts))
+  fc.assert(
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+      let text = base
+      for (const [at, insert] of edits) {
+        const i = at % text.length
+        text = text.slice(0, i) + insert + text.slice(i + 1)
+      }
+      expectSame(write(text), format)
+    }),
+    { seed, numRuns: 400 }
+  )
 }
 
 const buf = (s: string) => Buffer.from(s)
@@ -263,27 +262,7 @@ describe('llama-bench JSON Lines, read twice from bytes', () => {
   })
 
   it('gives the outcome of the text for mutated files too: equal benchmarks or one message', () => {
-    const base = llamaLines(mulberry32(77), 12)
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.tuple(
-            fc.nat(),
-            fc.constantFrom('', ',', '"', '\\', ']', '[', '}', '{', '-', '1e999', 'x', ' ', '\n')
-          ),
-          { minLength: 1, maxLength: 3 }
-        ),
-        (edits) => {
-          let text = base
-          for (const [at, insert] of edits) {
-            const i = at % text.length
-            text = text.slice(0, i) + insert + text.slice(i + 1)
-          }
-          expectSame(write(text), 'llama-bench')
-        }
-      ),
-      { seed: 12, numRuns: 400 }
-    )
+    expectSameMutated(llamaLines(mulberry32(77), 12), 'llama-bench', '\n', 12)
   })
 
   it('refuses a file whose lines changed between the two passes', () => {
@@ -356,27 +335,7 @@ describe('Google Benchmark, streamed and read twice from bytes', () => {
   })
 
   it('gives the outcome of the whole document for mutated files too', () => {
-    const base = googleDocument(mulberry32(78), 16)
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.tuple(
-            fc.nat(),
-            fc.constantFrom('', ',', '"', '\\', ']', '[', '}', '{', '-', '1e999', 'x', ' ', ':')
-          ),
-          { minLength: 1, maxLength: 3 }
-        ),
-        (edits) => {
-          let text = base
-          for (const [at, insert] of edits) {
-            const i = at % text.length
-            text = text.slice(0, i) + insert + text.slice(i + 1)
-          }
-          expectSame(write(text), 'googlebench')
-        }
-      ),
-      { seed: 13, numRuns: 400 }
-    )
+    expectSameMutated(googleDocument(mulberry32(78), 16), 'googlebench', ':', 13)
   })
 
   it('fails on a bad repetition with the message and line the whole document gives', () => {

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { importInput, importText } from '../../src/importers/index.js'
 import { fileInput, stringInput } from '../../src/importers/source.js'
 import { streamDocument } from '../../src/importers/stream.js'
-import { errorOf } from '../helpers/capture.js'
+import { errorOf, expectSameOutcome } from '../helpers/capture.js'
+import { scratchFiles } from '../helpers/scratch.js'
 import { lognormal, mulberry32 } from '../helpers/random.js'
 
 /**
@@ -16,18 +16,7 @@ import { lognormal, mulberry32 } from '../helpers/random.js'
  * very message, line included, that the whole-document path words.
  */
 const nc = { class: 'non-critical' as const }
-let dir: string
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pg-stream-'))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-let n = 0
-function write(text: string): string {
-  const file = path.join(dir, `f${n++}.json`)
-  writeFileSync(file, text)
-  return file
-}
+const write = scratchFiles('pg-stream-', '.json')
 
 const streamed = (file: string) => fileInput(file, 'r.json', { streamAbove: 0 })
 const importStreamed = (file: string, format = 'auto') => importInput(streamed(file), format, nc)
@@ -52,14 +41,10 @@ const importWhole = (file: string, format = 'auto') =>
 
 /** The same outcome either way: equal benchmarks, or the same error message. */
 function expectSame(file: string, format = 'auto'): void {
-  let whole: unknown
-  try {
-    whole = importWhole(file, format)
-  } catch (e) {
-    expect(errorOf(() => importStreamed(file, format))).toBe((e as Error).message)
-    return
-  }
-  expect(importStreamed(file, format)).toEqual(whole)
+  expectSameOutcome(
+    () => importWhole(file, format),
+    () => importStreamed(file, format)
+  )
 }
 
 const pretty = (v: unknown): string => JSON.stringify(v, null, 2)
