@@ -179,6 +179,23 @@ describe('GitBaselineStore', () => {
     expect(gh.git.refs.has(`refs/heads/${BRANCH}--compacting`)).toBe(false)
   })
 
+  it('never resends a forced update that failed: the squash is skipped, nothing is lost', async () => {
+    await store().write(baseline(1, hex('1')))
+    gh.requests.length = 0
+    gh.inject('git/update-ref', { kind: 'status', status: 502 }, 1, (body) => body.force === true)
+    const warnings: string[] = []
+    await store({ compactEvery: 2, onWarning: (m) => warnings.push(m) }).write(
+      baseline(2, hex('2'))
+    )
+    // Resent later, it could land after a waiting writer gave up on the lock and checked its own.
+    expect(ops('git/update-ref', false).filter((r) => (r.body as any).force)).toHaveLength(1)
+    expect(ops('git/update-ref').filter((r) => (r.body as any).force)).toHaveLength(0)
+    expect(warnings.join('\n')).toMatch(/could not compact branch/)
+    expect(index().entries.map((e) => e.sha)).toEqual([hex('1'), hex('2')])
+    expectConsistent()
+    expect(gh.git.refs.has(`refs/heads/${BRANCH}--compacting`)).toBe(false)
+  })
+
   it('removes a compaction lock left by a run that died, with a warning', async () => {
     await store().write(baseline(1, hex('1')))
     const head = gh.git.refs.get(`refs/heads/${BRANCH}`) ?? ''

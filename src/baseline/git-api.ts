@@ -127,7 +127,15 @@ export class GitApi {
   /** Moves a branch; false when GitHub refuses because it moved first (not a fast forward). */
   async moveRef(name: string, sha: string, force: boolean): Promise<boolean> {
     try {
-      await this.gh.rest.git.updateRef({ ...this.repo, ref: `heads/${name}`, sha, force })
+      // A forced update is never sent again: resent after a timeout it could land after the
+      // compaction lock's lease, over writes whose runs already checked them (git-store.ts).
+      await this.gh.rest.git.updateRef({
+        ...this.repo,
+        ref: `heads/${name}`,
+        sha,
+        force,
+        ...(force ? { request: { retries: 0 } } : {})
+      })
       return true
     } catch (e) {
       if (status(e) === 422 || status(e) === 409) return false
