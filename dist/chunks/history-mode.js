@@ -97,7 +97,15 @@ class GitApi {
     /** Moves a branch; false when GitHub refuses because it moved first (not a fast forward). */
     async moveRef(name, sha, force) {
         try {
-            await this.gh.rest.git.updateRef({ ...this.repo, ref: `heads/${name}`, sha, force });
+            // A forced update is never sent again: resent after a timeout it could land after the
+            // compaction lock's lease, over writes whose runs already checked them (git-store.ts).
+            await this.gh.rest.git.updateRef({
+                ...this.repo,
+                ref: `heads/${name}`,
+                sha,
+                force,
+                ...(force ? { request: { retries: 0 } } : {})
+            });
             return true;
         }
         catch (e) {
