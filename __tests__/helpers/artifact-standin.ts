@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import {
   CreateArtifactRequest,
   CreateArtifactResponse,
@@ -11,6 +10,7 @@ import {
   ListArtifactsRequest,
   ListArtifactsResponse
 } from '../../node_modules/@actions/artifact/lib/generated/index.js'
+import { listenOnLoopback, type Loopback } from './loopback.js'
 
 /*
  * A loopback stand-in for the Actions results service that @actions/artifact talks to: Twirp
@@ -81,8 +81,7 @@ export class ArtifactStandin {
   /** Requests the real service would refuse: a test asserts this stays empty. */
   readonly violations: string[] = []
   readonly calls: string[] = []
-  private server: Server | null = null
-  private readonly sockets = new Set<Socket>()
+  private server: Loopback | null = null
   private readonly blocks = new Map<string, Map<string, Buffer>>()
 
   /** Tokens the runner handed out; anything else is 401. */
@@ -118,23 +117,13 @@ export class ArtifactStandin {
   }
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => void this.serve(req, res))
-    server.on('connection', (s) => {
-      this.sockets.add(s)
-      s.on('close', () => this.sockets.delete(s))
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    this.server = server
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    this.server = await listenOnLoopback(createServer((req, res) => void this.serve(req, res)))
+    this.url = `${this.server.url}/`
     return this
   }
 
   async close(): Promise<void> {
-    const server = this.server
-    if (!server) return
-    this.server = null
-    for (const s of this.sockets) s.destroy()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await this.server?.close()
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { contract, isProblem, type Route } from './github-standin-spec.js'
 import { gitRoutes, GitStore } from './github-standin-git.js'
 import { compareRoutes } from './github-standin-compare.js'
+import { listenOnLoopback, type Loopback } from './loopback.js'
 
 /*
  * A loopback stand-in for api.github.com. Every request is first held to GitHub's OpenAPI
@@ -220,8 +220,7 @@ export class GitHubStandin {
   readonly violations: string[] = []
   private readonly faults: FaultRule[] = []
   private readonly handlers = new Map<string, Handler>()
-  private server: Server | null = null
-  private readonly sockets = new Set<Socket>()
+  private server: Loopback | null = null
   private nextId = 1_000
   private clock = Date.parse('2026-11-22T10:00:00Z')
   url = ''
@@ -251,24 +250,14 @@ export class GitHubStandin {
   }
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => void this.serve(req, res))
-    server.on('connection', (s) => {
-      this.sockets.add(s)
-      s.on('close', () => this.sockets.delete(s))
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    this.server = server
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    this.server = await listenOnLoopback(createServer((req, res) => void this.serve(req, res)))
+    this.url = this.server.url
     return this
   }
 
   /** Closes the server and every socket, hung ones included. */
   async close(): Promise<void> {
-    const server = this.server
-    if (!server) return
-    this.server = null
-    for (const s of this.sockets) s.destroy()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await this.server?.close()
   }
 
   inject(operationId: string, fault: Fault, times = 1, match?: (body: any) => boolean): void {

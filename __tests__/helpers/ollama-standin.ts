@@ -1,5 +1,6 @@
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { OllamaBenchmark } from '../../src/config/types.js'
+import { listenOnLoopback } from './loopback.js'
 
 /**
  * A loopback stand-in for an Ollama server, speaking the documented REST API (/api/generate,
@@ -424,11 +425,10 @@ export async function startOllamaStandin(
       else res.destroy()
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
+  const loopback = await listenOnLoopback(server)
 
   return {
-    host: `http://127.0.0.1:${port}`,
+    host: loopback.url,
     models: registry,
     get version() {
       return state.version
@@ -447,8 +447,25 @@ export async function startOllamaStandin(
     loaded: () => [...loaded.keys()],
     async close() {
       for (const r of [...streams, ...hung]) r.destroy()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await loopback.close()
     }
+  }
+}
+
+/** An ollama benchmark of perf-gate.yml against `host`, as the tests and benches configure it. */
+export function ollamaSpec(host: string, over: Partial<OllamaBenchmark> = {}): OllamaBenchmark {
+  return {
+    kind: 'ollama',
+    name: 'llm',
+    line: 4,
+    class: 'core',
+    repetitions: 2,
+    warmup: 1,
+    metrics: {},
+    host,
+    model: 'llama3.2',
+    prompts: ['Why is the sky blue?'],
+    options: { num_ctx: 2048, num_predict: 8 },
+    ...over
   }
 }

@@ -6,6 +6,7 @@ import { UserError } from '../../src/errors.js'
 import { runOllamaBenchmark, type OllamaRunOptions } from '../../src/runners/ollama.js'
 import { silentReporter } from '../../src/runners/progress.js'
 import {
+  ollamaSpec,
   standinModel,
   startOllamaStandin,
   type OllamaStandin,
@@ -24,20 +25,7 @@ async function serve(model: StandinModel = standinModel()): Promise<OllamaStandi
 }
 
 function spec(host: string, over: Partial<OllamaBenchmark> = {}): OllamaBenchmark {
-  return {
-    kind: 'ollama',
-    name: 'llm',
-    line: 4,
-    class: 'core',
-    repetitions: 2,
-    warmup: 1,
-    metrics: {},
-    host,
-    model: 'llama3.2',
-    prompts: ['Why is the sky blue?'],
-    options: { num_ctx: 2048, num_predict: 8 },
-    ...over
-  }
+  return ollamaSpec(host, over)
 }
 
 const OPTS: OllamaRunOptions = { nvidiaSmi: null, env: {} }

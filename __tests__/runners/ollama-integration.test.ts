@@ -8,7 +8,12 @@ import type { OllamaBenchmark } from '../../src/config/types.js'
 import { ResultSet } from '../../src/results/model.js'
 import { runBenchmarks } from '../../src/runners/index.js'
 import { runOllamaBenchmark } from '../../src/runners/ollama.js'
-import { standinModel, startOllamaStandin, type OllamaStandin } from '../helpers/ollama-standin.js'
+import {
+  ollamaSpec,
+  standinModel,
+  startOllamaStandin,
+  type OllamaStandin
+} from '../helpers/ollama-standin.js'
 import { recorder } from '../helpers/capture.js'
 
 /**
@@ -60,21 +65,15 @@ if (REAL_HOST) {
 }
 
 function spec(host: string, model: string, over: Partial<OllamaBenchmark> = {}): OllamaBenchmark {
-  return {
-    kind: 'ollama',
-    name: 'llm',
+  return ollamaSpec(host, {
     line: 1,
-    class: 'core',
     repetitions: 3,
-    warmup: 1,
-    metrics: {},
-    host,
     model,
     prompts: ['Name three primary colours.'],
     options: { num_ctx: 2048, num_predict: 24, temperature: 0, seed: 42, top_k: 1 },
     timeoutSeconds: 600,
     ...over
-  }
+  })
 }
 
 describe.each(targets)('ollama runner against $label', (target) => {

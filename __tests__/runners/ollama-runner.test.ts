@@ -6,6 +6,7 @@ import type { OllamaBenchmark } from '../../src/config/types.js'
 import { runOllamaBenchmark, type OllamaRunOptions } from '../../src/runners/ollama.js'
 import type { Benchmark, Metric } from '../../src/results/model.js'
 import {
+  ollamaSpec,
   standinModel,
   startOllamaStandin,
   type OllamaStandin,
@@ -25,20 +26,11 @@ async function serve(...models: StandinModel[]): Promise<OllamaStandin> {
 }
 
 function spec(host: string, over: Partial<OllamaBenchmark> = {}): OllamaBenchmark {
-  return {
-    kind: 'ollama',
-    name: 'llm',
-    line: 4,
-    class: 'core',
+  return ollamaSpec(host, {
     repetitions: 3,
-    warmup: 1,
-    metrics: {},
-    host,
-    model: 'llama3.2',
-    prompts: ['Why is the sky blue?'],
     options: { num_ctx: 2048, num_predict: 16, temperature: 0, seed: 42 },
     ...over
-  }
+  })
 }
 
 const NO_GPU: OllamaRunOptions = { nvidiaSmi: null, env: {} }

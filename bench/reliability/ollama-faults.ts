@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
+  ollamaSpec,
   startOllamaStandin,
   standinModel,
   type Endpoint,
@@ -65,22 +66,11 @@ async function closedPort(): Promise<number> {
 }
 
 function spec(host: string, api: 'generate' | 'chat'): OllamaBenchmark {
-  return {
-    kind: 'ollama',
-    name: 'llm',
-    line: 4,
-    class: 'core',
-    repetitions: 2,
-    warmup: 1,
-    metrics: {},
-    host,
-    model: 'llama3.2',
-    prompts: ['Why is the sky blue?'],
-    options: { num_ctx: 2048, num_predict: 8 },
+  return ollamaSpec(host, {
     stallTimeoutSeconds: 0.3,
     timeoutSeconds: 3,
     ...(api === 'chat' ? { api } : {})
-  }
+  })
 }
 
 async function settled(s: OllamaStandin): Promise<number> {
