@@ -2,11 +2,10 @@ import type { Benchmark, Metric } from '../results/model.js'
 import { importedBenchmark } from './bench.js'
 import { JsonReader } from './checks.js'
 import type { JsonPath } from './json.js'
-import { KnownRecords, type Target } from './known-records.js'
-import { changedWhileRead, fileStamp } from './source.js'
+import { CountThenFill, KnownRecords, type Target } from './known-records.js'
 import { recordsFit, Unstreamable, viaStream } from './stream.js'
 import type { Importer, ImportContext } from './types.js'
-import { CountedSamples, SampleList, type SampleSink } from './samples.js'
+import { SampleList, type SampleSink } from './samples.js'
 import { nsPer } from './units.js'
 
 /**
@@ -49,27 +48,15 @@ export const googlebench: Importer = {
         if (doc.count === 0) throw new Unstreamable()
         groups.clear()
         // Repetitions repeat their benchmark's fields: a repeat is read from its bytes. The
-        // records are read twice, counting the samples and then storing them (CountedSamples).
+        // records are read twice, counting the samples and then storing them (CountThenFill).
         const known = new KnownRecords(PER_RUN, CAPTURED)
-        const lists: CountedSamples[] = []
-        const list = (): SampleSink => {
-          const l = new CountedSamples()
-          lists.push(l)
-          return l
-        }
-        const pass = (): void => {
+        const twice = new CountThenFill()
+        twice.run(input, known, () => {
           for (const rec of doc.records(known)) {
             const r = new JsonReader(input.file, rec.json)
-            known.learn(addRun(r, rec.value, rec.index, groups, list))
+            known.learn(addRun(r, rec.value, rec.index, groups, twice.newList))
           }
-        }
-        const stamp = fileStamp(input)
-        pass()
-        for (const l of lists) l.allocate()
-        known.replay()
-        pass()
-        if (!lists.every((l) => l.complete) || fileStamp(input) !== stamp)
-          throw changedWhileRead(input.file)
+        })
       },
       () => {
         groups.clear()

@@ -1,4 +1,7 @@
+import { CountedSamples, type SampleSink } from './samples.js'
 import { FAIL, skipNumber, skipValue, skipWs } from './slim.js'
+import { changedWhileRead, fileStamp } from './source.js'
+import type { ImportInput } from './types.js'
 
 /**
  * Records that repeat a few configurations, read from bytes: llama-bench `-o jsonl` appended
@@ -139,10 +142,9 @@ export class KnownRecords {
   }
 
   /**
-   * Starts a second pass over the same records, in the same order (CountedSamples fills what
-   * the first pass counted). Each record goes where it went the first time, so only its
-   * captured numbers are read: no key is made. A file changed in between is the caller's to
-   * catch (`fileStamp`); at worst a record goes to the usual way.
+   * Starts a second pass over the same records, in the same order (CountThenFill). Each record
+   * goes where it went the first time, so only its captured numbers are read: no key is made. A
+   * file changed in between is CountThenFill's to catch; at worst a record goes the usual way.
    */
   replay(): void {
     this.replaying = true
@@ -293,6 +295,33 @@ export class KnownRecords {
     this.values[this.used++] = numberAt(b, i, end)
     this.counts[c] = (this.counts[c] ?? 0) + 1
     return end
+  }
+}
+
+/**
+ * An input read twice through one KnownRecords: the first pass counts the samples of every list
+ * `newList` made, the second stores them in arrays made once at their final size
+ * (CountedSamples), reading repeats without making keys (`replay`). A file that changed between
+ * the passes is refused.
+ */
+export class CountThenFill {
+  private readonly lists: CountedSamples[] = []
+
+  readonly newList = (): SampleSink => {
+    const list = new CountedSamples()
+    this.lists.push(list)
+    return list
+  }
+
+  /** `pass` reads every record of `input`, offering each to `known` first. */
+  run(input: ImportInput, known: KnownRecords, pass: () => void): void {
+    const stamp = fileStamp(input)
+    pass()
+    for (const list of this.lists) list.allocate()
+    known.replay()
+    pass()
+    if (!this.lists.every((l) => l.complete) || fileStamp(input) !== stamp)
+      throw changedWhileRead(input.file)
   }
 }
 

@@ -3,11 +3,10 @@ import { importedBenchmark } from './bench.js'
 import { failAt, textNumber } from './checks.js'
 import { splitCsvLine } from './csv.js'
 import type { JsonPath } from './json.js'
-import { KnownRecords, type Target } from './known-records.js'
+import { CountThenFill, KnownRecords, type Target } from './known-records.js'
 import { isJsonLines, jsonLineRecords, jsonRecords, type JsonRecord } from './records.js'
 import { isBlank } from './slim.js'
-import { changedWhileRead, fileStamp } from './source.js'
-import { CountedSamples, SampleList, type SampleSink } from './samples.js'
+import { SampleList, type SampleSink } from './samples.js'
 import type { Importer, ImportContext, ImportInput } from './types.js'
 
 /**
@@ -88,10 +87,13 @@ export const llamaBench: Importer = {
   },
   parse(input, ctx): Benchmark[] {
     const t = input.head.trimStart()
-    let rows: Groups = new Groups(() => new SampleList())
-    if (t.startsWith('{') || t.startsWith('[')) rows = jsonRows(input, rows)
-    else if (t.startsWith('|')) markdownRows(input, rows)
-    else csvRows(input, rows)
+    let rows: Groups
+    if (t.startsWith('{') || t.startsWith('[')) rows = jsonRows(input)
+    else {
+      rows = new Groups(() => new SampleList())
+      if (t.startsWith('|')) markdownRows(input, rows)
+      else csvRows(input, rows)
+    }
     if (rows.byKey.size === 0) failAt(input.file, 1, 'no llama-bench rows found')
     return toBenchmarks([...rows.byKey.values()], input.file, ctx)
   }
@@ -112,23 +114,18 @@ const PER_RUN = ['avg_ns', 'stddev_ns', 'stddev_ts', 'test_time', 'samples_ns']
 /** What a repeated configuration's samples are read from (see `jsonRow`). */
 const [SAMPLES_TS, AVG_TS] = [0, 1]
 
-function jsonRows(input: ImportInput, rows: Groups): Groups {
+function jsonRows(input: ImportInput): Groups {
   if (!input.byteReader || !isJsonLines(input)) {
+    const rows = new Groups(() => new SampleList())
     for (const rec of jsonRecords(input)) jsonRow(rec, rows)
     return rows
   }
-  // JSON Lines are read twice, counting the samples and then storing them (CountedSamples):
-  // the second pass meets only configurations the first has seen, read from their bytes.
-  const counted = new Groups(() => new CountedSamples())
+  // JSON Lines are read twice, counting the samples and then storing them (CountThenFill).
+  const twice = new CountThenFill()
+  const rows = new Groups(twice.newList)
   const known = new KnownRecords(PER_RUN, ['samples_ts', 'avg_ts'])
-  const stamp = fileStamp(input)
-  jsonLinesPass(input, counted, known)
-  for (const g of counted.byKey.values()) (g.samples as CountedSamples).allocate()
-  known.replay()
-  jsonLinesPass(input, counted, known)
-  const complete = [...counted.byKey.values()].every((g) => (g.samples as CountedSamples).complete)
-  if (!complete || fileStamp(input) !== stamp) throw changedWhileRead(input.file)
-  return counted
+  twice.run(input, known, () => jsonLinesPass(input, rows, known))
+  return rows
 }
 
 /** Appended runs repeat a few configurations: a repeat is read from its bytes (known-records.ts). */
