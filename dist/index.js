@@ -2612,32 +2612,35 @@ async function upsertLedger(client, issue, write, opts) {
         for (const extra of extras)
             body = mergeHopEntries(body, extra.body);
         // Unchanged means the listing (taken after the last settle) already shows our part.
+        const wrote = body !== canonical.body;
+        /** The comment's body once a settle has passed, for a writer that lost a race to show. */
+        const readBack = async () => {
+            await settle();
+            const { data } = await client.rest.issues.getComment({ ...repo, comment_id: canonical.id });
+            return data.body ?? '';
+        };
         let current = canonical.body;
-        if (body !== canonical.body) {
+        if (wrote) {
             try {
                 await client.rest.issues.updateComment({ ...repo, comment_id: canonical.id, body });
-                await settle();
-                const { data } = await client.rest.issues.getComment({ ...repo, comment_id: canonical.id });
-                current = data.body ?? '';
+                current = await readBack();
             }
             catch (e) {
                 throw explainApiError(e, `updating the ledger comment ${canonical.id}`);
             }
         }
-        const landed = (body) => write.proof ? body.includes(write.proof) : write.render(body) === body;
+        const landed = (text) => write.proof ? text.includes(write.proof) : write.render(text) === text;
         const extrasKept = extras.every((x) => mergeHopEntries(current, x.body) === current);
         if (!landed(current) || !extrasKept) {
             log(`The ledger changed under us (attempt ${attempt}); merging again.`);
             continue;
         }
-        if (body !== canonical.body) {
+        if (wrote) {
             // A run that read the body before our write may still be writing its own, without our
             // entry: look once more after another settle. (Without a conditional write this narrows
             // the window to a run whose read and write straddle two settles; it cannot close it.)
             try {
-                await settle();
-                const { data } = await client.rest.issues.getComment({ ...repo, comment_id: canonical.id });
-                current = data.body ?? '';
+                current = await readBack();
             }
             catch (e) {
                 throw explainApiError(e, `reading back the ledger comment ${canonical.id}`);

@@ -8099,6 +8099,93 @@ function isCount(text, start, end) {
 }
 
 /**
+ * A list of samples that grows without copying and outside the JS heap. A plain array that
+ * grows by push leaves every outgrown copy behind, and the copies it keeps survive young
+ * collections, which makes V8 grow its young generation to the maximum: on a 100 MB import,
+ * that garbage and headroom, not the samples, is most of the memory. Chunks of typed arrays are
+ * never moved, and the array handed out at the end is made once, at its final size.
+ */
+const FIRST = 16;
+/** 8 KB: what a list holds unused at the end stays small even with hundreds of lists. */
+const LARGEST = 1024;
+class SampleList {
+    full = [];
+    chunk = new Float64Array(FIRST);
+    used = 0;
+    total = 0;
+    get length() {
+        return this.total;
+    }
+    push(x) {
+        if (this.used === this.chunk.length) {
+            this.full.push(this.chunk);
+            // Small lists stay small: many benchmarks hold only a few samples each.
+            this.chunk = new Float64Array(Math.min(this.chunk.length * 2, LARGEST));
+            this.used = 0;
+        }
+        this.chunk[this.used++] = x;
+        this.total++;
+    }
+    pushAll(values, from, count, scale = 1) {
+        for (let k = from; k < from + count; k++)
+            this.push((values[k] ?? 0) * scale);
+    }
+    toArray() {
+        const out = new Array(this.total);
+        let i = 0;
+        for (const c of this.full)
+            for (let k = 0; k < c.length; k++)
+                out[i++] = c[k] ?? 0;
+        for (let k = 0; k < this.used; k++)
+            out[i++] = this.chunk[k] ?? 0;
+        return out;
+    }
+}
+/**
+ * Samples of a file read twice: the first pass only counts them, the second writes them into an
+ * array made once at its final size. Nothing else holds them, so an import needs the returned
+ * arrays and no more; SampleList's chunks and the array made from them would be twice that.
+ */
+class CountedSamples {
+    count = 0;
+    out;
+    at = 0;
+    push(x) {
+        if (this.out)
+            this.out[this.at++] = x;
+        else
+            this.count++;
+    }
+    pushAll(values, from, count, scale = 1) {
+        const out = this.out;
+        if (!out) {
+            this.count += count;
+            return;
+        }
+        for (let k = from; k < from + count; k++)
+            out[this.at++] = (values[k] ?? 0) * scale;
+    }
+    /** Ends the counting pass. */
+    allocate() {
+        this.out = new Array(this.count);
+        // Samples are doubles: made so now, the array takes that form once, and V8 makes the next
+        // ones from this line so from the start. Changed later, while other arrays are made, each
+        // would be made twice, the first copy left behind.
+        if (this.count > 0)
+            this.out[0] = 0.5;
+    }
+    /** Whether the second pass wrote exactly what the first counted (the file did not change). */
+    get complete() {
+        return this.out !== undefined && this.at === this.count;
+    }
+    toArray() {
+        if (!this.out || !this.complete)
+            throw new Error('CountedSamples read before it was filled');
+        return this.out;
+    }
+}
+
+/**
  * A JSON Lines record with its bulky parts left out, read from the line's bytes: vLLM's
  * `--save-detailed` puts per-request arrays (a few MB of numbers and generated text) on every
  * line, which no importer reads. Parsing them, or even decoding the line into a string, costs
@@ -8285,329 +8372,6 @@ function skipNumber(b, i) {
     return i;
 }
 
-const [OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1, COMMA$1, COLON] = [
-    0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a
-];
-const [MINUS, DOT, ZERO, NINE, BACKSLASH$1, QUOTE$1] = [0x2d, 0x2e, 0x30, 0x39, 0x5c, 0x22];
-/** Below 2^53, so the digits are one exact integer and Clinger's fast path applies. */
-const MAX_DIGITS = 15;
-const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
-const NONE = [];
-const NO_ENTRIES = [];
-const [FNV_OFFSET, FNV_PRIME] = [0x811c9dc5, 0x01000193];
-/** A captured field's shape, as it goes into the key. */
-const [ABSENT, NUMBER$1, ARRAY] = [1, 2, 3];
-class KnownRecords {
-    varying;
-    /** The places in `varying` of the names of each length, quotes included. */
-    byLength = [];
-    captures;
-    known = new Map();
-    targets = [];
-    /** Where each record went in the first pass, by its place in `targets`; -1: the usual way. */
-    log = new Int32Array(1024);
-    logLength = 0;
-    replaying = false;
-    pos = 0;
-    key = Buffer.allocUnsafe(1024);
-    keyLength = -1;
-    hash = 0;
-    values = new Float64Array(64);
-    /** Per captured field: where its numbers start in `values`, how many, and its shape. */
-    from;
-    counts;
-    shapes;
-    used = 0;
-    /** After `take`: one past the record, or FAIL when the walk refused it. */
-    end = FAIL;
-    /** `captured` fields are numbers or arrays of numbers handed to targets; they vary too. */
-    constructor(varying, captured) {
-        const keys = [...captured, ...varying.filter((k) => !captured.includes(k))];
-        this.varying = keys.map((k) => Buffer.from(JSON.stringify(k)));
-        this.varying.forEach((name, v) => (this.byLength[name.length] ??= []).push(v));
-        this.captures = captured.length;
-        this.from = new Int32Array(captured.length);
-        this.counts = new Int32Array(captured.length);
-        this.shapes = new Uint8Array(captured.length);
-    }
-    /** Whether the current record has captured field `c` (by its place in `captured`). */
-    has(c) {
-        return this.shapes[c] !== ABSENT;
-    }
-    /** How many numbers captured field `c` holds: 1 for a number, the length for an array. */
-    count(c) {
-        return this.counts[c] ?? 0;
-    }
-    /** Where captured field `c`'s numbers begin in `numbers`. */
-    start(c) {
-        return this.from[c] ?? 0;
-    }
-    /**
-     * Every captured number of the record. Targets copy ranges of it (SampleSink.pushAll) rather
-     * than take numbers one by one: a number returned from a call may be boxed, one allocation
-     * per sample, which is the churn this class is here to avoid.
-     */
-    get numbers() {
-        return this.values;
-    }
-    /** True when the line `b[start, end)` repeated a known configuration and went to its target. */
-    add(b, start = 0, end = b.length) {
-        return this.take(b, start, end, true);
-    }
-    /**
-     * As `add` for a record that starts at `start` and ends before `limit`, with more after it
-     * (an element of an array) unless `whole`: `end` then says where it ended.
-     */
-    take(b, start, limit, whole = false) {
-        this.keyLength = -1;
-        let id;
-        if (this.replaying) {
-            // Records come as in the first pass; those it read itself are read so again.
-            id = this.pos < this.logLength ? (this.log[this.pos++] ?? -1) : -1;
-            this.end = id < 0 ? FAIL : this.scan(b, start, false);
-        }
-        else {
-            this.end = this.scan(b, start, true);
-            id = this.end === FAIL ? -1 : this.find();
-        }
-        if (this.end === FAIL || this.end > limit || (whole && skipWs(b, this.end) < limit)) {
-            this.end = FAIL;
-            this.keyLength = -1;
-            id = -1;
-        }
-        if (!this.replaying)
-            this.record(id);
-        const target = this.targets[id];
-        if (!target)
-            return false;
-        target(this);
-        return true;
-    }
-    /**
-     * After `add` returned false and the caller read the record the usual way: later records with
-     * the same key go to `target`. Nothing is learnt from a record the walk refused.
-     */
-    learn(target) {
-        if (this.replaying || this.keyLength < 0 || !target)
-            return;
-        const key = Buffer.from(this.key.subarray(0, this.keyLength));
-        const entry = { key, id: this.targets.push(target) - 1 };
-        const list = this.known.get(this.hash);
-        if (list)
-            list.push(entry);
-        else
-            this.known.set(this.hash, [entry]);
-    }
-    /**
-     * Starts a second pass over the same records, in the same order (CountedSamples fills what
-     * the first pass counted). Each record goes where it went the first time, so only its
-     * captured numbers are read: no key is made. A file changed in between is the caller's to
-     * catch (`fileStamp`); at worst a record goes to the usual way.
-     */
-    replay() {
-        this.replaying = true;
-        this.pos = 0;
-    }
-    record(id) {
-        if (this.logLength === this.log.length) {
-            const grown = new Int32Array(this.log.length * 2);
-            grown.set(this.log);
-            this.log = grown;
-        }
-        this.log[this.logLength++] = id;
-    }
-    find() {
-        for (const { key, id } of this.known.get(this.hash) ?? NO_ENTRIES)
-            if (key.length === this.keyLength && same(key, this.key, 0))
-                return id;
-        return -1;
-    }
-    /**
-     * Walks the record at `start` and makes its key; one past its end, or FAIL. The walkers stop
-     * at the first byte that does not fit, and the callers check the end against theirs, so a
-     * walk that ran past its line or element into the next one is refused.
-     */
-    scan(b, start, keyed) {
-        let i = skipWs(b, start);
-        if (b[i] !== OPEN_OBJ$1)
-            return FAIL;
-        i = skipWs(b, i + 1);
-        if (b[i] === CLOSE_OBJ$1)
-            return FAIL;
-        this.shapes.fill(ABSENT);
-        this.counts.fill(0);
-        this.used = 0;
-        this.hash = FNV_OFFSET;
-        let length = 0;
-        for (;;) {
-            const keyStart = i;
-            i = skipKey(b, i);
-            if (i === FAIL)
-                return FAIL;
-            const keyEnd = i;
-            i = skipWs(b, i);
-            if (b[i] !== COLON)
-                return FAIL;
-            i = skipWs(b, i + 1);
-            const valueStart = i;
-            const which = this.varyingIndex(b, keyStart, keyEnd);
-            // JSON.parse keeps the last of a repeated key; so does a capture.
-            i = which >= 0 && which < this.captures ? this.capture(b, i, which) : skipValue(b, i, 1);
-            if (i === FAIL)
-                return FAIL;
-            if (which < 0 && keyed) {
-                if (b[valueStart] === OPEN_ARR$1 || b[valueStart] === OPEN_OBJ$1)
-                    return FAIL;
-                length = this.appendKey(b, keyStart, keyEnd, valueStart, i, length);
-            }
-            i = skipWs(b, i);
-            if (b[i] === CLOSE_OBJ$1)
-                break;
-            if (b[i] !== COMMA$1)
-                return FAIL;
-            i = skipWs(b, i + 1);
-        }
-        if (!keyed)
-            return i + 1;
-        if (length + this.captures > this.key.length)
-            this.grow(length + this.captures);
-        for (let c = 0; c < this.captures; c++) {
-            const shape = this.shapes[c] ?? ABSENT;
-            this.key[length++] = shape;
-            this.hash = Math.imul(this.hash ^ shape, FNV_PRIME);
-        }
-        this.hash >>>= 0;
-        this.keyLength = length;
-        return i + 1;
-    }
-    varyingIndex(b, start, end) {
-        // Most keys match no name of their length, and are told apart without a byte compared.
-        for (const v of this.byLength[end - start] ?? NONE) {
-            const name = this.varying[v];
-            if (name && same(name, b, start))
-                return v;
-        }
-        return -1;
-    }
-    grow(need) {
-        const grown = Buffer.allocUnsafe(Math.max(need, this.key.length * 2));
-        this.key.copy(grown);
-        this.key = grown;
-    }
-    /** Key and value text with a NUL after each: raw JSON text never holds one. */
-    appendKey(b, keyStart, keyEnd, valueStart, valueEnd, at) {
-        const need = at + (keyEnd - keyStart) + (valueEnd - valueStart) + 2;
-        if (need > this.key.length)
-            this.grow(need);
-        // Byte loops: Buffer#copy and #compare on ranges make a view per call, garbage per field.
-        // The key's FNV-1a hash is made as it is copied, its zeros included.
-        const key = this.key;
-        let h = this.hash;
-        for (let i = keyStart; i < keyEnd; i++) {
-            const c = b[i] ?? 0;
-            key[at++] = c;
-            h = Math.imul(h ^ c, FNV_PRIME);
-        }
-        key[at++] = 0;
-        h = Math.imul(h, FNV_PRIME);
-        for (let i = valueStart; i < valueEnd; i++) {
-            const c = b[i] ?? 0;
-            key[at++] = c;
-            h = Math.imul(h ^ c, FNV_PRIME);
-        }
-        key[at++] = 0;
-        this.hash = Math.imul(h, FNV_PRIME);
-        return at;
-    }
-    /** A non-negative finite number, or a non-empty array of them, into `values`. */
-    capture(b, i, c) {
-        this.from[c] = this.used;
-        this.counts[c] = 0;
-        if (b[i] !== OPEN_ARR$1) {
-            this.shapes[c] = NUMBER$1;
-            return this.number(b, i, c);
-        }
-        this.shapes[c] = ARRAY;
-        i = skipWs(b, i + 1);
-        if (b[i] === CLOSE_ARR$1)
-            return FAIL;
-        for (;;) {
-            i = this.number(b, i, c);
-            if (i === FAIL)
-                return FAIL;
-            i = skipWs(b, i);
-            if (b[i] === CLOSE_ARR$1)
-                return i + 1;
-            if (b[i] !== COMMA$1)
-                return FAIL;
-            i = skipWs(b, i + 1);
-        }
-    }
-    number(b, i, c) {
-        if (b[i] === MINUS)
-            return FAIL;
-        const end = skipNumber(b, i);
-        if (end === FAIL)
-            return FAIL;
-        if (this.used === this.values.length) {
-            const grown = new Float64Array(this.values.length * 2);
-            grown.set(this.values);
-            this.values = grown;
-        }
-        this.values[this.used++] = numberAt(b, i, end);
-        this.counts[c] = (this.counts[c] ?? 0) + 1;
-        return end;
-    }
-}
-/**
- * The value of a JSON number already checked by skipNumber. Up to 15 digits and no exponent, the
- * digits are an exact integer and dividing by an exact power of ten rounds once, correctly: the
- * same double as Number() gives. Anything longer goes through Number().
- */
-function numberAt(b, start, end) {
-    let m = 0;
-    let digits = 0;
-    let fraction = -1;
-    for (let i = start; i < end; i++) {
-        const c = b[i] ?? 0;
-        if (c >= ZERO && c <= NINE) {
-            m = m * 10 + (c - ZERO);
-            digits++;
-            if (fraction >= 0)
-                fraction++;
-        }
-        else if (c === DOT)
-            fraction = 0;
-        else
-            return slowNumber(b, start, end);
-    }
-    if (digits > MAX_DIGITS)
-        return slowNumber(b, start, end);
-    return fraction > 0 ? m / (POW10[fraction] ?? 1) : m;
-}
-function slowNumber(b, start, end) {
-    return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
-}
-/** Whether `b` holds all of `a` from `at`. */
-function same(a, b, at) {
-    for (let i = 0; i < a.length; i++)
-        if (a[i] !== b[at + i])
-            return false;
-    return true;
-}
-/** As skipString for a key: an escape in it, which the walk would have to decode, fails. */
-function skipKey(b, i) {
-    if (b[i] !== QUOTE$1)
-        return FAIL;
-    for (i++;; i++) {
-        const c = b[i];
-        if (c === undefined || c < 0x20 || c === BACKSLASH$1)
-            return FAIL;
-        if (c === QUOTE$1)
-            return i + 1;
-    }
-}
-
 /**
  * One large JSON document read a record at a time: the elements of one array under the root
  * object (`benchmarks` in pytest-benchmark, Google Benchmark and perf-gate's own results) are
@@ -8666,8 +8430,8 @@ function recordsFit(input, key, fits) {
 const CHUNK = 1 << 20;
 /** Small, so what is alive at any moment stays small too (see records.ts on survivors). */
 const BATCH = 1 << 14;
-const [QUOTE, BACKSLASH, COMMA, NEWLINE] = [0x22, 0x5c, 0x2c, 0x0a];
-const [OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR] = [0x7b, 0x7d, 0x5b, 0x5d];
+const [QUOTE$1, BACKSLASH$1, COMMA$1, NEWLINE] = [0x22, 0x5c, 0x2c, 0x0a];
+const [OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1] = [0x7b, 0x7d, 0x5b, 0x5d];
 /** The document in `path` with `key`'s array streamed, or undefined when it cannot be. */
 function streamDocument(path, file, key) {
     const layout = scan(path, key);
@@ -8755,7 +8519,7 @@ function streamDocument(path, file, key) {
                         base = window.load(b.start, b.end);
                     }
                     const next = skipWs(window.bytes, base + at);
-                    if (k < b.count - 1 && window.bytes[next] !== COMMA)
+                    if (k < b.count - 1 && window.bytes[next] !== COMMA$1)
                         throw new Unstreamable();
                     at = next + 1 - base;
                 }
@@ -8833,7 +8597,7 @@ class Window {
 }
 /** Bytes that change the walk's state inside a record: quotes and brackets. */
 const STRUCTURAL = new Uint8Array(256);
-for (const c of [QUOTE, OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR])
+for (const c of [QUOTE$1, OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1])
     STRUCTURAL[c] = 1;
 /**
  * The byte walk. It tracks only depth, strings and the root's keys; whether each piece is valid
@@ -8876,16 +8640,16 @@ function scan(path, key) {
                         continue;
                     }
                     if (!readingKey) {
-                        while (c !== QUOTE && c !== BACKSLASH && ++i < n)
+                        while (c !== QUOTE$1 && c !== BACKSLASH$1 && ++i < n)
                             c = buf[i];
                         if (i === n)
                             break;
                     }
-                    if (c === BACKSLASH) {
+                    if (c === BACKSLASH$1) {
                         escaped = true;
                         keyAt = -1;
                     }
-                    else if (c !== QUOTE) {
+                    else if (c !== QUOTE$1) {
                         keyAt = keyAt >= 0 && want[keyAt] === c ? keyAt + 1 : -1;
                     }
                     else {
@@ -8906,9 +8670,9 @@ function scan(path, key) {
                         c = buf[i];
                     if (i === n)
                         break;
-                    if (c === QUOTE)
+                    if (c === QUOTE$1)
                         inString = true;
-                    else if (c === OPEN_OBJ || c === OPEN_ARR)
+                    else if (c === OPEN_OBJ$1 || c === OPEN_ARR$1)
                         depth++;
                     else
                         depth--;
@@ -8922,7 +8686,7 @@ function scan(path, key) {
                 if (rootDone)
                     return undefined;
                 if (inArray && depth === 2) {
-                    if (c === COMMA || c === CLOSE_ARR) {
+                    if (c === COMMA$1 || c === CLOSE_ARR$1) {
                         if (elementHasContent) {
                             const end = offset + i;
                             if (batch && end - batch.start <= BATCH) {
@@ -8937,9 +8701,9 @@ function scan(path, key) {
                             l.count++;
                         }
                         // An empty element, or a trailing comma; `[]` is fine.
-                        else if (c === COMMA || l.count > 0)
+                        else if (c === COMMA$1 || l.count > 0)
                             return undefined;
-                        if (c === CLOSE_ARR) {
+                        if (c === CLOSE_ARR$1) {
                             inArray = false;
                             l.close = offset + i;
                             depth--;
@@ -8951,7 +8715,7 @@ function scan(path, key) {
                     elementHasContent = true;
                 }
                 if (depth === 1 && targetNext) {
-                    if (c !== OPEN_ARR)
+                    if (c !== OPEN_ARR$1)
                         return undefined;
                     targetNext = false;
                     inArray = true;
@@ -8960,7 +8724,7 @@ function scan(path, key) {
                     depth++;
                     continue;
                 }
-                if (c === QUOTE) {
+                if (c === QUOTE$1) {
                     inString = true;
                     if (depth === 1 && expectKey) {
                         readingKey = true;
@@ -8968,21 +8732,21 @@ function scan(path, key) {
                         expectKey = false;
                     }
                 }
-                else if (c === OPEN_OBJ || c === OPEN_ARR) {
-                    if (depth === 0 && c !== OPEN_OBJ)
+                else if (c === OPEN_OBJ$1 || c === OPEN_ARR$1) {
+                    if (depth === 0 && c !== OPEN_OBJ$1)
                         return undefined;
                     depth++;
                     if (depth === 1)
                         expectKey = true;
                 }
-                else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+                else if (c === CLOSE_OBJ$1 || c === CLOSE_ARR$1) {
                     depth--;
                     if (depth < 0)
                         return undefined;
                     if (depth === 0)
                         rootDone = true;
                 }
-                else if (c === COMMA && depth === 1)
+                else if (c === COMMA$1 && depth === 1)
                     expectKey = true;
                 else if (depth === 0)
                     return undefined;
@@ -9305,90 +9069,350 @@ function trimCr(s) {
     return s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s;
 }
 
-/**
- * A list of samples that grows without copying and outside the JS heap. A plain array that
- * grows by push leaves every outgrown copy behind, and the copies it keeps survive young
- * collections, which makes V8 grow its young generation to the maximum: on a 100 MB import,
- * that garbage and headroom, not the samples, is most of the memory. Chunks of typed arrays are
- * never moved, and the array handed out at the end is made once, at its final size.
- */
-const FIRST = 16;
-/** 8 KB: what a list holds unused at the end stays small even with hundreds of lists. */
-const LARGEST = 1024;
-class SampleList {
-    full = [];
-    chunk = new Float64Array(FIRST);
+const [OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR, COMMA, COLON] = [
+    0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a
+];
+const [MINUS, DOT, ZERO, NINE, BACKSLASH, QUOTE] = [0x2d, 0x2e, 0x30, 0x39, 0x5c, 0x22];
+/** Below 2^53, so the digits are one exact integer and Clinger's fast path applies. */
+const MAX_DIGITS = 15;
+const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
+const NONE = [];
+const NO_ENTRIES = [];
+const [FNV_OFFSET, FNV_PRIME] = [0x811c9dc5, 0x01000193];
+/** A captured field's shape, as it goes into the key. */
+const [ABSENT, NUMBER$1, ARRAY] = [1, 2, 3];
+class KnownRecords {
+    varying;
+    /** The places in `varying` of the names of each length, quotes included. */
+    byLength = [];
+    captures;
+    known = new Map();
+    targets = [];
+    /** Where each record went in the first pass, by its place in `targets`; -1: the usual way. */
+    log = new Int32Array(1024);
+    logLength = 0;
+    replaying = false;
+    pos = 0;
+    key = Buffer.allocUnsafe(1024);
+    keyLength = -1;
+    hash = 0;
+    values = new Float64Array(64);
+    /** Per captured field: where its numbers start in `values`, how many, and its shape. */
+    from;
+    counts;
+    shapes;
     used = 0;
-    total = 0;
-    get length() {
-        return this.total;
+    /** After `take`: one past the record, or FAIL when the walk refused it. */
+    end = FAIL;
+    /** `captured` fields are numbers or arrays of numbers handed to targets; they vary too. */
+    constructor(varying, captured) {
+        const keys = [...captured, ...varying.filter((k) => !captured.includes(k))];
+        this.varying = keys.map((k) => Buffer.from(JSON.stringify(k)));
+        this.varying.forEach((name, v) => (this.byLength[name.length] ??= []).push(v));
+        this.captures = captured.length;
+        this.from = new Int32Array(captured.length);
+        this.counts = new Int32Array(captured.length);
+        this.shapes = new Uint8Array(captured.length);
     }
-    push(x) {
-        if (this.used === this.chunk.length) {
-            this.full.push(this.chunk);
-            // Small lists stay small: many benchmarks hold only a few samples each.
-            this.chunk = new Float64Array(Math.min(this.chunk.length * 2, LARGEST));
-            this.used = 0;
+    /** Whether the current record has captured field `c` (by its place in `captured`). */
+    has(c) {
+        return this.shapes[c] !== ABSENT;
+    }
+    /** How many numbers captured field `c` holds: 1 for a number, the length for an array. */
+    count(c) {
+        return this.counts[c] ?? 0;
+    }
+    /** Where captured field `c`'s numbers begin in `numbers`. */
+    start(c) {
+        return this.from[c] ?? 0;
+    }
+    /**
+     * Every captured number of the record. Targets copy ranges of it (SampleSink.pushAll) rather
+     * than take numbers one by one: a number returned from a call may be boxed, one allocation
+     * per sample, which is the churn this class is here to avoid.
+     */
+    get numbers() {
+        return this.values;
+    }
+    /** True when the line `b[start, end)` repeated a known configuration and went to its target. */
+    add(b, start = 0, end = b.length) {
+        return this.take(b, start, end, true);
+    }
+    /**
+     * As `add` for a record that starts at `start` and ends before `limit`, with more after it
+     * (an element of an array) unless `whole`: `end` then says where it ended.
+     */
+    take(b, start, limit, whole = false) {
+        this.keyLength = -1;
+        let id;
+        if (this.replaying) {
+            // Records come as in the first pass; those it read itself are read so again.
+            id = this.pos < this.logLength ? (this.log[this.pos++] ?? -1) : -1;
+            this.end = id < 0 ? FAIL : this.scan(b, start, false);
         }
-        this.chunk[this.used++] = x;
-        this.total++;
+        else {
+            this.end = this.scan(b, start, true);
+            id = this.end === FAIL ? -1 : this.find();
+        }
+        if (this.end === FAIL || this.end > limit || (whole && skipWs(b, this.end) < limit)) {
+            this.end = FAIL;
+            this.keyLength = -1;
+            id = -1;
+        }
+        if (!this.replaying)
+            this.record(id);
+        const target = this.targets[id];
+        if (!target)
+            return false;
+        target(this);
+        return true;
     }
-    pushAll(values, from, count, scale = 1) {
-        for (let k = from; k < from + count; k++)
-            this.push((values[k] ?? 0) * scale);
+    /**
+     * After `add` returned false and the caller read the record the usual way: later records with
+     * the same key go to `target`. Nothing is learnt from a record the walk refused.
+     */
+    learn(target) {
+        if (this.replaying || this.keyLength < 0 || !target)
+            return;
+        const key = Buffer.from(this.key.subarray(0, this.keyLength));
+        const entry = { key, id: this.targets.push(target) - 1 };
+        const list = this.known.get(this.hash);
+        if (list)
+            list.push(entry);
+        else
+            this.known.set(this.hash, [entry]);
     }
-    toArray() {
-        const out = new Array(this.total);
-        let i = 0;
-        for (const c of this.full)
-            for (let k = 0; k < c.length; k++)
-                out[i++] = c[k] ?? 0;
-        for (let k = 0; k < this.used; k++)
-            out[i++] = this.chunk[k] ?? 0;
-        return out;
+    /**
+     * Starts a second pass over the same records, in the same order (CountThenFill). Each record
+     * goes where it went the first time, so only its captured numbers are read: no key is made. A
+     * file changed in between is CountThenFill's to catch; at worst a record goes the usual way.
+     */
+    replay() {
+        this.replaying = true;
+        this.pos = 0;
+    }
+    record(id) {
+        if (this.logLength === this.log.length) {
+            const grown = new Int32Array(this.log.length * 2);
+            grown.set(this.log);
+            this.log = grown;
+        }
+        this.log[this.logLength++] = id;
+    }
+    find() {
+        for (const { key, id } of this.known.get(this.hash) ?? NO_ENTRIES)
+            if (key.length === this.keyLength && same(key, this.key, 0))
+                return id;
+        return -1;
+    }
+    /**
+     * Walks the record at `start` and makes its key; one past its end, or FAIL. The walkers stop
+     * at the first byte that does not fit, and the callers check the end against theirs, so a
+     * walk that ran past its line or element into the next one is refused.
+     */
+    scan(b, start, keyed) {
+        let i = skipWs(b, start);
+        if (b[i] !== OPEN_OBJ)
+            return FAIL;
+        i = skipWs(b, i + 1);
+        if (b[i] === CLOSE_OBJ)
+            return FAIL;
+        this.shapes.fill(ABSENT);
+        this.counts.fill(0);
+        this.used = 0;
+        this.hash = FNV_OFFSET;
+        let length = 0;
+        for (;;) {
+            const keyStart = i;
+            i = skipKey(b, i);
+            if (i === FAIL)
+                return FAIL;
+            const keyEnd = i;
+            i = skipWs(b, i);
+            if (b[i] !== COLON)
+                return FAIL;
+            i = skipWs(b, i + 1);
+            const valueStart = i;
+            const which = this.varyingIndex(b, keyStart, keyEnd);
+            // JSON.parse keeps the last of a repeated key; so does a capture.
+            i = which >= 0 && which < this.captures ? this.capture(b, i, which) : skipValue(b, i, 1);
+            if (i === FAIL)
+                return FAIL;
+            if (which < 0 && keyed) {
+                if (b[valueStart] === OPEN_ARR || b[valueStart] === OPEN_OBJ)
+                    return FAIL;
+                length = this.appendKey(b, keyStart, keyEnd, valueStart, i, length);
+            }
+            i = skipWs(b, i);
+            if (b[i] === CLOSE_OBJ)
+                break;
+            if (b[i] !== COMMA)
+                return FAIL;
+            i = skipWs(b, i + 1);
+        }
+        if (!keyed)
+            return i + 1;
+        if (length + this.captures > this.key.length)
+            this.grow(length + this.captures);
+        for (let c = 0; c < this.captures; c++) {
+            const shape = this.shapes[c] ?? ABSENT;
+            this.key[length++] = shape;
+            this.hash = Math.imul(this.hash ^ shape, FNV_PRIME);
+        }
+        this.hash >>>= 0;
+        this.keyLength = length;
+        return i + 1;
+    }
+    varyingIndex(b, start, end) {
+        // Most keys match no name of their length, and are told apart without a byte compared.
+        for (const v of this.byLength[end - start] ?? NONE) {
+            const name = this.varying[v];
+            if (name && same(name, b, start))
+                return v;
+        }
+        return -1;
+    }
+    grow(need) {
+        const grown = Buffer.allocUnsafe(Math.max(need, this.key.length * 2));
+        this.key.copy(grown);
+        this.key = grown;
+    }
+    /** Key and value text with a NUL after each: raw JSON text never holds one. */
+    appendKey(b, keyStart, keyEnd, valueStart, valueEnd, at) {
+        const need = at + (keyEnd - keyStart) + (valueEnd - valueStart) + 2;
+        if (need > this.key.length)
+            this.grow(need);
+        // Byte loops: Buffer#copy and #compare on ranges make a view per call, garbage per field.
+        // The key's FNV-1a hash is made as it is copied, its zeros included.
+        const key = this.key;
+        let h = this.hash;
+        for (let i = keyStart; i < keyEnd; i++) {
+            const c = b[i] ?? 0;
+            key[at++] = c;
+            h = Math.imul(h ^ c, FNV_PRIME);
+        }
+        key[at++] = 0;
+        h = Math.imul(h, FNV_PRIME);
+        for (let i = valueStart; i < valueEnd; i++) {
+            const c = b[i] ?? 0;
+            key[at++] = c;
+            h = Math.imul(h ^ c, FNV_PRIME);
+        }
+        key[at++] = 0;
+        this.hash = Math.imul(h, FNV_PRIME);
+        return at;
+    }
+    /** A non-negative finite number, or a non-empty array of them, into `values`. */
+    capture(b, i, c) {
+        this.from[c] = this.used;
+        this.counts[c] = 0;
+        if (b[i] !== OPEN_ARR) {
+            this.shapes[c] = NUMBER$1;
+            return this.number(b, i, c);
+        }
+        this.shapes[c] = ARRAY;
+        i = skipWs(b, i + 1);
+        if (b[i] === CLOSE_ARR)
+            return FAIL;
+        for (;;) {
+            i = this.number(b, i, c);
+            if (i === FAIL)
+                return FAIL;
+            i = skipWs(b, i);
+            if (b[i] === CLOSE_ARR)
+                return i + 1;
+            if (b[i] !== COMMA)
+                return FAIL;
+            i = skipWs(b, i + 1);
+        }
+    }
+    number(b, i, c) {
+        if (b[i] === MINUS)
+            return FAIL;
+        const end = skipNumber(b, i);
+        if (end === FAIL)
+            return FAIL;
+        if (this.used === this.values.length) {
+            const grown = new Float64Array(this.values.length * 2);
+            grown.set(this.values);
+            this.values = grown;
+        }
+        this.values[this.used++] = numberAt(b, i, end);
+        this.counts[c] = (this.counts[c] ?? 0) + 1;
+        return end;
     }
 }
 /**
- * Samples of a file read twice: the first pass only counts them, the second writes them into an
- * array made once at its final size. Nothing else holds them, so an import needs the returned
- * arrays and no more; SampleList's chunks and the array made from them would be twice that.
+ * An input read twice through one KnownRecords: the first pass counts the samples of every list
+ * `newList` made, the second stores them in arrays made once at their final size
+ * (CountedSamples), reading repeats without making keys (`replay`). A file that changed between
+ * the passes is refused.
  */
-class CountedSamples {
-    count = 0;
-    out;
-    at = 0;
-    push(x) {
-        if (this.out)
-            this.out[this.at++] = x;
-        else
-            this.count++;
+class CountThenFill {
+    lists = [];
+    newList = () => {
+        const list = new CountedSamples();
+        this.lists.push(list);
+        return list;
+    };
+    /** `pass` reads every record of `input`, offering each to `known` first. */
+    run(input, known, pass) {
+        const stamp = fileStamp$1(input);
+        pass();
+        for (const list of this.lists)
+            list.allocate();
+        known.replay();
+        pass();
+        if (!this.lists.every((l) => l.complete) || fileStamp$1(input) !== stamp)
+            throw changedWhileRead(input.file);
     }
-    pushAll(values, from, count, scale = 1) {
-        const out = this.out;
-        if (!out) {
-            this.count += count;
-            return;
+}
+/**
+ * The value of a JSON number already checked by skipNumber. Up to 15 digits and no exponent, the
+ * digits are an exact integer and dividing by an exact power of ten rounds once, correctly: the
+ * same double as Number() gives. Anything longer goes through Number().
+ */
+function numberAt(b, start, end) {
+    let m = 0;
+    let digits = 0;
+    let fraction = -1;
+    for (let i = start; i < end; i++) {
+        const c = b[i] ?? 0;
+        if (c >= ZERO && c <= NINE) {
+            m = m * 10 + (c - ZERO);
+            digits++;
+            if (fraction >= 0)
+                fraction++;
         }
-        for (let k = from; k < from + count; k++)
-            out[this.at++] = (values[k] ?? 0) * scale;
+        else if (c === DOT)
+            fraction = 0;
+        else
+            return slowNumber(b, start, end);
     }
-    /** Ends the counting pass. */
-    allocate() {
-        this.out = new Array(this.count);
-        // Samples are doubles: made so now, the array takes that form once, and V8 makes the next
-        // ones from this line so from the start. Changed later, while other arrays are made, each
-        // would be made twice, the first copy left behind.
-        if (this.count > 0)
-            this.out[0] = 0.5;
-    }
-    /** Whether the second pass wrote exactly what the first counted (the file did not change). */
-    get complete() {
-        return this.out !== undefined && this.at === this.count;
-    }
-    toArray() {
-        if (!this.out || !this.complete)
-            throw new Error('CountedSamples read before it was filled');
-        return this.out;
+    if (digits > MAX_DIGITS)
+        return slowNumber(b, start, end);
+    return fraction > 0 ? m / (POW10[fraction] ?? 1) : m;
+}
+function slowNumber(b, start, end) {
+    return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
+}
+/** Whether `b` holds all of `a` from `at`. */
+function same(a, b, at) {
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[at + i])
+            return false;
+    return true;
+}
+/** As skipString for a key: an escape in it, which the walk would have to decode, fails. */
+function skipKey(b, i) {
+    if (b[i] !== QUOTE)
+        return FAIL;
+    for (i++;; i++) {
+        const c = b[i];
+        if (c === undefined || c < 0x20 || c === BACKSLASH)
+            return FAIL;
+        if (c === QUOTE)
+            return i + 1;
     }
 }
 
@@ -9411,28 +9435,15 @@ const googlebench = {
                 throw new Unstreamable();
             groups.clear();
             // Repetitions repeat their benchmark's fields: a repeat is read from its bytes. The
-            // records are read twice, counting the samples and then storing them (CountedSamples).
+            // records are read twice, counting the samples and then storing them (CountThenFill).
             const known = new KnownRecords(PER_RUN$1, CAPTURED);
-            const lists = [];
-            const list = () => {
-                const l = new CountedSamples();
-                lists.push(l);
-                return l;
-            };
-            const pass = () => {
+            const twice = new CountThenFill();
+            twice.run(input, known, () => {
                 for (const rec of doc.records(known)) {
                     const r = new JsonReader(input.file, rec.json);
-                    known.learn(addRun(r, rec.value, rec.index, groups, list));
+                    known.learn(addRun(r, rec.value, rec.index, groups, twice.newList));
                 }
-            };
-            const stamp = fileStamp$1(input);
-            pass();
-            for (const l of lists)
-                l.allocate();
-            known.replay();
-            pass();
-            if (!lists.every((l) => l.complete) || fileStamp$1(input) !== stamp)
-                throw changedWhileRead(input.file);
+            });
         }, () => {
             groups.clear();
             const r = new JsonReader(input.file, input.json());
@@ -9882,13 +9893,16 @@ const llamaBench = {
     },
     parse(input, ctx) {
         const t = input.head.trimStart();
-        let rows = new Groups(() => new SampleList());
+        let rows;
         if (t.startsWith('{') || t.startsWith('['))
-            rows = jsonRows(input, rows);
-        else if (t.startsWith('|'))
-            markdownRows(input, rows);
-        else
-            csvRows(input, rows);
+            rows = jsonRows(input);
+        else {
+            rows = new Groups(() => new SampleList());
+            if (t.startsWith('|'))
+                markdownRows(input, rows);
+            else
+                csvRows(input, rows);
+        }
         if (rows.byKey.size === 0)
             failAt(input.file, 1, 'no llama-bench rows found');
         return toBenchmarks([...rows.byKey.values()], input.file, ctx);
@@ -9906,26 +9920,19 @@ function testName(nPrompt, nGen, nDepth) {
 const PER_RUN = ['avg_ns', 'stddev_ns', 'stddev_ts', 'test_time', 'samples_ns'];
 /** What a repeated configuration's samples are read from (see `jsonRow`). */
 const [SAMPLES_TS, AVG_TS] = [0, 1];
-function jsonRows(input, rows) {
+function jsonRows(input) {
     if (!input.byteReader || !isJsonLines(input)) {
+        const rows = new Groups(() => new SampleList());
         for (const rec of jsonRecords(input))
             jsonRow(rec, rows);
         return rows;
     }
-    // JSON Lines are read twice, counting the samples and then storing them (CountedSamples):
-    // the second pass meets only configurations the first has seen, read from their bytes.
-    const counted = new Groups(() => new CountedSamples());
+    // JSON Lines are read twice, counting the samples and then storing them (CountThenFill).
+    const twice = new CountThenFill();
+    const rows = new Groups(twice.newList);
     const known = new KnownRecords(PER_RUN, ['samples_ts', 'avg_ts']);
-    const stamp = fileStamp$1(input);
-    jsonLinesPass(input, counted, known);
-    for (const g of counted.byKey.values())
-        g.samples.allocate();
-    known.replay();
-    jsonLinesPass(input, counted, known);
-    const complete = [...counted.byKey.values()].every((g) => g.samples.complete);
-    if (!complete || fileStamp$1(input) !== stamp)
-        throw changedWhileRead(input.file);
-    return counted;
+    twice.run(input, known, () => jsonLinesPass(input, rows, known));
+    return rows;
 }
 /** Appended runs repeat a few configurations: a repeat is read from its bytes (known-records.ts). */
 function jsonLinesPass(input, rows, known) {
