@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { lognormal, mulberry32 } from '../__tests__/helpers/random.js'
-import { compareResultSets } from '../src/engine/compare-sets.js'
+import { compareResultSets } from '../src/stats/compare-sets.js'
 import type { Benchmark, ResultSet } from '../src/results/model.js'
 
 const { values } = parseArgs({

@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import { mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
-import { openActionStore } from './baseline/action-store.js'
+import { openActionStore } from './action/store.js'
 import { baselineWriteDecision } from './baseline/trust.js'
-import { readInputs, type ActionInputs } from './config/inputs.js'
+import { readInputs, type ActionInputs } from './action/inputs.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
 import { runJob, type JobResult } from './engine/job.js'
 import { mergeForConfig } from './engine/merge.js'
@@ -14,13 +14,13 @@ import {
   scratchRoot,
   shardFilesInDir,
   uploadShard
-} from './github/artifacts.js'
+} from './action/artifacts.js'
 import { runHistoryJob } from './engine/history-mode.js'
 import { createClient } from './github/client.js'
 import { githubLineage } from './github/commit-graph.js'
 import { readApiSettings, readWorkflowRun, type WorkflowRun } from './github/context.js'
 import { decidePosture, REPORT_HINT } from './github/posture.js'
-import { Publisher, repositoryPath, type Published, type PublishTarget } from './github/publish.js'
+import { Publisher, repositoryPath, type Published, type PublishTarget } from './outputs/github.js'
 import { planReport } from './github/report-mode.js'
 import type { Reporter } from './runners/progress.js'
 import type { Commit, ResultSet } from './results/model.js'

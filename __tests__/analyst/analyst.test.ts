@@ -9,7 +9,7 @@ import {
 } from '../../src/analyst/index.js'
 import { vocabularyOf, ungroundedNumbers } from '../../src/analyst/grounding.js'
 import { ANSWER_SCHEMA } from '../../src/analyst/schema.js'
-import { readInputs } from '../../src/config/inputs.js'
+import { readInputs } from '../../src/action/inputs.js'
 import { renderAnalyst, renderReportFile } from '../../src/report/report-file.js'
 import { createOllamaFetch } from '../../src/runners/ollama-fetch.js'
 import { startOllamaStandin, standinModel, type OllamaStandin } from '../helpers/ollama-standin.js'

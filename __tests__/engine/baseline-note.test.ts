@@ -1,12 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  baselineNote,
-  formatAge,
-  missingBaselineLabel,
-  type BaselineUsed
-} from '../../src/report/baseline-note.js'
+import { baselineNote, formatAge, missingBaselineLabel } from '../../src/report/baseline-note.js'
+import { type BaselineUsed } from '../../src/types/report.js'
 import { perfEvidence } from '../../src/report/ledger.js'
-import type { GateReport } from '../../src/report/types.js'
+import type { GateReport } from '../../src/types/report.js'
 
 const B = 'b'.repeat(40)
 const report = (used: Partial<BaselineUsed> | null, over: Partial<GateReport> = {}): GateReport =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { checkFingerprint, compareWithFingerprint } from '../../src/engine/fingerprint-check.js'
 import type { Environment } from '../../src/results/model.js'
 import { fingerprintNote } from '../../src/report/baseline-note.js'
-import type { GateReport } from '../../src/report/types.js'
+import type { GateReport } from '../../src/types/report.js'
 import { lognormal, mulberry32, resultSet, timeBench } from '../helpers/results.js'
 
 const DIGEST_A = 'sha256:' + 'a1'.repeat(32)

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { buildFacts, deterministicSection } from '../../src/analyst/index.js'
-import { compareResultSets } from '../../src/engine/compare-sets.js'
+import { compareResultSets } from '../../src/stats/compare-sets.js'
 import { trendHistory } from '../../src/engine/history.js'
 import { ResultSet } from '../../src/results/model.js'
 import type { ReportFileInput } from '../../src/report/report-input.js'
-import type { GateReport } from '../../src/report/types.js'
+import type { GateReport } from '../../src/types/report.js'
 
 /** The fixture comparison behind the golden report and ledger: two stored result sets, fixed clock. */
 export const GOLDEN_DIR = path.resolve('fixtures/golden')

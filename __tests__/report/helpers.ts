@@ -1,5 +1,5 @@
 import type { MetricComparison, Verdict } from '../../src/stats/types.js'
-import type { GateReport } from '../../src/report/types.js'
+import type { GateReport } from '../../src/types/report.js'
 
 /** A comparison with plausible numbers; `valueChange` drives baseline/current medians. */
 export function comparison(over: Partial<MetricComparison> = {}): MetricComparison {

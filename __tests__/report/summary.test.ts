@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { metricKey } from '../../src/results/model.js'
 import { renderTrendCharts, stepLevels } from '../../src/report/chart.js'
 import { renderReport, renderTerminalTable, renderTrendChart } from '../../src/report/index.js'
-import type { GateReport } from '../../src/report/types.js'
+import type { GateReport } from '../../src/types/report.js'
 import { comparison, report } from './helpers.js'
 
 const history = (key: string, values: number[]): NonNullable<GateReport['history']> =>

@@ -8,7 +8,7 @@ import {
   uploadShard,
   uploadShardResults,
   type ArtifactClient
-} from '../../src/github/artifacts.js'
+} from '../../src/action/artifacts.js'
 
 /** An in-memory artifact service: uploads keep the files, downloads copy them back. */
 function memoryClient(opts: { digest?: (name: string) => string; mismatch?: boolean } = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { readInputs } from '../../src/config/inputs.js'
+import { readInputs } from '../../src/action/inputs.js'
 import { UserError } from '../../src/errors.js'
 
 const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''

@@ -10,7 +10,7 @@ import {
 } from '../../__tests__/helpers/github-standin.js'
 import { runAction, workspace } from '../../__tests__/helpers/github-standin-run.js'
 import { payload } from './events.js'
-import { TMP_PREFIX } from '../../src/baseline/atomic-write.js'
+import { TMP_PREFIX } from '../../src/shared/fs.js'
 import { LocalBaselineStore } from '../../src/baseline/local-store.js'
 import { makeInput, parseResultSet } from '../../src/importers/index.js'
 import { isLedger } from '../../src/report/ledger.js'

@@ -7,7 +7,7 @@ import { runJob } from '../../src/engine/job.js'
 import { isUserError } from '../../src/errors.js'
 import { importInput, makeInput, parseResultSet } from '../../src/importers/index.js'
 import { silentReporter } from '../../src/runners/progress.js'
-import { unknownEnvironment } from '../../src/runners/environment.js'
+import { unknownEnvironment } from '../../src/results/environment.js'
 import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../../src/results/model.js'
 import { removeDir, tempDir, type RunOptions } from './common.js'
 

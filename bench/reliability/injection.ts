@@ -13,9 +13,9 @@ import {
   renderLedger
 } from '../../src/report/ledger.js'
 import { renderReportFile } from '../../src/report/report-file.js'
-import type { AnalystSection } from '../../src/report/report-input.js'
+import type { AnalystSection } from '../../src/types/report.js'
 import { renderReport } from '../../src/report/summary.js'
-import type { GateReport } from '../../src/report/types.js'
+import type { GateReport } from '../../src/types/report.js'
 import type { ResultSet } from '../../src/results/model.js'
 import { resultSet, timeBench } from '../../__tests__/helpers/results.js'
 import { comparison, report, tableCells } from '../../__tests__/report/helpers.js'

@@ -1,4 +1,4 @@
-import type { AnalystCallMetrics } from '../report/report-input.js'
+import type { AnalystCallMetrics } from '../types/report.js'
 import type { AnalystFacts } from './facts.js'
 import { ANSWER_SCHEMA, SYSTEM_PROMPT } from './schema.js'
 

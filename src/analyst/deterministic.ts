@@ -1,4 +1,5 @@
-import type { AnalystSection } from '../report/report-input.js'
+import { plural } from '../shared/text.js'
+import type { AnalystSection } from '../types/report.js'
 import type { AnalystFacts } from './facts.js'
 import { emptyDrops } from './grounding.js'
 
@@ -31,10 +32,6 @@ function largest(metrics: Metric[], test: (m: Metric) => boolean): Metric | unde
 
 const isThroughput = (m: Metric): boolean => m.direction === 'higher' && /\/s(ec)?$/.test(m.unit)
 const isTtft = (m: Metric): boolean => /ttft/i.test(m.metric)
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
 
 export function deterministicSection(facts: AnalystFacts, note?: string): AnalystSection {
   const c = facts.counts

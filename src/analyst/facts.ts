@@ -5,7 +5,7 @@ import { insightsOf } from '../report/insights.js'
 import { moreRunsNeeded } from '../report/observations.js'
 import { speedPhrase } from '../report/speed.js'
 import { valueCi, valueDelta } from '../report/tables.js'
-import type { GateReport } from '../report/types.js'
+import type { GateReport } from '../types/report.js'
 
 /*
  * The computed facts the analyst model receives, as JSON: the model reads numbers, never files,

@@ -1,4 +1,4 @@
-import type { DropReason } from '../report/report-input.js'
+import type { DropReason } from '../types/report.js'
 
 /*
  * Grounding: a sentence of the model's answer survives only if every number in it is one of the

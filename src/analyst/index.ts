@@ -1,4 +1,4 @@
-import type { AnalystSection } from '../report/report-input.js'
+import type { AnalystSection } from '../types/report.js'
 import { askModel, type AnalystClient, type ModelAnswer } from './call.js'
 import { deterministicSection } from './deterministic.js'
 import type { AnalystFacts } from './facts.js'

@@ -7,7 +7,7 @@ import { LocalBaselineStore } from './local-store.js'
 import type { BaselineStore } from './store.js'
 
 export type { BaselineEntry, BaselineStore, StoredBaseline } from './store.js'
-export { baselineWriteDecision, type RunContext, type TrustDecision } from './trust.js'
+export { baselineWriteDecision, type TrustDecision } from './trust.js'
 export { DEFAULT_BRANCH, GitBaselineStore } from './git-store.js'
 
 export const DEFAULT_STORE = 'local:.perf-gate/baselines'

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { UserError, errorMessage } from '../errors.js'
 import { makeInput, parseResultSet } from '../importers/index.js'
 import type { ResultSet } from '../results/model.js'
-import { writeFileAtomic } from './atomic-write.js'
+import { writeFileAtomic } from '../shared/fs.js'
 import type { BaselineEntry, BaselineStore, StoredBaseline } from './store.js'
 
 /**

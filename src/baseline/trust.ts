@@ -1,17 +1,10 @@
-/**
+import type { RunContext } from '../types/run-context.js'
+
+/*
  * Who may write a baseline. A baseline written by a pull request would let any PR lower the bar
  * for every later one, so only a push or a manual dispatch on the default branch of the repository
  * itself may write, on GitHub. Off GitHub (a laptop) the user owns the store.
  */
-export interface RunContext {
-  onGitHub: boolean
-  eventName?: string
-  /** `refs/heads/main` */
-  ref?: string
-  defaultBranch?: string
-  /** Repository the event's code comes from differs from the repository running the workflow. */
-  fromFork?: boolean
-}
 
 export interface TrustDecision {
   allowed: boolean

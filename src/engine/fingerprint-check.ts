@@ -1,13 +1,14 @@
+import { plural } from '../shared/text.js'
 import path from 'node:path'
 import { parseResultSet, type ImportedFile } from '../importers/index.js'
 import { fileInput } from '../importers/source.js'
 import type { Environment, ResultSet } from '../results/model.js'
-import { mergeFingerprint } from '../runners/fingerprint.js'
-import type { FingerprintDifference } from '../report/baseline-note.js'
+import { mergeFingerprint } from '../results/environment.js'
+import type { FingerprintDifference } from '../types/report.js'
 import { neutralComparison } from '../stats/compare.js'
 import { gate } from '../stats/gate.js'
 import type { GateOutcome, MetricComparison } from '../stats/types.js'
-import { compareResultSets, type CompareOptions } from './compare-sets.js'
+import { compareResultSets, type CompareOptions } from '../stats/compare-sets.js'
 
 /*
  * A baseline measured on other hardware or another software stack says nothing about the pull
@@ -164,10 +165,6 @@ export function compareWithFingerprint(
       ? `not compared: the environment differs from the baseline (${listed}); ${hint}`
       : `${outcome.reason}; ${plural(aside.length, 'metric')} not compared because the environment differs from the baseline (${listed}); ${hint}`
   return { ...outcome, reason }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 /** "gpu.driver 570 → 575" as plain text (reasons are escaped where they are rendered). */

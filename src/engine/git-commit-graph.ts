@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import type { BaselineTarget, CommitGraph } from './baseline-select.js'
+import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
 
 /*
  * The history of a local checkout, for the CLI: `git merge-base` and `git rev-list`, the same

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { median } from 'simple-statistics'
-import { writeFileAtomic } from '../baseline/atomic-write.js'
+import { writeFileAtomic } from '../shared/fs.js'
 import type { BaselineStore } from '../baseline/store.js'
 import { loadConfig } from '../config/load.js'
 import type { ResultSet } from '../results/model.js'

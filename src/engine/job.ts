@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { writeFileAtomic } from '../baseline/atomic-write.js'
+import { writeFileAtomic } from '../shared/fs.js'
 import type { BaselineEntry, BaselineStore, StoredBaseline } from '../baseline/store.js'
-import { baselineWriteDecision, type RunContext } from '../baseline/trust.js'
+import { baselineWriteDecision } from '../baseline/trust.js'
+import { type RunContext } from '../types/run-context.js'
 import { loadConfig } from '../config/load.js'
 import { resolveThresholds } from '../config/thresholds.js'
 import type { BenchmarkSpec, PerfGateConfig } from '../config/types.js'
@@ -22,16 +23,11 @@ import { renderCheckRun, type CheckRunPayload } from '../report/check-run.js'
 import { renderLedger } from '../report/ledger.js'
 import { writeReportOutputs, type AnalystOptions } from '../report/outputs.js'
 import { renderReport } from '../report/summary.js'
-import type { Acceptance, GateReport } from '../report/types.js'
+import type { Acceptance, GateReport } from '../types/report.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
-import { noBaselineOutcome, type ThresholdsFor } from './compare-sets.js'
-import {
-  DEFAULT_MAX_DISTANCE,
-  selectBaseline,
-  type BaselineChoice,
-  type BaselineTarget,
-  type CommitGraph
-} from './baseline-select.js'
+import { noBaselineOutcome, type ThresholdsFor } from '../stats/compare-sets.js'
+import { DEFAULT_MAX_DISTANCE, selectBaseline, type BaselineChoice } from './baseline-select.js'
+import { type BaselineTarget, type CommitGraph } from '../types/lineage.js'
 import {
   checkFingerprint,
   compareWithFingerprint,

@@ -9,7 +9,7 @@ import {
   type ResultSet
 } from '../results/model.js'
 import { loadConfig } from '../config/load.js'
-import { mergeFingerprint } from '../runners/fingerprint.js'
+import { mergeFingerprint } from '../results/environment.js'
 import { checkFingerprint } from './fingerprint-check.js'
 import { shardArtifactPrefix, shardFromArtifactName, shardMembers } from './shard.js'
 

@@ -1,4 +1,4 @@
-import type { Acceptance } from '../report/types.js'
+import type { Acceptance } from '../types/report.js'
 import type { GateOutcome } from '../stats/types.js'
 
 /*

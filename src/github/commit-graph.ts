@@ -1,4 +1,4 @@
-import type { BaselineTarget, CommitGraph } from '../engine/baseline-select.js'
+import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef, WorkflowRun } from './context.js'
 import { explainApiError } from './errors.js'

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { RunContext } from '../baseline/trust.js'
+import type { RunContext } from '../types/run-context.js'
 import { UserError } from '../errors.js'
 import type { Commit } from '../results/model.js'
 import { GITHUB_TUNING, type ApiTuning } from './client.js'

@@ -1,42 +1,14 @@
-import type { GateReport } from './types.js'
+import type { BaselineUsed, FingerprintDifference } from '../types/report.js'
+import type { GateReport } from '../types/report.js'
 import { escapeMarkdown } from './escape.js'
-import { formatDate, plural, shortSha } from './format.js'
+import { formatDate } from './format.js'
+import { plural, shortSha } from '../shared/text.js'
 import { baselineLine } from './tables.js'
 
 /*
  * Which baseline a run was compared with and why that one, and what differs between its machine
  * and this run's. Pure functions of the report; every value from a result file is escaped.
  */
-
-/** The baseline chosen for a run, as the renderers show it. */
-export interface BaselineUsed {
-  how: 'merge-base' | 'ancestor' | 'latest'
-  /** The baseline's commit. */
-  commit: string | null
-  /** Commits between the baseline's commit and `walkedFrom` (0: that commit itself). */
-  distance: number | null
-  walkedFrom: { kind: 'merge-base' | 'commit'; sha: string } | null
-  /** When it was recorded (ISO) and how old it was at the run. */
-  recordedAt: string
-  ageMs: number | null
-  testbed: string
-  /** How the choice fell back, if it did ("no baseline on abc1234 …, so the latest was used"). */
-  note?: string
-}
-
-/** One environment key whose value differs between the baseline and this run. */
-export interface FingerprintDifference {
-  key: string
-  /** The values as compared (a driver's major version, a shortened digest); null: not recorded. */
-  baseline: string | null
-  current: string | null
-  /** The benchmark the key belongs to; null for a machine-wide key. */
-  benchmark: string | null
-  /** `block`: the affected benchmarks are not compared unless allowed; `note`: shown only. */
-  effect: 'block' | 'note'
-  /** Listed in `allow-fingerprint-changes`. */
-  allowed: boolean
-}
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

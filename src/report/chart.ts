@@ -1,9 +1,10 @@
 import { metricKey } from '../results/model.js'
 import type { MetricComparison } from '../stats/types.js'
-import type { GateReport } from './types.js'
+import type { GateReport } from '../types/report.js'
 import { escapeMarkdown } from './escape.js'
 import { detectChangePoints, type ChangePoint } from '../stats/change-points.js'
-import { formatPercent, formatValue, shortSha } from './format.js'
+import { formatPercent, formatValue } from './format.js'
+import { shortSha } from '../shared/text.js'
 import { byMagnitude } from './tables.js'
 
 /*

@@ -1,6 +1,6 @@
-import type { GateReport } from './types.js'
+import type { GateReport } from '../types/report.js'
 import { renderTrendChart } from './chart.js'
-import { plural } from './format.js'
+import { plural } from '../shared/text.js'
 import { missingBaselineLabel } from './baseline-note.js'
 import { renderHeadline } from './summary.js'
 import { largestFitting, renderDeltaTable } from './tables.js'

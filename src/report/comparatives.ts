@@ -4,7 +4,7 @@ import type { ResultSet } from '../results/model.js'
 import { compareMetric } from '../stats/compare.js'
 import { escapeMarkdown } from './escape.js'
 import { formatValue } from './format.js'
-import type { ComparisonSpec } from './report-input.js'
+import type { ComparisonSpec } from '../types/report.js'
 import { speedPhrase } from './speed.js'
 
 /** One metric of a declared side-by-side comparison: B against A in the same run. */

@@ -1,4 +1,6 @@
+import { plural } from '../shared/text.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
+
 
 /*
  * Number and label formatting shared by every renderer. Negative numbers use the ASCII hyphen, not
@@ -59,10 +61,6 @@ export function verdictLabel(verdict: Verdict): string {
   return `${ICONS[verdict]} ${verdict}`
 }
 
-export function plural(n: number, singular: string, pluralForm = singular + 's'): string {
-  return `${n} ${n === 1 ? singular : pluralForm}`
-}
-
 /** "2 regressions, 14 unchanged, 1 improvement" */
 export function countsPhrase(outcome: GateOutcome): string {
   return [
@@ -70,17 +68,6 @@ export function countsPhrase(outcome: GateOutcome): string {
     `${outcome.unchanged} unchanged`,
     plural(outcome.improvements, 'improvement')
   ].join(', ')
-}
-
-/**
- * A commit as shown to people: the first 7 hex digits of a sha. Anything else (a store that keys
- * by another id) keeps only characters that are inert in markdown, mermaid and terminals.
- */
-export function shortSha(sha: string | null | undefined): string | null {
-  if (!sha) return null
-  if (/^[0-9a-f]{7,64}$/i.test(sha)) return sha.slice(0, 7).toLowerCase()
-  const safe = sha.replace(/[^0-9A-Za-z._-]/g, '').slice(0, 12)
-  return safe || null
 }
 
 function isoParts(iso: string): string[] | null {

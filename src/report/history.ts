@@ -2,7 +2,8 @@ import { markdownTable } from 'markdown-table'
 import type { Direction } from '../results/model.js'
 import { mermaidLabel, stepLevels, xyChart } from './chart.js'
 import { escapeMarkdown } from './escape.js'
-import { formatDate, formatPercent, formatValue, plural, shortSha } from './format.js'
+import { formatDate, formatPercent, formatValue } from './format.js'
+import { plural, shortSha } from '../shared/text.js'
 
 /*
  * The nightly history report: where each metric's level stepped up or down over the stored

@@ -1,4 +1,4 @@
-export type { GateReport } from './types.js'
+export type { GateReport } from '../types/report.js'
 export {
   DEFAULT_MAX_LENGTH,
   codeSpanText,
@@ -8,18 +8,8 @@ export {
   truncateCodePoints
 } from './escape.js'
 export type { EscapeOptions } from './escape.js'
-export {
-  countsPhrase,
-  formatCi,
-  formatDate,
-  formatPercent,
-  formatTimestamp,
-  formatValue,
-  plural,
-  shortSha,
-  verdictIcon,
-  verdictLabel
-} from './format.js'
+export { countsPhrase, formatCi, formatDate, formatPercent, formatTimestamp, formatValue, verdictIcon, verdictLabel } from './format.js'
+export { plural, shortSha } from '../shared/text.js'
 export {
   DELTA_TABLE_HEADER,
   baselineLine,

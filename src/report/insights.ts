@@ -1,7 +1,8 @@
 import type { ResultSet } from '../results/model.js'
 import type { MetricComparison } from '../stats/types.js'
 import { escapeCode, escapeMarkdown } from './escape.js'
-import { countsPhrase, formatCi, formatPercent, formatValue, plural } from './format.js'
+import { countsPhrase, formatCi, formatPercent, formatValue } from './format.js'
+import { plural } from '../shared/text.js'
 import {
   findOutliers,
   highSpread,
@@ -14,7 +15,7 @@ import {
 } from './observations.js'
 import { speedPhrase } from './speed.js'
 import { byMagnitude, routeLine, valueCi, valueDelta } from './tables.js'
-import type { GateReport } from './types.js'
+import type { GateReport } from '../types/report.js'
 
 /*
  * The computed reading of a run: key findings, observations and rule-derived recommendations.

@@ -7,15 +7,15 @@ import {
   runAnalyst,
   type AnalystClient
 } from '../analyst/index.js'
-import { writeFileAtomic } from '../baseline/atomic-write.js'
+import { writeFileAtomic } from '../shared/fs.js'
 import type { ResultSet } from '../results/model.js'
 import { resolveHost } from '../runners/ollama-client.js'
 import { createOllamaFetch } from '../runners/ollama-fetch.js'
 import { scanLog, type LogFinding } from './observations.js'
 import { mergeRegistry, registryRows } from './registry.js'
 import { renderReportFile, reportFileName } from './report-file.js'
-import type { AnalystSection, ComparisonSpec, WorkflowFacts } from './report-input.js'
-import type { GateReport } from './types.js'
+import type { AnalystSection, ComparisonSpec, WorkflowFacts } from '../types/report.js'
+import type { GateReport } from '../types/report.js'
 
 /*
  * The report file, the models registry and the analyst narrative, written after the gate has

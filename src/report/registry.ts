@@ -2,7 +2,8 @@ import { markdownTable } from 'markdown-table'
 import { median } from 'simple-statistics'
 import type { ResultSet } from '../results/model.js'
 import { escapeMarkdown } from './escape.js'
-import { formatDate, formatValue, shortSha } from './format.js'
+import { formatDate, formatValue } from './format.js'
+import { shortSha } from '../shared/text.js'
 
 /*
  * docs/models/models-registry.md: one row per model × testbed with the best decode rate seen on

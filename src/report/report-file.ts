@@ -3,20 +3,13 @@ import type { MetricComparison } from '../stats/types.js'
 import { renderTrendCharts } from './chart.js'
 import { comparatives, renderComparativeSection } from './comparatives.js'
 import { escapeMarkdown } from './escape.js'
-import {
-  formatCi,
-  formatDate,
-  formatPercent,
-  formatTimestamp,
-  formatValue,
-  plural,
-  shortSha,
-  verdictLabel
-} from './format.js'
+import { formatCi, formatDate, formatPercent, formatTimestamp, formatValue, verdictLabel } from './format.js'
+import { plural, shortSha } from '../shared/text.js'
 import { renderGpuSection } from './gpu-table.js'
 import { hotspots, renderHotspotSection } from './hotspots.js'
 import { insightsOf, keyFindings, recommendations, renderObservations } from './insights.js'
-import type { AnalystSection, ReportFileInput, WorkflowFacts } from './report-input.js'
+import type { ReportFileInput } from './report-input.js'
+import type { AnalystSection, WorkflowFacts } from '../types/report.js'
 import { speedPhrase } from './speed.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import {

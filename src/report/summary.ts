@@ -1,7 +1,8 @@
-import type { GateReport } from './types.js'
+import type { GateReport } from '../types/report.js'
 import { renderTrendChart } from './chart.js'
 import { escapeMarkdown } from './escape.js'
-import { countsPhrase, formatTimestamp, shortSha, verdictIcon } from './format.js'
+import { countsPhrase, formatTimestamp, verdictIcon } from './format.js'
+import { shortSha } from '../shared/text.js'
 import { acceptanceLine, renderDeltaTable, routeLine } from './tables.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 

@@ -1,16 +1,9 @@
 import { markdownTable } from 'markdown-table'
 import type { GateOutcome, MetricComparison, Verdict } from '../stats/types.js'
-import type { GateReport } from './types.js'
+import type { GateReport } from '../types/report.js'
 import { escapeCode, escapeMarkdown } from './escape.js'
-import {
-  formatCi,
-  formatDate,
-  formatPercent,
-  formatValue,
-  plural,
-  shortSha,
-  verdictLabel
-} from './format.js'
+import { formatCi, formatDate, formatPercent, formatValue, verdictLabel } from './format.js'
+import { plural, shortSha } from '../shared/text.js'
 
 /*
  * Pieces shared by the ledger, the check run and the standalone report, so the three always show

@@ -1,6 +1,6 @@
 import os from 'node:os'
 import type { Environment } from '../results/model.js'
-import { mergeFingerprint, type Fingerprint } from './fingerprint.js'
+import { mergeFingerprint, type Fingerprint } from '../results/environment.js'
 
 /**
  * The machine fingerprint stored with every result set, so a comparison across different hardware
@@ -19,18 +19,6 @@ export function hostEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   if (env.RUNNER_NAME) fingerprint['runner.name'] = env.RUNNER_NAME
   if (env.RUNNER_OS) fingerprint['runner.os'] = env.RUNNER_OS
   return fingerprint
-}
-
-/** For files imported from elsewhere: we know nothing about the machine that produced them. */
-export function unknownEnvironment(): Environment {
-  return {
-    os: 'unknown',
-    arch: 'unknown',
-    cpu: 'unknown',
-    cpuCount: 0,
-    memoryBytes: 0,
-    node: 'unknown'
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CommandBenchmark, PerfGateConfig } from '../config/types.js'
-import { comparableInputs, type CompareOptions } from '../engine/compare-sets.js'
+import { comparableInputs, type CompareOptions } from '../stats/compare-sets.js'
 import { lookSchedule, sequentialLook } from '../stats/adaptive.js'
 import { UserError } from '../errors.js'
 import {
@@ -12,7 +12,7 @@ import {
 import { runCommandBenchmark } from './command.js'
 import { addFingerprint, hostEnvironment } from './environment.js'
 import { runFileBenchmark } from './file.js'
-import type { Fingerprint } from './fingerprint.js'
+import type { Fingerprint } from '../results/environment.js'
 import { runOllamaBenchmark } from './ollama.js'
 import type { Reporter } from './progress.js'
 

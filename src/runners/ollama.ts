@@ -4,8 +4,9 @@ import { resolveThresholds } from '../config/thresholds.js'
 import type { OllamaBenchmark, PerfGateConfig } from '../config/types.js'
 import { UserError, errorMessage } from '../errors.js'
 import type { Benchmark, Metric } from '../results/model.js'
-import type { Fingerprint } from './fingerprint.js'
-import { gpuFingerprint, mergeFingerprint, ollamaFingerprint } from './fingerprint.js'
+import type { Fingerprint } from '../results/environment.js'
+import { gpuFingerprint, ollamaFingerprint } from './fingerprint.js'
+import { mergeFingerprint } from '../results/environment.js'
 import type { GpuTick } from './gpu-parse.js'
 import {
   queryInventory,

@@ -1,5 +1,5 @@
 import { compareMetric, type CompareInput } from './compare.js'
-import { plural } from './format.js'
+import { plural } from '../shared/text.js'
 import { gate, type GateOptions } from './gate.js'
 import type { GateOutcome, MetricComparison } from './types.js'
 

@@ -1,6 +1,7 @@
 import { coefficientOfVariation, median } from 'simple-statistics'
 import type { Direction, MetricClass } from '../results/model.js'
-import { budgetPct, changeWithCi, plural } from './format.js'
+import { budgetPct, changeWithCi } from './format.js'
+import { plural } from '../shared/text.js'
 import { shiftEstimator } from './hodges-lehmann.js'
 import { upperTailP } from './mann-whitney.js'
 import { madScreen } from './outliers.js'

@@ -20,7 +20,3 @@ export function changeWithCi(change: number, ci: [number, number], confidence: n
   const level = Number((confidence * 100).toFixed(1))
   return `Δ ${signedPct(change)} % (${level} % CI ${signedPct(ci[0])} … ${signedPct(ci[1])} %)`
 }
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
-}

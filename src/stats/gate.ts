@@ -1,4 +1,5 @@
-import { plural, signedPct } from './format.js'
+import { signedPct } from './format.js'
+import { plural } from '../shared/text.js'
 import { bhReject, holmReject } from './multiplicity.js'
 import type { GateOutcome, MetricComparison, Route, Verdict } from './types.js'
 

@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
 import { errorMessage, UserError } from '../errors.js'
 import type { ShardFile } from '../engine/merge.js'
-import { artifactFiles } from './report-mode.js'
+import { artifactFiles } from '../github/report-mode.js'
 
 /*
  * Shard results travel between the jobs of one workflow run as artifacts. The client is the

@@ -1,5 +1,6 @@
+/** File helpers every layer that writes shares: atomic writes, and reads that may find nothing. */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 
 export const TMP_PREFIX = '.tmp-'
@@ -43,5 +44,14 @@ async function syncDir(dir: string): Promise<void> {
     }
   } catch {
     /* best effort */
+  }
+}
+
+/** The file's text, or null when it does not exist or cannot be read (a first run, say). */
+export async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch {
+    return null
   }
 }

@@ -1,7 +1,7 @@
 import { createClient } from '../github/client.js'
 import { readApiSettings, readWorkflowRun } from '../github/context.js'
-import { openStore } from './index.js'
-import type { BaselineStore } from './store.js'
+import { openStore } from '../baseline/index.js'
+import type { BaselineStore } from '../baseline/store.js'
 
 export interface ActionStoreInputs {
   baselineStore: string

@@ -1,7 +1,7 @@
 import type { Benchmark, Metric, ResultSet } from '../results/model.js'
-import { compareMetric, neutralComparison, type CompareInput } from '../stats/compare.js'
-import { gate } from '../stats/gate.js'
-import type { GateOutcome, MetricComparison, Thresholds } from '../stats/types.js'
+import { compareMetric, neutralComparison, type CompareInput } from './compare.js'
+import { gate } from './gate.js'
+import type { GateOutcome, MetricComparison, Thresholds } from './types.js'
 
 export type ThresholdsFor = (benchmark: string, metric: Metric) => Thresholds
 
