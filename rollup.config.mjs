@@ -14,8 +14,13 @@ const config = {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     // Rollup names a shared chunk after one of its modules, which moves as the code does; a fixed
-    // name for the engine keeps dist/ diffs readable.
-    manualChunks: (id) => (id.includes('/src/engine/job.') ? 'engine' : undefined),
+    // name for the engine and the outputs keeps dist/ diffs readable.
+    manualChunks: (id) =>
+      id.includes('/src/engine/job.')
+        ? 'engine'
+        : id.includes('/src/outputs/')
+          ? 'outputs'
+          : undefined,
     sourcemap: false,
     banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
   },

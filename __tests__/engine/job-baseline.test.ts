@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { LocalBaselineStore } from '../../src/baseline/local-store.js'
-import { runJob, type JobOptions } from '../../src/engine/job.js'
+import { renderReport } from '../../src/report/summary.js'
+import { runJobToFiles, type FileJobOptions } from '../helpers/job.js'
 import { githubCommitGraph } from '../../src/github/commit-graph.js'
 import type { Environment, ResultSet } from '../../src/results/model.js'
 import { silentReporter } from '../../src/runners/progress.js'
@@ -57,7 +58,7 @@ async function job(
   store: LocalBaselineStore,
   head: string,
   env: Environment,
-  over: Partial<JobOptions> = {}
+  over: Partial<FileJobOptions> = {}
 ) {
   writeFileSync(
     path.join(dir, 'results', 'current.json'),
@@ -65,7 +66,7 @@ async function job(
       run(resultSet([timeBench('w', [1])], { commit: { sha: head }, environment: env }), 100, 3)
     )
   )
-  return runJob({
+  return runJobToFiles({
     mode: 'gate',
     configPath: path.join(dir, 'perf-gate.yml'),
     resultsGlob: path.join(dir, 'results', '*.json'),
@@ -113,8 +114,8 @@ describe('a gate run with the baseline of the merge-base', () => {
     // Against m5 (30 % faster) this run would fail; against its merge-base it passes.
     expect(r.outcome.verdict).toBe('pass')
     const line = `Baseline: \`${m3.slice(0, 7)}\` (the merge-base), recorded 2026-11-21, 30 h old, testbed test.`
-    expect(r.ledger).toContain(line)
-    expect(r.summary).toContain(line)
+    expect(r.files.ledger).toContain(line)
+    expect(renderReport(r.report)).toContain(line)
     expect(r.report.fingerprint).toBeUndefined()
   })
 
@@ -125,7 +126,7 @@ describe('a gate run with the baseline of the merge-base', () => {
     expect(r.outcome.reason).toContain(
       'the environment differs from the baseline (gpu.driver 570 → 575)'
     )
-    expect(r.ledger).toContain('- gpu.driver 570 → 575: every benchmark not compared')
+    expect(r.files.ledger).toContain('- gpu.driver 570 → 575: every benchmark not compared')
     expect(r.failed).toBe(false)
   })
 
@@ -139,7 +140,7 @@ describe('a gate run with the baseline of the merge-base', () => {
       { allowFingerprintChanges: ['gpu.driver'] }
     )
     expect(r.outcome.verdict).toBe('pass')
-    expect(r.ledger).toContain('- gpu.driver 570 → 575: allowed, compared anyway')
+    expect(r.files.ledger).toContain('- gpu.driver 570 → 575: allowed, compared anyway')
   })
 
   it('is neutral, saying why, when the merge-base history has no baseline', async () => {
@@ -157,6 +158,6 @@ describe('a gate run with the baseline of the merge-base', () => {
     // …but here the merge-base is `other`, which has no baseline and no ancestors.
     expect(r.outcome.verdict).toBe('neutral')
     expect(r.outcome.reason).toMatch(/^no baseline for testbed 'test' at the merge-base /)
-    expect(r.ledger).toContain(`No baseline for testbed 'test' at the merge-base`)
+    expect(r.files.ledger).toContain(`No baseline for testbed 'test' at the merge-base`)
   })
 })

@@ -6,7 +6,7 @@ import { Ollama } from 'ollama'
 import type { AnalystClient } from '../../src/analyst/index.js'
 import { LocalBaselineStore } from '../../src/baseline/local-store.js'
 import { main } from '../../src/cli/main.js'
-import { runJob, type JobOptions } from '../../src/engine/job.js'
+import { runJobToFiles, type FileJobOptions } from '../helpers/job.js'
 import { createOllamaFetch } from '../../src/runners/ollama-fetch.js'
 import { silentReporter } from '../../src/runners/progress.js'
 import { startOllamaStandin, standinModel, type OllamaStandin } from '../helpers/ollama-standin.js'
@@ -50,9 +50,9 @@ function project(): string {
 
 function options(
   dir: string,
-  over: Partial<JobOptions>,
+  over: Partial<FileJobOptions>,
   set = readSet('current.json')
-): JobOptions {
+): FileJobOptions {
   return {
     mode: 'gate',
     configPath: path.join(dir, 'perf-gate.yml'),
@@ -72,19 +72,21 @@ function options(
 describe('report file, registry and analyst in the job', () => {
   it('writes the report under benchmarks/results/reports and the same content to report.md', async () => {
     const dir = project()
-    const r = await runJob(options(dir, {}))
-    expect(path.relative(dir, r.paths.reportFile)).toBe(
+    const r = await runJobToFiles(options(dir, {}))
+    expect(path.relative(dir, r.files.paths.reportFile)).toBe(
       'benchmarks/results/reports/2026-11-22_abc1234.md'
     )
-    const report = readFileSync(r.paths.reportFile, 'utf8')
-    expect(readFileSync(r.paths.report, 'utf8')).toBe(report)
+    const report = readFileSync(r.files.paths.reportFile, 'utf8')
+    expect(readFileSync(r.files.paths.report, 'utf8')).toBe(report)
     expect(report).toContain('### Q5 vs Q4: llama-q5 vs llama-q4')
     expect(report).toMatch(
       /Files read by type: config \\\(perf-gate\.yml\\\): 1, hyperfine file: 1\./
     )
     expect(report).toMatch(/\| ingesting \| \d/)
     expect(report).toContain('Deterministic summary computed from the facts')
-    expect(report).toContain(`- [Raw results \\(JSON\\)](../raw/${path.basename(r.paths.results)})`)
+    expect(report).toContain(
+      `- [Raw results \\(JSON\\)](../raw/${path.basename(r.files.paths.results)})`
+    )
   })
 
   it('lists warning and error lines of imported text outputs under Observations', async () => {
@@ -96,8 +98,8 @@ describe('report file, registry and analyst in the job', () => {
     )
     const set = readSet('current.json')
     set.benchmarks[2].source = { kind: 'import', format: 'go', file: 'bench/go-bench.txt' }
-    const r = await runJob(options(dir, {}, set))
-    const report = readFileSync(r.paths.reportFile, 'utf8')
+    const r = await runJobToFiles(options(dir, {}, set))
+    const report = readFileSync(r.files.paths.reportFile, 'utf8')
     expect(report).toContain('**Warnings and errors in benchmark logs**')
     expect(report).toContain('- `bench/go-bench.txt:3` warning: CPU scaling is enabled')
   })
@@ -105,27 +107,27 @@ describe('report file, registry and analyst in the job', () => {
   it('updates the models registry on a trusted baseline run, never from a pull request', async () => {
     const dir = project()
     const registry = path.join(dir, 'docs/models/models-registry.md')
-    const gate = await runJob(options(dir, { mode: 'gate', context: PR }))
-    expect(gate.paths.registry).toBeNull()
+    const gate = await runJobToFiles(options(dir, { mode: 'gate', context: PR }))
+    expect(gate.files.paths.registry).toBeNull()
     expect(existsSync(registry)).toBe(false)
     expect(existsSync(path.join(dir, '.perf-gate/out/models-registry.md'))).toBe(false)
 
-    const base = await runJob(options(dir, { mode: 'baseline', context: PUSH }))
-    expect(base.paths.registry).toBe(registry)
+    const base = await runJobToFiles(options(dir, { mode: 'baseline', context: PUSH }))
+    expect(base.files.paths.registry).toBe(registry)
     const text = readFileSync(registry, 'utf8')
     expect(text).toContain('| llama3.2:3b-instruct-q4\\_K\\_M | gpu-2x | ')
     expect(text).toContain('| llama3.2:3b-instruct-q5\\_K\\_M | gpu-2x | ')
     expect(readFileSync(path.join(dir, '.perf-gate/out/models-registry.md'), 'utf8')).toBe(text)
 
     // A later pull request leaves it as the baseline run wrote it.
-    await runJob(options(dir, { mode: 'gate', context: PR }))
+    await runJobToFiles(options(dir, { mode: 'gate', context: PR }))
     expect(readFileSync(registry, 'utf8')).toBe(text)
   })
 
   it('never changes the verdict, whatever the analyst answers or when it is unreachable', async () => {
     const dir = project()
-    await runJob(options(dir, { mode: 'baseline', context: PUSH }, readSet('baseline.json')))
-    const plain = await runJob(options(dir, {}))
+    await runJobToFiles(options(dir, { mode: 'baseline', context: PUSH }, readSet('baseline.json')))
+    const plain = await runJobToFiles(options(dir, {}))
     expect(plain.outcome.verdict).toBe('fail')
     const client = new Ollama({
       host: standin.host,
@@ -133,16 +135,16 @@ describe('report file, registry and analyst in the job', () => {
     }) as unknown as AnalystClient
     for (const answer of [ANSWERS.inventedNumbers, ANSWERS.empty]) {
       standin.models.get('analyst:latest')!.script = [answer]
-      const r = await runJob(options(dir, { analyst: { model: 'analyst:latest', client } }))
+      const r = await runJobToFiles(options(dir, { analyst: { model: 'analyst:latest', client } }))
       expect(r.outcome).toEqual(plain.outcome)
       expect(r.failed).toBe(true)
-      expect(readFileSync(r.paths.reportFile, 'utf8')).not.toContain('92.3')
+      expect(readFileSync(r.files.paths.reportFile, 'utf8')).not.toContain('92.3')
     }
-    const gone = await runJob(
+    const gone = await runJobToFiles(
       options(dir, { analyst: { model: 'analyst:latest', host: 'http://127.0.0.1:9' } })
     )
     expect(gone.outcome).toEqual(plain.outcome)
-    expect(readFileSync(gone.paths.reportFile, 'utf8')).toMatch(
+    expect(readFileSync(gone.files.paths.reportFile, 'utf8')).toMatch(
       /_Note: the analyst model analyst:latest could not be reached/
     )
   })

@@ -3,7 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path'
 import { LocalBaselineStore } from '../../src/baseline/local-store.js'
 import { parseConfig } from '../../src/config/load.js'
-import { runJob } from '../../src/engine/job.js'
+import { filesOutput } from '../../src/outputs/files.js'
+import { runWithOutputs } from '../../src/outputs/index.js'
 import { isUserError } from '../../src/errors.js'
 import { importInput, makeInput, parseResultSet } from '../../src/importers/index.js'
 import { silentReporter } from '../../src/runners/progress.js'
@@ -408,18 +409,25 @@ async function fuzzBaselineWrites(corpus: Corpus[], runs: number, seed: number) 
       const before = list()
       out.inputs++
       try {
-        await runJob({
-          mode: 'baseline',
-          configPath: path.join(ws, 'perf-gate.yml'),
-          resultsGlob: file,
-          store: new LocalBaselineStore(storeDir),
-          outDir: path.join(ws, 'out'),
-          rawDir: path.join(ws, 'raw'),
-          failOn: 'never',
-          commit: { sha: 'a'.repeat(40), ref: null },
-          context: { onGitHub: false },
-          reporter: silentReporter
-        })
+        await runWithOutputs(
+          {
+            mode: 'baseline',
+            configPath: path.join(ws, 'perf-gate.yml'),
+            resultsGlob: file,
+            store: new LocalBaselineStore(storeDir),
+            failOn: 'never',
+            commit: { sha: 'a'.repeat(40), ref: null },
+            context: { onGitHub: false },
+            reporter: silentReporter
+          },
+          [
+            filesOutput({
+              outDir: path.join(ws, 'out'),
+              rawDir: path.join(ws, 'raw'),
+              reporter: silentReporter
+            })
+          ]
+        )
         const added = list().filter((n) => !before.includes(n))
         const ok =
           added.length === 1 &&

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { mulberry32 } from '../../__tests__/helpers/random.js'
 import { GitHubStandin, installationToken } from '../../__tests__/helpers/github-standin.js'
 import { standinModel, startOllamaStandin } from '../../__tests__/helpers/ollama-standin.js'
-import { REGISTRY_PATH } from '../../src/report/outputs.js'
+import { REGISTRY_PATH } from '../../src/outputs/files.js'
 import {
   runAction,
   workspace,

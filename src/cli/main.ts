@@ -5,7 +5,8 @@ import { type RunContext } from '../types/run-context.js'
 import { loadConfig } from '../config/load.js'
 import { errorMessage, isUserError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../stats/compare-sets.js'
-import { runJob, thresholdsFromConfig, type FailOn, type JobMode } from '../engine/job.js'
+import type { FailOn, JobMode } from '../engine/job.js'
+import { thresholdsFromConfig } from '../config/thresholds.js'
 import { importFile, parseResultSet } from '../importers/index.js'
 import { fileInput } from '../importers/source.js'
 import { streamReporter } from '../runners/progress.js'
@@ -14,6 +15,9 @@ import { localLineage } from '../engine/git-commit-graph.js'
 import { runHistoryJob } from '../engine/history-mode.js'
 import { unknownEnvironment } from '../results/environment.js'
 import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../results/model.js'
+import { filesOutput } from '../outputs/files.js'
+import { runWithOutputs } from '../outputs/index.js'
+import { terminalOutput } from '../outputs/terminal.js'
 import { renderTerminalTable } from '../report/terminal.js'
 import { VERSION } from '../version.js'
 
@@ -143,34 +147,35 @@ async function jobCommand(
     values['max-distance'] === undefined
       ? undefined
       : parsePositiveInt(values['max-distance'], '--max-distance')
-  const result = await runJob({
-    mode,
-    configPath,
-    ...(values.results ? { resultsGlob: values.results } : {}),
-    store,
-    outDir: values.out,
-    rawDir: values['raw-dir'],
-    failOn,
-    lineage: await localLineage(repoDir, commit.sha ?? null, {
-      ...(values.base ? { base: values.base } : {}),
-      ...(maxDistance !== undefined ? { maxDistance } : {})
-    }),
-    allowFingerprintChanges: (values['allow-fingerprint-changes'] ?? '')
-      .split(/[\s,]+/)
-      .filter((k) => k !== ''),
-    commit,
-    context: await cliContext(env),
-    reporter,
-    ...(values.testbed ? { testbed: values.testbed } : {}),
-    ...(repetitions !== undefined ? { repetitions } : {}),
-    ...(values.note ? { note: values.note } : {}),
-    ...(values['analyst-model']
-      ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
-      : {})
-  })
-  io.stdout(renderTerminalTable(result.outcome))
-  io.stdout(
-    `\nledger:    ${result.paths.ledger}\ncheck run: ${result.paths.checkRun}\nreport:    ${result.paths.reportFile}\nresults:   ${result.paths.results}\n`
+  const outputs = [
+    filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter }),
+    terminalOutput(io)
+  ]
+  const result = await runWithOutputs(
+    {
+      mode,
+      configPath,
+      ...(values.results ? { resultsGlob: values.results } : {}),
+      store,
+      failOn,
+      lineage: await localLineage(repoDir, commit.sha ?? null, {
+        ...(values.base ? { base: values.base } : {}),
+        ...(maxDistance !== undefined ? { maxDistance } : {})
+      }),
+      allowFingerprintChanges: (values['allow-fingerprint-changes'] ?? '')
+        .split(/[\s,]+/)
+        .filter((k) => k !== ''),
+      commit,
+      context: await cliContext(env),
+      reporter,
+      ...(values.testbed ? { testbed: values.testbed } : {}),
+      ...(repetitions !== undefined ? { repetitions } : {}),
+      ...(values.note ? { note: values.note } : {}),
+      ...(values['analyst-model']
+        ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
+        : {})
+    },
+    outputs
   )
   return result.failed ? EXIT.gateFailed : EXIT.ok
 }

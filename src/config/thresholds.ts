@@ -1,6 +1,7 @@
 import type { Direction, MetricClass } from '../results/model.js'
 import type { Thresholds } from '../stats/types.js'
-import type { BenchmarkCommon, MetricOverride, PerfGateConfig } from './types.js'
+import type { ThresholdsFor } from '../stats/compare-sets.js'
+import type { BenchmarkCommon, BenchmarkSpec, MetricOverride, PerfGateConfig } from './types.js'
 
 /** Where a budget came from, most specific first. */
 export type ThresholdSource = 'benchmark-metric' | 'benchmark' | 'metric' | 'class'
@@ -116,4 +117,20 @@ export function resolveMetricGate(
   defaultGate = true
 ): boolean {
   return metricOverride(benchmark, metric)?.gate ?? defaultGate
+}
+
+/** Thresholds for a result benchmark, found through the config entry that produced it. */
+export function thresholdsFromConfig(config: PerfGateConfig): ThresholdsFor {
+  const specFor = (bench: string): BenchmarkSpec | undefined =>
+    config.benchmarks.find((s) => s.name === bench) ??
+    config.benchmarks.find((s) => bench.startsWith(`${s.name}/`))
+  return (bench, metric) => {
+    const spec = specFor(bench)
+    if (spec) return resolveThresholds(config, spec, metric.name, metric.class)
+    const t = metric.class === 'core' ? config.thresholds.core : config.thresholds.nonCritical
+    const m = Object.hasOwn(config.thresholds.metrics, metric.name)
+      ? config.thresholds.metrics[metric.name]
+      : undefined
+    return { warn: m?.warn ?? t.warn, fail: m?.fail !== undefined ? m.fail : t.fail }
+  }
 }

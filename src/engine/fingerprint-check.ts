@@ -1,9 +1,5 @@
 import { plural } from '../shared/text.js'
-import path from 'node:path'
-import { parseResultSet, type ImportedFile } from '../importers/index.js'
-import { fileInput } from '../importers/source.js'
 import type { Environment, ResultSet } from '../results/model.js'
-import { mergeFingerprint } from '../results/environment.js'
 import type { FingerprintDifference } from '../types/report.js'
 import { neutralComparison } from '../stats/compare.js'
 import { gate } from '../stats/gate.js'
@@ -170,23 +166,4 @@ export function compareWithFingerprint(
 /** "gpu.driver 570 → 575" as plain text (reasons are escaped where they are rendered). */
 function differencePlain(d: FingerprintDifference): string {
   return `${d.key} ${d.baseline ?? 'not recorded'} → ${d.current ?? 'not recorded'}`
-}
-
-/**
- * The environment recorded in imported perf-gate result documents (a PR run's artifact, shard
- * results), merged, or null when none was imported: that is the machine that measured, whose
- * fingerprint the baseline's must match, not the machine that imports.
- */
-export function importedEnvironment(
-  files: readonly ImportedFile[],
-  baseDir: string = process.cwd()
-): Environment | null {
-  let merged: Environment | null = null
-  for (const f of files) {
-    if (f.format !== 'perf-gate') continue
-    const { environment } = parseResultSet(fileInput(path.resolve(baseDir, f.file), f.file))
-    if (merged === null) merged = { ...environment }
-    else mergeFingerprint(merged, environment)
-  }
-  return merged
 }

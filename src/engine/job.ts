@@ -1,40 +1,31 @@
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
-import { writeFileAtomic } from '../shared/fs.js'
+import type { AnalystOptions } from '../analyst/section.js'
 import type { BaselineEntry, BaselineStore, StoredBaseline } from '../baseline/store.js'
 import { baselineWriteDecision } from '../baseline/trust.js'
-import { type RunContext } from '../types/run-context.js'
 import { loadConfig } from '../config/load.js'
-import { resolveThresholds } from '../config/thresholds.js'
-import type { BenchmarkSpec, PerfGateConfig } from '../config/types.js'
-import { isUserError, UserError } from '../errors.js'
-import { importFiles, type ImportedFile } from '../importers/index.js'
+import { thresholdsFromConfig } from '../config/thresholds.js'
+import type { PerfGateConfig } from '../config/types.js'
+import { UserError } from '../errors.js'
+import { importResultSet } from '../importers/index.js'
+import type { Commit, ResultSet } from '../results/model.js'
 import { adaptiveFailAlpha, runBenchmarks } from '../runners/index.js'
 import { hostEnvironment } from '../runners/environment.js'
 import type { Reporter } from '../runners/progress.js'
-import {
-  RESULTS_SCHEMA_ID,
-  RESULTS_VERSION,
-  type Benchmark,
-  type Commit,
-  type ResultSet
-} from '../results/model.js'
-import { renderCheckRun, type CheckRunPayload } from '../report/check-run.js'
-import { renderLedger } from '../report/ledger.js'
-import { writeReportOutputs, type AnalystOptions } from '../report/outputs.js'
-import { renderReport } from '../report/summary.js'
-import type { Acceptance, GateReport } from '../types/report.js'
+import { shortSha } from '../shared/text.js'
+import { noBaselineOutcome, type CompareOptions } from '../stats/compare-sets.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
-import { noBaselineOutcome, type ThresholdsFor } from '../stats/compare-sets.js'
+import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
+import type { Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
+import type { RunContext } from '../types/run-context.js'
+import { analyse, type Analysis } from './analyse.js'
 import { DEFAULT_MAX_DISTANCE, selectBaseline, type BaselineChoice } from './baseline-select.js'
-import { type BaselineTarget, type CommitGraph } from '../types/lineage.js'
-import {
-  checkFingerprint,
-  compareWithFingerprint,
-  importedEnvironment
-} from './fingerprint-check.js'
-import { trendHistory } from './history.js'
+import { checkFingerprint, compareWithFingerprint } from './fingerprint-check.js'
 import { selectBenchmarks, type ShardSelection } from './shard.js'
+
+/*
+ * The job both fronts run, as named phases in the order they happen: load the config, choose the
+ * baseline, measure (or import), compare, decide, analyse. It returns what was decided; writing
+ * and posting it is the outputs' work (src/outputs/), so nothing here renders or publishes.
+ */
 
 /**
  * - `run`: the local main job: gate against the latest baseline, or record the first one.
@@ -43,6 +34,11 @@ import { selectBenchmarks, type ShardSelection } from './shard.js'
  */
 export type JobMode = 'run' | 'gate' | 'baseline'
 export type FailOn = 'fail' | 'warn' | 'never'
+
+/** A reviewer's amendment of the verdict before it is final (Route B: an accepted regression). */
+export type Review = (
+  outcome: GateOutcome
+) => { outcome: GateOutcome; acceptance?: Acceptance } | null
 
 export interface JobOptions {
   mode: JobMode
@@ -59,10 +55,6 @@ export interface JobOptions {
   /** Run only these benchmarks of the config (a shard of a matrix). */
   select?: ShardSelection
   store: BaselineStore
-  /** Ledger, check-run payload and report go here. */
-  outDir: string
-  /** Raw results JSON goes here; relative paths are taken from the config's folder. */
-  rawDir: string
   failOn: FailOn
   commit: Commit
   context: RunContext
@@ -75,47 +67,37 @@ export interface JobOptions {
   now?: () => Date
   /** Called once the config is loaded and the run allowed, before any benchmark runs or is read. */
   onStart?: (config: PerfGateConfig) => Promise<void>
-  /**
-   * Called with the gate's outcome before anything is rendered; may return it amended, e.g. a
-   * regression accepted on the pull request (Route B).
-   */
-  review?: (outcome: GateOutcome) => { outcome: GateOutcome; acceptance?: Acceptance } | null
+  /** Called with the gate's outcome before the analysis; may return it amended. */
+  review?: Review
   /** Which baseline to compare with; without it, the testbed's latest. */
   lineage?: { graph: CommitGraph | null; target: BaselineTarget; maxDistance?: number }
   /** Environment keys allowed to differ from the baseline's (`allow-fingerprint-changes`). */
   allowFingerprintChanges?: string[]
   /** The analyst narrative's model (`analyst-model`); without it a deterministic summary. */
   analyst?: AnalystOptions
-  /** Report files go here; relative paths are taken from the config's folder. */
-  reportsDir?: string
   /** Milliseconds for the workflow summary's phase times; tests may pin it. */
   clock?: () => number
 }
 
-export interface JobResult {
-  outcome: GateOutcome
-  report: GateReport
-  checkRun: CheckRunPayload
-  ledger: string
-  summary: string
+/** What the job decided, and everything an output needs to show it. */
+export interface DecidedJob {
+  mode: JobMode
+  /** The config as run (overrides applied): benchmark lines for annotations, report folders. */
+  config: PerfGateConfig
+  current: ResultSet
   baseline: StoredBaseline | null
   /** How the baseline was chosen, or why none was. */
   baselineChoice: BaselineChoice
   baselineWritten: BaselineEntry | null
-  paths: {
-    results: string
-    report: string
-    ledger: string
-    checkRun: string
-    /** `benchmarks/results/reports/<date>_<sha7>.md`; `report` holds the same content. */
-    reportFile: string
-    /** docs/models/models-registry.md, when this trusted baseline run updated it. */
-    registry: string | null
+  outcome: GateOutcome
+  /** The report model every renderer draws. */
+  report: GateReport
+  analysis: Analysis & {
+    /** Phase times so far; the outputs add the time they take to report. */
+    phasesMs: WorkflowFacts['phasesMs']
   }
   /** True when the verdict reaches `fail-on`. */
   failed: boolean
-  /** The config as run (overrides applied): benchmark lines for annotations. */
-  config: PerfGateConfig
 }
 
 const SEVERITY: Record<Verdict, number> = { neutral: 0, pass: 0, warn: 1, fail: 2 }
@@ -125,265 +107,136 @@ export function reachesFailOn(verdict: Verdict, failOn: FailOn): boolean {
   return SEVERITY[verdict] >= SEVERITY[failOn]
 }
 
-export async function runJob(opts: JobOptions): Promise<JobResult> {
+export async function runJob(opts: JobOptions): Promise<DecidedJob> {
   const now = opts.now ?? (() => new Date())
   const clock = opts.clock ?? (() => performance.now())
   const started = clock()
-  const config = applyOverrides(await loadConfig(opts.configPath), opts)
-  const { reporter } = opts
+  const config = await loadJobConfig(opts)
+  await opts.onStart?.(config)
+  const configLoaded = clock()
 
+  // Chosen before measuring: adaptive sampling compares with the baseline as the runs come in.
+  const choice = await chooseBaseline(opts, config, now())
+  const compareOptions = compareOptionsFor(opts, config, choice)
+  const current = await measure(opts, config, choice, compareOptions, now())
+  const measured = clock()
+
+  const compared = compare(opts, choice, current, compareOptions)
+  const decided = await decide(opts, choice, current, compared)
+  const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now)
+  const analysed = clock()
+  const imported = Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet)
+  const phasesMs: WorkflowFacts['phasesMs'] = {
+    ...(imported
+      ? { ingesting: measured - started }
+      : { ingesting: configLoaded - started, benchmarking: measured - configLoaded }),
+    analysing: analysed - measured
+  }
+  return {
+    mode: opts.mode,
+    config,
+    current,
+    baseline: choice.stored,
+    baselineChoice: choice,
+    baselineWritten: decided.baselineWritten,
+    outcome: decided.outcome,
+    report: report.report,
+    analysis: { ...report.analysis, phasesMs },
+    failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn)
+  }
+}
+
+/** Phase 1: the config with the run's overrides; a baseline run is refused before any work. */
+async function loadJobConfig(opts: JobOptions): Promise<PerfGateConfig> {
+  let config = await loadConfig(opts.configPath)
+  if (opts.testbed) config = { ...config, testbed: opts.testbed }
+  if (opts.select) config = selectBenchmarks(config, opts.select)
+  if (opts.repetitions !== undefined) {
+    const n = opts.repetitions
+    config = {
+      ...config,
+      repetitions: n,
+      benchmarks: config.benchmarks.map((b) => ({ ...b, repetitions: n }))
+    }
+  }
   // Refuse before spending an hour of GPU time on a baseline that could not be stored.
   if (opts.mode === 'baseline') {
     const trust = baselineWriteDecision(opts.context)
     if (!trust.allowed)
       throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`)
   }
-  await opts.onStart?.(config)
-  const configLoaded = clock()
+  return config
+}
 
-  const source = opts.resultsFiles ?? opts.resultsGlob
-  // Read before running: adaptive sampling compares with the baseline as the runs come in.
+/** Phase 2: the stored baseline this run is compared with, or why there is none. */
+async function chooseBaseline(
+  opts: JobOptions,
+  config: PerfGateConfig,
+  now: Date
+): Promise<BaselineChoice> {
   const choice = await selectBaseline(opts.store, config.testbed, {
     graph: opts.lineage?.graph ?? null,
     target: opts.lineage?.target ?? { kind: 'latest' },
     maxDistance: opts.lineage?.maxDistance ?? DEFAULT_MAX_DISTANCE,
-    now: now()
+    now
   })
   const baseline = choice.stored
-  const thresholdsFor = thresholdsFromConfig(config)
-  const compareOptions = {
-    thresholdsFor,
-    minSamples: config.minSamples,
-    // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
-    ...(baseline && !source ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
-  }
-  const current = opts.resultSet
-    ? await givenResults(opts.resultSet, config)
-    : source
-      ? await importResults(source, config, opts.commit, now())
-      : await runBenchmarks(config, {
-          commit: opts.commit,
-          reporter,
-          now: now(),
-          baseline: baseline?.results ?? null,
-          compare: compareOptions
-        })
-  if (opts.note) current.note = opts.note
-  const resultsRead = clock()
-
-  const rawDir = path.resolve(config.dir, opts.rawDir)
-  const resultsPath = path.join(
-    rawDir,
-    `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha)}.json`
-  )
-  await writeFileAtomic(resultsPath, JSON.stringify(current, null, 2) + '\n')
-  reporter.info(`results: ${resultsPath}`)
-
-  let outcome: GateOutcome
-  const fingerprint = baseline
-    ? checkFingerprint(
-        baseline.results.environment,
-        current.environment,
-        opts.allowFingerprintChanges ?? []
-      )
-    : []
   if (baseline) {
-    reporter.info(
-      `baseline: ${shortSha(baseline.results.commit.sha)} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`
+    opts.reporter.info(
+      `baseline: ${shortSha(baseline.results.commit.sha) ?? 'no commit'} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`
     )
     // A fallback to the latest baseline weakens the comparison, so it is shown as a warning.
     if (choice.reason) {
-      if (choice.how === 'latest') reporter.warning(`baseline: ${choice.reason}`)
-      else reporter.info(`baseline: ${choice.reason}`)
-    }
-    outcome = compareWithFingerprint(baseline.results, current, fingerprint, compareOptions)
-  } else {
-    outcome = noBaselineOutcome(current, choice.reason, thresholdsFor)
-  }
-
-  let baselineWritten: BaselineEntry | null = null
-  const recordFirst =
-    opts.mode === 'run' && !baseline && baselineWriteDecision(opts.context).allowed
-  if (opts.mode === 'baseline' || recordFirst) {
-    baselineWritten = await opts.store.write(current)
-    reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`)
-    if (recordFirst) {
-      outcome = {
-        ...outcome,
-        reason: `${outcome.reason}; this run was recorded as the baseline, the next run is gated against it`
-      }
+      if (choice.how === 'latest') opts.reporter.warning(`baseline: ${choice.reason}`)
+      else opts.reporter.info(`baseline: ${choice.reason}`)
     }
   }
-
-  const reviewed = opts.mode === 'baseline' ? null : (opts.review?.(outcome) ?? null)
-  if (reviewed) outcome = reviewed.outcome
-
-  const history = await opts.store.history(config.testbed, 12)
-  const report: GateReport = {
-    outcome,
-    testbed: config.testbed,
-    current: { sha: current.commit.sha, createdAt: current.createdAt },
-    baseline: baseline
-      ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
-      : null,
-    ...(baseline && choice.how
-      ? {
-          baselineUsed: {
-            how: choice.how,
-            commit: choice.commit,
-            distance: choice.distance,
-            walkedFrom: choice.walkedFrom,
-            recordedAt: choice.date ?? baseline.results.createdAt,
-            ageMs: choice.ageMs,
-            testbed: config.testbed,
-            ...(choice.reason ? { note: choice.reason } : {})
-          }
-        }
-      : {}),
-    ...(!baseline ? { baselineMissing: choice.reason } : {}),
-    ...(fingerprint.length > 0 ? { fingerprint } : {}),
-    timestamp: now().toISOString(),
-    history: trendHistory(
-      history.map((h) => h.results),
-      baselineWritten ? null : current
-    ),
-    ...(opts.runId ? { runId: opts.runId } : {}),
-    ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
-    ...(reviewed?.acceptance ? { acceptance: reviewed.acceptance } : {})
-  }
-
-  const analysed = clock()
-  const outDir = path.resolve(opts.outDir)
-  const paths: JobResult['paths'] = {
-    results: resultsPath,
-    report: path.join(outDir, 'report.md'),
-    ledger: path.join(outDir, 'ledger.md'),
-    checkRun: path.join(outDir, 'check-run.json'),
-    reportFile: path.join(outDir, 'report.md'),
-    registry: null
-  }
-  // The local ledger plays the part of the PR comment: kept across runs, so its hop log grows.
-  const ledger = renderLedger(await readIfExists(paths.ledger), report)
-  const checkRun = renderCheckRun(report, {
-    headSha: current.commit.sha,
-    ...(opts.runUrl ? { detailsUrl: opts.runUrl } : {})
-  })
-  const summary = renderReport(report)
-  await writeFileAtomic(paths.ledger, ledger)
-  await writeFileAtomic(paths.checkRun, JSON.stringify(checkRun, null, 2) + '\n')
-  const files = await writeReportOutputs({
-    report,
-    current,
-    baseline: baseline?.results ?? null,
-    comparisons: config.comparisons ?? [],
-    configDir: config.dir,
-    configFile: config.file,
-    ...(opts.reportsDir ? { reportsDir: opts.reportsDir } : {}),
-    outDir,
-    resultsPath,
-    ledgerPath: paths.ledger,
-    // Only a trusted run that stored a baseline: never a pull request.
-    baselineWritten: baselineWritten !== null,
-    ...(opts.analyst ? { analyst: opts.analyst } : {}),
-    phasesMs: {
-      ...(source || opts.resultSet
-        ? { ingesting: resultsRead - started }
-        : { ingesting: configLoaded - started, benchmarking: resultsRead - configLoaded }),
-      analysing: analysed - resultsRead,
-      reporting: clock() - analysed
-    },
-    clock
-  })
-  paths.reportFile = files.reportFile
-  paths.registry = files.registry
-  if (files.analyst.note) reporter.info(`analyst: ${files.analyst.note}`)
-  reporter.info(`report: ${files.reportFile}`)
-
-  const failed = opts.mode !== 'baseline' && reachesFailOn(outcome.verdict, opts.failOn)
-  return {
-    outcome,
-    report,
-    checkRun,
-    ledger,
-    summary,
-    baseline,
-    baselineChoice: choice,
-    baselineWritten,
-    paths,
-    failed,
-    config
-  }
+  return choice
 }
 
-function applyOverrides(config: PerfGateConfig, opts: JobOptions): PerfGateConfig {
-  let out = config
-  if (opts.testbed) out = { ...out, testbed: opts.testbed }
-  if (opts.select) out = selectBenchmarks(out, opts.select)
-  if (opts.repetitions !== undefined) {
-    const n = opts.repetitions
-    out = {
-      ...out,
-      repetitions: n,
-      benchmarks: out.benchmarks.map((b) => ({ ...b, repetitions: n }))
-    }
-  }
-  return out
-}
-
-/** Thresholds for a result benchmark, found through the config entry that produced it. */
-export function thresholdsFromConfig(config: PerfGateConfig): ThresholdsFor {
-  const specFor = (bench: string): BenchmarkSpec | undefined =>
-    config.benchmarks.find((s) => s.name === bench) ??
-    config.benchmarks.find((s) => bench.startsWith(`${s.name}/`))
-  return (bench, metric) => {
-    const spec = specFor(bench)
-    if (spec) return resolveThresholds(config, spec, metric.name, metric.class)
-    const t = metric.class === 'core' ? config.thresholds.core : config.thresholds.nonCritical
-    const m = Object.hasOwn(config.thresholds.metrics, metric.name)
-      ? config.thresholds.metrics[metric.name]
-      : undefined
-    return { warn: m?.warn ?? t.warn, fail: m?.fail !== undefined ? m.fail : t.fail }
-  }
-}
-
-async function importResults(
-  pattern: string | string[],
+function compareOptionsFor(
+  opts: JobOptions,
   config: PerfGateConfig,
-  commit: Commit,
+  choice: BaselineChoice
+): CompareOptions {
+  const imported = opts.resultsFiles ?? opts.resultsGlob
+  return {
+    thresholdsFor: thresholdsFromConfig(config),
+    minSamples: config.minSamples,
+    // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
+    ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
+  }
+}
+
+/** Phase 3: this run's results: given (merge), imported from files, or measured. */
+async function measure(
+  opts: JobOptions,
+  config: PerfGateConfig,
+  choice: BaselineChoice,
+  compare: CompareOptions,
   now: Date
 ): Promise<ResultSet> {
-  // A directory, a glob or files of mixed formats, each detected from its content.
-  const patterns = Array.isArray(pattern) ? pattern : [pattern]
-  const benchmarks: Benchmark[] = []
-  const files: ImportedFile[] = []
-  const from = new Map<string, string>()
-  for (const p of patterns) {
-    const got = await importFiles(p, 'auto', { class: 'non-critical' }).catch((e: unknown) => {
-      throw isUserError(e) ? new UserError(`results: ${e.message}`) : e
+  const imported = opts.resultsFiles ?? opts.resultsGlob
+  let current: ResultSet
+  if (opts.resultSet) current = await givenResults(opts.resultSet, config)
+  else if (imported) {
+    current = await importResultSet(imported, {
+      testbed: config.testbed,
+      commit: opts.commit,
+      createdAt: now.toISOString(),
+      hostEnvironment
     })
-    files.push(...got.files)
-    for (const b of got.benchmarks) {
-      const file = b.source?.file ?? p
-      const other = from.get(b.name)
-      if (other !== undefined)
-        throw new UserError(
-          `benchmark '${b.name}' is also in ${other}: each benchmark must come from one file`,
-          { file }
-        )
-      from.set(b.name, file)
-      benchmarks.push(b)
-    }
+  } else {
+    current = await runBenchmarks(config, {
+      commit: opts.commit,
+      reporter: opts.reporter,
+      now,
+      baseline: choice.stored?.results ?? null,
+      compare
+    })
   }
-  return {
-    $schema: RESULTS_SCHEMA_ID,
-    version: RESULTS_VERSION,
-    testbed: config.testbed,
-    createdAt: now.toISOString(),
-    commit,
-    // The measuring machine's fingerprint, when the files carry it, is what a baseline must match.
-    environment: importedEnvironment(files) ?? hostEnvironment(),
-    benchmarks
-  }
+  if (opts.note) current.note = opts.note
+  return current
 }
 
 async function givenResults(
@@ -399,18 +252,66 @@ async function givenResults(
   return set
 }
 
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch {
-    return null
+/** Phase 4: every gated metric against the baseline, unless the machine differs. */
+function compare(
+  opts: JobOptions,
+  choice: BaselineChoice,
+  current: ResultSet,
+  compareOptions: CompareOptions
+) {
+  const baseline = choice.stored
+  if (!baseline) {
+    return {
+      outcome: noBaselineOutcome(current, choice.reason, compareOptions.thresholdsFor),
+      fingerprint: []
+    }
+  }
+  const fingerprint = checkFingerprint(
+    baseline.results.environment,
+    current.environment,
+    opts.allowFingerprintChanges ?? []
+  )
+  return {
+    outcome: compareWithFingerprint(baseline.results, current, fingerprint, compareOptions),
+    fingerprint
   }
 }
 
-export function shortSha(sha: string | null): string {
-  return sha ? sha.slice(0, 7) : 'nosha'
+export interface Decision {
+  outcome: GateOutcome
+  baselineWritten: BaselineEntry | null
+  acceptance?: Acceptance
 }
 
-function fileStamp(iso: string): string {
-  return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+/**
+ * Phase 5: the verdict as it stands: a trusted baseline run records this run, the local main job
+ * records the first baseline, and a reviewer may accept a regression (Route B).
+ */
+async function decide(
+  opts: JobOptions,
+  choice: BaselineChoice,
+  current: ResultSet,
+  compared: { outcome: GateOutcome }
+): Promise<Decision> {
+  let outcome = compared.outcome
+  let baselineWritten: BaselineEntry | null = null
+  const recordFirst =
+    opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context).allowed
+  if (opts.mode === 'baseline' || recordFirst) {
+    baselineWritten = await opts.store.write(current)
+    opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`)
+    if (recordFirst) {
+      outcome = {
+        ...outcome,
+        reason: `${outcome.reason}; this run was recorded as the baseline, the next run is gated against it`
+      }
+    }
+  }
+  const reviewed = opts.mode === 'baseline' ? null : (opts.review?.(outcome) ?? null)
+  if (!reviewed) return { outcome, baselineWritten }
+  return {
+    outcome: reviewed.outcome,
+    baselineWritten,
+    ...(reviewed.acceptance ? { acceptance: reviewed.acceptance } : {})
+  }
 }

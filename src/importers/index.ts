@@ -7,6 +7,8 @@ export type { ImportContext, Importer, ImportInput } from './types.js'
 export { parseResultSet } from './native.js'
 export { detectImporter, findImporter, importInput, IMPORTERS } from './registry.js'
 export { importFiles, type ImportedFile } from './files.js'
+export { fileInput } from './source.js'
+export { importResultSet, importedEnvironment, type ResultSetMeta } from './result-set.js'
 
 export const makeInput = stringInput
 

@@ -1,7 +1,6 @@
-import path from 'node:path'
 import type { PerfGateConfig } from '../config/types.js'
-import type { JobResult } from '../engine/job.js'
-import { CHECK_RUN_NAME } from '../report/check-run.js'
+import type { DecidedJob } from '../engine/job.js'
+import { CHECK_RUN_NAME, renderCheckRun } from '../report/check-run.js'
 import { hopMarker, renderLedger } from '../report/ledger.js'
 import type { Acceptance } from '../types/report.js'
 import type { GateOutcome } from '../stats/types.js'
@@ -14,6 +13,7 @@ import { GitHubApiError, explainApiError } from '../github/errors.js'
 import { identityOfApp, resolveIdentity, type Identity } from '../github/identity.js'
 import { upsertLedger } from '../github/ledger-comment.js'
 import { getPull, labeledBy, type PullState } from '../github/pulls.js'
+import type { Delivered, Output } from './index.js'
 
 /*
  * Everything the action posts to GitHub for one run, in the order a reviewer needs it: the check
@@ -54,7 +54,7 @@ export interface Published {
   problems: string[]
 }
 
-export class Publisher {
+export class Publisher implements Output {
   private checkRun: CheckRunRef | null = null
   private pull: PullState | null = null
   private accepter: string | null = null
@@ -121,7 +121,7 @@ export class Publisher {
   }
 
   /** Route B: a regression accepted with the label and a written reason becomes neutral. */
-  review(outcome: GateOutcome): { outcome: GateOutcome; acceptance: Acceptance } | null {
+  review = (outcome: GateOutcome): { outcome: GateOutcome; acceptance: Acceptance } | null => {
     if (!this.pull || (outcome.verdict !== 'fail' && outcome.verdict !== 'warn')) return null
     const check = checkAcceptance(this.pull, this.settings.acceptLabel)
     switch (check.kind) {
@@ -140,16 +140,18 @@ export class Publisher {
   }
 
   /** After the benchmarks: the check run completes, the ledger is upserted. */
-  async finish(result: JobResult): Promise<Published> {
-    if (!this.tokenRejected) await this.completeCheck(result)
-    const comment =
-      this.tokenRejected || !this.settings.comment ? null : await this.postLedger(result)
+  async deliver(job: DecidedJob, before: Delivered): Promise<Delivered> {
+    if (!this.tokenRejected) await this.completeCheck(job)
+    const comment = this.tokenRejected || !this.settings.comment ? null : await this.postLedger(job)
     return {
-      commentId: comment?.commentId ?? null,
-      commentUrl: comment?.url ?? null,
-      checkRunId: this.checkRun?.id ?? null,
-      checkRunUrl: this.checkRun?.url ?? null,
-      problems: this.problems
+      ...before,
+      published: {
+        commentId: comment?.commentId ?? null,
+        commentUrl: comment?.url ?? null,
+        checkRunId: this.checkRun?.id ?? null,
+        checkRunUrl: this.checkRun?.url ?? null,
+        problems: this.problems
+      }
     }
   }
 
@@ -180,29 +182,33 @@ export class Publisher {
     }
   }
 
-  private async completeCheck(result: JobResult): Promise<void> {
+  private async completeCheck(job: DecidedJob): Promise<void> {
     const headSha = this.target.headSha
     if (!this.settings.checkRun || !headSha) return
+    const payload = renderCheckRun(job.report, {
+      headSha,
+      ...(job.report.runUrl ? { detailsUrl: job.report.runUrl } : {})
+    })
     try {
       this.checkRun = await completeCheckRun(
         this.client,
         this.target.repo,
         this.checkRun,
-        { ...result.checkRun, head_sha: headSha },
+        { ...payload, head_sha: headSha },
         {
           externalId: this.externalId,
-          annotations: annotationsFor(result, result.config, this.settings.configPath),
+          annotations: annotationsFor(job, job.config, this.settings.configPath),
           log: (m) => this.log.info(m)
         }
       )
       if (this.checkRun.appSlug) this.identity = identityOfApp(this.checkRun.appSlug)
-      this.log.info(`check run ${this.checkRun.id}: ${result.checkRun.conclusion}`)
+      this.log.info(`check run ${this.checkRun.id}: ${payload.conclusion}`)
     } catch (e) {
       this.problem(e, 'completing the check run')
     }
   }
 
-  private async postLedger(result: JobResult) {
+  private async postLedger(job: DecidedJob) {
     const number = this.target.pullNumber
     if (number === null) return null
     const what = `posting the ledger on #${number}`
@@ -226,8 +232,8 @@ export class Publisher {
         this.client,
         { ...this.target.repo, number },
         {
-          render: (existing) => renderLedger(existing, result.report, { updateRow: current }),
-          proof: hopMarker(result.report.runId)
+          render: (existing) => renderLedger(existing, job.report, { updateRow: current }),
+          proof: hopMarker(job.report.runId)
         },
         {
           identity: this.identity,
@@ -246,14 +252,8 @@ export class Publisher {
   }
 }
 
-function annotationsFor(result: JobResult, config: PerfGateConfig, configPath: string) {
-  return regressionAnnotations(result.outcome.comparisons, config.benchmarks, configPath, {
-    accepted: result.report.acceptance !== undefined
+function annotationsFor(job: DecidedJob, config: PerfGateConfig, configPath: string) {
+  return regressionAnnotations(job.outcome.comparisons, config.benchmarks, configPath, {
+    accepted: job.report.acceptance !== undefined
   })
-}
-
-/** The config path as the repository names it (annotations are relative to the repository root). */
-export function repositoryPath(file: string, workspace: string): string {
-  const rel = path.relative(workspace, path.resolve(workspace, file))
-  return rel.split(path.sep).join('/')
 }

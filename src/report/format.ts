@@ -1,7 +1,6 @@
 import { plural } from '../shared/text.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
 
-
 /*
  * Number and label formatting shared by every renderer. Negative numbers use the ASCII hyphen, not
  * U+2212, so values pasted from a comment into a terminal or a spreadsheet still parse.

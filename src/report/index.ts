@@ -8,7 +8,16 @@ export {
   truncateCodePoints
 } from './escape.js'
 export type { EscapeOptions } from './escape.js'
-export { countsPhrase, formatCi, formatDate, formatPercent, formatTimestamp, formatValue, verdictIcon, verdictLabel } from './format.js'
+export {
+  countsPhrase,
+  formatCi,
+  formatDate,
+  formatPercent,
+  formatTimestamp,
+  formatValue,
+  verdictIcon,
+  verdictLabel
+} from './format.js'
 export { plural, shortSha } from '../shared/text.js'
 export {
   DELTA_TABLE_HEADER,

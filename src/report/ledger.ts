@@ -2,7 +2,14 @@ import type { MetricComparison } from '../stats/types.js'
 import type { GateReport } from '../types/report.js'
 import { renderTrendCharts } from './chart.js'
 import { codeSpanText, escapeMarkdown } from './escape.js'
-import { countsPhrase, formatCi, formatPercent, formatTimestamp, formatValue, verdictLabel } from './format.js'
+import {
+  countsPhrase,
+  formatCi,
+  formatPercent,
+  formatTimestamp,
+  formatValue,
+  verdictLabel
+} from './format.js'
 import { plural, shortSha } from '../shared/text.js'
 import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
 import {

@@ -3,7 +3,14 @@ import type { MetricComparison } from '../stats/types.js'
 import { renderTrendCharts } from './chart.js'
 import { comparatives, renderComparativeSection } from './comparatives.js'
 import { escapeMarkdown } from './escape.js'
-import { formatCi, formatDate, formatPercent, formatTimestamp, formatValue, verdictLabel } from './format.js'
+import {
+  formatCi,
+  formatDate,
+  formatPercent,
+  formatTimestamp,
+  formatValue,
+  verdictLabel
+} from './format.js'
 import { plural, shortSha } from '../shared/text.js'
 import { renderGpuSection } from './gpu-table.js'
 import { hotspots, renderHotspotSection } from './hotspots.js'

@@ -31,4 +31,3 @@ export function unknownEnvironment(): Environment {
     node: 'unknown'
   }
 }
-

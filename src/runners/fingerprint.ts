@@ -2,7 +2,6 @@ import type { ModelFacts } from './ollama-client.js'
 import type { GpuInventory } from './gpu-sampler.js'
 import type { Fingerprint } from '../results/environment.js'
 
-
 export function gpuFingerprint(inventory: GpuInventory): Fingerprint {
   const gpus = inventory.gpus
   const list = (f: (g: GpuInventory['gpus'][number]) => string | number | null): string =>

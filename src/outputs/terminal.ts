@@ -1,0 +1,18 @@
+import { renderTerminalTable } from '../report/terminal.js'
+import type { Output } from './index.js'
+
+/** The CLI's answer: the table of metrics, then where the files went. */
+export function terminalOutput(io: { stdout(text: string): void }): Output {
+  return {
+    deliver(job, before) {
+      io.stdout(renderTerminalTable(job.outcome))
+      const p = before.files?.paths
+      if (p) {
+        io.stdout(
+          `\nledger:    ${p.ledger}\ncheck run: ${p.checkRun}\nreport:    ${p.reportFile}\nresults:   ${p.results}\n`
+        )
+      }
+      return Promise.resolve(before)
+    }
+  }
+}
