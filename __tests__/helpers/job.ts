@@ -1,6 +1,6 @@
 import type { JobOptions } from '../../src/engine/job.js'
-import { filesOutput, type WrittenFiles } from '../../src/outputs/files.js'
-import { runWithOutputs, type JobResult } from '../../src/outputs/index.js'
+import { filesOutput } from '../../src/outputs/files.js'
+import { runWithOutputs, type JobResult, type WrittenFiles } from '../../src/outputs/index.js'
 
 /** The job as the CLI runs it, with its files output: what the job-level tests look at. */
 export type FileJobOptions = Omit<JobOptions, 'onStart' | 'review'> & {

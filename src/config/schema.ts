@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IMPORTERS } from '../importers/registry.js'
+import { IMPORTERS } from '../importers/index.js'
 import { Direction, MetricClass } from '../results/model.js'
 
 /**

@@ -12,7 +12,11 @@ import type {
 } from '../types/report.js'
 import type { BaselineChoice } from './baseline-select.js'
 import { trendHistory } from './history.js'
-import type { Decision, JobOptions } from './job.js'
+import type { AnalystOptions } from '../analyst/section.js'
+import type { BaselineEntry, BaselineStore } from '../baseline/store.js'
+import type { Reporter } from '../runners/progress.js'
+import type { GateOutcome } from '../stats/types.js'
+import type { Acceptance } from '../types/report.js'
 
 /*
  * Phase 6 of the job: the report model (what was compared with what, the trend over the stored
@@ -27,8 +31,25 @@ export interface Analysis {
   filesRead: WorkflowFacts['filesRead']
 }
 
+/** What the analysis reads of the job's options. */
+export interface AnalyseOptions {
+  store: BaselineStore
+  reporter: Reporter
+  analyst?: AnalystOptions
+  clock?: () => number
+  runId?: string
+  runUrl?: string
+}
+
+/** The verdict as the decide phase left it. */
+export interface Decision {
+  outcome: GateOutcome
+  baselineWritten: BaselineEntry | null
+  acceptance?: Acceptance
+}
+
 export async function analyse(
-  opts: JobOptions,
+  opts: AnalyseOptions,
   config: PerfGateConfig,
   choice: BaselineChoice,
   current: ResultSet,

@@ -16,7 +16,7 @@ import type { GateOutcome, Verdict } from '../stats/types.js'
 import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
 import type { Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
 import type { RunContext } from '../types/run-context.js'
-import { analyse, type Analysis } from './analyse.js'
+import { analyse, type Analysis, type Decision } from './analyse.js'
 import { DEFAULT_MAX_DISTANCE, selectBaseline, type BaselineChoice } from './baseline-select.js'
 import { checkFingerprint, compareWithFingerprint } from './fingerprint-check.js'
 import { selectBenchmarks, type ShardSelection } from './shard.js'
@@ -275,12 +275,6 @@ function compare(
     outcome: compareWithFingerprint(baseline.results, current, fingerprint, compareOptions),
     fingerprint
   }
-}
-
-export interface Decision {
-  outcome: GateOutcome
-  baselineWritten: BaselineEntry | null
-  acceptance?: Acceptance
 }
 
 /**

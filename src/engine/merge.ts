@@ -1,6 +1,5 @@
 import { UserError } from '../errors.js'
-import { parseResultSet } from '../importers/index.js'
-import { fileInput } from '../importers/source.js'
+import { fileInput, parseResultSet } from '../importers/index.js'
 import {
   RESULTS_SCHEMA_ID,
   RESULTS_VERSION,

@@ -1,6 +1,6 @@
 import type { DecidedJob } from '../engine/job.js'
 import { renderReport } from '../report/summary.js'
-import type { Delivered, Output } from './index.js'
+import type { Delivered, Output } from './output.js'
 
 /*
  * The action's step outputs and job summary. The front passes in what writes them (the runner's

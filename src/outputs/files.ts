@@ -1,14 +1,14 @@
 import path from 'node:path'
 import { sourceFiles } from '../engine/analyse.js'
 import type { DecidedJob } from '../engine/job.js'
-import { renderCheckRun, type CheckRunPayload } from '../report/check-run.js'
+import { renderCheckRun } from '../report/check-run.js'
 import { renderLedger } from '../report/ledger.js'
 import { mergeRegistry, registryRows } from '../report/registry.js'
 import { renderReportFile, reportFileName } from '../report/report-file.js'
 import type { Reporter } from '../runners/progress.js'
 import { readIfExists, writeFileAtomic } from '../shared/fs.js'
 import { shortSha } from '../shared/text.js'
-import type { Delivered, Output } from './index.js'
+import type { Delivered, Output } from './output.js'
 
 /*
  * The files a run leaves: the raw results, the ledger (locally it plays the part of the PR
@@ -29,25 +29,6 @@ export interface FilesSettings {
   reporter: Reporter
   /** Milliseconds, for the report's own phase time; tests may pin it. */
   clock?: () => number
-}
-
-export interface FilePaths {
-  results: string
-  /** The copy in the output folder (`report.md`). */
-  report: string
-  ledger: string
-  checkRun: string
-  /** `benchmarks/results/reports/<date>_<sha7>.md`; `report` holds the same content. */
-  reportFile: string
-  /** docs/models/models-registry.md, when this trusted baseline run updated it. */
-  registry: string | null
-}
-
-export interface WrittenFiles {
-  paths: FilePaths
-  /** The ledger as written. */
-  ledger: string
-  checkRun: CheckRunPayload
 }
 
 export function filesOutput(settings: FilesSettings): Output {

@@ -13,7 +13,7 @@ import { GitHubApiError, explainApiError } from '../github/errors.js'
 import { identityOfApp, resolveIdentity, type Identity } from '../github/identity.js'
 import { upsertLedger } from '../github/ledger-comment.js'
 import { getPull, labeledBy, type PullState } from '../github/pulls.js'
-import type { Delivered, Output } from './index.js'
+import type { Delivered, Output } from './output.js'
 
 /*
  * Everything the action posts to GitHub for one run, in the order a reviewer needs it: the check
@@ -44,14 +44,6 @@ export interface PublishSettings {
   /** The config file as the repository names it, for annotations. */
   configPath: string
   settleMs: number
-}
-
-export interface Published {
-  commentId: number | null
-  commentUrl: string | null
-  checkRunId: number | null
-  checkRunUrl: string | null
-  problems: string[]
 }
 
 export class Publisher implements Output {

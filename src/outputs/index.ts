@@ -1,31 +1,14 @@
-import type { PerfGateConfig } from '../config/types.js'
-import { runJob, type DecidedJob, type JobOptions, type Review } from '../engine/job.js'
+import { runJob, type DecidedJob, type JobOptions } from '../engine/job.js'
 import type { GateOutcome } from '../stats/types.js'
-import type { Published } from './github.js'
-import type { WrittenFiles } from './files.js'
+import type { Delivered, Output } from './output.js'
+
+export type { Delivered, FilePaths, Output, Published, WrittenFiles } from './output.js'
 
 /*
  * The one output step. The engine decides; each output is an adapter that shows what it decided
  * in one place (files, GitHub, the action's outputs and job summary, the terminal). A front lists
  * the outputs it wants, in order, and runs the job through runWithOutputs.
  */
-
-/** What the outputs listed earlier hand on to the later ones (the files' paths, say). */
-export interface Delivered {
-  files?: WrittenFiles
-  published?: Published
-}
-
-export interface Output {
-  /** Before any benchmark runs or is read: a check run goes in progress. */
-  start?(config: PerfGateConfig): Promise<void>
-  /** Before the verdict is final: may amend it (a regression accepted on the pull request). */
-  review?: Review
-  /** After the verdict: show it. Returns `before` with whatever this output adds. */
-  deliver(job: DecidedJob, before: Delivered): Promise<Delivered>
-  /** The job failed before it could deliver: a check run left in progress would block a PR. */
-  abort?(message: string): Promise<void>
-}
 
 export type JobResult = DecidedJob & Delivered
 

@@ -1,5 +1,5 @@
 import { renderTerminalTable } from '../report/terminal.js'
-import type { Output } from './index.js'
+import type { Output } from './output.js'
 
 /** The CLI's answer: the table of metrics, then where the files went. */
 export function terminalOutput(io: { stdout(text: string): void }): Output {

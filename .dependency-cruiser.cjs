@@ -1,0 +1,102 @@
+/*
+ * The layers of src/, written once, from the top: a module may import its own folder and any
+ * layer below its own, never one above, and never a sibling folder of its own layer. `npm run
+ * lint:layers` checks it in CI; docs/architecture.md draws it.
+ */
+const LAYERS = [
+  ['index.ts'], // the action's entry
+  ['main.ts'], // the action's dispatcher
+  ['action', 'cli'], // the two fronts
+  ['outputs'], // adapters that show what the engine decided
+  ['engine'], // the job's phases
+  ['analyst'], // the optional narrative (calls Ollama)
+  ['baseline'], // the stores
+  ['runners'], // what measures: commands, Ollama, files
+  ['github'], // the GitHub API
+  ['report'], // pure renderers
+  ['config'], // perf-gate.yml
+  ['importers'], // other tools' result files
+  ['types'], // the report model and lineage types shared by engine and renderers
+  ['stats'], // the decision rule
+  ['results'], // the results model
+  ['shared', 'errors.ts', 'version.ts'] // leaf helpers
+]
+
+const escape = (s) => s.replace(/[.]/g, '\\.')
+const pathOf = (name) => `^src/${escape(name)}${name.endsWith('.ts') ? '$' : '/'}`
+const anyOf = (names) => `(${names.map(pathOf).join('|')})`
+
+const layerRules = LAYERS.flatMap((layer, i) => {
+  const above = LAYERS.slice(0, i).flat()
+  const rules = []
+  if (above.length > 0) {
+    rules.push({
+      name: `layer-${layer.join('-')}`,
+      comment: `${layer.join(', ')} may not import a layer above it (${above.join(', ')})`,
+      severity: 'error',
+      from: { path: anyOf(layer) },
+      to: { path: anyOf(above) }
+    })
+  }
+  for (const own of layer) {
+    const siblings = layer.filter((n) => n !== own)
+    if (siblings.length === 0) continue
+    rules.push({
+      name: `sibling-${own}`,
+      comment: `${own} may not import its sibling layer (${siblings.join(', ')})`,
+      severity: 'error',
+      from: { path: pathOf(own) },
+      to: { path: anyOf(siblings) }
+    })
+  }
+  return rules
+})
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'no-cycles',
+      comment: 'no import cycles, type-only imports included',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true }
+    },
+    {
+      name: 'report-is-pure',
+      comment:
+        'src/report/ renders: no file system, processes, network or Ollama (the outputs and the analyst do that)',
+      severity: 'error',
+      from: { path: '^src/report/' },
+      to: {
+        path: '^(node:)?(fs|fs/promises|child_process|http|https|net|worker_threads)$|^ollama$|^@actions/|^@octokit/'
+      }
+    },
+    {
+      name: 'engine-runs-anywhere',
+      comment: 'the engine is shared by the action and the CLI: no @actions/* runner toolkit',
+      severity: 'error',
+      from: { path: '^src/(engine|outputs)/' },
+      to: { path: '^@actions/' }
+    },
+    {
+      name: 'importers-public-face',
+      comment: 'other layers use the importers through src/importers/index.ts',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/importers/' },
+      to: { path: '^src/importers/', pathNot: '^src/importers/index\\.ts$' }
+    }
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: { path: '^src/|^node_modules/|^(node:)?[a-z_/]+$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs']
+    }
+  }
+}

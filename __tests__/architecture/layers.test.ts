@@ -1,0 +1,89 @@
+import { describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+/*
+ * The layer rules of .dependency-cruiser.cjs, the ones `npm run lint:layers` enforces in CI: the
+ * real tree keeps them, and a tree that breaks each one is refused with the rule's name.
+ */
+
+const ROOT = process.cwd()
+const BIN = path.join(ROOT, 'node_modules', '.bin', 'depcruise')
+
+interface Violation {
+  rule: { name: string }
+  from: string
+  to: string
+}
+
+function cruise(cwd: string): Violation[] {
+  let out: string
+  try {
+    out = execFileSync(
+      BIN,
+      ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+      { cwd, encoding: 'utf8', maxBuffer: 64 << 20 }
+    )
+  } catch (e) {
+    // depcruise exits non-zero when it finds violations; its JSON is still on stdout.
+    out = (e as { stdout: string }).stdout
+  }
+  const json = JSON.parse(out) as { summary: { violations: Violation[] } }
+  return json.summary.violations
+}
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pg-layers-'))
+  copyFileSync(
+    path.join(ROOT, '.dependency-cruiser.cjs'),
+    path.join(dir, '.dependency-cruiser.cjs')
+  )
+  writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } })
+  )
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    writeFileSync(path.join(dir, file), text)
+  }
+  return dir
+}
+
+describe('layers', () => {
+  it('holds in src/', () => {
+    expect(cruise(ROOT).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).toEqual([])
+  }, 60_000)
+
+  it('refuses a forbidden import of each kind', () => {
+    const dir = tree({
+      // The engine may not import a front.
+      'src/engine/job.ts': "import { main } from '../cli/main.js'\nexport const job = main\n",
+      'src/cli/main.ts': 'export const main = 1\n',
+      // config/ may not import the engine, the stores, the runners or GitHub.
+      'src/config/load.ts': "import { job } from '../engine/job.js'\nexport const load = job\n",
+      // report/ renders: no file system.
+      'src/report/ledger.ts':
+        "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n",
+      // No cycles, type-only imports included.
+      'src/stats/a.ts': "import type { B } from './b.js'\nexport type A = B | 1\n",
+      'src/stats/b.ts': "import type { A } from './a.js'\nexport type B = A | 2\n",
+      // Other layers reach the importers through their index.
+      'src/runners/file.ts':
+        "import { x } from '../importers/read/source.js'\nexport const f = x\n",
+      'src/importers/read/source.ts': 'export const x = 1\n',
+      'src/importers/index.ts': "export { x } from './read/source.js'\n"
+    })
+    const found = cruise(dir).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'layer-engine: src/engine/job.ts → src/cli/main.ts',
+        'layer-config: src/config/load.ts → src/engine/job.ts',
+        'report-is-pure: src/report/ledger.ts → fs',
+        'no-cycles: src/stats/a.ts → src/stats/b.ts',
+        'importers-public-face: src/runners/file.ts → src/importers/read/source.ts'
+      ])
+    )
+  }, 60_000)
+})
