@@ -26,18 +26,20 @@ describe('golden files', () => {
     golden('ledger.md', renderLedger(null, goldenReport().report))
   })
 
-  it('is what the README shows as the example report, nested and with its links as paths', () => {
-    // Inside the README's <details>, headings go two levels down, and the report's relative
+  it('is what docs/reports.md shows as the example report, nested and with its links as paths', () => {
+    // Inside the doc's <details>, headings go two levels down, and the report's relative
     // links (to files beside it) are shown as paths rather than links that would not resolve.
     const report = readFileSync(path.join(GOLDEN_DIR, 'report.md'), 'utf8')
       .trimEnd()
       .replace(/^(#+) /gm, '##$1 ')
       .replace(/^- \[(.+)\]\(([^)]+)\)$/gm, '- $1: `$2`')
-    expect(readFileSync('README.md', 'utf8')).toContain(report)
+    expect(readFileSync('docs/reports.md', 'utf8')).toContain(report)
   })
 
-  it('is what the README shows as the sample ledger', () => {
+  it('is what docs/reports.md shows as the sample ledger', () => {
     const ledger = readFileSync(path.join(GOLDEN_DIR, 'ledger.md'), 'utf8').trimEnd()
-    expect(readFileSync('README.md', 'utf8')).toContain(`\`\`\`\`markdown\n${ledger}\n\`\`\`\``)
+    expect(readFileSync('docs/reports.md', 'utf8')).toContain(
+      `\`\`\`\`markdown\n${ledger}\n\`\`\`\``
+    )
   })
 })

@@ -65,7 +65,7 @@ const LOCK_LEASE_MS = 120_000
  * replacement needs a forced ref update, which GitHub cannot make conditional; a ref lock (a
  * `<branch>--compacting` branch, created atomically) brackets it, and every writer, after its own
  * update, waits out a lock it sees and then checks its baseline is still on the branch, writing
- * again if a compaction dropped it. See README "Baselines on a branch".
+ * again if a compaction dropped it. See docs/github-workflows.md, "Baselines on a branch".
  */
 export class GitBaselineStore implements BaselineStore {
   readonly location: string

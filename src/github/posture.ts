@@ -39,4 +39,4 @@ export function decidePosture(wf: WorkflowRun, token: string | undefined): Postu
 }
 
 export const REPORT_HINT =
-  'Upload the results file (output results-path) as an artifact and post it from a workflow_run workflow with mode: report; see the README.'
+  'Upload the results file (output results-path) as an artifact and post it from a workflow_run workflow with mode: report; see "Pull requests from forks" in docs/github-workflows.md.'

@@ -122,7 +122,7 @@ function plan(spec: OllamaBenchmark, facts: ModelFacts): Plan {
   return { request, numCtx, notes }
 }
 
-/** Runs one `ollama` benchmark: a cold run, warm-ups, measured runs; see README for the protocol. */
+/** Runs one `ollama` benchmark: a cold run, warm-ups, measured runs; see docs/ollama.md. */
 export async function runOllamaBenchmark(
   spec: OllamaBenchmark,
   reporter: Reporter,
