@@ -1,6 +1,7 @@
 import { compareMetric, type CompareInput } from './compare.js'
 import { plural } from '../shared/text.js'
 import { gate, type GateOptions } from './gate.js'
+import { compareHistory, type HistoryCompareInput } from './history-rule.js'
 import { comparePaired, type PairedCompareInput } from './paired.js'
 import type { GateOutcome, MetricComparison, Thresholds } from './types.js'
 
@@ -49,7 +50,8 @@ export interface SequentialOptions {
 /**
  * `fail`: the regression is established (early: even the alpha/K CI is past the fail budget).
  * `clear`: the alpha CI rules out reaching the fail budget. `open`: more runs could change the
- * answer. `neutral`: not comparable, and more runs would not fix it.
+ * answer. `neutral`: not comparable, and more runs would not fix it — or, for the history rule,
+ * open but beyond what more runs in this job could decide.
  */
 export type LookStatus = 'fail' | 'clear' | 'open' | 'neutral'
 
@@ -118,6 +120,8 @@ interface LookInput {
 interface LookRule<I extends LookInput> {
   compare(input: I): MetricComparison
   minimum(input: I): number
+  /** An open comparison that no number of further runs could decide (default: none is). */
+  undecidable?(c: MetricComparison): boolean
 }
 
 const TWO_SAMPLE: LookRule<CompareInput> = {
@@ -128,6 +132,13 @@ const TWO_SAMPLE: LookRule<CompareInput> = {
 const PAIRED: LookRule<PairedCompareInput> = {
   compare: comparePaired,
   minimum: (input) => input.minPairs ?? 6
+}
+
+const HISTORY: LookRule<HistoryCompareInput> = {
+  compare: compareHistory,
+  minimum: (input) => input.minSamples ?? 1,
+  // The rule leaves runsToDecide out exactly when the job-to-job spread alone is too wide.
+  undecidable: (c) => c.inconclusive && c.runsToDecide === undefined
 }
 
 function statusOf<I extends LookInput>(
@@ -151,6 +162,7 @@ function statusOf<I extends LookInput>(
   if (fail === null) return 'clear'
   if (c.ci !== null && c.ci[1] < fail) return 'clear'
   if (final) return c.verdict === 'fail' ? 'fail' : 'open'
+  if (c.verdict !== 'fail' && rule.undecidable?.(c)) return 'neutral'
   if (c.verdict !== 'fail') {
     if (at.futilityAlpha <= alpha) return 'open'
     const futility = rule.compare({ ...input, alpha: at.futilityAlpha, failAlpha })
@@ -203,13 +215,27 @@ export function pairedSequentialLook(
   return look(PAIRED, inputs, pairs, plan, opts, 'pair')
 }
 
+/**
+ * `sequentialLook` for the history-aware rule: `runs` is this job's runs so far, and the stored
+ * jobs are the baseline, which never grows. More runs only shrink this job's share of the
+ * variance, so most metrics are decided (or known to be undecidable here) at the first look.
+ */
+export function historySequentialLook(
+  inputs: readonly HistoryCompareInput[],
+  runs: number,
+  plan: SamplingPlan,
+  opts: Omit<SequentialOptions, 'fixedBaseline'> = {}
+): Look {
+  return look(HISTORY, inputs, runs, plan, { ...opts, fixedBaseline: true }, 'job')
+}
+
 function look<I extends LookInput>(
   rule: LookRule<I>,
   inputs: readonly I[],
   runs: number,
   plan: SamplingPlan,
   opts: SequentialOptions,
-  unit: 'run' | 'pair'
+  unit: 'run' | 'pair' | 'job'
 ): Look {
   const schedule = lookSchedule(plan)
   if (!(Number.isInteger(runs) && runs >= plan.min)) {
@@ -249,8 +275,16 @@ function look<I extends LookInput>(
     gateOpts
   )
 
-  const at = unit === 'run' ? `${plural(runs, 'run')} per arm` : plural(runs, 'pair')
-  const more = unit === 'run' ? `${nextRuns} more per arm` : `${nextRuns} more pairs`
+  const at = {
+    run: `${plural(runs, 'run')} per arm`,
+    pair: plural(runs, 'pair'),
+    job: `${plural(runs, 'run')} in this job`
+  }[unit]
+  const more = {
+    run: `${nextRuns} more per arm`,
+    pair: `${nextRuns} more pairs`,
+    job: `${nextRuns} more runs`
+  }[unit]
   let reason: string
   if (!stop) {
     const names = open.map((m) => label(m.comparison))
@@ -258,7 +292,11 @@ function look<I extends LookInput>(
       names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '')
     reason = `${plural(open.length, 'metric')} still open after ${at} (${shown}): ${more}`
   } else if (open.length === 0) {
-    reason = `every metric decided after ${at}`
+    const stuck = metrics.filter((m) => m.status === 'neutral' && m.comparison.inconclusive)
+    reason =
+      stuck.length === 0
+        ? `every metric decided after ${at}`
+        : `after ${at}, every metric is decided or beyond what more runs could decide (${plural(stuck.length, 'metric')})`
   } else if (failed.length > 0 && !final) {
     reason = `stopped at the first failure after ${at}; ${plural(open.length, 'metric')} left open`
   } else {
