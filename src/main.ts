@@ -16,6 +16,7 @@ import {
   uploadShard
 } from './github/artifacts.js'
 import { runHistoryJob } from './engine/history-mode.js'
+import { describeDashboard, repoUrlFromEnv, runDashboardJob } from './dashboard/job.js'
 import { createClient } from './github/client.js'
 import { githubLineage } from './github/commit-graph.js'
 import { readApiSettings, readWorkflowRun, type WorkflowRun } from './github/context.js'
@@ -62,6 +63,7 @@ export async function run(): Promise<void> {
     }
     if (inputs.githubToken) core.setSecret(inputs.githubToken)
     if (inputs.mode === 'history') return await historyMode(inputs)
+    if (inputs.mode === 'dashboard') return await dashboardMode(inputs)
     const wf = readWorkflowRun()
     const api = readApiSettings()
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
@@ -261,6 +263,25 @@ async function historyMode(inputs: ActionInputs): Promise<void> {
   core.info(
     `perf-gate: history of testbed ${result.report.testbed}: ${result.changePoints} change point(s) over ${result.report.baselines} baseline(s); report in ${result.path}`
   )
+}
+
+/** `mode: dashboard`: the history site from the baseline store, in output-dir/dashboard. */
+async function dashboardMode(inputs: ActionInputs): Promise<void> {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+  const result = await runDashboardJob({
+    store: openActionStore(inputs, workspace, coreLog),
+    outDir: path.resolve(workspace, inputs.outputDir, 'dashboard'),
+    configPath: relativeToCwd(path.resolve(workspace, inputs.config)),
+    configRequired: false,
+    ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
+    ...(process.env.GITHUB_REPOSITORY ? { title: `${process.env.GITHUB_REPOSITORY} benchmarks` } : {}),
+    repoUrl: repoUrlFromEnv(process.env),
+    onWarning: (m) => core.warning(m)
+  })
+  core.setOutput('verdict', 'neutral')
+  core.setOutput('route', 'none')
+  core.setOutput('dashboard-path', result.outDir)
+  core.info(`perf-gate: ${describeDashboard(result)}`)
 }
 
 function setOutputs(result: JobResult, published: Published | null): void {

@@ -14,6 +14,7 @@ import { runHistoryJob } from '../engine/history-mode.js'
 import { unknownEnvironment } from '../runners/environment.js'
 import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../results/model.js'
 import { renderTerminalTable } from '../report/terminal.js'
+import { DASHBOARD_USAGE, dashboardCommand } from '../dashboard/cli.js'
 import { VERSION } from '../version.js'
 
 export interface Io {
@@ -36,7 +37,7 @@ Usage:
   perf-gate import FILE [--format NAME|auto] [--json]
   perf-gate history  [-c FILE] [--store SPEC] [--testbed NAME] [--out DIR] [--json]
                                  change points over the stored baselines (never fails)
-
+${DASHBOARD_USAGE}
 Options for run, gate and baseline:
   -c, --config FILE       config file (default perf-gate.yml)
       --results GLOB      import these result files instead of running benchmarks
@@ -87,6 +88,8 @@ export async function main(
         return await importCommand(rest, io)
       case 'history':
         return await historyCommand(rest, io, env)
+      case 'dashboard':
+        return await dashboardCommand(rest, io, env)
       default:
         throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`)
     }
