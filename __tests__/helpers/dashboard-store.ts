@@ -1,3 +1,4 @@
+import type { BaselineEntry, BaselineStore } from '../../src/baseline/store.js'
 import type { Benchmark, Environment, ResultSet } from '../../src/results/model.js'
 import { lognormal, mulberry32 } from './random.js'
 
@@ -85,5 +86,34 @@ export function historyRun(shape: HistoryShape, i: number): ResultSet {
     },
     environment,
     benchmarks
+  }
+}
+
+/**
+ * A read-only store that makes each baseline when it is read, for histories too long to keep on
+ * disk in a test (the bench's 100,000 runs).
+ */
+export function generatedStore(shape: HistoryShape): BaselineStore {
+  const testbed = shape.testbed ?? 'ci'
+  const entries = (): BaselineEntry[] =>
+    Array.from({ length: shape.baselines }, (_, i) => ({
+      testbed,
+      sha: null,
+      createdAt: '',
+      id: String(i)
+    }))
+  const refuse = () => Promise.reject(new Error('generated store: read only'))
+  return {
+    location: `generated:${testbed}`,
+    testbeds: () => Promise.resolve([testbed]),
+    list: (t) => Promise.resolve(t === testbed ? entries() : []),
+    read: (e) => {
+      const results = historyRun(shape, Number(e.id))
+      return Promise.resolve({ entry: e, results })
+    },
+    forCommit: refuse,
+    latest: refuse,
+    history: refuse,
+    write: refuse
   }
 }

@@ -87,7 +87,8 @@
     if (a > 0 && a < 1e-3) return v.toExponential(1)
     return nf4.format(v)
   }
-  const pct = (f) => (f > 0 ? '+' : f < 0 ? '−' : '') + nf4.format(Math.abs(f * 100)) + ' %'
+  const nf3 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 })
+  const pct = (f) => (f > 0 ? '+' : f < 0 ? '−' : '') + nf3.format(Math.abs(f * 100)) + ' %'
   const budgetPct = (f) => nf4.format(f * 100) + ' %'
   function date(t) {
     return new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ')
@@ -346,7 +347,9 @@
   }
 
   function showTestbed() {
+    const point = state.point
     closePanel(false)
+    state.point = point
     for (const g of groups.values()) for (const c of g.cards) destroyChart(c)
     groups = new Map()
     if (observer) observer.disconnect()
@@ -398,14 +401,21 @@
     $('summary').replaceChildren(
       el('div', {}, parts),
       el(
-        'div',
-        { class: 'legend' },
-        key('line', 'median per run'),
-        key('band', 'band: 90 % CI of the median (p5–p95 under 5 samples)'),
-        key('cp', 'change point (red worse, green better)'),
-        key('env', 'environment changed'),
-        key('budget', 'warn / fail budget around the current level'),
-        key('pr', 'pull-request run')
+        'details',
+        // Open on a wide screen; on a phone the charts come first.
+        { open: window.innerWidth >= PHONE },
+        el('summary', { text: 'How to read the charts' }),
+        el(
+          'div',
+          { class: 'legend' },
+          key('line', 'median per run'),
+          key('band', 'band: 90 % CI of the median (p5–p95 under 5 samples)'),
+          key('cp', 'change point (red worse, green better)'),
+          key('env', 'environment changed'),
+          key('budget', 'warn / fail budget around the current level'),
+          key('pr', 'pull-request run'),
+          key('', 'drag to zoom (synced across a benchmark), double-click to reset')
+        )
       )
     )
   }
@@ -785,7 +795,9 @@
           grid: { stroke: col.grid, width: 1 },
           ticks: { stroke: col.grid, width: 1 },
           size: 52,
-          values: (u, splits) => splits.map(fmtAxis)
+          values: (u, splits) => splits.map(fmtAxis),
+          // uPlot puts log ticks at powers of ten, which a narrow range may not even contain.
+          splits: log ? (u, i, min, max) => logSplits(min, max) : undefined
         }
       ],
       cursor: {
@@ -796,7 +808,15 @@
       tzDate: (ts) => UPLOT.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       hooks: {
         draw: [(u) => drawMarks(c, u, col)],
-        setScale: [(u, key) => key === 'x' && onScale(c, u)],
+        setScale: [
+          (u, key) => {
+            if (key !== 'x') return
+            // What is shown, for the tests and anyone inspecting the page.
+            c.el.dataset.xMin = String(u.scales.x.min)
+            c.el.dataset.xMax = String(u.scales.x.max)
+            onScale(c, u)
+          }
+        ],
         setCursor: [(u) => onCursor(c, u)]
       }
     }
@@ -819,6 +839,18 @@
     })
     c.resize.observe(c.plot)
     if (zoom) ensureDetail(c, zoom[0], zoom[1])
+  }
+
+  /** About five ticks evenly spaced on a log axis, each rounded to two significant digits. */
+  function logSplits(min, max) {
+    const out = []
+    const a = Math.log(min)
+    const b = Math.log(max)
+    for (let i = 0; i <= 4; i++) {
+      const v = Number(Math.exp(a + ((b - a) * (i + 0.5)) / 5).toPrecision(2))
+      if (v > min && v < max && out[out.length - 1] !== v) out.push(v)
+    }
+    return out
   }
 
   function padX(min, max) {
@@ -893,8 +925,10 @@
           ctx.fillStyle = color
           ctx.font = 11 * dpr + 'px ' + getComputedStyle(doc.body).fontFamily
           ctx.textAlign = 'right'
-          ctx.textBaseline = 'bottom'
-          ctx.fillText(label, left + width - 4 * dpr, y - 2 * dpr)
+          // Above the line, unless that would leave the plot.
+          const below = y - 14 * dpr < top
+          ctx.textBaseline = below ? 'top' : 'bottom'
+          ctx.fillText(label, left + width - 4 * dpr, y + (below ? 2 : -2) * dpr)
         }
       }
       line(b.level, col.muted, [2, 3], '')
@@ -1035,7 +1069,16 @@
   function refresh(c) {
     if (!c.u) return
     c.view = makeView(c)
-    c.u.setData(dataOf(c), false)
+    // setData without a rescale draws nothing new; a redraw on the same range does (with new
+    // axis labels), and is no zoom of the user's.
+    const was = c.g.syncing
+    c.g.syncing = true
+    try {
+      c.u.setData(dataOf(c), false)
+      c.u.redraw(true, true)
+    } finally {
+      c.g.syncing = was
+    }
     countView(c)
   }
 
@@ -1129,7 +1172,7 @@
             fmt(v.lo[i]) +
             ' – ' +
             fmt(v.hi[i]) +
-            '] · click a point for its samples, drag to zoom'
+            ']'
       return
     }
     const pr = v.pr[idx] !== null
