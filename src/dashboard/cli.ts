@@ -41,6 +41,7 @@ export async function dashboardCommand(
     outDir: values.out,
     configPath: values.config ?? 'perf-gate.yml',
     configRequired: values.config !== undefined,
+    storeLabel: values.store.trim(),
     ...(values.testbed ? { testbed: values.testbed } : {}),
     ...(values.title ? { title: values.title } : {}),
     repoUrl: values['repo-url'] ?? repoUrlFromEnv(env),

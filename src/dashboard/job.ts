@@ -16,6 +16,8 @@ export interface DashboardJobOptions {
   /** A config named by the user must exist; the default one is used only if it does. */
   configPath: string
   configRequired: boolean
+  /** The store as the user named it, shown on the page. */
+  storeLabel?: string
   testbed?: string
   title?: string
   repoUrl?: string | null
@@ -32,6 +34,7 @@ export async function runDashboardJob(opts: DashboardJobOptions): Promise<Dashbo
     ...(opts.testbed ? { testbeds: [opts.testbed] } : {}),
     ...(config ? { thresholdsFor: thresholdsFromConfig(config) } : {}),
     ...(opts.title ? { title: opts.title } : {}),
+    ...(opts.storeLabel ? { storeLabel: opts.storeLabel } : {}),
     ...(opts.repoUrl ? { repoUrl: opts.repoUrl } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.onWarning ? { onWarning: opts.onWarning } : {})

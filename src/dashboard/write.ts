@@ -25,6 +25,8 @@ export interface DashboardOptions {
   testbeds?: string[]
   thresholdsFor?: ThresholdsFor
   title?: string
+  /** How the page names the store (the spec as the user wrote it); default its location. */
+  storeLabel?: string
   /** `https://github.com/owner/repo`, for commit links. */
   repoUrl?: string | null
   now?: () => Date
@@ -64,7 +66,7 @@ export async function writeDashboard(opts: DashboardOptions): Promise<DashboardR
     format: SITE_FORMAT,
     title: opts.title ?? 'Benchmark history',
     generatedAt: (opts.now ?? (() => new Date()))().toISOString(),
-    store: opts.store.location,
+    store: opts.storeLabel ?? opts.store.location,
     repoUrl,
     testbeds: built.testbeds
   }

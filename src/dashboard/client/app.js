@@ -880,7 +880,7 @@
     if (!Number.isInteger(x)) return ''
     const v = c.view
     const i = bisect(v.x, x)
-    return i < v.x.length && v.x[i] === x && v.sha[i] ? v.sha[i] : '#' + x
+    return i < v.x.length && v.x[i] === x && v.sha[i] ? v.sha[i] : '#' + (x + 1)
   }
 
   function bisect(arr, x) {
@@ -906,6 +906,33 @@
     ctx.rect(left, top, width, height)
     ctx.clip()
     const inside = (px) => px >= left - 1 && px <= left + width + 1
+
+    // Few runs in view: each run's band also as a whisker, since a band between two far-apart
+    // runs reads as a trend that was never measured.
+    const [i0, i1] = u.series[0].idxs || [0, -1]
+    if (i1 - i0 < 80) {
+      const v = c.view
+      const xs = u.data[0]
+      ctx.strokeStyle = col.line
+      ctx.globalAlpha = 0.5
+      ctx.lineWidth = dpr
+      for (let i = i0; i <= i1; i++) {
+        if (v.lo[i] === null || v.hi[i] === null) continue
+        const px = u.valToPos(xs[i], 'x', true)
+        const y0 = u.valToPos(v.lo[i], 'y', true)
+        const y1 = u.valToPos(v.hi[i], 'y', true)
+        const cap = 3 * dpr
+        ctx.beginPath()
+        ctx.moveTo(px, y0)
+        ctx.lineTo(px, y1)
+        ctx.moveTo(px - cap, y0)
+        ctx.lineTo(px + cap, y0)
+        ctx.moveTo(px - cap, y1)
+        ctx.lineTo(px + cap, y1)
+        ctx.stroke()
+      }
+      ctx.globalAlpha = 1
+    }
 
     const b = s.budget
     if (b) {
@@ -1117,7 +1144,7 @@
       return
     }
     const m = best.mark
-    const at = m.sha ? 'at ' + m.sha : 'at run ' + m.x
+    const at = m.sha ? 'at ' + m.sha : 'at run ' + (m.x + 1)
     if (best.kind === 'cp') {
       tip.replaceChildren(
         el('strong', {
@@ -1163,7 +1190,7 @@
         i < 0
           ? ''
           : 'newest ' +
-            (v.sha[i] || 'run ' + v.x[i]) +
+            (v.sha[i] || 'run ' + (v.x[i] + 1)) +
             ' · ' +
             date(v.t[i]) +
             ' · ' +
@@ -1180,7 +1207,7 @@
     const what = v.runs[idx] > 1 ? nfInt.format(v.runs[idx]) + ' runs around ' : pr ? 'PR run ' : ''
     c.readout.textContent =
       what +
-      (v.sha[idx] || 'run ' + v.x[idx]) +
+      (v.sha[idx] || 'run ' + (v.x[idx] + 1)) +
       ' · ' +
       date(v.t[idx]) +
       ' · ' +
@@ -1377,7 +1404,7 @@
         {},
         el('dt', { text: 'Runs' }),
         el('dd', {
-          text: nfInt.format(v.runs[idx]) + ' around ' + (v.sha[idx] || 'run ' + v.x[idx])
+          text: nfInt.format(v.runs[idx]) + ' around ' + (v.sha[idx] || 'run ' + (v.x[idx] + 1))
         }),
         el('dt', { text: 'Median of medians' }),
         el('dd', { text: withUnit(v.med[idx], c.m.unit) }),
@@ -1476,6 +1503,15 @@
     if (!state.point) closePanel(false)
     restoreFocusAndPoint()
   })
+
+  // For benches and for a look from the console: the live charts (uPlot instances) by card id.
+  window.perfGateDashboard = {
+    charts: () => {
+      const out = {}
+      for (const g of groups.values()) for (const c of g.cards) if (c.u) out[c.el.id] = c.u
+      return out
+    }
+  }
 
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start)
   else start()
