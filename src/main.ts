@@ -219,7 +219,8 @@ export async function run(): Promise<void> {
         pullBase: subject.pullBase ?? null,
         maxDistance: inputs.baselineMaxDistance
       }),
-      allowFingerprintChanges: inputs.allowFingerprintChanges
+      allowFingerprintChanges: inputs.allowFingerprintChanges,
+      ...(inputs.dashboardUrl ? { dashboardUrl: inputs.dashboardUrl } : {})
     })
     const published = pub ? await pub.finish(result) : null
     setOutputs(result, published)
@@ -273,8 +274,11 @@ async function dashboardMode(inputs: ActionInputs): Promise<void> {
     outDir: path.resolve(workspace, inputs.outputDir, 'dashboard'),
     configPath: relativeToCwd(path.resolve(workspace, inputs.config)),
     configRequired: false,
+    storeLabel: inputs.baselineStore,
     ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
-    ...(process.env.GITHUB_REPOSITORY ? { title: `${process.env.GITHUB_REPOSITORY} benchmarks` } : {}),
+    ...(process.env.GITHUB_REPOSITORY
+      ? { title: `${process.env.GITHUB_REPOSITORY} benchmarks` }
+      : {}),
     repoUrl: repoUrlFromEnv(process.env),
     onWarning: (m) => core.warning(m)
   })

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { LocalBaselineStore } from '../../src/baseline/local-store.js'
+import { metricChartUrl } from '../../src/dashboard/link.js'
 import { writeDashboard } from '../../src/dashboard/write.js'
 import { chromiumPath, NO_BROWSER } from '../helpers/browser.js'
 import {
@@ -182,6 +183,16 @@ maybe('the dashboard in a browser', () => {
     expect(await page.getAttribute('#panel', 'data-run')).toBe(String(s.shard.x[20]))
     expect(errors).toEqual([])
     await screenshot(page, 'dashboard-hash-restored')
+    await close()
+  })
+
+  it("opens on the chart a ledger's link names", async () => {
+    const s = series.find((x) => x.benchmark.startsWith('parse')) ?? series[0]
+    const url = metricChartUrl('https://acme.github.io/app/', s.testbed, s.benchmark, s.metric)
+    const { page, errors, close } = await openSite(browser, site, url.split('#')[1])
+    await page.waitForSelector(`${cardOf(s)}.focused`)
+    expect(await page.$$('.card.focused')).toHaveLength(1)
+    expect(errors).toEqual([])
     await close()
   })
 

@@ -94,6 +94,8 @@ export interface JobOptions {
   reportsDir?: string
   /** Milliseconds for the workflow summary's phase times; tests may pin it. */
   clock?: () => number
+  /** Where the history dashboard is published (`dashboard-url`): metrics link to their charts. */
+  dashboardUrl?: string
 }
 
 export interface JobResult {
@@ -253,7 +255,8 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     ),
     ...(opts.runId ? { runId: opts.runId } : {}),
     ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
-    ...(reviewed?.acceptance ? { acceptance: reviewed.acceptance } : {})
+    ...(reviewed?.acceptance ? { acceptance: reviewed.acceptance } : {}),
+    ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {})
   }
 
   const analysed = clock()

@@ -15,6 +15,7 @@ import {
 import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
 import {
   acceptanceLine,
+  chartLinks,
   renderDeltaTable,
   routeLine,
   sortBySignificance,
@@ -284,7 +285,7 @@ function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: numb
     `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
     '',
     ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
-    renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
+    renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
     '',
     `${baselineNote(report)} ${routeLine(outcome)}`,
     ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),

@@ -40,4 +40,6 @@ export interface GateReport {
   baselineMissing?: string
   /** Environment keys that differ between the baseline and this run. */
   fingerprint?: FingerprintDifference[]
+  /** Where the history dashboard is published: metrics link to their charts there. */
+  dashboardUrl?: string
 }
