@@ -1,7 +1,7 @@
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { BaselineStore } from '../baseline/store.js'
+import type { BaselineStore, StoredBaseline } from '../baseline/store.js'
 import { defaultThresholdsFor, type ThresholdsFor } from '../engine/compare-sets.js'
 import { checkFingerprint } from '../engine/fingerprint-check.js'
 import type { Commit, Direction, Environment, MetricClass } from '../results/model.js'
@@ -45,6 +45,9 @@ export const DEFAULT_LIMITS: Limits = {
   chunkSize: 2000,
   changePointsMax: 3000
 }
+
+/** Baselines read ahead of the one being summarised. */
+const READ_AHEAD = 8
 
 export interface BuildDataOptions {
   store: BaselineStore
@@ -183,8 +186,18 @@ async function buildTestbed(
   let lastT = -Infinity
   let previous: Environment | null = null
 
-  for (const entry of await opts.store.list(listed)) {
-    const stored = await opts.store.read(entry)
+  // A few reads ahead of the one being summarised, so the store's I/O (a disk, or the GitHub
+  // API) overlaps the work; memory holds at most READ_AHEAD baselines.
+  const entries = await opts.store.list(listed)
+  const reads: Array<Promise<StoredBaseline | null>> = []
+  const readAt = (i: number) => {
+    const entry = entries[i]
+    if (entry) reads.push(opts.store.read(entry))
+  }
+  for (let i = 0; i < READ_AHEAD; i++) readAt(i)
+  for (let i = 0; i < entries.length; i++) {
+    const stored = await reads.shift()
+    readAt(i + READ_AHEAD)
     if (!stored) {
       unreadable++
       continue
