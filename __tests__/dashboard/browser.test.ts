@@ -186,6 +186,41 @@ maybe('the dashboard in a browser', () => {
     await close()
   })
 
+  it('names the step and the changed environment key on hover', async () => {
+    const s = series.find((x) => x.shard.changePoints.length === 1) ?? series[0]
+    const { page, errors, close } = await openSite(browser, site)
+    const card = cardOf(s)
+    await page.$eval(card, (c) => c.scrollIntoView({ block: 'center' }))
+    const hover = async (x: number): Promise<string> => {
+      // Where the chart itself puts that x, in page pixels.
+      const at = await page.evaluate(
+        ([id, v]) => {
+          const w = globalThis as unknown as {
+            perfGateDashboard: { charts(): Record<string, any> }
+          }
+          const u = w.perfGateDashboard.charts()[id]
+          const box = u.over.getBoundingClientRect()
+          return { x: box.left + u.valToPos(v, 'x'), y: box.top + box.height / 2 }
+        },
+        [card.slice(1), x] as const
+      )
+      await page.mouse.move(at.x, at.y)
+      await page.waitForSelector('#tip:not([hidden])')
+      return (await page.textContent('#tip')) ?? ''
+    }
+    const cp = s.shard.changePoints[0]
+    const fp = s.shard.fingerprints[0]
+    if (!cp || !fp) throw new Error('the fixture has a step and a driver upgrade')
+    expect(await hover(cp.x)).toMatch(/^Change point at [0-9a-f]{7}: \+1\d\.?\d* % \(worse\)/)
+    await screenshot(page, 'dashboard-tooltip')
+    expect(await hover(fp.x)).toContain('gpu.driver: 550 → 560')
+    // Away from the chart, the tooltip goes.
+    await page.mouse.move(5, 5)
+    await page.waitForSelector('#tip', { state: 'hidden' })
+    expect(errors).toEqual([])
+    await close()
+  })
+
   it("opens on the chart a ledger's link names", async () => {
     const s = series.find((x) => x.benchmark.startsWith('parse')) ?? series[0]
     const url = metricChartUrl('https://acme.github.io/app/', s.testbed, s.benchmark, s.metric)

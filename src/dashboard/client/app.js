@@ -749,7 +749,7 @@
     const opts = {
       width: Math.max(200, c.plot.clientWidth || 400),
       height,
-      padding: [8, 8, 0, 0],
+      padding: [8, 28, 0, 0],
       legend: { show: false },
       scales: {
         x: { time: state.x === 'date', range: (u, min, max) => padX(min, max) },
@@ -910,7 +910,7 @@
     // Few runs in view: each run's band also as a whisker, since a band between two far-apart
     // runs reads as a trend that was never measured.
     const [i0, i1] = u.series[0].idxs || [0, -1]
-    if (i1 - i0 < 80) {
+    if (i1 - i0 < 40) {
       const v = c.view
       const xs = u.data[0]
       ctx.strokeStyle = col.line
@@ -937,7 +937,8 @@
     const b = s.budget
     if (b) {
       const x0 = Math.max(left, u.valToPos(markX(b), 'x', true))
-      const line = (v, color, dash, label) => {
+      /** A budget line; its label above it, or below when `under` or when above leaves the plot. */
+      const line = (v, color, dash, label, under) => {
         if (v === null) return
         const y = u.valToPos(v, 'y', true)
         ctx.strokeStyle = color
@@ -952,22 +953,28 @@
           ctx.fillStyle = color
           ctx.font = 11 * dpr + 'px ' + getComputedStyle(doc.body).fontFamily
           ctx.textAlign = 'right'
-          // Above the line, unless that would leave the plot.
-          const below = y - 14 * dpr < top
+          const below = under || y - 14 * dpr < top
           ctx.textBaseline = below ? 'top' : 'bottom'
           ctx.fillText(label, left + width - 4 * dpr, y + (below ? 2 : -2) * dpr)
         }
       }
       line(b.level, col.muted, [2, 3], '')
-      if (
-        b.failAt !== null &&
-        b.warnAt !== null &&
-        Math.abs(b.failAt - b.warnAt) < 1e-12 * Math.abs(b.level)
-      ) {
+      const px = (v) => (v === null ? null : u.valToPos(v, 'y', true))
+      const yw = px(b.warnAt)
+      const yf = px(b.failAt)
+      if (yw !== null && yf !== null && Math.abs(yw - yf) < 1) {
         line(b.failAt, col.worse, [6, 4], 'warn / fail ' + budgetPct(b.failPct))
       } else {
-        line(b.warnAt, col.warn, [6, 4], 'warn ' + budgetPct(b.warnPct))
-        line(b.failAt, col.worse, [6, 4], b.failPct === null ? '' : 'fail ' + budgetPct(b.failPct))
+        // Two lines close together: the lower one's label goes under it, so they never overlap.
+        const close = yw !== null && yf !== null && Math.abs(yw - yf) < 14 * dpr
+        line(b.warnAt, col.warn, [6, 4], 'warn ' + budgetPct(b.warnPct), close && yw > yf)
+        line(
+          b.failAt,
+          col.worse,
+          [6, 4],
+          b.failPct === null ? '' : 'fail ' + budgetPct(b.failPct),
+          close && yf > yw
+        )
       }
     }
 
@@ -1139,7 +1146,8 @@
     }
     c.s.changePoints.forEach((m) => consider(m, 'cp'))
     c.s.fingerprints.forEach((m) => consider(m, 'env'))
-    if (!best || !u.cursor.event) {
+    // Synced charts move their cursors too; only the chart under the pointer shows a tooltip.
+    if (!best || !c.hover) {
       if (tip.dataset.owner === c.el.id) tip.hidden = true
       return
     }
@@ -1224,6 +1232,14 @@
 
   function wirePointer(c) {
     let down = null
+    c.u.over.addEventListener('pointerenter', () => {
+      c.hover = true
+    })
+    c.u.over.addEventListener('pointerleave', () => {
+      c.hover = false
+      const tip = $('tip')
+      if (tip.dataset.owner === c.el.id) tip.hidden = true
+    })
     c.u.over.addEventListener('pointerdown', (e) => {
       down = [e.clientX, e.clientY]
     })
