@@ -7,7 +7,7 @@ const LAYERS = [
   ['index.ts'], // the action's entry
   ['main.ts'], // the action's dispatcher
   ['action', 'cli'], // the two fronts
-  ['outputs'], // adapters that show what the engine decided
+  ['outputs', 'dashboard'], // adapters that show what the engine decided; the history site
   ['engine'], // the job's phases
   ['analyst'], // the optional narrative (calls Ollama)
   ['baseline'], // the stores

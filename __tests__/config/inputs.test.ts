@@ -28,7 +28,8 @@ describe('readInputs', () => {
       shard: undefined,
       benchmarks: undefined,
       shards: undefined,
-      analystModel: undefined
+      analystModel: undefined,
+      dashboardUrl: undefined
     })
   })
 
@@ -42,7 +43,8 @@ describe('readInputs', () => {
         repetitions: '20',
         results: 'r/*.json',
         'accept-label': 'perf:ok',
-        'results-dir': 'artifact'
+        'results-dir': 'artifact',
+        'dashboard-url': 'https://acme.github.io/app/'
       })
     )
     expect(got).toMatchObject({
@@ -53,14 +55,15 @@ describe('readInputs', () => {
       repetitions: 20,
       results: 'r/*.json',
       acceptLabel: 'perf:ok',
-      resultsDir: 'artifact'
+      resultsDir: 'artifact',
+      dashboardUrl: 'https://acme.github.io/app/'
     })
   })
 
   it.each([
     [
       { mode: 'deploy' },
-      "input 'mode' must be one of gate, baseline, compare, report, merge, history; got 'deploy'"
+      "input 'mode' must be one of gate, baseline, compare, report, merge, history, dashboard; got 'deploy'"
     ],
     [
       { 'fail-on': 'sometimes' },
@@ -75,7 +78,11 @@ describe('readInputs', () => {
       "input 'baseline-max-distance' must be an integer >= 0; got '-1'"
     ],
     [{ shards: 'three' }, "input 'shards' must be an integer >= 1; got 'three'"],
-    [{ mode: 'report' }, "mode 'report' needs the input 'results-dir'"]
+    [{ mode: 'report' }, "mode 'report' needs the input 'results-dir'"],
+    [
+      { 'dashboard-url': 'javascript:alert(1)' },
+      "input 'dashboard-url' must be an http(s) URL; got 'javascript:alert(1)'"
+    ]
   ])('names the input at fault: %j', (inputs, message) => {
     expect(() => readInputs(from(inputs))).toThrow(message)
   })

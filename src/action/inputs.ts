@@ -3,7 +3,15 @@ import { DEFAULT_STORE } from '../baseline/index.js'
 import { parseBenchmarkList, parseShard, type ShardSpec } from '../engine/shard.js'
 import { UserError } from '../errors.js'
 
-export const ACTION_MODES = ['gate', 'baseline', 'compare', 'report', 'merge', 'history'] as const
+export const ACTION_MODES = [
+  'gate',
+  'baseline',
+  'compare',
+  'report',
+  'merge',
+  'history',
+  'dashboard'
+] as const
 export type ActionMode = (typeof ACTION_MODES)[number]
 export const FAIL_ON = ['fail', 'warn', 'never'] as const
 
@@ -41,6 +49,8 @@ export interface ActionInputs {
   shards: number | undefined
   /** Ollama model of the analyst narrative; unset writes the deterministic summary. */
   analystModel: string | undefined
+  /** Where the history dashboard is published: the ledger and report link each metric's chart. */
+  dashboardUrl: string | undefined
 }
 
 type GetInput = (name: string) => string
@@ -113,6 +123,15 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     shard: shard === undefined ? undefined : parseShard(shard),
     benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
     shards: integer('shards', 1),
-    analystModel: opt('analyst-model')
+    analystModel: opt('analyst-model'),
+    dashboardUrl: httpUrl('dashboard-url', opt('dashboard-url'))
   }
+}
+
+function httpUrl(name: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined
+  if (!/^https?:\/\/[^\s"'<>`]+$/i.test(v)) {
+    throw new UserError(`input '${name}' must be an http(s) URL; got '${v}'`)
+  }
+  return v
 }

@@ -11,7 +11,7 @@ import { runWithOutputs, type JobResult, type Output } from '../outputs/index.js
 import type { Commit, ResultSet } from '../results/model.js'
 import { uploadShard } from './artifacts.js'
 import { configPath, coreLog, coreReporter, repositoryPath, type ActionRun } from './run.js'
-import { openActionStore } from './store.js'
+import { openTokenStore } from '../baseline/token-store.js'
 
 /*
  * What the gate, baseline, report and merge modes share: the job through the engine, with the
@@ -115,7 +115,7 @@ export async function runActionJob(
     ...(subject.resultsFiles ? { resultsFiles: subject.resultsFiles } : {}),
     ...(subject.mergeShards ? { resultSet: subject.mergeShards } : {}),
     ...(selection ? { select: selection } : {}),
-    store: openActionStore(inputs, workspace, coreLog),
+    store: openTokenStore(inputs, workspace, coreLog),
     failOn: inputs.failOn,
     commit: subject.commit,
     context: wf.context,
@@ -135,7 +135,8 @@ export async function runActionJob(
       pullBase: subject.pullBase ?? null,
       maxDistance: inputs.baselineMaxDistance
     }),
-    allowFingerprintChanges: inputs.allowFingerprintChanges
+    allowFingerprintChanges: inputs.allowFingerprintChanges,
+    ...(inputs.dashboardUrl ? { dashboardUrl: inputs.dashboardUrl } : {})
   }
   const result = await runWithOutputs(job, outputs)
 

@@ -98,6 +98,11 @@ export class GitBaselineStore implements BaselineStore {
     this.leaseMs = opts.lockLeaseMs ?? LOCK_LEASE_MS
   }
 
+  async testbeds(): Promise<string[]> {
+    const head = await this.cachedHead()
+    return [...new Set(head?.index.entries.map((e) => e.testbed) ?? [])].sort()
+  }
+
   async list(testbed: string): Promise<BaselineEntry[]> {
     const head = await this.cachedHead()
     return head ? entriesOf(head.index, testbed).map(toEntry) : []

@@ -18,6 +18,7 @@ import { filesOutput } from '../outputs/files.js'
 import { runWithOutputs } from '../outputs/index.js'
 import { terminalOutput } from '../outputs/terminal.js'
 import { renderTerminalTable } from '../report/terminal.js'
+import { DASHBOARD_USAGE, dashboardCommand } from './dashboard.js'
 import { VERSION } from '../version.js'
 
 export interface Io {
@@ -40,7 +41,7 @@ Usage:
   perf-gate import FILE [--format NAME|auto] [--json]
   perf-gate history  [-c FILE] [--store SPEC] [--testbed NAME] [--out DIR] [--json]
                                  change points over the stored baselines (never fails)
-
+${DASHBOARD_USAGE}
 Options for run, gate and baseline:
   -c, --config FILE       config file (default perf-gate.yml)
       --results GLOB      import these result files instead of running benchmarks
@@ -91,6 +92,8 @@ export async function main(
         return await importCommand(rest, io)
       case 'history':
         return await historyCommand(rest, io, env)
+      case 'dashboard':
+        return await dashboardCommand(rest, io, env)
       default:
         throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`)
     }

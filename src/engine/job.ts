@@ -77,6 +77,8 @@ export interface JobOptions {
   analyst?: AnalystOptions
   /** Milliseconds for the workflow summary's phase times; tests may pin it. */
   clock?: () => number
+  /** Where the history dashboard is published (`dashboard-url`): metrics link to their charts. */
+  dashboardUrl?: string
 }
 
 /** What the job decided, and everything an output needs to show it. */

@@ -14,6 +14,7 @@ import { plural, shortSha } from '../shared/text.js'
 import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
 import {
   acceptanceLine,
+  chartLinks,
   renderDeltaTable,
   routeLine,
   sortBySignificance,
@@ -283,7 +284,7 @@ function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: numb
     `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
     '',
     ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
-    renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
+    renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
     '',
     `${baselineNote(report)} ${routeLine(outcome)}`,
     ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),

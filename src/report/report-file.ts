@@ -21,7 +21,10 @@ import { speedPhrase } from './speed.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import {
   acceptanceLine,
+  chartLinks,
   inconclusiveNote,
+  metricCell,
+  type ChartUrl,
   sortBySignificance,
   valueCi,
   valueDelta
@@ -65,13 +68,16 @@ function verdictText(c: MetricComparison): string {
   return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '')
 }
 
-export function renderMetricsTable(comparisons: readonly MetricComparison[]): string {
+export function renderMetricsTable(
+  comparisons: readonly MetricComparison[],
+  chartUrl?: ChartUrl
+): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
   const rows = sortBySignificance(comparisons).map((c) => {
     const unit = escapeMarkdown(c.unit, { maxLength: 20 })
     return [
       escapeMarkdown(c.benchmark, { maxLength: 100 }),
-      escapeMarkdown(c.metric, { maxLength: 100 }),
+      metricCell(c, chartUrl, 100),
       formatValue(c.current?.median, unit),
       formatValue(c.baseline?.median, unit),
       vsBaseline(c),
@@ -186,7 +192,7 @@ export function renderReportFile(input: ReportFileInput): string {
       .join('\n'),
     ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
     '## Performance Metrics',
-    renderMetricsTable(report.outcome.comparisons),
+    renderMetricsTable(report.outcome.comparisons, chartLinks(report)),
     '## Per-GPU',
     renderGpuSection(current, baseline),
     '## Observations',

@@ -1,6 +1,7 @@
 import { markdownTable } from 'markdown-table'
 import type { GateOutcome, MetricComparison, Verdict } from '../stats/types.js'
 import type { GateReport } from '../types/report.js'
+import { metricChartUrl } from './dashboard-link.js'
 import { escapeCode, escapeMarkdown } from './escape.js'
 import { formatCi, formatDate, formatPercent, formatValue, verdictLabel } from './format.js'
 import { plural, shortSha } from '../shared/text.js'
@@ -80,14 +81,14 @@ export const DELTA_TABLE_HEADER = [
  */
 export function renderDeltaTable(
   comparisons: readonly MetricComparison[],
-  opts: { maxRows?: number } = {}
+  opts: { maxRows?: number; chartUrl?: ChartUrl } = {}
 ): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
   const sorted = sortBySignificance(comparisons)
   const shown = sorted.slice(0, Math.max(0, opts.maxRows ?? sorted.length))
   const rows = shown.map((c) => [
     escapeMarkdown(c.benchmark),
-    escapeMarkdown(c.metric),
+    metricCell(c, opts.chartUrl),
     formatValue(c.baseline?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
     formatValue(c.current?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
     formatPercent(valueDelta(c)),
@@ -103,6 +104,26 @@ export function renderDeltaTable(
   const more =
     hidden > 0 ? `… ${plural(hidden, 'more row')} (the check run and job summary have all)` : ''
   return [table, more].filter(Boolean).join('\n\n')
+}
+
+/** The URL of a metric's chart on the history dashboard. */
+export type ChartUrl = (c: MetricComparison) => string
+
+/** Links to each metric's chart when the report knows where the dashboard is published. */
+export function chartLinks(report: GateReport): ChartUrl | undefined {
+  const base = report.dashboardUrl
+  if (!base) return undefined
+  return (c) => metricChartUrl(base, report.testbed, c.benchmark, c.metric)
+}
+
+/** The metric's name, escaped, and a link to its chart when there is one. */
+export function metricCell(
+  c: MetricComparison,
+  chartUrl: ChartUrl | undefined,
+  maxLength?: number
+): string {
+  const name = escapeMarkdown(c.metric, maxLength === undefined ? {} : { maxLength })
+  return chartUrl ? `[${name}](${chartUrl(c)})` : name
 }
 
 /** Which baseline the run was compared with, or that there was none. */

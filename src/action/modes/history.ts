@@ -2,14 +2,14 @@ import * as core from '@actions/core'
 import path from 'node:path'
 import { runHistoryJob } from '../../engine/history-mode.js'
 import { configPath, coreLog, type ActionRun } from '../run.js'
-import { openActionStore } from '../store.js'
+import { openTokenStore } from '../../baseline/token-store.js'
 
 /** `mode: history`: change points over the stored baselines, reported and never failing. */
 export async function historyMode(run: ActionRun): Promise<void> {
   const { inputs, workspace } = run
   const result = await runHistoryJob({
     configPath: configPath(run),
-    store: openActionStore(inputs, workspace, coreLog),
+    store: openTokenStore(inputs, workspace, coreLog),
     outDir: path.resolve(workspace, inputs.outputDir),
     ...(inputs.testbed ? { testbed: inputs.testbed } : {})
   })

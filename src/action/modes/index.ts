@@ -2,6 +2,7 @@ import { UserError } from '../../errors.js'
 import type { ActionMode } from '../inputs.js'
 import type { ActionRun } from '../run.js'
 import { baselineMode } from './baseline.js'
+import { dashboardMode } from './dashboard.js'
 import { gateMode } from './gate.js'
 import { historyMode } from './history.js'
 import { mergeMode } from './merge.js'
@@ -14,6 +15,7 @@ export const MODES: Record<ActionMode, (run: ActionRun) => Promise<void>> = {
   report: reportMode,
   merge: mergeMode,
   history: historyMode,
+  dashboard: dashboardMode,
   compare: () => {
     throw new UserError(
       "mode 'compare' is not available in this version of the action; use mode 'gate', 'baseline', 'report' or 'merge' (the CLI has 'perf-gate compare')"

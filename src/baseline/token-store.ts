@@ -1,20 +1,21 @@
 import { createClient } from '../github/client.js'
 import { readApiSettings, readWorkflowRun } from '../github/context.js'
-import { openStore } from '../baseline/index.js'
-import type { BaselineStore } from '../baseline/store.js'
+import { openStore } from './index.js'
+import type { BaselineStore } from './store.js'
 
-export interface ActionStoreInputs {
+export interface TokenStoreInputs {
   baselineStore: string
   baselineRetention?: number | undefined
   githubToken?: string | undefined
 }
 
 /**
- * The store the action uses. A `git:` store gets its own client whenever there is a token, even a
- * read-only one (a pull request reads baselines; only mode baseline, trust-checked, writes).
+ * A store opened with the run's token: the action's, and the CLI's on a runner. A `git:` store
+ * gets its own client whenever there is a token, even a read-only one (a pull request reads
+ * baselines; only mode baseline, trust-checked, writes).
  */
-export function openActionStore(
-  inputs: ActionStoreInputs,
+export function openTokenStore(
+  inputs: TokenStoreInputs,
   workspace: string,
   log: { warning: (m: string) => void; info: (m: string) => void },
   env: NodeJS.ProcessEnv = process.env
