@@ -14,13 +14,11 @@ const config = {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     // Rollup names a shared chunk after one of its modules, which moves as the code does; a fixed
-    // name for the engine and the outputs keeps dist/ diffs readable.
+    // name for the engine and the outputs keeps dist/ diffs readable. One chunk, not two: the
+    // outputs import the engine, and rollup hoists modules both use into one of them, so two
+    // manual chunks import each other and one runs before what it needs is initialised.
     manualChunks: (id) =>
-      id.includes('/src/engine/job.')
-        ? 'engine'
-        : id.includes('/src/outputs/')
-          ? 'outputs'
-          : undefined,
+      id.includes('/src/engine/job.') || id.includes('/src/outputs/') ? 'engine' : undefined,
     sourcemap: false,
     banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
   },

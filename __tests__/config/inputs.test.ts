@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import { readInputs } from '../../src/action/inputs.js'
 
 const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
@@ -28,8 +30,21 @@ describe('readInputs', () => {
       shard: undefined,
       benchmarks: undefined,
       shards: undefined,
-      analystModel: undefined
+      analystModel: undefined,
+      promoteDraft: 'false'
     })
+  })
+
+  it('reads exactly the inputs action.yml declares', () => {
+    const asked = new Set<string>()
+    readInputs((name) => {
+      asked.add(name)
+      return ''
+    })
+    const declared = Object.keys(
+      (parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown> }).inputs
+    )
+    expect([...asked].sort()).toEqual(declared.sort())
   })
 
   it('reads every input', () => {
@@ -75,7 +90,11 @@ describe('readInputs', () => {
       "input 'baseline-max-distance' must be an integer >= 0; got '-1'"
     ],
     [{ shards: 'three' }, "input 'shards' must be an integer >= 1; got 'three'"],
-    [{ mode: 'report' }, "mode 'report' needs the input 'results-dir'"]
+    [{ mode: 'report' }, "mode 'report' needs the input 'results-dir'"],
+    [
+      { 'promote-draft': 'yes' },
+      "input 'promote-draft' must be one of false, true, when-all-gates-pass; got 'yes'"
+    ]
   ])('names the input at fault: %j', (inputs, message) => {
     expect(() => readInputs(from(inputs))).toThrow(message)
   })

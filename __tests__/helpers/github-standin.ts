@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { contract, isProblem, type Route } from './github-standin-spec.js'
 import { gitRoutes, GitStore } from './github-standin-git.js'
 import { compareRoutes } from './github-standin-compare.js'
+import { serveGraphql, type GraphqlCall } from './github-standin-graphql.js'
 import { listenOnLoopback, type Loopback } from './loopback.js'
 
 /*
@@ -216,6 +217,10 @@ export class GitHubStandin {
   readonly labelEvents: LabelEvent[] = []
   readonly git = new GitStore()
   readonly requests: RecordedRequest[] = []
+  /** Every GraphQL document received, valid or not, in order. */
+  readonly graphqlCalls: GraphqlCall[] = []
+  /** Pull requests marked ready for review through GraphQL, in order. */
+  readonly readyForReview: number[] = []
   /** Stand-in bugs: a response that breaks GitHub's own description, or a route not handled. */
   readonly violations: string[] = []
   private readonly faults: FaultRule[] = []
@@ -365,6 +370,21 @@ export class GitHubStandin {
         .end(JSON.stringify(reply.body))
     }
 
+    if (url.pathname === '/graphql' && method === 'POST') {
+      record.operationId = 'graphql'
+      const info = token ? this.tokens[token] : undefined
+      if (!info || info.expired) {
+        send(errorReply(401, 'Bad credentials'))
+        return
+      }
+      const fault = this.takeFault('graphql', safeJson(raw))
+      if (fault?.kind === 'status') {
+        send(errorReply(fault.status, fault.message ?? 'Server Error'))
+        return
+      }
+      send(serveGraphql(this, info, raw))
+      return
+    }
     const routed = contract().route(method, url.pathname)
     if (isProblem(routed)) {
       send(errorReply(routed.status, 'Not Found'))

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { DEFAULT_STORE } from '../baseline/index.js'
 import { parseBenchmarkList, parseShard, type ShardSpec } from '../engine/shard.js'
 import { UserError } from '../errors.js'
+import { PROMOTE_DRAFT, type PromoteDraft } from '../github/ready.js'
 
 export const ACTION_MODES = ['gate', 'baseline', 'compare', 'report', 'merge', 'history'] as const
 export type ActionMode = (typeof ACTION_MODES)[number]
@@ -41,6 +42,8 @@ export interface ActionInputs {
   shards: number | undefined
   /** Ollama model of the analyst narrative; unset writes the deterministic summary. */
   analystModel: string | undefined
+  /** Mark a draft pull request ready for review once the gate passes. */
+  promoteDraft: PromoteDraft
 }
 
 type GetInput = (name: string) => string
@@ -113,6 +116,7 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     shard: shard === undefined ? undefined : parseShard(shard),
     benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
     shards: integer('shards', 1),
-    analystModel: opt('analyst-model')
+    analystModel: opt('analyst-model'),
+    promoteDraft: oneOf('promote-draft', PROMOTE_DRAFT, 'false')
   }
 }

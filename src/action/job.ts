@@ -79,7 +79,8 @@ export async function runActionJob(
         checkRun: inputs.checkRun,
         acceptLabel: inputs.acceptLabel,
         configPath: repositoryPath(inputs.config, workspace),
-        settleMs: 1000 * run.api.tuning.timeScale
+        settleMs: 1000 * run.api.tuning.timeScale,
+        promoteDraft: inputs.promoteDraft
       },
       coreReporter
     )

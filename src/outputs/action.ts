@@ -42,4 +42,5 @@ function setOutputs(sink: ActionSink, job: DecidedJob, delivered: Delivered): vo
   set('comment-url', published?.commentUrl)
   set('check-run-id', published?.checkRunId)
   set('check-run-url', published?.checkRunUrl)
+  set('promoted', published?.promoted ?? false)
 }
