@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_STORE, openStore } from '../baseline/index.js'
 import { type RunContext } from '../types/run-context.js'
+import { describeAssumed } from '../config/defaults.js'
 import { loadConfig } from '../config/load.js'
 import { errorMessage, isUserError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../stats/compare-sets.js'
@@ -200,6 +201,7 @@ async function historyCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
     outDir: values.out,
     ...(values.testbed ? { testbed: values.testbed } : {})
   })
+  if (result.assumed) for (const line of describeAssumed(result.assumed)) io.stderr(`${line}\n`)
   io.stdout(values.json ? JSON.stringify(result.report, null, 2) + '\n' : result.markdown)
   io.stderr(`history: ${result.path}\n`)
   return EXIT.ok
@@ -227,7 +229,7 @@ async function compareCommand(args: string[], io: Io): Promise<number> {
   let thresholdsFor: ThresholdsFor | undefined
   let minSamples: number | undefined
   if (values.config) {
-    const config = await loadConfig(values.config)
+    const config = await loadConfig(values.config, { imported: true })
     thresholdsFor = thresholdsFromConfig(config)
     minSamples = config.minSamples
   }

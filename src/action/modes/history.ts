@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import path from 'node:path'
+import { describeAssumed } from '../../config/defaults.js'
 import { runHistoryJob } from '../../engine/history-mode.js'
 import { configPath, coreLog, type ActionRun } from '../run.js'
 import { openActionStore } from '../store.js'
@@ -13,6 +14,7 @@ export async function historyMode(run: ActionRun): Promise<void> {
     outDir: path.resolve(workspace, inputs.outputDir),
     ...(inputs.testbed ? { testbed: inputs.testbed } : {})
   })
+  if (result.assumed) for (const line of describeAssumed(result.assumed)) core.info(line)
   core.setOutput('verdict', 'neutral')
   core.setOutput('route', 'none')
   core.setOutput('change-points', String(result.changePoints))
