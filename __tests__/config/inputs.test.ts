@@ -31,7 +31,8 @@ describe('readInputs', () => {
       benchmarks: undefined,
       shards: undefined,
       analystModel: undefined,
-      promoteDraft: 'false'
+      promoteDraft: 'false',
+      openIssues: false
     })
   })
 

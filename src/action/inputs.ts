@@ -44,6 +44,8 @@ export interface ActionInputs {
   analystModel: string | undefined
   /** Mark a draft pull request ready for review once the gate passes. */
   promoteDraft: PromoteDraft
+  /** mode history and baseline runs: open an issue for each regression found in the history. */
+  openIssues: boolean
 }
 
 type GetInput = (name: string) => string
@@ -117,6 +119,7 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
     shards: integer('shards', 1),
     analystModel: opt('analyst-model'),
-    promoteDraft: oneOf('promote-draft', PROMOTE_DRAFT, 'false')
+    promoteDraft: oneOf('promote-draft', PROMOTE_DRAFT, 'false'),
+    openIssues: bool('open-issues', false)
   }
 }

@@ -51,11 +51,13 @@ export function analyseHistory(
             metric: m.name,
             unit: m.unit,
             direction: m.direction,
+            class: m.class,
             points: [],
             steps: []
           }
           series.set(key, h)
         }
+        h.class = m.class
         h.points.push({ sha: set.commit.sha, createdAt: set.createdAt, value })
       }
     }

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import path from 'node:path'
 import { describeAssumed } from '../../config/defaults.js'
 import { runHistoryJob } from '../../engine/history-mode.js'
+import { fileRegressionIssues } from '../issues.js'
 import { configPath, coreLog, type ActionRun } from '../run.js'
 import { openActionStore } from '../store.js'
 
@@ -23,4 +24,5 @@ export async function historyMode(run: ActionRun): Promise<void> {
   core.info(
     `perf-gate: history of testbed ${result.report.testbed}: ${result.changePoints} change point(s) over ${result.report.baselines} baseline(s); report in ${result.path}`
   )
+  await fileRegressionIssues(run, result.report, result.config)
 }
