@@ -175,7 +175,7 @@ async function loadJobConfig(
   }
   // Refuse before spending an hour of GPU time on a baseline that could not be stored.
   if (opts.mode === 'baseline') {
-    const trust = baselineWriteDecision(opts.context)
+    const trust = baselineWriteDecision(opts.context, opts.store)
     if (!trust.allowed)
       throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`)
   }
@@ -304,7 +304,7 @@ async function decide(
   let outcome = compared.outcome
   let baselineWritten: BaselineEntry | null = null
   const recordFirst =
-    opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context).allowed
+    opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context, opts.store).allowed
   if (opts.mode === 'baseline' || recordFirst) {
     baselineWritten = await opts.store.write(current)
     opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`)
