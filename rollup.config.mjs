@@ -46,9 +46,12 @@ const config = {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     // Rollup names a shared chunk after one of its modules, which moves as the code does; a fixed
-    // name for the engine (with the output step) and the dashboard keeps dist/ diffs readable.
+    // name for the engine (with the output step) and the dashboard keeps dist/ diffs readable. The
+    // outputs share the engine's chunk: they import the engine, and rollup hoists modules both use
+    // into one of them, so two manual chunks would import each other and one would run before
+    // what it needs is initialised.
     manualChunks: (id) =>
-      id.includes('/src/engine/job.') || id.includes('/src/outputs/index.')
+      id.includes('/src/engine/job.') || id.includes('/src/outputs/')
         ? 'engine'
         : id.includes('/src/dashboard/')
           ? 'dashboard'

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
 import { readInputs } from '../../src/action/inputs.js'
 
 const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
@@ -29,8 +31,22 @@ describe('readInputs', () => {
       benchmarks: undefined,
       shards: undefined,
       analystModel: undefined,
-      dashboardUrl: undefined
+      dashboardUrl: undefined,
+      promoteDraft: 'false',
+      openIssues: false
     })
+  })
+
+  it('reads exactly the inputs action.yml declares', () => {
+    const asked = new Set<string>()
+    readInputs((name) => {
+      asked.add(name)
+      return ''
+    })
+    const declared = Object.keys(
+      (parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown> }).inputs
+    )
+    expect([...asked].sort()).toEqual(declared.sort())
   })
 
   it('reads every input', () => {
@@ -82,6 +98,10 @@ describe('readInputs', () => {
     [
       { 'dashboard-url': 'javascript:alert(1)' },
       "input 'dashboard-url' must be an http(s) URL; got 'javascript:alert(1)'"
+    ],
+    [
+      { 'promote-draft': 'yes' },
+      "input 'promote-draft' must be one of false, true, when-all-gates-pass; got 'yes'"
     ]
   ])('names the input at fault: %j', (inputs, message) => {
     expect(() => readInputs(from(inputs))).toThrow(message)

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { DEFAULT_STORE } from '../baseline/index.js'
 import { parseBenchmarkList, parseShard, type ShardSpec } from '../engine/shard.js'
 import { UserError } from '../errors.js'
+import { PROMOTE_DRAFT, type PromoteDraft } from '../github/ready.js'
 
 export const ACTION_MODES = [
   'gate',
@@ -51,6 +52,10 @@ export interface ActionInputs {
   analystModel: string | undefined
   /** Where the history dashboard is published: the ledger and report link each metric's chart. */
   dashboardUrl: string | undefined
+  /** Mark a draft pull request ready for review once the gate passes. */
+  promoteDraft: PromoteDraft
+  /** mode history and baseline runs: open an issue for each regression found in the history. */
+  openIssues: boolean
 }
 
 type GetInput = (name: string) => string
@@ -124,7 +129,9 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
     shards: integer('shards', 1),
     analystModel: opt('analyst-model'),
-    dashboardUrl: httpUrl('dashboard-url', opt('dashboard-url'))
+    dashboardUrl: httpUrl('dashboard-url', opt('dashboard-url')),
+    promoteDraft: oneOf('promote-draft', PROMOTE_DRAFT, 'false'),
+    openIssues: bool('open-issues', false)
   }
 }
 

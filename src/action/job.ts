@@ -9,9 +9,11 @@ import { filesOutput } from '../outputs/files.js'
 import { Publisher, type PublishTarget } from '../outputs/github.js'
 import { runWithOutputs, type JobResult, type Output } from '../outputs/index.js'
 import type { Commit, ResultSet } from '../results/model.js'
+import { runHistoryJob } from '../engine/history-mode.js'
 import { uploadShard } from './artifacts.js'
+import { fileRegressionIssues } from './issues.js'
 import { configPath, coreLog, coreReporter, repositoryPath, type ActionRun } from './run.js'
-import { openTokenStore } from '../baseline/token-store.js'
+import { openActionStore } from './store.js'
 
 /*
  * What the gate, baseline, report and merge modes share: the job through the engine, with the
@@ -79,7 +81,8 @@ export async function runActionJob(
         checkRun: inputs.checkRun,
         acceptLabel: inputs.acceptLabel,
         configPath: repositoryPath(inputs.config, workspace),
-        settleMs: 1000 * run.api.tuning.timeScale
+        settleMs: 1000 * run.api.tuning.timeScale,
+        promoteDraft: inputs.promoteDraft
       },
       coreReporter
     )
@@ -115,7 +118,7 @@ export async function runActionJob(
     ...(subject.resultsFiles ? { resultsFiles: subject.resultsFiles } : {}),
     ...(subject.mergeShards ? { resultSet: subject.mergeShards } : {}),
     ...(selection ? { select: selection } : {}),
-    store: openTokenStore(inputs, workspace, coreLog),
+    store: openActionStore(inputs, workspace, coreLog),
     failOn: inputs.failOn,
     commit: subject.commit,
     context: wf.context,
@@ -148,6 +151,16 @@ export async function runActionJob(
       core.info(`perf-gate: uploaded the shard results as artifact ${name}`)
     }
     return result
+  }
+  if (jobMode === 'baseline' && result.baselineWritten && inputs.openIssues) {
+    // The history now ends with this baseline: a regression it completes becomes an issue.
+    const history = await runHistoryJob({
+      configPath: configPath(run),
+      store: openActionStore(inputs, workspace, coreLog),
+      outDir: path.resolve(workspace, inputs.outputDir),
+      testbed: result.config.testbed
+    })
+    await fileRegressionIssues(run, history.report, result.config)
   }
   const problems = result.published?.problems ?? []
   if (inputs.mode === 'report' && problems.length > 0) {

@@ -69,6 +69,7 @@ const LOCK_LEASE_MS = 120_000
  */
 export class GitBaselineStore implements BaselineStore {
   readonly location: string
+  readonly shared = true
   private readonly api: GitApi
   private readonly lockName: string
   private readonly keep: number

@@ -25,6 +25,8 @@ export interface BaselineStore {
    * characters a folder cannot hold comes back escaped; `list` accepts either form.
    */
   testbeds(): Promise<string[]>
+  /** The team's store (a branch of the repository), not the user's: local runs never write it. */
+  readonly shared?: boolean
   /** Every baseline of a testbed, oldest first, without loading the results. */
   list(testbed: string): Promise<BaselineEntry[]>
   /** Loads one listed baseline; null when it is unreadable (the store warns). */

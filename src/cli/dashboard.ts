@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util'
-import { openTokenStore } from '../baseline/token-store.js'
 import { DEFAULT_STORE } from '../baseline/index.js'
 
-export const DASHBOARD_USAGE = `  perf-gate dashboard [--store SPEC] [--out DIR] [-c FILE] [--testbed NAME]
-                     [--title TEXT] [--repo-url URL]
+export const DASHBOARD_USAGE = `  perf-gate dashboard [--store SPEC] [--repo OWNER/NAME] [--out DIR] [-c FILE]
+                     [--testbed NAME] [--title TEXT] [--repo-url URL]
                                  a static site of the stored history (default out
-                                 .perf-gate/site); git:BRANCH reads GITHUB_TOKEN
-                                 and GITHUB_REPOSITORY
+                                 .perf-gate/site)
 `
 
 /** `perf-gate dashboard`: builds the history site; exit 0, or a usage error from the caller. */
@@ -23,20 +21,23 @@ export async function dashboardCommand(
       out: { type: 'string', default: '.perf-gate/site' },
       testbed: { type: 'string' },
       title: { type: 'string' },
+      repo: { type: 'string' },
       'repo-url': { type: 'string' }
     },
     allowPositionals: false
   })
-  // Loaded here, not at start-up: the page's assets are large and only this command needs them.
+  // Loaded here, not at start-up: the page's assets and the GitHub client are large, and only
+  // this command needs them.
   const { describeDashboard, repoUrlFromEnv, runDashboardJob } = await import('../dashboard/job.js')
+  const { openCliStore } = await import('./store.js')
   const warn = (m: string) => io.stderr(`warning: ${m}\n`)
-  // A git: store reads the branch through the API, as the action does, with the caller's token.
-  const store = openTokenStore(
-    { baselineStore: values.store, githubToken: env.GITHUB_TOKEN || env.GH_TOKEN || undefined },
-    process.cwd(),
-    { warning: warn, info: () => {} },
-    env
-  )
+  // A git: store reads the team's branch through the API with the developer's token.
+  const store = openCliStore(values.store, {
+    repo: values.repo,
+    cwd: process.cwd(),
+    env,
+    onWarning: warn
+  })
   const result = await runDashboardJob({
     store,
     outDir: values.out,

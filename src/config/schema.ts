@@ -306,7 +306,16 @@ export const ConfigInput = z
           .meta({ description: 'Per-metric budgets for every benchmark, keyed by metric name.' })
       })
       .optional(),
-    benchmarks: z.array(BenchmarkInput).min(1, { error: 'must list at least one benchmark' }),
+    // Optional only when result files are imported (the action's results input, --results): the
+    // loader requires it otherwise, since there would be nothing to run.
+    benchmarks: z
+      .array(BenchmarkInput)
+      .min(1, { error: 'must list at least one benchmark' })
+      .optional()
+      .meta({
+        description:
+          'What to run or read. Required unless result files are imported with the action input results (CLI: --results).'
+      }),
     comparisons: z
       .array(
         z.strictObject({

@@ -1,7 +1,7 @@
 import type { AnalystOptions } from '../analyst/section.js'
 import type { BaselineEntry, BaselineStore, StoredBaseline } from '../baseline/store.js'
 import { baselineWriteDecision } from '../baseline/trust.js'
-import { loadConfig } from '../config/load.js'
+import { describeAssumed, loadConfigOrDefaults, type AssumedConfig } from '../config/defaults.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import type { PerfGateConfig } from '../config/types.js'
 import { UserError } from '../errors.js'
@@ -86,6 +86,8 @@ export interface DecidedJob {
   mode: JobMode
   /** The config as run (overrides applied): benchmark lines for annotations, report folders. */
   config: PerfGateConfig
+  /** There was no config file and the run imported results: what it assumed instead. */
+  assumed: AssumedConfig | null
   current: ResultSet
   baseline: StoredBaseline | null
   /** How the baseline was chosen, or why none was. */
@@ -113,7 +115,7 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
   const now = opts.now ?? (() => new Date())
   const clock = opts.clock ?? (() => performance.now())
   const started = clock()
-  const config = await loadJobConfig(opts)
+  const { config, assumed } = await loadJobConfig(opts)
   await opts.onStart?.(config)
   const configLoaded = clock()
 
@@ -137,6 +139,7 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
   return {
     mode: opts.mode,
     config,
+    assumed,
     current,
     baseline: choice.stored,
     baselineChoice: choice,
@@ -148,9 +151,20 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
   }
 }
 
-/** Phase 1: the config with the run's overrides; a baseline run is refused before any work. */
-async function loadJobConfig(opts: JobOptions): Promise<PerfGateConfig> {
-  let config = await loadConfig(opts.configPath)
+/**
+ * Phase 1: the config with the run's overrides; a baseline run is refused before any work. A run
+ * that imports result files needs no config file: without one it runs on the defaults.
+ */
+async function loadJobConfig(
+  opts: JobOptions
+): Promise<{ config: PerfGateConfig; assumed: AssumedConfig | null }> {
+  const imported = Boolean(opts.resultsGlob ?? opts.resultsFiles)
+  const loaded = await loadConfigOrDefaults(opts.configPath, {
+    imported: imported && !opts.select,
+    testbed: opts.testbed
+  })
+  let config = loaded.config
+  if (loaded.assumed) for (const line of describeAssumed(loaded.assumed)) opts.reporter.info(line)
   if (opts.testbed) config = { ...config, testbed: opts.testbed }
   if (opts.select) config = selectBenchmarks(config, opts.select)
   if (opts.repetitions !== undefined) {
@@ -163,11 +177,11 @@ async function loadJobConfig(opts: JobOptions): Promise<PerfGateConfig> {
   }
   // Refuse before spending an hour of GPU time on a baseline that could not be stored.
   if (opts.mode === 'baseline') {
-    const trust = baselineWriteDecision(opts.context)
+    const trust = baselineWriteDecision(opts.context, opts.store)
     if (!trust.allowed)
       throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`)
   }
-  return config
+  return { config, assumed: loaded.assumed }
 }
 
 /** Phase 2: the stored baseline this run is compared with, or why there is none. */
@@ -292,7 +306,7 @@ async function decide(
   let outcome = compared.outcome
   let baselineWritten: BaselineEntry | null = null
   const recordFirst =
-    opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context).allowed
+    opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context, opts.store).allowed
   if (opts.mode === 'baseline' || recordFirst) {
     baselineWritten = await opts.store.write(current)
     opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`)

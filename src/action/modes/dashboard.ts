@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import path from 'node:path'
-import { openTokenStore } from '../../baseline/token-store.js'
+import { openActionStore } from '../store.js'
 import { describeDashboard, repoUrlFromEnv, runDashboardJob } from '../../dashboard/job.js'
 import { configPath, coreLog, type ActionRun } from '../run.js'
 
@@ -8,7 +8,7 @@ import { configPath, coreLog, type ActionRun } from '../run.js'
 export async function dashboardMode(run: ActionRun): Promise<void> {
   const { inputs, workspace } = run
   const result = await runDashboardJob({
-    store: openTokenStore(inputs, workspace, coreLog),
+    store: openActionStore(inputs, workspace, coreLog),
     outDir: path.resolve(workspace, inputs.outputDir, 'dashboard'),
     configPath: configPath(run),
     configRequired: false,

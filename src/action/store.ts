@@ -1,21 +1,20 @@
 import { createClient } from '../github/client.js'
 import { readApiSettings, readWorkflowRun } from '../github/context.js'
-import { openStore } from './index.js'
-import type { BaselineStore } from './store.js'
+import { openStore } from '../baseline/index.js'
+import type { BaselineStore } from '../baseline/store.js'
 
-export interface TokenStoreInputs {
+export interface ActionStoreInputs {
   baselineStore: string
   baselineRetention?: number | undefined
   githubToken?: string | undefined
 }
 
 /**
- * A store opened with the run's token: the action's, and the CLI's on a runner. A `git:` store
- * gets its own client whenever there is a token, even a read-only one (a pull request reads
- * baselines; only mode baseline, trust-checked, writes).
+ * The store the action uses. A `git:` store gets its own client whenever there is a token, even a
+ * read-only one (a pull request reads baselines; only mode baseline, trust-checked, writes).
  */
-export function openTokenStore(
-  inputs: TokenStoreInputs,
+export function openActionStore(
+  inputs: ActionStoreInputs,
   workspace: string,
   log: { warning: (m: string) => void; info: (m: string) => void },
   env: NodeJS.ProcessEnv = process.env
