@@ -1,13 +1,13 @@
 import type { Benchmark } from '../results/model.js'
-import { importInput } from './registry.js'
-import { fileInput, stringInput } from './source.js'
-import type { ImportContext } from './types.js'
+import { importInput } from './formats/registry.js'
+import { fileInput, stringInput } from './read/source.js'
+import type { ImportContext } from './read/types.js'
 
-export type { ImportContext, Importer, ImportInput } from './types.js'
-export { parseResultSet } from './native.js'
-export { detectImporter, findImporter, importInput, IMPORTERS } from './registry.js'
+export type { ImportContext, Importer, ImportInput } from './read/types.js'
+export { parseResultSet } from './formats/perf-gate.js'
+export { detectImporter, findImporter, importInput, IMPORTERS } from './formats/registry.js'
 export { importFiles, type ImportedFile } from './files.js'
-export { fileInput } from './source.js'
+export { fileInput } from './read/source.js'
 export { importResultSet, importedEnvironment, type ResultSetMeta } from './result-set.js'
 
 export const makeInput = stringInput

@@ -1,5 +1,5 @@
-import { oneValuePerLine } from './bench.js'
-import type { Importer } from './types.js'
+import { oneValuePerLine } from '../read/benchmarks.js'
+import type { Importer } from '../read/types.js'
 
 /**
  * Luau's bench runner: `SUCCESS: base64   :   15.041ms +/-  0.636% on luau`. The RESULTS table

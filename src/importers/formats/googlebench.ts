@@ -1,12 +1,12 @@
-import type { Benchmark, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { JsonReader } from './checks.js'
-import type { JsonPath } from './json.js'
-import { CountThenFill, KnownRecords, type Target } from './known-records.js'
-import { recordsFit, Unstreamable, viaStream } from './stream.js'
-import type { Importer, ImportContext } from './types.js'
-import { SampleList, type SampleSink } from './samples.js'
-import { nsPer } from './units.js'
+import type { Benchmark, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { JsonReader } from '../read/checks.js'
+import type { JsonPath } from '../read/json.js'
+import { CountThenFill, KnownRecords, type Target } from '../read/known-records.js'
+import { recordsFit, Unstreamable, viaStream } from '../read/stream.js'
+import type { Importer, ImportContext } from '../read/types.js'
+import { SampleList, type SampleSink } from '../read/samples.js'
+import { nsPer } from '../read/units.js'
 
 /**
  * Google Benchmark `--benchmark_format=json` (or `--benchmark_out`). With repetitions, every
@@ -15,7 +15,7 @@ import { nsPer } from './units.js'
  * runs and are skipped, so nothing is counted twice. Only when the file holds aggregates alone
  * (`--benchmark_report_aggregates_only`) does the mean stand in, as one sample. Times are
  * converted to ns: `time_unit` follows the benchmark's code, not a fixed scale. A large file is
- * read one entry at a time (stream.ts).
+ * read one entry at a time (read/stream.ts).
  */
 interface Group {
   name: string

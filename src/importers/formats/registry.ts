@@ -1,6 +1,6 @@
 /** The formats perf-gate reads, and how one is chosen for a file. */
-import { UserError, errorMessage } from '../errors.js'
-import type { Benchmark } from '../results/model.js'
+import { UserError, errorMessage } from '../../errors.js'
+import type { Benchmark } from '../../results/model.js'
 import { benchmarkdotnet } from './benchmarkdotnet.js'
 import { benchmarkjs } from './benchmarkjs.js'
 import { cargo } from './cargo.js'
@@ -17,9 +17,9 @@ import { julia } from './julia.js'
 import { llamaBench } from './llama-bench.js'
 import { llmperf } from './llmperf.js'
 import { luau } from './luau.js'
-import { native } from './native.js'
+import { native } from './perf-gate.js'
 import { pytest } from './pytest.js'
-import type { ImportContext, Importer, ImportInput } from './types.js'
+import type { ImportContext, Importer, ImportInput } from '../read/types.js'
 import { vllm } from './vllm.js'
 
 /** Every format that auto-detection considers, each recognised by its content. */

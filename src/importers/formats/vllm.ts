@@ -1,8 +1,8 @@
-import type { Benchmark, Direction, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { failAt } from './checks.js'
-import { jsonRecords } from './records.js'
-import type { Importer } from './types.js'
+import type { Benchmark, Direction, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { failAt } from '../read/checks.js'
+import { jsonRecords } from '../read/records.js'
+import type { Importer } from '../read/types.js'
 
 /**
  * vLLM `vllm bench serve --save-result` (and the older benchmarks/benchmark_serving.py). The
@@ -10,7 +10,7 @@ import type { Importer } from './types.js'
  * same configuration are samples of one benchmark, one value per run: request and token
  * throughput (higher is better) and, for each latency it reported (TTFT, TPOT, ITL, E2EL), the
  * median and every percentile in ms (lower is better). The per-request arrays that
- * `--save-detailed` adds are read past without being parsed (slim.ts), one line at a time.
+ * `--save-detailed` adds are read past without being parsed (read/slim.ts), one line at a time.
  */
 const THROUGHPUTS: Readonly<Record<string, string>> = {
   request_throughput: 'req/s',

@@ -1,8 +1,8 @@
-import type { Benchmark, Direction } from '../results/model.js'
-import { importedBenchmark, MetricSamples } from './bench.js'
-import { failAt, textNumber } from './checks.js'
-import type { Importer } from './types.js'
-import { inferDirection } from './units.js'
+import type { Benchmark, Direction } from '../../results/model.js'
+import { importedBenchmark, MetricSamples } from '../read/benchmarks.js'
+import { failAt, textNumber } from '../read/checks.js'
+import type { Importer } from '../read/types.js'
+import { inferDirection } from '../read/units.js'
 
 /**
  * `go test -bench` output: `BenchmarkX-8   5000000   325 ns/op   48 B/op   2 allocs/op`. Each

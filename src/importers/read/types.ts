@@ -1,4 +1,4 @@
-import type { Benchmark, MetricClass } from '../results/model.js'
+import type { Benchmark, MetricClass } from '../../results/model.js'
 import type { LocatedJson } from './json.js'
 import type { StreamedDocument } from './stream.js'
 

@@ -1,16 +1,16 @@
-import type { Benchmark } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { assertUniqueNames, JsonReader } from './checks.js'
-import type { JsonPath } from './json.js'
-import { recordsFit, Unstreamable, viaStream } from './stream.js'
-import type { Importer, ImportContext, ImportInput } from './types.js'
+import type { Benchmark } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { assertUniqueNames, JsonReader } from '../read/checks.js'
+import type { JsonPath } from '../read/json.js'
+import { recordsFit, Unstreamable, viaStream } from '../read/stream.js'
+import type { Importer, ImportContext, ImportInput } from '../read/types.js'
 
 /**
  * pytest-benchmark `--benchmark-json`. Times are seconds per iteration. `stats.data` holds every
  * round when the run saved it (`--benchmark-save-data`); it becomes the samples. Without it, or
  * when it does not hold all `rounds` (files trimmed by hand), the mean is the one sample, and
  * the benchmark says so in a note rather than gating on a partial list. A large file is read one
- * benchmark at a time (stream.ts).
+ * benchmark at a time (read/stream.ts).
  */
 const fits = (b: Record<string, unknown>): boolean => 'stats' in b && 'fullname' in b
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs'
-import { UserError } from '../errors.js'
+import { UserError } from '../../errors.js'
 import { hasRecords } from './checks.js'
 import { parseJson, type LocatedJson } from './json.js'
 import { FAIL, skipValue, skipWs } from './slim.js'

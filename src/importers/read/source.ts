@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
-import { UserError } from '../errors.js'
+import { UserError } from '../../errors.js'
 import { parseJson, type LocatedJson } from './json.js'
 import { streamDocument, type StreamedDocument } from './stream.js'
 import type { ByteLine, ByteLineReader, ImportInput, Line } from './types.js'

@@ -1,8 +1,8 @@
-import type { Benchmark, Direction, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { JsonReader } from './checks.js'
-import type { JsonPath } from './json.js'
-import type { Importer, ImportContext } from './types.js'
+import type { Benchmark, Direction, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { JsonReader } from '../read/checks.js'
+import type { JsonPath } from '../read/json.js'
+import type { Importer, ImportContext } from '../read/types.js'
 
 /**
  * JMH `-rf json`. Every measurement iteration of every fork (`rawData`) is a sample. The mode

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Benchmark, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { JsonReader } from './checks.js'
-import type { Importer, ImportInput } from './types.js'
+import type { Benchmark, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { JsonReader } from '../read/checks.js'
+import type { Importer, ImportInput } from '../read/types.js'
 
 /**
  * criterion's files under `target/criterion/<id>/new/`: `sample.json` (`iters` and total `times`

@@ -1,8 +1,8 @@
-import type { Benchmark, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { assertUniqueNames, hasRecords, JsonReader } from './checks.js'
-import type { JsonPath } from './json.js'
-import type { Importer } from './types.js'
+import type { Benchmark, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { assertUniqueNames, hasRecords, JsonReader } from '../read/checks.js'
+import type { JsonPath } from '../read/json.js'
+import type { Importer } from '../read/types.js'
 
 /**
  * BenchmarkDotNet's full JSON exporter (`*-report-full.json`, or `-brief` with statistics).

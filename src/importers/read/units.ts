@@ -1,4 +1,4 @@
-import type { Direction } from '../results/model.js'
+import type { Direction } from '../../results/model.js'
 
 /**
  * Infers which way is better from a unit, for formats that do not say. Only units whose meaning is

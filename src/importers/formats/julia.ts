@@ -1,8 +1,8 @@
-import type { Benchmark, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { assertUniqueNames, JsonReader } from './checks.js'
-import type { JsonPath } from './json.js'
-import type { Importer, ImportContext } from './types.js'
+import type { Benchmark, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { assertUniqueNames, JsonReader } from '../read/checks.js'
+import type { JsonPath } from '../read/json.js'
+import type { Importer, ImportContext } from '../read/types.js'
 
 /**
  * BenchmarkTools.jl `BenchmarkTools.save` JSON: `[{"Julia": …, "BenchmarkTools": …}, [items…]]`,

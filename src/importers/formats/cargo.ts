@@ -1,8 +1,8 @@
-import type { Benchmark, Direction, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { failAt, LineNames, textNumber } from './checks.js'
-import type { Importer, ImportContext, ImportInput } from './types.js'
-import { inferDirection, nsPer } from './units.js'
+import type { Benchmark, Direction, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { failAt, LineNames, textNumber } from '../read/checks.js'
+import type { Importer, ImportContext, ImportInput } from '../read/types.js'
+import { inferDirection, nsPer } from '../read/units.js'
 
 /**
  * libtest's `cargo bench` lines, which criterion also prints with `--output-format bencher`:

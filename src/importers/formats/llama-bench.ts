@@ -1,13 +1,13 @@
-import type { Benchmark } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { failAt, textNumber } from './checks.js'
-import { splitCsvLine } from './csv.js'
-import type { JsonPath } from './json.js'
-import { CountThenFill, KnownRecords, type Target } from './known-records.js'
-import { isJsonLines, jsonLineRecords, jsonRecords, type JsonRecord } from './records.js'
-import { isBlank } from './slim.js'
-import { SampleList, type SampleSink } from './samples.js'
-import type { Importer, ImportContext, ImportInput } from './types.js'
+import type { Benchmark } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { failAt, textNumber } from '../read/checks.js'
+import { splitCsvLine } from '../read/csv.js'
+import type { JsonPath } from '../read/json.js'
+import { CountThenFill, KnownRecords, type Target } from '../read/known-records.js'
+import { isJsonLines, jsonLineRecords, jsonRecords, type JsonRecord } from '../read/records.js'
+import { isBlank } from '../read/slim.js'
+import { SampleList, type SampleSink } from '../read/samples.js'
+import type { Importer, ImportContext, ImportInput } from '../read/types.js'
 
 /**
  * llama.cpp's llama-bench, `-o json`, `jsonl`, `csv` or `md`. Rows carry no test name: it is
@@ -128,7 +128,10 @@ function jsonRows(input: ImportInput): Groups {
   return rows
 }
 
-/** Appended runs repeat a few configurations: a repeat is read from its bytes (known-records.ts). */
+/**
+ * Appended runs repeat a few configurations: a repeat is read from its bytes
+ * (read/known-records.ts).
+ */
 function jsonLinesPass(input: ImportInput, rows: Groups, known: KnownRecords): void {
   const lines = input.byteReader?.()
   if (!lines) return

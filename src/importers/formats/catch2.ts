@@ -1,8 +1,8 @@
-import type { Benchmark } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { failAt, LineNames, textNumber } from './checks.js'
-import type { Importer, Line } from './types.js'
-import { nsPer } from './units.js'
+import type { Benchmark } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { failAt, LineNames, textNumber } from '../read/checks.js'
+import type { Importer, Line } from '../read/types.js'
+import { nsPer } from '../read/units.js'
 
 /**
  * Catch2's console benchmark table (v2 and v3). Each benchmark is three lines:

@@ -1,9 +1,9 @@
-import type { Benchmark, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
+import type { Benchmark, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
 import { cargoDetect, parseCargoLines } from './cargo.js'
-import { failAt, LineNames, textNumber } from './checks.js'
-import type { Importer, ImportContext, ImportInput } from './types.js'
-import { nsPer, rateScale } from './units.js'
+import { failAt, LineNames, textNumber } from '../read/checks.js'
+import type { Importer, ImportContext, ImportInput } from '../read/types.js'
+import { nsPer, rateScale } from '../read/units.js'
 
 /**
  * criterion's terminal report, as `cargo bench` prints it:

@@ -1,7 +1,7 @@
-import type { Benchmark, Direction, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { JsonReader } from './checks.js'
-import type { Importer } from './types.js'
+import type { Benchmark, Direction, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { JsonReader } from '../read/checks.js'
+import type { Importer } from '../read/types.js'
 
 /**
  * ray-project/llmperf `token_benchmark_ray.py` summary (`<model>_<in>_<out>_summary.json`,

@@ -1,5 +1,5 @@
-import { oneValuePerLine } from './bench.js'
-import type { Importer } from './types.js'
+import { oneValuePerLine } from '../read/benchmarks.js'
+import type { Importer } from '../read/types.js'
 
 /**
  * benchmark.js's `String(bench)`: `fib(10) x 1,431,759 ops/sec ±0.74% (93 runs sampled)`.

@@ -1,8 +1,8 @@
-import type { Benchmark, Direction, MetricClass } from '../results/model.js'
-import { MetricClass as MetricClassSchema } from '../results/model.js'
-import { assertUniqueNames, JsonReader } from './checks.js'
-import type { Importer, ImportInput } from './types.js'
-import { inferDirection } from './units.js'
+import type { Benchmark, Direction, MetricClass } from '../../results/model.js'
+import { MetricClass as MetricClassSchema } from '../../results/model.js'
+import { assertUniqueNames, JsonReader } from '../read/checks.js'
+import type { Importer, ImportInput } from '../read/types.js'
+import { inferDirection } from '../read/units.js'
 
 /**
  * github-action-benchmark's "custom" JSON, `[{"name","unit","value"}]`, which many users already

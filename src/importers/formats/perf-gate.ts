@@ -1,16 +1,16 @@
 import type { z } from 'zod'
-import { UserError } from '../errors.js'
+import { UserError } from '../../errors.js'
 import {
   Benchmark as BenchmarkSchema,
   type Benchmark,
   type Metric,
   RESULTS_VERSION,
   ResultSet
-} from '../results/model.js'
-import { assertUniqueNames, JsonReader } from './checks.js'
-import { formatPath, type JsonPath } from './json.js'
-import { type StreamedDocument, Unstreamable, viaStream } from './stream.js'
-import type { Importer, ImportInput } from './types.js'
+} from '../../results/model.js'
+import { assertUniqueNames, JsonReader } from '../read/checks.js'
+import { formatPath, type JsonPath } from '../read/json.js'
+import { type StreamedDocument, Unstreamable, viaStream } from '../read/stream.js'
+import type { Importer, ImportInput } from '../read/types.js'
 
 /** perf-gate's own results document (schemas/results.schema.json). */
 export function parseResultSet(input: ImportInput): ResultSet {

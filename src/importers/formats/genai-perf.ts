@@ -1,9 +1,9 @@
 import path from 'node:path'
-import type { Benchmark, Direction, Metric } from '../results/model.js'
-import { importedBenchmark } from './bench.js'
-import { failAt, JsonReader, textNumber } from './checks.js'
-import { splitCsvLine } from './csv.js'
-import type { Importer, ImportContext, ImportInput } from './types.js'
+import type { Benchmark, Direction, Metric } from '../../results/model.js'
+import { importedBenchmark } from '../read/benchmarks.js'
+import { failAt, JsonReader, textNumber } from '../read/checks.js'
+import { splitCsvLine } from '../read/csv.js'
+import type { Importer, ImportContext, ImportInput } from '../read/types.js'
 
 /**
  * NVIDIA GenAI-Perf `profile_export_genai_perf.json` and `.csv`. Both hold statistics over the

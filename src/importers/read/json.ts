@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js'
+import { UserError } from '../../errors.js'
 
 /**
  * JSON with a line for every value, so a bad sample in a 10,000-line result file is reported as

@@ -1,4 +1,4 @@
-import type { Benchmark, Metric } from '../results/model.js'
+import type { Benchmark, Metric } from '../../results/model.js'
 import { failAt, LineNames, textNumber } from './checks.js'
 import type { ImportContext, ImportInput } from './types.js'
 

@@ -1,6 +1,6 @@
-import type { Benchmark } from '../results/model.js'
-import { assertUniqueNames, hasRecords, JsonReader } from './checks.js'
-import type { Importer } from './types.js'
+import type { Benchmark } from '../../results/model.js'
+import { assertUniqueNames, hasRecords, JsonReader } from '../read/checks.js'
+import type { Importer } from '../read/types.js'
 
 /** hyperfine `--export-json`: one benchmark per command, every run time kept as a sample. */
 export const hyperfine: Importer = {
