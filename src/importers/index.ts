@@ -1,3 +1,13 @@
+/**
+ * The importers layer's one entry: code outside src/importers imports from here only.
+ * - formats/: one file per tool's output format, and registry.ts, which lists them and picks one
+ *   by content. Adding a format is a file here and a line in the registry.
+ * - read/: what the formats build on: inputs from files and strings, lines, JSON that names the
+ *   line of a bad value, large documents read record by record, the byte walkers, sample lists.
+ * - files.ts and result-set.ts, beside this file: globs of files of mixed formats, and the
+ *   result set made from them.
+ * formats/ imports read/; read/ imports nothing from formats/.
+ */
 import type { Benchmark } from '../results/model.js'
 import { importInput } from './formats/registry.js'
 import { fileInput, stringInput } from './read/source.js'
