@@ -9,8 +9,8 @@ import {
 } from '../../results/model.js'
 import { assertUniqueNames, JsonReader } from '../read/checks.js'
 import { formatPath, type JsonPath } from '../read/json.js'
-import { type StreamedDocument, Unstreamable, viaStream } from '../read/stream.js'
-import type { Importer, ImportInput } from '../read/types.js'
+import { Unstreamable, viaStream } from '../read/stream.js'
+import type { Importer, ImportInput, StreamedDocument } from '../read/types.js'
 
 /** perf-gate's own results document (schemas/results.schema.json). */
 export function parseResultSet(input: ImportInput): ResultSet {

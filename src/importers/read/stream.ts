@@ -3,7 +3,7 @@ import { UserError } from '../../errors.js'
 import { hasRecords } from './checks.js'
 import { parseJson, type LocatedJson } from './json.js'
 import { FAIL, skipValue, skipWs } from './slim.js'
-import type { ImportInput } from './types.js'
+import type { ImportInput, StreamedDocument, StreamedRecord } from './types.js'
 
 /**
  * One large JSON document read a record at a time: the elements of one array under the root
@@ -23,34 +23,6 @@ export class Unstreamable extends Error {
   constructor() {
     super('the document cannot be read record by record')
   }
-}
-
-export interface StreamedRecord {
-  index: number
-  value: unknown
-  /** For importers' readers: naming a line gives the stream up (see above). */
-  json: LocatedJson
-}
-
-/** Reads a record from its bytes (known-records.ts), or leaves it to be parsed. */
-export interface TakeRecord {
-  /** Whether it read the record at `start`, which ends before `limit`. */
-  take(bytes: Buffer, start: number, limit: number): boolean
-  /** After `take`: one past the record, or -1 when it could not tell. */
-  readonly end: number
-}
-
-export interface StreamedDocument {
-  /** The document with the array emptied. */
-  rest: LocatedJson
-  count: number
-  /** The first record, for detection (kept, so reading the records does not parse it twice). */
-  first(): StreamedRecord | undefined
-  /**
-   * Every record in order; throws Unstreamable when one is not valid JSON on its own. With
-   * `take`, a record it reads from its bytes (known-records.ts) is not parsed or handed over.
-   */
-  records(take?: TakeRecord): Generator<StreamedRecord>
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Benchmark, MetricClass } from '../../results/model.js'
 import type { LocatedJson } from './json.js'
-import type { StreamedDocument } from './stream.js'
 
 export interface Line {
   text: string
@@ -71,4 +70,33 @@ export interface Importer {
   /** True when the content looks like this format (content, not file name). */
   detect(input: ImportInput): boolean
   parse(input: ImportInput, ctx: ImportContext): Benchmark[]
+}
+
+/** A record of a JSON document read record by record (stream.ts). */
+export interface StreamedRecord {
+  index: number
+  value: unknown
+  /** For importers' readers: naming a line gives the stream up (stream.ts). */
+  json: LocatedJson
+}
+
+/** Reads a record from its bytes (known-records.ts), or leaves it to be parsed. */
+export interface TakeRecord {
+  /** Whether it read the record at `start`, which ends before `limit`. */
+  take(bytes: Buffer, start: number, limit: number): boolean
+  /** After `take`: one past the record, or -1 when it could not tell. */
+  readonly end: number
+}
+
+export interface StreamedDocument {
+  /** The document with the array emptied. */
+  rest: LocatedJson
+  count: number
+  /** The first record, for detection (kept, so reading the records does not parse it twice). */
+  first(): StreamedRecord | undefined
+  /**
+   * Every record in order; throws Unstreamable when one is not valid JSON on its own. With
+   * `take`, a record it reads from its bytes (known-records.ts) is not parsed or handed over.
+   */
+  records(take?: TakeRecord): Generator<StreamedRecord>
 }
