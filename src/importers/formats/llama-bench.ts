@@ -5,7 +5,7 @@ import { splitCsvLine } from '../read/csv.js'
 import type { JsonPath } from '../read/json.js'
 import { CountThenFill, KnownRecords, type Target } from '../read/known-records.js'
 import { isJsonLines, jsonLineRecords, jsonRecords, type JsonRecord } from '../read/records.js'
-import { isBlank } from '../read/slim.js'
+import { isBlank } from '../read/bytes.js'
 import { SampleList, type SampleSink } from '../read/samples.js'
 import type { Importer, ImportContext, ImportInput } from '../read/types.js'
 

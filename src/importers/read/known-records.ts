@@ -1,7 +1,9 @@
 import { CountedSamples, type SampleSink } from './samples.js'
-import { FAIL, skipNumber, skipValue, skipWs } from './slim.js'
+import { BYTE, FAIL, numberAt, skipNumber, skipString, skipValue, skipWs } from './bytes.js'
 import { changedWhileRead, fileStamp } from './source.js'
 import type { ImportInput } from './types.js'
+
+const { CLOSE_ARR, CLOSE_OBJ, COLON, COMMA, MINUS, OPEN_ARR, OPEN_OBJ } = BYTE
 
 /**
  * Records that repeat a few configurations, read from bytes: llama-bench `-o jsonl` appended
@@ -24,13 +26,6 @@ import type { ImportInput } from './types.js'
  */
 export type Target = (record: KnownRecords) => void
 
-const [OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR, COMMA, COLON] = [
-  0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a
-]
-const [MINUS, DOT, ZERO, NINE, BACKSLASH, QUOTE] = [0x2d, 0x2e, 0x30, 0x39, 0x5c, 0x22]
-/** Below 2^53, so the digits are one exact integer and Clinger's fast path applies. */
-const MAX_DIGITS = 15
-const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k)
 const NONE: readonly number[] = []
 const NO_ENTRIES: ReadonlyArray<{ key: Buffer; id: number }> = []
 const [FNV_OFFSET, FNV_PRIME] = [0x811c9dc5, 0x01000193]
@@ -183,7 +178,7 @@ export class KnownRecords {
     let length = 0
     for (;;) {
       const keyStart = i
-      i = skipKey(b, i)
+      i = skipString(b, i, false)
       if (i === FAIL) return FAIL
       const keyEnd = i
       i = skipWs(b, i)
@@ -325,44 +320,8 @@ export class CountThenFill {
   }
 }
 
-/**
- * The value of a JSON number already checked by skipNumber. Up to 15 digits and no exponent, the
- * digits are an exact integer and dividing by an exact power of ten rounds once, correctly: the
- * same double as Number() gives. Anything longer goes through Number().
- */
-export function numberAt(b: Uint8Array, start: number, end: number): number {
-  let m = 0
-  let digits = 0
-  let fraction = -1
-  for (let i = start; i < end; i++) {
-    const c = b[i] ?? 0
-    if (c >= ZERO && c <= NINE) {
-      m = m * 10 + (c - ZERO)
-      digits++
-      if (fraction >= 0) fraction++
-    } else if (c === DOT) fraction = 0
-    else return slowNumber(b, start, end)
-  }
-  if (digits > MAX_DIGITS) return slowNumber(b, start, end)
-  return fraction > 0 ? m / (POW10[fraction] ?? 1) : m
-}
-
-function slowNumber(b: Uint8Array, start: number, end: number): number {
-  return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'))
-}
-
 /** Whether `b` holds all of `a` from `at`. */
 function same(a: Uint8Array, b: Uint8Array, at: number): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[at + i]) return false
   return true
-}
-
-/** As skipString for a key: an escape in it, which the walk would have to decode, fails. */
-function skipKey(b: Uint8Array, i: number): number {
-  if (b[i] !== QUOTE) return FAIL
-  for (i++; ; i++) {
-    const c = b[i]
-    if (c === undefined || c < 0x20 || c === BACKSLASH) return FAIL
-    if (c === QUOTE) return i + 1
-  }
 }

@@ -1,7 +1,10 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import { UserError } from '../../errors.js'
+import { BYTE } from './bytes.js'
 import type { ByteLine, ByteLineReader, Line } from './types.js'
+
+const { BOM, BOM_0, BOM_1, BOM_2, CR, NEWLINE } = BYTE
 
 /**
  * The lines of a string or a file. A file is read in chunks, so a 100 MB `go test -bench` log
@@ -23,7 +26,7 @@ export function cannotRead(file: string, e: unknown): UserError {
 }
 
 export function* splitLines(text: string): Generator<Line> {
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  let start = text.charCodeAt(0) === BOM ? 1 : 0
   let line = 1
   while (start < text.length) {
     let end = text.indexOf('\n', start)
@@ -49,7 +52,7 @@ export function* fileLines(file: string, label: string): Generator<Line> {
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null)
       let chunk = n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end()
-      if (first && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
+      if (first && chunk.charCodeAt(0) === BOM) chunk = chunk.slice(1)
       first = false
       let start = 0
       for (;;) {
@@ -120,14 +123,14 @@ export class FileLineReader implements ByteLineReader {
       throw e
     }
     const b = this.buf
-    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf && this.n >= 3) this.pos = 3
+    if (b[0] === BOM_0 && b[1] === BOM_1 && b[2] === BOM_2 && this.n >= 3) this.pos = 3
   }
 
   /** Moves to the next line; false after the last. */
   next(): boolean {
     for (;;) {
       if (this.finished) return false
-      const nl = this.buf.indexOf(0x0a, this.pos)
+      const nl = this.buf.indexOf(NEWLINE, this.pos)
       if (nl >= 0 && nl < this.n) {
         this.take(this.buf, this.pos, nl, this.nextLine++)
         this.pos = nl + 1
@@ -154,7 +157,7 @@ export class FileLineReader implements ByteLineReader {
   private take(bytes: Buffer, start: number, end: number, line: number): void {
     this.bytes = bytes
     this.start = start
-    this.end = end > start && bytes[end - 1] === 13 ? end - 1 : end
+    this.end = end > start && bytes[end - 1] === CR ? end - 1 : end
     this.line = line
   }
 
@@ -179,7 +182,7 @@ export class FileLineReader implements ByteLineReader {
     for (;;) {
       const k = readSync(fd, buf, 0, buf.length, this.base + length)
       if (k === 0) break
-      const at = buf.subarray(0, k).indexOf(0x0a)
+      const at = buf.subarray(0, k).indexOf(NEWLINE)
       if (at >= 0) {
         length += at
         found = true
@@ -208,5 +211,5 @@ export class FileLineReader implements ByteLineReader {
 }
 
 function trimCr(s: string): string {
-  return s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s
+  return s.charCodeAt(s.length - 1) === CR ? s.slice(0, -1) : s
 }

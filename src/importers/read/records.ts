@@ -1,6 +1,7 @@
 import { JsonReader } from './checks.js'
 import { parseJson, type JsonPath, type LocatedJson } from './json.js'
-import { isBlank, slimObject } from './slim.js'
+import { isBlank } from './bytes.js'
+import { slimObject } from './slim.js'
 import type { ByteLine, ImportInput } from './types.js'
 
 /**

@@ -2,8 +2,23 @@ import { closeSync, openSync, readSync } from 'node:fs'
 import { UserError } from '../../errors.js'
 import { hasRecords } from './checks.js'
 import { parseJson, type LocatedJson } from './json.js'
-import { FAIL, skipValue, skipWs } from './slim.js'
+import { BYTE, FAIL, skipValue, skipWs } from './bytes.js'
 import type { ImportInput, StreamedDocument, StreamedRecord } from './types.js'
+
+const {
+  BACKSLASH,
+  CLOSE_ARR,
+  CLOSE_OBJ,
+  COLON,
+  COMMA,
+  CR,
+  NEWLINE,
+  OPEN_ARR,
+  OPEN_OBJ,
+  QUOTE,
+  SPACE,
+  TAB
+} = BYTE
 
 /**
  * One large JSON document read a record at a time: the elements of one array under the root
@@ -91,8 +106,6 @@ interface Layout {
 const CHUNK = 1 << 20
 /** Small, so what is alive at any moment stays small too (see records.ts on survivors). */
 const BATCH = 1 << 14
-const [QUOTE, BACKSLASH, COMMA, NEWLINE] = [0x22, 0x5c, 0x2c, 0x0a]
-const [OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR] = [0x7b, 0x7d, 0x5b, 0x5d]
 
 /** The document in `path` with `key`'s array streamed, or undefined when it cannot be. */
 export function streamDocument(
@@ -266,6 +279,7 @@ for (const c of [QUOTE, OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR]) STRUCTURAL[c]
  * `key` once, as an array, or the brackets do not balance. Inside strings and records, where
  * nearly all bytes are, tight loops skip to the next byte that matters.
  */
+// Not bytes.ts's skipValue: this walk resumes across chunks of a file too large to hold at once.
 function scan(path: string, key: string): Layout | undefined {
   const want = Buffer.from(key)
   const fd = openSync(path, 'r')
@@ -327,9 +341,9 @@ function scan(path: string, key: string): Layout | undefined {
           else depth--
           continue
         }
-        if (c === 0x20 || c === NEWLINE || c === 0x09 || c === 0x0d) continue
+        if (c === SPACE || c === NEWLINE || c === TAB || c === CR) continue
         // Colons are left to JSON.parse, except one where an element should be.
-        if (c === 0x3a && !(inArray && depth === 2)) continue
+        if (c === COLON && !(inArray && depth === 2)) continue
         if (rootDone) return undefined
         if (inArray && depth === 2) {
           if (c === COMMA || c === CLOSE_ARR) {
