@@ -178,7 +178,9 @@ export function compareMetric(input: CompareInput): MetricComparison {
         m
       })
       const text =
-        runs === null ? 'more runs would decide' : `about ${plural(runs, 'run')} per arm would decide`
+        runs === null
+          ? 'more runs would decide'
+          : `about ${plural(runs, 'run')} per arm would decide`
       return { text, runs }
     }
   })

@@ -8,6 +8,7 @@ export type {
 } from './types.js'
 export {
   lookSchedule,
+  pairedSequentialLook,
   sequentialLook,
   type Look,
   type LookStatus,
@@ -47,5 +48,30 @@ export {
 } from './mann-whitney.js'
 export { bhReject, holmReject } from './multiplicity.js'
 export { madScreen, type ScreenOptions, type ScreenResult } from './outliers.js'
-export { runsToDecide, type OpenComparison } from './planning.js'
+export {
+  comparePaired,
+  PAIRED_PLAN,
+  type PairedComparison,
+  type PairedCompareInput
+} from './paired.js'
+export {
+  pairsToDecide,
+  runsToDecide,
+  type OpenComparison,
+  type OpenPairedComparison
+} from './planning.js'
+export {
+  exactSignedRankPmf,
+  pairedHodgesLehmann,
+  pairedShiftEstimator,
+  SIGNED_RANK_EXACT_LIMIT,
+  signedRankCdf,
+  signedRankK,
+  signedRankUpperTailP,
+  usesExactSignedRank,
+  walshAverages,
+  type PairedShiftEstimate,
+  type PairedShiftEstimator,
+  type WalshInterval
+} from './signed-rank.js'
 export { incompleteBeta, tCdf, tQuantile, tTwoSidedP } from './student-t.js'
