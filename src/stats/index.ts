@@ -46,6 +46,18 @@ export {
   upperTailP,
   usesExactU
 } from './mann-whitney.js'
+export {
+  compareHistory,
+  DEFAULT_MAX_JOBS,
+  DEFAULT_PRIOR_JOBS,
+  DEFAULT_RUNNER_DRIFT,
+  recentHistory,
+  summarizeJob,
+  type HistoryComparison,
+  type HistoryCompareInput,
+  type JobSummary,
+  type RecentHistory
+} from './history-rule.js'
 export { bhReject, holmReject } from './multiplicity.js'
 export { madScreen, type ScreenOptions, type ScreenResult } from './outliers.js'
 export {
@@ -74,4 +86,4 @@ export {
   type PairedShiftEstimator,
   type WalshInterval
 } from './signed-rank.js'
-export { incompleteBeta, tCdf, tQuantile, tTwoSidedP } from './student-t.js'
+export { incompleteBeta, normalQuantile, tCdf, tQuantile, tTwoSidedP } from './student-t.js'

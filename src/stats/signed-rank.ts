@@ -1,6 +1,6 @@
-import { probit } from 'simple-statistics'
 import { normalCdf } from './mann-whitney.js'
 import { selectInPlace } from './pairwise-select.js'
+import { normalQuantile } from './student-t.js'
 
 /*
  * The paired (one-sample) counterpart of hodges-lehmann.ts: from per-pair differences d_i, the
@@ -106,7 +106,7 @@ export function signedRankK(n: number, alpha: number): number {
   const total = (n * (n + 1)) / 2
   const half = Math.floor(total / 2)
   if (!usesExactSignedRank(n)) {
-    const k = Math.floor(total / 2 + 0.5 - probit(1 - alpha) * nullSd(n))
+    const k = Math.floor(total / 2 + 0.5 - normalQuantile(1 - alpha) * nullSd(n))
     return Math.min(half, Math.max(0, k))
   }
   const cdf = exactCdf(n)
