@@ -52,17 +52,49 @@ const DECIDE_POWER = 0.8
  * that is not a finite positive number, naming it; null for no samples.
  */
 export function summarizeJob(values: readonly number[]): JobSummary | null {
+  return screenJob(values).job
+}
+
+interface ScreenedJob {
+  job: JobSummary | null
+  /** What the two-sample rule reports of an arm: the kept values' median, CV and the dropped. */
+  arm: ArmSummary | null
+}
+
+function screenJob(values: readonly number[]): ScreenedJob {
   values.forEach((v, i) => {
     if (!(Number.isFinite(v) && v > 0)) {
       throw new RangeError(`sample #${i + 1} is ${v}: samples must be finite numbers > 0`)
     }
   })
-  if (values.length === 0) return null
-  const kept = madScreen(values.map(Math.log)).kept
+  if (values.length === 0) return { job: null, arm: null }
+  const screen = madScreen(values.map(Math.log))
+  const kept = screen.kept
   const m = mean(kept)
   const n = kept.length
   const ss = kept.reduce((acc, v) => acc + (v - m) ** 2, 0)
-  return { mean: m, n, sd: n >= 2 ? Math.sqrt(ss / (n - 1)) : 0 }
+  const used = screen.keptIndices.map((i) => values[i])
+  return {
+    job: { mean: m, n, sd: n >= 2 ? Math.sqrt(ss / (n - 1)) : 0 },
+    arm: {
+      n,
+      median: median(used),
+      dropped: screen.dropped.map((d) => values[d.index]),
+      cv: n >= 2 ? coefficientOfVariation(used) : null
+    }
+  }
+}
+
+/** t quantiles by (p, df): a gate asks for the same few many times, and each costs a root search. */
+const tCache = new Map<string, number>()
+function tq(p: number, df: number): number {
+  const key = `${p}|${df}`
+  let t = tCache.get(key)
+  if (t === undefined) {
+    t = tQuantile(p, df)
+    tCache.set(key, t)
+  }
+  return t
 }
 
 export interface RecentHistory {
@@ -230,22 +262,15 @@ export function compareHistory(input: HistoryCompareInput): HistoryComparison {
 
   const badJob = invalidJob(history)
   if (badJob) return neutral(badJob)
-  let job: JobSummary | null
+  let screened: ScreenedJob
   try {
-    job = summarizeJob(input.current)
+    screened = screenJob(input.current)
   } catch (e) {
     return neutral(`current ${(e as Error).message}`)
   }
   if (J === 0)
     return neutral('no stored job to compare with: same-job A/B (ab: true) would gate it')
-  const screened = madScreen(input.current.map(Math.log))
-  const used = screened.keptIndices.map((i) => input.current[i])
-  const current: ArmSummary = {
-    n: used.length,
-    median: used.length > 0 ? median(used) : NaN,
-    dropped: screened.dropped.map((d) => input.current[d.index]),
-    cv: used.length >= 2 ? coefficientOfVariation(used) : null
-  }
+  const { job, arm: current } = screened
   if (job === null || job.n < o.minSamples) {
     return neutral(
       `need ≥ ${plural(o.minSamples, 'sample')} in this job, have ${job?.n ?? 0}`,
@@ -280,8 +305,8 @@ export function compareHistory(input: HistoryCompareInput): HistoryComparison {
   const se = Math.sqrt(v)
 
   const theta = sign * job.mean - centre
-  const tAlpha = tQuantile(1 - o.alpha, df)
-  const tFail = tQuantile(1 - o.failAlpha, df)
+  const tAlpha = tq(1 - o.alpha, df)
+  const tFail = tq(1 - o.failAlpha, df)
   const lo = theta - tAlpha * se
   const hi = theta + tAlpha * se
   const failLo = theta - tFail * se
