@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { incompleteBeta, tCdf, tQuantile, tTwoSidedP } from '../../src/stats/student-t.js'
+import {
+  incompleteBeta,
+  normalQuantile,
+  tCdf,
+  tQuantile,
+  tTwoSidedP
+} from '../../src/stats/student-t.js'
 
 // Reference values from scipy 1.17 (scipy.special.betainc, scipy.stats.t).
 const close = (actual: number, expected: number, rel = 1e-9): void => {
@@ -58,5 +64,20 @@ describe('Student t', () => {
     expect(() => tCdf(1, 0)).toThrow(RangeError)
     expect(() => tQuantile(1, 5)).toThrow(RangeError)
     expect(() => tQuantile(0.5, -1)).toThrow(RangeError)
+  })
+})
+
+describe('normalQuantile', () => {
+  it('matches scipy.stats.norm.ppf to 1e-7 where probit is off by 1e-3', () => {
+    for (const [p, z] of [
+      [0.9, 1.2815515655446004],
+      [0.95, 1.6448536269514722],
+      [0.975, 1.959963984540054],
+      [0.995, 2.5758293035489004],
+      [0.0125, -2.241402727604947]
+    ]) {
+      expect(Math.abs(normalQuantile(p) - z)).toBeLessThan(1e-7)
+    }
+    expect(() => normalQuantile(1)).toThrow(RangeError)
   })
 })

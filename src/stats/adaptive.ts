@@ -1,7 +1,8 @@
 import { compareMetric, type CompareInput } from './compare.js'
 import { plural } from '../shared/text.js'
 import { gate, type GateOptions } from './gate.js'
-import type { GateOutcome, MetricComparison } from './types.js'
+import { comparePaired, type PairedCompareInput } from './paired.js'
+import type { GateOutcome, MetricComparison, Thresholds } from './types.js'
 
 /*
  * Group-sequential sampling: look at the data after every batch of runs, stop as soon as every
@@ -59,14 +60,14 @@ export interface MetricLook {
 }
 
 export interface Look {
-  /** Runs per arm so far. */
+  /** Runs per arm so far (pairs, for a paired look). */
   runs: number
   /** This look's number (1-based) and how many the plan has. */
   look: number
   looks: number
   final: boolean
   stop: boolean
-  /** Runs per arm to add before the next look; 0 once stopped. */
+  /** Runs per arm (pairs) to add before the next look; 0 once stopped. */
   nextRuns: number
   metrics: MetricLook[]
   /** Benchmarks with an open metric: the only ones more runs would help. */
@@ -103,12 +104,43 @@ interface LookLevels {
   fixedBaseline: boolean
 }
 
-function statusOf(input: CompareInput, c: MetricComparison, at: LookLevels): LookStatus {
+/** What the looks need of a rule: its inputs carry budgets and levels, and it has a floor. */
+interface LookInput {
+  thresholds: Thresholds
+  alpha?: number
+  failAlpha?: number
+}
+
+/**
+ * A per-metric rule the sequential design can drive: the two-sample rule (runs per arm) or the
+ * paired rule (pairs). `minimum` is the size below which the rule answers neutral.
+ */
+interface LookRule<I extends LookInput> {
+  compare(input: I): MetricComparison
+  minimum(input: I): number
+}
+
+const TWO_SAMPLE: LookRule<CompareInput> = {
+  compare: compareMetric,
+  minimum: (input) => input.minSamples ?? 5
+}
+
+const PAIRED: LookRule<PairedCompareInput> = {
+  compare: comparePaired,
+  minimum: (input) => input.minPairs ?? 6
+}
+
+function statusOf<I extends LookInput>(
+  rule: LookRule<I>,
+  input: I,
+  c: MetricComparison,
+  at: LookLevels
+): LookStatus {
   const { final, alpha, failAlpha, fixedBaseline } = at
   if (c.verdict === 'neutral') {
     // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
     // not), and only in the arms that grow.
-    const min = input.minSamples ?? 5
+    const min = rule.minimum(input)
     if (final || c.current === null || c.baseline === null) return 'neutral'
     const curShort = c.current.n < min
     const baseShort = c.baseline.n < min
@@ -121,14 +153,14 @@ function statusOf(input: CompareInput, c: MetricComparison, at: LookLevels): Loo
   if (final) return c.verdict === 'fail' ? 'fail' : 'open'
   if (c.verdict !== 'fail') {
     if (at.futilityAlpha <= alpha) return 'open'
-    const futility = compareMetric({ ...input, alpha: at.futilityAlpha, failAlpha })
+    const futility = rule.compare({ ...input, alpha: at.futilityAlpha, failAlpha })
     return futility.ci !== null && futility.ci[1] < fail ? 'clear' : 'open'
   }
   if (fail === input.thresholds.warn) return 'fail'
   // An early FAIL needs the alpha/K lower bound past the fail budget, not just the warn budget:
   // re-judging "estimate past the fail budget" at every look would let a change sitting at the
   // budget fail far more often than half the time. Rule A with warn raised to fail is that test.
-  const strict = compareMetric({
+  const strict = rule.compare({
     ...input,
     alpha,
     failAlpha,
@@ -153,6 +185,32 @@ export function sequentialLook(
   plan: SamplingPlan,
   opts: SequentialOptions = {}
 ): Look {
+  return look(TWO_SAMPLE, inputs, runs, plan, opts, 'run')
+}
+
+/**
+ * `sequentialLook` for a same-job A/B run: `pairs` is the pairs completed, every input holds that
+ * many per-visit centres per arm, and `nextRuns` is the pairs to add. The same alpha spending and
+ * futility stop apply; `fixedBaseline` has no meaning here (both arms grow). PAIRED_PLAN (10,
+ * extended once to 20) is the recommended plan.
+ */
+export function pairedSequentialLook(
+  inputs: readonly PairedCompareInput[],
+  pairs: number,
+  plan: SamplingPlan,
+  opts: Omit<SequentialOptions, 'fixedBaseline'> = {}
+): Look {
+  return look(PAIRED, inputs, pairs, plan, opts, 'pair')
+}
+
+function look<I extends LookInput>(
+  rule: LookRule<I>,
+  inputs: readonly I[],
+  runs: number,
+  plan: SamplingPlan,
+  opts: SequentialOptions,
+  unit: 'run' | 'pair'
+): Look {
   const schedule = lookSchedule(plan)
   if (!(Number.isInteger(runs) && runs >= plan.min)) {
     throw new RangeError(`runs must be an integer ≥ adaptive min (${plan.min}), got ${runs}`)
@@ -168,8 +226,8 @@ export function sequentialLook(
   const final = runs >= plan.max
 
   const metrics = inputs.map((input): MetricLook => {
-    const comparison = compareMetric({ ...input, alpha, failAlpha })
-    const status = statusOf(input, comparison, {
+    const comparison = rule.compare({ ...input, alpha, failAlpha })
+    const status = statusOf(rule, input, comparison, {
       final,
       alpha,
       failAlpha,
@@ -191,13 +249,14 @@ export function sequentialLook(
     gateOpts
   )
 
-  const at = `${plural(runs, 'run')} per arm`
+  const at = unit === 'run' ? `${plural(runs, 'run')} per arm` : plural(runs, 'pair')
+  const more = unit === 'run' ? `${nextRuns} more per arm` : `${nextRuns} more pairs`
   let reason: string
   if (!stop) {
     const names = open.map((m) => label(m.comparison))
     const shown =
       names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '')
-    reason = `${plural(open.length, 'metric')} still open after ${at} (${shown}): ${nextRuns} more per arm`
+    reason = `${plural(open.length, 'metric')} still open after ${at} (${shown}): ${more}`
   } else if (open.length === 0) {
     reason = `every metric decided after ${at}`
   } else if (failed.length > 0 && !final) {

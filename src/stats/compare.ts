@@ -1,12 +1,12 @@
 import { coefficientOfVariation, median } from 'simple-statistics'
 import type { Direction, MetricClass } from '../results/model.js'
-import { budgetPct, changeWithCi } from './format.js'
 import { plural } from '../shared/text.js'
 import { shiftEstimator } from './hodges-lehmann.js'
 import { upperTailP } from './mann-whitney.js'
 import { madScreen } from './outliers.js'
 import { runsToDecide } from './planning.js'
-import type { ArmSummary, MetricComparison, Thresholds, Verdict } from './types.js'
+import type { ArmSummary, MetricComparison, Thresholds } from './types.js'
+import { judgeShift, logBudget, withJudgement } from './verdict.js'
 
 export interface CompareInput {
   benchmark: string
@@ -29,19 +29,7 @@ export interface CompareInput {
   failAlpha?: number
 }
 
-/**
- * A relative budget as a shift in log-badness: lower-is-better regresses past ratio 1 + T,
- * higher-is-better past 1 − T, which no positive value reaches once T ≥ 1.
- */
-export function logBudget(budget: number, direction: Direction): number {
-  if (direction === 'lower') return Math.log1p(budget)
-  return budget >= 1 ? Infinity : -Math.log1p(-budget)
-}
-
-/** A log-badness shift as a relative change, positive = worse. */
-function relativeChange(theta: number, direction: Direction): number {
-  return direction === 'lower' ? Math.expm1(theta) : -Math.expm1(-theta)
-}
+export { logBudget } from './verdict.js'
 
 function firstInvalid(arm: string, values: readonly number[]): string | null {
   for (let i = 0; i < values.length; i++) {
@@ -170,18 +158,16 @@ export function compareMetric(input: CompareInput): MetricComparison {
   const hl = est.interval(alpha)
   const { lo, hi } = hl
   const failLo = failAlpha === alpha ? lo : est.interval(failAlpha).lo
-  const tauWarn = logBudget(thresholds.warn, direction)
-  const tauFail = thresholds.fail === null ? Infinity : logBudget(thresholds.fail, direction)
-
-  let verdict: Verdict
-  if (failLo > tauWarn && theta > tauFail) verdict = 'fail'
-  else if (theta > tauWarn && lo > 0) verdict = 'warn'
-  else verdict = 'pass'
-  // Judged on the FAIL test's own bound: a metric FAIL cannot reach yet is still open.
-  const inconclusive = verdict !== 'fail' && hi > tauFail && failLo <= tauWarn
-  const improved = hi < -tauWarn
-  const toDecide = inconclusive
-    ? runsToDecide({
+  const judged = judgeShift({
+    direction,
+    thresholds,
+    alpha,
+    estimate: theta,
+    lo,
+    hi,
+    failLo,
+    advise(tauWarn, tauFail) {
+      const runs = runsToDecide({
         estimate: theta,
         ci: [lo, hi],
         alpha,
@@ -191,47 +177,19 @@ export function compareMetric(input: CompareInput): MetricComparison {
         n,
         m
       })
-    : null
+      const text =
+        runs === null
+          ? 'more runs would decide'
+          : `about ${plural(runs, 'run')} per arm would decide`
+      return { text, runs }
+    }
+  })
+  const tauWarn = logBudget(thresholds.warn, direction)
 
-  const change = relativeChange(theta, direction)
-  const ci: [number, number] =
-    hl.k === 0
-      ? [-Infinity, Infinity]
-      : [relativeChange(lo, direction), relativeChange(hi, direction)]
-  // Reasons speak in the metric's own terms (throughput -8 %, latency +12 %), as the tables do;
-  // `change` and `ci` keep the worse-is-positive orientation for the rule and the JSON.
-  const valueChange = direction === 'lower' ? change : -change
-  const valueCi: [number, number] = direction === 'lower' ? ci : [-ci[1], -ci[0]]
-  const summary = changeWithCi(valueChange, valueCi, 1 - 2 * alpha)
-  let reason: string
-  if (verdict === 'fail') {
-    reason = `${summary} is past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget`
-  } else if (verdict === 'warn') {
-    reason = `${summary} is past the ${budgetPct(thresholds.warn)} warn budget`
-  } else if (improved) {
-    reason = `improved: ${summary}`
-  } else if (inconclusive) {
-    const decide =
-      toDecide === null
-        ? 'more runs would decide'
-        : `about ${plural(toDecide, 'run')} per arm would decide`
-    reason = `may be worse: ${summary} reaches past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget; ${decide}`
-  } else if (theta > tauWarn) {
-    reason = `${summary} is past the ${budgetPct(thresholds.warn)} warn budget but not significant`
-  } else {
-    reason = `within budget: ${summary}`
-  }
-
-  return {
-    ...neutral(reason, base.summary, cur.summary),
-    verdict,
-    change,
-    ci,
-    valueChange,
-    pFail: upperTailP(n, m, est.exceeding(tauWarn)),
-    pWarn: upperTailP(n, m, est.exceeding(0)),
-    inconclusive,
-    improved,
-    ...(toDecide === null ? {} : { runsToDecide: toDecide })
-  }
+  return withJudgement(
+    neutral(judged.reason, base.summary, cur.summary),
+    judged,
+    upperTailP(n, m, est.exceeding(tauWarn)),
+    upperTailP(n, m, est.exceeding(0))
+  )
 }

@@ -52,3 +52,45 @@ export function runsToDecide(c: OpenComparison): number | null {
 function perArm(unitSe: number, z: number, distance: number): number {
   return Math.ceil(2 * ((z * unitSe) / distance) ** 2)
 }
+
+export interface OpenPairedComparison {
+  /** Paired Hodges–Lehmann estimate of the log-badness shift. */
+  estimate: number
+  /** Its (1 − 2·alpha) signed-rank CI, in log-badness. */
+  ci: [number, number]
+  alpha: number
+  failAlpha: number
+  tauWarn: number
+  tauFail: number
+  /** Pairs behind the estimate. */
+  n: number
+}
+
+/**
+ * The paired counterpart of `runsToDecide`: pairs after which an inconclusive metric would be
+ * decided 4 times in 5, if its change and spread are what they look like now. The standard error
+ * of a paired estimate shrinks as 1/√n (one difference per pair), not √(1/n + 1/m).
+ */
+export function pairsToDecide(c: OpenPairedComparison): number | null {
+  const [lo, hi] = c.ci
+  if (!(Number.isFinite(lo) && Number.isFinite(hi))) return null
+  const zAlpha = probit(1 - c.alpha)
+  const unitSe = ((hi - lo) / (2 * zAlpha)) * Math.sqrt(c.n)
+  const zPower = probit(POWER)
+  const needed: number[] = []
+  const distanceToClear = c.tauFail - c.estimate
+  if (distanceToClear > 0) needed.push(pairs(unitSe, zAlpha + zPower, distanceToClear))
+  const distanceToFail = c.estimate - c.tauWarn
+  if (c.estimate > c.tauFail && distanceToFail > 0) {
+    needed.push(pairs(unitSe, probit(1 - c.failAlpha) + zPower, distanceToFail))
+  }
+  if (needed.length === 0) return null
+  const best = Math.min(...needed)
+  if (!Number.isFinite(best)) return null
+  return Math.max(best, c.n + 1)
+}
+
+/** N with z·unitSe/√N ≤ distance. */
+function pairs(unitSe: number, z: number, distance: number): number {
+  return Math.ceil(((z * unitSe) / distance) ** 2)
+}

@@ -1,4 +1,4 @@
-import { gammaln, probit } from 'simple-statistics'
+import { errorFunction, gammaln, probit } from 'simple-statistics'
 
 /*
  * Student's t distribution. simple-statistics stops at the t statistic; the change-point test
@@ -105,4 +105,20 @@ export function tQuantile(p: number, df: number): number {
     t = next > lo && next < hi ? next : (lo + hi) / 2
   }
   return p > 0.5 ? t : -t
+}
+
+/**
+ * The p-quantile of the standard normal to about 1e-7. simple-statistics' probit is off by up to
+ * 1.4e-3 (1.6434 for z₀.₉₅ = 1.6449), which shows in a printed resolution; two Newton steps on
+ * the erf-based CDF (itself good to ~1e-8) remove that.
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`p must be in (0, 1), got ${p}`)
+  let z = probit(p)
+  for (let i = 0; i < 2; i++) {
+    const cdf = 0.5 * (1 + errorFunction(z / Math.SQRT2))
+    const density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)
+    z -= (cdf - p) / density
+  }
+  return z
 }

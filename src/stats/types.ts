@@ -52,6 +52,12 @@ export interface MetricComparison {
   improved: boolean
   baseline: ArmSummary | null
   current: ArmSummary | null
+  /**
+   * The estimator's own centres, in the metric's units, where they are not the arms' medians
+   * (paired and history-aware rules): current / baseline − 1 is `valueChange` exactly, so a report
+   * that shows these beside Δ never contradicts it.
+   */
+  centres?: { baseline: number; current: number }
 }
 
 /** The verdict over all gated metrics of one run. */
