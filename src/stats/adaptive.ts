@@ -2,6 +2,7 @@ import { compareMetric, type CompareInput } from './compare.js'
 import { plural } from '../shared/text.js'
 import { gate, type GateOptions } from './gate.js'
 import { comparePaired, type PairedCompareInput } from './paired.js'
+import { compareStored, isHistoryInput, type StoredInput } from './stored-rule.js'
 import type { GateOutcome, MetricComparison, Thresholds } from './types.js'
 
 /*
@@ -49,9 +50,10 @@ export interface SequentialOptions {
 /**
  * `fail`: the regression is established (early: even the alpha/K CI is past the fail budget).
  * `clear`: the alpha CI rules out reaching the fail budget. `open`: more runs could change the
- * answer. `neutral`: not comparable, and more runs would not fix it.
+ * answer. `neutral`: not comparable, and more runs would not fix it. `undecided`: open, but no
+ * number of runs in this job can decide it (the stored jobs' own spread is what keeps it open).
  */
-export type LookStatus = 'fail' | 'clear' | 'open' | 'neutral'
+export type LookStatus = 'fail' | 'clear' | 'open' | 'neutral' | 'undecided'
 
 export interface MetricLook {
   status: LookStatus
@@ -118,11 +120,33 @@ interface LookInput {
 interface LookRule<I extends LookInput> {
   compare(input: I): MetricComparison
   minimum(input: I): number
+  /**
+   * Whether more runs of this job can cure a neutral comparison; without it, the two-sample
+   * reading (an arm that grows is short of `minimum`).
+   */
+  curable?(input: I, c: MetricComparison): boolean
 }
 
 const TWO_SAMPLE: LookRule<CompareInput> = {
   compare: compareMetric,
   minimum: (input) => input.minSamples ?? 5
+}
+
+/**
+ * The stored-baseline looks: the history-aware rule where stored jobs speak for a metric, the
+ * two-sample rule elsewhere. Only this job's runs grow; the stored side is what it is.
+ */
+const STORED: LookRule<StoredInput> = {
+  compare: compareStored,
+  minimum: (input) => input.minSamples ?? (isHistoryInput(input) ? 1 : 5),
+  curable(input, c) {
+    const min = STORED.minimum(input)
+    if (c.current === null || c.current.n >= min) return false
+    // The stored side must already be enough: no run of this job adds to it.
+    return isHistoryInput(input)
+      ? input.history.length > 0
+      : c.baseline !== null && c.baseline.n >= min
+  }
 }
 
 const PAIRED: LookRule<PairedCompareInput> = {
@@ -141,6 +165,7 @@ function statusOf<I extends LookInput>(
     // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
     // not), and only in the arms that grow.
     const min = rule.minimum(input)
+    if (rule.curable) return !final && rule.curable(input, c) ? 'open' : 'neutral'
     if (final || c.current === null || c.baseline === null) return 'neutral'
     const curShort = c.current.n < min
     const baseShort = c.baseline.n < min
@@ -151,6 +176,9 @@ function statusOf<I extends LookInput>(
   if (fail === null) return 'clear'
   if (c.ci !== null && c.ci[1] < fail) return 'clear'
   if (final) return c.verdict === 'fail' ? 'fail' : 'open'
+  // The history-aware rule says so when the stored jobs' spread alone keeps the interval open:
+  // adding runs here would only spend time (its advice is same-job A/B instead).
+  if (c.inconclusive && c.runsToDecide === undefined && c.history !== undefined) return 'undecided'
   if (c.verdict !== 'fail') {
     if (at.futilityAlpha <= alpha) return 'open'
     const futility = rule.compare({ ...input, alpha: at.futilityAlpha, failAlpha })
@@ -186,6 +214,22 @@ export function sequentialLook(
   opts: SequentialOptions = {}
 ): Look {
   return look(TWO_SAMPLE, inputs, runs, plan, opts, 'run')
+}
+
+/**
+ * `sequentialLook` against stored baselines, the gate's usual case: each input is judged by the
+ * history-aware rule (a `HistoryCompareInput`, the stored jobs' summaries) or by the two-sample
+ * rule (a `CompareInput` with the chosen baseline's runs). The stored side never grows, so a
+ * stored side that is too short is final; a metric that only the stored jobs' spread keeps open
+ * is `undecided` and stops the looks rather than running to the cap.
+ */
+export function storedSequentialLook(
+  inputs: readonly StoredInput[],
+  runs: number,
+  plan: SamplingPlan,
+  opts: Omit<SequentialOptions, 'fixedBaseline'> = {}
+): Look {
+  return look(STORED, inputs, runs, plan, { ...opts, fixedBaseline: true }, 'run')
 }
 
 /**
