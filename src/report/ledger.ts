@@ -12,6 +12,7 @@ import {
 } from './format.js'
 import { plural, shortSha } from '../shared/text.js'
 import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
+import { resolutionDetails, resolutionLine } from './resolution.js'
 import {
   acceptanceLine,
   renderDeltaTable,
@@ -286,12 +287,24 @@ function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: numb
     renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
     '',
     `${baselineNote(report)} ${routeLine(outcome)}`,
+    ...resolutionBlock(outcome.comparisons, opts.maxRows),
     ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
     ...(chart ? ['', chart] : []),
     '',
     '</details>',
     DETAILS_END
   ].join('\n')
+}
+
+/** The stored jobs' resolution: one line, the per-metric table folded under it. */
+function resolutionBlock(
+  comparisons: readonly MetricComparison[],
+  maxRows: number | undefined
+): string[] {
+  const line = resolutionLine(comparisons)
+  if (line === null) return []
+  const details = resolutionDetails(comparisons, { maxRows })
+  return ['', line, ...(details ? ['', details] : [])]
 }
 
 /** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */

@@ -17,6 +17,7 @@ import { hotspots, renderHotspotSection } from './hotspots.js'
 import { insightsOf, keyFindings, recommendations, renderObservations } from './insights.js'
 import type { ReportFileInput } from './report-input.js'
 import type { AnalystSection, WorkflowFacts } from '../types/report.js'
+import { resolutionDetails, resolutionLine } from './resolution.js'
 import { speedPhrase } from './speed.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import {
@@ -186,7 +187,13 @@ export function renderReportFile(input: ReportFileInput): string {
       .join('\n'),
     ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
     '## Performance Metrics',
-    renderMetricsTable(report.outcome.comparisons),
+    [
+      renderMetricsTable(report.outcome.comparisons),
+      resolutionLine(report.outcome.comparisons),
+      resolutionDetails(report.outcome.comparisons)
+    ]
+      .filter((part): part is string => part !== null)
+      .join('\n\n'),
     '## Per-GPU',
     renderGpuSection(current, baseline),
     '## Observations',
