@@ -17,6 +17,7 @@ import {
   acceptanceLine,
   renderDeltaTable,
   routeLine,
+  shownCentres,
   sortBySignificance,
   valueCi,
   valueDelta
@@ -334,7 +335,7 @@ export function perfEvidence(report: GateReport): string {
     return `perf: ${reason || 'no metrics compared'}`
   }
   const area = evidencePart(`${top.benchmark}/${top.metric}`, 80)
-  const value = [formatValue(top.current?.median), evidencePart(top.unit, 20)]
+  const value = [formatValue(shownCentres(top).current), evidencePart(top.unit, 20)]
     .filter(Boolean)
     .join(' ')
   const delta = formatPercent(valueDelta(top), 1, { compact: true })

@@ -22,7 +22,10 @@ import { speedPhrase } from './speed.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import {
   acceptanceLine,
+  currentCell,
+  disagreementNotes,
   inconclusiveNote,
+  shownCentres,
   sortBySignificance,
   valueCi,
   valueDelta
@@ -54,7 +57,8 @@ function title(input: ReportFileInput): string {
 function vsBaseline(c: MetricComparison): string {
   const delta = valueDelta(c)
   if (delta === null) return 'n/a'
-  const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit)
+  const shown = shownCentres(c)
+  const phrase = speedPhrase(shown.baseline, shown.current, c.direction, c.unit)
   return `${formatPercent(delta)}${phrase ? ` (${phrase})` : ''}`
 }
 
@@ -73,17 +77,19 @@ export function renderMetricsTable(comparisons: readonly MetricComparison[]): st
     return [
       escapeMarkdown(c.benchmark, { maxLength: 100 }),
       escapeMarkdown(c.metric, { maxLength: 100 }),
-      formatValue(c.current?.median, unit),
-      formatValue(c.baseline?.median, unit),
+      currentCell(c, unit),
+      formatValue(shownCentres(c).baseline, unit),
       vsBaseline(c),
       formatCi(valueCi(c)),
       verdictText(c)
     ]
   })
-  return markdownTable(
+  const table = markdownTable(
     [['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows],
     { alignDelimiters: false }
   )
+  const notes = disagreementNotes(comparisons, (t, maxLength) => escapeMarkdown(t, { maxLength }))
+  return [table, ...notes].join('\n\n')
 }
 
 function ms(v: number): string {
