@@ -296,13 +296,11 @@ export const ConfigInput = z
       default: CONFIG_DEFAULTS.timeoutSeconds,
       description: 'Seconds per run of a command, or per Ollama request.'
     }),
-    'runner-drift': percent(false)
-      .optional()
-      .meta({
-        default: '5%',
-        description:
-          'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
-      }),
+    'runner-drift': percent(false).optional().meta({
+      default: '5%',
+      description:
+        'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
+    }),
     thresholds: z
       .strictObject({
         core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),

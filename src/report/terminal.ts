@@ -1,5 +1,6 @@
 import type { GateOutcome, MetricComparison } from '../stats/types.js'
 import { sanitizeText } from './escape.js'
+import { resolutionLine } from './resolution.js'
 import { countsPhrase, formatCi, formatPercent, formatValue } from './format.js'
 import {
   currentCell,
@@ -58,9 +59,11 @@ export function renderTerminalTable(outcome: GateOutcome): string {
   const notes = disagreementNotes(outcome.comparisons, (t, maxLength) =>
     sanitizeText(t, { maxLength })
   )
+  const resolution = resolutionLine(outcome.comparisons)
   return [
     ...table,
     ...(notes.length > 0 ? ['', ...notes] : []),
+    ...(resolution ? ['', resolution] : []),
     '',
     `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,
     `verdict: ${outcome.verdict} (${countsPhrase(outcome)})`,
