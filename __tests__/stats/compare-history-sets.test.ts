@@ -162,7 +162,8 @@ describe('adaptive looks against stored jobs', () => {
     // runs this job adds, and the looks stop rather than running to the cap.
     const { stored, current } = seededHistory(28, 1, 0, { ratio: 1.12 })
     const look = lookAt(stored[0], current.benchmarks, 5, PLAN, history(stored))
-    expect(look.metrics[0].status).toBe('undecided')
+    expect(look.metrics[0].status).toBe('neutral')
+    expect(look.reason).toMatch(/beyond what more runs could decide \(1 metric\)$/)
     expect(look.stop).toBe(true)
     expect(look.outcome.comparisons[0].inconclusive).toBe(true)
   })
