@@ -110,6 +110,19 @@ describe('what the stored jobs could resolve', () => {
     )
   })
 
+  it('says when the stored jobs drift well past the prior, and what would match them', () => {
+    const line = resolutionLine([
+      judged('a', { jobs: 10, tauHat: 0.093, tau: 0.082 }),
+      judged('b', { jobs: 10, tauHat: 0.13, tau: 0.114 })
+    ])
+    expect(line).toMatch(
+      / The stored jobs drift more than the 5 % prior: `runner-drift: 12%` would match them\.$/
+    )
+    // A few jobs are not enough to overrule the prior, and a spread near it needs no word.
+    expect(resolutionLine([judged('a', { jobs: 3, tauHat: 0.13 })])).not.toMatch(/drift more/)
+    expect(resolutionLine([judged('a', { jobs: 10, tauHat: 0.06 })])).not.toMatch(/drift more/)
+  })
+
   it('is silent when no metric was judged against stored jobs', () => {
     expect(resolutionLine([comparison()])).toBeNull()
     expect(resolutionDetails([comparison()])).toBeNull()

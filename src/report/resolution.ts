@@ -79,8 +79,25 @@ export function resolutionLine(comparisons: readonly MetricComparison[]): string
   }
   return (
     `Judged against stored jobs: ${who}; stored baselines on this runner can confirm regressions ` +
-    `past ${typical}${spanned}${advice}.`
+    `past ${typical}${spanned}${advice}.${driftAdvice(facts)}`
   )
+}
+
+/** Stored jobs enough to take their own spread over the prior's word. */
+const JOBS_TO_TRUST = 5
+
+/**
+ * With one or a few stored jobs the prior decides, so a prior below the runner's real drift fails
+ * unchanged code: when enough stored jobs show a spread well past it, say what would match them.
+ */
+function driftAdvice(facts: HistoryFacts[]): string {
+  const seen = facts.filter((f) => f.jobs >= JOBS_TO_TRUST && f.tauHat !== null)
+  if (seen.length === 0) return ''
+  const typical = median(seen.map((f) => f.tauHat ?? 0))
+  const prior = facts[0].runnerDrift
+  if (!(typical > 1.5 * prior)) return ''
+  const suggested = Math.ceil(typical * 100)
+  return ` The stored jobs drift more than the ${roughPct(prior)} prior: \`runner-drift: ${suggested}%\` would match them.`
 }
 
 /** "12", "12 (8 before a change point left out)". */
