@@ -28,6 +28,7 @@ describe('schemas/config.schema.json', () => {
       'adaptive',
       'min-samples',
       'timeout',
+      'runner-drift',
       'thresholds',
       'benchmarks',
       'comparisons'

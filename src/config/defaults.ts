@@ -52,6 +52,7 @@ export function defaultConfig(file: string, testbed: string): PerfGateConfig {
     warmup: CONFIG_DEFAULTS.warmup,
     minSamples: CONFIG_DEFAULTS.minSamples,
     timeoutSeconds: CONFIG_DEFAULTS.timeoutSeconds,
+    runnerDrift: CONFIG_DEFAULTS.runnerDrift,
     thresholds: {
       core: { ...thresholds.core },
       nonCritical: { ...thresholds.nonCritical },

@@ -302,6 +302,10 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
     warmup,
     minSamples,
     timeoutSeconds,
+    runnerDrift:
+      raw['runner-drift'] === undefined
+        ? CONFIG_DEFAULTS.runnerDrift
+        : (percentToFraction(raw['runner-drift']) ?? CONFIG_DEFAULTS.runnerDrift),
     thresholds: {
       core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),
       nonCritical: classThresholds(

@@ -14,6 +14,8 @@ export const CONFIG_DEFAULTS = {
   warmup: 1,
   minSamples: 5,
   timeoutSeconds: 600,
+  /** τ₀: the prior sd of a job's centre from one job to the next on the runner (0.05 = 5 %). */
+  runnerDrift: 0.05,
   thresholds: {
     core: { warn: 0.05, fail: 0.05 },
     nonCritical: { warn: 0.05, fail: 0.1 }
@@ -293,6 +295,11 @@ export const ConfigInput = z
     timeout: positiveNumber().optional().meta({
       default: CONFIG_DEFAULTS.timeoutSeconds,
       description: 'Seconds per run of a command, or per Ollama request.'
+    }),
+    'runner-drift': percent(false).optional().meta({
+      default: '5%',
+      description:
+        'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
     }),
     thresholds: z
       .strictObject({

@@ -12,13 +12,15 @@ import { hostEnvironment } from '../runners/environment.js'
 import type { Reporter } from '../runners/progress.js'
 import { shortSha } from '../shared/text.js'
 import { noBaselineOutcome, type CompareOptions } from '../stats/compare-sets.js'
+import { budgetPct } from '../stats/format.js'
+import { DEFAULT_MAX_JOBS } from '../stats/history-rule.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
 import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
 import type { Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
 import type { RunContext } from '../types/run-context.js'
 import { analyse, type Analysis, type Decision } from './analyse.js'
 import { DEFAULT_MAX_DISTANCE, selectBaseline, type BaselineChoice } from './baseline-select.js'
-import { checkFingerprint, compareWithFingerprint } from './fingerprint-check.js'
+import { checkFingerprint, compareWithFingerprint, usableHistory } from './fingerprint-check.js'
 import { selectBenchmarks, type ShardSelection } from './shard.js'
 
 /*
@@ -194,13 +196,20 @@ async function chooseBaseline(
     graph: opts.lineage?.graph ?? null,
     target: opts.lineage?.target ?? { kind: 'latest' },
     maxDistance: opts.lineage?.maxDistance ?? DEFAULT_MAX_DISTANCE,
-    now
+    now,
+    // The history-aware rule compares with the stored jobs; `runner-drift: 0` needs only one.
+    historyJobs: config.runnerDrift > 0 ? DEFAULT_MAX_JOBS : 1
   })
   const baseline = choice.stored
   if (baseline) {
     opts.reporter.info(
       `baseline: ${shortSha(baseline.results.commit.sha) ?? 'no commit'} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`
     )
+    if (choice.history && choice.history.length > 1) {
+      opts.reporter.info(
+        `baseline: ${choice.history.length} stored jobs on its history are compared with (runner-drift ${budgetPct(config.runnerDrift)})`
+      )
+    }
     // A fallback to the latest baseline weakens the comparison, so it is shown as a warning.
     if (choice.reason) {
       if (choice.how === 'latest') opts.reporter.warning(`baseline: ${choice.reason}`)
@@ -216,11 +225,27 @@ function compareOptionsFor(
   choice: BaselineChoice
 ): CompareOptions {
   const imported = opts.resultsFiles ?? opts.resultsGlob
+  const sets = choice.history?.map((h) => h.results) ?? []
   return {
     thresholdsFor: thresholdsFromConfig(config),
     minSamples: config.minSamples,
     // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
-    ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
+    ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {}),
+    // Until this run's environment is known (the adaptive looks), stored jobs are screened
+    // against the chosen baseline's; the compare phase screens them against this run's.
+    ...(choice.stored && sets.length > 0 && config.runnerDrift > 0
+      ? {
+          history: {
+            sets,
+            usable: usableHistory(
+              sets,
+              choice.stored.results.environment,
+              opts.allowFingerprintChanges ?? []
+            ),
+            runnerDrift: config.runnerDrift
+          }
+        }
+      : {})
   }
 }
 
@@ -268,7 +293,11 @@ async function givenResults(
   return set
 }
 
-/** Phase 4: every gated metric against the baseline, unless the machine differs. */
+/**
+ * Phase 4: every gated metric against the baseline, unless the machine differs: by the history
+ * rule over the stored jobs of the same environment when the runner drifts (`runner-drift` > 0),
+ * else by the two-sample rule against the chosen baseline's runs.
+ */
 function compare(
   opts: JobOptions,
   choice: BaselineChoice,
@@ -287,8 +316,22 @@ function compare(
     current.environment,
     opts.allowFingerprintChanges ?? []
   )
+  const history = compareOptions.history
+  const options: CompareOptions = history
+    ? {
+        ...compareOptions,
+        history: {
+          ...history,
+          usable: usableHistory(
+            history.sets,
+            current.environment,
+            opts.allowFingerprintChanges ?? []
+          )
+        }
+      }
+    : compareOptions
   return {
-    outcome: compareWithFingerprint(baseline.results, current, fingerprint, compareOptions),
+    outcome: compareWithFingerprint(baseline.results, current, fingerprint, options),
     fingerprint
   }
 }

@@ -12,11 +12,13 @@ import {
 } from './format.js'
 import { plural, shortSha } from '../shared/text.js'
 import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
+import { resolutionDetails, resolutionLine } from './resolution.js'
 import {
   acceptanceLine,
   chartLinks,
   renderDeltaTable,
   routeLine,
+  shownCentres,
   sortBySignificance,
   valueCi,
   valueDelta
@@ -323,12 +325,24 @@ function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: numb
     renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
     '',
     `${baselineNote(report)} ${routeLine(outcome)}`,
+    ...resolutionBlock(outcome.comparisons, opts.maxRows),
     ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
     ...(chart ? ['', chart] : []),
     '',
     '</details>',
     DETAILS_END
   ].join('\n')
+}
+
+/** The stored jobs' resolution: one line, the per-metric table folded under it. */
+function resolutionBlock(
+  comparisons: readonly MetricComparison[],
+  maxRows: number | undefined
+): string[] {
+  const line = resolutionLine(comparisons)
+  if (line === null) return []
+  const details = resolutionDetails(comparisons, { maxRows })
+  return ['', line, ...(details ? ['', details] : [])]
 }
 
 /** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */
@@ -358,7 +372,7 @@ export function perfEvidence(report: GateReport): string {
     return `perf: ${reason || 'no metrics compared'}`
   }
   const area = evidencePart(`${top.benchmark}/${top.metric}`, 80)
-  const value = [formatValue(top.current?.median), evidencePart(top.unit, 20)]
+  const value = [formatValue(shownCentres(top).current), evidencePart(top.unit, 20)]
     .filter(Boolean)
     .join(' ')
   const delta = formatPercent(valueDelta(top), 1, { compact: true })
