@@ -23204,6 +23204,8 @@ const CONFIG_DEFAULTS = {
     warmup: 1,
     minSamples: 5,
     timeoutSeconds: 600,
+    /** τ₀: the prior sd of a job's centre from one job to the next on the runner (0.05 = 5 %). */
+    runnerDrift: 0.05,
     thresholds: {
         core: { warn: 0.05, fail: 0.05 },
         nonCritical: { warn: 0.05, fail: 0.1 }
@@ -23429,6 +23431,10 @@ const ConfigInput = strictObject({
     timeout: positiveNumber().optional().meta({
         default: CONFIG_DEFAULTS.timeoutSeconds,
         description: 'Seconds per run of a command, or per Ollama request.'
+    }),
+    'runner-drift': percent$2(false).optional().meta({
+        default: '5%',
+        description: 'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
     }),
     thresholds: strictObject({
         core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),
@@ -23772,6 +23778,9 @@ function build(raw, file, problems) {
         warmup,
         minSamples,
         timeoutSeconds,
+        runnerDrift: raw['runner-drift'] === undefined
+            ? CONFIG_DEFAULTS.runnerDrift
+            : (percentToFraction(raw['runner-drift']) ?? CONFIG_DEFAULTS.runnerDrift),
         thresholds: {
             core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),
             nonCritical: classThresholds(raw.thresholds?.['non-critical'], CONFIG_DEFAULTS.thresholds.nonCritical),
@@ -23929,6 +23938,7 @@ function defaultConfig(file, testbed) {
         warmup: CONFIG_DEFAULTS.warmup,
         minSamples: CONFIG_DEFAULTS.minSamples,
         timeoutSeconds: CONFIG_DEFAULTS.timeoutSeconds,
+        runnerDrift: CONFIG_DEFAULTS.runnerDrift,
         thresholds: {
             core: { ...thresholds.core },
             nonCritical: { ...thresholds.nonCritical },
@@ -25082,6 +25092,13 @@ function madScreen(values, opts = {}) {
 /** Power the estimate aims for: the planning convention, so "would decide" means 4 times in 5. */
 const POWER = 0.8;
 /**
+ * Past this many runs per arm (or pairs) "N runs would decide it" is no longer advice: the metric
+ * cannot be decided at this noise, and the reports say what would help instead.
+ */
+const MAX_ADVISED_RUNS = 100;
+/** What helps a metric that no sane number of runs decides. */
+const UNDECIDABLE_HELP = 'same-job A/B (ab: true), a quieter runner or more work per run (e.g. more requests) would help';
+/**
  * Runs per arm after which an inconclusive metric would be decided with 80 % probability, if its
  * true change is the current estimate and its spread what the current CI implies; null when the
  * CI is unbounded or the estimate sits exactly on the budget, where no number of runs is enough.
@@ -25271,7 +25288,7 @@ function screenArm(values, sign, minSamples) {
         }
     };
 }
-function checkOptions$1(input, alpha, failAlpha, minSamples) {
+function checkOptions$2(input, alpha, failAlpha, minSamples) {
     const { warn, fail } = input.thresholds;
     if (!(Number.isFinite(warn) && warn >= 0)) {
         throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`);
@@ -25319,7 +25336,7 @@ function compareMetric(input) {
     const alpha = input.alpha ?? 0.05;
     const failAlpha = input.failAlpha ?? alpha;
     const minSamples = input.minSamples ?? 5;
-    checkOptions$1(input, alpha, failAlpha, minSamples);
+    checkOptions$2(input, alpha, failAlpha, minSamples);
     const { direction, thresholds } = input;
     const neutral = (reason, baseline = null, current = null) => neutralComparison(input, reason, baseline, current);
     const invalid = firstInvalid('current', input.current) ?? firstInvalid('baseline', input.baseline);
@@ -25358,9 +25375,14 @@ function compareMetric(input) {
                 n,
                 m
             });
-            const text = runs === null
-                ? 'more runs would decide'
-                : `about ${plural(runs, 'run')} per arm would decide`;
+            let text;
+            if (runs === null)
+                text = 'more runs would decide';
+            else if (runs > MAX_ADVISED_RUNS) {
+                text = `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs per arm): ${UNDECIDABLE_HELP}`;
+            }
+            else
+                text = `about ${plural(runs, 'run')} per arm would decide`;
             return { text, runs };
         }
     });
@@ -25510,11 +25532,753 @@ function gate(comparisons, opts = {}) {
     };
 }
 
+/*
+ * Student's t distribution. simple-statistics stops at the t statistic; the change-point test
+ * needs its p-value and the Welch reference rule in bench:decisions its quantile.
+ */
+const EPS = 1e-15;
+const TINY = 1e-300;
+const MAX_TERMS = 500;
+/**
+ * The continued fraction of I_x(a, b), evaluated with the modified Lentz method. It converges
+ * quickly for x < (a + 1)/(a + b + 2); the caller uses the symmetry I_x(a, b) = 1 − I_{1−x}(b, a)
+ * to stay on that side.
+ */
+function betaFraction(x, a, b) {
+    let c = 1;
+    let d = 1 - ((a + b) * x) / (a + 1);
+    if (Math.abs(d) < TINY)
+        d = TINY;
+    d = 1 / d;
+    let f = d;
+    for (let m = 1; m <= MAX_TERMS; m++) {
+        const m2 = 2 * m;
+        // Even step: d_{2m} = m(b − m)x / ((a + 2m − 1)(a + 2m)).
+        let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+        d = 1 + num * d;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = 1 + num / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        f *= d * c;
+        // Odd step: d_{2m+1} = −(a + m)(a + b + m)x / ((a + 2m)(a + 2m + 1)).
+        num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+        d = 1 + num * d;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = 1 + num / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        const step = d * c;
+        f *= step;
+        if (Math.abs(step - 1) < EPS)
+            break;
+    }
+    return f;
+}
+/** The regularized incomplete beta function I_x(a, b) for a, b > 0 and 0 ≤ x ≤ 1. */
+function incompleteBeta(x, a, b) {
+    if (!(a > 0 && b > 0))
+        throw new RangeError(`a and b must be > 0, got (${a}, ${b})`);
+    if (!(x >= 0 && x <= 1))
+        throw new RangeError(`x must be in [0, 1], got ${x}`);
+    if (x === 0 || x === 1)
+        return x;
+    const logFront = gammaln(a + b) - gammaln(a) - gammaln(b) + a * Math.log(x) + b * Math.log1p(-x);
+    if (x < (a + 1) / (a + b + 2))
+        return (Math.exp(logFront) * betaFraction(x, a, b)) / a;
+    return 1 - (Math.exp(logFront) * betaFraction(1 - x, b, a)) / b;
+}
+function checkDf(df) {
+    if (!(df > 0))
+        throw new RangeError(`degrees of freedom must be > 0, got ${df}`);
+}
+/** P(T ≤ t) for Student's t with `df` degrees of freedom (df need not be an integer). */
+function tCdf(t, df) {
+    checkDf(df);
+    if (Number.isNaN(t))
+        return NaN;
+    if (t === Infinity)
+        return 1;
+    if (t === -Infinity)
+        return 0;
+    // P(|T| > |t|) = I_{df/(df+t²)}(df/2, 1/2); each tail is half of it.
+    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+    return t > 0 ? 1 - tail : tail;
+}
+/** Two-sided p-value of a t statistic: P(|T| ≥ |t|), accurate in the far tail. */
+function tTwoSidedP(t, df) {
+    checkDf(df);
+    if (Number.isNaN(t))
+        return NaN;
+    if (!Number.isFinite(t))
+        return 0;
+    return incompleteBeta(df / (df + t * t), df / 2, 0.5);
+}
+function tDensity(t, df) {
+    const logC = gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * Math.log(df * Math.PI);
+    return Math.exp(logC - ((df + 1) / 2) * Math.log1p((t * t) / df));
+}
+/**
+ * The p-quantile of Student's t. Newton's method from the normal quantile, falling back to
+ * bisection whenever a step would leave the bracket, so heavy tails (df ≈ 1) cannot derail it.
+ */
+function tQuantile(p, df) {
+    checkDf(df);
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`p must be in (0, 1), got ${p}`);
+    if (p === 0.5)
+        return 0;
+    // Solve in the upper half and mirror: the CDF is symmetric about 0.
+    const upper = p > 0.5 ? p : 1 - p;
+    let lo = 0;
+    let hi = 1;
+    while (tCdf(hi, df) < upper)
+        hi *= 2;
+    let t = Math.min(Math.max(probit(upper), lo), hi);
+    for (let i = 0; i < 100; i++) {
+        const err = tCdf(t, df) - upper;
+        if (err > 0)
+            hi = t;
+        else
+            lo = t;
+        if (Math.abs(err) < 1e-14 || hi - lo < 1e-14 * Math.max(1, t))
+            break;
+        const next = t - err / tDensity(t, df);
+        t = next > lo && next < hi ? next : (lo + hi) / 2;
+    }
+    return p > 0.5 ? t : -t;
+}
+/**
+ * The p-quantile of the standard normal to about 1e-7. simple-statistics' probit is off by up to
+ * 1.4e-3 (1.6434 for z₀.₉₅ = 1.6449), which shows in a printed resolution; two Newton steps on
+ * the erf-based CDF (itself good to ~1e-8) remove that.
+ */
+function normalQuantile(p) {
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`p must be in (0, 1), got ${p}`);
+    let z = probit(p);
+    for (let i = 0; i < 2; i++) {
+        const cdf = 0.5 * (1 + errorFunction(z / Math.SQRT2));
+        const density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+        z -= (cdf - p) / density;
+    }
+    return z;
+}
+
+/**
+ * The split of z[from, to) with the largest q̂, each side keeping at least `minSize` points, or
+ * null when the segment is too short. Moving one point at a time from the right side to the left
+ * updates the three distance sums in O(L), so a segment of L points costs O(L²) with no matrix.
+ */
+function bestEnergySplit(z, from, to, minSize) {
+    const len = to - from;
+    if (len < 2 * minSize)
+        return null;
+    // Sums of |z_i − z_j| over unordered pairs: across the split, within left, within right.
+    let across = 0;
+    let left = 0;
+    let right = 0;
+    for (let i = from; i < to; i++)
+        for (let j = i + 1; j < to; j++)
+            right += Math.abs(z[i] - z[j]);
+    let best = null;
+    for (let p = from; p < to - minSize; p++) {
+        let toLeft = 0;
+        let toRight = 0;
+        for (let i = from; i < p; i++)
+            toLeft += Math.abs(z[i] - z[p]);
+        for (let j = p + 1; j < to; j++)
+            toRight += Math.abs(z[p] - z[j]);
+        across += toRight - toLeft;
+        left += toLeft;
+        right -= toRight;
+        const n = p + 1 - from;
+        const m = to - p - 1;
+        if (n < minSize)
+            continue;
+        // V-statistic form: ordered pairs within a side count each unordered pair twice.
+        const energy = (2 * across) / (n * m) - (2 * left) / (n * n) - (2 * right) / (m * m);
+        const q = ((n * m) / (n + m)) * energy;
+        if (best === null || q > best.q)
+            best = { index: p + 1, q };
+    }
+    return best;
+}
+function meanAndSs(z, from, to) {
+    let sum = 0;
+    for (let i = from; i < to; i++)
+        sum += z[i];
+    const mean = sum / (to - from);
+    let ss = 0;
+    for (let i = from; i < to; i++)
+        ss += (z[i] - mean) ** 2;
+    return [mean, ss];
+}
+/** The change at `index` judged between z[from, index) and z[index, to). */
+function judge(z, from, index, to) {
+    const n = index - from;
+    const m = to - index;
+    const [ml, ssl] = meanAndSs(z, from, index);
+    const [mr, ssr] = meanAndSs(z, index, to);
+    const df = n + m - 2;
+    const pooled = df > 0 ? (ssl + ssr) / df : 0;
+    const se = Math.sqrt(pooled * (1 / n + 1 / m));
+    let pValue;
+    // Constant segments (a deterministic metric): any difference is certain, none is nothing.
+    if (!(se > 0))
+        pValue = mr === ml ? 1 : 0;
+    else
+        pValue = tTwoSidedP((mr - ml) / se, df);
+    return { index, change: Math.expm1(mr - ml), pValue, before: Math.exp(ml), after: Math.exp(mr) };
+}
+function passes(c, maxPValue, minMagnitude) {
+    return c.pValue <= maxPValue && Math.abs(c.change) >= minMagnitude;
+}
+function checkOptions$1(minSize, maxPValue, minMagnitude) {
+    if (!(Number.isInteger(minSize) && minSize >= 1)) {
+        throw new RangeError(`minSize must be an integer ≥ 1, got ${minSize}`);
+    }
+    if (!(maxPValue > 0 && maxPValue <= 1)) {
+        throw new RangeError(`maxPValue must be in (0, 1], got ${maxPValue}`);
+    }
+    if (!(minMagnitude >= 0))
+        throw new RangeError(`minMagnitude must be ≥ 0, got ${minMagnitude}`);
+}
+/**
+ * Change points of a series of positive values, ascending by index. Each round searches every
+ * segment between the accepted points and accepts the candidate with the largest divergence among
+ * those significant and large enough; it stops when none is. A final pass re-tests each point
+ * against its neighbours' segments and drops the weakest until all hold, since a point accepted
+ * early may owe its significance to a later-found change inside one of its sides.
+ */
+function detectChangePoints(series, opts = {}) {
+    const minSize = opts.minSize ?? 3;
+    const maxPValue = opts.maxPValue ?? 0.001;
+    const minMagnitude = opts.minMagnitude ?? 0.02;
+    checkOptions$1(minSize, maxPValue, minMagnitude);
+    series.forEach((v, i) => {
+        if (!(Number.isFinite(v) && v > 0)) {
+            throw new RangeError(`value #${i + 1} is ${v}: change points are found on ratios (> 0)`);
+        }
+    });
+    const z = series.map(Math.log);
+    const points = [];
+    // Best split per segment, keyed by its bounds: only the two halves of a cut need a new search.
+    const cache = new Map();
+    const splitOf = (from, to) => {
+        const key = `${from}:${to}`;
+        if (!cache.has(key))
+            cache.set(key, bestEnergySplit(z, from, to, minSize));
+        return cache.get(key) ?? null;
+    };
+    for (;;) {
+        const bounds = [0, ...points, z.length];
+        let chosen = null;
+        for (let s = 0; s + 1 < bounds.length; s++) {
+            const split = splitOf(bounds[s], bounds[s + 1]);
+            if (split === null || (chosen !== null && split.q <= chosen.q))
+                continue;
+            if (passes(judge(z, bounds[s], split.index, bounds[s + 1]), maxPValue, minMagnitude)) {
+                chosen = split;
+            }
+        }
+        if (chosen === null)
+            break;
+        points.push(chosen.index);
+        points.sort((a, b) => a - b);
+    }
+    const judged = () => points.map((index, i) => judge(z, points[i - 1] ?? 0, index, points[i + 1] ?? z.length));
+    let result = judged();
+    for (;;) {
+        const failing = result.filter((c) => !passes(c, maxPValue, minMagnitude));
+        if (failing.length === 0)
+            return result;
+        const weakest = failing.reduce((a, b) => b.pValue > a.pValue || (b.pValue === a.pValue && Math.abs(b.change) < Math.abs(a.change))
+            ? b
+            : a);
+        points.splice(points.indexOf(weakest.index), 1);
+        result = judged();
+    }
+}
+
+/** Prior spread of job centres (sd of ln job mean) when the config sets no `runner-drift`. */
+const DEFAULT_RUNNER_DRIFT = 0.05;
+/** Pseudo-jobs the prior is worth. */
+const DEFAULT_PRIOR_JOBS = 4;
+/** Stored jobs used at most. */
+const DEFAULT_MAX_JOBS = 30;
+/** Power the printed resolution is for: the regression FAILed 9 times in 10. */
+const RESOLUTION_POWER = 0.9;
+/** Power "runs to decide" aims for, as in planning.ts. */
+const DECIDE_POWER = 0.8;
+/**
+ * A job's summary from its samples (values > 0, in the metric's units): the same MAD screen on
+ * log values as the two-sample rule, then the mean and sd of the kept logs. Throws on a sample
+ * that is not a finite positive number, naming it; null for no samples.
+ */
+function summarizeJob(values) {
+    return screenJob(values).job;
+}
+function screenJob(values) {
+    values.forEach((v, i) => {
+        if (!(Number.isFinite(v) && v > 0)) {
+            throw new RangeError(`sample #${i + 1} is ${v}: samples must be finite numbers > 0`);
+        }
+    });
+    if (values.length === 0)
+        return { job: null, arm: null };
+    const screen = madScreen(values.map(Math.log));
+    const kept = screen.kept;
+    const m = mean(kept);
+    const n = kept.length;
+    const ss = kept.reduce((acc, v) => acc + (v - m) ** 2, 0);
+    const used = screen.keptIndices.map((i) => values[i]);
+    return {
+        job: { mean: m, n, sd: n >= 2 ? Math.sqrt(ss / (n - 1)) : 0 },
+        arm: {
+            n,
+            median: median(used),
+            dropped: screen.dropped.map((d) => values[d.index]),
+            cv: n >= 2 ? coefficientOfVariation(used) : null
+        }
+    };
+}
+/** t quantiles by (p, df): a gate asks for the same few many times, and each costs a root search. */
+const tCache = new Map();
+function tq(p, df) {
+    const key = `${p}|${df}`;
+    let t = tCache.get(key);
+    if (t === undefined) {
+        t = tQuantile(p, df);
+        tCache.set(key, t);
+    }
+    return t;
+}
+/**
+ * The stored jobs Rule B may use: the latest regime of the series (change points by
+ * change-points.ts on the job centres, oldest first), then its last `maxJobs` jobs. A regression
+ * that landed on the base branch mid-history would otherwise inflate τ̂ and centre the history
+ * between two regimes.
+ */
+function recentHistory(jobs, opts = {}) {
+    const maxJobs = opts.maxJobs ?? DEFAULT_MAX_JOBS;
+    if (!(Number.isInteger(maxJobs) && maxJobs >= 1)) {
+        throw new RangeError(`maxJobs must be an integer ≥ 1, got ${maxJobs}`);
+    }
+    const points = detectChangePoints(jobs.map((j) => Math.exp(j.mean)), opts.changePoints);
+    const cutAt = points.length > 0 ? points[points.length - 1].index : null;
+    const regime = jobs.slice(cutAt ?? 0);
+    return { jobs: regime.slice(Math.max(0, regime.length - maxJobs)), cutAt };
+}
+function checkOptions(input, o) {
+    const { warn, fail } = input.thresholds;
+    if (!(Number.isFinite(warn) && warn >= 0)) {
+        throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`);
+    }
+    if (fail !== null && !(Number.isFinite(fail) && fail >= 0)) {
+        throw new RangeError(`fail threshold must be a fraction ≥ 0 or null, got ${fail}`);
+    }
+    if (!(o.alpha > 0 && o.alpha < 0.5)) {
+        throw new RangeError(`alpha must be in (0, 0.5), got ${o.alpha}`);
+    }
+    if (!(o.failAlpha > 0 && o.failAlpha < 0.5)) {
+        throw new RangeError(`failAlpha must be in (0, 0.5), got ${o.failAlpha}`);
+    }
+    if (!(Number.isFinite(o.runnerDrift) && o.runnerDrift >= 0)) {
+        throw new RangeError(`runner-drift must be a fraction ≥ 0, got ${o.runnerDrift}`);
+    }
+    if (!(Number.isFinite(o.priorJobs) && o.priorJobs > 0)) {
+        throw new RangeError(`priorJobs must be > 0, got ${o.priorJobs}`);
+    }
+    if (!(Number.isInteger(o.minSamples) && o.minSamples >= 1)) {
+        throw new RangeError(`minSamples must be an integer ≥ 1, got ${o.minSamples}`);
+    }
+}
+function invalidJob(history) {
+    for (let j = 0; j < history.length; j++) {
+        const { mean: m, n, sd } = history[j];
+        if (!(Number.isFinite(m) && Number.isInteger(n) && n >= 1 && Number.isFinite(sd) && sd >= 0)) {
+            return `stored job #${j + 1} has an invalid summary (mean ${m}, n ${n}, sd ${sd})`;
+        }
+    }
+    return null;
+}
+/** P(T > x) for Student t, with a degenerate interval (V = 0) read as certainty. */
+function upperT(x, df) {
+    if (Number.isNaN(x))
+        return 1;
+    return tCdf(-x, df);
+}
+/**
+ * Rule B on one metric: this job's samples against the stored jobs' summaries. Bad data, no
+ * stored job or too few samples give `neutral` with the reason; only invalid options throw.
+ */
+function compareHistory(input) {
+    const o = {
+        alpha: input.alpha ?? 0.05,
+        failAlpha: input.failAlpha ?? input.alpha ?? 0.05,
+        runnerDrift: input.runnerDrift ?? DEFAULT_RUNNER_DRIFT,
+        priorJobs: input.priorJobs ?? DEFAULT_PRIOR_JOBS,
+        minSamples: input.minSamples ?? 1
+    };
+    checkOptions(input, o);
+    const { direction, thresholds, history } = input;
+    const J = history.length;
+    const df = o.priorJobs + Math.max(0, J - 1);
+    const nothing = {
+        jobs: J,
+        tau: o.runnerDrift,
+        tauHat: null,
+        df,
+        resolution: NaN,
+        budgetBelowResolution: false,
+        priorOnly: J === 1
+    };
+    const neutral = (reason, current = null) => ({
+        ...neutralComparison(input, reason, null, current),
+        ...nothing
+    });
+    const badJob = invalidJob(history);
+    if (badJob)
+        return neutral(badJob);
+    let screened;
+    try {
+        screened = screenJob(input.current);
+    }
+    catch (e) {
+        return neutral(`current ${e.message}`);
+    }
+    if (J === 0)
+        return neutral('no stored job to compare with: same-job A/B (ab: true) would gate it');
+    const { job, arm: current } = screened;
+    if (job === null || job.n < o.minSamples) {
+        return neutral(`need ≥ ${plural(o.minSamples, 'sample')} in this job, have ${job?.n ?? 0}`, current);
+    }
+    // Log-badness: larger is worse in both directions.
+    const sign = direction === 'lower' ? 1 : -1;
+    const centres = history.map((h) => sign * h.mean);
+    const centre = mean(centres);
+    let tauHat2 = null;
+    if (J >= 2) {
+        tauHat2 = input.robust
+            ? (1.4826 * medianAbsoluteDeviation(centres)) ** 2
+            : centres.reduce((acc, v) => acc + (v - centre) ** 2, 0) / (J - 1);
+    }
+    const tau2 = (o.priorJobs * o.runnerDrift ** 2 + (J - 1) * (tauHat2 ?? 0)) / df;
+    // Pooled within-job variance of the stored jobs and this one, and the stored jobs' typical size
+    // (harmonic: σ_w²/n̄ is then the mean of their σ_w²/n_j).
+    let ss = (job.n - 1) * job.sd ** 2;
+    let dfw = job.n - 1;
+    for (const h of history) {
+        ss += (h.n - 1) * h.sd ** 2;
+        dfw += h.n - 1;
+    }
+    const within2 = dfw > 0 ? ss / dfw : 0;
+    const nBar = J / history.reduce((acc, h) => acc + 1 / h.n, 0);
+    const between2 = Math.max(0, tau2 - within2 / nBar);
+    const floor2 = between2 + tau2 / J;
+    const v = floor2 + within2 / job.n;
+    const se = Math.sqrt(v);
+    const theta = sign * job.mean - centre;
+    const tAlpha = tq(1 - o.alpha, df);
+    const tFail = tq(1 - o.failAlpha, df);
+    const lo = theta - tAlpha * se;
+    const hi = theta + tAlpha * se;
+    const failLo = theta - tFail * se;
+    const tauWarn = logBudget(thresholds.warn, direction);
+    const tauFail = thresholds.fail === null ? Infinity : logBudget(thresholds.fail, direction);
+    const zRes = normalQuantile(RESOLUTION_POWER);
+    const threshold = thresholds.fail === null
+        ? Math.max(tauWarn, tAlpha * se)
+        : Math.max(tauFail, tauWarn + tFail * se);
+    const resolution = relativeChange(threshold + zRes * se, direction);
+    const budget = thresholds.fail ?? thresholds.warn;
+    const budgetBelowResolution = tAlpha * se > logBudget(budget, direction);
+    const resolutionText = `stored baselines on this runner can confirm regressions past ${budgetPct(Number(resolution.toFixed(3)))}`;
+    const judged = judgeShift({
+        direction,
+        thresholds,
+        alpha: o.alpha,
+        estimate: theta,
+        lo,
+        hi,
+        failLo,
+        advise() {
+            // More runs in this job only shrink σ_w²/n_new; the job-to-job part stays. Deciding 4
+            // times in 5 needs (z_α + z_0.8)·√V ≤ the distance to the nearer decision.
+            const distances = [];
+            if (tauFail - theta > 0)
+                distances.push([tauFail - theta, tAlpha]);
+            if (theta > tauFail && theta - tauWarn > 0)
+                distances.push([theta - tauWarn, tFail]);
+            let runs = null;
+            for (const [distance, t] of distances) {
+                const target = (distance / (t + normalQuantile(DECIDE_POWER))) ** 2;
+                if (target > floor2 && within2 > 0) {
+                    const n = Math.max(job.n + 1, Math.ceil(within2 / (target - floor2)));
+                    runs = runs === null ? n : Math.min(runs, n);
+                }
+            }
+            if (runs !== null && runs > MAX_ADVISED_RUNS) {
+                return {
+                    text: `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs in this job): ${UNDECIDABLE_HELP}`,
+                    runs
+                };
+            }
+            if (runs !== null)
+                return { text: `about ${plural(runs, 'run')} in this job would decide`, runs };
+            return { text: `${resolutionText}: same-job A/B (ab: true) would decide it`, runs: null };
+        }
+    });
+    const notes = [];
+    if (J === 1) {
+        notes.push(`one stored job: the ${budgetPct(o.runnerDrift)} runner-drift prior carries the decision`);
+    }
+    if (budgetBelowResolution && !judged.inconclusive) {
+        notes.push(`${resolutionText}, coarser than the ${budgetPct(budget)} budget: use ab: true to gate at it`);
+    }
+    const reason = notes.length > 0 ? `${judged.reason} (${notes.join('; ')})` : judged.reason;
+    const baseCentre = Math.exp(sign * centre);
+    const out = withJudgement(neutralComparison(input, reason, {
+        n: history.reduce((acc, h) => acc + h.n, 0),
+        median: baseCentre,
+        dropped: [],
+        cv: null
+    }, current), { ...judged, reason }, se > 0 ? upperT((theta - tauWarn) / se, df) : theta > tauWarn ? 0 : 1, se > 0 ? upperT(theta / se, df) : theta > 0 ? 0 : 1);
+    return {
+        ...out,
+        centres: { baseline: baseCentre, current: Math.exp(job.mean) },
+        jobs: J,
+        tau: Math.sqrt(tau2),
+        tauHat: tauHat2 === null ? null : Math.sqrt(tauHat2),
+        df,
+        resolution,
+        budgetBelowResolution,
+        priorOnly: J === 1
+    };
+}
+
+function isHistoryInput(input) {
+    return 'history' in input;
+}
+/** A history-aware comparison in the shared shape, its rule's own facts under `history`. */
+function withHistoryFacts(c, facts) {
+    const { jobs, tau, tauHat, df, resolution, budgetBelowResolution, priorOnly, ...shared } = c;
+    const history = {
+        jobs,
+        found: facts.found,
+        beforeChangePoint: facts.beforeChangePoint,
+        runnerDrift: facts.runnerDrift,
+        tau,
+        tauHat,
+        df,
+        resolution,
+        budgetBelowResolution,
+        priorOnly
+    };
+    return { ...shared, history };
+}
+function compareStored(input) {
+    if (!isHistoryInput(input))
+        return compareMetric(input);
+    const { found, beforeChangePoint, ...rule } = input;
+    return withHistoryFacts(compareHistory(rule), {
+        found: found ?? input.history.length,
+        beforeChangePoint: beforeChangePoint ?? 0,
+        runnerDrift: input.runnerDrift ?? DEFAULT_RUNNER_DRIFT
+    });
+}
+
+function checkPlan(plan) {
+    const { min, max, step } = plan;
+    for (const [key, v] of Object.entries({ min, max, step })) {
+        if (!(Number.isInteger(v) && v >= 1)) {
+            throw new RangeError(`adaptive ${key} must be an integer ≥ 1, got ${v}`);
+        }
+    }
+    if (max < min)
+        throw new RangeError(`adaptive max (${max}) must be ≥ min (${min})`);
+}
+/** Runs per arm at each look: min, min + step, …, and max last even off the step. */
+function lookSchedule(plan) {
+    checkPlan(plan);
+    const looks = [];
+    for (let n = plan.min; n < plan.max; n += plan.step)
+        looks.push(n);
+    looks.push(plan.max);
+    return looks;
+}
+const TWO_SAMPLE = {
+    compare: compareMetric,
+    minimum: (input) => input.minSamples ?? 5
+};
+/**
+ * The looks of a gate against stored baselines: the history-aware rule where stored jobs speak
+ * for a metric, the two-sample rule elsewhere, both through `compareStored`, as the final
+ * comparison is made. Only this job's runs grow; the stored side is what it is.
+ */
+const STORED = {
+    compare: compareStored,
+    minimum: (input) => input.minSamples ?? (isHistoryInput(input) ? 1 : 5),
+    // As HISTORY: the history rule leaves runsToDecide out exactly when the stored jobs' spread
+    // alone keeps the metric open.
+    undecidable: (c) => c.history !== undefined && c.inconclusive && c.runsToDecide === undefined,
+    curable(input, c) {
+        const min = STORED.minimum(input);
+        if (c.current === null || c.current.n >= min)
+            return false;
+        // The stored side must already be enough: no run of this job adds to it.
+        return isHistoryInput(input)
+            ? input.history.length > 0
+            : c.baseline !== null && c.baseline.n >= min;
+    }
+};
+function statusOf$2(rule, input, c, at) {
+    const { final, alpha, failAlpha, fixedBaseline } = at;
+    if (c.verdict === 'neutral') {
+        // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
+        // not), and only in the arms that grow.
+        const min = rule.minimum(input);
+        if (rule.curable)
+            return !final && rule.curable(input, c) ? 'open' : 'neutral';
+        if (final || c.current === null || c.baseline === null)
+            return 'neutral';
+        const curShort = c.current.n < min;
+        const baseShort = c.baseline.n < min;
+        if (baseShort && fixedBaseline)
+            return 'neutral';
+        return curShort || baseShort ? 'open' : 'neutral';
+    }
+    const fail = input.thresholds.fail;
+    if (fail === null)
+        return 'clear';
+    if (c.ci !== null && c.ci[1] < fail)
+        return 'clear';
+    if (final)
+        return c.verdict === 'fail' ? 'fail' : 'open';
+    if (c.verdict !== 'fail' && rule.undecidable?.(c))
+        return 'neutral';
+    if (c.verdict !== 'fail') {
+        if (at.futilityAlpha <= alpha)
+            return 'open';
+        const futility = rule.compare({ ...input, alpha: at.futilityAlpha, failAlpha });
+        return futility.ci !== null && futility.ci[1] < fail ? 'clear' : 'open';
+    }
+    if (fail === input.thresholds.warn)
+        return 'fail';
+    // An early FAIL needs the alpha/K lower bound past the fail budget, not just the warn budget:
+    // re-judging "estimate past the fail budget" at every look would let a change sitting at the
+    // budget fail far more often than half the time. Rule A with warn raised to fail is that test.
+    const strict = rule.compare({
+        ...input,
+        alpha,
+        failAlpha,
+        thresholds: { warn: fail, fail }
+    });
+    return strict.verdict === 'fail' ? 'fail' : 'open';
+}
+function label$1(c) {
+    return `${c.benchmark}/${c.metric}`;
+}
+/**
+ * One look of the sequential design: compares every metric with the runs so far and says whether
+ * to stop or how many runs per arm to add. The runner calls it after each batch, with `runs` the
+ * runs per arm completed; following `nextRuns` keeps the looks on the plan's schedule, which the
+ * alpha/K spending assumes.
+ */
+function sequentialLook(inputs, runs, plan, opts = {}) {
+    return look(TWO_SAMPLE, inputs, runs, plan, opts, 'run');
+}
+/**
+ * `sequentialLook` against stored baselines as the gate makes it: each input is judged by the
+ * history-aware rule (a `StoredHistoryInput`, the stored jobs' summaries) or by the two-sample rule
+ * (a `CompareInput` with the chosen baseline's runs), as `compareResultSets` will judge it. The
+ * stored side never grows; a metric only the stored jobs' spread keeps open stops the looks.
+ */
+function storedSequentialLook(inputs, runs, plan, opts = {}) {
+    return look(STORED, inputs, runs, plan, { ...opts, fixedBaseline: true }, 'job');
+}
+function look(rule, inputs, runs, plan, opts, unit) {
+    const schedule = lookSchedule(plan);
+    if (!(Number.isInteger(runs) && runs >= plan.min)) {
+        throw new RangeError(`runs must be an integer ≥ adaptive min (${plan.min}), got ${runs}`);
+    }
+    const alpha = opts.alpha ?? 0.05;
+    const looks = schedule.length;
+    const failAlpha = alpha / looks;
+    const futilityAlpha = opts.futilityAlpha ?? 0.2;
+    if (!(futilityAlpha >= 0 && futilityAlpha < 0.5)) {
+        throw new RangeError(`futilityAlpha must be in [0, 0.5), got ${futilityAlpha}`);
+    }
+    const look = schedule.filter((n) => n <= runs).length;
+    const final = runs >= plan.max;
+    const metrics = inputs.map((input) => {
+        const comparison = rule.compare({ ...input, alpha, failAlpha });
+        const status = statusOf$2(rule, input, comparison, {
+            final,
+            alpha,
+            failAlpha,
+            futilityAlpha,
+            fixedBaseline: !!opts.fixedBaseline
+        });
+        return { status, comparison };
+    });
+    const open = metrics.filter((m) => m.status === 'open');
+    const failed = metrics.filter((m) => m.status === 'fail');
+    const stop = final || open.length === 0 || (opts.stopOnFail === true && failed.length > 0);
+    const nextLook = schedule.find((n) => n > runs) ?? plan.max;
+    const nextRuns = stop ? 0 : nextLook - runs;
+    const gateOpts = opts.gate?.holm
+        ? { ...opts.gate, alpha: (opts.gate.alpha ?? alpha) / looks }
+        : (opts.gate ?? {});
+    const outcome = gate(metrics.map((m) => m.comparison), gateOpts);
+    const at = {
+        run: `${plural(runs, 'run')} per arm`,
+        pair: plural(runs, 'pair'),
+        job: `${plural(runs, 'run')} in this job`
+    }[unit];
+    const more = {
+        run: `${nextRuns} more per arm`,
+        pair: `${nextRuns} more pairs`,
+        job: `${nextRuns} more runs`
+    }[unit];
+    let reason;
+    if (!stop) {
+        const names = open.map((m) => label$1(m.comparison));
+        const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+        reason = `${plural(open.length, 'metric')} still open after ${at} (${shown}): ${more}`;
+    }
+    else if (open.length === 0) {
+        const stuck = metrics.filter((m) => m.status === 'neutral' && m.comparison.inconclusive);
+        reason =
+            stuck.length === 0
+                ? `every metric decided after ${at}`
+                : `after ${at}, every metric is decided or beyond what more runs could decide (${plural(stuck.length, 'metric')})`;
+    }
+    else if (failed.length > 0 && !final) {
+        reason = `stopped at the first failure after ${at}; ${plural(open.length, 'metric')} left open`;
+    }
+    else {
+        reason = `stopped at the cap of ${at}; ${plural(open.length, 'metric')} still open`;
+    }
+    const openBenchmarks = [...new Set(open.map((m) => m.comparison.benchmark))];
+    return { runs, look, looks, final, stop, nextRuns, metrics, openBenchmarks, outcome, reason };
+}
+
 const DEFAULT_THRESHOLDS = {
     core: { warn: 0.05, fail: 0.05 },
     'non-critical': { warn: 0.05, fail: 0.1 }
 };
 const defaultThresholdsFor = (_b, m) => DEFAULT_THRESHOLDS[m.class];
+/** The history-aware rule applies: stored jobs exist and the runner is said to drift. */
+function usesHistory(opts) {
+    const h = opts.history;
+    return h !== undefined && h.runnerDrift > 0 && h.sets.length > 0;
+}
 function inputFor(benchmark, m, old, thresholds, opts) {
     const failAlpha = opts.failAlphaFor?.(benchmark);
     return {
@@ -25548,6 +26312,101 @@ function comparableInputs(baseline, current, opts = {}) {
     }
     return inputs;
 }
+/** Each stored set's metrics by `benchmark\0metric`, built once per set for all the looks. */
+const metricIndex = new WeakMap();
+function metricsOf(set) {
+    let index = metricIndex.get(set);
+    if (!index) {
+        index = indexMetrics(set.benchmarks);
+        metricIndex.set(set, index);
+    }
+    return index;
+}
+/**
+ * The stored jobs of one metric, oldest first: every usable set that measured it in the same unit
+ * and direction, summarised (a set whose samples cannot be read as ratios is left out).
+ */
+function storedJobs(history, benchmark, m) {
+    const jobs = [];
+    history.sets.forEach((set, i) => {
+        if (history.usable && !history.usable(i, benchmark))
+            return;
+        const old = metricsOf(set).get(`${benchmark}\u0000${m.name}`);
+        if (!old || old.unit !== m.unit || old.direction !== m.direction)
+            return;
+        try {
+            const job = summarizeJob(old.samples);
+            if (job)
+                jobs.push(job);
+        }
+        catch {
+            // Not a ratio-scale sample (0, negative): that job cannot say where the centre is.
+        }
+    });
+    return jobs;
+}
+function historyInputFor(benchmark, m, thresholds, history, opts) {
+    const jobs = storedJobs(history, benchmark, m);
+    if (jobs.length === 0)
+        return null;
+    const recent = recentHistory(jobs, { maxJobs: history.maxJobs ?? DEFAULT_MAX_JOBS });
+    const failAlpha = opts.failAlphaFor?.(benchmark);
+    return {
+        benchmark,
+        metric: m.name,
+        unit: m.unit,
+        direction: m.direction,
+        class: m.class,
+        thresholds,
+        history: recent.jobs,
+        current: m.samples,
+        runnerDrift: history.runnerDrift,
+        ...(history.priorJobs !== undefined ? { priorJobs: history.priorJobs } : {}),
+        minSamples: opts.minSamples ?? 5,
+        ...(failAlpha !== undefined ? { failAlpha } : {}),
+        found: jobs.length,
+        // recentHistory cuts at the change point and then keeps the newest maxJobs.
+        beforeChangePoint: recent.cutAt ?? 0
+    };
+}
+/**
+ * One metric against its baseline: by the history-aware rule when stored jobs are given and the
+ * runner drifts, else (or when no stored job has readable samples, so the reason is the two-sample
+ * rule's) by the two-sample rule against the chosen baseline.
+ */
+function compareOne(benchmark, m, old, thresholds, opts) {
+    const history = opts.history;
+    const h = history && usesHistory(opts) ? historyInputFor(benchmark, m, thresholds, history, opts) : null;
+    return compareStored(h ?? inputFor(benchmark, m, old, thresholds, opts));
+}
+/**
+ * One look of adaptive sampling at the benchmarks measured so far: by the history-aware rule when
+ * it applies (the stored jobs stay as they are while this job's runs grow), else the two-sample
+ * rule against the chosen baseline with the baseline fixed.
+ */
+function lookAt(baseline, current, runs, plan, opts = {}) {
+    const history = opts.history;
+    if (!history || !usesHistory(opts)) {
+        return sequentialLook(comparableInputs(baseline, current, opts), runs, plan, {
+            fixedBaseline: true
+        });
+    }
+    const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor;
+    const base = indexMetrics(baseline.benchmarks);
+    const inputs = [];
+    for (const b of current) {
+        for (const m of b.metrics) {
+            const old = base.get(`${b.name}\u0000${m.name}`);
+            if (m.gate === false || !old || old.unit !== m.unit || old.direction !== m.direction)
+                continue;
+            const thresholds = thresholdsFor(b.name, m);
+            // As the final comparison will: two-sample where no stored job can speak for the metric.
+            const h = historyInputFor(b.name, m, thresholds, history, opts);
+            inputs.push(h ?? inputFor(b.name, m, old, thresholds, opts));
+        }
+    }
+    return storedSequentialLook(inputs, runs, plan);
+}
 /**
  * Compares every gated metric of `current` with the same metric of `baseline`. A metric that only
  * one side has is listed as neutral, so a renamed benchmark shows up instead of vanishing.
@@ -25573,7 +26432,7 @@ function compareResultSets(baseline, current, opts = {}) {
                 comparisons.push(neutral(b.name, m, thresholds, `not comparable: the baseline measured it in ${old.unit} (${old.direction} is better), this run in ${m.unit} (${m.direction} is better)`));
                 continue;
             }
-            comparisons.push(compareMetric(inputFor(b.name, m, old, thresholds, opts)));
+            comparisons.push(compareOne(b.name, m, old, thresholds, opts));
         }
     }
     for (const [key, m] of base) {
@@ -25634,11 +26493,23 @@ function formatSeconds(s) {
 }
 
 const DEFAULT_MAX_DISTANCE = 50;
+/**
+ * Commits searched behind the chosen baseline for older ones: a branch that records a baseline on
+ * every merge reaches 30 jobs well within it, and it is one page of the GitHub commit list.
+ */
+const HISTORY_DEPTH = 100;
 const KEY_LENGTH = 12;
 function short(sha) {
     return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha;
 }
 async function selectBaseline(store, testbed, opts) {
+    const jobs = Math.max(1, Math.floor(opts.historyJobs ?? 1));
+    const choice = await choose(store, testbed, opts);
+    if (jobs <= 1 || !choice.stored)
+        return choice;
+    return { ...choice, history: await historyOf(store, testbed, choice, opts.graph, jobs) };
+}
+async function choose(store, testbed, opts) {
     const none = (reason) => ({
         stored: null,
         how: null,
@@ -25748,6 +26619,53 @@ async function selectBaseline(store, testbed, opts) {
     return none(`no baseline for testbed '${testbed}' at the merge-base ${short(mergeBase)} of ${target.base} and ${head}, ` +
         `nor at its ${maxDistance} nearest ancestors (baseline-max-distance); ` +
         `record one on ${target.base} (mode baseline) to gate this pull request`);
+}
+/**
+ * The chosen baseline and the ones recorded before it on its history, oldest first, at most
+ * `jobs`: for a choice made along the commit graph, every baseline of its commit and of its
+ * ancestors (HISTORY_DEPTH commits); for `latest`, the testbed's newest. Several baselines of one
+ * commit are several jobs of the same code, the best evidence of drift there is. A history that
+ * cannot be read leaves the chosen baseline alone, which the rule then says it relied on.
+ */
+async function historyOf(store, testbed, choice, graph, jobs) {
+    const chosen = choice.stored;
+    const same = (a, b) => a.id === b.id && a.testbed === b.testbed;
+    if (choice.how === 'latest' || graph === null || choice.commit === null) {
+        const newest = (await store.history(testbed, jobs)).filter((h) => !same(h.entry, chosen.entry));
+        return [...newest.slice(Math.max(0, newest.length - (jobs - 1))), chosen];
+    }
+    const entries = (await store.list(testbed)).filter((e) => e.sha !== null && !same(e, chosen.entry));
+    if (entries.length === 0)
+        return [chosen];
+    let line;
+    try {
+        line = await graph.ancestors(choice.commit, HISTORY_DEPTH);
+    }
+    catch {
+        return [chosen];
+    }
+    const key = (sha) => sha.slice(0, KEY_LENGTH).toLowerCase();
+    const byCommit = new Map();
+    for (const e of entries) {
+        const k = key(e.sha ?? '');
+        byCommit.set(k, [...(byCommit.get(k) ?? []), e]);
+    }
+    const newestFirst = [chosen];
+    for (const sha of line) {
+        for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
+            if (newestFirst.length >= jobs)
+                break;
+            if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0'))
+                continue;
+            const stored = await store.read(e);
+            const full = stored?.results.commit.sha?.toLowerCase();
+            if (stored && (!full || full === sha.toLowerCase()))
+                newestFirst.push(stored);
+        }
+        if (newestFirst.length >= jobs)
+            break;
+    }
+    return newestFirst.reverse();
 }
 
 // To do: next major: remove.
@@ -26275,216 +27193,6 @@ function angleFree(text) {
 }
 
 /*
- * Student's t distribution. simple-statistics stops at the t statistic; the change-point test
- * needs its p-value and the Welch reference rule in bench:decisions its quantile.
- */
-const EPS = 1e-15;
-const TINY = 1e-300;
-const MAX_TERMS = 500;
-/**
- * The continued fraction of I_x(a, b), evaluated with the modified Lentz method. It converges
- * quickly for x < (a + 1)/(a + b + 2); the caller uses the symmetry I_x(a, b) = 1 − I_{1−x}(b, a)
- * to stay on that side.
- */
-function betaFraction(x, a, b) {
-    let c = 1;
-    let d = 1 - ((a + b) * x) / (a + 1);
-    if (Math.abs(d) < TINY)
-        d = TINY;
-    d = 1 / d;
-    let f = d;
-    for (let m = 1; m <= MAX_TERMS; m++) {
-        const m2 = 2 * m;
-        // Even step: d_{2m} = m(b − m)x / ((a + 2m − 1)(a + 2m)).
-        let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-        d = 1 + num * d;
-        if (Math.abs(d) < TINY)
-            d = TINY;
-        c = 1 + num / c;
-        if (Math.abs(c) < TINY)
-            c = TINY;
-        d = 1 / d;
-        f *= d * c;
-        // Odd step: d_{2m+1} = −(a + m)(a + b + m)x / ((a + 2m)(a + 2m + 1)).
-        num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-        d = 1 + num * d;
-        if (Math.abs(d) < TINY)
-            d = TINY;
-        c = 1 + num / c;
-        if (Math.abs(c) < TINY)
-            c = TINY;
-        d = 1 / d;
-        const step = d * c;
-        f *= step;
-        if (Math.abs(step - 1) < EPS)
-            break;
-    }
-    return f;
-}
-/** The regularized incomplete beta function I_x(a, b) for a, b > 0 and 0 ≤ x ≤ 1. */
-function incompleteBeta(x, a, b) {
-    if (!(a > 0 && b > 0))
-        throw new RangeError(`a and b must be > 0, got (${a}, ${b})`);
-    if (!(x >= 0 && x <= 1))
-        throw new RangeError(`x must be in [0, 1], got ${x}`);
-    if (x === 0 || x === 1)
-        return x;
-    const logFront = gammaln(a + b) - gammaln(a) - gammaln(b) + a * Math.log(x) + b * Math.log1p(-x);
-    if (x < (a + 1) / (a + b + 2))
-        return (Math.exp(logFront) * betaFraction(x, a, b)) / a;
-    return 1 - (Math.exp(logFront) * betaFraction(1 - x, b, a)) / b;
-}
-function checkDf(df) {
-    if (!(df > 0))
-        throw new RangeError(`degrees of freedom must be > 0, got ${df}`);
-}
-/** Two-sided p-value of a t statistic: P(|T| ≥ |t|), accurate in the far tail. */
-function tTwoSidedP(t, df) {
-    checkDf(df);
-    if (Number.isNaN(t))
-        return NaN;
-    if (!Number.isFinite(t))
-        return 0;
-    return incompleteBeta(df / (df + t * t), df / 2, 0.5);
-}
-
-/**
- * The split of z[from, to) with the largest q̂, each side keeping at least `minSize` points, or
- * null when the segment is too short. Moving one point at a time from the right side to the left
- * updates the three distance sums in O(L), so a segment of L points costs O(L²) with no matrix.
- */
-function bestEnergySplit(z, from, to, minSize) {
-    const len = to - from;
-    if (len < 2 * minSize)
-        return null;
-    // Sums of |z_i − z_j| over unordered pairs: across the split, within left, within right.
-    let across = 0;
-    let left = 0;
-    let right = 0;
-    for (let i = from; i < to; i++)
-        for (let j = i + 1; j < to; j++)
-            right += Math.abs(z[i] - z[j]);
-    let best = null;
-    for (let p = from; p < to - minSize; p++) {
-        let toLeft = 0;
-        let toRight = 0;
-        for (let i = from; i < p; i++)
-            toLeft += Math.abs(z[i] - z[p]);
-        for (let j = p + 1; j < to; j++)
-            toRight += Math.abs(z[p] - z[j]);
-        across += toRight - toLeft;
-        left += toLeft;
-        right -= toRight;
-        const n = p + 1 - from;
-        const m = to - p - 1;
-        if (n < minSize)
-            continue;
-        // V-statistic form: ordered pairs within a side count each unordered pair twice.
-        const energy = (2 * across) / (n * m) - (2 * left) / (n * n) - (2 * right) / (m * m);
-        const q = ((n * m) / (n + m)) * energy;
-        if (best === null || q > best.q)
-            best = { index: p + 1, q };
-    }
-    return best;
-}
-function meanAndSs(z, from, to) {
-    let sum = 0;
-    for (let i = from; i < to; i++)
-        sum += z[i];
-    const mean = sum / (to - from);
-    let ss = 0;
-    for (let i = from; i < to; i++)
-        ss += (z[i] - mean) ** 2;
-    return [mean, ss];
-}
-/** The change at `index` judged between z[from, index) and z[index, to). */
-function judge(z, from, index, to) {
-    const n = index - from;
-    const m = to - index;
-    const [ml, ssl] = meanAndSs(z, from, index);
-    const [mr, ssr] = meanAndSs(z, index, to);
-    const df = n + m - 2;
-    const pooled = df > 0 ? (ssl + ssr) / df : 0;
-    const se = Math.sqrt(pooled * (1 / n + 1 / m));
-    let pValue;
-    // Constant segments (a deterministic metric): any difference is certain, none is nothing.
-    if (!(se > 0))
-        pValue = mr === ml ? 1 : 0;
-    else
-        pValue = tTwoSidedP((mr - ml) / se, df);
-    return { index, change: Math.expm1(mr - ml), pValue, before: Math.exp(ml), after: Math.exp(mr) };
-}
-function passes(c, maxPValue, minMagnitude) {
-    return c.pValue <= maxPValue && Math.abs(c.change) >= minMagnitude;
-}
-function checkOptions(minSize, maxPValue, minMagnitude) {
-    if (!(Number.isInteger(minSize) && minSize >= 1)) {
-        throw new RangeError(`minSize must be an integer ≥ 1, got ${minSize}`);
-    }
-    if (!(maxPValue > 0 && maxPValue <= 1)) {
-        throw new RangeError(`maxPValue must be in (0, 1], got ${maxPValue}`);
-    }
-    if (!(minMagnitude >= 0))
-        throw new RangeError(`minMagnitude must be ≥ 0, got ${minMagnitude}`);
-}
-/**
- * Change points of a series of positive values, ascending by index. Each round searches every
- * segment between the accepted points and accepts the candidate with the largest divergence among
- * those significant and large enough; it stops when none is. A final pass re-tests each point
- * against its neighbours' segments and drops the weakest until all hold, since a point accepted
- * early may owe its significance to a later-found change inside one of its sides.
- */
-function detectChangePoints(series, opts = {}) {
-    const minSize = opts.minSize ?? 3;
-    const maxPValue = opts.maxPValue ?? 0.001;
-    const minMagnitude = opts.minMagnitude ?? 0.02;
-    checkOptions(minSize, maxPValue, minMagnitude);
-    series.forEach((v, i) => {
-        if (!(Number.isFinite(v) && v > 0)) {
-            throw new RangeError(`value #${i + 1} is ${v}: change points are found on ratios (> 0)`);
-        }
-    });
-    const z = series.map(Math.log);
-    const points = [];
-    // Best split per segment, keyed by its bounds: only the two halves of a cut need a new search.
-    const cache = new Map();
-    const splitOf = (from, to) => {
-        const key = `${from}:${to}`;
-        if (!cache.has(key))
-            cache.set(key, bestEnergySplit(z, from, to, minSize));
-        return cache.get(key) ?? null;
-    };
-    for (;;) {
-        const bounds = [0, ...points, z.length];
-        let chosen = null;
-        for (let s = 0; s + 1 < bounds.length; s++) {
-            const split = splitOf(bounds[s], bounds[s + 1]);
-            if (split === null || (chosen !== null && split.q <= chosen.q))
-                continue;
-            if (passes(judge(z, bounds[s], split.index, bounds[s + 1]), maxPValue, minMagnitude)) {
-                chosen = split;
-            }
-        }
-        if (chosen === null)
-            break;
-        points.push(chosen.index);
-        points.sort((a, b) => a - b);
-    }
-    const judged = () => points.map((index, i) => judge(z, points[i - 1] ?? 0, index, points[i + 1] ?? z.length));
-    let result = judged();
-    for (;;) {
-        const failing = result.filter((c) => !passes(c, maxPValue, minMagnitude));
-        if (failing.length === 0)
-            return result;
-        const weakest = failing.reduce((a, b) => b.pValue > a.pValue || (b.pValue === a.pValue && Math.abs(b.change) < Math.abs(a.change))
-            ? b
-            : a);
-        points.splice(points.indexOf(weakest.index), 1);
-        result = judged();
-    }
-}
-
-/*
  * Number and label formatting shared by every renderer. Negative numbers use the ASCII hyphen, not
  * U+2212, so values pasted from a comment into a terminal or a spreadsheet still parse.
  */
@@ -26507,6 +27215,11 @@ function formatPercent(x, digits = 1, opts = {}) {
     if (x === null || Number.isNaN(x))
         return NOT_AVAILABLE;
     return signedNumber(x * 100, digits) + (opts.compact ? '%' : ' %');
+}
+/** A fraction as an unsigned percentage as precise as a resolution is worth: "14 %", "0.8 %". */
+function formatRoughPercent(x) {
+    const pct = x * 100;
+    return `${Math.abs(pct) >= 10 ? Math.round(pct) : Number(pct.toFixed(1))} %`;
 }
 /** A confidence interval of a relative change: "+9.8 … +14.9 %", "-2.0 … +∞ %". */
 function formatCi(ci, digits = 1) {
@@ -26620,11 +27333,67 @@ function sortBySignificance(comparisons) {
 function byMagnitude(comparisons) {
     return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a));
 }
-/** "inconclusive: ~24 runs/arm would decide", or just "inconclusive" when no estimate exists. */
+/** How far the medians' change may stray from Δ before a reader would see a contradiction. */
+function disagrees(medianChange, delta) {
+    const gap = Math.abs(medianChange - delta);
+    return gap > Math.max(0.02, 0.25 * Math.max(Math.abs(medianChange), Math.abs(delta)));
+}
+function shownCentres(c) {
+    if (c.centres)
+        return { baseline: c.centres.baseline, current: c.centres.current };
+    const baseline = c.baseline?.median ?? null;
+    const current = c.current?.median ?? null;
+    const delta = valueDelta(c);
+    if (baseline === null || current === null || delta === null)
+        return { baseline, current };
+    if (!(baseline > 0 && current > 0 && Number.isFinite(delta)))
+        return { baseline, current };
+    if (!disagrees(current / baseline - 1, delta))
+        return { baseline, current };
+    return { baseline, current: baseline * (1 + delta), medians: { baseline, current } };
+}
+/** "the medians (45 ops/s → 47.5 ops/s, +5.6 %)" for a row whose columns show the shift instead. */
+function mediansPhrase(c, unit) {
+    const m = shownCentres(c).medians;
+    if (!m)
+        return null;
+    return `the medians (${formatValue(m.baseline, unit)} → ${formatValue(m.current, unit)}, ${formatPercent(m.current / m.baseline - 1)})`;
+}
+/** The note under a table for each row marked †, at most `max` of them. */
+function disagreementNotes(rows, escape, max = 5) {
+    const marked = rows.filter((c) => shownCentres(c).medians !== undefined);
+    const notes = marked.slice(0, max).map((c) => {
+        const medians = mediansPhrase(c, escape(c.unit, 20)) ?? '';
+        return (`† ${escape(`${c.benchmark}/${c.metric}`, 100)}: Current is the baseline median moved by Δ, ` +
+            `the shift over every pair of runs; ${medians} disagree with it, so the runs likely sit at ` +
+            'more than one level.');
+    });
+    if (marked.length > max)
+        notes.push(`† … and ${plural(marked.length - max, 'more row')} alike.`);
+    return notes;
+}
+/** A Current cell with its † when the medians disagree with Δ. */
+function currentCell(c, unit) {
+    const shown = shownCentres(c);
+    return formatValue(shown.current, unit) + (shown.medians ? ' †' : '');
+}
+/**
+ * "inconclusive: ~24 runs/arm would decide"; past MAX_ADVISED_RUNS, that it cannot be decided at
+ * this noise; for the history-aware rule with no number of runs that helps, what stored baselines
+ * can resolve; else just "inconclusive".
+ */
 function inconclusiveNote(c) {
-    if (c.runsToDecide === undefined)
-        return 'inconclusive';
-    return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`;
+    if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+        return 'inconclusive: cannot be decided at this noise';
+    }
+    if (c.runsToDecide !== undefined) {
+        return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`;
+    }
+    const resolution = c.history?.resolution;
+    if (resolution !== undefined && Number.isFinite(resolution)) {
+        return `inconclusive: stored baselines confirm only past ${formatRoughPercent(resolution)}`;
+    }
+    return 'inconclusive';
 }
 function verdictCell(c) {
     const notes = [
@@ -26654,8 +27423,8 @@ function renderDeltaTable(comparisons, opts = {}) {
     const rows = shown.map((c) => [
         escapeMarkdown(c.benchmark),
         metricCell(c, opts.chartUrl),
-        formatValue(c.baseline?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
-        formatValue(c.current?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
+        formatValue(shownCentres(c).baseline, escapeMarkdown(c.unit, { maxLength: 20 })),
+        currentCell(c, escapeMarkdown(c.unit, { maxLength: 20 })),
         formatPercent(valueDelta(c)),
         formatCi(valueCi(c)),
         verdictCell(c)
@@ -26666,7 +27435,8 @@ function renderDeltaTable(comparisons, opts = {}) {
         : '';
     const hidden = sorted.length - shown.length;
     const more = hidden > 0 ? `… ${plural(hidden, 'more row')} (the check run and job summary have all)` : '';
-    return [table, more].filter(Boolean).join('\n\n');
+    const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }));
+    return [table, notes.join('\n\n'), more].filter(Boolean).join('\n\n');
 }
 /** Links to each metric's chart when the report knows where the dashboard is published. */
 function chartLinks(report) {
@@ -28172,7 +28942,7 @@ function errorCode(e) {
     const cause = e?.cause;
     return cause && cause !== e ? errorCode(cause) : undefined;
 }
-function statusOf$2(e) {
+function statusOf$1(e) {
     if (e?.name !== 'ResponseError')
         return undefined;
     const status = e.status_code;
@@ -28185,7 +28955,7 @@ function statusOf$2(e) {
 function describeFailure(e, ctx) {
     if (e instanceof OllamaFailure)
         return e;
-    const status = statusOf$2(e);
+    const status = statusOf$1(e);
     const message = errorMessage(e);
     if (status === 404 && /not found/i.test(message)) {
         return new OllamaFailure('not-found', `model '${ctx.model}' is not on the Ollama server at ${ctx.host} (${message}); pull it first with 'ollama pull ${ctx.model}'`);
@@ -28583,7 +29353,7 @@ function checkText(text, vocab, script) {
     return { text: kept.join(' '), kept: kept.length, dropped, ungrounded };
 }
 
-function label$1(m) {
+function label(m) {
     return `${m.benchmark} / ${m.metric}`;
 }
 function signed(v) {
@@ -28608,7 +29378,7 @@ function deterministicSection(facts, note) {
     const summary = [
         `Verdict ${facts.verdict}: ${plural(c.regressions, 'regression')}, ${c.unchanged} unchanged and ${plural(c.improvements, 'improvement')} over ${plural(c.metrics, 'compared metric')}.`,
         top
-            ? `The largest change is ${label$1(top)}, which ${changeOf(top)}.`
+            ? `The largest change is ${label(top)}, which ${changeOf(top)}.`
             : 'No metric could be compared with a baseline.',
         facts.notes.length || facts.outliers.length
             ? `The runs carry ${plural(facts.notes.length, 'runner note')} and ${plural(facts.outliers.length, 'outlying run')}; see Observations before trusting a single number.`
@@ -28626,19 +29396,19 @@ function deterministicSection(facts, note) {
         {
             focus: 'throughput',
             text: tput
-                ? `${label$1(tput)} ${changeOf(tput)}; ${tput.verdict === 'fail' ? 'find the cause before merging' : 'keep watching it on the next runs'}.`
+                ? `${label(tput)} ${changeOf(tput)}; ${tput.verdict === 'fail' ? 'find the cause before merging' : 'keep watching it on the next runs'}.`
                 : 'No throughput metric was compared; add a benchmark that reports tokens/s to watch decode speed.'
         },
         {
             focus: 'ttft',
             text: ttft
-                ? `${label$1(ttft)} ${changeOf(ttft)}${hot ? `; the change is carried by ${hot.carriedBy}` : ''}.`
+                ? `${label(ttft)} ${changeOf(ttft)}${hot ? `; the change is carried by ${hot.carriedBy}` : ''}.`
                 : 'No TTFT metric was compared; an Ollama benchmark records it from the first streamed chunk.'
         },
         {
             focus: 'quality',
             text: cv
-                ? `${label$1(cv)} varies ${cv.cvPct} % run to run; raise repetitions or quiet the runner so a change can be told from noise.`
+                ? `${label(cv)} varies ${cv.cvPct} % run to run; raise repetitions or quiet the runner so a change can be told from noise.`
                 : facts.outliers.length
                     ? `${plural(facts.outliers.length, 'outlying run')} were found; check the first runs for cold starts and raise warmup if needed.`
                     : 'Runs are steady; keep the prompts, options and num_ctx pinned so results stay comparable.'
@@ -28648,13 +29418,13 @@ function deterministicSection(facts, note) {
     const failing = facts.metrics.find((m) => m.verdict === 'fail');
     if (failing) {
         risks.push({
-            risk: `${label$1(failing)} ${changeOf(failing)} and ships with the merge.`,
+            risk: `${label(failing)} ${changeOf(failing)} and ships with the merge.`,
             mitigation: 'Fix it (Route A), or accept it with the label and a written reason (Route B).'
         });
     }
     if (cv) {
         risks.push({
-            risk: `Noise hides a real change: ${label$1(cv)} varies ${cv.cvPct} % run to run.`,
+            risk: `Noise hides a real change: ${label(cv)} varies ${cv.cvPct} % run to run.`,
             mitigation: 'Raise repetitions, or run on a quieter runner.'
         });
     }
@@ -28909,11 +29679,42 @@ function runnerNotes(set) {
         return { benchmark: b.name, code, text };
     }));
 }
-/** Runs per arm still to add before an inconclusive metric would be decided, when known. */
+/**
+ * Runs per arm still to add before an inconclusive metric would be decided, when known and within
+ * reason (MAX_ADVISED_RUNS): past it, running more is not the advice.
+ */
 function moreRunsNeeded(c) {
     if (!c.inconclusive || c.runsToDecide === undefined)
         return null;
+    if (c.runsToDecide > MAX_ADVISED_RUNS)
+        return null;
     return Math.max(1, c.runsToDecide - (c.current?.n ?? 0));
+}
+/**
+ * More runs in this job are not what decides it: no sane number would, or the stored baselines'
+ * own spread is what keeps it open.
+ */
+function beyondMoreRuns(c) {
+    if (!c.inconclusive || moreRunsNeeded(c) !== null)
+        return false;
+    return c.runsToDecide !== undefined || Number.isFinite(c.history?.resolution ?? NaN);
+}
+/**
+ * What would decide an inconclusive metric, as a clause: more runs when a sane number would, else
+ * why not and what helps. Plain text; the caller escapes nothing in it but numbers it formats.
+ */
+function openAdvice(c) {
+    const more = moreRunsNeeded(c);
+    if (more !== null)
+        return `about ${plural(more, 'more run')} per arm would decide it`;
+    if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+        return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs per arm): ${UNDECIDABLE_HELP}`;
+    }
+    const resolution = c.history?.resolution;
+    if (resolution !== undefined && Number.isFinite(resolution)) {
+        return `stored baselines on this runner can confirm regressions past ${formatRoughPercent(resolution)} only, and more runs here do not change that: same-job A/B (ab: true) would decide it`;
+    }
+    return 'more runs would decide it';
 }
 const LOG_PROBLEM = /\b(warn(?:ing)?|error|fatal|panic|exception|traceback|out of memory|oom)\b/i;
 /** Warning and error lines of one log, at most `max`; pure, so callers decide what to read. */
@@ -28976,7 +29777,8 @@ function largestChange(report) {
     return byMagnitude(report.outcome.comparisons).find((c) => valueDelta(c) !== null) ?? null;
 }
 function changeSentence(c) {
-    const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit);
+    const shown = shownCentres(c);
+    const phrase = speedPhrase(shown.baseline, shown.current, c.direction, c.unit);
     return (`${name(c.benchmark, c.metric)} ${phrase ?? 'changed'} (${formatPercent(valueDelta(c))}, ` +
         `90 % CI ${formatCi(valueCi(c))}), verdict ${c.verdict}`);
 }
@@ -29022,7 +29824,8 @@ function renderObservations(ins, logs) {
     if (ins.inconclusive.length) {
         blocks.push('**Inconclusive**', '', ...capped(ins.inconclusive.map((c) => {
             const more = moreRunsNeeded(c);
-            return `- ${name(c.benchmark, c.metric)}: inconclusive${more === null ? '; more runs would decide it' : `: about ${plural(more, 'more run')} per arm would decide it`}`;
+            const advice = openAdvice(c);
+            return `- ${name(c.benchmark, c.metric)}: inconclusive${more === null ? `; ${advice}` : `: ${advice}`}`;
         }), 'metrics'), '');
     }
     if (logs && logs.length) {
@@ -29062,9 +29865,12 @@ function recommendations(report, ins) {
     }
     for (const c of ins.inconclusive) {
         const more = moreRunsNeeded(c);
-        if (more === null || c.current === null)
-            continue;
-        out.push(`${name(c.benchmark, c.metric)} is inconclusive: raise repetitions to about ${c.current.n + more} (${plural(more, 'more run')} per arm) to decide it.`);
+        if (more !== null && c.current !== null) {
+            out.push(`${name(c.benchmark, c.metric)} is inconclusive: raise repetitions to about ${c.current.n + more} (${plural(more, 'more run')} per arm) to decide it.`);
+        }
+        else if (beyondMoreRuns(c)) {
+            out.push(`${name(c.benchmark, c.metric)} is inconclusive: ${openAdvice(c)}.`);
+        }
     }
     const seen = new Set();
     for (const n of ins.notes) {
@@ -29121,8 +29927,10 @@ function buildFacts(report, current, baseline) {
         },
         metrics: comparisons.map((c) => {
             const ci = valueCi(c);
-            const base = c.baseline?.median;
-            const cur = c.current?.median;
+            // The values the tables show beside Δ, so the narrative cannot contradict it either.
+            const shown = shownCentres(c);
+            const base = shown.baseline ?? undefined;
+            const cur = shown.current ?? undefined;
             const factor = base && cur && base > 0 && cur > 0
                 ? c.direction === 'higher'
                     ? cur / base
@@ -29637,6 +30445,126 @@ function fingerprintNote(report) {
     return lines.join('\n');
 }
 
+function withHistory(comparisons) {
+    return comparisons.filter((c) => c.history !== undefined && Number.isFinite(c.history.resolution));
+}
+const roughPct = formatRoughPercent;
+/** "3–6 %" (one unit for both ends), or "5 %" when they round alike. */
+function pctRange(values) {
+    const lo = roughPct(Math.min(...values));
+    const hi = roughPct(Math.max(...values));
+    return lo === hi ? lo : `${lo.replace(/ %$/, '')}–${hi}`;
+}
+function countRange(values) {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+/** The budget the resolution is measured against: the fail budget, else the warn budget. */
+function budgetOf(c) {
+    return c.thresholds.fail ?? c.thresholds.warn;
+}
+/**
+ * One line: how many stored jobs, what they can confirm, and where a budget is finer than that
+ * ("stored baselines on this runner can confirm regressions past 14 %; use `ab: true` to gate at
+ * 5 %"). null when no metric was judged by the history-aware rule.
+ */
+function resolutionLine(comparisons) {
+    const rows = withHistory(comparisons);
+    if (rows.length === 0)
+        return null;
+    const facts = rows.map((c) => c.history);
+    const drift = roughPct(facts[0].runnerDrift);
+    const jobs = countRange(facts.map((f) => f.jobs));
+    const single = facts.every((f) => f.priorOnly);
+    const some = facts.filter((f) => f.priorOnly).length;
+    const spread = facts.filter((f) => f.tauHat !== null).map((f) => f.tau);
+    const who = single
+        ? `one stored job, so the ${drift} runner-drift prior carries the decision`
+        : `${jobs} stored jobs${rows.length > 1 && jobs.includes('–') ? ' per metric' : ''}` +
+            (spread.length > 0 ? `, job-to-job spread ${pctRange(spread)}` : '') +
+            ` (prior ${drift})` +
+            (some > 0 ? `; ${plural(some, 'metric')} with one stored job rest on the prior` : '');
+    const resolutions = facts.map((f) => f.resolution);
+    const typical = roughPct(median(resolutions));
+    const spanned = rows.length > 1 && pctRange(resolutions).includes('–')
+        ? ` (${pctRange(resolutions)} across ${rows.length} metrics)`
+        : '';
+    const finer = rows.filter((c) => c.history.budgetBelowResolution);
+    let advice = '';
+    if (finer.length > 0) {
+        const budgets = [...new Set(finer.map((c) => roughPct(budgetOf(c))))];
+        const at = budgets.length === 1 ? budgets[0] : 'their budgets';
+        advice =
+            finer.length === rows.length
+                ? `; use \`ab: true\` to gate at ${at}`
+                : `; ${finer.length} of ${rows.length} budgets are finer than that: use \`ab: true\` to gate at ${at}`;
+    }
+    return (`Judged against stored jobs: ${who}; stored baselines on this runner can confirm regressions ` +
+        `past ${typical}${spanned}${advice}.${driftAdvice(facts)}`);
+}
+/** Stored jobs enough to take their own spread over the prior's word. */
+const JOBS_TO_TRUST = 5;
+/**
+ * With one or a few stored jobs the prior decides, so a prior below the runner's real drift fails
+ * unchanged code: when enough stored jobs show a spread well past it, say what would match them.
+ */
+function driftAdvice(facts) {
+    const seen = facts.filter((f) => f.jobs >= JOBS_TO_TRUST && f.tauHat !== null);
+    if (seen.length === 0)
+        return '';
+    const typical = median(seen.map((f) => f.tauHat ?? 0));
+    const prior = facts[0].runnerDrift;
+    if (!(typical > 1.5 * prior))
+        return '';
+    const suggested = Math.ceil(typical * 100);
+    return ` The stored jobs drift more than the ${roughPct(prior)} prior: \`runner-drift: ${suggested}%\` would match them.`;
+}
+/** "12", "12 (8 before a change point left out)". */
+function jobsCell(f) {
+    return f.beforeChangePoint > 0
+        ? `${f.jobs} (${f.beforeChangePoint} before a change point left out)`
+        : String(f.jobs);
+}
+/**
+ * The per-metric table, folded: jobs, the runner's job-to-job spread, the budget and the smallest
+ * regression the stored jobs confirm. null when no metric was judged by the history-aware rule.
+ */
+function resolutionDetails(comparisons, opts = {}) {
+    const rows = sortBySignificance(withHistory(comparisons));
+    if (rows.length === 0)
+        return null;
+    const shown = rows.slice(0, Math.max(0, opts.maxRows ?? rows.length));
+    const cells = shown.map((c) => {
+        const f = c.history;
+        const spread = f.tauHat === null
+            ? `${roughPct(f.tau)} (prior)`
+            : `${roughPct(f.tau)} (seen ${roughPct(f.tauHat)})`;
+        return [
+            escapeMarkdown(c.benchmark, { maxLength: 100 }),
+            escapeMarkdown(c.metric, { maxLength: 100 }),
+            jobsCell(f),
+            spread,
+            roughPct(budgetOf(c)),
+            roughPct(f.resolution) + (f.budgetBelowResolution ? ' (finer budget: use `ab: true`)' : '')
+        ];
+    });
+    const hidden = rows.length - shown.length;
+    const table = cells.length > 0
+        ? markdownTable([
+            ['Benchmark', 'Metric', 'Stored jobs', 'Job-to-job spread', 'Budget', 'Confirms past'],
+            ...cells
+        ], { alignDelimiters: false })
+        : '';
+    return [
+        '<details><summary>Stored-baseline resolution per metric</summary>',
+        '',
+        ...(table ? [table, ''] : []),
+        ...(hidden > 0 ? [`… ${plural(hidden, 'more row')}`, ''] : []),
+        '</details>'
+    ].join('\n');
+}
+
 /**
  * The opening of every standalone report: verdict, why, which route, against what. Shared with the
  * check run's summary so both read the same.
@@ -29653,6 +30581,7 @@ function renderHeadline(report) {
         ...(accepted ? [accepted, ''] : []),
         `${routeLine(outcome)} ${baselineNote(report)}`,
         '',
+        ...(resolutionLine(outcome.comparisons) ? [resolutionLine(outcome.comparisons) ?? '', ''] : []),
         ...(fingerprintNote(report) ? [fingerprintNote(report) ?? '', ''] : []),
         `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
             formatTimestamp(report.timestamp)
@@ -29661,7 +30590,12 @@ function renderHeadline(report) {
 /** The job summary and the local report file: headline, delta table and trend chart. */
 function renderReport(report) {
     const chart = renderTrendChart(report);
-    return [renderHeadline(report), renderDeltaTable(report.outcome.comparisons), chart]
+    return [
+        renderHeadline(report),
+        renderDeltaTable(report.outcome.comparisons),
+        resolutionDetails(report.outcome.comparisons),
+        chart
+    ]
         .filter((part) => part !== null)
         .join('\n\n')
         .concat('\n');
@@ -29723,10 +30657,13 @@ function renderCheckRun(report, opts) {
         : largestFitting(regressions.length, (maxRows) => `${headline}\n\n${renderDeltaTable(regressions, { maxRows })}`, fitsBytes);
     const chart = renderTrendChart(report);
     const all = outcome.comparisons;
-    const withChart = [renderDeltaTable(all), chart].filter(Boolean).join('\n\n');
+    const tables = (maxRows) => [renderDeltaTable(all, { maxRows }), resolutionDetails(all, { maxRows })]
+        .filter(Boolean)
+        .join('\n\n');
+    const withChart = [tables(), chart].filter(Boolean).join('\n\n');
     const text = fitsBytes(withChart)
         ? withChart
-        : largestFitting(all.length, (maxRows) => renderDeltaTable(all, { maxRows }), fitsBytes);
+        : largestFitting(all.length, (maxRows) => tables(maxRows), fitsBytes);
     const payload = {
         name: CHECK_RUN_NAME,
         head_sha: opts.headSha,
@@ -30002,12 +30939,21 @@ function detailsBlock(report, opts) {
         renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
         '',
         `${baselineNote(report)} ${routeLine(outcome)}`,
+        ...resolutionBlock(outcome.comparisons, opts.maxRows),
         ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
         ...(chart ? ['', chart] : []),
         '',
         '</details>',
         DETAILS_END
     ].join('\n');
+}
+/** The stored jobs' resolution: one line, the per-metric table folded under it. */
+function resolutionBlock(comparisons, maxRows) {
+    const line = resolutionLine(comparisons);
+    if (line === null)
+        return [];
+    const details = resolutionDetails(comparisons, { maxRows });
+    return ['', line, ...(details ? ['', details] : [])];
 }
 /** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */
 function headline(report) {
@@ -30031,7 +30977,7 @@ function perfEvidence(report) {
         return `perf: ${reason || 'no metrics compared'}`;
     }
     const area = evidencePart(`${top.benchmark}/${top.metric}`, 80);
-    const value = [formatValue(top.current?.median), evidencePart(top.unit, 20)]
+    const value = [formatValue(shownCentres(top).current), evidencePart(top.unit, 20)]
         .filter(Boolean)
         .join(' ');
     const delta = formatPercent(valueDelta(top), 1, { compact: true });
@@ -30297,7 +31243,8 @@ function vsBaseline(c) {
     const delta = valueDelta(c);
     if (delta === null)
         return 'n/a';
-    const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit);
+    const shown = shownCentres(c);
+    const phrase = speedPhrase(shown.baseline, shown.current, c.direction, c.unit);
     return `${formatPercent(delta)}${phrase ? ` (${phrase})` : ''}`;
 }
 function verdictText(c) {
@@ -30315,14 +31262,16 @@ function renderMetricsTable(comparisons, chartUrl) {
         return [
             escapeMarkdown(c.benchmark, { maxLength: 100 }),
             metricCell(c, chartUrl, 100),
-            formatValue(c.current?.median, unit),
-            formatValue(c.baseline?.median, unit),
+            currentCell(c, unit),
+            formatValue(shownCentres(c).baseline, unit),
             vsBaseline(c),
             formatCi(valueCi(c)),
             verdictText(c)
         ];
     });
-    return markdownTable([['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows], { alignDelimiters: false });
+    const table = markdownTable([['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows], { alignDelimiters: false });
+    const notes = disagreementNotes(comparisons, (t, maxLength) => escapeMarkdown(t, { maxLength }));
+    return [table, ...notes].join('\n\n');
 }
 function ms(v) {
     return v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
@@ -30417,7 +31366,13 @@ function renderReportFile(input) {
             .join('\n'),
         ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
         '## Performance Metrics',
-        renderMetricsTable(report.outcome.comparisons, chartLinks(report)),
+        [
+            renderMetricsTable(report.outcome.comparisons, chartLinks(report)),
+            resolutionLine(report.outcome.comparisons),
+            resolutionDetails(report.outcome.comparisons)
+        ]
+            .filter((part) => part !== null)
+            .join('\n\n'),
         '## Per-GPU',
         renderGpuSection(current, baseline),
         '## Observations',
@@ -30523,150 +31478,6 @@ async function writeFiles(job, before, settings) {
 }
 function fileStamp(iso) {
     return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
-function checkPlan(plan) {
-    const { min, max, step } = plan;
-    for (const [key, v] of Object.entries({ min, max, step })) {
-        if (!(Number.isInteger(v) && v >= 1)) {
-            throw new RangeError(`adaptive ${key} must be an integer ≥ 1, got ${v}`);
-        }
-    }
-    if (max < min)
-        throw new RangeError(`adaptive max (${max}) must be ≥ min (${min})`);
-}
-/** Runs per arm at each look: min, min + step, …, and max last even off the step. */
-function lookSchedule(plan) {
-    checkPlan(plan);
-    const looks = [];
-    for (let n = plan.min; n < plan.max; n += plan.step)
-        looks.push(n);
-    looks.push(plan.max);
-    return looks;
-}
-const TWO_SAMPLE = {
-    compare: compareMetric,
-    minimum: (input) => input.minSamples ?? 5
-};
-function statusOf$1(rule, input, c, at) {
-    const { final, alpha, failAlpha, fixedBaseline } = at;
-    if (c.verdict === 'neutral') {
-        // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
-        // not), and only in the arms that grow.
-        const min = rule.minimum(input);
-        if (final || c.current === null || c.baseline === null)
-            return 'neutral';
-        const curShort = c.current.n < min;
-        const baseShort = c.baseline.n < min;
-        if (baseShort && fixedBaseline)
-            return 'neutral';
-        return curShort || baseShort ? 'open' : 'neutral';
-    }
-    const fail = input.thresholds.fail;
-    if (fail === null)
-        return 'clear';
-    if (c.ci !== null && c.ci[1] < fail)
-        return 'clear';
-    if (final)
-        return c.verdict === 'fail' ? 'fail' : 'open';
-    if (c.verdict !== 'fail' && rule.undecidable?.(c))
-        return 'neutral';
-    if (c.verdict !== 'fail') {
-        if (at.futilityAlpha <= alpha)
-            return 'open';
-        const futility = rule.compare({ ...input, alpha: at.futilityAlpha, failAlpha });
-        return futility.ci !== null && futility.ci[1] < fail ? 'clear' : 'open';
-    }
-    if (fail === input.thresholds.warn)
-        return 'fail';
-    // An early FAIL needs the alpha/K lower bound past the fail budget, not just the warn budget:
-    // re-judging "estimate past the fail budget" at every look would let a change sitting at the
-    // budget fail far more often than half the time. Rule A with warn raised to fail is that test.
-    const strict = rule.compare({
-        ...input,
-        alpha,
-        failAlpha,
-        thresholds: { warn: fail, fail }
-    });
-    return strict.verdict === 'fail' ? 'fail' : 'open';
-}
-function label(c) {
-    return `${c.benchmark}/${c.metric}`;
-}
-/**
- * One look of the sequential design: compares every metric with the runs so far and says whether
- * to stop or how many runs per arm to add. The runner calls it after each batch, with `runs` the
- * runs per arm completed; following `nextRuns` keeps the looks on the plan's schedule, which the
- * alpha/K spending assumes.
- */
-function sequentialLook(inputs, runs, plan, opts = {}) {
-    return look(TWO_SAMPLE, inputs, runs, plan, opts, 'run');
-}
-function look(rule, inputs, runs, plan, opts, unit) {
-    const schedule = lookSchedule(plan);
-    if (!(Number.isInteger(runs) && runs >= plan.min)) {
-        throw new RangeError(`runs must be an integer ≥ adaptive min (${plan.min}), got ${runs}`);
-    }
-    const alpha = opts.alpha ?? 0.05;
-    const looks = schedule.length;
-    const failAlpha = alpha / looks;
-    const futilityAlpha = opts.futilityAlpha ?? 0.2;
-    if (!(futilityAlpha >= 0 && futilityAlpha < 0.5)) {
-        throw new RangeError(`futilityAlpha must be in [0, 0.5), got ${futilityAlpha}`);
-    }
-    const look = schedule.filter((n) => n <= runs).length;
-    const final = runs >= plan.max;
-    const metrics = inputs.map((input) => {
-        const comparison = rule.compare({ ...input, alpha, failAlpha });
-        const status = statusOf$1(rule, input, comparison, {
-            final,
-            alpha,
-            failAlpha,
-            futilityAlpha,
-            fixedBaseline: !!opts.fixedBaseline
-        });
-        return { status, comparison };
-    });
-    const open = metrics.filter((m) => m.status === 'open');
-    const failed = metrics.filter((m) => m.status === 'fail');
-    const stop = final || open.length === 0 || (opts.stopOnFail === true && failed.length > 0);
-    const nextLook = schedule.find((n) => n > runs) ?? plan.max;
-    const nextRuns = stop ? 0 : nextLook - runs;
-    const gateOpts = opts.gate?.holm
-        ? { ...opts.gate, alpha: (opts.gate.alpha ?? alpha) / looks }
-        : (opts.gate ?? {});
-    const outcome = gate(metrics.map((m) => m.comparison), gateOpts);
-    const at = {
-        run: `${plural(runs, 'run')} per arm`,
-        pair: plural(runs, 'pair'),
-        job: `${plural(runs, 'run')} in this job`
-    }[unit];
-    const more = {
-        run: `${nextRuns} more per arm`,
-        pair: `${nextRuns} more pairs`,
-        job: `${nextRuns} more runs`
-    }[unit];
-    let reason;
-    if (!stop) {
-        const names = open.map((m) => label(m.comparison));
-        const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
-        reason = `${plural(open.length, 'metric')} still open after ${at} (${shown}): ${more}`;
-    }
-    else if (open.length === 0) {
-        const stuck = metrics.filter((m) => m.status === 'neutral' && m.comparison.inconclusive);
-        reason =
-            stuck.length === 0
-                ? `every metric decided after ${at}`
-                : `after ${at}, every metric is decided or beyond what more runs could decide (${plural(stuck.length, 'metric')})`;
-    }
-    else if (failed.length > 0 && !final) {
-        reason = `stopped at the first failure after ${at}; ${plural(open.length, 'metric')} left open`;
-    }
-    else {
-        reason = `stopped at the cap of ${at}; ${plural(open.length, 'metric')} still open`;
-    }
-    const openBenchmarks = [...new Set(open.map((m) => m.comparison.benchmark))];
-    return { runs, look, looks, final, stop, nextRuns, metrics, openBenchmarks, outcome, reason };
 }
 
 const STDOUT_LIMIT = 64 * 1024 * 1024;
@@ -31922,9 +32733,7 @@ function runCommand(spec, reporter, baseline, compare) {
     if (!baseline)
         return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter);
     return runCommandBenchmark(spec, reporter, process.env, (benches, runs) => {
-        const look = sequentialLook(comparableInputs(baseline, benches, compare), runs, plan, {
-            fixedBaseline: true
-        });
+        const look = lookAt(baseline, benches, runs, plan, compare);
         return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason };
     });
 }
@@ -32026,6 +32835,16 @@ function blocks(d, benchmark) {
 }
 function blockingDifferences(diffs) {
     return diffs.filter((d) => d.effect === 'block' && !d.allowed);
+}
+/**
+ * Which stored jobs may stand for a benchmark of this run: those whose environment has no blocking
+ * difference from `current` for it (a driver or model that changed between stored jobs would read
+ * as runner drift). Allowed keys (`allow-fingerprint-changes`) do not exclude a job, as they do
+ * not block the chosen baseline.
+ */
+function usableHistory(sets, current, allow = []) {
+    const blocking = sets.map((s) => blockingDifferences(checkFingerprint(s.environment, current, allow)));
+    return (index, benchmark) => !(blocking[index] ?? []).some((d) => blocks(d, benchmark));
 }
 /**
  * Compares the two result sets like `compareResultSets`, except that the benchmarks a blocking
@@ -32216,11 +33035,16 @@ async function chooseBaseline(opts, config, now) {
         graph: opts.lineage?.graph ?? null,
         target: opts.lineage?.target ?? { kind: 'latest' },
         maxDistance: opts.lineage?.maxDistance ?? DEFAULT_MAX_DISTANCE,
-        now
+        now,
+        // The history-aware rule compares with the stored jobs; `runner-drift: 0` needs only one.
+        historyJobs: config.runnerDrift > 0 ? DEFAULT_MAX_JOBS : 1
     });
     const baseline = choice.stored;
     if (baseline) {
         opts.reporter.info(`baseline: ${shortSha(baseline.results.commit.sha) ?? 'no commit'} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`);
+        if (choice.history && choice.history.length > 1) {
+            opts.reporter.info(`baseline: ${choice.history.length} stored jobs on its history are compared with (runner-drift ${budgetPct(config.runnerDrift)})`);
+        }
         // A fallback to the latest baseline weakens the comparison, so it is shown as a warning.
         if (choice.reason) {
             if (choice.how === 'latest')
@@ -32233,11 +33057,23 @@ async function chooseBaseline(opts, config, now) {
 }
 function compareOptionsFor(opts, config, choice) {
     const imported = opts.resultsFiles ?? opts.resultsGlob;
+    const sets = choice.history?.map((h) => h.results) ?? [];
     return {
         thresholdsFor: thresholdsFromConfig(config),
         minSamples: config.minSamples,
         // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
-        ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
+        ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {}),
+        // Until this run's environment is known (the adaptive looks), stored jobs are screened
+        // against the chosen baseline's; the compare phase screens them against this run's.
+        ...(choice.stored && sets.length > 0 && config.runnerDrift > 0
+            ? {
+                history: {
+                    sets,
+                    usable: usableHistory(sets, choice.stored.results.environment, opts.allowFingerprintChanges ?? []),
+                    runnerDrift: config.runnerDrift
+                }
+            }
+            : {})
     };
 }
 /** Phase 3: this run's results: given (merge), imported from files, or measured. */
@@ -32274,7 +33110,11 @@ async function givenResults(given, config) {
     }
     return set;
 }
-/** Phase 4: every gated metric against the baseline, unless the machine differs. */
+/**
+ * Phase 4: every gated metric against the baseline, unless the machine differs: by the history
+ * rule over the stored jobs of the same environment when the runner drifts (`runner-drift` > 0),
+ * else by the two-sample rule against the chosen baseline's runs.
+ */
 function compare(opts, choice, current, compareOptions) {
     const baseline = choice.stored;
     if (!baseline) {
@@ -32284,8 +33124,18 @@ function compare(opts, choice, current, compareOptions) {
         };
     }
     const fingerprint = checkFingerprint(baseline.results.environment, current.environment, opts.allowFingerprintChanges ?? []);
+    const history = compareOptions.history;
+    const options = history
+        ? {
+            ...compareOptions,
+            history: {
+                ...history,
+                usable: usableHistory(history.sets, current.environment, opts.allowFingerprintChanges ?? [])
+            }
+        }
+        : compareOptions;
     return {
-        outcome: compareWithFingerprint(baseline.results, current, fingerprint, compareOptions),
+        outcome: compareWithFingerprint(baseline.results, current, fingerprint, options),
         fingerprint
     };
 }
@@ -32367,8 +33217,8 @@ function cells(c) {
     return [
         sanitizeText(c.benchmark, { maxLength: 40 }),
         sanitizeText(c.metric, { maxLength: 30 }),
-        formatValue(c.baseline?.median, unit),
-        formatValue(c.current?.median, unit),
+        formatValue(shownCentres(c).baseline, unit),
+        currentCell(c, unit),
         formatPercent(valueDelta(c)),
         formatCi(valueCi(c)),
         c.verdict + (notes.length ? ` (${notes.join(', ')})` : '')
@@ -32387,8 +33237,12 @@ function renderTerminalTable(outcome) {
     const table = outcome.comparisons.length === 0
         ? ['No metrics were compared.']
         : [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+    const notes = disagreementNotes(outcome.comparisons, (t, maxLength) => sanitizeText(t, { maxLength }));
+    const resolution = resolutionLine(outcome.comparisons);
     return [
         ...table,
+        ...(notes.length > 0 ? ['', ...notes] : []),
+        ...(resolution ? ['', resolution] : []),
         '',
         `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,
         `verdict: ${outcome.verdict} (${countsPhrase(outcome)})`,
