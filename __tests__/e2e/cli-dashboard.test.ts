@@ -78,9 +78,14 @@ describe('perf-gate dashboard (dist/cli.js)', () => {
     )
     const git = runDist('cli.js', ['dashboard', '--store', 'git:perf-gate-data'], { cwd: dir })
     expect(git.code).toBe(2)
-    expect(git.stderr).toMatch(
-      /^perf-gate: baseline-store 'git:perf-gate-data' .* needs the github-token/
+    expect(git.stderr).toMatch(/^perf-gate: --store git:perf-gate-data needs --repo OWNER\/NAME/)
+    const token = runDist(
+      'cli.js',
+      ['dashboard', '--store', 'git:perf-gate-data', '--repo', 'acme/llm'],
+      { cwd: dir, env: { GITHUB_TOKEN: '', GH_TOKEN: '' } }
     )
+    expect(token.code).toBe(2)
+    expect(token.stderr).toMatch(/needs a token: set GITHUB_TOKEN \(or GH_TOKEN\)/)
     const config = runDist('cli.js', ['dashboard', '-c', 'missing.yml'], { cwd: dir })
     expect(config.code).toBe(2)
     expect(config.stderr).toMatch(/missing\.yml.*config file not found/)

@@ -9,7 +9,8 @@ import { runAction, webhook, type RunnerEvent } from '../helpers/github-standin-
 /*
  * Zero-config imports: a workflow with a result file and no perf-gate.yml gates on the defaults,
  * through the built action on real webhook payloads and through the built CLI, and says what it
- * assumed and which three lines of perf-gate.yml would pin it.
+ * assumed and which three lines of perf-gate.yml would pin it. With one stored job the default
+ * runner-drift prior confirms only large regressions, so the slower run is twice as slow.
  */
 
 const RUNNER = { RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64' }
@@ -79,7 +80,7 @@ describe('results: with no perf-gate.yml (dist/index.js)', () => {
       "no perf-gate.yml: running on defaults: testbed 'linux-x64' (the runner's OS and architecture"
     )
 
-    results(ws, 'work-slower-20pct')
+    results(ws, 'work-slower-2x')
     const gate = await action(ws, pullRequest(), {})
     expect(gate.code).toBe(1)
     expect(gate.outputs).toMatchObject({ verdict: 'fail', route: 'A' })
@@ -135,7 +136,7 @@ describe('--results with no perf-gate.yml (dist/cli.js)', () => {
     expect(same.code).toBe(0)
     expect(same.stdout).toMatch(/verdict: pass/)
 
-    results(dir, 'work-slower-20pct')
+    results(dir, 'work-slower-2x')
     const slower = runDist('cli.js', ['gate', '--results', 'results/*.json'], { cwd: dir, env })
     expect(slower.code).toBe(1)
     expect(slower.stdout).toMatch(/verdict: fail/)
