@@ -47,12 +47,13 @@ describe('command runner', () => {
     expect(Math.min(...m.samples)).toBeGreaterThanOrEqual(20)
   })
 
-  it('reports progress with counts and an ETA', async () => {
+  it('reports progress with warm-ups and runs each counted on its own, and an ETA over both', async () => {
     const rec = recorder()
     await runCommandBenchmark(spec({ repetitions: 2, warmup: 1 }), rec)
     expect(rec.lines).toHaveLength(3)
-    expect(rec.lines[0]).toMatch(/warm-up 1\/3 · .* elapsed · ETA /)
-    expect(rec.lines[2]).toMatch(/run 3\/3 · .* elapsed · ETA 0\.0 s/)
+    expect(rec.lines[0]).toMatch(/warm-up 1\/1 · .* elapsed · ETA /)
+    expect(rec.lines[1]).toMatch(/run 1\/2 · .* elapsed · ETA /)
+    expect(rec.lines[2]).toMatch(/run 2\/2 · .* elapsed · ETA 0\.0 s/)
   })
 
   it('pools the samples a tool prints as custom JSON on stdout', async () => {
@@ -140,8 +141,17 @@ describe('command runner', () => {
 
 describe('progressLine', () => {
   it('estimates the time left from the mean so far', () => {
-    expect(progressLine(2, 10, 4000, 'run')).toBe('run 2/10 · 4.0 s elapsed · ETA 16.0 s')
-    expect(progressLine(1, 100, 2000, 'run')).toBe('run 1/100 · 2.0 s elapsed · ETA 3 min 18 s')
+    const all = (done: number, total: number, elapsedMs: number) => ({ done, total, elapsedMs })
+    expect(progressLine('run', 2, 10, all(2, 10, 4000))).toBe(
+      'run 2/10 · 4.0 s elapsed · ETA 16.0 s'
+    )
+    expect(progressLine('run', 1, 100, all(1, 100, 2000))).toBe(
+      'run 1/100 · 2.0 s elapsed · ETA 3 min 18 s'
+    )
+    // One warm-up of 1 s before ten runs: the ETA counts the runs left, the count the warm-ups.
+    expect(progressLine('warm-up', 1, 1, all(1, 11, 1000))).toBe(
+      'warm-up 1/1 · 1.0 s elapsed · ETA 10.0 s'
+    )
   })
 })
 

@@ -86,10 +86,11 @@ export async function runCommandBenchmark(
         }
       }
     }
-    const total = spec.warmup + target
-    reporter.info(
-      `  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`
-    )
+    const overall = { done: i + 1, total: spec.warmup + target, elapsedMs: Date.now() - started }
+    const line = warm
+      ? progressLine('warm-up', i + 1, spec.warmup, overall)
+      : progressLine('run', i + 1 - spec.warmup, target, overall) + upTo
+    reporter.info(`  ${spec.name}: ${line}`)
     const measured = i + 1 - spec.warmup
     if (plan && decide && measured === target && target < plan.max) {
       const look = decide(assemble(spec, wall, tool), measured)

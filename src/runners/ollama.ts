@@ -278,7 +278,7 @@ async function runSequence(
     const speed = s.decode_tps !== undefined ? ` · ${s.decode_tps.toFixed(1)} tokens/s` : ''
     const ttft = s.ttft_ms !== undefined ? ` · TTFT ${s.ttft_ms.toFixed(0)} ms` : ''
     reporter.info(
-      `  ${spec.name}: ${progressLine(k, total, Date.now() - started, phase)}${speed}${ttft}`
+      `  ${spec.name}: ${progressLine(...phaseCount(k, spec.warmup, spec.repetitions), { done: k, total, elapsedMs: Date.now() - started })}${speed}${ttft}`
     )
   }
   const [cold, ...rest] = records
@@ -330,4 +330,11 @@ function summariseGpu(
   const { figures, notes } = gpuFigures(result.ticks, inventory, windowStart)
   if (result.problem) notes.unshift(`gpu-sampler: ${result.problem}`)
   return { metrics: gpuMetrics(figures), notes }
+}
+
+/** Request `k` (1-based) as its phase counts it: the cold run, then warm-ups, then runs. */
+function phaseCount(k: number, warmup: number, runs: number): [string, number, number] {
+  if (k === 1) return ['cold', 1, 1]
+  if (k <= 1 + warmup) return ['warm-up', k - 1, warmup]
+  return ['run', k - 1 - warmup, runs]
 }

@@ -25,16 +25,21 @@ export function streamReporter(write: (line: string) => void): Reporter {
   }
 }
 
-/** "run 3/11 · 1.2 s · ETA 9.6 s": the mean duration so far times the runs left. */
+/**
+ * "warm-up 1/1 · …", "run 3/10 · 1.2 s elapsed · ETA 9.6 s": each phase counted on its own scale
+ * (warm-ups, measured runs), and the ETA the mean duration so far times every run left, of any
+ * phase.
+ */
 export function progressLine(
-  done: number,
-  total: number,
-  elapsedMs: number,
-  label: string
+  label: string,
+  index: number,
+  count: number,
+  overall: { done: number; total: number; elapsedMs: number }
 ): string {
+  const { done, total, elapsedMs } = overall
   const eta = done > 0 ? ((elapsedMs / done) * (total - done)) / 1000 : NaN
   const etaText = Number.isFinite(eta) ? ` · ETA ${formatSeconds(eta)}` : ''
-  return `${label} ${done}/${total} · ${formatSeconds(elapsedMs / 1000)} elapsed${etaText}`
+  return `${label} ${index}/${count} · ${formatSeconds(elapsedMs / 1000)} elapsed${etaText}`
 }
 
 function formatSeconds(s: number): string {
