@@ -36,7 +36,7 @@ describe('a directory or glob of mixed result files', () => {
       { file: 'benchmarks/results/raw/llama.jsonl', format: 'llama-bench', benchmarks: 2 }
     ])
     expect(benchmarks.map((b) => [b.name, b.source?.format, b.source?.file])).toEqual([
-      ['BenchmarkFib10-2', 'go', 'benchmarks/results/raw/go/bench.txt'],
+      ['BenchmarkFib10', 'go', 'benchmarks/results/raw/go/bench.txt'],
       ['work', 'hyperfine', 'benchmarks/results/raw/hyperfine.json'],
       ['pp512', 'llama-bench', 'benchmarks/results/raw/llama.jsonl'],
       ['tg128', 'llama-bench', 'benchmarks/results/raw/llama.jsonl']
@@ -50,6 +50,31 @@ describe('a directory or glob of mixed result files', () => {
     expect(one.files).toEqual([
       { file: 'benchmarks/results/raw/hyperfine.json', format: 'hyperfine', benchmarks: 1 }
     ])
+  })
+
+  it('takes Catch2 runs spread over the files of a glob as samples of one benchmark', async () => {
+    // Catch2 prints one mean per run; a run per file (console or -r xml) adds a sample each.
+    const runs = path.join(dir, 'catch2-runs')
+    mkdirSync(runs)
+    copyFileSync('fixtures/catch2/real-v2.xml', path.join(runs, 'run-1.xml'))
+    copyFileSync('fixtures/catch2/real-v3-xml-x10.xml', path.join(runs, 'run-2.xml'))
+    copyFileSync('fixtures/catch2/real-v2-console-x10.txt', path.join(runs, 'run-3.txt'))
+    const { benchmarks } = await importFiles('catch2-runs/*', 'auto', nc, dir)
+    expect(benchmarks.map((b) => [b.name, b.source?.file])).toEqual([
+      ['Mix 1000', 'catch2-runs/run-1.xml']
+    ])
+    const samples = benchmarks[0].metrics[0].samples
+    expect(samples).toHaveLength(1 + 10 + 10)
+    expect(samples.slice(0, 3)).toEqual([1097.31, 1064.93, 1064.95])
+  })
+
+  it('records the GOMAXPROCS of Go files in the fingerprint, both values when they differ', async () => {
+    const go = path.join(dir, 'go-two')
+    mkdirSync(go)
+    copyFileSync('fixtures/go/real-single.txt', path.join(go, 'a.txt'))
+    copyFileSync('fixtures/go/go_fiber_output.txt', path.join(go, 'b.txt'))
+    const { fingerprint } = await importFiles('go-two/*', 'auto', nc, dir)
+    expect(fingerprint).toEqual({ 'go.gomaxprocs': '2 | 4' })
   })
 
   it('refuses a benchmark name defined by two files, naming both', async () => {

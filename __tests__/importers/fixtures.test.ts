@@ -17,6 +17,8 @@ interface Expected {
   format: string
   names: string[]
   spots: Spot[]
+  /** Fingerprint keys the format records (Go's GOMAXPROCS, cut from the names). */
+  fingerprint?: Record<string, string>
 }
 
 const GIB = 1024 ** 3
@@ -95,6 +97,33 @@ const EXPECTED: Record<string, Expected> = {
       ['Fibonacci 10', 'time', 'ns', 'lower', 0, 1],
       ['Fibonacci 20', 'time', 'ns', 'lower', 1, 1]
     ]
+  },
+  'catch2/real-v2-console-x10.txt': {
+    format: 'catch2',
+    // Ten runs of the console reporter in one file: each run's mean is a sample.
+    names: ['Mix 1000'],
+    spots: [['Mix 1000', 'time', 'ns', 'lower', 1082.88, 10]]
+  },
+  'catch2/real-v2-console-x10-slowed.txt': {
+    format: 'catch2',
+    names: ['Mix 1000'],
+    spots: [['Mix 1000', 'time', 'ns', 'lower', 1416.75, 10]]
+  },
+  'catch2/real-v2.xml': {
+    format: 'catch2',
+    names: ['Mix 1000'],
+    spots: [['Mix 1000', 'time', 'ns', 'lower', 1097.31, 1]]
+  },
+  'catch2/real-v3-xml-x10.xml': {
+    format: 'catch2',
+    // Ten XML documents one after the other: ten samples.
+    names: ['Mix 1000'],
+    spots: [['Mix 1000', 'time', 'ns', 'lower', 1064.93, 10]]
+  },
+  'catch2/real-v3-xml-x10-slowed.xml': {
+    format: 'catch2',
+    names: ['Mix 1000'],
+    spots: [['Mix 1000', 'time', 'ns', 'lower', 1389.38, 10]]
   },
   'criterion/criterion_output.txt': {
     format: 'cargo',
@@ -201,16 +230,17 @@ const EXPECTED: Record<string, Expected> = {
   },
   'go/go_fiber_duplicate_names_output.txt': {
     format: 'go',
+    fingerprint: { 'go.gomaxprocs': '4' },
     // The same names in two packages are four benchmarks, told apart by package.
     names: [
-      'BenchmarkAppendMsgitem-4 (github.com/gofiber/fiber/v3/middleware/cache)',
-      'BenchmarkUnmarshalitem-4 (github.com/gofiber/fiber/v3/middleware/cache)',
-      'BenchmarkAppendMsgitem-4 (github.com/gofiber/fiber/v3/middleware/csrf)',
-      'BenchmarkUnmarshalitem-4 (github.com/gofiber/fiber/v3/middleware/csrf)'
+      'BenchmarkAppendMsgitem (github.com/gofiber/fiber/v3/middleware/cache)',
+      'BenchmarkUnmarshalitem (github.com/gofiber/fiber/v3/middleware/cache)',
+      'BenchmarkAppendMsgitem (github.com/gofiber/fiber/v3/middleware/csrf)',
+      'BenchmarkUnmarshalitem (github.com/gofiber/fiber/v3/middleware/csrf)'
     ],
     spots: [
       [
-        'BenchmarkAppendMsgitem-4 (github.com/gofiber/fiber/v3/middleware/csrf)',
+        'BenchmarkAppendMsgitem (github.com/gofiber/fiber/v3/middleware/csrf)',
         'ns/op',
         'ns/op',
         'lower',
@@ -218,7 +248,7 @@ const EXPECTED: Record<string, Expected> = {
         1
       ],
       [
-        'BenchmarkAppendMsgitem-4 (github.com/gofiber/fiber/v3/middleware/cache)',
+        'BenchmarkAppendMsgitem (github.com/gofiber/fiber/v3/middleware/cache)',
         'MB/s',
         'MB/s',
         'higher',
@@ -229,63 +259,105 @@ const EXPECTED: Record<string, Expected> = {
   },
   'go/go_fiber_output.txt': {
     format: 'go',
+    fingerprint: { 'go.gomaxprocs': '4' },
     names: [
-      'Benchmark_Ctx_Accepts/run-[]string{".xml"}-4',
-      'Benchmark_Ctx_Accepts/run-[]string{"json",_"xml"}-4',
-      'Benchmark_Ctx_Accepts/run-[]string{"application/json",_"application/xml"}-4',
-      'Benchmark_Utils_GetOffer/mime_extension#01-4',
-      'Benchmark_Utils_GetOffer/mime_extension#02-4',
-      'Benchmark_Utils_GetOffer/mime_extension#03-4'
+      'Benchmark_Ctx_Accepts/run-[]string{".xml"}',
+      'Benchmark_Ctx_Accepts/run-[]string{"json",_"xml"}',
+      'Benchmark_Ctx_Accepts/run-[]string{"application/json",_"application/xml"}',
+      'Benchmark_Utils_GetOffer/mime_extension#01',
+      'Benchmark_Utils_GetOffer/mime_extension#02',
+      'Benchmark_Utils_GetOffer/mime_extension#03'
     ],
     spots: [
-      ['Benchmark_Utils_GetOffer/mime_extension#01-4', 'B/op', 'B/op', 'lower', 48, 1],
-      ['Benchmark_Utils_GetOffer/mime_extension#01-4', 'allocs/op', 'allocs/op', 'lower', 2, 1]
+      ['Benchmark_Utils_GetOffer/mime_extension#01', 'B/op', 'B/op', 'lower', 48, 1],
+      ['Benchmark_Utils_GetOffer/mime_extension#01', 'allocs/op', 'allocs/op', 'lower', 2, 1]
     ]
   },
   'go/go_output.txt': {
     format: 'go',
+    fingerprint: { 'go.gomaxprocs': '1,8,16' },
     names: [
-      'BenchmarkFib10-8',
+      'BenchmarkFib10',
       'BenchmarkFib20',
-      'BenchmarkFib/my_tabled_benchmark_-_10-8',
+      'BenchmarkFib/my_tabled_benchmark_-_10',
       'BenchmarkFib/my_tabled_benchmark_-_20',
       'BenchmarkFib/my/tabled/benchmark_-_20',
       'BenchmarkFib/my/tabled/benchmark_-_20,var1=13,var2=14',
-      'BenchmarkFib11-16',
-      'BenchmarkFib22-16'
+      'BenchmarkFib11',
+      'BenchmarkFib22'
     ],
     spots: [
       ['BenchmarkFib20', 'ns/op', 'ns/op', 'lower', 40537.123, 1],
-      ['BenchmarkFib22-16', 'auxMetricUnits', 'auxMetricUnits', 'lower', 4, 1]
+      ['BenchmarkFib22', 'auxMetricUnits', 'auxMetricUnits', 'lower', 4, 1]
     ]
   },
   'go/go_single_package_output.txt': {
     format: 'go',
-    names: ['BenchmarkFib10-8', 'BenchmarkFib20-8'],
-    spots: [['BenchmarkFib20-8', 'ns/op', 'ns/op', 'lower', 40537, 1]]
+    fingerprint: { 'go.gomaxprocs': '8' },
+    names: ['BenchmarkFib10', 'BenchmarkFib20'],
+    spots: [['BenchmarkFib20', 'ns/op', 'ns/op', 'lower', 40537, 1]]
   },
   'go/real-count3-benchmem-two-packages.txt': {
     format: 'go',
+    fingerprint: { 'go.gomaxprocs': '2' },
     names: [
-      'BenchmarkFib10-2 (example.com/gobench/fib)',
-      'BenchmarkFibSizes/n=5-2 (example.com/gobench/fib)',
-      'BenchmarkFibSizes/n=15-2 (example.com/gobench/fib)',
-      'BenchmarkAlloc-2 (example.com/gobench/fib)',
-      'BenchmarkJoin-2 (example.com/gobench/strs)',
-      'BenchmarkFib10-2 (example.com/gobench/strs)'
+      'BenchmarkFib10 (example.com/gobench/fib)',
+      'BenchmarkFibSizes/n=5 (example.com/gobench/fib)',
+      'BenchmarkFibSizes/n=15 (example.com/gobench/fib)',
+      'BenchmarkAlloc (example.com/gobench/fib)',
+      'BenchmarkJoin (example.com/gobench/strs)',
+      'BenchmarkFib10 (example.com/gobench/strs)'
     ],
     spots: [
       // -count 3: three samples each.
-      ['BenchmarkFib10-2 (example.com/gobench/fib)', 'ns/op', 'ns/op', 'lower', 233.2, 3],
-      ['BenchmarkAlloc-2 (example.com/gobench/fib)', 'widgets/op', 'widgets/op', 'lower', 3, 3],
-      ['BenchmarkJoin-2 (example.com/gobench/strs)', 'MB/s', 'MB/s', 'higher', 44.64, 3],
-      ['BenchmarkFib10-2 (example.com/gobench/strs)', 'B/op', 'B/op', 'lower', 16, 3]
+      ['BenchmarkFib10 (example.com/gobench/fib)', 'ns/op', 'ns/op', 'lower', 233.2, 3],
+      ['BenchmarkAlloc (example.com/gobench/fib)', 'widgets/op', 'widgets/op', 'lower', 3, 3],
+      ['BenchmarkJoin (example.com/gobench/strs)', 'MB/s', 'MB/s', 'higher', 44.64, 3],
+      ['BenchmarkFib10 (example.com/gobench/strs)', 'B/op', 'B/op', 'lower', 16, 3]
     ]
   },
   'go/real-single.txt': {
     format: 'go',
-    names: ['BenchmarkFib10-2'],
-    spots: [['BenchmarkFib10-2', 'ns/op', 'ns/op', 'lower', 327.7, 1]]
+    fingerprint: { 'go.gomaxprocs': '2' },
+    names: ['BenchmarkFib10'],
+    spots: [['BenchmarkFib10', 'ns/op', 'ns/op', 'lower', 327.7, 1]]
+  },
+  'go/real-work-count10.txt': {
+    format: 'go',
+    fingerprint: { 'go.gomaxprocs': '2' },
+    // `BenchmarkMix-2`: the GOMAXPROCS suffix is a setting, recorded apart from the name.
+    names: ['BenchmarkMix', 'BenchmarkKey'],
+    spots: [
+      ['BenchmarkMix', 'ns/op', 'ns/op', 'lower', 3269, 10],
+      ['BenchmarkKey', 'allocs/op', 'allocs/op', 'lower', 0, 10],
+      ['BenchmarkKey', 'B/op', 'B/op', 'lower', 0, 10]
+    ]
+  },
+  'go/real-work-count10-slowed.txt': {
+    format: 'go',
+    fingerprint: { 'go.gomaxprocs': '2' },
+    names: ['BenchmarkMix', 'BenchmarkKey'],
+    spots: [
+      ['BenchmarkMix', 'ns/op', 'ns/op', 'lower', 2761, 10],
+      ['BenchmarkKey', 'allocs/op', 'allocs/op', 'lower', 1, 10],
+      ['BenchmarkKey', 'B/op', 'B/op', 'lower', 8, 10]
+    ]
+  },
+  'go/real-work-count10-cpu4.txt': {
+    format: 'go',
+    fingerprint: { 'go.gomaxprocs': '4' },
+    names: ['BenchmarkMix', 'BenchmarkKey'],
+    spots: [['BenchmarkKey', 'ns/op', 'ns/op', 'lower', 15.85, 10]]
+  },
+  'go/real-work-cpu1-2.txt': {
+    format: 'go',
+    // -cpu 1,2: one benchmark at two settings stays two benchmarks, named as Go printed them.
+    fingerprint: { 'go.gomaxprocs': '1,2' },
+    names: ['BenchmarkMix', 'BenchmarkMix-2'],
+    spots: [
+      ['BenchmarkMix', 'ns/op', 'ns/op', 'lower', 3520, 3],
+      ['BenchmarkMix-2', 'ns/op', 'ns/op', 'lower', 2964, 3]
+    ]
   },
   'googlebench/googlecpp_output.json': {
     format: 'googlebench',
@@ -293,6 +365,22 @@ const EXPECTED: Record<string, Expected> = {
     spots: [
       ['fib_10', 'real_time', 'ns', 'lower', 214.98980114547953, 1],
       ['fib_20', 'cpu_time', 'ns', 'lower', 27364.903204272359, 1]
+    ]
+  },
+  'googlebench/real-work-reps10.json': {
+    format: 'googlebench',
+    names: ['BM_Mix/1000'],
+    spots: [
+      ['BM_Mix/1000', 'real_time', 'ns', 'lower', 2951.1079965586814, 10],
+      ['BM_Mix/1000', 'cpu_time', 'ns', 'lower', 1098.5028140389277, 10]
+    ]
+  },
+  'googlebench/real-work-reps10-slowed.json': {
+    format: 'googlebench',
+    names: ['BM_Mix/1000'],
+    spots: [
+      ['BM_Mix/1000', 'real_time', 'ns', 'lower', 4359.435690122254, 10],
+      ['BM_Mix/1000', 'cpu_time', 'ns', 'lower', 1437.0746891412202, 10]
     ]
   },
   'hyperfine/hyperfine-two-commands.json': {
@@ -319,6 +407,16 @@ const EXPECTED: Record<string, Expected> = {
     format: 'hyperfine',
     names: ['work'],
     spots: [['work', 'time', 's', 'lower', 0.062258, 10]]
+  },
+  'hyperfine/loop.json': {
+    format: 'hyperfine',
+    names: ['loop'],
+    spots: [['loop', 'time', 's', 'lower', 0.16316316754000001, 10]]
+  },
+  'hyperfine/loop-slowed.json': {
+    format: 'hyperfine',
+    names: ['loop'],
+    spots: [['loop', 'time', 's', 'lower', 0.17840176288, 10]]
   },
   'jmh/jmh_output.json': {
     format: 'jmh',
@@ -424,6 +522,17 @@ const EXPECTED: Record<string, Expected> = {
       ['bench.py::test_sleep_2', 'time', 's', 'lower', 2.005173128, 5]
     ]
   },
+  'pytest/real-work.json': {
+    format: 'pytest',
+    names: ['test_work.py::test_mix'],
+    // --benchmark-save-data: every round is a sample.
+    spots: [['test_work.py::test_mix', 'time', 's', 'lower', 0.00007655300032638479, 60]]
+  },
+  'pytest/real-work-slowed.json': {
+    format: 'pytest',
+    names: ['test_work.py::test_mix'],
+    spots: [['test_work.py::test_mix', 'time', 's', 'lower', 0.00009706499986350536, 48]]
+  },
   'vllm/vllm-bench-serve-result.SHAPE.json': {
     format: 'vllm',
     names: ['llama3.1:8b'],
@@ -437,6 +546,8 @@ const EXPECTED: Record<string, Expected> = {
 
 /** Files that are not imported with --format auto, and why (also in their folder's README). */
 const NOT_AUTO: Record<string, string> = {
+  'catch2/real-v2-junit.xml': "Catch2's JUnit reporter writes no benchmark results",
+  'catch2/real-v3-junit.xml': "Catch2's JUnit reporter writes no benchmark results",
   'custom/customBiggerIsBetter_output.json': 'unit "Megabytes" needs customBiggerIsBetter',
   'custom/customSmallerIsBetter_output.json': 'unit "Percent" needs customSmallerIsBetter',
   'criterion/target/criterion/fib/15/new/benchmark.json': 'metadata read beside sample.json',
@@ -470,6 +581,7 @@ describe('every fixture imports with format auto', () => {
   it.each(Object.entries(EXPECTED))('%s', async (file, want) => {
     const got = await importFile(path.join(root, file), 'auto', nc)
     expect(got.format).toBe(want.format)
+    expect(got.fingerprint).toEqual(want.fingerprint)
     expect(got.benchmarks.map((b) => b.name)).toEqual(want.names)
     for (const [bench, name, unit, direction, first, count] of want.spots) {
       const m = metric(got.benchmarks, bench, name)
@@ -511,6 +623,15 @@ describe('every fixture imports with format auto', () => {
     )
     expect(smaller.benchmarks.every((b) => b.metrics[0].direction === 'lower')).toBe(true)
   })
+
+  it.each(['catch2/real-v2-junit.xml', 'catch2/real-v3-junit.xml'])(
+    'refuses %s: the JUnit reporter writes no benchmark results (v2 and v3)',
+    async (file) => {
+      await expect(importFile(path.join(root, file), 'auto', nc)).rejects.toThrow(
+        `${path.join(root, file)}:1: Catch2's JUnit reporter writes no benchmark results: run the benchmarks with the console reporter (the default) or -r xml, and import that`
+      )
+    }
+  )
 
   it('has an expectation for every result file under fixtures/', () => {
     const files = listFixtures().sort()

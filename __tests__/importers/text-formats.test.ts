@@ -17,7 +17,7 @@ describe('go test -bench', () => {
     )
     const { format, benchmarks } = importText('g.txt', text, 'auto', nc)
     expect(format).toBe('go')
-    expect(benchmarks.map((b) => b.name)).toEqual(['BenchmarkA-8', 'BenchmarkB-8'])
+    expect(benchmarks.map((b) => b.name)).toEqual(['BenchmarkA', 'BenchmarkB'])
     expect(benchmarks[0].metrics.map((m) => [m.name, m.direction, m.samples])).toEqual([
       ['ns/op', 'lower', [100.5, 101.5, 99.5]],
       ['B/op', 'lower', [16, 16, 24]],
@@ -28,6 +28,31 @@ describe('go test -bench', () => {
       direction: 'higher',
       class: 'core'
     })
+  })
+
+  it('cuts the GOMAXPROCS suffix from names and records it in the fingerprint', () => {
+    const text = lines(
+      'BenchmarkA-8   1000   100 ns/op',
+      'BenchmarkB/n=-3-8   1000   100 ns/op',
+      'BenchmarkA-8   1000   101 ns/op'
+    )
+    const got = importText('g.txt', text, 'go', nc)
+    expect(got.benchmarks.map((b) => [b.name, b.metrics[0].samples])).toEqual([
+      ['BenchmarkA', [100, 101]],
+      ['BenchmarkB/n=-3', [100]]
+    ])
+    expect(got.fingerprint).toEqual({ 'go.gomaxprocs': '8' })
+  })
+
+  it('keeps the suffix of a benchmark run at several GOMAXPROCS in one file (-cpu 1,4)', () => {
+    const text = lines(
+      'BenchmarkA   1000   100 ns/op',
+      'BenchmarkA-4   1000   30 ns/op',
+      'BenchmarkB-4   1000   7 ns/op'
+    )
+    const got = importText('g.txt', text, 'go', nc)
+    expect(got.benchmarks.map((b) => b.name)).toEqual(['BenchmarkA', 'BenchmarkA-4', 'BenchmarkB'])
+    expect(got.fingerprint).toEqual({ 'go.gomaxprocs': '1,4' })
   })
 
   it('says which direction it assumed for a custom unit', () => {
@@ -186,6 +211,46 @@ describe('Catch2', () => {
       '                                                      10 us        9 us      11 us \n'
     const { benchmarks } = importText('c2.txt', text, 'auto', nc)
     expect(benchmarks[0].metrics[0]).toMatchObject({ unit: 'ns', samples: [1.25e6] })
+  })
+
+  it('takes runs repeated into one file as samples, but a name twice in one run as an error', () => {
+    const banner = 'bench is a Catch v2.13.10 host application.'
+    const result = (mean: string): string =>
+      table('Mix 1000                                        20            32    1.29856 ms ') +
+      `                                        ${mean} us    1.0 us    1.2 us \n` +
+      '                                        6.50176 ns    3.80491 ns    11.3751 ns \n'
+    const twoRuns = lines(banner) + result('1.5') + lines(banner) + result('2.5')
+    const { benchmarks } = importText('c2.txt', twoRuns, 'auto', nc)
+    expect(benchmarks[0].metrics[0].samples).toEqual([1500, 2500])
+    const oneRun = lines(banner) + result('1.5') + result('2.5')
+    expect(errorOf(() => importText('c2.txt', oneRun, 'catch2', nc))).toBe(
+      'c2.txt:13: duplicates the benchmark name "Mix 1000" first used at line 6 of the same run'
+    )
+  })
+
+  it('reads the XML reporter at any depth, and names the line of a truncated document', () => {
+    const doc = (mean: string): string =>
+      lines(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<Catch2TestRun name="b" rng-seed="1" xml-format-version="3" catch2-version="3.7.1">',
+        '  <TestCase name="t" filename="b.cpp" line="3">',
+        '    <Section name="s" filename="b.cpp" line="4">',
+        '      <BenchmarkResults name="a &amp; &lt;b&gt;" samples="20" resamples="1" iterations="2" clockResolution="1" estimatedDuration="1">',
+        `        <mean value="${mean}" lowerBound="1" upperBound="2" ci="0.95"/>`,
+        '      </BenchmarkResults>',
+        '    </Section>',
+        '  </TestCase>',
+        '</Catch2TestRun>'
+      )
+    const { format, benchmarks } = importText('c2.xml', doc('12.5') + doc('13'), 'auto', nc)
+    expect(format).toBe('catch2')
+    expect(benchmarks.map((b) => [b.name, b.metrics[0].unit, b.metrics[0].samples])).toEqual([
+      ['a & <b>', 'ns', [12.5, 13]]
+    ])
+    const cut = doc('12.5') + doc('13').split('\n').slice(0, 7).join('\n')
+    expect(errorOf(() => importText('c2.xml', cut, 'auto', nc))).toMatch(
+      /^c2\.xml:1[1-9]: not valid XML: .*\(is the file truncated\?\)$/
+    )
   })
 
   it('refuses output cut off before a mean', () => {

@@ -26,6 +26,15 @@ const MACHINE_BLOCKING: Record<string, (v: string) => string> = {
   'ollama.version': (v) => v
 }
 
+/**
+ * Settings a tool reports for every benchmark it ran, which block the benchmarks imported in that
+ * format. GOMAXPROCS is part of what a Go benchmark measures (b.RunParallel, anything with
+ * goroutines scales with it), benchstat will not compare across it, and it changes with the
+ * runner's core count: a baseline from another value is left neutral, named, until a baseline of
+ * the new value is stored or the key is allowed.
+ */
+const FORMAT_BLOCKING: Record<string, string> = { 'go.gomaxprocs': 'go' }
+
 /** Per-benchmark keys (`ollama.<benchmark>.<suffix>`) that block that benchmark. */
 const BENCH_BLOCKING = ['model.digest', 'model.quantization', 'num_ctx']
 /** Per-benchmark keys shown for information. */
@@ -84,7 +93,9 @@ export function checkFingerprint(
     const bench = BENCH_KEY.exec(key)
     const suffix = bench?.[2] ?? ''
     const machine = Object.hasOwn(MACHINE_BLOCKING, key) ? MACHINE_BLOCKING[key] : undefined
-    const blocking = machine !== undefined || BENCH_BLOCKING.includes(suffix)
+    const format = Object.hasOwn(FORMAT_BLOCKING, key) ? FORMAT_BLOCKING[key] : undefined
+    const blocking =
+      machine !== undefined || format !== undefined || BENCH_BLOCKING.includes(suffix)
     const view = (v: unknown): string | null => {
       if (!present(v)) return null
       const s = String(v)
@@ -100,6 +111,7 @@ export function checkFingerprint(
       baseline: view(b),
       current: view(c),
       benchmark: bench?.[1] ?? null,
+      ...(format ? { format } : {}),
       effect: blocking && both ? 'block' : 'note',
       allowed: allowedBy(key, allow)
     })
@@ -107,12 +119,25 @@ export function checkFingerprint(
   return out
 }
 
-/** Does a blocking difference cover this result benchmark (`name` or `name/sub`)? */
-function blocks(d: FingerprintDifference, benchmark: string): boolean {
+/**
+ * Does a blocking difference cover this result benchmark (`name` or `name/sub`), read in
+ * `format`?
+ */
+function blocks(d: FingerprintDifference, benchmark: string, format: string | undefined): boolean {
   if (d.effect !== 'block' || d.allowed) return false
+  if (d.format !== undefined && d.format !== format) return false
   return (
     d.benchmark === null || benchmark === d.benchmark || benchmark.startsWith(`${d.benchmark}/`)
   )
+}
+
+/** The format each benchmark of a set was read in (undefined for runs of perf-gate's own). */
+function formatsOf(set: ResultSet): (benchmark: string) => string | undefined {
+  let byName: Map<string, string | undefined> | undefined
+  return (benchmark) => {
+    byName ??= new Map(set.benchmarks.map((b) => [b.name, b.source?.format]))
+    return byName.get(benchmark)
+  }
 }
 
 export function blockingDifferences(
@@ -135,7 +160,11 @@ export function usableHistory(
   const blocking = sets.map((s) =>
     blockingDifferences(checkFingerprint(s.environment, current, allow))
   )
-  return (index, benchmark) => !(blocking[index] ?? []).some((d) => blocks(d, benchmark))
+  const formats = sets.map(formatsOf)
+  return (index, benchmark) => {
+    const format = formats[index]?.(benchmark)
+    return !(blocking[index] ?? []).some((d) => blocks(d, benchmark, format))
+  }
 }
 
 /**
@@ -151,8 +180,12 @@ export function compareWithFingerprint(
 ): GateOutcome {
   const blocking = blockingDifferences(diffs)
   if (blocking.length === 0) return compareResultSets(baseline, current, opts)
-  const why = (bench: string): string[] =>
-    blocking.filter((d) => blocks(d, bench)).map(differencePlain)
+  // A benchmark's format is the one either side read it in (a Go benchmark is Go on both).
+  const formats = [formatsOf(current), formatsOf(baseline)]
+  const why = (bench: string): string[] => {
+    const format = formats.map((f) => f(bench)).find((f) => f !== undefined)
+    return blocking.filter((d) => blocks(d, bench, format)).map(differencePlain)
+  }
   const split = (set: ResultSet, blocked: boolean): ResultSet => ({
     ...set,
     benchmarks: set.benchmarks.filter((b) => why(b.name).length > 0 === blocked)

@@ -8,15 +8,20 @@
  *   result set made from them.
  * formats/ imports read/; read/ imports nothing from formats/.
  */
-import type { Benchmark } from '../results/model.js'
-import { importInput } from './formats/registry.js'
+import { importInput, type ImportResult } from './formats/registry.js'
 import { fileInput, stringInput } from './read/source.js'
 import type { ImportContext } from './read/types.js'
 
 export type { ImportContext, Importer, ImportInput } from './read/types.js'
 export { parseResultSet } from './formats/perf-gate.js'
-export { detectImporter, findImporter, importInput, IMPORTERS } from './formats/registry.js'
-export { importFiles, type ImportedFile } from './files.js'
+export {
+  detectImporter,
+  findImporter,
+  importInput,
+  IMPORTERS,
+  type ImportResult
+} from './formats/registry.js'
+export { ImportedBenchmarks, importFiles, type ImportedFile } from './files.js'
 export { fileInput } from './read/source.js'
 export { importResultSet, importedEnvironment, type ResultSetMeta } from './result-set.js'
 
@@ -27,7 +32,7 @@ export function importText(
   text: string,
   format: string,
   ctx: ImportContext
-): { format: string; benchmarks: Benchmark[] } {
+): ImportResult {
   return importInput(stringInput(file, text), format, ctx)
 }
 
@@ -36,6 +41,6 @@ export function importFile(
   file: string,
   format: string,
   ctx: ImportContext
-): Promise<{ format: string; benchmarks: Benchmark[] }> {
+): Promise<ImportResult> {
   return Promise.resolve().then(() => importInput(fileInput(file), format, ctx))
 }

@@ -4,12 +4,11 @@ import { mergeFingerprint } from '../results/environment.js'
 import {
   RESULTS_SCHEMA_ID,
   RESULTS_VERSION,
-  type Benchmark,
   type Commit,
   type Environment,
   type ResultSet
 } from '../results/model.js'
-import { importFiles, type ImportedFile } from './files.js'
+import { ImportedBenchmarks, importFiles, type ImportedFile } from './files.js'
 import { parseResultSet } from './formats/perf-gate.js'
 import { fileInput } from './read/source.js'
 
@@ -23,43 +22,45 @@ export interface ResultSetMeta {
 
 /**
  * Result files (a directory, a glob, or files of mixed formats, each detected from its content)
- * as one result set. Each benchmark must come from one file: merging two would gate one file's
- * numbers against the other's baseline.
+ * as one result set. Each benchmark must come from one file (merging two would gate one file's
+ * numbers against the other's baseline), unless its format makes repeated runs (Catch2).
  */
 export async function importResultSet(
   pattern: string | string[],
   meta: ResultSetMeta
 ): Promise<ResultSet> {
   const patterns = Array.isArray(pattern) ? pattern : [pattern]
-  const benchmarks: Benchmark[] = []
   const files: ImportedFile[] = []
-  const from = new Map<string, string>()
+  const all = new ImportedBenchmarks(
+    (name, other, file) =>
+      new UserError(
+        `benchmark '${name}' is also in ${other}: each benchmark must come from one file`,
+        { file }
+      )
+  )
   for (const p of patterns) {
     const got = await importFiles(p, 'auto', { class: 'non-critical' }).catch((e: unknown) => {
       throw isUserError(e) ? new UserError(`results: ${e.message}`) : e
     })
     files.push(...got.files)
+    mergeFingerprint(all.fingerprint, got.fingerprint)
     for (const b of got.benchmarks) {
       const file = b.source?.file ?? p
-      const other = from.get(b.name)
-      if (other !== undefined)
-        throw new UserError(
-          `benchmark '${b.name}' is also in ${other}: each benchmark must come from one file`,
-          { file }
-        )
-      from.set(b.name, file)
-      benchmarks.push(b)
+      all.add({ format: b.source?.format ?? '', benchmarks: [b] }, file, () => b.source)
     }
   }
+  const environment = importedEnvironment(files) ?? meta.hostEnvironment()
+  mergeFingerprint(environment, all.fingerprint)
   return {
     $schema: RESULTS_SCHEMA_ID,
     version: RESULTS_VERSION,
     testbed: meta.testbed,
     createdAt: meta.createdAt,
     commit: meta.commit,
-    // The measuring machine's fingerprint, when the files carry it, is what a baseline must match.
-    environment: importedEnvironment(files) ?? meta.hostEnvironment(),
-    benchmarks
+    // The measuring machine's fingerprint, when the files carry it, is what a baseline must match;
+    // with the settings the tools report (GOMAXPROCS).
+    environment,
+    benchmarks: all.benchmarks
   }
 }
 

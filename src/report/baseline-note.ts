@@ -97,9 +97,11 @@ export function fingerprintNote(report: GateReport): string | null {
   const allowed = diffs.filter((d) => d.effect === 'block' && d.allowed)
   const notes = diffs.filter((d) => d.effect === 'note')
   const scope = (d: FingerprintDifference): string =>
-    d.benchmark === null
-      ? 'every benchmark'
-      : `benchmark ${escapeMarkdown(d.benchmark, { maxLength: 80 })}`
+    d.benchmark !== null
+      ? `benchmark ${escapeMarkdown(d.benchmark, { maxLength: 80 })}`
+      : d.format !== undefined
+        ? `every ${escapeMarkdown(d.format, { maxLength: 40 })} benchmark`
+        : 'every benchmark'
   const lines = ['**Environment differs from the baseline:**']
   for (const d of blocked) lines.push(`- ${differencePhrase(d)}: ${scope(d)} not compared`)
   for (const d of allowed) lines.push(`- ${differencePhrase(d)}: allowed, compared anyway`)

@@ -2,7 +2,8 @@ import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { CommandBenchmark } from '../config/types.js'
 import { UserError, errorMessage } from '../errors.js'
-import { importText } from '../importers/index.js'
+import { importText, type ImportResult } from '../importers/index.js'
+import { mergeFingerprint, type Fingerprint } from '../results/environment.js'
 import type { Benchmark, Metric } from '../results/model.js'
 import { formatTail, runShell } from './process.js'
 import { progressLine, type Reporter } from './progress.js'
@@ -21,13 +22,15 @@ export type Decide = (
  * with a `format`, the tool's own metrics are read from its output and their samples pooled
  * across runs. Warm-up samples are kept apart and never gated. With an adaptive plan and a
  * `decide` callback, N is not fixed: `decide` looks after `min` runs and after every batch, and
- * the runs stop once it says the comparison is settled, or at `max`.
+ * the runs stop once it says the comparison is settled, or at `max`. The settings the tool's output
+ * records (Go's GOMAXPROCS) are added to `fingerprint`.
  */
 export async function runCommandBenchmark(
   spec: CommandBenchmark,
   reporter: Reporter,
   env: NodeJS.ProcessEnv = process.env,
-  decide?: Decide
+  decide?: Decide,
+  fingerprint: Fingerprint = {}
 ): Promise<Benchmark[]> {
   const plan = decide ? spec.adaptive : undefined
   let target = plan ? plan.min : spec.repetitions
@@ -73,7 +76,8 @@ export async function runCommandBenchmark(
 
     if (spec.format !== 'none') {
       const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label)
-      for (const b of parsed) {
+      if (parsed.fingerprint) mergeFingerprint(fingerprint, parsed.fingerprint)
+      for (const b of parsed.benchmarks) {
         for (const m of b.metrics) {
           const key = `${b.name}\u0000${m.name}`
           let slot = tool.get(key)
@@ -158,7 +162,7 @@ async function readToolOutput(
   stdout: string,
   tail: string,
   label: string
-): Promise<Benchmark[]> {
+): Promise<ImportResult> {
   let text = stdout
   let file = `${spec.name} (stdout of ${label})`
   if (outputFile) {
@@ -172,7 +176,7 @@ async function readToolOutput(
     }
   }
   try {
-    return importText(file, text, spec.format, { class: spec.class }).benchmarks
+    return importText(file, text, spec.format, { class: spec.class })
   } catch (e) {
     throw new UserError(
       `benchmark '${spec.name}': nothing parseable as ${spec.format} in the output of ${label}: ${errorMessage(e)}. Last output:\n${formatTail(tail)}`

@@ -2,16 +2,21 @@ import path from 'node:path'
 import { glob } from 'tinyglobby'
 import type { FileBenchmark } from '../config/types.js'
 import { UserError } from '../errors.js'
-import { importFile } from '../importers/index.js'
+import { importFile, ImportedBenchmarks } from '../importers/index.js'
+import { mergeFingerprint, type Fingerprint } from '../results/environment.js'
 import type { Benchmark } from '../results/model.js'
 import type { Reporter } from './progress.js'
 import { applyMetricOverrides, nestBenchmarks } from './shape.js'
 
-/** Imports result files a previous step wrote; nothing is run. */
+/**
+ * Imports result files a previous step wrote; nothing is run. The settings the files' tools
+ * recorded (Go's GOMAXPROCS) are added to `fingerprint`.
+ */
 export async function runFileBenchmark(
   spec: FileBenchmark,
   baseDir: string,
-  reporter: Reporter
+  reporter: Reporter,
+  fingerprint: Fingerprint = {}
 ): Promise<Benchmark[]> {
   const files = await expandGlob(spec.path, baseDir)
   if (files.length === 0) {
@@ -19,29 +24,22 @@ export async function runFileBenchmark(
       `benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`
     )
   }
-  const all: Benchmark[] = []
-  for (const file of files) {
-    const { format, benchmarks } = await importFile(file, spec.format, { class: spec.class })
-    reporter.info(
-      `  ${spec.name}: ${path.relative(baseDir, file)} read as ${format} (${benchmarks.length} benchmarks)`
-    )
-    all.push(
-      ...benchmarks.map((b) => ({
-        ...b,
-        source: { kind: 'file' as const, format, file: path.relative(baseDir, file) }
-      }))
-    )
-  }
-  const names = new Set<string>()
-  for (const b of all) {
-    if (names.has(b.name)) {
-      throw new UserError(
-        `benchmark '${spec.name}': '${b.name}' appears in more than one of the files matching '${spec.path}'`
+  const all = new ImportedBenchmarks(
+    (name) =>
+      new UserError(
+        `benchmark '${spec.name}': '${name}' appears in more than one of the files matching '${spec.path}'`
       )
-    }
-    names.add(b.name)
+  )
+  for (const file of files) {
+    const got = await importFile(file, spec.format, { class: spec.class })
+    const rel = path.relative(baseDir, file)
+    reporter.info(
+      `  ${spec.name}: ${rel} read as ${got.format} (${got.benchmarks.length} benchmarks)`
+    )
+    all.add(got, rel, (format) => ({ kind: 'file', format, file: rel }))
   }
-  return nestBenchmarks(spec.name, all).map((b) => applyMetricOverrides(b, spec))
+  mergeFingerprint(fingerprint, all.fingerprint)
+  return nestBenchmarks(spec.name, all.benchmarks).map((b) => applyMetricOverrides(b, spec))
 }
 
 export async function expandGlob(pattern: string, baseDir: string): Promise<string[]> {

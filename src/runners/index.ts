@@ -17,6 +17,7 @@ import { runOllamaBenchmark } from './ollama.js'
 import type { Reporter } from './progress.js'
 
 export { type Reporter, silentReporter, streamReporter } from './progress.js'
+export { applyMetricOverrides } from './shape.js'
 
 /**
  * Runs every benchmark of the config, in order, and returns one result set. Given the baseline,
@@ -45,9 +46,15 @@ export async function runBenchmarks(
     const produced = await opts.reporter.group(title, async () => {
       switch (spec.kind) {
         case 'command':
-          return runCommand(spec, opts.reporter, opts.baseline ?? null, opts.compare ?? {})
+          return runCommand(
+            spec,
+            opts.reporter,
+            opts.baseline ?? null,
+            opts.compare ?? {},
+            fingerprint
+          )
         case 'file':
-          return runFileBenchmark(spec, config.dir, opts.reporter)
+          return runFileBenchmark(spec, config.dir, opts.reporter, fingerprint)
         case 'ollama':
           return runOllamaBenchmark(spec, opts.reporter, {
             thresholds: config.thresholds,
@@ -81,16 +88,26 @@ function runCommand(
   spec: CommandBenchmark,
   reporter: Reporter,
   baseline: ResultSet | null,
-  compare: CompareOptions
+  compare: CompareOptions,
+  fingerprint: Fingerprint
 ): Promise<Benchmark[]> {
   const plan = spec.adaptive
-  if (!plan) return runCommandBenchmark(spec, reporter)
+  const env = process.env
+  if (!plan) return runCommandBenchmark(spec, reporter, env, undefined, fingerprint)
   // Nothing to compare with yet: this run may become the baseline, so give it every run.
-  if (!baseline) return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter)
-  return runCommandBenchmark(spec, reporter, process.env, (benches, runs) => {
+  if (!baseline)
+    return runCommandBenchmark(
+      { ...spec, repetitions: plan.max },
+      reporter,
+      env,
+      undefined,
+      fingerprint
+    )
+  const decide = (benches: Benchmark[], runs: number) => {
     const look = lookAt(baseline, benches, runs, plan, compare)
     return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason }
-  })
+  }
+  return runCommandBenchmark(spec, reporter, env, decide, fingerprint)
 }
 
 /** Adaptive benchmarks judge FAIL at alpha / looks, so stopping early cannot inflate false FAILs. */

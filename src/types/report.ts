@@ -72,6 +72,8 @@ export interface FingerprintDifference {
   current: string | null
   /** The benchmark the key belongs to; null for a machine-wide key. */
   benchmark: string | null
+  /** A tool's setting (`go.gomaxprocs`): it concerns only the benchmarks read in this format. */
+  format?: string
   /** `block`: the affected benchmarks are not compared unless allowed; `note`: shown only. */
   effect: 'block' | 'note'
   /** Listed in `allow-fingerprint-changes`. */

@@ -10,6 +10,13 @@ import { inferDirection } from '../read/units.js'
  * again in the same package (`-count N`, or runs appended to one file) is another sample of the
  * same benchmark, which is what the gate needs. When the output covers several packages, names
  * carry the package, because `BenchmarkFoo` in two packages is two benchmarks.
+ *
+ * The `-8` that ends a name is GOMAXPROCS, not part of the benchmark's name: benchstat reads it as
+ * a configuration. It is cut off, so a runner with another core count measures the same
+ * benchmark, and recorded as the fingerprint key `go.gomaxprocs`, which keeps a baseline of
+ * another GOMAXPROCS from being compared silently (engine/fingerprint-check.ts). Go prints no
+ * suffix when GOMAXPROCS is 1. A benchmark run at several values in one file (`-cpu 1,2,4`) is
+ * one benchmark per value, and keeps the names as printed.
  */
 /** Go's own units; anything else was reported with b.ReportMetric. */
 const DIRECTIONS: Readonly<Record<string, Direction>> = {
@@ -91,17 +98,45 @@ export const go: Importer = {
     }
     if (entries.size === 0)
       failAt(input.file, 1, "no benchmark result lines ('BenchmarkX-8  1000  325 ns/op') found")
-    const packages = new Set([...entries.values()].map((e) => e.pkg))
-    return [...entries.values()].map((e) =>
-      importedBenchmark(
+    const list = [...entries.values()]
+    const packages = new Set(list.map((e) => e.pkg))
+    const names = withoutProcs(list)
+    if (ctx.fingerprint) ctx.fingerprint['go.gomaxprocs'] = names.procs
+    return list.map((e, i) => {
+      const name = names.names[i] ?? e.name
+      return importedBenchmark(
         'go',
         input.file,
-        packages.size > 1 && e.pkg ? `${e.name} (${e.pkg})` : e.name,
+        packages.size > 1 && e.pkg ? `${name} (${e.pkg})` : name,
         e.samples.metrics(),
         [...e.notes]
       )
-    )
+    })
   }
+}
+
+/**
+ * The names without their GOMAXPROCS suffix, and the GOMAXPROCS values seen ("2", or "1,2,4"
+ * for `-cpu 1,2,4`). A name run at more than one value in its package keeps its suffix.
+ */
+function withoutProcs(entries: readonly Entry[]): { names: string[]; procs: string } {
+  const split = entries.map((e) => {
+    const m = /^(.+)-(\d+)$/.exec(e.name)
+    return m ? { base: m[1] ?? e.name, procs: Number(m[2]) } : { base: e.name, procs: 1 }
+  })
+  const values = new Map<string, Set<number>>()
+  split.forEach((s, i) => {
+    const key = `${entries[i]?.pkg ?? ''}\u0000${s.base}`
+    const seen = values.get(key) ?? new Set<number>()
+    values.set(key, seen.add(s.procs))
+  })
+  const names = split.map((s, i) =>
+    (values.get(`${entries[i]?.pkg ?? ''}\u0000${s.base}`)?.size ?? 0) > 1
+      ? (entries[i]?.name ?? s.base)
+      : s.base
+  )
+  const procs = [...new Set(split.map((s) => s.procs))].sort((a, b) => a - b).join(',')
+  return { names, procs }
 }
 
 function direction(unit: string, entry: Entry): Direction {

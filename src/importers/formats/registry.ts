@@ -1,5 +1,6 @@
 /** The formats perf-gate reads, and how one is chosen for a file. */
 import { UserError, errorMessage } from '../../errors.js'
+import type { Fingerprint } from '../../results/environment.js'
 import type { Benchmark } from '../../results/model.js'
 import { benchmarkdotnet } from './benchmarkdotnet.js'
 import { benchmarkjs } from './benchmarkjs.js'
@@ -91,13 +92,23 @@ export function detectImporter(input: ImportInput): Importer {
   )
 }
 
-export function importInput(
-  input: ImportInput,
-  format: string,
-  ctx: ImportContext
-): { format: string; benchmarks: Benchmark[] } {
+/** What one file holds: its format, its benchmarks, and the tool's settings that a baseline must share. */
+export interface ImportResult {
+  format: string
+  benchmarks: Benchmark[]
+  /** Fingerprint keys the format records (Go's `go.gomaxprocs`); absent when it records none. */
+  fingerprint?: Fingerprint
+}
+
+export function importInput(input: ImportInput, format: string, ctx: ImportContext): ImportResult {
   if (input.head.trim() === '' && input.size <= input.head.length)
     throw new UserError('the file is empty: the run produced no results', { file: input.file })
   const importer = format === 'auto' ? detectImporter(input) : findImporter(format)
-  return { format: importer.name, benchmarks: importer.parse(input, ctx) }
+  const fingerprint: Fingerprint = {}
+  const benchmarks = importer.parse(input, { ...ctx, fingerprint })
+  return {
+    format: importer.name,
+    benchmarks,
+    ...(Object.keys(fingerprint).length > 0 ? { fingerprint } : {})
+  }
 }

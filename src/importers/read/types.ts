@@ -1,3 +1,4 @@
+import type { Fingerprint } from '../../results/environment.js'
 import type { Benchmark, MetricClass } from '../../results/model.js'
 import type { LocatedJson } from './json.js'
 
@@ -61,6 +62,11 @@ export interface ImportInput {
 export interface ImportContext {
   /** Class given to metrics the file does not classify itself. */
   class: MetricClass
+  /**
+   * Where a format records how the tool was set up to measure (Go's GOMAXPROCS), as fingerprint
+   * keys for the result set's environment; importInput gives each parse its own.
+   */
+  fingerprint?: Fingerprint
 }
 
 /** One benchmark tool's output format. Importers never return half-parsed data: they throw. */
@@ -70,6 +76,11 @@ export interface Importer {
   /** True when the content looks like this format (content, not file name). */
   detect(input: ImportInput): boolean
   parse(input: ImportInput, ctx: ImportContext): Benchmark[]
+  /**
+   * Each run of the tool gives one value per benchmark (Catch2 prints a mean): the same benchmark
+   * in several files of a glob is then the same benchmark run again, its values more samples.
+   */
+  readonly repeatsAcrossFiles?: boolean
 }
 
 /** A record of a JSON document read record by record (stream.ts). */
