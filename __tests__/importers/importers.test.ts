@@ -129,6 +129,18 @@ describe('format detection', () => {
     )
   })
 
+  it('reports the syntax error of JSON that no format claims, with its line', () => {
+    // Google Benchmark output cut inside its "context", before any benchmark: nothing is
+    // recognisable, and the reason is that it does not parse.
+    const cut = fixture('googlebench/real-work-reps10.json').slice(0, 800) + ' .x\n'
+    expect(errorOf(() => importText('trunc.json', cut, 'auto', nc))).toMatch(
+      /^trunc\.json:\d+: unexpected '\.x'/
+    )
+    expect(errorOf(() => importText('x.json', '{"a": 1,\n "b": .5}', 'auto', nc))).toBe(
+      "x.json:2: unexpected '.5}': not valid JSON"
+    )
+  })
+
   it('reports a JSON syntax error rather than "unknown format"', () => {
     expect(
       errorOf(() => importText('x.json', '[{"name": "a",\n "value": NaN}]', 'auto', nc))

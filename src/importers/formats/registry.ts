@@ -86,6 +86,9 @@ export function detectImporter(input: ImportInput): Importer {
     throw parseError instanceof Error
       ? parseError
       : new UserError(errorMessage(parseError), { file: input.file })
+  // JSON no format claims may be JSON that does not parse (truncated, hand-edited): its syntax
+  // error, with the line, says more than "could not recognise" does.
+  if (/^\s*[[{]/.test(input.head)) input.json()
   throw new UserError(
     `could not recognise the format; set format to one of: ${IMPORTERS.map((i) => i.name).join(', ')}`,
     { file: input.file }
