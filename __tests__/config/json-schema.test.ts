@@ -29,6 +29,8 @@ describe('schemas/config.schema.json', () => {
       'min-samples',
       'timeout',
       'runner-drift',
+      'from-zero',
+      'metrics',
       'thresholds',
       'benchmarks',
       'comparisons'

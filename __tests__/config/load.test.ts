@@ -251,6 +251,42 @@ describe('runner-drift', () => {
   })
 })
 
+describe('top-level metrics and from-zero', () => {
+  const FILE = `metrics:
+  cpu_time: { gate: true }
+  real_time: { gate: false, class: core }
+from-zero: warn
+benchmarks:
+  - name: gbench
+    kind: file
+    path: out.json
+    metrics:
+      real_time: { gate: true }
+`
+
+  it('gives every benchmark the top-level metric overrides, its own entry winning field by field', () => {
+    const config = parseConfig(FILE, '/repo/perf-gate.yml')
+    expect(config.metrics).toEqual({
+      cpu_time: { gate: true },
+      real_time: { gate: false, class: 'core' }
+    })
+    expect(config.fromZero).toBe('warn')
+    expect(config.benchmarks[0]?.metrics).toEqual({
+      cpu_time: { gate: true },
+      real_time: { gate: true, class: 'core' }
+    })
+  })
+
+  it('keeps budgets under thresholds.metrics, and names a bad from-zero', () => {
+    expect(() =>
+      parseConfig(`metrics:\n  cpu_time: { warn: 5% }\n${MINIMAL}`, 'perf-gate.yml')
+    ).toThrow(/^perf-gate\.yml:2: .*warn/)
+    expect(() => parseConfig(`from-zero: maybe\n${MINIMAL}`, 'perf-gate.yml')).toThrow(
+      /^perf-gate\.yml:1: from-zero must be /
+    )
+  })
+})
+
 describe('loadConfig', () => {
   it('reads a file and labels it as named', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'perf-gate-config-'))

@@ -33,7 +33,8 @@ describe('perf-gate run / gate / baseline (dist/cli.js)', () => {
     expect(first.code).toBe(0)
     expect(first.stdout).toMatch(/verdict: neutral/)
     expect(first.stdout).toMatch(/recorded as the baseline/)
-    expect(first.stderr).toMatch(/run 6\/7 · .* ETA/)
+    expect(first.stderr).toMatch(/warm-up 1\/1 · .* ETA/)
+    expect(first.stderr).toMatch(/run 6\/6 · .* ETA/)
 
     write(101, 2)
     const second = runDist('cli.js', ['run'], { cwd: dir })

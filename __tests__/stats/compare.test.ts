@@ -150,6 +150,79 @@ describe('compareMetric: acceptance checks', () => {
     expect(r.reason).toMatch(/^baseline sample #3 is 0/)
   })
 
+  it('shows the arms of a metric it cannot compare because of a 0', () => {
+    const r = compareMetric(input({ baseline: [1, 2, 0, 3, 4], current: [1, 2, 3, 4, 5] }))
+    expect(r.verdict).toBe('neutral')
+    expect([r.baseline?.median, r.current?.median]).toEqual([2, 3])
+  })
+})
+
+describe('compareMetric: a metric at 0 on one side (Go allocs/op)', () => {
+  const zeros = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+  const ones = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+  const allocs = { unit: 'allocs/op', metric: 'allocs/op' }
+
+  it('fails 0 → 1 alloc/op in every sample, on the absolute scale, past any budget', () => {
+    const r = compareMetric(input({ ...allocs, baseline: zeros, current: ones }))
+    expect(r).toMatchObject({
+      verdict: 'fail',
+      absoluteChange: 1,
+      change: null,
+      valueChange: null,
+      improved: false,
+      reason:
+        '+1 allocs/op, was 0: every current sample is above 0, every baseline sample 0: a change from 0 is past any relative budget'
+    })
+    // Complete separation of 10 against 10: the exact one-sided p is 1 / C(20, 10).
+    expect(r.pFail).toBeCloseTo(1 / 184756, 12)
+    expect([r.baseline?.median, r.current?.median]).toEqual([0, 1])
+  })
+
+  it('only warns with from-zero: warn, or for a warn-only metric; neutral leaves it out', () => {
+    const warn = compareMetric(input({ baseline: zeros, current: ones, fromZero: 'warn' }))
+    expect(warn.verdict).toBe('warn')
+    const warnOnly = compareMetric(
+      input({ baseline: zeros, current: ones, thresholds: { warn: 0.05, fail: null } })
+    )
+    expect(warnOnly.verdict).toBe('warn')
+    const off = compareMetric(input({ baseline: zeros, current: ones, fromZero: 'neutral' }))
+    expect(off.verdict).toBe('neutral')
+    expect(off.reason).toMatch(/not gated: from-zero is neutral/)
+  })
+
+  it('passes 0 on both sides as unchanged, and a drop to 0 as an improvement', () => {
+    const same = compareMetric(input({ baseline: zeros, current: zeros }))
+    expect(same).toMatchObject({ verdict: 'pass', change: 0, improved: false })
+    const better = compareMetric(input({ ...allocs, baseline: ones, current: zeros }))
+    expect(better).toMatchObject({ verdict: 'pass', improved: true, absoluteChange: -1 })
+  })
+
+  it('fails a throughput that drops to 0 (higher is better)', () => {
+    const r = compareMetric(
+      input({
+        unit: 'MB/s',
+        direction: 'higher',
+        baseline: ones.map((x) => x * 50),
+        current: zeros
+      })
+    )
+    expect(r).toMatchObject({ verdict: 'fail', absoluteChange: -50 })
+    expect(r.reason).toMatch(/^-50 MB\/s, now 0: every current sample is 0/)
+  })
+
+  it('keeps the plain reason when only some samples are 0, or too few samples', () => {
+    const some = compareMetric(input({ baseline: zeros, current: [0, 1, 0, 1, 0, 0, 0, 0, 0, 1] }))
+    expect(some.verdict).toBe('neutral')
+    expect(some.reason).toMatch(/^current sample #1 is 0: samples must be > 0/)
+    const few = compareMetric(input({ baseline: [0, 0, 0], current: [1, 1, 1] }))
+    expect(few).toMatchObject({
+      verdict: 'neutral',
+      reason: 'need ≥ 5 samples per arm, have 3 (current) and 3 (baseline)'
+    })
+  })
+})
+
+describe('compareMetric: robustness', () => {
   it('does not fail an A/A comparison with one ×5 cold start in an arm', () => {
     const verdicts: Verdict[] = []
     for (let s = 0; s < 200; s++) {

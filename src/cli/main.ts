@@ -6,8 +6,9 @@ import { describeAssumed } from '../config/defaults.js'
 import { loadConfig } from '../config/load.js'
 import type { PerfGateConfig } from '../config/types.js'
 import { errorMessage, isUserError, UserError } from '../errors.js'
-import { compareResultSets, type ThresholdsFor } from '../stats/compare-sets.js'
-import type { FailOn, JobMode } from '../engine/job.js'
+import { type ThresholdsFor } from '../stats/compare-sets.js'
+import { checkFingerprint, compareWithFingerprint } from '../engine/fingerprint-check.js'
+import { withConfigMetrics, type FailOn, type JobMode } from '../engine/job.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import { fileInput, importFile, parseResultSet } from '../importers/index.js'
 import { streamReporter } from '../runners/progress.js'
@@ -22,6 +23,7 @@ import { filesOutput } from '../outputs/files.js'
 import { runWithOutputs } from '../outputs/index.js'
 import { terminalOutput } from '../outputs/terminal.js'
 import { renderTerminalTable } from '../report/terminal.js'
+import { sanitizeText } from '../report/escape.js'
 import { DASHBOARD_USAGE, dashboardCommand } from './dashboard.js'
 import { VERSION } from '../version.js'
 
@@ -172,9 +174,7 @@ async function jobCommand(
         ...(values.base ? { base: values.base } : {}),
         ...(maxDistance !== undefined ? { maxDistance } : {})
       }),
-      allowFingerprintChanges: (values['allow-fingerprint-changes'] ?? '')
-        .split(/[\s,]+/)
-        .filter((k) => k !== ''),
+      allowFingerprintChanges: allowedKeys(values['allow-fingerprint-changes']),
       commit,
       context: await cliContext(env),
       reporter,
@@ -229,7 +229,8 @@ async function compareCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
       config: { type: 'string', short: 'c' },
       format: { type: 'string', default: 'auto' },
       'fail-on': { type: 'string', default: 'fail' },
-      'min-samples': { type: 'string' }
+      'min-samples': { type: 'string' },
+      'allow-fingerprint-changes': { type: 'string' }
     },
     allowPositionals: true
   })
@@ -242,10 +243,14 @@ async function compareCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
     thresholdsFor = thresholdsFromConfig(config)
     minSamples = config.minSamples
   }
+  // The config's top-level metrics (cpu_time: { gate: true }) apply to both files alike.
+  const configured = (set: ResultSet): ResultSet => (config ? withConfigMetrics(set, config) : set)
   if (values['min-samples'] !== undefined)
     minSamples = parsePositiveInt(values['min-samples'], '--min-samples')
   let baseline: ResultSet
   let current: ResultSet
+  let baselineLabel = 'the baseline'
+  let currentLabel = 'the current file'
   if (values.store !== undefined) {
     if (values.baseline !== undefined || positionals.length > 1) {
       throw new UserError(
@@ -255,6 +260,7 @@ async function compareCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
     const currentFile = values.current ?? positionals[0]
     if (!currentFile)
       throw new UserError('compare --store needs the current result file; see --help')
+    currentLabel = currentFile
     current = await readResultSet(currentFile, values.format)
     baseline = await storeBaseline(values.store, {
       repo: values.repo,
@@ -276,10 +282,23 @@ async function compareCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
       throw new UserError('compare needs a baseline and a current result file; see --help')
     baseline = await readResultSet(baselineFile, values.format)
     current = await readResultSet(currentFile, values.format)
+    baselineLabel = baselineFile
+    currentLabel = currentFile
   }
-  const outcome = compareResultSets(baseline, current, {
+  baseline = configured(baseline)
+  current = configured(current)
+  assertSharedBenchmarks(baseline, current, baselineLabel, currentLabel)
+  // Machines are not checked (two files may come from anywhere), but the settings the tools
+  // themselves report are: Go benchmarks at another GOMAXPROCS are not compared silently.
+  const toolSettings = checkFingerprint(
+    baseline.environment,
+    current.environment,
+    allowedKeys(values['allow-fingerprint-changes'])
+  ).filter((d) => d.format !== undefined)
+  const outcome = compareWithFingerprint(baseline, current, toolSettings, {
     ...(thresholdsFor ? { thresholdsFor } : {}),
-    ...(minSamples !== undefined ? { minSamples } : {})
+    ...(minSamples !== undefined ? { minSamples } : {}),
+    ...(config?.fromZero ? { fromZero: config.fromZero } : {})
   })
   if (values.json) {
     const metrics = outcome.comparisons.map((c) => ({
@@ -292,6 +311,9 @@ async function compareCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
       direction: c.direction,
       inconclusive: c.inconclusive,
       improved: c.improved,
+      ...(c.absoluteChange !== undefined && c.change === null
+        ? { absoluteChange: c.absoluteChange }
+        : {}),
       reason: c.reason
     }))
     io.stdout(
@@ -400,18 +422,48 @@ const IMPORTED = 'imported'
 /** Any supported file as a result set; files from other tools get an "unknown" environment. */
 async function readResultSet(file: string, format: string): Promise<ResultSet> {
   // Streamed where the format allows; a missing or unreadable file is a clear error from there.
-  const { benchmarks, format: found } = await importFile(file, format, { class: 'non-critical' })
+  const got = await importFile(file, format, { class: 'non-critical' })
   // perf-gate's own document also carries the commit, testbed and environment.
-  if (found === 'perf-gate') return parseResultSet(fileInput(file))
+  if (got.format === 'perf-gate') return parseResultSet(fileInput(file))
   return {
     $schema: RESULTS_SCHEMA_ID,
     version: RESULTS_VERSION,
     testbed: IMPORTED,
     createdAt: new Date(0).toISOString(),
     commit: { sha: null },
-    environment: unknownEnvironment(),
-    benchmarks
+    // The machine is unknown; the tool's own settings (Go's GOMAXPROCS) are not.
+    environment: { ...unknownEnvironment(), ...got.fingerprint },
+    benchmarks: got.benchmarks
   }
+}
+
+/** `--allow-fingerprint-changes a,b c` as a list of keys. */
+function allowedKeys(v: string | undefined): string[] {
+  return (v ?? '').split(/[\s,]+/).filter((k) => k !== '')
+}
+
+/**
+ * Two files with no benchmark in common compare as a table of "new" and "not measured" rows and
+ * a neutral pass, which reads as a success: it is a usage error (the wrong file, or a benchmark
+ * renamed on one side), named with what each side holds.
+ */
+function assertSharedBenchmarks(
+  baseline: ResultSet,
+  current: ResultSet,
+  baselineLabel: string,
+  currentLabel: string
+): void {
+  const names = new Set(baseline.benchmarks.map((b) => b.name))
+  if (current.benchmarks.some((b) => names.has(b.name))) return
+  const holds = (label: string, set: ResultSet): string => {
+    const formats = [...new Set(set.benchmarks.map((b) => b.source?.format ?? 'perf-gate'))]
+    const list = set.benchmarks.map((b) => b.name)
+    const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? `, … (${list.length})` : '')
+    return `${label} (${formats.join(', ')}) holds ${sanitizeText(shown, { maxLength: 300 })}`
+  }
+  throw new UserError(
+    `nothing to compare: the two sides share no benchmark; ${holds(baselineLabel, baseline)}; ${holds(currentLabel, current)}`
+  )
 }
 
 /** JSON has no Infinity: an unbounded CI end is written as null. */

@@ -250,6 +250,19 @@ function metricOverride(input: MetricOverrideInput): MetricOverride {
   return out
 }
 
+/** A benchmark's own metric overrides over the top-level ones, field by field. */
+function withGlobalMetrics(
+  own: Record<string, MetricOverride>,
+  global: ConfigInput['metrics']
+): Record<string, MetricOverride> {
+  if (!global) return own
+  const out = mapValues(global, metricOverride)
+  for (const [name, o] of Object.entries(own)) {
+    out[name] = { ...(Object.hasOwn(out, name) ? out[name] : {}), ...o }
+  }
+  return out
+}
+
 function mapValues<T, U>(record: Record<string, T> | undefined, f: (v: T) => U): Record<string, U> {
   // fromEntries defines own properties, so a key like "__proto__" stays an ordinary key.
   return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, f(v)]))
@@ -284,7 +297,7 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
       class: b.class ?? 'non-critical',
       repetitions: ('repetitions' in b ? b.repetitions : undefined) ?? repetitions,
       warmup: ('warmup' in b ? b.warmup : undefined) ?? warmup,
-      metrics: mapValues(b.metrics, metricOverride)
+      metrics: withGlobalMetrics(mapValues(b.metrics, metricOverride), raw.metrics)
     }
     if (b.thresholds) common.thresholds = partialThresholds(b.thresholds)
     const spec = buildBenchmark(b, common, dir, timeoutSeconds)
@@ -306,6 +319,8 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
       raw['runner-drift'] === undefined
         ? CONFIG_DEFAULTS.runnerDrift
         : (percentToFraction(raw['runner-drift']) ?? CONFIG_DEFAULTS.runnerDrift),
+    ...(raw['from-zero'] ? { fromZero: raw['from-zero'] } : {}),
+    ...(raw.metrics ? { metrics: mapValues(raw.metrics, metricOverride) } : {}),
     thresholds: {
       core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),
       nonCritical: classThresholds(

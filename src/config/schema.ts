@@ -135,6 +135,16 @@ const MetricOverrideInput = z.strictObject({
 })
 export type MetricOverrideInput = z.infer<typeof MetricOverrideInput>
 
+/** The same for every benchmark (top-level `metrics`): budgets stay under thresholds.metrics. */
+const GlobalMetricInput = z.strictObject({
+  class: MetricClass.optional().meta({ description: 'Overrides the class of this metric.' }),
+  direction: Direction.optional().meta({ description: 'Which way is better.' }),
+  gate: z.boolean().optional().meta({
+    description:
+      'true gates a metric its format records for context only (Google Benchmark cpu_time); false records it without gating.'
+  })
+})
+
 const common = {
   name: z
     .string()
@@ -300,6 +310,15 @@ export const ConfigInput = z
       default: '5%',
       description:
         'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
+    }),
+    'from-zero': z.enum(['fail', 'warn', 'neutral']).optional().meta({
+      default: 'fail',
+      description:
+        'A metric at 0 in every baseline sample and above 0 in every current one (0 → 1 allocs/op) has no ratio: fail (default) gates it as past any budget, warn only warns, neutral leaves it uncompared.'
+    }),
+    metrics: z.record(z.string(), GlobalMetricInput).optional().meta({
+      description:
+        'Per-metric class, direction and gate for every benchmark, keyed by metric name (e.g. cpu_time: { gate: true }); budgets go under thresholds.metrics.'
     }),
     thresholds: z
       .strictObject({

@@ -1,4 +1,5 @@
 import type { Direction, MetricClass } from '../results/model.js'
+import type { FromZero } from '../stats/compare.js'
 import type { Thresholds } from '../stats/types.js'
 
 /** `perf-gate.yml` after validation: camelCase, defaults applied, percentages as fractions. */
@@ -25,6 +26,13 @@ export interface PerfGateConfig {
    * two-sample rule against one stored baseline.
    */
   runnerDrift: number
+  /** A regression from 0 in every sample (0 → 1 allocs/op): fail (default), warn or neutral. */
+  fromZero?: FromZero
+  /**
+   * Class, direction and gate by metric name, for every benchmark (`metrics:` at the top level);
+   * a benchmark's own `metrics:` entry wins field by field.
+   */
+  metrics?: Record<string, Pick<MetricOverride, 'class' | 'direction' | 'gate'>>
   thresholds: {
     core: Thresholds
     nonCritical: Thresholds

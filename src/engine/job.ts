@@ -7,7 +7,7 @@ import type { PerfGateConfig } from '../config/types.js'
 import { UserError } from '../errors.js'
 import { importResultSet } from '../importers/index.js'
 import type { Commit, ResultSet } from '../results/model.js'
-import { adaptiveFailAlpha, runBenchmarks } from '../runners/index.js'
+import { adaptiveFailAlpha, applyMetricOverrides, runBenchmarks } from '../runners/index.js'
 import { hostEnvironment } from '../runners/environment.js'
 import type { Reporter } from '../runners/progress.js'
 import { shortSha } from '../shared/text.js'
@@ -229,6 +229,7 @@ function compareOptionsFor(
   return {
     thresholdsFor: thresholdsFromConfig(config),
     minSamples: config.minSamples,
+    ...(config.fromZero ? { fromZero: config.fromZero } : {}),
     // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
     ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {}),
     // Until this run's environment is known (the adaptive looks), stored jobs are screened
@@ -261,12 +262,15 @@ async function measure(
   let current: ResultSet
   if (opts.resultSet) current = await givenResults(opts.resultSet, config)
   else if (imported) {
-    current = await importResultSet(imported, {
-      testbed: config.testbed,
-      commit: opts.commit,
-      createdAt: now.toISOString(),
-      hostEnvironment
-    })
+    current = withConfigMetrics(
+      await importResultSet(imported, {
+        testbed: config.testbed,
+        commit: opts.commit,
+        createdAt: now.toISOString(),
+        hostEnvironment
+      }),
+      config
+    )
   } else {
     current = await runBenchmarks(config, {
       commit: opts.commit,
@@ -278,6 +282,16 @@ async function measure(
   }
   if (opts.note) current.note = opts.note
   return current
+}
+
+/**
+ * Imported result files have no benchmark entry of their own: the top-level `metrics` of the
+ * config say which of a format's measures are gated (`cpu_time: { gate: true }`).
+ */
+export function withConfigMetrics(set: ResultSet, config: PerfGateConfig): ResultSet {
+  const metrics = config.metrics
+  if (!metrics) return set
+  return { ...set, benchmarks: set.benchmarks.map((b) => applyMetricOverrides(b, { metrics })) }
 }
 
 async function givenResults(

@@ -13,6 +13,7 @@ import {
   verdictLabel
 } from './format.js'
 import { plural, shortSha } from '../shared/text.js'
+import { signedAmount } from '../stats/format.js'
 
 /*
  * Pieces shared by the ledger, the check run and the standalone report, so the three always show
@@ -27,6 +28,16 @@ export function valueDelta(c: MetricComparison): number | null {
   if (c.valueChange !== null) return c.valueChange
   if (c.change === null) return null
   return c.direction === 'higher' ? -c.change : c.change
+}
+
+/**
+ * The Δ cell: the relative change, or for a metric at 0 on one side (no ratio exists) the change
+ * in its own unit, "+1 allocs/op".
+ */
+export function deltaText(c: MetricComparison, unit: string = c.unit): string {
+  if (c.absoluteChange !== undefined && c.valueChange === null)
+    return signedAmount(c.absoluteChange, unit)
+  return formatPercent(valueDelta(c))
 }
 
 /**
@@ -115,6 +126,30 @@ export function disagreementNotes(
   return notes
 }
 
+/**
+ * Why the neutral rows were not compared, one line per reason with the rows it concerns
+ * ("BenchmarkKey/allocs/op, BenchmarkMix/B/op: baseline sample #3 is 0: …"), at most `max` lines.
+ */
+export function neutralNotes(
+  rows: readonly MetricComparison[],
+  escape: (text: string, maxLength: number) => string,
+  max = 8
+): string[] {
+  const byReason = new Map<string, string[]>()
+  for (const c of rows) {
+    if (c.verdict !== 'neutral') continue
+    const list = byReason.get(c.reason) ?? []
+    byReason.set(c.reason, [...list, `${c.benchmark}/${c.metric}`])
+  }
+  const lines = [...byReason].slice(0, max).map(([reason, names]) => {
+    const shown =
+      names.slice(0, 4).join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '')
+    return `${escape(shown, 300)}: ${escape(reason, 300)}`
+  })
+  if (byReason.size > max) lines.push(`… and ${plural(byReason.size - max, 'more reason')}`)
+  return lines
+}
+
 /** A Current cell with its † when the medians disagree with Δ. */
 export function currentCell(c: MetricComparison, unit: string): string {
   const shown = shownCentres(c)
@@ -174,7 +209,7 @@ export function renderDeltaTable(
     metricCell(c, opts.chartUrl),
     formatValue(shownCentres(c).baseline, escapeMarkdown(c.unit, { maxLength: 20 })),
     currentCell(c, escapeMarkdown(c.unit, { maxLength: 20 })),
-    formatPercent(valueDelta(c)),
+    deltaText(c, escapeMarkdown(c.unit, { maxLength: 20 })),
     formatCi(valueCi(c)),
     verdictCell(c)
   ])

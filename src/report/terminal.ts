@@ -1,15 +1,16 @@
 import type { GateOutcome, MetricComparison } from '../stats/types.js'
 import { sanitizeText } from './escape.js'
 import { resolutionLine } from './resolution.js'
-import { countsPhrase, formatCi, formatPercent, formatValue } from './format.js'
+import { countsPhrase, formatCi, formatValue } from './format.js'
 import {
   currentCell,
+  deltaText,
   disagreementNotes,
   inconclusiveNote,
+  neutralNotes,
   shownCentres,
   sortBySignificance,
-  valueCi,
-  valueDelta
+  valueCi
 } from './tables.js'
 
 /*
@@ -35,7 +36,7 @@ function cells(c: MetricComparison): string[] {
     sanitizeText(c.metric, { maxLength: 30 }),
     formatValue(shownCentres(c).baseline, unit),
     currentCell(c, unit),
-    formatPercent(valueDelta(c)),
+    deltaText(c, unit),
     formatCi(valueCi(c)),
     c.verdict + (notes.length ? ` (${notes.join(', ')})` : '')
   ]
@@ -60,9 +61,13 @@ export function renderTerminalTable(outcome: GateOutcome): string {
     sanitizeText(t, { maxLength })
   )
   const resolution = resolutionLine(outcome.comparisons)
+  const neutral = neutralNotes(outcome.comparisons, (t, maxLength) =>
+    sanitizeText(t, { maxLength })
+  )
   return [
     ...table,
     ...(notes.length > 0 ? ['', ...notes] : []),
+    ...(neutral.length > 0 ? ['', 'Not compared:', ...neutral.map((n) => `  ${n}`)] : []),
     ...(resolution ? ['', resolution] : []),
     '',
     `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,

@@ -10,12 +10,18 @@ export function nestBenchmarks(specName: string, benches: Benchmark[]): Benchmar
   return benches.map((b) => ({ ...b, name: `${specName}/${b.name}` }))
 }
 
-/** Per-metric `class`, `direction` and `gate` from the config win over what the tool said. */
-export function applyMetricOverrides(bench: Benchmark, spec: BenchmarkSpec): Benchmark {
+/**
+ * Per-metric `class`, `direction` and `gate` from the config win over what the tool said: a
+ * benchmark entry's `metrics`, or for imported result files the top-level `metrics`.
+ */
+export function applyMetricOverrides(
+  bench: Benchmark,
+  spec: Pick<BenchmarkSpec, 'metrics'>
+): Benchmark {
   return {
     ...bench,
     metrics: bench.metrics.map((m) => {
-      const o = spec.metrics[m.name]
+      const o = Object.hasOwn(spec.metrics, m.name) ? spec.metrics[m.name] : undefined
       if (!o) return m
       return {
         ...m,

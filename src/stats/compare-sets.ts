@@ -1,6 +1,6 @@
 import type { Benchmark, Metric, ResultSet } from '../results/model.js'
 import { sequentialLook, storedSequentialLook, type Look, type SamplingPlan } from './adaptive.js'
-import { neutralComparison, type CompareInput } from './compare.js'
+import { neutralComparison, type CompareInput, type FromZero } from './compare.js'
 import { gate } from './gate.js'
 import { DEFAULT_MAX_JOBS, recentHistory, summarizeJob, type JobSummary } from './history-rule.js'
 import { compareStored, type StoredHistoryInput, type StoredInput } from './stored-rule.js'
@@ -18,6 +18,8 @@ export const defaultThresholdsFor: ThresholdsFor = (_b, m) => DEFAULT_THRESHOLDS
 export interface CompareOptions {
   thresholdsFor?: ThresholdsFor
   minSamples?: number
+  /** What a regression from 0 in every sample is (default fail). */
+  fromZero?: FromZero
   /** The FAIL level per benchmark; adaptive sampling spends alpha over its looks (alpha/K). */
   failAlphaFor?: (benchmark: string) => number | undefined
   /**
@@ -69,7 +71,8 @@ function inputFor(
     baseline: old.samples,
     current: m.samples,
     ...(opts.minSamples !== undefined ? { minSamples: opts.minSamples } : {}),
-    ...(failAlpha !== undefined ? { failAlpha } : {})
+    ...(failAlpha !== undefined ? { failAlpha } : {}),
+    ...(opts.fromZero ? { fromZero: opts.fromZero } : {})
   }
 }
 

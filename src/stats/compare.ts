@@ -2,6 +2,7 @@ import { coefficientOfVariation, median } from 'simple-statistics'
 import type { Direction, MetricClass } from '../results/model.js'
 import { plural } from '../shared/text.js'
 import { shiftEstimator } from './hodges-lehmann.js'
+import { signedAmount } from './format.js'
 import { upperTailP } from './mann-whitney.js'
 import { madScreen } from './outliers.js'
 import { MAX_ADVISED_RUNS, runsToDecide, UNDECIDABLE_HELP } from './planning.js'
@@ -27,20 +28,110 @@ export interface CompareInput {
    * `alpha`; the sequential design passes alpha/K to spend alpha over K looks.
    */
   failAlpha?: number
+  /** What a change from 0 that every sample shows is when it is for the worse; default fail. */
+  fromZero?: FromZero
 }
+
+/**
+ * A regression from 0 (0 → 1 allocs/op in every sample) has no ratio, so it is past any relative
+ * budget: `fail` gates it as a regression past the fail budget (a warn-only metric warns),
+ * `warn` only warns, `neutral` leaves it uncompared (config `from-zero`).
+ */
+export type FromZero = 'fail' | 'warn' | 'neutral'
 
 export { logBudget } from './verdict.js'
 
-function firstInvalid(arm: string, values: readonly number[]): string | null {
+function firstInvalid(arm: string, values: readonly number[], allowZero: boolean): string | null {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]
     if (!Number.isFinite(v))
       return `${arm} sample #${i + 1} is ${v}: samples must be finite numbers`
-    if (v <= 0) {
+    if (v < 0 || (v === 0 && !allowZero)) {
       return `${arm} sample #${i + 1} is ${v}: samples must be > 0 to be compared as ratios (log scale)`
     }
   }
   return null
+}
+
+function plainSummary(values: readonly number[]): ArmSummary {
+  return {
+    n: values.length,
+    median: median([...values]),
+    dropped: [],
+    cv: null
+  }
+}
+
+/** The exact one-sided Mann-Whitney p of complete separation: 1 / C(n + m, n). */
+function separationP(n: number, m: number): number {
+  let p = 1
+  for (let k = 1; k <= n; k++) p *= k / (m + k)
+  return p
+}
+
+/**
+ * A metric at 0 in every sample of one side (Go's allocs/op and B/op, usually 0): no ratio exists,
+ * so it is compared on the absolute scale. 0 on both sides is unchanged; 0 on one side and above
+ * 0 in every sample of the other is a change every sample shows, a regression past any budget
+ * (or an improvement) of `current − baseline` in the metric's unit. Anything else with a 0 in it
+ * (zeros mixed with other values) is null: it keeps the plain reason.
+ */
+function fromZeroComparison(
+  input: CompareInput,
+  neutral: (reason: string, b?: ArmSummary | null, c?: ArmSummary | null) => MetricComparison,
+  minSamples: number
+): MetricComparison | null {
+  const { baseline, current, direction, thresholds } = input
+  const zero = (xs: readonly number[]): boolean => xs.length > 0 && xs.every((x) => x === 0)
+  const above = (xs: readonly number[]): boolean => xs.length > 0 && xs.every((x) => x > 0)
+  const baseZero = zero(baseline)
+  const curZero = zero(current)
+  if (!((baseZero && (curZero || above(current))) || (curZero && above(baseline)))) return null
+  const base = plainSummary(baseline)
+  const cur = plainSummary(current)
+  if (cur.n < minSamples || base.n < minSamples) {
+    return neutral(
+      `need ≥ ${minSamples} samples per arm, have ${cur.n} (current) and ${base.n} (baseline)`,
+      base,
+      cur
+    )
+  }
+  const delta = cur.median - base.median
+  const unit = input.unit
+  if (baseZero && curZero) {
+    return {
+      ...neutral('0 in every sample, as in the baseline', base, cur),
+      verdict: 'pass',
+      change: 0,
+      valueChange: 0,
+      ci: [0, 0],
+      pFail: 1,
+      pWarn: 1,
+      absoluteChange: 0
+    }
+  }
+  const worse = direction === 'lower' ? delta > 0 : delta < 0
+  const amount = signedAmount(delta, unit)
+  const what = baseZero
+    ? `${amount}, was 0: every current sample is above 0, every baseline sample 0`
+    : `${amount}, now 0: every current sample is 0, every baseline sample above 0`
+  const p = separationP(cur.n, base.n)
+  const common = { ...neutral(what, base, cur), absoluteChange: delta, pFail: p, pWarn: p }
+  if (!worse) return { ...common, verdict: 'pass', improved: true, pFail: 1, pWarn: 1 }
+  const mode = input.fromZero ?? 'fail'
+  if (mode === 'neutral')
+    return {
+      ...common,
+      reason: `${what} (not gated: from-zero is neutral)`,
+      pFail: null,
+      pWarn: null
+    }
+  const fails = mode === 'fail' && thresholds.fail !== null
+  return {
+    ...common,
+    verdict: fails ? 'fail' : 'warn',
+    reason: `${what}: a change from 0 is past any relative budget${fails ? '' : mode === 'warn' ? ' (from-zero: warn)' : ' (warn-only metric)'}`
+  }
 }
 
 interface ScreenedArm {
@@ -136,8 +227,14 @@ export function compareMetric(input: CompareInput): MetricComparison {
     current: ArmSummary | null = null
   ): MetricComparison => neutralComparison(input, reason, baseline, current)
 
-  const invalid = firstInvalid('current', input.current) ?? firstInvalid('baseline', input.baseline)
+  const invalid =
+    firstInvalid('current', input.current, true) ?? firstInvalid('baseline', input.baseline, true)
   if (invalid) return neutral(invalid)
+  const fromZero = fromZeroComparison(input, neutral, minSamples)
+  if (fromZero) return fromZero
+  const zero =
+    firstInvalid('current', input.current, false) ?? firstInvalid('baseline', input.baseline, false)
+  if (zero) return neutral(zero, plainSummary(input.baseline), plainSummary(input.current))
 
   // Log-badness: larger is worse in both directions, and a relative change becomes a shift.
   const sign = direction === 'lower' ? 1 : -1

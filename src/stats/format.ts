@@ -20,3 +20,11 @@ export function changeWithCi(change: number, ci: [number, number], confidence: n
   const level = Number((confidence * 100).toFixed(1))
   return `Δ ${signedPct(change)} % (${level} % CI ${signedPct(ci[0])} … ${signedPct(ci[1])} %)`
 }
+
+/** A change in the metric's own unit: (0, 1, "allocs/op") → "+1 allocs/op". */
+export function signedAmount(x: number, unit: string): string {
+  const abs = Math.abs(x)
+  const n =
+    abs >= 100 ? Math.round(abs).toLocaleString('en-US') : String(Number(abs.toPrecision(3)))
+  return `${x < 0 ? '-' : '+'}${n}${unit ? ` ${unit}` : ''}`
+}

@@ -1,4 +1,4 @@
-import { signedPct } from './format.js'
+import { signedAmount, signedPct } from './format.js'
 import { plural } from '../shared/text.js'
 import { bhReject, holmReject } from './multiplicity.js'
 import type { GateOutcome, MetricComparison, Route, Verdict } from './types.js'
@@ -31,8 +31,17 @@ function listOf(items: string[]): string {
 }
 
 function changes(cs: MetricComparison[]): string {
-  const worstFirst = [...cs].sort((a, b) => (b.change ?? 0) - (a.change ?? 0))
-  return listOf(worstFirst.map((c) => `${label(c)} ${signedPct(c.valueChange ?? 0)} %`))
+  // A change from 0 has no ratio: it is past any budget, so it is listed first, in its own unit.
+  const size = (c: MetricComparison): number =>
+    c.absoluteChange !== undefined && c.change === null ? Infinity : (c.change ?? 0)
+  const worstFirst = [...cs].sort((a, b) => size(b) - size(a))
+  return listOf(
+    worstFirst.map((c) =>
+      c.absoluteChange !== undefined && c.change === null
+        ? `${label(c)} ${signedAmount(c.absoluteChange, c.unit)} (was ${c.baseline?.median ?? 0})`
+        : `${label(c)} ${signedPct(c.valueChange ?? 0)} %`
+    )
+  )
 }
 
 /**

@@ -50,6 +50,11 @@ export interface MetricComparison {
   runsToDecide?: number
   /** Confidently better by more than the warn budget. */
   improved: boolean
+  /**
+   * For a metric at 0 on one side (Go's allocs/op), where no ratio exists: current − baseline
+   * median in the metric's unit, the change the report shows instead of a percentage.
+   */
+  absoluteChange?: number
   baseline: ArmSummary | null
   current: ArmSummary | null
   /**
