@@ -74,7 +74,7 @@ describe('report file, registry and analyst in the job', () => {
     const dir = project()
     const r = await runJobToFiles(options(dir, {}))
     expect(path.relative(dir, r.files.paths.reportFile)).toBe(
-      'benchmarks/results/reports/2026-11-22_abc1234.md'
+      'benchmarks/results/reports/2026-11-22T100000.000Z_abc1234.md'
     )
     const report = readFileSync(r.files.paths.reportFile, 'utf8')
     expect(readFileSync(r.files.paths.report, 'utf8')).toBe(report)

@@ -159,9 +159,16 @@ describe('trend charts', () => {
 })
 
 describe('reportFileName', () => {
-  it('is <date>_<sha7>.md', () => {
-    expect(reportFileName('2026-11-22T10:00:00Z', 'ABCDEF1234567')).toBe('2026-11-22_abcdef1.md')
-    expect(reportFileName('2026-11-22T10:00:00Z', null)).toBe('2026-11-22_nosha.md')
+  it('is <date>T<time>Z_<sha7>.md, so two runs of one commit on one day keep both reports', () => {
+    expect(reportFileName('2026-11-22T10:00:00Z', 'ABCDEF1234567')).toBe(
+      '2026-11-22T100000.000Z_abcdef1.md'
+    )
+    expect(reportFileName('2026-11-22T10:00:00Z', null)).toBe('2026-11-22T100000.000Z_nosha.md')
+    const morning = reportFileName('2026-11-22T09:15:07.250Z', 'abcdef1234')
+    const evening = reportFileName('2026-11-22T18:40:00.001Z', 'abcdef1234')
+    expect(morning).toBe('2026-11-22T091507.250Z_abcdef1.md')
+    expect(evening).not.toBe(morning)
+    expect([evening, morning].sort()).toEqual([morning, evening])
   })
 })
 

@@ -31,7 +31,7 @@ export interface FilePaths {
   report: string
   ledger: string
   checkRun: string
-  /** `benchmarks/results/reports/<date>_<sha7>.md`; `report` holds the same content. */
+  /** `benchmarks/results/reports/<date>T<time>Z_<sha7>.md`; `report` holds the same content. */
   reportFile: string
   /** docs/models/models-registry.md, when this trusted baseline run updated it. */
   registry: string | null

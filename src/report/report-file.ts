@@ -35,13 +35,18 @@ import {
 } from './tables.js'
 
 /*
- * The markdown report file (`benchmarks/results/reports/<date>_<sha7>.md`): the sections the team
+ * The markdown report file (`benchmarks/results/reports/<date>T<time>Z_<sha7>.md`): the sections the team
  * asked for, each computed from the run. A pure function of its input, so a golden file pins it.
  */
 
-/** `<YYYY-MM-DD>_<sha7>.md`, the report file's name for a run. */
+/**
+ * `<YYYY-MM-DD>T<HHMMSS.mmm>Z_<sha7>.md`, the report file's name for a run: the time keeps two
+ * runs of one commit on one day apart, and the names sort as the runs happened.
+ */
 export function reportFileName(createdAt: string, sha: string | null): string {
-  return `${formatDate(createdAt)}_${shortSha(sha) ?? 'nosha'}.md`
+  const d = new Date(createdAt)
+  const time = Number.isNaN(d.getTime()) ? formatDate(createdAt) : d.toISOString().replace(/:/g, '')
+  return `${time}_${shortSha(sha) ?? 'nosha'}.md`
 }
 
 function title(input: ReportFileInput): string {
