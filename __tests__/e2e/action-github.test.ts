@@ -136,6 +136,9 @@ describe('the action posts to GitHub', () => {
     expect(gh.checkRuns[0]?.annotations).toEqual([
       expect.objectContaining({ path: 'perf-gate.yml', start_line: 3, annotation_level: 'failure' })
     ])
+    // The local check-run.json is the payload sent, annotations included.
+    const local = JSON.parse(readFileSync(path.join(ws, '.perf-gate/out/check-run.json'), 'utf8'))
+    expect(local.output.annotations).toEqual(gh.checkRuns[0]?.annotations)
     expect(onlyLedger()).toMatch(/^\| perf \| ❌ fail \|/m)
     expect(onlyLedger()).toContain('**Route A**: fix needed.')
   })

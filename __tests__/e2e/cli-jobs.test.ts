@@ -53,6 +53,32 @@ describe('perf-gate run / gate / baseline (dist/cli.js)', () => {
       readFileSync(path.join(dir, '.perf-gate/out/check-run.json'), 'utf8')
     )
     expect(checkRun).toMatchObject({ name: 'review:gate:perf', conclusion: 'failure' })
+    // The payload the API call would send: the annotation on the benchmark's line included.
+    expect(checkRun.output.annotations).toEqual([
+      expect.objectContaining({
+        path: 'perf-gate.yml',
+        start_line: 5,
+        end_line: 5,
+        annotation_level: 'failure',
+        title: 'perf: tool fails'
+      })
+    ])
+  })
+
+  it('lists the files it wrote on stdout only; stderr keeps to progress', () => {
+    const dir = project(
+      `testbed: t\nrepetitions: 5\nwarmup: 0\nbenchmarks:\n  - name: tool\n    kind: command\n    run: ${emit('out.json')}\n    format: custom\n`
+    )
+    writeFileSync(
+      path.join(dir, 'out.json'),
+      JSON.stringify([{ name: 'op', unit: 'ms', value: 5 }])
+    )
+    const r = runDist('cli.js', ['run'], { cwd: dir })
+    expect(r.code).toBe(0)
+    for (const what of ['ledger', 'check run', 'report', 'results'])
+      expect(r.stdout).toMatch(new RegExp(`^${what}: +/`, 'm'))
+    expect(r.stderr).not.toMatch(/^(results|report|ledger|check run): /m)
+    expect(r.stderr).toMatch(/run 5\/5 · /)
   })
 
   it('stops adding runs once the comparison is settled (adaptive sampling)', () => {

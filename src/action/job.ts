@@ -68,7 +68,8 @@ export async function runActionJob(
     filesOutput({
       outDir: path.resolve(workspace, inputs.outputDir),
       rawDir: inputs.rawDir,
-      reporter: coreReporter
+      reporter: coreReporter,
+      configPath: repositoryPath(inputs.config, workspace)
     })
   ]
   let publisher: Publisher | null = null

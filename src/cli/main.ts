@@ -160,7 +160,8 @@ async function jobCommand(
       ? undefined
       : parsePositiveInt(values['max-distance'], '--max-distance')
   const outputs = [
-    filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter }),
+    // The terminal output lists the files on stdout: stderr keeps to progress.
+    filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter, logPaths: false }),
     terminalOutput(io)
   ]
   const result = await runWithOutputs(

@@ -1,13 +1,13 @@
 import path from 'node:path'
 import { sourceFiles } from '../engine/analyse.js'
 import type { DecidedJob } from '../engine/job.js'
-import { renderCheckRun } from '../report/check-run.js'
 import { renderLedger } from '../report/ledger.js'
 import { mergeRegistry, registryRows } from '../report/registry.js'
 import { renderReportFile, reportFileName } from '../report/report-file.js'
 import type { Reporter } from '../runners/progress.js'
 import { readIfExists, writeFileAtomic } from '../shared/fs.js'
 import { shortSha } from '../shared/text.js'
+import { checkRunPayload } from './check-run-payload.js'
 import type { Delivered, Output } from './output.js'
 
 /*
@@ -27,6 +27,16 @@ export interface FilesSettings {
   /** Report files go here; relative paths are taken from the config's folder. */
   reportsDir?: string
   reporter: Reporter
+  /**
+   * The config file as the repository names it, which check-run.json's annotations point at;
+   * default: the config file relative to the current folder.
+   */
+  configPath?: string
+  /**
+   * Whether each file written is logged (the action's log); the CLI lists them on stdout itself,
+   * and stderr keeps to progress.
+   */
+  logPaths?: boolean
   /** Milliseconds, for the report's own phase time; tests may pin it. */
   clock?: () => number
 }
@@ -49,13 +59,18 @@ async function writeFiles(
     `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha) ?? 'nosha'}.json`
   )
   await writeFileAtomic(results, JSON.stringify(current, null, 2) + '\n')
-  settings.reporter.info(`results: ${results}`)
+  const logPath = (what: string, file: string): void => {
+    if (settings.logPaths ?? true) settings.reporter.info(`${what}: ${file}`)
+  }
+  logPath('results', results)
 
   const ledgerPath = path.join(outDir, 'ledger.md')
   const ledger = renderLedger(await readIfExists(ledgerPath), report)
-  const checkRun = renderCheckRun(report, {
+  // What the API call would send, annotations included.
+  const checkRun = checkRunPayload(job, {
     headSha: current.commit.sha,
-    ...(report.runUrl ? { detailsUrl: report.runUrl } : {})
+    configPath:
+      settings.configPath ?? path.relative(process.cwd(), config.file).split(path.sep).join('/')
   })
   const checkRunPath = path.join(outDir, 'check-run.json')
   await writeFileAtomic(ledgerPath, ledger)
@@ -99,7 +114,7 @@ async function writeFiles(
   const reportCopy = path.join(outDir, 'report.md')
   await writeFileAtomic(reportFile, content)
   await writeFileAtomic(reportCopy, content)
-  settings.reporter.info(`report: ${reportFile}`)
+  logPath('report', reportFile)
   return {
     ...before,
     files: {

@@ -1,6 +1,6 @@
-import type { PerfGateConfig } from '../config/types.js'
 import type { DecidedJob } from '../engine/job.js'
-import { CHECK_RUN_NAME, renderCheckRun } from '../report/check-run.js'
+import { CHECK_RUN_NAME } from '../report/check-run.js'
+import { checkRunPayload } from './check-run-payload.js'
 import {
   hopMarker,
   otherGateRows,
@@ -11,7 +11,6 @@ import {
 import type { Acceptance } from '../types/report.js'
 import type { GateOutcome } from '../stats/types.js'
 import { acceptOutcome, checkAcceptance } from '../github/accept.js'
-import { regressionAnnotations } from '../github/annotations.js'
 import { completeCheckRun, startCheckRun, type CheckRunRef } from '../github/check-run.js'
 import type { GitHubClient } from '../github/client.js'
 import type { RepoRef } from '../github/context.js'
@@ -247,21 +246,16 @@ export class Publisher implements Output {
   private async completeCheck(job: DecidedJob): Promise<void> {
     const headSha = this.target.headSha
     if (!this.settings.checkRun || !headSha) return
-    const payload = renderCheckRun(job.report, {
-      headSha,
-      ...(job.report.runUrl ? { detailsUrl: job.report.runUrl } : {})
-    })
+    const full = checkRunPayload(job, { headSha, configPath: this.settings.configPath })
+    const { annotations, ...output } = full.output
+    const payload = { ...full, output }
     try {
       this.checkRun = await completeCheckRun(
         this.client,
         this.target.repo,
         this.checkRun,
         { ...payload, head_sha: headSha },
-        {
-          externalId: this.externalId,
-          annotations: annotationsFor(job, job.config, this.settings.configPath),
-          log: (m) => this.log.info(m)
-        }
+        { externalId: this.externalId, annotations, log: (m) => this.log.info(m) }
       )
       if (this.checkRun.appSlug) this.identity = identityOfApp(this.checkRun.appSlug)
       this.log.info(`check run ${this.checkRun.id}: ${payload.conclusion}`)
@@ -313,10 +307,4 @@ export class Publisher implements Output {
       return null
     }
   }
-}
-
-function annotationsFor(job: DecidedJob, config: PerfGateConfig, configPath: string) {
-  return regressionAnnotations(job.outcome.comparisons, config.benchmarks, configPath, {
-    accepted: job.report.acceptance !== undefined
-  })
 }
