@@ -3,6 +3,9 @@ import { metricKey } from '../../src/results/model.js'
 import { renderTrendCharts, stepLevels } from '../../src/report/chart.js'
 import { renderReport, renderTerminalTable, renderTrendChart } from '../../src/report/index.js'
 import type { GateReport } from '../../src/types/report.js'
+import { unknownEnvironment } from '../../src/results/environment.js'
+import type { ResultSet } from '../../src/results/model.js'
+import { noBaselineOutcome } from '../../src/stats/compare-sets.js'
 import { comparison, report } from './helpers.js'
 
 const history = (key: string, values: number[]): NonNullable<GateReport['history']> =>
@@ -144,6 +147,47 @@ describe('renderTerminalTable', () => {
     expect(out).not.toContain('\u001B')
     expect(out).not.toContain('\u202E')
     expect(out).toContain('ev[2Jilgnp.exe x')
+  })
+
+  it('shows what a first run measured, median and spread, and why nothing was compared', () => {
+    const first: ResultSet = {
+      version: 1,
+      testbed: 't',
+      createdAt: '2026-11-22T10:00:00Z',
+      commit: { sha: null },
+      environment: unknownEnvironment(),
+      benchmarks: [
+        {
+          name: 'BenchmarkMix',
+          metrics: [
+            {
+              name: 'ns/op',
+              unit: 'ns/op',
+              direction: 'lower',
+              class: 'non-critical',
+              samples: [100, 110, 90, 100]
+            },
+            {
+              name: 'allocs/op',
+              unit: 'allocs/op',
+              direction: 'lower',
+              class: 'non-critical',
+              samples: [0, 0, 0, 0]
+            }
+          ]
+        }
+      ]
+    }
+    const out = renderTerminalTable(noBaselineOutcome(first, 'no baseline yet for testbed t'))
+    expect(out).toMatch(
+      /^BenchmarkMix\s+ns\/op\s+n\/a\s+100 ns\/op \(CV 8\.2 %\)\s+n\/a\s+n\/a\s+neutral$/m
+    )
+    expect(out).toMatch(
+      /^BenchmarkMix\s+allocs\/op\s+n\/a\s+0 allocs\/op\s+n\/a\s+n\/a\s+neutral$/m
+    )
+    expect(out).toContain(
+      'Not compared:\n  BenchmarkMix/ns/op, BenchmarkMix/allocs/op: no baseline yet for testbed t'
+    )
   })
 
   it('says when nothing was compared', () => {

@@ -153,7 +153,13 @@ export function neutralNotes(
 /** A Current cell with its † when the medians disagree with Δ. */
 export function currentCell(c: MetricComparison, unit: string): string {
   const shown = shownCentres(c)
-  return formatValue(shown.current, unit) + (shown.medians ? ' †' : '')
+  // With nothing to compare with (a first run, a new metric), the spread is all there is to say.
+  const cv = c.baseline === null ? c.current?.cv : null
+  const spread =
+    cv !== null && cv !== undefined && shown.current !== null
+      ? ` (CV ${formatRoughPercent(cv)})`
+      : ''
+  return formatValue(shown.current, unit) + spread + (shown.medians ? ' †' : '')
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Benchmark, Metric, ResultSet } from '../results/model.js'
 import { sequentialLook, storedSequentialLook, type Look, type SamplingPlan } from './adaptive.js'
-import { neutralComparison, type CompareInput, type FromZero } from './compare.js'
+import { neutralComparison, plainSummary, type CompareInput, type FromZero } from './compare.js'
 import { gate } from './gate.js'
 import { DEFAULT_MAX_JOBS, recentHistory, summarizeJob, type JobSummary } from './history-rule.js'
 import { compareStored, type StoredHistoryInput, type StoredInput } from './stored-rule.js'
@@ -233,7 +233,7 @@ export function compareResultSets(
       const thresholds = thresholdsFor(b.name, m)
       if (!old) {
         comparisons.push(
-          neutral(b.name, m, thresholds, 'new metric: the baseline has no samples for it yet')
+          neutral(b.name, m, thresholds, 'new metric: the baseline has no samples for it yet', true)
         )
         continue
       }
@@ -270,7 +270,7 @@ export function noBaselineOutcome(
   const comparisons = current.benchmarks.flatMap((b) =>
     b.metrics
       .filter((m) => m.gate !== false)
-      .map((m) => neutral(b.name, m, thresholdsFor(b.name, m), reason))
+      .map((m) => neutral(b.name, m, thresholdsFor(b.name, m), reason, true))
   )
   return {
     verdict: 'neutral',
@@ -289,14 +289,18 @@ function indexMetrics(benches: Benchmark[]): Map<string, Metric> {
   return map
 }
 
+/** A metric not compared; `measured`: this run's samples are shown (median and spread). */
 function neutral(
   benchmark: string,
   m: Metric,
   thresholds: Thresholds,
-  reason: string
+  reason: string,
+  measured = false
 ): MetricComparison {
   return neutralComparison(
     { benchmark, metric: m.name, unit: m.unit, direction: m.direction, class: m.class, thresholds },
-    reason
+    reason,
+    null,
+    measured ? plainSummary(m.samples) : null
   )
 }

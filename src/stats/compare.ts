@@ -53,12 +53,16 @@ function firstInvalid(arm: string, values: readonly number[], allowZero: boolean
   return null
 }
 
-function plainSummary(values: readonly number[]): ArmSummary {
+/** An arm as measured, nothing screened: for a metric shown but not compared. */
+export function plainSummary(values: readonly number[]): ArmSummary {
+  const finite = values.filter((v) => Number.isFinite(v))
+  if (finite.length === 0) return { n: 0, median: NaN, dropped: [], cv: null }
+  const mean = finite.reduce((a, b) => a + b, 0) / finite.length
   return {
-    n: values.length,
-    median: median([...values]),
+    n: finite.length,
+    median: median(finite),
     dropped: [],
-    cv: null
+    cv: finite.length >= 2 && mean > 0 ? coefficientOfVariation(finite) : null
   }
 }
 
