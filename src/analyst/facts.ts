@@ -20,7 +20,10 @@ export interface AnalystFacts {
   commit: string | null
   baselineCommit: string | null
   counts: {
+    /** Metrics compared (regressions + unchanged + improvements), as the table's verdicts count. */
     metrics: number
+    /** Metrics shown but not compared (neutral: no baseline, too few samples, …). */
+    notCompared: number
     regressions: number
     improvements: number
     unchanged: number
@@ -35,6 +38,8 @@ export interface AnalystFacts {
     baseline: number | null
     current: number | null
     changePct: number | null
+    /** For a metric at 0 on one side (no ratio): current − baseline in its unit. */
+    absoluteChange?: number
     ciPct: [number, number] | null
     /** How many times better (>1) or worse (<1) the current value is. */
     factor: number | null
@@ -106,7 +111,8 @@ export function buildFacts(
     commit: report.current.sha?.slice(0, 7) ?? null,
     baselineCommit: report.baseline?.sha?.slice(0, 7) ?? null,
     counts: {
-      metrics: outcome.comparisons.length,
+      metrics: outcome.regressions + outcome.unchanged + outcome.improvements,
+      notCompared: outcome.comparisons.filter((c) => c.verdict === 'neutral').length,
       regressions: outcome.regressions,
       improvements: outcome.improvements,
       unchanged: outcome.unchanged,
@@ -133,6 +139,9 @@ export function buildFacts(
         baseline: round(base),
         current: round(cur),
         changePct: pct(valueDelta(c)),
+        ...(c.absoluteChange !== undefined && c.valueChange === null
+          ? { absoluteChange: round(c.absoluteChange) ?? 0 }
+          : {}),
         ciPct:
           ci && Number.isFinite(ci[0]) && Number.isFinite(ci[1])
             ? [pct(ci[0]) ?? 0, pct(ci[1]) ?? 0]

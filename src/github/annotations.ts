@@ -1,7 +1,7 @@
 import type { BenchmarkSpec } from '../config/types.js'
-import { formatCi, formatPercent } from '../report/format.js'
+import { formatCi } from '../report/format.js'
 import { sanitizeText } from '../report/escape.js'
-import { valueCi, valueDelta } from '../report/tables.js'
+import { deltaText, valueCi } from '../report/tables.js'
 import type { MetricComparison } from '../stats/types.js'
 
 /** One entry of a check run's `output.annotations`, as the Checks API takes it. */
@@ -47,7 +47,7 @@ export function regressionAnnotations(
       .slice(0, 40)
       .map((c) =>
         sanitizeText(
-          `${c.benchmark} ${c.metric}: ${formatPercent(valueDelta(c))} (90 % CI ${formatCi(valueCi(c))}), ${c.verdict}: ${c.reason}`,
+          `${c.benchmark} ${c.metric}: ${deltaText(c)}${c.ci ? ` (90 % CI ${formatCi(valueCi(c))})` : ''}, ${c.verdict}: ${c.reason}`,
           { maxLength: 400 }
         )
       )

@@ -16,7 +16,7 @@ import {
   type Spread
 } from './observations.js'
 import { speedPhrase } from './speed.js'
-import { byMagnitude, routeLine, shownCentres, valueCi, valueDelta } from './tables.js'
+import { byMagnitude, deltaText, routeLine, shownCentres, valueCi, valueDelta } from './tables.js'
 import type { GateReport } from '../types/report.js'
 
 /*
@@ -195,7 +195,7 @@ export function recommendations(report: GateReport, ins: Insights): string[] {
   const failing = report.outcome.comparisons.filter((x) => x.verdict === 'fail')
   for (const c of failing.slice(0, MAX_FAILS)) {
     out.push(
-      `${name(c.benchmark, c.metric)} regressed ${formatPercent(valueDelta(c))} (90 % CI ${formatCi(valueCi(c))}), past its budget: fix it (Route A), or accept it with the accept label and a written reason (Route B).`
+      `${name(c.benchmark, c.metric)} regressed ${deltaText(c, escapeMarkdown(c.unit, { maxLength: 20 }))}${c.ci ? ` (90 % CI ${formatCi(valueCi(c))})` : ''}, past its budget: fix it (Route A), or accept it with the accept label and a written reason (Route B).`
     )
   }
   if (failing.length > MAX_FAILS)
