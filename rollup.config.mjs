@@ -2,7 +2,7 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
-import { readFile } from 'node:fs/promises'
+import { chmod, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 
 // The dashboard's page inlines uPlot and its own client. In the sources src/dashboard/assets.ts
@@ -31,6 +31,18 @@ function dashboardAssets() {
         appCss: await read('src/dashboard/client/app.css')
       }
       return `export async function loadAssets() { return ${JSON.stringify(texts)} }\n`
+    }
+  }
+}
+
+// dist/cli.js is package.json's bin: npm makes it executable when it links it (`npx perf-gate`),
+// which left a checkout dirty while it was committed 644. It is committed 755, and every build
+// writes it so, whether or not the file was there before.
+function executableCli() {
+  return {
+    name: 'perf-gate-executable-cli',
+    async writeBundle(options, bundle) {
+      if (bundle['cli.js']) await chmod(`${options.dir}/cli.js`, 0o755)
     }
   }
 }
@@ -75,7 +87,8 @@ const config = {
     typescript({ tsconfig: './tsconfig.json', sourceMap: false, outDir: 'dist' }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),
-    json()
+    json(),
+    executableCli()
   ]
 }
 

@@ -10,4 +10,9 @@ if ! git diff --quiet --ignore-space-at-eol -- dist/ || [ -n "$(git ls-files --o
   git ls-files --others --exclude-standard -- dist/ >&2 || true
   exit 1
 fi
+# package.json's bin must be committed executable, or npm's chmod on linking dirties the checkout.
+if [ "$(git ls-files --stage -- dist/cli.js | cut -d' ' -f1)" != "100755" ]; then
+  echo "dist/cli.js is not committed executable: run 'git update-index --chmod=+x dist/cli.js'." >&2
+  exit 1
+fi
 echo "dist/ is current"
