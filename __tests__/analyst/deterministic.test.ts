@@ -61,7 +61,7 @@ describe('the deterministic analyst section', () => {
     const base = await imported('go/real-work-count10.txt', 'a'.repeat(40))
     const cur = await imported('go/real-work-count10-slowed.txt', 'b'.repeat(40))
     // One benchmark only in this run: its three metrics are new, shown but not compared.
-    cur.benchmarks.push({ ...cur.benchmarks[0]!, name: 'BenchmarkNew' })
+    cur.benchmarks.push({ ...cur.benchmarks[0], name: 'BenchmarkNew' })
     const report = reportOf(base, cur)
     const o = report.outcome
     const section = deterministicSection(buildFacts(report, cur, base))

@@ -253,6 +253,24 @@ describe('Catch2', () => {
     )
   })
 
+  it('names a benchmark that failed in the XML reporter', () => {
+    const text = lines(
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<Catch name="b">',
+      '  <Group name="b">',
+      '    <TestCase name="t" filename="b.cpp" line="3">',
+      '      <BenchmarkResults name="boom" samples="20" resamples="1" iterations="1" clockResolution="1" estimatedDuration="1">',
+      '        <failed message="std::runtime_error: no"/>',
+      '      </BenchmarkResults>',
+      '    </TestCase>',
+      '  </Group>',
+      '</Catch>'
+    )
+    expect(errorOf(() => importText('c2.xml', text, 'auto', nc))).toBe(
+      'c2.xml:5: boom: the benchmark failed: std::runtime_error: no'
+    )
+  })
+
   it('refuses output cut off before a mean', () => {
     const text = table(
       'Fibonacci 10                                    100           208     7.1968 ms '

@@ -167,7 +167,7 @@ function fromXml(input: ImportInput, ctx: ImportContext): Benchmark[] {
           input.file,
           line,
           failed
-            ? `${name}: the benchmark failed: ${String(failed.message ?? 'no message')}`
+            ? `${name}: the benchmark failed: ${typeof failed.message === 'string' ? failed.message : 'no message'}`
             : `${name}: no <mean value="…"> (Catch2 writes the mean in ns)`
         )
       }
