@@ -168,6 +168,39 @@ describe('the gate with a different environment', () => {
     expect(outcome.comparisons.every((c) => c.verdict === 'fail')).toBe(true)
   })
 
+  it("Go's GOMAXPROCS leaves only the benchmarks read as Go neutral, and the note says so", () => {
+    const go = (bs: ReturnType<typeof base>) =>
+      bs.map((b) =>
+        b.name === 'tokenize' ? b : { ...b, source: { kind: 'import' as const, format: 'go' } }
+      )
+    const before = resultSet(go(base()), { environment: env({ 'go.gomaxprocs': '2' }) })
+    const after = resultSet(go(slower(base())), { environment: env({ 'go.gomaxprocs': '4' }) })
+    const diffs = checkFingerprint(before.environment, after.environment)
+    expect(diffs).toEqual([
+      {
+        key: 'go.gomaxprocs',
+        baseline: '2',
+        current: '4',
+        benchmark: null,
+        format: 'go',
+        effect: 'block',
+        allowed: false
+      }
+    ])
+    const outcome = compareWithFingerprint(before, after, diffs)
+    const by = Object.fromEntries(outcome.comparisons.map((c) => [c.benchmark, c.verdict]))
+    expect(by).toEqual({ tokenize: 'fail', chat: 'neutral', summarise: 'neutral' })
+    expect(fingerprintNote({ fingerprint: diffs } as GateReport)).toBe(
+      [
+        '**Environment differs from the baseline:**',
+        '- go.gomaxprocs 2 → 4: every go benchmark not compared'
+      ].join('\n')
+    )
+    // Stored jobs at another GOMAXPROCS do not stand for the Go benchmarks either.
+    const usable = usableHistory([before], after.environment)
+    expect([usable(0, 'chat'), usable(0, 'tokenize')]).toEqual([false, true])
+  })
+
   it('the ledger note lists each difference, escaped', () => {
     const diffs = checkFingerprint(
       env(),
