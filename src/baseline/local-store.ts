@@ -14,7 +14,7 @@ import type { BaselineEntry, BaselineStore, StoredBaseline } from './store.js'
  * systems, so a crash or kill mid-write leaves only a stray temporary file that readers ignore.
  *
  * The folder of a testbed is its name where the name is plain (`ci`, `gpu-a100`), else a readable
- * slug and a hash of the exact name (`gp_~3f2a…`), so no two testbeds share one (see
+ * slug and a hash of the exact name (`gpa~3f2a…`), so no two testbeds share one (see
  * testbedFolder). Stores written before that named every folder by the slug alone, which `gpä`
  * and `gpé` shared; those folders are still read, and a baseline is used only for the testbed it
  * records, so an old shared folder can no longer gate one testbed against another.
