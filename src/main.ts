@@ -3,6 +3,7 @@ import { MODES } from './action/modes/index.js'
 import { readInputs } from './action/inputs.js'
 import { readActionRun } from './action/run.js'
 import { errorMessage, isUserError } from './errors.js'
+import { stoppingOn } from './shared/cleanup.js'
 
 /**
  * The action: reads the inputs, then runs the mode's module (src/action/modes/). It is the only
@@ -14,6 +15,8 @@ export async function run(): Promise<void> {
     if (inputs.githubToken) core.setSecret(inputs.githubToken)
     await MODES[inputs.mode](readActionRun(inputs))
   } catch (e) {
+    // Stopped by a signal: the signal's own line says what happened, not the command it ended.
+    if (stoppingOn()) return
     // A user error is one actionable line; anything else is a bug, so keep the stack in the debug log.
     if (!isUserError(e) && e instanceof Error && e.stack) core.debug(e.stack)
     core.setFailed(`perf-gate: ${errorMessage(e)}`)

@@ -2,9 +2,11 @@ import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { CommandBenchmark } from '../config/types.js'
 import { UserError, errorMessage } from '../errors.js'
+import { plural } from '../shared/text.js'
 import { importText } from '../importers/index.js'
 import type { Benchmark, Metric } from '../results/model.js'
-import { formatTail, runShell } from './process.js'
+import { formatTail, runShell, STDOUT_LIMIT } from './process.js'
+import { describeProcesses, type ProcessInfo } from './process-table.js'
 import { progressLine, type Reporter } from './progress.js'
 import { nestBenchmarks, applyMetricOverrides } from './shape.js'
 
@@ -35,6 +37,8 @@ export async function runCommandBenchmark(
   const wall: { warmup: number[]; samples: number[] } = { warmup: [], samples: [] }
   const tool = new Map<string, { bench: string; metric: Metric; warmup: number[] }>()
   const started = Date.now()
+  const ended: ProcessInfo[] = []
+  const escaped: ProcessInfo[] = []
 
   for (let i = 0; i < spec.warmup + target; i++) {
     const warm = i < spec.warmup
@@ -48,7 +52,9 @@ export async function runCommandBenchmark(
       res = await runShell(spec.run, {
         cwd: spec.cwd,
         env: { ...env, ...spec.env },
-        timeoutMs: spec.timeoutSeconds * 1000
+        timeoutMs: spec.timeoutSeconds * 1000,
+        label: `benchmark '${spec.name}'`,
+        keepStdout: spec.format !== 'none' && !outputFile
       })
     } catch (e) {
       throw new UserError(
@@ -70,6 +76,18 @@ export async function runCommandBenchmark(
       )
     }
     ;(warm ? wall.warmup : wall.samples).push(res.wallMs)
+    ended.push(...res.ended)
+    escaped.push(...res.escaped)
+    if (res.escaped.length) {
+      reporter.warning(
+        `benchmark '${spec.name}': ${label} left ${describeProcesses(res.escaped)} running outside its process group; perf-gate does not end them`
+      )
+    }
+    if (spec.format !== 'none' && !outputFile && res.stdoutCapped) {
+      throw new UserError(
+        `benchmark '${spec.name}': the output of ${label} passed the ${mib(STDOUT_LIMIT)} cap on stdout (${mib(res.stdoutBytes)} written), so it cannot be read whole; have the tool write its results to a file and name that file in 'output:'`
+      )
+    }
 
     if (spec.format !== 'none') {
       const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label)
@@ -97,13 +115,39 @@ export async function runCommandBenchmark(
       if (!look.stop && look.nextRuns > 0) target = Math.min(plan.max, measured + look.nextRuns)
     }
   }
-  return assemble(spec, wall, tool)
+  if (ended.length) {
+    reporter.info(
+      `  ${spec.name}: ended ${plural(ended.length, 'process', 'processes')} the command left running in its process group: ${describeProcesses(ended)}`
+    )
+  }
+  return assemble(spec, wall, tool, leftoverNotes(ended, escaped))
+}
+
+/** What the command left behind, for the results: it may have skewed the runs after it. */
+function leftoverNotes(ended: ProcessInfo[], escaped: ProcessInfo[]): string[] {
+  const notes: string[] = []
+  if (ended.length) {
+    notes.push(
+      `the command left ${plural(ended.length, 'process', 'processes')} running in its process group, ended after each run: ${describeProcesses(ended, 3)}`
+    )
+  }
+  if (escaped.length) {
+    notes.push(
+      `the command started ${plural(escaped.length, 'process', 'processes')} that left its process group and kept running (setsid or a daemon), not ended by perf-gate: ${describeProcesses(escaped, 3)}`
+    )
+  }
+  return notes
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`
 }
 
 function assemble(
   spec: CommandBenchmark,
   wall: { warmup: number[]; samples: number[] },
-  tool: Map<string, { bench: string; metric: Metric; warmup: number[] }>
+  tool: Map<string, { bench: string; metric: Metric; warmup: number[] }>,
+  notes: string[] = []
 ): Benchmark[] {
   const source = { kind: 'command' as const, format: spec.format, command: spec.run }
   const wallMetric: Metric = {
@@ -116,8 +160,12 @@ function assemble(
     // A tool that reports its own timings is the better measure; the wrapper's wall time is context.
     ...(spec.format !== 'none' ? { gate: false } : {})
   }
+  const withNotes = (b: Benchmark): Benchmark =>
+    notes.length ? { ...b, notes: [...(b.notes ?? []), ...notes] } : b
   if (spec.format === 'none') {
-    return [applyMetricOverrides({ name: spec.name, source, metrics: [wallMetric] }, spec)]
+    return [
+      withNotes(applyMetricOverrides({ name: spec.name, source, metrics: [wallMetric] }, spec))
+    ]
   }
 
   const grouped = new Map<string, Metric[]>()
@@ -134,10 +182,13 @@ function assemble(
     spec.name,
     [...grouped].map(([name, metrics]) => ({ name, source, metrics }))
   )
-  // The wall time rides along with the first benchmark, for context.
+  // The wall time rides along with the first benchmark, for context, and so do the notes.
   const first = benches[0]
   if (first) first.metrics.push(wallMetric)
-  return benches.map((b) => applyMetricOverrides(b, spec))
+  return benches.map((b, i) => {
+    const shaped = applyMetricOverrides(b, spec)
+    return i === 0 ? withNotes(shaped) : shaped
+  })
 }
 
 /** `output:` if set, else the file hyperfine was told to write, else stdout. */

@@ -1,7 +1,9 @@
 /** File helpers every layer that writes shares: atomic writes, and reads that may find nothing. */
 import { randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
+import { onCleanup } from './cleanup.js'
 
 export const TMP_PREFIX = '.tmp-'
 
@@ -17,6 +19,8 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     dir,
     `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}${path.extname(file)}`
   )
+  // A signal mid-write removes the temporary file: the target keeps its old content.
+  const unregister = onCleanup({ run: () => rmSync(tmp, { force: true }) })
   try {
     const handle = await open(tmp, 'wx')
     try {
@@ -29,6 +33,8 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   } catch (e) {
     await rm(tmp, { force: true })
     throw e
+  } finally {
+    unregister()
   }
   await syncDir(dir)
 }

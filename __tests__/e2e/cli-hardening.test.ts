@@ -1,0 +1,135 @@
+import { describe, expect, it } from '@jest/globals'
+import { spawn, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { runDist } from '../helpers/dist.js'
+import { runAction, webhook } from '../helpers/github-standin-run.js'
+import { endAll, eventually, sleepers, uniqueSleep } from '../helpers/processes.js'
+
+/*
+ * The reproductions of #19 against the built CLI (dist/cli.js), as a user or a CI runner meets
+ * them: concurrent runs sharing a ledger, a signal mid-benchmark, children a benchmark leaves
+ * behind, and an output folder on a read-only or full file system.
+ */
+
+const CLI = path.resolve('dist/cli.js')
+
+function project(config: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pg-hard-'))
+  writeFileSync(path.join(dir, 'perf-gate.yml'), config)
+  return dir
+}
+
+const FILE_CONFIG =
+  'testbed: t\nbenchmarks:\n  - name: c\n    kind: file\n    path: results/*.json\n    format: custom\n'
+
+function withResults(metrics = 1): string {
+  const dir = project(FILE_CONFIG)
+  mkdirSync(path.join(dir, 'results'))
+  const entries = Array.from({ length: metrics }, (_, i) => ({
+    name: `op${i}`,
+    unit: 'ms',
+    values: [1, 1.1, 1.2, 1.05, 0.98]
+  }))
+  writeFileSync(path.join(dir, 'results', 'a.json'), JSON.stringify(entries))
+  return dir
+}
+
+function cli(
+  args: string[],
+  cwd: string
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe('signals mid-run (#19 item 3)', () => {
+  const slow = (d: string) =>
+    `testbed: t\nbenchmarks:\n  - name: slow\n    kind: command\n    run: sleep ${d}; echo done\n`
+
+  for (const [signal, code, toGroup] of [
+    ['SIGTERM', 143, false],
+    ['SIGINT', 130, true]
+  ] as const) {
+    it(`${signal}${toGroup ? ' to the whole process group (Ctrl-C)' : ''} ends the benchmark, writes nothing and exits ${code}`, async () => {
+      const d = uniqueSleep()
+      const dir = project(slow(d))
+      // Its own process group, as a shell gives a foreground job: Ctrl-C signals all of it.
+      const child = spawn(process.execPath, [CLI, 'baseline'], { cwd: dir, detached: true })
+      let stderr = ''
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+      const closed = new Promise<number | null>((r) => child.on('close', r))
+      try {
+        expect(await eventually(() => sleepers(d).length === 1, 30_000)).toBe(true)
+        const group = sleepers(d)[0]?.pgid
+        if (toGroup) process.kill(-child.pid!, signal)
+        else child.kill(signal)
+        expect(await closed).toBe(code)
+        expect(stderr.trimEnd().split('\n').at(-1)).toBe(
+          `perf-gate: stopped by ${signal}: ended benchmark 'slow' (process group ${group})`
+        )
+        expect(sleepers(d)).toEqual([])
+        expect(existsSync(path.join(dir, '.perf-gate/baselines'))).toBe(false)
+      } finally {
+        endAll(sleepers(d))
+      }
+    }, 60_000)
+  }
+})
+
+describe('the action cancelled mid-run (#19 item 3)', () => {
+  it('SIGINT ends the benchmark, says so as an error and exits 130', async () => {
+    const d = uniqueSleep()
+    const dir = project(
+      `testbed: t\nbenchmarks:\n  - name: slow\n    kind: command\n    run: sleep ${d}; echo done\n`
+    )
+    try {
+      const r = await runAction({
+        ws: dir,
+        event: {
+          name: 'push',
+          payload: webhook('push'),
+          ref: 'refs/heads/main',
+          sha: '9'.repeat(40)
+        },
+        inputs: { mode: 'gate' },
+        onSpawn: (child) =>
+          void eventually(() => sleepers(d).length === 1, 30_000).then(() => child.kill('SIGINT'))
+      })
+      expect(r.code).toBe(130)
+      expect(r.stdout).toMatch(
+        /^::error::perf-gate: stopped by SIGINT: ended benchmark 'slow' \(process group \d+\)$/m
+      )
+      expect(sleepers(d)).toEqual([])
+    } finally {
+      endAll(sleepers(d))
+    }
+  }, 60_000)
+})
+
+describe('children a benchmark leaves behind (#19 item 4)', () => {
+  it('ends them after each run and does not wait for a pipe they hold', () => {
+    const d = uniqueSleep()
+    const dir = project(
+      `testbed: t\nwarmup: 1\nrepetitions: 3\nbenchmarks:\n  - name: bg\n    kind: command\n    run: "sleep ${d} & echo started"\n    timeout: 5\n`
+    )
+    const r = runDist('cli.js', ['baseline'], { cwd: dir })
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/bg: ended 4 processes the command left running in its process group/)
+    expect(sleepers(d)).toEqual([])
+  })
+})
