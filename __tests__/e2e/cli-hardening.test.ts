@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -56,6 +56,34 @@ function cli(
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
 }
+
+describe('concurrent runs (#19 items 1 and 6)', () => {
+  it('8 gate runs at once keep all 8 hop lines, each with a results file of its own', async () => {
+    const dir = withResults()
+    expect(runDist('cli.js', ['baseline', '--results', 'results/*.json'], { cwd: dir }).code).toBe(
+      0
+    )
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        cli(['gate', '--results', 'results/*.json', '--note', `run-${i}`], dir)
+      )
+    )
+    expect(runs.map((r) => r.code)).toEqual(Array(8).fill(0))
+    const ledger = readFileSync(path.join(dir, '.perf-gate/out/ledger.md'), 'utf8')
+    expect(ledger.match(/^- .* · perf · /gm)).toHaveLength(9)
+    expect(existsSync(path.join(dir, '.perf-gate/out/ledger.md.lock'))).toBe(false)
+    const printed = runs.map((r, i) => {
+      const all = (r.stdout + r.stderr).match(/results: +(\S+)/g) ?? []
+      expect(all).toHaveLength(1)
+      const file = /results: +(\S+)/.exec(r.stdout)![1]
+      // The file a run names holds that run's results, no other's.
+      expect(JSON.parse(readFileSync(file, 'utf8')).note).toBe(`run-${i}`)
+      return file
+    })
+    expect(new Set(printed).size).toBe(8)
+    expect(readdirSync(path.join(dir, 'benchmarks/results/raw'))).toHaveLength(9)
+  }, 120_000)
+})
 
 describe('signals mid-run (#19 item 3)', () => {
   const slow = (d: string) =>

@@ -147,7 +147,7 @@ async function jobCommand(
       ? undefined
       : parsePositiveInt(values['max-distance'], '--max-distance')
   const outputs = [
-    filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter }),
+    filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter, announce: false }),
     terminalOutput(io)
   ]
   const result = await runWithOutputs(

@@ -1,7 +1,7 @@
 /** File helpers every layer that writes shares: atomic writes, and reads that may find nothing. */
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { onCleanup } from './cleanup.js'
 
@@ -13,6 +13,40 @@ export const TMP_PREFIX = '.tmp-'
  * at most a stray `.tmp-*` file, which readers skip.
  */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  await writeThenPlace(file, content, (tmp) => rename(tmp, file))
+}
+
+/**
+ * Writes a new file atomically, as writeFileAtomic does, but never over an existing one: the
+ * temporary file is hard-linked to the name, which fails if the name is taken. Returns false then
+ * (nothing is written); a file system without hard links falls back to a check, then a rename.
+ */
+export async function writeFileExclusive(file: string, content: string): Promise<boolean> {
+  let placed = true
+  await writeThenPlace(file, content, async (tmp) => {
+    try {
+      await link(tmp, file)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') {
+        placed = false
+      } else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
+        if ((await readIfExists(file)) === null) await rename(tmp, file)
+        else placed = false
+      } else {
+        throw e
+      }
+    }
+    await rm(tmp, { force: true })
+  })
+  return placed
+}
+
+async function writeThenPlace(
+  file: string,
+  content: string,
+  place: (tmp: string) => Promise<void>
+): Promise<void> {
   const dir = path.dirname(file)
   await mkdir(dir, { recursive: true })
   const tmp = path.join(
@@ -29,7 +63,7 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     } finally {
       await handle.close()
     }
-    await rename(tmp, file)
+    await place(tmp)
   } catch (e) {
     await rm(tmp, { force: true })
     throw e
