@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -159,5 +159,48 @@ describe('children a benchmark leaves behind (#19 item 4)', () => {
     expect(r.code).toBe(0)
     expect(r.stderr).toMatch(/bg: ended 4 processes the command left running in its process group/)
     expect(sleepers(d)).toEqual([])
+  })
+})
+
+/** Runs `script` as root of a new user and mount namespace, where it may mount tmpfs. */
+function inNamespace(
+  script: string
+): { code: number | null; stdout: string; stderr: string } | null {
+  const probe = spawnSync('unshare', ['-rm', 'true'])
+  if (probe.status !== 0) return null
+  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { encoding: 'utf8', timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('--out that cannot be written (#19 item 9)', () => {
+  it('a read-only file system: exit 2, naming the file and EROFS', () => {
+    const dir = withResults()
+    const ro = path.join(dir, 'ro')
+    mkdirSync(ro)
+    const r = inNamespace(
+      `mount -t tmpfs -o ro,size=64k none ${ro} && cd ${dir} && node ${CLI} run --results 'results/*.json' --out ${ro}/out`
+    )
+    if (r === null) return void process.stderr.write('skipped: no user namespaces (unshare -rm)\n')
+    expect(r.code).toBe(2)
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `perf-gate: cannot write ${ro}/out/ledger.md: the file system is read-only (EROFS)`
+    )
+  })
+
+  it('a full disk: exit 2, naming the file and ENOSPC', () => {
+    // 2,000 metrics make a report far larger than the 16 KiB file system.
+    const dir = withResults(2000)
+    const full = path.join(dir, 'full')
+    mkdirSync(full)
+    const r = inNamespace(
+      `mount -t tmpfs -o size=16k none ${full} && cd ${dir} && node ${CLI} run --results 'results/*.json' --out ${full}/out`
+    )
+    if (r === null) return void process.stderr.write('skipped: no user namespaces (unshare -rm)\n')
+    expect(r.code).toBe(2)
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      new RegExp(
+        `^perf-gate: cannot write ${full}/out/\\S+: no space is left on the device \\(ENOSPC\\)$`
+      )
+    )
   })
 })

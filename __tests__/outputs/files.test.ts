@@ -71,3 +71,15 @@ describe('raw results files (#19 item 6)', () => {
     expect(rec.lines.filter((l) => l.includes(r.files.paths.results))).toHaveLength(1)
   })
 })
+
+describe('a folder that cannot be written (#19 item 9)', () => {
+  it('names the file and the cause, as the user’s error', async () => {
+    const dir = workspace()
+    // A file where the output folder should be: every write under it fails with ENOTDIR.
+    writeFileSync(path.join(dir, 'out'), 'not a folder')
+    await expect(runJobToFiles(options(dir))).rejects.toMatchObject({
+      name: 'UserError',
+      message: `cannot write ${path.join(dir, 'out', 'ledger.md')}: a part of the path is a file, not a folder (ENOTDIR)`
+    })
+  })
+})

@@ -1,3 +1,4 @@
+import { boundMessage } from '../errors.js'
 import { stopOnSignals, stoppingOn } from '../shared/cleanup.js'
 import { main } from './main.js'
 
@@ -20,7 +21,7 @@ main(process.argv.slice(2), {
   },
   (e: unknown) => {
     unlessStopping((s) => process.stderr.write(s))(
-      `perf-gate: internal error: ${e instanceof Error ? e.message : String(e)}\n`
+      `perf-gate: internal error: ${boundMessage(e instanceof Error ? e.message : String(e))}\n`
     )
     process.exitCode = 3
   }

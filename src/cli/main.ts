@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_STORE, openStore } from '../baseline/index.js'
 import { type RunContext } from '../types/run-context.js'
 import { loadConfig } from '../config/load.js'
-import { errorMessage, isUserError, UserError } from '../errors.js'
+import { errorMessage, isUserError, pathError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../stats/compare-sets.js'
 import type { FailOn, JobMode } from '../engine/job.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
@@ -60,7 +60,9 @@ Options for run, gate and baseline:
       --analyst-model M   Ollama model for the report's analyst narrative (OLLAMA_HOST);
                           without it a deterministic summary is written
 
-Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error.
+Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error (a file
+that cannot be written included); 3 an internal error; 130, 143, 129 stopped by SIGINT,
+SIGTERM, SIGHUP (the benchmark's processes ended first).
 `
 
 export async function main(
@@ -95,8 +97,9 @@ export async function main(
         throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`)
     }
   } catch (e) {
-    if (isUserError(e) || isArgError(e)) {
-      io.stderr(`perf-gate: ${errorMessage(e)}\n`)
+    const problem = isUserError(e) || isArgError(e) ? e : pathError(e)
+    if (problem) {
+      io.stderr(`perf-gate: ${errorMessage(problem)}\n`)
       return EXIT.usage
     }
     throw e

@@ -7,7 +7,7 @@ import { renderLedger } from '../report/ledger.js'
 import { mergeRegistry, registryRows } from '../report/registry.js'
 import { renderReportFile, reportFileName } from '../report/report-file.js'
 import type { Reporter } from '../runners/progress.js'
-import { UserError } from '../errors.js'
+import { fileError, UserError } from '../errors.js'
 import type { ResultSet } from '../results/model.js'
 import { readIfExists, writeFileAtomic, writeFileExclusive } from '../shared/fs.js'
 import { LockTimeoutError, withFileLock } from '../shared/lock.js'
@@ -61,7 +61,7 @@ async function writeFiles(
   const ledgerPath = path.join(outDir, 'ledger.md')
   const ledger = await locked(ledgerPath, async () => {
     const body = renderLedger(await readIfExists(ledgerPath), report)
-    await writeFileAtomic(ledgerPath, body)
+    await put(ledgerPath, () => writeFileAtomic(ledgerPath, body))
     return body
   })
   const checkRun = renderCheckRun(report, {
@@ -69,7 +69,9 @@ async function writeFiles(
     ...(report.runUrl ? { detailsUrl: report.runUrl } : {})
   })
   const checkRunPath = path.join(outDir, 'check-run.json')
-  await writeFileAtomic(checkRunPath, JSON.stringify(checkRun, null, 2) + '\n')
+  await put(checkRunPath, () =>
+    writeFileAtomic(checkRunPath, JSON.stringify(checkRun, null, 2) + '\n')
+  )
 
   // Only a trusted run that stored a baseline updates the registry: never a pull request.
   let registry: string | null = null
@@ -79,12 +81,12 @@ async function writeFiles(
     registry = file
     const merged = await locked(file, async () => {
       const text = mergeRegistry(await readIfExists(file), rows)
-      await writeFileAtomic(file, text)
+      await put(file, () => writeFileAtomic(file, text))
       return text
     })
     // A copy next to the ledger, for an artifact upload when the workspace is not committed.
     const copy = path.join(outDir, 'models-registry.md')
-    await writeFileAtomic(copy, merged)
+    await put(copy, () => writeFileAtomic(copy, merged))
   }
 
   const reportsDir = path.resolve(config.dir, settings.reportsDir ?? DEFAULT_REPORTS_DIR)
@@ -112,8 +114,8 @@ async function writeFiles(
     logs: job.analysis.logs
   })
   const reportCopy = path.join(outDir, 'report.md')
-  await writeFileAtomic(reportFile, content)
-  await writeFileAtomic(reportCopy, content)
+  await put(reportFile, () => writeFileAtomic(reportFile, content))
+  await put(reportCopy, () => writeFileAtomic(reportCopy, content))
   if (announce) settings.reporter.info(`report: ${reportFile}`)
   return {
     ...before,
@@ -142,7 +144,7 @@ async function writeResults(dir: string, current: ResultSet): Promise<string> {
   const stem = `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha) ?? 'nosha'}`
   for (let attempt = 0; attempt < 8; attempt++) {
     const file = path.join(dir, `${stem}_${randomBytes(3).toString('hex')}.json`)
-    if (await writeFileExclusive(file, content)) return file
+    if (await put(file, () => writeFileExclusive(file, content))) return file
   }
   throw new UserError(`cannot find a free name for the raw results in ${dir}`)
 }
@@ -150,6 +152,15 @@ async function writeResults(dir: string, current: ResultSet): Promise<string> {
 /** `2026-11-22T10:01:02.345Z` → `20261122T100102345Z`: sortable, to the millisecond. */
 function fileStamp(iso: string): string {
   return iso.replace(/[-:.]/g, '')
+}
+
+/** A write whose file-system failure is the user's to fix (a read-only or full disk), named. */
+async function put<T>(file: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (e) {
+    throw fileError('write', file, e) ?? e
+  }
 }
 
 async function locked<T>(file: string, fn: () => Promise<T>): Promise<T> {
@@ -161,6 +172,7 @@ async function locked<T>(file: string, fn: () => Promise<T>): Promise<T> {
         `cannot update ${file}: ${e.lockFile} has been held by ${e.holder} for over a minute; if no perf-gate run is using that folder, remove the lock file`
       )
     }
-    throw e
+    // The lock file is created beside the file: a read-only or full folder fails here first.
+    throw fileError('write', file, e) ?? e
   }
 }

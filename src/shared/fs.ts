@@ -1,7 +1,7 @@
 /** File helpers every layer that writes shares: atomic writes, and reads that may find nothing. */
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
-import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { onCleanup } from './cleanup.js'
 
@@ -48,7 +48,7 @@ async function writeThenPlace(
   place: (tmp: string) => Promise<void>
 ): Promise<void> {
   const dir = path.dirname(file)
-  await mkdir(dir, { recursive: true })
+  await ensureDir(dir)
   const tmp = path.join(
     dir,
     `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}${path.extname(file)}`
@@ -71,6 +71,46 @@ async function writeThenPlace(
     unregister()
   }
   await syncDir(dir)
+}
+
+/**
+ * mkdir -p that reports the real cause: Node's recursive mkdir says ENOENT where a parent cannot
+ * be created on a read-only file system, so on ENOENT the missing folders are made one by one,
+ * and the first that fails says why (EROFS, EACCES, ENOSPC, …).
+ */
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true })
+    return
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    // EEXIST from a recursive mkdir: a file has the folder's name.
+    if (code === 'EEXIST') {
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), {
+        code: 'ENOTDIR',
+        syscall: 'mkdir',
+        path: dir
+      })
+    }
+    if (code !== 'ENOENT') throw e
+  }
+  const missing: string[] = []
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      await stat(d)
+      break
+    } catch {
+      missing.unshift(d)
+      if (path.dirname(d) === d) break
+    }
+  }
+  for (const d of missing) {
+    try {
+      await mkdir(d)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    }
+  }
 }
 
 async function syncDir(dir: string): Promise<void> {

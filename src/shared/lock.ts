@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync, unlinkSync } from 'node:fs'
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
+import { open, readFile, stat, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
 import { onCleanup } from './cleanup.js'
+import { ensureDir } from './fs.js'
 
 /*
  * A lock file for a read-change-write of a file that several perf-gate processes share (the local
@@ -54,7 +55,7 @@ export async function withFileLock<T>(
 ): Promise<T> {
   const lockFile = `${file}.lock`
   const token = randomBytes(8).toString('hex')
-  await mkdir(path.dirname(file), { recursive: true })
+  await ensureDir(path.dirname(file))
   await acquire(lockFile, token, opts)
   const unregister = onCleanup({ run: () => releaseSync(lockFile, token) })
   try {
