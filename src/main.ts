@@ -3,6 +3,7 @@ import { MODES } from './action/modes/index.js'
 import { readInputs } from './action/inputs.js'
 import { readActionRun } from './action/run.js'
 import { boundMessage, errorMessage, isUserError, pathError } from './errors.js'
+import { terminalText } from './report/escape.js'
 import { stoppingOn } from './shared/cleanup.js'
 
 /**
@@ -20,6 +21,6 @@ export async function run(): Promise<void> {
     // A user error is one actionable line; anything else is a bug, so keep the stack in the debug log.
     const problem = isUserError(e) ? e : (pathError(e) ?? e)
     if (!isUserError(problem) && e instanceof Error && e.stack) core.debug(e.stack)
-    core.setFailed(`perf-gate: ${boundMessage(errorMessage(problem))}`)
+    core.setFailed(terminalText(`perf-gate: ${boundMessage(errorMessage(problem))}`))
   }
 }

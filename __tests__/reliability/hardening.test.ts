@@ -9,6 +9,9 @@ import { main } from '../../src/cli/main.js'
  * terminal receives from hostile names and units, and how long a message quoting them may be.
  */
 
+const ESC = '\u001b'
+const HOSTILE = `${ESC}[2J${ESC}]0;pwned\u0007X\u009b31m\u202eY\r`
+
 async function cli(argv: string[]) {
   let stdout = ''
   let stderr = ''
@@ -24,6 +27,28 @@ function file(content: string, name = 'r.json'): string {
   writeFileSync(f, content)
   return f
 }
+
+describe('terminal output (#19 item 10)', () => {
+  it('`import` prints names and units without their control sequences', async () => {
+    const f = file(
+      JSON.stringify([{ name: HOSTILE, unit: `ms${HOSTILE}`, direction: 'lower', value: 1 }])
+    )
+    const r = await cli(['import', f, '--format', 'custom'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(
+      '[2J]0;pwnedX31mY / value: 1 samples, ms[2J]0;pwnedX31mY, lower is better, non-critical\n'
+    )
+  })
+
+  it('errors quoting a hostile value reach the terminal without control sequences', async () => {
+    const f = file(JSON.stringify([{ name: 'a', unit: HOSTILE, value: 1 }]))
+    const r = await cli(['import', f, '--format', 'custom'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/does not say whether higher or lower is better/)
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/)
+  })
+})
 
 describe('messages that quote input (#19 item 7)', () => {
   it('a 5 MB unit gives an error of a few hundred bytes, with the unit’s length', async () => {

@@ -8,6 +8,7 @@ import { actionOutput } from '../outputs/action.js'
 import { filesOutput } from '../outputs/files.js'
 import { Publisher, type PublishTarget } from '../outputs/github.js'
 import { runWithOutputs, type JobResult, type Output } from '../outputs/index.js'
+import { terminalText } from '../report/escape.js'
 import type { Commit, ResultSet } from '../results/model.js'
 import { uploadShard } from './artifacts.js'
 import { configPath, coreLog, coreReporter, repositoryPath, type ActionRun } from './run.js'
@@ -139,7 +140,7 @@ export async function runActionJob(
   }
   const result = await runWithOutputs(job, outputs)
 
-  core.info(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`)
+  core.info(terminalText(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`))
   if (selection) {
     const name = shardArtifactName(result.config.testbed, selection)
     const file = result.files?.paths.results
@@ -152,7 +153,7 @@ export async function runActionJob(
   if (inputs.mode === 'report' && problems.length > 0) {
     core.setFailed(`perf-gate: could not post the report: ${problems.join(' ')}`)
   } else if (result.failed) {
-    core.setFailed(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`)
+    core.setFailed(terminalText(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`))
   }
   return result
 }

@@ -17,6 +17,7 @@ import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../results/m
 import { filesOutput } from '../outputs/files.js'
 import { runWithOutputs } from '../outputs/index.js'
 import { terminalOutput } from '../outputs/terminal.js'
+import { sanitizeText, terminalText } from '../report/escape.js'
 import { renderTerminalTable } from '../report/terminal.js'
 import { VERSION } from '../version.js'
 
@@ -67,9 +68,12 @@ SIGTERM, SIGHUP (the benchmark's processes ended first).
 
 export async function main(
   argv: string[],
-  io: Io,
+  raw: Io,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<number> {
+  // Progress, warnings and errors quote names, units, paths and command output: none may steer
+  // the terminal. stdout's renderers clean what they print themselves (JSON stays data).
+  const io: Io = { stdout: (s) => raw.stdout(s), stderr: (s) => raw.stderr(terminalText(s)) }
   const [command, ...rest] = argv
   try {
     switch (command) {
@@ -288,10 +292,12 @@ async function importCommand(args: string[], io: Io): Promise<number> {
     io.stdout(JSON.stringify(set, null, 2) + '\n')
     return EXIT.ok
   }
+  // Names and units come from the file: a terminal must not act on what they contain.
+  const clean = (text: string) => sanitizeText(text, { maxLength: 200 })
   for (const b of set.benchmarks) {
     for (const m of b.metrics) {
       io.stdout(
-        `${b.name} / ${m.name}: ${m.samples.length} samples, ${m.unit}, ${m.direction} is better, ${m.class}\n`
+        `${clean(b.name)} / ${clean(m.name)}: ${m.samples.length} samples, ${clean(m.unit)}, ${m.direction} is better, ${m.class}\n`
       )
     }
   }
