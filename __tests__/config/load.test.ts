@@ -84,6 +84,7 @@ describe('parseConfig', () => {
           format: 'hyperfine',
           output: 'out.json',
           cwd: '/repo/bench',
+          root: '/repo',
           env: { FOO: 'bar' },
           timeoutSeconds: 120
         },
@@ -144,6 +145,7 @@ describe('parseConfig', () => {
           run: 'npm run build',
           format: 'none',
           cwd: '/repo',
+          root: '/repo',
           env: {},
           timeoutSeconds: 600
         }
@@ -268,6 +270,42 @@ describe('loadConfig', () => {
       await expect(loadConfig(file)).rejects.toThrow(
         `${file}:5: benchmarks[0].warmup must be an integer >= 0`
       )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('hardening (#19)', () => {
+  const command = (extra: string) =>
+    `benchmarks:\n  - name: b\n    kind: command\n    run: "true"\n    format: custom\n${extra}`
+
+  it('refuses an output: file outside the config folder, which is deleted before each run', () => {
+    for (const output of ['../victim.txt', '/etc/passwd', 'sub/../../victim.txt']) {
+      expect(() => parseConfig(command(`    output: ${output}\n`), '/repo/perf-gate.yml')).toThrow(
+        /^\/repo\/perf-gate\.yml:6: benchmarks\[0\]\.output must stay inside the config's folder \(\/repo\)/
+      )
+    }
+    // cwd moves the base, not the fence.
+    expect(() =>
+      parseConfig(command('    cwd: sub\n    output: ../../x.json\n'), '/repo/perf-gate.yml')
+    ).toThrow(/output must stay inside/)
+    const ok = parseConfig(command('    cwd: sub\n    output: ../x.json\n'), '/repo/perf-gate.yml')
+    expect(ok.benchmarks[0]).toMatchObject({ output: '../x.json', cwd: '/repo/sub', root: '/repo' })
+  })
+
+  it('refuses a config over 1 MiB before parsing it, with its size', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perf-gate-config-'))
+    try {
+      const file = join(dir, 'perf-gate.yml')
+      // Broken YAML too: the size is refused first, so nothing was parsed.
+      const big = `${MINIMAL}  - [unclosed\n# ${'x'.repeat(1024 * 1024)}\n`
+      await writeFile(file, big)
+      await expect(loadConfig(file)).rejects.toThrow(
+        `${file}: the config is 1.0 MiB; perf-gate reads configs up to 1 MiB`
+      )
+      expect(() => parseConfig(big, 'p.yml')).toThrow(/^p\.yml: the config is 1\.0 MiB/)
+      expect(() => parseConfig(big.slice(0, 1000), 'p.yml')).toThrow(/invalid YAML/)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

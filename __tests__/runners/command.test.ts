@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { CommandBenchmark } from '../../src/config/types.js'
@@ -263,5 +263,29 @@ describe('adaptive sampling in the command runner', () => {
       recorder()
     )
     expect(b.metrics[0].samples).toEqual([1])
+  })
+
+  it('never deletes a file outside the config folder named by output: or --export-json', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'pg-root-'))
+    const project = path.join(root, 'project')
+    mkdirSync(project)
+    const victim = path.join(root, 'victim.txt')
+    writeFileSync(victim, 'keep me')
+    symlinkSync(root, path.join(project, 'up'))
+    const cases: Array<Partial<CommandBenchmark>> = [
+      { output: '../victim.txt' },
+      { output: victim },
+      { output: 'up/victim.txt' },
+      { format: 'hyperfine', run: 'hyperfine --export-json ../victim.txt true' }
+    ]
+    for (const c of cases) {
+      await expect(
+        runCommandBenchmark(
+          spec({ format: 'custom', cwd: project, root: project, ...c }),
+          recorder()
+        )
+      ).rejects.toThrow(/leads to .*victim\.txt, outside the config's folder/)
+      expect(existsSync(victim)).toBe(true)
+    }
   })
 })

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { LineCounter, isScalar, parseDocument, visit } from 'yaml'
 import type { Document, YAMLError } from 'yaml'
 import type { z } from 'zod'
-import { UserError } from '../errors.js'
+import { quote, UserError } from '../errors.js'
+import { isInside } from '../shared/fs.js'
 import type { MetricClass } from '../results/model.js'
 import type { Thresholds } from '../stats/types.js'
 import { ConfigError, type ConfigProblem } from './errors.js'
@@ -52,6 +53,8 @@ class Problems {
  * the file and line of the first problem.
  */
 export function parseConfig(text: string, file: string): PerfGateConfig {
+  // Measured as UTF-16 units here, bytes in loadConfig: either way a bound on the parse's work.
+  if (text.length > MAX_CONFIG_BYTES) throw tooLarge(file, text.length)
   const counter = new LineCounter()
   const doc = parseDocument(text, {
     lineCounter: counter,
@@ -103,12 +106,29 @@ export function parseConfig(text: string, file: string): PerfGateConfig {
   return config
 }
 
+/**
+ * A config lists benchmarks and settings: a few kilobytes. Parsing 10 MB of YAML took 12.6 s and
+ * 962 MB of memory, so a larger file is refused before it is read.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024
+
+function tooLarge(file: string, size: number): UserError {
+  const mb = (size / 1024 / 1024).toFixed(1)
+  return new UserError(
+    `the config is ${mb} MiB; perf-gate reads configs up to 1 MiB. Keep data out of it: results go in files named by a benchmark's 'path:' or 'output:'`,
+    { file }
+  )
+}
+
 /** Reads and parses a config file; see parseConfig. */
 export async function loadConfig(path: string): Promise<PerfGateConfig> {
   let text: string
   try {
+    const { size } = await stat(path)
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(path, size)
     text = await readFile(path, 'utf8')
   } catch (e) {
+    if (e instanceof UserError) throw e
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
       throw new UserError(
@@ -274,6 +294,20 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
     }
     if (b.thresholds) common.thresholds = partialThresholds(b.thresholds)
     const spec = buildBenchmark(b, common, dir, timeoutSeconds)
+    if (spec.kind === 'command' && spec.output !== undefined) {
+      // perf-gate deletes this file before each run: it must not reach outside the project.
+      const target = resolve(spec.cwd, spec.output)
+      if (!isInside(dir, target)) {
+        const at = ['benchmarks', i, 'output']
+        problems.add(
+          at,
+          sentence(
+            at,
+            `must stay inside the config's folder (${dir}), where perf-gate may delete and read it; ${quote(spec.output)} is ${target}`
+          )
+        )
+      }
+    }
     if (spec.kind === 'command' && b.kind === 'command') {
       const plan = planAt(b.adaptive, ['benchmarks', i, 'adaptive']) ?? topPlan
       if (plan) spec.adaptive = plan
@@ -316,6 +350,7 @@ function buildBenchmark(
         format: b.format ?? 'none',
         ...(b.output !== undefined && { output: b.output }),
         cwd: resolve(dir, b.cwd ?? '.'),
+        root: dir,
         env: mapValues(b.env, String),
         timeoutSeconds: b.timeout ?? timeoutSeconds
       }

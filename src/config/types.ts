@@ -60,6 +60,11 @@ export interface CommandBenchmark extends BenchmarkCommon {
   output?: string
   /** Absolute. */
   cwd: string
+  /**
+   * The folder the file read after each run must stay in (perf-gate deletes it before each run):
+   * the config's folder. Absolute; `cwd` when not set.
+   */
+  root?: string
   env: Record<string, string>
   timeoutSeconds: number
   /** Adaptive sampling, from the benchmark or the top level; replaces repetitions when set. */

@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { CommandBenchmark } from '../config/types.js'
 import { UserError, errorMessage } from '../errors.js'
+import { isReallyInside } from '../shared/fs.js'
 import { plural } from '../shared/text.js'
 import { importText } from '../importers/index.js'
 import type { Benchmark, Metric } from '../results/model.js'
@@ -34,6 +35,7 @@ export async function runCommandBenchmark(
   const plan = decide ? spec.adaptive : undefined
   let target = plan ? plan.min : spec.repetitions
   const outputFile = resolveOutputFile(spec)
+  if (outputFile) await confineOutput(spec, outputFile)
   const wall: { warmup: number[]; samples: number[] } = { warmup: [], samples: [] }
   const tool = new Map<string, { bench: string; metric: Metric; warmup: number[] }>()
   const started = Date.now()
@@ -200,6 +202,19 @@ export function resolveOutputFile(spec: CommandBenchmark): string | undefined {
     if (file) return path.resolve(spec.cwd, file)
   }
   return undefined
+}
+
+/**
+ * The file is deleted before each run (so a run that writes none is caught): it must not be a
+ * file outside the project, by `..`, an absolute path or a symbolic link.
+ */
+async function confineOutput(spec: CommandBenchmark, file: string): Promise<void> {
+  const root = spec.root ?? spec.cwd
+  if (await isReallyInside(root, file)) return
+  const named = spec.output !== undefined ? `'output: ${spec.output}'` : `--export-json`
+  throw new UserError(
+    `benchmark '${spec.name}': ${named} leads to ${file}, outside the config's folder (${root}); perf-gate deletes that file before each run, so it must be inside`
+  )
 }
 
 async function readToolOutput(

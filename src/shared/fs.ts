@@ -1,7 +1,7 @@
 /** File helpers every layer that writes shares: atomic writes, and reads that may find nothing. */
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { link, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { onCleanup } from './cleanup.js'
 
@@ -125,6 +125,37 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     /* best effort */
   }
+}
+
+/** `target` is `dir` or below it, by their paths (both absolute). */
+export function isInside(dir: string, target: string): boolean {
+  const rel = path.relative(dir, target)
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
+}
+
+/**
+ * `isInside` for the files themselves, symbolic links followed: a link inside `dir` that points
+ * out of it is outside. Where `target` does not exist yet, its nearest existing folder decides.
+ */
+export async function isReallyInside(dir: string, target: string): Promise<boolean> {
+  let existing = path.resolve(target)
+  for (;;) {
+    try {
+      existing = await realpath(existing)
+      break
+    } catch {
+      const up = path.dirname(existing)
+      if (up === existing) return false
+      existing = up
+    }
+  }
+  let root: string
+  try {
+    root = await realpath(dir)
+  } catch {
+    return false
+  }
+  return isInside(root, existing)
 }
 
 /** The file's text, or null when it does not exist or cannot be read (a first run, say). */
