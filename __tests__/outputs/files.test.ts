@@ -1,8 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { LocalBaselineStore } from '../../src/baseline/local-store.js'
+import { actionOutput } from '../../src/outputs/action.js'
+import { filesOutput } from '../../src/outputs/files.js'
+import { runWithOutputs } from '../../src/outputs/index.js'
+import { MAX_SUMMARY_BYTES } from '../../src/report/summary.js'
 import { silentReporter } from '../../src/runners/progress.js'
 import { recorder } from '../helpers/capture.js'
 import { runJobToFiles, type FileJobOptions } from '../helpers/job.js'
@@ -81,5 +85,34 @@ describe('a folder that cannot be written (#19 item 9)', () => {
       name: 'UserError',
       message: `cannot write ${path.join(dir, 'out', 'ledger.md')}: a part of the path is a file, not a folder (ENOTDIR)`
     })
+  })
+})
+
+describe('the job summary (#19 item 5)', () => {
+  it('stays under GitHub’s 1 MiB with 12,000 metrics and a note after it', async () => {
+    const dir = workspace(12_000)
+    let summary = ''
+    const note = `\n> ${'n'.repeat(5000)}\n`
+    const { outDir, rawDir, ...job } = options(dir)
+    await runWithOutputs(job, [
+      filesOutput({ outDir, rawDir, reporter: silentReporter }),
+      actionOutput(
+        {
+          setOutput: () => undefined,
+          summary: (markdown) => {
+            summary += markdown
+            return Promise.resolve()
+          }
+        },
+        { summaryNote: note }
+      )
+    ])
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
+    expect(summary.endsWith(note)).toBe(true)
+    expect(summary).toContain('… 11000 more rows')
+    const reportFile = readFileSync(path.join(dir, 'out', 'report.md'), 'utf8')
+    expect(reportFile).toMatch(
+      /… 11000 more rows \(all unchanged\) folded; every metric, with its samples, is in the \[raw results\]\(\.\.\/\.\.\/\.\.\/raw\/\S+\.json\)/
+    )
   })
 })

@@ -1,5 +1,5 @@
 import type { DecidedJob } from '../engine/job.js'
-import { renderReport } from '../report/summary.js'
+import { MAX_SUMMARY_BYTES, renderReport } from '../report/summary.js'
 import type { Delivered, Output } from './output.js'
 
 /*
@@ -17,7 +17,10 @@ export function actionOutput(sink: ActionSink, opts: { summaryNote?: string } = 
   return {
     async deliver(job, before) {
       setOutputs(sink, job, before)
-      await sink.summary(renderReport(job.report) + (opts.summaryNote ?? ''))
+      const note = opts.summaryNote ?? ''
+      // Over GitHub's 1 MiB the summary is dropped whole: the table folds to fit, note included.
+      const maxBytes = MAX_SUMMARY_BYTES - Buffer.byteLength(note, 'utf8')
+      await sink.summary(renderReport(job.report, { maxBytes }) + note)
       return before
     }
   }

@@ -5,7 +5,7 @@ import type { DecidedJob } from '../engine/job.js'
 import { renderCheckRun } from '../report/check-run.js'
 import { renderLedger } from '../report/ledger.js'
 import { mergeRegistry, registryRows } from '../report/registry.js'
-import { renderReportFile, reportFileName } from '../report/report-file.js'
+import { RAW_RESULTS_LABEL, renderReportFile, reportFileName } from '../report/report-file.js'
 import type { Reporter } from '../runners/progress.js'
 import { fileError, UserError } from '../errors.js'
 import type { ResultSet } from '../results/model.js'
@@ -102,7 +102,7 @@ async function writeFiles(
       phasesMs: { ...job.analysis.phasesMs, reporting: clock() - started }
     },
     rawData: [
-      { label: 'Raw results (JSON)', path: rel(results) },
+      { label: RAW_RESULTS_LABEL, path: rel(results) },
       ...sourceFiles(current).map((f) => ({
         label: `Source: ${path.basename(f)}`,
         path: rel(path.resolve(config.dir, f))

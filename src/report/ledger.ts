@@ -14,6 +14,7 @@ import { plural, shortSha } from '../shared/text.js'
 import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
 import {
   acceptanceLine,
+  fittingRows,
   renderDeltaTable,
   routeLine,
   sortBySignificance,
@@ -37,6 +38,8 @@ export const DETAILS_END = '<!-- perf-gate:details:end -->'
 
 /** GitHub rejects a comment body longer than this (422 "Body is too long"). */
 export const MAX_COMMENT_LENGTH = 65_536
+
+export { fittingRows }
 
 const GATES_HEADER = ['| Gate | Status | Evidence |', '| --- | --- | --- |']
 const PERF_ROW = /^\|\s*perf\s*\|/
@@ -102,43 +105,6 @@ function fitToBudget(body: string, report: GateReport, entry: string, ownDetails
     (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })),
     MAX_COMMENT_LENGTH - 1
   )
-}
-
-/**
- * What `largestFitting` returns (the rendering with the most rows within `limit` characters), in
- * fewer renderings: table rows are of similar length, so the count that fits is interpolated from
- * the lengths seen, with bisection as the fallback so it never takes more than O(log n) steps.
- * With 1,000 metrics this is what keeps the ledger's rendering within its time budget.
- */
-export function fittingRows(
-  total: number,
-  render: (rows: number) => string,
-  limit: number
-): string {
-  const full = render(total)
-  if (full.length <= limit) return full
-  let lo = 0
-  let loText = render(0)
-  if (loText.length > limit) return loText
-  let hi = total
-  let hiLength = full.length
-  for (let step = 0; hi - lo > 1; step++) {
-    const perRow = (hiLength - loText.length) / (hi - lo)
-    const guess =
-      step < 4 && perRow > 0
-        ? lo + Math.floor((limit - loText.length) / perRow)
-        : Math.floor((lo + hi) / 2)
-    const rows = Math.min(hi - 1, Math.max(lo + 1, guess))
-    const text = render(rows)
-    if (text.length <= limit) {
-      lo = rows
-      loText = text
-    } else {
-      hi = rows
-      hiLength = text.length
-    }
-  }
-  return loText
 }
 
 interface Region {

@@ -21,6 +21,7 @@ import { speedPhrase } from './speed.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import {
   acceptanceLine,
+  foldedLine,
   inconclusiveNote,
   sortBySignificance,
   valueCi,
@@ -31,6 +32,9 @@ import {
  * The markdown report file (`benchmarks/results/reports/<date>_<sha7>.md`): the sections the team
  * asked for, each computed from the run. A pure function of its input, so a golden file pins it.
  */
+
+/** The label of the raw results in `rawData`: the metrics table links it when it folds rows. */
+export const RAW_RESULTS_LABEL = 'Raw results (JSON)'
 
 /** `<YYYY-MM-DD>_<sha7>.md`, the report file's name for a run. */
 export function reportFileName(createdAt: string, sha: string | null): string {
@@ -65,9 +69,21 @@ function verdictText(c: MetricComparison): string {
   return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '')
 }
 
-export function renderMetricsTable(comparisons: readonly MetricComparison[]): string {
+/**
+ * Past this many rows the metrics table keeps its most significant ones (every regression and
+ * improvement first) and folds the rest, linking the raw results that hold them all: 100,000
+ * rows make an 11 MB file no viewer renders.
+ */
+export const REPORT_MAX_ROWS = 1000
+
+export function renderMetricsTable(
+  comparisons: readonly MetricComparison[],
+  opts: { rawLink?: string | null } = {}
+): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
-  const rows = sortBySignificance(comparisons).map((c) => {
+  const sorted = sortBySignificance(comparisons)
+  const shown = sorted.length > REPORT_MAX_ROWS ? sorted.slice(0, REPORT_MAX_ROWS) : sorted
+  const rows = shown.map((c) => {
     const unit = escapeMarkdown(c.unit, { maxLength: 20 })
     return [
       escapeMarkdown(c.benchmark, { maxLength: 100 }),
@@ -79,10 +95,15 @@ export function renderMetricsTable(comparisons: readonly MetricComparison[]): st
       verdictText(c)
     ]
   })
-  return markdownTable(
+  const table = markdownTable(
     [['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows],
     { alignDelimiters: false }
   )
+  if (shown.length === sorted.length) return table
+  const where = opts.rawLink
+    ? `every metric, with its samples, is in the [raw results](${opts.rawLink})`
+    : 'every metric, with its samples, is in the raw results'
+  return `${table}\n\n${foldedLine(sorted.slice(shown.length), where)}`
 }
 
 function ms(v: number): string {
@@ -153,13 +174,23 @@ export function renderAnalyst(a: AnalystSection): string {
   ].join('\n')
 }
 
+/** A link to the raw results, where the path is one a link may carry (see rawData). */
+function rawResultsLink(input: ReportFileInput): string | null {
+  const raw = (input.rawData ?? []).find((l) => l.label === RAW_RESULTS_LABEL)
+  return raw && safeLinkPath(raw.path) ? raw.path : null
+}
+
+// Relative paths only: a link must not leave the repository or carry a scheme.
+function safeLinkPath(p: string): boolean {
+  return /^[\w./-]+$/.test(p) && !p.startsWith('/') && !p.includes('..//')
+}
+
 function rawData(input: ReportFileInput): string {
   const links = input.rawData ?? []
   if (links.length === 0) return '_No source files recorded._'
   return links
     .map((l) => {
-      // Relative paths only: a link must not leave the repository or carry a scheme.
-      const safe = /^[\w./-]+$/.test(l.path) && !l.path.startsWith('/') && !l.path.includes('..//')
+      const safe = safeLinkPath(l.path)
       const label = escapeMarkdown(l.label, { maxLength: 100 })
       return safe
         ? `- [${label}](${l.path})`
@@ -186,7 +217,7 @@ export function renderReportFile(input: ReportFileInput): string {
       .join('\n'),
     ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
     '## Performance Metrics',
-    renderMetricsTable(report.outcome.comparisons),
+    renderMetricsTable(report.outcome.comparisons, { rawLink: rawResultsLink(input) }),
     '## Per-GPU',
     renderGpuSection(current, baseline),
     '## Observations',

@@ -3,7 +3,7 @@ import { renderTrendChart } from './chart.js'
 import { escapeMarkdown } from './escape.js'
 import { countsPhrase, formatTimestamp, verdictIcon } from './format.js'
 import { shortSha } from '../shared/text.js'
-import { acceptanceLine, renderDeltaTable, routeLine } from './tables.js'
+import { acceptanceLine, fittingRows, renderDeltaTable, routeLine } from './tables.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 
 /**
@@ -28,11 +28,33 @@ export function renderHeadline(report: GateReport): string {
   ].join('\n')
 }
 
-/** The job summary and the local report file: headline, delta table and trend chart. */
-export function renderReport(report: GateReport): string {
+/**
+ * GitHub refuses a job summary over 1 MiB per step (and shows none of it); this leaves room for
+ * a note after the report. */
+export const MAX_SUMMARY_BYTES = 1_000_000
+/** Past this many rows a table is scrolled, not read: the rest are folded, worst rows kept. */
+export const SUMMARY_MAX_ROWS = 1000
+
+const SUMMARY_FOLDED =
+  "every metric is in the report file and the raw results (the step's report-path and results-path)"
+
+/**
+ * The job summary: headline, delta table and trend chart, within `maxBytes` (UTF-8). The table
+ * keeps its most significant rows, at most SUMMARY_MAX_ROWS, and counts the ones it folds.
+ */
+export function renderReport(report: GateReport, opts: { maxBytes?: number } = {}): string {
   const chart = renderTrendChart(report)
-  return [renderHeadline(report), renderDeltaTable(report.outcome.comparisons), chart]
-    .filter((part): part is string => part !== null)
-    .join('\n\n')
-    .concat('\n')
+  const headline = renderHeadline(report)
+  const comparisons = report.outcome.comparisons
+  const render = (maxRows: number): string =>
+    [headline, renderDeltaTable(comparisons, { maxRows, folded: SUMMARY_FOLDED }), chart]
+      .filter((part): part is string => part !== null)
+      .join('\n\n')
+      .concat('\n')
+  const rows = Math.min(comparisons.length, SUMMARY_MAX_ROWS)
+  return fittingRows(rows, render, opts.maxBytes ?? MAX_SUMMARY_BYTES, utf8Bytes)
+}
+
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
 }
