@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdirSync, readFileSync } from 'node:fs'
 
 /*
  * The process table, read from /proc (Linux, where CI runners and GPU hosts are). It finds what a
@@ -6,6 +6,9 @@ import { readdir, readFile } from 'node:fs/promises'
  * (setsid, a daemon's double fork) but still carry the tag perf-gate put in the command's
  * environment, which every descendant inherits unless it clears its environment on purpose.
  * Elsewhere the table reads as unknown (null) and only the process group is ended, unlisted.
+ *
+ * Read synchronously, between runs: /proc lives in memory, and a hundred small reads queued on
+ * libuv's four threads behind other work took ten times longer than reading them in turn.
  */
 
 export interface ProcessInfo {
@@ -21,68 +24,73 @@ export const RUN_TAG_VAR = 'PERF_GATE_RUN_TAG'
 const PROC = '/proc'
 const COMMAND_CHARS = 80
 
-/** Every process but this one, or null where there is no /proc to read. */
-export async function listProcesses(): Promise<ProcessInfo[] | null> {
+/** The pids in the table but this process's, or null where there is no /proc to read. */
+function pids(): number[] | null {
   let names: string[]
   try {
-    names = await readdir(PROC)
+    names = readdirSync(PROC)
   } catch {
     return null
   }
-  const pids = names.filter((n) => /^\d+$/.test(n)).map(Number)
-  const found = await Promise.all(pids.filter((p) => p !== process.pid).map(readProcess))
-  return found.filter((p): p is ProcessInfo => p !== null)
+  return names
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((p) => p !== process.pid)
 }
 
 /** The processes in process group `pgid`, or null where the table cannot be read. */
-export async function groupMembers(pgid: number): Promise<ProcessInfo[] | null> {
-  const all = await listProcesses()
-  return all === null ? null : all.filter((p) => p.pgid === pgid)
+export function groupMembers(pgid: number): ProcessInfo[] | null {
+  const all = pids()
+  if (all === null) return null
+  return all.flatMap((pid) => {
+    const s = readStat(pid)
+    return s && s.pgid === pgid ? [{ pid, pgid, command: commandOf(pid, s.comm) }] : []
+  })
 }
 
 /** Live processes whose environment carries `RUN_TAG_VAR=tag`, or null where unknown. */
-export async function taggedProcesses(tag: string): Promise<ProcessInfo[] | null> {
-  const all = await listProcesses()
+export function taggedProcesses(tag: string): ProcessInfo[] | null {
+  const all = pids()
   if (all === null) return null
   const needle = Buffer.from(`${RUN_TAG_VAR}=${tag}\0`)
-  const tagged = await Promise.all(
-    all.map(async (p) => {
-      try {
-        const env = await readFile(`${PROC}/${p.pid}/environ`)
-        return env.includes(needle) ? p : null
-      } catch {
-        // Gone already, or another user's process: neither is ours to report.
-        return null
-      }
-    })
-  )
-  return tagged.filter((p): p is ProcessInfo => p !== null)
+  return all.flatMap((pid) => {
+    try {
+      if (!readFileSync(`${PROC}/${pid}/environ`).includes(needle)) return []
+    } catch {
+      // Gone already, or another user's process: neither is ours to report.
+      return []
+    }
+    const s = readStat(pid)
+    return s ? [{ pid, pgid: s.pgid, command: commandOf(pid, s.comm) }] : []
+  })
 }
 
-async function readProcess(pid: number): Promise<ProcessInfo | null> {
+/** pgid and name from /proc/PID/stat; null for a zombie (it holds nothing) or a process gone. */
+function readStat(pid: number): { pgid: number; comm: string } | null {
   let stat: string
   try {
-    stat = await readFile(`${PROC}/${pid}/stat`, 'utf8')
+    stat = readFileSync(`${PROC}/${pid}/stat`, 'utf8')
   } catch {
     return null
   }
   // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ')'.
   const close = stat.lastIndexOf(')')
-  const comm = stat.slice(stat.indexOf('(') + 1, close)
   const fields = stat.slice(close + 2).split(' ')
-  // A zombie has exited; only its parent's wait is missing, and it holds nothing.
   if (fields[0] === 'Z') return null
-  const pgid = Number(fields[2])
+  return { pgid: Number(fields[2]), comm: stat.slice(stat.indexOf('(') + 1, close) }
+}
+
+function commandOf(pid: number, comm: string): string {
   let command = comm
   try {
-    const cmdline = await readFile(`${PROC}/${pid}/cmdline`, 'utf8')
-    const joined = cmdline.replace(/\0+$/, '').replace(/\0/g, ' ')
+    const joined = readFileSync(`${PROC}/${pid}/cmdline`, 'utf8')
+      .replace(/\0+$/, '')
+      .replace(/\0/g, ' ')
     if (joined) command = joined
   } catch {
     /* the name from stat will do */
   }
-  const short = command.length > COMMAND_CHARS ? `${command.slice(0, COMMAND_CHARS - 1)}…` : command
-  return { pid, pgid, command: short }
+  return command.length > COMMAND_CHARS ? `${command.slice(0, COMMAND_CHARS - 1)}…` : command
 }
 
 /** "sleep 301 (pid 4242), sleep 301 (pid 4243)", at most `max` of them, then a count. */

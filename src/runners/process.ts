@@ -101,6 +101,22 @@ export function runShell(command: string, opts: RunShellOptions): Promise<Proces
     child.on('close', () => {
       closed = true
     })
+    // The pipes closed, or silent for DRAIN_IDLE_MS since the last output.
+    const drained = (): Promise<void> =>
+      new Promise((done) => {
+        if (closed) return done()
+        let timer: NodeJS.Timeout
+        const check = (): void => {
+          const idle = Date.now() - lastData
+          if (idle >= DRAIN_IDLE_MS) done()
+          else timer = setTimeout(check, DRAIN_IDLE_MS - idle)
+        }
+        timer = setTimeout(check, DRAIN_IDLE_MS)
+        child.once('close', () => {
+          clearTimeout(timer)
+          done()
+        })
+      })
     child.on('error', (e) => {
       clearTimeout(timer)
       unregister()
@@ -111,12 +127,12 @@ export function runShell(command: string, opts: RunShellOptions): Promise<Proces
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6
       void (async () => {
         const inGroup = pgid === undefined ? [] : await endGroup(pgid)
-        const escaped = (await taggedProcesses(tag)) ?? []
+        const escaped = taggedProcesses(tag) ?? []
         // A process seen in the group as it called setsid counts once, as escaped.
         const ended = inGroup.filter((p) => !escaped.some((e) => e.pid === p.pid))
         // Silence counts from now: the command's last output may still be in the pipe, unread.
         lastData = Date.now()
-        while (!closed && Date.now() - lastData < DRAIN_IDLE_MS) await sleep(25)
+        await drained()
         // What escaped may hold the pipes open for ever; the command's own output is read.
         child.stdout.destroy()
         child.stderr.destroy()
@@ -143,19 +159,21 @@ export function runShell(command: string, opts: RunShellOptions): Promise<Proces
  * what was there (one unnamed entry where the process table cannot be read but the group lives).
  */
 export async function endGroup(pgid: number, graceMs = KILL_GRACE_MS): Promise<ProcessInfo[]> {
-  const members = await groupMembers(pgid)
-  const left = members ?? (groupAlive(pgid) ? [{ pid: pgid, pgid, command: 'process group' }] : [])
+  // One system call says whether anything is left, usually not; only then is the table read.
+  if (!groupAlive(pgid)) return []
+  const members = groupMembers(pgid)
+  const left = members ?? [{ pid: pgid, pgid, command: 'process group' }]
   if (left.length === 0) return []
   signalGroup(pgid, 'SIGTERM')
-  const gone = async (): Promise<boolean> =>
-    members === null ? !groupAlive(pgid) : ((await groupMembers(pgid)) ?? []).length === 0
+  const gone = (): boolean =>
+    !groupAlive(pgid) || (members !== null && (groupMembers(pgid) ?? []).length === 0)
   const deadline = Date.now() + graceMs
   while (Date.now() < deadline) {
-    if (await gone()) return left
+    if (gone()) return left
     await sleep(20)
   }
   signalGroup(pgid, 'SIGKILL')
-  for (let i = 0; i < 50 && !(await gone()); i++) await sleep(20)
+  for (let i = 0; i < 50 && !gone(); i++) await sleep(20)
   return left
 }
 
