@@ -213,7 +213,9 @@ describe('adaptive sampling in the command runner', () => {
     try {
       const [b] = await runCommandBenchmark(
         spec({
-          run: `setsid sleep ${d} >/dev/null 2>&1 & echo started`,
+          // The pause lets setsid detach before the command exits; a child still in the group at
+          // the exit is ended with it instead (the bench's probe covers that race).
+          run: `setsid sleep ${d} >/dev/null 2>&1 & sleep 0.3; echo started`,
           warmup: 0,
           repetitions: 2
         }),
