@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { MODES } from './action/modes/index.js'
+import { modeFor } from './action/modes/index.js'
 import { readInputs } from './action/inputs.js'
 import { readActionRun } from './action/run.js'
 import { boundMessage, errorMessage, isUserError, pathError } from './errors.js'
@@ -14,7 +14,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs()
     if (inputs.githubToken) core.setSecret(inputs.githubToken)
-    await MODES[inputs.mode](readActionRun(inputs))
+    await modeFor(inputs.mode)(readActionRun(inputs))
   } catch (e) {
     // Stopped by a signal: the signal's own line says what happened, not the command it ended.
     if (stoppingOn()) return

@@ -119,6 +119,11 @@ describe('LocalBaselineStore', () => {
       'new'
     ])
     expect(readdirSync(path.join(dir, testbedFolder('gpä')))).toHaveLength(1)
+    // Listed by the names the baselines record, the old shared folder's included.
+    const gpe = { ...at(3, 'e'), testbed: 'gpé' }
+    writeFileSync(path.join(legacy, '20261122T100300000Z_e.json'), JSON.stringify(gpe, null, 2))
+    expect(await store.testbeds()).toEqual(['gpä', 'gpé'])
+    expect((await store.latest('gpé'))?.results.commit.sha).toBe('e')
   })
 })
 

@@ -3,10 +3,10 @@ import {
   codeSpanText,
   escapeCode,
   escapeMarkdown,
-  renderDeltaTable,
-  sanitizeText
-} from '../../src/report/index.js'
-import { terminalText } from '../../src/report/escape.js'
+  sanitizeText,
+  terminalText
+} from '../../src/report/escape.js'
+import { renderDeltaTable } from '../../src/report/tables.js'
 import { comparison, tableCells } from './helpers.js'
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/

@@ -1,13 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { metricKey } from '../../src/results/model.js'
 import { renderTrendCharts, stepLevels } from '../../src/report/chart.js'
-import {
-  renderDeltaTable,
-  renderReport,
-  renderTerminalTable,
-  renderTrendChart
-} from '../../src/report/index.js'
-import { MAX_SUMMARY_BYTES, SUMMARY_MAX_ROWS } from '../../src/report/summary.js'
+import { MAX_SUMMARY_BYTES, renderReport, SUMMARY_MAX_ROWS } from '../../src/report/summary.js'
+import { renderTerminalTable } from '../../src/report/terminal.js'
+import { renderTrendChart } from '../../src/report/chart.js'
+import { renderDeltaTable } from '../../src/report/tables.js'
 import type { GateReport } from '../../src/types/report.js'
 import { comparison, report } from './helpers.js'
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises'
+import type { Dirent } from 'node:fs'
 import path from 'node:path'
 import { UserError, errorMessage } from '../errors.js'
 import { makeInput, parseResultSet } from '../importers/index.js'
@@ -33,6 +34,31 @@ export class LocalBaselineStore implements BaselineStore {
     } = {}
   ) {
     this.location = `local:${dir}`
+  }
+
+  async testbeds(): Promise<string[]> {
+    let dirs: Dirent[]
+    try {
+      dirs = await readdir(this.dir, { withFileTypes: true })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw new UserError(`cannot read the baseline store ${this.dir}: ${errorMessage(e)}`)
+    }
+    // Folder names are escaped, and an older store's folder may hold several testbeds (gpä and
+    // gpé shared `gp_`): the names are the ones the baselines record, for the folder they are in.
+    const names = new Set<string>()
+    for (const d of dirs.filter((e) => e.isDirectory() && !e.name.startsWith('.'))) {
+      const folder = path.join(this.dir, d.name)
+      const files = (await this.names(folder)).filter(
+        (n) => n.endsWith('.json') && !n.startsWith('.')
+      )
+      // A folder of the current layout with a hash holds one testbed: one file says which.
+      for (const f of d.name.includes('~') ? files.slice(-1) : files) {
+        const t = await recordedTestbed(path.join(folder, f))
+        if (t !== null && (testbedFolder(t) === d.name || safeSegment(t) === d.name)) names.add(t)
+      }
+    }
+    return [...names].sort()
   }
 
   list(testbed: string): Promise<BaselineEntry[]> {
@@ -163,6 +189,29 @@ export class LocalBaselineStore implements BaselineStore {
     for (const old of ids.slice(0, Math.max(0, ids.length - keep))) {
       await rm(path.join(dir, old), { force: true })
     }
+  }
+}
+
+/**
+ * The testbed a baseline file records, read from its start (perf-gate writes `testbed` among the
+ * first keys), else from the whole file; null when unreadable.
+ */
+async function recordedTestbed(file: string): Promise<string | null> {
+  try {
+    const handle = await open(file, 'r')
+    let head: string
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0)
+      head = buffer.subarray(0, bytesRead).toString('utf8')
+    } finally {
+      await handle.close()
+    }
+    const m = /"testbed"\s*:\s*("(?:[^"\\\n]|\\.)*")/.exec(head)
+    if (m?.[1]) return JSON.parse(m[1]) as string
+    const whole = JSON.parse(await readFile(file, 'utf8')) as { testbed?: unknown }
+    return typeof whole.testbed === 'string' ? whole.testbed : null
+  } catch {
+    return null
   }
 }
 

@@ -39,6 +39,7 @@ export interface AnalyseOptions {
   clock?: () => number
   runId?: string
   runUrl?: string
+  dashboardUrl?: string
 }
 
 /** The verdict as the decide phase left it. */
@@ -89,7 +90,8 @@ export async function analyse(
     ),
     ...(opts.runId ? { runId: opts.runId } : {}),
     ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
-    ...(decided.acceptance ? { acceptance: decided.acceptance } : {})
+    ...(decided.acceptance ? { acceptance: decided.acceptance } : {}),
+    ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {})
   }
   const analyst = await analystSection(
     { report, current, baseline: baseline?.results ?? null },

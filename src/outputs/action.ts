@@ -1,4 +1,5 @@
 import type { DecidedJob } from '../engine/job.js'
+import { renderAssumedConfig } from '../report/assumed-config.js'
 import { MAX_SUMMARY_BYTES, renderReport } from '../report/summary.js'
 import type { Delivered, Output } from './output.js'
 
@@ -17,8 +18,9 @@ export function actionOutput(sink: ActionSink, opts: { summaryNote?: string } = 
   return {
     async deliver(job, before) {
       setOutputs(sink, job, before)
-      const note = opts.summaryNote ?? ''
-      // Over GitHub's 1 MiB the summary is dropped whole: the table folds to fit, note included.
+      const assumed = job.assumed ? `\n${renderAssumedConfig(job.assumed)}\n` : ''
+      const note = assumed + (opts.summaryNote ?? '')
+      // Over GitHub's 1 MiB the summary is dropped whole: the table folds to fit, notes included.
       const maxBytes = MAX_SUMMARY_BYTES - Buffer.byteLength(note, 'utf8')
       await sink.summary(renderReport(job.report, { maxBytes }) + note)
       return before
@@ -45,4 +47,5 @@ function setOutputs(sink: ActionSink, job: DecidedJob, delivered: Delivered): vo
   set('comment-url', published?.commentUrl)
   set('check-run-id', published?.checkRunId)
   set('check-run-url', published?.checkRunUrl)
+  set('promoted', published?.promoted ?? false)
 }

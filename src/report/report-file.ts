@@ -17,12 +17,19 @@ import { hotspots, renderHotspotSection } from './hotspots.js'
 import { insightsOf, keyFindings, recommendations, renderObservations } from './insights.js'
 import type { ReportFileInput } from './report-input.js'
 import type { AnalystSection, WorkflowFacts } from '../types/report.js'
+import { resolutionDetails, resolutionLine } from './resolution.js'
 import { speedPhrase } from './speed.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import {
   acceptanceLine,
+  chartLinks,
+  currentCell,
+  disagreementNotes,
   foldedLine,
   inconclusiveNote,
+  metricCell,
+  shownCentres,
+  type ChartUrl,
   sortBySignificance,
   valueCi,
   valueDelta
@@ -57,7 +64,8 @@ function title(input: ReportFileInput): string {
 function vsBaseline(c: MetricComparison): string {
   const delta = valueDelta(c)
   if (delta === null) return 'n/a'
-  const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit)
+  const shown = shownCentres(c)
+  const phrase = speedPhrase(shown.baseline, shown.current, c.direction, c.unit)
   return `${formatPercent(delta)}${phrase ? ` (${phrase})` : ''}`
 }
 
@@ -78,6 +86,7 @@ export const REPORT_MAX_ROWS = 1000
 
 export function renderMetricsTable(
   comparisons: readonly MetricComparison[],
+  chartUrl?: ChartUrl,
   opts: { rawLink?: string | null } = {}
 ): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
@@ -87,9 +96,9 @@ export function renderMetricsTable(
     const unit = escapeMarkdown(c.unit, { maxLength: 20 })
     return [
       escapeMarkdown(c.benchmark, { maxLength: 100 }),
-      escapeMarkdown(c.metric, { maxLength: 100 }),
-      formatValue(c.current?.median, unit),
-      formatValue(c.baseline?.median, unit),
+      metricCell(c, chartUrl, 100),
+      currentCell(c, unit),
+      formatValue(shownCentres(c).baseline, unit),
       vsBaseline(c),
       formatCi(valueCi(c)),
       verdictText(c)
@@ -99,11 +108,12 @@ export function renderMetricsTable(
     [['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows],
     { alignDelimiters: false }
   )
-  if (shown.length === sorted.length) return table
+  const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }))
+  if (shown.length === sorted.length) return [table, ...notes].join('\n\n')
   const where = opts.rawLink
     ? `every metric, with its samples, is in the [raw results](${opts.rawLink})`
     : 'every metric, with its samples, is in the raw results'
-  return `${table}\n\n${foldedLine(sorted.slice(shown.length), where)}`
+  return [table, foldedLine(sorted.slice(shown.length), where), ...notes].join('\n\n')
 }
 
 function ms(v: number): string {
@@ -217,7 +227,15 @@ export function renderReportFile(input: ReportFileInput): string {
       .join('\n'),
     ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
     '## Performance Metrics',
-    renderMetricsTable(report.outcome.comparisons, { rawLink: rawResultsLink(input) }),
+    [
+      renderMetricsTable(report.outcome.comparisons, chartLinks(report), {
+        rawLink: rawResultsLink(input)
+      }),
+      resolutionLine(report.outcome.comparisons),
+      resolutionDetails(report.outcome.comparisons, { maxRows: REPORT_MAX_ROWS })
+    ]
+      .filter((part): part is string => part !== null)
+      .join('\n\n'),
     '## Per-GPU',
     renderGpuSection(current, baseline),
     '## Observations',

@@ -5,6 +5,7 @@ import { countsPhrase, formatTimestamp, verdictIcon } from './format.js'
 import { shortSha } from '../shared/text.js'
 import { acceptanceLine, fittingRows, renderDeltaTable, routeLine } from './tables.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
+import { resolutionDetails, resolutionLine } from './resolution.js'
 
 /**
  * The opening of every standalone report: verdict, why, which route, against what. Shared with the
@@ -22,6 +23,7 @@ export function renderHeadline(report: GateReport): string {
     ...(accepted ? [accepted, ''] : []),
     `${routeLine(outcome)} ${baselineNote(report)}`,
     '',
+    ...(resolutionLine(outcome.comparisons) ? [resolutionLine(outcome.comparisons) ?? '', ''] : []),
     ...(fingerprintNote(report) ? [fingerprintNote(report) ?? '', ''] : []),
     `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
       formatTimestamp(report.timestamp)
@@ -46,8 +48,14 @@ export function renderReport(report: GateReport, opts: { maxBytes?: number } = {
   const chart = renderTrendChart(report)
   const headline = renderHeadline(report)
   const comparisons = report.outcome.comparisons
+  // The table of what stored baselines could resolve has a row per metric too: cut alike.
   const render = (maxRows: number): string =>
-    [headline, renderDeltaTable(comparisons, { maxRows, folded: SUMMARY_FOLDED }), chart]
+    [
+      headline,
+      renderDeltaTable(comparisons, { maxRows, folded: SUMMARY_FOLDED }),
+      resolutionDetails(comparisons, { maxRows }),
+      chart
+    ]
       .filter((part): part is string => part !== null)
       .join('\n\n')
       .concat('\n')

@@ -3,6 +3,7 @@ import { plural } from '../shared/text.js'
 import { gate, type GateOptions } from './gate.js'
 import { compareHistory, type HistoryCompareInput } from './history-rule.js'
 import { comparePaired, type PairedCompareInput } from './paired.js'
+import { compareStored, isHistoryInput, type StoredInput } from './stored-rule.js'
 import type { GateOutcome, MetricComparison, Thresholds } from './types.js'
 
 /*
@@ -122,6 +123,11 @@ interface LookRule<I extends LookInput> {
   minimum(input: I): number
   /** An open comparison that no number of further runs could decide (default: none is). */
   undecidable?(c: MetricComparison): boolean
+  /**
+   * Whether more runs of this job can cure a neutral comparison; without it, the two-sample
+   * reading (an arm that grows is short of `minimum`).
+   */
+  curable?(input: I, c: MetricComparison): boolean
 }
 
 const TWO_SAMPLE: LookRule<CompareInput> = {
@@ -141,6 +147,27 @@ const HISTORY: LookRule<HistoryCompareInput> = {
   undecidable: (c) => c.inconclusive && c.runsToDecide === undefined
 }
 
+/**
+ * The looks of a gate against stored baselines: the history-aware rule where stored jobs speak
+ * for a metric, the two-sample rule elsewhere, both through `compareStored`, as the final
+ * comparison is made. Only this job's runs grow; the stored side is what it is.
+ */
+const STORED: LookRule<StoredInput> = {
+  compare: compareStored,
+  minimum: (input) => input.minSamples ?? (isHistoryInput(input) ? 1 : 5),
+  // As HISTORY: the history rule leaves runsToDecide out exactly when the stored jobs' spread
+  // alone keeps the metric open.
+  undecidable: (c) => c.history !== undefined && c.inconclusive && c.runsToDecide === undefined,
+  curable(input, c) {
+    const min = STORED.minimum(input)
+    if (c.current === null || c.current.n >= min) return false
+    // The stored side must already be enough: no run of this job adds to it.
+    return isHistoryInput(input)
+      ? input.history.length > 0
+      : c.baseline !== null && c.baseline.n >= min
+  }
+}
+
 function statusOf<I extends LookInput>(
   rule: LookRule<I>,
   input: I,
@@ -152,6 +179,7 @@ function statusOf<I extends LookInput>(
     // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
     // not), and only in the arms that grow.
     const min = rule.minimum(input)
+    if (rule.curable) return !final && rule.curable(input, c) ? 'open' : 'neutral'
     if (final || c.current === null || c.baseline === null) return 'neutral'
     const curShort = c.current.n < min
     const baseShort = c.baseline.n < min
@@ -227,6 +255,21 @@ export function historySequentialLook(
   opts: Omit<SequentialOptions, 'fixedBaseline'> = {}
 ): Look {
   return look(HISTORY, inputs, runs, plan, { ...opts, fixedBaseline: true }, 'job')
+}
+
+/**
+ * `sequentialLook` against stored baselines as the gate makes it: each input is judged by the
+ * history-aware rule (a `StoredHistoryInput`, the stored jobs' summaries) or by the two-sample rule
+ * (a `CompareInput` with the chosen baseline's runs), as `compareResultSets` will judge it. The
+ * stored side never grows; a metric only the stored jobs' spread keeps open stops the looks.
+ */
+export function storedSequentialLook(
+  inputs: readonly StoredInput[],
+  runs: number,
+  plan: SamplingPlan,
+  opts: Omit<SequentialOptions, 'fixedBaseline'> = {}
+): Look {
+  return look(STORED, inputs, runs, plan, { ...opts, fixedBaseline: true }, 'job')
 }
 
 function look<I extends LookInput>(

@@ -44,6 +44,8 @@ export interface GateReport {
   baselineMissing?: string
   /** Environment keys that differ between the baseline and this run. */
   fingerprint?: FingerprintDifference[]
+  /** Where the history dashboard is published: metrics link to their charts there. */
+  dashboardUrl?: string
 }
 
 /** The baseline chosen for a run, as the renderers show it. */
