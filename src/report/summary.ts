@@ -6,6 +6,8 @@ import { shortSha } from '../shared/text.js'
 import { acceptanceLine, renderDeltaTable, routeLine } from './tables.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import { resolutionDetails, resolutionLine } from './resolution.js'
+import { renderScaling } from './scaling.js'
+import { renderTargetsTable, targetEvidenceLines } from './targets.js'
 
 /**
  * The opening of every standalone report: verdict, why, which route, against what. Shared with the
@@ -15,11 +17,13 @@ export function renderHeadline(report: GateReport): string {
   const { outcome } = report
   const sha = shortSha(report.current.sha)
   const accepted = acceptanceLine(report)
+  const targets = targetEvidenceLines(report)
   return [
     `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
     '',
     escapeMarkdown(outcome.reason, { maxLength: 500 }),
     '',
+    ...(targets.length ? [targets.map((l) => `- ${l}`).join('\n'), ''] : []),
     ...(accepted ? [accepted, ''] : []),
     `${routeLine(outcome)} ${baselineNote(report)}`,
     '',
@@ -30,14 +34,21 @@ export function renderHeadline(report: GateReport): string {
   ].join('\n')
 }
 
-/** The job summary and the local report file: headline, delta table and trend chart. */
+/**
+ * The job summary: headline, delta table and trend chart, then the targets and the Scaling
+ * section of a run that has them.
+ */
 export function renderReport(report: GateReport): string {
   const chart = renderTrendChart(report)
+  const targets = renderTargetsTable(report.outcome.comparisons)
+  const scaling = renderScaling(report)
   return [
     renderHeadline(report),
     renderDeltaTable(report.outcome.comparisons),
     resolutionDetails(report.outcome.comparisons),
-    chart
+    chart,
+    targets ? `## Targets\n\n${targets}` : null,
+    scaling ? `## Scaling\n\n${scaling}` : null
   ]
     .filter((part): part is string => part !== null)
     .join('\n\n')
