@@ -282,8 +282,12 @@ async function measure(
     })
   }
   if (opts.note) current.note = opts.note
-  // Figures across matrix cells (batch efficiency, …), worked out once every cell is here.
-  return withSweepFigures(current)
+  // Figures across matrix cells (batch efficiency, …), worked out once every cell is here, with
+  // the config's per-metric gate and class as the runner applies them to what it measures.
+  return withSweepFigures(current, (bench, metric) => {
+    const spec = config.benchmarks.find((b) => b.name === bench)
+    return spec && Object.hasOwn(spec.metrics, metric) ? spec.metrics[metric] : undefined
+  })
 }
 
 async function givenResults(

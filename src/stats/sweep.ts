@@ -209,11 +209,17 @@ function distinct(cells: Cell[], axis: string): number {
   return new Set(cells.map((c) => String(c.axes[axis]))).size
 }
 
+/** The config's per-metric `gate` and `class` for a figure of a benchmark, if it sets any. */
+export type FigureOverrides = (
+  benchmark: string,
+  metric: string
+) => { gate?: boolean; class?: Metric['class'] } | undefined
+
 /**
  * The set with every matrix entry's figures across cells added to its cells (replacing any worked
  * out before, so merging shards and working them out again gives the same set).
  */
-export function withSweepFigures(set: ResultSet): ResultSet {
+export function withSweepFigures(set: ResultSet, overrides?: FigureOverrides): ResultSet {
   const entries = new Map<string, Cell[]>()
   for (const b of set.benchmarks) {
     if (!b.matrix || b.source?.kind !== 'ollama') continue
@@ -243,7 +249,15 @@ export function withSweepFigures(set: ResultSet): ResultSet {
         ),
         ...(extra?.notes ?? [])
       ]
-      const out: Benchmark = { ...b, metrics: [...kept, ...(extra?.metrics ?? [])] }
+      const figures = (extra?.metrics ?? []).map((m) => {
+        const o = overrides?.(b.name, m.name)
+        return {
+          ...m,
+          ...(o?.class ? { class: o.class } : {}),
+          ...(o?.gate !== undefined ? { gate: o.gate } : {})
+        }
+      })
+      const out: Benchmark = { ...b, metrics: [...kept, ...figures] }
       if (notes.length) out.notes = notes
       else delete out.notes
       return out
