@@ -192,9 +192,14 @@ function fullName(model: string): string {
   return model.includes(':') ? model : `${model}:latest`
 }
 
-function sleepUntil(target: number): Promise<void> {
+/** Timers fire up to a millisecond or two late; the last stretch is waited out turn by turn. */
+const TIMER_SLACK_MS = 1.5
+
+async function sleepUntil(target: number): Promise<void> {
   const wait = target - performance.now()
-  return wait > 0 ? new Promise((r) => setTimeout(r, wait)) : Promise.resolve()
+  if (wait <= 0) return
+  if (wait > TIMER_SLACK_MS) await new Promise((r) => setTimeout(r, wait - TIMER_SLACK_MS))
+  while (performance.now() < target) await new Promise((r) => setImmediate(r))
 }
 
 function text(v: unknown): string {
