@@ -135,16 +135,32 @@ export function hopMarker(runId: string | undefined): string | null {
 // then do our own details shrink, chart before table rows, as they are also in the check run.
 function fitToBudget(body: string, report: GateReport, entry: string, ownDetails: boolean): string {
   const fits = (b: string): boolean => b.length < MAX_COMMENT_LENGTH
-  if (ownDetails) body = setDetails(body, detailsBlock(report, { chart: true }))
+  const rows = sweepRows(report)
+  if (ownDetails) body = setDetails(body, detailsBlock(report, { chart: true, maxRows: rows }))
   if (fits(body)) return body
   body = foldHops(body, entry)
   if (fits(body) || !ownDetails) return body
   const folded = body
   return fittingRows(
-    report.outcome.comparisons.length,
+    rows ?? report.outcome.comparisons.length,
     (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })),
     MAX_COMMENT_LENGTH - 1
   )
+}
+
+/** Rows a matrix run shows in the ledger: its regressions (at most 100), else the 20 worst. */
+const SWEEP_ROWS = { least: 20, most: 100 }
+
+/**
+ * A matrix run has hundreds of rows, most of them unremarkable: the ledger keeps the worst cells
+ * and counts the rest, which the check run and the job summary list in full.
+ */
+function sweepRows(report: GateReport): number | undefined {
+  if (!report.sweeps?.length) return undefined
+  const open = report.outcome.comparisons.filter(
+    (c) => c.verdict === 'fail' || c.verdict === 'warn'
+  )
+  return Math.min(SWEEP_ROWS.most, Math.max(SWEEP_ROWS.least, open.length))
 }
 
 /**
