@@ -217,6 +217,7 @@ describe('targets in the ledger and the check run', () => {
   it('puts the targets table in the check run text and their lines in the summary', () => {
     const payload = renderCheckRun(r, { headSha: 'b'.repeat(40) })
     expect(payload.conclusion).toBe('failure')
+    expect(payload.output.title).toMatch(/^perf: no baseline yet, \d+ targets missed \(fail\)$/)
     expect(
       payload.output.text.startsWith(
         '### Targets\n\n| Benchmark | Metric | Value | 90 % CI | Target | Verdict |'

@@ -62,8 +62,11 @@ function title(report: GateReport): string {
   const what = report.baseline
     ? plural(outcome.regressions, 'regression')
     : missingBaselineLabel(report)
+  const missed = outcome.targets?.missed
+    ? `, ${plural(outcome.targets.missed, 'target')} missed`
+    : ''
   const accepted = report.acceptance ? ', accepted' : ''
-  return `perf: ${what}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH)
+  return `perf: ${what}${missed}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH)
 }
 
 /**
