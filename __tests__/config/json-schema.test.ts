@@ -30,6 +30,7 @@ describe('schemas/config.schema.json', () => {
       'timeout',
       'runner-drift',
       'thresholds',
+      'matrix-seed',
       'benchmarks',
       'comparisons'
     ])

@@ -4,6 +4,7 @@ import { analystSection } from '../analyst/section.js'
 import type { PerfGateConfig } from '../config/types.js'
 import type { ResultSet } from '../results/model.js'
 import { scanLog, type LogFinding } from '../report/observations.js'
+import { sweepViews } from '../report/sweep-view.js'
 import type {
   AnalystSection,
   FingerprintDifference,
@@ -60,6 +61,7 @@ export async function analyse(
 ): Promise<{ report: GateReport; analysis: Analysis }> {
   const baseline = choice.stored
   const history = await opts.store.history(config.testbed, 12)
+  const sweeps = sweepViews(current)
   const report: GateReport = {
     outcome: decided.outcome,
     testbed: config.testbed,
@@ -83,6 +85,7 @@ export async function analyse(
       : {}),
     ...(!baseline ? { baselineMissing: choice.reason } : {}),
     ...(fingerprint.length > 0 ? { fingerprint } : {}),
+    ...(sweeps.length > 0 ? { sweeps } : {}),
     timestamp: now().toISOString(),
     history: trendHistory(
       history.map((h) => h.results),

@@ -2,6 +2,7 @@ import type { AnalystOptions } from '../analyst/section.js'
 import type { BaselineEntry, BaselineStore, StoredBaseline } from '../baseline/store.js'
 import { baselineWriteDecision } from '../baseline/trust.js'
 import { describeAssumed, loadConfigOrDefaults, type AssumedConfig } from '../config/defaults.js'
+import { targetsFromConfig } from '../config/targets.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import type { PerfGateConfig } from '../config/types.js'
 import { UserError } from '../errors.js'
@@ -14,6 +15,8 @@ import { shortSha } from '../shared/text.js'
 import { noBaselineOutcome, type CompareOptions } from '../stats/compare-sets.js'
 import { budgetPct } from '../stats/format.js'
 import { DEFAULT_MAX_JOBS } from '../stats/history-rule.js'
+import { withSweepFigures } from '../stats/sweep.js'
+import { applyTargets } from '../stats/targets.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
 import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
 import type { Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
@@ -128,6 +131,8 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
   const measured = clock()
 
   const compared = compare(opts, choice, current, compareOptions)
+  // Absolute targets hold with or without a baseline; they join the verdict before any review.
+  compared.outcome = applyTargets(compared.outcome, current, targetsFromConfig(config))
   const decided = await decide(opts, choice, current, compared)
   const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now)
   const analysed = clock()
@@ -277,7 +282,12 @@ async function measure(
     })
   }
   if (opts.note) current.note = opts.note
-  return current
+  // Figures across matrix cells (batch efficiency, …), worked out once every cell is here, with
+  // the config's per-metric gate and class as the runner applies them to what it measures.
+  return withSweepFigures(current, (bench, metric) => {
+    const spec = config.benchmarks.find((b) => b.name === bench)
+    return spec && Object.hasOwn(spec.metrics, metric) ? spec.metrics[metric] : undefined
+  })
 }
 
 async function givenResults(

@@ -16,6 +16,9 @@ import { renderGpuSection } from './gpu-table.js'
 import { hotspots, renderHotspotSection } from './hotspots.js'
 import { insightsOf, keyFindings, recommendations, renderObservations } from './insights.js'
 import type { ReportFileInput } from './report-input.js'
+import { renderScaling } from './scaling.js'
+import { renderSweepComparatives } from './sweep-comparatives.js'
+import { renderTargetsTable } from './targets.js'
 import type { AnalystSection, WorkflowFacts } from '../types/report.js'
 import { resolutionDetails, resolutionLine } from './resolution.js'
 import { speedPhrase } from './speed.js'
@@ -214,6 +217,9 @@ export function renderReportFile(input: ReportFileInput): string {
   const ins = insightsOf(report, current)
   const accepted = acceptanceLine(report)
   const chart = renderTrendCharts(report)
+  const targets = renderTargetsTable(report.outcome.comparisons)
+  const scaling = renderScaling(report, { comparisonLines: 0 })
+  const sweepPairs = renderSweepComparatives(current)
   const sections: string[] = [
     title(input),
     [
@@ -236,6 +242,8 @@ export function renderReportFile(input: ReportFileInput): string {
     ]
       .filter((part): part is string => part !== null)
       .join('\n\n'),
+    ...(targets ? ['## Targets', targets] : []),
+    ...(scaling ? ['## Scaling', scaling] : []),
     '## Per-GPU',
     renderGpuSection(current, baseline),
     '## Observations',
@@ -243,7 +251,11 @@ export function renderReportFile(input: ReportFileInput): string {
     '## Hotspot Attribution',
     renderHotspotSection(hotspots(report.outcome.comparisons, current, baseline)),
     '## Comparative Insights',
-    renderComparativeSection(comparatives(current, input.comparisons ?? [])),
+    sweepPairs && !input.comparisons?.length
+      ? sweepPairs
+      : [renderComparativeSection(comparatives(current, input.comparisons ?? [])), sweepPairs]
+          .filter(Boolean)
+          .join('\n\n'),
     '## Trend',
     chart ?? '_Fewer than two stored runs: no trend to draw yet._',
     '## Workflow Summary',

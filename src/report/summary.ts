@@ -6,6 +6,8 @@ import { shortSha } from '../shared/text.js'
 import { acceptanceLine, fittingRows, renderDeltaTable, routeLine } from './tables.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import { resolutionDetails, resolutionLine } from './resolution.js'
+import { renderScaling } from './scaling.js'
+import { renderTargetsTable, targetEvidenceLines } from './targets.js'
 
 /**
  * The opening of every standalone report: verdict, why, which route, against what. Shared with the
@@ -15,11 +17,13 @@ export function renderHeadline(report: GateReport): string {
   const { outcome } = report
   const sha = shortSha(report.current.sha)
   const accepted = acceptanceLine(report)
+  const targets = targetEvidenceLines(report)
   return [
     `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
     '',
     escapeMarkdown(outcome.reason, { maxLength: 500 }),
     '',
+    ...(targets.length ? [targets.map((l) => `- ${l}`).join('\n'), ''] : []),
     ...(accepted ? [accepted, ''] : []),
     `${routeLine(outcome)} ${baselineNote(report)}`,
     '',
@@ -41,20 +45,25 @@ const SUMMARY_FOLDED =
   "every metric is in the report file and the raw results (the step's report-path and results-path)"
 
 /**
- * The job summary: headline, delta table and trend chart, within `maxBytes` (UTF-8). The table
- * keeps its most significant rows, at most SUMMARY_MAX_ROWS, and counts the ones it folds.
+ * The job summary: headline, delta table and trend chart, then the targets and the Scaling
+ * section of a run that has them, within `maxBytes` (UTF-8). The table keeps its most significant
+ * rows, at most SUMMARY_MAX_ROWS, and counts the ones it folds.
  */
 export function renderReport(report: GateReport, opts: { maxBytes?: number } = {}): string {
   const chart = renderTrendChart(report)
   const headline = renderHeadline(report)
   const comparisons = report.outcome.comparisons
+  const targets = renderTargetsTable(comparisons)
+  const scaling = renderScaling(report)
   // The table of what stored baselines could resolve has a row per metric too: cut alike.
   const render = (maxRows: number): string =>
     [
       headline,
       renderDeltaTable(comparisons, { maxRows, folded: SUMMARY_FOLDED }),
       resolutionDetails(comparisons, { maxRows }),
-      chart
+      chart,
+      targets ? `## Targets\n\n${targets}` : null,
+      scaling ? `## Scaling\n\n${scaling}` : null
     ]
       .filter((part): part is string => part !== null)
       .join('\n\n')

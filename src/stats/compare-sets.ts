@@ -4,7 +4,9 @@ import { neutralComparison, type CompareInput } from './compare.js'
 import { gate } from './gate.js'
 import { DEFAULT_MAX_JOBS, recentHistory, summarizeJob, type JobSummary } from './history-rule.js'
 import { compareStored, type StoredHistoryInput, type StoredInput } from './stored-rule.js'
-import type { GateOutcome, MetricComparison, Thresholds } from './types.js'
+import { compareProportion, isProportion } from './proportion.js'
+import { median } from 'simple-statistics'
+import type { ArmSummary, GateOutcome, MetricComparison, Thresholds } from './types.js'
 
 export type ThresholdsFor = (benchmark: string, metric: Metric) => Thresholds
 
@@ -219,6 +221,9 @@ export function compareResultSets(
 ): GateOutcome {
   const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor
   const base = indexMetrics(baseline.benchmarks)
+  const baseInvalid = new Map(
+    baseline.benchmarks.flatMap((b) => (b.invalid ? [[b.name, b.invalid] as const] : []))
+  )
   const comparisons: MetricComparison[] = []
   const seen = new Set<string>()
   for (const b of current.benchmarks) {
@@ -228,6 +233,30 @@ export function compareResultSets(
       seen.add(key)
       const old = base.get(key)
       const thresholds = thresholdsFor(b.name, m)
+      // An invalid run (a model partly on the CPU) measured the setup, not the code.
+      const invalid = b.invalid
+        ? `invalid run, not gated: ${b.invalid}`
+        : old && baseInvalid.has(b.name)
+          ? `not compared: the baseline's run was invalid (${baseInvalid.get(b.name) ?? ''})`
+          : null
+      if (invalid) {
+        comparisons.push(
+          neutralComparison(
+            {
+              benchmark: b.name,
+              metric: m.name,
+              unit: m.unit,
+              direction: m.direction,
+              class: m.class,
+              thresholds
+            },
+            invalid,
+            old ? plainSummary(old.samples) : null,
+            plainSummary(m.samples)
+          )
+        )
+        continue
+      }
       if (!old) {
         comparisons.push(
           neutral(b.name, m, thresholds, 'new metric: the baseline has no samples for it yet')
@@ -245,7 +274,12 @@ export function compareResultSets(
         )
         continue
       }
-      comparisons.push(compareOne(b.name, m, old, thresholds, opts))
+      // A fraction (accuracy, error_rate) is a proportion: its own rule, whatever the baseline.
+      comparisons.push(
+        isProportion(m)
+          ? compareProportion(inputFor(b.name, m, old, thresholds, opts))
+          : compareOne(b.name, m, old, thresholds, opts)
+      )
     }
   }
   for (const [key, m] of base) {
@@ -278,6 +312,11 @@ export function noBaselineOutcome(
     improvements: 0,
     unchanged: 0
   }
+}
+
+/** The arm as shown, for a metric that is not compared. */
+function plainSummary(samples: readonly number[]): ArmSummary {
+  return { n: samples.length, median: median([...samples]), dropped: [], cv: null }
 }
 
 function indexMetrics(benches: Benchmark[]): Map<string, Metric> {

@@ -46,6 +46,32 @@ export interface GateReport {
   fingerprint?: FingerprintDifference[]
   /** Where the history dashboard is published: metrics link to their charts there. */
   dashboardUrl?: string
+  /** The matrix entries of this run, cell by cell, for the Scaling section. */
+  sweeps?: SweepView[]
+}
+
+/** One matrix entry of the run: every cell with the centres of its metrics. */
+export interface SweepView {
+  entry: string
+  /** Axes with more than one value, sorted by name. */
+  axes: string[]
+  cells: SweepCellView[]
+}
+
+export interface SweepCellView {
+  benchmark: string
+  axes: Record<string, string | number | boolean>
+  /** Centre of each metric: its median, or a fraction's proportion. */
+  values: Record<string, number>
+  /** 90 % CI of each centre, where there are samples enough to bound one. */
+  ci: Record<string, [number, number]>
+  units: Record<string, string>
+  /** Why the cell is not gated (partial offload, …). */
+  invalid?: string
+  /** Per GPU: VRAM the run added (MiB) and mean utilisation while measured (%). */
+  gpus: Array<{ index: number; vramDeltaMiB?: number; utilMeanPct?: number }>
+  /** The model sat on more than one GPU; null when no GPU was sampled. */
+  split: boolean | null
 }
 
 /** The baseline chosen for a run, as the renderers show it. */
