@@ -273,6 +273,7 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
       metrics: mapValues(b.metrics, metricOverride)
     }
     if (b.thresholds) common.thresholds = partialThresholds(b.thresholds)
+    if (b.build !== undefined) common.build = b.build
     const spec = buildBenchmark(b, common, dir, timeoutSeconds)
     if (spec.kind === 'command' && b.kind === 'command') {
       const plan = planAt(b.adaptive, ['benchmarks', i, 'adaptive']) ?? topPlan
@@ -288,6 +289,9 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
     warmup,
     minSamples,
     timeoutSeconds,
+    ab: raw.ab ?? false,
+    abOrder: raw['ab-order'] ?? 'balanced',
+    ...(raw.build !== undefined ? { build: raw.build } : {}),
     thresholds: {
       core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),
       nonCritical: classThresholds(

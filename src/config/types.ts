@@ -19,6 +19,11 @@ export interface PerfGateConfig {
   warmup: number
   minSamples: number
   timeoutSeconds: number
+  /** Gate by an A/B run in the same job (`ab: true`), where the front allows it. */
+  ab: boolean
+  abOrder: AbOrder
+  /** Run once before any measurement (once per tree in an A/B run), in `dir`. */
+  build?: string
   thresholds: {
     core: Thresholds
     nonCritical: Thresholds
@@ -29,6 +34,8 @@ export interface PerfGateConfig {
   /** Side-by-side comparisons of two benchmarks of the same run, for the report. */
   comparisons?: Array<{ name: string; a: string; b: string }>
 }
+
+export type AbOrder = 'balanced' | 'abba'
 
 export interface BenchmarkCommon {
   name: string
@@ -41,6 +48,8 @@ export interface BenchmarkCommon {
   thresholds?: Partial<Thresholds>
   /** Overrides by metric name. */
   metrics: Record<string, MetricOverride>
+  /** Run once before any measurement (once per tree in an A/B run), in `cwd` or the config's folder. */
+  build?: string
 }
 
 export interface MetricOverride {
