@@ -1,3 +1,4 @@
+import { abText } from '../report/ab.js'
 import { renderTerminalTable } from '../report/terminal.js'
 import type { Output } from './output.js'
 
@@ -5,6 +6,8 @@ import type { Output } from './output.js'
 export function terminalOutput(io: { stdout(text: string): void }): Output {
   return {
     deliver(job, before) {
+      const ab = abText(job.report)
+      if (ab) io.stdout(`${ab}\n\n`)
       io.stdout(renderTerminalTable(job.outcome))
       const p = before.files?.paths
       if (p) {
