@@ -6,6 +6,9 @@ import { loadConfig } from '../config/load.js'
 import { errorMessage, isUserError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../stats/compare-sets.js'
 import type { FailOn, JobMode } from '../engine/job.js'
+import type { AbRequest } from '../engine/ab/index.js'
+import type { Output } from '../outputs/index.js'
+import type { MetricComparison } from '../stats/types.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import { fileInput, importFile, parseResultSet } from '../importers/index.js'
 import { streamReporter } from '../runners/progress.js'
@@ -35,13 +38,15 @@ Usage:
                                  baseline when there is none
   perf-gate gate     [options]   run and gate; never writes a baseline
   perf-gate baseline [options]   run and record the result as the new baseline
+  perf-gate ab       [options]   measure the base commit and this tree in this job,
+                                 interleaved, and gate the pairs; never writes a baseline
   perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
   perf-gate compare BASELINE CURRENT [--json]
   perf-gate import FILE [--format NAME|auto] [--json]
   perf-gate history  [-c FILE] [--store SPEC] [--testbed NAME] [--out DIR] [--json]
                                  change points over the stored baselines (never fails)
 
-Options for run, gate and baseline:
+Options for run, gate, baseline and ab:
   -c, --config FILE       config file (default perf-gate.yml)
       --results GLOB      import these result files instead of running benchmarks
       --store SPEC        baseline store, local:DIR (default ${DEFAULT_STORE})
@@ -51,8 +56,13 @@ Options for run, gate and baseline:
       --testbed NAME      override the config's testbed
       --repetitions N     override every benchmark's repetitions
       --note TEXT         note stored with a baseline
-      --base REF          compare with the baseline of the merge-base of REF and HEAD
-                          (default: the nearest baseline on HEAD's history, else the latest)
+      --base REF          compare with the merge-base of REF and HEAD: its stored baseline, or
+                          in an A/B run the commit itself (default: the nearest baseline on
+                          HEAD's history; for A/B the merge-base with the default branch, on
+                          that branch HEAD~1, or HEAD when the working tree has changes)
+      --seed N            A/B: the seed of the visit order, to replay a run (default: random)
+      --stored            run, gate: compare with stored baselines even if the config says ab: true
+      --json              print the verdict and every metric as JSON instead of the table
       --max-distance N    ancestors searched for a baseline (default 50)
       --allow-fingerprint-changes KEYS
                           environment keys allowed to differ from the baseline's,
@@ -84,6 +94,7 @@ export async function main(
       case 'run':
       case 'gate':
       case 'baseline':
+      case 'ab':
         return await jobCommand(command, rest, io, env)
       case 'compare':
         return await compareCommand(rest, io)
@@ -104,7 +115,7 @@ export async function main(
 }
 
 async function jobCommand(
-  mode: JobMode,
+  command: JobMode | 'ab',
   args: string[],
   io: Io,
   env: NodeJS.ProcessEnv
@@ -124,10 +135,18 @@ async function jobCommand(
       'analyst-model': { type: 'string' },
       base: { type: 'string' },
       'max-distance': { type: 'string' },
-      'allow-fingerprint-changes': { type: 'string' }
+      'allow-fingerprint-changes': { type: 'string' },
+      seed: { type: 'string' },
+      stored: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }
     },
     allowPositionals: false
   })
+  const mode: JobMode = command === 'ab' ? 'gate' : command
+  if (command === 'ab' && values.stored) throw new UserError('--stored cannot be used with ab')
+  if (command === 'ab' && values.results)
+    throw new UserError('ab measures both trees itself; --results cannot be used with it')
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed)
   const failOn = parseFailOn(values['fail-on'])
   const repetitions =
     values.repetitions === undefined
@@ -148,8 +167,21 @@ async function jobCommand(
       : parsePositiveInt(values['max-distance'], '--max-distance')
   const outputs = [
     filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter }),
-    terminalOutput(io)
+    values.json ? jsonOutput(io) : terminalOutput(io)
   ]
+  // `ab` always runs A/B; run and gate do when the config says `ab: true` (unless --stored).
+  const ab: AbRequest | undefined =
+    command === 'baseline' || values.stored
+      ? undefined
+      : {
+          base: values.base
+            ? { kind: 'ref', ref: values.base }
+            : { kind: 'default', dirty: commit.dirty === true },
+          when: command === 'ab' ? 'always' : 'config',
+          // The Quickstart's `run` must work in any clone: without a base commit it gates as before.
+          ...(command === 'run' ? { fallback: true } : {}),
+          ...(seed !== undefined ? { seed } : {})
+        }
   const result = await runWithOutputs(
     {
       mode,
@@ -172,11 +204,60 @@ async function jobCommand(
       ...(values.note ? { note: values.note } : {}),
       ...(values['analyst-model']
         ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
-        : {})
+        : {}),
+      ...(ab ? { ab } : {})
     },
     outputs
   )
   return result.failed ? EXIT.gateFailed : EXIT.ok
+}
+
+/** `--json`: the verdict and every metric, and for an A/B run how it ran. */
+function jsonOutput(io: Io): Output {
+  return {
+    deliver(job, before) {
+      const { outcome } = job
+      io.stdout(
+        JSON.stringify(
+          {
+            verdict: outcome.verdict,
+            route: outcome.route,
+            reason: outcome.reason,
+            ...(job.report.ab ? { ab: job.report.ab } : {}),
+            metrics: metricsJson(outcome.comparisons),
+            ...(before.files ? { files: before.files.paths } : {})
+          },
+          null,
+          2
+        ) + '\n'
+      )
+      return Promise.resolve(before)
+    }
+  }
+}
+
+function metricsJson(comparisons: readonly MetricComparison[]): unknown[] {
+  return comparisons.map((c) => ({
+    benchmark: c.benchmark,
+    metric: c.metric,
+    verdict: c.verdict,
+    change: c.change,
+    ci: c.ci ? c.ci.map(jsonNumber) : null,
+    unit: c.unit,
+    direction: c.direction,
+    inconclusive: c.inconclusive,
+    improved: c.improved,
+    reason: c.reason,
+    ...(c.baseline ? { baseline: { n: c.baseline.n, median: c.baseline.median } } : {}),
+    ...(c.current ? { current: { n: c.current.n, median: c.current.median } } : {})
+  }))
+}
+
+function parseSeed(v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32)
+    throw new UserError(`--seed must be an integer from 0 to 4294967295, got '${v}'`)
+  return n
 }
 
 async function historyCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
