@@ -102,6 +102,23 @@ describe('perf-gate ab (dist/cli.js)', () => {
     expect(orders.filter((o) => o === 'base, head')).toHaveLength(3)
   })
 
+  it('tries an uncommitted change through --head-env: the base arm never sees it', () => {
+    const env = config().replace(
+      'run: cat out.json',
+      `run: node -e "process.stdout.write(JSON.stringify([{name:'op',unit:'ms',value:Number(process.env.OP_MS||100)}]))"`
+    )
+    const { clone } = cloneOf([{ 'perf-gate.yml': env }, { 'perf-gate.yml': env, 'x.txt': 'x\n' }])
+    const r = runDist('cli.js', ['ab', '--head-env', 'OP_MS=120', '--json'], { cwd: clone })
+    expect(r.code).toBe(1)
+    expect(JSON.parse(r.stdout).metrics[0]).toMatchObject({
+      verdict: 'fail',
+      baseline: { median: 100 },
+      current: { median: 120 }
+    })
+    const bad = runDist('cli.js', ['ab', '--head-env', 'OP_MS'], { cwd: clone })
+    expect(bad.stderr).toBe("perf-gate: --head-env must be NAME=VALUE, got 'OP_MS'\n")
+  })
+
   it('run with ab: true records the first baseline on a first commit, then gates A/B and records nothing', () => {
     const origin = gitRepo([
       {

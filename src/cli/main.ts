@@ -61,6 +61,9 @@ Options for run, gate, baseline and ab:
                           HEAD's history; for A/B the merge-base with the default branch, on
                           that branch HEAD~1, or HEAD when the working tree has changes)
       --seed N            A/B: the seed of the visit order, to replay a run (default: random)
+      --head-env NAME=VALUE
+                          set NAME for this tree's commands only (repeatable): in an A/B
+                          run the base's do not get it, so a change can be tried uncommitted
       --stored            run, gate: compare with stored baselines even if the config says ab: true
       --json              print the verdict and every metric as JSON instead of the table
       --max-distance N    ancestors searched for a baseline (default 50)
@@ -137,6 +140,7 @@ async function jobCommand(
       'max-distance': { type: 'string' },
       'allow-fingerprint-changes': { type: 'string' },
       seed: { type: 'string' },
+      'head-env': { type: 'string', multiple: true },
       stored: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false }
     },
@@ -147,6 +151,7 @@ async function jobCommand(
   if (command === 'ab' && values.results)
     throw new UserError('ab measures both trees itself; --results cannot be used with it')
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed)
+  const headEnv = parseEnvAssignments(values['head-env'] ?? [])
   const failOn = parseFailOn(values['fail-on'])
   const repetitions =
     values.repetitions === undefined
@@ -201,6 +206,7 @@ async function jobCommand(
       reporter,
       ...(values.testbed ? { testbed: values.testbed } : {}),
       ...(repetitions !== undefined ? { repetitions } : {}),
+      ...(Object.keys(headEnv).length ? { headEnv } : {}),
       ...(values.note ? { note: values.note } : {}),
       ...(values['analyst-model']
         ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
@@ -251,6 +257,17 @@ function metricsJson(comparisons: readonly MetricComparison[]): unknown[] {
     ...(c.baseline ? { baseline: { n: c.baseline.n, median: c.baseline.median } } : {}),
     ...(c.current ? { current: { n: c.current.n, median: c.current.median } } : {})
   }))
+}
+
+/** `--head-env NAME=VALUE`, repeatable. */
+function parseEnvAssignments(items: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const item of items) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item)
+    if (!m?.[1]) throw new UserError(`--head-env must be NAME=VALUE, got '${item}'`)
+    out[m[1]] = m[2] ?? ''
+  }
+  return out
 }
 
 function parseSeed(v: string): number {

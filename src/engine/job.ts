@@ -64,6 +64,11 @@ export interface JobOptions {
   reporter: Reporter
   testbed?: string
   repetitions?: number
+  /**
+   * Environment of this tree's commands only (`--head-env`): in an A/B run the base's visits do
+   * not get it, so a change can be tried without committing it.
+   */
+  headEnv?: Record<string, string>
   note?: string
   runId?: string
   runUrl?: string
@@ -202,6 +207,15 @@ async function loadJobConfig(opts: JobOptions): Promise<PerfGateConfig> {
   let config = await loadConfig(opts.configPath)
   if (opts.testbed) config = { ...config, testbed: opts.testbed }
   if (opts.select) config = selectBenchmarks(config, opts.select)
+  const headEnv = opts.headEnv
+  if (headEnv && Object.keys(headEnv).length > 0) {
+    config = {
+      ...config,
+      benchmarks: config.benchmarks.map((b) =>
+        b.kind === 'command' ? { ...b, env: { ...b.env, ...headEnv } } : b
+      )
+    }
+  }
   if (opts.repetitions !== undefined) {
     const n = opts.repetitions
     config = {
