@@ -102,6 +102,45 @@ describe('perf-gate ab (dist/cli.js)', () => {
     expect(orders.filter((o) => o === 'base, head')).toHaveLength(3)
   })
 
+  it('builds each tree once, and compares a file benchmark with the stored baseline, saying so', () => {
+    const yml = [
+      config(),
+      '  - name: imported',
+      '    kind: file',
+      '    path: results/*.json',
+      '    format: custom',
+      ''
+    ]
+      .join('\n')
+      .replace('benchmarks:', 'build: echo building > built.txt\nbenchmarks:')
+    const { clone, shas } = cloneOf([
+      {
+        'perf-gate.yml': yml,
+        'out.json': value(100),
+        'results/r.json': value(50),
+        '.gitignore': '.perf-gate/\nbenchmarks/\nbuilt.txt\n'
+      },
+      { 'out.json': value(100), 'results/r.json': value(50), 'x.txt': 'x\n' }
+    ])
+    // A baseline recorded by a trusted run of the base commit: what the file benchmark is judged by.
+    git(clone, 'checkout', '-q', shas[0])
+    expect(runDist('cli.js', ['baseline'], { cwd: clone }).code).toBe(0)
+    git(clone, 'checkout', '-q', 'main')
+    const r = runDist('cli.js', ['ab', '--seed', '3'], { cwd: clone })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(
+      `Compared with the stored baseline, not A/B (kind: file cannot be re-run): imported. Stored baseline: ${short(shas[0])} (ancestor).`
+    )
+    expect(r.stdout).toMatch(/Build time \(not gated\): base \d+\.\d s, head \d+\.\d s\./)
+    expect(r.stdout).toMatch(/^imported +value +50 ms +50 ms/m)
+    expect(readFileSync(path.join(clone, 'built.txt'), 'utf8')).toBe('building\n')
+    const ledger = readFileSync(path.join(clone, '.perf-gate/out/ledger.md'), 'utf8')
+    expect(ledger).toContain(
+      'Compared with the stored baseline, not A/B (kind: file cannot be re-run): imported. Baseline: `'
+    )
+    expect(readdirSync(path.join(clone, '.perf-gate/baselines/t'))).toHaveLength(1)
+  })
+
   it('tries an uncommitted change through --head-env: the base arm never sees it', () => {
     const env = config().replace(
       'run: cat out.json',

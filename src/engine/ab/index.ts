@@ -93,17 +93,11 @@ export async function planAb(
   }
   const found = await resolveAbBase(config.dir, request.base)
   if (isNoBase(found)) {
-    if (request.fallback && !found.shallow) {
-      ctx.reporter.warning(
-        `perf-gate: no base commit for an A/B run (${found.reason}), so stored baselines are used`
-      )
-      return null
-    }
-    if (request.fallback) {
-      ctx.reporter.warning(`perf-gate: no A/B run: ${found.reason}; stored baselines are used`)
-      return null
-    }
-    throw new UserError(`cannot run A/B: ${found.reason}`)
+    if (!request.fallback) throw new UserError(`cannot run A/B: ${found.reason}`)
+    ctx.reporter.warning(
+      `perf-gate: no base commit for an A/B run (${found.reason}), so stored baselines are used`
+    )
+    return null
   }
   return { base: found, seed: request.seed ?? newSeed(), order: config.abOrder }
 }
@@ -229,7 +223,6 @@ export async function measureAb(
     ]
 
     const fingerprint: Fingerprint = {}
-    const baseFingerprint: Fingerprint = {}
     const pairs: MeasuredPairs[] = []
     let index = 0
     const total = matched.paired.length + matched.stored.length
@@ -275,13 +268,7 @@ export async function measureAb(
     const baseBenches = pairs.flatMap((p) => p.baseResult)
     return {
       current: resultSet(head, opts.commit, opts.now, headBenches, fingerprint),
-      base: resultSet(
-        baseConfig ?? head,
-        { sha: found.sha },
-        opts.now,
-        baseBenches,
-        baseFingerprint
-      ),
+      base: resultSet(baseConfig ?? head, { sha: found.sha }, opts.now, baseBenches, {}),
       pairs,
       matched,
       run,
