@@ -14,10 +14,9 @@ import { shortSha } from '../shared/text.js'
 import { noBaselineOutcome, type CompareOptions } from '../stats/compare-sets.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
 import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
-import type { Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
+import type { AbRun, Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
 import type { RunContext } from '../types/run-context.js'
 import { runBuilds } from '../runners/build.js'
-import type { AbRun } from '../types/report.js'
 import { compareAb, measureAb, planAb, type AbPlan, type AbRequest } from './ab/index.js'
 import { analyse, type Analysis, type Decision } from './analyse.js'
 import { DEFAULT_MAX_DISTANCE, selectBaseline, type BaselineChoice } from './baseline-select.js'
@@ -27,7 +26,9 @@ import { selectBenchmarks, type ShardSelection } from './shard.js'
 /*
  * The job both fronts run, as named phases in the order they happen: load the config, choose the
  * baseline, measure (or import), compare, decide, analyse. It returns what was decided; writing
- * and posting it is the outputs' work (src/outputs/), so nothing here renders or publishes.
+ * and posting it is the outputs' work (src/outputs/), so nothing here renders or publishes. An A/B
+ * run (src/engine/ab/) measures the base commit beside this tree and compares the pairs, in place
+ * of the measure and compare phases.
  */
 
 /**
