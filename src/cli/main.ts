@@ -7,8 +7,6 @@ import { errorMessage, isUserError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../stats/compare-sets.js'
 import type { FailOn, JobMode } from '../engine/job.js'
 import type { AbRequest } from '../engine/ab/index.js'
-import type { Output } from '../outputs/index.js'
-import type { MetricComparison } from '../stats/types.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import { fileInput, importFile, parseResultSet } from '../importers/index.js'
 import { streamReporter } from '../runners/progress.js'
@@ -19,7 +17,7 @@ import { unknownEnvironment } from '../results/environment.js'
 import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../results/model.js'
 import { filesOutput } from '../outputs/files.js'
 import { runWithOutputs } from '../outputs/index.js'
-import { terminalOutput } from '../outputs/terminal.js'
+import { jsonOutput, terminalOutput } from '../outputs/terminal.js'
 import { renderTerminalTable } from '../report/terminal.js'
 import { VERSION } from '../version.js'
 
@@ -216,47 +214,6 @@ async function jobCommand(
     outputs
   )
   return result.failed ? EXIT.gateFailed : EXIT.ok
-}
-
-/** `--json`: the verdict and every metric, and for an A/B run how it ran. */
-function jsonOutput(io: Io): Output {
-  return {
-    deliver(job, before) {
-      const { outcome } = job
-      io.stdout(
-        JSON.stringify(
-          {
-            verdict: outcome.verdict,
-            route: outcome.route,
-            reason: outcome.reason,
-            ...(job.report.ab ? { ab: job.report.ab } : {}),
-            metrics: metricsJson(outcome.comparisons),
-            ...(before.files ? { files: before.files.paths } : {})
-          },
-          null,
-          2
-        ) + '\n'
-      )
-      return Promise.resolve(before)
-    }
-  }
-}
-
-function metricsJson(comparisons: readonly MetricComparison[]): unknown[] {
-  return comparisons.map((c) => ({
-    benchmark: c.benchmark,
-    metric: c.metric,
-    verdict: c.verdict,
-    change: c.change,
-    ci: c.ci ? c.ci.map(jsonNumber) : null,
-    unit: c.unit,
-    direction: c.direction,
-    inconclusive: c.inconclusive,
-    improved: c.improved,
-    reason: c.reason,
-    ...(c.baseline ? { baseline: { n: c.baseline.n, median: c.baseline.median } } : {}),
-    ...(c.current ? { current: { n: c.current.n, median: c.current.median } } : {})
-  }))
 }
 
 /** `--head-env NAME=VALUE`, repeatable. */
