@@ -7,7 +7,7 @@ const LAYERS = [
   ['index.ts'], // the action's entry
   ['main.ts'], // the action's dispatcher
   ['action', 'cli'], // the two fronts
-  ['outputs'], // adapters that show what the engine decided
+  ['outputs', 'dashboard'], // adapters that show what the engine decided; the history site
   ['engine'], // the job's phases
   ['analyst'], // the optional narrative (calls Ollama)
   ['baseline'], // the stores
@@ -86,6 +86,22 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/importers/' },
       to: { path: '^src/importers/', pathNot: '^src/importers/index\\.ts$' }
+    },
+    {
+      name: 'importers-read-below-formats',
+      comment:
+        'importers/read/ is what the formats build on: it imports nothing else of the importers',
+      severity: 'error',
+      from: { path: '^src/importers/read/' },
+      to: { path: '^src/importers/', pathNot: '^src/importers/read/' }
+    },
+    {
+      name: 'importers-formats-below-index',
+      comment:
+        'a format imports other formats and importers/read/, not the whole-file imports above',
+      severity: 'error',
+      from: { path: '^src/importers/formats/' },
+      to: { path: '^src/importers/', pathNot: '^src/importers/(formats|read)/' }
     }
   ],
   options: {

@@ -37,6 +37,29 @@ export default tseslint.config(
     }
   },
   {
+    // The dashboard's page runs in the browser, as one classic script.
+    files: ['src/dashboard/client/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'performance',
+          'getComputedStyle',
+          'setTimeout',
+          'clearTimeout',
+          'URLSearchParams',
+          'IntersectionObserver',
+          'ResizeObserver',
+          'Node'
+        ].map((name) => [name, 'readonly'])
+      )
+    }
+  },
+  {
     files: ['__tests__/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -2,6 +2,38 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+
+// The dashboard's page inlines uPlot and its own client. In the sources src/dashboard/assets.ts
+// reads them from node_modules and src/dashboard/client; the bundle gets a module holding the
+// texts instead, so dist/ runs without node_modules.
+const ASSETS_ID = '\0perf-gate-dashboard-assets'
+function dashboardAssets() {
+  const require = createRequire(import.meta.url)
+  return {
+    name: 'perf-gate-dashboard-assets',
+    resolveId(source, importer) {
+      if (
+        source === './assets.js' &&
+        importer?.replace(/\\/g, '/').endsWith('/src/dashboard/write.ts')
+      )
+        return ASSETS_ID
+      return null
+    },
+    async load(id) {
+      if (id !== ASSETS_ID) return null
+      const read = (file) => readFile(file, 'utf8')
+      const texts = {
+        uplotJs: await read(require.resolve('uplot/dist/uPlot.iife.min.js')),
+        uplotCss: await read(require.resolve('uplot/dist/uPlot.min.css')),
+        appJs: await read('src/dashboard/client/app.js'),
+        appCss: await read('src/dashboard/client/app.css')
+      }
+      return `export async function loadAssets() { return ${JSON.stringify(texts)} }\n`
+    }
+  }
+}
 
 // Two entry points share one engine: the action (dist/index.js) and the CLI (dist/cli.js).
 // Shared modules land in dist/chunks so the engine is bundled once.
@@ -14,11 +46,16 @@ const config = {
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
     // Rollup names a shared chunk after one of its modules, which moves as the code does; a fixed
-    // name keeps dist/ diffs readable. The engine and the outputs share one chunk: as two, each
-    // took modules the other imports, and the cycle between them left a class used before its
-    // definition when the bundle loaded.
+    // name for the engine (with the output step) and the dashboard keeps dist/ diffs readable. The
+    // outputs share the engine's chunk: they import the engine, and rollup hoists modules both use
+    // into one of them, so two manual chunks would import each other and one would run before
+    // what it needs is initialised.
     manualChunks: (id) =>
-      id.includes('/src/engine/job.') || id.includes('/src/outputs/') ? 'engine' : undefined,
+      id.includes('/src/engine/job.') || id.includes('/src/outputs/')
+        ? 'engine'
+        : id.includes('/src/dashboard/')
+          ? 'dashboard'
+          : undefined,
     sourcemap: false,
     banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
   },
@@ -34,6 +71,7 @@ const config = {
     warn(warning)
   },
   plugins: [
+    dashboardAssets(),
     typescript({ tsconfig: './tsconfig.json', sourceMap: false, outDir: 'dist' }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),

@@ -19,7 +19,7 @@
 // collections, including those while Node and the importers loaded, and lets it grow to 2 x 16 MB
 // under a long stream of allocations: a cost of the engine that does not follow the file or the
 // record set, and alone nearly 4x a 7 MB record set. The importers keep it small by allocating
-// little per record (known-records.ts, source.ts FileLineReader); the verdict is judged under
+// little per record (importers/read/: known-records.ts, lines.ts); the verdict is judged under
 // default settings. Each file is also imported once with --max-semi-space-size=1, which holds
 // the young generation at its minimum and leaves what the import itself keeps; both ratios and
 // both verdicts are printed, neither hides the other.

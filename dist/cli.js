@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { promisify, parseArgs } from 'node:util';
 import { D as DEFAULT_STORE, r as runHistoryJob, o as openStore } from './chunks/history-mode.js';
-import { s as sortBySignificance, a as sanitizeText, c as countsPhrase, i as inconclusiveNote, f as formatValue, b as formatPercent, v as valueDelta, d as formatCi, e as valueCi, U as UserError, g as isUserError, h as errorMessage, l as loadConfig, j as compareResultSets, r as runJob, k as importFile, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, u as unknownEnvironment, o as streamReporter, t as thresholdsFromConfig } from './chunks/engine.js';
+import { U as UserError, i as isUserError, e as errorMessage, b as describeAssumed, l as loadConfig, f as compareResultSets, r as renderTerminalTable, g as filesOutput, h as terminalOutput, j as runWithOutputs, k as importFile, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, u as unknownEnvironment, s as selectBaseline, D as DEFAULT_MAX_DISTANCE, o as shortSha, v as streamReporter, t as thresholdsFromConfig } from './chunks/engine.js';
 import { execFile } from 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
@@ -103,51 +103,51 @@ async function localLineage(cwd, sha, opts = {}) {
     return { graph, target, ...maxDistance };
 }
 
-/*
- * The `compare` command's table. A terminal renders no markdown, but it does obey control
- * sequences and bidi overrides, so names are still cleaned.
- */
-const HEADER = ['Benchmark', 'Metric', 'Baseline', 'Current', 'Δ', 'CI (90 %)', 'Verdict'];
-const RIGHT_ALIGNED = new Set([2, 3, 4, 5]);
-function width(text) {
-    return Array.from(text).length;
-}
-function cells(c) {
-    const unit = sanitizeText(c.unit, { maxLength: 20 });
-    const notes = [
-        c.inconclusive ? inconclusiveNote(c) : null,
-        c.improved ? 'improved' : null
-    ].filter(Boolean);
-    return [
-        sanitizeText(c.benchmark, { maxLength: 40 }),
-        sanitizeText(c.metric, { maxLength: 30 }),
-        formatValue(c.baseline?.median, unit),
-        formatValue(c.current?.median, unit),
-        formatPercent(valueDelta(c)),
-        formatCi(valueCi(c)),
-        c.verdict + (notes.length ? ` (${notes.join(', ')})` : '')
-    ];
-}
-function renderTerminalTable(outcome) {
-    const rows = [HEADER, ...sortBySignificance(outcome.comparisons).map(cells)];
-    const widths = HEADER.map((_, col) => Math.max(...rows.map((r) => width(r[col] ?? ''))));
-    const line = (row) => row
-        .map((cell, col) => {
-        const pad = ' '.repeat((widths[col] ?? 0) - width(cell));
-        return RIGHT_ALIGNED.has(col) ? pad + cell : cell + pad;
-    })
-        .join('  ')
-        .trimEnd();
-    const table = outcome.comparisons.length === 0
-        ? ['No metrics were compared.']
-        : [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
-    return [
-        ...table,
-        '',
-        `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,
-        `verdict: ${outcome.verdict} (${countsPhrase(outcome)})`,
-        ''
-    ].join('\n');
+const DASHBOARD_USAGE = `  perf-gate dashboard [--store SPEC] [--repo OWNER/NAME] [--out DIR] [-c FILE]
+                     [--testbed NAME] [--title TEXT] [--repo-url URL]
+                                 a static site of the stored history (default out
+                                 .perf-gate/site)
+`;
+/** `perf-gate dashboard`: builds the history site; exit 0, or a usage error from the caller. */
+async function dashboardCommand(args, io, env) {
+    const { values } = parseArgs({
+        args,
+        options: {
+            config: { type: 'string', short: 'c' },
+            store: { type: 'string', default: env.PERF_GATE_STORE ?? DEFAULT_STORE },
+            out: { type: 'string', default: '.perf-gate/site' },
+            testbed: { type: 'string' },
+            title: { type: 'string' },
+            repo: { type: 'string' },
+            'repo-url': { type: 'string' }
+        },
+        allowPositionals: false
+    });
+    // Loaded here, not at start-up: the page's assets and the GitHub client are large, and only
+    // this command needs them.
+    const { describeDashboard, repoUrlFromEnv, runDashboardJob } = await import('./chunks/dashboard.js');
+    const { openCliStore } = await import('./chunks/store.js');
+    const warn = (m) => io.stderr(`warning: ${m}\n`);
+    // A git: store reads the team's branch through the API with the developer's token.
+    const store = openCliStore(values.store, {
+        repo: values.repo,
+        cwd: process.cwd(),
+        env,
+        onWarning: warn
+    });
+    const result = await runDashboardJob({
+        store,
+        outDir: values.out,
+        configPath: values.config ?? 'perf-gate.yml',
+        configRequired: values.config !== undefined,
+        storeLabel: values.store.trim(),
+        ...(values.testbed ? { testbed: values.testbed } : {}),
+        ...(values.title ? { title: values.title } : {}),
+        repoUrl: values['repo-url'] ?? repoUrlFromEnv(env),
+        onWarning: warn
+    });
+    io.stdout(`${describeDashboard(result)}\n`);
+    return 0;
 }
 
 /** Kept in step with package.json by a test. */
@@ -164,14 +164,20 @@ Usage:
   perf-gate baseline [options]   run and record the result as the new baseline
   perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
   perf-gate compare BASELINE CURRENT [--json]
+  perf-gate compare --store SPEC [--repo OWNER/NAME] [--testbed NAME] [--base REF] CURRENT
+                                 CURRENT against the store's baseline for the testbed
   perf-gate import FILE [--format NAME|auto] [--json]
-  perf-gate history  [-c FILE] [--store SPEC] [--testbed NAME] [--out DIR] [--json]
-                                 change points over the stored baselines (never fails)
-
+  perf-gate history  [-c FILE] [--store SPEC] [--repo OWNER/NAME] [--testbed NAME] [--out DIR]
+                     [--json]    change points over the stored baselines (never fails)
+${DASHBOARD_USAGE}
 Options for run, gate and baseline:
   -c, --config FILE       config file (default perf-gate.yml)
       --results GLOB      import these result files instead of running benchmarks
-      --store SPEC        baseline store, local:DIR (default ${DEFAULT_STORE})
+      --store SPEC        baseline store: local:DIR (default ${DEFAULT_STORE}), or
+                          git:BRANCH, the team's baselines on a branch of --repo, read
+                          through the GitHub API with GITHUB_TOKEN (or GH_TOKEN) and
+                          GITHUB_API_URL; written only by a trusted CI run
+      --repo OWNER/NAME   the repository of a git: store (default GITHUB_REPOSITORY)
       --out DIR           where ledger.md, check-run.json and report.md go (default .perf-gate/out)
       --raw-dir DIR       where the raw results JSON goes (default benchmarks/results/raw)
       --fail-on LEVEL     fail | warn | never (default fail)
@@ -208,11 +214,13 @@ async function main(argv, io, env = process.env) {
             case 'baseline':
                 return await jobCommand(command, rest, io, env);
             case 'compare':
-                return await compareCommand(rest, io);
+                return await compareCommand(rest, io, env);
             case 'import':
                 return await importCommand(rest, io);
             case 'history':
                 return await historyCommand(rest, io, env);
+            case 'dashboard':
+                return await dashboardCommand(rest, io, env);
             default:
                 throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`);
         }
@@ -232,6 +240,7 @@ async function jobCommand(mode, args, io, env) {
             config: { type: 'string', short: 'c', default: 'perf-gate.yml' },
             results: { type: 'string' },
             store: { type: 'string', default: env.PERF_GATE_STORE ?? DEFAULT_STORE },
+            repo: { type: 'string' },
             out: { type: 'string', default: '.perf-gate/out' },
             'raw-dir': { type: 'string', default: 'benchmarks/results/raw' },
             'fail-on': { type: 'string', default: 'fail' },
@@ -252,22 +261,21 @@ async function jobCommand(mode, args, io, env) {
     const reporter = streamReporter((line) => io.stderr(`${line}\n`));
     // Kept as typed, so errors read `perf-gate.yml:12: …` rather than an absolute path.
     const configPath = values.config;
-    const store = openStore(values.store, {
-        cwd: process.cwd(),
-        onWarning: (m) => reporter.warning(m)
-    });
+    const store = await cliStore(values.store, values.repo, env, (m) => reporter.warning(m));
     const repoDir = path.dirname(path.resolve(configPath));
     const commit = await localCommit(repoDir);
     const maxDistance = values['max-distance'] === undefined
         ? undefined
         : parsePositiveInt(values['max-distance'], '--max-distance');
-    const result = await runJob({
+    const outputs = [
+        filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter }),
+        terminalOutput(io)
+    ];
+    const result = await runWithOutputs({
         mode,
         configPath,
         ...(values.results ? { resultsGlob: values.results } : {}),
         store,
-        outDir: values.out,
-        rawDir: values['raw-dir'],
         failOn,
         lineage: await localLineage(repoDir, commit.sha ?? null, {
             ...(values.base ? { base: values.base } : {}),
@@ -285,9 +293,7 @@ async function jobCommand(mode, args, io, env) {
         ...(values['analyst-model']
             ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
             : {})
-    });
-    io.stdout(renderTerminalTable(result.outcome));
-    io.stdout(`\nledger:    ${result.paths.ledger}\ncheck run: ${result.paths.checkRun}\nreport:    ${result.paths.reportFile}\nresults:   ${result.paths.results}\n`);
+    }, outputs);
     return result.failed ? EXIT.gateFailed : EXIT.ok;
 }
 async function historyCommand(args, io, env) {
@@ -296,6 +302,7 @@ async function historyCommand(args, io, env) {
         options: {
             config: { type: 'string', short: 'c', default: 'perf-gate.yml' },
             store: { type: 'string', default: env.PERF_GATE_STORE ?? DEFAULT_STORE },
+            repo: { type: 'string' },
             out: { type: 'string', default: '.perf-gate/out' },
             testbed: { type: 'string' },
             json: { type: 'boolean', default: false }
@@ -304,23 +311,27 @@ async function historyCommand(args, io, env) {
     });
     const result = await runHistoryJob({
         configPath: values.config,
-        store: openStore(values.store, {
-            cwd: process.cwd(),
-            onWarning: (m) => io.stderr(`warning: ${m}\n`)
-        }),
+        store: await cliStore(values.store, values.repo, env, (m) => io.stderr(`warning: ${m}\n`)),
         outDir: values.out,
         ...(values.testbed ? { testbed: values.testbed } : {})
     });
+    if (result.assumed)
+        for (const line of describeAssumed(result.assumed))
+            io.stderr(`${line}\n`);
     io.stdout(values.json ? JSON.stringify(result.report, null, 2) + '\n' : result.markdown);
     io.stderr(`history: ${result.path}\n`);
     return EXIT.ok;
 }
-async function compareCommand(args, io) {
+async function compareCommand(args, io, env) {
     const { values, positionals } = parseArgs({
         args,
         options: {
             baseline: { type: 'string' },
             current: { type: 'string' },
+            store: { type: 'string' },
+            repo: { type: 'string' },
+            testbed: { type: 'string' },
+            base: { type: 'string' },
             json: { type: 'boolean', default: false },
             config: { type: 'string', short: 'c' },
             format: { type: 'string', default: 'auto' },
@@ -329,22 +340,49 @@ async function compareCommand(args, io) {
         },
         allowPositionals: true
     });
-    const baselineFile = values.baseline ?? positionals[0];
-    const currentFile = values.current ?? (values.baseline ? positionals[0] : positionals[1]);
-    if (!baselineFile || !currentFile)
-        throw new UserError('compare needs a baseline and a current result file; see --help');
     const failOn = parseFailOn(values['fail-on']);
+    let config = null;
     let thresholdsFor;
     let minSamples;
     if (values.config) {
-        const config = await loadConfig(values.config);
+        config = await loadConfig(values.config, { imported: true });
         thresholdsFor = thresholdsFromConfig(config);
         minSamples = config.minSamples;
     }
     if (values['min-samples'] !== undefined)
         minSamples = parsePositiveInt(values['min-samples'], '--min-samples');
-    const baseline = await readResultSet(baselineFile, values.format);
-    const current = await readResultSet(currentFile, values.format);
+    let baseline;
+    let current;
+    if (values.store !== undefined) {
+        if (values.baseline !== undefined || positionals.length > 1) {
+            throw new UserError('compare --store takes the baseline from the store: give only the current result file');
+        }
+        const currentFile = values.current ?? positionals[0];
+        if (!currentFile)
+            throw new UserError('compare --store needs the current result file; see --help');
+        current = await readResultSet(currentFile, values.format);
+        baseline = await storeBaseline(values.store, {
+            repo: values.repo,
+            testbed: values.testbed ??
+                config?.testbed ??
+                (current.testbed !== IMPORTED ? current.testbed : undefined),
+            base: values.base,
+            env,
+            io
+        });
+    }
+    else {
+        for (const flag of ['repo', 'testbed', 'base']) {
+            if (values[flag] !== undefined)
+                throw new UserError(`compare: --${flag} goes with --store`);
+        }
+        const baselineFile = values.baseline ?? positionals[0];
+        const currentFile = values.current ?? (values.baseline ? positionals[0] : positionals[1]);
+        if (!baselineFile || !currentFile)
+            throw new UserError('compare needs a baseline and a current result file; see --help');
+        baseline = await readResultSet(baselineFile, values.format);
+        current = await readResultSet(currentFile, values.format);
+    }
     const outcome = compareResultSets(baseline, current, {
         ...(thresholdsFor ? { thresholdsFor } : {}),
         ...(minSamples !== undefined ? { minSamples } : {})
@@ -395,6 +433,44 @@ async function importCommand(args, io) {
     }
     return EXIT.ok;
 }
+/**
+ * The baseline a current result file is compared with, from a store: chosen as `gate` chooses it
+ * (the merge-base of --base and HEAD, else the nearest baseline on HEAD's history, else the
+ * latest), for the testbed named by --testbed, the config or the file itself.
+ */
+async function storeBaseline(spec, opts) {
+    if (!opts.testbed) {
+        throw new UserError('compare --store needs the testbed the baselines are kept under: pass --testbed NAME (or --config FILE)');
+    }
+    const store = await cliStore(spec, opts.repo, opts.env, (m) => opts.io.stderr(`warning: ${m}\n`));
+    const cwd = process.cwd();
+    const commit = await localCommit(cwd);
+    const lineage = await localLineage(cwd, commit.sha ?? null, opts.base ? { base: opts.base } : {});
+    const choice = await selectBaseline(store, opts.testbed, {
+        graph: lineage.graph,
+        target: lineage.target,
+        maxDistance: lineage.maxDistance ?? DEFAULT_MAX_DISTANCE,
+        now: new Date()
+    });
+    const where = `${store.location}${opts.repo ? ` of ${opts.repo}` : ''}`;
+    if (!choice.stored) {
+        throw new UserError(`no baseline to compare with in ${where} for testbed '${opts.testbed}'${choice.reason ? `: ${choice.reason}` : ''}`);
+    }
+    const b = choice.stored.results;
+    opts.io.stderr(`baseline: ${shortSha(b.commit.sha) ?? 'no commit'} recorded ${b.createdAt}, testbed ${b.testbed} (${choice.how ?? 'latest'}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${where})\n`);
+    if (choice.reason)
+        opts.io.stderr(`baseline: ${choice.reason}\n`);
+    return b;
+}
+/** A git: store loads the GitHub client only when asked for, to keep the CLI's start-up lean. */
+async function cliStore(spec, repo, env, onWarning) {
+    if (repo === undefined && !/^\s*git:/.test(spec)) {
+        return openStore(spec, { cwd: process.cwd(), onWarning });
+    }
+    const { openCliStore } = await import('./chunks/store.js');
+    return openCliStore(spec, { repo, cwd: process.cwd(), env, onWarning });
+}
+const IMPORTED = 'imported';
 /** Any supported file as a result set; files from other tools get an "unknown" environment. */
 async function readResultSet(file, format) {
     // Streamed where the format allows; a missing or unreadable file is a clear error from there.
@@ -405,7 +481,7 @@ async function readResultSet(file, format) {
     return {
         $schema: RESULTS_SCHEMA_ID,
         version: RESULTS_VERSION,
-        testbed: 'imported',
+        testbed: IMPORTED,
         createdAt: new Date(0).toISOString(),
         commit: { sha: null },
         environment: unknownEnvironment(),

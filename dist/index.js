@@ -12,10 +12,12 @@ import 'events';
 import 'child_process';
 import 'assert';
 import 'timers';
-import { lstat as lstat$1, readdir as readdir$1, mkdir as mkdir$1, mkdtemp, copyFile as copyFile$1 } from 'node:fs/promises';
+import { w as explainApiError, U as UserError, x as findPullForRun, e as errorMessage, y as escapeMarkdown, z as formatDate, A as formatValue, B as sanitizeText, C as formatPercent, E as markdownTable, o as shortSha, F as plural, G as statusOf, H as GitHubApiError, t as thresholdsFromConfig, g as filesOutput, P as Publisher, j as runWithOutputs, I as shardArtifactName, J as actionOutput, K as describeSelection, b as describeAssumed, l as loadConfig, L as shardArtifactPrefix, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, M as shardFromArtifactName, c as checkFingerprint, N as mergeFingerprint, O as shardMembers, Q as baselineWriteDecision, S as parseBenchmarkList, T as parseShard, V as PROMOTE_DRAFT, i as isUserError } from './chunks/engine.js';
 import path from 'node:path';
-import { o as openStore, D as DEFAULT_STORE, r as runHistoryJob } from './chunks/history-mode.js';
-import { U as UserError, q as parseBenchmarkList, w as parseShard, l as loadConfig, x as shardArtifactPrefix, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, y as shardFromArtifactName, z as checkFingerprint, A as mergeFingerprint, B as shardMembers, h as errorMessage, a as sanitizeText, b as formatPercent, v as valueDelta, d as formatCi, e as valueCi, C as CHECK_RUN_NAME, H as HOPLOG_END, D as HOPLOG_START, E as isLedger, F as hopMarker, G as renderLedger, I as baselineWriteDecision, J as describeSelection, r as runJob, K as shardArtifactName, g as isUserError } from './chunks/engine.js';
+import { h as historyChart, o as openStore, r as runHistoryJob, D as DEFAULT_STORE } from './chunks/history-mode.js';
+import { lstat as lstat$1, readdir as readdir$1, mkdir as mkdir$1, mkdtemp, copyFile as copyFile$1 } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { runDashboardJob, repoUrlFromEnv, describeDashboard } from './chunks/dashboard.js';
 import 'node:fs';
 import 'net';
 import 'tls';
@@ -38,7 +40,6 @@ import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
-import 'node:crypto';
 import 'process';
 import 'buffer';
 import 'node:string_decoder';
@@ -1518,472 +1519,101 @@ function group(name, fn) {
     });
 }
 
-/**
- * The store the action uses. A `git:` store gets its own client whenever there is a token, even a
- * read-only one (a pull request reads baselines; only mode baseline, trust-checked, writes).
- */
-function openActionStore(inputs, workspace, log, env = process.env) {
-    const common = {
-        cwd: workspace,
-        onWarning: log.warning,
-        ...(inputs.baselineRetention !== undefined ? { keep: inputs.baselineRetention } : {})
-    };
-    // Only a git: store needs to know the repository (and so read the event).
-    const repo = /^\s*git:/.test(inputs.baselineStore) ? readWorkflowRun(env).repository : null;
-    if (!inputs.githubToken || !repo)
-        return openStore(inputs.baselineStore, common);
-    const api = readApiSettings(env);
-    const client = createClient(inputs.githubToken, {
-        baseUrl: api.baseUrl,
-        tuning: api.tuning,
-        log: log.info
-    });
-    return openStore(inputs.baselineStore, {
-        ...common,
-        github: { client, repo, timeScale: api.tuning.timeScale }
-    });
-}
-
-const ACTION_MODES = ['gate', 'baseline', 'compare', 'report', 'merge', 'history'];
-const FAIL_ON = ['fail', 'warn', 'never'];
-/** `getInput` is a parameter so tests can read inputs from a plain object. */
-function readInputs(get = (n) => getInput(n)) {
-    const opt = (name) => {
-        const v = get(name).trim();
-        return v === '' ? undefined : v;
-    };
-    const oneOf = (name, allowed, fallback) => {
-        const v = opt(name) ?? fallback;
-        if (!allowed.includes(v)) {
-            throw new UserError(`input '${name}' must be one of ${allowed.join(', ')}; got '${v}'`);
-        }
-        return v;
-    };
-    const bool = (name, fallback) => {
-        const v = opt(name);
-        if (v === undefined)
-            return fallback;
-        if (/^(true|yes|on|1)$/i.test(v))
-            return true;
-        if (/^(false|no|off|0)$/i.test(v))
-            return false;
-        throw new UserError(`input '${name}' must be true or false; got '${v}'`);
-    };
-    const integer = (name, min) => {
-        const v = opt(name);
-        if (v === undefined)
-            return undefined;
-        if (!/^\d+$/.test(v) || Number(v) < min)
-            throw new UserError(`input '${name}' must be an integer >= ${min}; got '${v}'`);
-        return Number(v);
-    };
-    const mode = oneOf('mode', ACTION_MODES, 'gate');
-    if (mode === 'report' && opt('results-dir') === undefined) {
-        throw new UserError("mode 'report' needs the input 'results-dir': the folder the results artifact was downloaded to");
-    }
-    const shard = opt('shard');
-    const benchmarks = opt('benchmarks');
-    if (shard !== undefined && benchmarks !== undefined) {
-        throw new UserError("set input 'shard' or input 'benchmarks', not both");
-    }
-    if ((shard ?? benchmarks) !== undefined && mode !== 'gate' && mode !== 'baseline') {
-        throw new UserError(`input '${shard !== undefined ? 'shard' : 'benchmarks'}' selects what a shard job runs; it is not read in mode '${mode}'`);
-    }
-    return {
-        mode,
-        config: opt('config') ?? 'perf-gate.yml',
-        results: opt('results'),
-        baselineResults: opt('baseline-results'),
-        baselineStore: opt('baseline-store') ?? DEFAULT_STORE,
-        baselineRetention: integer('baseline-retention', 1),
-        githubToken: opt('github-token'),
-        failOn: oneOf('fail-on', FAIL_ON, 'fail'),
-        comment: bool('comment', true),
-        checkRun: bool('check-run', true),
-        outputDir: opt('output-dir') ?? '.perf-gate/out',
-        rawDir: opt('raw-dir') ?? 'benchmarks/results/raw',
-        testbed: opt('testbed'),
-        repetitions: integer('repetitions', 1),
-        note: opt('note'),
-        acceptLabel: opt('accept-label') ?? 'perf-gate:accept',
-        resultsDir: opt('results-dir'),
-        baselineMaxDistance: integer('baseline-max-distance', 0) ?? 50,
-        allowFingerprintChanges: (opt('allow-fingerprint-changes') ?? '')
-            .split(/[\s,]+/)
-            .filter((k) => k !== ''),
-        shard: shard === undefined ? undefined : parseShard(shard),
-        benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
-        shards: integer('shards', 1),
-        analystModel: opt('analyst-model')
-    };
-}
-
-/** Reads each shard's results document; an artifact must hold exactly one. */
-async function readShardResults(files) {
-    const byLabel = new Map();
-    for (const f of files)
-        byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), f]);
-    const out = [];
-    for (const [label, group] of byLabel) {
-        if (group.length !== 1) {
-            throw new UserError(`${label} holds ${group.length} results files (${group.map((g) => g.file).join(', ')}); a shard uploads exactly one`);
-        }
-        const [only] = group;
-        if (!only)
-            continue;
-        // parseResultSet reads synchronously; the await keeps a read error a rejection, not a throw.
-        out.push({
-            label,
-            set: await Promise.resolve().then(() => parseResultSet(fileInput(only.file)))
-        });
-    }
-    return out;
-}
-function mergeShards(shards, opts = {}) {
-    if (shards.length === 0)
-        throw new UserError('there are no shard results to merge');
-    checkComplete(shards, opts);
-    const first = shards[0];
-    for (const s of shards) {
-        if (s.set.testbed !== first.set.testbed) {
-            throw new UserError(`${s.label} measured testbed '${s.set.testbed}' but ${first.label} measured '${first.set.testbed}'; one merge gates one testbed`);
-        }
-        if (s.set.commit.sha !== first.set.commit.sha) {
-            throw new UserError(`${s.label} measured commit ${s.set.commit.sha ?? 'unknown'} but ${first.label} measured ${first.set.commit.sha ?? 'unknown'}; shards of one gate measure one commit`);
-        }
-    }
-    const owner = new Map();
-    const benchmarks = [];
-    for (const s of shards) {
-        for (const b of s.set.benchmarks) {
-            const other = owner.get(b.name);
-            if (other !== undefined) {
-                throw new UserError(`benchmark '${b.name}' is in both ${other} and ${s.label}; give each benchmark to one shard`);
-            }
-            owner.set(b.name, s.label);
-            benchmarks.push(b);
-        }
-    }
-    return {
-        $schema: RESULTS_SCHEMA_ID,
-        version: RESULTS_VERSION,
-        testbed: first.set.testbed,
-        createdAt: shards.map((s) => s.set.createdAt).sort()[shards.length - 1] ?? first.set.createdAt,
-        commit: {
-            ...first.set.commit,
-            ...(shards.some((s) => s.set.commit.dirty) ? { dirty: true } : {})
-        },
-        environment: mergeEnvironments(shards, opts.allow ?? []),
-        benchmarks
-    };
-}
-function checkComplete(shards, opts) {
-    const seen = new Map();
-    let count = opts.expected;
-    for (const s of shards) {
-        const spec = shardFromArtifactName(s.label);
-        if (!spec)
-            continue;
-        if (count !== undefined && spec.count !== count) {
-            throw new UserError(`${s.label} is shard ${spec.index} of ${spec.count}, but ${opts.expected !== undefined ? `input 'shards' is ${opts.expected}` : `other shards are of ${count}`}; every shard job must use the same n`);
-        }
-        count = spec.count;
-        seen.set(spec.index, s.label);
-    }
-    if (count === undefined)
-        return;
-    if (seen.size === 0) {
-        // Explicit lists carry no index: the count is all that can be checked.
-        if (shards.length !== count) {
-            throw new UserError(`expected ${count} shard results (input 'shards'), found ${shards.length}: ${shards.map((s) => s.label).join(', ')}`);
-        }
-        return;
-    }
-    const missing = [];
-    for (let i = 1; i <= count; i++) {
-        if (seen.has(i))
-            continue;
-        const members = opts.membersOf?.(i, count) ?? [];
-        missing.push(`${i}/${count}${members.length > 0 ? ` (${members.join(', ')})` : ''}`);
-    }
-    if (missing.length > 0) {
-        throw new UserError(`shard ${missing.join(', shard ')} ${missing.length === 1 ? 'is' : 'are'} missing: found only ${[...seen.values()].sort().join(', ')}. A shard job failed or did not upload its results; the merge gates only a complete set`);
-    }
-}
-/**
- * One environment for the merged set, judged by the rule that decides whether a result is
- * comparable with its baseline (fingerprint-check): a key that would block that comparison (GPU
- * model and count, driver major, Ollama version, a benchmark's model digest) must agree between
- * shards unless allowed; other keys (kernel, CPU, host) keep every value seen, as "a | b".
- */
-function mergeEnvironments(shards, allow) {
-    const first = shards[0];
-    const merged = {};
-    // Each key's first value seen: every later shard is held to it, not to the joined values.
-    const reference = {};
-    const from = new Map();
-    const differences = [];
-    for (const s of shards) {
-        const env = Object.fromEntries(Object.entries(s.set.environment).filter(([, v]) => v !== undefined));
-        if (s !== first) {
-            for (const d of checkFingerprint(reference, env, allow)) {
-                if (d.effect !== 'block' || d.allowed)
-                    continue;
-                differences.push(`${d.key} is ${d.baseline ?? '(absent)'} in ${from.get(d.key) ?? first.label} but ${d.current ?? '(absent)'} in ${s.label}`);
-            }
-        }
-        for (const [key, value] of Object.entries(env)) {
-            if (from.has(key))
-                continue;
-            from.set(key, s.label);
-            reference[key] = value;
-        }
-        mergeFingerprint(merged, env);
-    }
-    if (differences.length > 0) {
-        throw new UserError(`the shards of testbed '${first.set.testbed}' ran on different machines: ${differences.slice(0, 4).join('; ')}${differences.length > 4 ? `; and ${differences.length - 4} more` : ''}. Pin the matrix to runners of one kind (runs-on labels), give each kind its own testbed, or list the key in allow-fingerprint-changes`);
-    }
-    // The schema keeps these numbers; the smallest is the conservative reading of the testbed.
-    merged.cpuCount = Math.min(...shards.map((s) => s.set.environment.cpuCount));
-    merged.memoryBytes = Math.min(...shards.map((s) => s.set.environment.memoryBytes));
-    return merged;
-}
-/**
- * The merge job's results: the shards of the config's testbed, fetched (artifact prefix given),
- * read, checked and merged into one set to gate.
- */
-async function mergeForConfig(opts) {
-    const config = await loadConfig(opts.configPath);
-    const testbed = opts.testbed ?? config.testbed;
-    const names = config.benchmarks.map((b) => b.name);
-    const shards = await readShardResults(await opts.fetch(shardArtifactPrefix(testbed)));
-    const merged = mergeShards(shards, {
-        ...(opts.expected !== undefined ? { expected: opts.expected } : {}),
-        membersOf: (index, count) => shardMembers(names, { index, count }),
-        ...(opts.allow ? { allow: opts.allow } : {})
-    });
-    if (opts.sha && merged.commit.sha && merged.commit.sha !== opts.sha) {
-        throw new UserError(`the shard results are for commit ${merged.commit.sha}, but this run is for ${opts.sha}: they come from another run`);
-    }
-    return merged;
-}
-
 /*
- * GitHub's refusals turned into what the user should change. The status alone is ambiguous (a 403
- * is a missing permission or a rate limit), so the headers and message decide.
+ * The repository's history through the REST API, for choosing a pull request's baseline on a
+ * runner whose checkout is shallow (actions/checkout fetches one commit by default). Needs only
+ * `contents: read`, which a fork's read-only token has too.
  */
-/** Thrown by the adapters when a call failed for good; `message` is ready to print. */
-class GitHubApiError extends Error {
-    kind;
-    status;
-    name = 'GitHubApiError';
-    constructor(kind, message, status) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-    }
-}
-// GitHub names permissions as the REST API does; the workflow file spells them with dashes.
-function workflowPermission(p) {
-    return p.trim().replace(/_/g, '-').replace('=', ': ');
-}
-/** `issues=write; pull_requests=write` (any of) → `issues: write` or `pull-requests: write`. */
-function neededPermissions(header) {
-    return header
-        .split(';')
-        .map((alt) => alt.split(',').map(workflowPermission).join(' and '))
-        .join(' or ');
-}
-function apiMessage(e) {
-    const data = e.response?.data;
-    const parts = [typeof data?.message === 'string' ? data.message : (e.message ?? '')];
-    for (const err of data?.errors ?? [])
-        if (typeof err.message === 'string')
-            parts.push(err.message);
-    return parts.filter(Boolean).join(': ').replace(/\s+/g, ' ').trim();
-}
-function header(e, name) {
-    const v = e.response?.headers?.[name];
-    return v === undefined ? undefined : String(v);
-}
-// A secondary limit names its own wait (`retry-after`); the hourly window's reset only applies once
-// that window is spent, and quoting it otherwise tells the user to wait an hour for nothing.
-function resetTime(e) {
-    const after = Number(header(e, 'retry-after'));
-    if (Number.isFinite(after) && after > 0)
-        return ` for the next ${after} s`;
-    if (header(e, 'x-ratelimit-remaining') !== '0')
-        return '';
-    const reset = Number(header(e, 'x-ratelimit-reset'));
-    if (!Number.isFinite(reset) || reset <= 0)
-        return '';
-    return ` until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`;
-}
-/**
- * The failure of `what` ("creating the check run") as one actionable sentence. Unknown errors
- * (bugs, not API answers) are passed through untouched.
- */
-function explainApiError(e, what) {
-    if (e instanceof GitHubApiError)
-        return e;
-    if (typeof e !== 'object' || e === null)
-        return e;
-    const err = e;
-    const status = typeof err.status === 'number' ? err.status : undefined;
-    const msg = apiMessage(err);
-    if (timedOut(err)) {
-        return new GitHubApiError('timeout', `${what}: GitHub did not answer in time`, status);
-    }
-    if (status === undefined)
-        return e;
-    if (status === 401) {
-        return new GitHubApiError('token', `${what}: GitHub rejected the token (401 ${msg || 'Bad credentials'}). Check the github-token input; a GITHUB_TOKEN expires when its job ends (at the latest after 24 h), so a job that benchmarks for longer should post from a separate, later job.`, status);
-    }
-    const limited = header(err, 'x-ratelimit-remaining') === '0' || /rate limit/i.test(msg) || status === 429;
-    if ((status === 403 || status === 429) && limited) {
-        return new GitHubApiError('rate-limit', `${what}: GitHub's rate limit is exhausted${resetTime(err)} (${status} ${msg}). The results are in the job summary; re-run the job later to post them.`, status);
-    }
-    if (status === 403 && /authenticate via a GitHub App/i.test(msg)) {
-        return new GitHubApiError('app-only', `${what}: only a GitHub App token (such as GITHUB_TOKEN) may create check runs; a personal access token cannot (403 ${msg}). Use the default github-token, or set check-run: false.`, status);
-    }
-    if (status === 403) {
-        const accepted = header(err, 'x-accepted-github-permissions');
-        const fix = accepted
-            ? `Add \`permissions: ${neededPermissions(accepted)}\` to the job`
-            : 'Give the job the permissions it needs (checks: write, pull-requests: write)';
-        return new GitHubApiError('permission', `${what}: the token may not do this (403 ${msg}). ${fix}; a pull request from a fork never gets a write token, so post from a workflow_run workflow with mode: report.`, status);
-    }
-    if (status === 404) {
-        return new GitHubApiError('not-found', `${what}: not found (404). The repository, pull request or comment does not exist or is not visible to this token.`, status);
-    }
-    if (status === 410) {
-        return new GitHubApiError('gone', `${what}: GitHub answered 410 Gone (${msg}); issues may be disabled for this repository.`, status);
-    }
-    if (status === 409 || status === 422) {
-        return new GitHubApiError(status === 409 ? 'conflict' : 'invalid', `${what}: GitHub refused the request (${status} ${msg}).`, status);
-    }
-    if (status >= 500) {
-        return new GitHubApiError('server', `${what}: GitHub failed (${status} ${msg}) and kept failing after retries.`, status);
-    }
-    return new GitHubApiError('invalid', `${what}: GitHub answered ${status} (${msg}).`, status);
-}
-// Octokit wraps the fetch's rejection (a DOMException, "Unknown Error") and keeps it as the cause.
-function timedOut(err) {
-    return err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError';
-}
-/** True when the request may have been applied although it reported failure. */
-function mayHaveLanded(e) {
-    if (typeof e !== 'object' || e === null)
-        return false;
-    const err = e;
-    if (timedOut(err))
-        return true;
-    return typeof err.status === 'number' && err.status >= 500;
-}
-function statusOf(e) {
-    if (typeof e !== 'object' || e === null)
-        return undefined;
-    const s = e.status;
-    return typeof s === 'number' ? s : undefined;
-}
-
-function toState(p) {
+const PAGE = 100;
+function githubCommitGraph(client, repo) {
     return {
-        number: p.number,
-        open: p.state === 'open',
-        headSha: p.head.sha,
-        headRepo: p.head.repo?.full_name ?? null,
-        baseRef: p.base?.ref ?? null,
-        draft: p.draft ?? false,
-        body: p.body ?? '',
-        labels: p.labels
-            .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
-            .filter((n) => n !== '')
-    };
-}
-async function getPull(client, repo, number) {
-    try {
-        const { data } = await client.rest.pulls.get({ ...repo, pull_number: number });
-        return toState(data);
-    }
-    catch (e) {
-        throw explainApiError(e, `reading pull request #${number}`);
-    }
-}
-/** Who most recently put `label` on the issue, from its event history; null when not recorded. */
-async function labeledBy(client, repo, number, label) {
-    let who = null;
-    const pages = client.paginate.iterator(client.rest.issues.listEvents, {
-        ...repo,
-        issue_number: number,
-        per_page: 100
-    });
-    for await (const page of pages) {
-        for (const ev of page.data) {
-            if (!('label' in ev) || ev.label?.name !== label)
-                continue;
-            if (ev.event === 'labeled')
-                who = ev.actor?.login ?? null;
-            else if (ev.event === 'unlabeled')
-                who = null;
-        }
-    }
-    return who;
-}
-/**
- * The open pull request a `workflow_run` measured, found from the run's own head (sha, branch,
- * repository) as GitHub reports it in the event, never from anything the measured run uploaded.
- * GitHub leaves `pull_requests` empty for forks, so the open PRs of the head branch are listed and
- * the one whose head is still that sha is taken. Null when the PR is closed or has moved on.
- */
-async function findPullForRun(client, repo, run) {
-    if (!run.headSha)
-        return { pull: null, why: 'the workflow_run event has no head_sha' };
-    const candidates = new Map();
-    try {
-        for (const n of run.pullRequests)
-            candidates.set(n, await getPull(client, repo, n));
-        if (run.headRepo && run.headBranch) {
-            const owner = run.headRepo.split('/')[0] ?? '';
-            const pages = client.paginate.iterator(client.rest.pulls.list, {
-                ...repo,
-                state: 'open',
-                head: `${owner}:${run.headBranch}`,
-                per_page: 100
-            });
-            for await (const page of pages) {
-                for (const p of page.data) {
-                    if (p.head.repo?.full_name !== run.headRepo)
-                        continue;
-                    candidates.set(p.number, toState(p));
+        source: 'the GitHub API',
+        async mergeBase(base, head) {
+            try {
+                // One commit per page: only `merge_base_commit` is wanted, not the list of PR commits.
+                const { data } = await client.rest.repos.compareCommitsWithBasehead({
+                    ...repo,
+                    basehead: `${base}...${head}`,
+                    per_page: 1
+                });
+                return data.merge_base_commit.sha || null;
+            }
+            catch (e) {
+                throw explainApiError(e, `comparing ${base}...${head}`);
+            }
+        },
+        async ancestors(sha, limit) {
+            const out = [];
+            if (limit <= 0)
+                return out;
+            try {
+                const pages = client.paginate.iterator(client.rest.repos.listCommits, {
+                    ...repo,
+                    sha,
+                    per_page: Math.min(PAGE, limit)
+                });
+                for await (const page of pages) {
+                    for (const c of page.data) {
+                        out.push(c.sha);
+                        if (out.length >= limit)
+                            return out;
+                    }
                 }
             }
+            catch (e) {
+                throw explainApiError(e, `listing the commits before ${sha.slice(0, 7)}`);
+            }
+            return out;
         }
-    }
-    catch (e) {
-        throw explainApiError(e, 'finding the pull request of the measured run');
-    }
-    const open = [...candidates.values()].filter((p) => p.open);
-    const match = open.filter((p) => p.headSha === run.headSha);
-    if (match.length === 1 && match[0])
-        return { pull: match[0], why: `#${match[0].number}` };
-    if (match.length > 1) {
-        return {
-            pull: null,
-            why: `several open pull requests (${match.map((p) => `#${p.number}`).join(', ')}) have head ${run.headSha}; not guessing`
-        };
-    }
-    if (open.length > 0) {
-        return {
-            pull: null,
-            why: `the pull request's head moved on (${open.map((p) => `#${p.number} is at ${p.headSha.slice(0, 7)}`).join(', ')}) since ${run.headSha.slice(0, 7)} was measured`
-        };
-    }
-    return {
-        pull: null,
-        why: `no open pull request has head ${run.headSha.slice(0, 7)} on ${run.headRepo ?? '?'}:${run.headBranch ?? '?'} (closed, or not a pull request)`
     };
 }
+/**
+ * What a run's baseline is chosen by: for a pull request (or mode report, about one) the
+ * merge-base of its base branch and head, for a push or dispatch the run's own commit. Without a
+ * client (no token, not on GitHub) the testbed's latest baseline, as before.
+ */
+function githubLineage(opts) {
+    const { client, wf, sha, maxDistance } = opts;
+    const env = opts.env ?? process.env;
+    if (!client || !wf.repository || !sha)
+        return { graph: null, target: { kind: 'latest' }, maxDistance };
+    const graph = githubCommitGraph(client, wf.repository);
+    if (wf.pull || opts.aboutPull) {
+        // GITHUB_BASE_REF is set for pull_request events; mode report reads the PR's base from the
+        // API, since a workflow_run event does not carry it.
+        const base = opts.pullBase || env.GITHUB_BASE_REF || wf.context.defaultBranch || 'main';
+        return { graph, target: { kind: 'pull', base, head: wf.pull?.headSha ?? sha }, maxDistance };
+    }
+    return { graph, target: { kind: 'commit', sha }, maxDistance };
+}
+
+function decidePosture(wf, token) {
+    if (!wf.context.onGitHub) {
+        return { kind: 'files-only', why: 'not running on GitHub Actions', warn: false };
+    }
+    if (!token)
+        return { kind: 'files-only', why: 'the github-token input is empty', warn: false };
+    if (!wf.repository) {
+        return { kind: 'files-only', why: 'GITHUB_REPOSITORY is not set', warn: true };
+    }
+    const pr = wf.context.eventName === 'pull_request' ? wf.pull : null;
+    if (pr?.fromFork) {
+        return {
+            kind: 'files-only',
+            why: `pull request #${pr.number} comes from a fork (${pr.headRepo ?? 'deleted'}), and GitHub gives such runs a read-only token`,
+            warn: true
+        };
+    }
+    if (pr && wf.actor === 'dependabot[bot]') {
+        return {
+            kind: 'files-only',
+            why: `pull request #${pr.number} is Dependabot's, and GitHub gives such runs a read-only token`,
+            warn: true
+        };
+    }
+    return { kind: 'write' };
+}
+const REPORT_HINT = 'Upload the results file (output results-path) as an artifact and post it from a workflow_run workflow with mode: report; see "Pull requests from forks" in docs/github-workflows.md.';
 
 /*
  * `mode: report` runs in a `workflow_run` workflow: the trusted side of the fork flow. Its inputs
@@ -2195,652 +1825,468 @@ async function uploadShard(name, resultsFile, warn, client = defaultArtifactClie
 }
 
 /*
- * The repository's history through the REST API, for choosing a pull request's baseline on a
- * runner whose checkout is shallow (actions/checkout fetches one commit by default). Needs only
- * `contents: read`, which a fork's read-only token has too.
+ * Which change points of the history are regressions worth an issue: a step that makes the metric
+ * worse by more than its fail budget (the same budget a pull request is gated with). A later step
+ * that brings the level back within the warn budget of where it was is its recovery.
  */
-const PAGE = 100;
-function githubCommitGraph(client, repo) {
-    return {
-        source: 'the GitHub API',
-        async mergeBase(base, head) {
-            try {
-                // One commit per page: only `merge_base_commit` is wanted, not the list of PR commits.
-                const { data } = await client.rest.repos.compareCommitsWithBasehead({
-                    ...repo,
-                    basehead: `${base}...${head}`,
-                    per_page: 1
-                });
-                return data.merge_base_commit.sha || null;
-            }
-            catch (e) {
-                throw explainApiError(e, `comparing ${base}...${head}`);
-            }
-        },
-        async ancestors(sha, limit) {
-            const out = [];
-            if (limit <= 0)
-                return out;
-            try {
-                const pages = client.paginate.iterator(client.rest.repos.listCommits, {
-                    ...repo,
-                    sha,
-                    per_page: Math.min(PAGE, limit)
-                });
-                for await (const page of pages) {
-                    for (const c of page.data) {
-                        out.push(c.sha);
-                        if (out.length >= limit)
-                            return out;
-                    }
-                }
-            }
-            catch (e) {
-                throw explainApiError(e, `listing the commits before ${sha.slice(0, 7)}`);
-            }
-            return out;
-        }
-    };
+/** A level change as a fraction of badness: positive is worse, in either direction. */
+function badness(before, after, direction) {
+    return direction === 'lower' ? after / before - 1 : 1 - after / before;
 }
-/**
- * What a run's baseline is chosen by: for a pull request (or mode report, about one) the
- * merge-base of its base branch and head, for a push or dispatch the run's own commit. Without a
- * client (no token, not on GitHub) the testbed's latest baseline, as before.
- */
-function githubLineage(opts) {
-    const { client, wf, sha, maxDistance } = opts;
-    const env = opts.env ?? process.env;
-    if (!client || !wf.repository || !sha)
-        return { graph: null, target: { kind: 'latest' }, maxDistance };
-    const graph = githubCommitGraph(client, wf.repository);
-    if (wf.pull || opts.aboutPull) {
-        // GITHUB_BASE_REF is set for pull_request events; mode report reads the PR's base from the
-        // API, since a workflow_run event does not carry it.
-        const base = opts.pullBase || env.GITHUB_BASE_REF || wf.context.defaultBranch || 'main';
-        return { graph, target: { kind: 'pull', base, head: wf.pull?.headSha ?? sha }, maxDistance };
-    }
-    return { graph, target: { kind: 'commit', sha }, maxDistance };
-}
-
-function decidePosture(wf, token) {
-    if (!wf.context.onGitHub) {
-        return { kind: 'files-only', why: 'not running on GitHub Actions', warn: false };
-    }
-    if (!token)
-        return { kind: 'files-only', why: 'the github-token input is empty', warn: false };
-    if (!wf.repository) {
-        return { kind: 'files-only', why: 'GITHUB_REPOSITORY is not set', warn: true };
-    }
-    const pr = wf.context.eventName === 'pull_request' ? wf.pull : null;
-    if (pr?.fromFork) {
-        return {
-            kind: 'files-only',
-            why: `pull request #${pr.number} comes from a fork (${pr.headRepo ?? 'deleted'}), and GitHub gives such runs a read-only token`,
-            warn: true
-        };
-    }
-    if (pr && wf.actor === 'dependabot[bot]') {
-        return {
-            kind: 'files-only',
-            why: `pull request #${pr.number} is Dependabot's, and GitHub gives such runs a read-only token`,
-            warn: true
-        };
-    }
-    return { kind: 'write' };
-}
-const REPORT_HINT = 'Upload the results file (output results-path) as an artifact and post it from a workflow_run workflow with mode: report; see the README.';
-
-/*
- * Route B with a written justification: a reviewer puts the acceptance label on the pull request
- * and its description says why the regression is worth it, on a line of its own:
- *
- *     perf-gate-accept: the new tokenizer is 3 % slower and fixes #123, see the benchmark notes
- *
- * The label is the decision (applying it takes triage access, and GitHub records who did); the
- * line is the reason. A label without a reason accepts nothing, so the ledger never records an
- * acceptance nobody explained.
- */
-const JUSTIFICATION_KEY = 'perf-gate-accept';
-const MIN_REASON_LENGTH = 10;
-const LINE = /^[ \t]*(?:[-*][ \t]+)?perf-gate-accept[ \t]*:[ \t]*(.*)$/im;
-/** The justification from a PR body: the key's line and the lines under it up to a blank one. */
-function readJustification(body) {
-    const lines = body.replace(/\r\n?/g, '\n').split('\n');
-    const at = lines.findIndex((l) => LINE.test(l));
-    if (at < 0)
-        return null;
-    const parts = [LINE.exec(lines[at] ?? '')?.[1] ?? ''];
-    for (const l of lines.slice(at + 1)) {
-        if (l.trim() === '' || /^\s*(#|```|<!--)/.test(l))
-            break;
-        parts.push(l.trim());
-    }
-    const reason = parts.join(' ').replace(/\s+/g, ' ').trim();
-    return reason.length >= MIN_REASON_LENGTH ? reason : null;
-}
-/** Whether the PR asks to accept a regression, and whether it says why. */
-function checkAcceptance(pr, label) {
-    if (!pr.labels.includes(label))
-        return { kind: 'not-requested' };
-    const reason = readJustification(pr.body);
-    if (reason)
-        return { kind: 'accepted', reason };
-    return {
-        kind: 'no-reason',
-        message: `the pull request has the label '${label}' but its description has no '${JUSTIFICATION_KEY}: <why>' line (at least ${MIN_REASON_LENGTH} characters), so the regression is not accepted`
-    };
-}
-/**
- * A failing or warning outcome turned neutral on Route B. Passing and neutral outcomes have
- * nothing to accept and are returned as they are.
- */
-function acceptOutcome(outcome, acceptance) {
-    if (outcome.verdict !== 'fail' && outcome.verdict !== 'warn')
-        return null;
-    const who = acceptance.by ? `@${acceptance.by}` : 'a reviewer';
-    return {
-        outcome: {
-            ...outcome,
-            verdict: 'neutral',
-            route: 'B',
-            reason: `accepted by ${who} with the label '${acceptance.label}': ${outcome.reason}`
-        },
-        acceptance: { ...acceptance, was: outcome.verdict }
-    };
-}
-
-/** The Checks API takes at most this many annotations per request; more go in later updates. */
-const ANNOTATIONS_PER_REQUEST = 50;
-function specFor(specs, bench) {
-    return specs.find((s) => s.name === bench) ?? specs.find((s) => bench.startsWith(`${s.name}/`));
-}
-/**
- * One annotation per config entry with a regression, on the line that defines it in
- * `perf-gate.yml`: that is where a budget is changed or a benchmark fixed, and it is the only line a
- * perf gate can honestly point at. `accepted` regressions (Route B) are notices, not failures.
- */
-function regressionAnnotations(comparisons, specs, configPath, opts = {}) {
-    const bySpec = new Map();
-    for (const c of comparisons) {
-        if (c.verdict !== 'fail' && c.verdict !== 'warn')
-            continue;
-        const spec = specFor(specs, c.benchmark);
-        if (!spec)
-            continue;
-        bySpec.set(spec, [...(bySpec.get(spec) ?? []), c]);
-    }
-    return [...bySpec].map(([spec, cs]) => {
-        const failed = cs.some((c) => c.verdict === 'fail');
-        const level = opts.accepted ? 'notice' : failed ? 'failure' : 'warning';
-        // Annotation messages are plain text: cleaned of control and bidi characters, line by line.
-        const lines = cs
-            .slice(0, 40)
-            .map((c) => sanitizeText(`${c.benchmark} ${c.metric}: ${formatPercent(valueDelta(c))} (90 % CI ${formatCi(valueCi(c))}), ${c.verdict}: ${c.reason}`, { maxLength: 400 }));
-        return {
-            path: configPath,
-            start_line: spec.line,
-            end_line: spec.line,
-            annotation_level: level,
-            title: sanitizeText(`perf: ${spec.name} ${failed ? 'fails' : 'warns'}`, { maxLength: 200 }),
-            message: lines.join('\n') + (cs.length > 40 ? `\n… ${cs.length - 40} more` : '')
-        };
-    });
-}
-
-async function findExisting(client, repo, headSha, externalId) {
-    const { data } = await client.rest.checks.listForRef({
-        ...repo,
-        ref: headSha,
-        check_name: CHECK_RUN_NAME,
-        filter: 'all',
-        per_page: 100
-    });
-    const run = data.check_runs.find((r) => r.external_id === externalId);
-    return run ? { id: run.id, url: run.html_url ?? run.url, appSlug: run.app?.slug ?? null } : null;
-}
-async function createOnce(client, repo, body, log) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            const params = { ...repo, ...body, request: { retries: 0 } };
-            const { data } = await client.rest.checks.create(params);
-            return { id: data.id, url: data.html_url ?? data.url, appSlug: data.app?.slug ?? null };
-        }
-        catch (e) {
-            if (!mayHaveLanded(e) || attempt >= 3)
-                throw explainApiError(e, 'creating the check run');
-            log(`Creating the check run failed (${e.message}); looking whether it landed.`);
-            const found = await findExisting(client, repo, body.head_sha, body.external_id).catch(() => null);
-            if (found)
-                return found;
-        }
-    }
-}
-async function startCheckRun(client, repo, start, log = () => undefined) {
-    return createOnce(client, repo, {
-        name: CHECK_RUN_NAME,
-        head_sha: start.headSha,
-        status: 'in_progress',
-        started_at: start.startedAt,
-        external_id: start.externalId,
-        ...(start.detailsUrl ? { details_url: start.detailsUrl } : {}),
-        output: {
-            title: 'perf: running',
-            summary: 'The benchmarks are running; the verdict follows when they finish.'
-        }
-    }, log);
-}
-function batches(items, size) {
+function findRegressions(report, thresholdsFor) {
     const out = [];
-    for (let i = 0; i < items.length; i += size)
-        out.push(items.slice(i, i + size));
+    for (const m of report.metrics) {
+        const probe = {
+            name: m.metric,
+            unit: m.unit,
+            direction: m.direction,
+            class: m.class,
+            samples: []
+        };
+        const { warn, fail } = thresholdsFor(m.benchmark, probe);
+        if (fail === null)
+            continue;
+        for (const step of m.steps) {
+            const worseBy = badness(step.before, step.after, m.direction);
+            if (!step.worse || !(worseBy > fail))
+                continue;
+            const recovery = m.steps.find((later) => later.index > step.index &&
+                !later.worse &&
+                badness(step.before, later.after, m.direction) <= warn) ?? null;
+            out.push({
+                testbed: report.testbed,
+                metric: m,
+                step,
+                previous: m.points[step.index - 1] ?? null,
+                worseBy,
+                fail,
+                warn,
+                recovery
+            });
+        }
+    }
     return out;
 }
-/**
- * Completes `existing` (or creates the run completed, when starting it failed or was skipped) with
- * the verdict, then sends the annotations beyond the first 50 in further updates, which append.
- */
-async function completeCheckRun(client, repo, existing, payload, opts) {
-    const log = opts.log ?? (() => undefined);
-    const [first = [], ...rest] = batches(opts.annotations ?? [], ANNOTATIONS_PER_REQUEST);
-    const output = { ...payload.output, ...(first.length ? { annotations: first } : {}) };
-    let ref;
-    if (existing) {
-        try {
-            await client.rest.checks.update({
-                ...repo,
-                check_run_id: existing.id,
-                status: 'completed',
-                conclusion: payload.conclusion,
-                completed_at: payload.completed_at,
-                ...(payload.details_url ? { details_url: payload.details_url } : {}),
-                output
-            });
-        }
-        catch (e) {
-            throw explainApiError(e, 'completing the check run');
-        }
-        ref = existing;
-    }
-    else {
-        ref = await createOnce(client, repo, { ...payload, external_id: opts.externalId, output }, log);
-    }
-    for (const batch of rest) {
-        try {
-            await client.rest.checks.update({
-                ...repo,
-                check_run_id: ref.id,
-                output: { title: payload.output.title, summary: payload.output.summary, annotations: batch }
-            });
-        }
-        catch (e) {
-            throw explainApiError(e, 'adding annotations to the check run');
-        }
-    }
-    return ref;
-}
 
 /*
- * Whose comments are ours. An installation token (GITHUB_TOKEN, any GitHub App) may not call
- * GET /user, and GET /app wants the app's private key, so the check run we create answers it: its
- * `app.slug` is the app we act as, and that app comments as `<slug>[bot]`. Without a check run a
- * personal token still has GET /user; an installation token that refuses it is taken to be
- * GITHUB_TOKEN, whose comments are by `github-actions[bot]`.
+ * The GitHub issue a regression that slipped through becomes: one per (testbed, benchmark, metric,
+ * change point), found again by a hidden marker that holds only hashes and a commit sha, never
+ * text from a result file. Names, units, commit messages and PR titles are escaped like any other
+ * untrusted text.
  */
-const ACTIONS_BOT = 'github-actions[bot]';
-function identityOfApp(slug) {
-    return { login: `${slug}[bot]`, source: 'check run' };
+const REGRESSION_LABEL = 'perf-regression';
+const REGRESSION_LABEL_COLOR = 'd73a4a';
+const REGRESSION_LABEL_DESCRIPTION = 'A performance regression perf-gate found on the default branch';
+const MARKER = /<!-- perf-gate:regression series=([0-9a-f]{16}) at=([0-9a-f]{7,40}|none) -->/;
+/** Testbed, benchmark and metric as one opaque key: markers carry no untrusted text. */
+function seriesKey(testbed, benchmark, metric) {
+    return createHash('sha256')
+        .update(JSON.stringify([testbed, benchmark, metric]))
+        .digest('hex')
+        .slice(0, 16);
 }
-async function resolveIdentity(client, known) {
-    if (known)
-        return known;
-    try {
-        const { data } = await client.rest.users.getAuthenticated();
-        return { login: data.login, source: 'GET /user' };
+function issueMarker(f) {
+    const at = f.step.sha && /^[0-9a-f]{7,40}$/.test(f.step.sha) ? f.step.sha : 'none';
+    return `<!-- perf-gate:regression series=${seriesKey(f.testbed, f.metric.benchmark, f.metric.metric)} at=${at} -->`;
+}
+/** The series and change point an issue body is about, from its marker. */
+function parseIssueMarker(body) {
+    const m = MARKER.exec(body);
+    if (!m?.[1] || !m[2])
+        return null;
+    return { series: m[1], sha: m[2] === 'none' ? null : m[2] };
+}
+function issueTitle(f) {
+    const what = sanitizeText(`${f.metric.benchmark} / ${f.metric.metric}`, { maxLength: 120 });
+    const testbed = sanitizeText(f.testbed, { maxLength: 60 });
+    return `perf regression: ${what} ${formatPercent(f.worseBy, 1, { compact: true })} worse on ${testbed}`;
+}
+function sha7(sha) {
+    return shortSha(sha) ?? 'unknown';
+}
+function commitLink(sha, links) {
+    return sha ? `[\`${sha7(sha)}\`](${links.commitUrl(sha)})` : 'an unknown commit';
+}
+function renderIssueBody(f, likely, links) {
+    const m = f.metric;
+    const unit = escapeMarkdown(m.unit, { maxLength: 20 });
+    const name = `${escapeMarkdown(m.benchmark)} / ${escapeMarkdown(m.metric)}`;
+    const testbed = escapeMarkdown(f.testbed, { maxLength: 80 });
+    const range = f.previous?.sha
+        ? `${sha7(f.previous.sha)}…${sha7(f.step.sha)}`
+        : `up to ${sha7(f.step.sha)}`;
+    const rangeCell = links.compareUrl ? `[\`${range}\`](${links.compareUrl})` : `\`${range}\``;
+    const out = [
+        issueMarker(f),
+        `**${name}** on testbed **${testbed}** got ${formatPercent(f.worseBy)} worse at ${commitLink(f.step.sha, links)} ` +
+            `(recorded ${formatDate(f.step.createdAt)}), past its fail budget of ${formatPercent(f.fail).replace('+', '')}.`,
+        '',
+        markdownTable([
+            ['', ''],
+            ['Metric', `${name} (${unit || 'no unit'}, ${m.direction} is better)`],
+            [
+                'Step',
+                `${formatValue(f.step.before, unit)} → ${formatValue(f.step.after, unit)} (${formatPercent(f.step.change)}, p = ${f.step.pValue.toPrecision(2)})`
+            ],
+            [
+                'Commit range',
+                `${rangeCell}: the last baseline before the step, and the first at the new level`
+            ],
+            ['Baselines', `${m.points.length}, medians of each run`]
+        ], { alignDelimiters: false }),
+        '',
+        '### Likely commits',
+        '',
+        ...likelyLines(likely),
+        '',
+        '### Trend',
+        '',
+        historyChart(m),
+        '',
+        '---',
+        'Opened by perf-gate from the baseline history of the default branch (change points by ' +
+            'E-Divisive means on each baseline\u2019s median). It is updated by later runs, and commented ' +
+            'on and closed when a later change point brings the metric back to its old level.'
+    ];
+    return out.join('\n') + '\n';
+}
+function likelyLines(likely) {
+    if (!likely)
+        return ['The commit range could not be read from the repository.'];
+    const lines = [];
+    if (likely.first) {
+        const subject = escapeMarkdown(likely.first.message.split('\n')[0] ?? '', { maxLength: 120 });
+        lines.push(`- First commit after the last baseline before the step: [\`${sha7(likely.first.sha)}\`](${likely.first.url}) ${subject}`);
     }
-    catch (e) {
-        if (statusOf(e) === 403)
-            return { login: ACTIONS_BOT, source: 'default' };
-        throw explainApiError(e, 'finding out who the token belongs to');
+    else
+        lines.push('- No commit lies between the two baselines (a runner or dependency change?).');
+    if (likely.pulls.length > 0) {
+        lines.push(`- Pull requests merged in the range (${plural(likely.total, 'commit')}):`);
+        for (const p of likely.pulls) {
+            const by = p.author ? ` by ${escapeMarkdown('@' + p.author, { maxLength: 60 })}` : '';
+            lines.push(`  - [#${p.number}](${p.url}) ${escapeMarkdown(p.title, { maxLength: 120 })}${by}`);
+        }
     }
+    else if (likely.total > 0) {
+        lines.push(`- No pull request was merged in the range (${plural(likely.total, 'commit')}).`);
+    }
+    return lines;
+}
+/** The comment that closes an issue: it starts "recovered at `abc1234`". */
+function renderRecoveryComment(f, links) {
+    const r = f.recovery;
+    if (!r)
+        throw new Error('renderRecoveryComment needs a recovery');
+    const unit = escapeMarkdown(f.metric.unit, { maxLength: 20 });
+    return (`recovered at \`${sha7(r.sha)}\` (${commitLink(r.sha, links)}, recorded ${formatDate(r.createdAt)}): ` +
+        `back to ${formatValue(r.after, unit)} from ${formatValue(r.before, unit)}; ` +
+        `the level before the regression was ${formatValue(f.step.before, unit)}. Closing.\n`);
 }
 
-/*
- * Two runs that both found no ledger each create one. The older comment stays; before the newer
- * one is deleted, every hop entry it holds that the older lacks is carried over, so a race costs
- * no history. Entries are lines; perf-gate's carry a key comment and match by it, other tools'
- * match by their exact text.
- */
-const KEY = /<!-- [\w.-]+:hop:[^>]*? -->/;
-const FOLDED = /^- … \d+ earlier entr(?:y|ies) folded\r?$/;
-function hopLines(body) {
-    const s = body.indexOf(HOPLOG_START);
-    if (s < 0)
-        return null;
-    const e = body.indexOf(HOPLOG_END, s + HOPLOG_START.length);
-    if (e < 0)
-        return null;
-    return body.slice(s + HOPLOG_START.length, e).split('\n');
+/** Events that run the default branch's own code, never a pull request's. */
+const TRUSTED_EVENTS = new Set(['push', 'workflow_dispatch', 'schedule']);
+function issueWriteDecision(ctx) {
+    if (!ctx.onGitHub)
+        return { allowed: false, reason: 'issues are opened only on GitHub Actions' };
+    const event = ctx.eventName ?? '(unknown)';
+    if (!TRUSTED_EVENTS.has(event)) {
+        return {
+            allowed: false,
+            reason: `issues are opened only by push, schedule or workflow_dispatch runs of the default branch; this run is a '${event}' event`
+        };
+    }
+    if (ctx.fromFork) {
+        return {
+            allowed: false,
+            reason: 'the code comes from a fork; issues are opened only by the repository itself'
+        };
+    }
+    // A schedule always runs the default branch's latest commit, and its payload names no branch.
+    if (event !== 'schedule') {
+        if (!ctx.defaultBranch) {
+            return {
+                allowed: false,
+                reason: 'the default branch is unknown (no repository in the event payload)'
+            };
+        }
+        const expected = `refs/heads/${ctx.defaultBranch}`;
+        if (ctx.ref !== expected) {
+            return {
+                allowed: false,
+                reason: `issues are opened only from the default branch (${expected}); this run is on ${ctx.ref ?? '(no ref)'}`
+            };
+        }
+    }
+    return { allowed: true, reason: `${event} on the default branch` };
 }
-function identityOf(line) {
-    return KEY.exec(line)?.[0] ?? line.trim();
-}
-/** `into` with the hop entries of `from` it lacks appended to its hop log, in `from`'s order. */
-function mergeHopEntries(into, from) {
-    const theirs = hopLines(from);
-    const ours = hopLines(into);
-    if (!theirs || !ours)
-        return into;
-    const known = new Set(ours.map(identityOf));
-    const missing = theirs.filter((l) => l.trim() !== '' && !FOLDED.test(l) && !known.has(identityOf(l)));
-    if (missing.length === 0)
-        return into;
-    const end = into.indexOf(HOPLOG_END, into.indexOf(HOPLOG_START));
-    const before = into.slice(0, end);
-    const sep = before.endsWith('\n') ? '' : '\n';
-    return `${before}${sep}${missing.join('\n')}\n${into.slice(end)}`;
-}
-
-const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function listComments(client, issue) {
+const MAX_COMMITS = 30;
+async function knownIssues(client, repo) {
     const out = [];
-    const pages = client.paginate.iterator(client.rest.issues.listComments, {
-        owner: issue.owner,
-        repo: issue.repo,
-        issue_number: issue.number,
+    const pages = client.paginate.iterator(client.rest.issues.listForRepo, {
+        ...repo,
+        labels: REGRESSION_LABEL,
+        state: 'all',
         per_page: 100
     });
     for await (const page of pages) {
-        for (const c of page.data) {
-            out.push({ id: c.id, body: c.body ?? '', login: c.user?.login ?? null, url: c.html_url });
+        for (const issue of page.data) {
+            if (issue.pull_request)
+                continue;
+            const marker = parseIssueMarker(issue.body ?? '');
+            if (!marker)
+                continue;
+            out.push({
+                number: issue.number,
+                open: issue.state === 'open',
+                title: issue.title,
+                body: issue.body ?? '',
+                ...marker
+            });
         }
     }
-    return out;
+    return out.sort((a, b) => a.number - b.number);
 }
-/** Our ledgers, oldest first. Anchors in anyone else's comment are not ours to adopt or edit. */
-function ours(all, identity, warned, log) {
-    const ledgers = all.filter((c) => isLedger(c.body));
-    for (const c of ledgers) {
-        if (c.login !== identity.login && !warned.has(c.id)) {
-            warned.add(c.id);
-            log(`Comment ${c.id} by ${c.login ?? 'a deleted user'} looks like a ledger but is not by ${identity.login}; it is left alone.`);
-        }
+async function ensureLabel(client, repo) {
+    try {
+        await client.rest.issues.getLabel({ ...repo, name: REGRESSION_LABEL });
     }
-    return ledgers.filter((c) => c.login === identity.login).sort((a, b) => a.id - b.id);
-}
-async function upsertLedger(client, issue, write, opts) {
-    const log = opts.log ?? (() => undefined);
-    const sleep = opts.sleep ?? defaultSleep;
-    const maxAttempts = opts.maxAttempts ?? 5;
-    const settle = () => sleep(opts.settleMs * (1 + Math.random()));
-    const warned = new Set();
-    const repo = { owner: issue.owner, repo: issue.repo };
-    let created = false;
-    // Set while the latest round failed to create the comment, so giving up names that failure.
-    let createFailure = null;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        let all;
+    catch (e) {
+        if (statusOf(e) !== 404)
+            throw e;
         try {
-            all = await listComments(client, issue);
+            await client.rest.issues.createLabel({
+                ...repo,
+                name: REGRESSION_LABEL,
+                color: REGRESSION_LABEL_COLOR,
+                description: REGRESSION_LABEL_DESCRIPTION
+            });
         }
-        catch (e) {
-            throw explainApiError(e, `reading the comments of #${issue.number}`);
+        catch (e2) {
+            // Another run created it first.
+            if (statusOf(e2) !== 422)
+                throw e2;
         }
-        const [canonical, ...extras] = ours(all, opts.identity, warned, log);
-        if (!canonical) {
-            createFailure = null;
-            try {
-                // Never retried blindly: after a 5xx the comment may exist, and the next round looks first.
+    }
+}
+/** The first commit of the range and the pull requests that merged its commits. */
+async function likelyCommits(client, repo, base, head, maxCommits) {
+    const { data } = await client.rest.repos.compareCommitsWithBasehead({
+        ...repo,
+        basehead: `${base}...${head}`,
+        per_page: 100
+    });
+    const commits = data.commits;
+    const first = commits[0];
+    const pulls = new Map();
+    for (const c of commits.slice(0, maxCommits)) {
+        const found = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+            ...repo,
+            commit_sha: c.sha,
+            per_page: 100
+        });
+        for (const p of found.data) {
+            if (!p.merged_at || pulls.has(p.number))
+                continue;
+            pulls.set(p.number, {
+                number: p.number,
+                title: p.title,
+                url: p.html_url,
+                author: p.user?.login ?? null
+            });
+        }
+    }
+    return {
+        first: first ? { sha: first.sha, message: first.commit.message, url: first.html_url } : null,
+        total: data.total_commits,
+        pulls: [...pulls.values()].sort((a, b) => a.number - b.number)
+    };
+}
+function shaIndex(f, sha) {
+    return sha ? f.metric.points.findIndex((p) => p.sha?.startsWith(sha) ?? false) : -1;
+}
+/**
+ * The issue of this change point: the one with its marker, else an issue of the same series whose
+ * change point sits within a few baselines of it with no other step between (more baselines can
+ * move the point found by one or two).
+ */
+function issueFor(f, known) {
+    const series = seriesKey(f.testbed, f.metric.benchmark, f.metric.metric);
+    const mine = known.filter((k) => k.series === series);
+    const exact = mine.find((k) => k.sha !== null && k.sha === f.step.sha);
+    if (exact)
+        return exact;
+    return mine.find((k) => {
+        const at = shaIndex(f, k.sha);
+        if (at < 0 || Math.abs(at - f.step.index) > 3)
+            return false;
+        const [lo, hi] = [Math.min(at, f.step.index), Math.max(at, f.step.index)];
+        return !f.metric.steps.some((s) => s !== f.step && s.index >= lo && s.index <= hi);
+    });
+}
+async function syncRegressionIssues(client, repo, context, findings, opts) {
+    const result = { opened: [], updated: [], closed: [], refused: null };
+    const trust = issueWriteDecision(context);
+    if (!trust.allowed)
+        return { ...result, refused: trust.reason };
+    const log = opts.log ?? (() => undefined);
+    const server = opts.serverUrl.replace(/\/+$/, '');
+    const web = `${server}/${repo.owner}/${repo.repo}`;
+    let what = 'listing the perf-regression issues';
+    try {
+        const known = await knownIssues(client, repo);
+        let labelled = false;
+        for (const f of findings) {
+            const issue = issueFor(f, known);
+            const links = {
+                compareUrl: f.previous?.sha && f.step.sha ? `${web}/compare/${f.previous.sha}...${f.step.sha}` : null,
+                commitUrl: (sha) => `${web}/commit/${sha}`
+            };
+            if (f.recovery) {
+                if (!issue?.open)
+                    continue;
+                what = `closing issue #${issue.number}`;
                 await client.rest.issues.createComment({
                     ...repo,
                     issue_number: issue.number,
-                    body: write.render(null),
-                    request: { retries: 0 }
+                    body: renderRecoveryComment(f, links)
                 });
-                created = true;
-            }
-            catch (e) {
-                if (!mayHaveLanded(e))
-                    throw explainApiError(e, `creating the ledger comment on #${issue.number}`);
-                createFailure = e;
-                log(`Creating the ledger comment failed (${e.message}); looking whether it landed.`);
-            }
-            await settle();
-            continue;
-        }
-        createFailure = null;
-        let body = write.render(canonical.body);
-        for (const extra of extras)
-            body = mergeHopEntries(body, extra.body);
-        // Unchanged means the listing (taken after the last settle) already shows our part.
-        const wrote = body !== canonical.body;
-        /** The comment's body once a settle has passed, for a writer that lost a race to show. */
-        const readBack = async () => {
-            await settle();
-            const { data } = await client.rest.issues.getComment({ ...repo, comment_id: canonical.id });
-            return data.body ?? '';
-        };
-        let current = canonical.body;
-        if (wrote) {
-            try {
-                await client.rest.issues.updateComment({ ...repo, comment_id: canonical.id, body });
-                current = await readBack();
-            }
-            catch (e) {
-                throw explainApiError(e, `updating the ledger comment ${canonical.id}`);
-            }
-        }
-        const landed = (text) => write.proof ? text.includes(write.proof) : write.render(text) === text;
-        const extrasKept = extras.every((x) => mergeHopEntries(current, x.body) === current);
-        if (!landed(current) || !extrasKept) {
-            log(`The ledger changed under us (attempt ${attempt}); merging again.`);
-            continue;
-        }
-        if (wrote) {
-            // A run that read the body before our write may still be writing its own, without our
-            // entry: look once more after another settle. (Without a conditional write this narrows
-            // the window to a run whose read and write straddle two settles; it cannot close it.)
-            try {
-                current = await readBack();
-            }
-            catch (e) {
-                throw explainApiError(e, `reading back the ledger comment ${canonical.id}`);
-            }
-            if (!landed(current)) {
-                log(`The ledger was overwritten after our write (attempt ${attempt}); merging again.`);
+                await client.rest.issues.update({
+                    ...repo,
+                    issue_number: issue.number,
+                    state: 'closed',
+                    state_reason: 'completed'
+                });
+                issue.open = false;
+                result.closed.push(issue.number);
+                log(`issue #${issue.number}: recovered at ${f.recovery.sha?.slice(0, 7) ?? '?'}, closed`);
                 continue;
             }
-        }
-        const removed = [];
-        for (const extra of extras) {
-            try {
-                await client.rest.issues.deleteComment({ ...repo, comment_id: extra.id });
-                removed.push(extra.id);
+            let likely = null;
+            if (f.previous?.sha && f.step.sha) {
+                what = `reading the commits ${f.previous.sha.slice(0, 7)}...${f.step.sha.slice(0, 7)}`;
+                likely = await likelyCommits(client, repo, f.previous.sha, f.step.sha, opts.maxCommits ?? MAX_COMMITS).catch((e) => {
+                    // The range may be gone (a rewritten history): the issue is still worth opening.
+                    log(`${what}: ${explainApiError(e, what).message}`);
+                    return null;
+                });
             }
-            catch (e) {
-                // Another run may have deleted it first; anything else only leaves a duplicate behind.
-                log(`Could not delete the duplicate ledger ${extra.id}: ${e.message}`);
+            const title = issueTitle(f);
+            const body = renderIssueBody(f, likely, links);
+            if (issue) {
+                if (issue.body === body && issue.title === title)
+                    continue;
+                what = `updating issue #${issue.number}`;
+                await client.rest.issues.update({ ...repo, issue_number: issue.number, title, body });
+                Object.assign(issue, { body, title, sha: f.step.sha });
+                result.updated.push(issue.number);
+                log(`issue #${issue.number} updated: ${title}`);
+                continue;
             }
+            if (!labelled) {
+                what = `creating the label ${REGRESSION_LABEL}`;
+                await ensureLabel(client, repo);
+                labelled = true;
+            }
+            what = `opening the issue '${title}'`;
+            // Never retried blindly: a second POST after a lost answer would open a second issue.
+            const { data } = await client.rest.issues.create({
+                ...repo,
+                title,
+                body,
+                labels: [REGRESSION_LABEL],
+                request: { retries: 0 }
+            });
+            known.push({
+                number: data.number,
+                open: true,
+                title,
+                body,
+                series: seriesKey(f.testbed, f.metric.benchmark, f.metric.metric),
+                sha: f.step.sha
+            });
+            result.opened.push(data.number);
+            log(`issue #${data.number} opened: ${title}`);
         }
-        return { commentId: canonical.id, url: canonical.url, created, attempts: attempt, removed };
     }
-    if (createFailure !== null) {
-        throw explainApiError(createFailure, `creating the ledger comment on #${issue.number}`);
+    catch (e) {
+        throw explainApiError(e, what);
     }
-    throw new GitHubApiError('conflict', `updating the ledger comment on #${issue.number}: it kept changing under concurrent runs after ${maxAttempts} attempts`, undefined);
+    return result;
 }
 
-class Publisher {
-    client;
-    target;
-    settings;
-    log;
-    checkRun = null;
-    pull = null;
-    accepter = null;
-    identity = null;
-    tokenRejected = false;
-    problems = [];
-    constructor(client, target, settings, log) {
-        this.client = client;
-        this.target = target;
-        this.settings = settings;
-        this.log = log;
+/**
+ * Input `open-issues`: the history's regressions past the fail budget as issues. Never fails the
+ * step: the history and the baseline were the job; a refusal or a missing permission is a line.
+ */
+async function fileRegressionIssues(run, history, config, env = process.env) {
+    if (!run.inputs.openIssues)
+        return;
+    const findings = findRegressions(history, thresholdsFromConfig(config));
+    const repo = run.wf.repository;
+    if (!run.client || !repo) {
+        warning(`perf-gate: open-issues: no issues opened: ${run.posture.kind === 'files-only' ? run.posture.why : 'there is no token'} (it needs the github-token input with permissions: issues: write)`);
+        return;
     }
-    problem(e, what) {
-        const err = explainApiError(e, what);
-        if (!(err instanceof GitHubApiError))
-            throw err;
-        if (err.kind === 'token')
-            this.tokenRejected = true;
-        this.problems.push(err.message);
-        this.log.warning(err.message);
-    }
-    get externalId() {
-        return `perf-gate:${this.target.runKey ?? this.target.headSha ?? 'local'}`;
-    }
-    /** Before the benchmarks: the check run goes in progress and the PR is read for acceptance. */
-    async start() {
-        const { target, settings } = this;
-        if (settings.checkRun && target.headSha) {
-            try {
-                this.checkRun = await startCheckRun(this.client, target.repo, {
-                    headSha: target.headSha,
-                    externalId: this.externalId,
-                    startedAt: new Date().toISOString(),
-                    ...(target.detailsUrl ? { detailsUrl: target.detailsUrl } : {})
-                }, (m) => this.log.info(m));
-                if (this.checkRun.appSlug)
-                    this.identity = identityOfApp(this.checkRun.appSlug);
-                this.log.info(`check run ${this.checkRun.id} is in progress on ${target.headSha}`);
-            }
-            catch (e) {
-                this.problem(e, 'creating the check run');
-            }
-        }
-        if (target.pullNumber !== null && !this.tokenRejected) {
-            try {
-                this.pull = await getPull(this.client, target.repo, target.pullNumber);
-                if (this.pull.labels.includes(settings.acceptLabel)) {
-                    this.accepter = await labeledBy(this.client, target.repo, target.pullNumber, settings.acceptLabel).catch(() => null);
-                }
-            }
-            catch (e) {
-                this.problem(e, `reading pull request #${target.pullNumber}`);
-            }
-        }
-    }
-    /** Route B: a regression accepted with the label and a written reason becomes neutral. */
-    review(outcome) {
-        if (!this.pull || (outcome.verdict !== 'fail' && outcome.verdict !== 'warn'))
-            return null;
-        const check = checkAcceptance(this.pull, this.settings.acceptLabel);
-        switch (check.kind) {
-            case 'not-requested':
-                return null;
-            case 'no-reason':
-                this.log.warning(`perf-gate: ${check.message}.`);
-                return null;
-            case 'accepted':
-                return acceptOutcome(outcome, {
-                    label: this.settings.acceptLabel,
-                    by: this.accepter,
-                    reason: check.reason
-                });
-        }
-    }
-    /** After the benchmarks: the check run completes, the ledger is upserted. */
-    async finish(result) {
-        if (!this.tokenRejected)
-            await this.completeCheck(result);
-        const comment = this.tokenRejected || !this.settings.comment ? null : await this.postLedger(result);
-        return {
-            commentId: comment?.commentId ?? null,
-            commentUrl: comment?.url ?? null,
-            checkRunId: this.checkRun?.id ?? null,
-            checkRunUrl: this.checkRun?.url ?? null,
-            problems: this.problems
-        };
-    }
-    /** The run ended in an error: a check run left in progress would block the PR forever. */
-    async abort(message) {
-        if (!this.checkRun || this.tokenRejected || !this.target.headSha)
+    try {
+        const sync = await syncRegressionIssues(run.client, repo, run.wf.context, findings, {
+            serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+            log: (m) => info(`perf-gate: ${m}`)
+        });
+        if (sync.refused) {
+            info(`perf-gate: open-issues: no issues opened: ${sync.refused}`);
             return;
-        try {
-            await completeCheckRun(this.client, this.target.repo, this.checkRun, {
-                name: CHECK_RUN_NAME,
-                head_sha: this.target.headSha,
-                status: 'completed',
-                conclusion: 'failure',
-                completed_at: new Date().toISOString(),
-                output: {
-                    title: 'perf: the gate could not run',
-                    summary: message.slice(0, 4000),
-                    text: ''
-                }
-            }, { externalId: this.externalId });
         }
-        catch (e) {
-            this.problem(e, 'completing the check run after the error');
-        }
+        const open = findings.filter((f) => !f.recovery).length;
+        info(`perf-gate: ${plural(open, 'regression')} past the fail budget in the history: ` +
+            `${sync.opened.length} issue(s) opened, ${sync.updated.length} updated, ${sync.closed.length} closed as recovered`);
     }
-    async completeCheck(result) {
-        const headSha = this.target.headSha;
-        if (!this.settings.checkRun || !headSha)
-            return;
-        try {
-            this.checkRun = await completeCheckRun(this.client, this.target.repo, this.checkRun, { ...result.checkRun, head_sha: headSha }, {
-                externalId: this.externalId,
-                annotations: annotationsFor(result, result.config, this.settings.configPath),
-                log: (m) => this.log.info(m)
-            });
-            if (this.checkRun.appSlug)
-                this.identity = identityOfApp(this.checkRun.appSlug);
-            this.log.info(`check run ${this.checkRun.id}: ${result.checkRun.conclusion}`);
-        }
-        catch (e) {
-            this.problem(e, 'completing the check run');
-        }
-    }
-    async postLedger(result) {
-        const number = this.target.pullNumber;
-        if (number === null)
-            return null;
-        const what = `posting the ledger on #${number}`;
-        try {
-            // Read again: the PR may have been closed, or moved on, while the benchmarks ran.
-            const pull = await getPull(this.client, this.target.repo, number);
-            if (!pull.open) {
-                const msg = `Pull request #${number} was closed while the gate ran; the ledger was not updated (the verdict is in the job summary and the check run).`;
-                this.problems.push(msg);
-                this.log.warning(msg);
-                return null;
-            }
-            const current = pull.headSha === this.target.headSha;
-            if (!current) {
-                this.log.info(`#${number} has moved on to ${pull.headSha.slice(0, 7)}; only the hop log records this run of ${this.target.headSha?.slice(0, 7) ?? '?'}.`);
-            }
-            this.identity = await resolveIdentity(this.client, this.identity);
-            const posted = await upsertLedger(this.client, { ...this.target.repo, number }, {
-                render: (existing) => renderLedger(existing, result.report, { updateRow: current }),
-                proof: hopMarker(result.report.runId)
-            }, {
-                identity: this.identity,
-                settleMs: this.settings.settleMs,
-                log: (m) => this.log.info(m)
-            });
-            this.log.info(`ledger comment ${posted.commentId} ${posted.created ? 'created' : 'updated'} (${posted.url})`);
-            return posted;
-        }
-        catch (e) {
-            this.problem(e, what);
-            return null;
-        }
+    catch (e) {
+        if (!(e instanceof GitHubApiError))
+            throw e;
+        warning(e.kind === 'permission'
+            ? `perf-gate: open-issues: the token may not write issues (${e.message
+                .split(': ')
+                .slice(1)
+                .join(': ')
+                .replace(/ Add `permissions.*$/, '')}). Add \`permissions: issues: write\` to the job.`
+            : `perf-gate: open-issues: ${e.message}`);
     }
 }
-function annotationsFor(result, config, configPath) {
-    return regressionAnnotations(result.outcome.comparisons, config.benchmarks, configPath, {
-        accepted: result.report.acceptance !== undefined
-    });
+
+const coreReporter = {
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    group: (title, fn) => group(title, fn)
+};
+const coreLog = {
+    warning: (m) => warning(m),
+    info: (m) => info(m)
+};
+function readActionRun(inputs) {
+    const wf = readWorkflowRun();
+    const api = readApiSettings();
+    const posture = decidePosture(wf, inputs.githubToken);
+    const client = posture.kind === 'write' && inputs.githubToken
+        ? createClient(inputs.githubToken, {
+            baseUrl: api.baseUrl,
+            tuning: api.tuning,
+            log: (m) => info(m)
+        })
+        : null;
+    return {
+        inputs,
+        wf,
+        api,
+        workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+        posture,
+        client
+    };
+}
+/** The config's path: `perf-gate.yml` rather than `/home/runner/work/app/app/perf-gate.yml` in messages. */
+function configPath(run) {
+    const file = path.resolve(run.workspace, run.inputs.config);
+    const rel = path.relative(process.cwd(), file);
+    return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
 /** The config path as the repository names it (annotations are relative to the repository root). */
 function repositoryPath(file, workspace) {
@@ -2848,195 +2294,212 @@ function repositoryPath(file, workspace) {
     return rel.split(path.sep).join('/');
 }
 
-const coreLog = { warning: (m) => warning(m), info: (m) => info(m) };
-const coreReporter = {
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    group: (title, fn) => group(title, fn)
-};
 /**
- * The action. It reads the inputs, runs the shared engine, publishes what the engine decided as
- * outputs, job summary, files, check run and ledger comment. It is the only place that fails the
- * step; posting problems fail it only in mode report, whose whole job is to post.
+ * The store the action uses. A `git:` store gets its own client whenever there is a token, even a
+ * read-only one (a pull request reads baselines; only mode baseline, trust-checked, writes).
  */
-async function run() {
-    let publisher = null;
-    try {
-        const inputs = readInputs();
-        if (inputs.mode === 'compare') {
-            throw new UserError(`mode '${inputs.mode}' is not available in this version of the action; use mode 'gate', 'baseline', 'report' or 'merge' (the CLI has 'perf-gate compare')`);
-        }
-        if (inputs.githubToken)
-            setSecret(inputs.githubToken);
-        if (inputs.mode === 'history')
-            return await historyMode(inputs);
-        const wf = readWorkflowRun();
-        const api = readApiSettings();
-        const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-        const posture = decidePosture(wf, inputs.githubToken);
-        const client = posture.kind === 'write' && inputs.githubToken
-            ? createClient(inputs.githubToken, {
-                baseUrl: api.baseUrl,
-                tuning: api.tuning,
-                log: (m) => info(m)
-            })
-            : null;
-        let subject = {
-            commit: wf.commit,
-            target: wf.repository
-                ? {
-                    repo: wf.repository,
-                    headSha: wf.commit.sha,
-                    pullNumber: wf.pull?.number ?? null,
-                    runKey: wf.runId ?? null,
-                    ...(wf.runUrl ? { detailsUrl: wf.runUrl } : {})
-                }
-                : null,
-            runId: wf.runId,
-            runUrl: wf.runUrl
-        };
-        if (inputs.mode === 'report') {
-            if (!client || posture.kind !== 'write') {
-                throw new UserError(`mode 'report' posts results, but ${posture.kind === 'files-only' ? posture.why : 'there is no token'}`);
+function openActionStore(inputs, workspace, log, env = process.env) {
+    const common = {
+        cwd: workspace,
+        onWarning: log.warning,
+        ...(inputs.baselineRetention !== undefined ? { keep: inputs.baselineRetention } : {})
+    };
+    // Only a git: store needs to know the repository (and so read the event).
+    const repo = /^\s*git:/.test(inputs.baselineStore) ? readWorkflowRun(env).repository : null;
+    if (!inputs.githubToken || !repo)
+        return openStore(inputs.baselineStore, common);
+    const api = readApiSettings(env);
+    const client = createClient(inputs.githubToken, {
+        baseUrl: api.baseUrl,
+        tuning: api.tuning,
+        log: log.info
+    });
+    return openStore(inputs.baselineStore, {
+        ...common,
+        github: { client, repo, timeScale: api.tuning.timeScale }
+    });
+}
+
+/** The subject of a gate or baseline run: this workflow run and its pull request. */
+function thisRun({ wf }) {
+    return {
+        commit: wf.commit,
+        target: wf.repository
+            ? {
+                repo: wf.repository,
+                headSha: wf.commit.sha,
+                pullNumber: wf.pull?.number ?? null,
+                runKey: wf.runId ?? null,
+                ...(wf.runUrl ? { detailsUrl: wf.runUrl } : {})
             }
-            const plan = await planReport(client, wf, path.resolve(workspace, inputs.resultsDir ?? ''));
-            if (plan.kind === 'skip') {
-                warning(`perf-gate: ${plan.why}`);
-                setOutput('verdict', 'none');
-                return;
-            }
-            subject = {
-                commit: { sha: plan.headSha, ref: plan.headBranch },
-                target: {
-                    repo: wf.repository ?? { owner: '', repo: '' },
-                    headSha: plan.headSha,
-                    pullNumber: plan.pull.number,
-                    runKey: plan.runKey,
-                    ...(plan.runUrl ? { detailsUrl: plan.runUrl } : {})
-                },
-                runId: plan.runKey,
-                runUrl: plan.runUrl ?? undefined,
-                resultsFiles: plan.files,
-                pullBase: plan.pull.baseRef
-            };
-            info(`perf-gate: reporting run ${plan.runKey} of ${plan.headSha} on #${plan.pull.number}`);
-        }
-        const selection = inputs.shard
-            ? { kind: 'shard', shard: inputs.shard }
-            : inputs.benchmarks
-                ? { kind: 'list', names: inputs.benchmarks }
-                : null;
-        // A merge on the default branch records the shards as one baseline; elsewhere it gates.
-        const jobMode = inputs.mode === 'merge'
-            ? !wf.pull && baselineWriteDecision(wf.context).allowed
-                ? 'baseline'
-                : 'gate'
-            : inputs.mode === 'baseline' && !selection
-                ? 'baseline'
-                : 'gate';
-        if (inputs.mode === 'merge') {
-            const scratch = scratchRoot();
-            subject.mergeShards = async () => {
-                const merged = await mergeForConfig({
-                    configPath: relativeToCwd(path.resolve(workspace, inputs.config)),
-                    ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
-                    ...(inputs.shards !== undefined ? { expected: inputs.shards } : {}),
-                    allow: inputs.allowFingerprintChanges,
-                    sha: subject.commit.sha,
-                    fetch: async (prefix) => inputs.resultsDir
-                        ? shardFilesInDir(path.resolve(workspace, inputs.resultsDir))
-                        : downloadShardResults(await defaultArtifactClient(), prefix, await mkdtemp(path.join(scratch, 'perf-gate-merge-')))
-                });
-                info(`perf-gate: merged ${merged.benchmarks.length} benchmark(s) from the shards; ${jobMode === 'baseline' ? 'recording them as the baseline' : 'gating them once'}`);
-                return merged;
-            };
-        }
-        if (selection) {
-            info(`perf-gate: ${describeSelection(selection)}: this job uploads its results for the merge job (mode: merge), which gates all shards and posts the ledger and check run once; this job posts nothing and does not fail on its partial verdict`);
-        }
-        const posting = jobMode !== 'baseline' && !selection && (inputs.comment || inputs.checkRun);
-        if (client && subject.target && posting) {
-            publisher = new Publisher(client, subject.target, {
-                comment: inputs.comment,
-                checkRun: inputs.checkRun,
-                acceptLabel: inputs.acceptLabel,
-                configPath: repositoryPath(inputs.config, workspace),
-                settleMs: 1000 * api.tuning.timeScale
-            }, coreReporter);
-        }
-        else if (posting && posture.kind === 'files-only') {
-            const say = posture.warn ? warning : notice;
-            say(`perf-gate: the ledger and check run are written to files, not posted: ${posture.why}.` +
-                (posture.warn ? ` ${REPORT_HINT}` : ''));
-        }
-        const pub = publisher;
-        const result = await runJob({
-            mode: jobMode,
-            configPath: relativeToCwd(path.resolve(workspace, inputs.config)),
-            ...(inputs.results && !subject.resultsFiles ? { resultsGlob: inputs.results } : {}),
-            ...(subject.resultsFiles ? { resultsFiles: subject.resultsFiles } : {}),
-            ...(subject.mergeShards ? { resultSet: subject.mergeShards } : {}),
-            ...(selection ? { select: selection } : {}),
-            store: openActionStore(inputs, workspace, coreLog),
+            : null,
+        runId: wf.runId,
+        runUrl: wf.runUrl
+    };
+}
+async function runActionJob(run, subject, { jobMode, selection }) {
+    const { inputs, wf, client, posture, workspace } = run;
+    const posting = jobMode !== 'baseline' && !selection && (inputs.comment || inputs.checkRun);
+    const outputs = [
+        filesOutput({
             outDir: path.resolve(workspace, inputs.outputDir),
             rawDir: inputs.rawDir,
-            failOn: inputs.failOn,
-            commit: subject.commit,
-            context: wf.context,
-            reporter: coreReporter,
-            ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
-            ...(inputs.repetitions !== undefined ? { repetitions: inputs.repetitions } : {}),
-            ...(inputs.note ? { note: inputs.note } : {}),
-            ...(inputs.analystModel ? { analyst: { model: inputs.analystModel } } : {}),
-            ...(subject.runId ? { runId: subject.runId } : {}),
-            ...(subject.runUrl ? { runUrl: subject.runUrl } : {}),
-            ...(pub ? { onStart: () => pub.start(), review: (o) => pub.review(o) } : {}),
-            // A baseline is recorded whatever it would be compared with; a fork's run calls no API.
-            lineage: githubLineage({
-                client: jobMode === 'baseline' ? null : client,
-                wf,
-                sha: subject.commit.sha,
-                aboutPull: inputs.mode === 'report',
-                pullBase: subject.pullBase ?? null,
-                maxDistance: inputs.baselineMaxDistance
-            }),
-            allowFingerprintChanges: inputs.allowFingerprintChanges
+            reporter: coreReporter
+        })
+    ];
+    let publisher = null;
+    if (client && subject.target && posting) {
+        publisher = new Publisher(client, subject.target, {
+            comment: inputs.comment,
+            checkRun: inputs.checkRun,
+            acceptLabel: inputs.acceptLabel,
+            configPath: repositoryPath(inputs.config, workspace),
+            settleMs: 1000 * run.api.tuning.timeScale,
+            promoteDraft: inputs.promoteDraft
+        }, coreReporter);
+        outputs.push(publisher);
+    }
+    else if (posting && posture.kind === 'files-only') {
+        const say = posture.warn ? warning : notice;
+        say(`perf-gate: the ledger and check run are written to files, not posted: ${posture.why}.` +
+            (posture.warn ? ` ${REPORT_HINT}` : ''));
+    }
+    const fork = inputs.mode === 'gate' && wf.pull?.fromFork;
+    outputs.push(actionOutput({
+        setOutput: (name, value) => setOutput(name, value),
+        summary: async (markdown) => {
+            if (process.env.GITHUB_STEP_SUMMARY)
+                await summary.addRaw(markdown).write();
+        }
+    }, fork
+        ? {
+            summaryNote: `\n> This pull request comes from a fork, so this run could not post the ledger or the check run. ${REPORT_HINT}\n`
+        }
+        : {}));
+    const job = {
+        mode: jobMode,
+        configPath: configPath(run),
+        ...(inputs.results && !subject.resultsFiles ? { resultsGlob: inputs.results } : {}),
+        ...(subject.resultsFiles ? { resultsFiles: subject.resultsFiles } : {}),
+        ...(subject.mergeShards ? { resultSet: subject.mergeShards } : {}),
+        ...(selection ? { select: selection } : {}),
+        store: openActionStore(inputs, workspace, coreLog),
+        failOn: inputs.failOn,
+        commit: subject.commit,
+        context: wf.context,
+        reporter: coreReporter,
+        ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
+        ...(inputs.repetitions !== undefined ? { repetitions: inputs.repetitions } : {}),
+        ...(inputs.note ? { note: inputs.note } : {}),
+        ...(inputs.analystModel ? { analyst: { model: inputs.analystModel } } : {}),
+        ...(subject.runId ? { runId: subject.runId } : {}),
+        ...(subject.runUrl ? { runUrl: subject.runUrl } : {}),
+        // A baseline is recorded whatever it would be compared with; a fork's run calls no API.
+        lineage: githubLineage({
+            client: jobMode === 'baseline' ? null : client,
+            wf,
+            sha: subject.commit.sha,
+            aboutPull: inputs.mode === 'report',
+            pullBase: subject.pullBase ?? null,
+            maxDistance: inputs.baselineMaxDistance
+        }),
+        allowFingerprintChanges: inputs.allowFingerprintChanges,
+        ...(inputs.dashboardUrl ? { dashboardUrl: inputs.dashboardUrl } : {})
+    };
+    const result = await runWithOutputs(job, outputs);
+    info(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`);
+    if (selection) {
+        const name = shardArtifactName(result.config.testbed, selection);
+        const file = result.files?.paths.results;
+        if (file && (await uploadShard(name, file, (m) => warning(m)))) {
+            info(`perf-gate: uploaded the shard results as artifact ${name}`);
+        }
+        return result;
+    }
+    if (jobMode === 'baseline' && result.baselineWritten && inputs.openIssues) {
+        // The history now ends with this baseline: a regression it completes becomes an issue.
+        const history = await runHistoryJob({
+            configPath: configPath(run),
+            store: openActionStore(inputs, workspace, coreLog),
+            outDir: path.resolve(workspace, inputs.outputDir),
+            testbed: result.config.testbed
         });
-        const published = pub ? await pub.finish(result) : null;
-        setOutputs(result, published);
-        await writeSummary(result, wf, inputs);
-        info(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`);
-        if (selection) {
-            const name = shardArtifactName(result.config.testbed, selection);
-            if (await uploadShard(name, result.paths.results, (m) => warning(m))) {
-                info(`perf-gate: uploaded the shard results as artifact ${name}`);
-            }
-            return;
-        }
-        if (inputs.mode === 'report' && published && published.problems.length > 0) {
-            setFailed(`perf-gate: could not post the report: ${published.problems.join(' ')}`);
-        }
-        else if (result.failed) {
-            setFailed(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`);
-        }
+        await fileRegressionIssues(run, history.report, result.config);
     }
-    catch (e) {
-        // A user error is one actionable line; anything else is a bug, so keep the stack in the debug log.
-        if (!isUserError(e) && e instanceof Error && e.stack)
-            debug(e.stack);
-        await publisher?.abort(`perf-gate: ${errorMessage(e)}`);
-        setFailed(`perf-gate: ${errorMessage(e)}`);
+    const problems = result.published?.problems ?? [];
+    if (inputs.mode === 'report' && problems.length > 0) {
+        setFailed(`perf-gate: could not post the report: ${problems.join(' ')}`);
     }
+    else if (result.failed) {
+        setFailed(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`);
+    }
+    return result;
 }
+
+/** `mode: gate`: run (or import) the benchmarks and gate them against the stored baseline. */
+async function gateMode(run) {
+    const selection = shardSelection(run.inputs);
+    await runActionJob(run, thisRun(run), { jobMode: 'gate', selection });
+}
+/**
+ * A shard job of a matrix (input `shard` or `benchmarks`): it runs its part and uploads it for
+ * the merge job, which gates all shards and posts once.
+ */
+function shardSelection(inputs) {
+    const selection = inputs.shard
+        ? { kind: 'shard', shard: inputs.shard }
+        : inputs.benchmarks
+            ? { kind: 'list', names: inputs.benchmarks }
+            : null;
+    if (selection) {
+        info(`perf-gate: ${describeSelection(selection)}: this job uploads its results for the merge job (mode: merge), which gates all shards and posts the ledger and check run once; this job posts nothing and does not fail on its partial verdict`);
+    }
+    return selection;
+}
+
+/**
+ * `mode: baseline`: record this run as the baseline (trusted events only, refused in the engine
+ * otherwise). A shard of a baseline run only uploads: the merge job records the whole set.
+ */
+async function baselineMode(run) {
+    const selection = shardSelection(run.inputs);
+    await runActionJob(run, thisRun(run), { jobMode: selection ? 'gate' : 'baseline', selection });
+}
+
+/** `mode: dashboard`: the history site from the baseline store, in output-dir/dashboard. */
+async function dashboardMode(run) {
+    const { inputs, workspace } = run;
+    const result = await runDashboardJob({
+        store: openActionStore(inputs, workspace, coreLog),
+        outDir: path.resolve(workspace, inputs.outputDir, 'dashboard'),
+        configPath: configPath(run),
+        configRequired: false,
+        storeLabel: inputs.baselineStore,
+        ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
+        ...(process.env.GITHUB_REPOSITORY
+            ? { title: `${process.env.GITHUB_REPOSITORY} benchmarks` }
+            : {}),
+        repoUrl: repoUrlFromEnv(process.env),
+        onWarning: (m) => warning(m)
+    });
+    setOutput('verdict', 'neutral');
+    setOutput('route', 'none');
+    setOutput('dashboard-path', result.outDir);
+    info(`perf-gate: ${describeDashboard(result)}`);
+}
+
 /** `mode: history`: change points over the stored baselines, reported and never failing. */
-async function historyMode(inputs) {
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+async function historyMode(run) {
+    const { inputs, workspace } = run;
     const result = await runHistoryJob({
-        configPath: relativeToCwd(path.resolve(workspace, inputs.config)),
+        configPath: configPath(run),
         store: openActionStore(inputs, workspace, coreLog),
         outDir: path.resolve(workspace, inputs.outputDir),
         ...(inputs.testbed ? { testbed: inputs.testbed } : {})
     });
+    if (result.assumed)
+        for (const line of describeAssumed(result.assumed))
+            info(line);
     setOutput('verdict', 'neutral');
     setOutput('route', 'none');
     setOutput('change-points', String(result.changePoints));
@@ -3044,36 +2507,340 @@ async function historyMode(inputs) {
     if (process.env.GITHUB_STEP_SUMMARY)
         await summary.addRaw(result.markdown).write();
     info(`perf-gate: history of testbed ${result.report.testbed}: ${result.changePoints} change point(s) over ${result.report.baselines} baseline(s); report in ${result.path}`);
+    await fileRegressionIssues(run, result.report, result.config);
 }
-function setOutputs(result, published) {
-    const { outcome } = result;
-    setOutput('verdict', outcome.verdict);
-    setOutput('route', outcome.route);
-    setOutput('regressions', String(outcome.regressions));
-    setOutput('improvements', String(outcome.improvements));
-    setOutput('accepted', String(result.report.acceptance !== undefined));
-    setOutput('report-path', result.paths.report);
-    setOutput('results-path', result.paths.results);
-    setOutput('ledger-path', result.paths.ledger);
-    setOutput('check-run-path', result.paths.checkRun);
-    setOutput('comment-id', published?.commentId?.toString() ?? '');
-    setOutput('comment-url', published?.commentUrl ?? '');
-    setOutput('check-run-id', published?.checkRunId?.toString() ?? '');
-    setOutput('check-run-url', published?.checkRunUrl ?? '');
+
+/** Reads each shard's results document; an artifact must hold exactly one. */
+async function readShardResults(files) {
+    const byLabel = new Map();
+    for (const f of files)
+        byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), f]);
+    const out = [];
+    for (const [label, group] of byLabel) {
+        if (group.length !== 1) {
+            throw new UserError(`${label} holds ${group.length} results files (${group.map((g) => g.file).join(', ')}); a shard uploads exactly one`);
+        }
+        const [only] = group;
+        if (!only)
+            continue;
+        // parseResultSet reads synchronously; the await keeps a read error a rejection, not a throw.
+        out.push({
+            label,
+            set: await Promise.resolve().then(() => parseResultSet(fileInput(only.file)))
+        });
+    }
+    return out;
 }
-async function writeSummary(result, wf, inputs) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
+function mergeShards(shards, opts = {}) {
+    if (shards.length === 0)
+        throw new UserError('there are no shard results to merge');
+    checkComplete(shards, opts);
+    const first = shards[0];
+    for (const s of shards) {
+        if (s.set.testbed !== first.set.testbed) {
+            throw new UserError(`${s.label} measured testbed '${s.set.testbed}' but ${first.label} measured '${first.set.testbed}'; one merge gates one testbed`);
+        }
+        if (s.set.commit.sha !== first.set.commit.sha) {
+            throw new UserError(`${s.label} measured commit ${s.set.commit.sha ?? 'unknown'} but ${first.label} measured ${first.set.commit.sha ?? 'unknown'}; shards of one gate measure one commit`);
+        }
+    }
+    const owner = new Map();
+    const benchmarks = [];
+    for (const s of shards) {
+        for (const b of s.set.benchmarks) {
+            const other = owner.get(b.name);
+            if (other !== undefined) {
+                throw new UserError(`benchmark '${b.name}' is in both ${other} and ${s.label}; give each benchmark to one shard`);
+            }
+            owner.set(b.name, s.label);
+            benchmarks.push(b);
+        }
+    }
+    return {
+        $schema: RESULTS_SCHEMA_ID,
+        version: RESULTS_VERSION,
+        testbed: first.set.testbed,
+        createdAt: shards.map((s) => s.set.createdAt).sort()[shards.length - 1] ?? first.set.createdAt,
+        commit: {
+            ...first.set.commit,
+            ...(shards.some((s) => s.set.commit.dirty) ? { dirty: true } : {})
+        },
+        environment: mergeEnvironments(shards, opts.allow ?? []),
+        benchmarks
+    };
+}
+function checkComplete(shards, opts) {
+    const seen = new Map();
+    let count = opts.expected;
+    for (const s of shards) {
+        const spec = shardFromArtifactName(s.label);
+        if (!spec)
+            continue;
+        if (count !== undefined && spec.count !== count) {
+            throw new UserError(`${s.label} is shard ${spec.index} of ${spec.count}, but ${opts.expected !== undefined ? `input 'shards' is ${opts.expected}` : `other shards are of ${count}`}; every shard job must use the same n`);
+        }
+        count = spec.count;
+        seen.set(spec.index, s.label);
+    }
+    if (count === undefined)
         return;
-    const fork = inputs.mode === 'gate' && wf.pull?.fromFork;
-    const note = fork
-        ? `\n> This pull request comes from a fork, so this run could not post the ledger or the check run. ${REPORT_HINT}\n`
-        : '';
-    await summary.addRaw(result.summary + note).write();
+    if (seen.size === 0) {
+        // Explicit lists carry no index: the count is all that can be checked.
+        if (shards.length !== count) {
+            throw new UserError(`expected ${count} shard results (input 'shards'), found ${shards.length}: ${shards.map((s) => s.label).join(', ')}`);
+        }
+        return;
+    }
+    const missing = [];
+    for (let i = 1; i <= count; i++) {
+        if (seen.has(i))
+            continue;
+        const members = opts.membersOf?.(i, count) ?? [];
+        missing.push(`${i}/${count}${members.length > 0 ? ` (${members.join(', ')})` : ''}`);
+    }
+    if (missing.length > 0) {
+        throw new UserError(`shard ${missing.join(', shard ')} ${missing.length === 1 ? 'is' : 'are'} missing: found only ${[...seen.values()].sort().join(', ')}. A shard job failed or did not upload its results; the merge gates only a complete set`);
+    }
 }
-/** `perf-gate.yml` rather than `/home/runner/work/app/app/perf-gate.yml` in error messages. */
-function relativeToCwd(file) {
-    const rel = path.relative(process.cwd(), file);
-    return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+/**
+ * One environment for the merged set, judged by the rule that decides whether a result is
+ * comparable with its baseline (fingerprint-check): a key that would block that comparison (GPU
+ * model and count, driver major, Ollama version, a benchmark's model digest) must agree between
+ * shards unless allowed; other keys (kernel, CPU, host) keep every value seen, as "a | b".
+ */
+function mergeEnvironments(shards, allow) {
+    const first = shards[0];
+    const merged = {};
+    // Each key's first value seen: every later shard is held to it, not to the joined values.
+    const reference = {};
+    const from = new Map();
+    const differences = [];
+    for (const s of shards) {
+        const env = Object.fromEntries(Object.entries(s.set.environment).filter(([, v]) => v !== undefined));
+        if (s !== first) {
+            for (const d of checkFingerprint(reference, env, allow)) {
+                if (d.effect !== 'block' || d.allowed)
+                    continue;
+                differences.push(`${d.key} is ${d.baseline ?? '(absent)'} in ${from.get(d.key) ?? first.label} but ${d.current ?? '(absent)'} in ${s.label}`);
+            }
+        }
+        for (const [key, value] of Object.entries(env)) {
+            if (from.has(key))
+                continue;
+            from.set(key, s.label);
+            reference[key] = value;
+        }
+        mergeFingerprint(merged, env);
+    }
+    if (differences.length > 0) {
+        throw new UserError(`the shards of testbed '${first.set.testbed}' ran on different machines: ${differences.slice(0, 4).join('; ')}${differences.length > 4 ? `; and ${differences.length - 4} more` : ''}. Pin the matrix to runners of one kind (runs-on labels), give each kind its own testbed, or list the key in allow-fingerprint-changes`);
+    }
+    // The schema keeps these numbers; the smallest is the conservative reading of the testbed.
+    merged.cpuCount = Math.min(...shards.map((s) => s.set.environment.cpuCount));
+    merged.memoryBytes = Math.min(...shards.map((s) => s.set.environment.memoryBytes));
+    return merged;
+}
+/**
+ * The merge job's results: the shards of the config's testbed, fetched (artifact prefix given),
+ * read, checked and merged into one set to gate.
+ */
+async function mergeForConfig(opts) {
+    const config = await loadConfig(opts.configPath);
+    const testbed = opts.testbed ?? config.testbed;
+    const names = config.benchmarks.map((b) => b.name);
+    const shards = await readShardResults(await opts.fetch(shardArtifactPrefix(testbed)));
+    const merged = mergeShards(shards, {
+        ...(opts.expected !== undefined ? { expected: opts.expected } : {}),
+        membersOf: (index, count) => shardMembers(names, { index, count }),
+        ...(opts.allow ? { allow: opts.allow } : {})
+    });
+    if (opts.sha && merged.commit.sha && merged.commit.sha !== opts.sha) {
+        throw new UserError(`the shard results are for commit ${merged.commit.sha}, but this run is for ${opts.sha}: they come from another run`);
+    }
+    return merged;
+}
+
+/**
+ * `mode: merge`: the shards' results become one set, gated once. A merge on the default branch
+ * (a trusted push) records them as one baseline; elsewhere it gates.
+ */
+async function mergeMode(run) {
+    const { inputs, wf, workspace } = run;
+    const jobMode = !wf.pull && baselineWriteDecision(wf.context).allowed ? 'baseline' : 'gate';
+    const subject = thisRun(run);
+    const scratch = scratchRoot();
+    subject.mergeShards = async () => {
+        const merged = await mergeForConfig({
+            configPath: configPath(run),
+            ...(inputs.testbed ? { testbed: inputs.testbed } : {}),
+            ...(inputs.shards !== undefined ? { expected: inputs.shards } : {}),
+            allow: inputs.allowFingerprintChanges,
+            sha: subject.commit.sha,
+            fetch: async (prefix) => inputs.resultsDir
+                ? shardFilesInDir(path.resolve(workspace, inputs.resultsDir))
+                : downloadShardResults(await defaultArtifactClient(), prefix, await mkdtemp(path.join(scratch, 'perf-gate-merge-')))
+        });
+        info(`perf-gate: merged ${merged.benchmarks.length} benchmark(s) from the shards; ${jobMode === 'baseline' ? 'recording them as the baseline' : 'gating them once'}`);
+        return merged;
+    };
+    await runActionJob(run, subject, { jobMode, selection: null });
+}
+
+/**
+ * `mode: report` (a `workflow_run` workflow): posts the results a pull request's run uploaded,
+ * from a trusted context, once the artifact is checked against the PR's head.
+ */
+async function reportMode(run) {
+    const { client, posture, wf, inputs } = run;
+    if (!client || posture.kind !== 'write') {
+        throw new UserError(`mode 'report' posts results, but ${posture.kind === 'files-only' ? posture.why : 'there is no token'}`);
+    }
+    const plan = await planReport(client, wf, path.resolve(run.workspace, inputs.resultsDir ?? ''));
+    if (plan.kind === 'skip') {
+        warning(`perf-gate: ${plan.why}`);
+        setOutput('verdict', 'none');
+        return;
+    }
+    info(`perf-gate: reporting run ${plan.runKey} of ${plan.headSha} on #${plan.pull.number}`);
+    await runActionJob(run, {
+        commit: { sha: plan.headSha, ref: plan.headBranch },
+        target: {
+            repo: wf.repository ?? { owner: '', repo: '' },
+            headSha: plan.headSha,
+            pullNumber: plan.pull.number,
+            runKey: plan.runKey,
+            ...(plan.runUrl ? { detailsUrl: plan.runUrl } : {})
+        },
+        runId: plan.runKey,
+        runUrl: plan.runUrl ?? undefined,
+        resultsFiles: plan.files,
+        pullBase: plan.pull.baseRef
+    }, { jobMode: 'gate', selection: null });
+}
+
+/** One module per mode of the action; a new mode is one module and one line here. */
+const MODES = {
+    gate: gateMode,
+    baseline: baselineMode,
+    report: reportMode,
+    merge: mergeMode,
+    history: historyMode,
+    dashboard: dashboardMode,
+    compare: () => {
+        throw new UserError("mode 'compare' is not available in this version of the action; use mode 'gate', 'baseline', 'report' or 'merge' (the CLI has 'perf-gate compare')");
+    }
+};
+
+const ACTION_MODES = [
+    'gate',
+    'baseline',
+    'compare',
+    'report',
+    'merge',
+    'history',
+    'dashboard'
+];
+const FAIL_ON = ['fail', 'warn', 'never'];
+/** `getInput` is a parameter so tests can read inputs from a plain object. */
+function readInputs(get = (n) => getInput(n)) {
+    const opt = (name) => {
+        const v = get(name).trim();
+        return v === '' ? undefined : v;
+    };
+    const oneOf = (name, allowed, fallback) => {
+        const v = opt(name) ?? fallback;
+        if (!allowed.includes(v)) {
+            throw new UserError(`input '${name}' must be one of ${allowed.join(', ')}; got '${v}'`);
+        }
+        return v;
+    };
+    const bool = (name, fallback) => {
+        const v = opt(name);
+        if (v === undefined)
+            return fallback;
+        if (/^(true|yes|on|1)$/i.test(v))
+            return true;
+        if (/^(false|no|off|0)$/i.test(v))
+            return false;
+        throw new UserError(`input '${name}' must be true or false; got '${v}'`);
+    };
+    const integer = (name, min) => {
+        const v = opt(name);
+        if (v === undefined)
+            return undefined;
+        if (!/^\d+$/.test(v) || Number(v) < min)
+            throw new UserError(`input '${name}' must be an integer >= ${min}; got '${v}'`);
+        return Number(v);
+    };
+    const mode = oneOf('mode', ACTION_MODES, 'gate');
+    if (mode === 'report' && opt('results-dir') === undefined) {
+        throw new UserError("mode 'report' needs the input 'results-dir': the folder the results artifact was downloaded to");
+    }
+    const shard = opt('shard');
+    const benchmarks = opt('benchmarks');
+    if (shard !== undefined && benchmarks !== undefined) {
+        throw new UserError("set input 'shard' or input 'benchmarks', not both");
+    }
+    if ((shard ?? benchmarks) !== undefined && mode !== 'gate' && mode !== 'baseline') {
+        throw new UserError(`input '${shard !== undefined ? 'shard' : 'benchmarks'}' selects what a shard job runs; it is not read in mode '${mode}'`);
+    }
+    return {
+        mode,
+        config: opt('config') ?? 'perf-gate.yml',
+        results: opt('results'),
+        baselineResults: opt('baseline-results'),
+        baselineStore: opt('baseline-store') ?? DEFAULT_STORE,
+        baselineRetention: integer('baseline-retention', 1),
+        githubToken: opt('github-token'),
+        failOn: oneOf('fail-on', FAIL_ON, 'fail'),
+        comment: bool('comment', true),
+        checkRun: bool('check-run', true),
+        outputDir: opt('output-dir') ?? '.perf-gate/out',
+        rawDir: opt('raw-dir') ?? 'benchmarks/results/raw',
+        testbed: opt('testbed'),
+        repetitions: integer('repetitions', 1),
+        note: opt('note'),
+        acceptLabel: opt('accept-label') ?? 'perf-gate:accept',
+        resultsDir: opt('results-dir'),
+        baselineMaxDistance: integer('baseline-max-distance', 0) ?? 50,
+        allowFingerprintChanges: (opt('allow-fingerprint-changes') ?? '')
+            .split(/[\s,]+/)
+            .filter((k) => k !== ''),
+        shard: shard === undefined ? undefined : parseShard(shard),
+        benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
+        shards: integer('shards', 1),
+        analystModel: opt('analyst-model'),
+        dashboardUrl: httpUrl('dashboard-url', opt('dashboard-url')),
+        promoteDraft: oneOf('promote-draft', PROMOTE_DRAFT, 'false'),
+        openIssues: bool('open-issues', false)
+    };
+}
+function httpUrl(name, v) {
+    if (v === undefined)
+        return undefined;
+    if (!/^https?:\/\/[^\s"'<>`]+$/i.test(v)) {
+        throw new UserError(`input '${name}' must be an http(s) URL; got '${v}'`);
+    }
+    return v;
+}
+
+/**
+ * The action: reads the inputs, then runs the mode's module (src/action/modes/). It is the only
+ * place that fails the step on an error; a mode fails it on its verdict.
+ */
+async function run() {
+    try {
+        const inputs = readInputs();
+        if (inputs.githubToken)
+            setSecret(inputs.githubToken);
+        await MODES[inputs.mode](readActionRun(inputs));
+    }
+    catch (e) {
+        // A user error is one actionable line; anything else is a bug, so keep the stack in the debug log.
+        if (!isUserError(e) && e instanceof Error && e.stack)
+            debug(e.stack);
+        setFailed(`perf-gate: ${errorMessage(e)}`);
+    }
 }
 
 /** The action's entry point: everything happens in run(). */

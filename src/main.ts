@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { MODES } from './action/modes/index.js'
+import { modeFor } from './action/modes/index.js'
 import { readInputs } from './action/inputs.js'
 import { readActionRun } from './action/run.js'
 import { errorMessage, isUserError } from './errors.js'
@@ -12,7 +12,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs()
     if (inputs.githubToken) core.setSecret(inputs.githubToken)
-    await MODES[inputs.mode](readActionRun(inputs))
+    await modeFor(inputs.mode)(readActionRun(inputs))
   } catch (e) {
     // A user error is one actionable line; anything else is a bug, so keep the stack in the debug log.
     if (!isUserError(e) && e instanceof Error && e.stack) core.debug(e.stack)

@@ -73,7 +73,10 @@ describe('layers', () => {
       'src/runners/file.ts':
         "import { x } from '../importers/read/source.js'\nexport const f = x\n",
       'src/importers/read/source.ts': 'export const x = 1\n',
-      'src/importers/index.ts': "export { x } from './read/source.js'\n"
+      'src/importers/index.ts': "export { x } from './read/source.js'\n",
+      // Inside the importers: read/ below formats/, formats/ below the whole-file imports.
+      'src/importers/read/lines.ts': "import { go } from '../formats/go.js'\nexport const l = go\n",
+      'src/importers/formats/go.ts': "import { x } from '../index.js'\nexport const go = x\n"
     })
     const found = cruise(dir).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)
     expect(found).toEqual(
@@ -82,7 +85,9 @@ describe('layers', () => {
         'layer-config: src/config/load.ts → src/engine/job.ts',
         'report-is-pure: src/report/ledger.ts → fs',
         'no-cycles: src/stats/a.ts → src/stats/b.ts',
-        'importers-public-face: src/runners/file.ts → src/importers/read/source.ts'
+        'importers-public-face: src/runners/file.ts → src/importers/read/source.ts',
+        'importers-read-below-formats: src/importers/read/lines.ts → src/importers/formats/go.ts',
+        'importers-formats-below-index: src/importers/formats/go.ts → src/importers/index.ts'
       ])
     )
   }, 60_000)

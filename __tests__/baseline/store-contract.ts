@@ -35,6 +35,7 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
     it('is empty before the first write', async () => {
       const store = harness().open()
       expect(await store.list('test')).toEqual([])
+      expect(await store.testbeds()).toEqual([])
       expect(await store.latest('test')).toBeNull()
       expect(await store.forCommit('test', hex('a'))).toBeNull()
       expect(await store.history('test', 10)).toEqual([])
@@ -123,6 +124,17 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
         expect(got?.results.createdAt).toBe(baseline(i + 1, hex('a'), n).createdAt)
         expect(await store.list(n)).toHaveLength(1)
       }
+      // Every testbed is listed once, under a name `list` takes, even when it is escaped.
+      const listed = await store.testbeds()
+      expect(listed).toHaveLength(names.length)
+      const found = await Promise.all(
+        listed.map(async (t) => {
+          const [entry, ...more] = await store.list(t)
+          expect(more).toEqual([])
+          return entry ? (await store.read(entry))?.results.testbed : undefined
+        })
+      )
+      expect(found.sort()).toEqual([...names].sort())
     })
   })
 }

@@ -45,4 +45,19 @@ describe('baselineWriteDecision', () => {
   it('lets a local user write their own store', () => {
     expect(baselineWriteDecision({ onGitHub: false }).allowed).toBe(true)
   })
+
+  it("never lets a local run write the team's store, which a trusted CI run still writes", () => {
+    const shared = { shared: true }
+    expect(baselineWriteDecision({ onGitHub: false }, shared)).toEqual({
+      allowed: false,
+      reason: expect.stringMatching(/^a git: store holds the team's baselines/)
+    })
+    expect(baselineWriteDecision({ ...main, eventName: 'push' }, shared).allowed).toBe(true)
+    expect(
+      baselineWriteDecision(
+        { ...main, eventName: 'pull_request', ref: 'refs/pull/1/merge' },
+        shared
+      ).allowed
+    ).toBe(false)
+  })
 })

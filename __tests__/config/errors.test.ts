@@ -149,7 +149,9 @@ benchmarks:
   })
 
   it('rejects an empty or missing benchmarks list, and an empty file', () => {
-    expect(problem('testbed: ci\n')).toBe('perf-gate.yml:1: benchmarks is required')
+    expect(problem('testbed: ci\n')).toBe(
+      "perf-gate.yml:1: benchmarks is required: list what to run, or import result files with the action's results input (CLI: --results)"
+    )
     expect(problem('testbed: ci\nbenchmarks: []\n')).toBe(
       'perf-gate.yml:2: benchmarks must list at least one benchmark'
     )

@@ -67,6 +67,7 @@ describe('parseConfig', () => {
       warmup: 1,
       minSamples: 5,
       timeoutSeconds: 600,
+      runnerDrift: 0.05,
       ab: true,
       abOrder: 'abba',
       build: 'npm ci',
@@ -135,6 +136,7 @@ describe('parseConfig', () => {
       warmup: 1,
       minSamples: 5,
       timeoutSeconds: 600,
+      runnerDrift: 0.05,
       ab: false,
       abOrder: 'balanced',
       thresholds: {
@@ -236,6 +238,26 @@ ${MINIMAL}`,
       ['a', 'ollama', 2],
       ['b', 'ollama', 3]
     ])
+  })
+})
+
+describe('runner-drift', () => {
+  it('reads the runner drift as a percentage: 5 % by default, 0 for the within-job rule', () => {
+    const at = (line: string) =>
+      parseConfig(`${line}\n${MINIMAL}`, '/repo/perf-gate.yml').runnerDrift
+    expect(parseConfig(MINIMAL, '/repo/perf-gate.yml').runnerDrift).toBe(0.05)
+    expect(at('runner-drift: 2.5%')).toBeCloseTo(0.025, 12)
+    expect(at('runner-drift: 8')).toBeCloseTo(0.08, 12)
+    expect(at('runner-drift: 0')).toBe(0)
+  })
+
+  it('names the line of a drift that is not a percentage', () => {
+    expect(() => parseConfig(`runner-drift: -1%\n${MINIMAL}`, 'perf-gate.yml')).toThrow(
+      'perf-gate.yml:1: runner-drift must be a percentage >= 0'
+    )
+    expect(() => parseConfig(`runner-drift: lots\n${MINIMAL}`, 'perf-gate.yml')).toThrow(
+      'perf-gate.yml:1: runner-drift must be a percentage like 5% or 2.5'
+    )
   })
 })
 

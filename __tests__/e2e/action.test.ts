@@ -25,12 +25,13 @@ const payload = (name: string, pick: (e: Record<string, any>) => boolean = () =>
   return structuredClone(found)
 }
 
+// runner-drift 0: the within-job rule, by which the +20 % fixture against one stored baseline FAILs.
 function workspace(): string {
   const ws = mkdtempSync(path.join(tmpdir(), 'pg-action-'))
   mkdirSync(path.join(ws, 'results'))
   writeFileSync(
     path.join(ws, 'perf-gate.yml'),
-    'testbed: ci\nbenchmarks:\n  - name: work\n    kind: file\n    path: results/*.json\n    class: core\n'
+    'testbed: ci\nbenchmarks:\n  - name: work\n    kind: file\n    path: results/*.json\n    class: core\nrunner-drift: 0\n'
   )
   return ws
 }

@@ -55,8 +55,9 @@ describe('perf-gate run / gate / baseline (dist/cli.js)', () => {
   })
 
   it('stops adding runs once the comparison is settled (adaptive sampling)', () => {
+    // runner-drift 0: the within-job rule, whose looks this is about (the history rule's are below).
     const dir = project(
-      'testbed: t\nwarmup: 0\nadaptive: { min: 5, max: 12, step: 3 }\nbenchmarks:\n  - name: tool\n    kind: command\n    run: cat out.json\n    format: custom\n'
+      'testbed: t\nwarmup: 0\nrunner-drift: 0\nadaptive: { min: 5, max: 12, step: 3 }\nbenchmarks:\n  - name: tool\n    kind: command\n    run: cat out.json\n    format: custom\n'
     )
     const write = (value: number) =>
       writeFileSync(path.join(dir, 'out.json'), JSON.stringify([{ name: 'op', unit: 'ms', value }]))

@@ -68,7 +68,9 @@ function checkout(fixtures: Record<string, string>): string {
     'testbed: ci\nbenchmarks:\n' +
       NAMES.map(
         (n) => `  - name: ${n}\n    kind: file\n    path: results/${n}.json\n    class: core\n`
-      ).join('')
+      ).join('') +
+      // The within-job rule, as in workspace(): the sharded plumbing is what is tested here.
+      'runner-drift: 0\n'
   )
   for (const n of NAMES) {
     const doc = JSON.parse(

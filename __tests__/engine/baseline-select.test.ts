@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { LocalBaselineStore } from '../../src/baseline/local-store.js'
 import { main } from '../../src/cli/main.js'
-import { selectBaseline } from '../../src/engine/baseline-select.js'
+import { selectBaseline, type BaselineChoice } from '../../src/engine/baseline-select.js'
 import { type CommitGraph } from '../../src/types/lineage.js'
 import { localCommitGraph } from '../../src/engine/git-commit-graph.js'
 import { githubCommitGraph } from '../../src/github/commit-graph.js'
@@ -159,6 +159,115 @@ describe('baseline of a pull request', () => {
     expect(choice.stored).toBeNull()
     expect(choice.reason).toMatch(/^no baseline yet for testbed 'test' in local:/)
     expect(gh.requests).toEqual([])
+  })
+})
+
+describe("the stored jobs on the chosen baseline's history (historyJobs)", () => {
+  /** The samples' level names each recorded job, so the order of `history` can be read back. */
+  const levels = (choice: BaselineChoice) =>
+    choice.history?.map((h) => h.results.benchmarks[0]?.metrics[0]?.samples[0])
+
+  it('collects the baselines of the merge-base and its ancestors, oldest first, none from after it', async () => {
+    const c = movedOnHistory()
+    const s = store()
+    await record(s, c.m1, 60, 91)
+    await record(s, c.m2, 50, 92)
+    // Two jobs of the same commit are two jobs of drift.
+    await record(s, c.m2, 45, 93)
+    await record(s, c.m3, 30, 100)
+    await record(s, c.m4, 20, 120)
+    await record(s, c.m5, 10, 130)
+    const choice = await selectBaseline(s, 'test', {
+      graph,
+      target: { kind: 'pull', base: 'main', head: c.p2 },
+      maxDistance: 50,
+      now: NOW,
+      historyJobs: 30
+    })
+    expect(choice.how).toBe('merge-base')
+    expect(choice.commit).toBe(c.m3)
+    expect(levels(choice)).toEqual([91, 92, 93, 100])
+    expect(choice.history?.at(-1)).toBe(choice.stored)
+    // The choice itself is unchanged by asking for the history.
+    const plain = await selectBaseline(s, 'test', {
+      graph,
+      target: { kind: 'pull', base: 'main', head: c.p2 },
+      maxDistance: 50,
+      now: NOW
+    })
+    expect(plain.history).toBeUndefined()
+    expect(plain.commit).toBe(choice.commit)
+  })
+
+  it('keeps the newest J, the chosen one last', async () => {
+    const c = movedOnHistory()
+    const s = store()
+    await record(s, c.m1, 60, 91)
+    await record(s, c.m2, 50, 92)
+    await record(s, c.m3, 30, 100)
+    const choice = await selectBaseline(s, 'test', {
+      graph,
+      target: { kind: 'commit', sha: c.p2 },
+      maxDistance: 50,
+      now: NOW,
+      historyJobs: 2
+    })
+    expect(choice.how).toBe('ancestor')
+    expect(levels(choice)).toEqual([92, 100])
+  })
+
+  it("takes the testbed's newest without a commit graph", async () => {
+    const c = movedOnHistory()
+    const s = store()
+    await record(s, c.m1, 60, 91)
+    await record(s, c.m4, 20, 120)
+    await record(s, c.m5, 10, 130)
+    const choice = await selectBaseline(s, 'test', {
+      graph: null,
+      target: { kind: 'latest' },
+      maxDistance: 50,
+      now: NOW,
+      historyJobs: 30
+    })
+    expect(choice.how).toBe('latest')
+    expect(levels(choice)).toEqual([91, 120, 130])
+    expect(gh.requests).toEqual([])
+  })
+
+  it('walks no history when the store holds nothing but the chosen baseline', async () => {
+    const c = movedOnHistory()
+    const s = store()
+    await record(s, c.m3, 30, 100)
+    const choice = await selectBaseline(s, 'test', {
+      graph,
+      target: { kind: 'pull', base: 'main', head: c.p2 },
+      maxDistance: 50,
+      now: NOW,
+      historyJobs: 30
+    })
+    expect(levels(choice)).toEqual([100])
+    expect(calls('repos/list-commits')).toBe(0)
+  })
+
+  it('keeps the chosen baseline alone when its history cannot be read', async () => {
+    const c = movedOnHistory()
+    const s = store()
+    await record(s, c.m1, 60, 91)
+    await record(s, c.m3, 30, 100)
+    const failing: CommitGraph = {
+      source: 'a broken graph',
+      mergeBase: (base, head) => graph.mergeBase(base, head),
+      ancestors: () => Promise.reject(new Error('rate limited'))
+    }
+    const choice = await selectBaseline(s, 'test', {
+      graph: failing,
+      target: { kind: 'pull', base: 'main', head: c.p2 },
+      maxDistance: 50,
+      now: NOW,
+      historyJobs: 30
+    })
+    expect(choice.how).toBe('merge-base')
+    expect(levels(choice)).toEqual([100])
   })
 })
 

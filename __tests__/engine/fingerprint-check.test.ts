@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { checkFingerprint, compareWithFingerprint } from '../../src/engine/fingerprint-check.js'
+import {
+  checkFingerprint,
+  compareWithFingerprint,
+  usableHistory
+} from '../../src/engine/fingerprint-check.js'
 import type { Environment } from '../../src/results/model.js'
 import { fingerprintNote } from '../../src/report/baseline-note.js'
 import type { GateReport } from '../../src/types/report.js'
@@ -179,5 +183,31 @@ describe('the gate with a different environment', () => {
         '- cpu AMD EPYC 9354 → EPYC \\*9355\\* (for information)'
       ].join('\n')
     )
+  })
+})
+
+describe('which stored jobs may stand for a benchmark (the history-aware rule)', () => {
+  const set = (over: Record<string, string | number | null> = {}) =>
+    resultSet([], { environment: env(over) })
+
+  it('leaves out jobs of another driver for every benchmark, and of another model for its own', () => {
+    const sets = [
+      set({ 'gpu.driver': '565.57.01' }),
+      set({ 'ollama.chat.model.digest': DIGEST_B }),
+      set({ hostname: 'runner-9', cpu: 'another cpu' }),
+      set()
+    ]
+    const usable = usableHistory(sets, env())
+    expect(['chat', 'summarise'].map((b) => sets.map((_, i) => usable(i, b)))).toEqual([
+      [false, false, true, true],
+      [false, true, true, true]
+    ])
+    // Sub-benchmarks of `chat` (a prompt set's rows) go with it.
+    expect(usable(1, 'chat/prompt-2')).toBe(false)
+  })
+
+  it('keeps jobs whose difference is allowed', () => {
+    const sets = [set({ 'gpu.driver': '565.57.01' })]
+    expect(usableHistory(sets, env(), ['gpu.driver'])(0, 'chat')).toBe(true)
   })
 })

@@ -21,3 +21,27 @@ export function runDist(
   })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
+
+/**
+ * The same, without blocking this process: for a bundle that talks to a stand-in living here
+ * (spawnSync would stop the stand-in from answering).
+ */
+export async function runDistAsync(
+  entry: 'cli.js' | 'index.js',
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}
+): Promise<Ran> {
+  const { spawn } = await import('node:child_process')
+  const child = spawn(process.execPath, [path.resolve('dist', entry), ...args], {
+    cwd: opts.cwd ?? process.cwd(),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env }
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(killer)
+  return { code, stdout, stderr }
+}

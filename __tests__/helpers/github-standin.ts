@@ -2,6 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { contract, isProblem, type Route } from './github-standin-spec.js'
 import { gitRoutes, GitStore } from './github-standin-git.js'
 import { compareRoutes } from './github-standin-compare.js'
+import { serveGraphql, type GraphqlCall } from './github-standin-graphql.js'
+import {
+  issueRoutes,
+  labelJson,
+  type StoredIssue,
+  type StoredLabel
+} from './github-standin-issues.js'
 import { listenOnLoopback, type Loopback } from './loopback.js'
 
 /*
@@ -69,6 +76,9 @@ export interface StoredPull {
   head: { sha: string; ref: string; repoFullName: string }
   base: { sha: string; ref: string }
   labels: string[]
+  /** Set for a merged pull request: its merge commit lists it as associated. */
+  mergedAt?: string | null
+  mergeCommitSha?: string | null
 }
 
 export interface LabelEvent {
@@ -178,6 +188,9 @@ const WRITE_PERMISSION: Record<string, Permission | Permission[]> = {
   'issues/update-comment': ['issues', 'pull_requests'],
   'issues/delete-comment': ['issues', 'pull_requests'],
   'issues/add-labels': ['issues', 'pull_requests'],
+  'issues/create': 'issues',
+  'issues/update': ['issues', 'pull_requests'],
+  'issues/create-label': ['issues', 'pull_requests'],
   'git/create-blob': 'contents',
   'git/create-tree': 'contents',
   'git/create-commit': 'contents',
@@ -214,8 +227,18 @@ export class GitHubStandin {
   readonly checkRuns: StoredCheckRun[] = []
   readonly pulls = new Map<number, StoredPull>()
   readonly labelEvents: LabelEvent[] = []
+  /** Issues, numbered with the pull requests. */
+  readonly issues = new Map<number, StoredIssue>()
+  /** Labels of the repository, by lower-case name. */
+  readonly labels = new Map<string, StoredLabel>()
+  /** Every accepted issue update, in order. */
+  readonly issueUpdates: Array<{ number: number; body: Record<string, unknown> }> = []
   readonly git = new GitStore()
   readonly requests: RecordedRequest[] = []
+  /** Every GraphQL document received, valid or not, in order. */
+  readonly graphqlCalls: GraphqlCall[] = []
+  /** Pull requests marked ready for review through GraphQL, in order. */
+  readonly readyForReview: number[] = []
   /** Stand-in bugs: a response that breaks GitHub's own description, or a route not handled. */
   readonly violations: string[] = []
   private readonly faults: FaultRule[] = []
@@ -239,7 +262,12 @@ export class GitHubStandin {
         contents: 'write'
       })
     }
-    for (const [op, handler] of Object.entries({ ...coreRoutes, ...gitRoutes, ...compareRoutes })) {
+    for (const [op, handler] of Object.entries({
+      ...coreRoutes,
+      ...gitRoutes,
+      ...compareRoutes,
+      ...issueRoutes
+    })) {
       this.handlers.set(op, handler)
     }
   }
@@ -292,11 +320,25 @@ export class GitHubStandin {
         repoFullName: `${this.owner}/${this.repo}`
       },
       base: p.base ?? { sha: 'f'.repeat(40), ref: this.defaultBranch },
-      labels: p.labels ?? []
+      labels: p.labels ?? [],
+      mergedAt: p.mergedAt ?? null,
+      mergeCommitSha: p.mergeCommitSha ?? null
     }
     pull.head.sha = p.headSha
     this.pulls.set(pull.number, pull)
     return pull
+  }
+
+  /** The next issue or pull request number. */
+  nextNumber(): number {
+    return Math.max(0, ...this.pulls.keys(), ...this.issues.keys()) + 1
+  }
+
+  /** A stored pull request as the REST API shows it. */
+  pullJson(number: number, simple: boolean): Record<string, unknown> {
+    const p = this.pulls.get(number)
+    if (!p) throw new StandinError(404, 'Not Found')
+    return pullJson(this, p, simple)
   }
 
   addComment(issue: number, body: string, user: Account): StoredComment {
@@ -365,6 +407,21 @@ export class GitHubStandin {
         .end(JSON.stringify(reply.body))
     }
 
+    if (url.pathname === '/graphql' && method === 'POST') {
+      record.operationId = 'graphql'
+      const info = token ? this.tokens[token] : undefined
+      if (!info || info.expired) {
+        send(errorReply(401, 'Bad credentials'))
+        return
+      }
+      const fault = this.takeFault('graphql', safeJson(raw))
+      if (fault?.kind === 'status') {
+        send(errorReply(fault.status, fault.message ?? 'Server Error'))
+        return
+      }
+      send(serveGraphql(this, info, raw))
+      return
+    }
     const routed = contract().route(method, url.pathname)
     if (isProblem(routed)) {
       send(errorReply(routed.status, 'Not Found'))
@@ -566,7 +623,7 @@ function commentJson(s: GitHubStandin, c: StoredComment): Record<string, unknown
     id: c.id,
     node_id: `IC_${c.id}`,
     url: `${repoApi(s)}/issues/comments/${c.id}`,
-    html_url: `https://github.com/${s.owner}/${s.repo}/pull/${c.issue}#issuecomment-${c.id}`,
+    html_url: `https://github.com/${s.owner}/${s.repo}/${s.issues.has(c.issue) ? 'issues' : 'pull'}/${c.issue}#issuecomment-${c.id}`,
     issue_url: `${repoApi(s)}/issues/${c.issue}`,
     body: c.body,
     user: userJson(c.user),
@@ -617,18 +674,6 @@ function checkRunJson(s: GitHubStandin, r: StoredCheckRun): Record<string, unkno
     check_suite: { id: 5 },
     app: appJson(r.appSlug),
     pull_requests: []
-  }
-}
-
-function labelJson(s: GitHubStandin, name: string): Record<string, unknown> {
-  return {
-    id: hash(name),
-    node_id: `LA_${hash(name)}`,
-    url: `${repoApi(s)}/labels/${encodeURIComponent(name)}`,
-    name,
-    description: null,
-    color: 'ededed',
-    default: false
   }
 }
 
@@ -759,8 +804,8 @@ function pullJson(s: GitHubStandin, p: StoredPull, simple: boolean): Record<stri
     created_at: '2026-11-20T10:00:00Z',
     updated_at: '2026-11-22T10:00:00Z',
     closed_at: p.state === 'closed' ? '2026-11-22T10:00:00Z' : null,
-    merged_at: null,
-    merge_commit_sha: null,
+    merged_at: p.mergedAt ?? null,
+    merge_commit_sha: p.mergeCommitSha ?? null,
     assignee: null,
     assignees: [],
     requested_reviewers: [],
@@ -784,7 +829,7 @@ function pullJson(s: GitHubStandin, p: StoredPull, simple: boolean): Record<stri
   if (simple) return common
   return {
     ...common,
-    merged: false,
+    merged: Boolean(p.mergedAt),
     mergeable: true,
     rebaseable: true,
     mergeable_state: 'clean',
@@ -867,6 +912,12 @@ function checkOutput(output: Record<string, unknown> | undefined): void {
   }
 }
 
+function issueOrPull(ctx: HandlerContext, n: number): void {
+  if (!ctx.standin.pulls.has(n) && !ctx.standin.issues.has(n)) {
+    throw new StandinError(404, 'Not Found')
+  }
+}
+
 function pullFor(ctx: HandlerContext, n: number): StoredPull {
   const p = ctx.standin.pulls.get(n)
   if (!p) throw new StandinError(404, 'Not Found')
@@ -900,7 +951,7 @@ const coreRoutes: Record<string, Handler> = {
 
   'issues/list-comments': (ctx) => {
     const n = num(ctx, 'issue_number')
-    if (!ctx.standin.pulls.has(n)) throw new StandinError(404, 'Not Found')
+    issueOrPull(ctx, n)
     const all = ctx.standin.commentsOn(n).map((c) => commentJson(ctx.standin, c))
     const { page, headers } = pageOf(
       ctx,
@@ -912,7 +963,7 @@ const coreRoutes: Record<string, Handler> = {
 
   'issues/create-comment': (ctx) => {
     const n = num(ctx, 'issue_number')
-    pullFor(ctx, n)
+    issueOrPull(ctx, n)
     checkCommentBody(ctx.body.body)
     const c = ctx.standin.addComment(n, ctx.body.body, ctx.token.account)
     return { status: 201, body: commentJson(ctx.standin, c) }

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { importFile, importFiles } from '../../src/importers/index.js'
-import { fileInput } from '../../src/importers/source.js'
+import { fileInput } from '../../src/importers/read/source.js'
 
 const nc = { class: 'non-critical' as const }
 let dir: string

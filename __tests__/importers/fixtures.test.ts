@@ -310,6 +310,11 @@ const EXPECTED: Record<string, Expected> = {
     names: ['work'],
     spots: [['work', 'time', 's', 'lower', 0.051917, 10]]
   },
+  'hyperfine/work-slower-2x.json': {
+    format: 'hyperfine',
+    names: ['work'],
+    spots: [['work', 'time', 's', 'lower', 0.101671, 10]]
+  },
   'hyperfine/work-slower-20pct.json': {
     format: 'hyperfine',
     names: ['work'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseJson } from '../../src/importers/json.js'
+import { parseJson } from '../../src/importers/read/json.js'
 
 const err = (text: string, firstLine?: number): string => {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { SampleList } from '../../src/importers/samples.js'
+import { SampleList } from '../../src/importers/read/samples.js'
 
 describe('SampleList', () => {
   it('gives back every sample in order, across its chunks', () => {

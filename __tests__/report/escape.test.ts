@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  codeSpanText,
-  escapeCode,
-  escapeMarkdown,
-  renderDeltaTable,
-  sanitizeText
-} from '../../src/report/index.js'
+import { codeSpanText, escapeCode, escapeMarkdown, sanitizeText } from '../../src/report/escape.js'
+import { renderDeltaTable } from '../../src/report/tables.js'
 import { comparison, tableCells } from './helpers.js'
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/

@@ -11,7 +11,8 @@ import {
   isLedger,
   perfEvidence,
   renderLedger
-} from '../../src/report/index.js'
+} from '../../src/report/ledger.js'
+import { otherGateRows, PROMOTED_MARKER, wasPromoted } from '../../src/report/ledger.js'
 import { comparison, countOf, report, tableCells } from './helpers.js'
 
 const ANCHORS = [
@@ -226,6 +227,63 @@ describe('renderLedger: later runs', () => {
     const doubled = first.replace(/(\| perf \|[^\n]*\n)/, '$1$1')
     expect(perfRows(doubled)).toHaveLength(2)
     expect(perfRows(renderLedger(doubled, report()))).toHaveLength(1)
+  })
+})
+
+describe('renderLedger: draft promoted to ready for review', () => {
+  const passing = report({ runId: '130-1' }, [comparison({ verdict: 'pass', valueChange: 0.01 })])
+
+  it('says so in this run’s hop entry and leaves a marker that survives later runs', () => {
+    const promoted = renderLedger(null, passing, { promoted: true })
+    expectAnchorsOnceInOrder(promoted)
+    expect(hops(promoted)).toEqual([
+      expect.stringMatching(
+        / · ✅ pass · .* · promoted to ready for review · .*perf-gate:hop:130-1/
+      )
+    ])
+    expect(wasPromoted(promoted)).toBe(true)
+    const later = renderLedger(promoted, report({ runId: '131-1' }))
+    expect(wasPromoted(later)).toBe(true)
+    expect(countOf(later, PROMOTED_MARKER)).toBe(1)
+    expect(hops(later)[1]).not.toContain('promoted')
+    expect(wasPromoted(renderLedger(null, passing))).toBe(false)
+  })
+
+  it('renders the same body when the write is applied again', () => {
+    const once = renderLedger(OTHER_GATE, passing, { promoted: true })
+    expect(renderLedger(once, passing, { promoted: true })).toBe(once)
+  })
+})
+
+describe('otherGateRows', () => {
+  it('lists the other gates with whether each passed, never perf’s own row', () => {
+    const body = renderLedger(OTHER_GATE, report())
+    expect(otherGateRows(body)).toEqual([
+      { gate: 'lint', status: '✅ pass', passed: true },
+      { gate: 'security', status: '⚠️ warn', passed: false }
+    ])
+  })
+
+  it('is empty for a ledger perf-gate alone writes, or no ledger', () => {
+    expect(otherGateRows(renderLedger(null, report()))).toEqual([])
+    expect(otherGateRows('')).toEqual([])
+  })
+
+  it('does not take pending, running or a word that merely starts like pass as passing', () => {
+    const rows = [
+      '| a | pending | x |',
+      '| b | passive | x |',
+      '| c | PASS | x |',
+      '| d | ✅ pass (3) | x |'
+    ]
+    const body = [
+      GATES_START,
+      '| Gate | Status | Evidence |',
+      '| --- | --- | --- |',
+      ...rows,
+      GATES_END
+    ].join('\n')
+    expect(otherGateRows(body).map((r) => r.passed)).toEqual([false, false, true, true])
   })
 })
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { metricKey } from '../../src/results/model.js'
 import { renderTrendCharts, stepLevels } from '../../src/report/chart.js'
-import { renderReport, renderTerminalTable, renderTrendChart } from '../../src/report/index.js'
+import { renderReport } from '../../src/report/summary.js'
+import { renderTerminalTable } from '../../src/report/terminal.js'
+import { renderTrendChart } from '../../src/report/chart.js'
 import type { GateReport } from '../../src/types/report.js'
 import { comparison, report } from './helpers.js'
 

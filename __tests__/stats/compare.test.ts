@@ -198,9 +198,18 @@ describe('compareMetric: rule A', () => {
     )
     expect(r.verdict).toBe('pass')
     expect(r.inconclusive).toBe(true)
+    // CV ~15 %: deciding it would take over 100 runs per arm, which is not advice.
+    expect(r.runsToDecide).toBeGreaterThan(100)
     expect(r.reason).toMatch(
-      /^may be worse: Δ \+\d+\.\d % \(90 % CI -\d+\.\d … \+\d+\.\d %\) reaches past the 10 % fail budget; about \d+ runs per arm would decide$/
+      /^may be worse: Δ \+\d+\.\d % \(90 % CI -\d+\.\d … \+\d+\.\d %\) reaches past the 10 % fail budget; it cannot be decided at this noise \(over 100 runs per arm\): same-job A\/B \(ab: true\), a quieter runner or more work per run \(e\.g\. more requests\) would help$/
     )
+  })
+
+  it('says how many runs would decide a maybe-regression when a sane number would', () => {
+    const r = compareMetric(input({ ...draw(15, 1.04, 0.04), thresholds: CORE }))
+    expect(r.inconclusive).toBe(true)
+    expect(r.runsToDecide).toBeLessThanOrEqual(100)
+    expect(r.reason).toMatch(/; about \d+ runs per arm would decide$/)
   })
 
   it('is deterministic', () => {
@@ -280,8 +289,10 @@ describe('compareMetric: rule A', () => {
       if (r.inconclusive) {
         open++
         expect(r.runsToDecide).toBeGreaterThan(10)
-        if (r.verdict === 'pass') {
+        if (r.verdict === 'pass' && (r.runsToDecide ?? 0) <= 100) {
           expect(r.reason).toMatch(/; about [\d,]+ runs per arm would decide$/)
+        } else if (r.verdict === 'pass') {
+          expect(r.reason).toMatch(/; it cannot be decided at this noise \(over 100 runs per arm\)/)
         }
       } else {
         expect(r.runsToDecide).toBeUndefined()

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { historySequentialLook } from '../../src/stats/adaptive.js'
 import { gate } from '../../src/stats/gate.js'
 import {
   compareHistory,
@@ -220,5 +221,36 @@ describe('recentHistory', () => {
     expect(recentHistory(jobs, { maxJobs: 5 }).jobs).toEqual(jobs.slice(35))
     const flat = jobs.slice(0, 25)
     expect(recentHistory(flat)).toEqual({ jobs: flat.slice(-30), cutAt: null })
+  })
+})
+
+describe('historySequentialLook', () => {
+  const PLAN = { min: 5, max: 20, step: 5 }
+
+  it('stops at once when more runs in this job could not decide the metric', () => {
+    const { stored, current } = seeded(13, 1, 0.05, 1.08)
+    const look = historySequentialLook([input([logStats(stored[0])], current.slice(0, 5))], 5, PLAN)
+    const m = look.metrics[0]
+    expect(m.comparison.inconclusive).toBe(true)
+    expect(m.comparison.runsToDecide).toBeUndefined()
+    expect(m.status).toBe('neutral')
+    expect(look.stop).toBe(true)
+    expect(look.reason).toBe(
+      'after 5 runs in this job, every metric is decided or beyond what more runs could decide (1 metric)'
+    )
+  })
+
+  it('adds runs when the within-job noise is what keeps the metric open', () => {
+    // A steady runner (τ₀ 0.5 %) and a noisy metric: this job's few runs are the uncertainty.
+    const { stored, current } = seeded(14, 30, 0, 1.03, 20, 0.1)
+    const look = historySequentialLook(
+      [input(stored.map(logStats), current.slice(0, 5), { runnerDrift: 0.005 })],
+      5,
+      PLAN
+    )
+    expect(look.metrics[0].status).toBe('open')
+    expect(look.metrics[0].comparison.runsToDecide).toBeGreaterThan(5)
+    expect(look).toMatchObject({ stop: false, nextRuns: 5 })
+    expect(look.reason).toMatch(/still open after 5 runs in this job \(b\/m\): 5 more runs$/)
   })
 })

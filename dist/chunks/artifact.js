@@ -31,7 +31,7 @@ import https__default from 'https';
 import require$$5$1 from 'url';
 import fs$1 from 'node:fs';
 import fs$2, { realpath } from 'fs/promises';
-import { a4 as getAugmentedNamespace, a2 as commonjsGlobal, a3 as getDefaultExportFromCjs } from './engine.js';
+import { a8 as getAugmentedNamespace, a6 as commonjsGlobal, a7 as getDefaultExportFromCjs } from './engine.js';
 import require$$0$8 from 'constants';
 import require$$5$2 from 'node:fs/promises';
 import require$$0$a from 'node:events';
@@ -42,6 +42,11 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import './history-mode.js';
+import './dashboard.js';
+import 'process';
+import 'module';
+import 'node:child_process';
+import 'node:readline';
 import 'node:assert';
 import 'node:net';
 import 'node:querystring';
@@ -53,10 +58,6 @@ import 'node:worker_threads';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
-import 'process';
-import 'module';
-import 'node:child_process';
-import 'node:readline';
 
 // Used for controlling the highWaterMark value of the zip that is being streamed
 // The same value is used as the chunk size that is use during upload to blob storage

@@ -1,5 +1,5 @@
 import { readFileSync as readFileSync$1 } from 'node:fs';
-import { a2 as commonjsGlobal, a3 as getDefaultExportFromCjs, U as UserError } from './engine.js';
+import { a6 as commonjsGlobal, a7 as getDefaultExportFromCjs, U as UserError } from './engine.js';
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http__default from 'http';

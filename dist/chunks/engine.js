@@ -1,8 +1,8 @@
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import { mkdir, open as open$1, rename, rm, readFile } from 'node:fs/promises';
 import path, { resolve as resolve$2, dirname as dirname$1 } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
+import { mkdir, open as open$1, rename, rm, readFile, stat as stat$1 } from 'node:fs/promises';
 import fs$1, { readFileSync, openSync, readSync, closeSync, statSync, fstatSync, promises } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import * as fs from 'fs';
@@ -40,12 +40,224 @@ function errorMessage(e) {
 }
 
 /**
+ * JSON text as bytes: the byte values the byte-level readers share (slim.ts, known-records.ts,
+ * stream.ts, lines.ts; json.ts for the same characters of a decoded string), and walkers that
+ * read past a value in a buffer without building it. A walker returns the index after what it
+ * read, or FAIL where the bytes are not JSON it can vouch for; it never says why, because its
+ * callers then read the text the usual way (json.ts), which words the error with its line.
+ */
+/**
+ * The bytes the readers compare against, one set for all. Each module copies those it uses into
+ * constants of its own (`const { QUOTE } = BYTE`): V8 reads an imported or exported binding
+ * through its module cell at every use, which made the byte walkers a fifth slower on
+ * `npm run bench:import` (llama-bench and vllm) when they used the exported names directly.
+ */
+const BYTE = {
+    TAB: 0x09,
+    NEWLINE: 0x0a,
+    CR: 0x0d,
+    SPACE: 0x20,
+    QUOTE: 0x22,
+    BACKSLASH: 0x5c,
+    COMMA: 0x2c,
+    COLON: 0x3a,
+    OPEN_OBJ: 0x7b,
+    CLOSE_OBJ: 0x7d,
+    OPEN_ARR: 0x5b,
+    CLOSE_ARR: 0x5d,
+    PLUS: 0x2b,
+    MINUS: 0x2d,
+    DOT: 0x2e,
+    ZERO: 0x30,
+    NINE: 0x39,
+    LOWER_E: 0x65,
+    UPPER_E: 0x45,
+    LOWER_U: 0x75,
+    /** The byte order mark, as UTF-8 bytes and as the character a decoder gives. */
+    BOM_0: 0xef,
+    BOM_1: 0xbb,
+    BOM_2: 0xbf,
+    BOM: 0xfeff
+};
+const { TAB: TAB$2, NEWLINE: NEWLINE$3, CR: CR$3, SPACE: SPACE$2, QUOTE: QUOTE$2, BACKSLASH: BACKSLASH$2, COMMA: COMMA$3, COLON: COLON$3 } = BYTE;
+const { OPEN_OBJ: OPEN_OBJ$3, CLOSE_OBJ: CLOSE_OBJ$3, OPEN_ARR: OPEN_ARR$3, CLOSE_ARR: CLOSE_ARR$2 } = BYTE;
+const { PLUS: PLUS$1, MINUS: MINUS$2, DOT: DOT$1, ZERO: ZERO$1, NINE: NINE$1, LOWER_E: LOWER_E$1, UPPER_E: UPPER_E$1, LOWER_U } = BYTE;
+/** Below json.ts's limit, so a value nested near it is left to the whole read. */
+const MAX_DEPTH$1 = 256;
+const FAIL = -1;
+/** Below 2^53, so the digits are one exact integer and Clinger's fast path applies. */
+const MAX_DIGITS = 15;
+const POW10$1 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
+/** Bytes that may follow a backslash in a JSON string. */
+const ESCAPES = new Uint8Array(256);
+for (const c of '"\\/bfnrtu')
+    ESCAPES[c.charCodeAt(0)] = 1;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF')
+    HEX[c.charCodeAt(0)] = 1;
+function isBlank(b, start = 0, end = b.length) {
+    return skipWs(b, start) >= end;
+}
+function skipWs(b, i) {
+    for (let c = b[i]; c === SPACE$2 || c === NEWLINE$3 || c === CR$3 || c === TAB$2; c = b[++i])
+        ;
+    return i;
+}
+/** The index after the value at `i`, or FAIL. */
+function skipValue(b, i, depth) {
+    const c = b[i];
+    if (c === QUOTE$2)
+        return skipString(b, i);
+    if (c === OPEN_ARR$3 || c === OPEN_OBJ$3) {
+        if (depth > MAX_DEPTH$1)
+            return FAIL;
+        const object = c === OPEN_OBJ$3;
+        const close = object ? CLOSE_OBJ$3 : CLOSE_ARR$2;
+        i = skipWs(b, i + 1);
+        if (b[i] === close)
+            return i + 1;
+        for (;;) {
+            if (object) {
+                i = skipString(b, i);
+                if (i === FAIL)
+                    return FAIL;
+                i = skipWs(b, i);
+                if (b[i] !== COLON$3)
+                    return FAIL;
+                i = skipWs(b, i + 1);
+            }
+            i = skipValue(b, i, depth + 1);
+            if (i === FAIL)
+                return FAIL;
+            i = skipWs(b, i);
+            const next = b[i];
+            if (next === close)
+                return i + 1;
+            if (next !== COMMA$3)
+                return FAIL;
+            i = skipWs(b, i + 1);
+        }
+    }
+    if (c === MINUS$2 || isDigit(c))
+        return skipNumber(b, i);
+    for (const lit of LITERALS)
+        if (matches(b, i, lit))
+            return i + lit.length;
+    return FAIL;
+}
+const LITERALS = ['true', 'false', 'null'].map((s) => Buffer.from(s));
+function matches(b, i, lit) {
+    for (let k = 0; k < lit.length; k++)
+        if (b[i + k] !== lit[k])
+            return false;
+    return true;
+}
+/**
+ * The index after the string at `i`, or FAIL. Without `escapes`, a string holding one fails: a
+ * key compared by its raw bytes (known-records.ts) must not have to be decoded first.
+ */
+function skipString(b, i, escapes = true) {
+    if (b[i] !== QUOTE$2)
+        return FAIL;
+    for (i++;; i++) {
+        const c = b[i];
+        if (c === undefined || c < SPACE$2)
+            return FAIL;
+        if (c === QUOTE$2)
+            return i + 1;
+        if (c === BACKSLASH$2) {
+            if (!escapes)
+                return FAIL;
+            const e = b[++i];
+            if (e === undefined || ESCAPES[e] === 0)
+                return FAIL;
+            if (e === LOWER_U) {
+                for (let k = 1; k <= 4; k++)
+                    if (HEX[b[i + k] ?? 0] === 0)
+                        return FAIL;
+                i += 4;
+            }
+        }
+    }
+}
+const isDigit = (c) => c !== undefined && c >= ZERO$1 && c <= NINE$1;
+/** The index after the JSON number at `i`, or FAIL (also for one that overflows). */
+function skipNumber(b, i) {
+    const start = i;
+    if (b[i] === MINUS$2)
+        i++;
+    if (b[i] === ZERO$1)
+        i++;
+    else if (isDigit(b[i]))
+        while (isDigit(b[++i]))
+            ;
+    else
+        return FAIL;
+    if (b[i] === DOT$1) {
+        if (!isDigit(b[++i]))
+            return FAIL;
+        while (isDigit(b[++i]))
+            ;
+    }
+    let exponent = false;
+    if (b[i] === LOWER_E$1 || b[i] === UPPER_E$1) {
+        exponent = true;
+        i++;
+        if (b[i] === PLUS$1 || b[i] === MINUS$2)
+            i++;
+        if (!isDigit(b[i]))
+            return FAIL;
+        while (isDigit(b[++i]))
+            ;
+    }
+    // Only a number that may overflow to Infinity is converted; the whole read reports it.
+    if (exponent || i - start > 300) {
+        let text = '';
+        for (let k = start; k < i; k++)
+            text += String.fromCharCode(b[k] ?? 0);
+        if (!Number.isFinite(Number(text)))
+            return FAIL;
+    }
+    return i;
+}
+/**
+ * The value of a JSON number already checked by skipNumber. Up to 15 digits and no exponent, the
+ * digits are an exact integer and dividing by an exact power of ten rounds once, correctly: the
+ * same double as Number() gives. Anything longer goes through Number().
+ */
+function numberAt(b, start, end) {
+    let m = 0;
+    let digits = 0;
+    let fraction = -1;
+    for (let i = start; i < end; i++) {
+        const c = b[i] ?? 0;
+        if (c >= ZERO$1 && c <= NINE$1) {
+            m = m * 10 + (c - ZERO$1);
+            digits++;
+            if (fraction >= 0)
+                fraction++;
+        }
+        else if (c === DOT$1)
+            fraction = 0;
+        else
+            return slowNumber(b, start, end);
+    }
+    if (digits > MAX_DIGITS)
+        return slowNumber(b, start, end);
+    return fraction > 0 ? m / (POW10$1[fraction] ?? 1) : m;
+}
+function slowNumber(b, start, end) {
+    return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
+}
+
+const { BACKSLASH: BACKSLASH$1, BOM: BOM$1, CR: CR$2, DOT, LOWER_E, MINUS: MINUS$1, NEWLINE: NEWLINE$2, NINE, PLUS, QUOTE: QUOTE$1, SPACE: SPACE$1, TAB: TAB$1, UPPER_E, ZERO } = BYTE;
+/**
  * `firstLine` shifts every line number: a JSON Lines record is parsed on its own but reported
  * at its line in the file. `reload` gives the text back for `lineOf` when the caller chose not to
  * keep it (a file re-read on error instead of held during the whole import).
  */
 function parseJson(text, file, firstLine = 1, reload) {
-    const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    const start = text.charCodeAt(0) === BOM$1 ? 1 : 0;
     let value;
     try {
         value = JSON.parse(start ? text.slice(start) : text);
@@ -64,7 +276,7 @@ function parseJson(text, file, firstLine = 1, reload) {
     };
 }
 /** The scanner's nesting limit: deeper than any result file, shallow enough for any stack. */
-const MAX_DEPTH$1 = 512;
+const MAX_DEPTH = 512;
 /**
  * JSON.parse turns `1e309` into Infinity without complaint; such a number is never a measurement.
  * Nesting past MAX_DEPTH counts too, so the scanner reports it with its line. Walked with a stack
@@ -81,7 +293,7 @@ function hasNonFinite(root) {
     }
     for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
         const depth = depths.pop() ?? 0;
-        if (depth > MAX_DEPTH$1)
+        if (depth > MAX_DEPTH)
             return true;
         const items = Array.isArray(node) ? node : Object.values(node);
         for (const x of items) {
@@ -99,6 +311,7 @@ function hasNonFinite(root) {
 }
 const PY_LITERALS = ['NaN', '-Infinity', 'Infinity'];
 /** A scanner that builds nothing: it validates with located messages, or seeks a path's line. */
+// Not merged with bytes.ts's walkers: it reads decoded text to name a line; they only FAIL.
 class Scanner {
     text;
     file;
@@ -113,7 +326,7 @@ class Scanner {
         this.file = file;
         this.firstLine = firstLine;
         this.line = firstLine;
-        if (text.charCodeAt(0) === 0xfeff)
+        if (text.charCodeAt(0) === BOM$1)
             this.pos = 1;
     }
     validate() {
@@ -199,9 +412,9 @@ class Scanner {
         let p = this.pos;
         while (p < t.length) {
             const c = t.charCodeAt(p);
-            if (c === 10)
+            if (c === NEWLINE$2)
                 this.line++;
-            else if (c !== 32 && c !== 9 && c !== 13)
+            else if (c !== SPACE$1 && c !== TAB$1 && c !== CR$2)
                 break;
             p++;
         }
@@ -225,14 +438,14 @@ class Scanner {
             if (i >= t.length)
                 this.fail('unterminated string (truncated JSON?)');
             const c = t.charCodeAt(i);
-            if (c === 34)
+            if (c === QUOTE$1)
                 break;
-            if (c === 92) {
+            if (c === BACKSLASH$1) {
                 simple = false;
                 i += 2;
                 continue;
             }
-            if (c < 32)
+            if (c < SPACE$1)
                 this.fail('a string contains a raw control character or line break');
             i++;
         }
@@ -251,7 +464,12 @@ class Scanner {
         if (!this.validating) {
             const t = this.text;
             let p = this.pos + 1;
-            for (let c = t.charCodeAt(p); (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45; c = t.charCodeAt(++p))
+            for (let c = t.charCodeAt(p); (c >= ZERO && c <= NINE) ||
+                c === DOT ||
+                c === LOWER_E ||
+                c === UPPER_E ||
+                c === PLUS ||
+                c === MINUS$1; c = t.charCodeAt(++p))
                 ;
             this.pos = p;
             return;
@@ -267,7 +485,7 @@ class Scanner {
     }
     skipValue(depth) {
         const t = this.text;
-        if (depth > MAX_DEPTH$1)
+        if (depth > MAX_DEPTH)
             this.fail('JSON nested too deeply');
         this.skipWs();
         if (this.pos >= t.length)
@@ -636,14 +854,14 @@ function times(r, b, p) {
  * benchmark.js's `String(bench)`: `fib(10) x 1,431,759 ops/sec ±0.74% (93 runs sampled)`.
  * It prints the mean rate only, so each benchmark is one sample; higher is better.
  */
-const LINE$2 = /^(.+?) x (\S+) ops\/sec (?:±|\+\/-|\+-)\s*(\S+)% \((\d+) runs? sampled\)\s*$/;
+const LINE$3 = /^(.+?) x (\S+) ops\/sec (?:±|\+\/-|\+-)\s*(\S+)% \((\d+) runs? sampled\)\s*$/;
 const benchmarkjs = {
     name: 'benchmarkjs',
     description: 'benchmark.js output (ops/sec, higher is better)',
     detect: (input) => / x \S+ ops\/sec (?:±|\+\/-)\S*% \(\d+ runs? sampled\)/.test(input.head),
     parse: (input, ctx) => oneValuePerLine(input, ctx, {
         format: 'benchmarkjs',
-        line: LINE$2,
+        line: LINE$3,
         metric: { name: 'throughput', unit: 'ops/s', direction: 'higher' },
         expected: 'NAME x N ops/sec ±R% (K runs sampled)'
     })
@@ -705,7 +923,7 @@ function rateScale(unit) {
  * `test bench_fib_10 ... bench:         135 ns/iter (+/- 24)`, optionally followed by `= 53894 MB/s`
  * when the bench sets `b.bytes`. libtest prints one median per benchmark, so each is one sample.
  */
-const LINE$1 = /^test (.+?)\s+\.\.\. bench:\s*(.*)$/;
+const LINE$2 = /^test (.+?)\s+\.\.\. bench:\s*(.*)$/;
 const VALUE = /^(\S+) (\S+?) \(\+\/- (\S+)\)(?:\s*=\s*(\S+) (\S+))?\s*$/;
 const cargoDetect = (input) => /^test .+? \.\.\. bench: /m.test(input.head);
 function parseCargoLines(input, ctx, format) {
@@ -714,7 +932,7 @@ function parseCargoLines(input, ctx, format) {
     for (const { text, line } of input.lines()) {
         if (!text.startsWith('test '))
             continue;
-        const m = LINE$1.exec(text);
+        const m = LINE$2.exec(text);
         if (!m)
             continue;
         const [, name = '', rest = ''] = m;
@@ -777,7 +995,7 @@ const cargo = {
  * The console shows the mean only, so each benchmark is one sample. Catch2 picks a readable unit
  * per value; times are converted to ns so a benchmark stays comparable when its unit changes.
  */
-const HEADER = /^benchmark name\s+samples\s+iterations\s+(?:estimated|est run time)\s*$/;
+const HEADER$1 = /^benchmark name\s+samples\s+iterations\s+(?:estimated|est run time)\s*$/;
 const FIRST$1 = /^(\S.*?)\s+(\d+)\s+(\d+)\s+(\S+) (\S+)\s*$/;
 const TRIPLE$1 = /^\s+(\S+) (\S+)\s+(\S+) (\S+)\s+(\S+) (\S+)\s*$/;
 const catch2 = {
@@ -791,7 +1009,7 @@ const catch2 = {
         let seenHeader = false;
         for (let r = it.next(); !r.done; r = it.next()) {
             const { text, line } = r.value;
-            if (HEADER.test(text))
+            if (HEADER$1.test(text))
                 seenHeader = true;
             // Rows start at column 0; section titles and source locations do not end in a time.
             const m = seenHeader ? FIRST$1.exec(text) : null;
@@ -8084,9 +8302,9 @@ function plainNumber(text, start, end) {
     const digits = end - start - (dot < 0 ? 0 : 1);
     if (digits > 15)
         return end - start < 300 ? parseFloat(text.slice(start, end)) : NaN;
-    return dot < 0 ? mantissa : mantissa / (POW10$1[end - dot - 1] ?? 1);
+    return dot < 0 ? mantissa : mantissa / (POW10[end - dot - 1] ?? 1);
 }
-const POW10$1 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 function isCount(text, start, end) {
     if (end === start)
         return false;
@@ -8185,193 +8403,7 @@ class CountedSamples {
     }
 }
 
-/**
- * A JSON Lines record with its bulky parts left out, read from the line's bytes: vLLM's
- * `--save-detailed` puts per-request arrays (a few MB of numbers and generated text) on every
- * line, which no importer reads. Parsing them, or even decoding the line into a string, costs
- * more memory than the rest of the import. The line is walked byte by byte and checked as JSON
- * throughout; each array or object under the root whose key is not kept is replaced by an empty
- * one of the same kind, and the rest is returned as text for the usual parser.
- *
- * Only a line the walk can vouch for is slimmed: anything else (not an object, not valid JSON,
- * a number that may overflow, deep nesting) returns undefined and the caller reads the line
- * whole, as before, so every error keeps its wording and line.
- */
-const [QUOTE$2, BACKSLASH$2, COMMA$2, COLON$1] = [0x22, 0x5c, 0x2c, 0x3a];
-const [OPEN_OBJ$2, CLOSE_OBJ$2, OPEN_ARR$2, CLOSE_ARR$2] = [0x7b, 0x7d, 0x5b, 0x5d];
-/** Below json.ts's limit, so a line nested near it is left to the whole read. */
-const MAX_DEPTH = 256;
-const FAIL = -1;
-/** Bytes that may follow a backslash in a JSON string. */
-const ESCAPES = new Uint8Array(256);
-for (const c of '"\\/bfnrtu')
-    ESCAPES[c.charCodeAt(0)] = 1;
-const HEX = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEF')
-    HEX[c.charCodeAt(0)] = 1;
-function isBlank(b, start = 0, end = b.length) {
-    return skipWs(b, start) >= end;
-}
-/** The record without the non-kept arrays and objects under its root, or undefined (see above). */
-function slimObject(b, keep) {
-    let i = skipWs(b, 0);
-    if (b[i] !== OPEN_OBJ$2)
-        return undefined;
-    i = skipWs(b, i + 1);
-    let out = '{';
-    if (b[i] === CLOSE_OBJ$2)
-        i++;
-    else {
-        for (;;) {
-            const keyStart = i;
-            i = skipString(b, i);
-            if (i === FAIL)
-                return undefined;
-            const key = b.toString('utf8', keyStart, i);
-            i = skipWs(b, i);
-            if (b[i] !== COLON$1)
-                return undefined;
-            i = skipWs(b, i + 1);
-            const valueStart = i;
-            i = skipValue(b, i, 1);
-            if (i === FAIL)
-                return undefined;
-            const kind = b[valueStart];
-            const bulky = kind === OPEN_ARR$2 || kind === OPEN_OBJ$2;
-            out +=
-                bulky && !keep(JSON.parse(key))
-                    ? `${key}:${kind === OPEN_ARR$2 ? '[]' : '{}'}`
-                    : `${key}:${b.toString('utf8', valueStart, i)}`;
-            i = skipWs(b, i);
-            if (b[i] === CLOSE_OBJ$2) {
-                i++;
-                break;
-            }
-            if (b[i] !== COMMA$2)
-                return undefined;
-            out += ',';
-            i = skipWs(b, i + 1);
-        }
-    }
-    return skipWs(b, i) === b.length ? `${out}}` : undefined;
-}
-function skipWs(b, i) {
-    for (let c = b[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++i])
-        ;
-    return i;
-}
-/** The index after the value at `i`, or FAIL. */
-function skipValue(b, i, depth) {
-    const c = b[i];
-    if (c === QUOTE$2)
-        return skipString(b, i);
-    if (c === OPEN_ARR$2 || c === OPEN_OBJ$2) {
-        if (depth > MAX_DEPTH)
-            return FAIL;
-        const object = c === OPEN_OBJ$2;
-        const close = object ? CLOSE_OBJ$2 : CLOSE_ARR$2;
-        i = skipWs(b, i + 1);
-        if (b[i] === close)
-            return i + 1;
-        for (;;) {
-            if (object) {
-                i = skipString(b, i);
-                if (i === FAIL)
-                    return FAIL;
-                i = skipWs(b, i);
-                if (b[i] !== COLON$1)
-                    return FAIL;
-                i = skipWs(b, i + 1);
-            }
-            i = skipValue(b, i, depth + 1);
-            if (i === FAIL)
-                return FAIL;
-            i = skipWs(b, i);
-            const next = b[i];
-            if (next === close)
-                return i + 1;
-            if (next !== COMMA$2)
-                return FAIL;
-            i = skipWs(b, i + 1);
-        }
-    }
-    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39))
-        return skipNumber(b, i);
-    for (const lit of LITERALS)
-        if (matches(b, i, lit))
-            return i + lit.length;
-    return FAIL;
-}
-const LITERALS = ['true', 'false', 'null'].map((s) => Buffer.from(s));
-function matches(b, i, lit) {
-    for (let k = 0; k < lit.length; k++)
-        if (b[i + k] !== lit[k])
-            return false;
-    return true;
-}
-function skipString(b, i) {
-    if (b[i] !== QUOTE$2)
-        return FAIL;
-    for (i++;; i++) {
-        const c = b[i];
-        if (c === undefined || c < 0x20)
-            return FAIL;
-        if (c === QUOTE$2)
-            return i + 1;
-        if (c === BACKSLASH$2) {
-            const e = b[++i];
-            if (e === undefined || ESCAPES[e] === 0)
-                return FAIL;
-            if (e === 0x75) {
-                for (let k = 1; k <= 4; k++)
-                    if (HEX[b[i + k] ?? 0] === 0)
-                        return FAIL;
-                i += 4;
-            }
-        }
-    }
-}
-const isDigit = (c) => c !== undefined && c >= 0x30 && c <= 0x39;
-/** The index after the JSON number at `i`, or FAIL (also for one that overflows). */
-function skipNumber(b, i) {
-    const start = i;
-    if (b[i] === 0x2d)
-        i++;
-    if (b[i] === 0x30)
-        i++;
-    else if (isDigit(b[i]))
-        while (isDigit(b[++i]))
-            ;
-    else
-        return FAIL;
-    if (b[i] === 0x2e) {
-        if (!isDigit(b[++i]))
-            return FAIL;
-        while (isDigit(b[++i]))
-            ;
-    }
-    let exponent = false;
-    if (b[i] === 0x65 || b[i] === 0x45) {
-        exponent = true;
-        i++;
-        if (b[i] === 0x2b || b[i] === 0x2d)
-            i++;
-        if (!isDigit(b[i]))
-            return FAIL;
-        while (isDigit(b[++i]))
-            ;
-    }
-    // Only a number that may overflow to Infinity is converted; the whole read reports it.
-    if (exponent || i - start > 300) {
-        let text = '';
-        for (let k = start; k < i; k++)
-            text += String.fromCharCode(b[k] ?? 0);
-        if (!Number.isFinite(Number(text)))
-            return FAIL;
-    }
-    return i;
-}
-
+const { BACKSLASH, CLOSE_ARR: CLOSE_ARR$1, CLOSE_OBJ: CLOSE_OBJ$2, COLON: COLON$2, COMMA: COMMA$2, CR: CR$1, NEWLINE: NEWLINE$1, OPEN_ARR: OPEN_ARR$2, OPEN_OBJ: OPEN_OBJ$2, QUOTE, SPACE, TAB } = BYTE;
 /**
  * One large JSON document read a record at a time: the elements of one array under the root
  * object (`benchmarks` in pytest-benchmark, Google Benchmark and perf-gate's own results) are
@@ -8430,8 +8462,6 @@ function recordsFit(input, key, fits) {
 const CHUNK = 1 << 20;
 /** Small, so what is alive at any moment stays small too (see records.ts on survivors). */
 const BATCH = 1 << 14;
-const [QUOTE$1, BACKSLASH$1, COMMA$1, NEWLINE] = [0x22, 0x5c, 0x2c, 0x0a];
-const [OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1] = [0x7b, 0x7d, 0x5b, 0x5d];
 /** The document in `path` with `key`'s array streamed, or undefined when it cannot be. */
 function streamDocument(path, file, key) {
     const layout = scan(path, key);
@@ -8519,7 +8549,7 @@ function streamDocument(path, file, key) {
                         base = window.load(b.start, b.end);
                     }
                     const next = skipWs(window.bytes, base + at);
-                    if (k < b.count - 1 && window.bytes[next] !== COMMA$1)
+                    if (k < b.count - 1 && window.bytes[next] !== COMMA$2)
                         throw new Unstreamable();
                     at = next + 1 - base;
                 }
@@ -8597,7 +8627,7 @@ class Window {
 }
 /** Bytes that change the walk's state inside a record: quotes and brackets. */
 const STRUCTURAL = new Uint8Array(256);
-for (const c of [QUOTE$1, OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1])
+for (const c of [QUOTE, OPEN_OBJ$2, CLOSE_OBJ$2, OPEN_ARR$2, CLOSE_ARR$1])
     STRUCTURAL[c] = 1;
 /**
  * The byte walk. It tracks only depth, strings and the root's keys; whether each piece is valid
@@ -8605,6 +8635,7 @@ for (const c of [QUOTE$1, OPEN_OBJ$1, CLOSE_OBJ$1, OPEN_ARR$1, CLOSE_ARR$1])
  * `key` once, as an array, or the brackets do not balance. Inside strings and records, where
  * nearly all bytes are, tight loops skip to the next byte that matters.
  */
+// Not bytes.ts's skipValue: this walk resumes across chunks of a file too large to hold at once.
 function scan(path, key) {
     const want = Buffer.from(key);
     const fd = openSync(path, 'r');
@@ -8640,16 +8671,16 @@ function scan(path, key) {
                         continue;
                     }
                     if (!readingKey) {
-                        while (c !== QUOTE$1 && c !== BACKSLASH$1 && ++i < n)
+                        while (c !== QUOTE && c !== BACKSLASH && ++i < n)
                             c = buf[i];
                         if (i === n)
                             break;
                     }
-                    if (c === BACKSLASH$1) {
+                    if (c === BACKSLASH) {
                         escaped = true;
                         keyAt = -1;
                     }
-                    else if (c !== QUOTE$1) {
+                    else if (c !== QUOTE) {
                         keyAt = keyAt >= 0 && want[keyAt] === c ? keyAt + 1 : -1;
                     }
                     else {
@@ -8670,23 +8701,23 @@ function scan(path, key) {
                         c = buf[i];
                     if (i === n)
                         break;
-                    if (c === QUOTE$1)
+                    if (c === QUOTE)
                         inString = true;
-                    else if (c === OPEN_OBJ$1 || c === OPEN_ARR$1)
+                    else if (c === OPEN_OBJ$2 || c === OPEN_ARR$2)
                         depth++;
                     else
                         depth--;
                     continue;
                 }
-                if (c === 0x20 || c === NEWLINE || c === 0x09 || c === 0x0d)
+                if (c === SPACE || c === NEWLINE$1 || c === TAB || c === CR$1)
                     continue;
                 // Colons are left to JSON.parse, except one where an element should be.
-                if (c === 0x3a && !(inArray && depth === 2))
+                if (c === COLON$2 && !(inArray && depth === 2))
                     continue;
                 if (rootDone)
                     return undefined;
                 if (inArray && depth === 2) {
-                    if (c === COMMA$1 || c === CLOSE_ARR$1) {
+                    if (c === COMMA$2 || c === CLOSE_ARR$1) {
                         if (elementHasContent) {
                             const end = offset + i;
                             if (batch && end - batch.start <= BATCH) {
@@ -8701,7 +8732,7 @@ function scan(path, key) {
                             l.count++;
                         }
                         // An empty element, or a trailing comma; `[]` is fine.
-                        else if (c === COMMA$1 || l.count > 0)
+                        else if (c === COMMA$2 || l.count > 0)
                             return undefined;
                         if (c === CLOSE_ARR$1) {
                             inArray = false;
@@ -8715,7 +8746,7 @@ function scan(path, key) {
                     elementHasContent = true;
                 }
                 if (depth === 1 && targetNext) {
-                    if (c !== OPEN_ARR$1)
+                    if (c !== OPEN_ARR$2)
                         return undefined;
                     targetNext = false;
                     inArray = true;
@@ -8724,7 +8755,7 @@ function scan(path, key) {
                     depth++;
                     continue;
                 }
-                if (c === QUOTE$1) {
+                if (c === QUOTE) {
                     inString = true;
                     if (depth === 1 && expectKey) {
                         readingKey = true;
@@ -8732,21 +8763,21 @@ function scan(path, key) {
                         expectKey = false;
                     }
                 }
-                else if (c === OPEN_OBJ$1 || c === OPEN_ARR$1) {
-                    if (depth === 0 && c !== OPEN_OBJ$1)
+                else if (c === OPEN_OBJ$2 || c === OPEN_ARR$2) {
+                    if (depth === 0 && c !== OPEN_OBJ$2)
                         return undefined;
                     depth++;
                     if (depth === 1)
                         expectKey = true;
                 }
-                else if (c === CLOSE_OBJ$1 || c === CLOSE_ARR$1) {
+                else if (c === CLOSE_OBJ$2 || c === CLOSE_ARR$1) {
                     depth--;
                     if (depth < 0)
                         return undefined;
                     if (depth === 0)
                         rootDone = true;
                 }
-                else if (c === COMMA$1 && depth === 1)
+                else if (c === COMMA$2 && depth === 1)
                     expectKey = true;
                 else if (depth === 0)
                     return undefined;
@@ -8763,16 +8794,229 @@ function scan(path, key) {
     }
 }
 
+const { BOM, BOM_0, BOM_1, BOM_2, CR, NEWLINE } = BYTE;
 /**
- * Inputs for importers, from a string or from a file. A file is read in chunks for line-based
- * formats, so a 100 MB `go test -bench` log or JSON Lines file is never held whole; only formats
- * that are one JSON document read it at once. Reads are synchronous on purpose: importers stay
- * plain functions, and nothing else runs while a result file is imported.
+ * The lines of a string or a file. A file is read in chunks, so a 100 MB `go test -bench` log
+ * or JSON Lines file is never held whole; a trailing `\r` and a leading byte order mark are
+ * dropped.
  */
-const HEAD_BYTES = 1 << 20;
 const CHUNK_BYTES = 1 << 16;
 /** Byte lines are cut from a larger buffer: vLLM's are megabytes each. */
 const LINE_BYTES = 1 << 20;
+/** A file that cannot be opened or read, said the way a user can act on. */
+function cannotRead(file, e) {
+    const code = e.code;
+    if (code === 'EISDIR')
+        return new UserError('is a directory; import a file, or a glob', { file });
+    return new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, { file });
+}
+function* splitLines(text) {
+    let start = text.charCodeAt(0) === BOM ? 1 : 0;
+    let line = 1;
+    while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end < 0)
+            end = text.length;
+        yield { text: trimCr(text.slice(start, end)), line: line++ };
+        start = end + 1;
+    }
+}
+function* fileLines(file, label) {
+    let fd;
+    try {
+        fd = openSync(file, 'r');
+    }
+    catch (e) {
+        throw cannotRead(label, e);
+    }
+    try {
+        const decoder = new StringDecoder('utf8');
+        const buf = Buffer.alloc(CHUNK_BYTES);
+        let rest = '';
+        let line = 1;
+        let first = true;
+        for (;;) {
+            const n = readSync(fd, buf, 0, buf.length, null);
+            let chunk = n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
+            if (first && chunk.charCodeAt(0) === BOM)
+                chunk = chunk.slice(1);
+            first = false;
+            let start = 0;
+            for (;;) {
+                const end = chunk.indexOf('\n', start);
+                if (end < 0)
+                    break;
+                // Only a line longer than a chunk is ever concatenated.
+                const text = rest ? rest + chunk.slice(start, end) : chunk.slice(start, end);
+                rest = '';
+                yield { text: trimCr(text), line: line++ };
+                start = end + 1;
+            }
+            rest += chunk.slice(start);
+            if (n === 0)
+                break;
+        }
+        if (rest)
+            yield { text: trimCr(rest), line };
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+/** As `fileLines`, undecoded: a view per line, over a buffer the next line reuses. */
+function* fileByteLines(file, label) {
+    const reader = new FileLineReader(file, label);
+    try {
+        while (reader.next())
+            yield { bytes: reader.bytes.subarray(reader.start, reader.end), line: reader.line };
+    }
+    finally {
+        reader.close();
+    }
+}
+/**
+ * The lines of a file as byte ranges, without a view or an object per line: on a file of short
+ * lines those are most of what an import allocates. A line longer than the buffer is measured
+ * first and then read into a buffer of its own size, kept for the next long line: memory
+ * follows the longest line once, not the pieces it was read in as well.
+ */
+class FileLineReader {
+    /** The current line is `bytes[start, end)`, without its `\n` and a trailing `\r`. */
+    bytes;
+    start = 0;
+    end = 0;
+    /** 1-based. */
+    line = 0;
+    fd;
+    buf = Buffer.allocUnsafe(LINE_BYTES);
+    long = Buffer.alloc(0);
+    /** File offset of buf[0]; bytes [pos, n) of buf are not yet handed out. */
+    base = 0;
+    n = 0;
+    pos = 0;
+    eof = false;
+    finished = false;
+    closed = false;
+    nextLine = 1;
+    constructor(file, label) {
+        try {
+            this.fd = openSync(file, 'r');
+        }
+        catch (e) {
+            throw cannotRead(label, e);
+        }
+        this.bytes = this.buf;
+        try {
+            this.fill();
+        }
+        catch (e) {
+            this.close();
+            throw e;
+        }
+        const b = this.buf;
+        if (b[0] === BOM_0 && b[1] === BOM_1 && b[2] === BOM_2 && this.n >= 3)
+            this.pos = 3;
+    }
+    /** Moves to the next line; false after the last. */
+    next() {
+        for (;;) {
+            if (this.finished)
+                return false;
+            const nl = this.buf.indexOf(NEWLINE, this.pos);
+            if (nl >= 0 && nl < this.n) {
+                this.take(this.buf, this.pos, nl, this.nextLine++);
+                this.pos = nl + 1;
+                return true;
+            }
+            if (this.eof) {
+                this.finished = true;
+                if (this.pos >= this.n)
+                    return false;
+                this.take(this.buf, this.pos, this.n, this.nextLine);
+                this.pos = this.n;
+                return true;
+            }
+            if (this.pos > 0)
+                this.fill();
+            else
+                return this.longLine();
+        }
+    }
+    close() {
+        if (this.closed)
+            return;
+        this.closed = this.finished = true;
+        closeSync(this.fd);
+    }
+    take(bytes, start, end, line) {
+        this.bytes = bytes;
+        this.start = start;
+        this.end = end > start && bytes[end - 1] === CR ? end - 1 : end;
+        this.line = line;
+    }
+    fill() {
+        const { buf } = this;
+        buf.copy(buf, 0, this.pos, this.n);
+        this.base += this.pos;
+        this.n -= this.pos;
+        this.pos = 0;
+        while (this.n < buf.length && !this.eof) {
+            const k = readSync(this.fd, buf, this.n, buf.length - this.n, this.base + this.n);
+            if (k === 0)
+                this.eof = true;
+            this.n += k;
+        }
+    }
+    /** The line fills the buffer: find its end, then read it whole. */
+    longLine() {
+        const { buf, fd } = this;
+        let length = this.n;
+        let found = false;
+        for (;;) {
+            const k = readSync(fd, buf, 0, buf.length, this.base + length);
+            if (k === 0)
+                break;
+            const at = buf.subarray(0, k).indexOf(NEWLINE);
+            if (at >= 0) {
+                length += at;
+                found = true;
+                break;
+            }
+            length += k;
+        }
+        // With room to spare: appended runs differ by a few bytes, and each outgrown buffer
+        // would stay allocated until a collection, which reading bytes rarely brings about.
+        if (this.long.length < length)
+            this.long = Buffer.allocUnsafe(length + (length >> 2));
+        let done = 0;
+        while (done < length) {
+            const k = readSync(fd, this.long, done, length - done, this.base + done);
+            if (k === 0)
+                break; // the file shrank while read
+            done += k;
+        }
+        this.take(this.long, 0, done, this.nextLine++);
+        if (!found)
+            this.finished = true;
+        else {
+            this.base += length + 1;
+            this.n = 0;
+            this.fill();
+        }
+        return true;
+    }
+}
+function trimCr(s) {
+    return s.charCodeAt(s.length - 1) === CR ? s.slice(0, -1) : s;
+}
+
+/**
+ * Inputs for importers, from a string or from a file. A file is read in chunks for line-based
+ * formats (lines.ts), so a 100 MB `go test -bench` log or JSON Lines file is never held whole;
+ * only formats that are one JSON document read it at once. Reads are synchronous on purpose:
+ * importers stay plain functions, and nothing else runs while a result file is imported.
+ */
+const HEAD_BYTES = 1 << 20;
 /** Below this a JSON document is parsed whole: it is faster, and its memory does not matter. */
 const STREAM_ABOVE = 8 << 20;
 function stringInput(file, text) {
@@ -8863,219 +9107,8 @@ function fileStamp$1(input) {
 function changedWhileRead(file) {
     return new UserError('changed while it was read; import it again once it is complete', { file });
 }
-function cannotRead(file, e) {
-    const code = e.code;
-    if (code === 'EISDIR')
-        return new UserError('is a directory; import a file, or a glob', { file });
-    return new UserError(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`, { file });
-}
-function* splitLines(text) {
-    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let line = 1;
-    while (start < text.length) {
-        let end = text.indexOf('\n', start);
-        if (end < 0)
-            end = text.length;
-        yield { text: trimCr(text.slice(start, end)), line: line++ };
-        start = end + 1;
-    }
-}
-function* fileLines(file, label) {
-    let fd;
-    try {
-        fd = openSync(file, 'r');
-    }
-    catch (e) {
-        throw cannotRead(label, e);
-    }
-    try {
-        const decoder = new StringDecoder('utf8');
-        const buf = Buffer.alloc(CHUNK_BYTES);
-        let rest = '';
-        let line = 1;
-        let first = true;
-        for (;;) {
-            const n = readSync(fd, buf, 0, buf.length, null);
-            let chunk = n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
-            if (first && chunk.charCodeAt(0) === 0xfeff)
-                chunk = chunk.slice(1);
-            first = false;
-            let start = 0;
-            for (;;) {
-                const end = chunk.indexOf('\n', start);
-                if (end < 0)
-                    break;
-                // Only a line longer than a chunk is ever concatenated.
-                const text = rest ? rest + chunk.slice(start, end) : chunk.slice(start, end);
-                rest = '';
-                yield { text: trimCr(text), line: line++ };
-                start = end + 1;
-            }
-            rest += chunk.slice(start);
-            if (n === 0)
-                break;
-        }
-        if (rest)
-            yield { text: trimCr(rest), line };
-    }
-    finally {
-        closeSync(fd);
-    }
-}
-/** As `fileLines`, undecoded: a view per line, over a buffer the next line reuses. */
-function* fileByteLines(file, label) {
-    const reader = new FileLineReader(file, label);
-    try {
-        while (reader.next())
-            yield { bytes: reader.bytes.subarray(reader.start, reader.end), line: reader.line };
-    }
-    finally {
-        reader.close();
-    }
-}
-/**
- * The lines of a file as byte ranges, without a view or an object per line: on a file of short
- * lines those are most of what an import allocates. A line longer than the buffer is measured
- * first and then read into a buffer of its own size, kept for the next long line: memory
- * follows the longest line once, not the pieces it was read in as well.
- */
-class FileLineReader {
-    /** The current line is `bytes[start, end)`, without its `\n` and a trailing `\r`. */
-    bytes;
-    start = 0;
-    end = 0;
-    /** 1-based. */
-    line = 0;
-    fd;
-    buf = Buffer.allocUnsafe(LINE_BYTES);
-    long = Buffer.alloc(0);
-    /** File offset of buf[0]; bytes [pos, n) of buf are not yet handed out. */
-    base = 0;
-    n = 0;
-    pos = 0;
-    eof = false;
-    finished = false;
-    closed = false;
-    nextLine = 1;
-    constructor(file, label) {
-        try {
-            this.fd = openSync(file, 'r');
-        }
-        catch (e) {
-            throw cannotRead(label, e);
-        }
-        this.bytes = this.buf;
-        try {
-            this.fill();
-        }
-        catch (e) {
-            this.close();
-            throw e;
-        }
-        const b = this.buf;
-        if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf && this.n >= 3)
-            this.pos = 3;
-    }
-    /** Moves to the next line; false after the last. */
-    next() {
-        for (;;) {
-            if (this.finished)
-                return false;
-            const nl = this.buf.indexOf(0x0a, this.pos);
-            if (nl >= 0 && nl < this.n) {
-                this.take(this.buf, this.pos, nl, this.nextLine++);
-                this.pos = nl + 1;
-                return true;
-            }
-            if (this.eof) {
-                this.finished = true;
-                if (this.pos >= this.n)
-                    return false;
-                this.take(this.buf, this.pos, this.n, this.nextLine);
-                this.pos = this.n;
-                return true;
-            }
-            if (this.pos > 0)
-                this.fill();
-            else
-                return this.longLine();
-        }
-    }
-    close() {
-        if (this.closed)
-            return;
-        this.closed = this.finished = true;
-        closeSync(this.fd);
-    }
-    take(bytes, start, end, line) {
-        this.bytes = bytes;
-        this.start = start;
-        this.end = end > start && bytes[end - 1] === 13 ? end - 1 : end;
-        this.line = line;
-    }
-    fill() {
-        const { buf } = this;
-        buf.copy(buf, 0, this.pos, this.n);
-        this.base += this.pos;
-        this.n -= this.pos;
-        this.pos = 0;
-        while (this.n < buf.length && !this.eof) {
-            const k = readSync(this.fd, buf, this.n, buf.length - this.n, this.base + this.n);
-            if (k === 0)
-                this.eof = true;
-            this.n += k;
-        }
-    }
-    /** The line fills the buffer: find its end, then read it whole. */
-    longLine() {
-        const { buf, fd } = this;
-        let length = this.n;
-        let found = false;
-        for (;;) {
-            const k = readSync(fd, buf, 0, buf.length, this.base + length);
-            if (k === 0)
-                break;
-            const at = buf.subarray(0, k).indexOf(0x0a);
-            if (at >= 0) {
-                length += at;
-                found = true;
-                break;
-            }
-            length += k;
-        }
-        // With room to spare: appended runs differ by a few bytes, and each outgrown buffer
-        // would stay allocated until a collection, which reading bytes rarely brings about.
-        if (this.long.length < length)
-            this.long = Buffer.allocUnsafe(length + (length >> 2));
-        let done = 0;
-        while (done < length) {
-            const k = readSync(fd, this.long, done, length - done, this.base + done);
-            if (k === 0)
-                break; // the file shrank while read
-            done += k;
-        }
-        this.take(this.long, 0, done, this.nextLine++);
-        if (!found)
-            this.finished = true;
-        else {
-            this.base += length + 1;
-            this.n = 0;
-            this.fill();
-        }
-        return true;
-    }
-}
-function trimCr(s) {
-    return s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s;
-}
 
-const [OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR, COMMA, COLON] = [
-    0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a
-];
-const [MINUS, DOT, ZERO, NINE, BACKSLASH, QUOTE] = [0x2d, 0x2e, 0x30, 0x39, 0x5c, 0x22];
-/** Below 2^53, so the digits are one exact integer and Clinger's fast path applies. */
-const MAX_DIGITS = 15;
-const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
+const { CLOSE_ARR, CLOSE_OBJ: CLOSE_OBJ$1, COLON: COLON$1, COMMA: COMMA$1, MINUS, OPEN_ARR: OPEN_ARR$1, OPEN_OBJ: OPEN_OBJ$1 } = BYTE;
 const NONE = [];
 const NO_ENTRIES = [];
 const [FNV_OFFSET, FNV_PRIME] = [0x811c9dc5, 0x01000193];
@@ -9212,10 +9245,10 @@ class KnownRecords {
      */
     scan(b, start, keyed) {
         let i = skipWs(b, start);
-        if (b[i] !== OPEN_OBJ)
+        if (b[i] !== OPEN_OBJ$1)
             return FAIL;
         i = skipWs(b, i + 1);
-        if (b[i] === CLOSE_OBJ)
+        if (b[i] === CLOSE_OBJ$1)
             return FAIL;
         this.shapes.fill(ABSENT);
         this.counts.fill(0);
@@ -9224,12 +9257,12 @@ class KnownRecords {
         let length = 0;
         for (;;) {
             const keyStart = i;
-            i = skipKey(b, i);
+            i = skipString(b, i, false);
             if (i === FAIL)
                 return FAIL;
             const keyEnd = i;
             i = skipWs(b, i);
-            if (b[i] !== COLON)
+            if (b[i] !== COLON$1)
                 return FAIL;
             i = skipWs(b, i + 1);
             const valueStart = i;
@@ -9239,14 +9272,14 @@ class KnownRecords {
             if (i === FAIL)
                 return FAIL;
             if (which < 0 && keyed) {
-                if (b[valueStart] === OPEN_ARR || b[valueStart] === OPEN_OBJ)
+                if (b[valueStart] === OPEN_ARR$1 || b[valueStart] === OPEN_OBJ$1)
                     return FAIL;
                 length = this.appendKey(b, keyStart, keyEnd, valueStart, i, length);
             }
             i = skipWs(b, i);
-            if (b[i] === CLOSE_OBJ)
+            if (b[i] === CLOSE_OBJ$1)
                 break;
-            if (b[i] !== COMMA)
+            if (b[i] !== COMMA$1)
                 return FAIL;
             i = skipWs(b, i + 1);
         }
@@ -9306,7 +9339,7 @@ class KnownRecords {
     capture(b, i, c) {
         this.from[c] = this.used;
         this.counts[c] = 0;
-        if (b[i] !== OPEN_ARR) {
+        if (b[i] !== OPEN_ARR$1) {
             this.shapes[c] = NUMBER$1;
             return this.number(b, i, c);
         }
@@ -9321,7 +9354,7 @@ class KnownRecords {
             i = skipWs(b, i);
             if (b[i] === CLOSE_ARR)
                 return i + 1;
-            if (b[i] !== COMMA)
+            if (b[i] !== COMMA$1)
                 return FAIL;
             i = skipWs(b, i + 1);
         }
@@ -9367,53 +9400,12 @@ class CountThenFill {
             throw changedWhileRead(input.file);
     }
 }
-/**
- * The value of a JSON number already checked by skipNumber. Up to 15 digits and no exponent, the
- * digits are an exact integer and dividing by an exact power of ten rounds once, correctly: the
- * same double as Number() gives. Anything longer goes through Number().
- */
-function numberAt(b, start, end) {
-    let m = 0;
-    let digits = 0;
-    let fraction = -1;
-    for (let i = start; i < end; i++) {
-        const c = b[i] ?? 0;
-        if (c >= ZERO && c <= NINE) {
-            m = m * 10 + (c - ZERO);
-            digits++;
-            if (fraction >= 0)
-                fraction++;
-        }
-        else if (c === DOT)
-            fraction = 0;
-        else
-            return slowNumber(b, start, end);
-    }
-    if (digits > MAX_DIGITS)
-        return slowNumber(b, start, end);
-    return fraction > 0 ? m / (POW10[fraction] ?? 1) : m;
-}
-function slowNumber(b, start, end) {
-    return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
-}
 /** Whether `b` holds all of `a` from `at`. */
 function same(a, b, at) {
     for (let i = 0; i < a.length; i++)
         if (a[i] !== b[at + i])
             return false;
     return true;
-}
-/** As skipString for a key: an escape in it, which the walk would have to decode, fails. */
-function skipKey(b, i) {
-    if (b[i] !== QUOTE)
-        return FAIL;
-    for (i++;; i++) {
-        const c = b[i];
-        if (c === undefined || c < 0x20 || c === BACKSLASH)
-            return FAIL;
-        if (c === QUOTE)
-            return i + 1;
-    }
 }
 
 const RATES = {
@@ -9745,6 +9737,64 @@ function metrics(r, tag, body, p, ctx) {
     ];
 }
 
+const { CLOSE_OBJ, COLON, COMMA, OPEN_ARR, OPEN_OBJ } = BYTE;
+/**
+ * A JSON Lines record with its bulky parts left out, read from the line's bytes: vLLM's
+ * `--save-detailed` puts per-request arrays (a few MB of numbers and generated text) on every
+ * line, which no importer reads. Parsing them, or even decoding the line into a string, costs
+ * more memory than the rest of the import. The line is walked byte by byte and checked as JSON
+ * throughout; each array or object under the root whose key is not kept is replaced by an empty
+ * one of the same kind, and the rest is returned as text for the usual parser.
+ *
+ * Only a line the walk can vouch for is slimmed: anything else (not an object, not valid JSON,
+ * a number that may overflow, deep nesting) returns undefined and the caller reads the line
+ * whole, as before, so every error keeps its wording and line.
+ */
+// Apart from KnownRecords.scan's member loop: that one captures numbers and builds a key meanwhile.
+/** The record without the non-kept arrays and objects under its root, or undefined (see above). */
+function slimObject(b, keep) {
+    let i = skipWs(b, 0);
+    if (b[i] !== OPEN_OBJ)
+        return undefined;
+    i = skipWs(b, i + 1);
+    let out = '{';
+    if (b[i] === CLOSE_OBJ)
+        i++;
+    else {
+        for (;;) {
+            const keyStart = i;
+            i = skipString(b, i);
+            if (i === FAIL)
+                return undefined;
+            const key = b.toString('utf8', keyStart, i);
+            i = skipWs(b, i);
+            if (b[i] !== COLON)
+                return undefined;
+            i = skipWs(b, i + 1);
+            const valueStart = i;
+            i = skipValue(b, i, 1);
+            if (i === FAIL)
+                return undefined;
+            const kind = b[valueStart];
+            const bulky = kind === OPEN_ARR || kind === OPEN_OBJ;
+            out +=
+                bulky && !keep(JSON.parse(key))
+                    ? `${key}:${kind === OPEN_ARR ? '[]' : '{}'}`
+                    : `${key}:${b.toString('utf8', valueStart, i)}`;
+            i = skipWs(b, i);
+            if (b[i] === CLOSE_OBJ) {
+                i++;
+                break;
+            }
+            if (b[i] !== COMMA)
+                return undefined;
+            out += ',';
+            i = skipWs(b, i + 1);
+        }
+    }
+    return skipWs(b, i) === b.length ? `${out}}` : undefined;
+}
+
 /** True when the first non-blank line is a JSON value on its own, i.e. the file is JSON Lines. */
 function isJsonLines(input) {
     for (const { text } of input.lines()) {
@@ -9934,7 +9984,10 @@ function jsonRows(input) {
     twice.run(input, known, () => jsonLinesPass(input, rows, known));
     return rows;
 }
-/** Appended runs repeat a few configurations: a repeat is read from its bytes (known-records.ts). */
+/**
+ * Appended runs repeat a few configurations: a repeat is read from its bytes
+ * (read/known-records.ts).
+ */
 function jsonLinesPass(input, rows, known) {
     const lines = input.byteReader?.();
     if (!lines)
@@ -10108,14 +10161,14 @@ const llmperf = {
  * Luau's bench runner: `SUCCESS: base64   :   15.041ms +/-  0.636% on luau`. The RESULTS table
  * it prints afterwards repeats the same numbers and is not read.
  */
-const LINE = /^SUCCESS:\s*(.+?)\s*:\s*(\S+?)ms \+\/-\s*(\S+)% on (\S+)\s*$/;
+const LINE$1 = /^SUCCESS:\s*(.+?)\s*:\s*(\S+?)ms \+\/-\s*(\S+)% on (\S+)\s*$/;
 const luau = {
     name: 'benchmarkluau',
     description: 'Luau bench output (ms, lower is better)',
     detect: (input) => /^SUCCESS: .+ : +\S+ms \+\/- +\S+% on \S+/m.test(input.head),
     parse: (input, ctx) => oneValuePerLine(input, ctx, {
         format: 'benchmarkluau',
-        line: LINE,
+        line: LINE$1,
         metric: { name: 'time', unit: 'ms', direction: 'lower' },
         expected: 'SUCCESS: NAME : 15.0ms +/- 0.6% on luau'
     })
@@ -10230,7 +10283,7 @@ function finiteNumbers(v, min) {
  * round when the run saved it (`--benchmark-save-data`); it becomes the samples. Without it, or
  * when it does not hold all `rounds` (files trimmed by hand), the mean is the one sample, and
  * the benchmark says so in a note rather than gating on a partial list. A large file is read one
- * benchmark at a time (stream.ts).
+ * benchmark at a time (read/stream.ts).
  */
 const fits = (b) => 'stats' in b && 'fullname' in b;
 const pytest = {
@@ -10294,7 +10347,7 @@ function benchmark(r, raw, i, input, ctx) {
  * same configuration are samples of one benchmark, one value per run: request and token
  * throughput (higher is better) and, for each latency it reported (TTFT, TPOT, ITL, E2EL), the
  * median and every percentile in ms (lower is better). The per-request arrays that
- * `--save-detailed` adds are read past without being parsed (slim.ts), one line at a time.
+ * `--save-detailed` adds are read past without being parsed (read/slim.ts), one line at a time.
  */
 const THROUGHPUTS = {
     request_throughput: 'req/s',
@@ -13901,6 +13954,83 @@ function expand(pattern, baseDir) {
     return globSync(glob, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false }).sort();
 }
 
+/** Adds `extra` to `target`; a key seen with two values keeps both ("0.12.6 | 0.13.0"). */
+function mergeFingerprint(target, extra) {
+    for (const [key, value] of Object.entries(extra)) {
+        const had = Object.hasOwn(target, key) ? target[key] : undefined;
+        if (had === undefined || had === value)
+            target[key] = value;
+        else if (!String(had).split(' | ').includes(String(value))) {
+            target[key] = `${String(had)} | ${String(value)}`;
+        }
+    }
+}
+/** For files imported from elsewhere: we know nothing about the machine that produced them. */
+function unknownEnvironment() {
+    return {
+        os: 'unknown',
+        arch: 'unknown',
+        cpu: 'unknown',
+        cpuCount: 0,
+        memoryBytes: 0,
+        node: 'unknown'
+    };
+}
+
+/**
+ * Result files (a directory, a glob, or files of mixed formats, each detected from its content)
+ * as one result set. Each benchmark must come from one file: merging two would gate one file's
+ * numbers against the other's baseline.
+ */
+async function importResultSet(pattern, meta) {
+    const patterns = Array.isArray(pattern) ? pattern : [pattern];
+    const benchmarks = [];
+    const files = [];
+    const from = new Map();
+    for (const p of patterns) {
+        const got = await importFiles(p, 'auto', { class: 'non-critical' }).catch((e) => {
+            throw isUserError(e) ? new UserError(`results: ${e.message}`) : e;
+        });
+        files.push(...got.files);
+        for (const b of got.benchmarks) {
+            const file = b.source?.file ?? p;
+            const other = from.get(b.name);
+            if (other !== undefined)
+                throw new UserError(`benchmark '${b.name}' is also in ${other}: each benchmark must come from one file`, { file });
+            from.set(b.name, file);
+            benchmarks.push(b);
+        }
+    }
+    return {
+        $schema: RESULTS_SCHEMA_ID,
+        version: RESULTS_VERSION,
+        testbed: meta.testbed,
+        createdAt: meta.createdAt,
+        commit: meta.commit,
+        // The measuring machine's fingerprint, when the files carry it, is what a baseline must match.
+        environment: importedEnvironment(files) ?? meta.hostEnvironment(),
+        benchmarks
+    };
+}
+/**
+ * The environment recorded in imported perf-gate result documents (a PR run's artifact, shard
+ * results), merged, or null when none was imported: that is the machine that measured, whose
+ * fingerprint the baseline's must match, not the machine that imports.
+ */
+function importedEnvironment(files, baseDir = process.cwd()) {
+    let merged = null;
+    for (const f of files) {
+        if (f.format !== 'perf-gate')
+            continue;
+        const { environment } = parseResultSet(fileInput(path.resolve(baseDir, f.file), f.file));
+        if (merged === null)
+            merged = { ...environment };
+        else
+            mergeFingerprint(merged, environment);
+    }
+    return merged;
+}
+
 const makeInput = stringInput;
 function importText(file, text, format, ctx) {
     return importInput(stringInput(file, text), format, ctx);
@@ -13910,6 +14040,7 @@ function importFile(file, format, ctx) {
     return Promise.resolve().then(() => importInput(fileInput(file), format, ctx));
 }
 
+/** File helpers every layer that writes shares: atomic writes, and reads that may find nothing. */
 const TMP_PREFIX = '.tmp-';
 /**
  * Writes a file so that readers see the old content or the new, never a mix: temporary file in the
@@ -13952,11 +14083,31 @@ async function syncDir(dir) {
         /* best effort */
     }
 }
+/** The file's text, or null when it does not exist or cannot be read (a first run, say). */
+async function readIfExists(file) {
+    try {
+        return await readFile(file, 'utf8');
+    }
+    catch {
+        return null;
+    }
+}
 
 const TRUSTED_EVENTS = new Set(['push', 'workflow_dispatch']);
-function baselineWriteDecision(ctx) {
-    if (!ctx.onGitHub)
+/**
+ * `store.shared`: the store holds the team's baselines (a `git:` branch of the repository), which
+ * a local run never writes: the CLI may read them, and writes only as a trusted CI run.
+ */
+function baselineWriteDecision(ctx, store = {}) {
+    if (!ctx.onGitHub) {
+        if (store.shared) {
+            return {
+                allowed: false,
+                reason: "a git: store holds the team's baselines, which only a trusted CI run writes (push or workflow_dispatch on the default branch, on GitHub Actions); this is a local run, so it only reads them"
+            };
+        }
         return { allowed: true, reason: 'local run: the store belongs to the user' };
+    }
     const event = ctx.eventName ?? '(unknown)';
     if (!TRUSTED_EVENTS.has(event)) {
         return {
@@ -23053,6 +23204,8 @@ const CONFIG_DEFAULTS = {
     warmup: 1,
     minSamples: 5,
     timeoutSeconds: 600,
+    /** τ₀: the prior sd of a job's centre from one job to the next on the runner (0.05 = 5 %). */
+    runnerDrift: 0.05,
     thresholds: {
         core: { warn: 0.05, fail: 0.05 },
         nonCritical: { warn: 0.05, fail: 0.1 }
@@ -23103,7 +23256,7 @@ function percentError(allowOff) {
     };
 }
 // zod reports a union's "closest" branch instead of the union, so every branch gets the message.
-function percent(allowOff) {
+function percent$2(allowOff) {
     const error = percentError(allowOff);
     const number$1 = number({ error }).min(0, { error });
     const text = string$1({ error }).regex(PERCENT_TEXT, { error });
@@ -23113,10 +23266,10 @@ function percent(allowOff) {
         })
         : union([number$1, text], { error });
 }
-const WarnPercent = percent(false).meta({
+const WarnPercent = percent$2(false).meta({
     description: 'Relative change that warns: "5%", or a plain number of percent (5 = 5 %).'
 });
-const FailPercent = percent(true).meta({
+const FailPercent = percent$2(true).meta({
     description: 'Relative change that fails the gate: "10%", or a plain number of percent; none/off for warn-only.'
 });
 /** Converts a validated percentage to a fraction; null stands for "no fail budget". */
@@ -23279,6 +23432,10 @@ const ConfigInput = strictObject({
         default: CONFIG_DEFAULTS.timeoutSeconds,
         description: 'Seconds per run of a command, or per Ollama request.'
     }),
+    'runner-drift': percent$2(false).optional().meta({
+        default: '5%',
+        description: 'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
+    }),
     thresholds: strictObject({
         core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),
         'non-critical': ThresholdsInput.optional().meta({
@@ -23289,7 +23446,14 @@ const ConfigInput = strictObject({
             .meta({ description: 'Per-metric budgets for every benchmark, keyed by metric name.' })
     })
         .optional(),
-    benchmarks: array(BenchmarkInput).min(1, { error: 'must list at least one benchmark' }),
+    // Optional only when result files are imported (the action's results input, --results): the
+    // loader requires it otherwise, since there would be nothing to run.
+    benchmarks: array(BenchmarkInput)
+        .min(1, { error: 'must list at least one benchmark' })
+        .optional()
+        .meta({
+        description: 'What to run or read. Required unless result files are imported with the action input results (CLI: --results).'
+    }),
     comparisons: array(strictObject({
         name: text().meta({ description: 'Title of the side-by-side table.' }),
         a: text().meta({ description: 'Name of the first benchmark (e.g. the Q4 model).' }),
@@ -23363,6 +23527,21 @@ function resolveThresholds(config, benchmark, metric, metricClass) {
 function resolveMetricClass(benchmark, metric, defaultClass = benchmark.class) {
     return metricOverride$1(benchmark, metric)?.class ?? defaultClass;
 }
+/** Thresholds for a result benchmark, found through the config entry that produced it. */
+function thresholdsFromConfig(config) {
+    const specFor = (bench) => config.benchmarks.find((s) => s.name === bench) ??
+        config.benchmarks.find((s) => bench.startsWith(`${s.name}/`));
+    return (bench, metric) => {
+        const spec = specFor(bench);
+        if (spec)
+            return resolveThresholds(config, spec, metric.name, metric.class);
+        const t = metric.class === 'core' ? config.thresholds.core : config.thresholds.nonCritical;
+        const m = Object.hasOwn(config.thresholds.metrics, metric.name)
+            ? config.thresholds.metrics[metric.name]
+            : undefined;
+        return { warn: m?.warn ?? t.warn, fail: m?.fail !== undefined ? m.fail : t.fail };
+    };
+}
 
 /** What every check needs to turn a path into "file:line: message". */
 class Problems {
@@ -23380,12 +23559,8 @@ class Problems {
         this.list.push({ line: this.line(path), message });
     }
 }
-/**
- * Parses and validates the text of a `perf-gate.yml`. `file` labels errors and its folder is the
- * base of relative paths; nothing is read from disk. Throws a ConfigError (a UserError) naming
- * the file and line of the first problem.
- */
-function parseConfig(text, file) {
+const BENCHMARKS_REQUIRED = "benchmarks is required: list what to run, or import result files with the action's results input (CLI: --results)";
+function parseConfig(text, file, opts = {}) {
     const counter = new distExports.LineCounter();
     const doc = distExports.parseDocument(text, {
         lineCounter: counter,
@@ -23427,6 +23602,9 @@ function parseConfig(text, file) {
         }
     }
     checkUniqueNames(problems, data);
+    if (parsed.success && parsed.data.benchmarks === undefined && !opts.imported) {
+        problems.add([], BENCHMARKS_REQUIRED);
+    }
     if (!parsed.success || problems.list.length)
         throw new ConfigError(file, problems.list);
     const config = build(parsed.data, file, problems);
@@ -23436,7 +23614,7 @@ function parseConfig(text, file) {
     return config;
 }
 /** Reads and parses a config file; see parseConfig. */
-async function loadConfig(path) {
+async function loadConfig(path, opts = {}) {
     let text;
     try {
         text = await readFile(path, 'utf8');
@@ -23449,7 +23627,7 @@ async function loadConfig(path) {
         const reason = code === 'EISDIR' ? 'it is a directory' : (code ?? String(e));
         throw new UserError(`cannot read the config file: ${reason}`, { file: path });
     }
-    return parseConfig(text, path);
+    return parseConfig(text, path, opts);
 }
 function yamlProblem(error, doc, counter, text) {
     let offset = error.pos[0];
@@ -23573,7 +23751,7 @@ function build(raw, file, problems) {
         return plan;
     };
     const topPlan = planAt(raw.adaptive, ['adaptive']);
-    const benchmarks = raw.benchmarks.map((b, i) => {
+    const benchmarks = (raw.benchmarks ?? []).map((b, i) => {
         const common = {
             name: b.name,
             line: problems.line(['benchmarks', i]),
@@ -23600,6 +23778,9 @@ function build(raw, file, problems) {
         warmup,
         minSamples,
         timeoutSeconds,
+        runnerDrift: raw['runner-drift'] === undefined
+            ? CONFIG_DEFAULTS.runnerDrift
+            : (percentToFraction(raw['runner-drift']) ?? CONFIG_DEFAULTS.runnerDrift),
         thresholds: {
             core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),
             nonCritical: classThresholds(raw.thresholds?.['non-critical'], CONFIG_DEFAULTS.thresholds.nonCritical),
@@ -23733,6 +23914,101 @@ function checkThresholdOrder(problems, raw, config) {
                 complain(warn, fail, b.name);
         }
     });
+}
+
+const OS_NAMES = { linux: 'linux', win32: 'windows', darwin: 'macos' };
+/**
+ * `linux-x64`: the runner's OS and architecture, from the runner's own variables (RUNNER_OS,
+ * RUNNER_ARCH) where it sets them, else from Node. Baselines are kept per testbed, so runs on
+ * ubuntu-latest are gated against ubuntu-latest's, never a Mac's.
+ */
+function runnerTestbed(env = process.env, platform = process.platform, arch = process.arch) {
+    const os = env.RUNNER_OS?.trim().toLowerCase() || OS_NAMES[platform] || platform;
+    const cpu = env.RUNNER_ARCH?.trim().toLowerCase() || arch;
+    return `${os}-${cpu}`.replace(/[^a-z0-9._-]/g, '-');
+}
+/** The config a run without perf-gate.yml uses: default budgets, no benchmarks of its own. */
+function defaultConfig(file, testbed) {
+    const { thresholds } = CONFIG_DEFAULTS;
+    return {
+        file,
+        dir: resolve$2(dirname$1(file)),
+        testbed,
+        repetitions: CONFIG_DEFAULTS.repetitions,
+        warmup: CONFIG_DEFAULTS.warmup,
+        minSamples: CONFIG_DEFAULTS.minSamples,
+        timeoutSeconds: CONFIG_DEFAULTS.timeoutSeconds,
+        runnerDrift: CONFIG_DEFAULTS.runnerDrift,
+        thresholds: {
+            core: { ...thresholds.core },
+            nonCritical: { ...thresholds.nonCritical },
+            metrics: {}
+        },
+        benchmarks: []
+    };
+}
+function percent$1(fraction) {
+    return `${Number((fraction * 100).toPrecision(10))}%`;
+}
+/**
+ * The perf-gate.yml that gives the same run: the testbed, and the budgets of imported metrics
+ * (importers mark what they read non-critical). Three lines.
+ */
+function pinningConfig(testbed) {
+    const { warn, fail } = CONFIG_DEFAULTS.thresholds.nonCritical;
+    const name = /^[A-Za-z0-9._-]+$/.test(testbed) ? testbed : JSON.stringify(testbed);
+    return [
+        `testbed: ${name}`,
+        'thresholds:',
+        `  non-critical: { warn: ${percent$1(warn)}, fail: ${percent$1(fail)} }`,
+        ''
+    ].join('\n');
+}
+async function exists(file) {
+    try {
+        await stat$1(file);
+        return true;
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return false;
+        // Anything else (a permission problem) is reported by the loader, naming the file.
+        return true;
+    }
+}
+/**
+ * The config at `file`; when the run imports result files and there is no such file, the
+ * defaults, with what was assumed. `testbed` is the testbed input, if any.
+ */
+async function loadConfigOrDefaults(file, opts) {
+    if (!opts.imported || (await exists(file))) {
+        return { config: await loadConfig(file, { imported: opts.imported ?? false }), assumed: null };
+    }
+    const testbed = opts.testbed || runnerTestbed(opts.env);
+    const config = defaultConfig(file, testbed);
+    return {
+        config,
+        assumed: {
+            file,
+            testbed,
+            testbedFrom: opts.testbed ? 'input' : 'runner',
+            warn: config.thresholds.nonCritical.warn,
+            fail: config.thresholds.nonCritical.fail,
+            pin: pinningConfig(testbed)
+        }
+    };
+}
+/** What was assumed, as plain lines for a log or a terminal. */
+function describeAssumed(a) {
+    const from = a.testbedFrom === 'input'
+        ? 'from the testbed input'
+        : "the runner's OS and architecture; name it with the testbed input (CLI: --testbed)";
+    const fail = a.fail === null ? 'no fail budget' : `fail ${percent$1(a.fail)}`;
+    return [
+        `no ${a.file}: running on defaults: testbed '${a.testbed}' (${from}), the default budgets (warn ${percent$1(a.warn)}, ${fail}), every imported benchmark gated.`,
+        `To pin this, commit this ${a.file}:`,
+        ...a.pin.trimEnd().split('\n')
+    ];
 }
 
 /**
@@ -24101,7 +24377,7 @@ function multiQuantileSelect(arr, p) {
         positions.add(Math.floor(idx));
         positions.add(Math.ceil(idx));
     }
-    var indices = Array.from(positions).sort(compare);
+    var indices = Array.from(positions).sort(compare$1);
 
     multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
 }
@@ -24118,7 +24394,7 @@ function multiselect(arr, indices, lo, hi, left, right) {
     multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
 }
 
-function compare(a, b) {
+function compare$1(a, b) {
     return a - b;
 }
 
@@ -24359,30 +24635,22 @@ function probit(p) {
     return Math.sqrt(2) * inverseErrorFunction(2 * p - 1);
 }
 
-/** Number formatting shared by the reasons of `compareMetric` and `gate`. */
-/** A signed percentage number without the unit: 0.1234 → "+12.3", −Infinity → "-∞". */
-function signedPct(x) {
-    if (x === Infinity)
-        return '+∞';
-    if (x === -Infinity)
-        return '-∞';
-    const s = (Math.abs(x) * 100).toFixed(1);
-    // "-0.0" and "+0.0" would both claim a direction that rounding erased.
-    if (s === '0.0')
-        return '0.0';
-    return `${x < 0 ? '-' : '+'}${s}`;
+/** Words and identifiers as people read them, shared by the engine's messages and the renderers. */
+/** "1 regression", "3 regressions". */
+function plural(n, singular, pluralForm = singular + 's') {
+    return `${n} ${n === 1 ? singular : pluralForm}`;
 }
-/** A budget fraction as a plain percentage: 0.05 → "5 %", 0.125 → "12.5 %". */
-function budgetPct(x) {
-    return `${Number((x * 100).toFixed(2))} %`;
-}
-/** "Δ +12.3 % (90 % CI +9.8 … +14.9 %)". */
-function changeWithCi(change, ci, confidence) {
-    const level = Number((confidence * 100).toFixed(1));
-    return `Δ ${signedPct(change)} % (${level} % CI ${signedPct(ci[0])} … ${signedPct(ci[1])} %)`;
-}
-function plural$3(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
+/**
+ * A commit as shown to people: the first 7 hex digits of a sha. Anything else (a store that keys
+ * by another id) keeps only characters that are inert in markdown, mermaid, terminals and file names.
+ */
+function shortSha(sha) {
+    if (!sha)
+        return null;
+    if (/^[0-9a-f]{7,64}$/i.test(sha))
+        return sha.slice(0, 7).toLowerCase();
+    const safe = sha.replace(/[^0-9A-Za-z._-]/g, '').slice(0, 12);
+    return safe || null;
 }
 
 /**
@@ -24824,6 +25092,13 @@ function madScreen(values, opts = {}) {
 /** Power the estimate aims for: the planning convention, so "would decide" means 4 times in 5. */
 const POWER = 0.8;
 /**
+ * Past this many runs per arm (or pairs) "N runs would decide it" is no longer advice: the metric
+ * cannot be decided at this noise, and the reports say what would help instead.
+ */
+const MAX_ADVISED_RUNS = 100;
+/** What helps a metric that no sane number of runs decides. */
+const UNDECIDABLE_HELP = 'same-job A/B (ab: true), a quieter runner or more work per run (e.g. more requests) would help';
+/**
  * Runs per arm after which an inconclusive metric would be decided with 80 % probability, if its
  * true change is the current estimate and its spread what the current CI implies; null when the
  * CI is unbounded or the estimate sits exactly on the budget, where no number of runs is enough.
@@ -24862,6 +25137,34 @@ function perArm(unitSe, z, distance) {
     return Math.ceil(2 * ((z * unitSe) / distance) ** 2);
 }
 
+/** Number formatting shared by the reasons of `compareMetric` and `gate`. */
+/** A signed percentage number without the unit: 0.1234 → "+12.3", −Infinity → "-∞". */
+function signedPct(x) {
+    if (x === Infinity)
+        return '+∞';
+    if (x === -Infinity)
+        return '-∞';
+    const s = (Math.abs(x) * 100).toFixed(1);
+    // "-0.0" and "+0.0" would both claim a direction that rounding erased.
+    if (s === '0.0')
+        return '0.0';
+    return `${x < 0 ? '-' : '+'}${s}`;
+}
+/** A budget fraction as a plain percentage: 0.05 → "5 %", 0.125 → "12.5 %". */
+function budgetPct(x) {
+    return `${Number((x * 100).toFixed(2))} %`;
+}
+/** "Δ +12.3 % (90 % CI +9.8 … +14.9 %)". */
+function changeWithCi(change, ci, confidence) {
+    const level = Number((confidence * 100).toFixed(1));
+    return `Δ ${signedPct(change)} % (${level} % CI ${signedPct(ci[0])} … ${signedPct(ci[1])} %)`;
+}
+
+/*
+ * The budget semantics every rule shares (two-sample, paired, history-aware): given an estimate
+ * of the log-badness shift and its CIs, decide pass/warn/fail, inconclusive and improved, and say
+ * why. Only the estimator differs between the rules, so the gate and the reports see one shape.
+ */
 /**
  * A relative budget as a shift in log-badness: lower-is-better regresses past ratio 1 + T,
  * higher-is-better past 1 − T, which no positive value reaches once T ≥ 1.
@@ -24875,6 +25178,88 @@ function logBudget(budget, direction) {
 function relativeChange(theta, direction) {
     return direction === 'lower' ? Math.expm1(theta) : -Math.expm1(-theta);
 }
+/**
+ * FAIL when the FAIL test's lower bound is past the warn budget and the estimate past the fail
+ * budget (at the default core budget, warn = fail, that is "the CI is wholly past the budget");
+ * WARN when the estimate is past the warn budget and the CI excludes no change; inconclusive when
+ * the CI straddles the fail budget; improved when the CI is wholly better than the warn budget.
+ */
+function judgeShift(e) {
+    const { direction, thresholds, estimate: theta, lo, hi, failLo } = e;
+    const tauWarn = logBudget(thresholds.warn, direction);
+    const tauFail = thresholds.fail === null ? Infinity : logBudget(thresholds.fail, direction);
+    let verdict;
+    if (failLo > tauWarn && theta > tauFail)
+        verdict = 'fail';
+    else if (theta > tauWarn && lo > 0)
+        verdict = 'warn';
+    else
+        verdict = 'pass';
+    // Judged on the FAIL test's own bound: a metric FAIL cannot reach yet is still open.
+    const inconclusive = verdict !== 'fail' && hi > tauFail && failLo <= tauWarn;
+    const improved = hi < -tauWarn;
+    const advice = inconclusive ? e.advise(tauWarn, tauFail) : null;
+    const change = relativeChange(theta, direction);
+    // An unbounded side stays unbounded rather than reading as the −100 % a ratio cannot pass.
+    const ci = [
+        lo === -Infinity ? -Infinity : relativeChange(lo, direction),
+        hi === Infinity ? Infinity : relativeChange(hi, direction)
+    ];
+    // Reasons speak in the metric's own terms (throughput -8 %, latency +12 %), as the tables do;
+    // `change` and `ci` keep the worse-is-positive orientation for the rule and the JSON.
+    const valueChange = direction === 'lower' ? change : -change;
+    const valueCi = direction === 'lower' ? ci : [-ci[1], -ci[0]];
+    const summary = changeWithCi(valueChange, valueCi, 1 - 2 * e.alpha);
+    let reason;
+    if (verdict === 'fail') {
+        reason = `${summary} is past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget`;
+    }
+    else if (verdict === 'warn') {
+        reason = `${summary} is past the ${budgetPct(thresholds.warn)} warn budget`;
+    }
+    else if (improved) {
+        reason = `improved: ${summary}`;
+    }
+    else if (advice) {
+        reason = `may be worse: ${summary} reaches past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget; ${advice.text}`;
+    }
+    else if (theta > tauWarn) {
+        reason = `${summary} is past the ${budgetPct(thresholds.warn)} warn budget but not significant`;
+    }
+    else {
+        reason = `within budget: ${summary}`;
+    }
+    return {
+        verdict,
+        reason,
+        change,
+        ci,
+        valueChange,
+        inconclusive,
+        improved,
+        ...(advice?.runs == null ? {} : { runsToDecide: advice.runs })
+    };
+}
+/**
+ * A comparison with its judgement and p-values filled in, keys in the order the JSON outputs have
+ * always had them.
+ */
+function withJudgement(base, j, pFail, pWarn) {
+    return {
+        ...base,
+        verdict: j.verdict,
+        reason: j.reason,
+        change: j.change,
+        ci: j.ci,
+        valueChange: j.valueChange,
+        pFail,
+        pWarn,
+        inconclusive: j.inconclusive,
+        improved: j.improved,
+        ...(j.runsToDecide === undefined ? {} : { runsToDecide: j.runsToDecide })
+    };
+}
+
 function firstInvalid(arm, values) {
     for (let i = 0; i < values.length; i++) {
         const v = values[i];
@@ -24903,7 +25288,7 @@ function screenArm(values, sign, minSamples) {
         }
     };
 }
-function checkOptions$1(input, alpha, failAlpha, minSamples) {
+function checkOptions$2(input, alpha, failAlpha, minSamples) {
     const { warn, fail } = input.thresholds;
     if (!(Number.isFinite(warn) && warn >= 0)) {
         throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`);
@@ -24951,7 +25336,7 @@ function compareMetric(input) {
     const alpha = input.alpha ?? 0.05;
     const failAlpha = input.failAlpha ?? alpha;
     const minSamples = input.minSamples ?? 5;
-    checkOptions$1(input, alpha, failAlpha, minSamples);
+    checkOptions$2(input, alpha, failAlpha, minSamples);
     const { direction, thresholds } = input;
     const neutral = (reason, baseline = null, current = null) => neutralComparison(input, reason, baseline, current);
     const invalid = firstInvalid('current', input.current) ?? firstInvalid('baseline', input.baseline);
@@ -24971,73 +25356,38 @@ function compareMetric(input) {
     const hl = est.interval(alpha);
     const { lo, hi } = hl;
     const failLo = failAlpha === alpha ? lo : est.interval(failAlpha).lo;
+    const judged = judgeShift({
+        direction,
+        thresholds,
+        alpha,
+        estimate: theta,
+        lo,
+        hi,
+        failLo,
+        advise(tauWarn, tauFail) {
+            const runs = runsToDecide({
+                estimate: theta,
+                ci: [lo, hi],
+                alpha,
+                failAlpha,
+                tauWarn,
+                tauFail,
+                n,
+                m
+            });
+            let text;
+            if (runs === null)
+                text = 'more runs would decide';
+            else if (runs > MAX_ADVISED_RUNS) {
+                text = `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs per arm): ${UNDECIDABLE_HELP}`;
+            }
+            else
+                text = `about ${plural(runs, 'run')} per arm would decide`;
+            return { text, runs };
+        }
+    });
     const tauWarn = logBudget(thresholds.warn, direction);
-    const tauFail = thresholds.fail === null ? Infinity : logBudget(thresholds.fail, direction);
-    let verdict;
-    if (failLo > tauWarn && theta > tauFail)
-        verdict = 'fail';
-    else if (theta > tauWarn && lo > 0)
-        verdict = 'warn';
-    else
-        verdict = 'pass';
-    // Judged on the FAIL test's own bound: a metric FAIL cannot reach yet is still open.
-    const inconclusive = verdict !== 'fail' && hi > tauFail && failLo <= tauWarn;
-    const improved = hi < -tauWarn;
-    const toDecide = inconclusive
-        ? runsToDecide({
-            estimate: theta,
-            ci: [lo, hi],
-            alpha,
-            failAlpha,
-            tauWarn,
-            tauFail,
-            n,
-            m
-        })
-        : null;
-    const change = relativeChange(theta, direction);
-    const ci = hl.k === 0
-        ? [-Infinity, Infinity]
-        : [relativeChange(lo, direction), relativeChange(hi, direction)];
-    // Reasons speak in the metric's own terms (throughput -8 %, latency +12 %), as the tables do;
-    // `change` and `ci` keep the worse-is-positive orientation for the rule and the JSON.
-    const valueChange = direction === 'lower' ? change : -change;
-    const valueCi = direction === 'lower' ? ci : [-ci[1], -ci[0]];
-    const summary = changeWithCi(valueChange, valueCi, 1 - 2 * alpha);
-    let reason;
-    if (verdict === 'fail') {
-        reason = `${summary} is past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget`;
-    }
-    else if (verdict === 'warn') {
-        reason = `${summary} is past the ${budgetPct(thresholds.warn)} warn budget`;
-    }
-    else if (improved) {
-        reason = `improved: ${summary}`;
-    }
-    else if (inconclusive) {
-        const decide = toDecide === null
-            ? 'more runs would decide'
-            : `about ${plural$3(toDecide, 'run')} per arm would decide`;
-        reason = `may be worse: ${summary} reaches past the ${budgetPct(thresholds.fail ?? thresholds.warn)} fail budget; ${decide}`;
-    }
-    else if (theta > tauWarn) {
-        reason = `${summary} is past the ${budgetPct(thresholds.warn)} warn budget but not significant`;
-    }
-    else {
-        reason = `within budget: ${summary}`;
-    }
-    return {
-        ...neutral(reason, base.summary, cur.summary),
-        verdict,
-        change,
-        ci,
-        valueChange,
-        pFail: upperTailP(n, m, est.exceeding(tauWarn)),
-        pWarn: upperTailP(n, m, est.exceeding(0)),
-        inconclusive,
-        improved,
-        ...(toDecide === null ? {} : { runsToDecide: toDecide })
-    };
+    return withJudgement(neutral(judged.reason, base.summary, cur.summary), judged, upperTailP(n, m, est.exceeding(tauWarn)), upperTailP(n, m, est.exceeding(0)));
 }
 
 /**
@@ -25114,7 +25464,7 @@ function gate(comparisons, opts = {}) {
     const alpha = opts.alpha ?? 0.05;
     const out = comparisons.map((c) => ({ ...c }));
     const compared = out.map((_, i) => i).filter((i) => out[i].verdict !== 'neutral');
-    const family = plural$3(compared.length, 'metric');
+    const family = plural(compared.length, 'metric');
     if (opts.holm) {
         const keep = holmReject(compared.map((i) => out[i].pFail ?? 1), alpha);
         compared.forEach((i, r) => {
@@ -25149,12 +25499,12 @@ function gate(comparisons, opts = {}) {
     }
     else {
         if (verdict === 'fail') {
-            reason = `${plural$3(fails.length, 'regression')} past the fail budget: ${changes(fails)}`;
+            reason = `${plural(fails.length, 'regression')} past the fail budget: ${changes(fails)}`;
             if (warns.length > 0)
-                reason += `; ${plural$3(warns.length, 'warning')}: ${changes(warns)}`;
+                reason += `; ${plural(warns.length, 'warning')}: ${changes(warns)}`;
         }
         else if (verdict === 'warn') {
-            reason = `${plural$3(warns.length, 'metric')} past the warn budget: ${changes(warns)}`;
+            reason = `${plural(warns.length, 'metric')} past the warn budget: ${changes(warns)}`;
         }
         else {
             reason =
@@ -25167,7 +25517,7 @@ function gate(comparisons, opts = {}) {
         if (inconclusive > 0)
             extras.push(`${inconclusive} inconclusive`);
         if (neutral.length > 0)
-            extras.push(`${plural$3(neutral.length, 'metric')} not compared`);
+            extras.push(`${plural(neutral.length, 'metric')} not compared`);
         if (extras.length > 0)
             reason += ` (${extras.join(', ')})`;
     }
@@ -25182,11 +25532,753 @@ function gate(comparisons, opts = {}) {
     };
 }
 
+/*
+ * Student's t distribution. simple-statistics stops at the t statistic; the change-point test
+ * needs its p-value and the Welch reference rule in bench:decisions its quantile.
+ */
+const EPS = 1e-15;
+const TINY = 1e-300;
+const MAX_TERMS = 500;
+/**
+ * The continued fraction of I_x(a, b), evaluated with the modified Lentz method. It converges
+ * quickly for x < (a + 1)/(a + b + 2); the caller uses the symmetry I_x(a, b) = 1 − I_{1−x}(b, a)
+ * to stay on that side.
+ */
+function betaFraction(x, a, b) {
+    let c = 1;
+    let d = 1 - ((a + b) * x) / (a + 1);
+    if (Math.abs(d) < TINY)
+        d = TINY;
+    d = 1 / d;
+    let f = d;
+    for (let m = 1; m <= MAX_TERMS; m++) {
+        const m2 = 2 * m;
+        // Even step: d_{2m} = m(b − m)x / ((a + 2m − 1)(a + 2m)).
+        let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+        d = 1 + num * d;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = 1 + num / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        f *= d * c;
+        // Odd step: d_{2m+1} = −(a + m)(a + b + m)x / ((a + 2m)(a + 2m + 1)).
+        num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+        d = 1 + num * d;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = 1 + num / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        const step = d * c;
+        f *= step;
+        if (Math.abs(step - 1) < EPS)
+            break;
+    }
+    return f;
+}
+/** The regularized incomplete beta function I_x(a, b) for a, b > 0 and 0 ≤ x ≤ 1. */
+function incompleteBeta(x, a, b) {
+    if (!(a > 0 && b > 0))
+        throw new RangeError(`a and b must be > 0, got (${a}, ${b})`);
+    if (!(x >= 0 && x <= 1))
+        throw new RangeError(`x must be in [0, 1], got ${x}`);
+    if (x === 0 || x === 1)
+        return x;
+    const logFront = gammaln(a + b) - gammaln(a) - gammaln(b) + a * Math.log(x) + b * Math.log1p(-x);
+    if (x < (a + 1) / (a + b + 2))
+        return (Math.exp(logFront) * betaFraction(x, a, b)) / a;
+    return 1 - (Math.exp(logFront) * betaFraction(1 - x, b, a)) / b;
+}
+function checkDf(df) {
+    if (!(df > 0))
+        throw new RangeError(`degrees of freedom must be > 0, got ${df}`);
+}
+/** P(T ≤ t) for Student's t with `df` degrees of freedom (df need not be an integer). */
+function tCdf(t, df) {
+    checkDf(df);
+    if (Number.isNaN(t))
+        return NaN;
+    if (t === Infinity)
+        return 1;
+    if (t === -Infinity)
+        return 0;
+    // P(|T| > |t|) = I_{df/(df+t²)}(df/2, 1/2); each tail is half of it.
+    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+    return t > 0 ? 1 - tail : tail;
+}
+/** Two-sided p-value of a t statistic: P(|T| ≥ |t|), accurate in the far tail. */
+function tTwoSidedP(t, df) {
+    checkDf(df);
+    if (Number.isNaN(t))
+        return NaN;
+    if (!Number.isFinite(t))
+        return 0;
+    return incompleteBeta(df / (df + t * t), df / 2, 0.5);
+}
+function tDensity(t, df) {
+    const logC = gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * Math.log(df * Math.PI);
+    return Math.exp(logC - ((df + 1) / 2) * Math.log1p((t * t) / df));
+}
+/**
+ * The p-quantile of Student's t. Newton's method from the normal quantile, falling back to
+ * bisection whenever a step would leave the bracket, so heavy tails (df ≈ 1) cannot derail it.
+ */
+function tQuantile(p, df) {
+    checkDf(df);
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`p must be in (0, 1), got ${p}`);
+    if (p === 0.5)
+        return 0;
+    // Solve in the upper half and mirror: the CDF is symmetric about 0.
+    const upper = p > 0.5 ? p : 1 - p;
+    let lo = 0;
+    let hi = 1;
+    while (tCdf(hi, df) < upper)
+        hi *= 2;
+    let t = Math.min(Math.max(probit(upper), lo), hi);
+    for (let i = 0; i < 100; i++) {
+        const err = tCdf(t, df) - upper;
+        if (err > 0)
+            hi = t;
+        else
+            lo = t;
+        if (Math.abs(err) < 1e-14 || hi - lo < 1e-14 * Math.max(1, t))
+            break;
+        const next = t - err / tDensity(t, df);
+        t = next > lo && next < hi ? next : (lo + hi) / 2;
+    }
+    return p > 0.5 ? t : -t;
+}
+/**
+ * The p-quantile of the standard normal to about 1e-7. simple-statistics' probit is off by up to
+ * 1.4e-3 (1.6434 for z₀.₉₅ = 1.6449), which shows in a printed resolution; two Newton steps on
+ * the erf-based CDF (itself good to ~1e-8) remove that.
+ */
+function normalQuantile(p) {
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`p must be in (0, 1), got ${p}`);
+    let z = probit(p);
+    for (let i = 0; i < 2; i++) {
+        const cdf = 0.5 * (1 + errorFunction(z / Math.SQRT2));
+        const density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+        z -= (cdf - p) / density;
+    }
+    return z;
+}
+
+/**
+ * The split of z[from, to) with the largest q̂, each side keeping at least `minSize` points, or
+ * null when the segment is too short. Moving one point at a time from the right side to the left
+ * updates the three distance sums in O(L), so a segment of L points costs O(L²) with no matrix.
+ */
+function bestEnergySplit(z, from, to, minSize) {
+    const len = to - from;
+    if (len < 2 * minSize)
+        return null;
+    // Sums of |z_i − z_j| over unordered pairs: across the split, within left, within right.
+    let across = 0;
+    let left = 0;
+    let right = 0;
+    for (let i = from; i < to; i++)
+        for (let j = i + 1; j < to; j++)
+            right += Math.abs(z[i] - z[j]);
+    let best = null;
+    for (let p = from; p < to - minSize; p++) {
+        let toLeft = 0;
+        let toRight = 0;
+        for (let i = from; i < p; i++)
+            toLeft += Math.abs(z[i] - z[p]);
+        for (let j = p + 1; j < to; j++)
+            toRight += Math.abs(z[p] - z[j]);
+        across += toRight - toLeft;
+        left += toLeft;
+        right -= toRight;
+        const n = p + 1 - from;
+        const m = to - p - 1;
+        if (n < minSize)
+            continue;
+        // V-statistic form: ordered pairs within a side count each unordered pair twice.
+        const energy = (2 * across) / (n * m) - (2 * left) / (n * n) - (2 * right) / (m * m);
+        const q = ((n * m) / (n + m)) * energy;
+        if (best === null || q > best.q)
+            best = { index: p + 1, q };
+    }
+    return best;
+}
+function meanAndSs(z, from, to) {
+    let sum = 0;
+    for (let i = from; i < to; i++)
+        sum += z[i];
+    const mean = sum / (to - from);
+    let ss = 0;
+    for (let i = from; i < to; i++)
+        ss += (z[i] - mean) ** 2;
+    return [mean, ss];
+}
+/** The change at `index` judged between z[from, index) and z[index, to). */
+function judge(z, from, index, to) {
+    const n = index - from;
+    const m = to - index;
+    const [ml, ssl] = meanAndSs(z, from, index);
+    const [mr, ssr] = meanAndSs(z, index, to);
+    const df = n + m - 2;
+    const pooled = df > 0 ? (ssl + ssr) / df : 0;
+    const se = Math.sqrt(pooled * (1 / n + 1 / m));
+    let pValue;
+    // Constant segments (a deterministic metric): any difference is certain, none is nothing.
+    if (!(se > 0))
+        pValue = mr === ml ? 1 : 0;
+    else
+        pValue = tTwoSidedP((mr - ml) / se, df);
+    return { index, change: Math.expm1(mr - ml), pValue, before: Math.exp(ml), after: Math.exp(mr) };
+}
+function passes(c, maxPValue, minMagnitude) {
+    return c.pValue <= maxPValue && Math.abs(c.change) >= minMagnitude;
+}
+function checkOptions$1(minSize, maxPValue, minMagnitude) {
+    if (!(Number.isInteger(minSize) && minSize >= 1)) {
+        throw new RangeError(`minSize must be an integer ≥ 1, got ${minSize}`);
+    }
+    if (!(maxPValue > 0 && maxPValue <= 1)) {
+        throw new RangeError(`maxPValue must be in (0, 1], got ${maxPValue}`);
+    }
+    if (!(minMagnitude >= 0))
+        throw new RangeError(`minMagnitude must be ≥ 0, got ${minMagnitude}`);
+}
+/**
+ * Change points of a series of positive values, ascending by index. Each round searches every
+ * segment between the accepted points and accepts the candidate with the largest divergence among
+ * those significant and large enough; it stops when none is. A final pass re-tests each point
+ * against its neighbours' segments and drops the weakest until all hold, since a point accepted
+ * early may owe its significance to a later-found change inside one of its sides.
+ */
+function detectChangePoints(series, opts = {}) {
+    const minSize = opts.minSize ?? 3;
+    const maxPValue = opts.maxPValue ?? 0.001;
+    const minMagnitude = opts.minMagnitude ?? 0.02;
+    checkOptions$1(minSize, maxPValue, minMagnitude);
+    series.forEach((v, i) => {
+        if (!(Number.isFinite(v) && v > 0)) {
+            throw new RangeError(`value #${i + 1} is ${v}: change points are found on ratios (> 0)`);
+        }
+    });
+    const z = series.map(Math.log);
+    const points = [];
+    // Best split per segment, keyed by its bounds: only the two halves of a cut need a new search.
+    const cache = new Map();
+    const splitOf = (from, to) => {
+        const key = `${from}:${to}`;
+        if (!cache.has(key))
+            cache.set(key, bestEnergySplit(z, from, to, minSize));
+        return cache.get(key) ?? null;
+    };
+    for (;;) {
+        const bounds = [0, ...points, z.length];
+        let chosen = null;
+        for (let s = 0; s + 1 < bounds.length; s++) {
+            const split = splitOf(bounds[s], bounds[s + 1]);
+            if (split === null || (chosen !== null && split.q <= chosen.q))
+                continue;
+            if (passes(judge(z, bounds[s], split.index, bounds[s + 1]), maxPValue, minMagnitude)) {
+                chosen = split;
+            }
+        }
+        if (chosen === null)
+            break;
+        points.push(chosen.index);
+        points.sort((a, b) => a - b);
+    }
+    const judged = () => points.map((index, i) => judge(z, points[i - 1] ?? 0, index, points[i + 1] ?? z.length));
+    let result = judged();
+    for (;;) {
+        const failing = result.filter((c) => !passes(c, maxPValue, minMagnitude));
+        if (failing.length === 0)
+            return result;
+        const weakest = failing.reduce((a, b) => b.pValue > a.pValue || (b.pValue === a.pValue && Math.abs(b.change) < Math.abs(a.change))
+            ? b
+            : a);
+        points.splice(points.indexOf(weakest.index), 1);
+        result = judged();
+    }
+}
+
+/** Prior spread of job centres (sd of ln job mean) when the config sets no `runner-drift`. */
+const DEFAULT_RUNNER_DRIFT = 0.05;
+/** Pseudo-jobs the prior is worth. */
+const DEFAULT_PRIOR_JOBS = 4;
+/** Stored jobs used at most. */
+const DEFAULT_MAX_JOBS = 30;
+/** Power the printed resolution is for: the regression FAILed 9 times in 10. */
+const RESOLUTION_POWER = 0.9;
+/** Power "runs to decide" aims for, as in planning.ts. */
+const DECIDE_POWER = 0.8;
+/**
+ * A job's summary from its samples (values > 0, in the metric's units): the same MAD screen on
+ * log values as the two-sample rule, then the mean and sd of the kept logs. Throws on a sample
+ * that is not a finite positive number, naming it; null for no samples.
+ */
+function summarizeJob(values) {
+    return screenJob(values).job;
+}
+function screenJob(values) {
+    values.forEach((v, i) => {
+        if (!(Number.isFinite(v) && v > 0)) {
+            throw new RangeError(`sample #${i + 1} is ${v}: samples must be finite numbers > 0`);
+        }
+    });
+    if (values.length === 0)
+        return { job: null, arm: null };
+    const screen = madScreen(values.map(Math.log));
+    const kept = screen.kept;
+    const m = mean(kept);
+    const n = kept.length;
+    const ss = kept.reduce((acc, v) => acc + (v - m) ** 2, 0);
+    const used = screen.keptIndices.map((i) => values[i]);
+    return {
+        job: { mean: m, n, sd: n >= 2 ? Math.sqrt(ss / (n - 1)) : 0 },
+        arm: {
+            n,
+            median: median(used),
+            dropped: screen.dropped.map((d) => values[d.index]),
+            cv: n >= 2 ? coefficientOfVariation(used) : null
+        }
+    };
+}
+/** t quantiles by (p, df): a gate asks for the same few many times, and each costs a root search. */
+const tCache = new Map();
+function tq(p, df) {
+    const key = `${p}|${df}`;
+    let t = tCache.get(key);
+    if (t === undefined) {
+        t = tQuantile(p, df);
+        tCache.set(key, t);
+    }
+    return t;
+}
+/**
+ * The stored jobs Rule B may use: the latest regime of the series (change points by
+ * change-points.ts on the job centres, oldest first), then its last `maxJobs` jobs. A regression
+ * that landed on the base branch mid-history would otherwise inflate τ̂ and centre the history
+ * between two regimes.
+ */
+function recentHistory(jobs, opts = {}) {
+    const maxJobs = opts.maxJobs ?? DEFAULT_MAX_JOBS;
+    if (!(Number.isInteger(maxJobs) && maxJobs >= 1)) {
+        throw new RangeError(`maxJobs must be an integer ≥ 1, got ${maxJobs}`);
+    }
+    const points = detectChangePoints(jobs.map((j) => Math.exp(j.mean)), opts.changePoints);
+    const cutAt = points.length > 0 ? points[points.length - 1].index : null;
+    const regime = jobs.slice(cutAt ?? 0);
+    return { jobs: regime.slice(Math.max(0, regime.length - maxJobs)), cutAt };
+}
+function checkOptions(input, o) {
+    const { warn, fail } = input.thresholds;
+    if (!(Number.isFinite(warn) && warn >= 0)) {
+        throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`);
+    }
+    if (fail !== null && !(Number.isFinite(fail) && fail >= 0)) {
+        throw new RangeError(`fail threshold must be a fraction ≥ 0 or null, got ${fail}`);
+    }
+    if (!(o.alpha > 0 && o.alpha < 0.5)) {
+        throw new RangeError(`alpha must be in (0, 0.5), got ${o.alpha}`);
+    }
+    if (!(o.failAlpha > 0 && o.failAlpha < 0.5)) {
+        throw new RangeError(`failAlpha must be in (0, 0.5), got ${o.failAlpha}`);
+    }
+    if (!(Number.isFinite(o.runnerDrift) && o.runnerDrift >= 0)) {
+        throw new RangeError(`runner-drift must be a fraction ≥ 0, got ${o.runnerDrift}`);
+    }
+    if (!(Number.isFinite(o.priorJobs) && o.priorJobs > 0)) {
+        throw new RangeError(`priorJobs must be > 0, got ${o.priorJobs}`);
+    }
+    if (!(Number.isInteger(o.minSamples) && o.minSamples >= 1)) {
+        throw new RangeError(`minSamples must be an integer ≥ 1, got ${o.minSamples}`);
+    }
+}
+function invalidJob(history) {
+    for (let j = 0; j < history.length; j++) {
+        const { mean: m, n, sd } = history[j];
+        if (!(Number.isFinite(m) && Number.isInteger(n) && n >= 1 && Number.isFinite(sd) && sd >= 0)) {
+            return `stored job #${j + 1} has an invalid summary (mean ${m}, n ${n}, sd ${sd})`;
+        }
+    }
+    return null;
+}
+/** P(T > x) for Student t, with a degenerate interval (V = 0) read as certainty. */
+function upperT(x, df) {
+    if (Number.isNaN(x))
+        return 1;
+    return tCdf(-x, df);
+}
+/**
+ * Rule B on one metric: this job's samples against the stored jobs' summaries. Bad data, no
+ * stored job or too few samples give `neutral` with the reason; only invalid options throw.
+ */
+function compareHistory(input) {
+    const o = {
+        alpha: input.alpha ?? 0.05,
+        failAlpha: input.failAlpha ?? input.alpha ?? 0.05,
+        runnerDrift: input.runnerDrift ?? DEFAULT_RUNNER_DRIFT,
+        priorJobs: input.priorJobs ?? DEFAULT_PRIOR_JOBS,
+        minSamples: input.minSamples ?? 1
+    };
+    checkOptions(input, o);
+    const { direction, thresholds, history } = input;
+    const J = history.length;
+    const df = o.priorJobs + Math.max(0, J - 1);
+    const nothing = {
+        jobs: J,
+        tau: o.runnerDrift,
+        tauHat: null,
+        df,
+        resolution: NaN,
+        budgetBelowResolution: false,
+        priorOnly: J === 1
+    };
+    const neutral = (reason, current = null) => ({
+        ...neutralComparison(input, reason, null, current),
+        ...nothing
+    });
+    const badJob = invalidJob(history);
+    if (badJob)
+        return neutral(badJob);
+    let screened;
+    try {
+        screened = screenJob(input.current);
+    }
+    catch (e) {
+        return neutral(`current ${e.message}`);
+    }
+    if (J === 0)
+        return neutral('no stored job to compare with: same-job A/B (ab: true) would gate it');
+    const { job, arm: current } = screened;
+    if (job === null || job.n < o.minSamples) {
+        return neutral(`need ≥ ${plural(o.minSamples, 'sample')} in this job, have ${job?.n ?? 0}`, current);
+    }
+    // Log-badness: larger is worse in both directions.
+    const sign = direction === 'lower' ? 1 : -1;
+    const centres = history.map((h) => sign * h.mean);
+    const centre = mean(centres);
+    let tauHat2 = null;
+    if (J >= 2) {
+        tauHat2 = input.robust
+            ? (1.4826 * medianAbsoluteDeviation(centres)) ** 2
+            : centres.reduce((acc, v) => acc + (v - centre) ** 2, 0) / (J - 1);
+    }
+    const tau2 = (o.priorJobs * o.runnerDrift ** 2 + (J - 1) * (tauHat2 ?? 0)) / df;
+    // Pooled within-job variance of the stored jobs and this one, and the stored jobs' typical size
+    // (harmonic: σ_w²/n̄ is then the mean of their σ_w²/n_j).
+    let ss = (job.n - 1) * job.sd ** 2;
+    let dfw = job.n - 1;
+    for (const h of history) {
+        ss += (h.n - 1) * h.sd ** 2;
+        dfw += h.n - 1;
+    }
+    const within2 = dfw > 0 ? ss / dfw : 0;
+    const nBar = J / history.reduce((acc, h) => acc + 1 / h.n, 0);
+    const between2 = Math.max(0, tau2 - within2 / nBar);
+    const floor2 = between2 + tau2 / J;
+    const v = floor2 + within2 / job.n;
+    const se = Math.sqrt(v);
+    const theta = sign * job.mean - centre;
+    const tAlpha = tq(1 - o.alpha, df);
+    const tFail = tq(1 - o.failAlpha, df);
+    const lo = theta - tAlpha * se;
+    const hi = theta + tAlpha * se;
+    const failLo = theta - tFail * se;
+    const tauWarn = logBudget(thresholds.warn, direction);
+    const tauFail = thresholds.fail === null ? Infinity : logBudget(thresholds.fail, direction);
+    const zRes = normalQuantile(RESOLUTION_POWER);
+    const threshold = thresholds.fail === null
+        ? Math.max(tauWarn, tAlpha * se)
+        : Math.max(tauFail, tauWarn + tFail * se);
+    const resolution = relativeChange(threshold + zRes * se, direction);
+    const budget = thresholds.fail ?? thresholds.warn;
+    const budgetBelowResolution = tAlpha * se > logBudget(budget, direction);
+    const resolutionText = `stored baselines on this runner can confirm regressions past ${budgetPct(Number(resolution.toFixed(3)))}`;
+    const judged = judgeShift({
+        direction,
+        thresholds,
+        alpha: o.alpha,
+        estimate: theta,
+        lo,
+        hi,
+        failLo,
+        advise() {
+            // More runs in this job only shrink σ_w²/n_new; the job-to-job part stays. Deciding 4
+            // times in 5 needs (z_α + z_0.8)·√V ≤ the distance to the nearer decision.
+            const distances = [];
+            if (tauFail - theta > 0)
+                distances.push([tauFail - theta, tAlpha]);
+            if (theta > tauFail && theta - tauWarn > 0)
+                distances.push([theta - tauWarn, tFail]);
+            let runs = null;
+            for (const [distance, t] of distances) {
+                const target = (distance / (t + normalQuantile(DECIDE_POWER))) ** 2;
+                if (target > floor2 && within2 > 0) {
+                    const n = Math.max(job.n + 1, Math.ceil(within2 / (target - floor2)));
+                    runs = runs === null ? n : Math.min(runs, n);
+                }
+            }
+            if (runs !== null && runs > MAX_ADVISED_RUNS) {
+                return {
+                    text: `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs in this job): ${UNDECIDABLE_HELP}`,
+                    runs
+                };
+            }
+            if (runs !== null)
+                return { text: `about ${plural(runs, 'run')} in this job would decide`, runs };
+            return { text: `${resolutionText}: same-job A/B (ab: true) would decide it`, runs: null };
+        }
+    });
+    const notes = [];
+    if (J === 1) {
+        notes.push(`one stored job: the ${budgetPct(o.runnerDrift)} runner-drift prior carries the decision`);
+    }
+    if (budgetBelowResolution && !judged.inconclusive) {
+        notes.push(`${resolutionText}, coarser than the ${budgetPct(budget)} budget: use ab: true to gate at it`);
+    }
+    const reason = notes.length > 0 ? `${judged.reason} (${notes.join('; ')})` : judged.reason;
+    const baseCentre = Math.exp(sign * centre);
+    const out = withJudgement(neutralComparison(input, reason, {
+        n: history.reduce((acc, h) => acc + h.n, 0),
+        median: baseCentre,
+        dropped: [],
+        cv: null
+    }, current), { ...judged, reason }, se > 0 ? upperT((theta - tauWarn) / se, df) : theta > tauWarn ? 0 : 1, se > 0 ? upperT(theta / se, df) : theta > 0 ? 0 : 1);
+    return {
+        ...out,
+        centres: { baseline: baseCentre, current: Math.exp(job.mean) },
+        jobs: J,
+        tau: Math.sqrt(tau2),
+        tauHat: tauHat2 === null ? null : Math.sqrt(tauHat2),
+        df,
+        resolution,
+        budgetBelowResolution,
+        priorOnly: J === 1
+    };
+}
+
+function isHistoryInput(input) {
+    return 'history' in input;
+}
+/** A history-aware comparison in the shared shape, its rule's own facts under `history`. */
+function withHistoryFacts(c, facts) {
+    const { jobs, tau, tauHat, df, resolution, budgetBelowResolution, priorOnly, ...shared } = c;
+    const history = {
+        jobs,
+        found: facts.found,
+        beforeChangePoint: facts.beforeChangePoint,
+        runnerDrift: facts.runnerDrift,
+        tau,
+        tauHat,
+        df,
+        resolution,
+        budgetBelowResolution,
+        priorOnly
+    };
+    return { ...shared, history };
+}
+function compareStored(input) {
+    if (!isHistoryInput(input))
+        return compareMetric(input);
+    const { found, beforeChangePoint, ...rule } = input;
+    return withHistoryFacts(compareHistory(rule), {
+        found: found ?? input.history.length,
+        beforeChangePoint: beforeChangePoint ?? 0,
+        runnerDrift: input.runnerDrift ?? DEFAULT_RUNNER_DRIFT
+    });
+}
+
+function checkPlan(plan) {
+    const { min, max, step } = plan;
+    for (const [key, v] of Object.entries({ min, max, step })) {
+        if (!(Number.isInteger(v) && v >= 1)) {
+            throw new RangeError(`adaptive ${key} must be an integer ≥ 1, got ${v}`);
+        }
+    }
+    if (max < min)
+        throw new RangeError(`adaptive max (${max}) must be ≥ min (${min})`);
+}
+/** Runs per arm at each look: min, min + step, …, and max last even off the step. */
+function lookSchedule(plan) {
+    checkPlan(plan);
+    const looks = [];
+    for (let n = plan.min; n < plan.max; n += plan.step)
+        looks.push(n);
+    looks.push(plan.max);
+    return looks;
+}
+const TWO_SAMPLE = {
+    compare: compareMetric,
+    minimum: (input) => input.minSamples ?? 5
+};
+/**
+ * The looks of a gate against stored baselines: the history-aware rule where stored jobs speak
+ * for a metric, the two-sample rule elsewhere, both through `compareStored`, as the final
+ * comparison is made. Only this job's runs grow; the stored side is what it is.
+ */
+const STORED = {
+    compare: compareStored,
+    minimum: (input) => input.minSamples ?? (isHistoryInput(input) ? 1 : 5),
+    // As HISTORY: the history rule leaves runsToDecide out exactly when the stored jobs' spread
+    // alone keeps the metric open.
+    undecidable: (c) => c.history !== undefined && c.inconclusive && c.runsToDecide === undefined,
+    curable(input, c) {
+        const min = STORED.minimum(input);
+        if (c.current === null || c.current.n >= min)
+            return false;
+        // The stored side must already be enough: no run of this job adds to it.
+        return isHistoryInput(input)
+            ? input.history.length > 0
+            : c.baseline !== null && c.baseline.n >= min;
+    }
+};
+function statusOf$2(rule, input, c, at) {
+    const { final, alpha, failAlpha, fixedBaseline } = at;
+    if (c.verdict === 'neutral') {
+        // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
+        // not), and only in the arms that grow.
+        const min = rule.minimum(input);
+        if (rule.curable)
+            return !final && rule.curable(input, c) ? 'open' : 'neutral';
+        if (final || c.current === null || c.baseline === null)
+            return 'neutral';
+        const curShort = c.current.n < min;
+        const baseShort = c.baseline.n < min;
+        if (baseShort && fixedBaseline)
+            return 'neutral';
+        return curShort || baseShort ? 'open' : 'neutral';
+    }
+    const fail = input.thresholds.fail;
+    if (fail === null)
+        return 'clear';
+    if (c.ci !== null && c.ci[1] < fail)
+        return 'clear';
+    if (final)
+        return c.verdict === 'fail' ? 'fail' : 'open';
+    if (c.verdict !== 'fail' && rule.undecidable?.(c))
+        return 'neutral';
+    if (c.verdict !== 'fail') {
+        if (at.futilityAlpha <= alpha)
+            return 'open';
+        const futility = rule.compare({ ...input, alpha: at.futilityAlpha, failAlpha });
+        return futility.ci !== null && futility.ci[1] < fail ? 'clear' : 'open';
+    }
+    if (fail === input.thresholds.warn)
+        return 'fail';
+    // An early FAIL needs the alpha/K lower bound past the fail budget, not just the warn budget:
+    // re-judging "estimate past the fail budget" at every look would let a change sitting at the
+    // budget fail far more often than half the time. Rule A with warn raised to fail is that test.
+    const strict = rule.compare({
+        ...input,
+        alpha,
+        failAlpha,
+        thresholds: { warn: fail, fail }
+    });
+    return strict.verdict === 'fail' ? 'fail' : 'open';
+}
+function label$1(c) {
+    return `${c.benchmark}/${c.metric}`;
+}
+/**
+ * One look of the sequential design: compares every metric with the runs so far and says whether
+ * to stop or how many runs per arm to add. The runner calls it after each batch, with `runs` the
+ * runs per arm completed; following `nextRuns` keeps the looks on the plan's schedule, which the
+ * alpha/K spending assumes.
+ */
+function sequentialLook(inputs, runs, plan, opts = {}) {
+    return look(TWO_SAMPLE, inputs, runs, plan, opts, 'run');
+}
+/**
+ * `sequentialLook` against stored baselines as the gate makes it: each input is judged by the
+ * history-aware rule (a `StoredHistoryInput`, the stored jobs' summaries) or by the two-sample rule
+ * (a `CompareInput` with the chosen baseline's runs), as `compareResultSets` will judge it. The
+ * stored side never grows; a metric only the stored jobs' spread keeps open stops the looks.
+ */
+function storedSequentialLook(inputs, runs, plan, opts = {}) {
+    return look(STORED, inputs, runs, plan, { ...opts, fixedBaseline: true }, 'job');
+}
+function look(rule, inputs, runs, plan, opts, unit) {
+    const schedule = lookSchedule(plan);
+    if (!(Number.isInteger(runs) && runs >= plan.min)) {
+        throw new RangeError(`runs must be an integer ≥ adaptive min (${plan.min}), got ${runs}`);
+    }
+    const alpha = opts.alpha ?? 0.05;
+    const looks = schedule.length;
+    const failAlpha = alpha / looks;
+    const futilityAlpha = opts.futilityAlpha ?? 0.2;
+    if (!(futilityAlpha >= 0 && futilityAlpha < 0.5)) {
+        throw new RangeError(`futilityAlpha must be in [0, 0.5), got ${futilityAlpha}`);
+    }
+    const look = schedule.filter((n) => n <= runs).length;
+    const final = runs >= plan.max;
+    const metrics = inputs.map((input) => {
+        const comparison = rule.compare({ ...input, alpha, failAlpha });
+        const status = statusOf$2(rule, input, comparison, {
+            final,
+            alpha,
+            failAlpha,
+            futilityAlpha,
+            fixedBaseline: !!opts.fixedBaseline
+        });
+        return { status, comparison };
+    });
+    const open = metrics.filter((m) => m.status === 'open');
+    const failed = metrics.filter((m) => m.status === 'fail');
+    const stop = final || open.length === 0 || (opts.stopOnFail === true && failed.length > 0);
+    const nextLook = schedule.find((n) => n > runs) ?? plan.max;
+    const nextRuns = stop ? 0 : nextLook - runs;
+    const gateOpts = opts.gate?.holm
+        ? { ...opts.gate, alpha: (opts.gate.alpha ?? alpha) / looks }
+        : (opts.gate ?? {});
+    const outcome = gate(metrics.map((m) => m.comparison), gateOpts);
+    const at = {
+        run: `${plural(runs, 'run')} per arm`,
+        pair: plural(runs, 'pair'),
+        job: `${plural(runs, 'run')} in this job`
+    }[unit];
+    const more = {
+        run: `${nextRuns} more per arm`,
+        pair: `${nextRuns} more pairs`,
+        job: `${nextRuns} more runs`
+    }[unit];
+    let reason;
+    if (!stop) {
+        const names = open.map((m) => label$1(m.comparison));
+        const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+        reason = `${plural(open.length, 'metric')} still open after ${at} (${shown}): ${more}`;
+    }
+    else if (open.length === 0) {
+        const stuck = metrics.filter((m) => m.status === 'neutral' && m.comparison.inconclusive);
+        reason =
+            stuck.length === 0
+                ? `every metric decided after ${at}`
+                : `after ${at}, every metric is decided or beyond what more runs could decide (${plural(stuck.length, 'metric')})`;
+    }
+    else if (failed.length > 0 && !final) {
+        reason = `stopped at the first failure after ${at}; ${plural(open.length, 'metric')} left open`;
+    }
+    else {
+        reason = `stopped at the cap of ${at}; ${plural(open.length, 'metric')} still open`;
+    }
+    const openBenchmarks = [...new Set(open.map((m) => m.comparison.benchmark))];
+    return { runs, look, looks, final, stop, nextRuns, metrics, openBenchmarks, outcome, reason };
+}
+
 const DEFAULT_THRESHOLDS = {
     core: { warn: 0.05, fail: 0.05 },
     'non-critical': { warn: 0.05, fail: 0.1 }
 };
 const defaultThresholdsFor = (_b, m) => DEFAULT_THRESHOLDS[m.class];
+/** The history-aware rule applies: stored jobs exist and the runner is said to drift. */
+function usesHistory(opts) {
+    const h = opts.history;
+    return h !== undefined && h.runnerDrift > 0 && h.sets.length > 0;
+}
 function inputFor(benchmark, m, old, thresholds, opts) {
     const failAlpha = opts.failAlphaFor?.(benchmark);
     return {
@@ -25220,6 +26312,101 @@ function comparableInputs(baseline, current, opts = {}) {
     }
     return inputs;
 }
+/** Each stored set's metrics by `benchmark\0metric`, built once per set for all the looks. */
+const metricIndex = new WeakMap();
+function metricsOf(set) {
+    let index = metricIndex.get(set);
+    if (!index) {
+        index = indexMetrics(set.benchmarks);
+        metricIndex.set(set, index);
+    }
+    return index;
+}
+/**
+ * The stored jobs of one metric, oldest first: every usable set that measured it in the same unit
+ * and direction, summarised (a set whose samples cannot be read as ratios is left out).
+ */
+function storedJobs(history, benchmark, m) {
+    const jobs = [];
+    history.sets.forEach((set, i) => {
+        if (history.usable && !history.usable(i, benchmark))
+            return;
+        const old = metricsOf(set).get(`${benchmark}\u0000${m.name}`);
+        if (!old || old.unit !== m.unit || old.direction !== m.direction)
+            return;
+        try {
+            const job = summarizeJob(old.samples);
+            if (job)
+                jobs.push(job);
+        }
+        catch {
+            // Not a ratio-scale sample (0, negative): that job cannot say where the centre is.
+        }
+    });
+    return jobs;
+}
+function historyInputFor(benchmark, m, thresholds, history, opts) {
+    const jobs = storedJobs(history, benchmark, m);
+    if (jobs.length === 0)
+        return null;
+    const recent = recentHistory(jobs, { maxJobs: history.maxJobs ?? DEFAULT_MAX_JOBS });
+    const failAlpha = opts.failAlphaFor?.(benchmark);
+    return {
+        benchmark,
+        metric: m.name,
+        unit: m.unit,
+        direction: m.direction,
+        class: m.class,
+        thresholds,
+        history: recent.jobs,
+        current: m.samples,
+        runnerDrift: history.runnerDrift,
+        ...(history.priorJobs !== undefined ? { priorJobs: history.priorJobs } : {}),
+        minSamples: opts.minSamples ?? 5,
+        ...(failAlpha !== undefined ? { failAlpha } : {}),
+        found: jobs.length,
+        // recentHistory cuts at the change point and then keeps the newest maxJobs.
+        beforeChangePoint: recent.cutAt ?? 0
+    };
+}
+/**
+ * One metric against its baseline: by the history-aware rule when stored jobs are given and the
+ * runner drifts, else (or when no stored job has readable samples, so the reason is the two-sample
+ * rule's) by the two-sample rule against the chosen baseline.
+ */
+function compareOne(benchmark, m, old, thresholds, opts) {
+    const history = opts.history;
+    const h = history && usesHistory(opts) ? historyInputFor(benchmark, m, thresholds, history, opts) : null;
+    return compareStored(h ?? inputFor(benchmark, m, old, thresholds, opts));
+}
+/**
+ * One look of adaptive sampling at the benchmarks measured so far: by the history-aware rule when
+ * it applies (the stored jobs stay as they are while this job's runs grow), else the two-sample
+ * rule against the chosen baseline with the baseline fixed.
+ */
+function lookAt(baseline, current, runs, plan, opts = {}) {
+    const history = opts.history;
+    if (!history || !usesHistory(opts)) {
+        return sequentialLook(comparableInputs(baseline, current, opts), runs, plan, {
+            fixedBaseline: true
+        });
+    }
+    const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor;
+    const base = indexMetrics(baseline.benchmarks);
+    const inputs = [];
+    for (const b of current) {
+        for (const m of b.metrics) {
+            const old = base.get(`${b.name}\u0000${m.name}`);
+            if (m.gate === false || !old || old.unit !== m.unit || old.direction !== m.direction)
+                continue;
+            const thresholds = thresholdsFor(b.name, m);
+            // As the final comparison will: two-sample where no stored job can speak for the metric.
+            const h = historyInputFor(b.name, m, thresholds, history, opts);
+            inputs.push(h ?? inputFor(b.name, m, old, thresholds, opts));
+        }
+    }
+    return storedSequentialLook(inputs, runs, plan);
+}
 /**
  * Compares every gated metric of `current` with the same metric of `baseline`. A metric that only
  * one side has is listed as neutral, so a renamed benchmark shows up instead of vanishing.
@@ -25245,7 +26432,7 @@ function compareResultSets(baseline, current, opts = {}) {
                 comparisons.push(neutral(b.name, m, thresholds, `not comparable: the baseline measured it in ${old.unit} (${old.direction} is better), this run in ${m.unit} (${m.direction} is better)`));
                 continue;
             }
-            comparisons.push(compareMetric(inputFor(b.name, m, old, thresholds, opts)));
+            comparisons.push(compareOne(b.name, m, old, thresholds, opts));
         }
     }
     for (const [key, m] of base) {
@@ -25282,185 +26469,6 @@ function neutral(benchmark, m, thresholds, reason) {
     return neutralComparison({ benchmark, metric: m.name, unit: m.unit, direction: m.direction, class: m.class, thresholds }, reason);
 }
 
-function checkPlan(plan) {
-    const { min, max, step } = plan;
-    for (const [key, v] of Object.entries({ min, max, step })) {
-        if (!(Number.isInteger(v) && v >= 1)) {
-            throw new RangeError(`adaptive ${key} must be an integer ≥ 1, got ${v}`);
-        }
-    }
-    if (max < min)
-        throw new RangeError(`adaptive max (${max}) must be ≥ min (${min})`);
-}
-/** Runs per arm at each look: min, min + step, …, and max last even off the step. */
-function lookSchedule(plan) {
-    checkPlan(plan);
-    const looks = [];
-    for (let n = plan.min; n < plan.max; n += plan.step)
-        looks.push(n);
-    looks.push(plan.max);
-    return looks;
-}
-function statusOf$1(input, c, at) {
-    const { final, alpha, failAlpha, fixedBaseline } = at;
-    if (c.verdict === 'neutral') {
-        // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
-        // not), and only in the arms that grow.
-        const min = input.minSamples ?? 5;
-        if (final || c.current === null || c.baseline === null)
-            return 'neutral';
-        const curShort = c.current.n < min;
-        const baseShort = c.baseline.n < min;
-        if (baseShort && fixedBaseline)
-            return 'neutral';
-        return curShort || baseShort ? 'open' : 'neutral';
-    }
-    const fail = input.thresholds.fail;
-    if (fail === null)
-        return 'clear';
-    if (c.ci !== null && c.ci[1] < fail)
-        return 'clear';
-    if (final)
-        return c.verdict === 'fail' ? 'fail' : 'open';
-    if (c.verdict !== 'fail') {
-        if (at.futilityAlpha <= alpha)
-            return 'open';
-        const futility = compareMetric({ ...input, alpha: at.futilityAlpha, failAlpha });
-        return futility.ci !== null && futility.ci[1] < fail ? 'clear' : 'open';
-    }
-    if (fail === input.thresholds.warn)
-        return 'fail';
-    // An early FAIL needs the alpha/K lower bound past the fail budget, not just the warn budget:
-    // re-judging "estimate past the fail budget" at every look would let a change sitting at the
-    // budget fail far more often than half the time. Rule A with warn raised to fail is that test.
-    const strict = compareMetric({
-        ...input,
-        alpha,
-        failAlpha,
-        thresholds: { warn: fail, fail }
-    });
-    return strict.verdict === 'fail' ? 'fail' : 'open';
-}
-function label$1(c) {
-    return `${c.benchmark}/${c.metric}`;
-}
-/**
- * One look of the sequential design: compares every metric with the runs so far and says whether
- * to stop or how many runs per arm to add. The runner calls it after each batch, with `runs` the
- * runs per arm completed; following `nextRuns` keeps the looks on the plan's schedule, which the
- * alpha/K spending assumes.
- */
-function sequentialLook(inputs, runs, plan, opts = {}) {
-    const schedule = lookSchedule(plan);
-    if (!(Number.isInteger(runs) && runs >= plan.min)) {
-        throw new RangeError(`runs must be an integer ≥ adaptive min (${plan.min}), got ${runs}`);
-    }
-    const alpha = opts.alpha ?? 0.05;
-    const looks = schedule.length;
-    const failAlpha = alpha / looks;
-    const futilityAlpha = opts.futilityAlpha ?? 0.2;
-    if (!(futilityAlpha >= 0 && futilityAlpha < 0.5)) {
-        throw new RangeError(`futilityAlpha must be in [0, 0.5), got ${futilityAlpha}`);
-    }
-    const look = schedule.filter((n) => n <= runs).length;
-    const final = runs >= plan.max;
-    const metrics = inputs.map((input) => {
-        const comparison = compareMetric({ ...input, alpha, failAlpha });
-        const status = statusOf$1(input, comparison, {
-            final,
-            alpha,
-            failAlpha,
-            futilityAlpha,
-            fixedBaseline: !!opts.fixedBaseline
-        });
-        return { status, comparison };
-    });
-    const open = metrics.filter((m) => m.status === 'open');
-    const failed = metrics.filter((m) => m.status === 'fail');
-    const stop = final || open.length === 0 || (opts.stopOnFail === true && failed.length > 0);
-    const nextLook = schedule.find((n) => n > runs) ?? plan.max;
-    const nextRuns = stop ? 0 : nextLook - runs;
-    const gateOpts = opts.gate?.holm
-        ? { ...opts.gate, alpha: (opts.gate.alpha ?? alpha) / looks }
-        : (opts.gate ?? {});
-    const outcome = gate(metrics.map((m) => m.comparison), gateOpts);
-    const at = `${plural$3(runs, 'run')} per arm`;
-    let reason;
-    if (!stop) {
-        const names = open.map((m) => label$1(m.comparison));
-        const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
-        reason = `${plural$3(open.length, 'metric')} still open after ${at} (${shown}): ${nextRuns} more per arm`;
-    }
-    else if (open.length === 0) {
-        reason = `every metric decided after ${at}`;
-    }
-    else if (failed.length > 0 && !final) {
-        reason = `stopped at the first failure after ${at}; ${plural$3(open.length, 'metric')} left open`;
-    }
-    else {
-        reason = `stopped at the cap of ${at}; ${plural$3(open.length, 'metric')} still open`;
-    }
-    const openBenchmarks = [...new Set(open.map((m) => m.comparison.benchmark))];
-    return { runs, look, looks, final, stop, nextRuns, metrics, openBenchmarks, outcome, reason };
-}
-
-const STDOUT_LIMIT = 64 * 1024 * 1024;
-/**
- * Runs a shell command in its own process group, so a timeout kills the benchmark and everything
- * it started (a hung server would otherwise keep the job alive).
- */
-function runShell(command, opts) {
-    return new Promise((resolve, reject) => {
-        const started = process.hrtime.bigint();
-        const child = spawn('/bin/sh', ['-c', command], {
-            cwd: opts.cwd,
-            env: opts.env,
-            detached: true,
-            stdio: ['ignore', 'pipe', 'pipe']
-        });
-        const out = [];
-        let outBytes = 0;
-        let tail = '';
-        const keepTail = (chunk) => {
-            tail = (tail + chunk.toString('utf8')).slice(-8192);
-        };
-        child.stdout.on('data', (c) => {
-            if (outBytes < STDOUT_LIMIT)
-                out.push(c);
-            outBytes += c.length;
-            keepTail(c);
-        });
-        child.stderr.on('data', keepTail);
-        let timedOut = false;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            try {
-                if (child.pid)
-                    process.kill(-child.pid, 'SIGKILL');
-            }
-            catch {
-                child.kill('SIGKILL');
-            }
-        }, opts.timeoutMs);
-        child.on('error', (e) => {
-            clearTimeout(timer);
-            reject(e);
-        });
-        child.on('close', (code, signal) => {
-            clearTimeout(timer);
-            const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-            resolve({ code, signal, timedOut, wallMs, stdout: Buffer.concat(out).toString('utf8'), tail });
-        });
-    });
-}
-/** The last lines of a command's output, indented, for an error message. */
-function formatTail(tail, lines = 15) {
-    const kept = tail.replace(/\s+$/, '').split('\n').slice(-lines);
-    if (kept.length === 0 || (kept.length === 1 && kept[0] === ''))
-        return '  (no output)';
-    return kept.map((l) => `  | ${l}`).join('\n');
-}
-
 function streamReporter(write) {
     return {
         info: (m) => write(m),
@@ -25484,746 +26492,1138 @@ function formatSeconds(s) {
     return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
+const DEFAULT_MAX_DISTANCE = 50;
 /**
- * Names what a tool reported under the config entry that produced it: one benchmark takes the
- * entry's name; several become `entry/tool-name`, so two entries can both import "bench_sort".
+ * Commits searched behind the chosen baseline for older ones: a branch that records a baseline on
+ * every merge reaches 30 jobs well within it, and it is one page of the GitHub commit list.
  */
-function nestBenchmarks(specName, benches) {
-    if (benches.length === 1 && benches[0])
-        return [{ ...benches[0], name: specName }];
-    return benches.map((b) => ({ ...b, name: `${specName}/${b.name}` }));
+const HISTORY_DEPTH = 100;
+const KEY_LENGTH = 12;
+function short(sha) {
+    return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha;
 }
-/** Per-metric `class`, `direction` and `gate` from the config win over what the tool said. */
-function applyMetricOverrides(bench, spec) {
-    return {
-        ...bench,
-        metrics: bench.metrics.map((m) => {
-            const o = spec.metrics[m.name];
-            if (!o)
-                return m;
-            return {
-                ...m,
-                ...(o.class ? { class: o.class } : {}),
-                ...(o.direction ? { direction: o.direction } : {}),
-                ...(o.gate !== undefined ? { gate: o.gate } : {})
-            };
-        })
+async function selectBaseline(store, testbed, opts) {
+    const jobs = Math.max(1, Math.floor(opts.historyJobs ?? 1));
+    const choice = await choose(store, testbed, opts);
+    if (jobs <= 1 || !choice.stored)
+        return choice;
+    return { ...choice, history: await historyOf(store, testbed, choice, opts.graph, jobs) };
+}
+async function choose(store, testbed, opts) {
+    const none = (reason) => ({
+        stored: null,
+        how: null,
+        distance: null,
+        walkedFrom: null,
+        commit: null,
+        date: null,
+        ageMs: null,
+        testbed,
+        reason
+    });
+    const found = (stored, how, distance, walkedFrom, reason = '') => {
+        const recorded = Date.parse(stored.results.createdAt);
+        return {
+            stored,
+            how,
+            distance,
+            walkedFrom,
+            commit: stored.results.commit.sha ?? stored.entry.sha,
+            date: stored.results.createdAt,
+            ageMs: Number.isFinite(recorded) ? Math.max(0, opts.now.getTime() - recorded) : null,
+            testbed,
+            reason
+        };
     };
-}
-
-const WALL_TIME = 'wall-time';
-/**
- * Runs a `command` benchmark: warm-up runs, then N measured runs. Each run's wall time is a sample;
- * with a `format`, the tool's own metrics are read from its output and their samples pooled
- * across runs. Warm-up samples are kept apart and never gated. With an adaptive plan and a
- * `decide` callback, N is not fixed: `decide` looks after `min` runs and after every batch, and
- * the runs stop once it says the comparison is settled, or at `max`.
- */
-async function runCommandBenchmark(spec, reporter, env = process.env, decide) {
-    const plan = decide ? spec.adaptive : undefined;
-    let target = plan ? plan.min : spec.repetitions;
-    const outputFile = resolveOutputFile(spec);
-    const wall = { warmup: [], samples: [] };
-    const tool = new Map();
-    const started = Date.now();
-    for (let i = 0; i < spec.warmup + target; i++) {
-        const warm = i < spec.warmup;
-        const upTo = plan ? ` (adaptive, up to ${plan.max})` : '';
-        const label = warm
-            ? `warm-up ${i + 1}/${spec.warmup}`
-            : `run ${i - spec.warmup + 1}/${target}${upTo}`;
-        if (outputFile)
-            await rm(outputFile, { force: true });
-        let res;
+    const latest = async (why) => {
+        const stored = await store.latest(testbed);
+        return stored
+            ? found(stored, 'latest', null, null, why)
+            : none(`no baseline yet for testbed '${testbed}' in ${store.location}`);
+    };
+    const entries = await store.list(testbed);
+    if (entries.length === 0)
+        return none(`no baseline yet for testbed '${testbed}' in ${store.location}`);
+    const { graph, target } = opts;
+    if (target.kind === 'latest' || graph === null)
+        return latest('');
+    // Stores may list a shortened sha (the local store keeps 12 digits in its file names), so
+    // entries are found by prefix and confirmed by the full sha in the loaded results.
+    const key = (sha) => sha.slice(0, KEY_LENGTH).toLowerCase();
+    const byCommit = new Map();
+    for (const e of entries) {
+        if (e.sha === null)
+            continue;
+        byCommit.set(key(e.sha), [...(byCommit.get(key(e.sha)) ?? []), e]);
+    }
+    // The newest readable baseline of a commit; an unreadable one (the store warns) is skipped.
+    const at = async (sha) => {
+        for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
+            if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0'))
+                continue;
+            const stored = await store.read(e);
+            const full = stored?.results.commit.sha?.toLowerCase();
+            if (stored && (!full || full === sha.toLowerCase()))
+                return stored;
+        }
+        return null;
+    };
+    const maxDistance = Math.max(0, Math.floor(opts.maxDistance));
+    if (target.kind === 'commit') {
+        let line;
         try {
-            res = await runShell(spec.run, {
-                cwd: spec.cwd,
-                env: { ...env, ...spec.env },
-                timeoutMs: spec.timeoutSeconds * 1000
-            });
+            line = await graph.ancestors(target.sha, maxDistance + 1);
         }
         catch (e) {
-            throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`);
+            return latest(`the history of ${short(target.sha)} could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
         }
-        if (res.timedOut) {
-            throw new UserError(`benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`);
+        for (const [i, sha] of line.entries()) {
+            const stored = await at(sha);
+            if (stored)
+                return found(stored, 'ancestor', i, { kind: 'commit', sha: target.sha });
         }
-        if (res.code !== 0) {
-            const how = res.code === null
-                ? `was killed by ${res.signal ?? 'a signal'}`
-                : `exited with code ${res.code}`;
-            throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`);
-        }
-        (warm ? wall.warmup : wall.samples).push(res.wallMs);
-        if (spec.format !== 'none') {
-            const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label);
-            for (const b of parsed) {
-                for (const m of b.metrics) {
-                    const key = `${b.name}\u0000${m.name}`;
-                    let slot = tool.get(key);
-                    if (!slot) {
-                        slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] };
-                        tool.set(key, slot);
-                    }
-                    if (warm)
-                        slot.warmup.push(...m.samples);
-                    else
-                        slot.metric.samples.push(...m.samples);
-                }
-            }
-        }
-        const total = spec.warmup + target;
-        reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`);
-        const measured = i + 1 - spec.warmup;
-        if (plan && decide && measured === target && target < plan.max) {
-            const look = decide(assemble(spec, wall, tool), measured);
-            reporter.info(`  ${spec.name}: after ${measured} runs: ${look.reason}`);
-            if (!look.stop && look.nextRuns > 0)
-                target = Math.min(plan.max, measured + look.nextRuns);
-        }
+        return latest(`no baseline on ${short(target.sha)} or its ${maxDistance} nearest ancestors, so the latest baseline was used`);
     }
-    return assemble(spec, wall, tool);
-}
-function assemble(spec, wall, tool) {
-    const source = { kind: 'command', format: spec.format, command: spec.run };
-    const wallMetric = {
-        name: WALL_TIME,
-        unit: 'ms',
-        direction: 'lower',
-        class: spec.class,
-        samples: [...wall.samples],
-        ...(wall.warmup.length ? { warmup: [...wall.warmup] } : {}),
-        // A tool that reports its own timings is the better measure; the wrapper's wall time is context.
-        ...(spec.format !== 'none' ? { gate: false } : {})
-    };
-    if (spec.format === 'none') {
-        return [applyMetricOverrides({ name: spec.name, source, metrics: [wallMetric] }, spec)];
-    }
-    const grouped = new Map();
-    for (const slot of tool.values()) {
-        if (slot.metric.samples.length === 0)
-            continue;
-        const metric = {
-            ...slot.metric,
-            samples: [...slot.metric.samples],
-            ...(slot.warmup.length ? { warmup: [...slot.warmup] } : {})
-        };
-        grouped.set(slot.bench, [...(grouped.get(slot.bench) ?? []), metric]);
-    }
-    const benches = nestBenchmarks(spec.name, [...grouped].map(([name, metrics]) => ({ name, source, metrics })));
-    // The wall time rides along with the first benchmark, for context.
-    const first = benches[0];
-    if (first)
-        first.metrics.push(wallMetric);
-    return benches.map((b) => applyMetricOverrides(b, spec));
-}
-/** `output:` if set, else the file hyperfine was told to write, else stdout. */
-function resolveOutputFile(spec) {
-    if (spec.output)
-        return path.resolve(spec.cwd, spec.output);
-    if (spec.format === 'hyperfine') {
-        const m = /--export-json(?:=|\s+)(?:'([^']+)'|"([^"]+)"|(\S+))/.exec(spec.run);
-        const file = m?.[1] ?? m?.[2] ?? m?.[3];
-        if (file)
-            return path.resolve(spec.cwd, file);
-    }
-    return undefined;
-}
-async function readToolOutput(spec, outputFile, stdout, tail, label) {
-    let text = stdout;
-    let file = `${spec.name} (stdout of ${label})`;
-    if (outputFile) {
-        try {
-            text = await readFile(outputFile, 'utf8');
-            file = outputFile;
-        }
-        catch {
-            throw new UserError(`benchmark '${spec.name}': the command succeeded on ${label} but wrote no ${path.basename(outputFile)} (expected at ${outputFile}). Last output:\n${formatTail(tail)}`);
-        }
-    }
+    const head = short(target.head);
+    let mergeBase;
     try {
-        return importText(file, text, spec.format, { class: spec.class }).benchmarks;
+        mergeBase = await graph.mergeBase(target.base, target.head);
     }
     catch (e) {
-        throw new UserError(`benchmark '${spec.name}': nothing parseable as ${spec.format} in the output of ${label}: ${errorMessage(e)}. Last output:\n${formatTail(tail)}`);
+        // Not knowing the history (a token without `contents: read`, an outage) is not a reason to
+        // stop gating: the latest baseline is what perf-gate used before, and the note says so.
+        return latest(`the merge-base of ${target.base} and ${head} could not be found through ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
     }
-}
-
-/** Adds `extra` to `target`; a key seen with two values keeps both ("0.12.6 | 0.13.0"). */
-function mergeFingerprint(target, extra) {
-    for (const [key, value] of Object.entries(extra)) {
-        const had = Object.hasOwn(target, key) ? target[key] : undefined;
-        if (had === undefined || had === value)
-            target[key] = value;
-        else if (!String(had).split(' | ').includes(String(value))) {
-            target[key] = `${String(had)} | ${String(value)}`;
-        }
+    if (mergeBase === null) {
+        return none(`${target.base} and ${head} share no history, so there is no baseline to compare with`);
     }
-}
-function gpuFingerprint(inventory) {
-    const gpus = inventory.gpus;
-    const list = (f) => gpus.map((g) => String(f(g) ?? 'unknown')).join(', ');
-    const fp = {
-        'gpu.count': gpus.length,
-        'gpu.names': list((g) => g.name),
-        'gpu.driver': [...new Set(gpus.map((g) => g.driver ?? 'unknown'))].join(', '),
-        'gpu.vram_mib': list((g) => g.memTotalMiB)
-    };
-    if (inventory.cudaVersion)
-        fp['cuda.version'] = inventory.cudaVersion;
-    return fp;
-}
-function ollamaFingerprint(benchmark, version, model, settings) {
-    const p = `ollama.${benchmark}.`;
-    const fp = {
-        'ollama.version': version,
-        [`${p}model`]: model.name,
-        [`${p}model.digest`]: model.digest ?? null,
-        [`${p}model.family`]: model.family ?? null,
-        [`${p}model.parameter_size`]: model.parameterSize ?? null,
-        [`${p}model.quantization`]: model.quantization ?? null,
-        [`${p}api`]: settings.api,
-        [`${p}num_ctx`]: settings.numCtx,
-        // num_gpu is a layer count; unset lets the server decide, which is itself a setting.
-        [`${p}num_gpu`]: settings.numGpu ?? 'auto',
-        [`${p}think`]: settings.think ?? 'model default'
-    };
-    if (settings.gpuOffload !== undefined) {
-        fp[`${p}gpu_offload`] = Math.round(settings.gpuOffload * 100) / 100;
-    }
-    return fp;
-}
-
-/**
- * The machine fingerprint stored with every result set, so a comparison across different hardware
- * can be told apart from a regression. Later runners (GPU, Ollama) add their own keys.
- */
-function hostEnvironment(env = process.env) {
-    const cpus = os.cpus();
-    const fingerprint = {
-        os: `${os.type()} ${os.release()}`,
-        arch: os.arch(),
-        cpu: cpus[0]?.model.trim() ?? 'unknown',
-        cpuCount: cpus.length,
-        memoryBytes: os.totalmem(),
-        node: process.version
-    };
-    if (env.RUNNER_NAME)
-        fingerprint['runner.name'] = env.RUNNER_NAME;
-    if (env.RUNNER_OS)
-        fingerprint['runner.os'] = env.RUNNER_OS;
-    return fingerprint;
-}
-/** For files imported from elsewhere: we know nothing about the machine that produced them. */
-function unknownEnvironment() {
-    return {
-        os: 'unknown',
-        arch: 'unknown',
-        cpu: 'unknown',
-        cpuCount: 0,
-        memoryBytes: 0,
-        node: 'unknown'
-    };
-}
-/**
- * Adds runner-specific fingerprint keys (gpu.names, ollama.version, …). Two benchmarks that saw
- * different values for one key (two Ollama hosts, say) keep both, so neither is silently lost.
- */
-function addFingerprint(environment, extra) {
-    const out = { ...environment };
-    mergeFingerprint(out, extra);
-    return out;
-}
-
-/** Imports result files a previous step wrote; nothing is run. */
-async function runFileBenchmark(spec, baseDir, reporter) {
-    const files = await expandGlob(spec.path, baseDir);
-    if (files.length === 0) {
-        throw new UserError(`benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`);
-    }
-    const all = [];
-    for (const file of files) {
-        const { format, benchmarks } = await importFile(file, spec.format, { class: spec.class });
-        reporter.info(`  ${spec.name}: ${path.relative(baseDir, file)} read as ${format} (${benchmarks.length} benchmarks)`);
-        all.push(...benchmarks.map((b) => ({
-            ...b,
-            source: { kind: 'file', format, file: path.relative(baseDir, file) }
-        })));
-    }
-    const names = new Set();
-    for (const b of all) {
-        if (names.has(b.name)) {
-            throw new UserError(`benchmark '${spec.name}': '${b.name}' appears in more than one of the files matching '${spec.path}'`);
-        }
-        names.add(b.name);
-    }
-    return nestBenchmarks(spec.name, all).map((b) => applyMetricOverrides(b, spec));
-}
-async function expandGlob(pattern, baseDir) {
-    const files = await glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false });
-    return files.sort();
-}
-
-/**
- * Parsing of `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` lines: one line per GPU per
- * tick, values separated by ", " in the order of the query.
- */
-/**
- * The sampling query. fan.speed is asked for but never read: zero-RPM and passively cooled cards
- * report 0 or [N/A] while busy, so it says nothing about load; utilization.gpu does.
- */
-const LOOP_FIELDS = [
-    'index',
-    'name',
-    'memory.used',
-    'memory.total',
-    'utilization.gpu',
-    'power.draw',
-    'temperature.gpu',
-    'fan.speed'
-];
-/** The one-shot query for the fingerprint; memory.used here is the baseline with no model. */
-const INVENTORY_FIELDS = [
-    'index',
-    'uuid',
-    'name',
-    'driver_version',
-    'memory.total',
-    'memory.used'
-];
-/** A cell nvidia-smi could not fill: [N/A], [Not Supported], [Unknown Error], … */
-const UNAVAILABLE = /^\[.*\]$/;
-/** Present without `nounits`: "38742 MiB", "100 %", "297.57 W". */
-const UNIT_SUFFIX = /\s*(MiB|%|W|MHz|C)$/;
-/**
- * The cells of one line by field name, or undefined for a line that is not a GPU row (a header,
- * a blank, an error message). Unavailable values become null, never 0.
- */
-function parseGpuLine(line, fields) {
-    const cells = line.split(',').map((c) => c.trim());
-    if (cells.length !== fields.length)
-        return undefined;
-    const row = {};
-    fields.forEach((field, i) => {
-        const raw = cells[i] ?? '';
-        if (raw === '' || UNAVAILABLE.test(raw)) {
-            row[field] = null;
-            return;
-        }
-        const numeric = raw.replace(UNIT_SUFFIX, '');
-        const value = /^-?\d+(\.\d+)?$/.test(numeric) ? Number(numeric) : raw;
-        row[field] = value;
-    });
-    if (typeof row.index !== 'number' || !Number.isInteger(row.index))
-        return undefined;
-    return row;
-}
-function numberCell(cell) {
-    return typeof cell === 'number' ? cell : null;
-}
-function textCell(cell) {
-    if (cell === null || cell === undefined)
-        return null;
-    return String(cell);
-}
-function tickFromLine(line, at) {
-    const row = parseGpuLine(line, LOOP_FIELDS);
-    if (!row)
-        return undefined;
-    return {
-        at,
-        index: row.index,
-        memUsedMiB: numberCell(row['memory.used']),
-        memTotalMiB: numberCell(row['memory.total']),
-        utilPct: numberCell(row['utilization.gpu']),
-        powerW: numberCell(row['power.draw'])
-    };
-}
-/** The CUDA version from the banner of a plain `nvidia-smi` (or `-q`). */
-function parseCudaVersion(text) {
-    return /CUDA Version\s*:\s*([\d.]+)/.exec(text)?.[1];
-}
-
-function run(bin, args, opts) {
-    const options = {
-        timeout: opts.timeoutMs ?? 10_000,
-        encoding: 'utf8',
-        env: opts.env ?? process.env
-    };
-    return new Promise((resolve, reject) => {
-        execFile(bin, args, options, (error, stdout, stderr) => {
-            if (!error)
-                return resolve({ stdout, stderr });
-            // The driver's complaint is in the output, which the error alone does not carry.
-            reject(Object.assign(new Error(error.message), { code: error.code, stdout, stderr }));
-        });
-    });
-}
-function firstLine(text) {
-    return (text
-        .split('\n')
-        .map((l) => l.trim())
-        .find(Boolean) ?? '');
-}
-/** GPU names, driver and VRAM for the fingerprint, and the VRAM in use right now. */
-async function queryInventory(bin, opts = {}) {
-    let stdout;
+    const from = { kind: 'merge-base', sha: mergeBase };
+    // The merge-base itself is the usual case and costs no history walk.
+    const direct = await at(mergeBase);
+    if (direct)
+        return found(direct, 'merge-base', 0, from);
+    let line;
     try {
-        ;
-        ({ stdout } = await run(bin, [`--query-gpu=${INVENTORY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'], opts));
+        line = maxDistance > 0 ? await graph.ancestors(mergeBase, maxDistance + 1) : [];
     }
     catch (e) {
-        const err = e;
-        if (err.code === 'ENOENT')
-            return { ok: false, missing: true, reason: `${bin} not found` };
-        // A broken driver prints its reason on stdout ("NVIDIA-SMI has failed because …").
-        const why = firstLine(err.stderr ?? '') || firstLine(err.stdout ?? '') || err.message;
-        return { ok: false, missing: false, reason: `${bin} failed: ${why}` };
+        return latest(`the merge-base ${short(mergeBase)} has no baseline and its history could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
     }
-    const gpus = [];
-    for (const line of stdout.split('\n')) {
-        const row = parseGpuLine(line, INVENTORY_FIELDS);
-        if (!row)
+    for (const [i, sha] of line.entries()) {
+        if (sha.toLowerCase() === mergeBase.toLowerCase())
             continue;
-        gpus.push({
-            index: row.index,
-            uuid: textCell(row.uuid),
-            name: textCell(row.name),
-            driver: textCell(row.driver_version),
-            memTotalMiB: numberCell(row['memory.total']),
-            memUsedMiB: numberCell(row['memory.used'])
-        });
+        const stored = await at(sha);
+        if (stored)
+            return found(stored, 'ancestor', i, from);
     }
-    if (gpus.length === 0) {
-        return { ok: false, missing: false, reason: `${bin} lists no GPU: ${firstLine(stdout)}` };
+    return none(`no baseline for testbed '${testbed}' at the merge-base ${short(mergeBase)} of ${target.base} and ${head}, ` +
+        `nor at its ${maxDistance} nearest ancestors (baseline-max-distance); ` +
+        `record one on ${target.base} (mode baseline) to gate this pull request`);
+}
+/**
+ * The chosen baseline and the ones recorded before it on its history, oldest first, at most
+ * `jobs`: for a choice made along the commit graph, every baseline of its commit and of its
+ * ancestors (HISTORY_DEPTH commits); for `latest`, the testbed's newest. Several baselines of one
+ * commit are several jobs of the same code, the best evidence of drift there is. A history that
+ * cannot be read leaves the chosen baseline alone, which the rule then says it relied on.
+ */
+async function historyOf(store, testbed, choice, graph, jobs) {
+    const chosen = choice.stored;
+    const same = (a, b) => a.id === b.id && a.testbed === b.testbed;
+    if (choice.how === 'latest' || graph === null || choice.commit === null) {
+        const newest = (await store.history(testbed, jobs)).filter((h) => !same(h.entry, chosen.entry));
+        return [...newest.slice(Math.max(0, newest.length - (jobs - 1))), chosen];
     }
-    const inventory = { gpus };
+    const entries = (await store.list(testbed)).filter((e) => e.sha !== null && !same(e, chosen.entry));
+    if (entries.length === 0)
+        return [chosen];
+    let line;
     try {
-        const banner = await run(bin, [], opts);
-        const cuda = parseCudaVersion(banner.stdout);
-        if (cuda)
-            inventory.cudaVersion = cuda;
+        line = await graph.ancestors(choice.commit, HISTORY_DEPTH);
     }
     catch {
-        // The CUDA version is a nicety of the fingerprint; the GPU metrics do not need it.
+        return [chosen];
     }
-    return { ok: true, inventory };
+    const key = (sha) => sha.slice(0, KEY_LENGTH).toLowerCase();
+    const byCommit = new Map();
+    for (const e of entries) {
+        const k = key(e.sha ?? '');
+        byCommit.set(k, [...(byCommit.get(k) ?? []), e]);
+    }
+    const newestFirst = [chosen];
+    for (const sha of line) {
+        for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
+            if (newestFirst.length >= jobs)
+                break;
+            if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0'))
+                continue;
+            const stored = await store.read(e);
+            const full = stored?.results.commit.sha?.toLowerCase();
+            if (stored && (!full || full === sha.toLowerCase()))
+                newestFirst.push(stored);
+        }
+        if (newestFirst.length >= jobs)
+            break;
+    }
+    return newestFirst.reverse();
 }
-/** nvidia-smi repeats the driver's averaged value below about 200 ms, so finer is no better. */
-const SAMPLE_INTERVAL_MS = 200;
-const KILL_GRACE_MS = 2000;
-/** Runs `nvidia-smi … -lms <interval>` until stopped, parsing each line as it arrives. */
-function startGpuSampler(bin, opts = {}) {
-    const intervalMs = opts.intervalMs ?? SAMPLE_INTERVAL_MS;
-    const ticks = [];
-    let stderr = '';
-    let stopping = false;
-    let problem;
-    let firstTick;
-    const first = new Promise((resolve) => {
-        firstTick = resolve;
-    });
-    const child = spawn(bin, [
-        `--query-gpu=${LOOP_FIELDS.join(',')}`,
-        '--format=csv,noheader,nounits',
-        '-lms',
-        String(intervalMs)
-    ], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-        const tick = tickFromLine(line, performance.now());
-        if (tick) {
-            ticks.push(tick);
-            firstTick?.();
-        }
-    });
-    child.stderr.on('data', (c) => {
-        stderr = (stderr + c.toString('utf8')).slice(-2e3);
-    });
-    const ended = new Promise((resolve) => {
-        child.on('error', (e) => {
-            problem = `${bin} could not run: ${e.message}`;
-            resolve();
-        });
-        child.on('close', (code, signal) => {
-            if (!stopping && !problem) {
-                const why = firstLine(stderr) || (code !== null ? `exit code ${code}` : `signal ${signal}`);
-                problem = `${bin} stopped sampling early (${why})`;
-            }
-            resolve();
-        });
-    });
-    return {
-        async ready(timeoutMs) {
-            let timer;
-            const timeout = new Promise((resolve) => {
-                timer = setTimeout(resolve, timeoutMs);
-            });
-            await Promise.race([first, ended, timeout]);
-            clearTimeout(timer);
-        },
-        async stop() {
-            stopping = true;
-            if (child.exitCode === null && child.signalCode === null)
-                child.kill('SIGTERM');
-            const killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-            await ended;
-            clearTimeout(killer);
-            return problem ? { ticks, problem } : { ticks };
-        }
-    };
+
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
 }
 
 /**
- * Per-GPU figures from the sampled ticks. VRAM peaks cover the whole benchmark (the load is when
- * memory is claimed); utilisation and power cover the measured runs only, so the idle seconds of a
- * cold load do not dilute them. All of it is context: one value per benchmark cannot be gated.
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
  */
-/** Both GPUs hold more than this of a spread model; below it a GPU is merely hosting a context. */
-const SPREAD_MIB = 512;
-/** Below this min/max ratio a spread model is lopsided enough to mention. */
-const IMBALANCE = 0.5;
-function round$1(v, digits = 2) {
-    const f = 10 ** digits;
-    return Math.round(v * f) / f;
-}
-function known(values) {
-    return values.filter((v) => v !== null);
-}
-function avg(values) {
-    return values.reduce((s, v) => s + v, 0) / values.length;
-}
-function gpuFigures(ticks, inventory, windowStart) {
-    const notes = [];
-    const indexes = [
-        ...new Set([...inventory.gpus.map((g) => g.index), ...ticks.map((t) => t.index)])
-    ];
-    indexes.sort((a, b) => a - b);
-    if (ticks.length === 0) {
-        notes.push('gpu-no-samples: nvidia-smi gave no sample during the benchmark, so there are no GPU metrics');
-        return { figures: [], notes };
+function markdownTable(table, options) {
+  const settings = options || {};
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = [];
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = [];
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = [];
+  /** @type {Array<number>} */
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = [];
+    /** @type {Array<number>} */
+    const sizes = [];
+    let columnIndex = -1;
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
     }
-    const figures = indexes.map((index) => {
-        const all = ticks.filter((t) => t.index === index);
-        const inWindow = windowStart === undefined ? all : all.filter((t) => t.at >= windowStart);
-        const window = inWindow.length ? inWindow : all;
-        const fig = { index };
-        const unknown = [];
-        const vram = known(all.map((t) => t.memUsedMiB));
-        if (vram.length) {
-            fig.vramPeakMiB = Math.max(...vram);
-            const base = inventory.gpus.find((g) => g.index === index)?.memUsedMiB;
-            if (base !== null && base !== undefined)
-                fig.vramDeltaMiB = fig.vramPeakMiB - base;
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex]);
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes[columnIndex] = size;
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size;
         }
-        else if (all.length)
-            unknown.push('memory.used');
-        const util = known(window.map((t) => t.utilPct));
-        if (util.length) {
-            fig.utilMeanPct = round$1(avg(util));
-            fig.utilPeakPct = Math.max(...util);
+      }
+
+      row.push(cell);
+    }
+
+    cellMatrix[rowIndex] = row;
+    sizeMatrix[rowIndex] = sizes;
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1;
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1;
+  /** @type {Array<string>} */
+  const row = [];
+  /** @type {Array<number>} */
+  const sizes = [];
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = '';
+    let after = '';
+
+    if (code === 99 /* `c` */) {
+      before = ':';
+      after = ':';
+    } else if (code === 108 /* `l` */) {
+      before = ':';
+    } else if (code === 114 /* `r` */) {
+      after = ':';
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          );
+
+    const cell = before + '-'.repeat(size) + after;
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+
+      sizes[columnIndex] = size;
+    }
+
+    row[columnIndex] = cell;
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+
+  rowIndex = -1;
+  /** @type {Array<string>} */
+  const lines = [];
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex];
+    const sizes = sizeMatrix[rowIndex];
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow;
+    columnIndex = -1;
+    /** @type {Array<string>} */
+    const line = [];
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || '';
+      let before = '';
+      let after = '';
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0);
+        const code = alignments[columnIndex];
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size);
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2;
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5);
+            after = ' '.repeat(half - 0.5);
+          } else {
+            before = ' '.repeat(half);
+            after = before;
+          }
+        } else {
+          after = ' '.repeat(size);
         }
-        else if (window.length)
-            unknown.push('utilization.gpu');
-        const power = known(window.map((t) => t.powerW));
-        if (power.length) {
-            fig.powerMeanW = round$1(avg(power));
-            fig.powerPeakW = Math.max(...power);
-        }
-        else if (window.length)
-            unknown.push('power.draw');
-        if (unknown.length) {
-            notes.push(`gpu-unknown: GPU ${index} reports ${unknown.join(', ')} as unavailable ([N/A] or similar); those metrics are left out rather than read as 0`);
-        }
-        return fig;
-    });
-    notes.push(...balanceNotes(figures));
-    return { figures, notes };
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|');
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ');
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+
+      line.push(cell);
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ');
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|');
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    );
+  }
+
+  return lines.join('\n')
 }
-/** min/max across GPUs: 1 is even, near 0 means one GPU does (or holds) nearly everything. */
-function balance(values) {
-    if (values.length < 2 || values.some((v) => v === undefined))
-        return undefined;
-    const v = values;
-    const hi = Math.max(...v);
-    if (hi <= 0)
-        return undefined;
-    return round$1(Math.max(0, Math.min(...v)) / hi, 3);
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
 }
-function balanceNotes(figures) {
-    const deltas = figures.map((f) => f.vramDeltaMiB);
-    const b = balance(deltas);
-    // A model that fits one GPU is placed on one GPU by design: only a spread model can be lopsided.
-    const spread = deltas.every((d) => d !== undefined && d > SPREAD_MIB);
-    if (b === undefined || !spread || b >= IMBALANCE)
-        return [];
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0;
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+/**
+ * Escaping for untrusted text (benchmark names, units, testbeds, reasons, model output) before it
+ * reaches a PR comment, a check run or a terminal. One place, so every renderer gets the same rules.
+ */
+const DEFAULT_MAX_LENGTH = 200;
+// Control characters, bidi overrides/isolates/marks and zero-width characters. Bidi controls can
+// make a name read differently from what it is; zero-width ones can hide text from a reviewer and
+// would also let input smuggle in a look-alike of the separators we insert ourselves.
+const INVISIBLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
+const ZWSP = '\u200B';
+/**
+ * The cleaning every renderer needs, markdown or not: NFC, no control/bidi/zero-width characters,
+ * one line, trimmed, at most `maxLength` code points.
+ */
+function sanitizeText(text, opts = {}) {
+    const cleaned = text.normalize('NFC').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '').trim();
+    return truncateCodePoints(cleaned, opts.maxLength ?? DEFAULT_MAX_LENGTH);
+}
+/** Cuts on code points so a surrogate pair (emoji, rare CJK) is never split in half. */
+function truncateCodePoints(text, maxLength) {
+    if (text.length <= maxLength)
+        return text;
+    const points = Array.from(text);
+    if (points.length <= maxLength)
+        return text;
+    return points.slice(0, Math.max(0, maxLength - 1)).join('') + '…';
+}
+const MARKDOWN_REPLACEMENTS = {
+    '\\': '\\\\',
+    '`': '\\`',
+    '*': '\\*',
+    _: '\\_',
+    '[': '\\[',
+    ']': '\\]',
+    '(': '\\(',
+    ')': '\\)',
+    '!': '\\!',
+    '~': '\\~',
+    '|': '\\|',
+    // `$` opens GitHub's inline math, which can restyle or spoof text.
+    $: '\\$',
+    // Entities instead of backslashes: GitHub passes raw HTML through, and an escaped `<` also means
+    // no input can spell one of our `<!-- … -->` anchors.
+    '<': '&lt;',
+    '>': '&gt;',
+    '&': '&amp;',
+    // A zero-width space after `@` keeps `@user`/`@org/team` from pinging anyone, and after `#`
+    // keeps `#123`/`owner/repo#123` from cross-linking (which posts a back-reference on that issue).
+    '@': '@' + ZWSP,
+    '#': '\\#' + ZWSP
+};
+/**
+ * Makes untrusted text safe as inline markdown, including inside a GFM table cell: it stays one
+ * cell, renders as the literal text, pings nobody, links nowhere and cannot forge our anchors.
+ */
+function escapeMarkdown(text, opts = {}) {
+    let out = '';
+    for (const ch of sanitizeText(text, opts))
+        out += MARKDOWN_REPLACEMENTS[ch] ?? ch;
+    return (out
+        // GFM autolinks bare URLs and `www.` hosts; a zero-width space makes them plain text.
+        .replace(/:\/\//g, ':' + ZWSP + '//')
+        .replace(/\bwww\./gi, (m) => m.slice(0, 3) + ZWSP + '.')
+        // Block syntax only counts at the start of a line, which is where a caller may put the text.
+        .replace(/^([-+=])/, '\\$1')
+        .replace(/^(\d+)\.(?=\s|$)/, '$1\\.'));
+}
+/**
+ * Text for inside a code span whose fence is a single backtick: no backticks (they would end it),
+ * no pipes (a GFM table splits cells before it sees code spans) and no angle brackets, so the raw
+ * comment body can never contain something that looks like one of our HTML-comment anchors.
+ */
+function codeSpanText(text, opts = {}) {
+    return angleFree(sanitizeText(text, opts).replace(/[`|]/g, ''));
+}
+/**
+ * A complete inline code span for untrusted text, keeping backticks by choosing a longer fence.
+ * `table: true` escapes pipes, which GFM requires even inside code spans in a table cell.
+ */
+function escapeCode(text, opts = {}) {
+    let body = angleFree(sanitizeText(text, opts));
+    if (opts.table)
+        body = body.replace(/\|/g, '\\|');
+    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    // CommonMark strips one space from each side, so padding lets a span start or end with a backtick.
+    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
+    return fence + pad + body + pad + fence;
+}
+// Code spans show entities literally, so look-alike brackets are the only way to keep the text
+// readable while making `<!--` impossible in the raw body.
+function angleFree(text) {
+    return text.replace(/</g, '‹').replace(/>/g, '›');
+}
+
+/*
+ * Number and label formatting shared by every renderer. Negative numbers use the ASCII hyphen, not
+ * U+2212, so values pasted from a comment into a terminal or a spreadsheet still parse.
+ */
+const NOT_AVAILABLE = 'n/a';
+function signedNumber(x, digits) {
+    if (Number.isNaN(x))
+        return NOT_AVAILABLE;
+    if (!Number.isFinite(x))
+        return x > 0 ? '+∞' : '-∞';
+    const fixed = Math.abs(x).toFixed(digits);
+    // A change that rounds to zero reads as "+0.0", never "-0.0".
+    const negative = x < 0 && Number(fixed) !== 0;
+    return (negative ? '-' : '+') + fixed;
+}
+/**
+ * A relative change given as a fraction (0.123) as a signed percentage: "+12.3 %", "-4.0 %".
+ * `compact` drops the space ("-8.9%"), as the ledger's evidence grammar spells it.
+ */
+function formatPercent(x, digits = 1, opts = {}) {
+    if (x === null || Number.isNaN(x))
+        return NOT_AVAILABLE;
+    return signedNumber(x * 100, digits) + (opts.compact ? '%' : ' %');
+}
+/** A fraction as an unsigned percentage as precise as a resolution is worth: "14 %", "0.8 %". */
+function formatRoughPercent(x) {
+    const pct = x * 100;
+    return `${Math.abs(pct) >= 10 ? Math.round(pct) : Number(pct.toFixed(1))} %`;
+}
+/** A confidence interval of a relative change: "+9.8 … +14.9 %", "-2.0 … +∞ %". */
+function formatCi(ci, digits = 1) {
+    if (ci === null || Number.isNaN(ci[0]) || Number.isNaN(ci[1]))
+        return NOT_AVAILABLE;
+    return `${signedNumber(ci[0] * 100, digits)} … ${signedNumber(ci[1] * 100, digits)} %`;
+}
+/**
+ * A measured value with three significant digits ("41.2", "0.00123") and whole numbers from 100 on
+ * ("12,345"), where more digits would only show noise.
+ */
+function formatValue(v, unit = '') {
+    let num;
+    if (v === null || v === undefined || Number.isNaN(v))
+        num = NOT_AVAILABLE;
+    else if (!Number.isFinite(v))
+        num = v > 0 ? '∞' : '-∞';
+    else if (Math.abs(v) >= 100)
+        num = Math.round(v).toLocaleString('en-US');
+    else
+        num = String(Number(v.toPrecision(3)));
+    return unit && num !== NOT_AVAILABLE ? `${num} ${unit}` : num;
+}
+const ICONS = { pass: '✅', warn: '⚠️', fail: '❌', neutral: '⚪' };
+function verdictIcon(verdict) {
+    return ICONS[verdict];
+}
+/** "❌ fail" */
+function verdictLabel(verdict) {
+    return `${ICONS[verdict]} ${verdict}`;
+}
+/** "2 regressions, 14 unchanged, 1 improvement" */
+function countsPhrase(outcome) {
     return [
-        `gpu-imbalance: the model is spread over ${figures.length} GPUs but unevenly (VRAM added: ${deltas.map((d) => `${d} MiB`).join(', ')}; balance ${b}); another process on one GPU or a skewed layer split is likely`
-    ];
+        plural(outcome.regressions, 'regression'),
+        `${outcome.unchanged} unchanged`,
+        plural(outcome.improvements, 'improvement')
+    ].join(', ');
 }
-function metric(name, unit, direction, value) {
-    return {
-        name,
-        unit,
-        direction,
-        class: 'non-critical',
-        samples: [value],
-        gate: false
-    };
+function isoParts(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime()))
+        return null;
+    return (d
+        .toISOString()
+        .match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/)
+        ?.slice(1) ?? null);
 }
-function gpuMetrics(figures) {
-    const out = [];
-    for (const f of figures) {
-        const p = `gpu${f.index}.`;
-        if (f.vramPeakMiB !== undefined)
-            out.push(metric(`${p}vram_peak_mib`, 'MiB', 'lower', f.vramPeakMiB));
-        if (f.vramDeltaMiB !== undefined)
-            out.push(metric(`${p}vram_delta_mib`, 'MiB', 'lower', f.vramDeltaMiB));
-        if (f.utilMeanPct !== undefined)
-            out.push(metric(`${p}util_mean_pct`, '%', 'higher', f.utilMeanPct));
-        if (f.utilPeakPct !== undefined)
-            out.push(metric(`${p}util_peak_pct`, '%', 'higher', f.utilPeakPct));
-        if (f.powerMeanW !== undefined)
-            out.push(metric(`${p}power_mean_w`, 'W', 'lower', f.powerMeanW));
-        if (f.powerPeakW !== undefined)
-            out.push(metric(`${p}power_peak_w`, 'W', 'lower', f.powerPeakW));
+/** "2026-11-22 10:01 UTC"; an unparseable input keeps only its safe characters. */
+function formatTimestamp(iso) {
+    const parts = isoParts(iso);
+    return parts ? `${parts[0]} ${parts[1]} UTC` : iso.replace(/[^0-9A-Za-z:.+ -]/g, '').slice(0, 40);
+}
+/** "2026-11-22" */
+function formatDate(iso) {
+    const parts = isoParts(iso);
+    return parts ? parts[0] : formatTimestamp(iso);
+}
+
+/*
+ * A metric's chart on a published dashboard, as the page reads its hash: `tb` the testbed, `m`
+ * the benchmark and metric, each URI-encoded and joined by ':'. Shared by the ledger and report
+ * (which link to it when `dashboard-url` is set) and the page's own links.
+ */
+function metricChartUrl(base, testbed, benchmark, metric) {
+    const hash = new URLSearchParams({
+        tb: testbed,
+        m: `${encodeURIComponent(benchmark)}:${encodeURIComponent(metric)}`
+    }).toString();
+    // A parenthesis would end a markdown link's target; encoded, it is the same URL.
+    return `${base.replace(/#.*$/, '')}#${hash}`.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+/*
+ * Pieces shared by the ledger, the check run and the standalone report, so the three always show
+ * the same numbers the same way.
+ */
+/**
+ * Signed relative change of the metric's own value, the number a reader expects next to
+ * "baseline → current" (a throughput drop is negative, whatever the metric's direction).
+ */
+function valueDelta(c) {
+    if (c.valueChange !== null)
+        return c.valueChange;
+    if (c.change === null)
+        return null;
+    return c.direction === 'higher' ? -c.change : c.change;
+}
+/**
+ * The CI of `change` turned to the same orientation as `valueDelta`: `change` counts "worse" as
+ * positive, which for a higher-is-better metric is a drop in value, so the bounds flip.
+ */
+function valueCi(c) {
+    if (c.ci === null)
+        return null;
+    return c.direction === 'higher' ? [-c.ci[1], -c.ci[0]] : [c.ci[0], c.ci[1]];
+}
+const SEVERITY$1 = { fail: 0, warn: 1, pass: 2, neutral: 3 };
+function magnitude(c) {
+    const m = Math.abs(c.change ?? valueDelta(c) ?? Number.NaN);
+    return Number.isNaN(m) ? -1 : m;
+}
+/** Worst verdict first, then the largest change, so any cut keeps what a reviewer needs most. */
+function bySignificance(a, b) {
+    return SEVERITY$1[a.verdict] - SEVERITY$1[b.verdict] || magnitude(b) - magnitude(a);
+}
+function sortBySignificance(comparisons) {
+    return [...comparisons].sort(bySignificance);
+}
+/** Comparisons ordered by the size of their change alone, the one a trend chart is worth drawing. */
+function byMagnitude(comparisons) {
+    return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a));
+}
+/** How far the medians' change may stray from Δ before a reader would see a contradiction. */
+function disagrees(medianChange, delta) {
+    const gap = Math.abs(medianChange - delta);
+    return gap > Math.max(0.02, 0.25 * Math.max(Math.abs(medianChange), Math.abs(delta)));
+}
+function shownCentres(c) {
+    if (c.centres)
+        return { baseline: c.centres.baseline, current: c.centres.current };
+    const baseline = c.baseline?.median ?? null;
+    const current = c.current?.median ?? null;
+    const delta = valueDelta(c);
+    if (baseline === null || current === null || delta === null)
+        return { baseline, current };
+    if (!(baseline > 0 && current > 0 && Number.isFinite(delta)))
+        return { baseline, current };
+    if (!disagrees(current / baseline - 1, delta))
+        return { baseline, current };
+    return { baseline, current: baseline * (1 + delta), medians: { baseline, current } };
+}
+/** "the medians (45 ops/s → 47.5 ops/s, +5.6 %)" for a row whose columns show the shift instead. */
+function mediansPhrase(c, unit) {
+    const m = shownCentres(c).medians;
+    if (!m)
+        return null;
+    return `the medians (${formatValue(m.baseline, unit)} → ${formatValue(m.current, unit)}, ${formatPercent(m.current / m.baseline - 1)})`;
+}
+/** The note under a table for each row marked †, at most `max` of them. */
+function disagreementNotes(rows, escape, max = 5) {
+    const marked = rows.filter((c) => shownCentres(c).medians !== undefined);
+    const notes = marked.slice(0, max).map((c) => {
+        const medians = mediansPhrase(c, escape(c.unit, 20)) ?? '';
+        return (`† ${escape(`${c.benchmark}/${c.metric}`, 100)}: Current is the baseline median moved by Δ, ` +
+            `the shift over every pair of runs; ${medians} disagree with it, so the runs likely sit at ` +
+            'more than one level.');
+    });
+    if (marked.length > max)
+        notes.push(`† … and ${plural(marked.length - max, 'more row')} alike.`);
+    return notes;
+}
+/** A Current cell with its † when the medians disagree with Δ. */
+function currentCell(c, unit) {
+    const shown = shownCentres(c);
+    return formatValue(shown.current, unit) + (shown.medians ? ' †' : '');
+}
+/**
+ * "inconclusive: ~24 runs/arm would decide"; past MAX_ADVISED_RUNS, that it cannot be decided at
+ * this noise; for the history-aware rule with no number of runs that helps, what stored baselines
+ * can resolve; else just "inconclusive".
+ */
+function inconclusiveNote(c) {
+    if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+        return 'inconclusive: cannot be decided at this noise';
     }
-    const vram = balance(figures.map((f) => f.vramDeltaMiB));
-    if (vram !== undefined)
-        out.push(metric('gpu.vram_balance', 'ratio', 'higher', vram));
-    const util = balance(figures.map((f) => f.utilMeanPct));
-    if (util !== undefined)
-        out.push(metric('gpu.util_balance', 'ratio', 'higher', util));
+    if (c.runsToDecide !== undefined) {
+        return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`;
+    }
+    const resolution = c.history?.resolution;
+    if (resolution !== undefined && Number.isFinite(resolution)) {
+        return `inconclusive: stored baselines confirm only past ${formatRoughPercent(resolution)}`;
+    }
+    return 'inconclusive';
+}
+function verdictCell(c) {
+    const notes = [
+        c.inconclusive ? inconclusiveNote(c) : null,
+        c.improved ? 'improved' : null
+    ].filter((n) => n !== null);
+    return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '');
+}
+const DELTA_TABLE_HEADER = [
+    'Benchmark',
+    'Metric',
+    'Baseline',
+    'Current',
+    'Δ',
+    '90 % CI',
+    'Verdict'
+];
+/**
+ * The per-metric delta table, most significant rows first. `maxRows` keeps the table within a size
+ * budget; the rows left out are counted under it.
+ */
+function renderDeltaTable(comparisons, opts = {}) {
+    if (comparisons.length === 0)
+        return '_No metrics were compared._';
+    const sorted = sortBySignificance(comparisons);
+    const shown = sorted.slice(0, Math.max(0, opts.maxRows ?? sorted.length));
+    const rows = shown.map((c) => [
+        escapeMarkdown(c.benchmark),
+        metricCell(c, opts.chartUrl),
+        formatValue(shownCentres(c).baseline, escapeMarkdown(c.unit, { maxLength: 20 })),
+        currentCell(c, escapeMarkdown(c.unit, { maxLength: 20 })),
+        formatPercent(valueDelta(c)),
+        formatCi(valueCi(c)),
+        verdictCell(c)
+    ]);
+    // Unpadded delimiters: alignment spaces would cost comment budget and nobody reads the raw body.
+    const table = rows.length > 0
+        ? markdownTable([[...DELTA_TABLE_HEADER], ...rows], { alignDelimiters: false })
+        : '';
+    const hidden = sorted.length - shown.length;
+    const more = hidden > 0 ? `… ${plural(hidden, 'more row')} (the check run and job summary have all)` : '';
+    const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }));
+    return [table, notes.join('\n\n'), more].filter(Boolean).join('\n\n');
+}
+/** Links to each metric's chart when the report knows where the dashboard is published. */
+function chartLinks(report) {
+    const base = report.dashboardUrl;
+    if (!base)
+        return undefined;
+    return (c) => metricChartUrl(base, report.testbed, c.benchmark, c.metric);
+}
+/** The metric's name, escaped, and a link to its chart when there is one. */
+function metricCell(c, chartUrl, maxLength) {
+    const name = escapeMarkdown(c.metric, maxLength === undefined ? {} : { maxLength });
+    return chartUrl ? `[${name}](${chartUrl(c)})` : name;
+}
+/** Which baseline the run was compared with, or that there was none. */
+function baselineLine(report) {
+    const testbed = escapeMarkdown(report.testbed, { maxLength: 80 });
+    if (!report.baseline)
+        return `No baseline yet for testbed ${testbed}: nothing to compare with.`;
+    const sha = shortSha(report.baseline.sha);
+    const commit = sha ? `\`${sha}\`` : 'an unknown commit';
+    return `Baseline: ${commit} from ${formatDate(report.baseline.createdAt)} on testbed ${testbed}.`;
+}
+/** "Accepted by @x (label `perf-gate:accept`): why", escaped, or null when nothing was accepted. */
+function acceptanceLine(report) {
+    const a = report.acceptance;
+    if (!a)
+        return null;
+    const who = a.by ? `by ${escapeMarkdown('@' + a.by, { maxLength: 60 })}` : 'by an unrecorded user';
+    return (`**Regression accepted** ${who} (label ${escapeCode(a.label)}, was ${a.was}): ` +
+        escapeMarkdown(a.reason, { maxLength: 1000 }));
+}
+function routeLine(outcome) {
+    switch (outcome.route) {
+        case 'A':
+            return '**Route A**: fix needed.';
+        case 'B':
+            return '**Route B**: within budget.';
+        case 'none':
+            return 'No route: nothing was decided.';
+    }
+}
+/**
+ * `render(n)` for the largest row count n ≤ total (the full rendering first) that `fits`, or
+ * `render(0)` when none does. Binary search: each rendering is a full table.
+ */
+function largestFitting(total, render, fits) {
+    const full = render(total);
+    if (fits(full))
+        return full;
+    let lo = 0;
+    let hi = total - 1;
+    let best = null;
+    while (lo <= hi) {
+        const rows = Math.floor((lo + hi) / 2);
+        const candidate = render(rows);
+        if (fits(candidate)) {
+            best = candidate;
+            lo = rows + 1;
+        }
+        else {
+            hi = rows - 1;
+        }
+    }
+    return best ?? render(0);
+}
+
+/*
+ * A mermaid `xychart-beta` trend of the metric that moved most. GitHub renders mermaid from the raw
+ * comment, so every label is reduced to an allow-list: quotes, brackets, commas, `%%` directives,
+ * `#…;` entities, backticks (which would close the fence) and `<` are all gone.
+ */
+const MAX_LABEL = 60;
+function mermaidLabel(text, fallback = '') {
+    const safe = text
+        .normalize('NFC')
+        .replace(/[^\p{L}\p{N} ._/+:-]/gu, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return Array.from(safe).slice(0, MAX_LABEL).join('').trim() || fallback;
+}
+// Mermaid's number grammar has no exponent form, so very small or large values are spelled out.
+function mermaidNumber(v) {
+    const s = String(Number(v.toPrecision(6)));
+    return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s;
+}
+/**
+ * A fenced mermaid `xychart-beta` of one or more lines over the same labels (already made safe
+ * by the caller's `mermaidLabel`), its y axis padded around every line.
+ */
+function xyChart(opts) {
+    const all = opts.lines.flat();
+    const lo = Math.min(...all);
+    const hi = Math.max(...all);
+    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
+    // A throughput or latency axis reads best from zero's side, so padding never crosses it.
+    const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `    title "${opts.title}"`,
+        `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,
+        `    y-axis "${opts.unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
+        ...opts.lines.map((line) => `    line [${line.map(mermaidNumber).join(', ')}]`),
+        '```'
+    ].join('\n');
+}
+/**
+ * The level of each point: the geometric mean of its segment between the steps (indices of the
+ * first point of each new level). Drawn beside the values, it shows where the level moved.
+ */
+function stepLevels(values, steps) {
+    const bounds = [0, ...[...steps].sort((a, b) => a - b), values.length];
+    const out = [];
+    for (let s = 0; s + 1 < bounds.length; s++) {
+        const seg = values.slice(bounds[s], bounds[s + 1]);
+        const level = Math.exp(seg.reduce((sum, v) => sum + Math.log(v), 0) / seg.length);
+        for (let i = 0; i < seg.length; i++)
+            out.push(level);
+    }
     return out;
 }
-
-/**
- * Checks that turn a run's numbers into warnings a reviewer can act on. Each note starts with a
- * stable code ("short-output: …") so reports can group or count them.
- */
-/** A warm request still spends a few ms in the scheduler; a reload takes far longer. */
-const COLD_LOAD_MS = 250;
-/** Without num_predict, fewer tokens than this make decode tok/s a measure of noise. */
-const MIN_TOKENS$1 = 16;
-const EXPECTED_DONE = new Set(['stop', 'length']);
-function range(values, unit = '') {
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    const f = (v) => `${Math.round(v)}${unit}`;
-    return lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
+/** Steps in a trend's level (stats/change-points.ts), where there are enough positive points. */
+function trendSteps(values) {
+    if (values.length < 6 || !values.every((v) => Number.isFinite(v) && v > 0))
+        return [];
+    return detectChangePoints(values);
 }
-function pct$1(fraction) {
-    return `${Number((fraction * 100).toFixed(1))} %`;
+/** The trend points of one metric, looked up under either key form the history may use. */
+function series(report, c) {
+    const keys = [`${c.benchmark} / ${c.metric}`, metricKey(c.benchmark, c.metric)];
+    const points = [];
+    (report.history ?? []).forEach((point, i) => {
+        const key = keys.find((k) => Object.hasOwn(point.values, k));
+        const value = key === undefined ? undefined : point.values[key];
+        if (value === undefined || !Number.isFinite(value))
+            return;
+        points.push({ label: shortSha(point.sha) ?? `run ${i + 1}`, value });
+    });
+    return points;
 }
-function outputAnomalies(measured, numPredict) {
-    const notes = [];
-    const asked = numPredict !== undefined && numPredict > 0 ? numPredict : undefined;
-    const floor = asked !== undefined ? Math.ceil(asked / 2) : MIN_TOKENS$1;
-    const short = measured.filter((r) => (r.final.evalCount ?? 0) < floor);
-    if (short.length) {
-        const counts = short.map((r) => r.final.evalCount ?? 0);
-        const reasons = [...new Set(short.map((r) => r.final.doneReason ?? 'none'))].join(', ');
-        const against = asked !== undefined ? ` of the ${asked} asked (num_predict)` : '';
-        notes.push(`short-output: ${short.length} of ${measured.length} measured runs produced ${range(counts)} tokens${against}, under ${floor} (done_reason ${reasons}); decode_tps over so few tokens is noise and e2e_ms is not comparable`);
+/** A fenced mermaid block, or null when the history has fewer than two points to draw. */
+function renderTrendChart(report) {
+    return trendBlocks(report, 1)[0]?.mermaid ?? null;
+}
+function trendBlocks(report, max) {
+    const blocks = [];
+    for (const c of byMagnitude(report.outcome.comparisons)) {
+        if (blocks.length >= max)
+            break;
+        const points = series(report, c);
+        if (points.length < 2)
+            continue;
+        const values = points.map((p) => p.value);
+        const steps = trendSteps(values);
+        const mermaid = xyChart({
+            title: mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend'),
+            labels: points.map((p) => mermaidLabel(p.label, '?')),
+            unit: mermaidLabel(c.unit, 'value'),
+            lines: steps.length
+                ? [
+                    values,
+                    stepLevels(values, steps.map((x) => x.index))
+                ]
+                : [values]
+        });
+        // Mermaid does not render everywhere (mail notifications, some viewers): the same points as text.
+        const name = escapeMarkdown(`${c.benchmark} / ${c.metric}`, { maxLength: 80 });
+        const unitText = escapeMarkdown(c.unit, { maxLength: 20 });
+        const stepText = steps.map((x) => `at ${points[x.index]?.label ?? '?'} ${formatPercent(x.change)}`);
+        const text = `Trend of ${name}${unitText ? ` (${unitText})` : ''}, oldest first, last is this run: ` +
+            points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ') +
+            (steps.length
+                ? `. The level line steps ${stepText.join(', ')} (change points of the series).`
+                : '');
+        blocks.push({ mermaid, text });
     }
-    const odd = measured.filter((r) => r.final.doneReason && !EXPECTED_DONE.has(r.final.doneReason));
-    if (odd.length) {
-        const reasons = [...new Set(odd.map((r) => r.final.doneReason))].join(', ');
-        notes.push(`done-reason: ${odd.length} of ${measured.length} measured runs ended with done_reason ${reasons}, not stop or length`);
-    }
-    return notes;
-}
-/** Thinking tokens count in eval_count; unless asked for, they inflate decode_tps and TTFT. */
-function thinkingAnomaly(runs, think) {
-    const thinking = runs.filter((r) => r.thinkingChunks > 0);
-    if (thinking.length === 0)
-        return [];
-    const chunks = thinking.reduce((s, r) => s + r.thinkingChunks, 0);
-    const what = `${thinking.length} of ${runs.length} runs streamed thinking (${chunks} chunks)`;
-    if (think === false) {
-        return [
-            `thinking: ${what} although think: false was sent; eval_count and decode_tps include it`
-        ];
-    }
-    if (think !== undefined)
-        return [];
-    return [
-        `thinking: ${what}; thinking tokens count in eval_count and decode_tps, and ttft_ms ends at the first thinking chunk. Pin options.think (false to measure the answer alone)`
-    ];
-}
-function offloadAnomaly(model, entry, keepAlive) {
-    if (!entry) {
-        // With keep_alive 0 the server unloads after each request, so absence is expected.
-        if (keepAlive === 0 || keepAlive === '0')
-            return [];
-        return [
-            `not-resident: ${model} was not in /api/ps after the runs, so its GPU offload could not be checked`
-        ];
-    }
-    if (entry.size === undefined || entry.sizeVram === undefined || entry.size <= 0)
-        return [];
-    if (entry.sizeVram >= entry.size)
-        return [];
-    const gib = (b) => (b / 2 ** 30).toFixed(1);
-    return [
-        `partial-offload: only ${pct$1(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
-    ];
-}
-function contextAnomaly(model, entry, numCtx) {
-    if (entry?.contextLength === undefined || entry.contextLength === numCtx)
-        return [];
-    return [
-        `num-ctx: the server runs ${model} with a context of ${entry.contextLength} tokens, not the num_ctx ${numCtx} sent`
-    ];
-}
-/** The cold run should pay the load; one as quick as the warm requests found the model loaded. */
-function loadTimeAnomaly(cold, warm) {
-    const load = cold.final.loadDuration;
-    if (load === undefined)
-        return [];
-    const ms = load / 1e6;
-    const warmest = Math.max(0, ...warm.map((r) => (r.final.loadDuration ?? 0) / 1e6));
-    if (ms >= COLD_LOAD_MS || ms > 2 * warmest + 1)
-        return [];
-    return [
-        `load-time: the cold run found the model already loaded (load ${ms.toFixed(0)} ms), so load_ms is not a cold start`
-    ];
-}
-function coldRunAnomaly(measured) {
-    const cold = measured
-        .map((r, i) => ({ run: i + 1, ms: (r.final.loadDuration ?? 0) / 1e6 }))
-        .filter((x) => x.ms > COLD_LOAD_MS);
-    if (cold.length === 0)
-        return [];
-    return [
-        `cold-run: measured run ${cold.map((c) => c.run).join(', ')} reloaded the model (load ${range(cold.map((c) => c.ms), ' ms')}); keep_alive may have expired or another model evicted it, and those runs' TTFT and e2e include the load`
-    ];
-}
-// Two-sided 5 % test with 80 % power: n per side ≈ 2·(z₀.₉₇₅ + z₀.₈)²·(CV/budget)².
-const POWER_FACTOR = 2 * (1.959964 + 0.841621) ** 2;
-/** Runs per side needed to tell a change of `budget` from noise of this CV. */
-function runsNeeded(cv, budget) {
-    return Math.ceil(POWER_FACTOR * (cv / budget) ** 2);
+    return blocks;
 }
 /**
- * A gated metric whose run-to-run spread is large against its budget cannot give a verdict at this
- * number of runs; better to say so now than to blame the next pull request for noise.
+ * Trend charts of the `max` most-changed metrics, each followed by the same points as text, or
+ * null when no metric has two points to draw.
  */
-function spreadAnomalies(metrics, failBudget) {
-    const notes = [];
-    for (const m of metrics) {
-        if (m.gate === false || m.samples.length < 2)
-            continue;
-        const budget = failBudget(m);
-        const avg = mean(m.samples);
-        if (!budget || avg === 0)
-            continue;
-        const cv = sampleStandardDeviation(m.samples) / Math.abs(avg);
-        const needed = runsNeeded(cv, budget);
-        if (needed <= m.samples.length)
-            continue;
-        notes.push(`high-cv: ${m.name} varies ${pct$1(cv)} run to run (CV); telling a ${pct$1(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
-    }
-    return notes;
+function renderTrendCharts(report, opts = {}) {
+    const blocks = trendBlocks(report, opts.max ?? 3);
+    if (blocks.length === 0)
+        return null;
+    return blocks.map((b) => `${b.mermaid}\n\n${b.text}`).join('\n\n');
 }
 
 /* eslint-disable no-prototype-builtins */
@@ -27542,7 +28942,7 @@ function errorCode(e) {
     const cause = e?.cause;
     return cause && cause !== e ? errorCode(cause) : undefined;
 }
-function statusOf(e) {
+function statusOf$1(e) {
     if (e?.name !== 'ResponseError')
         return undefined;
     const status = e.status_code;
@@ -27555,7 +28955,7 @@ function statusOf(e) {
 function describeFailure(e, ctx) {
     if (e instanceof OllamaFailure)
         return e;
-    const status = statusOf(e);
+    const status = statusOf$1(e);
     const message = errorMessage(e);
     if (status === 404 && /not found/i.test(message)) {
         return new OllamaFailure('not-found', `model '${ctx.model}' is not on the Ollama server at ${ctx.host} (${message}); pull it first with 'ollama pull ${ctx.model}'`);
@@ -27717,2221 +29117,6 @@ class OllamaServer {
         }
         return { unloaded: resident.map((m) => m.name), left };
     }
-}
-
-/**
- * The metrics of an `ollama` benchmark. Ollama reports durations in nanoseconds; they are
- * converted here and nowhere else.
- */
-const OLLAMA_METRICS = {
-    /** eval_count / eval_duration: the decode rate, what users feel as speed. */
-    decode_tps: { unit: 'tokens/s', direction: 'higher' },
-    /** Client side: request start to the first chunk carrying text. */
-    ttft_ms: { unit: 'ms', direction: 'lower' },
-    /** Server side: load_duration + prompt_eval_duration (no HTTP, templating or tokenising). */
-    server_ttft_ms: { unit: 'ms', direction: 'lower' },
-    /** prompt_eval_count / prompt_eval_duration; inflated by prefix-cache hits. */
-    prompt_tps: { unit: 'tokens/s', direction: 'higher' },
-    /** Client side: request start to the final chunk. */
-    e2e_ms: { unit: 'ms', direction: 'lower' },
-    /** eval_count: context for the rates, not a quality to gate. */
-    output_tokens: { unit: 'tokens', direction: 'higher', gate: false },
-    /** load_duration of the one cold run: reported apart, one sample, never gated. */
-    load_ms: { unit: 'ms', direction: 'lower', gate: false }
-};
-/** Metrics every measured run contributes a sample to (load_ms comes from the cold run only). */
-const PER_RUN_METRICS = [
-    'decode_tps',
-    'ttft_ms',
-    'server_ttft_ms',
-    'prompt_tps',
-    'e2e_ms',
-    'output_tokens'
-];
-const NS_PER_S = 1e9;
-const NS_PER_MS = 1e6;
-function rate(count, durationNs) {
-    if (count === undefined || durationNs === undefined || count <= 0 || durationNs <= 0) {
-        return undefined;
-    }
-    return (count / durationNs) * NS_PER_S;
-}
-/** A final chunk with none of these is not a measurement (a proxy, or a load/unload reply). */
-function hasMetrics(f) {
-    return (f.evalDuration !== undefined ||
-        f.evalCount !== undefined ||
-        f.promptEvalDuration !== undefined ||
-        f.totalDuration !== undefined);
-}
-/** One run's samples; a value the server left out (omitempty) gives no sample rather than 0. */
-function runSamples(r) {
-    const f = r.final;
-    const out = { e2e_ms: r.e2eMs };
-    const decode = rate(f.evalCount, f.evalDuration);
-    if (decode !== undefined)
-        out.decode_tps = decode;
-    const prompt = rate(f.promptEvalCount, f.promptEvalDuration);
-    if (prompt !== undefined)
-        out.prompt_tps = prompt;
-    if (r.clientTtftMs !== undefined)
-        out.ttft_ms = r.clientTtftMs;
-    // A missing duration is a zero the server did not write; both missing says nothing.
-    if (f.loadDuration !== undefined || f.promptEvalDuration !== undefined) {
-        out.server_ttft_ms = ((f.loadDuration ?? 0) + (f.promptEvalDuration ?? 0)) / NS_PER_MS;
-    }
-    out.output_tokens = f.evalCount ?? 0;
-    if (f.loadDuration !== undefined)
-        out.load_ms = f.loadDuration / NS_PER_MS;
-    return out;
-}
-/**
- * The benchmark's metrics: measured runs as samples, the cold and warm-up runs as `warmup` (never
- * gated), and the cold run's load time as its own ungated metric. A metric no measured run
- * reported is left out and named in `missing`.
- */
-function buildOllamaMetrics(input) {
-    const measured = input.measured.map(runSamples);
-    const warm = [input.cold, ...input.warmups].map(runSamples);
-    const metrics = [];
-    const missing = [];
-    for (const name of PER_RUN_METRICS) {
-        const def = OLLAMA_METRICS[name];
-        const samples = measured.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
-        if (samples.length === 0) {
-            missing.push(name);
-            continue;
-        }
-        const warmup = warm.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
-        metrics.push({
-            name,
-            unit: def.unit,
-            direction: def.direction,
-            class: input.cls,
-            samples,
-            ...(warmup.length ? { warmup } : {}),
-            ...('gate' in def ? { gate: def.gate } : {})
-        });
-    }
-    const load = runSamples(input.cold).load_ms;
-    if (load !== undefined) {
-        const def = OLLAMA_METRICS.load_ms;
-        metrics.push({
-            name: 'load_ms',
-            unit: def.unit,
-            direction: def.direction,
-            class: input.cls,
-            samples: [load],
-            gate: def.gate
-        });
-    }
-    else
-        missing.push('load_ms');
-    return { metrics, missing };
-}
-
-function num$1(v) {
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-/** ollama-js types every metric as present; the server omits zero values (omitempty). */
-function readFinal(chunk) {
-    const out = {};
-    if (typeof chunk.done_reason === 'string' && chunk.done_reason)
-        out.doneReason = chunk.done_reason;
-    const fields = [
-        ['totalDuration', 'total_duration'],
-        ['loadDuration', 'load_duration'],
-        ['promptEvalCount', 'prompt_eval_count'],
-        ['promptEvalDuration', 'prompt_eval_duration'],
-        ['evalCount', 'eval_count'],
-        ['evalDuration', 'eval_duration']
-    ];
-    for (const [key, field] of fields) {
-        const v = num$1(chunk[field]);
-        if (v !== undefined)
-            out[key] = v;
-    }
-    return out;
-}
-function chunkContent(chunk) {
-    const message = chunk.message;
-    const thinking = Boolean(chunk.thinking) || Boolean(message?.thinking);
-    const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
-    return {
-        text: Boolean(chunk.response) || Boolean(message?.content) || toolCalls || thinking,
-        thinking
-    };
-}
-/**
- * One streamed request, timed on the client. The clock starts before the call, since ollama-js
- * resolves only once the headers arrive, and Ollama sends them with the first chunk. Each request
- * gets its own client and abort signal: aborting one stream must not touch another.
- */
-async function streamOnce(host, req, limits, what) {
-    const controller = new AbortController();
-    let stopped;
-    const stop = (why) => {
-        stopped ??= why;
-        controller.abort();
-    };
-    const deadline = setTimeout(() => stop('timeout'), limits.timeoutMs);
-    let stall;
-    // Restarted on every chunk; refresh() reuses one timer instead of one per token.
-    const armStall = () => {
-        if (stall)
-            stall.refresh();
-        else
-            stall = setTimeout(() => stop('stall'), limits.stallMs);
-    };
-    const client = new Ollama({ host, fetch: createOllamaFetch({ signal: controller.signal }) });
-    const common = {
-        model: req.model,
-        stream: true,
-        keep_alive: req.keepAlive,
-        options: req.options,
-        ...(req.think !== undefined ? { think: req.think } : {})
-    };
-    let chunks = 0;
-    let thinkingChunks = 0;
-    let firstText;
-    const t0 = performance.now();
-    try {
-        const stream = req.api === 'generate'
-            ? await client.generate({ ...common, prompt: req.prompt })
-            : await client.chat({ ...common, messages: [{ role: 'user', content: req.prompt }] });
-        armStall();
-        for await (const part of stream) {
-            const now = performance.now();
-            chunks++;
-            armStall();
-            const chunk = part;
-            const content = chunkContent(chunk);
-            if (content.thinking)
-                thinkingChunks++;
-            if (content.text && firstText === undefined)
-                firstText = now;
-            if (chunk.done === true) {
-                const record = {
-                    e2eMs: now - t0,
-                    chunks,
-                    thinkingChunks,
-                    final: readFinal(chunk)
-                };
-                if (firstText !== undefined)
-                    record.clientTtftMs = firstText - t0;
-                return record;
-            }
-        }
-        // ollama-js throws rather than end without `done`; this guards a change in that.
-        throw new Error('Did not receive done or success response in stream.');
-    }
-    catch (e) {
-        if (stopped === 'stall') {
-            throw new OllamaFailure('stall', `${what}: the stream stalled: nothing for ${limits.stallMs / 1000} s after ${chunks} chunks, so the request was aborted (raise 'stall-timeout' if the server is just slow)`);
-        }
-        if (stopped === 'timeout') {
-            throw new OllamaFailure('timeout', `${what}: no complete answer within ${limits.timeoutMs / 1000} s (${chunks} chunks so far), so the request was aborted (raise 'timeout' for long generations or cold loads)`);
-        }
-        throw describeFailure(e, { host, model: req.model, what, chunks });
-    }
-    finally {
-        clearTimeout(deadline);
-        clearTimeout(stall);
-        // Frees the socket of a stream we left early; a no-op once the response has ended.
-        controller.abort();
-    }
-}
-
-/** Ollama's own context default depends on total VRAM (4k to 256k); pinning it keeps runs comparable. */
-const DEFAULT_NUM_CTX = 4096;
-/** Long enough that the model cannot expire between runs, short enough to free a shared runner. */
-const DEFAULT_KEEP_ALIVE = '10m';
-/** A decoding server never pauses this long between tokens; a stuck one would hang the job. */
-const DEFAULT_STALL_SECONDS = 60;
-// One notice per job about a missing nvidia-smi, not one per benchmark.
-const gpuNoticeGiven = new WeakSet();
-function integerOption(v) {
-    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-}
-async function loadPrompts(spec) {
-    if (spec.prompts.length)
-        return spec.prompts;
-    if (!spec.promptFile)
-        throw new OllamaFailure('bad-prompt', 'no prompt is configured');
-    let text;
-    try {
-        text = await readFile(spec.promptFile, 'utf8');
-    }
-    catch (e) {
-        const code = e?.code;
-        throw new OllamaFailure('bad-prompt', `cannot read the prompt file ${spec.promptFile}: ${code ?? errorMessage(e)}`);
-    }
-    if (!text.trim()) {
-        throw new OllamaFailure('bad-prompt', `the prompt file ${spec.promptFile} is empty`);
-    }
-    return [text.replace(/\s+$/, '')];
-}
-function defaultThresholds() {
-    return {
-        core: { ...CONFIG_DEFAULTS.thresholds.core },
-        nonCritical: { ...CONFIG_DEFAULTS.thresholds.nonCritical },
-        metrics: {}
-    };
-}
-function plan(spec, facts) {
-    const { think, ...modelOptions } = spec.options;
-    const notes = [];
-    let numCtx = integerOption(modelOptions.num_ctx);
-    if (numCtx === undefined) {
-        numCtx = facts.modelfileNumCtx ?? DEFAULT_NUM_CTX;
-        notes.push(`num-ctx: options.num_ctx is not set; sent ${numCtx} (${facts.modelfileNumCtx !== undefined ? "the model's Modelfile value" : 'perf-gate default'}) so the server cannot pick one from the VRAM size. Set it to pin what is measured`);
-    }
-    const request = {
-        api: spec.api ?? 'generate',
-        model: spec.model,
-        options: { ...modelOptions, num_ctx: numCtx },
-        keepAlive: spec.keepAlive ?? DEFAULT_KEEP_ALIVE
-    };
-    if (typeof think === 'boolean' || think === 'low' || think === 'medium' || think === 'high') {
-        request.think = think;
-    }
-    return { request, numCtx, notes };
-}
-/** Runs one `ollama` benchmark: a cold run, warm-ups, measured runs; see README for the protocol. */
-async function runOllamaBenchmark(spec, reporter, opts = {}) {
-    try {
-        return await measure(spec, reporter, opts);
-    }
-    catch (e) {
-        if (e instanceof OllamaFailure)
-            throw new UserError(`benchmark '${spec.name}': ${e.message}`);
-        throw e;
-    }
-}
-async function measure(spec, reporter, opts) {
-    const env = opts.env ?? process.env;
-    const host = resolveHost(spec.host, env);
-    const prompts = await loadPrompts(spec);
-    const server = new OllamaServer(host, spec.model, opts.metadataTimeoutMs ?? 30_000);
-    const version = await server.version();
-    const facts = await server.modelFacts();
-    const { request, numCtx, notes } = plan(spec, facts);
-    const limits = {
-        timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) * 1000,
-        stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
-    };
-    reporter.info(`  ${spec.name}: ${spec.model} (${[facts.parameterSize, facts.quantization].filter(Boolean).join(' ') || 'details unknown'}${facts.digest ? `, ${facts.digest.slice(0, 12)}` : ''}) on ${host}, Ollama ${version}, num_ctx ${numCtx}, ${request.api}`);
-    // Unload first: the cold run must be cold and the VRAM baseline must hold no model.
-    const unload = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
-    const others = unload.unloaded.filter((m) => !sameModel(m, spec.model));
-    if (others.length)
-        reporter.info(`  ${spec.name}: unloaded ${others.join(', ')} first`);
-    if (unload.left.length) {
-        notes.push(`vram-baseline: ${unload.left.join(', ')} stayed loaded after keep_alive 0, so the VRAM baseline and the cold load may be off`);
-    }
-    const gpu = await startGpu(opts, env, reporter, notes);
-    let runs;
-    let gpuResult;
-    try {
-        runs = await runSequence(spec, host, { request, prompts, limits }, reporter);
-    }
-    finally {
-        gpuResult = await gpu?.sampler.stop();
-    }
-    const { cold, warmups, measured } = runs;
-    const resident = (await server.loaded()).find((m) => sameModel(m.name, spec.model));
-    const { metrics: llm, missing } = buildOllamaMetrics({ cls: spec.class, cold, warmups, measured });
-    if (missing.length) {
-        notes.push(`missing-metrics: the server reported no ${missing.join(', ')} (it omits zero values), so those metrics are left out`);
-    }
-    notes.push(...loadTimeAnomaly(cold, [...warmups, ...measured]), ...outputAnomalies(measured, integerOption(request.options.num_predict)), ...thinkingAnomaly([cold, ...warmups, ...measured], request.think), ...coldRunAnomaly(measured), ...offloadAnomaly(spec.model, resident, request.keepAlive), ...contextAnomaly(spec.model, resident, numCtx));
-    const gpuPart = gpu && gpuResult ? summariseGpu(gpu.inventory, gpuResult, runs.measuredFrom) : undefined;
-    if (gpuPart)
-        notes.push(...gpuPart.notes);
-    const bench = applyMetricOverrides({
-        name: spec.name,
-        source: { kind: 'ollama', format: request.api },
-        metrics: [...llm, ...(gpuPart?.metrics ?? [])]
-    }, spec);
-    const thresholds = opts.thresholds ?? defaultThresholds();
-    notes.push(...spreadAnomalies(bench.metrics, (m) => resolveThresholds({ thresholds }, spec, m.name, m.class).fail));
-    for (const note of notes)
-        reporter.warning(`${spec.name}: ${note}`);
-    if (notes.length)
-        bench.notes = notes;
-    if (opts.fingerprint) {
-        const offload = resident?.size && resident.sizeVram !== undefined
-            ? resident.sizeVram / resident.size
-            : undefined;
-        mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, {
-            api: request.api,
-            numCtx,
-            ...(integerOption(request.options.num_gpu) !== undefined
-                ? { numGpu: integerOption(request.options.num_gpu) }
-                : {}),
-            ...(request.think !== undefined ? { think: request.think } : {}),
-            ...(offload !== undefined ? { gpuOffload: offload } : {})
-        }));
-        if (gpu)
-            mergeFingerprint(opts.fingerprint, gpuFingerprint(gpu.inventory));
-    }
-    return [bench];
-}
-/** The cold run, the warm-ups and the measured runs, in that order, with progress and ETA. */
-async function runSequence(spec, host, plan, reporter) {
-    const records = [];
-    let measuredFrom;
-    const total = 1 + spec.warmup + spec.repetitions;
-    const started = Date.now();
-    for (let k = 1; k <= total; k++) {
-        const phase = k === 1 ? 'cold' : k <= 1 + spec.warmup ? 'warm-up' : 'run';
-        if (phase === 'run')
-            measuredFrom ??= performance.now();
-        const label = phase === 'cold'
-            ? 'cold run'
-            : phase === 'warm-up'
-                ? `warm-up ${k - 1}/${spec.warmup}`
-                : `run ${k - 1 - spec.warmup}/${spec.repetitions}`;
-        // A distinct start per request keeps the server's prefix cache from skipping prompt work.
-        const prompt = `[${k}] ${plan.prompts[(k - 1) % plan.prompts.length] ?? ''}`;
-        const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label);
-        if (!hasMetrics(record.final)) {
-            throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`);
-        }
-        records.push(record);
-        const s = runSamples(record);
-        const speed = s.decode_tps !== undefined ? ` · ${s.decode_tps.toFixed(1)} tokens/s` : '';
-        const ttft = s.ttft_ms !== undefined ? ` · TTFT ${s.ttft_ms.toFixed(0)} ms` : '';
-        reporter.info(`  ${spec.name}: ${progressLine(k, total, Date.now() - started, phase)}${speed}${ttft}`);
-    }
-    const [cold, ...rest] = records;
-    return {
-        cold,
-        warmups: rest.slice(0, spec.warmup),
-        measured: rest.slice(spec.warmup),
-        ...(measuredFrom !== undefined ? { measuredFrom } : {})
-    };
-}
-async function startGpu(opts, env, reporter, notes) {
-    const bin = opts.nvidiaSmi === undefined ? env.PERF_GATE_NVIDIA_SMI || 'nvidia-smi' : opts.nvidiaSmi;
-    if (bin === null)
-        return undefined;
-    const found = await queryInventory(bin, { env });
-    if (!found.ok) {
-        if (!gpuNoticeGiven.has(reporter)) {
-            gpuNoticeGiven.add(reporter);
-            reporter.warning(`no GPU metrics: ${found.reason}${found.missing ? ' (install the NVIDIA driver utilities, or set PERF_GATE_NVIDIA_SMI to its path)' : ''}`);
-        }
-        return undefined;
-    }
-    const sampler = startGpuSampler(bin, {
-        env,
-        ...(opts.gpuIntervalMs !== undefined ? { intervalMs: opts.gpuIntervalMs } : {})
-    });
-    await sampler.ready(2000);
-    if (found.inventory.gpus.some((g) => g.memUsedMiB === null)) {
-        notes.push('vram-baseline: nvidia-smi gives no memory.used for some GPU, so no VRAM delta there');
-    }
-    return { inventory: found.inventory, sampler };
-}
-function summariseGpu(inventory, result, windowStart) {
-    const { figures, notes } = gpuFigures(result.ticks, inventory, windowStart);
-    if (result.problem)
-        notes.unshift(`gpu-sampler: ${result.problem}`);
-    return { metrics: gpuMetrics(figures), notes };
-}
-
-/**
- * Runs every benchmark of the config, in order, and returns one result set. Given the baseline,
- * benchmarks with an adaptive plan stop as soon as their comparison with it is settled.
- */
-async function runBenchmarks(config, opts) {
-    const specs = opts.only
-        ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
-        : config.benchmarks;
-    const benchmarks = [];
-    const fingerprint = {};
-    let index = 0;
-    for (const spec of specs) {
-        index++;
-        const title = `perf-gate: benchmark ${index}/${specs.length}: ${spec.name} (${spec.kind})`;
-        const produced = await opts.reporter.group(title, async () => {
-            switch (spec.kind) {
-                case 'command':
-                    return runCommand(spec, opts.reporter, opts.baseline ?? null, opts.compare ?? {});
-                case 'file':
-                    return runFileBenchmark(spec, config.dir, opts.reporter);
-                case 'ollama':
-                    return runOllamaBenchmark(spec, opts.reporter, {
-                        thresholds: config.thresholds,
-                        defaultTimeoutSeconds: config.timeoutSeconds,
-                        fingerprint
-                    });
-            }
-        });
-        for (const b of produced) {
-            if (benchmarks.some((x) => x.name === b.name)) {
-                throw new UserError(`benchmark name '${b.name}' is produced twice; rename one of the config entries`);
-            }
-            benchmarks.push(b);
-        }
-    }
-    if (benchmarks.length === 0)
-        throw new UserError('no benchmark produced any result');
-    return {
-        $schema: RESULTS_SCHEMA_ID,
-        version: RESULTS_VERSION,
-        testbed: config.testbed,
-        createdAt: (opts.now ?? new Date()).toISOString(),
-        commit: opts.commit,
-        environment: addFingerprint(hostEnvironment(), fingerprint),
-        benchmarks
-    };
-}
-function runCommand(spec, reporter, baseline, compare) {
-    const plan = spec.adaptive;
-    if (!plan)
-        return runCommandBenchmark(spec, reporter);
-    // Nothing to compare with yet: this run may become the baseline, so give it every run.
-    if (!baseline)
-        return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter);
-    return runCommandBenchmark(spec, reporter, process.env, (benches, runs) => {
-        const look = sequentialLook(comparableInputs(baseline, benches, compare), runs, plan, {
-            fixedBaseline: true
-        });
-        return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason };
-    });
-}
-/** Adaptive benchmarks judge FAIL at alpha / looks, so stopping early cannot inflate false FAILs. */
-function adaptiveFailAlpha(config, alpha = 0.05) {
-    return (benchmark) => {
-        const spec = config.benchmarks.find((s) => s.name === benchmark || benchmark.startsWith(`${s.name}/`));
-        if (spec?.kind !== 'command' || !spec.adaptive)
-            return undefined;
-        return alpha / lookSchedule(spec.adaptive).length;
-    };
-}
-
-/**
- * Escaping for untrusted text (benchmark names, units, testbeds, reasons, model output) before it
- * reaches a PR comment, a check run or a terminal. One place, so every renderer gets the same rules.
- */
-const DEFAULT_MAX_LENGTH = 200;
-// Control characters, bidi overrides/isolates/marks and zero-width characters. Bidi controls can
-// make a name read differently from what it is; zero-width ones can hide text from a reviewer and
-// would also let input smuggle in a look-alike of the separators we insert ourselves.
-const INVISIBLE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
-const ZWSP = '\u200B';
-/**
- * The cleaning every renderer needs, markdown or not: NFC, no control/bidi/zero-width characters,
- * one line, trimmed, at most `maxLength` code points.
- */
-function sanitizeText(text, opts = {}) {
-    const cleaned = text.normalize('NFC').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '').trim();
-    return truncateCodePoints(cleaned, opts.maxLength ?? DEFAULT_MAX_LENGTH);
-}
-/** Cuts on code points so a surrogate pair (emoji, rare CJK) is never split in half. */
-function truncateCodePoints(text, maxLength) {
-    if (text.length <= maxLength)
-        return text;
-    const points = Array.from(text);
-    if (points.length <= maxLength)
-        return text;
-    return points.slice(0, Math.max(0, maxLength - 1)).join('') + '…';
-}
-const MARKDOWN_REPLACEMENTS = {
-    '\\': '\\\\',
-    '`': '\\`',
-    '*': '\\*',
-    _: '\\_',
-    '[': '\\[',
-    ']': '\\]',
-    '(': '\\(',
-    ')': '\\)',
-    '!': '\\!',
-    '~': '\\~',
-    '|': '\\|',
-    // `$` opens GitHub's inline math, which can restyle or spoof text.
-    $: '\\$',
-    // Entities instead of backslashes: GitHub passes raw HTML through, and an escaped `<` also means
-    // no input can spell one of our `<!-- … -->` anchors.
-    '<': '&lt;',
-    '>': '&gt;',
-    '&': '&amp;',
-    // A zero-width space after `@` keeps `@user`/`@org/team` from pinging anyone, and after `#`
-    // keeps `#123`/`owner/repo#123` from cross-linking (which posts a back-reference on that issue).
-    '@': '@' + ZWSP,
-    '#': '\\#' + ZWSP
-};
-/**
- * Makes untrusted text safe as inline markdown, including inside a GFM table cell: it stays one
- * cell, renders as the literal text, pings nobody, links nowhere and cannot forge our anchors.
- */
-function escapeMarkdown(text, opts = {}) {
-    let out = '';
-    for (const ch of sanitizeText(text, opts))
-        out += MARKDOWN_REPLACEMENTS[ch] ?? ch;
-    return (out
-        // GFM autolinks bare URLs and `www.` hosts; a zero-width space makes them plain text.
-        .replace(/:\/\//g, ':' + ZWSP + '//')
-        .replace(/\bwww\./gi, (m) => m.slice(0, 3) + ZWSP + '.')
-        // Block syntax only counts at the start of a line, which is where a caller may put the text.
-        .replace(/^([-+=])/, '\\$1')
-        .replace(/^(\d+)\.(?=\s|$)/, '$1\\.'));
-}
-/**
- * Text for inside a code span whose fence is a single backtick: no backticks (they would end it),
- * no pipes (a GFM table splits cells before it sees code spans) and no angle brackets, so the raw
- * comment body can never contain something that looks like one of our HTML-comment anchors.
- */
-function codeSpanText(text, opts = {}) {
-    return angleFree(sanitizeText(text, opts).replace(/[`|]/g, ''));
-}
-/**
- * A complete inline code span for untrusted text, keeping backticks by choosing a longer fence.
- * `table: true` escapes pipes, which GFM requires even inside code spans in a table cell.
- */
-function escapeCode(text, opts = {}) {
-    let body = angleFree(sanitizeText(text, opts));
-    if (opts.table)
-        body = body.replace(/\|/g, '\\|');
-    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    // CommonMark strips one space from each side, so padding lets a span start or end with a backtick.
-    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
-    return fence + pad + body + pad + fence;
-}
-// Code spans show entities literally, so look-alike brackets are the only way to keep the text
-// readable while making `<!--` impossible in the raw body.
-function angleFree(text) {
-    return text.replace(/</g, '‹').replace(/>/g, '›');
-}
-
-/*
- * Student's t distribution. simple-statistics stops at the t statistic; the change-point test
- * needs its p-value and the Welch reference rule in bench:decisions its quantile.
- */
-const EPS = 1e-15;
-const TINY = 1e-300;
-const MAX_TERMS = 500;
-/**
- * The continued fraction of I_x(a, b), evaluated with the modified Lentz method. It converges
- * quickly for x < (a + 1)/(a + b + 2); the caller uses the symmetry I_x(a, b) = 1 − I_{1−x}(b, a)
- * to stay on that side.
- */
-function betaFraction(x, a, b) {
-    let c = 1;
-    let d = 1 - ((a + b) * x) / (a + 1);
-    if (Math.abs(d) < TINY)
-        d = TINY;
-    d = 1 / d;
-    let f = d;
-    for (let m = 1; m <= MAX_TERMS; m++) {
-        const m2 = 2 * m;
-        // Even step: d_{2m} = m(b − m)x / ((a + 2m − 1)(a + 2m)).
-        let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-        d = 1 + num * d;
-        if (Math.abs(d) < TINY)
-            d = TINY;
-        c = 1 + num / c;
-        if (Math.abs(c) < TINY)
-            c = TINY;
-        d = 1 / d;
-        f *= d * c;
-        // Odd step: d_{2m+1} = −(a + m)(a + b + m)x / ((a + 2m)(a + 2m + 1)).
-        num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-        d = 1 + num * d;
-        if (Math.abs(d) < TINY)
-            d = TINY;
-        c = 1 + num / c;
-        if (Math.abs(c) < TINY)
-            c = TINY;
-        d = 1 / d;
-        const step = d * c;
-        f *= step;
-        if (Math.abs(step - 1) < EPS)
-            break;
-    }
-    return f;
-}
-/** The regularized incomplete beta function I_x(a, b) for a, b > 0 and 0 ≤ x ≤ 1. */
-function incompleteBeta(x, a, b) {
-    if (!(a > 0 && b > 0))
-        throw new RangeError(`a and b must be > 0, got (${a}, ${b})`);
-    if (!(x >= 0 && x <= 1))
-        throw new RangeError(`x must be in [0, 1], got ${x}`);
-    if (x === 0 || x === 1)
-        return x;
-    const logFront = gammaln(a + b) - gammaln(a) - gammaln(b) + a * Math.log(x) + b * Math.log1p(-x);
-    if (x < (a + 1) / (a + b + 2))
-        return (Math.exp(logFront) * betaFraction(x, a, b)) / a;
-    return 1 - (Math.exp(logFront) * betaFraction(1 - x, b, a)) / b;
-}
-function checkDf(df) {
-    if (!(df > 0))
-        throw new RangeError(`degrees of freedom must be > 0, got ${df}`);
-}
-/** Two-sided p-value of a t statistic: P(|T| ≥ |t|), accurate in the far tail. */
-function tTwoSidedP(t, df) {
-    checkDf(df);
-    if (Number.isNaN(t))
-        return NaN;
-    if (!Number.isFinite(t))
-        return 0;
-    return incompleteBeta(df / (df + t * t), df / 2, 0.5);
-}
-
-/**
- * The split of z[from, to) with the largest q̂, each side keeping at least `minSize` points, or
- * null when the segment is too short. Moving one point at a time from the right side to the left
- * updates the three distance sums in O(L), so a segment of L points costs O(L²) with no matrix.
- */
-function bestEnergySplit(z, from, to, minSize) {
-    const len = to - from;
-    if (len < 2 * minSize)
-        return null;
-    // Sums of |z_i − z_j| over unordered pairs: across the split, within left, within right.
-    let across = 0;
-    let left = 0;
-    let right = 0;
-    for (let i = from; i < to; i++)
-        for (let j = i + 1; j < to; j++)
-            right += Math.abs(z[i] - z[j]);
-    let best = null;
-    for (let p = from; p < to - minSize; p++) {
-        let toLeft = 0;
-        let toRight = 0;
-        for (let i = from; i < p; i++)
-            toLeft += Math.abs(z[i] - z[p]);
-        for (let j = p + 1; j < to; j++)
-            toRight += Math.abs(z[p] - z[j]);
-        across += toRight - toLeft;
-        left += toLeft;
-        right -= toRight;
-        const n = p + 1 - from;
-        const m = to - p - 1;
-        if (n < minSize)
-            continue;
-        // V-statistic form: ordered pairs within a side count each unordered pair twice.
-        const energy = (2 * across) / (n * m) - (2 * left) / (n * n) - (2 * right) / (m * m);
-        const q = ((n * m) / (n + m)) * energy;
-        if (best === null || q > best.q)
-            best = { index: p + 1, q };
-    }
-    return best;
-}
-function meanAndSs(z, from, to) {
-    let sum = 0;
-    for (let i = from; i < to; i++)
-        sum += z[i];
-    const mean = sum / (to - from);
-    let ss = 0;
-    for (let i = from; i < to; i++)
-        ss += (z[i] - mean) ** 2;
-    return [mean, ss];
-}
-/** The change at `index` judged between z[from, index) and z[index, to). */
-function judge(z, from, index, to) {
-    const n = index - from;
-    const m = to - index;
-    const [ml, ssl] = meanAndSs(z, from, index);
-    const [mr, ssr] = meanAndSs(z, index, to);
-    const df = n + m - 2;
-    const pooled = df > 0 ? (ssl + ssr) / df : 0;
-    const se = Math.sqrt(pooled * (1 / n + 1 / m));
-    let pValue;
-    // Constant segments (a deterministic metric): any difference is certain, none is nothing.
-    if (!(se > 0))
-        pValue = mr === ml ? 1 : 0;
-    else
-        pValue = tTwoSidedP((mr - ml) / se, df);
-    return { index, change: Math.expm1(mr - ml), pValue, before: Math.exp(ml), after: Math.exp(mr) };
-}
-function passes(c, maxPValue, minMagnitude) {
-    return c.pValue <= maxPValue && Math.abs(c.change) >= minMagnitude;
-}
-function checkOptions(minSize, maxPValue, minMagnitude) {
-    if (!(Number.isInteger(minSize) && minSize >= 1)) {
-        throw new RangeError(`minSize must be an integer ≥ 1, got ${minSize}`);
-    }
-    if (!(maxPValue > 0 && maxPValue <= 1)) {
-        throw new RangeError(`maxPValue must be in (0, 1], got ${maxPValue}`);
-    }
-    if (!(minMagnitude >= 0))
-        throw new RangeError(`minMagnitude must be ≥ 0, got ${minMagnitude}`);
-}
-/**
- * Change points of a series of positive values, ascending by index. Each round searches every
- * segment between the accepted points and accepts the candidate with the largest divergence among
- * those significant and large enough; it stops when none is. A final pass re-tests each point
- * against its neighbours' segments and drops the weakest until all hold, since a point accepted
- * early may owe its significance to a later-found change inside one of its sides.
- */
-function detectChangePoints(series, opts = {}) {
-    const minSize = opts.minSize ?? 3;
-    const maxPValue = opts.maxPValue ?? 0.001;
-    const minMagnitude = opts.minMagnitude ?? 0.02;
-    checkOptions(minSize, maxPValue, minMagnitude);
-    series.forEach((v, i) => {
-        if (!(Number.isFinite(v) && v > 0)) {
-            throw new RangeError(`value #${i + 1} is ${v}: change points are found on ratios (> 0)`);
-        }
-    });
-    const z = series.map(Math.log);
-    const points = [];
-    // Best split per segment, keyed by its bounds: only the two halves of a cut need a new search.
-    const cache = new Map();
-    const splitOf = (from, to) => {
-        const key = `${from}:${to}`;
-        if (!cache.has(key))
-            cache.set(key, bestEnergySplit(z, from, to, minSize));
-        return cache.get(key) ?? null;
-    };
-    for (;;) {
-        const bounds = [0, ...points, z.length];
-        let chosen = null;
-        for (let s = 0; s + 1 < bounds.length; s++) {
-            const split = splitOf(bounds[s], bounds[s + 1]);
-            if (split === null || (chosen !== null && split.q <= chosen.q))
-                continue;
-            if (passes(judge(z, bounds[s], split.index, bounds[s + 1]), maxPValue, minMagnitude)) {
-                chosen = split;
-            }
-        }
-        if (chosen === null)
-            break;
-        points.push(chosen.index);
-        points.sort((a, b) => a - b);
-    }
-    const judged = () => points.map((index, i) => judge(z, points[i - 1] ?? 0, index, points[i + 1] ?? z.length));
-    let result = judged();
-    for (;;) {
-        const failing = result.filter((c) => !passes(c, maxPValue, minMagnitude));
-        if (failing.length === 0)
-            return result;
-        const weakest = failing.reduce((a, b) => b.pValue > a.pValue || (b.pValue === a.pValue && Math.abs(b.change) < Math.abs(a.change))
-            ? b
-            : a);
-        points.splice(points.indexOf(weakest.index), 1);
-        result = judged();
-    }
-}
-
-/*
- * Number and label formatting shared by every renderer. Negative numbers use the ASCII hyphen, not
- * U+2212, so values pasted from a comment into a terminal or a spreadsheet still parse.
- */
-const NOT_AVAILABLE = 'n/a';
-function signedNumber(x, digits) {
-    if (Number.isNaN(x))
-        return NOT_AVAILABLE;
-    if (!Number.isFinite(x))
-        return x > 0 ? '+∞' : '-∞';
-    const fixed = Math.abs(x).toFixed(digits);
-    // A change that rounds to zero reads as "+0.0", never "-0.0".
-    const negative = x < 0 && Number(fixed) !== 0;
-    return (negative ? '-' : '+') + fixed;
-}
-/**
- * A relative change given as a fraction (0.123) as a signed percentage: "+12.3 %", "-4.0 %".
- * `compact` drops the space ("-8.9%"), as the ledger's evidence grammar spells it.
- */
-function formatPercent(x, digits = 1, opts = {}) {
-    if (x === null || Number.isNaN(x))
-        return NOT_AVAILABLE;
-    return signedNumber(x * 100, digits) + (opts.compact ? '%' : ' %');
-}
-/** A confidence interval of a relative change: "+9.8 … +14.9 %", "-2.0 … +∞ %". */
-function formatCi(ci, digits = 1) {
-    if (ci === null || Number.isNaN(ci[0]) || Number.isNaN(ci[1]))
-        return NOT_AVAILABLE;
-    return `${signedNumber(ci[0] * 100, digits)} … ${signedNumber(ci[1] * 100, digits)} %`;
-}
-/**
- * A measured value with three significant digits ("41.2", "0.00123") and whole numbers from 100 on
- * ("12,345"), where more digits would only show noise.
- */
-function formatValue(v, unit = '') {
-    let num;
-    if (v === null || v === undefined || Number.isNaN(v))
-        num = NOT_AVAILABLE;
-    else if (!Number.isFinite(v))
-        num = v > 0 ? '∞' : '-∞';
-    else if (Math.abs(v) >= 100)
-        num = Math.round(v).toLocaleString('en-US');
-    else
-        num = String(Number(v.toPrecision(3)));
-    return unit && num !== NOT_AVAILABLE ? `${num} ${unit}` : num;
-}
-const ICONS = { pass: '✅', warn: '⚠️', fail: '❌', neutral: '⚪' };
-function verdictIcon(verdict) {
-    return ICONS[verdict];
-}
-/** "❌ fail" */
-function verdictLabel(verdict) {
-    return `${ICONS[verdict]} ${verdict}`;
-}
-function plural$2(n, singular, pluralForm = singular + 's') {
-    return `${n} ${n === 1 ? singular : pluralForm}`;
-}
-/** "2 regressions, 14 unchanged, 1 improvement" */
-function countsPhrase(outcome) {
-    return [
-        plural$2(outcome.regressions, 'regression'),
-        `${outcome.unchanged} unchanged`,
-        plural$2(outcome.improvements, 'improvement')
-    ].join(', ');
-}
-/**
- * A commit as shown to people: the first 7 hex digits of a sha. Anything else (a store that keys
- * by another id) keeps only characters that are inert in markdown, mermaid and terminals.
- */
-function shortSha$1(sha) {
-    if (!sha)
-        return null;
-    if (/^[0-9a-f]{7,64}$/i.test(sha))
-        return sha.slice(0, 7).toLowerCase();
-    const safe = sha.replace(/[^0-9A-Za-z._-]/g, '').slice(0, 12);
-    return safe || null;
-}
-function isoParts(iso) {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime()))
-        return null;
-    return (d
-        .toISOString()
-        .match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/)
-        ?.slice(1) ?? null);
-}
-/** "2026-11-22 10:01 UTC"; an unparseable input keeps only its safe characters. */
-function formatTimestamp(iso) {
-    const parts = isoParts(iso);
-    return parts ? `${parts[0]} ${parts[1]} UTC` : iso.replace(/[^0-9A-Za-z:.+ -]/g, '').slice(0, 40);
-}
-/** "2026-11-22" */
-function formatDate(iso) {
-    const parts = isoParts(iso);
-    return parts ? parts[0] : formatTimestamp(iso);
-}
-
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {};
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = [];
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = [];
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = [];
-  /** @type {Array<number>} */
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = [];
-    /** @type {Array<number>} */
-    const sizes = [];
-    let columnIndex = -1;
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex]);
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes[columnIndex] = size;
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size;
-        }
-      }
-
-      row.push(cell);
-    }
-
-    cellMatrix[rowIndex] = row;
-    sizeMatrix[rowIndex] = sizes;
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1;
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1;
-  /** @type {Array<string>} */
-  const row = [];
-  /** @type {Array<number>} */
-  const sizes = [];
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = '';
-    let after = '';
-
-    if (code === 99 /* `c` */) {
-      before = ':';
-      after = ':';
-    } else if (code === 108 /* `l` */) {
-      before = ':';
-    } else if (code === 114 /* `r` */) {
-      after = ':';
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          );
-
-    const cell = before + '-'.repeat(size) + after;
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-
-      sizes[columnIndex] = size;
-    }
-
-    row[columnIndex] = cell;
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-
-  rowIndex = -1;
-  /** @type {Array<string>} */
-  const lines = [];
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex];
-    const sizes = sizeMatrix[rowIndex];
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow;
-    columnIndex = -1;
-    /** @type {Array<string>} */
-    const line = [];
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || '';
-      let before = '';
-      let after = '';
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0);
-        const code = alignments[columnIndex];
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size);
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2;
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5);
-            after = ' '.repeat(half - 0.5);
-          } else {
-            before = ' '.repeat(half);
-            after = before;
-          }
-        } else {
-          after = ' '.repeat(size);
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|');
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ');
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-
-      line.push(cell);
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ');
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|');
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    );
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0;
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
-}
-
-/*
- * Pieces shared by the ledger, the check run and the standalone report, so the three always show
- * the same numbers the same way.
- */
-/**
- * Signed relative change of the metric's own value, the number a reader expects next to
- * "baseline → current" (a throughput drop is negative, whatever the metric's direction).
- */
-function valueDelta(c) {
-    if (c.valueChange !== null)
-        return c.valueChange;
-    if (c.change === null)
-        return null;
-    return c.direction === 'higher' ? -c.change : c.change;
-}
-/**
- * The CI of `change` turned to the same orientation as `valueDelta`: `change` counts "worse" as
- * positive, which for a higher-is-better metric is a drop in value, so the bounds flip.
- */
-function valueCi(c) {
-    if (c.ci === null)
-        return null;
-    return c.direction === 'higher' ? [-c.ci[1], -c.ci[0]] : [c.ci[0], c.ci[1]];
-}
-const SEVERITY$1 = { fail: 0, warn: 1, pass: 2, neutral: 3 };
-function magnitude(c) {
-    const m = Math.abs(c.change ?? valueDelta(c) ?? Number.NaN);
-    return Number.isNaN(m) ? -1 : m;
-}
-/** Worst verdict first, then the largest change, so any cut keeps what a reviewer needs most. */
-function bySignificance(a, b) {
-    return SEVERITY$1[a.verdict] - SEVERITY$1[b.verdict] || magnitude(b) - magnitude(a);
-}
-function sortBySignificance(comparisons) {
-    return [...comparisons].sort(bySignificance);
-}
-/** Comparisons ordered by the size of their change alone, the one a trend chart is worth drawing. */
-function byMagnitude(comparisons) {
-    return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a));
-}
-/** "inconclusive: ~24 runs/arm would decide", or just "inconclusive" when no estimate exists. */
-function inconclusiveNote(c) {
-    if (c.runsToDecide === undefined)
-        return 'inconclusive';
-    return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`;
-}
-function verdictCell(c) {
-    const notes = [
-        c.inconclusive ? inconclusiveNote(c) : null,
-        c.improved ? 'improved' : null
-    ].filter((n) => n !== null);
-    return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '');
-}
-const DELTA_TABLE_HEADER = [
-    'Benchmark',
-    'Metric',
-    'Baseline',
-    'Current',
-    'Δ',
-    '90 % CI',
-    'Verdict'
-];
-/**
- * The per-metric delta table, most significant rows first. `maxRows` keeps the table within a size
- * budget; the rows left out are counted under it.
- */
-function renderDeltaTable(comparisons, opts = {}) {
-    if (comparisons.length === 0)
-        return '_No metrics were compared._';
-    const sorted = sortBySignificance(comparisons);
-    const shown = sorted.slice(0, Math.max(0, opts.maxRows ?? sorted.length));
-    const rows = shown.map((c) => [
-        escapeMarkdown(c.benchmark),
-        escapeMarkdown(c.metric),
-        formatValue(c.baseline?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
-        formatValue(c.current?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
-        formatPercent(valueDelta(c)),
-        formatCi(valueCi(c)),
-        verdictCell(c)
-    ]);
-    // Unpadded delimiters: alignment spaces would cost comment budget and nobody reads the raw body.
-    const table = rows.length > 0
-        ? markdownTable([[...DELTA_TABLE_HEADER], ...rows], { alignDelimiters: false })
-        : '';
-    const hidden = sorted.length - shown.length;
-    const more = hidden > 0 ? `… ${plural$2(hidden, 'more row')} (the check run and job summary have all)` : '';
-    return [table, more].filter(Boolean).join('\n\n');
-}
-/** Which baseline the run was compared with, or that there was none. */
-function baselineLine(report) {
-    const testbed = escapeMarkdown(report.testbed, { maxLength: 80 });
-    if (!report.baseline)
-        return `No baseline yet for testbed ${testbed}: nothing to compare with.`;
-    const sha = shortSha$1(report.baseline.sha);
-    const commit = sha ? `\`${sha}\`` : 'an unknown commit';
-    return `Baseline: ${commit} from ${formatDate(report.baseline.createdAt)} on testbed ${testbed}.`;
-}
-/** "Accepted by @x (label `perf-gate:accept`): why", escaped, or null when nothing was accepted. */
-function acceptanceLine(report) {
-    const a = report.acceptance;
-    if (!a)
-        return null;
-    const who = a.by ? `by ${escapeMarkdown('@' + a.by, { maxLength: 60 })}` : 'by an unrecorded user';
-    return (`**Regression accepted** ${who} (label ${escapeCode(a.label)}, was ${a.was}): ` +
-        escapeMarkdown(a.reason, { maxLength: 1000 }));
-}
-function routeLine(outcome) {
-    switch (outcome.route) {
-        case 'A':
-            return '**Route A**: fix needed.';
-        case 'B':
-            return '**Route B**: within budget.';
-        case 'none':
-            return 'No route: nothing was decided.';
-    }
-}
-/**
- * `render(n)` for the largest row count n ≤ total (the full rendering first) that `fits`, or
- * `render(0)` when none does. Binary search: each rendering is a full table.
- */
-function largestFitting(total, render, fits) {
-    const full = render(total);
-    if (fits(full))
-        return full;
-    let lo = 0;
-    let hi = total - 1;
-    let best = null;
-    while (lo <= hi) {
-        const rows = Math.floor((lo + hi) / 2);
-        const candidate = render(rows);
-        if (fits(candidate)) {
-            best = candidate;
-            lo = rows + 1;
-        }
-        else {
-            hi = rows - 1;
-        }
-    }
-    return best ?? render(0);
-}
-
-/*
- * A mermaid `xychart-beta` trend of the metric that moved most. GitHub renders mermaid from the raw
- * comment, so every label is reduced to an allow-list: quotes, brackets, commas, `%%` directives,
- * `#…;` entities, backticks (which would close the fence) and `<` are all gone.
- */
-const MAX_LABEL = 60;
-function mermaidLabel(text, fallback = '') {
-    const safe = text
-        .normalize('NFC')
-        .replace(/[^\p{L}\p{N} ._/+:-]/gu, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return Array.from(safe).slice(0, MAX_LABEL).join('').trim() || fallback;
-}
-// Mermaid's number grammar has no exponent form, so very small or large values are spelled out.
-function mermaidNumber(v) {
-    const s = String(Number(v.toPrecision(6)));
-    return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s;
-}
-/**
- * A fenced mermaid `xychart-beta` of one or more lines over the same labels (already made safe
- * by the caller's `mermaidLabel`), its y axis padded around every line.
- */
-function xyChart(opts) {
-    const all = opts.lines.flat();
-    const lo = Math.min(...all);
-    const hi = Math.max(...all);
-    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
-    // A throughput or latency axis reads best from zero's side, so padding never crosses it.
-    const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
-    return [
-        '```mermaid',
-        'xychart-beta',
-        `    title "${opts.title}"`,
-        `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,
-        `    y-axis "${opts.unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
-        ...opts.lines.map((line) => `    line [${line.map(mermaidNumber).join(', ')}]`),
-        '```'
-    ].join('\n');
-}
-/**
- * The level of each point: the geometric mean of its segment between the steps (indices of the
- * first point of each new level). Drawn beside the values, it shows where the level moved.
- */
-function stepLevels(values, steps) {
-    const bounds = [0, ...[...steps].sort((a, b) => a - b), values.length];
-    const out = [];
-    for (let s = 0; s + 1 < bounds.length; s++) {
-        const seg = values.slice(bounds[s], bounds[s + 1]);
-        const level = Math.exp(seg.reduce((sum, v) => sum + Math.log(v), 0) / seg.length);
-        for (let i = 0; i < seg.length; i++)
-            out.push(level);
-    }
-    return out;
-}
-/** Steps in a trend's level (stats/change-points.ts), where there are enough positive points. */
-function trendSteps(values) {
-    if (values.length < 6 || !values.every((v) => Number.isFinite(v) && v > 0))
-        return [];
-    return detectChangePoints(values);
-}
-/** The trend points of one metric, looked up under either key form the history may use. */
-function series(report, c) {
-    const keys = [`${c.benchmark} / ${c.metric}`, metricKey(c.benchmark, c.metric)];
-    const points = [];
-    (report.history ?? []).forEach((point, i) => {
-        const key = keys.find((k) => Object.hasOwn(point.values, k));
-        const value = key === undefined ? undefined : point.values[key];
-        if (value === undefined || !Number.isFinite(value))
-            return;
-        points.push({ label: shortSha$1(point.sha) ?? `run ${i + 1}`, value });
-    });
-    return points;
-}
-/** A fenced mermaid block, or null when the history has fewer than two points to draw. */
-function renderTrendChart(report) {
-    return trendBlocks(report, 1)[0]?.mermaid ?? null;
-}
-function trendBlocks(report, max) {
-    const blocks = [];
-    for (const c of byMagnitude(report.outcome.comparisons)) {
-        if (blocks.length >= max)
-            break;
-        const points = series(report, c);
-        if (points.length < 2)
-            continue;
-        const values = points.map((p) => p.value);
-        const steps = trendSteps(values);
-        const mermaid = xyChart({
-            title: mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend'),
-            labels: points.map((p) => mermaidLabel(p.label, '?')),
-            unit: mermaidLabel(c.unit, 'value'),
-            lines: steps.length
-                ? [
-                    values,
-                    stepLevels(values, steps.map((x) => x.index))
-                ]
-                : [values]
-        });
-        // Mermaid does not render everywhere (mail notifications, some viewers): the same points as text.
-        const name = escapeMarkdown(`${c.benchmark} / ${c.metric}`, { maxLength: 80 });
-        const unitText = escapeMarkdown(c.unit, { maxLength: 20 });
-        const stepText = steps.map((x) => `at ${points[x.index]?.label ?? '?'} ${formatPercent(x.change)}`);
-        const text = `Trend of ${name}${unitText ? ` (${unitText})` : ''}, oldest first, last is this run: ` +
-            points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ') +
-            (steps.length
-                ? `. The level line steps ${stepText.join(', ')} (change points of the series).`
-                : '');
-        blocks.push({ mermaid, text });
-    }
-    return blocks;
-}
-/**
- * Trend charts of the `max` most-changed metrics, each followed by the same points as text, or
- * null when no metric has two points to draw.
- */
-function renderTrendCharts(report, opts = {}) {
-    const blocks = trendBlocks(report, opts.max ?? 3);
-    if (blocks.length === 0)
-        return null;
-    return blocks.map((b) => `${b.mermaid}\n\n${b.text}`).join('\n\n');
-}
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/** "45 min", "5 h", "3 days": how old a baseline is, to the precision a reviewer cares about. */
-function formatAge(ms) {
-    if (ms < HOUR)
-        return `${Math.max(0, Math.round(ms / 60_000))} min`;
-    if (ms < 2 * DAY)
-        return `${Math.round(ms / HOUR)} h`;
-    return plural$2(Math.round(ms / DAY), 'day');
-}
-function commitCode(sha) {
-    const s = shortSha$1(sha);
-    return s ? `\`${s}\`` : 'an unknown commit';
-}
-function howPhrase(b) {
-    const d = b.distance ?? 0;
-    const back = plural$2(d, 'commit');
-    switch (b.how) {
-        case 'merge-base':
-            return 'the merge-base';
-        case 'ancestor':
-            if (b.walkedFrom?.kind === 'merge-base') {
-                return `${back} before the merge-base ${commitCode(b.walkedFrom.sha)}`;
-            }
-            return d === 0 ? 'this commit' : `${back} back`;
-        case 'latest':
-            return 'the latest on the testbed';
-    }
-}
-/**
- * The short form for the gate row, hop log and check-run title when nothing was compared: an
- * empty store ("no baseline yet") reads differently from baselines that exist but none on this
- * pull request's history, which a maintainer fixes by recording one on the base branch.
- */
-function missingBaselineLabel(report) {
-    const why = report.baselineMissing;
-    return !why || why.startsWith('no baseline yet')
-        ? 'no baseline yet'
-        : 'no baseline on this history';
-}
-/**
- * "Baseline: `abc1234` (merge-base), recorded 2026-11-20, 2 days old, testbed dual-5090." Without a
- * recorded choice it says what `baselineLine` always said.
- */
-function baselineNote(report) {
-    const b = report.baselineUsed;
-    if (!report.baseline || !b) {
-        if (!report.baseline && report.baselineMissing) {
-            return `${capitalize(escapeMarkdown(report.baselineMissing, { maxLength: 400 }))}.`;
-        }
-        return baselineLine(report);
-    }
-    const parts = [
-        `Baseline: ${commitCode(b.commit)} (${howPhrase(b)})`,
-        `recorded ${formatDate(b.recordedAt)}`,
-        ...(b.ageMs !== null ? [`${formatAge(b.ageMs)} old`] : []),
-        `testbed ${escapeMarkdown(b.testbed, { maxLength: 80 })}`
-    ];
-    const note = b.note ? ` ${capitalize(escapeMarkdown(b.note, { maxLength: 300 }))}.` : '';
-    return `${parts.join(', ')}.${note}`;
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-/** "gpu.driver 570 → 575" (values escaped). */
-function differencePhrase(d) {
-    const v = (x) => x === null ? 'not recorded' : escapeMarkdown(x, { maxLength: 80 });
-    return `${escapeMarkdown(d.key, { maxLength: 120 })} ${v(d.baseline)} → ${v(d.current)}`;
-}
-/**
- * The environment differences as a short list: what kept benchmarks from being compared, what was
- * allowed, and what is only worth knowing. null when nothing differs.
- */
-function fingerprintNote(report) {
-    const diffs = report.fingerprint ?? [];
-    if (diffs.length === 0)
-        return null;
-    const blocked = diffs.filter((d) => d.effect === 'block' && !d.allowed);
-    const allowed = diffs.filter((d) => d.effect === 'block' && d.allowed);
-    const notes = diffs.filter((d) => d.effect === 'note');
-    const scope = (d) => d.benchmark === null
-        ? 'every benchmark'
-        : `benchmark ${escapeMarkdown(d.benchmark, { maxLength: 80 })}`;
-    const lines = ['**Environment differs from the baseline:**'];
-    for (const d of blocked)
-        lines.push(`- ${differencePhrase(d)}: ${scope(d)} not compared`);
-    for (const d of allowed)
-        lines.push(`- ${differencePhrase(d)}: allowed, compared anyway`);
-    for (const d of notes)
-        lines.push(`- ${differencePhrase(d)} (for information)`);
-    return lines.join('\n');
-}
-
-/**
- * The opening of every standalone report: verdict, why, which route, against what. Shared with the
- * check run's summary so both read the same.
- */
-function renderHeadline(report) {
-    const { outcome } = report;
-    const sha = shortSha$1(report.current.sha);
-    const accepted = acceptanceLine(report);
-    return [
-        `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
-        '',
-        escapeMarkdown(outcome.reason, { maxLength: 500 }),
-        '',
-        ...(accepted ? [accepted, ''] : []),
-        `${routeLine(outcome)} ${baselineNote(report)}`,
-        '',
-        ...(fingerprintNote(report) ? [fingerprintNote(report) ?? '', ''] : []),
-        `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
-            formatTimestamp(report.timestamp)
-    ].join('\n');
-}
-/** The job summary and the local report file: headline, delta table and trend chart. */
-function renderReport(report) {
-    const chart = renderTrendChart(report);
-    return [renderHeadline(report), renderDeltaTable(report.outcome.comparisons), chart]
-        .filter((part) => part !== null)
-        .join('\n\n')
-        .concat('\n');
-}
-
-/** Constant on purpose: branch protection requires the check by this name. */
-const CHECK_RUN_NAME = 'review:gate:perf';
-/** GitHub counts `output.summary` and `output.text` in UTF-8 bytes, not characters. */
-const MAX_CHECK_OUTPUT_BYTES = 65_535;
-const MAX_TITLE_LENGTH = 255;
-function fitsBytes(text) {
-    return Buffer.byteLength(text, 'utf8') <= MAX_CHECK_OUTPUT_BYTES;
-}
-const TRUNCATED = '\n\n… truncated to fit the check run.';
-/** Last resort for text without rows to drop: whole lines, then code points, never half a character. */
-function truncateToBytes(text, maxBytes = MAX_CHECK_OUTPUT_BYTES) {
-    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
-        return text;
-    const budget = maxBytes - Buffer.byteLength(TRUNCATED, 'utf8');
-    let out = '';
-    let used = 0;
-    for (const line of text.split('\n')) {
-        const cost = Buffer.byteLength(line, 'utf8') + (out ? 1 : 0);
-        if (used + cost > budget)
-            break;
-        out += (out ? '\n' : '') + line;
-        used += cost;
-    }
-    if (out === '') {
-        for (const ch of text) {
-            const cost = Buffer.byteLength(ch, 'utf8');
-            if (used + cost > budget)
-                break;
-            out += ch;
-            used += cost;
-        }
-    }
-    return out + TRUNCATED;
-}
-function title$1(report) {
-    const { outcome } = report;
-    const what = report.baseline
-        ? plural$2(outcome.regressions, 'regression')
-        : missingBaselineLabel(report);
-    const accepted = report.acceptance ? ', accepted' : '';
-    return `perf: ${what}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH);
-}
-/**
- * The check run for the gate. The summary holds the verdict and the regressions, the text the
- * whole table and the trend, each cut by table rows to GitHub's byte limit.
- */
-function renderCheckRun(report, opts) {
-    const { outcome } = report;
-    const conclusion = outcome.verdict === 'fail' ? 'failure' : outcome.verdict === 'neutral' ? 'neutral' : 'success';
-    const headline = renderHeadline(report);
-    const regressions = outcome.comparisons.filter((c) => c.verdict === 'warn' || c.verdict === 'fail');
-    const summary = regressions.length === 0
-        ? headline
-        : largestFitting(regressions.length, (maxRows) => `${headline}\n\n${renderDeltaTable(regressions, { maxRows })}`, fitsBytes);
-    const chart = renderTrendChart(report);
-    const all = outcome.comparisons;
-    const withChart = [renderDeltaTable(all), chart].filter(Boolean).join('\n\n');
-    const text = fitsBytes(withChart)
-        ? withChart
-        : largestFitting(all.length, (maxRows) => renderDeltaTable(all, { maxRows }), fitsBytes);
-    const payload = {
-        name: CHECK_RUN_NAME,
-        head_sha: opts.headSha,
-        status: 'completed',
-        conclusion,
-        completed_at: report.timestamp,
-        output: {
-            title: title$1(report),
-            summary: truncateToBytes(summary),
-            text: truncateToBytes(text)
-        }
-    };
-    if (opts.detailsUrl)
-        payload.details_url = opts.detailsUrl;
-    return payload;
-}
-
-/*
- * The Review ledger: one PR comment shared by several gates. perf-gate owns the `perf` row of the
- * gates table, its own details section and its own hop-log entries; everything else in the body is
- * someone else's and is carried over byte for byte.
- */
-const LEDGER_MARKER = '<!-- perf-gate:ledger -->';
-const GATES_START = '<!-- gates:start -->';
-const GATES_END = '<!-- gates:end -->';
-const HOPLOG_START = '<!-- hoplog:start -->';
-const HOPLOG_END = '<!-- hoplog:end -->';
-const DETAILS_START = '<!-- perf-gate:details:start -->';
-const DETAILS_END = '<!-- perf-gate:details:end -->';
-/** GitHub rejects a comment body longer than this (422 "Body is too long"). */
-const MAX_COMMENT_LENGTH = 65_536;
-const GATES_HEADER = ['| Gate | Status | Evidence |', '| --- | --- | --- |'];
-const PERF_ROW = /^\|\s*perf\s*\|/;
-const FOLD_LINE = /^- … (\d+) earlier entr(?:y|ies) folded\r?$/;
-function isLedger(body) {
-    return body.includes(LEDGER_MARKER) || findRegion(body, GATES_START, GATES_END) !== null;
-}
-/**
- * The ledger body after this run: a new one when `existing` is null, else `existing` with our row,
- * details and hop entry updated. Always shorter than `MAX_COMMENT_LENGTH` unless text we do not
- * own already fills the budget. `updateRow: false` (a run of a commit the PR has moved past) only
- * logs the hop and leaves the row and details of the newer commit alone, unless there are none.
- */
-function renderLedger(existing, report, opts = {}) {
-    let body = withStructure(existing);
-    const gates = findRegion(body, GATES_START, GATES_END);
-    const hasRow = gates !== null &&
-        body
-            .slice(gates.from, gates.to)
-            .split('\n')
-            .some((l) => PERF_ROW.test(l));
-    const ownRow = opts.updateRow !== false || !hasRow;
-    if (ownRow) {
-        body = editRegion(body, GATES_START, GATES_END, (inner) => upsertGateRow(inner, gateRow(report)));
-    }
-    const key = hopKey(report.runId);
-    const entry = hopEntry(report, key);
-    body = editRegion(body, HOPLOG_START, HOPLOG_END, (inner) => upsertHop(inner, entry, key));
-    return fitToBudget(body, report, entry, ownRow || findRegion(body, DETAILS_START, DETAILS_END) === null);
-}
-/** The text only this run's hop entry carries, or null without a run id. */
-function hopMarker(runId) {
-    const key = hopKey(runId);
-    return key === null ? null : hopKeyComment(key);
-}
-// Oldest hop entries go first: they are the least useful and are counted, not lost silently. Only
-// then do our own details shrink, chart before table rows, as they are also in the check run.
-function fitToBudget(body, report, entry, ownDetails) {
-    const fits = (b) => b.length < MAX_COMMENT_LENGTH;
-    if (ownDetails)
-        body = setDetails(body, detailsBlock(report, { chart: true }));
-    if (fits(body))
-        return body;
-    body = foldHops(body, entry);
-    if (fits(body) || !ownDetails)
-        return body;
-    const folded = body;
-    return fittingRows(report.outcome.comparisons.length, (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })), MAX_COMMENT_LENGTH - 1);
-}
-/**
- * What `largestFitting` returns (the rendering with the most rows within `limit` characters), in
- * fewer renderings: table rows are of similar length, so the count that fits is interpolated from
- * the lengths seen, with bisection as the fallback so it never takes more than O(log n) steps.
- * With 1,000 metrics this is what keeps the ledger's rendering within its time budget.
- */
-function fittingRows(total, render, limit) {
-    const full = render(total);
-    if (full.length <= limit)
-        return full;
-    let lo = 0;
-    let loText = render(0);
-    if (loText.length > limit)
-        return loText;
-    let hi = total;
-    let hiLength = full.length;
-    for (let step = 0; hi - lo > 1; step++) {
-        const perRow = (hiLength - loText.length) / (hi - lo);
-        const guess = step < 4 && perRow > 0
-            ? lo + Math.floor((limit - loText.length) / perRow)
-            : Math.floor((lo + hi) / 2);
-        const rows = Math.min(hi - 1, Math.max(lo + 1, guess));
-        const text = render(rows);
-        if (text.length <= limit) {
-            lo = rows;
-            loText = text;
-        }
-        else {
-            hi = rows;
-            hiLength = text.length;
-        }
-    }
-    return loText;
-}
-function findRegion(body, start, end) {
-    const s = body.indexOf(start);
-    if (s < 0)
-        return null;
-    const e = body.indexOf(end, s + start.length);
-    return e < 0 ? null : { from: s + start.length, to: e };
-}
-function editRegion(body, start, end, edit) {
-    const r = findRegion(body, start, end);
-    if (!r)
-        return body;
-    let inner = edit(body.slice(r.from, r.to));
-    // Anchors must stay on lines of their own for the markdown around them to render.
-    if (!inner.startsWith('\n'))
-        inner = '\n' + inner;
-    if (!inner.endsWith('\n'))
-        inner += '\n';
-    return body.slice(0, r.from) + inner + body.slice(r.to);
-}
-/** Adds whatever anchors are missing, keeping any ledger another gate started. */
-function withStructure(existing) {
-    let body = existing ?? '';
-    const gates = [GATES_START, ...GATES_HEADER, GATES_END].join('\n');
-    const hoplog = `${HOPLOG_START}\n${HOPLOG_END}`;
-    const hasGates = findRegion(body, GATES_START, GATES_END) !== null;
-    const hasHops = findRegion(body, HOPLOG_START, HOPLOG_END) !== null;
-    if (!hasGates && !hasHops) {
-        body = appendBlock(body, `### Review ledger\n${gates}\n${hoplog}`);
-    }
-    else if (!hasGates) {
-        const at = body.indexOf(HOPLOG_START);
-        body = body.slice(0, at) + gates + '\n' + body.slice(at);
-    }
-    else if (!hasHops) {
-        body = appendBlock(body, hoplog);
-    }
-    return body.includes(LEDGER_MARKER) ? body : `${LEDGER_MARKER}\n${body}`;
-}
-function appendBlock(body, block) {
-    if (body === '')
-        return block;
-    return body + (body.endsWith('\n') ? '\n' : '\n\n') + block;
-}
-function lastIndexWhere(lines, test) {
-    for (let i = lines.length - 1; i >= 0; i--)
-        if (test(lines[i] ?? ''))
-            return i;
-    return -1;
-}
-function upsertGateRow(inner, row) {
-    const lines = inner.split('\n');
-    const own = lines.findIndex((l) => PERF_ROW.test(l));
-    if (own >= 0) {
-        lines[own] = row;
-        // A second perf row can only be left over from a race between two runs; the row is ours.
-        return lines.filter((l, i) => i === own || !PERF_ROW.test(l)).join('\n');
-    }
-    const lastRow = lastIndexWhere(lines, (l) => l.trimStart().startsWith('|'));
-    if (lastRow >= 0)
-        lines.splice(lastRow + 1, 0, row);
-    else
-        lines.splice(lastIndexWhere(lines, (l) => l.trim() !== '') + 1 || 1, 0, ...GATES_HEADER, row);
-    return lines.join('\n');
-}
-function upsertHop(inner, entry, key) {
-    const lines = inner.split('\n');
-    const own = key === null ? -1 : lines.findIndex((l) => l.includes(hopKeyComment(key)));
-    if (own >= 0)
-        lines[own] = entry;
-    else
-        lines.splice(lastIndexWhere(lines, (l) => l.trim() !== '') + 1 || 1, 0, entry);
-    return lines.join('\n');
-}
-function foldLine(n) {
-    return `- … ${plural$2(n, 'earlier entry', 'earlier entries')} folded`;
-}
-/**
- * Replaces the oldest hop entries (any gate's) by one count line, as few as will bring the body
- * under the budget; this run's entry always stays.
- */
-function foldHops(body, keep) {
-    const excess = body.length - (MAX_COMMENT_LENGTH - 1);
-    const r = findRegion(body, HOPLOG_START, HOPLOG_END);
-    if (excess <= 0 || !r)
-        return body;
-    const lines = body.slice(r.from, r.to).split('\n');
-    const foldAt = lines.findIndex((l) => FOLD_LINE.test(l));
-    const alreadyFolded = foldAt >= 0 ? Number(FOLD_LINE.exec(lines[foldAt] ?? '')?.[1] ?? 0) : 0;
-    const oldFoldCost = foldAt >= 0 ? (lines[foldAt]?.length ?? 0) + 1 : 0;
-    const candidates = lines
-        .map((line, i) => ({ line, i }))
-        .filter(({ line, i }) => i !== foldAt && line.trim() !== '' && line !== keep);
-    const removed = new Set();
-    let saved = oldFoldCost;
-    for (const { line, i } of candidates) {
-        removed.add(i);
-        saved += line.length + 1;
-        if (saved - (foldLine(alreadyFolded + removed.size).length + 1) >= excess)
-            break;
-    }
-    if (removed.size === 0)
-        return body;
-    const kept = lines.filter((_, i) => i !== foldAt && !removed.has(i));
-    const firstEntry = kept.findIndex((l) => l.trim() !== '');
-    kept.splice(firstEntry >= 0 ? firstEntry : Math.min(1, kept.length), 0, foldLine(alreadyFolded + removed.size));
-    return body.slice(0, r.from) + kept.join('\n') + body.slice(r.to);
-}
-function setDetails(body, block) {
-    const own = findRegion(body, DETAILS_START, DETAILS_END);
-    if (own) {
-        return (body.slice(0, own.from - DETAILS_START.length) +
-            block +
-            body.slice(own.to + DETAILS_END.length));
-    }
-    const gates = findRegion(body, GATES_START, GATES_END);
-    const at = gates ? gates.to + GATES_END.length : body.length;
-    return body.slice(0, at) + '\n' + block + body.slice(at);
-}
-function detailsBlock(report, opts) {
-    const { outcome } = report;
-    const chart = opts.chart ? renderTrendCharts(report, { max: 2 }) : null;
-    return [
-        DETAILS_START,
-        `<details><summary>perf: ${countsPhrase(outcome)}</summary>`,
-        '',
-        `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
-        '',
-        ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
-        renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
-        '',
-        `${baselineNote(report)} ${routeLine(outcome)}`,
-        ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
-        ...(chart ? ['', chart] : []),
-        '',
-        '</details>',
-        DETAILS_END
-    ].join('\n');
-}
-/** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */
-function headline(report) {
-    return (sortBySignificance(report.outcome.comparisons).find((c) => valueDelta(c) !== null && c.current !== null) ?? null);
-}
-// Reviewers split evidence on ": " and "; ", so untrusted parts lose `;` along with anything that
-// would end the code span or the table cell.
-function evidencePart(text, maxLength) {
-    return codeSpanText(text, { maxLength }).replace(/;/g, ',');
-}
-/**
- * The evidence of the perf row, in the grammar other gates use:
- * `perf: <area>: <value> <unit>; Δ vs baseline: <±x%>`.
- */
-function perfEvidence(report) {
-    if (!report.baseline)
-        return `perf: ${missingBaselineLabel(report)}`;
-    const top = headline(report);
-    if (!top) {
-        const reason = evidencePart(report.outcome.reason, 120);
-        return `perf: ${reason || 'no metrics compared'}`;
-    }
-    const area = evidencePart(`${top.benchmark}/${top.metric}`, 80);
-    const value = [formatValue(top.current?.median), evidencePart(top.unit, 20)]
-        .filter(Boolean)
-        .join(' ');
-    const delta = formatPercent(valueDelta(top), 1, { compact: true });
-    return `perf: ${area}: ${value}; Δ vs baseline: ${delta}`;
-}
-function gateRow(report) {
-    const status = verdictLabel(report.outcome.verdict) + (report.acceptance ? ' (accepted)' : '');
-    return `| perf | ${status} | \`${perfEvidence(report)}\` |`;
-}
-function hopKey(runId) {
-    const key = runId
-        ?.replace(/[^0-9A-Za-z._:-]/g, '')
-        .replace(/-{2,}/g, '-')
-        .slice(0, 100);
-    return key || null;
-}
-function hopKeyComment(key) {
-    return `<!-- perf-gate:hop:${key} -->`;
-}
-function runLink(report) {
-    if (!report.runId)
-        return null;
-    const label = `run ${escapeMarkdown(report.runId, { maxLength: 40 })}`;
-    const url = report.runUrl;
-    const linkable = url !== undefined && url.length <= 500 && /^https?:\/\/[^\s()<>[\]"'`\\]+$/.test(url);
-    return linkable ? `[${label}](${url})` : label;
-}
-/** One hop-log line: "- 2026-11-22 10:01 UTC · perf · abc1234 · ❌ fail · … · run 123". */
-function hopEntry(report, key) {
-    const top = headline(report);
-    let what;
-    if (!report.baseline)
-        what = missingBaselineLabel(report);
-    else if (top) {
-        what =
-            `${escapeMarkdown(`${top.benchmark}/${top.metric}`, { maxLength: 80 })} ` +
-                `${formatPercent(valueDelta(top))} (90 % CI ${formatCi(valueCi(top))})`;
-    }
-    else
-        what = escapeMarkdown(report.outcome.reason, { maxLength: 120 });
-    const a = report.acceptance;
-    const accepted = a
-        ? `accepted by ${a.by ? escapeMarkdown('@' + a.by, { maxLength: 60 }) : 'an unrecorded user'}`
-        : null;
-    const parts = [
-        formatTimestamp(report.timestamp),
-        'perf',
-        shortSha$1(report.current.sha) ?? 'no sha',
-        verdictLabel(report.outcome.verdict),
-        what,
-        accepted,
-        runLink(report)
-    ].filter((p) => p !== null);
-    return `- ${parts.join(' · ')}${key === null ? '' : ' ' + hopKeyComment(key)}`;
-}
-
-/*
- * The structure the analyst must answer with, sent as Ollama's `format` (a JSON schema) and
- * checked again on receipt: a model may ignore the schema, and a proxy may not pass it on.
- */
-const FOCUS = ['throughput', 'ttft', 'quality'];
-const AnalystAnswer = object({
-    summary: string$1(),
-    recommendations: array(object({ focus: _enum(FOCUS), text: string$1() })).min(1),
-    risks: array(object({ risk: string$1(), mitigation: string$1() })).min(1)
-});
-/** The JSON schema for Ollama's `format`: what is asked (3 recommendations, ≥ 2 risks). */
-const ANSWER_SCHEMA = {
-    type: 'object',
-    properties: {
-        summary: { type: 'string', description: 'Executive summary, 2 to 4 sentences.' },
-        recommendations: {
-            type: 'array',
-            minItems: 3,
-            maxItems: 3,
-            items: {
-                type: 'object',
-                properties: {
-                    focus: { type: 'string', enum: [...FOCUS] },
-                    text: { type: 'string' }
-                },
-                required: ['focus', 'text']
-            }
-        },
-        risks: {
-            type: 'array',
-            minItems: 2,
-            items: {
-                type: 'object',
-                properties: { risk: { type: 'string' }, mitigation: { type: 'string' } },
-                required: ['risk', 'mitigation']
-            }
-        }
-    },
-    required: ['summary', 'recommendations', 'risks']
-};
-const SYSTEM_PROMPT = [
-    'You write the analyst section of a performance report for a pull request.',
-    'The user message is JSON with every computed fact of the run. Use only these facts.',
-    'Cite a number only if it appears in the facts, rounded as given; never estimate, never compute new numbers.',
-    'Name no company, person, product or model that is not in the facts.',
-    'Write in English.',
-    'Answer with JSON: summary (2 to 4 sentences), exactly three recommendations (focus throughput, ttft and quality, one each), and at least two risks with a mitigation each.',
-    'A mean inflated by one cold start is not a trend; outliers and runner notes are listed in the facts.'
-].join(' ');
-
-function num(v) {
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-/** One streamed, structured chat call, timed like a benchmark run (TTFT from the first text). */
-async function askModel(client, model, facts, clock = () => performance.now()) {
-    const t0 = clock();
-    const stream = await client.chat({
-        model,
-        messages: [
-            { role: 'system', content: SYSTEM_PROMPT },
-            { role: 'user', content: JSON.stringify(facts) }
-        ],
-        format: ANSWER_SCHEMA,
-        stream: true,
-        think: false,
-        // Deterministic sampling: the same facts should read the same on a rerun.
-        options: { temperature: 0, seed: 42, num_predict: 1024 }
-    });
-    let content = '';
-    let ttft;
-    let final = {};
-    for await (const part of stream) {
-        const chunk = part;
-        const message = chunk.message;
-        const text = typeof message?.content === 'string' ? message.content : '';
-        if (text && ttft === undefined)
-            ttft = clock() - t0;
-        content += text;
-        if (chunk.done === true) {
-            final = chunk;
-            break;
-        }
-    }
-    const e2eMs = clock() - t0;
-    const ns = (k) => {
-        const v = num(final[k]);
-        return v === undefined ? undefined : v / 1e6;
-    };
-    const evalCount = num(final.eval_count);
-    const evalNs = num(final.eval_duration);
-    const metrics = { e2eMs };
-    if (ttft !== undefined)
-        metrics.ttftMs = ttft;
-    if (evalCount !== undefined)
-        metrics.outputTokens = evalCount;
-    if (evalCount !== undefined && evalNs && evalNs > 0)
-        metrics.decodeTps = (evalCount / evalNs) * 1e9;
-    const prompt = num(final.prompt_eval_count);
-    if (prompt !== undefined)
-        metrics.promptTokens = prompt;
-    const load = ns('load_duration');
-    if (load !== undefined)
-        metrics.loadMs = load;
-    const pe = ns('prompt_eval_duration');
-    if (pe !== undefined)
-        metrics.promptEvalMs = pe;
-    const ev = ns('eval_duration');
-    if (ev !== undefined)
-        metrics.evalMs = ev;
-    const total = ns('total_duration');
-    if (total !== undefined)
-        metrics.totalMs = total;
-    return { content, metrics };
 }
 
 /** Words a report on benchmark numbers uses without them being entities of the facts. */
@@ -30187,19 +29372,16 @@ function largest(metrics, test) {
 }
 const isThroughput = (m) => m.direction === 'higher' && /\/s(ec)?$/.test(m.unit);
 const isTtft = (m) => /ttft/i.test(m.metric);
-function plural$1(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 function deterministicSection(facts, note) {
     const c = facts.counts;
     const top = largest(facts.metrics, () => true);
     const summary = [
-        `Verdict ${facts.verdict}: ${plural$1(c.regressions, 'regression')}, ${c.unchanged} unchanged and ${plural$1(c.improvements, 'improvement')} over ${plural$1(c.metrics, 'compared metric')}.`,
+        `Verdict ${facts.verdict}: ${plural(c.regressions, 'regression')}, ${c.unchanged} unchanged and ${plural(c.improvements, 'improvement')} over ${plural(c.metrics, 'compared metric')}.`,
         top
             ? `The largest change is ${label(top)}, which ${changeOf(top)}.`
             : 'No metric could be compared with a baseline.',
         facts.notes.length || facts.outliers.length
-            ? `The runs carry ${plural$1(facts.notes.length, 'runner note')} and ${plural$1(facts.outliers.length, 'outlying run')}; see Observations before trusting a single number.`
+            ? `The runs carry ${plural(facts.notes.length, 'runner note')} and ${plural(facts.outliers.length, 'outlying run')}; see Observations before trusting a single number.`
             : 'The runs show no runner notes and no outlying runs.'
     ].join(' ');
     // Decode speed is what users feel; other rates only when there is none.
@@ -30228,7 +29410,7 @@ function deterministicSection(facts, note) {
             text: cv
                 ? `${label(cv)} varies ${cv.cvPct} % run to run; raise repetitions or quiet the runner so a change can be told from noise.`
                 : facts.outliers.length
-                    ? `${plural$1(facts.outliers.length, 'outlying run')} were found; check the first runs for cold starts and raise warmup if needed.`
+                    ? `${plural(facts.outliers.length, 'outlying run')} were found; check the first runs for cold starts and raise warmup if needed.`
                     : 'Runs are steady; keep the prompts, options and num_ctx pinned so results stay comparable.'
         }
     ];
@@ -30497,11 +29679,42 @@ function runnerNotes(set) {
         return { benchmark: b.name, code, text };
     }));
 }
-/** Runs per arm still to add before an inconclusive metric would be decided, when known. */
+/**
+ * Runs per arm still to add before an inconclusive metric would be decided, when known and within
+ * reason (MAX_ADVISED_RUNS): past it, running more is not the advice.
+ */
 function moreRunsNeeded(c) {
     if (!c.inconclusive || c.runsToDecide === undefined)
         return null;
+    if (c.runsToDecide > MAX_ADVISED_RUNS)
+        return null;
     return Math.max(1, c.runsToDecide - (c.current?.n ?? 0));
+}
+/**
+ * More runs in this job are not what decides it: no sane number would, or the stored baselines'
+ * own spread is what keeps it open.
+ */
+function beyondMoreRuns(c) {
+    if (!c.inconclusive || moreRunsNeeded(c) !== null)
+        return false;
+    return c.runsToDecide !== undefined || Number.isFinite(c.history?.resolution ?? NaN);
+}
+/**
+ * What would decide an inconclusive metric, as a clause: more runs when a sane number would, else
+ * why not and what helps. Plain text; the caller escapes nothing in it but numbers it formats.
+ */
+function openAdvice(c) {
+    const more = moreRunsNeeded(c);
+    if (more !== null)
+        return `about ${plural(more, 'more run')} per arm would decide it`;
+    if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+        return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs per arm): ${UNDECIDABLE_HELP}`;
+    }
+    const resolution = c.history?.resolution;
+    if (resolution !== undefined && Number.isFinite(resolution)) {
+        return `stored baselines on this runner can confirm regressions past ${formatRoughPercent(resolution)} only, and more runs here do not change that: same-job A/B (ab: true) would decide it`;
+    }
+    return 'more runs would decide it';
 }
 const LOG_PROBLEM = /\b(warn(?:ing)?|error|fatal|panic|exception|traceback|out of memory|oom)\b/i;
 /** Warning and error lines of one log, at most `max`; pure, so callers decide what to read. */
@@ -30564,7 +29777,8 @@ function largestChange(report) {
     return byMagnitude(report.outcome.comparisons).find((c) => valueDelta(c) !== null) ?? null;
 }
 function changeSentence(c) {
-    const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit);
+    const shown = shownCentres(c);
+    const phrase = speedPhrase(shown.baseline, shown.current, c.direction, c.unit);
     return (`${name(c.benchmark, c.metric)} ${phrase ?? 'changed'} (${formatPercent(valueDelta(c))}, ` +
         `90 % CI ${formatCi(valueCi(c))}), verdict ${c.verdict}`);
 }
@@ -30578,12 +29792,12 @@ function keyFindings(report, current, ins) {
         ? `Largest change: ${changeSentence(top)}.`
         : report.baseline
             ? 'No metric could be compared with the baseline.'
-            : `No baseline yet: ${plural$2(metrics, 'metric')} of ${plural$2(current.benchmarks.length, 'benchmark')} recorded for the next run to compare with.`;
+            : `No baseline yet: ${plural(metrics, 'metric')} of ${plural(current.benchmarks.length, 'benchmark')} recorded for the next run to compare with.`;
     const parts = [
-        ins.outliers.length ? plural$2(ins.outliers.length, 'outlying run') : null,
-        ins.spread.length ? plural$2(ins.spread.length, 'metric') + ' with a CV over 10 %' : null,
-        ins.notes.length ? plural$2(ins.notes.length, 'runner note') : null,
-        ins.inconclusive.length ? plural$2(ins.inconclusive.length, 'inconclusive metric') : null
+        ins.outliers.length ? plural(ins.outliers.length, 'outlying run') : null,
+        ins.spread.length ? plural(ins.spread.length, 'metric') + ' with a CV over 10 %' : null,
+        ins.notes.length ? plural(ins.notes.length, 'runner note') : null,
+        ins.inconclusive.length ? plural(ins.inconclusive.length, 'inconclusive metric') : null
     ].filter((p) => p !== null);
     const third = parts.length
         ? `Needs a look: ${parts.join(', ')} (see Observations).`
@@ -30594,7 +29808,7 @@ const MAX_LINES = 20;
 function capped(lines, what) {
     if (lines.length <= MAX_LINES)
         return lines;
-    return [...lines.slice(0, MAX_LINES), `- … ${plural$2(lines.length - MAX_LINES, `more ${what}`)}`];
+    return [...lines.slice(0, MAX_LINES), `- … ${plural(lines.length - MAX_LINES, `more ${what}`)}`];
 }
 function renderObservations(ins, logs) {
     const blocks = [];
@@ -30605,12 +29819,13 @@ function renderObservations(ins, logs) {
         blocks.push(`**Outlying runs** (at least 2× from the median either way)`, '', ...capped(ins.outliers.map((o) => `- ${name(o.benchmark, o.metric)} ${outlierText(o)}`), 'outliers'), '');
     }
     if (ins.spread.length) {
-        blocks.push('**High run-to-run spread** (CV over 10 %)', '', ...capped(ins.spread.map((s) => `- ${name(s.benchmark, s.metric)}: CV ${formatValue(s.cv * 100)} % over ${plural$2(s.n, 'run')}`), 'metrics'), '');
+        blocks.push('**High run-to-run spread** (CV over 10 %)', '', ...capped(ins.spread.map((s) => `- ${name(s.benchmark, s.metric)}: CV ${formatValue(s.cv * 100)} % over ${plural(s.n, 'run')}`), 'metrics'), '');
     }
     if (ins.inconclusive.length) {
         blocks.push('**Inconclusive**', '', ...capped(ins.inconclusive.map((c) => {
             const more = moreRunsNeeded(c);
-            return `- ${name(c.benchmark, c.metric)}: inconclusive${more === null ? '; more runs would decide it' : `: about ${plural$2(more, 'more run')} per arm would decide it`}`;
+            const advice = openAdvice(c);
+            return `- ${name(c.benchmark, c.metric)}: inconclusive${more === null ? `; ${advice}` : `: ${advice}`}`;
         }), 'metrics'), '');
     }
     if (logs && logs.length) {
@@ -30638,7 +29853,7 @@ function recommendations(report, ins) {
         out.push(`${name(c.benchmark, c.metric)} regressed ${formatPercent(valueDelta(c))} (90 % CI ${formatCi(valueCi(c))}), past its budget: fix it (Route A), or accept it with the accept label and a written reason (Route B).`);
     }
     if (failing.length > MAX_FAILS)
-        out.push(`${plural$2(failing.length - MAX_FAILS, 'more failing metric')}: see Performance Metrics.`);
+        out.push(`${plural(failing.length - MAX_FAILS, 'more failing metric')}: see Performance Metrics.`);
     for (const s of ins.spread) {
         const driver = ins.outliers.find((o) => o.benchmark === s.benchmark && o.metric === s.metric && !o.warmup);
         if (!driver)
@@ -30650,9 +29865,12 @@ function recommendations(report, ins) {
     }
     for (const c of ins.inconclusive) {
         const more = moreRunsNeeded(c);
-        if (more === null || c.current === null)
-            continue;
-        out.push(`${name(c.benchmark, c.metric)} is inconclusive: raise repetitions to about ${c.current.n + more} (${plural$2(more, 'more run')} per arm) to decide it.`);
+        if (more !== null && c.current !== null) {
+            out.push(`${name(c.benchmark, c.metric)} is inconclusive: raise repetitions to about ${c.current.n + more} (${plural(more, 'more run')} per arm) to decide it.`);
+        }
+        else if (beyondMoreRuns(c)) {
+            out.push(`${name(c.benchmark, c.metric)} is inconclusive: ${openAdvice(c)}.`);
+        }
     }
     const seen = new Set();
     for (const n of ins.notes) {
@@ -30669,7 +29887,7 @@ function recommendations(report, ins) {
     return out;
 }
 
-function round(v, digits = 3) {
+function round$1(v, digits = 3) {
     if (v === null || v === undefined || !Number.isFinite(v))
         return null;
     if (v === 0)
@@ -30677,7 +29895,7 @@ function round(v, digits = 3) {
     const scale = Math.max(digits, digits - Math.floor(Math.log10(Math.abs(v))) - 1);
     return Number(v.toFixed(Math.min(12, Math.max(0, scale))));
 }
-function pct(v) {
+function pct$1(v) {
     return v === null || v === undefined || !Number.isFinite(v) ? null : Number((v * 100).toFixed(1));
 }
 const MAX_METRICS = 200;
@@ -30709,8 +29927,10 @@ function buildFacts(report, current, baseline) {
         },
         metrics: comparisons.map((c) => {
             const ci = valueCi(c);
-            const base = c.baseline?.median;
-            const cur = c.current?.median;
+            // The values the tables show beside Δ, so the narrative cannot contradict it either.
+            const shown = shownCentres(c);
+            const base = shown.baseline ?? undefined;
+            const cur = shown.current ?? undefined;
             const factor = base && cur && base > 0 && cur > 0
                 ? c.direction === 'higher'
                     ? cur / base
@@ -30722,15 +29942,15 @@ function buildFacts(report, current, baseline) {
                 unit: c.unit,
                 direction: c.direction,
                 verdict: c.verdict,
-                baseline: round(base),
-                current: round(cur),
-                changePct: pct(valueDelta(c)),
+                baseline: round$1(base),
+                current: round$1(cur),
+                changePct: pct$1(valueDelta(c)),
                 ciPct: ci && Number.isFinite(ci[0]) && Number.isFinite(ci[1])
-                    ? [pct(ci[0]) ?? 0, pct(ci[1]) ?? 0]
+                    ? [pct$1(ci[0]) ?? 0, pct$1(ci[1]) ?? 0]
                     : null,
                 factor: factor === null ? null : Number(factor.toFixed(2)),
                 plain: speedPhrase(base, cur, c.direction, c.unit),
-                cvPct: pct(c.current?.cv ?? null),
+                cvPct: pct$1(c.current?.cv ?? null),
                 runs: c.current?.n ?? null,
                 moreRunsToDecide: moreRunsNeeded(c)
             };
@@ -30741,28 +29961,143 @@ function buildFacts(report, current, baseline) {
             metric: o.metric,
             run: o.run,
             warmup: o.warmup,
-            value: round(o.value) ?? 0,
+            value: round$1(o.value) ?? 0,
             timesMedian: Number(o.ratio.toFixed(1))
         })),
         gpus: gpuRows(current, baseline).map((g) => ({
             benchmark: g.benchmark,
             gpu: g.gpu,
-            vramPeakMiB: round(g.vramPeakMiB),
-            utilMeanPct: round(g.utilMeanPct)
+            vramPeakMiB: round$1(g.vramPeakMiB),
+            utilMeanPct: round$1(g.utilMeanPct)
         })),
         hotspots: hotspots(outcome.comparisons, current, baseline).map((h) => ({
             benchmark: h.benchmark,
             total: h.total,
-            changePct: pct(h.change) ?? 0,
+            changePct: pct$1(h.change) ?? 0,
             carriedBy: h.carriedBy,
-            stages: Object.fromEntries(h.stages.map((s) => [s.stage, pct(s.change) ?? 0]))
+            stages: Object.fromEntries(h.stages.map((s) => [s.stage, pct$1(s.change) ?? 0]))
         })),
         environment
     };
 }
 
+/*
+ * The structure the analyst must answer with, sent as Ollama's `format` (a JSON schema) and
+ * checked again on receipt: a model may ignore the schema, and a proxy may not pass it on.
+ */
+const FOCUS = ['throughput', 'ttft', 'quality'];
+const AnalystAnswer = object({
+    summary: string$1(),
+    recommendations: array(object({ focus: _enum(FOCUS), text: string$1() })).min(1),
+    risks: array(object({ risk: string$1(), mitigation: string$1() })).min(1)
+});
+/** The JSON schema for Ollama's `format`: what is asked (3 recommendations, ≥ 2 risks). */
+const ANSWER_SCHEMA = {
+    type: 'object',
+    properties: {
+        summary: { type: 'string', description: 'Executive summary, 2 to 4 sentences.' },
+        recommendations: {
+            type: 'array',
+            minItems: 3,
+            maxItems: 3,
+            items: {
+                type: 'object',
+                properties: {
+                    focus: { type: 'string', enum: [...FOCUS] },
+                    text: { type: 'string' }
+                },
+                required: ['focus', 'text']
+            }
+        },
+        risks: {
+            type: 'array',
+            minItems: 2,
+            items: {
+                type: 'object',
+                properties: { risk: { type: 'string' }, mitigation: { type: 'string' } },
+                required: ['risk', 'mitigation']
+            }
+        }
+    },
+    required: ['summary', 'recommendations', 'risks']
+};
+const SYSTEM_PROMPT = [
+    'You write the analyst section of a performance report for a pull request.',
+    'The user message is JSON with every computed fact of the run. Use only these facts.',
+    'Cite a number only if it appears in the facts, rounded as given; never estimate, never compute new numbers.',
+    'Name no company, person, product or model that is not in the facts.',
+    'Write in English.',
+    'Answer with JSON: summary (2 to 4 sentences), exactly three recommendations (focus throughput, ttft and quality, one each), and at least two risks with a mitigation each.',
+    'A mean inflated by one cold start is not a trend; outliers and runner notes are listed in the facts.'
+].join(' ');
+
+function num$1(v) {
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+/** One streamed, structured chat call, timed like a benchmark run (TTFT from the first text). */
+async function askModel(client, model, facts, clock = () => performance.now()) {
+    const t0 = clock();
+    const stream = await client.chat({
+        model,
+        messages: [
+            { role: 'system', content: SYSTEM_PROMPT },
+            { role: 'user', content: JSON.stringify(facts) }
+        ],
+        format: ANSWER_SCHEMA,
+        stream: true,
+        think: false,
+        // Deterministic sampling: the same facts should read the same on a rerun.
+        options: { temperature: 0, seed: 42, num_predict: 1024 }
+    });
+    let content = '';
+    let ttft;
+    let final = {};
+    for await (const part of stream) {
+        const chunk = part;
+        const message = chunk.message;
+        const text = typeof message?.content === 'string' ? message.content : '';
+        if (text && ttft === undefined)
+            ttft = clock() - t0;
+        content += text;
+        if (chunk.done === true) {
+            final = chunk;
+            break;
+        }
+    }
+    const e2eMs = clock() - t0;
+    const ns = (k) => {
+        const v = num$1(final[k]);
+        return v === undefined ? undefined : v / 1e6;
+    };
+    const evalCount = num$1(final.eval_count);
+    const evalNs = num$1(final.eval_duration);
+    const metrics = { e2eMs };
+    if (ttft !== undefined)
+        metrics.ttftMs = ttft;
+    if (evalCount !== undefined)
+        metrics.outputTokens = evalCount;
+    if (evalCount !== undefined && evalNs && evalNs > 0)
+        metrics.decodeTps = (evalCount / evalNs) * 1e9;
+    const prompt = num$1(final.prompt_eval_count);
+    if (prompt !== undefined)
+        metrics.promptTokens = prompt;
+    const load = ns('load_duration');
+    if (load !== undefined)
+        metrics.loadMs = load;
+    const pe = ns('prompt_eval_duration');
+    if (pe !== undefined)
+        metrics.promptEvalMs = pe;
+    const ev = ns('eval_duration');
+    if (ev !== undefined)
+        metrics.evalMs = ev;
+    const total = ns('total_duration');
+    if (total !== undefined)
+        metrics.totalMs = total;
+    return { content, metrics };
+}
+
 /** Fewer output tokens than this is no report, whatever it says ("OK.", "Looks good", ""). */
-const MIN_TOKENS = 20;
+const MIN_TOKENS$1 = 20;
 /** And a summary needs at least this many words. */
 const MIN_SUMMARY_WORDS = 8;
 function words(text) {
@@ -30794,7 +30129,7 @@ async function runAnalyst(opts) {
     if (content === '')
         return fallback(facts, `the analyst model ${model} returned an empty answer; deterministic summary instead`, model, answer);
     const tokens = answer.metrics.outputTokens ?? words(content);
-    if (tokens < MIN_TOKENS) {
+    if (tokens < MIN_TOKENS$1) {
         return fallback(facts, `the analyst model ${model} answered with only ${tokens} tokens, too short to be a report; deterministic summary instead`, model, answer);
     }
     let parsed;
@@ -30872,6 +30207,834 @@ async function runAnalyst(opts) {
     };
 }
 
+const DEFAULT_ANALYST_TIMEOUT_MS = 180_000;
+/**
+ * The report's narrative: the model's, grounded in the facts, when `analyst` names one; the
+ * deterministic summary otherwise, or when the model cannot be reached. Runs after the verdict,
+ * which it never changes.
+ */
+async function analystSection(input, analyst, opts = {}) {
+    const facts = buildFacts(input.report, input.current, input.baseline);
+    if (!analyst)
+        return deterministicSection(facts);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), analyst.timeoutMs ?? DEFAULT_ANALYST_TIMEOUT_MS);
+    try {
+        const client = analyst.client ??
+            new Ollama({
+                host: resolveHost(analyst.host, opts.env ?? process.env),
+                fetch: createOllamaFetch({ signal: controller.signal })
+            });
+        const run = await runAnalyst({
+            client,
+            model: analyst.model,
+            facts,
+            ...(opts.clock ? { clock: opts.clock } : {})
+        });
+        return run.section;
+    }
+    catch (e) {
+        // resolveHost rejects a malformed host; the narrative is optional, so it only says so.
+        return deterministicSection(facts, `the analyst could not run: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+/** Medians per `benchmark / metric` for each stored run, oldest first, for the trend chart. */
+function trendHistory(baselines, current) {
+    const sets = current ? [...baselines, current] : baselines;
+    return sets.map((s) => {
+        const values = {};
+        for (const b of s.benchmarks)
+            for (const m of b.metrics)
+                if (m.samples.length)
+                    values[`${b.name} / ${m.name}`] = median(m.samples);
+        return { sha: s.commit.sha, createdAt: s.createdAt, values };
+    });
+}
+
+async function analyse(opts, config, choice, current, decided, fingerprint, now) {
+    const baseline = choice.stored;
+    const history = await opts.store.history(config.testbed, 12);
+    const report = {
+        outcome: decided.outcome,
+        testbed: config.testbed,
+        current: { sha: current.commit.sha, createdAt: current.createdAt },
+        baseline: baseline
+            ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
+            : null,
+        ...(baseline && choice.how
+            ? {
+                baselineUsed: {
+                    how: choice.how,
+                    commit: choice.commit,
+                    distance: choice.distance,
+                    walkedFrom: choice.walkedFrom,
+                    recordedAt: choice.date ?? baseline.results.createdAt,
+                    ageMs: choice.ageMs,
+                    testbed: config.testbed,
+                    ...(choice.reason ? { note: choice.reason } : {})
+                }
+            }
+            : {}),
+        ...(!baseline ? { baselineMissing: choice.reason } : {}),
+        ...(fingerprint.length > 0 ? { fingerprint } : {}),
+        timestamp: now().toISOString(),
+        history: trendHistory(history.map((h) => h.results), decided.baselineWritten ? null : current),
+        ...(opts.runId ? { runId: opts.runId } : {}),
+        ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
+        ...(decided.acceptance ? { acceptance: decided.acceptance } : {}),
+        ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {})
+    };
+    const analyst = await analystSection({ report, current, baseline: baseline?.results ?? null }, opts.analyst, opts.clock ? { clock: opts.clock } : {});
+    if (analyst.note)
+        opts.reporter.info(`analyst: ${analyst.note}`);
+    const sources = sourceFiles(current);
+    return {
+        report,
+        analysis: {
+            analyst,
+            logs: await logFindings(config.dir, sources),
+            filesRead: filesRead(config.file, current)
+        }
+    };
+}
+/** The result files this run imported, as its benchmarks name them. */
+function sourceFiles(current) {
+    return [...new Set(current.benchmarks.flatMap((b) => (b.source?.file ? [b.source.file] : [])))];
+}
+/** Files read by type: the config, imported result files by format, Ollama runs by benchmark. */
+function filesRead(configFile, current) {
+    const counts = new Map();
+    const add = (type, id) => {
+        const set = counts.get(type) ?? new Set();
+        set.add(id);
+        counts.set(type, set);
+    };
+    add(`config (${path.basename(configFile)})`, configFile);
+    for (const b of current.benchmarks) {
+        const s = b.source;
+        if (s?.file)
+            add(`${s.format ?? 'result'} file`, s.file);
+    }
+    return [...counts].map(([type, ids]) => ({ type, count: ids.size }));
+}
+// Structured files carry no log lines; text outputs (go, cargo, criterion, catch2, …) do.
+const STRUCTURED = new Set(['.json', '.jsonl', '.ndjson', '.csv']);
+const LOG_BYTES = 1 << 20;
+/** Warning and error lines of the imported text outputs, the logs this run has. */
+async function logFindings(configDir, files) {
+    const out = [];
+    for (const file of files) {
+        if (STRUCTURED.has(path.extname(file).toLowerCase()))
+            continue;
+        try {
+            const handle = await open$1(path.resolve(configDir, file), 'r');
+            try {
+                const buf = Buffer.alloc(LOG_BYTES);
+                const { bytesRead } = await handle.read(buf, 0, LOG_BYTES, 0);
+                out.push(...scanLog(file, buf.subarray(0, bytesRead).toString('utf8')));
+            }
+            finally {
+                await handle.close();
+            }
+        }
+        catch {
+            // A file imported earlier may be gone (an artifact folder); the report does without it.
+        }
+    }
+    return out;
+}
+
+/*
+ * Which baseline a run was compared with and why that one, and what differs between its machine
+ * and this run's. Pure functions of the report; every value from a result file is escaped.
+ */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** "45 min", "5 h", "3 days": how old a baseline is, to the precision a reviewer cares about. */
+function formatAge(ms) {
+    if (ms < HOUR)
+        return `${Math.max(0, Math.round(ms / 60_000))} min`;
+    if (ms < 2 * DAY)
+        return `${Math.round(ms / HOUR)} h`;
+    return plural(Math.round(ms / DAY), 'day');
+}
+function commitCode(sha) {
+    const s = shortSha(sha);
+    return s ? `\`${s}\`` : 'an unknown commit';
+}
+function howPhrase(b) {
+    const d = b.distance ?? 0;
+    const back = plural(d, 'commit');
+    switch (b.how) {
+        case 'merge-base':
+            return 'the merge-base';
+        case 'ancestor':
+            if (b.walkedFrom?.kind === 'merge-base') {
+                return `${back} before the merge-base ${commitCode(b.walkedFrom.sha)}`;
+            }
+            return d === 0 ? 'this commit' : `${back} back`;
+        case 'latest':
+            return 'the latest on the testbed';
+    }
+}
+/**
+ * The short form for the gate row, hop log and check-run title when nothing was compared: an
+ * empty store ("no baseline yet") reads differently from baselines that exist but none on this
+ * pull request's history, which a maintainer fixes by recording one on the base branch.
+ */
+function missingBaselineLabel(report) {
+    const why = report.baselineMissing;
+    return !why || why.startsWith('no baseline yet')
+        ? 'no baseline yet'
+        : 'no baseline on this history';
+}
+/**
+ * "Baseline: `abc1234` (merge-base), recorded 2026-11-20, 2 days old, testbed dual-5090." Without a
+ * recorded choice it says what `baselineLine` always said.
+ */
+function baselineNote(report) {
+    const b = report.baselineUsed;
+    if (!report.baseline || !b) {
+        if (!report.baseline && report.baselineMissing) {
+            return `${capitalize(escapeMarkdown(report.baselineMissing, { maxLength: 400 }))}.`;
+        }
+        return baselineLine(report);
+    }
+    const parts = [
+        `Baseline: ${commitCode(b.commit)} (${howPhrase(b)})`,
+        `recorded ${formatDate(b.recordedAt)}`,
+        ...(b.ageMs !== null ? [`${formatAge(b.ageMs)} old`] : []),
+        `testbed ${escapeMarkdown(b.testbed, { maxLength: 80 })}`
+    ];
+    const note = b.note ? ` ${capitalize(escapeMarkdown(b.note, { maxLength: 300 }))}.` : '';
+    return `${parts.join(', ')}.${note}`;
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** "gpu.driver 570 → 575" (values escaped). */
+function differencePhrase(d) {
+    const v = (x) => x === null ? 'not recorded' : escapeMarkdown(x, { maxLength: 80 });
+    return `${escapeMarkdown(d.key, { maxLength: 120 })} ${v(d.baseline)} → ${v(d.current)}`;
+}
+/**
+ * The environment differences as a short list: what kept benchmarks from being compared, what was
+ * allowed, and what is only worth knowing. null when nothing differs.
+ */
+function fingerprintNote(report) {
+    const diffs = report.fingerprint ?? [];
+    if (diffs.length === 0)
+        return null;
+    const blocked = diffs.filter((d) => d.effect === 'block' && !d.allowed);
+    const allowed = diffs.filter((d) => d.effect === 'block' && d.allowed);
+    const notes = diffs.filter((d) => d.effect === 'note');
+    const scope = (d) => d.benchmark === null
+        ? 'every benchmark'
+        : `benchmark ${escapeMarkdown(d.benchmark, { maxLength: 80 })}`;
+    const lines = ['**Environment differs from the baseline:**'];
+    for (const d of blocked)
+        lines.push(`- ${differencePhrase(d)}: ${scope(d)} not compared`);
+    for (const d of allowed)
+        lines.push(`- ${differencePhrase(d)}: allowed, compared anyway`);
+    for (const d of notes)
+        lines.push(`- ${differencePhrase(d)} (for information)`);
+    return lines.join('\n');
+}
+
+function withHistory(comparisons) {
+    return comparisons.filter((c) => c.history !== undefined && Number.isFinite(c.history.resolution));
+}
+const roughPct = formatRoughPercent;
+/** "3–6 %" (one unit for both ends), or "5 %" when they round alike. */
+function pctRange(values) {
+    const lo = roughPct(Math.min(...values));
+    const hi = roughPct(Math.max(...values));
+    return lo === hi ? lo : `${lo.replace(/ %$/, '')}–${hi}`;
+}
+function countRange(values) {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+/** The budget the resolution is measured against: the fail budget, else the warn budget. */
+function budgetOf(c) {
+    return c.thresholds.fail ?? c.thresholds.warn;
+}
+/**
+ * One line: how many stored jobs, what they can confirm, and where a budget is finer than that
+ * ("stored baselines on this runner can confirm regressions past 14 %; use `ab: true` to gate at
+ * 5 %"). null when no metric was judged by the history-aware rule.
+ */
+function resolutionLine(comparisons) {
+    const rows = withHistory(comparisons);
+    if (rows.length === 0)
+        return null;
+    const facts = rows.map((c) => c.history);
+    const drift = roughPct(facts[0].runnerDrift);
+    const jobs = countRange(facts.map((f) => f.jobs));
+    const single = facts.every((f) => f.priorOnly);
+    const some = facts.filter((f) => f.priorOnly).length;
+    const spread = facts.filter((f) => f.tauHat !== null).map((f) => f.tau);
+    const who = single
+        ? `one stored job, so the ${drift} runner-drift prior carries the decision`
+        : `${jobs} stored jobs${rows.length > 1 && jobs.includes('–') ? ' per metric' : ''}` +
+            (spread.length > 0 ? `, job-to-job spread ${pctRange(spread)}` : '') +
+            ` (prior ${drift})` +
+            (some > 0 ? `; ${plural(some, 'metric')} with one stored job rest on the prior` : '');
+    const resolutions = facts.map((f) => f.resolution);
+    const typical = roughPct(median(resolutions));
+    const spanned = rows.length > 1 && pctRange(resolutions).includes('–')
+        ? ` (${pctRange(resolutions)} across ${rows.length} metrics)`
+        : '';
+    const finer = rows.filter((c) => c.history.budgetBelowResolution);
+    let advice = '';
+    if (finer.length > 0) {
+        const budgets = [...new Set(finer.map((c) => roughPct(budgetOf(c))))];
+        const at = budgets.length === 1 ? budgets[0] : 'their budgets';
+        advice =
+            finer.length === rows.length
+                ? `; use \`ab: true\` to gate at ${at}`
+                : `; ${finer.length} of ${rows.length} budgets are finer than that: use \`ab: true\` to gate at ${at}`;
+    }
+    return (`Judged against stored jobs: ${who}; stored baselines on this runner can confirm regressions ` +
+        `past ${typical}${spanned}${advice}.${driftAdvice(facts)}`);
+}
+/** Stored jobs enough to take their own spread over the prior's word. */
+const JOBS_TO_TRUST = 5;
+/**
+ * With one or a few stored jobs the prior decides, so a prior below the runner's real drift fails
+ * unchanged code: when enough stored jobs show a spread well past it, say what would match them.
+ */
+function driftAdvice(facts) {
+    const seen = facts.filter((f) => f.jobs >= JOBS_TO_TRUST && f.tauHat !== null);
+    if (seen.length === 0)
+        return '';
+    const typical = median(seen.map((f) => f.tauHat ?? 0));
+    const prior = facts[0].runnerDrift;
+    if (!(typical > 1.5 * prior))
+        return '';
+    const suggested = Math.ceil(typical * 100);
+    return ` The stored jobs drift more than the ${roughPct(prior)} prior: \`runner-drift: ${suggested}%\` would match them.`;
+}
+/** "12", "12 (8 before a change point left out)". */
+function jobsCell(f) {
+    return f.beforeChangePoint > 0
+        ? `${f.jobs} (${f.beforeChangePoint} before a change point left out)`
+        : String(f.jobs);
+}
+/**
+ * The per-metric table, folded: jobs, the runner's job-to-job spread, the budget and the smallest
+ * regression the stored jobs confirm. null when no metric was judged by the history-aware rule.
+ */
+function resolutionDetails(comparisons, opts = {}) {
+    const rows = sortBySignificance(withHistory(comparisons));
+    if (rows.length === 0)
+        return null;
+    const shown = rows.slice(0, Math.max(0, opts.maxRows ?? rows.length));
+    const cells = shown.map((c) => {
+        const f = c.history;
+        const spread = f.tauHat === null
+            ? `${roughPct(f.tau)} (prior)`
+            : `${roughPct(f.tau)} (seen ${roughPct(f.tauHat)})`;
+        return [
+            escapeMarkdown(c.benchmark, { maxLength: 100 }),
+            escapeMarkdown(c.metric, { maxLength: 100 }),
+            jobsCell(f),
+            spread,
+            roughPct(budgetOf(c)),
+            roughPct(f.resolution) + (f.budgetBelowResolution ? ' (finer budget: use `ab: true`)' : '')
+        ];
+    });
+    const hidden = rows.length - shown.length;
+    const table = cells.length > 0
+        ? markdownTable([
+            ['Benchmark', 'Metric', 'Stored jobs', 'Job-to-job spread', 'Budget', 'Confirms past'],
+            ...cells
+        ], { alignDelimiters: false })
+        : '';
+    return [
+        '<details><summary>Stored-baseline resolution per metric</summary>',
+        '',
+        ...(table ? [table, ''] : []),
+        ...(hidden > 0 ? [`… ${plural(hidden, 'more row')}`, ''] : []),
+        '</details>'
+    ].join('\n');
+}
+
+/**
+ * The opening of every standalone report: verdict, why, which route, against what. Shared with the
+ * check run's summary so both read the same.
+ */
+function renderHeadline(report) {
+    const { outcome } = report;
+    const sha = shortSha(report.current.sha);
+    const accepted = acceptanceLine(report);
+    return [
+        `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
+        '',
+        escapeMarkdown(outcome.reason, { maxLength: 500 }),
+        '',
+        ...(accepted ? [accepted, ''] : []),
+        `${routeLine(outcome)} ${baselineNote(report)}`,
+        '',
+        ...(resolutionLine(outcome.comparisons) ? [resolutionLine(outcome.comparisons) ?? '', ''] : []),
+        ...(fingerprintNote(report) ? [fingerprintNote(report) ?? '', ''] : []),
+        `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
+            formatTimestamp(report.timestamp)
+    ].join('\n');
+}
+/** The job summary and the local report file: headline, delta table and trend chart. */
+function renderReport(report) {
+    const chart = renderTrendChart(report);
+    return [
+        renderHeadline(report),
+        renderDeltaTable(report.outcome.comparisons),
+        resolutionDetails(report.outcome.comparisons),
+        chart
+    ]
+        .filter((part) => part !== null)
+        .join('\n\n')
+        .concat('\n');
+}
+
+/** Constant on purpose: branch protection requires the check by this name. */
+const CHECK_RUN_NAME = 'review:gate:perf';
+/** GitHub counts `output.summary` and `output.text` in UTF-8 bytes, not characters. */
+const MAX_CHECK_OUTPUT_BYTES = 65_535;
+const MAX_TITLE_LENGTH = 255;
+function fitsBytes(text) {
+    return Buffer.byteLength(text, 'utf8') <= MAX_CHECK_OUTPUT_BYTES;
+}
+const TRUNCATED = '\n\n… truncated to fit the check run.';
+/** Last resort for text without rows to drop: whole lines, then code points, never half a character. */
+function truncateToBytes(text, maxBytes = MAX_CHECK_OUTPUT_BYTES) {
+    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
+        return text;
+    const budget = maxBytes - Buffer.byteLength(TRUNCATED, 'utf8');
+    let out = '';
+    let used = 0;
+    for (const line of text.split('\n')) {
+        const cost = Buffer.byteLength(line, 'utf8') + (out ? 1 : 0);
+        if (used + cost > budget)
+            break;
+        out += (out ? '\n' : '') + line;
+        used += cost;
+    }
+    if (out === '') {
+        for (const ch of text) {
+            const cost = Buffer.byteLength(ch, 'utf8');
+            if (used + cost > budget)
+                break;
+            out += ch;
+            used += cost;
+        }
+    }
+    return out + TRUNCATED;
+}
+function title$1(report) {
+    const { outcome } = report;
+    const what = report.baseline
+        ? plural(outcome.regressions, 'regression')
+        : missingBaselineLabel(report);
+    const accepted = report.acceptance ? ', accepted' : '';
+    return `perf: ${what}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH);
+}
+/**
+ * The check run for the gate. The summary holds the verdict and the regressions, the text the
+ * whole table and the trend, each cut by table rows to GitHub's byte limit.
+ */
+function renderCheckRun(report, opts) {
+    const { outcome } = report;
+    const conclusion = outcome.verdict === 'fail' ? 'failure' : outcome.verdict === 'neutral' ? 'neutral' : 'success';
+    const headline = renderHeadline(report);
+    const regressions = outcome.comparisons.filter((c) => c.verdict === 'warn' || c.verdict === 'fail');
+    const summary = regressions.length === 0
+        ? headline
+        : largestFitting(regressions.length, (maxRows) => `${headline}\n\n${renderDeltaTable(regressions, { maxRows })}`, fitsBytes);
+    const chart = renderTrendChart(report);
+    const all = outcome.comparisons;
+    const tables = (maxRows) => [renderDeltaTable(all, { maxRows }), resolutionDetails(all, { maxRows })]
+        .filter(Boolean)
+        .join('\n\n');
+    const withChart = [tables(), chart].filter(Boolean).join('\n\n');
+    const text = fitsBytes(withChart)
+        ? withChart
+        : largestFitting(all.length, (maxRows) => tables(maxRows), fitsBytes);
+    const payload = {
+        name: CHECK_RUN_NAME,
+        head_sha: opts.headSha,
+        status: 'completed',
+        conclusion,
+        completed_at: report.timestamp,
+        output: {
+            title: title$1(report),
+            summary: truncateToBytes(summary),
+            text: truncateToBytes(text)
+        }
+    };
+    if (opts.detailsUrl)
+        payload.details_url = opts.detailsUrl;
+    return payload;
+}
+
+/*
+ * The Review ledger: one PR comment shared by several gates. perf-gate owns the `perf` row of the
+ * gates table, its own details section and its own hop-log entries; everything else in the body is
+ * someone else's and is carried over byte for byte.
+ */
+const LEDGER_MARKER = '<!-- perf-gate:ledger -->';
+const GATES_START = '<!-- gates:start -->';
+const GATES_END = '<!-- gates:end -->';
+const HOPLOG_START = '<!-- hoplog:start -->';
+const HOPLOG_END = '<!-- hoplog:end -->';
+const DETAILS_START = '<!-- perf-gate:details:start -->';
+const DETAILS_END = '<!-- perf-gate:details:end -->';
+/** Left in the ledger once perf-gate has marked the PR ready for review: it never does so twice. */
+const PROMOTED_MARKER = '<!-- perf-gate:promoted -->';
+const PROMOTED_TEXT = 'promoted to ready for review';
+/** GitHub rejects a comment body longer than this (422 "Body is too long"). */
+const MAX_COMMENT_LENGTH = 65_536;
+const GATES_HEADER = ['| Gate | Status | Evidence |', '| --- | --- | --- |'];
+const PERF_ROW = /^\|\s*perf\s*\|/;
+const FOLD_LINE = /^- … (\d+) earlier entr(?:y|ies) folded\r?$/;
+function isLedger(body) {
+    return body.includes(LEDGER_MARKER) || findRegion(body, GATES_START, GATES_END) !== null;
+}
+/**
+ * The ledger body after this run: a new one when `existing` is null, else `existing` with our row,
+ * details and hop entry updated. Always shorter than `MAX_COMMENT_LENGTH` unless text we do not
+ * own already fills the budget. `updateRow: false` (a run of a commit the PR has moved past) only
+ * logs the hop and leaves the row and details of the newer commit alone, unless there are none.
+ */
+function renderLedger(existing, report, opts = {}) {
+    let body = withStructure(existing);
+    if (opts.promoted && !body.includes(PROMOTED_MARKER)) {
+        body = body.replace(LEDGER_MARKER, `${LEDGER_MARKER}\n${PROMOTED_MARKER}`);
+    }
+    const gates = findRegion(body, GATES_START, GATES_END);
+    const hasRow = gates !== null &&
+        body
+            .slice(gates.from, gates.to)
+            .split('\n')
+            .some((l) => PERF_ROW.test(l));
+    const ownRow = opts.updateRow !== false || !hasRow;
+    if (ownRow) {
+        body = editRegion(body, GATES_START, GATES_END, (inner) => upsertGateRow(inner, gateRow(report)));
+    }
+    const key = hopKey(report.runId);
+    const entry = hopEntry(report, key, opts.promoted ?? false);
+    body = editRegion(body, HOPLOG_START, HOPLOG_END, (inner) => upsertHop(inner, entry, key));
+    return fitToBudget(body, report, entry, ownRow || findRegion(body, DETAILS_START, DETAILS_END) === null);
+}
+/** True when perf-gate has marked this ledger's pull request ready for review before. */
+function wasPromoted(body) {
+    return body.includes(PROMOTED_MARKER);
+}
+/**
+ * The other gates' rows of the gates table (not perf's), as other tools wrote them. A row passes
+ * when its status reads pass (`✅ pass`, `pass`); pending, running or anything else does not.
+ */
+function otherGateRows(body) {
+    const gates = findRegion(body, GATES_START, GATES_END);
+    if (!gates)
+        return [];
+    const rows = [];
+    for (const line of body.slice(gates.from, gates.to).split('\n')) {
+        const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|');
+        if (!line.trim().startsWith('|') || cells.length < 2 || PERF_ROW.test(line))
+            continue;
+        const gate = (cells[0] ?? '').trim();
+        const status = (cells[1] ?? '').trim();
+        if (gate === 'Gate' || /^:?-{3,}:?$/.test(gate))
+            continue;
+        rows.push({ gate, status, passed: /^(✅\s*)?pass\b/i.test(status) });
+    }
+    return rows;
+}
+/** The text only this run's hop entry carries, or null without a run id. */
+function hopMarker(runId) {
+    const key = hopKey(runId);
+    return key === null ? null : hopKeyComment(key);
+}
+// Oldest hop entries go first: they are the least useful and are counted, not lost silently. Only
+// then do our own details shrink, chart before table rows, as they are also in the check run.
+function fitToBudget(body, report, entry, ownDetails) {
+    const fits = (b) => b.length < MAX_COMMENT_LENGTH;
+    if (ownDetails)
+        body = setDetails(body, detailsBlock(report, { chart: true }));
+    if (fits(body))
+        return body;
+    body = foldHops(body, entry);
+    if (fits(body) || !ownDetails)
+        return body;
+    const folded = body;
+    return fittingRows(report.outcome.comparisons.length, (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })), MAX_COMMENT_LENGTH - 1);
+}
+/**
+ * What `largestFitting` returns (the rendering with the most rows within `limit` characters), in
+ * fewer renderings: table rows are of similar length, so the count that fits is interpolated from
+ * the lengths seen, with bisection as the fallback so it never takes more than O(log n) steps.
+ * With 1,000 metrics this is what keeps the ledger's rendering within its time budget.
+ */
+function fittingRows(total, render, limit) {
+    const full = render(total);
+    if (full.length <= limit)
+        return full;
+    let lo = 0;
+    let loText = render(0);
+    if (loText.length > limit)
+        return loText;
+    let hi = total;
+    let hiLength = full.length;
+    for (let step = 0; hi - lo > 1; step++) {
+        const perRow = (hiLength - loText.length) / (hi - lo);
+        const guess = step < 4 && perRow > 0
+            ? lo + Math.floor((limit - loText.length) / perRow)
+            : Math.floor((lo + hi) / 2);
+        const rows = Math.min(hi - 1, Math.max(lo + 1, guess));
+        const text = render(rows);
+        if (text.length <= limit) {
+            lo = rows;
+            loText = text;
+        }
+        else {
+            hi = rows;
+            hiLength = text.length;
+        }
+    }
+    return loText;
+}
+function findRegion(body, start, end) {
+    const s = body.indexOf(start);
+    if (s < 0)
+        return null;
+    const e = body.indexOf(end, s + start.length);
+    return e < 0 ? null : { from: s + start.length, to: e };
+}
+function editRegion(body, start, end, edit) {
+    const r = findRegion(body, start, end);
+    if (!r)
+        return body;
+    let inner = edit(body.slice(r.from, r.to));
+    // Anchors must stay on lines of their own for the markdown around them to render.
+    if (!inner.startsWith('\n'))
+        inner = '\n' + inner;
+    if (!inner.endsWith('\n'))
+        inner += '\n';
+    return body.slice(0, r.from) + inner + body.slice(r.to);
+}
+/** Adds whatever anchors are missing, keeping any ledger another gate started. */
+function withStructure(existing) {
+    let body = existing ?? '';
+    const gates = [GATES_START, ...GATES_HEADER, GATES_END].join('\n');
+    const hoplog = `${HOPLOG_START}\n${HOPLOG_END}`;
+    const hasGates = findRegion(body, GATES_START, GATES_END) !== null;
+    const hasHops = findRegion(body, HOPLOG_START, HOPLOG_END) !== null;
+    if (!hasGates && !hasHops) {
+        body = appendBlock(body, `### Review ledger\n${gates}\n${hoplog}`);
+    }
+    else if (!hasGates) {
+        const at = body.indexOf(HOPLOG_START);
+        body = body.slice(0, at) + gates + '\n' + body.slice(at);
+    }
+    else if (!hasHops) {
+        body = appendBlock(body, hoplog);
+    }
+    return body.includes(LEDGER_MARKER) ? body : `${LEDGER_MARKER}\n${body}`;
+}
+function appendBlock(body, block) {
+    if (body === '')
+        return block;
+    return body + (body.endsWith('\n') ? '\n' : '\n\n') + block;
+}
+function lastIndexWhere(lines, test) {
+    for (let i = lines.length - 1; i >= 0; i--)
+        if (test(lines[i] ?? ''))
+            return i;
+    return -1;
+}
+function upsertGateRow(inner, row) {
+    const lines = inner.split('\n');
+    const own = lines.findIndex((l) => PERF_ROW.test(l));
+    if (own >= 0) {
+        lines[own] = row;
+        // A second perf row can only be left over from a race between two runs; the row is ours.
+        return lines.filter((l, i) => i === own || !PERF_ROW.test(l)).join('\n');
+    }
+    const lastRow = lastIndexWhere(lines, (l) => l.trimStart().startsWith('|'));
+    if (lastRow >= 0)
+        lines.splice(lastRow + 1, 0, row);
+    else
+        lines.splice(lastIndexWhere(lines, (l) => l.trim() !== '') + 1 || 1, 0, ...GATES_HEADER, row);
+    return lines.join('\n');
+}
+function upsertHop(inner, entry, key) {
+    const lines = inner.split('\n');
+    const own = key === null ? -1 : lines.findIndex((l) => l.includes(hopKeyComment(key)));
+    if (own >= 0)
+        lines[own] = entry;
+    else
+        lines.splice(lastIndexWhere(lines, (l) => l.trim() !== '') + 1 || 1, 0, entry);
+    return lines.join('\n');
+}
+function foldLine(n) {
+    return `- … ${plural(n, 'earlier entry', 'earlier entries')} folded`;
+}
+/**
+ * Replaces the oldest hop entries (any gate's) by one count line, as few as will bring the body
+ * under the budget; this run's entry always stays.
+ */
+function foldHops(body, keep) {
+    const excess = body.length - (MAX_COMMENT_LENGTH - 1);
+    const r = findRegion(body, HOPLOG_START, HOPLOG_END);
+    if (excess <= 0 || !r)
+        return body;
+    const lines = body.slice(r.from, r.to).split('\n');
+    const foldAt = lines.findIndex((l) => FOLD_LINE.test(l));
+    const alreadyFolded = foldAt >= 0 ? Number(FOLD_LINE.exec(lines[foldAt] ?? '')?.[1] ?? 0) : 0;
+    const oldFoldCost = foldAt >= 0 ? (lines[foldAt]?.length ?? 0) + 1 : 0;
+    const candidates = lines
+        .map((line, i) => ({ line, i }))
+        .filter(({ line, i }) => i !== foldAt && line.trim() !== '' && line !== keep);
+    const removed = new Set();
+    let saved = oldFoldCost;
+    for (const { line, i } of candidates) {
+        removed.add(i);
+        saved += line.length + 1;
+        if (saved - (foldLine(alreadyFolded + removed.size).length + 1) >= excess)
+            break;
+    }
+    if (removed.size === 0)
+        return body;
+    const kept = lines.filter((_, i) => i !== foldAt && !removed.has(i));
+    const firstEntry = kept.findIndex((l) => l.trim() !== '');
+    kept.splice(firstEntry >= 0 ? firstEntry : Math.min(1, kept.length), 0, foldLine(alreadyFolded + removed.size));
+    return body.slice(0, r.from) + kept.join('\n') + body.slice(r.to);
+}
+function setDetails(body, block) {
+    const own = findRegion(body, DETAILS_START, DETAILS_END);
+    if (own) {
+        return (body.slice(0, own.from - DETAILS_START.length) +
+            block +
+            body.slice(own.to + DETAILS_END.length));
+    }
+    const gates = findRegion(body, GATES_START, GATES_END);
+    const at = gates ? gates.to + GATES_END.length : body.length;
+    return body.slice(0, at) + '\n' + block + body.slice(at);
+}
+function detailsBlock(report, opts) {
+    const { outcome } = report;
+    const chart = opts.chart ? renderTrendCharts(report, { max: 2 }) : null;
+    return [
+        DETAILS_START,
+        `<details><summary>perf: ${countsPhrase(outcome)}</summary>`,
+        '',
+        `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
+        '',
+        ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
+        renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
+        '',
+        `${baselineNote(report)} ${routeLine(outcome)}`,
+        ...resolutionBlock(outcome.comparisons, opts.maxRows),
+        ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
+        ...(chart ? ['', chart] : []),
+        '',
+        '</details>',
+        DETAILS_END
+    ].join('\n');
+}
+/** The stored jobs' resolution: one line, the per-metric table folded under it. */
+function resolutionBlock(comparisons, maxRows) {
+    const line = resolutionLine(comparisons);
+    if (line === null)
+        return [];
+    const details = resolutionDetails(comparisons, { maxRows });
+    return ['', line, ...(details ? ['', details] : [])];
+}
+/** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */
+function headline(report) {
+    return (sortBySignificance(report.outcome.comparisons).find((c) => valueDelta(c) !== null && c.current !== null) ?? null);
+}
+// Reviewers split evidence on ": " and "; ", so untrusted parts lose `;` along with anything that
+// would end the code span or the table cell.
+function evidencePart(text, maxLength) {
+    return codeSpanText(text, { maxLength }).replace(/;/g, ',');
+}
+/**
+ * The evidence of the perf row, in the grammar other gates use:
+ * `perf: <area>: <value> <unit>; Δ vs baseline: <±x%>`.
+ */
+function perfEvidence(report) {
+    if (!report.baseline)
+        return `perf: ${missingBaselineLabel(report)}`;
+    const top = headline(report);
+    if (!top) {
+        const reason = evidencePart(report.outcome.reason, 120);
+        return `perf: ${reason || 'no metrics compared'}`;
+    }
+    const area = evidencePart(`${top.benchmark}/${top.metric}`, 80);
+    const value = [formatValue(shownCentres(top).current), evidencePart(top.unit, 20)]
+        .filter(Boolean)
+        .join(' ');
+    const delta = formatPercent(valueDelta(top), 1, { compact: true });
+    return `perf: ${area}: ${value}; Δ vs baseline: ${delta}`;
+}
+function gateRow(report) {
+    const status = verdictLabel(report.outcome.verdict) + (report.acceptance ? ' (accepted)' : '');
+    return `| perf | ${status} | \`${perfEvidence(report)}\` |`;
+}
+function hopKey(runId) {
+    const key = runId
+        ?.replace(/[^0-9A-Za-z._:-]/g, '')
+        .replace(/-{2,}/g, '-')
+        .slice(0, 100);
+    return key || null;
+}
+function hopKeyComment(key) {
+    return `<!-- perf-gate:hop:${key} -->`;
+}
+function runLink(report) {
+    if (!report.runId)
+        return null;
+    const label = `run ${escapeMarkdown(report.runId, { maxLength: 40 })}`;
+    const url = report.runUrl;
+    const linkable = url !== undefined && url.length <= 500 && /^https?:\/\/[^\s()<>[\]"'`\\]+$/.test(url);
+    return linkable ? `[${label}](${url})` : label;
+}
+/** One hop-log line: "- 2026-11-22 10:01 UTC · perf · abc1234 · ❌ fail · … · run 123". */
+function hopEntry(report, key, promoted) {
+    const top = headline(report);
+    let what;
+    if (!report.baseline)
+        what = missingBaselineLabel(report);
+    else if (top) {
+        what =
+            `${escapeMarkdown(`${top.benchmark}/${top.metric}`, { maxLength: 80 })} ` +
+                `${formatPercent(valueDelta(top))} (90 % CI ${formatCi(valueCi(top))})`;
+    }
+    else
+        what = escapeMarkdown(report.outcome.reason, { maxLength: 120 });
+    const a = report.acceptance;
+    const accepted = a
+        ? `accepted by ${a.by ? escapeMarkdown('@' + a.by, { maxLength: 60 }) : 'an unrecorded user'}`
+        : null;
+    const parts = [
+        formatTimestamp(report.timestamp),
+        'perf',
+        shortSha(report.current.sha) ?? 'no sha',
+        verdictLabel(report.outcome.verdict),
+        what,
+        accepted,
+        promoted ? PROMOTED_TEXT : null,
+        runLink(report)
+    ].filter((p) => p !== null);
+    return `- ${parts.join(' · ')}${key === null ? '' : ' ' + hopKeyComment(key)}`;
+}
+
 /*
  * docs/models/models-registry.md: one row per model × testbed with the best decode rate seen on
  * trusted baseline runs. Written only by baseline runs; rows of other models and testbeds are
@@ -30927,7 +31090,7 @@ function renderRow(r) {
         formatValue(r.ttftMs, 'ms'),
         formatValue(r.vramPeakMiB, 'MiB'),
         r.date,
-        shortSha$1(r.commit) ? `\`${shortSha$1(r.commit)}\`` : 'n/a'
+        shortSha(r.commit) ? `\`${shortSha(r.commit)}\`` : 'n/a'
     ];
 }
 function decodeOf(cells) {
@@ -31064,7 +31227,7 @@ function renderComparativeSection(list) {
  */
 /** `<YYYY-MM-DD>_<sha7>.md`, the report file's name for a run. */
 function reportFileName(createdAt, sha) {
-    return `${formatDate(createdAt)}_${shortSha$1(sha) ?? 'nosha'}.md`;
+    return `${formatDate(createdAt)}_${shortSha(sha) ?? 'nosha'}.md`;
 }
 function title(input) {
     const env = input.current.environment;
@@ -31080,7 +31243,8 @@ function vsBaseline(c) {
     const delta = valueDelta(c);
     if (delta === null)
         return 'n/a';
-    const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit);
+    const shown = shownCentres(c);
+    const phrase = speedPhrase(shown.baseline, shown.current, c.direction, c.unit);
     return `${formatPercent(delta)}${phrase ? ` (${phrase})` : ''}`;
 }
 function verdictText(c) {
@@ -31090,22 +31254,24 @@ function verdictText(c) {
     ].filter(Boolean);
     return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '');
 }
-function renderMetricsTable(comparisons) {
+function renderMetricsTable(comparisons, chartUrl) {
     if (comparisons.length === 0)
         return '_No metrics were compared._';
     const rows = sortBySignificance(comparisons).map((c) => {
         const unit = escapeMarkdown(c.unit, { maxLength: 20 });
         return [
             escapeMarkdown(c.benchmark, { maxLength: 100 }),
-            escapeMarkdown(c.metric, { maxLength: 100 }),
-            formatValue(c.current?.median, unit),
-            formatValue(c.baseline?.median, unit),
+            metricCell(c, chartUrl, 100),
+            currentCell(c, unit),
+            formatValue(shownCentres(c).baseline, unit),
             vsBaseline(c),
             formatCi(valueCi(c)),
             verdictText(c)
         ];
     });
-    return markdownTable([['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows], { alignDelimiters: false });
+    const table = markdownTable([['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows], { alignDelimiters: false });
+    const notes = disagreementNotes(comparisons, (t, maxLength) => escapeMarkdown(t, { maxLength }));
+    return [table, ...notes].join('\n\n');
 }
 function ms(v) {
     return v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
@@ -31131,8 +31297,8 @@ function callMetrics(a) {
     const parts = [
         m.ttftMs !== undefined ? `TTFT ${formatValue(m.ttftMs, 'ms')}` : null,
         m.decodeTps !== undefined ? `decode ${formatValue(m.decodeTps, 'tokens/s')}` : null,
-        m.outputTokens !== undefined ? `${plural$2(m.outputTokens, 'output token')}` : null,
-        m.promptTokens !== undefined ? `${plural$2(m.promptTokens, 'prompt token')}` : null,
+        m.outputTokens !== undefined ? `${plural(m.outputTokens, 'output token')}` : null,
+        m.promptTokens !== undefined ? `${plural(m.promptTokens, 'prompt token')}` : null,
         m.loadMs !== undefined ? `load ${formatValue(m.loadMs, 'ms')}` : null,
         m.promptEvalMs !== undefined ? `prompt eval ${formatValue(m.promptEvalMs, 'ms')}` : null,
         m.evalMs !== undefined ? `eval ${formatValue(m.evalMs, 'ms')}` : null,
@@ -31146,7 +31312,7 @@ function renderAnalyst(a) {
     const d = a.dropped;
     const droppedTotal = d.number + d.entity + d.script;
     const who = a.source === 'model'
-        ? `Written by ${a.model ? escapeMarkdown(a.model, { maxLength: 80 }) : 'the analyst model'} from the computed facts and checked against them: ${plural$2(a.kept, 'sentence')} kept, ${plural$2(droppedTotal, 'sentence')} dropped (${d.number} with numbers not in the facts, ${d.entity} naming entities not in the facts, ${d.script} in another script)${a.filled ? `; ${plural$2(a.filled, 'item')} filled in from the rules` : ''}.`
+        ? `Written by ${a.model ? escapeMarkdown(a.model, { maxLength: 80 }) : 'the analyst model'} from the computed facts and checked against them: ${plural(a.kept, 'sentence')} kept, ${plural(droppedTotal, 'sentence')} dropped (${d.number} with numbers not in the facts, ${d.entity} naming entities not in the facts, ${d.script} in another script)${a.filled ? `; ${plural(a.filled, 'item')} filled in from the rules` : ''}.`
         : a.model
             ? `Deterministic summary computed from the facts, standing in for ${escapeMarkdown(a.model, { maxLength: 80 })}.`
             : 'Deterministic summary computed from the facts (no model was used).';
@@ -31190,7 +31356,7 @@ function renderReportFile(input) {
     const sections = [
         title(input),
         [
-            `Commit ${shortSha$1(report.current.sha) ? `\`${shortSha$1(report.current.sha)}\`` : 'unknown'} on testbed ${escapeMarkdown(report.testbed, { maxLength: 80 })}, ${formatTimestamp(report.timestamp)}. ${baselineNote(report)}`,
+            `Commit ${shortSha(report.current.sha) ? `\`${shortSha(report.current.sha)}\`` : 'unknown'} on testbed ${escapeMarkdown(report.testbed, { maxLength: 80 })}, ${formatTimestamp(report.timestamp)}. ${baselineNote(report)}`,
             ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
             ...(accepted ? ['', accepted] : [])
         ].join('\n'),
@@ -31200,7 +31366,13 @@ function renderReportFile(input) {
             .join('\n'),
         ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
         '## Performance Metrics',
-        renderMetricsTable(report.outcome.comparisons),
+        [
+            renderMetricsTable(report.outcome.comparisons, chartLinks(report)),
+            resolutionLine(report.outcome.comparisons),
+            resolutionDetails(report.outcome.comparisons)
+        ]
+            .filter((part) => part !== null)
+            .join('\n\n'),
         '## Per-GPU',
         renderGpuSection(current, baseline),
         '## Observations',
@@ -31224,259 +31396,1355 @@ function renderReportFile(input) {
 }
 
 /*
- * The report file, the models registry and the analyst narrative, written after the gate has
- * decided: nothing here can change the verdict. Gathers what the pure renderers need and writes
- * what they return.
+ * The files a run leaves: the raw results, the ledger (locally it plays the part of the PR
+ * comment, kept across runs so its hop log grows), the check-run payload, the report file with
+ * its copy beside the ledger, and the models registry after a trusted baseline run.
  */
 const DEFAULT_REPORTS_DIR = 'benchmarks/results/reports';
 const REGISTRY_PATH = 'docs/models/models-registry.md';
-const DEFAULT_ANALYST_TIMEOUT_MS = 180_000;
-/** Files read by type: the config, imported result files by format, Ollama runs by benchmark. */
-function filesRead(configFile, current) {
-    const counts = new Map();
-    const add = (type, id) => {
-        const set = counts.get(type) ?? new Set();
-        set.add(id);
-        counts.set(type, set);
+function filesOutput(settings) {
+    return { deliver: (job, before) => writeFiles(job, before, settings) };
+}
+async function writeFiles(job, before, settings) {
+    const clock = settings.clock ?? (() => performance.now());
+    const started = clock();
+    const { config, current, report } = job;
+    const outDir = path.resolve(settings.outDir);
+    const results = path.join(path.resolve(config.dir, settings.rawDir), `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha) ?? 'nosha'}.json`);
+    await writeFileAtomic(results, JSON.stringify(current, null, 2) + '\n');
+    settings.reporter.info(`results: ${results}`);
+    const ledgerPath = path.join(outDir, 'ledger.md');
+    const ledger = renderLedger(await readIfExists(ledgerPath), report);
+    const checkRun = renderCheckRun(report, {
+        headSha: current.commit.sha,
+        ...(report.runUrl ? { detailsUrl: report.runUrl } : {})
+    });
+    const checkRunPath = path.join(outDir, 'check-run.json');
+    await writeFileAtomic(ledgerPath, ledger);
+    await writeFileAtomic(checkRunPath, JSON.stringify(checkRun, null, 2) + '\n');
+    // Only a trusted run that stored a baseline updates the registry: never a pull request.
+    let registry = null;
+    const rows = job.baselineWritten ? registryRows(current) : [];
+    if (rows.length) {
+        registry = path.resolve(config.dir, REGISTRY_PATH);
+        const merged = mergeRegistry(await readIfExists(registry), rows);
+        await writeFileAtomic(registry, merged);
+        // A copy next to the ledger, for an artifact upload when the workspace is not committed.
+        await writeFileAtomic(path.join(outDir, 'models-registry.md'), merged);
+    }
+    const reportsDir = path.resolve(config.dir, settings.reportsDir ?? DEFAULT_REPORTS_DIR);
+    const reportFile = path.join(reportsDir, reportFileName(current.createdAt, current.commit.sha));
+    const rel = (to) => path.relative(reportsDir, to).split(path.sep).join('/');
+    const content = renderReportFile({
+        report,
+        current,
+        baseline: job.baseline?.results ?? null,
+        comparisons: config.comparisons ?? [],
+        workflow: {
+            filesRead: job.analysis.filesRead,
+            phasesMs: { ...job.analysis.phasesMs, reporting: clock() - started }
+        },
+        rawData: [
+            { label: 'Raw results (JSON)', path: rel(results) },
+            ...sourceFiles(current).map((f) => ({
+                label: `Source: ${path.basename(f)}`,
+                path: rel(path.resolve(config.dir, f))
+            })),
+            { label: 'Ledger', path: rel(ledgerPath) },
+            ...(registry ? [{ label: 'Models registry', path: rel(registry) }] : [])
+        ],
+        analyst: job.analysis.analyst,
+        logs: job.analysis.logs
+    });
+    const reportCopy = path.join(outDir, 'report.md');
+    await writeFileAtomic(reportFile, content);
+    await writeFileAtomic(reportCopy, content);
+    settings.reporter.info(`report: ${reportFile}`);
+    return {
+        ...before,
+        files: {
+            paths: {
+                results,
+                report: reportCopy,
+                ledger: ledgerPath,
+                checkRun: checkRunPath,
+                reportFile,
+                registry
+            },
+            ledger,
+            checkRun
+        }
     };
-    add(`config (${path.basename(configFile)})`, configFile);
-    for (const b of current.benchmarks) {
-        const s = b.source;
-        if (s?.file)
-            add(`${s.format ?? 'result'} file`, s.file);
-    }
-    return [...counts].map(([type, ids]) => ({ type, count: ids.size }));
 }
-function rel(from, to) {
-    return path.relative(from, to).split(path.sep).join('/');
+function fileStamp(iso) {
+    return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
-async function readIfExists$1(file) {
-    try {
-        return await readFile(file, 'utf8');
-    }
-    catch {
-        return null;
-    }
-}
-// Structured files carry no log lines; text outputs (go, cargo, criterion, catch2, …) do.
-const STRUCTURED = new Set(['.json', '.jsonl', '.ndjson', '.csv']);
-const LOG_BYTES = 1 << 20;
-/** Warning and error lines of the imported text outputs, the logs this run has. */
-async function logFindings(configDir, files) {
-    const out = [];
-    for (const file of files) {
-        if (STRUCTURED.has(path.extname(file).toLowerCase()))
-            continue;
-        try {
-            const handle = await open$1(path.resolve(configDir, file), 'r');
+
+const STDOUT_LIMIT = 64 * 1024 * 1024;
+/**
+ * Runs a shell command in its own process group, so a timeout kills the benchmark and everything
+ * it started (a hung server would otherwise keep the job alive).
+ */
+function runShell(command, opts) {
+    return new Promise((resolve, reject) => {
+        const started = process.hrtime.bigint();
+        const child = spawn('/bin/sh', ['-c', command], {
+            cwd: opts.cwd,
+            env: opts.env,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
+        const out = [];
+        let outBytes = 0;
+        let tail = '';
+        const keepTail = (chunk) => {
+            tail = (tail + chunk.toString('utf8')).slice(-8192);
+        };
+        child.stdout.on('data', (c) => {
+            if (outBytes < STDOUT_LIMIT)
+                out.push(c);
+            outBytes += c.length;
+            keepTail(c);
+        });
+        child.stderr.on('data', keepTail);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
             try {
-                const buf = Buffer.alloc(LOG_BYTES);
-                const { bytesRead } = await handle.read(buf, 0, LOG_BYTES, 0);
-                out.push(...scanLog(file, buf.subarray(0, bytesRead).toString('utf8')));
+                if (child.pid)
+                    process.kill(-child.pid, 'SIGKILL');
             }
-            finally {
-                await handle.close();
+            catch {
+                child.kill('SIGKILL');
             }
+        }, opts.timeoutMs);
+        child.on('error', (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+            resolve({ code, signal, timedOut, wallMs, stdout: Buffer.concat(out).toString('utf8'), tail });
+        });
+    });
+}
+/** The last lines of a command's output, indented, for an error message. */
+function formatTail(tail, lines = 15) {
+    const kept = tail.replace(/\s+$/, '').split('\n').slice(-lines);
+    if (kept.length === 0 || (kept.length === 1 && kept[0] === ''))
+        return '  (no output)';
+    return kept.map((l) => `  | ${l}`).join('\n');
+}
+
+/**
+ * Names what a tool reported under the config entry that produced it: one benchmark takes the
+ * entry's name; several become `entry/tool-name`, so two entries can both import "bench_sort".
+ */
+function nestBenchmarks(specName, benches) {
+    if (benches.length === 1 && benches[0])
+        return [{ ...benches[0], name: specName }];
+    return benches.map((b) => ({ ...b, name: `${specName}/${b.name}` }));
+}
+/** Per-metric `class`, `direction` and `gate` from the config win over what the tool said. */
+function applyMetricOverrides(bench, spec) {
+    return {
+        ...bench,
+        metrics: bench.metrics.map((m) => {
+            const o = spec.metrics[m.name];
+            if (!o)
+                return m;
+            return {
+                ...m,
+                ...(o.class ? { class: o.class } : {}),
+                ...(o.direction ? { direction: o.direction } : {}),
+                ...(o.gate !== undefined ? { gate: o.gate } : {})
+            };
+        })
+    };
+}
+
+const WALL_TIME = 'wall-time';
+/**
+ * Runs a `command` benchmark: warm-up runs, then N measured runs. Each run's wall time is a sample;
+ * with a `format`, the tool's own metrics are read from its output and their samples pooled
+ * across runs. Warm-up samples are kept apart and never gated. With an adaptive plan and a
+ * `decide` callback, N is not fixed: `decide` looks after `min` runs and after every batch, and
+ * the runs stop once it says the comparison is settled, or at `max`.
+ */
+async function runCommandBenchmark(spec, reporter, env = process.env, decide) {
+    const plan = decide ? spec.adaptive : undefined;
+    let target = plan ? plan.min : spec.repetitions;
+    const outputFile = resolveOutputFile(spec);
+    const wall = { warmup: [], samples: [] };
+    const tool = new Map();
+    const started = Date.now();
+    for (let i = 0; i < spec.warmup + target; i++) {
+        const warm = i < spec.warmup;
+        const upTo = plan ? ` (adaptive, up to ${plan.max})` : '';
+        const label = warm
+            ? `warm-up ${i + 1}/${spec.warmup}`
+            : `run ${i - spec.warmup + 1}/${target}${upTo}`;
+        if (outputFile)
+            await rm(outputFile, { force: true });
+        let res;
+        try {
+            res = await runShell(spec.run, {
+                cwd: spec.cwd,
+                env: { ...env, ...spec.env },
+                timeoutMs: spec.timeoutSeconds * 1000
+            });
+        }
+        catch (e) {
+            throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`);
+        }
+        if (res.timedOut) {
+            throw new UserError(`benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`);
+        }
+        if (res.code !== 0) {
+            const how = res.code === null
+                ? `was killed by ${res.signal ?? 'a signal'}`
+                : `exited with code ${res.code}`;
+            throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`);
+        }
+        (warm ? wall.warmup : wall.samples).push(res.wallMs);
+        if (spec.format !== 'none') {
+            const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label);
+            for (const b of parsed) {
+                for (const m of b.metrics) {
+                    const key = `${b.name}\u0000${m.name}`;
+                    let slot = tool.get(key);
+                    if (!slot) {
+                        slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] };
+                        tool.set(key, slot);
+                    }
+                    if (warm)
+                        slot.warmup.push(...m.samples);
+                    else
+                        slot.metric.samples.push(...m.samples);
+                }
+            }
+        }
+        const total = spec.warmup + target;
+        reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`);
+        const measured = i + 1 - spec.warmup;
+        if (plan && decide && measured === target && target < plan.max) {
+            const look = decide(assemble(spec, wall, tool), measured);
+            reporter.info(`  ${spec.name}: after ${measured} runs: ${look.reason}`);
+            if (!look.stop && look.nextRuns > 0)
+                target = Math.min(plan.max, measured + look.nextRuns);
+        }
+    }
+    return assemble(spec, wall, tool);
+}
+function assemble(spec, wall, tool) {
+    const source = { kind: 'command', format: spec.format, command: spec.run };
+    const wallMetric = {
+        name: WALL_TIME,
+        unit: 'ms',
+        direction: 'lower',
+        class: spec.class,
+        samples: [...wall.samples],
+        ...(wall.warmup.length ? { warmup: [...wall.warmup] } : {}),
+        // A tool that reports its own timings is the better measure; the wrapper's wall time is context.
+        ...(spec.format !== 'none' ? { gate: false } : {})
+    };
+    if (spec.format === 'none') {
+        return [applyMetricOverrides({ name: spec.name, source, metrics: [wallMetric] }, spec)];
+    }
+    const grouped = new Map();
+    for (const slot of tool.values()) {
+        if (slot.metric.samples.length === 0)
+            continue;
+        const metric = {
+            ...slot.metric,
+            samples: [...slot.metric.samples],
+            ...(slot.warmup.length ? { warmup: [...slot.warmup] } : {})
+        };
+        grouped.set(slot.bench, [...(grouped.get(slot.bench) ?? []), metric]);
+    }
+    const benches = nestBenchmarks(spec.name, [...grouped].map(([name, metrics]) => ({ name, source, metrics })));
+    // The wall time rides along with the first benchmark, for context.
+    const first = benches[0];
+    if (first)
+        first.metrics.push(wallMetric);
+    return benches.map((b) => applyMetricOverrides(b, spec));
+}
+/** `output:` if set, else the file hyperfine was told to write, else stdout. */
+function resolveOutputFile(spec) {
+    if (spec.output)
+        return path.resolve(spec.cwd, spec.output);
+    if (spec.format === 'hyperfine') {
+        const m = /--export-json(?:=|\s+)(?:'([^']+)'|"([^"]+)"|(\S+))/.exec(spec.run);
+        const file = m?.[1] ?? m?.[2] ?? m?.[3];
+        if (file)
+            return path.resolve(spec.cwd, file);
+    }
+    return undefined;
+}
+async function readToolOutput(spec, outputFile, stdout, tail, label) {
+    let text = stdout;
+    let file = `${spec.name} (stdout of ${label})`;
+    if (outputFile) {
+        try {
+            text = await readFile(outputFile, 'utf8');
+            file = outputFile;
         }
         catch {
-            // A file imported earlier may be gone (an artifact folder); the report does without it.
+            throw new UserError(`benchmark '${spec.name}': the command succeeded on ${label} but wrote no ${path.basename(outputFile)} (expected at ${outputFile}). Last output:\n${formatTail(tail)}`);
         }
+    }
+    try {
+        return importText(file, text, spec.format, { class: spec.class }).benchmarks;
+    }
+    catch (e) {
+        throw new UserError(`benchmark '${spec.name}': nothing parseable as ${spec.format} in the output of ${label}: ${errorMessage(e)}. Last output:\n${formatTail(tail)}`);
+    }
+}
+
+/**
+ * The machine fingerprint stored with every result set, so a comparison across different hardware
+ * can be told apart from a regression. Later runners (GPU, Ollama) add their own keys.
+ */
+function hostEnvironment(env = process.env) {
+    const cpus = os.cpus();
+    const fingerprint = {
+        os: `${os.type()} ${os.release()}`,
+        arch: os.arch(),
+        cpu: cpus[0]?.model.trim() ?? 'unknown',
+        cpuCount: cpus.length,
+        memoryBytes: os.totalmem(),
+        node: process.version
+    };
+    if (env.RUNNER_NAME)
+        fingerprint['runner.name'] = env.RUNNER_NAME;
+    if (env.RUNNER_OS)
+        fingerprint['runner.os'] = env.RUNNER_OS;
+    return fingerprint;
+}
+/**
+ * Adds runner-specific fingerprint keys (gpu.names, ollama.version, …). Two benchmarks that saw
+ * different values for one key (two Ollama hosts, say) keep both, so neither is silently lost.
+ */
+function addFingerprint(environment, extra) {
+    const out = { ...environment };
+    mergeFingerprint(out, extra);
+    return out;
+}
+
+/** Imports result files a previous step wrote; nothing is run. */
+async function runFileBenchmark(spec, baseDir, reporter) {
+    const files = await expandGlob(spec.path, baseDir);
+    if (files.length === 0) {
+        throw new UserError(`benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`);
+    }
+    const all = [];
+    for (const file of files) {
+        const { format, benchmarks } = await importFile(file, spec.format, { class: spec.class });
+        reporter.info(`  ${spec.name}: ${path.relative(baseDir, file)} read as ${format} (${benchmarks.length} benchmarks)`);
+        all.push(...benchmarks.map((b) => ({
+            ...b,
+            source: { kind: 'file', format, file: path.relative(baseDir, file) }
+        })));
+    }
+    const names = new Set();
+    for (const b of all) {
+        if (names.has(b.name)) {
+            throw new UserError(`benchmark '${spec.name}': '${b.name}' appears in more than one of the files matching '${spec.path}'`);
+        }
+        names.add(b.name);
+    }
+    return nestBenchmarks(spec.name, all).map((b) => applyMetricOverrides(b, spec));
+}
+async function expandGlob(pattern, baseDir) {
+    const files = await glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false });
+    return files.sort();
+}
+
+function gpuFingerprint(inventory) {
+    const gpus = inventory.gpus;
+    const list = (f) => gpus.map((g) => String(f(g) ?? 'unknown')).join(', ');
+    const fp = {
+        'gpu.count': gpus.length,
+        'gpu.names': list((g) => g.name),
+        'gpu.driver': [...new Set(gpus.map((g) => g.driver ?? 'unknown'))].join(', '),
+        'gpu.vram_mib': list((g) => g.memTotalMiB)
+    };
+    if (inventory.cudaVersion)
+        fp['cuda.version'] = inventory.cudaVersion;
+    return fp;
+}
+function ollamaFingerprint(benchmark, version, model, settings) {
+    const p = `ollama.${benchmark}.`;
+    const fp = {
+        'ollama.version': version,
+        [`${p}model`]: model.name,
+        [`${p}model.digest`]: model.digest ?? null,
+        [`${p}model.family`]: model.family ?? null,
+        [`${p}model.parameter_size`]: model.parameterSize ?? null,
+        [`${p}model.quantization`]: model.quantization ?? null,
+        [`${p}api`]: settings.api,
+        [`${p}num_ctx`]: settings.numCtx,
+        // num_gpu is a layer count; unset lets the server decide, which is itself a setting.
+        [`${p}num_gpu`]: settings.numGpu ?? 'auto',
+        [`${p}think`]: settings.think ?? 'model default'
+    };
+    if (settings.gpuOffload !== undefined) {
+        fp[`${p}gpu_offload`] = Math.round(settings.gpuOffload * 100) / 100;
+    }
+    return fp;
+}
+
+/**
+ * Parsing of `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` lines: one line per GPU per
+ * tick, values separated by ", " in the order of the query.
+ */
+/**
+ * The sampling query. fan.speed is asked for but never read: zero-RPM and passively cooled cards
+ * report 0 or [N/A] while busy, so it says nothing about load; utilization.gpu does.
+ */
+const LOOP_FIELDS = [
+    'index',
+    'name',
+    'memory.used',
+    'memory.total',
+    'utilization.gpu',
+    'power.draw',
+    'temperature.gpu',
+    'fan.speed'
+];
+/** The one-shot query for the fingerprint; memory.used here is the baseline with no model. */
+const INVENTORY_FIELDS = [
+    'index',
+    'uuid',
+    'name',
+    'driver_version',
+    'memory.total',
+    'memory.used'
+];
+/** A cell nvidia-smi could not fill: [N/A], [Not Supported], [Unknown Error], … */
+const UNAVAILABLE = /^\[.*\]$/;
+/** Present without `nounits`: "38742 MiB", "100 %", "297.57 W". */
+const UNIT_SUFFIX = /\s*(MiB|%|W|MHz|C)$/;
+/**
+ * The cells of one line by field name, or undefined for a line that is not a GPU row (a header,
+ * a blank, an error message). Unavailable values become null, never 0.
+ */
+function parseGpuLine(line, fields) {
+    const cells = line.split(',').map((c) => c.trim());
+    if (cells.length !== fields.length)
+        return undefined;
+    const row = {};
+    fields.forEach((field, i) => {
+        const raw = cells[i] ?? '';
+        if (raw === '' || UNAVAILABLE.test(raw)) {
+            row[field] = null;
+            return;
+        }
+        const numeric = raw.replace(UNIT_SUFFIX, '');
+        const value = /^-?\d+(\.\d+)?$/.test(numeric) ? Number(numeric) : raw;
+        row[field] = value;
+    });
+    if (typeof row.index !== 'number' || !Number.isInteger(row.index))
+        return undefined;
+    return row;
+}
+function numberCell(cell) {
+    return typeof cell === 'number' ? cell : null;
+}
+function textCell(cell) {
+    if (cell === null || cell === undefined)
+        return null;
+    return String(cell);
+}
+function tickFromLine(line, at) {
+    const row = parseGpuLine(line, LOOP_FIELDS);
+    if (!row)
+        return undefined;
+    return {
+        at,
+        index: row.index,
+        memUsedMiB: numberCell(row['memory.used']),
+        memTotalMiB: numberCell(row['memory.total']),
+        utilPct: numberCell(row['utilization.gpu']),
+        powerW: numberCell(row['power.draw'])
+    };
+}
+/** The CUDA version from the banner of a plain `nvidia-smi` (or `-q`). */
+function parseCudaVersion(text) {
+    return /CUDA Version\s*:\s*([\d.]+)/.exec(text)?.[1];
+}
+
+function run(bin, args, opts) {
+    const options = {
+        timeout: opts.timeoutMs ?? 10_000,
+        encoding: 'utf8',
+        env: opts.env ?? process.env
+    };
+    return new Promise((resolve, reject) => {
+        execFile(bin, args, options, (error, stdout, stderr) => {
+            if (!error)
+                return resolve({ stdout, stderr });
+            // The driver's complaint is in the output, which the error alone does not carry.
+            reject(Object.assign(new Error(error.message), { code: error.code, stdout, stderr }));
+        });
+    });
+}
+function firstLine(text) {
+    return (text
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean) ?? '');
+}
+/** GPU names, driver and VRAM for the fingerprint, and the VRAM in use right now. */
+async function queryInventory(bin, opts = {}) {
+    let stdout;
+    try {
+        ;
+        ({ stdout } = await run(bin, [`--query-gpu=${INVENTORY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'], opts));
+    }
+    catch (e) {
+        const err = e;
+        if (err.code === 'ENOENT')
+            return { ok: false, missing: true, reason: `${bin} not found` };
+        // A broken driver prints its reason on stdout ("NVIDIA-SMI has failed because …").
+        const why = firstLine(err.stderr ?? '') || firstLine(err.stdout ?? '') || err.message;
+        return { ok: false, missing: false, reason: `${bin} failed: ${why}` };
+    }
+    const gpus = [];
+    for (const line of stdout.split('\n')) {
+        const row = parseGpuLine(line, INVENTORY_FIELDS);
+        if (!row)
+            continue;
+        gpus.push({
+            index: row.index,
+            uuid: textCell(row.uuid),
+            name: textCell(row.name),
+            driver: textCell(row.driver_version),
+            memTotalMiB: numberCell(row['memory.total']),
+            memUsedMiB: numberCell(row['memory.used'])
+        });
+    }
+    if (gpus.length === 0) {
+        return { ok: false, missing: false, reason: `${bin} lists no GPU: ${firstLine(stdout)}` };
+    }
+    const inventory = { gpus };
+    try {
+        const banner = await run(bin, [], opts);
+        const cuda = parseCudaVersion(banner.stdout);
+        if (cuda)
+            inventory.cudaVersion = cuda;
+    }
+    catch {
+        // The CUDA version is a nicety of the fingerprint; the GPU metrics do not need it.
+    }
+    return { ok: true, inventory };
+}
+/** nvidia-smi repeats the driver's averaged value below about 200 ms, so finer is no better. */
+const SAMPLE_INTERVAL_MS = 200;
+const KILL_GRACE_MS = 2000;
+/** Runs `nvidia-smi … -lms <interval>` until stopped, parsing each line as it arrives. */
+function startGpuSampler(bin, opts = {}) {
+    const intervalMs = opts.intervalMs ?? SAMPLE_INTERVAL_MS;
+    const ticks = [];
+    let stderr = '';
+    let stopping = false;
+    let problem;
+    let firstTick;
+    const first = new Promise((resolve) => {
+        firstTick = resolve;
+    });
+    const child = spawn(bin, [
+        `--query-gpu=${LOOP_FIELDS.join(',')}`,
+        '--format=csv,noheader,nounits',
+        '-lms',
+        String(intervalMs)
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+        const tick = tickFromLine(line, performance.now());
+        if (tick) {
+            ticks.push(tick);
+            firstTick?.();
+        }
+    });
+    child.stderr.on('data', (c) => {
+        stderr = (stderr + c.toString('utf8')).slice(-2e3);
+    });
+    const ended = new Promise((resolve) => {
+        child.on('error', (e) => {
+            problem = `${bin} could not run: ${e.message}`;
+            resolve();
+        });
+        child.on('close', (code, signal) => {
+            if (!stopping && !problem) {
+                const why = firstLine(stderr) || (code !== null ? `exit code ${code}` : `signal ${signal}`);
+                problem = `${bin} stopped sampling early (${why})`;
+            }
+            resolve();
+        });
+    });
+    return {
+        async ready(timeoutMs) {
+            let timer;
+            const timeout = new Promise((resolve) => {
+                timer = setTimeout(resolve, timeoutMs);
+            });
+            await Promise.race([first, ended, timeout]);
+            clearTimeout(timer);
+        },
+        async stop() {
+            stopping = true;
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGTERM');
+            const killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            await ended;
+            clearTimeout(killer);
+            return problem ? { ticks, problem } : { ticks };
+        }
+    };
+}
+
+/**
+ * Per-GPU figures from the sampled ticks. VRAM peaks cover the whole benchmark (the load is when
+ * memory is claimed); utilisation and power cover the measured runs only, so the idle seconds of a
+ * cold load do not dilute them. All of it is context: one value per benchmark cannot be gated.
+ */
+/** Both GPUs hold more than this of a spread model; below it a GPU is merely hosting a context. */
+const SPREAD_MIB = 512;
+/** Below this min/max ratio a spread model is lopsided enough to mention. */
+const IMBALANCE = 0.5;
+function round(v, digits = 2) {
+    const f = 10 ** digits;
+    return Math.round(v * f) / f;
+}
+function known(values) {
+    return values.filter((v) => v !== null);
+}
+function avg(values) {
+    return values.reduce((s, v) => s + v, 0) / values.length;
+}
+function gpuFigures(ticks, inventory, windowStart) {
+    const notes = [];
+    const indexes = [
+        ...new Set([...inventory.gpus.map((g) => g.index), ...ticks.map((t) => t.index)])
+    ];
+    indexes.sort((a, b) => a - b);
+    if (ticks.length === 0) {
+        notes.push('gpu-no-samples: nvidia-smi gave no sample during the benchmark, so there are no GPU metrics');
+        return { figures: [], notes };
+    }
+    const figures = indexes.map((index) => {
+        const all = ticks.filter((t) => t.index === index);
+        const inWindow = windowStart === undefined ? all : all.filter((t) => t.at >= windowStart);
+        const window = inWindow.length ? inWindow : all;
+        const fig = { index };
+        const unknown = [];
+        const vram = known(all.map((t) => t.memUsedMiB));
+        if (vram.length) {
+            fig.vramPeakMiB = Math.max(...vram);
+            const base = inventory.gpus.find((g) => g.index === index)?.memUsedMiB;
+            if (base !== null && base !== undefined)
+                fig.vramDeltaMiB = fig.vramPeakMiB - base;
+        }
+        else if (all.length)
+            unknown.push('memory.used');
+        const util = known(window.map((t) => t.utilPct));
+        if (util.length) {
+            fig.utilMeanPct = round(avg(util));
+            fig.utilPeakPct = Math.max(...util);
+        }
+        else if (window.length)
+            unknown.push('utilization.gpu');
+        const power = known(window.map((t) => t.powerW));
+        if (power.length) {
+            fig.powerMeanW = round(avg(power));
+            fig.powerPeakW = Math.max(...power);
+        }
+        else if (window.length)
+            unknown.push('power.draw');
+        if (unknown.length) {
+            notes.push(`gpu-unknown: GPU ${index} reports ${unknown.join(', ')} as unavailable ([N/A] or similar); those metrics are left out rather than read as 0`);
+        }
+        return fig;
+    });
+    notes.push(...balanceNotes(figures));
+    return { figures, notes };
+}
+/** min/max across GPUs: 1 is even, near 0 means one GPU does (or holds) nearly everything. */
+function balance(values) {
+    if (values.length < 2 || values.some((v) => v === undefined))
+        return undefined;
+    const v = values;
+    const hi = Math.max(...v);
+    if (hi <= 0)
+        return undefined;
+    return round(Math.max(0, Math.min(...v)) / hi, 3);
+}
+function balanceNotes(figures) {
+    const deltas = figures.map((f) => f.vramDeltaMiB);
+    const b = balance(deltas);
+    // A model that fits one GPU is placed on one GPU by design: only a spread model can be lopsided.
+    const spread = deltas.every((d) => d !== undefined && d > SPREAD_MIB);
+    if (b === undefined || !spread || b >= IMBALANCE)
+        return [];
+    return [
+        `gpu-imbalance: the model is spread over ${figures.length} GPUs but unevenly (VRAM added: ${deltas.map((d) => `${d} MiB`).join(', ')}; balance ${b}); another process on one GPU or a skewed layer split is likely`
+    ];
+}
+function metric(name, unit, direction, value) {
+    return {
+        name,
+        unit,
+        direction,
+        class: 'non-critical',
+        samples: [value],
+        gate: false
+    };
+}
+function gpuMetrics(figures) {
+    const out = [];
+    for (const f of figures) {
+        const p = `gpu${f.index}.`;
+        if (f.vramPeakMiB !== undefined)
+            out.push(metric(`${p}vram_peak_mib`, 'MiB', 'lower', f.vramPeakMiB));
+        if (f.vramDeltaMiB !== undefined)
+            out.push(metric(`${p}vram_delta_mib`, 'MiB', 'lower', f.vramDeltaMiB));
+        if (f.utilMeanPct !== undefined)
+            out.push(metric(`${p}util_mean_pct`, '%', 'higher', f.utilMeanPct));
+        if (f.utilPeakPct !== undefined)
+            out.push(metric(`${p}util_peak_pct`, '%', 'higher', f.utilPeakPct));
+        if (f.powerMeanW !== undefined)
+            out.push(metric(`${p}power_mean_w`, 'W', 'lower', f.powerMeanW));
+        if (f.powerPeakW !== undefined)
+            out.push(metric(`${p}power_peak_w`, 'W', 'lower', f.powerPeakW));
+    }
+    const vram = balance(figures.map((f) => f.vramDeltaMiB));
+    if (vram !== undefined)
+        out.push(metric('gpu.vram_balance', 'ratio', 'higher', vram));
+    const util = balance(figures.map((f) => f.utilMeanPct));
+    if (util !== undefined)
+        out.push(metric('gpu.util_balance', 'ratio', 'higher', util));
+    return out;
+}
+
+/**
+ * Checks that turn a run's numbers into warnings a reviewer can act on. Each note starts with a
+ * stable code ("short-output: …") so reports can group or count them.
+ */
+/** A warm request still spends a few ms in the scheduler; a reload takes far longer. */
+const COLD_LOAD_MS = 250;
+/** Without num_predict, fewer tokens than this make decode tok/s a measure of noise. */
+const MIN_TOKENS = 16;
+const EXPECTED_DONE = new Set(['stop', 'length']);
+function range(values, unit = '') {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const f = (v) => `${Math.round(v)}${unit}`;
+    return lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
+}
+function pct(fraction) {
+    return `${Number((fraction * 100).toFixed(1))} %`;
+}
+function outputAnomalies(measured, numPredict) {
+    const notes = [];
+    const asked = numPredict !== undefined && numPredict > 0 ? numPredict : undefined;
+    const floor = asked !== undefined ? Math.ceil(asked / 2) : MIN_TOKENS;
+    const short = measured.filter((r) => (r.final.evalCount ?? 0) < floor);
+    if (short.length) {
+        const counts = short.map((r) => r.final.evalCount ?? 0);
+        const reasons = [...new Set(short.map((r) => r.final.doneReason ?? 'none'))].join(', ');
+        const against = asked !== undefined ? ` of the ${asked} asked (num_predict)` : '';
+        notes.push(`short-output: ${short.length} of ${measured.length} measured runs produced ${range(counts)} tokens${against}, under ${floor} (done_reason ${reasons}); decode_tps over so few tokens is noise and e2e_ms is not comparable`);
+    }
+    const odd = measured.filter((r) => r.final.doneReason && !EXPECTED_DONE.has(r.final.doneReason));
+    if (odd.length) {
+        const reasons = [...new Set(odd.map((r) => r.final.doneReason))].join(', ');
+        notes.push(`done-reason: ${odd.length} of ${measured.length} measured runs ended with done_reason ${reasons}, not stop or length`);
+    }
+    return notes;
+}
+/** Thinking tokens count in eval_count; unless asked for, they inflate decode_tps and TTFT. */
+function thinkingAnomaly(runs, think) {
+    const thinking = runs.filter((r) => r.thinkingChunks > 0);
+    if (thinking.length === 0)
+        return [];
+    const chunks = thinking.reduce((s, r) => s + r.thinkingChunks, 0);
+    const what = `${thinking.length} of ${runs.length} runs streamed thinking (${chunks} chunks)`;
+    if (think === false) {
+        return [
+            `thinking: ${what} although think: false was sent; eval_count and decode_tps include it`
+        ];
+    }
+    if (think !== undefined)
+        return [];
+    return [
+        `thinking: ${what}; thinking tokens count in eval_count and decode_tps, and ttft_ms ends at the first thinking chunk. Pin options.think (false to measure the answer alone)`
+    ];
+}
+function offloadAnomaly(model, entry, keepAlive) {
+    if (!entry) {
+        // With keep_alive 0 the server unloads after each request, so absence is expected.
+        if (keepAlive === 0 || keepAlive === '0')
+            return [];
+        return [
+            `not-resident: ${model} was not in /api/ps after the runs, so its GPU offload could not be checked`
+        ];
+    }
+    if (entry.size === undefined || entry.sizeVram === undefined || entry.size <= 0)
+        return [];
+    if (entry.sizeVram >= entry.size)
+        return [];
+    const gib = (b) => (b / 2 ** 30).toFixed(1);
+    return [
+        `partial-offload: only ${pct(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
+    ];
+}
+function contextAnomaly(model, entry, numCtx) {
+    if (entry?.contextLength === undefined || entry.contextLength === numCtx)
+        return [];
+    return [
+        `num-ctx: the server runs ${model} with a context of ${entry.contextLength} tokens, not the num_ctx ${numCtx} sent`
+    ];
+}
+/** The cold run should pay the load; one as quick as the warm requests found the model loaded. */
+function loadTimeAnomaly(cold, warm) {
+    const load = cold.final.loadDuration;
+    if (load === undefined)
+        return [];
+    const ms = load / 1e6;
+    const warmest = Math.max(0, ...warm.map((r) => (r.final.loadDuration ?? 0) / 1e6));
+    if (ms >= COLD_LOAD_MS || ms > 2 * warmest + 1)
+        return [];
+    return [
+        `load-time: the cold run found the model already loaded (load ${ms.toFixed(0)} ms), so load_ms is not a cold start`
+    ];
+}
+function coldRunAnomaly(measured) {
+    const cold = measured
+        .map((r, i) => ({ run: i + 1, ms: (r.final.loadDuration ?? 0) / 1e6 }))
+        .filter((x) => x.ms > COLD_LOAD_MS);
+    if (cold.length === 0)
+        return [];
+    return [
+        `cold-run: measured run ${cold.map((c) => c.run).join(', ')} reloaded the model (load ${range(cold.map((c) => c.ms), ' ms')}); keep_alive may have expired or another model evicted it, and those runs' TTFT and e2e include the load`
+    ];
+}
+// Two-sided 5 % test with 80 % power: n per side ≈ 2·(z₀.₉₇₅ + z₀.₈)²·(CV/budget)².
+const POWER_FACTOR = 2 * (1.959964 + 0.841621) ** 2;
+/** Runs per side needed to tell a change of `budget` from noise of this CV. */
+function runsNeeded(cv, budget) {
+    return Math.ceil(POWER_FACTOR * (cv / budget) ** 2);
+}
+/**
+ * A gated metric whose run-to-run spread is large against its budget cannot give a verdict at this
+ * number of runs; better to say so now than to blame the next pull request for noise.
+ */
+function spreadAnomalies(metrics, failBudget) {
+    const notes = [];
+    for (const m of metrics) {
+        if (m.gate === false || m.samples.length < 2)
+            continue;
+        const budget = failBudget(m);
+        const avg = mean(m.samples);
+        if (!budget || avg === 0)
+            continue;
+        const cv = sampleStandardDeviation(m.samples) / Math.abs(avg);
+        const needed = runsNeeded(cv, budget);
+        if (needed <= m.samples.length)
+            continue;
+        notes.push(`high-cv: ${m.name} varies ${pct(cv)} run to run (CV); telling a ${pct(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
+    }
+    return notes;
+}
+
+/**
+ * The metrics of an `ollama` benchmark. Ollama reports durations in nanoseconds; they are
+ * converted here and nowhere else.
+ */
+const OLLAMA_METRICS = {
+    /** eval_count / eval_duration: the decode rate, what users feel as speed. */
+    decode_tps: { unit: 'tokens/s', direction: 'higher' },
+    /** Client side: request start to the first chunk carrying text. */
+    ttft_ms: { unit: 'ms', direction: 'lower' },
+    /** Server side: load_duration + prompt_eval_duration (no HTTP, templating or tokenising). */
+    server_ttft_ms: { unit: 'ms', direction: 'lower' },
+    /** prompt_eval_count / prompt_eval_duration; inflated by prefix-cache hits. */
+    prompt_tps: { unit: 'tokens/s', direction: 'higher' },
+    /** Client side: request start to the final chunk. */
+    e2e_ms: { unit: 'ms', direction: 'lower' },
+    /** eval_count: context for the rates, not a quality to gate. */
+    output_tokens: { unit: 'tokens', direction: 'higher', gate: false },
+    /** load_duration of the one cold run: reported apart, one sample, never gated. */
+    load_ms: { unit: 'ms', direction: 'lower', gate: false }
+};
+/** Metrics every measured run contributes a sample to (load_ms comes from the cold run only). */
+const PER_RUN_METRICS = [
+    'decode_tps',
+    'ttft_ms',
+    'server_ttft_ms',
+    'prompt_tps',
+    'e2e_ms',
+    'output_tokens'
+];
+const NS_PER_S = 1e9;
+const NS_PER_MS = 1e6;
+function rate(count, durationNs) {
+    if (count === undefined || durationNs === undefined || count <= 0 || durationNs <= 0) {
+        return undefined;
+    }
+    return (count / durationNs) * NS_PER_S;
+}
+/** A final chunk with none of these is not a measurement (a proxy, or a load/unload reply). */
+function hasMetrics(f) {
+    return (f.evalDuration !== undefined ||
+        f.evalCount !== undefined ||
+        f.promptEvalDuration !== undefined ||
+        f.totalDuration !== undefined);
+}
+/** One run's samples; a value the server left out (omitempty) gives no sample rather than 0. */
+function runSamples(r) {
+    const f = r.final;
+    const out = { e2e_ms: r.e2eMs };
+    const decode = rate(f.evalCount, f.evalDuration);
+    if (decode !== undefined)
+        out.decode_tps = decode;
+    const prompt = rate(f.promptEvalCount, f.promptEvalDuration);
+    if (prompt !== undefined)
+        out.prompt_tps = prompt;
+    if (r.clientTtftMs !== undefined)
+        out.ttft_ms = r.clientTtftMs;
+    // A missing duration is a zero the server did not write; both missing says nothing.
+    if (f.loadDuration !== undefined || f.promptEvalDuration !== undefined) {
+        out.server_ttft_ms = ((f.loadDuration ?? 0) + (f.promptEvalDuration ?? 0)) / NS_PER_MS;
+    }
+    out.output_tokens = f.evalCount ?? 0;
+    if (f.loadDuration !== undefined)
+        out.load_ms = f.loadDuration / NS_PER_MS;
+    return out;
+}
+/**
+ * The benchmark's metrics: measured runs as samples, the cold and warm-up runs as `warmup` (never
+ * gated), and the cold run's load time as its own ungated metric. A metric no measured run
+ * reported is left out and named in `missing`.
+ */
+function buildOllamaMetrics(input) {
+    const measured = input.measured.map(runSamples);
+    const warm = [input.cold, ...input.warmups].map(runSamples);
+    const metrics = [];
+    const missing = [];
+    for (const name of PER_RUN_METRICS) {
+        const def = OLLAMA_METRICS[name];
+        const samples = measured.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        if (samples.length === 0) {
+            missing.push(name);
+            continue;
+        }
+        const warmup = warm.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        metrics.push({
+            name,
+            unit: def.unit,
+            direction: def.direction,
+            class: input.cls,
+            samples,
+            ...(warmup.length ? { warmup } : {}),
+            ...('gate' in def ? { gate: def.gate } : {})
+        });
+    }
+    const load = runSamples(input.cold).load_ms;
+    if (load !== undefined) {
+        const def = OLLAMA_METRICS.load_ms;
+        metrics.push({
+            name: 'load_ms',
+            unit: def.unit,
+            direction: def.direction,
+            class: input.cls,
+            samples: [load],
+            gate: def.gate
+        });
+    }
+    else
+        missing.push('load_ms');
+    return { metrics, missing };
+}
+
+function num(v) {
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+/** ollama-js types every metric as present; the server omits zero values (omitempty). */
+function readFinal(chunk) {
+    const out = {};
+    if (typeof chunk.done_reason === 'string' && chunk.done_reason)
+        out.doneReason = chunk.done_reason;
+    const fields = [
+        ['totalDuration', 'total_duration'],
+        ['loadDuration', 'load_duration'],
+        ['promptEvalCount', 'prompt_eval_count'],
+        ['promptEvalDuration', 'prompt_eval_duration'],
+        ['evalCount', 'eval_count'],
+        ['evalDuration', 'eval_duration']
+    ];
+    for (const [key, field] of fields) {
+        const v = num(chunk[field]);
+        if (v !== undefined)
+            out[key] = v;
     }
     return out;
 }
-async function analystSection(input) {
-    const facts = buildFacts(input.report, input.current, input.baseline);
-    const a = input.analyst;
-    if (!a)
-        return deterministicSection(facts);
+function chunkContent(chunk) {
+    const message = chunk.message;
+    const thinking = Boolean(chunk.thinking) || Boolean(message?.thinking);
+    const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
+    return {
+        text: Boolean(chunk.response) || Boolean(message?.content) || toolCalls || thinking,
+        thinking
+    };
+}
+/**
+ * One streamed request, timed on the client. The clock starts before the call, since ollama-js
+ * resolves only once the headers arrive, and Ollama sends them with the first chunk. Each request
+ * gets its own client and abort signal: aborting one stream must not touch another.
+ */
+async function streamOnce(host, req, limits, what) {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), a.timeoutMs ?? DEFAULT_ANALYST_TIMEOUT_MS);
+    let stopped;
+    const stop = (why) => {
+        stopped ??= why;
+        controller.abort();
+    };
+    const deadline = setTimeout(() => stop('timeout'), limits.timeoutMs);
+    let stall;
+    // Restarted on every chunk; refresh() reuses one timer instead of one per token.
+    const armStall = () => {
+        if (stall)
+            stall.refresh();
+        else
+            stall = setTimeout(() => stop('stall'), limits.stallMs);
+    };
+    const client = new Ollama({ host, fetch: createOllamaFetch({ signal: controller.signal }) });
+    const common = {
+        model: req.model,
+        stream: true,
+        keep_alive: req.keepAlive,
+        options: req.options,
+        ...(req.think !== undefined ? { think: req.think } : {})
+    };
+    let chunks = 0;
+    let thinkingChunks = 0;
+    let firstText;
+    const t0 = performance.now();
     try {
-        const client = a.client ??
-            new Ollama({
-                host: resolveHost(a.host, input.env ?? process.env),
-                fetch: createOllamaFetch({ signal: controller.signal })
-            });
-        const run = await runAnalyst({
-            client,
-            model: a.model,
-            facts,
-            ...(input.clock ? { clock: input.clock } : {})
-        });
-        return run.section;
+        const stream = req.api === 'generate'
+            ? await client.generate({ ...common, prompt: req.prompt })
+            : await client.chat({ ...common, messages: [{ role: 'user', content: req.prompt }] });
+        armStall();
+        for await (const part of stream) {
+            const now = performance.now();
+            chunks++;
+            armStall();
+            const chunk = part;
+            const content = chunkContent(chunk);
+            if (content.thinking)
+                thinkingChunks++;
+            if (content.text && firstText === undefined)
+                firstText = now;
+            if (chunk.done === true) {
+                const record = {
+                    e2eMs: now - t0,
+                    chunks,
+                    thinkingChunks,
+                    final: readFinal(chunk)
+                };
+                if (firstText !== undefined)
+                    record.clientTtftMs = firstText - t0;
+                return record;
+            }
+        }
+        // ollama-js throws rather than end without `done`; this guards a change in that.
+        throw new Error('Did not receive done or success response in stream.');
     }
     catch (e) {
-        // resolveHost rejects a malformed host; the narrative is optional, so it only says so.
-        return deterministicSection(facts, `the analyst could not run: ${e instanceof Error ? e.message : String(e)}`);
+        if (stopped === 'stall') {
+            throw new OllamaFailure('stall', `${what}: the stream stalled: nothing for ${limits.stallMs / 1000} s after ${chunks} chunks, so the request was aborted (raise 'stall-timeout' if the server is just slow)`);
+        }
+        if (stopped === 'timeout') {
+            throw new OllamaFailure('timeout', `${what}: no complete answer within ${limits.timeoutMs / 1000} s (${chunks} chunks so far), so the request was aborted (raise 'timeout' for long generations or cold loads)`);
+        }
+        throw describeFailure(e, { host, model: req.model, what, chunks });
     }
     finally {
-        clearTimeout(timer);
+        clearTimeout(deadline);
+        clearTimeout(stall);
+        // Frees the socket of a stream we left early; a no-op once the response has ended.
+        controller.abort();
     }
-}
-async function writeReportOutputs(input) {
-    const clock = input.clock ?? (() => performance.now());
-    const started = clock();
-    const analyst = await analystSection(input);
-    const reportsDir = path.resolve(input.configDir, input.reportsDir ?? DEFAULT_REPORTS_DIR);
-    const reportFile = path.join(reportsDir, reportFileName(input.current.createdAt, input.current.commit.sha));
-    const reportCopy = path.join(path.resolve(input.outDir), 'report.md');
-    let registry = null;
-    const rows = input.baselineWritten ? registryRows(input.current) : [];
-    if (rows.length) {
-        registry = path.resolve(input.configDir, REGISTRY_PATH);
-        const merged = mergeRegistry(await readIfExists$1(registry), rows);
-        await writeFileAtomic(registry, merged);
-        // A copy next to the ledger, for an artifact upload when the workspace is not committed.
-        await writeFileAtomic(path.join(path.resolve(input.outDir), 'models-registry.md'), merged);
-    }
-    const sources = [
-        ...new Set(input.current.benchmarks.flatMap((b) => (b.source?.file ? [b.source.file] : [])))
-    ];
-    const rawData = [
-        { label: 'Raw results (JSON)', path: rel(reportsDir, input.resultsPath) },
-        ...sources.map((f) => ({
-            label: `Source: ${path.basename(f)}`,
-            path: rel(reportsDir, path.resolve(input.configDir, f))
-        })),
-        { label: 'Ledger', path: rel(reportsDir, input.ledgerPath) },
-        ...(registry ? [{ label: 'Models registry', path: rel(reportsDir, registry) }] : [])
-    ];
-    const content = renderReportFile({
-        report: input.report,
-        current: input.current,
-        baseline: input.baseline,
-        comparisons: input.comparisons,
-        workflow: {
-            filesRead: filesRead(input.configFile, input.current),
-            phasesMs: {
-                ...input.phasesMs,
-                reporting: clock() - started + (input.phasesMs.reporting ?? 0)
-            }
-        },
-        rawData,
-        analyst,
-        logs: await logFindings(input.configDir, sources)
-    });
-    await writeFileAtomic(reportFile, content);
-    await writeFileAtomic(reportCopy, content);
-    return { content, reportFile, reportCopy, registry, analyst };
 }
 
-const DEFAULT_MAX_DISTANCE = 50;
-const KEY_LENGTH = 12;
-function short(sha) {
-    return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha;
+/** Ollama's own context default depends on total VRAM (4k to 256k); pinning it keeps runs comparable. */
+const DEFAULT_NUM_CTX = 4096;
+/** Long enough that the model cannot expire between runs, short enough to free a shared runner. */
+const DEFAULT_KEEP_ALIVE = '10m';
+/** A decoding server never pauses this long between tokens; a stuck one would hang the job. */
+const DEFAULT_STALL_SECONDS = 60;
+// One notice per job about a missing nvidia-smi, not one per benchmark.
+const gpuNoticeGiven = new WeakSet();
+function integerOption(v) {
+    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
 }
-async function selectBaseline(store, testbed, opts) {
-    const none = (reason) => ({
-        stored: null,
-        how: null,
-        distance: null,
-        walkedFrom: null,
-        commit: null,
-        date: null,
-        ageMs: null,
-        testbed,
-        reason
+async function loadPrompts(spec) {
+    if (spec.prompts.length)
+        return spec.prompts;
+    if (!spec.promptFile)
+        throw new OllamaFailure('bad-prompt', 'no prompt is configured');
+    let text;
+    try {
+        text = await readFile(spec.promptFile, 'utf8');
+    }
+    catch (e) {
+        const code = e?.code;
+        throw new OllamaFailure('bad-prompt', `cannot read the prompt file ${spec.promptFile}: ${code ?? errorMessage(e)}`);
+    }
+    if (!text.trim()) {
+        throw new OllamaFailure('bad-prompt', `the prompt file ${spec.promptFile} is empty`);
+    }
+    return [text.replace(/\s+$/, '')];
+}
+function defaultThresholds() {
+    return {
+        core: { ...CONFIG_DEFAULTS.thresholds.core },
+        nonCritical: { ...CONFIG_DEFAULTS.thresholds.nonCritical },
+        metrics: {}
+    };
+}
+function plan(spec, facts) {
+    const { think, ...modelOptions } = spec.options;
+    const notes = [];
+    let numCtx = integerOption(modelOptions.num_ctx);
+    if (numCtx === undefined) {
+        numCtx = facts.modelfileNumCtx ?? DEFAULT_NUM_CTX;
+        notes.push(`num-ctx: options.num_ctx is not set; sent ${numCtx} (${facts.modelfileNumCtx !== undefined ? "the model's Modelfile value" : 'perf-gate default'}) so the server cannot pick one from the VRAM size. Set it to pin what is measured`);
+    }
+    const request = {
+        api: spec.api ?? 'generate',
+        model: spec.model,
+        options: { ...modelOptions, num_ctx: numCtx },
+        keepAlive: spec.keepAlive ?? DEFAULT_KEEP_ALIVE
+    };
+    if (typeof think === 'boolean' || think === 'low' || think === 'medium' || think === 'high') {
+        request.think = think;
+    }
+    return { request, numCtx, notes };
+}
+/** Runs one `ollama` benchmark: a cold run, warm-ups, measured runs; see docs/ollama.md. */
+async function runOllamaBenchmark(spec, reporter, opts = {}) {
+    try {
+        return await measure$1(spec, reporter, opts);
+    }
+    catch (e) {
+        if (e instanceof OllamaFailure)
+            throw new UserError(`benchmark '${spec.name}': ${e.message}`);
+        throw e;
+    }
+}
+async function measure$1(spec, reporter, opts) {
+    const env = opts.env ?? process.env;
+    const host = resolveHost(spec.host, env);
+    const prompts = await loadPrompts(spec);
+    const server = new OllamaServer(host, spec.model, opts.metadataTimeoutMs ?? 30_000);
+    const version = await server.version();
+    const facts = await server.modelFacts();
+    const { request, numCtx, notes } = plan(spec, facts);
+    const limits = {
+        timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) * 1000,
+        stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
+    };
+    reporter.info(`  ${spec.name}: ${spec.model} (${[facts.parameterSize, facts.quantization].filter(Boolean).join(' ') || 'details unknown'}${facts.digest ? `, ${facts.digest.slice(0, 12)}` : ''}) on ${host}, Ollama ${version}, num_ctx ${numCtx}, ${request.api}`);
+    // Unload first: the cold run must be cold and the VRAM baseline must hold no model.
+    const unload = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
+    const others = unload.unloaded.filter((m) => !sameModel(m, spec.model));
+    if (others.length)
+        reporter.info(`  ${spec.name}: unloaded ${others.join(', ')} first`);
+    if (unload.left.length) {
+        notes.push(`vram-baseline: ${unload.left.join(', ')} stayed loaded after keep_alive 0, so the VRAM baseline and the cold load may be off`);
+    }
+    const gpu = await startGpu(opts, env, reporter, notes);
+    let runs;
+    let gpuResult;
+    try {
+        runs = await runSequence(spec, host, { request, prompts, limits }, reporter);
+    }
+    finally {
+        gpuResult = await gpu?.sampler.stop();
+    }
+    const { cold, warmups, measured } = runs;
+    const resident = (await server.loaded()).find((m) => sameModel(m.name, spec.model));
+    const { metrics: llm, missing } = buildOllamaMetrics({ cls: spec.class, cold, warmups, measured });
+    if (missing.length) {
+        notes.push(`missing-metrics: the server reported no ${missing.join(', ')} (it omits zero values), so those metrics are left out`);
+    }
+    notes.push(...loadTimeAnomaly(cold, [...warmups, ...measured]), ...outputAnomalies(measured, integerOption(request.options.num_predict)), ...thinkingAnomaly([cold, ...warmups, ...measured], request.think), ...coldRunAnomaly(measured), ...offloadAnomaly(spec.model, resident, request.keepAlive), ...contextAnomaly(spec.model, resident, numCtx));
+    const gpuPart = gpu && gpuResult ? summariseGpu(gpu.inventory, gpuResult, runs.measuredFrom) : undefined;
+    if (gpuPart)
+        notes.push(...gpuPart.notes);
+    const bench = applyMetricOverrides({
+        name: spec.name,
+        source: { kind: 'ollama', format: request.api },
+        metrics: [...llm, ...(gpuPart?.metrics ?? [])]
+    }, spec);
+    const thresholds = opts.thresholds ?? defaultThresholds();
+    notes.push(...spreadAnomalies(bench.metrics, (m) => resolveThresholds({ thresholds }, spec, m.name, m.class).fail));
+    for (const note of notes)
+        reporter.warning(`${spec.name}: ${note}`);
+    if (notes.length)
+        bench.notes = notes;
+    if (opts.fingerprint) {
+        const offload = resident?.size && resident.sizeVram !== undefined
+            ? resident.sizeVram / resident.size
+            : undefined;
+        mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, {
+            api: request.api,
+            numCtx,
+            ...(integerOption(request.options.num_gpu) !== undefined
+                ? { numGpu: integerOption(request.options.num_gpu) }
+                : {}),
+            ...(request.think !== undefined ? { think: request.think } : {}),
+            ...(offload !== undefined ? { gpuOffload: offload } : {})
+        }));
+        if (gpu)
+            mergeFingerprint(opts.fingerprint, gpuFingerprint(gpu.inventory));
+    }
+    return [bench];
+}
+/** The cold run, the warm-ups and the measured runs, in that order, with progress and ETA. */
+async function runSequence(spec, host, plan, reporter) {
+    const records = [];
+    let measuredFrom;
+    const total = 1 + spec.warmup + spec.repetitions;
+    const started = Date.now();
+    for (let k = 1; k <= total; k++) {
+        const phase = k === 1 ? 'cold' : k <= 1 + spec.warmup ? 'warm-up' : 'run';
+        if (phase === 'run')
+            measuredFrom ??= performance.now();
+        const label = phase === 'cold'
+            ? 'cold run'
+            : phase === 'warm-up'
+                ? `warm-up ${k - 1}/${spec.warmup}`
+                : `run ${k - 1 - spec.warmup}/${spec.repetitions}`;
+        // A distinct start per request keeps the server's prefix cache from skipping prompt work.
+        const prompt = `[${k}] ${plan.prompts[(k - 1) % plan.prompts.length] ?? ''}`;
+        const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label);
+        if (!hasMetrics(record.final)) {
+            throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`);
+        }
+        records.push(record);
+        const s = runSamples(record);
+        const speed = s.decode_tps !== undefined ? ` · ${s.decode_tps.toFixed(1)} tokens/s` : '';
+        const ttft = s.ttft_ms !== undefined ? ` · TTFT ${s.ttft_ms.toFixed(0)} ms` : '';
+        reporter.info(`  ${spec.name}: ${progressLine(k, total, Date.now() - started, phase)}${speed}${ttft}`);
+    }
+    const [cold, ...rest] = records;
+    return {
+        cold,
+        warmups: rest.slice(0, spec.warmup),
+        measured: rest.slice(spec.warmup),
+        ...(measuredFrom !== undefined ? { measuredFrom } : {})
+    };
+}
+async function startGpu(opts, env, reporter, notes) {
+    const bin = opts.nvidiaSmi === undefined ? env.PERF_GATE_NVIDIA_SMI || 'nvidia-smi' : opts.nvidiaSmi;
+    if (bin === null)
+        return undefined;
+    const found = await queryInventory(bin, { env });
+    if (!found.ok) {
+        if (!gpuNoticeGiven.has(reporter)) {
+            gpuNoticeGiven.add(reporter);
+            reporter.warning(`no GPU metrics: ${found.reason}${found.missing ? ' (install the NVIDIA driver utilities, or set PERF_GATE_NVIDIA_SMI to its path)' : ''}`);
+        }
+        return undefined;
+    }
+    const sampler = startGpuSampler(bin, {
+        env,
+        ...(opts.gpuIntervalMs !== undefined ? { intervalMs: opts.gpuIntervalMs } : {})
     });
-    const found = (stored, how, distance, walkedFrom, reason = '') => {
-        const recorded = Date.parse(stored.results.createdAt);
-        return {
-            stored,
-            how,
-            distance,
-            walkedFrom,
-            commit: stored.results.commit.sha ?? stored.entry.sha,
-            date: stored.results.createdAt,
-            ageMs: Number.isFinite(recorded) ? Math.max(0, opts.now.getTime() - recorded) : null,
-            testbed,
-            reason
-        };
+    await sampler.ready(2000);
+    if (found.inventory.gpus.some((g) => g.memUsedMiB === null)) {
+        notes.push('vram-baseline: nvidia-smi gives no memory.used for some GPU, so no VRAM delta there');
+    }
+    return { inventory: found.inventory, sampler };
+}
+function summariseGpu(inventory, result, windowStart) {
+    const { figures, notes } = gpuFigures(result.ticks, inventory, windowStart);
+    if (result.problem)
+        notes.unshift(`gpu-sampler: ${result.problem}`);
+    return { metrics: gpuMetrics(figures), notes };
+}
+
+/**
+ * Runs every benchmark of the config, in order, and returns one result set. Given the baseline,
+ * benchmarks with an adaptive plan stop as soon as their comparison with it is settled.
+ */
+async function runBenchmarks(config, opts) {
+    const specs = opts.only
+        ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
+        : config.benchmarks;
+    const benchmarks = [];
+    const fingerprint = {};
+    let index = 0;
+    for (const spec of specs) {
+        index++;
+        const title = `perf-gate: benchmark ${index}/${specs.length}: ${spec.name} (${spec.kind})`;
+        const produced = await opts.reporter.group(title, async () => {
+            switch (spec.kind) {
+                case 'command':
+                    return runCommand(spec, opts.reporter, opts.baseline ?? null, opts.compare ?? {});
+                case 'file':
+                    return runFileBenchmark(spec, config.dir, opts.reporter);
+                case 'ollama':
+                    return runOllamaBenchmark(spec, opts.reporter, {
+                        thresholds: config.thresholds,
+                        defaultTimeoutSeconds: config.timeoutSeconds,
+                        fingerprint
+                    });
+            }
+        });
+        for (const b of produced) {
+            if (benchmarks.some((x) => x.name === b.name)) {
+                throw new UserError(`benchmark name '${b.name}' is produced twice; rename one of the config entries`);
+            }
+            benchmarks.push(b);
+        }
+    }
+    if (benchmarks.length === 0)
+        throw new UserError('no benchmark produced any result');
+    return {
+        $schema: RESULTS_SCHEMA_ID,
+        version: RESULTS_VERSION,
+        testbed: config.testbed,
+        createdAt: (opts.now ?? new Date()).toISOString(),
+        commit: opts.commit,
+        environment: addFingerprint(hostEnvironment(), fingerprint),
+        benchmarks
     };
-    const latest = async (why) => {
-        const stored = await store.latest(testbed);
-        return stored
-            ? found(stored, 'latest', null, null, why)
-            : none(`no baseline yet for testbed '${testbed}' in ${store.location}`);
+}
+function runCommand(spec, reporter, baseline, compare) {
+    const plan = spec.adaptive;
+    if (!plan)
+        return runCommandBenchmark(spec, reporter);
+    // Nothing to compare with yet: this run may become the baseline, so give it every run.
+    if (!baseline)
+        return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter);
+    return runCommandBenchmark(spec, reporter, process.env, (benches, runs) => {
+        const look = lookAt(baseline, benches, runs, plan, compare);
+        return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason };
+    });
+}
+/** Adaptive benchmarks judge FAIL at alpha / looks, so stopping early cannot inflate false FAILs. */
+function adaptiveFailAlpha(config, alpha = 0.05) {
+    return (benchmark) => {
+        const spec = config.benchmarks.find((s) => s.name === benchmark || benchmark.startsWith(`${s.name}/`));
+        if (spec?.kind !== 'command' || !spec.adaptive)
+            return undefined;
+        return alpha / lookSchedule(spec.adaptive).length;
     };
-    const entries = await store.list(testbed);
-    if (entries.length === 0)
-        return none(`no baseline yet for testbed '${testbed}' in ${store.location}`);
-    const { graph, target } = opts;
-    if (target.kind === 'latest' || graph === null)
-        return latest('');
-    // Stores may list a shortened sha (the local store keeps 12 digits in its file names), so
-    // entries are found by prefix and confirmed by the full sha in the loaded results.
-    const key = (sha) => sha.slice(0, KEY_LENGTH).toLowerCase();
-    const byCommit = new Map();
-    for (const e of entries) {
-        if (e.sha === null)
-            continue;
-        byCommit.set(key(e.sha), [...(byCommit.get(key(e.sha)) ?? []), e]);
-    }
-    // The newest readable baseline of a commit; an unreadable one (the store warns) is skipped.
-    const at = async (sha) => {
-        for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
-            if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0'))
-                continue;
-            const stored = await store.read(e);
-            const full = stored?.results.commit.sha?.toLowerCase();
-            if (stored && (!full || full === sha.toLowerCase()))
-                return stored;
-        }
-        return null;
-    };
-    const maxDistance = Math.max(0, Math.floor(opts.maxDistance));
-    if (target.kind === 'commit') {
-        let line;
-        try {
-            line = await graph.ancestors(target.sha, maxDistance + 1);
-        }
-        catch (e) {
-            return latest(`the history of ${short(target.sha)} could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
-        }
-        for (const [i, sha] of line.entries()) {
-            const stored = await at(sha);
-            if (stored)
-                return found(stored, 'ancestor', i, { kind: 'commit', sha: target.sha });
-        }
-        return latest(`no baseline on ${short(target.sha)} or its ${maxDistance} nearest ancestors, so the latest baseline was used`);
-    }
-    const head = short(target.head);
-    let mergeBase;
-    try {
-        mergeBase = await graph.mergeBase(target.base, target.head);
-    }
-    catch (e) {
-        // Not knowing the history (a token without `contents: read`, an outage) is not a reason to
-        // stop gating: the latest baseline is what perf-gate used before, and the note says so.
-        return latest(`the merge-base of ${target.base} and ${head} could not be found through ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
-    }
-    if (mergeBase === null) {
-        return none(`${target.base} and ${head} share no history, so there is no baseline to compare with`);
-    }
-    const from = { kind: 'merge-base', sha: mergeBase };
-    // The merge-base itself is the usual case and costs no history walk.
-    const direct = await at(mergeBase);
-    if (direct)
-        return found(direct, 'merge-base', 0, from);
-    let line;
-    try {
-        line = maxDistance > 0 ? await graph.ancestors(mergeBase, maxDistance + 1) : [];
-    }
-    catch (e) {
-        return latest(`the merge-base ${short(mergeBase)} has no baseline and its history could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
-    }
-    for (const [i, sha] of line.entries()) {
-        if (sha.toLowerCase() === mergeBase.toLowerCase())
-            continue;
-        const stored = await at(sha);
-        if (stored)
-            return found(stored, 'ancestor', i, from);
-    }
-    return none(`no baseline for testbed '${testbed}' at the merge-base ${short(mergeBase)} of ${target.base} and ${head}, ` +
-        `nor at its ${maxDistance} nearest ancestors (baseline-max-distance); ` +
-        `record one on ${target.base} (mode baseline) to gate this pull request`);
 }
 
 /** Machine-wide keys that block every benchmark, with how their values are compared. */
@@ -31569,6 +32837,16 @@ function blockingDifferences(diffs) {
     return diffs.filter((d) => d.effect === 'block' && !d.allowed);
 }
 /**
+ * Which stored jobs may stand for a benchmark of this run: those whose environment has no blocking
+ * difference from `current` for it (a driver or model that changed between stored jobs would read
+ * as runner drift). Allowed keys (`allow-fingerprint-changes`) do not exclude a job, as they do
+ * not block the chosen baseline.
+ */
+function usableHistory(sets, current, allow = []) {
+    const blocking = sets.map((s) => blockingDifferences(checkFingerprint(s.environment, current, allow)));
+    return (index, benchmark) => !(blocking[index] ?? []).some((d) => blocks(d, benchmark));
+}
+/**
  * Compares the two result sets like `compareResultSets`, except that the benchmarks a blocking
  * difference concerns are neutral, naming the differences. Those are compared apart, so their
  * numbers still show, and left out of the family the false-alarm correction runs over.
@@ -31592,43 +32870,9 @@ function compareWithFingerprint(baseline, current, diffs, opts = {}) {
         : `${outcome.reason}; ${plural(aside.length, 'metric')} not compared because the environment differs from the baseline (${listed}); ${hint}`;
     return { ...outcome, reason };
 }
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 /** "gpu.driver 570 → 575" as plain text (reasons are escaped where they are rendered). */
 function differencePlain(d) {
     return `${d.key} ${d.baseline ?? 'not recorded'} → ${d.current ?? 'not recorded'}`;
-}
-/**
- * The environment recorded in imported perf-gate result documents (a PR run's artifact, shard
- * results), merged, or null when none was imported: that is the machine that measured, whose
- * fingerprint the baseline's must match, not the machine that imports.
- */
-function importedEnvironment(files, baseDir = process.cwd()) {
-    let merged = null;
-    for (const f of files) {
-        if (f.format !== 'perf-gate')
-            continue;
-        const { environment } = parseResultSet(fileInput(path.resolve(baseDir, f.file), f.file));
-        if (merged === null)
-            merged = { ...environment };
-        else
-            mergeFingerprint(merged, environment);
-    }
-    return merged;
-}
-
-/** Medians per `benchmark / metric` for each stored run, oldest first, for the trend chart. */
-function trendHistory(baselines, current) {
-    const sets = current ? [...baselines, current] : baselines;
-    return sets.map((s) => {
-        const values = {};
-        for (const b of s.benchmarks)
-            for (const m of b.metrics)
-                if (m.samples.length)
-                    values[`${b.name} / ${m.name}`] = median(m.samples);
-        return { sha: s.commit.sha, createdAt: s.createdAt, values };
-    });
 }
 
 /** `2/3` → { index: 2, count: 3 }. */
@@ -31718,236 +32962,146 @@ async function runJob(opts) {
     const now = opts.now ?? (() => new Date());
     const clock = opts.clock ?? (() => performance.now());
     const started = clock();
-    const config = applyOverrides(await loadConfig(opts.configPath), opts);
-    const { reporter } = opts;
+    const { config, assumed } = await loadJobConfig(opts);
+    await opts.onStart?.(config);
+    const configLoaded = clock();
+    // Chosen before measuring: adaptive sampling compares with the baseline as the runs come in.
+    const choice = await chooseBaseline(opts, config, now());
+    const compareOptions = compareOptionsFor(opts, config, choice);
+    const current = await measure(opts, config, choice, compareOptions, now());
+    const measured = clock();
+    const compared = compare(opts, choice, current, compareOptions);
+    const decided = await decide(opts, choice, current, compared);
+    const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now);
+    const analysed = clock();
+    const imported = Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet);
+    const phasesMs = {
+        ...(imported
+            ? { ingesting: measured - started }
+            : { ingesting: configLoaded - started, benchmarking: measured - configLoaded }),
+        analysing: analysed - measured
+    };
+    return {
+        mode: opts.mode,
+        config,
+        assumed,
+        current,
+        baseline: choice.stored,
+        baselineChoice: choice,
+        baselineWritten: decided.baselineWritten,
+        outcome: decided.outcome,
+        report: report.report,
+        analysis: { ...report.analysis, phasesMs },
+        failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn)
+    };
+}
+/**
+ * Phase 1: the config with the run's overrides; a baseline run is refused before any work. A run
+ * that imports result files needs no config file: without one it runs on the defaults.
+ */
+async function loadJobConfig(opts) {
+    const imported = Boolean(opts.resultsGlob ?? opts.resultsFiles);
+    const loaded = await loadConfigOrDefaults(opts.configPath, {
+        imported: imported && !opts.select,
+        testbed: opts.testbed
+    });
+    let config = loaded.config;
+    if (loaded.assumed)
+        for (const line of describeAssumed(loaded.assumed))
+            opts.reporter.info(line);
+    if (opts.testbed)
+        config = { ...config, testbed: opts.testbed };
+    if (opts.select)
+        config = selectBenchmarks(config, opts.select);
+    if (opts.repetitions !== undefined) {
+        const n = opts.repetitions;
+        config = {
+            ...config,
+            repetitions: n,
+            benchmarks: config.benchmarks.map((b) => ({ ...b, repetitions: n }))
+        };
+    }
     // Refuse before spending an hour of GPU time on a baseline that could not be stored.
     if (opts.mode === 'baseline') {
-        const trust = baselineWriteDecision(opts.context);
+        const trust = baselineWriteDecision(opts.context, opts.store);
         if (!trust.allowed)
             throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`);
     }
-    await opts.onStart?.(config);
-    const configLoaded = clock();
-    const source = opts.resultsFiles ?? opts.resultsGlob;
-    // Read before running: adaptive sampling compares with the baseline as the runs come in.
+    return { config, assumed: loaded.assumed };
+}
+/** Phase 2: the stored baseline this run is compared with, or why there is none. */
+async function chooseBaseline(opts, config, now) {
     const choice = await selectBaseline(opts.store, config.testbed, {
         graph: opts.lineage?.graph ?? null,
         target: opts.lineage?.target ?? { kind: 'latest' },
         maxDistance: opts.lineage?.maxDistance ?? DEFAULT_MAX_DISTANCE,
-        now: now()
+        now,
+        // The history-aware rule compares with the stored jobs; `runner-drift: 0` needs only one.
+        historyJobs: config.runnerDrift > 0 ? DEFAULT_MAX_JOBS : 1
     });
     const baseline = choice.stored;
-    const thresholdsFor = thresholdsFromConfig(config);
-    const compareOptions = {
-        thresholdsFor,
-        minSamples: config.minSamples,
-        // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
-        ...(baseline && !source ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
-    };
-    const current = opts.resultSet
-        ? await givenResults(opts.resultSet, config)
-        : source
-            ? await importResults(source, config, opts.commit, now())
-            : await runBenchmarks(config, {
-                commit: opts.commit,
-                reporter,
-                now: now(),
-                baseline: baseline?.results ?? null,
-                compare: compareOptions
-            });
-    if (opts.note)
-        current.note = opts.note;
-    const resultsRead = clock();
-    const rawDir = path.resolve(config.dir, opts.rawDir);
-    const resultsPath = path.join(rawDir, `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha)}.json`);
-    await writeFileAtomic(resultsPath, JSON.stringify(current, null, 2) + '\n');
-    reporter.info(`results: ${resultsPath}`);
-    let outcome;
-    const fingerprint = baseline
-        ? checkFingerprint(baseline.results.environment, current.environment, opts.allowFingerprintChanges ?? [])
-        : [];
     if (baseline) {
-        reporter.info(`baseline: ${shortSha(baseline.results.commit.sha)} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`);
+        opts.reporter.info(`baseline: ${shortSha(baseline.results.commit.sha) ?? 'no commit'} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`);
+        if (choice.history && choice.history.length > 1) {
+            opts.reporter.info(`baseline: ${choice.history.length} stored jobs on its history are compared with (runner-drift ${budgetPct(config.runnerDrift)})`);
+        }
         // A fallback to the latest baseline weakens the comparison, so it is shown as a warning.
         if (choice.reason) {
             if (choice.how === 'latest')
-                reporter.warning(`baseline: ${choice.reason}`);
+                opts.reporter.warning(`baseline: ${choice.reason}`);
             else
-                reporter.info(`baseline: ${choice.reason}`);
-        }
-        outcome = compareWithFingerprint(baseline.results, current, fingerprint, compareOptions);
-    }
-    else {
-        outcome = noBaselineOutcome(current, choice.reason, thresholdsFor);
-    }
-    let baselineWritten = null;
-    const recordFirst = opts.mode === 'run' && !baseline && baselineWriteDecision(opts.context).allowed;
-    if (opts.mode === 'baseline' || recordFirst) {
-        baselineWritten = await opts.store.write(current);
-        reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`);
-        if (recordFirst) {
-            outcome = {
-                ...outcome,
-                reason: `${outcome.reason}; this run was recorded as the baseline, the next run is gated against it`
-            };
+                opts.reporter.info(`baseline: ${choice.reason}`);
         }
     }
-    const reviewed = opts.mode === 'baseline' ? null : (opts.review?.(outcome) ?? null);
-    if (reviewed)
-        outcome = reviewed.outcome;
-    const history = await opts.store.history(config.testbed, 12);
-    const report = {
-        outcome,
-        testbed: config.testbed,
-        current: { sha: current.commit.sha, createdAt: current.createdAt },
-        baseline: baseline
-            ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
-            : null,
-        ...(baseline && choice.how
+    return choice;
+}
+function compareOptionsFor(opts, config, choice) {
+    const imported = opts.resultsFiles ?? opts.resultsGlob;
+    const sets = choice.history?.map((h) => h.results) ?? [];
+    return {
+        thresholdsFor: thresholdsFromConfig(config),
+        minSamples: config.minSamples,
+        // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
+        ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {}),
+        // Until this run's environment is known (the adaptive looks), stored jobs are screened
+        // against the chosen baseline's; the compare phase screens them against this run's.
+        ...(choice.stored && sets.length > 0 && config.runnerDrift > 0
             ? {
-                baselineUsed: {
-                    how: choice.how,
-                    commit: choice.commit,
-                    distance: choice.distance,
-                    walkedFrom: choice.walkedFrom,
-                    recordedAt: choice.date ?? baseline.results.createdAt,
-                    ageMs: choice.ageMs,
-                    testbed: config.testbed,
-                    ...(choice.reason ? { note: choice.reason } : {})
+                history: {
+                    sets,
+                    usable: usableHistory(sets, choice.stored.results.environment, opts.allowFingerprintChanges ?? []),
+                    runnerDrift: config.runnerDrift
                 }
             }
-            : {}),
-        ...(!baseline ? { baselineMissing: choice.reason } : {}),
-        ...(fingerprint.length > 0 ? { fingerprint } : {}),
-        timestamp: now().toISOString(),
-        history: trendHistory(history.map((h) => h.results), baselineWritten ? null : current),
-        ...(opts.runId ? { runId: opts.runId } : {}),
-        ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
-        ...(reviewed?.acceptance ? { acceptance: reviewed.acceptance } : {})
-    };
-    const analysed = clock();
-    const outDir = path.resolve(opts.outDir);
-    const paths = {
-        results: resultsPath,
-        report: path.join(outDir, 'report.md'),
-        ledger: path.join(outDir, 'ledger.md'),
-        checkRun: path.join(outDir, 'check-run.json'),
-        reportFile: path.join(outDir, 'report.md'),
-        registry: null
-    };
-    // The local ledger plays the part of the PR comment: kept across runs, so its hop log grows.
-    const ledger = renderLedger(await readIfExists(paths.ledger), report);
-    const checkRun = renderCheckRun(report, {
-        headSha: current.commit.sha,
-        ...(opts.runUrl ? { detailsUrl: opts.runUrl } : {})
-    });
-    const summary = renderReport(report);
-    await writeFileAtomic(paths.ledger, ledger);
-    await writeFileAtomic(paths.checkRun, JSON.stringify(checkRun, null, 2) + '\n');
-    const files = await writeReportOutputs({
-        report,
-        current,
-        baseline: baseline?.results ?? null,
-        comparisons: config.comparisons ?? [],
-        configDir: config.dir,
-        configFile: config.file,
-        ...(opts.reportsDir ? { reportsDir: opts.reportsDir } : {}),
-        outDir,
-        resultsPath,
-        ledgerPath: paths.ledger,
-        // Only a trusted run that stored a baseline: never a pull request.
-        baselineWritten: baselineWritten !== null,
-        ...(opts.analyst ? { analyst: opts.analyst } : {}),
-        phasesMs: {
-            ...(source || opts.resultSet
-                ? { ingesting: resultsRead - started }
-                : { ingesting: configLoaded - started, benchmarking: resultsRead - configLoaded }),
-            analysing: analysed - resultsRead,
-            reporting: clock() - analysed
-        },
-        clock
-    });
-    paths.reportFile = files.reportFile;
-    paths.registry = files.registry;
-    if (files.analyst.note)
-        reporter.info(`analyst: ${files.analyst.note}`);
-    reporter.info(`report: ${files.reportFile}`);
-    const failed = opts.mode !== 'baseline' && reachesFailOn(outcome.verdict, opts.failOn);
-    return {
-        outcome,
-        report,
-        checkRun,
-        ledger,
-        summary,
-        baseline,
-        baselineChoice: choice,
-        baselineWritten,
-        paths,
-        failed,
-        config
+            : {})
     };
 }
-function applyOverrides(config, opts) {
-    let out = config;
-    if (opts.testbed)
-        out = { ...out, testbed: opts.testbed };
-    if (opts.select)
-        out = selectBenchmarks(out, opts.select);
-    if (opts.repetitions !== undefined) {
-        const n = opts.repetitions;
-        out = {
-            ...out,
-            repetitions: n,
-            benchmarks: out.benchmarks.map((b) => ({ ...b, repetitions: n }))
-        };
-    }
-    return out;
-}
-/** Thresholds for a result benchmark, found through the config entry that produced it. */
-function thresholdsFromConfig(config) {
-    const specFor = (bench) => config.benchmarks.find((s) => s.name === bench) ??
-        config.benchmarks.find((s) => bench.startsWith(`${s.name}/`));
-    return (bench, metric) => {
-        const spec = specFor(bench);
-        if (spec)
-            return resolveThresholds(config, spec, metric.name, metric.class);
-        const t = metric.class === 'core' ? config.thresholds.core : config.thresholds.nonCritical;
-        const m = Object.hasOwn(config.thresholds.metrics, metric.name)
-            ? config.thresholds.metrics[metric.name]
-            : undefined;
-        return { warn: m?.warn ?? t.warn, fail: m?.fail !== undefined ? m.fail : t.fail };
-    };
-}
-async function importResults(pattern, config, commit, now) {
-    // A directory, a glob or files of mixed formats, each detected from its content.
-    const patterns = Array.isArray(pattern) ? pattern : [pattern];
-    const benchmarks = [];
-    const files = [];
-    const from = new Map();
-    for (const p of patterns) {
-        const got = await importFiles(p, 'auto', { class: 'non-critical' }).catch((e) => {
-            throw isUserError(e) ? new UserError(`results: ${e.message}`) : e;
+/** Phase 3: this run's results: given (merge), imported from files, or measured. */
+async function measure(opts, config, choice, compare, now) {
+    const imported = opts.resultsFiles ?? opts.resultsGlob;
+    let current;
+    if (opts.resultSet)
+        current = await givenResults(opts.resultSet, config);
+    else if (imported) {
+        current = await importResultSet(imported, {
+            testbed: config.testbed,
+            commit: opts.commit,
+            createdAt: now.toISOString(),
+            hostEnvironment
         });
-        files.push(...got.files);
-        for (const b of got.benchmarks) {
-            const file = b.source?.file ?? p;
-            const other = from.get(b.name);
-            if (other !== undefined)
-                throw new UserError(`benchmark '${b.name}' is also in ${other}: each benchmark must come from one file`, { file });
-            from.set(b.name, file);
-            benchmarks.push(b);
-        }
     }
-    return {
-        $schema: RESULTS_SCHEMA_ID,
-        version: RESULTS_VERSION,
-        testbed: config.testbed,
-        createdAt: now.toISOString(),
-        commit,
-        // The measuring machine's fingerprint, when the files carry it, is what a baseline must match.
-        environment: importedEnvironment(files) ?? hostEnvironment(),
-        benchmarks
-    };
+    else {
+        current = await runBenchmarks(config, {
+            commit: opts.commit,
+            reporter: opts.reporter,
+            now,
+            baseline: choice.stored?.results ?? null,
+            compare
+        });
+    }
+    if (opts.note)
+        current.note = opts.note;
+    return current;
 }
 async function givenResults(given, config) {
     const set = typeof given === 'function' ? await given() : structuredClone(given);
@@ -31956,19 +33110,1111 @@ async function givenResults(given, config) {
     }
     return set;
 }
-async function readIfExists(file) {
-    try {
-        return await readFile(file, 'utf8');
+/**
+ * Phase 4: every gated metric against the baseline, unless the machine differs: by the history
+ * rule over the stored jobs of the same environment when the runner drifts (`runner-drift` > 0),
+ * else by the two-sample rule against the chosen baseline's runs.
+ */
+function compare(opts, choice, current, compareOptions) {
+    const baseline = choice.stored;
+    if (!baseline) {
+        return {
+            outcome: noBaselineOutcome(current, choice.reason, compareOptions.thresholdsFor),
+            fingerprint: []
+        };
     }
-    catch {
-        return null;
+    const fingerprint = checkFingerprint(baseline.results.environment, current.environment, opts.allowFingerprintChanges ?? []);
+    const history = compareOptions.history;
+    const options = history
+        ? {
+            ...compareOptions,
+            history: {
+                ...history,
+                usable: usableHistory(history.sets, current.environment, opts.allowFingerprintChanges ?? [])
+            }
+        }
+        : compareOptions;
+    return {
+        outcome: compareWithFingerprint(baseline.results, current, fingerprint, options),
+        fingerprint
+    };
+}
+/**
+ * Phase 5: the verdict as it stands: a trusted baseline run records this run, the local main job
+ * records the first baseline, and a reviewer may accept a regression (Route B).
+ */
+async function decide(opts, choice, current, compared) {
+    let outcome = compared.outcome;
+    let baselineWritten = null;
+    const recordFirst = opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context, opts.store).allowed;
+    if (opts.mode === 'baseline' || recordFirst) {
+        baselineWritten = await opts.store.write(current);
+        opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`);
+        if (recordFirst) {
+            outcome = {
+                ...outcome,
+                reason: `${outcome.reason}; this run was recorded as the baseline, the next run is gated against it`
+            };
+        }
     }
-}
-function shortSha(sha) {
-    return sha ? sha.slice(0, 7) : 'nosha';
-}
-function fileStamp(iso) {
-    return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const reviewed = opts.mode === 'baseline' ? null : (opts.review?.(outcome) ?? null);
+    if (!reviewed)
+        return { outcome, baselineWritten };
+    return {
+        outcome: reviewed.outcome,
+        baselineWritten,
+        ...(reviewed.acceptance ? { acceptance: reviewed.acceptance } : {})
+    };
 }
 
-export { mermaidLabel as $, mergeFingerprint as A, shardMembers as B, CHECK_RUN_NAME as C, HOPLOG_START as D, isLedger as E, hopMarker as F, renderLedger as G, HOPLOG_END as H, baselineWriteDecision as I, describeSelection as J, shardArtifactName as K, writeFileAtomic as L, makeInput as M, object as N, string$1 as O, number as P, literal as Q, RESULTS_VERSION as R, array as S, escapeMarkdown as T, UserError as U, formatDate as V, plural$2 as W, shortSha$1 as X, markdownTable as Y, xyChart as Z, stepLevels as _, sanitizeText as a, median as a0, detectChangePoints as a1, commonjsGlobal as a2, getDefaultExportFromCjs as a3, getAugmentedNamespace as a4, formatPercent as b, countsPhrase as c, formatCi as d, valueCi as e, formatValue as f, isUserError as g, errorMessage as h, inconclusiveNote as i, compareResultSets as j, importFile as k, loadConfig as l, fileInput as m, RESULTS_SCHEMA_ID as n, streamReporter as o, parseResultSet as p, parseBenchmarkList as q, runJob as r, sortBySignificance as s, thresholdsFromConfig as t, unknownEnvironment as u, valueDelta as v, parseShard as w, shardArtifactPrefix as x, shardFromArtifactName as y, checkFingerprint as z };
+/** Runs the job, then hands what it decided to each output in order. */
+async function runWithOutputs(job, outputs) {
+    let decided;
+    try {
+        decided = await runJob({
+            ...job,
+            onStart: async (config) => {
+                for (const o of outputs)
+                    await o.start?.(config);
+            },
+            review: (outcome) => {
+                for (const o of outputs) {
+                    const amended = o.review?.(outcome);
+                    if (amended)
+                        return amended;
+                }
+                return null;
+            }
+        });
+    }
+    catch (e) {
+        const message = `perf-gate: ${e instanceof Error ? e.message : String(e)}`;
+        for (const o of outputs)
+            await o.abort?.(message);
+        throw e;
+    }
+    let delivered = {};
+    for (const o of outputs)
+        delivered = await o.deliver(decided, delivered);
+    return { ...decided, ...delivered };
+}
+
+/*
+ * The `compare` command's table. A terminal renders no markdown, but it does obey control
+ * sequences and bidi overrides, so names are still cleaned.
+ */
+const HEADER = ['Benchmark', 'Metric', 'Baseline', 'Current', 'Δ', 'CI (90 %)', 'Verdict'];
+const RIGHT_ALIGNED = new Set([2, 3, 4, 5]);
+function width(text) {
+    return Array.from(text).length;
+}
+function cells(c) {
+    const unit = sanitizeText(c.unit, { maxLength: 20 });
+    const notes = [
+        c.inconclusive ? inconclusiveNote(c) : null,
+        c.improved ? 'improved' : null
+    ].filter(Boolean);
+    return [
+        sanitizeText(c.benchmark, { maxLength: 40 }),
+        sanitizeText(c.metric, { maxLength: 30 }),
+        formatValue(shownCentres(c).baseline, unit),
+        currentCell(c, unit),
+        formatPercent(valueDelta(c)),
+        formatCi(valueCi(c)),
+        c.verdict + (notes.length ? ` (${notes.join(', ')})` : '')
+    ];
+}
+function renderTerminalTable(outcome) {
+    const rows = [HEADER, ...sortBySignificance(outcome.comparisons).map(cells)];
+    const widths = HEADER.map((_, col) => Math.max(...rows.map((r) => width(r[col] ?? ''))));
+    const line = (row) => row
+        .map((cell, col) => {
+        const pad = ' '.repeat((widths[col] ?? 0) - width(cell));
+        return RIGHT_ALIGNED.has(col) ? pad + cell : cell + pad;
+    })
+        .join('  ')
+        .trimEnd();
+    const table = outcome.comparisons.length === 0
+        ? ['No metrics were compared.']
+        : [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+    const notes = disagreementNotes(outcome.comparisons, (t, maxLength) => sanitizeText(t, { maxLength }));
+    const resolution = resolutionLine(outcome.comparisons);
+    return [
+        ...table,
+        ...(notes.length > 0 ? ['', ...notes] : []),
+        ...(resolution ? ['', resolution] : []),
+        '',
+        `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,
+        `verdict: ${outcome.verdict} (${countsPhrase(outcome)})`,
+        ''
+    ].join('\n');
+}
+
+/** The CLI's answer: the table of metrics, then where the files went. */
+function terminalOutput(io) {
+    return {
+        deliver(job, before) {
+            io.stdout(renderTerminalTable(job.outcome));
+            const p = before.files?.paths;
+            if (p) {
+                io.stdout(`\nledger:    ${p.ledger}\ncheck run: ${p.checkRun}\nreport:    ${p.reportFile}\nresults:   ${p.results}\n`);
+            }
+            return Promise.resolve(before);
+        }
+    };
+}
+
+/*
+ * GitHub's refusals turned into what the user should change. The status alone is ambiguous (a 403
+ * is a missing permission or a rate limit), so the headers and message decide.
+ */
+/** Thrown by the adapters when a call failed for good; `message` is ready to print. */
+class GitHubApiError extends Error {
+    kind;
+    status;
+    name = 'GitHubApiError';
+    constructor(kind, message, status) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+    }
+}
+// GitHub names permissions as the REST API does; the workflow file spells them with dashes.
+function workflowPermission(p) {
+    return p.trim().replace(/_/g, '-').replace('=', ': ');
+}
+/** `issues=write; pull_requests=write` (any of) → `issues: write` or `pull-requests: write`. */
+function neededPermissions(header) {
+    return header
+        .split(';')
+        .map((alt) => alt.split(',').map(workflowPermission).join(' and '))
+        .join(' or ');
+}
+function apiMessage(e) {
+    const data = e.response?.data;
+    const parts = [typeof data?.message === 'string' ? data.message : (e.message ?? '')];
+    for (const err of data?.errors ?? [])
+        if (typeof err.message === 'string')
+            parts.push(err.message);
+    return parts.filter(Boolean).join(': ').replace(/\s+/g, ' ').trim();
+}
+function header(e, name) {
+    const v = e.response?.headers?.[name];
+    return v === undefined ? undefined : String(v);
+}
+// A secondary limit names its own wait (`retry-after`); the hourly window's reset only applies once
+// that window is spent, and quoting it otherwise tells the user to wait an hour for nothing.
+function resetTime(e) {
+    const after = Number(header(e, 'retry-after'));
+    if (Number.isFinite(after) && after > 0)
+        return ` for the next ${after} s`;
+    if (header(e, 'x-ratelimit-remaining') !== '0')
+        return '';
+    const reset = Number(header(e, 'x-ratelimit-reset'));
+    if (!Number.isFinite(reset) || reset <= 0)
+        return '';
+    return ` until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`;
+}
+/**
+ * The failure of `what` ("creating the check run") as one actionable sentence. Unknown errors
+ * (bugs, not API answers) are passed through untouched.
+ */
+function explainApiError(e, what) {
+    if (e instanceof GitHubApiError)
+        return e;
+    if (typeof e !== 'object' || e === null)
+        return e;
+    const err = e;
+    const status = typeof err.status === 'number' ? err.status : undefined;
+    const msg = apiMessage(err);
+    if (timedOut(err)) {
+        return new GitHubApiError('timeout', `${what}: GitHub did not answer in time`, status);
+    }
+    if (status === undefined)
+        return e;
+    if (status === 401) {
+        return new GitHubApiError('token', `${what}: GitHub rejected the token (401 ${msg || 'Bad credentials'}). Check the github-token input; a GITHUB_TOKEN expires when its job ends (at the latest after 24 h), so a job that benchmarks for longer should post from a separate, later job.`, status);
+    }
+    const limited = header(err, 'x-ratelimit-remaining') === '0' || /rate limit/i.test(msg) || status === 429;
+    if ((status === 403 || status === 429) && limited) {
+        return new GitHubApiError('rate-limit', `${what}: GitHub's rate limit is exhausted${resetTime(err)} (${status} ${msg}). The results are in the job summary; re-run the job later to post them.`, status);
+    }
+    if (status === 403 && /authenticate via a GitHub App/i.test(msg)) {
+        return new GitHubApiError('app-only', `${what}: only a GitHub App token (such as GITHUB_TOKEN) may create check runs; a personal access token cannot (403 ${msg}). Use the default github-token, or set check-run: false.`, status);
+    }
+    if (status === 403) {
+        const accepted = header(err, 'x-accepted-github-permissions');
+        const fix = accepted
+            ? `Add \`permissions: ${neededPermissions(accepted)}\` to the job`
+            : 'Give the job the permissions it needs (checks: write, pull-requests: write)';
+        return new GitHubApiError('permission', `${what}: the token may not do this (403 ${msg}). ${fix}; a pull request from a fork never gets a write token, so post from a workflow_run workflow with mode: report.`, status);
+    }
+    if (status === 404) {
+        return new GitHubApiError('not-found', `${what}: not found (404). The repository, pull request or comment does not exist or is not visible to this token.`, status);
+    }
+    if (status === 410) {
+        return new GitHubApiError('gone', `${what}: GitHub answered 410 Gone (${msg}); issues may be disabled for this repository.`, status);
+    }
+    if (status === 409 || status === 422) {
+        return new GitHubApiError(status === 409 ? 'conflict' : 'invalid', `${what}: GitHub refused the request (${status} ${msg}).`, status);
+    }
+    if (status >= 500) {
+        return new GitHubApiError('server', `${what}: GitHub failed (${status} ${msg}) and kept failing after retries.`, status);
+    }
+    return new GitHubApiError('invalid', `${what}: GitHub answered ${status} (${msg}).`, status);
+}
+// Octokit wraps the fetch's rejection (a DOMException, "Unknown Error") and keeps it as the cause.
+function timedOut(err) {
+    return err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError';
+}
+/** True when the request may have been applied although it reported failure. */
+function mayHaveLanded(e) {
+    if (typeof e !== 'object' || e === null)
+        return false;
+    const err = e;
+    if (timedOut(err))
+        return true;
+    return typeof err.status === 'number' && err.status >= 500;
+}
+function statusOf(e) {
+    if (typeof e !== 'object' || e === null)
+        return undefined;
+    const s = e.status;
+    return typeof s === 'number' ? s : undefined;
+}
+
+/*
+ * The job summary's note for a run without perf-gate.yml: what it assumed, and the file that would
+ * pin it. The testbed may come from a workflow input, so it is escaped like any untrusted text.
+ */
+function percent(fraction) {
+    return `${Number((fraction * 100).toPrecision(10))} %`;
+}
+/** A fenced block whose fence no line of the content can close. */
+function fenced(lang, content) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${lang}\n${content.trimEnd()}\n${fence}`;
+}
+function renderAssumedConfig(a) {
+    const from = a.testbedFrom === 'input'
+        ? 'from the `testbed` input'
+        : "the runner's OS and architecture; set the `testbed` input to name it";
+    const fail = a.fail === null ? 'no fail budget' : `fail ${percent(a.fail)}`;
+    const file = escapeCode(a.file, { maxLength: 200 });
+    return [
+        `> **No ${file}: this run used the defaults.** Testbed ${escapeCode(a.testbed, { maxLength: 80 })} ` +
+            `(${from}), the default budgets (warn ${percent(a.warn)}, ${fail}), and every benchmark in the ` +
+            'imported results gated.',
+        '',
+        `To pin them, commit this ${file}:`,
+        '',
+        fenced('yaml', a.pin)
+    ].join('\n');
+}
+
+function actionOutput(sink, opts = {}) {
+    return {
+        async deliver(job, before) {
+            setOutputs(sink, job, before);
+            const assumed = job.assumed ? `\n${renderAssumedConfig(job.assumed)}\n` : '';
+            await sink.summary(renderReport(job.report) + assumed + (opts.summaryNote ?? ''));
+            return before;
+        }
+    };
+}
+function setOutputs(sink, job, delivered) {
+    const { outcome } = job;
+    const paths = delivered.files?.paths;
+    const published = delivered.published;
+    const set = (name, value) => sink.setOutput(name, value === null || value === undefined ? '' : String(value));
+    set('verdict', outcome.verdict);
+    set('route', outcome.route);
+    set('regressions', outcome.regressions);
+    set('improvements', outcome.improvements);
+    set('accepted', job.report.acceptance !== undefined);
+    set('report-path', paths?.report);
+    set('results-path', paths?.results);
+    set('ledger-path', paths?.ledger);
+    set('check-run-path', paths?.checkRun);
+    set('comment-id', published?.commentId);
+    set('comment-url', published?.commentUrl);
+    set('check-run-id', published?.checkRunId);
+    set('check-run-url', published?.checkRunUrl);
+    set('promoted', published?.promoted ?? false);
+}
+
+/*
+ * Route B with a written justification: a reviewer puts the acceptance label on the pull request
+ * and its description says why the regression is worth it, on a line of its own:
+ *
+ *     perf-gate-accept: the new tokenizer is 3 % slower and fixes #123, see the benchmark notes
+ *
+ * The label is the decision (applying it takes triage access, and GitHub records who did); the
+ * line is the reason. A label without a reason accepts nothing, so the ledger never records an
+ * acceptance nobody explained.
+ */
+const JUSTIFICATION_KEY = 'perf-gate-accept';
+const MIN_REASON_LENGTH = 10;
+const LINE = /^[ \t]*(?:[-*][ \t]+)?perf-gate-accept[ \t]*:[ \t]*(.*)$/im;
+/** The justification from a PR body: the key's line and the lines under it up to a blank one. */
+function readJustification(body) {
+    const lines = body.replace(/\r\n?/g, '\n').split('\n');
+    const at = lines.findIndex((l) => LINE.test(l));
+    if (at < 0)
+        return null;
+    const parts = [LINE.exec(lines[at] ?? '')?.[1] ?? ''];
+    for (const l of lines.slice(at + 1)) {
+        if (l.trim() === '' || /^\s*(#|```|<!--)/.test(l))
+            break;
+        parts.push(l.trim());
+    }
+    const reason = parts.join(' ').replace(/\s+/g, ' ').trim();
+    return reason.length >= MIN_REASON_LENGTH ? reason : null;
+}
+/** Whether the PR asks to accept a regression, and whether it says why. */
+function checkAcceptance(pr, label) {
+    if (!pr.labels.includes(label))
+        return { kind: 'not-requested' };
+    const reason = readJustification(pr.body);
+    if (reason)
+        return { kind: 'accepted', reason };
+    return {
+        kind: 'no-reason',
+        message: `the pull request has the label '${label}' but its description has no '${JUSTIFICATION_KEY}: <why>' line (at least ${MIN_REASON_LENGTH} characters), so the regression is not accepted`
+    };
+}
+/**
+ * A failing or warning outcome turned neutral on Route B. Passing and neutral outcomes have
+ * nothing to accept and are returned as they are.
+ */
+function acceptOutcome(outcome, acceptance) {
+    if (outcome.verdict !== 'fail' && outcome.verdict !== 'warn')
+        return null;
+    const who = acceptance.by ? `@${acceptance.by}` : 'a reviewer';
+    return {
+        outcome: {
+            ...outcome,
+            verdict: 'neutral',
+            route: 'B',
+            reason: `accepted by ${who} with the label '${acceptance.label}': ${outcome.reason}`
+        },
+        acceptance: { ...acceptance, was: outcome.verdict }
+    };
+}
+
+/** The Checks API takes at most this many annotations per request; more go in later updates. */
+const ANNOTATIONS_PER_REQUEST = 50;
+function specFor(specs, bench) {
+    return specs.find((s) => s.name === bench) ?? specs.find((s) => bench.startsWith(`${s.name}/`));
+}
+/**
+ * One annotation per config entry with a regression, on the line that defines it in
+ * `perf-gate.yml`: that is where a budget is changed or a benchmark fixed, and it is the only line a
+ * perf gate can honestly point at. `accepted` regressions (Route B) are notices, not failures.
+ */
+function regressionAnnotations(comparisons, specs, configPath, opts = {}) {
+    const bySpec = new Map();
+    for (const c of comparisons) {
+        if (c.verdict !== 'fail' && c.verdict !== 'warn')
+            continue;
+        const spec = specFor(specs, c.benchmark);
+        if (!spec)
+            continue;
+        bySpec.set(spec, [...(bySpec.get(spec) ?? []), c]);
+    }
+    return [...bySpec].map(([spec, cs]) => {
+        const failed = cs.some((c) => c.verdict === 'fail');
+        const level = opts.accepted ? 'notice' : failed ? 'failure' : 'warning';
+        // Annotation messages are plain text: cleaned of control and bidi characters, line by line.
+        const lines = cs
+            .slice(0, 40)
+            .map((c) => sanitizeText(`${c.benchmark} ${c.metric}: ${formatPercent(valueDelta(c))} (90 % CI ${formatCi(valueCi(c))}), ${c.verdict}: ${c.reason}`, { maxLength: 400 }));
+        return {
+            path: configPath,
+            start_line: spec.line,
+            end_line: spec.line,
+            annotation_level: level,
+            title: sanitizeText(`perf: ${spec.name} ${failed ? 'fails' : 'warns'}`, { maxLength: 200 }),
+            message: lines.join('\n') + (cs.length > 40 ? `\n… ${cs.length - 40} more` : '')
+        };
+    });
+}
+
+async function findExisting(client, repo, headSha, externalId) {
+    const { data } = await client.rest.checks.listForRef({
+        ...repo,
+        ref: headSha,
+        check_name: CHECK_RUN_NAME,
+        filter: 'all',
+        per_page: 100
+    });
+    const run = data.check_runs.find((r) => r.external_id === externalId);
+    return run ? { id: run.id, url: run.html_url ?? run.url, appSlug: run.app?.slug ?? null } : null;
+}
+async function createOnce(client, repo, body, log) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            const params = { ...repo, ...body, request: { retries: 0 } };
+            const { data } = await client.rest.checks.create(params);
+            return { id: data.id, url: data.html_url ?? data.url, appSlug: data.app?.slug ?? null };
+        }
+        catch (e) {
+            if (!mayHaveLanded(e) || attempt >= 3)
+                throw explainApiError(e, 'creating the check run');
+            log(`Creating the check run failed (${e.message}); looking whether it landed.`);
+            const found = await findExisting(client, repo, body.head_sha, body.external_id).catch(() => null);
+            if (found)
+                return found;
+        }
+    }
+}
+async function startCheckRun(client, repo, start, log = () => undefined) {
+    return createOnce(client, repo, {
+        name: CHECK_RUN_NAME,
+        head_sha: start.headSha,
+        status: 'in_progress',
+        started_at: start.startedAt,
+        external_id: start.externalId,
+        ...(start.detailsUrl ? { details_url: start.detailsUrl } : {}),
+        output: {
+            title: 'perf: running',
+            summary: 'The benchmarks are running; the verdict follows when they finish.'
+        }
+    }, log);
+}
+function batches(items, size) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+/**
+ * Completes `existing` (or creates the run completed, when starting it failed or was skipped) with
+ * the verdict, then sends the annotations beyond the first 50 in further updates, which append.
+ */
+async function completeCheckRun(client, repo, existing, payload, opts) {
+    const log = opts.log ?? (() => undefined);
+    const [first = [], ...rest] = batches(opts.annotations ?? [], ANNOTATIONS_PER_REQUEST);
+    const output = { ...payload.output, ...(first.length ? { annotations: first } : {}) };
+    let ref;
+    if (existing) {
+        try {
+            await client.rest.checks.update({
+                ...repo,
+                check_run_id: existing.id,
+                status: 'completed',
+                conclusion: payload.conclusion,
+                completed_at: payload.completed_at,
+                ...(payload.details_url ? { details_url: payload.details_url } : {}),
+                output
+            });
+        }
+        catch (e) {
+            throw explainApiError(e, 'completing the check run');
+        }
+        ref = existing;
+    }
+    else {
+        ref = await createOnce(client, repo, { ...payload, external_id: opts.externalId, output }, log);
+    }
+    for (const batch of rest) {
+        try {
+            await client.rest.checks.update({
+                ...repo,
+                check_run_id: ref.id,
+                output: { title: payload.output.title, summary: payload.output.summary, annotations: batch }
+            });
+        }
+        catch (e) {
+            throw explainApiError(e, 'adding annotations to the check run');
+        }
+    }
+    return ref;
+}
+
+/*
+ * Whose comments are ours. An installation token (GITHUB_TOKEN, any GitHub App) may not call
+ * GET /user, and GET /app wants the app's private key, so the check run we create answers it: its
+ * `app.slug` is the app we act as, and that app comments as `<slug>[bot]`. Without a check run a
+ * personal token still has GET /user; an installation token that refuses it is taken to be
+ * GITHUB_TOKEN, whose comments are by `github-actions[bot]`.
+ */
+const ACTIONS_BOT = 'github-actions[bot]';
+function identityOfApp(slug) {
+    return { login: `${slug}[bot]`, source: 'check run' };
+}
+async function resolveIdentity(client, known) {
+    if (known)
+        return known;
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return { login: data.login, source: 'GET /user' };
+    }
+    catch (e) {
+        if (statusOf(e) === 403)
+            return { login: ACTIONS_BOT, source: 'default' };
+        throw explainApiError(e, 'finding out who the token belongs to');
+    }
+}
+
+/*
+ * Two runs that both found no ledger each create one. The older comment stays; before the newer
+ * one is deleted, every hop entry it holds that the older lacks is carried over, so a race costs
+ * no history. Entries are lines; perf-gate's carry a key comment and match by it, other tools'
+ * match by their exact text.
+ */
+const KEY = /<!-- [\w.-]+:hop:[^>]*? -->/;
+const FOLDED = /^- … \d+ earlier entr(?:y|ies) folded\r?$/;
+function hopLines(body) {
+    const s = body.indexOf(HOPLOG_START);
+    if (s < 0)
+        return null;
+    const e = body.indexOf(HOPLOG_END, s + HOPLOG_START.length);
+    if (e < 0)
+        return null;
+    return body.slice(s + HOPLOG_START.length, e).split('\n');
+}
+function identityOf(line) {
+    return KEY.exec(line)?.[0] ?? line.trim();
+}
+/** `into` with the hop entries of `from` it lacks appended to its hop log, in `from`'s order. */
+function mergeHopEntries(into, from) {
+    const theirs = hopLines(from);
+    const ours = hopLines(into);
+    if (!theirs || !ours)
+        return into;
+    const known = new Set(ours.map(identityOf));
+    const missing = theirs.filter((l) => l.trim() !== '' && !FOLDED.test(l) && !known.has(identityOf(l)));
+    if (missing.length === 0)
+        return into;
+    const end = into.indexOf(HOPLOG_END, into.indexOf(HOPLOG_START));
+    const before = into.slice(0, end);
+    const sep = before.endsWith('\n') ? '' : '\n';
+    return `${before}${sep}${missing.join('\n')}\n${into.slice(end)}`;
+}
+
+const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function listComments(client, issue) {
+    const out = [];
+    const pages = client.paginate.iterator(client.rest.issues.listComments, {
+        owner: issue.owner,
+        repo: issue.repo,
+        issue_number: issue.number,
+        per_page: 100
+    });
+    for await (const page of pages) {
+        for (const c of page.data) {
+            out.push({ id: c.id, body: c.body ?? '', login: c.user?.login ?? null, url: c.html_url });
+        }
+    }
+    return out;
+}
+/** Our ledgers, oldest first. Anchors in anyone else's comment are not ours to adopt or edit. */
+function ours(all, identity, warned, log) {
+    const ledgers = all.filter((c) => isLedger(c.body));
+    for (const c of ledgers) {
+        if (c.login !== identity.login && !warned.has(c.id)) {
+            warned.add(c.id);
+            log(`Comment ${c.id} by ${c.login ?? 'a deleted user'} looks like a ledger but is not by ${identity.login}; it is left alone.`);
+        }
+    }
+    return ledgers.filter((c) => c.login === identity.login).sort((a, b) => a.id - b.id);
+}
+/** The body of our ledger on the pull request, or null when there is none yet. */
+async function readLedger(client, issue, identity) {
+    let all;
+    try {
+        all = await listComments(client, issue);
+    }
+    catch (e) {
+        throw explainApiError(e, `reading the comments of #${issue.number}`);
+    }
+    return ours(all, identity, new Set(), () => undefined)[0]?.body ?? null;
+}
+async function upsertLedger(client, issue, write, opts) {
+    const log = opts.log ?? (() => undefined);
+    const sleep = opts.sleep ?? defaultSleep;
+    const maxAttempts = opts.maxAttempts ?? 5;
+    const settle = () => sleep(opts.settleMs * (1 + Math.random()));
+    const warned = new Set();
+    const repo = { owner: issue.owner, repo: issue.repo };
+    let created = false;
+    // Set while the latest round failed to create the comment, so giving up names that failure.
+    let createFailure = null;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        let all;
+        try {
+            all = await listComments(client, issue);
+        }
+        catch (e) {
+            throw explainApiError(e, `reading the comments of #${issue.number}`);
+        }
+        const [canonical, ...extras] = ours(all, opts.identity, warned, log);
+        if (!canonical) {
+            createFailure = null;
+            try {
+                // Never retried blindly: after a 5xx the comment may exist, and the next round looks first.
+                await client.rest.issues.createComment({
+                    ...repo,
+                    issue_number: issue.number,
+                    body: write.render(null),
+                    request: { retries: 0 }
+                });
+                created = true;
+            }
+            catch (e) {
+                if (!mayHaveLanded(e))
+                    throw explainApiError(e, `creating the ledger comment on #${issue.number}`);
+                createFailure = e;
+                log(`Creating the ledger comment failed (${e.message}); looking whether it landed.`);
+            }
+            await settle();
+            continue;
+        }
+        createFailure = null;
+        let body = write.render(canonical.body);
+        for (const extra of extras)
+            body = mergeHopEntries(body, extra.body);
+        // Unchanged means the listing (taken after the last settle) already shows our part.
+        const wrote = body !== canonical.body;
+        /** The comment's body once a settle has passed, for a writer that lost a race to show. */
+        const readBack = async () => {
+            await settle();
+            const { data } = await client.rest.issues.getComment({ ...repo, comment_id: canonical.id });
+            return data.body ?? '';
+        };
+        let current = canonical.body;
+        if (wrote) {
+            try {
+                await client.rest.issues.updateComment({ ...repo, comment_id: canonical.id, body });
+                current = await readBack();
+            }
+            catch (e) {
+                throw explainApiError(e, `updating the ledger comment ${canonical.id}`);
+            }
+        }
+        const landed = (text) => write.proof ? text.includes(write.proof) : write.render(text) === text;
+        const extrasKept = extras.every((x) => mergeHopEntries(current, x.body) === current);
+        if (!landed(current) || !extrasKept) {
+            log(`The ledger changed under us (attempt ${attempt}); merging again.`);
+            continue;
+        }
+        if (wrote) {
+            // A run that read the body before our write may still be writing its own, without our
+            // entry: look once more after another settle. (Without a conditional write this narrows
+            // the window to a run whose read and write straddle two settles; it cannot close it.)
+            try {
+                current = await readBack();
+            }
+            catch (e) {
+                throw explainApiError(e, `reading back the ledger comment ${canonical.id}`);
+            }
+            if (!landed(current)) {
+                log(`The ledger was overwritten after our write (attempt ${attempt}); merging again.`);
+                continue;
+            }
+        }
+        const removed = [];
+        for (const extra of extras) {
+            try {
+                await client.rest.issues.deleteComment({ ...repo, comment_id: extra.id });
+                removed.push(extra.id);
+            }
+            catch (e) {
+                // Another run may have deleted it first; anything else only leaves a duplicate behind.
+                log(`Could not delete the duplicate ledger ${extra.id}: ${e.message}`);
+            }
+        }
+        return { commentId: canonical.id, url: canonical.url, created, attempts: attempt, removed };
+    }
+    if (createFailure !== null) {
+        throw explainApiError(createFailure, `creating the ledger comment on #${issue.number}`);
+    }
+    throw new GitHubApiError('conflict', `updating the ledger comment on #${issue.number}: it kept changing under concurrent runs after ${maxAttempts} attempts`, undefined);
+}
+
+function toState(p) {
+    return {
+        number: p.number,
+        nodeId: p.node_id,
+        open: p.state === 'open',
+        headSha: p.head.sha,
+        headRepo: p.head.repo?.full_name ?? null,
+        baseRef: p.base?.ref ?? null,
+        draft: p.draft ?? false,
+        body: p.body ?? '',
+        labels: p.labels
+            .map((l) => (typeof l === 'string' ? l : (l.name ?? '')))
+            .filter((n) => n !== '')
+    };
+}
+async function getPull(client, repo, number) {
+    try {
+        const { data } = await client.rest.pulls.get({ ...repo, pull_number: number });
+        return toState(data);
+    }
+    catch (e) {
+        throw explainApiError(e, `reading pull request #${number}`);
+    }
+}
+/** Who most recently put `label` on the issue, from its event history; null when not recorded. */
+async function labeledBy(client, repo, number, label) {
+    let who = null;
+    const pages = client.paginate.iterator(client.rest.issues.listEvents, {
+        ...repo,
+        issue_number: number,
+        per_page: 100
+    });
+    for await (const page of pages) {
+        for (const ev of page.data) {
+            if (!('label' in ev) || ev.label?.name !== label)
+                continue;
+            if (ev.event === 'labeled')
+                who = ev.actor?.login ?? null;
+            else if (ev.event === 'unlabeled')
+                who = null;
+        }
+    }
+    return who;
+}
+/**
+ * The open pull request a `workflow_run` measured, found from the run's own head (sha, branch,
+ * repository) as GitHub reports it in the event, never from anything the measured run uploaded.
+ * GitHub leaves `pull_requests` empty for forks, so the open PRs of the head branch are listed and
+ * the one whose head is still that sha is taken. Null when the PR is closed or has moved on.
+ */
+async function findPullForRun(client, repo, run) {
+    if (!run.headSha)
+        return { pull: null, why: 'the workflow_run event has no head_sha' };
+    const candidates = new Map();
+    try {
+        for (const n of run.pullRequests)
+            candidates.set(n, await getPull(client, repo, n));
+        if (run.headRepo && run.headBranch) {
+            const owner = run.headRepo.split('/')[0] ?? '';
+            const pages = client.paginate.iterator(client.rest.pulls.list, {
+                ...repo,
+                state: 'open',
+                head: `${owner}:${run.headBranch}`,
+                per_page: 100
+            });
+            for await (const page of pages) {
+                for (const p of page.data) {
+                    if (p.head.repo?.full_name !== run.headRepo)
+                        continue;
+                    candidates.set(p.number, toState(p));
+                }
+            }
+        }
+    }
+    catch (e) {
+        throw explainApiError(e, 'finding the pull request of the measured run');
+    }
+    const open = [...candidates.values()].filter((p) => p.open);
+    const match = open.filter((p) => p.headSha === run.headSha);
+    if (match.length === 1 && match[0])
+        return { pull: match[0], why: `#${match[0].number}` };
+    if (match.length > 1) {
+        return {
+            pull: null,
+            why: `several open pull requests (${match.map((p) => `#${p.number}`).join(', ')}) have head ${run.headSha}; not guessing`
+        };
+    }
+    if (open.length > 0) {
+        return {
+            pull: null,
+            why: `the pull request's head moved on (${open.map((p) => `#${p.number} is at ${p.headSha.slice(0, 7)}`).join(', ')}) since ${run.headSha.slice(0, 7)} was measured`
+        };
+    }
+    return {
+        pull: null,
+        why: `no open pull request has head ${run.headSha.slice(0, 7)} on ${run.headRepo ?? '?'}:${run.headBranch ?? '?'} (closed, or not a pull request)`
+    };
+}
+
+/*
+ * Draft → ready for review. GitHub offers this only through GraphQL
+ * (`markPullRequestReadyForReview`); REST's `draft` field is read-only. GraphQL refusals arrive as
+ * 200 with an `errors` list, which Octokit throws as a GraphqlResponseError; they are turned into
+ * the same actionable sentences as REST's.
+ */
+/** Input `promote-draft`: never, on a passing perf gate, or only when every gate of the ledger passes. */
+const PROMOTE_DRAFT = ['false', 'true', 'when-all-gates-pass'];
+const MARK_READY = `mutation perfGateMarkReady($id: ID!) {
+  markPullRequestReadyForReview(input: { pullRequestId: $id }) {
+    pullRequest { number isDraft }
+  }
+}`;
+function graphqlErrors(e) {
+    const err = e;
+    return err?.name === 'GraphqlResponseError' && Array.isArray(err.errors) ? err.errors : null;
+}
+/** A GraphQL failure of `what` as one actionable sentence; HTTP failures as for REST. */
+function explainGraphqlError(e, what, permission) {
+    const errors = graphqlErrors(e);
+    if (!errors)
+        return explainApiError(e, what);
+    const message = errors.map((x) => x.message ?? '').join('; ') || 'no message';
+    if (errors.some((x) => x.type === 'FORBIDDEN')) {
+        return new GitHubApiError('permission', `${what}: the token may not do this (${message}). Add \`permissions: ${permission}\` to the job.`, 403);
+    }
+    if (errors.some((x) => x.type === 'NOT_FOUND')) {
+        return new GitHubApiError('not-found', `${what}: not found (${message}).`, 404);
+    }
+    if (errors.some((x) => x.type === 'RATE_LIMITED')) {
+        return new GitHubApiError('rate-limit', `${what}: GitHub's rate limit is exhausted (${message}).`, 403);
+    }
+    return new GitHubApiError('invalid', `${what}: GitHub refused the request (${message}).`, undefined);
+}
+/** Marks the pull request (by its GraphQL node id) ready for review. */
+async function markReadyForReview(client, pull) {
+    const what = `promoting #${pull.number} to ready for review`;
+    let answer;
+    try {
+        answer = await client.graphql(MARK_READY, { id: pull.nodeId });
+    }
+    catch (e) {
+        throw explainGraphqlError(e, what, 'pull-requests: write');
+    }
+    if (answer.markPullRequestReadyForReview?.pullRequest?.isDraft !== false) {
+        throw new GitHubApiError('invalid', `${what}: GitHub answered, but the pull request is still a draft.`, undefined);
+    }
+}
+
+class Publisher {
+    client;
+    target;
+    settings;
+    log;
+    checkRun = null;
+    pull = null;
+    accepter = null;
+    identity = null;
+    tokenRejected = false;
+    problems = [];
+    constructor(client, target, settings, log) {
+        this.client = client;
+        this.target = target;
+        this.settings = settings;
+        this.log = log;
+    }
+    problem(e, what) {
+        const err = explainApiError(e, what);
+        if (!(err instanceof GitHubApiError))
+            throw err;
+        if (err.kind === 'token')
+            this.tokenRejected = true;
+        this.problems.push(err.message);
+        this.log.warning(err.message);
+    }
+    get externalId() {
+        return `perf-gate:${this.target.runKey ?? this.target.headSha ?? 'local'}`;
+    }
+    /** Before the benchmarks: the check run goes in progress and the PR is read for acceptance. */
+    async start() {
+        const { target, settings } = this;
+        if (settings.checkRun && target.headSha) {
+            try {
+                this.checkRun = await startCheckRun(this.client, target.repo, {
+                    headSha: target.headSha,
+                    externalId: this.externalId,
+                    startedAt: new Date().toISOString(),
+                    ...(target.detailsUrl ? { detailsUrl: target.detailsUrl } : {})
+                }, (m) => this.log.info(m));
+                if (this.checkRun.appSlug)
+                    this.identity = identityOfApp(this.checkRun.appSlug);
+                this.log.info(`check run ${this.checkRun.id} is in progress on ${target.headSha}`);
+            }
+            catch (e) {
+                this.problem(e, 'creating the check run');
+            }
+        }
+        if (target.pullNumber !== null && !this.tokenRejected) {
+            try {
+                this.pull = await getPull(this.client, target.repo, target.pullNumber);
+                if (this.pull.labels.includes(settings.acceptLabel)) {
+                    this.accepter = await labeledBy(this.client, target.repo, target.pullNumber, settings.acceptLabel).catch(() => null);
+                }
+            }
+            catch (e) {
+                this.problem(e, `reading pull request #${target.pullNumber}`);
+            }
+        }
+    }
+    /** Route B: a regression accepted with the label and a written reason becomes neutral. */
+    review = (outcome) => {
+        if (!this.pull || (outcome.verdict !== 'fail' && outcome.verdict !== 'warn'))
+            return null;
+        const check = checkAcceptance(this.pull, this.settings.acceptLabel);
+        switch (check.kind) {
+            case 'not-requested':
+                return null;
+            case 'no-reason':
+                this.log.warning(`perf-gate: ${check.message}.`);
+                return null;
+            case 'accepted':
+                return acceptOutcome(outcome, {
+                    label: this.settings.acceptLabel,
+                    by: this.accepter,
+                    reason: check.reason
+                });
+        }
+    };
+    /** After the benchmarks: the check run completes, the ledger is upserted. */
+    async deliver(job, before) {
+        if (!this.tokenRejected)
+            await this.completeCheck(job);
+        const promoted = this.tokenRejected ? false : await this.promote(job);
+        const comment = this.tokenRejected || !this.settings.comment ? null : await this.postLedger(job, promoted);
+        return {
+            ...before,
+            published: {
+                commentId: comment?.commentId ?? null,
+                commentUrl: comment?.url ?? null,
+                checkRunId: this.checkRun?.id ?? null,
+                checkRunUrl: this.checkRun?.url ?? null,
+                promoted,
+                problems: this.problems
+            }
+        };
+    }
+    /**
+     * Draft → ready for review, once, on a passing gate of the PR's current head. Never on warn,
+     * fail or neutral (an accepted regression is neutral), never for a fork's PR, never on one that
+     * is not a draft, and never again once the ledger records that perf-gate did it (an author who
+     * turned it back into a draft meant it). A refusal is one warning; the verdict stands.
+     */
+    async promote(job) {
+        const mode = this.settings.promoteDraft ?? 'false';
+        const number = this.target.pullNumber;
+        if (mode === 'false' || number === null || job.outcome.verdict !== 'pass')
+            return false;
+        const { repo } = this.target;
+        const what = `promoting #${number} to ready for review`;
+        try {
+            const pull = await getPull(this.client, repo, number);
+            if (!pull.open || !pull.draft)
+                return false;
+            if (pull.headRepo !== `${repo.owner}/${repo.repo}`) {
+                this.log.info(`#${number} comes from a fork (${pull.headRepo ?? 'deleted'}); perf-gate never marks a fork's pull request ready for review.`);
+                return false;
+            }
+            if (pull.headSha !== this.target.headSha) {
+                this.log.info(`#${number} has moved on to ${pull.headSha.slice(0, 7)}; a pass of an older commit does not mark it ready for review.`);
+                return false;
+            }
+            this.identity = await resolveIdentity(this.client, this.identity);
+            const ledger = await readLedger(this.client, { ...repo, number }, this.identity);
+            if (ledger !== null && wasPromoted(ledger)) {
+                this.log.info(`#${number} is a draft again after perf-gate marked it ready for review once; it stays as its author left it.`);
+                return false;
+            }
+            if (mode === 'when-all-gates-pass') {
+                const open = otherGateRows(ledger ?? '').filter((g) => !g.passed);
+                if (open.length > 0) {
+                    this.log.info(`#${number} stays a draft: ${open.map((g) => `${g.gate} (${g.status})`).join(', ')} of the ledger ${open.length === 1 ? 'has' : 'have'} not passed.`);
+                    return false;
+                }
+            }
+            await markReadyForReview(this.client, pull);
+            this.log.info(`#${number} ${PROMOTED_TEXT}.`);
+            return true;
+        }
+        catch (e) {
+            const err = explainApiError(e, what);
+            if (!(err instanceof GitHubApiError))
+                throw err;
+            if (err.kind === 'token')
+                this.tokenRejected = true;
+            this.log.warning(`${err.message} The gate's verdict is unchanged; the pull request stays a draft.`);
+            return false;
+        }
+    }
+    /** The run ended in an error: a check run left in progress would block the PR forever. */
+    async abort(message) {
+        if (!this.checkRun || this.tokenRejected || !this.target.headSha)
+            return;
+        try {
+            await completeCheckRun(this.client, this.target.repo, this.checkRun, {
+                name: CHECK_RUN_NAME,
+                head_sha: this.target.headSha,
+                status: 'completed',
+                conclusion: 'failure',
+                completed_at: new Date().toISOString(),
+                output: {
+                    title: 'perf: the gate could not run',
+                    summary: message.slice(0, 4000),
+                    text: ''
+                }
+            }, { externalId: this.externalId });
+        }
+        catch (e) {
+            this.problem(e, 'completing the check run after the error');
+        }
+    }
+    async completeCheck(job) {
+        const headSha = this.target.headSha;
+        if (!this.settings.checkRun || !headSha)
+            return;
+        const payload = renderCheckRun(job.report, {
+            headSha,
+            ...(job.report.runUrl ? { detailsUrl: job.report.runUrl } : {})
+        });
+        try {
+            this.checkRun = await completeCheckRun(this.client, this.target.repo, this.checkRun, { ...payload, head_sha: headSha }, {
+                externalId: this.externalId,
+                annotations: annotationsFor(job, job.config, this.settings.configPath),
+                log: (m) => this.log.info(m)
+            });
+            if (this.checkRun.appSlug)
+                this.identity = identityOfApp(this.checkRun.appSlug);
+            this.log.info(`check run ${this.checkRun.id}: ${payload.conclusion}`);
+        }
+        catch (e) {
+            this.problem(e, 'completing the check run');
+        }
+    }
+    async postLedger(job, promoted) {
+        const number = this.target.pullNumber;
+        if (number === null)
+            return null;
+        const what = `posting the ledger on #${number}`;
+        try {
+            // Read again: the PR may have been closed, or moved on, while the benchmarks ran.
+            const pull = await getPull(this.client, this.target.repo, number);
+            if (!pull.open) {
+                const msg = `Pull request #${number} was closed while the gate ran; the ledger was not updated (the verdict is in the job summary and the check run).`;
+                this.problems.push(msg);
+                this.log.warning(msg);
+                return null;
+            }
+            const current = pull.headSha === this.target.headSha;
+            if (!current) {
+                this.log.info(`#${number} has moved on to ${pull.headSha.slice(0, 7)}; only the hop log records this run of ${this.target.headSha?.slice(0, 7) ?? '?'}.`);
+            }
+            this.identity = await resolveIdentity(this.client, this.identity);
+            const posted = await upsertLedger(this.client, { ...this.target.repo, number }, {
+                render: (existing) => renderLedger(existing, job.report, { updateRow: current, promoted }),
+                proof: hopMarker(job.report.runId)
+            }, {
+                identity: this.identity,
+                settleMs: this.settings.settleMs,
+                log: (m) => this.log.info(m)
+            });
+            this.log.info(`ledger comment ${posted.commentId} ${posted.created ? 'created' : 'updated'} (${posted.url})`);
+            return posted;
+        }
+        catch (e) {
+            this.problem(e, what);
+            return null;
+        }
+    }
+}
+function annotationsFor(job, config, configPath) {
+    return regressionAnnotations(job.outcome.comparisons, config.benchmarks, configPath, {
+        accepted: job.report.acceptance !== undefined
+    });
+}
+
+export { literal as $, formatValue as A, sanitizeText as B, formatPercent as C, DEFAULT_MAX_DISTANCE as D, markdownTable as E, plural as F, statusOf as G, GitHubApiError as H, shardArtifactName as I, actionOutput as J, describeSelection as K, shardArtifactPrefix as L, shardFromArtifactName as M, mergeFingerprint as N, shardMembers as O, Publisher as P, baselineWriteDecision as Q, RESULTS_VERSION as R, parseBenchmarkList as S, parseShard as T, UserError as U, PROMOTE_DRAFT as V, writeFileAtomic as W, makeInput as X, object as Y, string$1 as Z, number as _, defaultThresholdsFor as a, array as a0, xyChart as a1, stepLevels as a2, mermaidLabel as a3, loadConfigOrDefaults as a4, median as a5, commonjsGlobal as a6, getDefaultExportFromCjs as a7, getAugmentedNamespace as a8, describeAssumed as b, checkFingerprint as c, detectChangePoints as d, errorMessage as e, compareResultSets as f, filesOutput as g, terminalOutput as h, isUserError as i, runWithOutputs as j, importFile as k, loadConfig as l, fileInput as m, RESULTS_SCHEMA_ID as n, shortSha as o, parseResultSet as p, quantileSorted as q, renderTerminalTable as r, selectBaseline as s, thresholdsFromConfig as t, unknownEnvironment as u, streamReporter as v, explainApiError as w, findPullForRun as x, escapeMarkdown as y, formatDate as z };

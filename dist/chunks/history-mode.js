@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { U as UserError, h as errorMessage, L as writeFileAtomic, p as parseResultSet, M as makeInput, N as object, O as string, P as number, Q as literal, S as array, T as escapeMarkdown, V as formatDate, W as plural, X as shortSha, b as formatPercent, f as formatValue, Y as markdownTable, Z as xyChart, _ as stepLevels, $ as mermaidLabel, l as loadConfig, a0 as median, a1 as detectChangePoints } from './engine.js';
+import { U as UserError, e as errorMessage, W as writeFileAtomic, p as parseResultSet, X as makeInput, Y as object, Z as string, _ as number, $ as literal, a0 as array, y as escapeMarkdown, z as formatDate, F as plural, o as shortSha, C as formatPercent, A as formatValue, E as markdownTable, a1 as xyChart, a2 as stepLevels, a3 as mermaidLabel, a4 as loadConfigOrDefaults, a5 as median, d as detectChangePoints } from './engine.js';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, mkdir, readFile, rm } from 'node:fs/promises';
 
 function status(e) {
     const s = e.status;
@@ -35,7 +35,7 @@ class GitApi {
             return e;
         const s = status(e);
         if (s === 401) {
-            return new UserError(`GitHub refused the token (401 Bad credentials) while accessing the baselines on ${this.where}; check the github-token input`);
+            return new UserError(`GitHub refused the token (401 Bad credentials) while accessing the baselines on ${this.where}; check the github-token input (CLI: GITHUB_TOKEN or GH_TOKEN)`);
         }
         if ((s === 403 || s === 404) && !isRateLimit(e)) {
             const nothing = access === 'write' ? '; nothing was written' : '';
@@ -152,6 +152,21 @@ class LocalBaselineStore {
         this.dir = dir;
         this.opts = opts;
         this.location = `local:${dir}`;
+    }
+    async testbeds() {
+        let dirs;
+        try {
+            dirs = await readdir(this.dir, { withFileTypes: true });
+        }
+        catch (e) {
+            if (e.code === 'ENOENT')
+                return [];
+            throw new UserError(`cannot read the baseline store ${this.dir}: ${errorMessage(e)}`);
+        }
+        return dirs
+            .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+            .map((d) => d.name)
+            .sort();
     }
     list(testbed) {
         return this.entries(testbed);
@@ -345,12 +360,13 @@ const LOCK_LEASE_MS = 120_000;
  * replacement needs a forced ref update, which GitHub cannot make conditional; a ref lock (a
  * `<branch>--compacting` branch, created atomically) brackets it, and every writer, after its own
  * update, waits out a lock it sees and then checks its baseline is still on the branch, writing
- * again if a compaction dropped it. See README "Baselines on a branch".
+ * again if a compaction dropped it. See docs/github-workflows.md, "Baselines on a branch".
  */
 class GitBaselineStore {
     repo;
     opts;
     location;
+    shared = true;
     api;
     lockName;
     keep;
@@ -375,6 +391,10 @@ class GitBaselineStore {
         this.timeScale = opts.timeScale ?? 1;
         this.random = opts.random ?? Math.random;
         this.leaseMs = opts.lockLeaseMs ?? LOCK_LEASE_MS;
+    }
+    async testbeds() {
+        const head = await this.cachedHead();
+        return [...new Set(head?.index.entries.map((e) => e.testbed) ?? [])].sort();
     }
     async list(testbed) {
         const head = await this.cachedHead();
@@ -651,7 +671,8 @@ function openStore(spec, opts) {
 
 /** Charts drawn at most: the metrics with the largest steps. */
 const MAX_CHARTS = 5;
-function chart(m) {
+/** The metric's trend chart, the level between its steps drawn as a second line. */
+function historyChart(m) {
     const points = m.points.slice(-100);
     const values = points.map((p) => p.value);
     const shown = m.points.length - points.length;
@@ -715,7 +736,7 @@ function renderHistory(report) {
         Math.max(...a.steps.map((s) => Math.abs(s.change))))
         .slice(0, MAX_CHARTS);
     for (const m of charted)
-        out.push('', chart(m));
+        out.push('', historyChart(m));
     return out.join('\n') + '\n';
 }
 
@@ -741,11 +762,13 @@ function analyseHistory(sets, meta, opts = {}) {
                         metric: m.name,
                         unit: m.unit,
                         direction: m.direction,
+                        class: m.class,
                         points: [],
                         steps: []
                     };
                     series.set(key, h);
                 }
+                h.class = m.class;
                 h.points.push({ sha: set.commit.sha, createdAt: set.createdAt, value });
             }
         }
@@ -796,7 +819,11 @@ async function readHistory(store, testbed) {
     return { sets, unreadable };
 }
 async function runHistoryJob(opts) {
-    const config = await loadConfig(opts.configPath);
+    // History only reads: a workflow that imports results with no perf-gate.yml has one too.
+    const { config, assumed } = await loadConfigOrDefaults(opts.configPath, {
+        imported: true,
+        testbed: opts.testbed
+    });
     const testbed = opts.testbed ?? config.testbed;
     const { sets, unreadable } = await readHistory(opts.store, testbed);
     const report = analyseHistory(sets, { testbed, location: opts.store.location, unreadable }, {
@@ -806,7 +833,7 @@ async function runHistoryJob(opts) {
     const markdown = renderHistory(report);
     const file = path.join(path.resolve(opts.outDir), 'history.md');
     await writeFileAtomic(file, markdown);
-    return { report, markdown, path: file, changePoints: countSteps(report) };
+    return { config, assumed, report, markdown, path: file, changePoints: countSteps(report) };
 }
 
-export { DEFAULT_STORE as D, openStore as o, runHistoryJob as r };
+export { DEFAULT_STORE as D, historyChart as h, openStore as o, runHistoryJob as r };

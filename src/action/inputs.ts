@@ -2,14 +2,14 @@ import * as core from '@actions/core'
 import { DEFAULT_STORE } from '../baseline/index.js'
 import { parseBenchmarkList, parseShard, type ShardSpec } from '../engine/shard.js'
 import { UserError } from '../errors.js'
+import { PROMOTE_DRAFT, type PromoteDraft } from '../github/ready.js'
 
-export const ACTION_MODES = ['gate', 'baseline', 'compare', 'report', 'merge', 'history'] as const
-export type ActionMode = (typeof ACTION_MODES)[number]
 export const FAIL_ON = ['fail', 'warn', 'never'] as const
 
 /** Every action input, read in this one place and typed. */
 export interface ActionInputs {
-  mode: ActionMode
+  /** Checked against the modes there are when the action dispatches (src/action/modes/index.ts). */
+  mode: string
   config: string
   results: string | undefined
   baselineResults: string | undefined
@@ -46,6 +46,12 @@ export interface ActionInputs {
    * undefined: as the config's `ab:` says.
    */
   ab: boolean | undefined
+  /** Where the history dashboard is published: the ledger and report link each metric's chart. */
+  dashboardUrl: string | undefined
+  /** Mark a draft pull request ready for review once the gate passes. */
+  promoteDraft: PromoteDraft
+  /** mode history and baseline runs: open an issue for each regression found in the history. */
+  openIssues: boolean
 }
 
 type GetInput = (name: string) => string
@@ -81,7 +87,7 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
       throw new UserError(`input '${name}' must be an integer >= ${min}; got '${v}'`)
     return Number(v)
   }
-  const mode = oneOf('mode', ACTION_MODES, 'gate')
+  const mode = opt('mode') ?? 'gate'
   if (mode === 'report' && opt('results-dir') === undefined) {
     throw new UserError(
       "mode 'report' needs the input 'results-dir': the folder the results artifact was downloaded to"
@@ -132,6 +138,17 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
     shards: integer('shards', 1),
     analystModel: opt('analyst-model'),
-    ab
+    ab,
+    dashboardUrl: httpUrl('dashboard-url', opt('dashboard-url')),
+    promoteDraft: oneOf('promote-draft', PROMOTE_DRAFT, 'false'),
+    openIssues: bool('open-issues', false)
   }
+}
+
+function httpUrl(name: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined
+  if (!/^https?:\/\/[^\s"'<>`]+$/i.test(v)) {
+    throw new UserError(`input '${name}' must be an http(s) URL; got '${v}'`)
+  }
+  return v
 }

@@ -10,7 +10,9 @@ import { filesOutput } from '../outputs/files.js'
 import { Publisher, type PublishTarget } from '../outputs/github.js'
 import { runWithOutputs, type JobResult, type Output } from '../outputs/index.js'
 import type { Commit, ResultSet } from '../results/model.js'
+import { runHistoryJob } from '../engine/history-mode.js'
 import { uploadShard } from './artifacts.js'
+import { fileRegressionIssues } from './issues.js'
 import { configPath, coreLog, coreReporter, repositoryPath, type ActionRun } from './run.js'
 import { openActionStore } from './store.js'
 
@@ -82,7 +84,8 @@ export async function runActionJob(
         checkRun: inputs.checkRun,
         acceptLabel: inputs.acceptLabel,
         configPath: repositoryPath(inputs.config, workspace),
-        settleMs: 1000 * run.api.tuning.timeScale
+        settleMs: 1000 * run.api.tuning.timeScale,
+        promoteDraft: inputs.promoteDraft
       },
       coreReporter
     )
@@ -139,7 +142,8 @@ export async function runActionJob(
       maxDistance: inputs.baselineMaxDistance
     }),
     allowFingerprintChanges: inputs.allowFingerprintChanges,
-    ...(ab ? { ab } : {})
+    ...(ab ? { ab } : {}),
+    ...(inputs.dashboardUrl ? { dashboardUrl: inputs.dashboardUrl } : {})
   }
   const result = await runWithOutputs(job, outputs)
 
@@ -151,6 +155,16 @@ export async function runActionJob(
       core.info(`perf-gate: uploaded the shard results as artifact ${name}`)
     }
     return result
+  }
+  if (jobMode === 'baseline' && result.baselineWritten && inputs.openIssues) {
+    // The history now ends with this baseline: a regression it completes becomes an issue.
+    const history = await runHistoryJob({
+      configPath: configPath(run),
+      store: openActionStore(inputs, workspace, coreLog),
+      outDir: path.resolve(workspace, inputs.outputDir),
+      testbed: result.config.testbed
+    })
+    await fileRegressionIssues(run, history.report, result.config)
   }
   const problems = result.published?.problems ?? []
   if (inputs.mode === 'report' && problems.length > 0) {

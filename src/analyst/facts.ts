@@ -4,7 +4,7 @@ import { hotspots } from '../report/hotspots.js'
 import { insightsOf } from '../report/insights.js'
 import { moreRunsNeeded } from '../report/observations.js'
 import { speedPhrase } from '../report/speed.js'
-import { valueCi, valueDelta } from '../report/tables.js'
+import { shownCentres, valueCi, valueDelta } from '../report/tables.js'
 import type { GateReport } from '../types/report.js'
 
 /*
@@ -114,8 +114,10 @@ export function buildFacts(
     },
     metrics: comparisons.map((c) => {
       const ci = valueCi(c)
-      const base = c.baseline?.median
-      const cur = c.current?.median
+      // The values the tables show beside Δ, so the narrative cannot contradict it either.
+      const shown = shownCentres(c)
+      const base = shown.baseline ?? undefined
+      const cur = shown.current ?? undefined
       const factor =
         base && cur && base > 0 && cur > 0
           ? c.direction === 'higher'

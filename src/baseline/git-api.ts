@@ -53,7 +53,7 @@ export class GitApi {
     const s = status(e)
     if (s === 401) {
       return new UserError(
-        `GitHub refused the token (401 Bad credentials) while accessing the baselines on ${this.where}; check the github-token input`
+        `GitHub refused the token (401 Bad credentials) while accessing the baselines on ${this.where}; check the github-token input (CLI: GITHUB_TOKEN or GH_TOKEN)`
       )
     }
     if ((s === 403 || s === 404) && !isRateLimit(e)) {

@@ -69,6 +69,7 @@ const LOCK_LEASE_MS = 120_000
  */
 export class GitBaselineStore implements BaselineStore {
   readonly location: string
+  readonly shared = true
   private readonly api: GitApi
   private readonly lockName: string
   private readonly keep: number
@@ -96,6 +97,11 @@ export class GitBaselineStore implements BaselineStore {
     this.timeScale = opts.timeScale ?? 1
     this.random = opts.random ?? Math.random
     this.leaseMs = opts.lockLeaseMs ?? LOCK_LEASE_MS
+  }
+
+  async testbeds(): Promise<string[]> {
+    const head = await this.cachedHead()
+    return [...new Set(head?.index.entries.map((e) => e.testbed) ?? [])].sort()
   }
 
   async list(testbed: string): Promise<BaselineEntry[]> {

@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import type { Dirent } from 'node:fs'
 import path from 'node:path'
 import { UserError, errorMessage } from '../errors.js'
 import { makeInput, parseResultSet } from '../importers/index.js'
@@ -25,6 +26,20 @@ export class LocalBaselineStore implements BaselineStore {
     } = {}
   ) {
     this.location = `local:${dir}`
+  }
+
+  async testbeds(): Promise<string[]> {
+    let dirs: Dirent[]
+    try {
+      dirs = await readdir(this.dir, { withFileTypes: true })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw new UserError(`cannot read the baseline store ${this.dir}: ${errorMessage(e)}`)
+    }
+    return dirs
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .sort()
   }
 
   list(testbed: string): Promise<BaselineEntry[]> {

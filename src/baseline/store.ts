@@ -20,6 +20,13 @@ export interface StoredBaseline {
 export interface BaselineStore {
   /** Human-readable location, e.g. `local:.perf-gate/baselines`. */
   readonly location: string
+  /**
+   * The testbeds that have baselines, sorted. A local store names them by folder, so a name with
+   * characters a folder cannot hold comes back escaped; `list` accepts either form.
+   */
+  testbeds(): Promise<string[]>
+  /** The team's store (a branch of the repository), not the user's: local runs never write it. */
+  readonly shared?: boolean
   /** Every baseline of a testbed, oldest first, without loading the results. */
   list(testbed: string): Promise<BaselineEntry[]>
   /** Loads one listed baseline; null when it is unreadable (the store warns). */

@@ -13,8 +13,24 @@ export interface TrustDecision {
 
 const TRUSTED_EVENTS = new Set(['push', 'workflow_dispatch'])
 
-export function baselineWriteDecision(ctx: RunContext): TrustDecision {
-  if (!ctx.onGitHub) return { allowed: true, reason: 'local run: the store belongs to the user' }
+/**
+ * `store.shared`: the store holds the team's baselines (a `git:` branch of the repository), which
+ * a local run never writes: the CLI may read them, and writes only as a trusted CI run.
+ */
+export function baselineWriteDecision(
+  ctx: RunContext,
+  store: { shared?: boolean } = {}
+): TrustDecision {
+  if (!ctx.onGitHub) {
+    if (store.shared) {
+      return {
+        allowed: false,
+        reason:
+          "a git: store holds the team's baselines, which only a trusted CI run writes (push or workflow_dispatch on the default branch, on GitHub Actions); this is a local run, so it only reads them"
+      }
+    }
+    return { allowed: true, reason: 'local run: the store belongs to the user' }
+  }
   const event = ctx.eventName ?? '(unknown)'
   if (!TRUSTED_EVENTS.has(event)) {
     return {

@@ -1,8 +1,10 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { DEFAULT_STORE, openStore } from '../baseline/index.js'
+import { DEFAULT_STORE, openStore, type BaselineStore } from '../baseline/index.js'
 import { type RunContext } from '../types/run-context.js'
+import { describeAssumed } from '../config/defaults.js'
 import { loadConfig } from '../config/load.js'
+import type { PerfGateConfig } from '../config/types.js'
 import { errorMessage, isUserError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../stats/compare-sets.js'
 import type { FailOn, JobMode } from '../engine/job.js'
@@ -12,6 +14,8 @@ import { fileInput, importFile, parseResultSet } from '../importers/index.js'
 import { streamReporter } from '../runners/progress.js'
 import { localCommit } from '../runners/git.js'
 import { localLineage } from '../engine/git-commit-graph.js'
+import { DEFAULT_MAX_DISTANCE, selectBaseline } from '../engine/baseline-select.js'
+import { shortSha } from '../shared/text.js'
 import { runHistoryJob } from '../engine/history-mode.js'
 import { unknownEnvironment } from '../results/environment.js'
 import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../results/model.js'
@@ -19,6 +23,7 @@ import { filesOutput } from '../outputs/files.js'
 import { runWithOutputs } from '../outputs/index.js'
 import { jsonOutput, terminalOutput } from '../outputs/terminal.js'
 import { renderTerminalTable } from '../report/terminal.js'
+import { DASHBOARD_USAGE, dashboardCommand } from './dashboard.js'
 import { VERSION } from '../version.js'
 
 export interface Io {
@@ -40,14 +45,20 @@ Usage:
                                  interleaved, and gate the pairs; never writes a baseline
   perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
   perf-gate compare BASELINE CURRENT [--json]
+  perf-gate compare --store SPEC [--repo OWNER/NAME] [--testbed NAME] [--base REF] CURRENT
+                                 CURRENT against the store's baseline for the testbed
   perf-gate import FILE [--format NAME|auto] [--json]
-  perf-gate history  [-c FILE] [--store SPEC] [--testbed NAME] [--out DIR] [--json]
-                                 change points over the stored baselines (never fails)
-
+  perf-gate history  [-c FILE] [--store SPEC] [--repo OWNER/NAME] [--testbed NAME] [--out DIR]
+                     [--json]    change points over the stored baselines (never fails)
+${DASHBOARD_USAGE}
 Options for run, gate, baseline and ab:
   -c, --config FILE       config file (default perf-gate.yml)
       --results GLOB      import these result files instead of running benchmarks
-      --store SPEC        baseline store, local:DIR (default ${DEFAULT_STORE})
+      --store SPEC        baseline store: local:DIR (default ${DEFAULT_STORE}), or
+                          git:BRANCH, the team's baselines on a branch of --repo, read
+                          through the GitHub API with GITHUB_TOKEN (or GH_TOKEN) and
+                          GITHUB_API_URL; written only by a trusted CI run
+      --repo OWNER/NAME   the repository of a git: store (default GITHUB_REPOSITORY)
       --out DIR           where ledger.md, check-run.json and report.md go (default .perf-gate/out)
       --raw-dir DIR       where the raw results JSON goes (default benchmarks/results/raw)
       --fail-on LEVEL     fail | warn | never (default fail)
@@ -98,11 +109,13 @@ export async function main(
       case 'ab':
         return await jobCommand(command, rest, io, env)
       case 'compare':
-        return await compareCommand(rest, io)
+        return await compareCommand(rest, io, env)
       case 'import':
         return await importCommand(rest, io)
       case 'history':
         return await historyCommand(rest, io, env)
+      case 'dashboard':
+        return await dashboardCommand(rest, io, env)
       default:
         throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`)
     }
@@ -127,6 +140,7 @@ async function jobCommand(
       config: { type: 'string', short: 'c', default: 'perf-gate.yml' },
       results: { type: 'string' },
       store: { type: 'string', default: env.PERF_GATE_STORE ?? DEFAULT_STORE },
+      repo: { type: 'string' },
       out: { type: 'string', default: '.perf-gate/out' },
       'raw-dir': { type: 'string', default: 'benchmarks/results/raw' },
       'fail-on': { type: 'string', default: 'fail' },
@@ -158,10 +172,7 @@ async function jobCommand(
   const reporter = streamReporter((line) => io.stderr(`${line}\n`))
   // Kept as typed, so errors read `perf-gate.yml:12: …` rather than an absolute path.
   const configPath = values.config
-  const store = openStore(values.store, {
-    cwd: process.cwd(),
-    onWarning: (m) => reporter.warning(m)
-  })
+  const store = await cliStore(values.store, values.repo, env, (m) => reporter.warning(m))
   const repoDir = path.dirname(path.resolve(configPath))
   const commit = await localCommit(repoDir)
   const maxDistance =
@@ -240,6 +251,7 @@ async function historyCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
     options: {
       config: { type: 'string', short: 'c', default: 'perf-gate.yml' },
       store: { type: 'string', default: env.PERF_GATE_STORE ?? DEFAULT_STORE },
+      repo: { type: 'string' },
       out: { type: 'string', default: '.perf-gate/out' },
       testbed: { type: 'string' },
       json: { type: 'boolean', default: false }
@@ -248,24 +260,26 @@ async function historyCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): P
   })
   const result = await runHistoryJob({
     configPath: values.config,
-    store: openStore(values.store, {
-      cwd: process.cwd(),
-      onWarning: (m) => io.stderr(`warning: ${m}\n`)
-    }),
+    store: await cliStore(values.store, values.repo, env, (m) => io.stderr(`warning: ${m}\n`)),
     outDir: values.out,
     ...(values.testbed ? { testbed: values.testbed } : {})
   })
+  if (result.assumed) for (const line of describeAssumed(result.assumed)) io.stderr(`${line}\n`)
   io.stdout(values.json ? JSON.stringify(result.report, null, 2) + '\n' : result.markdown)
   io.stderr(`history: ${result.path}\n`)
   return EXIT.ok
 }
 
-async function compareCommand(args: string[], io: Io): Promise<number> {
+async function compareCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
       baseline: { type: 'string' },
       current: { type: 'string' },
+      store: { type: 'string' },
+      repo: { type: 'string' },
+      testbed: { type: 'string' },
+      base: { type: 'string' },
       json: { type: 'boolean', default: false },
       config: { type: 'string', short: 'c' },
       format: { type: 'string', default: 'auto' },
@@ -274,22 +288,50 @@ async function compareCommand(args: string[], io: Io): Promise<number> {
     },
     allowPositionals: true
   })
-  const baselineFile = values.baseline ?? positionals[0]
-  const currentFile = values.current ?? (values.baseline ? positionals[0] : positionals[1])
-  if (!baselineFile || !currentFile)
-    throw new UserError('compare needs a baseline and a current result file; see --help')
   const failOn = parseFailOn(values['fail-on'])
+  let config: PerfGateConfig | null = null
   let thresholdsFor: ThresholdsFor | undefined
   let minSamples: number | undefined
   if (values.config) {
-    const config = await loadConfig(values.config)
+    config = await loadConfig(values.config, { imported: true })
     thresholdsFor = thresholdsFromConfig(config)
     minSamples = config.minSamples
   }
   if (values['min-samples'] !== undefined)
     minSamples = parsePositiveInt(values['min-samples'], '--min-samples')
-  const baseline = await readResultSet(baselineFile, values.format)
-  const current = await readResultSet(currentFile, values.format)
+  let baseline: ResultSet
+  let current: ResultSet
+  if (values.store !== undefined) {
+    if (values.baseline !== undefined || positionals.length > 1) {
+      throw new UserError(
+        'compare --store takes the baseline from the store: give only the current result file'
+      )
+    }
+    const currentFile = values.current ?? positionals[0]
+    if (!currentFile)
+      throw new UserError('compare --store needs the current result file; see --help')
+    current = await readResultSet(currentFile, values.format)
+    baseline = await storeBaseline(values.store, {
+      repo: values.repo,
+      testbed:
+        values.testbed ??
+        config?.testbed ??
+        (current.testbed !== IMPORTED ? current.testbed : undefined),
+      base: values.base,
+      env,
+      io
+    })
+  } else {
+    for (const flag of ['repo', 'testbed', 'base'] as const) {
+      if (values[flag] !== undefined) throw new UserError(`compare: --${flag} goes with --store`)
+    }
+    const baselineFile = values.baseline ?? positionals[0]
+    const currentFile = values.current ?? (values.baseline ? positionals[0] : positionals[1])
+    if (!baselineFile || !currentFile)
+      throw new UserError('compare needs a baseline and a current result file; see --help')
+    baseline = await readResultSet(baselineFile, values.format)
+    current = await readResultSet(currentFile, values.format)
+  }
   const outcome = compareResultSets(baseline, current, {
     ...(thresholdsFor ? { thresholdsFor } : {}),
     ...(minSamples !== undefined ? { minSamples } : {})
@@ -350,6 +392,66 @@ async function importCommand(args: string[], io: Io): Promise<number> {
   return EXIT.ok
 }
 
+/**
+ * The baseline a current result file is compared with, from a store: chosen as `gate` chooses it
+ * (the merge-base of --base and HEAD, else the nearest baseline on HEAD's history, else the
+ * latest), for the testbed named by --testbed, the config or the file itself.
+ */
+async function storeBaseline(
+  spec: string,
+  opts: {
+    repo: string | undefined
+    testbed: string | undefined
+    base: string | undefined
+    env: NodeJS.ProcessEnv
+    io: Io
+  }
+): Promise<ResultSet> {
+  if (!opts.testbed) {
+    throw new UserError(
+      'compare --store needs the testbed the baselines are kept under: pass --testbed NAME (or --config FILE)'
+    )
+  }
+  const store = await cliStore(spec, opts.repo, opts.env, (m) => opts.io.stderr(`warning: ${m}\n`))
+  const cwd = process.cwd()
+  const commit = await localCommit(cwd)
+  const lineage = await localLineage(cwd, commit.sha ?? null, opts.base ? { base: opts.base } : {})
+  const choice = await selectBaseline(store, opts.testbed, {
+    graph: lineage.graph,
+    target: lineage.target,
+    maxDistance: lineage.maxDistance ?? DEFAULT_MAX_DISTANCE,
+    now: new Date()
+  })
+  const where = `${store.location}${opts.repo ? ` of ${opts.repo}` : ''}`
+  if (!choice.stored) {
+    throw new UserError(
+      `no baseline to compare with in ${where} for testbed '${opts.testbed}'${choice.reason ? `: ${choice.reason}` : ''}`
+    )
+  }
+  const b = choice.stored.results
+  opts.io.stderr(
+    `baseline: ${shortSha(b.commit.sha) ?? 'no commit'} recorded ${b.createdAt}, testbed ${b.testbed} (${choice.how ?? 'latest'}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${where})\n`
+  )
+  if (choice.reason) opts.io.stderr(`baseline: ${choice.reason}\n`)
+  return b
+}
+
+/** A git: store loads the GitHub client only when asked for, to keep the CLI's start-up lean. */
+async function cliStore(
+  spec: string,
+  repo: string | undefined,
+  env: NodeJS.ProcessEnv,
+  onWarning: (m: string) => void
+): Promise<BaselineStore> {
+  if (repo === undefined && !/^\s*git:/.test(spec)) {
+    return openStore(spec, { cwd: process.cwd(), onWarning })
+  }
+  const { openCliStore } = await import('./store.js')
+  return openCliStore(spec, { repo, cwd: process.cwd(), env, onWarning })
+}
+
+const IMPORTED = 'imported'
+
 /** Any supported file as a result set; files from other tools get an "unknown" environment. */
 async function readResultSet(file: string, format: string): Promise<ResultSet> {
   // Streamed where the format allows; a missing or unreadable file is a clear error from there.
@@ -359,7 +461,7 @@ async function readResultSet(file: string, format: string): Promise<ResultSet> {
   return {
     $schema: RESULTS_SCHEMA_ID,
     version: RESULTS_VERSION,
-    testbed: 'imported',
+    testbed: IMPORTED,
     createdAt: new Date(0).toISOString(),
     commit: { sha: null },
     environment: unknownEnvironment(),

@@ -51,7 +51,18 @@ class Problems {
  * base of relative paths; nothing is read from disk. Throws a ConfigError (a UserError) naming
  * the file and line of the first problem.
  */
-export function parseConfig(text: string, file: string): PerfGateConfig {
+export interface LoadOptions {
+  /**
+   * The run imports result files (the action's `results`, `--results`), or only reads budgets
+   * (compare, history): the config need not list benchmarks.
+   */
+  imported?: boolean
+}
+
+export const BENCHMARKS_REQUIRED =
+  "benchmarks is required: list what to run, or import result files with the action's results input (CLI: --results)"
+
+export function parseConfig(text: string, file: string, opts: LoadOptions = {}): PerfGateConfig {
   const counter = new LineCounter()
   const doc = parseDocument(text, {
     lineCounter: counter,
@@ -95,6 +106,9 @@ export function parseConfig(text: string, file: string): PerfGateConfig {
     }
   }
   checkUniqueNames(problems, data)
+  if (parsed.success && parsed.data.benchmarks === undefined && !opts.imported) {
+    problems.add([], BENCHMARKS_REQUIRED)
+  }
   if (!parsed.success || problems.list.length) throw new ConfigError(file, problems.list)
 
   const config = build(parsed.data, file, problems)
@@ -104,7 +118,7 @@ export function parseConfig(text: string, file: string): PerfGateConfig {
 }
 
 /** Reads and parses a config file; see parseConfig. */
-export async function loadConfig(path: string): Promise<PerfGateConfig> {
+export async function loadConfig(path: string, opts: LoadOptions = {}): Promise<PerfGateConfig> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -119,7 +133,7 @@ export async function loadConfig(path: string): Promise<PerfGateConfig> {
     const reason = code === 'EISDIR' ? 'it is a directory' : (code ?? String(e))
     throw new UserError(`cannot read the config file: ${reason}`, { file: path })
   }
-  return parseConfig(text, path)
+  return parseConfig(text, path, opts)
 }
 
 function yamlProblem(
@@ -263,7 +277,7 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
     return plan
   }
   const topPlan = planAt(raw.adaptive, ['adaptive'])
-  const benchmarks = raw.benchmarks.map((b, i): BenchmarkSpec => {
+  const benchmarks = (raw.benchmarks ?? []).map((b, i): BenchmarkSpec => {
     const common: BenchmarkCommon = {
       name: b.name,
       line: problems.line(['benchmarks', i]),
@@ -292,6 +306,10 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
     ab: raw.ab ?? false,
     abOrder: raw['ab-order'] ?? 'balanced',
     ...(raw.build !== undefined ? { build: raw.build } : {}),
+    runnerDrift:
+      raw['runner-drift'] === undefined
+        ? CONFIG_DEFAULTS.runnerDrift
+        : (percentToFraction(raw['runner-drift']) ?? CONFIG_DEFAULTS.runnerDrift),
     thresholds: {
       core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),
       nonCritical: classThresholds(

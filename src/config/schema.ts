@@ -14,6 +14,8 @@ export const CONFIG_DEFAULTS = {
   warmup: 1,
   minSamples: 5,
   timeoutSeconds: 600,
+  /** τ₀: the prior sd of a job's centre from one job to the next on the runner (0.05 = 5 %). */
+  runnerDrift: 0.05,
   thresholds: {
     core: { warn: 0.05, fail: 0.05 },
     nonCritical: { warn: 0.05, fail: 0.1 }
@@ -318,6 +320,11 @@ export const ConfigInput = z
       default: CONFIG_DEFAULTS.timeoutSeconds,
       description: 'Seconds per run of a command, or per Ollama request.'
     }),
+    'runner-drift': percent(false).optional().meta({
+      default: '5%',
+      description:
+        'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
+    }),
     thresholds: z
       .strictObject({
         core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),
@@ -330,7 +337,16 @@ export const ConfigInput = z
           .meta({ description: 'Per-metric budgets for every benchmark, keyed by metric name.' })
       })
       .optional(),
-    benchmarks: z.array(BenchmarkInput).min(1, { error: 'must list at least one benchmark' }),
+    // Optional only when result files are imported (the action's results input, --results): the
+    // loader requires it otherwise, since there would be nothing to run.
+    benchmarks: z
+      .array(BenchmarkInput)
+      .min(1, { error: 'must list at least one benchmark' })
+      .optional()
+      .meta({
+        description:
+          'What to run or read. Required unless result files are imported with the action input results (CLI: --results).'
+      }),
     comparisons: z
       .array(
         z.strictObject({

@@ -24,6 +24,12 @@ export interface PerfGateConfig {
   abOrder: AbOrder
   /** Run once before any measurement (once per tree in an A/B run), in `dir`. */
   build?: string
+  /**
+   * τ₀, the prior job-to-job drift of a metric's centre on this runner (sd of ln, 0.05 ≈ 5 %):
+   * stored baselines are compared by the history-aware rule with it; 0 keeps the within-job
+   * two-sample rule against one stored baseline.
+   */
+  runnerDrift: number
   thresholds: {
     core: Thresholds
     nonCritical: Thresholds

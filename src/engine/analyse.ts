@@ -40,6 +40,7 @@ export interface AnalyseOptions {
   clock?: () => number
   runId?: string
   runUrl?: string
+  dashboardUrl?: string
 }
 
 /** The verdict as the decide phase left it. */
@@ -96,7 +97,8 @@ export async function analyse(
     ...(opts.runId ? { runId: opts.runId } : {}),
     ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
     ...(decided.acceptance ? { acceptance: decided.acceptance } : {}),
-    ...(ab ? { ab: ab.run } : {})
+    ...(ab ? { ab: ab.run } : {}),
+    ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {})
   }
   const analyst = await analystSection(
     { report, current, baseline: ab?.base ?? baseline?.results ?? null },

@@ -8,6 +8,10 @@ import { errorMessage } from '../errors.js'
  * has not seen, and comparing with it would charge the PR for (or credit it with) their effect.
  * When the merge-base has no baseline, its nearest ancestor that has one is taken, within a bounded
  * walk; beyond that the run is neutral rather than compared with something unrelated.
+ *
+ * The history-aware rule needs more than one job: asked for up to `historyJobs`, the choice also
+ * carries the baselines recorded on the chosen one's own history (its commit and ancestors, or for
+ * `latest` the testbed's newest), since a runner's drift from job to job only shows across jobs.
  */
 
 export type BaselineHow = 'merge-base' | 'ancestor' | 'latest'
@@ -32,6 +36,11 @@ export interface BaselineChoice {
    * latest one; empty when the choice needs no explaining.
    */
   reason: string
+  /**
+   * With `historyJobs` > 1: the stored baselines on the chosen one's history, oldest first, ending
+   * with `stored` itself, at most `historyJobs`. Absent when not asked for or nothing was chosen.
+   */
+  history?: StoredBaseline[]
 }
 
 export interface SelectOptions {
@@ -40,9 +49,19 @@ export interface SelectOptions {
   /** How many ancestors of the starting commit are searched (input `baseline-max-distance`). */
   maxDistance: number
   now: Date
+  /**
+   * Stored jobs the history-aware rule may use; above 1 the choice carries `history`. Default 1
+   * (only the chosen baseline, and no history walk).
+   */
+  historyJobs?: number
 }
 
 export const DEFAULT_MAX_DISTANCE = 50
+/**
+ * Commits searched behind the chosen baseline for older ones: a branch that records a baseline on
+ * every merge reaches 30 jobs well within it, and it is one page of the GitHub commit list.
+ */
+export const HISTORY_DEPTH = 100
 const KEY_LENGTH = 12
 
 function short(sha: string): string {
@@ -50,6 +69,17 @@ function short(sha: string): string {
 }
 
 export async function selectBaseline(
+  store: BaselineStore,
+  testbed: string,
+  opts: SelectOptions
+): Promise<BaselineChoice> {
+  const jobs = Math.max(1, Math.floor(opts.historyJobs ?? 1))
+  const choice = await choose(store, testbed, opts)
+  if (jobs <= 1 || !choice.stored) return choice
+  return { ...choice, history: await historyOf(store, testbed, choice, opts.graph, jobs) }
+}
+
+async function choose(
   store: BaselineStore,
   testbed: string,
   opts: SelectOptions
@@ -174,4 +204,55 @@ export async function selectBaseline(
       `nor at its ${maxDistance} nearest ancestors (baseline-max-distance); ` +
       `record one on ${target.base} (mode baseline) to gate this pull request`
   )
+}
+
+/**
+ * The chosen baseline and the ones recorded before it on its history, oldest first, at most
+ * `jobs`: for a choice made along the commit graph, every baseline of its commit and of its
+ * ancestors (HISTORY_DEPTH commits); for `latest`, the testbed's newest. Several baselines of one
+ * commit are several jobs of the same code, the best evidence of drift there is. A history that
+ * cannot be read leaves the chosen baseline alone, which the rule then says it relied on.
+ */
+async function historyOf(
+  store: BaselineStore,
+  testbed: string,
+  choice: BaselineChoice,
+  graph: CommitGraph | null,
+  jobs: number
+): Promise<StoredBaseline[]> {
+  const chosen = choice.stored as StoredBaseline
+  const same = (a: BaselineEntry, b: BaselineEntry): boolean =>
+    a.id === b.id && a.testbed === b.testbed
+  if (choice.how === 'latest' || graph === null || choice.commit === null) {
+    const newest = (await store.history(testbed, jobs)).filter((h) => !same(h.entry, chosen.entry))
+    return [...newest.slice(Math.max(0, newest.length - (jobs - 1))), chosen]
+  }
+  const entries = (await store.list(testbed)).filter(
+    (e) => e.sha !== null && !same(e, chosen.entry)
+  )
+  if (entries.length === 0) return [chosen]
+  let line: string[]
+  try {
+    line = await graph.ancestors(choice.commit, HISTORY_DEPTH)
+  } catch {
+    return [chosen]
+  }
+  const key = (sha: string): string => sha.slice(0, KEY_LENGTH).toLowerCase()
+  const byCommit = new Map<string, BaselineEntry[]>()
+  for (const e of entries) {
+    const k = key(e.sha ?? '')
+    byCommit.set(k, [...(byCommit.get(k) ?? []), e])
+  }
+  const newestFirst: StoredBaseline[] = [chosen]
+  for (const sha of line) {
+    for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
+      if (newestFirst.length >= jobs) break
+      if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0')) continue
+      const stored = await store.read(e)
+      const full = stored?.results.commit.sha?.toLowerCase()
+      if (stored && (!full || full === sha.toLowerCase())) newestFirst.push(stored)
+    }
+    if (newestFirst.length >= jobs) break
+  }
+  return newestFirst.reverse()
 }

@@ -122,6 +122,23 @@ export function blockingDifferences(
 }
 
 /**
+ * Which stored jobs may stand for a benchmark of this run: those whose environment has no blocking
+ * difference from `current` for it (a driver or model that changed between stored jobs would read
+ * as runner drift). Allowed keys (`allow-fingerprint-changes`) do not exclude a job, as they do
+ * not block the chosen baseline.
+ */
+export function usableHistory(
+  sets: readonly ResultSet[],
+  current: Environment,
+  allow: readonly string[] = []
+): (index: number, benchmark: string) => boolean {
+  const blocking = sets.map((s) =>
+    blockingDifferences(checkFingerprint(s.environment, current, allow))
+  )
+  return (index, benchmark) => !(blocking[index] ?? []).some((d) => blocks(d, benchmark))
+}
+
+/**
  * Compares the two result sets like `compareResultSets`, except that the benchmarks a blocking
  * difference concerns are neutral, naming the differences. Those are compared apart, so their
  * numbers still show, and left out of the family the false-alarm correction runs over.

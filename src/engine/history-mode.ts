@@ -2,7 +2,8 @@ import path from 'node:path'
 import { median } from 'simple-statistics'
 import { writeFileAtomic } from '../shared/fs.js'
 import type { BaselineStore } from '../baseline/store.js'
-import { loadConfig } from '../config/load.js'
+import { loadConfigOrDefaults, type AssumedConfig } from '../config/defaults.js'
+import type { PerfGateConfig } from '../config/types.js'
 import type { ResultSet } from '../results/model.js'
 import {
   countSteps,
@@ -50,11 +51,13 @@ export function analyseHistory(
             metric: m.name,
             unit: m.unit,
             direction: m.direction,
+            class: m.class,
             points: [],
             steps: []
           }
           series.set(key, h)
         }
+        h.class = m.class
         h.points.push({ sha: set.commit.sha, createdAt: set.createdAt, value })
       }
     }
@@ -117,6 +120,10 @@ export interface HistoryJobOptions {
 }
 
 export interface HistoryJobResult {
+  /** The config read (its budgets decide which steps are regressions). */
+  config: PerfGateConfig
+  /** No config file: what was assumed instead. */
+  assumed: AssumedConfig | null
   report: HistoryReport
   markdown: string
   path: string
@@ -124,7 +131,11 @@ export interface HistoryJobResult {
 }
 
 export async function runHistoryJob(opts: HistoryJobOptions): Promise<HistoryJobResult> {
-  const config = await loadConfig(opts.configPath)
+  // History only reads: a workflow that imports results with no perf-gate.yml has one too.
+  const { config, assumed } = await loadConfigOrDefaults(opts.configPath, {
+    imported: true,
+    testbed: opts.testbed
+  })
   const testbed = opts.testbed ?? config.testbed
   const { sets, unreadable } = await readHistory(opts.store, testbed)
   const report = analyseHistory(
@@ -138,5 +149,5 @@ export async function runHistoryJob(opts: HistoryJobOptions): Promise<HistoryJob
   const markdown = renderHistory(report)
   const file = path.join(path.resolve(opts.outDir), 'history.md')
   await writeFileAtomic(file, markdown)
-  return { report, markdown, path: file, changePoints: countSteps(report) }
+  return { config, assumed, report, markdown, path: file, changePoints: countSteps(report) }
 }

@@ -1,7 +1,7 @@
 import type { AnalystOptions } from '../analyst/section.js'
 import type { BaselineEntry, BaselineStore, StoredBaseline } from '../baseline/store.js'
 import { baselineWriteDecision } from '../baseline/trust.js'
-import { loadConfig } from '../config/load.js'
+import { describeAssumed, loadConfigOrDefaults, type AssumedConfig } from '../config/defaults.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import type { PerfGateConfig } from '../config/types.js'
 import { UserError } from '../errors.js'
@@ -12,6 +12,8 @@ import { hostEnvironment } from '../runners/environment.js'
 import type { Reporter } from '../runners/progress.js'
 import { shortSha } from '../shared/text.js'
 import { noBaselineOutcome, type CompareOptions } from '../stats/compare-sets.js'
+import { budgetPct } from '../stats/format.js'
+import { DEFAULT_MAX_JOBS } from '../stats/history-rule.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
 import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
 import type { AbRun, Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
@@ -20,7 +22,7 @@ import { runBuilds } from '../runners/build.js'
 import { compareAb, measureAb, planAb, type AbPlan, type AbRequest } from './ab/index.js'
 import { analyse, type Analysis, type Decision } from './analyse.js'
 import { DEFAULT_MAX_DISTANCE, selectBaseline, type BaselineChoice } from './baseline-select.js'
-import { checkFingerprint, compareWithFingerprint } from './fingerprint-check.js'
+import { checkFingerprint, compareWithFingerprint, usableHistory } from './fingerprint-check.js'
 import { selectBenchmarks, type ShardSelection } from './shard.js'
 
 /*
@@ -91,6 +93,8 @@ export interface JobOptions {
    * with a stored baseline: always, or when the config says `ab: true`. Never for `baseline`.
    */
   ab?: AbRequest
+  /** Where the history dashboard is published (`dashboard-url`): metrics link to their charts. */
+  dashboardUrl?: string
 }
 
 /** What the job decided, and everything an output needs to show it. */
@@ -98,6 +102,8 @@ export interface DecidedJob {
   mode: JobMode
   /** The config as run (overrides applied): benchmark lines for annotations, report folders. */
   config: PerfGateConfig
+  /** There was no config file and the run imported results: what it assumed instead. */
+  assumed: AssumedConfig | null
   current: ResultSet
   baseline: StoredBaseline | null
   /** How the baseline was chosen, or why none was. */
@@ -127,7 +133,7 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
   const now = opts.now ?? (() => new Date())
   const clock = opts.clock ?? (() => performance.now())
   const started = clock()
-  const config = await loadJobConfig(opts)
+  const { config, assumed } = await loadJobConfig(opts)
   await opts.onStart?.(config)
   const configLoaded = clock()
 
@@ -171,6 +177,7 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
   return {
     mode: opts.mode,
     config,
+    assumed,
     current,
     baseline: choice.stored,
     baselineChoice: choice,
@@ -203,9 +210,20 @@ function abMeasureOptions(
   }
 }
 
-/** Phase 1: the config with the run's overrides; a baseline run is refused before any work. */
-async function loadJobConfig(opts: JobOptions): Promise<PerfGateConfig> {
-  let config = await loadConfig(opts.configPath)
+/**
+ * Phase 1: the config with the run's overrides; a baseline run is refused before any work. A run
+ * that imports result files needs no config file: without one it runs on the defaults.
+ */
+async function loadJobConfig(
+  opts: JobOptions
+): Promise<{ config: PerfGateConfig; assumed: AssumedConfig | null }> {
+  const imported = Boolean(opts.resultsGlob ?? opts.resultsFiles)
+  const loaded = await loadConfigOrDefaults(opts.configPath, {
+    imported: imported && !opts.select,
+    testbed: opts.testbed
+  })
+  let config = loaded.config
+  if (loaded.assumed) for (const line of describeAssumed(loaded.assumed)) opts.reporter.info(line)
   if (opts.testbed) config = { ...config, testbed: opts.testbed }
   if (opts.select) config = selectBenchmarks(config, opts.select)
   const headEnv = opts.headEnv
@@ -227,11 +245,11 @@ async function loadJobConfig(opts: JobOptions): Promise<PerfGateConfig> {
   }
   // Refuse before spending an hour of GPU time on a baseline that could not be stored.
   if (opts.mode === 'baseline') {
-    const trust = baselineWriteDecision(opts.context)
+    const trust = baselineWriteDecision(opts.context, opts.store)
     if (!trust.allowed)
       throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`)
   }
-  return config
+  return { config, assumed: loaded.assumed }
 }
 
 /** Phase 2: the stored baseline this run is compared with, or why there is none. */
@@ -258,13 +276,20 @@ async function chooseBaseline(
     graph: opts.lineage?.graph ?? null,
     target: opts.lineage?.target ?? { kind: 'latest' },
     maxDistance: opts.lineage?.maxDistance ?? DEFAULT_MAX_DISTANCE,
-    now
+    now,
+    // The history-aware rule compares with the stored jobs; `runner-drift: 0` needs only one.
+    historyJobs: config.runnerDrift > 0 ? DEFAULT_MAX_JOBS : 1
   })
   const baseline = choice.stored
   if (baseline) {
     opts.reporter.info(
       `baseline: ${shortSha(baseline.results.commit.sha) ?? 'no commit'} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`
     )
+    if (choice.history && choice.history.length > 1) {
+      opts.reporter.info(
+        `baseline: ${choice.history.length} stored jobs on its history are compared with (runner-drift ${budgetPct(config.runnerDrift)})`
+      )
+    }
     // A fallback to the latest baseline weakens the comparison, so it is shown as a warning.
     if (choice.reason) {
       if (choice.how === 'latest') opts.reporter.warning(`baseline: ${choice.reason}`)
@@ -280,11 +305,27 @@ function compareOptionsFor(
   choice: BaselineChoice
 ): CompareOptions {
   const imported = opts.resultsFiles ?? opts.resultsGlob
+  const sets = choice.history?.map((h) => h.results) ?? []
   return {
     thresholdsFor: thresholdsFromConfig(config),
     minSamples: config.minSamples,
     // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
-    ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {})
+    ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {}),
+    // Until this run's environment is known (the adaptive looks), stored jobs are screened
+    // against the chosen baseline's; the compare phase screens them against this run's.
+    ...(choice.stored && sets.length > 0 && config.runnerDrift > 0
+      ? {
+          history: {
+            sets,
+            usable: usableHistory(
+              sets,
+              choice.stored.results.environment,
+              opts.allowFingerprintChanges ?? []
+            ),
+            runnerDrift: config.runnerDrift
+          }
+        }
+      : {})
   }
 }
 
@@ -333,7 +374,11 @@ async function givenResults(
   return set
 }
 
-/** Phase 4: every gated metric against the baseline, unless the machine differs. */
+/**
+ * Phase 4: every gated metric against the baseline, unless the machine differs: by the history
+ * rule over the stored jobs of the same environment when the runner drifts (`runner-drift` > 0),
+ * else by the two-sample rule against the chosen baseline's runs.
+ */
 function compare(
   opts: JobOptions,
   choice: BaselineChoice,
@@ -352,8 +397,22 @@ function compare(
     current.environment,
     opts.allowFingerprintChanges ?? []
   )
+  const history = compareOptions.history
+  const options: CompareOptions = history
+    ? {
+        ...compareOptions,
+        history: {
+          ...history,
+          usable: usableHistory(
+            history.sets,
+            current.environment,
+            opts.allowFingerprintChanges ?? []
+          )
+        }
+      }
+    : compareOptions
   return {
-    outcome: compareWithFingerprint(baseline.results, current, fingerprint, compareOptions),
+    outcome: compareWithFingerprint(baseline.results, current, fingerprint, options),
     fingerprint
   }
 }
@@ -373,7 +432,10 @@ async function decide(
   let baselineWritten: BaselineEntry | null = null
   // An A/B run never records: its base arm was measured in a job nobody vouched for.
   const recordFirst =
-    opts.mode === 'run' && !ab && !choice.stored && baselineWriteDecision(opts.context).allowed
+    opts.mode === 'run' &&
+    !ab &&
+    !choice.stored &&
+    baselineWriteDecision(opts.context, opts.store).allowed
   if (opts.mode === 'baseline' || recordFirst) {
     baselineWritten = await opts.store.write(current)
     opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`)

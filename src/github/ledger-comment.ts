@@ -82,6 +82,21 @@ function ours(all: Comment[], identity: Identity, warned: Set<number>, log: (m: 
   return ledgers.filter((c) => c.login === identity.login).sort((a, b) => a.id - b.id)
 }
 
+/** The body of our ledger on the pull request, or null when there is none yet. */
+export async function readLedger(
+  client: GitHubClient,
+  issue: IssueRef,
+  identity: Identity
+): Promise<string | null> {
+  let all: Comment[]
+  try {
+    all = await listComments(client, issue)
+  } catch (e) {
+    throw explainApiError(e, `reading the comments of #${issue.number}`)
+  }
+  return ours(all, identity, new Set(), () => undefined)[0]?.body ?? null
+}
+
 export async function upsertLedger(
   client: GitHubClient,
   issue: IssueRef,

@@ -5,6 +5,8 @@ import type { RepoRef, UpstreamRun } from './context.js'
 /** The pull request as it is now, not as the event that started the run saw it. */
 export interface PullState {
   number: number
+  /** The GraphQL node id (`markPullRequestReadyForReview` takes it). */
+  nodeId: string
   open: boolean
   headSha: string
   headRepo: string | null
@@ -17,6 +19,7 @@ export interface PullState {
 
 type PullData = {
   number: number
+  node_id: string
   state: string
   draft?: boolean
   body: string | null
@@ -28,6 +31,7 @@ type PullData = {
 function toState(p: PullData): PullState {
   return {
     number: p.number,
+    nodeId: p.node_id,
     open: p.state === 'open',
     headSha: p.head.sha,
     headRepo: p.head.repo?.full_name ?? null,

@@ -3,9 +3,9 @@ import path from 'node:path'
 import { convertPathToPattern, globSync } from 'tinyglobby'
 import { UserError } from '../errors.js'
 import type { Benchmark } from '../results/model.js'
-import { importInput } from './registry.js'
-import { fileInput } from './source.js'
-import type { ImportContext } from './types.js'
+import { importInput } from './formats/registry.js'
+import { fileInput } from './read/source.js'
+import type { ImportContext } from './read/types.js'
 
 export interface ImportedFile {
   /** Relative to the base folder, as in each benchmark's `source.file`. */

@@ -10,8 +10,8 @@ import {
   type ResultSet
 } from '../results/model.js'
 import { importFiles, type ImportedFile } from './files.js'
-import { parseResultSet } from './native.js'
-import { fileInput } from './source.js'
+import { parseResultSet } from './formats/perf-gate.js'
+import { fileInput } from './read/source.js'
 
 export interface ResultSetMeta {
   testbed: string

@@ -1,4 +1,5 @@
 import type { DecidedJob } from '../engine/job.js'
+import { renderAssumedConfig } from '../report/assumed-config.js'
 import { renderReport } from '../report/summary.js'
 import type { Delivered, Output } from './output.js'
 
@@ -17,7 +18,8 @@ export function actionOutput(sink: ActionSink, opts: { summaryNote?: string } = 
   return {
     async deliver(job, before) {
       setOutputs(sink, job, before)
-      await sink.summary(renderReport(job.report) + (opts.summaryNote ?? ''))
+      const assumed = job.assumed ? `\n${renderAssumedConfig(job.assumed)}\n` : ''
+      await sink.summary(renderReport(job.report) + assumed + (opts.summaryNote ?? ''))
       return before
     }
   }
@@ -42,4 +44,5 @@ function setOutputs(sink: ActionSink, job: DecidedJob, delivered: Delivered): vo
   set('comment-url', published?.commentUrl)
   set('check-run-id', published?.checkRunId)
   set('check-run-url', published?.checkRunUrl)
+  set('promoted', published?.promoted ?? false)
 }

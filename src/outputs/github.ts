@@ -1,7 +1,13 @@
 import type { PerfGateConfig } from '../config/types.js'
 import type { DecidedJob } from '../engine/job.js'
 import { CHECK_RUN_NAME, renderCheckRun } from '../report/check-run.js'
-import { hopMarker, renderLedger } from '../report/ledger.js'
+import {
+  hopMarker,
+  otherGateRows,
+  PROMOTED_TEXT,
+  renderLedger,
+  wasPromoted
+} from '../report/ledger.js'
 import type { Acceptance } from '../types/report.js'
 import type { GateOutcome } from '../stats/types.js'
 import { acceptOutcome, checkAcceptance } from '../github/accept.js'
@@ -11,8 +17,9 @@ import type { GitHubClient } from '../github/client.js'
 import type { RepoRef } from '../github/context.js'
 import { GitHubApiError, explainApiError } from '../github/errors.js'
 import { identityOfApp, resolveIdentity, type Identity } from '../github/identity.js'
-import { upsertLedger } from '../github/ledger-comment.js'
+import { readLedger, upsertLedger } from '../github/ledger-comment.js'
 import { getPull, labeledBy, type PullState } from '../github/pulls.js'
+import { markReadyForReview, type PromoteDraft } from '../github/ready.js'
 import type { Delivered, Output } from './output.js'
 
 /*
@@ -44,6 +51,8 @@ export interface PublishSettings {
   /** The config file as the repository names it, for annotations. */
   configPath: string
   settleMs: number
+  /** Draft → ready for review after a passing gate (input `promote-draft`). */
+  promoteDraft?: PromoteDraft
 }
 
 export class Publisher implements Output {
@@ -134,7 +143,9 @@ export class Publisher implements Output {
   /** After the benchmarks: the check run completes, the ledger is upserted. */
   async deliver(job: DecidedJob, before: Delivered): Promise<Delivered> {
     if (!this.tokenRejected) await this.completeCheck(job)
-    const comment = this.tokenRejected || !this.settings.comment ? null : await this.postLedger(job)
+    const promoted = this.tokenRejected ? false : await this.promote(job)
+    const comment =
+      this.tokenRejected || !this.settings.comment ? null : await this.postLedger(job, promoted)
     return {
       ...before,
       published: {
@@ -142,8 +153,67 @@ export class Publisher implements Output {
         commentUrl: comment?.url ?? null,
         checkRunId: this.checkRun?.id ?? null,
         checkRunUrl: this.checkRun?.url ?? null,
+        promoted,
         problems: this.problems
       }
+    }
+  }
+
+  /**
+   * Draft → ready for review, once, on a passing gate of the PR's current head. Never on warn,
+   * fail or neutral (an accepted regression is neutral), never for a fork's PR, never on one that
+   * is not a draft, and never again once the ledger records that perf-gate did it (an author who
+   * turned it back into a draft meant it). A refusal is one warning; the verdict stands.
+   */
+  private async promote(job: DecidedJob): Promise<boolean> {
+    const mode = this.settings.promoteDraft ?? 'false'
+    const number = this.target.pullNumber
+    if (mode === 'false' || number === null || job.outcome.verdict !== 'pass') return false
+    const { repo } = this.target
+    const what = `promoting #${number} to ready for review`
+    try {
+      const pull = await getPull(this.client, repo, number)
+      if (!pull.open || !pull.draft) return false
+      if (pull.headRepo !== `${repo.owner}/${repo.repo}`) {
+        this.log.info(
+          `#${number} comes from a fork (${pull.headRepo ?? 'deleted'}); perf-gate never marks a fork's pull request ready for review.`
+        )
+        return false
+      }
+      if (pull.headSha !== this.target.headSha) {
+        this.log.info(
+          `#${number} has moved on to ${pull.headSha.slice(0, 7)}; a pass of an older commit does not mark it ready for review.`
+        )
+        return false
+      }
+      this.identity = await resolveIdentity(this.client, this.identity)
+      const ledger = await readLedger(this.client, { ...repo, number }, this.identity)
+      if (ledger !== null && wasPromoted(ledger)) {
+        this.log.info(
+          `#${number} is a draft again after perf-gate marked it ready for review once; it stays as its author left it.`
+        )
+        return false
+      }
+      if (mode === 'when-all-gates-pass') {
+        const open = otherGateRows(ledger ?? '').filter((g) => !g.passed)
+        if (open.length > 0) {
+          this.log.info(
+            `#${number} stays a draft: ${open.map((g) => `${g.gate} (${g.status})`).join(', ')} of the ledger ${open.length === 1 ? 'has' : 'have'} not passed.`
+          )
+          return false
+        }
+      }
+      await markReadyForReview(this.client, pull)
+      this.log.info(`#${number} ${PROMOTED_TEXT}.`)
+      return true
+    } catch (e) {
+      const err = explainApiError(e, what)
+      if (!(err instanceof GitHubApiError)) throw err
+      if (err.kind === 'token') this.tokenRejected = true
+      this.log.warning(
+        `${err.message} The gate's verdict is unchanged; the pull request stays a draft.`
+      )
+      return false
     }
   }
 
@@ -200,7 +270,7 @@ export class Publisher implements Output {
     }
   }
 
-  private async postLedger(job: DecidedJob) {
+  private async postLedger(job: DecidedJob, promoted: boolean) {
     const number = this.target.pullNumber
     if (number === null) return null
     const what = `posting the ledger on #${number}`
@@ -224,7 +294,8 @@ export class Publisher implements Output {
         this.client,
         { ...this.target.repo, number },
         {
-          render: (existing) => renderLedger(existing, job.report, { updateRow: current }),
+          render: (existing) =>
+            renderLedger(existing, job.report, { updateRow: current, promoted }),
           proof: hopMarker(job.report.runId)
         },
         {

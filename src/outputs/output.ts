@@ -49,5 +49,7 @@ export interface Published {
   commentUrl: string | null
   checkRunId: number | null
   checkRunUrl: string | null
+  /** The draft pull request was marked ready for review by this run. */
+  promoted: boolean
   problems: string[]
 }

@@ -3,6 +3,7 @@ import { renderTrendChart } from './chart.js'
 import { plural } from '../shared/text.js'
 import { missingBaselineLabel } from './baseline-note.js'
 import { renderHeadline } from './summary.js'
+import { resolutionDetails } from './resolution.js'
 import { largestFitting, renderDeltaTable } from './tables.js'
 
 /** Constant on purpose: branch protection requires the check by this name. */
@@ -91,10 +92,14 @@ export function renderCheckRun(
 
   const chart = renderTrendChart(report)
   const all = outcome.comparisons
-  const withChart = [renderDeltaTable(all), chart].filter(Boolean).join('\n\n')
+  const tables = (maxRows?: number): string =>
+    [renderDeltaTable(all, { maxRows }), resolutionDetails(all, { maxRows })]
+      .filter(Boolean)
+      .join('\n\n')
+  const withChart = [tables(), chart].filter(Boolean).join('\n\n')
   const text = fitsBytes(withChart)
     ? withChart
-    : largestFitting(all.length, (maxRows) => renderDeltaTable(all, { maxRows }), fitsBytes)
+    : largestFitting(all.length, (maxRows) => tables(maxRows), fitsBytes)
 
   const payload: CheckRunPayload = {
     name: CHECK_RUN_NAME,

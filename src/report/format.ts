@@ -30,6 +30,12 @@ export function formatPercent(
   return signedNumber(x * 100, digits) + (opts.compact ? '%' : ' %')
 }
 
+/** A fraction as an unsigned percentage as precise as a resolution is worth: "14 %", "0.8 %". */
+export function formatRoughPercent(x: number): string {
+  const pct = x * 100
+  return `${Math.abs(pct) >= 10 ? Math.round(pct) : Number(pct.toFixed(1))} %`
+}
+
 /** A confidence interval of a relative change: "+9.8 … +14.9 %", "-2.0 … +∞ %". */
 export function formatCi(ci: readonly [number, number] | null, digits = 1): string {
   if (ci === null || Number.isNaN(ci[0]) || Number.isNaN(ci[1])) return NOT_AVAILABLE

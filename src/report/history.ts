@@ -1,5 +1,5 @@
 import { markdownTable } from 'markdown-table'
-import type { Direction } from '../results/model.js'
+import type { Direction, MetricClass } from '../results/model.js'
 import { mermaidLabel, stepLevels, xyChart } from './chart.js'
 import { escapeMarkdown } from './escape.js'
 import { formatDate, formatPercent, formatValue } from './format.js'
@@ -38,6 +38,8 @@ export interface MetricHistory {
   metric: string
   unit: string
   direction: Direction
+  /** The class the newest baseline gave it: its budgets decide what is a regression. */
+  class: MetricClass
   points: HistoryPoint[]
   steps: HistoryStep[]
 }
@@ -61,7 +63,8 @@ const MAX_CHARTS = 5
 /** Points per chart at most, the most recent ones; more would only blur the labels. */
 const MAX_CHART_POINTS = 100
 
-function chart(m: MetricHistory): string {
+/** The metric's trend chart, the level between its steps drawn as a second line. */
+export function historyChart(m: MetricHistory): string {
   const points = m.points.slice(-MAX_CHART_POINTS)
   const values = points.map((p) => p.value)
   const shown = m.points.length - points.length
@@ -148,6 +151,6 @@ export function renderHistory(report: HistoryReport): string {
         Math.max(...a.steps.map((s) => Math.abs(s.change)))
     )
     .slice(0, MAX_CHARTS)
-  for (const m of charted) out.push('', chart(m))
+  for (const m of charted) out.push('', historyChart(m))
   return out.join('\n') + '\n'
 }

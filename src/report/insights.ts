@@ -6,7 +6,9 @@ import { plural } from '../shared/text.js'
 import {
   findOutliers,
   highSpread,
+  beyondMoreRuns,
   moreRunsNeeded,
+  openAdvice,
   runnerNotes,
   type LogFinding,
   type Outlier,
@@ -14,7 +16,7 @@ import {
   type Spread
 } from './observations.js'
 import { speedPhrase } from './speed.js'
-import { byMagnitude, routeLine, valueCi, valueDelta } from './tables.js'
+import { byMagnitude, routeLine, shownCentres, valueCi, valueDelta } from './tables.js'
 import type { GateReport } from '../types/report.js'
 
 /*
@@ -60,7 +62,8 @@ function largestChange(report: GateReport): MetricComparison | null {
 }
 
 export function changeSentence(c: MetricComparison): string {
-  const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit)
+  const shown = shownCentres(c)
+  const phrase = speedPhrase(shown.baseline, shown.current, c.direction, c.unit)
   return (
     `${name(c.benchmark, c.metric)} ${phrase ?? 'changed'} (${formatPercent(valueDelta(c))}, ` +
     `90 % CI ${formatCi(valueCi(c))}), verdict ${c.verdict}`
@@ -145,7 +148,8 @@ export function renderObservations(ins: Insights, logs: readonly LogFinding[] | 
       ...capped(
         ins.inconclusive.map((c) => {
           const more = moreRunsNeeded(c)
-          return `- ${name(c.benchmark, c.metric)}: inconclusive${more === null ? '; more runs would decide it' : `: about ${plural(more, 'more run')} per arm would decide it`}`
+          const advice = openAdvice(c)
+          return `- ${name(c.benchmark, c.metric)}: inconclusive${more === null ? `; ${advice}` : `: ${advice}`}`
         }),
         'metrics'
       ),
@@ -213,10 +217,13 @@ export function recommendations(report: GateReport, ins: Insights): string[] {
   }
   for (const c of ins.inconclusive) {
     const more = moreRunsNeeded(c)
-    if (more === null || c.current === null) continue
-    out.push(
-      `${name(c.benchmark, c.metric)} is inconclusive: raise repetitions to about ${c.current.n + more} (${plural(more, 'more run')} per arm) to decide it.`
-    )
+    if (more !== null && c.current !== null) {
+      out.push(
+        `${name(c.benchmark, c.metric)} is inconclusive: raise repetitions to about ${c.current.n + more} (${plural(more, 'more run')} per arm) to decide it.`
+      )
+    } else if (beyondMoreRuns(c)) {
+      out.push(`${name(c.benchmark, c.metric)} is inconclusive: ${openAdvice(c)}.`)
+    }
   }
   const seen = new Set<string>()
   for (const n of ins.notes) {

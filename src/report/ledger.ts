@@ -12,10 +12,13 @@ import {
 } from './format.js'
 import { plural, shortSha } from '../shared/text.js'
 import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
+import { resolutionDetails, resolutionLine } from './resolution.js'
 import {
   acceptanceLine,
+  chartLinks,
   renderDeltaTable,
   routeLine,
+  shownCentres,
   sortBySignificance,
   valueCi,
   valueDelta
@@ -34,6 +37,9 @@ export const HOPLOG_START = '<!-- hoplog:start -->'
 export const HOPLOG_END = '<!-- hoplog:end -->'
 export const DETAILS_START = '<!-- perf-gate:details:start -->'
 export const DETAILS_END = '<!-- perf-gate:details:end -->'
+/** Left in the ledger once perf-gate has marked the PR ready for review: it never does so twice. */
+export const PROMOTED_MARKER = '<!-- perf-gate:promoted -->'
+export const PROMOTED_TEXT = 'promoted to ready for review'
 
 /** GitHub rejects a comment body longer than this (422 "Body is too long"). */
 export const MAX_COMMENT_LENGTH = 65_536
@@ -55,9 +61,12 @@ export function isLedger(body: string): boolean {
 export function renderLedger(
   existing: string | null,
   report: GateReport,
-  opts: { updateRow?: boolean } = {}
+  opts: { updateRow?: boolean; promoted?: boolean } = {}
 ): string {
   let body = withStructure(existing)
+  if (opts.promoted && !body.includes(PROMOTED_MARKER)) {
+    body = body.replace(LEDGER_MARKER, `${LEDGER_MARKER}\n${PROMOTED_MARKER}`)
+  }
   const gates = findRegion(body, GATES_START, GATES_END)
   const hasRow =
     gates !== null &&
@@ -72,7 +81,7 @@ export function renderLedger(
     )
   }
   const key = hopKey(report.runId)
-  const entry = hopEntry(report, key)
+  const entry = hopEntry(report, key, opts.promoted ?? false)
   body = editRegion(body, HOPLOG_START, HOPLOG_END, (inner) => upsertHop(inner, entry, key))
   return fitToBudget(
     body,
@@ -80,6 +89,36 @@ export function renderLedger(
     entry,
     ownRow || findRegion(body, DETAILS_START, DETAILS_END) === null
   )
+}
+
+/** True when perf-gate has marked this ledger's pull request ready for review before. */
+export function wasPromoted(body: string): boolean {
+  return body.includes(PROMOTED_MARKER)
+}
+
+export interface GateRow {
+  gate: string
+  status: string
+  passed: boolean
+}
+
+/**
+ * The other gates' rows of the gates table (not perf's), as other tools wrote them. A row passes
+ * when its status reads pass (`✅ pass`, `pass`); pending, running or anything else does not.
+ */
+export function otherGateRows(body: string): GateRow[] {
+  const gates = findRegion(body, GATES_START, GATES_END)
+  if (!gates) return []
+  const rows: GateRow[] = []
+  for (const line of body.slice(gates.from, gates.to).split('\n')) {
+    const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|')
+    if (!line.trim().startsWith('|') || cells.length < 2 || PERF_ROW.test(line)) continue
+    const gate = (cells[0] ?? '').trim()
+    const status = (cells[1] ?? '').trim()
+    if (gate === 'Gate' || /^:?-{3,}:?$/.test(gate)) continue
+    rows.push({ gate, status, passed: /^(✅\s*)?pass\b/i.test(status) })
+  }
+  return rows
 }
 
 /** The text only this run's hop entry carries, or null without a run id. */
@@ -283,15 +322,27 @@ function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: numb
     `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
     '',
     ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
-    renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows }),
+    renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
     '',
     `${baselineNote(report)} ${routeLine(outcome)}`,
+    ...resolutionBlock(outcome.comparisons, opts.maxRows),
     ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
     ...(chart ? ['', chart] : []),
     '',
     '</details>',
     DETAILS_END
   ].join('\n')
+}
+
+/** The stored jobs' resolution: one line, the per-metric table folded under it. */
+function resolutionBlock(
+  comparisons: readonly MetricComparison[],
+  maxRows: number | undefined
+): string[] {
+  const line = resolutionLine(comparisons)
+  if (line === null) return []
+  const details = resolutionDetails(comparisons, { maxRows })
+  return ['', line, ...(details ? ['', details] : [])]
 }
 
 /** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */
@@ -321,7 +372,7 @@ export function perfEvidence(report: GateReport): string {
     return `perf: ${reason || 'no metrics compared'}`
   }
   const area = evidencePart(`${top.benchmark}/${top.metric}`, 80)
-  const value = [formatValue(top.current?.median), evidencePart(top.unit, 20)]
+  const value = [formatValue(shownCentres(top).current), evidencePart(top.unit, 20)]
     .filter(Boolean)
     .join(' ')
   const delta = formatPercent(valueDelta(top), 1, { compact: true })
@@ -355,7 +406,7 @@ function runLink(report: GateReport): string | null {
 }
 
 /** One hop-log line: "- 2026-11-22 10:01 UTC · perf · abc1234 · ❌ fail · … · run 123". */
-function hopEntry(report: GateReport, key: string | null): string {
+function hopEntry(report: GateReport, key: string | null, promoted: boolean): string {
   const top = headline(report)
   let what: string
   if (!report.baseline) what = missingBaselineLabel(report)
@@ -375,6 +426,7 @@ function hopEntry(report: GateReport, key: string | null): string {
     verdictLabel(report.outcome.verdict),
     what,
     accepted,
+    promoted ? PROMOTED_TEXT : null,
     runLink(report)
   ].filter((p): p is string => p !== null)
   return `- ${parts.join(' · ')}${key === null ? '' : ' ' + hopKeyComment(key)}`

@@ -1,6 +1,9 @@
 import { mean, median, sampleStandardDeviation } from 'simple-statistics'
 import type { Benchmark, Metric, ResultSet } from '../results/model.js'
+import { MAX_ADVISED_RUNS, UNDECIDABLE_HELP } from '../stats/planning.js'
 import type { MetricComparison } from '../stats/types.js'
+import { plural } from '../shared/text.js'
+import { formatRoughPercent } from './format.js'
 
 /*
  * The anomalies a reader should see before trusting a number: outlying runs in any metric
@@ -98,10 +101,40 @@ export function runnerNotes(set: ResultSet): RunnerNote[] {
   )
 }
 
-/** Runs per arm still to add before an inconclusive metric would be decided, when known. */
+/**
+ * Runs per arm still to add before an inconclusive metric would be decided, when known and within
+ * reason (MAX_ADVISED_RUNS): past it, running more is not the advice.
+ */
 export function moreRunsNeeded(c: MetricComparison): number | null {
   if (!c.inconclusive || c.runsToDecide === undefined) return null
+  if (c.runsToDecide > MAX_ADVISED_RUNS) return null
   return Math.max(1, c.runsToDecide - (c.current?.n ?? 0))
+}
+
+/**
+ * More runs in this job are not what decides it: no sane number would, or the stored baselines'
+ * own spread is what keeps it open.
+ */
+export function beyondMoreRuns(c: MetricComparison): boolean {
+  if (!c.inconclusive || moreRunsNeeded(c) !== null) return false
+  return c.runsToDecide !== undefined || Number.isFinite(c.history?.resolution ?? NaN)
+}
+
+/**
+ * What would decide an inconclusive metric, as a clause: more runs when a sane number would, else
+ * why not and what helps. Plain text; the caller escapes nothing in it but numbers it formats.
+ */
+export function openAdvice(c: MetricComparison): string {
+  const more = moreRunsNeeded(c)
+  if (more !== null) return `about ${plural(more, 'more run')} per arm would decide it`
+  if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+    return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs per arm): ${UNDECIDABLE_HELP}`
+  }
+  const resolution = c.history?.resolution
+  if (resolution !== undefined && Number.isFinite(resolution)) {
+    return `stored baselines on this runner can confirm regressions past ${formatRoughPercent(resolution)} only, and more runs here do not change that: same-job A/B (ab: true) would decide it`
+  }
+  return 'more runs would decide it'
 }
 
 /** Lines found in benchmark logs that look like warnings or errors, by file. */

@@ -17,11 +17,18 @@ import { hotspots, renderHotspotSection } from './hotspots.js'
 import { insightsOf, keyFindings, recommendations, renderObservations } from './insights.js'
 import type { ReportFileInput } from './report-input.js'
 import type { AnalystSection, WorkflowFacts } from '../types/report.js'
+import { resolutionDetails, resolutionLine } from './resolution.js'
 import { speedPhrase } from './speed.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
 import {
   acceptanceLine,
+  chartLinks,
+  currentCell,
+  disagreementNotes,
   inconclusiveNote,
+  metricCell,
+  shownCentres,
+  type ChartUrl,
   sortBySignificance,
   valueCi,
   valueDelta
@@ -53,7 +60,8 @@ function title(input: ReportFileInput): string {
 function vsBaseline(c: MetricComparison): string {
   const delta = valueDelta(c)
   if (delta === null) return 'n/a'
-  const phrase = speedPhrase(c.baseline?.median, c.current?.median, c.direction, c.unit)
+  const shown = shownCentres(c)
+  const phrase = speedPhrase(shown.baseline, shown.current, c.direction, c.unit)
   return `${formatPercent(delta)}${phrase ? ` (${phrase})` : ''}`
 }
 
@@ -65,24 +73,29 @@ function verdictText(c: MetricComparison): string {
   return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '')
 }
 
-export function renderMetricsTable(comparisons: readonly MetricComparison[]): string {
+export function renderMetricsTable(
+  comparisons: readonly MetricComparison[],
+  chartUrl?: ChartUrl
+): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
   const rows = sortBySignificance(comparisons).map((c) => {
     const unit = escapeMarkdown(c.unit, { maxLength: 20 })
     return [
       escapeMarkdown(c.benchmark, { maxLength: 100 }),
-      escapeMarkdown(c.metric, { maxLength: 100 }),
-      formatValue(c.current?.median, unit),
-      formatValue(c.baseline?.median, unit),
+      metricCell(c, chartUrl, 100),
+      currentCell(c, unit),
+      formatValue(shownCentres(c).baseline, unit),
       vsBaseline(c),
       formatCi(valueCi(c)),
       verdictText(c)
     ]
   })
-  return markdownTable(
+  const table = markdownTable(
     [['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows],
     { alignDelimiters: false }
   )
+  const notes = disagreementNotes(comparisons, (t, maxLength) => escapeMarkdown(t, { maxLength }))
+  return [table, ...notes].join('\n\n')
 }
 
 function ms(v: number): string {
@@ -186,7 +199,13 @@ export function renderReportFile(input: ReportFileInput): string {
       .join('\n'),
     ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
     '## Performance Metrics',
-    renderMetricsTable(report.outcome.comparisons),
+    [
+      renderMetricsTable(report.outcome.comparisons, chartLinks(report)),
+      resolutionLine(report.outcome.comparisons),
+      resolutionDetails(report.outcome.comparisons)
+    ]
+      .filter((part): part is string => part !== null)
+      .join('\n\n'),
     '## Per-GPU',
     renderGpuSection(current, baseline),
     '## Observations',

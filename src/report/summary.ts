@@ -5,6 +5,7 @@ import { countsPhrase, formatTimestamp, verdictIcon } from './format.js'
 import { shortSha } from '../shared/text.js'
 import { acceptanceLine, renderDeltaTable, routeLine } from './tables.js'
 import { baselineNote, fingerprintNote } from './baseline-note.js'
+import { resolutionDetails, resolutionLine } from './resolution.js'
 
 /**
  * The opening of every standalone report: verdict, why, which route, against what. Shared with the
@@ -22,6 +23,7 @@ export function renderHeadline(report: GateReport): string {
     ...(accepted ? [accepted, ''] : []),
     `${routeLine(outcome)} ${baselineNote(report)}`,
     '',
+    ...(resolutionLine(outcome.comparisons) ? [resolutionLine(outcome.comparisons) ?? '', ''] : []),
     ...(fingerprintNote(report) ? [fingerprintNote(report) ?? '', ''] : []),
     `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
       formatTimestamp(report.timestamp)
@@ -31,7 +33,12 @@ export function renderHeadline(report: GateReport): string {
 /** The job summary and the local report file: headline, delta table and trend chart. */
 export function renderReport(report: GateReport): string {
   const chart = renderTrendChart(report)
-  return [renderHeadline(report), renderDeltaTable(report.outcome.comparisons), chart]
+  return [
+    renderHeadline(report),
+    renderDeltaTable(report.outcome.comparisons),
+    resolutionDetails(report.outcome.comparisons),
+    chart
+  ]
     .filter((part): part is string => part !== null)
     .join('\n\n')
     .concat('\n')

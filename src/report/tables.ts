@@ -1,8 +1,17 @@
 import { markdownTable } from 'markdown-table'
+import { MAX_ADVISED_RUNS } from '../stats/planning.js'
 import type { GateOutcome, MetricComparison, Verdict } from '../stats/types.js'
 import type { GateReport } from '../types/report.js'
+import { metricChartUrl } from './dashboard-link.js'
 import { escapeCode, escapeMarkdown } from './escape.js'
-import { formatCi, formatDate, formatPercent, formatValue, verdictLabel } from './format.js'
+import {
+  formatCi,
+  formatDate,
+  formatPercent,
+  formatRoughPercent,
+  formatValue,
+  verdictLabel
+} from './format.js'
 import { plural, shortSha } from '../shared/text.js'
 
 /*
@@ -50,10 +59,85 @@ export function byMagnitude(comparisons: readonly MetricComparison[]): MetricCom
   return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a))
 }
 
-/** "inconclusive: ~24 runs/arm would decide", or just "inconclusive" when no estimate exists. */
+/**
+ * The values the Baseline and Current columns show, which must agree with Δ. The paired and
+ * history-aware rules give their own centres. The two-sample rule's Δ is the Hodges-Lehmann shift
+ * over every pair of runs, which the medians follow on runs that sit at one level; where they
+ * disagree (runs at two levels, a bimodal metric) Current is the baseline median moved by Δ, and
+ * `medians` keeps what the runs' medians said, for a note in words.
+ */
+export interface ShownCentres {
+  baseline: number | null
+  current: number | null
+  medians?: { baseline: number; current: number }
+}
+
+/** How far the medians' change may stray from Δ before a reader would see a contradiction. */
+function disagrees(medianChange: number, delta: number): boolean {
+  const gap = Math.abs(medianChange - delta)
+  return gap > Math.max(0.02, 0.25 * Math.max(Math.abs(medianChange), Math.abs(delta)))
+}
+
+export function shownCentres(c: MetricComparison): ShownCentres {
+  if (c.centres) return { baseline: c.centres.baseline, current: c.centres.current }
+  const baseline = c.baseline?.median ?? null
+  const current = c.current?.median ?? null
+  const delta = valueDelta(c)
+  if (baseline === null || current === null || delta === null) return { baseline, current }
+  if (!(baseline > 0 && current > 0 && Number.isFinite(delta))) return { baseline, current }
+  if (!disagrees(current / baseline - 1, delta)) return { baseline, current }
+  return { baseline, current: baseline * (1 + delta), medians: { baseline, current } }
+}
+
+/** "the medians (45 ops/s → 47.5 ops/s, +5.6 %)" for a row whose columns show the shift instead. */
+export function mediansPhrase(c: MetricComparison, unit: string): string | null {
+  const m = shownCentres(c).medians
+  if (!m) return null
+  return `the medians (${formatValue(m.baseline, unit)} → ${formatValue(m.current, unit)}, ${formatPercent(m.current / m.baseline - 1)})`
+}
+
+/** The note under a table for each row marked †, at most `max` of them. */
+export function disagreementNotes(
+  rows: readonly MetricComparison[],
+  escape: (text: string, maxLength: number) => string,
+  max = 5
+): string[] {
+  const marked = rows.filter((c) => shownCentres(c).medians !== undefined)
+  const notes = marked.slice(0, max).map((c) => {
+    const medians = mediansPhrase(c, escape(c.unit, 20)) ?? ''
+    return (
+      `† ${escape(`${c.benchmark}/${c.metric}`, 100)}: Current is the baseline median moved by Δ, ` +
+      `the shift over every pair of runs; ${medians} disagree with it, so the runs likely sit at ` +
+      'more than one level.'
+    )
+  })
+  if (marked.length > max) notes.push(`† … and ${plural(marked.length - max, 'more row')} alike.`)
+  return notes
+}
+
+/** A Current cell with its † when the medians disagree with Δ. */
+export function currentCell(c: MetricComparison, unit: string): string {
+  const shown = shownCentres(c)
+  return formatValue(shown.current, unit) + (shown.medians ? ' †' : '')
+}
+
+/**
+ * "inconclusive: ~24 runs/arm would decide"; past MAX_ADVISED_RUNS, that it cannot be decided at
+ * this noise; for the history-aware rule with no number of runs that helps, what stored baselines
+ * can resolve; else just "inconclusive".
+ */
 export function inconclusiveNote(c: MetricComparison): string {
-  if (c.runsToDecide === undefined) return 'inconclusive'
-  return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`
+  if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+    return 'inconclusive: cannot be decided at this noise'
+  }
+  if (c.runsToDecide !== undefined) {
+    return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`
+  }
+  const resolution = c.history?.resolution
+  if (resolution !== undefined && Number.isFinite(resolution)) {
+    return `inconclusive: stored baselines confirm only past ${formatRoughPercent(resolution)}`
+  }
+  return 'inconclusive'
 }
 
 function verdictCell(c: MetricComparison): string {
@@ -80,16 +164,16 @@ export const DELTA_TABLE_HEADER = [
  */
 export function renderDeltaTable(
   comparisons: readonly MetricComparison[],
-  opts: { maxRows?: number } = {}
+  opts: { maxRows?: number; chartUrl?: ChartUrl } = {}
 ): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
   const sorted = sortBySignificance(comparisons)
   const shown = sorted.slice(0, Math.max(0, opts.maxRows ?? sorted.length))
   const rows = shown.map((c) => [
     escapeMarkdown(c.benchmark),
-    escapeMarkdown(c.metric),
-    formatValue(c.baseline?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
-    formatValue(c.current?.median, escapeMarkdown(c.unit, { maxLength: 20 })),
+    metricCell(c, opts.chartUrl),
+    formatValue(shownCentres(c).baseline, escapeMarkdown(c.unit, { maxLength: 20 })),
+    currentCell(c, escapeMarkdown(c.unit, { maxLength: 20 })),
     formatPercent(valueDelta(c)),
     formatCi(valueCi(c)),
     verdictCell(c)
@@ -102,7 +186,28 @@ export function renderDeltaTable(
   const hidden = sorted.length - shown.length
   const more =
     hidden > 0 ? `… ${plural(hidden, 'more row')} (the check run and job summary have all)` : ''
-  return [table, more].filter(Boolean).join('\n\n')
+  const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }))
+  return [table, notes.join('\n\n'), more].filter(Boolean).join('\n\n')
+}
+
+/** The URL of a metric's chart on the history dashboard. */
+export type ChartUrl = (c: MetricComparison) => string
+
+/** Links to each metric's chart when the report knows where the dashboard is published. */
+export function chartLinks(report: GateReport): ChartUrl | undefined {
+  const base = report.dashboardUrl
+  if (!base) return undefined
+  return (c) => metricChartUrl(base, report.testbed, c.benchmark, c.metric)
+}
+
+/** The metric's name, escaped, and a link to its chart when there is one. */
+export function metricCell(
+  c: MetricComparison,
+  chartUrl: ChartUrl | undefined,
+  maxLength?: number
+): string {
+  const name = escapeMarkdown(c.metric, maxLength === undefined ? {} : { maxLength })
+  return chartUrl ? `[${name}](${chartUrl(c)})` : name
 }
 
 /** Which baseline the run was compared with, or that there was none. */

@@ -1,7 +1,16 @@
 import type { GateOutcome, MetricComparison } from '../stats/types.js'
 import { sanitizeText } from './escape.js'
+import { resolutionLine } from './resolution.js'
 import { countsPhrase, formatCi, formatPercent, formatValue } from './format.js'
-import { inconclusiveNote, sortBySignificance, valueCi, valueDelta } from './tables.js'
+import {
+  currentCell,
+  disagreementNotes,
+  inconclusiveNote,
+  shownCentres,
+  sortBySignificance,
+  valueCi,
+  valueDelta
+} from './tables.js'
 
 /*
  * The `compare` command's table. A terminal renders no markdown, but it does obey control
@@ -24,8 +33,8 @@ function cells(c: MetricComparison): string[] {
   return [
     sanitizeText(c.benchmark, { maxLength: 40 }),
     sanitizeText(c.metric, { maxLength: 30 }),
-    formatValue(c.baseline?.median, unit),
-    formatValue(c.current?.median, unit),
+    formatValue(shownCentres(c).baseline, unit),
+    currentCell(c, unit),
     formatPercent(valueDelta(c)),
     formatCi(valueCi(c)),
     c.verdict + (notes.length ? ` (${notes.join(', ')})` : '')
@@ -47,8 +56,14 @@ export function renderTerminalTable(outcome: GateOutcome): string {
     outcome.comparisons.length === 0
       ? ['No metrics were compared.']
       : [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)]
+  const notes = disagreementNotes(outcome.comparisons, (t, maxLength) =>
+    sanitizeText(t, { maxLength })
+  )
+  const resolution = resolutionLine(outcome.comparisons)
   return [
     ...table,
+    ...(notes.length > 0 ? ['', ...notes] : []),
+    ...(resolution ? ['', resolution] : []),
     '',
     `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,
     `verdict: ${outcome.verdict} (${countsPhrase(outcome)})`,

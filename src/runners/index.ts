@@ -1,6 +1,6 @@
 import type { CommandBenchmark, PerfGateConfig } from '../config/types.js'
-import { comparableInputs, type CompareOptions } from '../stats/compare-sets.js'
-import { lookSchedule, sequentialLook } from '../stats/adaptive.js'
+import { lookAt, type CompareOptions } from '../stats/compare-sets.js'
+import { lookSchedule } from '../stats/adaptive.js'
 import { UserError } from '../errors.js'
 import {
   RESULTS_SCHEMA_ID,
@@ -88,9 +88,7 @@ function runCommand(
   // Nothing to compare with yet: this run may become the baseline, so give it every run.
   if (!baseline) return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter)
   return runCommandBenchmark(spec, reporter, process.env, (benches, runs) => {
-    const look = sequentialLook(comparableInputs(baseline, benches, compare), runs, plan, {
-      fixedBaseline: true
-    })
+    const look = lookAt(baseline, benches, runs, plan, compare)
     return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason }
   })
 }

@@ -1,7 +1,9 @@
 import { compareMetric, type CompareInput } from './compare.js'
 import { plural } from '../shared/text.js'
 import { gate, type GateOptions } from './gate.js'
+import { compareHistory, type HistoryCompareInput } from './history-rule.js'
 import { comparePaired, type PairedCompareInput } from './paired.js'
+import { compareStored, isHistoryInput, type StoredInput } from './stored-rule.js'
 import type { GateOutcome, MetricComparison, Thresholds } from './types.js'
 
 /*
@@ -49,7 +51,8 @@ export interface SequentialOptions {
 /**
  * `fail`: the regression is established (early: even the alpha/K CI is past the fail budget).
  * `clear`: the alpha CI rules out reaching the fail budget. `open`: more runs could change the
- * answer. `neutral`: not comparable, and more runs would not fix it.
+ * answer. `neutral`: not comparable, and more runs would not fix it — or, for the history rule,
+ * open but beyond what more runs in this job could decide.
  */
 export type LookStatus = 'fail' | 'clear' | 'open' | 'neutral'
 
@@ -118,6 +121,13 @@ interface LookInput {
 interface LookRule<I extends LookInput> {
   compare(input: I): MetricComparison
   minimum(input: I): number
+  /** An open comparison that no number of further runs could decide (default: none is). */
+  undecidable?(c: MetricComparison): boolean
+  /**
+   * Whether more runs of this job can cure a neutral comparison; without it, the two-sample
+   * reading (an arm that grows is short of `minimum`).
+   */
+  curable?(input: I, c: MetricComparison): boolean
 }
 
 const TWO_SAMPLE: LookRule<CompareInput> = {
@@ -128,6 +138,34 @@ const TWO_SAMPLE: LookRule<CompareInput> = {
 const PAIRED: LookRule<PairedCompareInput> = {
   compare: comparePaired,
   minimum: (input) => input.minPairs ?? 6
+}
+
+const HISTORY: LookRule<HistoryCompareInput> = {
+  compare: compareHistory,
+  minimum: (input) => input.minSamples ?? 1,
+  // The rule leaves runsToDecide out exactly when the job-to-job spread alone is too wide.
+  undecidable: (c) => c.inconclusive && c.runsToDecide === undefined
+}
+
+/**
+ * The looks of a gate against stored baselines: the history-aware rule where stored jobs speak
+ * for a metric, the two-sample rule elsewhere, both through `compareStored`, as the final
+ * comparison is made. Only this job's runs grow; the stored side is what it is.
+ */
+const STORED: LookRule<StoredInput> = {
+  compare: compareStored,
+  minimum: (input) => input.minSamples ?? (isHistoryInput(input) ? 1 : 5),
+  // As HISTORY: the history rule leaves runsToDecide out exactly when the stored jobs' spread
+  // alone keeps the metric open.
+  undecidable: (c) => c.history !== undefined && c.inconclusive && c.runsToDecide === undefined,
+  curable(input, c) {
+    const min = STORED.minimum(input)
+    if (c.current === null || c.current.n >= min) return false
+    // The stored side must already be enough: no run of this job adds to it.
+    return isHistoryInput(input)
+      ? input.history.length > 0
+      : c.baseline !== null && c.baseline.n >= min
+  }
 }
 
 function statusOf<I extends LookInput>(
@@ -141,6 +179,7 @@ function statusOf<I extends LookInput>(
     // Too few samples is the one neutral cause more runs cure (bad values or a missing arm are
     // not), and only in the arms that grow.
     const min = rule.minimum(input)
+    if (rule.curable) return !final && rule.curable(input, c) ? 'open' : 'neutral'
     if (final || c.current === null || c.baseline === null) return 'neutral'
     const curShort = c.current.n < min
     const baseShort = c.baseline.n < min
@@ -151,6 +190,7 @@ function statusOf<I extends LookInput>(
   if (fail === null) return 'clear'
   if (c.ci !== null && c.ci[1] < fail) return 'clear'
   if (final) return c.verdict === 'fail' ? 'fail' : 'open'
+  if (c.verdict !== 'fail' && rule.undecidable?.(c)) return 'neutral'
   if (c.verdict !== 'fail') {
     if (at.futilityAlpha <= alpha) return 'open'
     const futility = rule.compare({ ...input, alpha: at.futilityAlpha, failAlpha })
@@ -203,13 +243,42 @@ export function pairedSequentialLook(
   return look(PAIRED, inputs, pairs, plan, opts, 'pair')
 }
 
+/**
+ * `sequentialLook` for the history-aware rule: `runs` is this job's runs so far, and the stored
+ * jobs are the baseline, which never grows. More runs only shrink this job's share of the
+ * variance, so most metrics are decided (or known to be undecidable here) at the first look.
+ */
+export function historySequentialLook(
+  inputs: readonly HistoryCompareInput[],
+  runs: number,
+  plan: SamplingPlan,
+  opts: Omit<SequentialOptions, 'fixedBaseline'> = {}
+): Look {
+  return look(HISTORY, inputs, runs, plan, { ...opts, fixedBaseline: true }, 'job')
+}
+
+/**
+ * `sequentialLook` against stored baselines as the gate makes it: each input is judged by the
+ * history-aware rule (a `StoredHistoryInput`, the stored jobs' summaries) or by the two-sample rule
+ * (a `CompareInput` with the chosen baseline's runs), as `compareResultSets` will judge it. The
+ * stored side never grows; a metric only the stored jobs' spread keeps open stops the looks.
+ */
+export function storedSequentialLook(
+  inputs: readonly StoredInput[],
+  runs: number,
+  plan: SamplingPlan,
+  opts: Omit<SequentialOptions, 'fixedBaseline'> = {}
+): Look {
+  return look(STORED, inputs, runs, plan, { ...opts, fixedBaseline: true }, 'job')
+}
+
 function look<I extends LookInput>(
   rule: LookRule<I>,
   inputs: readonly I[],
   runs: number,
   plan: SamplingPlan,
   opts: SequentialOptions,
-  unit: 'run' | 'pair'
+  unit: 'run' | 'pair' | 'job'
 ): Look {
   const schedule = lookSchedule(plan)
   if (!(Number.isInteger(runs) && runs >= plan.min)) {
@@ -249,8 +318,16 @@ function look<I extends LookInput>(
     gateOpts
   )
 
-  const at = unit === 'run' ? `${plural(runs, 'run')} per arm` : plural(runs, 'pair')
-  const more = unit === 'run' ? `${nextRuns} more per arm` : `${nextRuns} more pairs`
+  const at = {
+    run: `${plural(runs, 'run')} per arm`,
+    pair: plural(runs, 'pair'),
+    job: `${plural(runs, 'run')} in this job`
+  }[unit]
+  const more = {
+    run: `${nextRuns} more per arm`,
+    pair: `${nextRuns} more pairs`,
+    job: `${nextRuns} more runs`
+  }[unit]
   let reason: string
   if (!stop) {
     const names = open.map((m) => label(m.comparison))
@@ -258,7 +335,11 @@ function look<I extends LookInput>(
       names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '')
     reason = `${plural(open.length, 'metric')} still open after ${at} (${shown}): ${more}`
   } else if (open.length === 0) {
-    reason = `every metric decided after ${at}`
+    const stuck = metrics.filter((m) => m.status === 'neutral' && m.comparison.inconclusive)
+    reason =
+      stuck.length === 0
+        ? `every metric decided after ${at}`
+        : `after ${at}, every metric is decided or beyond what more runs could decide (${plural(stuck.length, 'metric')})`
   } else if (failed.length > 0 && !final) {
     reason = `stopped at the first failure after ${at}; ${plural(open.length, 'metric')} left open`
   } else {

@@ -4,7 +4,7 @@ import { plural } from '../shared/text.js'
 import { shiftEstimator } from './hodges-lehmann.js'
 import { upperTailP } from './mann-whitney.js'
 import { madScreen } from './outliers.js'
-import { runsToDecide } from './planning.js'
+import { MAX_ADVISED_RUNS, runsToDecide, UNDECIDABLE_HELP } from './planning.js'
 import type { ArmSummary, MetricComparison, Thresholds } from './types.js'
 import { judgeShift, logBudget, withJudgement } from './verdict.js'
 
@@ -177,10 +177,11 @@ export function compareMetric(input: CompareInput): MetricComparison {
         n,
         m
       })
-      const text =
-        runs === null
-          ? 'more runs would decide'
-          : `about ${plural(runs, 'run')} per arm would decide`
+      let text: string
+      if (runs === null) text = 'more runs would decide'
+      else if (runs > MAX_ADVISED_RUNS) {
+        text = `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs per arm): ${UNDECIDABLE_HELP}`
+      } else text = `about ${plural(runs, 'run')} per arm would decide`
       return { text, runs }
     }
   })

@@ -5,6 +5,7 @@ import { neutralComparison } from './compare.js'
 import { plural } from '../shared/text.js'
 import { budgetPct } from './format.js'
 import { madScreen } from './outliers.js'
+import { MAX_ADVISED_RUNS, UNDECIDABLE_HELP } from './planning.js'
 import { normalQuantile, tCdf, tQuantile } from './student-t.js'
 import type { ArmSummary, MetricComparison, Thresholds } from './types.js'
 import { judgeShift, logBudget, relativeChange, withJudgement } from './verdict.js'
@@ -343,6 +344,12 @@ export function compareHistory(input: HistoryCompareInput): HistoryComparison {
         if (target > floor2 && within2 > 0) {
           const n = Math.max(job.n + 1, Math.ceil(within2 / (target - floor2)))
           runs = runs === null ? n : Math.min(runs, n)
+        }
+      }
+      if (runs !== null && runs > MAX_ADVISED_RUNS) {
+        return {
+          text: `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs in this job): ${UNDECIDABLE_HELP}`,
+          runs
         }
       }
       if (runs !== null)

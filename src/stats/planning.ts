@@ -18,6 +18,16 @@ export interface OpenComparison {
 const POWER = 0.8
 
 /**
+ * Past this many runs per arm (or pairs) "N runs would decide it" is no longer advice: the metric
+ * cannot be decided at this noise, and the reports say what would help instead.
+ */
+export const MAX_ADVISED_RUNS = 100
+
+/** What helps a metric that no sane number of runs decides. */
+export const UNDECIDABLE_HELP =
+  'same-job A/B (ab: true), a quieter runner or more work per run (e.g. more requests) would help'
+
+/**
  * Runs per arm after which an inconclusive metric would be decided with 80 % probability, if its
  * true change is the current estimate and its spread what the current CI implies; null when the
  * CI is unbounded or the estimate sits exactly on the budget, where no number of runs is enough.

@@ -58,6 +58,34 @@ export interface MetricComparison {
    * that shows these beside Δ never contradicts it.
    */
   centres?: { baseline: number; current: number }
+  /** What the history-aware stored-baseline rule used for this metric; absent for other rules. */
+  history?: HistoryFacts
+}
+
+/** The stored jobs behind a history-aware comparison, and the smallest regression they confirm. */
+export interface HistoryFacts {
+  /** Stored jobs used (J): after the latest change point, at most the cap. */
+  jobs: number
+  /** Stored jobs that had this metric, before the change-point cut and the cap. */
+  found: number
+  /** Jobs left out because a change point in the stored series came after them. */
+  beforeChangePoint: number
+  /** The prior τ₀ (`runner-drift`) and the shrunk job-to-job spread τ̃ (sd of ln job centre). */
+  runnerDrift: number
+  tau: number
+  /** τ̂ from the stored jobs alone; null with fewer than 2. */
+  tauHat: number | null
+  /** Degrees of freedom of the t interval, ν₀ + J − 1. */
+  df: number
+  /**
+   * The smallest regression (relative, positive = worse) these jobs FAIL 9 times in 10; NaN when
+   * the comparison could not be made.
+   */
+  resolution: number
+  /** The budget is finer than the history can resolve: same-job A/B would gate it. */
+  budgetBelowResolution: boolean
+  /** One stored job: the runner-drift prior carries the decision. */
+  priorOnly: boolean
 }
 
 /** The verdict over all gated metrics of one run. */

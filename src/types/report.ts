@@ -46,6 +46,8 @@ export interface GateReport {
   fingerprint?: FingerprintDifference[]
   /** Set when the base and the head were measured in this job, interleaved (A/B). */
   ab?: AbRun
+  /** Where the history dashboard is published: metrics link to their charts there. */
+  dashboardUrl?: string
 }
 
 /**

@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import path from 'node:path'
+import { describeAssumed } from '../../config/defaults.js'
 import { runHistoryJob } from '../../engine/history-mode.js'
+import { fileRegressionIssues } from '../issues.js'
 import { configPath, coreLog, type ActionRun } from '../run.js'
 import { openActionStore } from '../store.js'
 
@@ -13,6 +15,7 @@ export async function historyMode(run: ActionRun): Promise<void> {
     outDir: path.resolve(workspace, inputs.outputDir),
     ...(inputs.testbed ? { testbed: inputs.testbed } : {})
   })
+  if (result.assumed) for (const line of describeAssumed(result.assumed)) core.info(line)
   core.setOutput('verdict', 'neutral')
   core.setOutput('route', 'none')
   core.setOutput('change-points', String(result.changePoints))
@@ -21,4 +24,5 @@ export async function historyMode(run: ActionRun): Promise<void> {
   core.info(
     `perf-gate: history of testbed ${result.report.testbed}: ${result.changePoints} change point(s) over ${result.report.baselines} baseline(s); report in ${result.path}`
   )
+  await fileRegressionIssues(run, result.report, result.config)
 }
