@@ -57,7 +57,9 @@ function sentences(ab: AbRun, stored: string | null, s: Style): string[] {
     `A/B in this job: base ${base} vs head ${head}${dirty}, ${pairsPhrase(ab)} (${order}seed ${ab.seed}).`
   ]
   if (ab.benchmarks.length > 0) {
-    out.push("Baseline and Current are each arm's median over its visits.")
+    out.push(
+      "Baseline is the base's median over its visits; Current is that moved by the paired Δ."
+    )
   }
   if (ab.budgetChanges.length > 0) {
     const what = ab.budgetChanges.map((c) => s.text(c)).join(', ')

@@ -60,6 +60,11 @@ export interface MetricComparison {
   centres?: { baseline: number; current: number }
   /** What the history-aware stored-baseline rule used for this metric; absent for other rules. */
   history?: HistoryFacts
+  /**
+   * The pairs a same-job A/B comparison used (the paired rule); absent for other rules. Its
+   * `runsToDecide` then counts pairs, and the arms are the base's and the head's visits.
+   */
+  pairs?: number
 }
 
 /** The stored jobs behind a history-aware comparison, and the smallest regression they confirm. */
