@@ -330,6 +330,7 @@ function build(
         metrics: mapValues(b.metrics, metricOverride)
       }
       if (b.thresholds) common.thresholds = partialThresholds(b.thresholds)
+      if (b.build !== undefined) common.build = b.build
       if (b.targets) {
         const targets = targetsForCell(b.targets, cell.axes)
         if (targets.length) common.targets = targets
@@ -363,6 +364,9 @@ function build(
     warmup,
     minSamples,
     timeoutSeconds,
+    ab: raw.ab ?? false,
+    abOrder: raw['ab-order'] ?? 'balanced',
+    ...(raw.build !== undefined ? { build: raw.build } : {}),
     runnerDrift:
       raw['runner-drift'] === undefined
         ? CONFIG_DEFAULTS.runnerDrift
