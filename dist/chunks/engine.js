@@ -1,21 +1,22 @@
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
 import path, { resolve as resolve$3, dirname as dirname$1 } from 'node:path';
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes, randomInt, createHash } from 'node:crypto';
 import { mkdir, open as open$1, rename, rm, readFile, stat as stat$1 } from 'node:fs/promises';
-import fs$1, { readFileSync, openSync, readSync, closeSync, statSync, fstatSync, promises } from 'node:fs';
+import fs$1, { readFileSync, openSync, readSync, closeSync, statSync, fstatSync, promises, mkdtempSync, realpathSync as realpathSync$1, rmSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import * as fs from 'fs';
 import { statSync as statSync$1, stat, realpathSync, realpath, readdirSync, readdir } from 'fs';
 import { sep, basename, dirname, resolve as resolve$2, normalize as normalize$1, relative, posix, isAbsolute } from 'path';
 import { fileURLToPath } from 'url';
 import { createRequire } from 'module';
-import { spawn, execFile } from 'node:child_process';
-import os from 'node:os';
+import { spawn, execFile, spawnSync } from 'node:child_process';
+import os, { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 
 /**
  * An error the user can act on: bad config, bad result file, missing token. The entry points print
@@ -1723,13 +1724,13 @@ function members(proto, table) {
     }
 }
 /** Shadows a prototype member with an own value, so a getter that builds from the instance runs once. */
-function own$1(inst, key, value, enumerable = true) {
+function own$2(inst, key, value, enumerable = true) {
     Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
     return value;
 }
 /** Like {@link own}, for a member that was never an own data property and has to stay out of `Object.keys`. */
 function hide(inst, key, value) {
-    return own$1(inst, key, value, false);
+    return own$2(inst, key, value, false);
 }
 /** Adds members a table derives from the instance: each builds on first read and shadows as own data, and assignment shadows the same way, as when these were own properties. */
 function derived(computes, table) {
@@ -1740,10 +1741,10 @@ function derived(computes, table) {
             configurable: true,
             enumerable: true,
             get() {
-                return own$1(this, key, compute(this));
+                return own$2(this, key, compute(this));
             },
             set(value) {
-                own$1(this, key, value);
+                own$2(this, key, value);
             },
         });
     }
@@ -1754,10 +1755,10 @@ function defineBound(proto, key, fn) {
         configurable: true,
         get() {
             // vitest's spyOn calls a prototype getter bare to find the function it wraps, so a nullish receiver answers the raw method
-            return this == null ? fn : own$1(this, key, fn.bind(this));
+            return this == null ? fn : own$2(this, key, fn.bind(this));
         },
         set(value) {
-            own$1(this, key, value);
+            own$2(this, key, value);
         },
     });
 }
@@ -2894,7 +2895,7 @@ const $ZodType = /*@__PURE__*/ $constructor("$ZodType", (inst, def) => {
         return hide(this, "~standard", standardProps(this));
     },
     set "~standard"(value) {
-        own$1(this, "~standard", value);
+        own$2(this, "~standard", value);
     },
 });
 /** The Standard Schema surface for `inst`. Shared so wrappers can extend it without forcing it. */
@@ -7026,7 +7027,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         });
     },
     set "~standard"(value) {
-        own$1(this, "~standard", value);
+        own$2(this, "~standard", value);
     },
     parse: function _parse(data, params) {
         return parse(this, data, params, { callee: _parse });
@@ -7045,7 +7046,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return this?.safeParseAsync;
     },
     set spa(value) {
-        own$1(this, "spa", value);
+        own$2(this, "spa", value);
     },
     validate(data, params) {
         return validate$1(this, data, params);
@@ -17315,12 +17316,12 @@ function requireBinary () {
 
 var omap = {};
 
-var pairs = {};
+var pairs$1 = {};
 
 var hasRequiredPairs;
 
 function requirePairs () {
-	if (hasRequiredPairs) return pairs;
+	if (hasRequiredPairs) return pairs$1;
 	hasRequiredPairs = 1;
 
 	var identity = requireIdentity();
@@ -17392,7 +17393,7 @@ function requirePairs () {
 	        }
 	    return pairs;
 	}
-	const pairs$1 = {
+	const pairs = {
 	    collection: 'seq',
 	    default: false,
 	    tag: 'tag:yaml.org,2002:pairs',
@@ -17400,10 +17401,10 @@ function requirePairs () {
 	    createNode: createPairs
 	};
 
-	pairs.createPairs = createPairs;
-	pairs.pairs = pairs$1;
-	pairs.resolvePairs = resolvePairs;
-	return pairs;
+	pairs$1.createPairs = createPairs;
+	pairs$1.pairs = pairs;
+	pairs$1.resolvePairs = resolvePairs;
+	return pairs$1;
 }
 
 var hasRequiredOmap;
@@ -31409,6 +31410,8 @@ const IMPORTED_FORMATS = IMPORTERS.map((i) => i.name);
 const COMMAND_FORMATS = ['none', 'auto', ...IMPORTED_FORMATS];
 /** A result file has no command whose wall time could stand in for it, hence no `none`. */
 const FILE_FORMATS = ['auto', ...IMPORTED_FORMATS];
+/** How the visits of an A/B run are ordered: balanced random (seeded) or ABBA blocks. */
+const AB_ORDERS = ['balanced', 'abba'];
 /**
  * A schema-level message wins over the loader's generic wording. Returning undefined for a missing
  * value lets the generic "is required" through instead of, say, "must be an integer >= 1".
@@ -31520,7 +31523,10 @@ const common = {
     metrics: record(string$1(), MetricOverrideInput)
         .optional()
         .meta({ description: 'Per-metric overrides, keyed by metric name.' }),
-    targets: TargetsInput.optional()
+    targets: TargetsInput.optional(),
+    build: text().optional().meta({
+        description: "Shell command run once (in each tree of an A/B run) before any benchmark is measured, in the benchmark's folder; its time is reported, never gated."
+    })
 };
 /** Adaptive sampling: look after `min` runs, then every `step`, stop once decided, never past `max`. */
 const AdaptiveInput = strictObject({
@@ -31720,6 +31726,19 @@ const ConfigInput = strictObject({
     repetitions: integer(1).optional().meta({ default: CONFIG_DEFAULTS.repetitions }),
     warmup: integer(0).optional().meta({ default: CONFIG_DEFAULTS.warmup }),
     adaptive: AdaptiveInput.optional(),
+    ab: boolean({ error: unlessMissing('must be true or false') })
+        .optional()
+        .meta({
+        default: false,
+        description: 'Gate by measuring the base commit and this tree in the same job, interleaved (A/B), instead of against a stored baseline.'
+    }),
+    'ab-order': _enum$1(AB_ORDERS).optional().meta({
+        default: 'balanced',
+        description: 'Order of the A/B visits: balanced (half AB, half BA, shuffled with a printed seed) or abba (ABBA blocks).'
+    }),
+    build: text().optional().meta({
+        description: "Shell command run once (in each tree of an A/B run) before any benchmark is measured, in the config file's folder; its time is reported, never gated."
+    }),
     'min-samples': integer(2).optional().meta({
         default: CONFIG_DEFAULTS.minSamples,
         description: 'Fewer samples per arm give a neutral verdict.'
@@ -31996,11 +32015,11 @@ function suggestKey(unknown, known) {
 }
 
 // Own properties only: a metric called "constructor" must not find Object.prototype's.
-function own(record, key) {
+function own$1(record, key) {
     return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 function metricOverride$1(benchmark, metric) {
-    return own(benchmark.metrics, metric);
+    return own$1(benchmark.metrics, metric);
 }
 /** The levels a metric's budgets are looked up in, most specific first. */
 function thresholdLevels(config, benchmark, metric, metricClass) {
@@ -32013,7 +32032,7 @@ function thresholdLevels(config, benchmark, metric, metricClass) {
         { source: 'benchmark', values: benchmark.thresholds },
         {
             source: 'metric',
-            values: metric === undefined ? undefined : own(config.thresholds.metrics, metric)
+            values: metric === undefined ? undefined : own$1(config.thresholds.metrics, metric)
         },
         {
             source: 'class',
@@ -32329,6 +32348,8 @@ function build(raw, file, problems) {
             };
             if (b.thresholds)
                 common.thresholds = partialThresholds(b.thresholds);
+            if (b.build !== undefined)
+                common.build = b.build;
             if (b.targets) {
                 const targets = targetsForCell(b.targets, cell.axes);
                 if (targets.length)
@@ -32361,6 +32382,9 @@ function build(raw, file, problems) {
         warmup,
         minSamples,
         timeoutSeconds,
+        ab: raw.ab ?? false,
+        abOrder: raw['ab-order'] ?? 'balanced',
+        ...(raw.build !== undefined ? { build: raw.build } : {}),
         runnerDrift: raw['runner-drift'] === undefined
             ? CONFIG_DEFAULTS.runnerDrift
             : (percentToFraction(raw['runner-drift']) ?? CONFIG_DEFAULTS.runnerDrift),
@@ -32545,6 +32569,8 @@ function defaultConfig(file, testbed) {
         minSamples: CONFIG_DEFAULTS.minSamples,
         timeoutSeconds: CONFIG_DEFAULTS.timeoutSeconds,
         runnerDrift: CONFIG_DEFAULTS.runnerDrift,
+        ab: false,
+        abOrder: 'balanced',
         thresholds: {
             core: { ...thresholds.core },
             nonCritical: { ...thresholds.nonCritical },
@@ -33313,7 +33339,7 @@ function exactUPmf(n, m) {
     }
     return prev[b];
 }
-function exactCdf(n, m) {
+function exactCdf$1(n, m) {
     const key = n <= m ? `${n},${m}` : `${m},${n}`;
     let cdf = exactCdfCache.get(key);
     if (!cdf) {
@@ -33350,7 +33376,7 @@ function normalUCdf(n, m) {
 /** Exact P(U ≤ u) for any sizes the DP can afford; see `uCdf` for the switching one. */
 function exactUCdf(n, m) {
     checkSize(n, m);
-    const cdf = exactCdf(n, m);
+    const cdf = exactCdf$1(n, m);
     return (u) => {
         if (u < 0)
             return 0;
@@ -33378,7 +33404,7 @@ function mosesK(n, m, alpha) {
         const k = Math.floor((n * m) / 2 + 0.5 - z * Math.sqrt((n * m * (n + m + 1)) / 12));
         return Math.min(half, Math.max(0, k));
     }
-    const cdf = exactCdf(n, m);
+    const cdf = exactCdf$1(n, m);
     let k = 0;
     while (k < half && cdf[k] <= alpha)
         k++;
@@ -33741,6 +33767,37 @@ function runsToDecide(c) {
 /** N with z·unitSe·√(2/N) ≤ distance. */
 function perArm(unitSe, z, distance) {
     return Math.ceil(2 * ((z * unitSe) / distance) ** 2);
+}
+/**
+ * The paired counterpart of `runsToDecide`: pairs after which an inconclusive metric would be
+ * decided 4 times in 5, if its change and spread are what they look like now. The standard error
+ * of a paired estimate shrinks as 1/√n (one difference per pair), not √(1/n + 1/m).
+ */
+function pairsToDecide(c) {
+    const [lo, hi] = c.ci;
+    if (!(Number.isFinite(lo) && Number.isFinite(hi)))
+        return null;
+    const zAlpha = probit(1 - c.alpha);
+    const unitSe = ((hi - lo) / (2 * zAlpha)) * Math.sqrt(c.n);
+    const zPower = probit(POWER);
+    const needed = [];
+    const distanceToClear = c.tauFail - c.estimate;
+    if (distanceToClear > 0)
+        needed.push(pairs(unitSe, zAlpha + zPower, distanceToClear));
+    const distanceToFail = c.estimate - c.tauWarn;
+    if (c.estimate > c.tauFail && distanceToFail > 0) {
+        needed.push(pairs(unitSe, probit(1 - c.failAlpha) + zPower, distanceToFail));
+    }
+    if (needed.length === 0)
+        return null;
+    const best = Math.min(...needed);
+    if (!Number.isFinite(best))
+        return null;
+    return Math.max(best, c.n + 1);
+}
+/** N with z·unitSe/√N ≤ distance. */
+function pairs(unitSe, z, distance) {
+    return Math.ceil(((z * unitSe) / distance) ** 2);
 }
 
 /** Number formatting shared by the reasons of `compareMetric` and `gate`. */
@@ -34668,6 +34725,283 @@ function compareHistory(input) {
     };
 }
 
+/*
+ * The paired (one-sample) counterpart of hodges-lehmann.ts: from per-pair differences d_i, the
+ * Hodges–Lehmann estimate is the median of the n(n+1)/2 Walsh averages (d_i + d_j)/2, i ≤ j, and
+ * the exact CI takes two of their order statistics, with the rank read off the null distribution
+ * of the Wilcoxon signed-rank statistic W+ (Tukey's identity: W+ of d − δ is the number of Walsh
+ * averages above δ). This is what R's wilcox.test(d, conf.int = TRUE) computes in exact mode.
+ *
+ * Ties and zeros: the exact null used is the untied one. The statistic counts a Walsh average
+ * equal to δ as ½ (the mid-rank convention), and the CI is closed, so ties can only make the
+ * interval and the p-value conservative, never anti-conservative, as in mann-whitney.ts. A
+ * deterministic metric (all d equal) collapses the CI to the point, like the two-sample rule.
+ */
+/**
+ * Up to this many pairs the null distribution is exact (a DP of n·n(n+1)/4 steps, cached: 100
+ * pairs is 250,000 steps); above it the normal approximation with continuity correction is used.
+ * R switches at 50; pairs past 100 are rare enough that the cost does not matter.
+ */
+const SIGNED_RANK_EXACT_LIMIT = 100;
+const pmfCache = new Map();
+const cdfCache = new Map();
+function checkN(n) {
+    if (!(Number.isInteger(n) && n >= 1)) {
+        throw new RangeError(`the number of pairs must be a positive integer, got ${n}`);
+    }
+}
+/** Whether `signedRankCdf(n)` is exact; otherwise it is the normal approximation. */
+function usesExactSignedRank(n) {
+    return n <= SIGNED_RANK_EXACT_LIMIT;
+}
+/**
+ * P(W+ = w) for w = 0 … n(n+1)/2 under H0 (no ties, no zeros): each rank r joins the positive sum
+ * with probability ½ independently, so p_r(w) = ½·p_{r−1}(w) + ½·p_{r−1}(w − r). Probabilities
+ * rather than counts, since 2^n loses integer exactness in a double past n = 53.
+ */
+function exactSignedRankPmf(n) {
+    checkN(n);
+    const cached = pmfCache.get(n);
+    if (cached)
+        return cached;
+    const total = (n * (n + 1)) / 2;
+    let p = new Float64Array(total + 1);
+    p[0] = 1;
+    let top = 0;
+    for (let r = 1; r <= n; r++) {
+        const next = new Float64Array(total + 1);
+        for (let w = 0; w <= top; w++) {
+            const half = p[w] / 2;
+            next[w] += half;
+            next[w + r] += half;
+        }
+        top += r;
+        p = next;
+    }
+    pmfCache.set(n, p);
+    return p;
+}
+function exactCdf(n) {
+    let cdf = cdfCache.get(n);
+    if (!cdf) {
+        const pmf = exactSignedRankPmf(n);
+        cdf = new Float64Array(pmf.length);
+        let acc = 0;
+        for (let w = 0; w < pmf.length; w++) {
+            acc += pmf[w];
+            cdf[w] = acc;
+        }
+        cdf[cdf.length - 1] = 1;
+        cdfCache.set(n, cdf);
+    }
+    return cdf;
+}
+function nullSd(n) {
+    return Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24);
+}
+/** P(W+ ≤ w) under H0 for n pairs: exact up to `SIGNED_RANK_EXACT_LIMIT`, normal beyond. */
+function signedRankCdf(n) {
+    checkN(n);
+    const total = (n * (n + 1)) / 2;
+    if (usesExactSignedRank(n)) {
+        const cdf = exactCdf(n);
+        return (w) => (w < 0 ? 0 : w >= total ? 1 : cdf[Math.floor(w)]);
+    }
+    const mu = total / 2;
+    const sd = nullSd(n);
+    return (w) => (w < 0 ? 0 : w >= total ? 1 : normalCdf((Math.floor(w) + 0.5 - mu) / sd));
+}
+/**
+ * The CI rank: the largest k with P(W+ ≤ k − 1) ≤ alpha, so [A₍k₎, A₍N−k+1₎] of the sorted Walsh
+ * averages is a (1 − 2·alpha) two-sided CI. k = 0: no finite CI at this alpha (too few pairs).
+ */
+function signedRankK(n, alpha) {
+    checkN(n);
+    if (!(alpha > 0 && alpha < 0.5))
+        throw new RangeError(`alpha must be in (0, 0.5), got ${alpha}`);
+    const total = (n * (n + 1)) / 2;
+    const half = Math.floor(total / 2);
+    if (!usesExactSignedRank(n)) {
+        const k = Math.floor(total / 2 + 0.5 - normalQuantile(1 - alpha) * nullSd(n));
+        return Math.min(half, Math.max(0, k));
+    }
+    const cdf = exactCdf(n);
+    let k = 0;
+    while (k < half && cdf[k] <= alpha)
+        k++;
+    return k;
+}
+/**
+ * P(W+ ≥ w) under H0 for n pairs, w counted as `exceeding` counts it (halves for ties). A half
+ * rounds down, the conservative side, which also makes the test agree with the closed CI at its
+ * bounds: p(δ) ≤ alpha exactly when lo > δ.
+ */
+function signedRankUpperTailP(n, w) {
+    checkN(n);
+    // Symmetric about N/2: the lower tail at N − w avoids the cancellation in 1 − F(w − 1).
+    return signedRankCdf(n)((n * (n + 1)) / 2 - Math.floor(w));
+}
+function walsh(d) {
+    const n = d.length;
+    const out = new Float64Array((n * (n + 1)) / 2);
+    let t = 0;
+    for (let i = 0; i < n; i++)
+        for (let j = i; j < n; j++)
+            out[t++] = (d[i] + d[j]) / 2;
+    return out;
+}
+/**
+ * Paired Hodges–Lehmann estimate of the shift of the differences d, with exact signed-rank CIs at
+ * as many levels as the caller needs (the sequential design judges FAIL at a stricter level than
+ * it reports). The Walsh averages are built once: 20 pairs make 210 of them.
+ */
+function pairedShiftEstimator(d) {
+    const n = d.length;
+    checkN(n);
+    const averages = walsh(d);
+    const total = averages.length;
+    const at = (rank) => selectInPlace(averages, rank - 1);
+    const estimate = total % 2 === 1 ? at((total + 1) / 2) : (at(total / 2) + at(total / 2 + 1)) / 2;
+    return {
+        n,
+        estimate,
+        interval(alpha) {
+            const k = signedRankK(n, alpha);
+            if (k === 0)
+                return { lo: -Infinity, hi: Infinity, k, confidence: 1 };
+            const confidence = usesExactSignedRank(n) ? 1 - 2 * exactCdf(n)[k - 1] : null;
+            return { lo: at(k), hi: at(total - k + 1), k, confidence };
+        },
+        exceeding(delta) {
+            let above = 0;
+            let tied = 0;
+            for (let t = 0; t < total; t++) {
+                if (averages[t] > delta)
+                    above++;
+                else if (averages[t] === delta)
+                    tied++;
+            }
+            return above + tied / 2;
+        }
+    };
+}
+
+/**
+ * Above this many pairs the advice stops being "run more": no job affords it, and the reason says
+ * what would help instead.
+ */
+const AFFORDABLE_PAIRS = 100;
+function invalidPair(base, cur) {
+    for (let i = 0; i < base.length; i++) {
+        for (const [arm, v] of [
+            ['current', cur[i]],
+            ['baseline', base[i]]
+        ]) {
+            if (!Number.isFinite(v))
+                return `pair #${i + 1}: the ${arm} value is ${v}: must be finite`;
+            if (v <= 0) {
+                return `pair #${i + 1}: the ${arm} value is ${v}: must be > 0 to be compared as a ratio (log scale)`;
+            }
+        }
+    }
+    return null;
+}
+function summary(values) {
+    if (values.length === 0)
+        return null;
+    return {
+        n: values.length,
+        median: median$1([...values]),
+        dropped: [],
+        cv: values.length >= 2 ? coefficientOfVariation([...values]) : null
+    };
+}
+/**
+ * Rule A on one metric of an A/B run: the paired shift of log-badness, judged against the warn
+ * and fail budgets exactly as `compareMetric` judges the two-sample shift. Bad values or too few
+ * pairs give `neutral` with the reason; only invalid options (or arms of different lengths, a
+ * caller's bug) throw.
+ */
+function comparePaired(input) {
+    const alpha = input.alpha ?? 0.05;
+    const failAlpha = input.failAlpha ?? alpha;
+    const minPairs = input.minPairs ?? 6;
+    const { warn, fail } = input.thresholds;
+    if (!(Number.isFinite(warn) && warn >= 0)) {
+        throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`);
+    }
+    if (fail !== null && !(Number.isFinite(fail) && fail >= 0)) {
+        throw new RangeError(`fail threshold must be a fraction ≥ 0 or null, got ${fail}`);
+    }
+    if (!(alpha > 0 && alpha < 0.5))
+        throw new RangeError(`alpha must be in (0, 0.5), got ${alpha}`);
+    if (!(failAlpha > 0 && failAlpha < 0.5)) {
+        throw new RangeError(`failAlpha must be in (0, 0.5), got ${failAlpha}`);
+    }
+    if (!(Number.isInteger(minPairs) && minPairs >= 1)) {
+        throw new RangeError(`minPairs must be an integer ≥ 1, got ${minPairs}`);
+    }
+    const { baseline, current, direction, thresholds } = input;
+    if (baseline.length !== current.length) {
+        throw new RangeError(`paired arms must have the same length, got ${current.length} (current) and ${baseline.length} (baseline)`);
+    }
+    const n = current.length;
+    const neutral = (reason, withArms) => ({
+        ...neutralComparison(input, reason, withArms ? summary(baseline) : null, withArms ? summary(current) : null),
+        pairs: n
+    });
+    const invalid = invalidPair(baseline, current);
+    if (invalid)
+        return neutral(invalid, false);
+    if (n < minPairs)
+        return neutral(`need ≥ ${minPairs} pairs, have ${n}`, true);
+    // Log-badness: larger is worse in both directions, and a relative change becomes a shift.
+    const sign = direction === 'lower' ? 1 : -1;
+    const d = current.map((v, i) => sign * (Math.log(v) - Math.log(baseline[i])));
+    const est = pairedShiftEstimator(d);
+    const theta = est.estimate;
+    const { lo, hi } = est.interval(alpha);
+    const failLo = failAlpha === alpha ? lo : est.interval(failAlpha).lo;
+    const judged = judgeShift({
+        direction,
+        thresholds,
+        alpha,
+        estimate: theta,
+        lo,
+        hi,
+        failLo,
+        advise(tauWarn, tauFail) {
+            const runs = pairsToDecide({
+                estimate: theta,
+                ci: [lo, hi],
+                alpha,
+                failAlpha,
+                tauWarn,
+                tauFail,
+                n
+            });
+            if (runs === null)
+                return { text: 'more pairs would decide', runs };
+            if (runs > AFFORDABLE_PAIRS) {
+                return {
+                    text: `it cannot be decided at this noise (about ${plural(runs, 'pair')} would be needed): a quieter runner or more samples per visit would help`,
+                    runs
+                };
+            }
+            return { text: `about ${plural(runs, 'pair')} would decide`, runs };
+        }
+    });
+    const tauWarn = logBudget(thresholds.warn, direction);
+    const base = summary(baseline);
+    const centre = base?.median ?? NaN;
+    const out = withJudgement(neutralComparison(input, judged.reason, base, summary(current)), judged, signedRankUpperTailP(n, est.exceeding(tauWarn)), signedRankUpperTailP(n, est.exceeding(0)));
+    return {
+        ...out,
+        centres: { baseline: centre, current: centre * Math.exp(sign * theta) },
+        pairs: n
+    };
+}
+
 function isHistoryInput(input) {
     return 'history' in input;
 }
@@ -34721,6 +35055,10 @@ function lookSchedule(plan) {
 const TWO_SAMPLE = {
     compare: compareMetric,
     minimum: (input) => input.minSamples ?? 5
+};
+const PAIRED = {
+    compare: comparePaired,
+    minimum: (input) => input.minPairs ?? 6
 };
 /**
  * The looks of a gate against stored baselines: the history-aware rule where stored jobs speak
@@ -34798,6 +35136,15 @@ function label$1(c) {
  */
 function sequentialLook(inputs, runs, plan, opts = {}) {
     return look(TWO_SAMPLE, inputs, runs, plan, opts, 'run');
+}
+/**
+ * `sequentialLook` for a same-job A/B run: `pairs` is the pairs completed, every input holds that
+ * many per-visit centres per arm, and `nextRuns` is the pairs to add. The same alpha spending and
+ * futility stop apply; `fixedBaseline` has no meaning here (both arms grow). PAIRED_PLAN (10,
+ * extended once to 20) is the recommended plan.
+ */
+function pairedSequentialLook(inputs, pairs, plan, opts = {}) {
+    return look(PAIRED, inputs, pairs, plan, opts, 'pair');
 }
 /**
  * `sequentialLook` against stored baselines as the gate makes it: each input is judged by the
@@ -34980,12 +35327,12 @@ function comparableInputs(baseline, current, opts = {}) {
     return inputs;
 }
 /** Each stored set's metrics by `benchmark\0metric`, built once per set for all the looks. */
-const metricIndex = new WeakMap();
+const metricIndex$1 = new WeakMap();
 function metricsOf(set) {
-    let index = metricIndex.get(set);
+    let index = metricIndex$1.get(set);
     if (!index) {
         index = indexMetrics(set.benchmarks);
-        metricIndex.set(set, index);
+        metricIndex$1.set(set, index);
     }
     return index;
 }
@@ -36079,7 +36426,8 @@ function inconclusiveNote(c) {
         return 'inconclusive: cannot be decided at this noise';
     }
     if (c.runsToDecide !== undefined) {
-        return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`;
+        const unit = c.pairs !== undefined ? 'pairs' : 'runs/arm';
+        return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} ${unit} would decide`;
     }
     const resolution = c.history?.resolution;
     if (resolution !== undefined && Number.isFinite(resolution)) {
@@ -38411,6 +38759,14 @@ function beyondMoreRuns(c) {
  */
 function openAdvice(c) {
     const more = moreRunsNeeded(c);
+    // An A/B comparison counts pairs, and is already the remedy the stored rules point to.
+    if (c.pairs !== undefined) {
+        if (more !== null)
+            return `about ${plural(more, 'more pair')} would decide it`;
+        if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+            return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} pairs): a quieter runner or more work per visit would help`;
+        }
+    }
     if (more !== null)
         return `about ${plural(more, 'more run')} per arm would decide it`;
     if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
@@ -38601,7 +38957,7 @@ function round$1(v, digits = 3) {
     const scale = Math.max(digits, digits - Math.floor(Math.log10(Math.abs(v))) - 1);
     return Number(v.toFixed(Math.min(12, Math.max(0, scale))));
 }
-function pct$1(v) {
+function pct$2(v) {
     return v === null || v === undefined || !Number.isFinite(v) ? null : Number((v * 100).toFixed(1));
 }
 const MAX_METRICS = 200;
@@ -38650,13 +39006,13 @@ function buildFacts(report, current, baseline) {
                 verdict: c.verdict,
                 baseline: round$1(base),
                 current: round$1(cur),
-                changePct: pct$1(valueDelta(c)),
+                changePct: pct$2(valueDelta(c)),
                 ciPct: ci && Number.isFinite(ci[0]) && Number.isFinite(ci[1])
-                    ? [pct$1(ci[0]) ?? 0, pct$1(ci[1]) ?? 0]
+                    ? [pct$2(ci[0]) ?? 0, pct$2(ci[1]) ?? 0]
                     : null,
                 factor: factor === null ? null : Number(factor.toFixed(2)),
                 plain: speedPhrase(base, cur, c.direction, c.unit),
-                cvPct: pct$1(c.current?.cv ?? null),
+                cvPct: pct$2(c.current?.cv ?? null),
                 runs: c.current?.n ?? null,
                 moreRunsToDecide: moreRunsNeeded(c)
             };
@@ -38679,9 +39035,9 @@ function buildFacts(report, current, baseline) {
         hotspots: hotspots(outcome.comparisons, current, baseline).map((h) => ({
             benchmark: h.benchmark,
             total: h.total,
-            changePct: pct$1(h.change) ?? 0,
+            changePct: pct$2(h.change) ?? 0,
             carriedBy: h.carriedBy,
-            stages: Object.fromEntries(h.stages.map((s) => [s.stage, pct$1(s.change) ?? 0]))
+            stages: Object.fromEntries(h.stages.map((s) => [s.stage, pct$2(s.change) ?? 0]))
         })),
         environment
     };
@@ -39284,17 +39640,21 @@ function trendHistory(baselines, current) {
     });
 }
 
-async function analyse(opts, config, choice, current, decided, fingerprint, now) {
+async function analyse(opts, config, choice, current, decided, fingerprint, now, ab) {
     const baseline = choice.stored;
     const history = await opts.store.history(config.testbed, 12);
     const sweeps = sweepViews(current);
+    // In an A/B run the base's arm is the baseline; a stored one only judged the `file` benchmarks.
+    const compared = ab
+        ? { sha: ab.run.base.sha, createdAt: ab.base.createdAt }
+        : baseline
+            ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
+            : null;
     const report = {
         outcome: decided.outcome,
         testbed: config.testbed,
         current: { sha: current.commit.sha, createdAt: current.createdAt },
-        baseline: baseline
-            ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
-            : null,
+        baseline: compared,
         ...(baseline && choice.how
             ? {
                 baselineUsed: {
@@ -39309,7 +39669,7 @@ async function analyse(opts, config, choice, current, decided, fingerprint, now)
                 }
             }
             : {}),
-        ...(!baseline ? { baselineMissing: choice.reason } : {}),
+        ...(!baseline && !ab ? { baselineMissing: choice.reason } : {}),
         ...(fingerprint.length > 0 ? { fingerprint } : {}),
         ...(sweeps.length > 0 ? { sweeps } : {}),
         timestamp: now().toISOString(),
@@ -39317,9 +39677,10 @@ async function analyse(opts, config, choice, current, decided, fingerprint, now)
         ...(opts.runId ? { runId: opts.runId } : {}),
         ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
         ...(decided.acceptance ? { acceptance: decided.acceptance } : {}),
+        ...(ab ? { ab: ab.run } : {}),
         ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {})
     };
-    const analyst = await analystSection({ report, current, baseline: baseline?.results ?? null }, opts.analyst, opts.clock ? { clock: opts.clock } : {});
+    const analyst = await analystSection({ report, current, baseline: ab?.base ?? baseline?.results ?? null }, opts.analyst, opts.clock ? { clock: opts.clock } : {});
     if (analyst.note)
         opts.reporter.info(`analyst: ${analyst.note}`);
     const sources = sourceFiles(current);
@@ -39379,6 +39740,84 @@ async function logFindings(configDir, files) {
     return out;
 }
 
+const MARKDOWN = {
+    code: (t) => `\`${t}\``,
+    text: (t) => escapeMarkdown(t, { maxLength: 120 })
+};
+const PLAIN = {
+    code: (t) => t,
+    text: (t) => sanitizeText(t, { maxLength: 120 })
+};
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+function list(names, s, max = 5) {
+    const shown = names.slice(0, max).map((n) => s.text(n));
+    return names.length > max
+        ? `${shown.join(', ')} and ${names.length - max} more`
+        : shown.join(', ');
+}
+function pairsPhrase(ab) {
+    const counts = ab.benchmarks.map((b) => b.pairs);
+    if (counts.length === 0)
+        return 'no interleaved pairs';
+    const lo = Math.min(...counts);
+    const hi = Math.max(...counts);
+    return lo === hi
+        ? `${plural(lo, 'interleaved pair')}`
+        : `${lo} to ${hi} interleaved pairs per benchmark`;
+}
+/**
+ * The sentences about an A/B run. `stored` says what the stored baseline of the `file` benchmarks
+ * was (the caller words it), or null when there was none.
+ */
+function sentences(ab, stored, s) {
+    const base = s.code(shortSha(ab.base.sha) ?? 'unknown');
+    const head = ab.head.sha ? s.code(shortSha(ab.head.sha) ?? 'unknown') : 'this tree';
+    const dirty = ab.head.dirty ? ' with uncommitted changes' : '';
+    const order = ab.order === 'abba' ? 'ABBA blocks, ' : '';
+    const out = [
+        `A/B in this job: base ${base} vs head ${head}${dirty}, ${pairsPhrase(ab)} (${order}seed ${ab.seed}).`
+    ];
+    if (ab.benchmarks.length > 0) {
+        out.push("Baseline is the base's median over its visits; Current is that moved by the paired Δ.");
+    }
+    if (ab.budgetChanges.length > 0) {
+        const what = ab.budgetChanges.map((c) => s.text(c)).join(', ');
+        const budget = ab.budgetChanges.length === 1 ? "the base's budget was" : "the base's budgets were";
+        out.push(`This PR changes ${what}; ${budget} used.`);
+    }
+    if (ab.stored.length > 0) {
+        out.push(stored
+            ? `Compared with the stored baseline, not A/B (kind: file cannot be re-run): ${list(ab.stored, s)}. ${stored}`
+            : `Not compared (kind: file cannot be re-run, and there is no stored baseline): ${list(ab.stored, s)}.`);
+    }
+    if (ab.added.length > 0)
+        out.push(`New in this tree, not gated: ${list(ab.added, s)}.`);
+    if (ab.removed.length > 0)
+        out.push(`Only in the base, not gated: ${list(ab.removed, s)}.`);
+    const all = (tree) => ab.builds.filter((b) => b.tree === tree).reduce((t, b) => t + b.ms, 0);
+    if (ab.builds.length > 0) {
+        const parts = ['base', 'head']
+            .filter((t) => ab.builds.some((b) => b.tree === t))
+            .map((t) => `${t} ${seconds(all(t))}`);
+        out.push(`Build time (not gated): ${parts.join(', ')}.`);
+    }
+    return out;
+}
+/** The A/B paragraph in markdown; `stored` is the stored baseline's note, already markdown. */
+function abNote(report, stored) {
+    return report.ab ? sentences(report.ab, stored, MARKDOWN).join(' ') : null;
+}
+/** The same as plain text for a terminal. */
+function abText(report) {
+    if (!report.ab)
+        return null;
+    const b = report.baselineUsed;
+    const stored = b ? `Stored baseline: ${shortSha(b.commit) ?? 'unknown'} (${b.how}).` : null;
+    return sentences(report.ab, stored, PLAIN).join(' ');
+}
+
 /*
  * Which baseline a run was compared with and why that one, and what differs between its machine
  * and this run's. Pure functions of the report; every value from a result file is escaped.
@@ -39428,6 +39867,10 @@ function missingBaselineLabel(report) {
  * recorded choice it says what `baselineLine` always said.
  */
 function baselineNote(report) {
+    // An A/B run's baseline is its base arm; a stored baseline only judged its `file` benchmarks.
+    const ab = abNote(report, report.baselineUsed ? storedNote(report.baselineUsed) : null);
+    if (ab)
+        return ab;
     const b = report.baselineUsed;
     if (!report.baseline || !b) {
         if (!report.baseline && report.baselineMissing) {
@@ -39435,6 +39878,9 @@ function baselineNote(report) {
         }
         return baselineLine(report);
     }
+    return storedNote(b);
+}
+function storedNote(b) {
     const parts = [
         `Baseline: ${commitCode(b.commit)} (${howPhrase(b)})`,
         `recorded ${formatDate(b.recordedAt)}`,
@@ -41062,7 +41508,7 @@ async function writeFiles(job, before, settings) {
     const content = renderReportFile({
         report,
         current,
-        baseline: job.baseline?.results ?? null,
+        baseline: job.ab?.base ?? job.baseline?.results ?? null,
         comparisons: config.comparisons ?? [],
         workflow: {
             filesRead: job.analysis.filesRead,
@@ -41209,46 +41655,9 @@ async function runCommandBenchmark(spec, reporter, env = process.env, decide) {
         const label = warm
             ? `warm-up ${i + 1}/${spec.warmup}`
             : `run ${i - spec.warmup + 1}/${target}${upTo}`;
-        if (outputFile)
-            await rm(outputFile, { force: true });
-        let res;
-        try {
-            res = await runShell(spec.run, {
-                cwd: spec.cwd,
-                env: { ...env, ...spec.env },
-                timeoutMs: spec.timeoutSeconds * 1000
-            });
-        }
-        catch (e) {
-            throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`);
-        }
-        if (res.timedOut) {
-            throw new UserError(`benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`);
-        }
-        if (res.code !== 0) {
-            const how = res.code === null
-                ? `was killed by ${res.signal ?? 'a signal'}`
-                : `exited with code ${res.code}`;
-            throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`);
-        }
-        (warm ? wall.warmup : wall.samples).push(res.wallMs);
-        if (spec.format !== 'none') {
-            const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label);
-            for (const b of parsed) {
-                for (const m of b.metrics) {
-                    const key = `${b.name}\u0000${m.name}`;
-                    let slot = tool.get(key);
-                    if (!slot) {
-                        slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] };
-                        tool.set(key, slot);
-                    }
-                    if (warm)
-                        slot.warmup.push(...m.samples);
-                    else
-                        slot.metric.samples.push(...m.samples);
-                }
-            }
-        }
+        const visit = await runOnce(spec, label, env, outputFile);
+        (warm ? wall.warmup : wall.samples).push(visit.wallMs);
+        addToolSamples(tool, visit.tool, warm);
         const total = spec.warmup + target;
         reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`);
         const measured = i + 1 - spec.warmup;
@@ -41260,6 +41669,62 @@ async function runCommandBenchmark(spec, reporter, env = process.env, decide) {
         }
     }
     return assemble(spec, wall, tool);
+}
+/** One run of the command: its wall time and what the tool reported (nothing with format none). */
+async function runOnce(spec, label, env, outputFile) {
+    if (outputFile)
+        await rm(outputFile, { force: true });
+    let res;
+    try {
+        res = await runShell(spec.run, {
+            cwd: spec.cwd,
+            env: { ...env, ...spec.env },
+            timeoutMs: spec.timeoutSeconds * 1000
+        });
+    }
+    catch (e) {
+        throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`);
+    }
+    if (res.timedOut) {
+        throw new UserError(`benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`);
+    }
+    if (res.code !== 0) {
+        const how = res.code === null
+            ? `was killed by ${res.signal ?? 'a signal'}`
+            : `exited with code ${res.code}`;
+        throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`);
+    }
+    const tool = spec.format === 'none'
+        ? []
+        : await readToolOutput(spec, outputFile, res.stdout, res.tail, label);
+    return { wallMs: res.wallMs, tool };
+}
+function addToolSamples(tool, parsed, warm) {
+    for (const b of parsed) {
+        for (const m of b.metrics) {
+            const key = `${b.name}\u0000${m.name}`;
+            let slot = tool.get(key);
+            if (!slot) {
+                slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] };
+                tool.set(key, slot);
+            }
+            if (warm)
+                slot.warmup.push(...m.samples);
+            else
+                slot.metric.samples.push(...m.samples);
+        }
+    }
+}
+/**
+ * One visit of an A/B run: a single run of the command (a fresh process), shaped exactly as a
+ * whole benchmark run is, so each visit's samples can be reduced to its centre. `label` names the
+ * visit in errors ("pair 3, base tree").
+ */
+async function runCommandVisit(spec, label, env = process.env) {
+    const visit = await runOnce(spec, label, env, resolveOutputFile(spec));
+    const tool = new Map();
+    addToolSamples(tool, visit.tool, false);
+    return assemble(spec, { warmup: [], samples: [visit.wallMs] }, tool);
 }
 function assemble(spec, wall, tool) {
     const source = { kind: 'command', format: spec.format, command: spec.run };
@@ -41402,7 +41867,7 @@ function seededRandom(seed) {
     };
 }
 /** A fresh seed when the config names none. */
-function newSeed() {
+function newSeed$1() {
     return Math.floor(Math.random() * 2 ** 31);
 }
 /**
@@ -41816,7 +42281,7 @@ function range(values, unit = '') {
     const f = (v) => `${Math.round(v)}${unit}`;
     return lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
 }
-function pct(fraction) {
+function pct$1(fraction) {
     return `${Number((fraction * 100).toFixed(1))} %`;
 }
 function outputAnomalies(measured, numPredict) {
@@ -41870,7 +42335,7 @@ function offloadAnomaly(model, entry, keepAlive) {
         return [];
     const gib = (b) => (b / 2 ** 30).toFixed(1);
     return [
-        `partial-offload: only ${pct(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
+        `partial-offload: only ${pct$1(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
     ];
 }
 function contextAnomaly(model, entry, numCtx) {
@@ -41926,7 +42391,7 @@ function spreadAnomalies(metrics, failBudget) {
         const needed = runsNeeded(cv, budget);
         if (needed <= m.samples.length)
             continue;
-        notes.push(`high-cv: ${m.name} varies ${pct(cv)} run to run (CV); telling a ${pct(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
+        notes.push(`high-cv: ${m.name} varies ${pct$1(cv)} run to run (CV); telling a ${pct$1(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
     }
     return notes;
 }
@@ -42211,6 +42676,14 @@ function roundSamples(records) {
             out[name] = values.reduce((a, b) => a + b, 0) / values.length;
     }
     return out;
+}
+/**
+ * The benchmark's metrics: measured runs as samples, the cold and warm-up runs as `warmup` (never
+ * gated), and the cold run's load time as its own ungated metric. A metric no measured run
+ * reported is left out and named in `missing`.
+ */
+function buildOllamaMetrics(input) {
+    return metricsFromSamples(input.cls, runSamples(input.cold), input.warmups.map(runSamples), input.measured.map(runSamples));
 }
 /** As buildOllamaMetrics, from samples already taken per run or per round. */
 function metricsFromSamples(cls, coldSamples, warmupSamples, measured) {
@@ -42781,7 +43254,7 @@ async function runBenchmarks(config, opts) {
     const benchmarks = [];
     const fingerprint = {};
     const hasMatrix = specs.some((s) => s.matrix);
-    const seed = config.matrixSeed ?? newSeed();
+    const seed = config.matrixSeed ?? newSeed$1();
     const order = hasMatrix ? runOrder(specs, seed) : specs.map((_, i) => i);
     if (hasMatrix) {
         const cells = specs.filter((s) => s.matrix).length;
@@ -43092,6 +43565,49 @@ function withSweepFigures(set, overrides) {
     };
 }
 
+/** The top-level build, then each benchmark's, in config order. */
+async function runBuilds(config, opts) {
+    const steps = [];
+    if (config.build)
+        steps.push({ benchmark: null, command: config.build, cwd: config.dir });
+    for (const b of config.benchmarks) {
+        if (!b.build || (opts.only && !opts.only.includes(b.name)))
+            continue;
+        steps.push({
+            benchmark: b.name,
+            command: b.build,
+            cwd: b.kind === 'command' ? b.cwd : config.dir
+        });
+    }
+    const times = [];
+    for (const step of steps) {
+        const what = step.benchmark === null ? 'build' : `build of benchmark '${step.benchmark}'`;
+        opts.reporter.info(`perf-gate: ${what} in the ${opts.label}: ${step.command}`);
+        let res;
+        try {
+            res = await runShell(step.command, {
+                cwd: step.cwd,
+                env: opts.env ?? process.env,
+                timeoutMs: config.timeoutSeconds * 1000
+            });
+        }
+        catch (e) {
+            throw new UserError(`the ${what} in the ${opts.label} could not start: ${errorMessage(e)}`);
+        }
+        if (res.timedOut || res.code !== 0) {
+            const how = res.timedOut
+                ? `did not finish within ${config.timeoutSeconds} s (the config's timeout)`
+                : res.code === null
+                    ? `was killed by ${res.signal ?? 'a signal'}`
+                    : `exited with code ${res.code}`;
+            throw new UserError(`the ${what} in the ${opts.label} ${how}. Last output:\n${formatTail(res.tail)}`);
+        }
+        opts.reporter.info(`perf-gate: ${what} in the ${opts.label} took ${(res.wallMs / 1000).toFixed(1)} s`);
+        times.push({ tree: opts.tree, benchmark: step.benchmark, ms: res.wallMs });
+    }
+    return times;
+}
+
 /** Machine-wide keys that block every benchmark, with how their values are compared. */
 const MACHINE_BLOCKING = {
     'gpu.count': (v) => v,
@@ -43220,6 +43736,929 @@ function differencePlain(d) {
     return `${d.key} ${d.baseline ?? 'not recorded'} → ${d.current ?? 'not recorded'}`;
 }
 
+/*
+ * The two trees' configs. Each tree's own perf-gate.yml says what its benchmarks run (a pull
+ * request may change a command), but what the pull request is judged by comes from the base:
+ * budgets, classes, gating switches and the number of pairs. A pull request cannot loosen the
+ * budget it is gated with; when it tries, the reports say so and name the base's budget.
+ */
+/** The base tree's config, or null when the base commit has no config file at that path. */
+async function loadBaseConfig(file, label) {
+    let text;
+    try {
+        text = await readFile(file, 'utf8');
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return null;
+        throw new UserError(`cannot read the base's config (${label}): ${errorMessage(e)}`);
+    }
+    try {
+        return parseConfig(text, file);
+    }
+    catch (e) {
+        // The worktree's path means nothing to the reader; the commit does.
+        throw new UserError(`the base's config (${label}) is invalid: ${errorMessage(e)}`);
+    }
+}
+function matchBenchmarks(base, head) {
+    const baseByName = new Map((base?.benchmarks ?? []).map((b) => [b.name, b]));
+    const out = { paired: [], stored: [], added: [], removed: [] };
+    for (const h of head.benchmarks) {
+        const b = baseByName.get(h.name);
+        if (h.kind === 'file')
+            out.stored.push(h);
+        else if (b && b.kind === h.kind)
+            out.paired.push({ base: b, head: h });
+        else
+            out.added.push(h.name);
+    }
+    const headNames = new Set(head.benchmarks.map((h) => h.name));
+    for (const b of base?.benchmarks ?? [])
+        if (!headNames.has(b.name))
+            out.removed.push(b.name);
+    return out;
+}
+/**
+ * The budgets every compared metric is judged by: the base's, through the base's benchmark entry.
+ * A benchmark the base does not have (a `file` benchmark added by the pull request) falls back to
+ * the head's entry, judged by the base's class budgets where the base has a config at all.
+ */
+function judgingThresholds(base, head) {
+    if (!base)
+        return thresholdsFromConfig(head);
+    const fromBase = thresholdsFromConfig(base);
+    const headOnly = thresholdsFromConfig({ ...head, thresholds: base.thresholds });
+    const inBase = (bench) => base.benchmarks.some((s) => s.name === bench || bench.startsWith(`${s.name}/`));
+    return (bench, metric) => (inBase(bench) ? fromBase(bench, metric) : headOnly(bench, metric));
+}
+/** The plan of pairs for a benchmark: its (base's) adaptive plan, else repetitions, doubled once. */
+function pairsPlan(spec) {
+    if (spec.kind === 'command' && spec.adaptive)
+        return spec.adaptive;
+    const n = Math.max(spec.repetitions, MIN_PAIRS);
+    return { min: n, max: 2 * n, step: n };
+}
+/** Fewer pairs give a 90 % CI of [min, max]: the paired rule's own floor. */
+const MIN_PAIRS = 6;
+function pct(v) {
+    if (v === undefined)
+        return 'unset';
+    return v === null ? 'none' : budgetPct(v);
+}
+function thresholdChanges(at, base, head, out) {
+    for (const key of ['warn', 'fail']) {
+        const b = base?.[key];
+        const h = head?.[key];
+        if (b !== h)
+            out.push(`${at}.${key} ${pct(b)} → ${pct(h)}`);
+    }
+}
+function overrideChanges(at, base, head, out) {
+    thresholdChanges(at, base, head, out);
+    for (const key of ['class', 'gate']) {
+        const b = base?.[key];
+        const h = head?.[key];
+        if (b !== h)
+            out.push(`${at}.${key} ${String(b ?? 'unset')} → ${String(h ?? 'unset')}`);
+    }
+}
+/**
+ * Where the head's config judges differently from the base's: budgets, classes and gating
+ * switches, each as "core.fail 5 % → 20 %". The base's values are the ones used.
+ */
+function budgetChanges(base, head) {
+    if (!base)
+        return [];
+    const out = [];
+    thresholdChanges('core', base.thresholds.core, head.thresholds.core, out);
+    thresholdChanges('non-critical', base.thresholds.nonCritical, head.thresholds.nonCritical, out);
+    const metricNames = new Set([
+        ...Object.keys(base.thresholds.metrics),
+        ...Object.keys(head.thresholds.metrics)
+    ]);
+    for (const m of [...metricNames].sort()) {
+        thresholdChanges(`metrics.${m}`, own(base.thresholds.metrics, m), own(head.thresholds.metrics, m), out);
+    }
+    const headByName = new Map(head.benchmarks.map((b) => [b.name, b]));
+    for (const b of base.benchmarks) {
+        const h = headByName.get(b.name);
+        if (!h)
+            continue;
+        if (b.class !== h.class)
+            out.push(`${b.name}.class ${b.class} → ${h.class}`);
+        thresholdChanges(b.name, b.thresholds, h.thresholds, out);
+        const names = new Set([...Object.keys(b.metrics), ...Object.keys(h.metrics)]);
+        for (const m of [...names].sort()) {
+            overrideChanges(`${b.name}.${m}`, own(b.metrics, m), own(h.metrics, m), out);
+        }
+        const bp = pairsPlan(b);
+        const hp = pairsPlan(h);
+        if (bp.min !== hp.min || bp.max !== hp.max) {
+            out.push(`${b.name} pairs ${bp.min}–${bp.max} → ${hp.min}–${hp.max}`);
+        }
+    }
+    return out;
+}
+function own(record, key) {
+    return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+async function openOllamaArm(spec, tree, opts) {
+    const fail = (e) => {
+        if (e instanceof OllamaFailure) {
+            throw new UserError(`benchmark '${spec.name}' (${tree}): ${e.message}`);
+        }
+        throw e;
+    };
+    const env = opts.env ?? process.env;
+    const host = resolveHost(spec.host, env);
+    let send;
+    try {
+        const prompts = await loadPrompts(spec);
+        const server = new OllamaServer(host, spec.model, 30_000);
+        const version = await server.version();
+        const facts = await server.modelFacts();
+        const { request, numCtx } = plan(spec, facts);
+        const limits = {
+            timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) *
+                1000,
+            stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
+        };
+        if (opts.fingerprint) {
+            mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, { api: request.api, numCtx }));
+        }
+        send = async (label, k) => {
+            // A distinct start per request keeps the server's prefix cache from skipping prompt work.
+            const prompt = `[${k}] ${prompts[(k - 1) % prompts.length] ?? ''}`;
+            const record = await streamOnce(host, { ...request, prompt }, limits, label);
+            if (!hasMetrics(record.final)) {
+                throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics; is this Ollama's native API?`);
+            }
+            return record;
+        };
+    }
+    catch (e) {
+        return fail(e);
+    }
+    const records = {
+        cold: null,
+        warmups: [],
+        measured: []
+    };
+    let k = 0;
+    return {
+        host,
+        async prepare() {
+            try {
+                records.cold = await send('cold run', ++k);
+                for (let i = 1; i <= spec.warmup; i++) {
+                    records.warmups.push(await send(`warm-up ${i}/${spec.warmup}`, ++k));
+                }
+            }
+            catch (e) {
+                fail(e);
+            }
+        },
+        async visit(label) {
+            let record;
+            try {
+                record = await send(label, ++k);
+            }
+            catch (e) {
+                return fail(e);
+            }
+            records.measured.push(record);
+            const samples = runSamples(record);
+            const metrics = [];
+            for (const name of PER_RUN_METRICS) {
+                const value = samples[name];
+                if (value === undefined)
+                    continue;
+                const def = OLLAMA_METRICS[name];
+                metrics.push({
+                    name,
+                    unit: def.unit,
+                    direction: def.direction,
+                    class: spec.class,
+                    samples: [value],
+                    ...('gate' in def ? { gate: def.gate } : {})
+                });
+            }
+            const source = { kind: 'ollama', format: spec.api ?? 'generate' };
+            return [applyMetricOverrides({ name: spec.name, source, metrics }, spec)];
+        },
+        result() {
+            const cold = records.cold;
+            if (!cold)
+                return [];
+            const { metrics } = buildOllamaMetrics({
+                cls: spec.class,
+                cold,
+                warmups: records.warmups,
+                measured: records.measured
+            });
+            const source = { kind: 'ollama', format: spec.api ?? 'generate' };
+            return [applyMetricOverrides({ name: spec.name, source, metrics }, spec)];
+        }
+    };
+}
+
+const key = (bench, metric) => `${bench}\u0000${metric}`;
+/** The visit's centre per metric: the median of its samples. */
+function centres(visit) {
+    const out = new Map();
+    for (const b of visit) {
+        for (const m of b.metrics)
+            if (m.samples.length)
+                out.set(key(b.name, m.name), median$1(m.samples));
+    }
+    return out;
+}
+/**
+ * The visits of one arm as one result: samples in visit order, warm-up samples apart. A metric
+ * keeps the unit, direction, class and gate flag of its first visit.
+ */
+function poolVisits(visits, warm) {
+    const benches = new Map();
+    const metrics = new Map();
+    const add = (visit, isWarm) => {
+        for (const b of visit) {
+            let bench = benches.get(b.name);
+            if (!bench) {
+                bench = { ...b, metrics: [] };
+                benches.set(b.name, bench);
+            }
+            for (const m of b.metrics) {
+                let metric = metrics.get(key(b.name, m.name));
+                if (!metric) {
+                    metric = { ...m, samples: [] };
+                    delete metric.warmup;
+                    metrics.set(key(b.name, m.name), metric);
+                    bench.metrics.push(metric);
+                }
+                if (isWarm)
+                    metric.warmup = [...(metric.warmup ?? []), ...m.samples];
+                else
+                    metric.samples.push(...m.samples);
+            }
+        }
+    };
+    for (const v of warm)
+        add(v, true);
+    for (const v of visits)
+        add(v, false);
+    // A metric seen only in warm-ups has no sample to report.
+    return [...benches.values()]
+        .map((b) => ({ ...b, metrics: b.metrics.filter((m) => m.samples.length > 0) }))
+        .filter((b) => b.metrics.length > 0);
+}
+/** One-sided FAIL level of a benchmark's pairs: alpha spent over the plan's looks. */
+function pairedFailAlpha(plan, alpha = 0.05) {
+    return alpha / lookSchedule(plan).length;
+}
+function metricIndex(benches) {
+    const out = new Map();
+    for (const b of benches)
+        for (const m of b.metrics)
+            out.set(key(b.name, m.name), { bench: b.name, metric: m });
+    return out;
+}
+/**
+ * The paired rule's inputs for one benchmark, and the metrics that cannot be compared (only one
+ * tree reports them, or in other units) as neutral rows. A metric the base does not gate is left
+ * out, whatever the head says.
+ */
+function pairedInputs(v, thresholdsFor) {
+    const baseMetrics = metricIndex(poolVisits(v.base, []));
+    const headMetrics = metricIndex(poolVisits(v.head, []));
+    const baseCentres = v.base.map(centres);
+    const headCentres = v.head.map(centres);
+    const inputs = [];
+    const neutral = [];
+    const failAlpha = pairedFailAlpha(v.plan);
+    const row = (bench, m, reason) => neutralComparison({
+        benchmark: bench,
+        metric: m.name,
+        unit: m.unit,
+        direction: m.direction,
+        class: m.class,
+        thresholds: thresholdsFor(bench, m)
+    }, reason);
+    for (const [k, head] of headMetrics) {
+        const base = baseMetrics.get(k);
+        if (!base) {
+            if (head.metric.gate !== false)
+                neutral.push(row(head.bench, head.metric, "new metric: the base's tree does not report it"));
+            continue;
+        }
+        // The gating switch and class are the base's: a pull request cannot turn its own gate off.
+        if (base.metric.gate === false)
+            continue;
+        const m = base.metric;
+        if (m.unit !== head.metric.unit || m.direction !== head.metric.direction) {
+            neutral.push(row(base.bench, m, `not comparable: the base measured it in ${m.unit} (${m.direction} is better), this tree in ${head.metric.unit} (${head.metric.direction} is better)`));
+            continue;
+        }
+        const baseline = [];
+        const current = [];
+        for (let i = 0; i < Math.min(baseCentres.length, headCentres.length); i++) {
+            const b = baseCentres[i]?.get(k);
+            const h = headCentres[i]?.get(k);
+            if (b !== undefined && h !== undefined) {
+                baseline.push(b);
+                current.push(h);
+            }
+        }
+        inputs.push({
+            benchmark: base.bench,
+            metric: m.name,
+            unit: m.unit,
+            direction: m.direction,
+            class: m.class,
+            thresholds: thresholdsFor(base.bench, m),
+            baseline,
+            current,
+            failAlpha
+        });
+    }
+    for (const [k, base] of baseMetrics) {
+        if (headMetrics.has(k) || base.metric.gate === false)
+            continue;
+        neutral.push(row(base.bench, base.metric, "not reported by this tree (the base's reports it)"));
+    }
+    return { inputs, neutral };
+}
+
+function withTree(e, tree, name) {
+    if (e instanceof Error && e.message.startsWith(`benchmark '${name}':`)) {
+        e.message = e.message.replace(`benchmark '${name}':`, `benchmark '${name}' (${tree.label}):`);
+    }
+    throw e;
+}
+async function armRunner(spec, tree, ctx, warm) {
+    // A benchmark can tell which arm it runs in; the two trees differ in nothing else they are told.
+    const env = { ...(ctx.env ?? process.env), PERF_GATE_ARM: tree.arm };
+    switch (spec.kind) {
+        case 'command':
+            return {
+                async prepare() {
+                    for (let i = 1; i <= spec.warmup; i++) {
+                        warm.push(await runCommandVisit(spec, `warm-up ${i}/${spec.warmup}`, env));
+                    }
+                },
+                visit: (label) => runCommandVisit(spec, label, env),
+                result: (measured) => poolVisits(measured, warm)
+            };
+        case 'ollama': {
+            const arm = await openOllamaArm(spec, tree.label, {
+                env,
+                defaultTimeoutSeconds: tree.config.timeoutSeconds,
+                ...(tree.arm === 'head' ? { fingerprint: ctx.fingerprint } : {})
+            });
+            return {
+                prepare: () => arm.prepare(),
+                visit: (label) => arm.visit(label),
+                result: () => arm.result()
+            };
+        }
+        case 'file':
+            throw new Error(`a file benchmark ('${spec.name}') cannot be measured in pairs`);
+    }
+}
+/** Warm-ups, then the pairs of one benchmark in schedule order, with the adaptive looks. */
+async function measurePairs(pair, schedule, ctx) {
+    const name = pair.head.name;
+    // The base decides how many pairs: a pull request cannot buy itself a wider interval.
+    const plan = pairsPlan(pair.base);
+    const visits = {
+        name,
+        base: [],
+        head: [],
+        baseWarm: [],
+        headWarm: [],
+        orders: [],
+        plan
+    };
+    const run = async (tree, fn) => {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            return withTree(e, tree, name);
+        }
+    };
+    const base = await run(ctx.base, () => armRunner(pair.base, ctx.base, ctx, visits.baseWarm));
+    const head = await run(ctx.head, () => armRunner(pair.head, ctx.head, ctx, visits.headWarm));
+    await run(ctx.base, () => base.prepare());
+    await run(ctx.head, () => head.prepare());
+    const started = Date.now();
+    let target = plan.min;
+    while (visits.orders.length < target) {
+        const block = schedule.next(target - visits.orders.length);
+        for (const order of block) {
+            const i = visits.orders.length + 1;
+            const label = `pair ${i}`;
+            const arms = order === 'AB' ? ['base', 'head'] : ['head', 'base'];
+            for (const arm of arms) {
+                const tree = arm === 'base' ? ctx.base : ctx.head;
+                const runner = arm === 'base' ? base : head;
+                const visit = await run(tree, () => runner.visit(label));
+                visits[arm].push(visit);
+            }
+            visits.orders.push(order);
+            const eta = ((Date.now() - started) / i) * (target - i);
+            ctx.reporter.info(`  ${name}: pair ${i}/${target} (${order === 'AB' ? 'base, head' : 'head, base'})${i < target ? ` · ETA ${Math.round(eta / 1000)} s` : ''}`);
+        }
+        if (target >= plan.max)
+            break;
+        const { inputs } = pairedInputs(visits, ctx.thresholdsFor);
+        if (inputs.length === 0)
+            break;
+        const look = pairedSequentialLook(inputs, visits.orders.length, plan);
+        ctx.reporter.info(`  ${name}: after ${plural(visits.orders.length, 'pair')}: ${look.reason}`);
+        if (look.stop || look.nextRuns <= 0)
+            break;
+        target = Math.min(plan.max, visits.orders.length + look.nextRuns);
+    }
+    return {
+        ...visits,
+        baseResult: base.result(visits.base),
+        headResult: head.result(visits.head)
+    };
+}
+
+/** mulberry32: a small 32-bit seeded generator, uniform on [0, 1). */
+function seededRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** A fresh seed for a run that was given none: printed, so the run can be replayed. */
+function newSeed() {
+    return randomInt(1, 2 ** 31);
+}
+/** FNV-1a of a name: each benchmark gets its own stream of the one seed. */
+function hashName(name) {
+    let h = 0x811c9dc5;
+    for (const ch of Buffer.from(name, 'utf8')) {
+        h ^= ch;
+        h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+}
+/**
+ * `n` pairs, half AB and half BA (the odd one out drawn at random), in a random order. Every
+ * permutation of that multiset is equally likely (Fisher–Yates).
+ */
+function balancedOrder(n, rng) {
+    if (!(Number.isInteger(n) && n >= 0))
+        throw new RangeError(`pairs must be an integer ≥ 0, got ${n}`);
+    const half = Math.floor(n / 2);
+    const order = [
+        ...Array(half).fill('AB'),
+        ...Array(half).fill('BA')
+    ];
+    if (n % 2 === 1)
+        order.push(rng() < 0.5 ? 'AB' : 'BA');
+    for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    return order;
+}
+/** ABBA blocks: AB, BA, AB, BA, …, so every two pairs are base, head, head, base. */
+function abbaOrder(n) {
+    if (!(Number.isInteger(n) && n >= 0))
+        throw new RangeError(`pairs must be an integer ≥ 0, got ${n}`);
+    return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'AB' : 'BA'));
+}
+/**
+ * The pair orders of one benchmark, a block at a time: the first look's pairs, then each
+ * extension's. Each block is balanced on its own, so the pairs compared at every look are.
+ */
+class PairSchedule {
+    order;
+    seed;
+    rng;
+    done = [];
+    constructor(order, seed, benchmark) {
+        this.order = order;
+        this.seed = seed;
+        this.rng = seededRng((seed ^ hashName(benchmark)) >>> 0);
+    }
+    /** The orders of the next `n` pairs. */
+    next(n) {
+        const block = this.order === 'abba'
+            ? // An odd block would leave the following one starting with BA: keep the alternation.
+                abbaOrder(this.done.length + n).slice(this.done.length)
+            : balancedOrder(n, this.rng);
+        this.done.push(...block);
+        return block;
+    }
+    /** Every order handed out so far, in pair order. */
+    get orders() {
+        return this.done;
+    }
+}
+
+/*
+ * Work that must be undone however the process ends: a temporary git worktree, say. A normal
+ * return or an error runs the undo through the caller's own `finally`; a SIGINT or SIGTERM never
+ * reaches that `finally`, so the registered functions run from the signal handler, after which the
+ * process exits with the signal's conventional status (130, 143). Functions should be synchronous
+ * where they can: the handler waits for promises, but a second signal exits at once.
+ */
+const registered = new Set();
+const SIGNALS = { SIGINT: 130, SIGTERM: 143 };
+let installed = false;
+let exiting = false;
+/** Runs every registered function once, newest first; failures are ignored. */
+async function runCleanups() {
+    const fns = [...registered].reverse();
+    registered.clear();
+    for (const fn of fns) {
+        try {
+            await fn();
+        }
+        catch {
+            // Best effort: one failed undo must not keep the others from running.
+        }
+    }
+}
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    for (const [signal, status] of Object.entries(SIGNALS)) {
+        process.on(signal, () => {
+            if (exiting)
+                process.exit(status);
+            exiting = true;
+            void runCleanups().finally(() => process.exit(status));
+        });
+    }
+}
+/**
+ * Registers `fn` to run if the process is stopped by SIGINT or SIGTERM before the returned
+ * function is called. Call the returned function once the work is undone the normal way.
+ */
+function onCleanup(fn) {
+    install();
+    registered.add(fn);
+    return () => {
+        registered.delete(fn);
+    };
+}
+
+/*
+ * The base side of an A/B run: which commit it is, and that commit checked out as a detached
+ * `git worktree` in a temporary folder beside the job's own checkout (the head). The worktree is
+ * removed when the run ends, also when it fails, and also on SIGINT or SIGTERM.
+ */
+const exec = promisify(execFile);
+const FETCH_DEPTH_HINT = 'use actions/checkout with fetch-depth: 0 (or git fetch --unshallow)';
+async function git(cwd, args) {
+    const { stdout } = await exec('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.trim();
+}
+async function tryGit(cwd, args) {
+    try {
+        return await git(cwd, args);
+    }
+    catch {
+        return null;
+    }
+}
+async function commitOf(root, rev) {
+    // `--end-of-options` keeps a revision from being read as an option.
+    return tryGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+}
+async function mergeBase(root, a, b) {
+    return tryGit(root, ['merge-base', '--end-of-options', a, b]).then((s) => s || null);
+}
+/** The default branch as this checkout knows it: origin/HEAD, else main or master. */
+async function defaultBranch(root) {
+    const remoteHead = await tryGit(root, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD']);
+    if (remoteHead)
+        return remoteHead.replace(/^refs\/remotes\//, '');
+    for (const name of ['main', 'master', 'origin/main', 'origin/master']) {
+        if (await commitOf(root, name))
+            return name;
+    }
+    return null;
+}
+/**
+ * The base commit of an A/B run, or why there is none. A missing commit in a shallow clone is
+ * `shallow: true`; the front turns it into the error that names the fix.
+ */
+async function resolveAbBase(cwd, request) {
+    const root = await tryGit(cwd, ['rev-parse', '--show-toplevel']);
+    if (!root)
+        return { reason: `${cwd} is not in a git repository`, shallow: false };
+    const head = await commitOf(root, 'HEAD');
+    if (!head)
+        return { reason: 'the repository has no commit yet', shallow: false };
+    const shallow = (await tryGit(root, ['rev-parse', '--is-shallow-repository'])) === 'true';
+    const missing = (what) => ({
+        reason: shallow
+            ? `the checkout is shallow and lacks ${what}: ${FETCH_DEPTH_HINT}`
+            : `this checkout has no ${what}`,
+        shallow
+    });
+    const found = (sha, how) => ({ root, head, sha, how });
+    switch (request.kind) {
+        case 'ref': {
+            if (request.ref.startsWith('-'))
+                throw new UserError(`--base: bad ref '${request.ref}'`);
+            const ref = await commitOf(root, request.ref);
+            if (!ref) {
+                if (shallow)
+                    return missing(`the base '${request.ref}'`);
+                throw new UserError(`--base: '${request.ref}' is not a commit of this repository`);
+            }
+            const mb = await mergeBase(root, ref, head);
+            if (!mb)
+                return missing(`the merge-base of ${request.ref} and HEAD`);
+            return found(mb, `merge-base of ${request.ref} and HEAD`);
+        }
+        case 'default': {
+            const branch = await defaultBranch(root);
+            const mb = branch ? await mergeBase(root, branch, head) : null;
+            if (mb && mb !== head)
+                return found(mb, `merge-base of ${branch} and HEAD`);
+            // On the default branch: the working tree's own changes if it has any, else the last commit.
+            if (mb && request.dirty)
+                return found(head, 'HEAD (the working tree has changes)');
+            const parent = await commitOf(root, 'HEAD~1');
+            if (!parent)
+                return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow };
+            return found(parent, branch ? `HEAD~1 (HEAD is on ${branch})` : 'HEAD~1');
+        }
+        case 'pull': {
+            const base = await commitOf(root, request.baseSha);
+            if (!base)
+                return missing(`the pull request's base commit ${shortSha(request.baseSha)}`);
+            // The default pull_request checkout is the merge of the head into the base: the base is then
+            // exactly what the pull request changes.
+            const parents = (await tryGit(root, ['rev-list', '--parents', '-n', '1', head])) ?? '';
+            const isMergeOnBase = head !== request.headSha && parents.split(' ').slice(1).includes(base);
+            if (isMergeOnBase)
+                return found(base, `the pull request's base ${shortSha(base)} (merge checkout)`);
+            const mb = await mergeBase(root, base, head);
+            if (!mb)
+                return missing(`the merge-base of the pull request's base ${shortSha(base)} and head`);
+            return found(mb, `merge-base of the pull request's base ${shortSha(base)} and head`);
+        }
+        case 'parent': {
+            const parent = await commitOf(root, 'HEAD~1');
+            if (!parent)
+                return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow };
+            return found(parent, 'HEAD~1');
+        }
+    }
+}
+function isNoBase(b) {
+    return 'reason' in b;
+}
+/**
+ * Checks `sha` out as a detached worktree of `root` in a new temporary folder. Until `remove()`
+ * is called, a SIGINT or SIGTERM removes it too.
+ */
+async function addBaseTree(root, sha) {
+    const parent = mkdtempSync(path.join(tmpdir(), 'perf-gate-base-'));
+    const dir = path.join(parent, shortSha(sha) ?? 'base');
+    let removed = false;
+    // Synchronous, so the signal handler finishes it before the process exits.
+    const remove = () => {
+        if (removed)
+            return;
+        removed = true;
+        spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+        rmSync(parent, { recursive: true, force: true });
+        spawnSync('git', ['worktree', 'prune'], { cwd: root, stdio: 'ignore' });
+    };
+    const unregister = onCleanup(remove);
+    try {
+        await git(root, ['worktree', 'add', '--detach', '--quiet', dir, sha]);
+    }
+    catch (e) {
+        remove();
+        unregister();
+        const stderr = e.stderr?.trim();
+        throw new UserError(`could not check out the base ${shortSha(sha)} as a git worktree: ${stderr || String(e)}`);
+    }
+    return {
+        dir,
+        sha,
+        remove() {
+            remove();
+            unregister();
+        }
+    };
+}
+/** Where the head's config file sits in the base tree: the same path from the repository root. */
+function baseConfigPath(headConfig, root, baseDir) {
+    const abs = realpathSync$1(path.resolve(headConfig));
+    const rel = path.relative(realpathSync$1(root), abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        throw new UserError(`the config ${headConfig} is outside the repository ${root}, so the base commit cannot have it`);
+    }
+    return path.join(baseDir, rel);
+}
+
+/**
+ * The base commit of this run's A/B measurement, or null when this run gates against stored
+ * baselines. Imported results and baseline runs are never A/B: there is nothing to run twice, or
+ * the run must record what it measures.
+ */
+async function planAb(request, config, ctx) {
+    if (!request || ctx.mode === 'baseline')
+        return null;
+    if (request.when === 'config' && !config.ab)
+        return null;
+    if (ctx.imported) {
+        if (request.when === 'always')
+            throw new UserError('an A/B run measures both trees itself; it cannot gate imported results');
+        ctx.reporter.info('perf-gate: ab: true is not used for imported results');
+        return null;
+    }
+    const found = await resolveAbBase(config.dir, request.base);
+    if (isNoBase(found)) {
+        if (!request.fallback)
+            throw new UserError(`cannot run A/B: ${found.reason}`);
+        ctx.reporter.warning(`perf-gate: no base commit for an A/B run (${found.reason}), so stored baselines are used`);
+        return null;
+    }
+    return { base: found, seed: request.seed ?? newSeed(), order: config.abOrder };
+}
+function withOverrides(config, opts) {
+    let out = config;
+    if (opts.testbed)
+        out = { ...out, testbed: opts.testbed };
+    if (opts.only) {
+        const only = opts.only;
+        out = { ...out, benchmarks: out.benchmarks.filter((b) => only.includes(b.name)) };
+    }
+    if (opts.repetitions !== undefined) {
+        const n = opts.repetitions;
+        out = {
+            ...out,
+            repetitions: n,
+            benchmarks: out.benchmarks.map((b) => ({ ...b, repetitions: n }))
+        };
+    }
+    return out;
+}
+function resultSet(config, commit, now, benchmarks, fp) {
+    return {
+        $schema: RESULTS_SCHEMA_ID,
+        version: RESULTS_VERSION,
+        testbed: config.testbed,
+        createdAt: now.toISOString(),
+        commit,
+        environment: addFingerprint(hostEnvironment(), fp),
+        benchmarks
+    };
+}
+/** Builds and measures both trees; the base's worktree is gone when this returns or throws. */
+async function measureAb(plan, head, opts) {
+    const { base: found, seed, order } = plan;
+    const baseLabel = `base tree (${shortSha(found.sha)})`;
+    const headLabel = `head tree (${shortSha(opts.commit.sha) ?? 'no commit'}${opts.commit.dirty ? ', with uncommitted changes' : ''})`;
+    opts.reporter.info(`perf-gate: A/B in this job: base ${shortSha(found.sha)} (${found.how}) vs head ${shortSha(found.head)}${opts.commit.dirty ? ' with uncommitted changes' : ''}; ${order === 'abba' ? 'ABBA blocks' : 'balanced random order'}, seed ${seed}`);
+    const tree = await addBaseTree(found.root, found.sha);
+    try {
+        const loaded = await loadBaseConfig(baseConfigPath(head.file, found.root, tree.dir), `${head.file} at ${shortSha(found.sha)}`);
+        const baseConfig = loaded ? withOverrides(loaded, opts) : null;
+        if (!baseConfig)
+            opts.reporter.warning(`perf-gate: the base ${shortSha(found.sha)} has no ${head.file}: nothing can be compared pair by pair`);
+        const matched = matchBenchmarks(baseConfig, head);
+        const changes = budgetChanges(baseConfig, head);
+        if (changes.length) {
+            opts.reporter.warning(`perf-gate: this tree's config changes ${changes.join(', ')}; the base's budgets are used`);
+        }
+        const judge = {
+            thresholdsFor: judgingThresholds(baseConfig, head),
+            minSamples: (baseConfig ?? head).minSamples
+        };
+        const baseTree = { arm: 'base', label: baseLabel, config: baseConfig ?? head };
+        const headTree = { arm: 'head', label: headLabel, config: head };
+        const baseNames = matched.paired.map((p) => p.base.name);
+        const headNames = [...baseNames, ...matched.stored.map((s) => s.name)];
+        const builds = [
+            ...(baseConfig && baseNames.length
+                ? await runBuilds(baseConfig, {
+                    tree: 'base',
+                    label: baseLabel,
+                    reporter: opts.reporter,
+                    only: baseNames,
+                    ...(opts.env ? { env: opts.env } : {})
+                })
+                : []),
+            ...(headNames.length
+                ? await runBuilds(head, {
+                    tree: 'head',
+                    label: headLabel,
+                    reporter: opts.reporter,
+                    only: headNames,
+                    ...(opts.env ? { env: opts.env } : {})
+                })
+                : [])
+        ];
+        const fingerprint = {};
+        const pairs = [];
+        let index = 0;
+        const total = matched.paired.length + matched.stored.length;
+        const fileResults = [];
+        for (const spec of head.benchmarks) {
+            const pair = matched.paired.find((p) => p.head.name === spec.name);
+            const stored = matched.stored.includes(spec);
+            if (!pair && !stored)
+                continue;
+            index++;
+            const title = `perf-gate: benchmark ${index}/${total}: ${spec.name} (${spec.kind}, ${pair ? 'A/B' : 'stored baseline'})`;
+            await opts.reporter.group(title, async () => {
+                if (pair) {
+                    pairs.push(await measurePairs(pair, new PairSchedule(order, seed, spec.name), {
+                        base: baseTree,
+                        head: headTree,
+                        reporter: opts.reporter,
+                        thresholdsFor: judge.thresholdsFor,
+                        fingerprint,
+                        ...(opts.env ? { env: opts.env } : {})
+                    }));
+                }
+                else if (spec.kind === 'file') {
+                    fileResults.push(...(await runFileBenchmark(spec, head.dir, opts.reporter)));
+                }
+            });
+        }
+        const run = {
+            base: { sha: found.sha, how: found.how },
+            head: { sha: opts.commit.sha, dirty: opts.commit.dirty === true },
+            seed,
+            order,
+            benchmarks: pairs.map((p) => ({ name: p.name, pairs: p.orders.length })),
+            stored: matched.stored.map((s) => s.name),
+            added: matched.added,
+            removed: matched.removed,
+            budgetChanges: changes,
+            builds: builds.flatMap((b) => b.tree === null ? [] : [{ tree: b.tree, benchmark: b.benchmark, ms: b.ms }])
+        };
+        const headBenches = [...pairs.flatMap((p) => p.headResult), ...fileResults];
+        const baseBenches = pairs.flatMap((p) => p.baseResult);
+        return {
+            current: resultSet(head, opts.commit, opts.now, headBenches, fingerprint),
+            base: resultSet(baseConfig ?? head, { sha: found.sha }, opts.now, baseBenches, {}),
+            pairs,
+            matched,
+            run,
+            judge
+        };
+    }
+    finally {
+        tree.remove();
+    }
+}
+function storedOnly(set, names) {
+    const mine = (b) => names.some((n) => b === n || b.startsWith(`${n}/`));
+    return { ...set, benchmarks: set.benchmarks.filter((b) => mine(b.name)) };
+}
+/**
+ * Every metric judged: pairs by the paired rule, `file` benchmarks against the stored baseline
+ * (neutral without one), all under one gate, so the multiple-metric control covers them together.
+ */
+function compareAb(measured, choice, allowFingerprintChanges) {
+    const comparisons = [];
+    const { thresholdsFor } = measured.judge;
+    for (const p of measured.pairs) {
+        const { inputs, neutral } = pairedInputs(p, thresholdsFor);
+        comparisons.push(...inputs.map(comparePaired), ...neutral);
+    }
+    let fingerprint = [];
+    const names = measured.run.stored;
+    if (names.length) {
+        const current = storedOnly(measured.current, names);
+        if (choice.stored) {
+            const baseline = storedOnly(choice.stored.results, names);
+            fingerprint = checkFingerprint(baseline.environment, current.environment, allowFingerprintChanges);
+            comparisons.push(...compareWithFingerprint(baseline, current, fingerprint, measured.judge).comparisons);
+        }
+        else {
+            comparisons.push(...noBaselineOutcome(current, choice.reason, thresholdsFor).comparisons);
+        }
+    }
+    return { outcome: gate(comparisons), fingerprint };
+}
+
 /** `2/3` → { index: 2, count: 3 }. */
 function parseShard(text, input = 'shard') {
     const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
@@ -43310,18 +44749,28 @@ async function runJob(opts) {
     const { config, assumed } = await loadJobConfig(opts);
     await opts.onStart?.(config);
     const configLoaded = clock();
+    // An A/B run measures the base itself; only `file` benchmarks still need a stored baseline.
+    const ab = await planAb(opts.ab, config, {
+        mode: opts.mode,
+        imported: isImported(opts),
+        reporter: opts.reporter
+    });
     // Chosen before measuring: adaptive sampling compares with the baseline as the runs come in.
-    const choice = await chooseBaseline(opts, config, now());
+    const choice = await chooseBaseline(opts, config, now(), ab);
     const compareOptions = compareOptionsFor(opts, config, choice);
-    const current = await measure(opts, config, choice, compareOptions, now());
+    const abMeasured = ab ? await measureAb(ab, config, abMeasureOptions(opts, config, now())) : null;
+    const current = abMeasured?.current ?? (await measure(opts, config, choice, compareOptions, now()));
     const measured = clock();
-    const compared = compare(opts, choice, current, compareOptions);
+    const compared = abMeasured
+        ? compareAb(abMeasured, choice, opts.allowFingerprintChanges ?? [])
+        : compare(opts, choice, current, compareOptions);
     // Absolute targets hold with or without a baseline; they join the verdict before any review.
     compared.outcome = applyTargets(compared.outcome, current, targetsFromConfig(config));
-    const decided = await decide(opts, choice, current, compared);
-    const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now);
+    const abResult = abMeasured ? { run: abMeasured.run, base: abMeasured.base } : undefined;
+    const decided = await decide(opts, choice, current, compared, ab);
+    const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now, abResult);
     const analysed = clock();
-    const imported = Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet);
+    const imported = isImported(opts);
     const phasesMs = {
         ...(imported
             ? { ingesting: measured - started }
@@ -43339,7 +44788,22 @@ async function runJob(opts) {
         outcome: decided.outcome,
         report: report.report,
         analysis: { ...report.analysis, phasesMs },
-        failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn)
+        failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn),
+        ...(abResult ? { ab: abResult } : {})
+    };
+}
+function isImported(opts) {
+    return Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet);
+}
+function abMeasureOptions(opts, config, now) {
+    return {
+        commit: opts.commit,
+        reporter: opts.reporter,
+        now,
+        ...(opts.testbed ? { testbed: opts.testbed } : {}),
+        ...(opts.repetitions !== undefined ? { repetitions: opts.repetitions } : {}),
+        // A shard job measures its share of the head's benchmarks, and the base's of the same names.
+        ...(opts.select ? { only: config.benchmarks.map((b) => b.name) } : {})
     };
 }
 /**
@@ -43360,6 +44824,13 @@ async function loadJobConfig(opts) {
         config = { ...config, testbed: opts.testbed };
     if (opts.select)
         config = selectBenchmarks(config, opts.select);
+    const headEnv = opts.headEnv;
+    if (headEnv && Object.keys(headEnv).length > 0) {
+        config = {
+            ...config,
+            benchmarks: config.benchmarks.map((b) => b.kind === 'command' ? { ...b, env: { ...b.env, ...headEnv } } : b)
+        };
+    }
     if (opts.repetitions !== undefined) {
         const n = opts.repetitions;
         config = {
@@ -43377,7 +44848,20 @@ async function loadJobConfig(opts) {
     return { config, assumed: loaded.assumed };
 }
 /** Phase 2: the stored baseline this run is compared with, or why there is none. */
-async function chooseBaseline(opts, config, now) {
+async function chooseBaseline(opts, config, now, ab) {
+    if (ab && !config.benchmarks.some((b) => b.kind === 'file')) {
+        return {
+            stored: null,
+            how: null,
+            distance: null,
+            walkedFrom: null,
+            commit: null,
+            date: null,
+            ageMs: null,
+            testbed: config.testbed,
+            reason: 'an A/B run compares with the base measured in the same job'
+        };
+    }
     const choice = await selectBaseline(opts.store, config.testbed, {
         graph: opts.lineage?.graph ?? null,
         target: opts.lineage?.target ?? { kind: 'latest' },
@@ -43438,6 +44922,7 @@ async function measure(opts, config, choice, compare, now) {
         });
     }
     else {
+        await runBuilds(config, { tree: null, label: 'checkout', reporter: opts.reporter });
         current = await runBenchmarks(config, {
             commit: opts.commit,
             reporter: opts.reporter,
@@ -43493,12 +44978,16 @@ function compare(opts, choice, current, compareOptions) {
 }
 /**
  * Phase 5: the verdict as it stands: a trusted baseline run records this run, the local main job
- * records the first baseline, and a reviewer may accept a regression (Route B).
+ * records the first baseline (never an A/B run), and a reviewer may accept a regression (Route B).
  */
-async function decide(opts, choice, current, compared) {
+async function decide(opts, choice, current, compared, ab) {
     let outcome = compared.outcome;
     let baselineWritten = null;
-    const recordFirst = opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context, opts.store).allowed;
+    // An A/B run never records: its base arm was measured in a job nobody vouched for.
+    const recordFirst = opts.mode === 'run' &&
+        !ab &&
+        !choice.stored &&
+        baselineWriteDecision(opts.context, opts.store).allowed;
     if (opts.mode === 'baseline' || recordFirst) {
         baselineWritten = await opts.store.write(current);
         opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`);
@@ -43606,6 +45095,9 @@ function renderTerminalTable(outcome) {
 function terminalOutput(io) {
     return {
         deliver(job, before) {
+            const ab = abText(job.report);
+            if (ab)
+                io.stdout(`${ab}\n\n`);
             io.stdout(renderTerminalTable(job.outcome));
             const p = before.files?.paths;
             if (p) {
@@ -43613,6 +45105,42 @@ function terminalOutput(io) {
             }
             return Promise.resolve(before);
         }
+    };
+}
+/** The CLI's `--json` answer: the verdict, every metric, how an A/B run ran, the files. */
+function jsonOutput(io) {
+    return {
+        deliver(job, before) {
+            const { outcome } = job;
+            const doc = {
+                verdict: outcome.verdict,
+                route: outcome.route,
+                reason: outcome.reason,
+                ...(job.report.ab ? { ab: job.report.ab } : {}),
+                metrics: outcome.comparisons.map(metricJson),
+                ...(before.files ? { files: before.files.paths } : {})
+            };
+            io.stdout(JSON.stringify(doc, null, 2) + '\n');
+            return Promise.resolve(before);
+        }
+    };
+}
+/** As `compare --json` writes a metric, with the arms' sizes and medians. */
+function metricJson(c) {
+    return {
+        benchmark: c.benchmark,
+        metric: c.metric,
+        verdict: c.verdict,
+        change: c.change,
+        // JSON has no Infinity: an unbounded end is null.
+        ci: c.ci ? c.ci.map((x) => (Number.isFinite(x) ? x : null)) : null,
+        unit: c.unit,
+        direction: c.direction,
+        inconclusive: c.inconclusive,
+        improved: c.improved,
+        reason: c.reason,
+        ...(c.baseline ? { baseline: { n: c.baseline.n, median: c.baseline.median } } : {}),
+        ...(c.current ? { current: { n: c.current.n, median: c.current.median } } : {})
     };
 }
 
@@ -44569,4 +46097,4 @@ function annotationsFor(job, config, configPath) {
     });
 }
 
-export { literal as $, formatValue as A, sanitizeText as B, formatPercent as C, DEFAULT_MAX_DISTANCE as D, markdownTable as E, plural as F, statusOf as G, GitHubApiError as H, shardArtifactName as I, actionOutput as J, describeSelection as K, shardArtifactPrefix as L, shardFromArtifactName as M, mergeFingerprint as N, shardMembers as O, Publisher as P, baselineWriteDecision as Q, RESULTS_VERSION as R, parseBenchmarkList as S, parseShard as T, UserError as U, PROMOTE_DRAFT as V, writeFileAtomic as W, makeInput as X, object as Y, string$1 as Z, number as _, defaultThresholdsFor as a, array as a0, xyChart as a1, stepLevels as a2, mermaidLabel as a3, loadConfigOrDefaults as a4, median$1 as a5, commonjsGlobal as a6, getDefaultExportFromCjs as a7, getAugmentedNamespace as a8, describeAssumed as b, checkFingerprint as c, detectChangePoints as d, errorMessage as e, compareResultSets as f, filesOutput as g, terminalOutput as h, isUserError as i, runWithOutputs as j, importFile as k, loadConfig as l, fileInput as m, RESULTS_SCHEMA_ID as n, shortSha as o, parseResultSet as p, quantileSorted as q, renderTerminalTable as r, selectBaseline as s, thresholdsFromConfig as t, unknownEnvironment as u, streamReporter as v, explainApiError as w, findPullForRun as x, escapeMarkdown as y, formatDate as z };
+export { number as $, formatDate as A, formatValue as B, sanitizeText as C, DEFAULT_MAX_DISTANCE as D, formatPercent as E, markdownTable as F, plural as G, statusOf as H, GitHubApiError as I, shardArtifactName as J, actionOutput as K, describeSelection as L, shardArtifactPrefix as M, shardFromArtifactName as N, mergeFingerprint as O, Publisher as P, shardMembers as Q, RESULTS_VERSION as R, baselineWriteDecision as S, parseBenchmarkList as T, UserError as U, parseShard as V, PROMOTE_DRAFT as W, writeFileAtomic as X, makeInput as Y, object as Z, string$1 as _, defaultThresholdsFor as a, literal as a0, array as a1, xyChart as a2, stepLevels as a3, mermaidLabel as a4, loadConfigOrDefaults as a5, median$1 as a6, commonjsGlobal as a7, getDefaultExportFromCjs as a8, getAugmentedNamespace as a9, describeAssumed as b, checkFingerprint as c, detectChangePoints as d, errorMessage as e, compareResultSets as f, filesOutput as g, terminalOutput as h, isUserError as i, jsonOutput as j, runWithOutputs as k, loadConfig as l, importFile as m, fileInput as n, RESULTS_SCHEMA_ID as o, parseResultSet as p, quantileSorted as q, renderTerminalTable as r, selectBaseline as s, thresholdsFromConfig as t, unknownEnvironment as u, shortSha as v, streamReporter as w, explainApiError as x, findPullForRun as y, escapeMarkdown as z };
