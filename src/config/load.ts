@@ -202,7 +202,8 @@ function reportIssue(problems: Problems, issue: z.core.$ZodIssue, data: unknown)
     // A key another kind takes verbatim says more than a near miss among this kind's keys.
     if (owners?.length) hint = ` (only valid with ${owners.join(' or ')})`
     else if (suggestion) hint = ` (did you mean '${suggestion}'?)`
-    else if (known && known.keys.length <= 16) hint = ` (known keys: ${known.keys.join(', ')})`
+    // Up to a screenful of keys helps; a longer list would drown the line.
+    else if (known && known.keys.length <= 24) hint = ` (known keys: ${known.keys.join(', ')})`
     const what = `unknown key '${key}'${hint}`
     problems.add(
       [...issue.path, key],
