@@ -10,6 +10,9 @@ repetitions: 10
 warmup: 1
 min-samples: 5
 timeout: 600
+ab: true
+ab-order: abba
+build: npm ci
 thresholds:
   core: { warn: 5%, fail: 5% }
   non-critical: { warn: 5%, fail: 10% }
@@ -27,6 +30,7 @@ benchmarks:
     timeout: 120
     repetitions: 5
     warmup: 0
+    build: make tokenizer
     thresholds: { warn: 3%, fail: 8% }
     metrics:
       wall-time: { warn: 2%, fail: 4%, class: core, direction: lower, gate: true }
@@ -64,6 +68,9 @@ describe('parseConfig', () => {
       minSamples: 5,
       timeoutSeconds: 600,
       runnerDrift: 0.05,
+      ab: true,
+      abOrder: 'abba',
+      build: 'npm ci',
       thresholds: {
         core: { warn: 0.05, fail: 0.05 },
         nonCritical: { warn: 0.05, fail: 0.1 },
@@ -73,11 +80,12 @@ describe('parseConfig', () => {
         {
           kind: 'command',
           name: 'tokenizer',
-          line: 12,
+          line: 15,
           class: 'non-critical',
           repetitions: 5,
           warmup: 0,
           thresholds: { warn: 0.03, fail: 0.08 },
+          build: 'make tokenizer',
           metrics: {
             'wall-time': { warn: 0.02, fail: 0.04, class: 'core', direction: 'lower', gate: true }
           },
@@ -92,7 +100,7 @@ describe('parseConfig', () => {
         {
           kind: 'ollama',
           name: 'gemma3-1b',
-          line: 26,
+          line: 30,
           class: 'core',
           repetitions: 8,
           warmup: 1,
@@ -106,7 +114,7 @@ describe('parseConfig', () => {
         {
           kind: 'file',
           name: 'imported',
-          line: 36,
+          line: 40,
           class: 'non-critical',
           repetitions: 10,
           warmup: 1,
@@ -130,6 +138,8 @@ describe('parseConfig', () => {
       minSamples: 5,
       timeoutSeconds: 600,
       runnerDrift: 0.05,
+      ab: false,
+      abOrder: 'balanced',
       thresholds: {
         core: { warn: 0.05, fail: 0.05 },
         nonCritical: { warn: 0.05, fail: 0.1 },

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import path from 'node:path'
 import { githubLineage } from '../github/commit-graph.js'
 import { REPORT_HINT } from '../github/posture.js'
+import type { AbRequest } from '../engine/ab/index.js'
 import type { JobMode, JobOptions } from '../engine/job.js'
 import { shardArtifactName, type ShardSelection } from '../engine/shard.js'
 import { actionOutput } from '../outputs/action.js'
@@ -56,12 +57,14 @@ export interface ActionJob {
   jobMode: JobMode
   /** A shard job: runs part of the benchmarks, uploads them for the merge, and posts nothing. */
   selection: ShardSelection | null
+  /** mode gate: an A/B run in this job, always or as the config says. */
+  ab?: AbRequest | undefined
 }
 
 export async function runActionJob(
   run: ActionRun,
   subject: Subject,
-  { jobMode, selection }: ActionJob
+  { jobMode, selection, ab }: ActionJob
 ): Promise<JobResult> {
   const { inputs, wf, client, posture, workspace } = run
   const posting = jobMode !== 'baseline' && !selection && (inputs.comment || inputs.checkRun)
@@ -140,6 +143,7 @@ export async function runActionJob(
       maxDistance: inputs.baselineMaxDistance
     }),
     allowFingerprintChanges: inputs.allowFingerprintChanges,
+    ...(ab ? { ab } : {}),
     ...(inputs.dashboardUrl ? { dashboardUrl: inputs.dashboardUrl } : {})
   }
   const result = await runWithOutputs(job, outputs)

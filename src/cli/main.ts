@@ -8,6 +8,7 @@ import type { PerfGateConfig } from '../config/types.js'
 import { errorMessage, isUserError, pathError, UserError } from '../errors.js'
 import { compareResultSets, type ThresholdsFor } from '../stats/compare-sets.js'
 import type { FailOn, JobMode } from '../engine/job.js'
+import type { AbRequest } from '../engine/ab/index.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import { fileInput, importFile, parseResultSet } from '../importers/index.js'
 import { streamReporter } from '../runners/progress.js'
@@ -20,7 +21,7 @@ import { unknownEnvironment } from '../results/environment.js'
 import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../results/model.js'
 import { filesOutput } from '../outputs/files.js'
 import { runWithOutputs } from '../outputs/index.js'
-import { terminalOutput } from '../outputs/terminal.js'
+import { jsonOutput, terminalOutput } from '../outputs/terminal.js'
 import { sanitizeText, terminalText } from '../report/escape.js'
 import { renderTerminalTable } from '../report/terminal.js'
 import { DASHBOARD_USAGE, dashboardCommand } from './dashboard.js'
@@ -41,6 +42,8 @@ Usage:
                                  baseline when there is none
   perf-gate gate     [options]   run and gate; never writes a baseline
   perf-gate baseline [options]   run and record the result as the new baseline
+  perf-gate ab       [options]   measure the base commit and this tree in this job,
+                                 interleaved, and gate the pairs; never writes a baseline
   perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
   perf-gate compare BASELINE CURRENT [--json]
   perf-gate compare --store SPEC [--repo OWNER/NAME] [--testbed NAME] [--base REF] CURRENT
@@ -49,7 +52,7 @@ Usage:
   perf-gate history  [-c FILE] [--store SPEC] [--repo OWNER/NAME] [--testbed NAME] [--out DIR]
                      [--json]    change points over the stored baselines (never fails)
 ${DASHBOARD_USAGE}
-Options for run, gate and baseline:
+Options for run, gate, baseline and ab:
   -c, --config FILE       config file (default perf-gate.yml)
       --results GLOB      import these result files instead of running benchmarks
       --store SPEC        baseline store: local:DIR (default ${DEFAULT_STORE}), or
@@ -63,8 +66,16 @@ Options for run, gate and baseline:
       --testbed NAME      override the config's testbed
       --repetitions N     override every benchmark's repetitions
       --note TEXT         note stored with a baseline
-      --base REF          compare with the baseline of the merge-base of REF and HEAD
-                          (default: the nearest baseline on HEAD's history, else the latest)
+      --base REF          compare with the merge-base of REF and HEAD: its stored baseline, or
+                          in an A/B run the commit itself (default: the nearest baseline on
+                          HEAD's history; for A/B the merge-base with the default branch, on
+                          that branch HEAD~1, or HEAD when the working tree has changes)
+      --seed N            A/B: the seed of the visit order, to replay a run (default: random)
+      --head-env NAME=VALUE
+                          set NAME for this tree's commands only (repeatable): in an A/B
+                          run the base's do not get it, so a change can be tried uncommitted
+      --stored            run, gate: compare with stored baselines even if the config says ab: true
+      --json              print the verdict and every metric as JSON instead of the table
       --max-distance N    ancestors searched for a baseline (default 50)
       --allow-fingerprint-changes KEYS
                           environment keys allowed to differ from the baseline's,
@@ -101,6 +112,7 @@ export async function main(
       case 'run':
       case 'gate':
       case 'baseline':
+      case 'ab':
         return await jobCommand(command, rest, io, env)
       case 'compare':
         return await compareCommand(rest, io, env)
@@ -124,7 +136,7 @@ export async function main(
 }
 
 async function jobCommand(
-  mode: JobMode,
+  command: JobMode | 'ab',
   args: string[],
   io: Io,
   env: NodeJS.ProcessEnv
@@ -145,10 +157,20 @@ async function jobCommand(
       'analyst-model': { type: 'string' },
       base: { type: 'string' },
       'max-distance': { type: 'string' },
-      'allow-fingerprint-changes': { type: 'string' }
+      'allow-fingerprint-changes': { type: 'string' },
+      seed: { type: 'string' },
+      'head-env': { type: 'string', multiple: true },
+      stored: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }
     },
     allowPositionals: false
   })
+  const mode: JobMode = command === 'ab' ? 'gate' : command
+  if (command === 'ab' && values.stored) throw new UserError('--stored cannot be used with ab')
+  if (command === 'ab' && values.results)
+    throw new UserError('ab measures both trees itself; --results cannot be used with it')
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed)
+  const headEnv = parseEnvAssignments(values['head-env'] ?? [])
   const failOn = parseFailOn(values['fail-on'])
   const repetitions =
     values.repetitions === undefined
@@ -166,8 +188,21 @@ async function jobCommand(
       : parsePositiveInt(values['max-distance'], '--max-distance')
   const outputs = [
     filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter, announce: false }),
-    terminalOutput(io)
+    values.json ? jsonOutput(io) : terminalOutput(io)
   ]
+  // `ab` always runs A/B; run and gate do when the config says `ab: true` (unless --stored).
+  const ab: AbRequest | undefined =
+    command === 'baseline' || values.stored
+      ? undefined
+      : {
+          base: values.base
+            ? { kind: 'ref', ref: values.base }
+            : { kind: 'default', dirty: commit.dirty === true },
+          when: command === 'ab' ? 'always' : 'config',
+          // The Quickstart's `run` must work in any clone: without a base commit it gates as before.
+          ...(command === 'run' ? { fallback: true } : {}),
+          ...(seed !== undefined ? { seed } : {})
+        }
   const result = await runWithOutputs(
     {
       mode,
@@ -187,14 +222,34 @@ async function jobCommand(
       reporter,
       ...(values.testbed ? { testbed: values.testbed } : {}),
       ...(repetitions !== undefined ? { repetitions } : {}),
+      ...(Object.keys(headEnv).length ? { headEnv } : {}),
       ...(values.note ? { note: values.note } : {}),
       ...(values['analyst-model']
         ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
-        : {})
+        : {}),
+      ...(ab ? { ab } : {})
     },
     outputs
   )
   return result.failed ? EXIT.gateFailed : EXIT.ok
+}
+
+/** `--head-env NAME=VALUE`, repeatable. */
+function parseEnvAssignments(items: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const item of items) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item)
+    if (!m?.[1]) throw new UserError(`--head-env must be NAME=VALUE, got '${item}'`)
+    out[m[1]] = m[2] ?? ''
+  }
+  return out
+}
+
+function parseSeed(v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32)
+    throw new UserError(`--seed must be an integer from 0 to 4294967295, got '${v}'`)
+  return n
 }
 
 async function historyCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {

@@ -223,7 +223,8 @@ function reportIssue(problems: Problems, issue: z.core.$ZodIssue, data: unknown)
     // A key another kind takes verbatim says more than a near miss among this kind's keys.
     if (owners?.length) hint = ` (only valid with ${owners.join(' or ')})`
     else if (suggestion) hint = ` (did you mean '${suggestion}'?)`
-    else if (known && known.keys.length <= 16) hint = ` (known keys: ${known.keys.join(', ')})`
+    // Up to a screenful of keys helps; a longer list would drown the line.
+    else if (known && known.keys.length <= 24) hint = ` (known keys: ${known.keys.join(', ')})`
     const what = `unknown key '${key}'${hint}`
     problems.add(
       [...issue.path, key],
@@ -351,6 +352,7 @@ function build(
         metrics: mapValues(b.metrics, metricOverride)
       }
       if (b.thresholds) common.thresholds = partialThresholds(b.thresholds)
+      if (b.build !== undefined) common.build = b.build
       if (b.targets) {
         const targets = targetsForCell(b.targets, cell.axes)
         if (targets.length) common.targets = targets
@@ -385,6 +387,9 @@ function build(
     warmup,
     minSamples,
     timeoutSeconds,
+    ab: raw.ab ?? false,
+    abOrder: raw['ab-order'] ?? 'balanced',
+    ...(raw.build !== undefined ? { build: raw.build } : {}),
     runnerDrift:
       raw['runner-drift'] === undefined
         ? CONFIG_DEFAULTS.runnerDrift

@@ -34,6 +34,9 @@ export const FILE_FORMATS: readonly [string, ...string[]] = ['auto', ...IMPORTED
 
 export const BENCHMARK_KINDS = ['command', 'ollama', 'file'] as const
 
+/** How the visits of an A/B run are ordered: balanced random (seeded) or ABBA blocks. */
+export const AB_ORDERS = ['balanced', 'abba'] as const
+
 type RawIssue = z.core.$ZodRawIssue
 
 /**
@@ -171,7 +174,11 @@ const common = {
     .record(z.string(), MetricOverrideInput)
     .optional()
     .meta({ description: 'Per-metric overrides, keyed by metric name.' }),
-  targets: TargetsInput.optional()
+  targets: TargetsInput.optional(),
+  build: text().optional().meta({
+    description:
+      "Shell command run once (in each tree of an A/B run) before any benchmark is measured, in the benchmark's folder; its time is reported, never gated."
+  })
 }
 
 /** Adaptive sampling: look after `min` runs, then every `step`, stop once decided, never past `max`. */
@@ -429,6 +436,23 @@ export const ConfigInput = z
     repetitions: integer(1).optional().meta({ default: CONFIG_DEFAULTS.repetitions }),
     warmup: integer(0).optional().meta({ default: CONFIG_DEFAULTS.warmup }),
     adaptive: AdaptiveInput.optional(),
+    ab: z
+      .boolean({ error: unlessMissing('must be true or false') })
+      .optional()
+      .meta({
+        default: false,
+        description:
+          'Gate by measuring the base commit and this tree in the same job, interleaved (A/B), instead of against a stored baseline.'
+      }),
+    'ab-order': z.enum(AB_ORDERS).optional().meta({
+      default: 'balanced',
+      description:
+        'Order of the A/B visits: balanced (half AB, half BA, shuffled with a printed seed) or abba (ABBA blocks).'
+    }),
+    build: text().optional().meta({
+      description:
+        "Shell command run once (in each tree of an A/B run) before any benchmark is measured, in the config file's folder; its time is reported, never gated."
+    }),
     'min-samples': integer(2).optional().meta({
       default: CONFIG_DEFAULTS.minSamples,
       description: 'Fewer samples per arm give a neutral verdict.'

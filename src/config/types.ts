@@ -23,6 +23,11 @@ export interface PerfGateConfig {
   warmup: number
   minSamples: number
   timeoutSeconds: number
+  /** Gate by an A/B run in the same job (`ab: true`), where the front allows it. */
+  ab: boolean
+  abOrder: AbOrder
+  /** Run once before any measurement (once per tree in an A/B run), in `dir`. */
+  build?: string
   /**
    * τ₀, the prior job-to-job drift of a metric's centre on this runner (sd of ln, 0.05 ≈ 5 %):
    * stored baselines are compared by the history-aware rule with it; 0 keeps the within-job
@@ -54,6 +59,8 @@ export interface MatrixCell {
   hosts?: string[]
 }
 
+export type AbOrder = 'balanced' | 'abba'
+
 export interface BenchmarkCommon {
   name: string
   /** 1-based line of the entry in the config file, for annotations. */
@@ -69,6 +76,8 @@ export interface BenchmarkCommon {
   targets?: TargetSpec[]
   /** Set on each benchmark a matrix entry expanded into. */
   matrix?: MatrixCell
+  /** Run once before any measurement (once per tree in an A/B run), in `cwd` or the config's folder. */
+  build?: string
 }
 
 export interface MetricOverride {

@@ -95,7 +95,7 @@ async function writeFiles(
   const content = renderReportFile({
     report,
     current,
-    baseline: job.baseline?.results ?? null,
+    baseline: job.ab?.base ?? job.baseline?.results ?? null,
     comparisons: config.comparisons ?? [],
     workflow: {
       filesRead: job.analysis.filesRead,

@@ -131,7 +131,8 @@ export function inconclusiveNote(c: MetricComparison): string {
     return 'inconclusive: cannot be decided at this noise'
   }
   if (c.runsToDecide !== undefined) {
-    return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`
+    const unit = c.pairs !== undefined ? 'pairs' : 'runs/arm'
+    return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} ${unit} would decide`
   }
   const resolution = c.history?.resolution
   if (resolution !== undefined && Number.isFinite(resolution)) {

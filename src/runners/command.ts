@@ -37,7 +37,7 @@ export async function runCommandBenchmark(
   const outputFile = resolveOutputFile(spec)
   if (outputFile) await confineOutput(spec, outputFile)
   const wall: { warmup: number[]; samples: number[] } = { warmup: [], samples: [] }
-  const tool = new Map<string, { bench: string; metric: Metric; warmup: number[] }>()
+  const tool: ToolSlots = new Map()
   const started = Date.now()
   const ended: ProcessInfo[] = []
   const escaped: ProcessInfo[] = []
@@ -48,64 +48,12 @@ export async function runCommandBenchmark(
     const label = warm
       ? `warm-up ${i + 1}/${spec.warmup}`
       : `run ${i - spec.warmup + 1}/${target}${upTo}`
-    if (outputFile) await rm(outputFile, { force: true })
-    let res
-    try {
-      res = await runShell(spec.run, {
-        cwd: spec.cwd,
-        env: { ...env, ...spec.env },
-        timeoutMs: spec.timeoutSeconds * 1000,
-        label: `benchmark '${spec.name}'`,
-        keepStdout: spec.format !== 'none' && !outputFile
-      })
-    } catch (e) {
-      throw new UserError(
-        `benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`
-      )
-    }
-    if (res.timedOut) {
-      throw new UserError(
-        `benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`
-      )
-    }
-    if (res.code !== 0) {
-      const how =
-        res.code === null
-          ? `was killed by ${res.signal ?? 'a signal'}`
-          : `exited with code ${res.code}`
-      throw new UserError(
-        `benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`
-      )
-    }
-    ;(warm ? wall.warmup : wall.samples).push(res.wallMs)
-    ended.push(...res.ended)
-    escaped.push(...res.escaped)
-    if (res.escaped.length) {
-      reporter.warning(
-        `benchmark '${spec.name}': ${label} left ${describeProcesses(res.escaped)} running outside its process group; perf-gate does not end them`
-      )
-    }
-    if (spec.format !== 'none' && !outputFile && res.stdoutCapped) {
-      throw new UserError(
-        `benchmark '${spec.name}': the output of ${label} passed the ${mib(STDOUT_LIMIT)} cap on stdout (${mib(res.stdoutBytes)} written), so it cannot be read whole; have the tool write its results to a file and name that file in 'output:'`
-      )
-    }
-
-    if (spec.format !== 'none') {
-      const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label)
-      for (const b of parsed) {
-        for (const m of b.metrics) {
-          const key = `${b.name}\u0000${m.name}`
-          let slot = tool.get(key)
-          if (!slot) {
-            slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] }
-            tool.set(key, slot)
-          }
-          if (warm) slot.warmup.push(...m.samples)
-          else slot.metric.samples.push(...m.samples)
-        }
-      }
-    }
+    const visit = await runOnce(spec, label, env, outputFile)
+    ;(warm ? wall.warmup : wall.samples).push(visit.wallMs)
+    addToolSamples(tool, visit.tool, warm)
+    ended.push(...visit.ended)
+    escaped.push(...visit.escaped)
+    warnEscaped(spec, label, visit.escaped, reporter)
     const total = spec.warmup + target
     reporter.info(
       `  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`
@@ -145,10 +93,104 @@ function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`
 }
 
+type ToolSlots = Map<string, { bench: string; metric: Metric; warmup: number[] }>
+
+/** One run of the command: its wall time and what the tool reported (nothing with format none). */
+async function runOnce(
+  spec: CommandBenchmark,
+  label: string,
+  env: NodeJS.ProcessEnv,
+  outputFile: string | undefined
+): Promise<{ wallMs: number; tool: Benchmark[]; ended: ProcessInfo[]; escaped: ProcessInfo[] }> {
+  if (outputFile) await rm(outputFile, { force: true })
+  let res
+  try {
+    res = await runShell(spec.run, {
+      cwd: spec.cwd,
+      env: { ...env, ...spec.env },
+      timeoutMs: spec.timeoutSeconds * 1000,
+      label: `benchmark '${spec.name}'`,
+      keepStdout: spec.format !== 'none' && !outputFile
+    })
+  } catch (e) {
+    throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`)
+  }
+  if (res.timedOut) {
+    throw new UserError(
+      `benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`
+    )
+  }
+  if (res.code !== 0) {
+    const how =
+      res.code === null
+        ? `was killed by ${res.signal ?? 'a signal'}`
+        : `exited with code ${res.code}`
+    throw new UserError(
+      `benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`
+    )
+  }
+  if (spec.format !== 'none' && !outputFile && res.stdoutCapped) {
+    throw new UserError(
+      `benchmark '${spec.name}': the output of ${label} passed the ${mib(STDOUT_LIMIT)} cap on stdout (${mib(res.stdoutBytes)} written), so it cannot be read whole; have the tool write its results to a file and name that file in 'output:'`
+    )
+  }
+  const tool =
+    spec.format === 'none'
+      ? []
+      : await readToolOutput(spec, outputFile, res.stdout, res.tail, label)
+  return { wallMs: res.wallMs, tool, ended: res.ended, escaped: res.escaped }
+}
+
+function warnEscaped(
+  spec: CommandBenchmark,
+  label: string,
+  escaped: ProcessInfo[],
+  reporter: Reporter
+): void {
+  if (!escaped.length) return
+  reporter.warning(
+    `benchmark '${spec.name}': ${label} left ${describeProcesses(escaped)} running outside its process group; perf-gate does not end them`
+  )
+}
+
+function addToolSamples(tool: ToolSlots, parsed: Benchmark[], warm: boolean): void {
+  for (const b of parsed) {
+    for (const m of b.metrics) {
+      const key = `${b.name}\u0000${m.name}`
+      let slot = tool.get(key)
+      if (!slot) {
+        slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] }
+        tool.set(key, slot)
+      }
+      if (warm) slot.warmup.push(...m.samples)
+      else slot.metric.samples.push(...m.samples)
+    }
+  }
+}
+
+/**
+ * One visit of an A/B run: a single run of the command (a fresh process), shaped exactly as a
+ * whole benchmark run is, so each visit's samples can be reduced to its centre. `label` names the
+ * visit in errors ("pair 3, base tree").
+ */
+export async function runCommandVisit(
+  spec: CommandBenchmark,
+  label: string,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<Benchmark[]> {
+  const outputFile = resolveOutputFile(spec)
+  if (outputFile) await confineOutput(spec, outputFile)
+  const visit = await runOnce(spec, label, env, outputFile)
+  const tool: ToolSlots = new Map()
+  addToolSamples(tool, visit.tool, false)
+  const notes = leftoverNotes(visit.ended, visit.escaped)
+  return assemble(spec, { warmup: [], samples: [visit.wallMs] }, tool, notes)
+}
+
 function assemble(
   spec: CommandBenchmark,
   wall: { warmup: number[]; samples: number[] },
-  tool: Map<string, { bench: string; metric: Metric; warmup: number[] }>,
+  tool: ToolSlots,
   notes: string[] = []
 ): Benchmark[] {
   const source = { kind: 'command' as const, format: spec.format, command: spec.run }

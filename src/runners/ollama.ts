@@ -75,7 +75,7 @@ function integerOption(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : undefined
 }
 
-async function loadPrompts(spec: OllamaBenchmark): Promise<string[]> {
+export async function loadPrompts(spec: OllamaBenchmark): Promise<string[]> {
   if (spec.prompts.length) return spec.prompts
   if (!spec.promptFile) throw new OllamaFailure('bad-prompt', 'no prompt is configured')
   let text: string
@@ -102,13 +102,13 @@ function defaultThresholds(): PerfGateConfig['thresholds'] {
   }
 }
 
-interface Plan {
+export interface Plan {
   request: Omit<StreamRequest, 'prompt'>
   numCtx: number
   notes: string[]
 }
 
-function plan(spec: OllamaBenchmark, facts: ModelFacts): Plan {
+export function plan(spec: OllamaBenchmark, facts: ModelFacts): Plan {
   const { think, ...modelOptions } = spec.options
   const notes: string[] = []
   let numCtx = integerOption(modelOptions.num_ctx)

@@ -65,6 +65,11 @@ export interface MetricComparison {
    * baseline's verdict and the target's, and `reason` leads with the target when it decided.
    */
   target?: TargetResult
+  /**
+   * The pairs a same-job A/B comparison used (the paired rule); absent for other rules. Its
+   * `runsToDecide` then counts pairs, and the arms are the base's and the head's visits.
+   */
+  pairs?: number
 }
 
 /** An absolute bound on a metric, in its own unit, as the config declares it. */
