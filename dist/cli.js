@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { promisify, parseArgs } from 'node:util';
 import { D as DEFAULT_STORE, r as runHistoryJob, o as openStore } from './chunks/history-mode.js';
-import { U as UserError, i as isUserError, e as errorMessage, b as describeAssumed, l as loadConfig, f as compareResultSets, r as renderTerminalTable, g as filesOutput, h as terminalOutput, j as runWithOutputs, k as importFile, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, u as unknownEnvironment, s as selectBaseline, D as DEFAULT_MAX_DISTANCE, o as shortSha, v as streamReporter, t as thresholdsFromConfig } from './chunks/engine.js';
+import { U as UserError, i as isUserError, e as errorMessage, b as describeAssumed, l as loadConfig, f as compareResultSets, r as renderTerminalTable, g as filesOutput, j as jsonOutput, h as terminalOutput, k as runWithOutputs, m as importFile, p as parseResultSet, n as fileInput, R as RESULTS_VERSION, o as RESULTS_SCHEMA_ID, u as unknownEnvironment, s as selectBaseline, D as DEFAULT_MAX_DISTANCE, v as shortSha, w as streamReporter, t as thresholdsFromConfig } from './chunks/engine.js';
 import { execFile } from 'node:child_process';
 import 'node:crypto';
 import 'node:fs/promises';
@@ -162,6 +162,8 @@ Usage:
                                  baseline when there is none
   perf-gate gate     [options]   run and gate; never writes a baseline
   perf-gate baseline [options]   run and record the result as the new baseline
+  perf-gate ab       [options]   measure the base commit and this tree in this job,
+                                 interleaved, and gate the pairs; never writes a baseline
   perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
   perf-gate compare BASELINE CURRENT [--json]
   perf-gate compare --store SPEC [--repo OWNER/NAME] [--testbed NAME] [--base REF] CURRENT
@@ -170,7 +172,7 @@ Usage:
   perf-gate history  [-c FILE] [--store SPEC] [--repo OWNER/NAME] [--testbed NAME] [--out DIR]
                      [--json]    change points over the stored baselines (never fails)
 ${DASHBOARD_USAGE}
-Options for run, gate and baseline:
+Options for run, gate, baseline and ab:
   -c, --config FILE       config file (default perf-gate.yml)
       --results GLOB      import these result files instead of running benchmarks
       --store SPEC        baseline store: local:DIR (default ${DEFAULT_STORE}), or
@@ -184,8 +186,16 @@ Options for run, gate and baseline:
       --testbed NAME      override the config's testbed
       --repetitions N     override every benchmark's repetitions
       --note TEXT         note stored with a baseline
-      --base REF          compare with the baseline of the merge-base of REF and HEAD
-                          (default: the nearest baseline on HEAD's history, else the latest)
+      --base REF          compare with the merge-base of REF and HEAD: its stored baseline, or
+                          in an A/B run the commit itself (default: the nearest baseline on
+                          HEAD's history; for A/B the merge-base with the default branch, on
+                          that branch HEAD~1, or HEAD when the working tree has changes)
+      --seed N            A/B: the seed of the visit order, to replay a run (default: random)
+      --head-env NAME=VALUE
+                          set NAME for this tree's commands only (repeatable): in an A/B
+                          run the base's do not get it, so a change can be tried uncommitted
+      --stored            run, gate: compare with stored baselines even if the config says ab: true
+      --json              print the verdict and every metric as JSON instead of the table
       --max-distance N    ancestors searched for a baseline (default 50)
       --allow-fingerprint-changes KEYS
                           environment keys allowed to differ from the baseline's,
@@ -212,6 +222,7 @@ async function main(argv, io, env = process.env) {
             case 'run':
             case 'gate':
             case 'baseline':
+            case 'ab':
                 return await jobCommand(command, rest, io, env);
             case 'compare':
                 return await compareCommand(rest, io, env);
@@ -233,7 +244,7 @@ async function main(argv, io, env = process.env) {
         throw e;
     }
 }
-async function jobCommand(mode, args, io, env) {
+async function jobCommand(command, args, io, env) {
     const { values } = parseArgs({
         args,
         options: {
@@ -250,10 +261,21 @@ async function jobCommand(mode, args, io, env) {
             'analyst-model': { type: 'string' },
             base: { type: 'string' },
             'max-distance': { type: 'string' },
-            'allow-fingerprint-changes': { type: 'string' }
+            'allow-fingerprint-changes': { type: 'string' },
+            seed: { type: 'string' },
+            'head-env': { type: 'string', multiple: true },
+            stored: { type: 'boolean', default: false },
+            json: { type: 'boolean', default: false }
         },
         allowPositionals: false
     });
+    const mode = command === 'ab' ? 'gate' : command;
+    if (command === 'ab' && values.stored)
+        throw new UserError('--stored cannot be used with ab');
+    if (command === 'ab' && values.results)
+        throw new UserError('ab measures both trees itself; --results cannot be used with it');
+    const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+    const headEnv = parseEnvAssignments(values['head-env'] ?? []);
     const failOn = parseFailOn(values['fail-on']);
     const repetitions = values.repetitions === undefined
         ? undefined
@@ -269,8 +291,20 @@ async function jobCommand(mode, args, io, env) {
         : parsePositiveInt(values['max-distance'], '--max-distance');
     const outputs = [
         filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter }),
-        terminalOutput(io)
+        values.json ? jsonOutput(io) : terminalOutput(io)
     ];
+    // `ab` always runs A/B; run and gate do when the config says `ab: true` (unless --stored).
+    const ab = command === 'baseline' || values.stored
+        ? undefined
+        : {
+            base: values.base
+                ? { kind: 'ref', ref: values.base }
+                : { kind: 'default', dirty: commit.dirty === true },
+            when: command === 'ab' ? 'always' : 'config',
+            // The Quickstart's `run` must work in any clone: without a base commit it gates as before.
+            ...(command === 'run' ? { fallback: true } : {}),
+            ...(seed !== undefined ? { seed } : {})
+        };
     const result = await runWithOutputs({
         mode,
         configPath,
@@ -289,12 +323,31 @@ async function jobCommand(mode, args, io, env) {
         reporter,
         ...(values.testbed ? { testbed: values.testbed } : {}),
         ...(repetitions !== undefined ? { repetitions } : {}),
+        ...(Object.keys(headEnv).length ? { headEnv } : {}),
         ...(values.note ? { note: values.note } : {}),
         ...(values['analyst-model']
             ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
-            : {})
+            : {}),
+        ...(ab ? { ab } : {})
     }, outputs);
     return result.failed ? EXIT.gateFailed : EXIT.ok;
+}
+/** `--head-env NAME=VALUE`, repeatable. */
+function parseEnvAssignments(items) {
+    const out = {};
+    for (const item of items) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
+        if (!m?.[1])
+            throw new UserError(`--head-env must be NAME=VALUE, got '${item}'`);
+        out[m[1]] = m[2] ?? '';
+    }
+    return out;
+}
+function parseSeed(v) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32)
+        throw new UserError(`--seed must be an integer from 0 to 4294967295, got '${v}'`);
+    return n;
 }
 async function historyCommand(args, io, env) {
     const { values } = parseArgs({

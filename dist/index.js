@@ -12,7 +12,7 @@ import 'events';
 import 'child_process';
 import 'assert';
 import 'timers';
-import { w as explainApiError, U as UserError, x as findPullForRun, e as errorMessage, y as escapeMarkdown, z as formatDate, A as formatValue, B as sanitizeText, C as formatPercent, E as markdownTable, o as shortSha, F as plural, G as statusOf, H as GitHubApiError, t as thresholdsFromConfig, g as filesOutput, P as Publisher, j as runWithOutputs, I as shardArtifactName, J as actionOutput, K as describeSelection, b as describeAssumed, l as loadConfig, L as shardArtifactPrefix, p as parseResultSet, m as fileInput, R as RESULTS_VERSION, n as RESULTS_SCHEMA_ID, M as shardFromArtifactName, c as checkFingerprint, N as mergeFingerprint, O as shardMembers, Q as baselineWriteDecision, S as parseBenchmarkList, T as parseShard, V as PROMOTE_DRAFT, i as isUserError } from './chunks/engine.js';
+import { x as explainApiError, U as UserError, y as findPullForRun, e as errorMessage, z as escapeMarkdown, A as formatDate, B as formatValue, C as sanitizeText, E as formatPercent, F as markdownTable, v as shortSha, G as plural, H as statusOf, I as GitHubApiError, t as thresholdsFromConfig, g as filesOutput, P as Publisher, k as runWithOutputs, J as shardArtifactName, K as actionOutput, L as describeSelection, b as describeAssumed, l as loadConfig, M as shardArtifactPrefix, p as parseResultSet, n as fileInput, R as RESULTS_VERSION, o as RESULTS_SCHEMA_ID, N as shardFromArtifactName, c as checkFingerprint, O as mergeFingerprint, Q as shardMembers, S as baselineWriteDecision, T as parseBenchmarkList, V as parseShard, W as PROMOTE_DRAFT, i as isUserError } from './chunks/engine.js';
 import path from 'node:path';
 import { h as historyChart, o as openStore, r as runHistoryJob, D as DEFAULT_STORE } from './chunks/history-mode.js';
 import { lstat as lstat$1, readdir as readdir$1, mkdir as mkdir$1, mkdtemp, copyFile as copyFile$1 } from 'node:fs/promises';
@@ -2337,7 +2337,7 @@ function thisRun({ wf }) {
         runUrl: wf.runUrl
     };
 }
-async function runActionJob(run, subject, { jobMode, selection }) {
+async function runActionJob(run, subject, { jobMode, selection, ab }) {
     const { inputs, wf, client, posture, workspace } = run;
     const posting = jobMode !== 'baseline' && !selection && (inputs.comment || inputs.checkRun);
     const outputs = [
@@ -2404,6 +2404,7 @@ async function runActionJob(run, subject, { jobMode, selection }) {
             maxDistance: inputs.baselineMaxDistance
         }),
         allowFingerprintChanges: inputs.allowFingerprintChanges,
+        ...(ab ? { ab } : {}),
         ...(inputs.dashboardUrl ? { dashboardUrl: inputs.dashboardUrl } : {})
     };
     const result = await runWithOutputs(job, outputs);
@@ -2436,10 +2437,28 @@ async function runActionJob(run, subject, { jobMode, selection }) {
     return result;
 }
 
-/** `mode: gate`: run (or import) the benchmarks and gate them against the stored baseline. */
+/**
+ * `mode: gate`: run (or import) the benchmarks and gate them against the stored baseline, or with
+ * `ab: true` (input or config) against the pull request's merge-base measured in the same job.
+ */
 async function gateMode(run) {
     const selection = shardSelection(run.inputs);
-    await runActionJob(run, thisRun(run), { jobMode: 'gate', selection });
+    await runActionJob(run, thisRun(run), { jobMode: 'gate', selection, ab: abRequest(run) });
+}
+/**
+ * The base of an A/B run: for a pull request, its merge-base with the base branch (git finds it
+ * in the checkout, which needs the history: fetch-depth 0); for any other event, the commit before.
+ */
+function abRequest({ inputs, wf }) {
+    if (inputs.ab === false)
+        return undefined;
+    const pull = wf.pull;
+    return {
+        base: pull?.baseSha
+            ? { kind: 'pull', baseSha: pull.baseSha, headSha: pull.headSha }
+            : { kind: 'parent' },
+        when: inputs.ab ? 'always' : 'config'
+    };
 }
 /**
  * A shard job of a matrix (input `shard` or `benchmarks`): it runs its part and uploads it for
@@ -2722,24 +2741,23 @@ async function reportMode(run) {
 const MODES = {
     gate: gateMode,
     baseline: baselineMode,
+    compare: () => {
+        throw new UserError("mode 'compare' is not available in this version of the action; use mode 'gate', 'baseline', 'report' or 'merge' (the CLI has 'perf-gate compare')");
+    },
     report: reportMode,
     merge: mergeMode,
     history: historyMode,
-    dashboard: dashboardMode,
-    compare: () => {
-        throw new UserError("mode 'compare' is not available in this version of the action; use mode 'gate', 'baseline', 'report' or 'merge' (the CLI has 'perf-gate compare')");
-    }
+    dashboard: dashboardMode
 };
+/** The module of the input `mode`, or the one line that says which modes there are. */
+function modeFor(name) {
+    const mode = Object.hasOwn(MODES, name) ? MODES[name] : undefined;
+    if (!mode) {
+        throw new UserError(`input 'mode' must be one of ${Object.keys(MODES).join(', ')}; got '${name}'`);
+    }
+    return mode;
+}
 
-const ACTION_MODES = [
-    'gate',
-    'baseline',
-    'compare',
-    'report',
-    'merge',
-    'history',
-    'dashboard'
-];
 const FAIL_ON = ['fail', 'warn', 'never'];
 /** `getInput` is a parameter so tests can read inputs from a plain object. */
 function readInputs(get = (n) => getInput(n)) {
@@ -2764,6 +2782,10 @@ function readInputs(get = (n) => getInput(n)) {
             return false;
         throw new UserError(`input '${name}' must be true or false; got '${v}'`);
     };
+    const maybeBool = (name) => {
+        const v = opt(name);
+        return v === undefined ? undefined : bool(name, false);
+    };
     const integer = (name, min) => {
         const v = opt(name);
         if (v === undefined)
@@ -2772,7 +2794,7 @@ function readInputs(get = (n) => getInput(n)) {
             throw new UserError(`input '${name}' must be an integer >= ${min}; got '${v}'`);
         return Number(v);
     };
-    const mode = oneOf('mode', ACTION_MODES, 'gate');
+    const mode = opt('mode') ?? 'gate';
     if (mode === 'report' && opt('results-dir') === undefined) {
         throw new UserError("mode 'report' needs the input 'results-dir': the folder the results artifact was downloaded to");
     }
@@ -2783,6 +2805,13 @@ function readInputs(get = (n) => getInput(n)) {
     }
     if ((shard ?? benchmarks) !== undefined && mode !== 'gate' && mode !== 'baseline') {
         throw new UserError(`input '${shard !== undefined ? 'shard' : 'benchmarks'}' selects what a shard job runs; it is not read in mode '${mode}'`);
+    }
+    const ab = maybeBool('ab');
+    if (ab && mode !== 'gate') {
+        throw new UserError(`input 'ab' is read in mode 'gate' only; got mode '${mode}'`);
+    }
+    if (ab && opt('results') !== undefined) {
+        throw new UserError("input 'ab' measures both trees itself; it cannot be combined with 'results'");
     }
     return {
         mode,
@@ -2810,6 +2839,7 @@ function readInputs(get = (n) => getInput(n)) {
         benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
         shards: integer('shards', 1),
         analystModel: opt('analyst-model'),
+        ab,
         dashboardUrl: httpUrl('dashboard-url', opt('dashboard-url')),
         promoteDraft: oneOf('promote-draft', PROMOTE_DRAFT, 'false'),
         openIssues: bool('open-issues', false)
@@ -2833,7 +2863,7 @@ async function run() {
         const inputs = readInputs();
         if (inputs.githubToken)
             setSecret(inputs.githubToken);
-        await MODES[inputs.mode](readActionRun(inputs));
+        await modeFor(inputs.mode)(readActionRun(inputs));
     }
     catch (e) {
         // A user error is one actionable line; anything else is a bug, so keep the stack in the debug log.

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { openStore } from '../../src/baseline/index.js'
-import { LocalBaselineStore, safeSegment } from '../../src/baseline/local-store.js'
+import { LocalBaselineStore, safeSegment, testbedFolder } from '../../src/baseline/local-store.js'
 import { resultSet, timeBench } from '../helpers/results.js'
 
 let dir: string
@@ -73,9 +73,57 @@ describe('LocalBaselineStore', () => {
   })
 
   it('cannot be steered outside its folder by a testbed name', () => {
-    expect(safeSegment('../../etc')).toBe('__.._etc')
-    expect(safeSegment('..')).toBe('_')
-    expect(safeSegment('dual 5090')).toBe('dual_5090')
+    for (const name of ['../../etc', '..', '.', 'a/b', '/abs', 'dual 5090', '\u0000x']) {
+      const folder = testbedFolder(name)
+      expect(folder).not.toMatch(/[/\\]/)
+      expect(folder.includes('\u0000')).toBe(false)
+      expect(folder).not.toMatch(/^\./)
+      expect(path.resolve(dir, folder).startsWith(dir + path.sep)).toBe(true)
+    }
+  })
+
+  it('gives every testbed name a folder of its own, readable, plain names unchanged', () => {
+    const names = ['gpü', 'gpä', 'gpé', 'gp_', '.', '..', '_', 'a/b', 'a_b', 'CI', 'ci', 'Ci', '']
+    const folders = names.map(testbedFolder)
+    // Case-insensitive file systems (macOS, Windows) would merge folders differing only in case.
+    expect(new Set(folders.map((f) => f.toLowerCase())).size).toBe(names.length)
+    expect(testbedFolder('ci')).toBe('ci')
+    expect(testbedFolder('gpu-a100.x2')).toBe('gpu-a100.x2')
+    expect(testbedFolder('gpä')).toMatch(/^gpa~[0-9a-f]{12}$/)
+    expect(testbedFolder('dual 5090')).toMatch(/^dual_5090~[0-9a-f]{12}$/)
+  })
+
+  it('never gates one testbed against another whose name differs only in an accent', async () => {
+    const store = new LocalBaselineStore(dir)
+    await store.write({ ...at(1, 'a'), testbed: 'gpä' })
+    expect(await store.latest('gpé')).toBeNull()
+    expect(await store.latest('gpü')).toBeNull()
+    expect((await store.latest('gpä'))?.results.testbed).toBe('gpä')
+  })
+
+  it('reads a store written with the old folder names, refusing baselines of another testbed', async () => {
+    // Before: every folder was safeSegment(name), so gpä and gpé shared `gp_`.
+    const warnings: string[] = []
+    const legacy = path.join(dir, safeSegment('gpä'))
+    mkdirSync(legacy, { recursive: true })
+    const old = { ...at(1, 'old'), testbed: 'gpä' }
+    writeFileSync(path.join(legacy, '20261122T100100000Z_old.json'), JSON.stringify(old))
+    const store = new LocalBaselineStore(dir, { onWarning: (m) => warnings.push(m) })
+    expect((await store.latest('gpä'))?.results.commit.sha).toBe('old')
+    expect(await store.latest('gpé')).toBeNull()
+    expect(warnings.join('\n')).toMatch(/recorded for testbed "gpä", not "gpé"/)
+    // A new baseline goes to the new folder and is newer than the old one.
+    await store.write({ ...at(2, 'new'), testbed: 'gpä' })
+    expect((await store.history('gpä', 10)).map((h) => h.results.commit.sha)).toEqual([
+      'old',
+      'new'
+    ])
+    expect(readdirSync(path.join(dir, testbedFolder('gpä')))).toHaveLength(1)
+    // Listed by the names the baselines record, the old shared folder's included.
+    const gpe = { ...at(3, 'e'), testbed: 'gpé' }
+    writeFileSync(path.join(legacy, '20261122T100300000Z_e.json'), JSON.stringify(gpe, null, 2))
+    expect(await store.testbeds()).toEqual(['gpä', 'gpé'])
+    expect((await store.latest('gpé'))?.results.commit.sha).toBe('e')
   })
 })
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { writeFileAtomic } from '../../src/shared/fs.js'
 import { GitBaselineStore } from '../../src/baseline/git-store.js'
-import { LocalBaselineStore, safeSegment } from '../../src/baseline/local-store.js'
+import { LocalBaselineStore, testbedFolder } from '../../src/baseline/local-store.js'
 import { GitHubStandin } from '../helpers/github-standin.js'
 import { standinClient } from '../helpers/github-standin-client.js'
 import { mulberry32 } from '../helpers/random.js'
@@ -22,7 +22,7 @@ storeContract('local', (): StoreHarness => {
   return {
     open: (o = {}) => new LocalBaselineStore(dir, { ...o, writeFile }),
     corrupt: (e) => {
-      writeFileSync(path.join(dir, safeSegment(e.testbed), e.id), '{"version": 1, "cut sh')
+      writeFileSync(path.join(dir, testbedFolder(e.testbed), e.id), '{"version": 1, "cut sh')
       return Promise.resolve()
     },
     failNextWrite: () => (failing = true),

@@ -26,12 +26,16 @@ describe('schemas/config.schema.json', () => {
       'repetitions',
       'warmup',
       'adaptive',
+      'ab',
+      'ab-order',
+      'build',
       'min-samples',
       'timeout',
       'runner-drift',
       'from-zero',
       'metrics',
       'thresholds',
+      'matrix-seed',
       'benchmarks',
       'comparisons'
     ])

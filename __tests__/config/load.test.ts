@@ -10,6 +10,9 @@ repetitions: 10
 warmup: 1
 min-samples: 5
 timeout: 600
+ab: true
+ab-order: abba
+build: npm ci
 thresholds:
   core: { warn: 5%, fail: 5% }
   non-critical: { warn: 5%, fail: 10% }
@@ -27,6 +30,7 @@ benchmarks:
     timeout: 120
     repetitions: 5
     warmup: 0
+    build: make tokenizer
     thresholds: { warn: 3%, fail: 8% }
     metrics:
       wall-time: { warn: 2%, fail: 4%, class: core, direction: lower, gate: true }
@@ -64,6 +68,9 @@ describe('parseConfig', () => {
       minSamples: 5,
       timeoutSeconds: 600,
       runnerDrift: 0.05,
+      ab: true,
+      abOrder: 'abba',
+      build: 'npm ci',
       thresholds: {
         core: { warn: 0.05, fail: 0.05 },
         nonCritical: { warn: 0.05, fail: 0.1 },
@@ -73,11 +80,12 @@ describe('parseConfig', () => {
         {
           kind: 'command',
           name: 'tokenizer',
-          line: 12,
+          line: 15,
           class: 'non-critical',
           repetitions: 5,
           warmup: 0,
           thresholds: { warn: 0.03, fail: 0.08 },
+          build: 'make tokenizer',
           metrics: {
             'wall-time': { warn: 0.02, fail: 0.04, class: 'core', direction: 'lower', gate: true }
           },
@@ -85,13 +93,14 @@ describe('parseConfig', () => {
           format: 'hyperfine',
           output: 'out.json',
           cwd: '/repo/bench',
+          root: '/repo',
           env: { FOO: 'bar' },
           timeoutSeconds: 120
         },
         {
           kind: 'ollama',
           name: 'gemma3-1b',
-          line: 26,
+          line: 30,
           class: 'core',
           repetitions: 8,
           warmup: 1,
@@ -105,7 +114,7 @@ describe('parseConfig', () => {
         {
           kind: 'file',
           name: 'imported',
-          line: 36,
+          line: 40,
           class: 'non-critical',
           repetitions: 10,
           warmup: 1,
@@ -129,6 +138,8 @@ describe('parseConfig', () => {
       minSamples: 5,
       timeoutSeconds: 600,
       runnerDrift: 0.05,
+      ab: false,
+      abOrder: 'balanced',
       thresholds: {
         core: { warn: 0.05, fail: 0.05 },
         nonCritical: { warn: 0.05, fail: 0.1 },
@@ -146,6 +157,7 @@ describe('parseConfig', () => {
           run: 'npm run build',
           format: 'none',
           cwd: '/repo',
+          root: '/repo',
           env: {},
           timeoutSeconds: 600
         }
@@ -326,6 +338,42 @@ describe('loadConfig', () => {
       await expect(loadConfig(file)).rejects.toThrow(
         `${file}:5: benchmarks[0].warmup must be an integer >= 0`
       )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('hardening (#19)', () => {
+  const command = (extra: string) =>
+    `benchmarks:\n  - name: b\n    kind: command\n    run: "true"\n    format: custom\n${extra}`
+
+  it('refuses an output: file outside the config folder, which is deleted before each run', () => {
+    for (const output of ['../victim.txt', '/etc/passwd', 'sub/../../victim.txt']) {
+      expect(() => parseConfig(command(`    output: ${output}\n`), '/repo/perf-gate.yml')).toThrow(
+        /^\/repo\/perf-gate\.yml:6: benchmarks\[0\]\.output must stay inside the config's folder \(\/repo\)/
+      )
+    }
+    // cwd moves the base, not the fence.
+    expect(() =>
+      parseConfig(command('    cwd: sub\n    output: ../../x.json\n'), '/repo/perf-gate.yml')
+    ).toThrow(/output must stay inside/)
+    const ok = parseConfig(command('    cwd: sub\n    output: ../x.json\n'), '/repo/perf-gate.yml')
+    expect(ok.benchmarks[0]).toMatchObject({ output: '../x.json', cwd: '/repo/sub', root: '/repo' })
+  })
+
+  it('refuses a config over 1 MiB before parsing it, with its size', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perf-gate-config-'))
+    try {
+      const file = join(dir, 'perf-gate.yml')
+      // Broken YAML too: the size is refused first, so nothing was parsed.
+      const big = `${MINIMAL}  - [unclosed\n# ${'x'.repeat(1024 * 1024)}\n`
+      await writeFile(file, big)
+      await expect(loadConfig(file)).rejects.toThrow(
+        `${file}: the config is 1.0 MiB; perf-gate reads configs up to 1 MiB`
+      )
+      expect(() => parseConfig(big, 'p.yml')).toThrow(/^p\.yml: the config is 1\.0 MiB/)
+      expect(() => parseConfig(big.slice(0, 1000), 'p.yml')).toThrow(/invalid YAML/)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

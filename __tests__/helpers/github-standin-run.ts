@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -78,6 +78,12 @@ export async function runAction(opts: {
   gh?: GitHubStandin
   runId?: string
   env?: NodeJS.ProcessEnv
+  /** Called with the action's process once it is spawned (to signal it, say). */
+  onSpawn?: (child: ChildProcess) => void
+  /** A process group of its own, as a runner gives the step. */
+  detached?: boolean
+  /** SIGKILL after this long (default 60 s). */
+  timeoutMs?: number
 }): Promise<ActionRun> {
   const { ws, event } = opts
   const tag = `${event.name}-${opts.runId ?? '4242'}-${Math.random().toString(36).slice(2, 8)}`
@@ -106,12 +112,17 @@ export async function runAction(opts: {
     ...opts.env
   }
   for (const [k, v] of Object.entries(opts.inputs)) env[`INPUT_${k.toUpperCase()}`] = v
-  const child = spawn(process.execPath, [path.resolve('dist', 'index.js')], { cwd: ws, env })
+  const child = spawn(process.execPath, [path.resolve('dist', 'index.js')], {
+    cwd: ws,
+    env,
+    detached: opts.detached ?? false
+  })
+  opts.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   clearTimeout(killer)
   return {

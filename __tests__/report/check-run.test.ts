@@ -5,7 +5,7 @@ import {
   MAX_CHECK_OUTPUT_BYTES,
   renderCheckRun,
   truncateToBytes
-} from '../../src/report/index.js'
+} from '../../src/report/check-run.js'
 import { comparison, report } from './helpers.js'
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')

@@ -3,9 +3,10 @@ import {
   codeSpanText,
   escapeCode,
   escapeMarkdown,
-  renderDeltaTable,
-  sanitizeText
-} from '../../src/report/index.js'
+  sanitizeText,
+  terminalText
+} from '../../src/report/escape.js'
+import { renderDeltaTable } from '../../src/report/tables.js'
 import { comparison, tableCells } from './helpers.js'
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
@@ -99,5 +100,12 @@ describe('code spans', () => {
 
   it('codeSpanText drops what would end the span or the cell', () => {
     expect(codeSpanText('a`b|c\nd<e>')).toBe('abc d‹e›')
+  })
+})
+
+describe('terminalText (#19 item 10)', () => {
+  it('strips escape sequences, carriage returns, C1, bidi and zero-width characters, keeping lines', () => {
+    const text = 'a\u001b[2Jb\u001b]0;pwned\u0007c\r\n\td\u009b31me\u202ef\u200bg\nlast'
+    expect(terminalText(text)).toBe('a[2Jb]0;pwnedc\n\td31mefg\nlast')
   })
 })

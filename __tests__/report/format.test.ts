@@ -5,9 +5,9 @@ import {
   formatPercent,
   formatTimestamp,
   formatValue,
-  shortSha,
   verdictLabel
-} from '../../src/report/index.js'
+} from '../../src/report/format.js'
+import { shortSha } from '../../src/shared/text.js'
 import { report } from './helpers.js'
 
 describe('formatPercent', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderDeltaTable, renderTerminalTable } from '../../src/report/index.js'
+import { renderDeltaTable } from '../../src/report/tables.js'
+import { renderTerminalTable } from '../../src/report/terminal.js'
 import { compareMetric } from '../../src/stats/compare.js'
 import { gate } from '../../src/stats/gate.js'
 import { comparison, report, tableCells } from './helpers.js'

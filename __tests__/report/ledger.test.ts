@@ -11,7 +11,7 @@ import {
   isLedger,
   perfEvidence,
   renderLedger
-} from '../../src/report/index.js'
+} from '../../src/report/ledger.js'
 import { otherGateRows, PROMOTED_MARKER, wasPromoted } from '../../src/report/ledger.js'
 import { comparison, countOf, report, tableCells } from './helpers.js'
 

@@ -5,7 +5,7 @@ import { comparatives } from '../../src/report/comparatives.js'
 import { hotspots, hotspotLine } from '../../src/report/hotspots.js'
 import { insightsOf, keyFindings, recommendations } from '../../src/report/insights.js'
 import { findOutliers, scanLog } from '../../src/report/observations.js'
-import { renderReportFile, reportFileName } from '../../src/report/report-file.js'
+import { renderReportFile, reportFileName, REPORT_MAX_ROWS } from '../../src/report/report-file.js'
 import { speedPhrase } from '../../src/report/speed.js'
 import { comparison, report } from './helpers.js'
 import { goldenInput, goldenReport } from './golden-fixture.js'
@@ -194,5 +194,28 @@ describe('untrusted text in the report', () => {
     expect(out).not.toContain('@org')
     expect(out).not.toContain('<b>')
     expect(out).toContain('&lt;\\!-- perf-gate:ledger --&gt;')
+  })
+})
+
+describe('the report file at 100,000 metrics (#19 item 5)', () => {
+  it('keeps the worst 1,000 rows, folds the rest and links the raw results', () => {
+    const comparisons = Array.from({ length: 100_000 }, (_, i) =>
+      i % 1000 === 3
+        ? comparison({ benchmark: `m${i}`, verdict: 'fail', valueChange: -0.3 })
+        : comparison({ benchmark: `m${i}`, verdict: 'pass', valueChange: 0.001 })
+    )
+    const input = goldenInput()
+    const out = renderReportFile({
+      ...input,
+      report: { ...input.report, ...report({}, comparisons) }
+    })
+    const rows = out.split('\n').filter((l) => /^\| m\d+ \|/.test(l))
+    expect(rows).toHaveLength(REPORT_MAX_ROWS)
+    expect(rows.slice(0, 100).every((r) => r.includes('fail'))).toBe(true)
+    expect(out).toContain(
+      '… 99000 more rows (all unchanged) folded; every metric, with its samples, is in the [raw results](../raw/20261122T100000Z_abc1234.json)'
+    )
+    // Before: 11.3 MB for 100,000 metrics.
+    expect(Buffer.byteLength(out)).toBeLessThan(300_000)
   })
 })

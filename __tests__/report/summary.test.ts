@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { metricKey } from '../../src/results/model.js'
 import { renderTrendCharts, stepLevels } from '../../src/report/chart.js'
-import { renderReport, renderTerminalTable, renderTrendChart } from '../../src/report/index.js'
+import { MAX_SUMMARY_BYTES, renderReport, SUMMARY_MAX_ROWS } from '../../src/report/summary.js'
+import { renderTerminalTable } from '../../src/report/terminal.js'
+import { renderTrendChart } from '../../src/report/chart.js'
+import { renderDeltaTable } from '../../src/report/tables.js'
 import type { GateReport } from '../../src/types/report.js'
 import { unknownEnvironment } from '../../src/results/environment.js'
 import type { ResultSet } from '../../src/results/model.js'
@@ -119,6 +122,48 @@ describe('renderReport', () => {
   it('escapes the reason and testbed', () => {
     const out = renderReport(report({ testbed: '<b>@team</b>' }))
     expect(out).toContain('testbed &lt;b&gt;@\u200Bteam&lt;/b&gt;')
+  })
+})
+
+/** `n` metrics, every 1000th a regression, the rest unchanged. */
+function many(n: number, name = (i: number) => `metric-${i}`, metric = 'value') {
+  return Array.from({ length: n }, (_, i) =>
+    i % 1000 === 7
+      ? comparison({ benchmark: name(i), metric, verdict: 'fail', valueChange: -0.3 })
+      : comparison({ benchmark: name(i), metric, verdict: 'pass', valueChange: 0.001 })
+  )
+}
+
+describe('renderReport at scale (#19 item 5)', () => {
+  it('keeps the job summary under 1 MiB at 100,000 metrics, every regression shown', () => {
+    const out = renderReport(report({}, many(100_000)))
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
+    const rows = out.split('\n').filter((l) => l.startsWith('| metric-'))
+    expect(rows).toHaveLength(SUMMARY_MAX_ROWS)
+    expect(rows.slice(0, 100).every((r) => r.includes('fail'))).toBe(true)
+    expect(out).toContain(
+      `… 99000 more rows (all unchanged) folded; every metric is in the report file and the raw results`
+    )
+  })
+
+  it('fits the byte limit, not the character count, with multi-byte names', () => {
+    // Names of 200 four-byte characters (two UTF-16 units each): 1,000 rows are about 0.9
+    // million characters but 1.7 MB.
+    const emoji = '😀'.repeat(200)
+    const c = many(5000, (i) => `${emoji}${i}`, emoji)
+    expect(renderDeltaTable(c, { maxRows: SUMMARY_MAX_ROWS }).length).toBeLessThan(
+      MAX_SUMMARY_BYTES
+    )
+    const out = renderReport(report({}, c))
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
+    expect(Buffer.byteLength(out)).toBeGreaterThan(MAX_SUMMARY_BYTES * 0.95)
+    expect(out).toMatch(/… \d+ more rows \(all unchanged\) folded/)
+  })
+
+  it('folds within the budget its caller leaves for a note', () => {
+    const out = renderReport(report({}, many(20_000)), { maxBytes: 200_000 })
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(200_000)
+    expect(out).toMatch(/more rows \(all unchanged\) folded/)
   })
 })
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { CommandBenchmark } from '../../src/config/types.js'
 import { resolveOutputFile, runCommandBenchmark } from '../../src/runners/command.js'
 import { progressLine } from '../../src/runners/progress.js'
 import { recorder } from '../helpers/capture.js'
+import { endAll, sleepers, uniqueSleep } from '../helpers/processes.js'
 
 const FIXTURES = path.resolve('fixtures')
 
@@ -198,5 +199,105 @@ describe('adaptive sampling in the command runner', () => {
       recorder()
     )
     expect(b.metrics[0].samples).toHaveLength(3)
+  })
+
+  it('ends what a run leaves in its process group, and says so', async () => {
+    const d = uniqueSleep()
+    const rec = recorder()
+    const [b] = await runCommandBenchmark(
+      spec({ run: `sleep ${d} >/dev/null 2>&1 & echo started`, warmup: 1, repetitions: 3 }),
+      rec
+    )
+    expect(sleepers(d)).toEqual([])
+    expect(b.metrics[0].samples).toHaveLength(3)
+    // Listed as they were seen: a background job may still be the shell, forked and not yet exec'd.
+    expect(rec.lines.join('\n')).toMatch(
+      /bench: ended 4 processes the command left running in its process group: .*sleep /
+    )
+    expect(b.notes?.join('\n')).toMatch(/left 4 processes running in its process group, ended/)
+  })
+
+  it('reports the processes that escaped the process group, in the results and the log', async () => {
+    const d = uniqueSleep()
+    const rec = recorder()
+    try {
+      const [b] = await runCommandBenchmark(
+        spec({
+          // The pause lets setsid detach before the command exits; a child still in the group at
+          // the exit is ended with it instead (the bench's probe covers that race).
+          run: `setsid sleep ${d} >/dev/null 2>&1 & sleep 0.3; echo started`,
+          warmup: 0,
+          repetitions: 2
+        }),
+        rec
+      )
+      const escaped = sleepers(d)
+      expect(escaped).toHaveLength(2)
+      expect(rec.lines.filter((l) => l.startsWith('warning: '))).toHaveLength(2)
+      expect(rec.lines[0]).toMatch(
+        new RegExp(
+          `^warning: benchmark 'bench': run 1/2 left sleep ${d.replace('.', '\\.')} \\(pid \\d+\\) running outside its process group`
+        )
+      )
+      expect(b.notes?.join('\n')).toMatch(
+        /started 2 processes that left its process group and kept running \(setsid or a daemon\)/
+      )
+      for (const p of escaped) expect(b.notes?.join('\n')).toContain(`pid ${p.pid}`)
+    } finally {
+      endAll(sleepers(d))
+    }
+  })
+
+  it('stops reading once the command exits, though a child holds its output open', async () => {
+    // Before: the run waited on the inherited pipe until the timeout, and failed.
+    const d = uniqueSleep()
+    const [b] = await runCommandBenchmark(
+      spec({ run: `sleep ${d} & echo started`, timeoutSeconds: 5, warmup: 0, repetitions: 2 }),
+      recorder()
+    )
+    expect(b.metrics[0].samples).toHaveLength(2)
+    expect(sleepers(d)).toEqual([])
+  })
+
+  it('says that stdout passed its 64 MiB cap, and how to read a file instead', async () => {
+    const run = `head -c 70000000 /dev/zero | tr '\\0' x; echo; echo '[{"name":"a","unit":"ms","value":1}]'`
+    await expect(
+      runCommandBenchmark(spec({ run, format: 'custom', warmup: 0, repetitions: 1 }), recorder())
+    ).rejects.toThrow(
+      "benchmark 'bench': the output of run 1/1 passed the 64 MiB cap on stdout (66.8 MiB written), so it cannot be read whole; have the tool write its results to a file and name that file in 'output:'"
+    )
+  })
+
+  it('reads the file named in output: when stdout is past the cap', async () => {
+    const run = `head -c 70000000 /dev/zero; echo '[{"name":"a","unit":"ms","value":1}]' > r.json`
+    const [b] = await runCommandBenchmark(
+      spec({ run, format: 'custom', output: 'r.json', warmup: 0, repetitions: 1 }),
+      recorder()
+    )
+    expect(b.metrics[0].samples).toEqual([1])
+  })
+
+  it('never deletes a file outside the config folder named by output: or --export-json', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'pg-root-'))
+    const project = path.join(root, 'project')
+    mkdirSync(project)
+    const victim = path.join(root, 'victim.txt')
+    writeFileSync(victim, 'keep me')
+    symlinkSync(root, path.join(project, 'up'))
+    const cases: Array<Partial<CommandBenchmark>> = [
+      { output: '../victim.txt' },
+      { output: victim },
+      { output: 'up/victim.txt' },
+      { format: 'hyperfine', run: 'hyperfine --export-json ../victim.txt true' }
+    ]
+    for (const c of cases) {
+      await expect(
+        runCommandBenchmark(
+          spec({ format: 'custom', cwd: project, root: project, ...c }),
+          recorder()
+        )
+      ).rejects.toThrow(/leads to .*victim\.txt, outside the config's folder/)
+      expect(existsSync(victim)).toBe(true)
+    }
   })
 })

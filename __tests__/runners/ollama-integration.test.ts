@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config/load.js'
 import type { OllamaBenchmark } from '../../src/config/types.js'
 import { ResultSet } from '../../src/results/model.js'
 import { runBenchmarks } from '../../src/runners/index.js'
+import { withSweepFigures } from '../../src/stats/sweep.js'
 import { runOllamaBenchmark } from '../../src/runners/ollama.js'
 import {
   ollamaSpec,
@@ -156,7 +157,19 @@ describe('ollama benchmarks in a whole run (stand-in)', () => {
         size: 44e9,
         sizeVram: 40e9
       }),
-      standinModel({ name: 'qwen2.5:7b-instruct', digest: 'd'.repeat(64) })
+      standinModel({ name: 'qwen2.5:7b-instruct', digest: 'd'.repeat(64) }),
+      ...['q4_K_M', 'q8_0'].map((quant, i) =>
+        standinModel({
+          name: `llama3.1:8b-instruct-${quant}`,
+          digest: String(i).repeat(64),
+          answer: (p) =>
+            p.includes('17 × 23')
+              ? '391'
+              : p.includes('capital of Japan')
+                ? '{"city": "Tokyo", "country": "Japan"}'
+                : 'Sorry about that.'
+        })
+      )
     ])
     process.env.PERF_GATE_NVIDIA_SMI = FAKE_SMI
   })
@@ -263,35 +276,71 @@ benchmarks:
       expect(bench.metrics.some((m) => m.name.startsWith('gpu'))).toBe(false)
   })
 
-  it('runs the documented dual-GPU example config', async () => {
+  it('runs the documented dual-GPU example config, its sweep included', async () => {
     const text = readFileSync(path.resolve('docs/ollama-example.yml'), 'utf8')
     const config = parseConfig(text, path.resolve('perf-gate.yml'))
-    expect(config.benchmarks.map((b) => [b.name, b.kind, b.class])).toEqual([
-      ['llama70b-chat', 'ollama', 'core'],
-      ['qwen7b-summarise', 'ollama', 'non-critical']
-    ])
+    const names = config.benchmarks.map((b) => b.name)
+    // 2 models × 4 concurrencies × 2 depths × 2 servers between the two plain benchmarks.
+    expect(names).toHaveLength(34)
+    expect([names[0], names[names.length - 1]]).toEqual(['llama70b-chat', 'qwen7b-summarise'])
     expect(config.benchmarks[0]).toMatchObject({
+      kind: 'ollama',
+      class: 'core',
       api: 'chat',
       timeoutSeconds: 900,
       stallTimeoutSeconds: 60,
       keepAlive: '10m',
       options: { num_ctx: 8192, num_predict: 256, temperature: 0, seed: 42, top_k: 1 },
-      metrics: { e2e_ms: { gate: false } }
+      metrics: { e2e_ms: { gate: false } },
+      expect: { regex: expect.any(String) }
     })
-    expect(config.benchmarks[1]).toMatchObject({
-      prompts: [expect.any(String), expect.any(String)]
+    const cell = config.benchmarks.find(
+      (b) => b.name === 'chat[concurrency=1,depth=8192,host=spread,model=llama3.1:8b-instruct-q8_0]'
+    ) as OllamaBenchmark
+    expect(cell).toMatchObject({
+      host: 'http://127.0.0.1:11435',
+      concurrency: 1,
+      depth: 8192,
+      options: { num_ctx: 16384 },
+      slo: { ttftMs: 800, tpotMs: 40, attainment: 0.95 },
+      matrix: { hosts: ['http://127.0.0.1:11434', 'http://127.0.0.1:11435'] }
     })
-    // The same config, pointed at the stand-in with fewer runs, runs as written.
+    expect(cell.targets?.map((t) => `${t.metric} ${t.text}`)).toEqual([
+      'accuracy >= 0.9',
+      'batch_efficiency >= 0.6',
+      'decode_tps >= 45',
+      'error_rate <= 0.01',
+      'ttft_p95_ms <= 2500'
+    ])
+    expect(config.comparisons?.[0]?.a).toBe(
+      'chat[concurrency=1,depth=0,host=one-gpu,model=llama3.1:8b-instruct-q4_K_M]'
+    )
+    expect(names).toContain(config.comparisons?.[0]?.b)
+    // The same config, pointed at the stand-in with fewer runs and a corner of the sweep, runs as
+    // written: both servers are the stand-in here.
+    const corner = (b: (typeof config.benchmarks)[number]): boolean =>
+      !b.matrix || (Number(b.matrix.axes.concurrency) <= 2 && b.matrix.axes.depth === 0)
     const quick = {
       ...config,
-      benchmarks: config.benchmarks.map((b) => ({ ...b, host: s.host, repetitions: 2 }))
+      benchmarks: config.benchmarks.filter(corner).map((b) => ({
+        ...b,
+        host: s.host,
+        repetitions: 2,
+        ...(b.matrix ? { matrix: { ...b.matrix, hosts: [s.host] } } : {})
+      }))
     }
-    const results = await runBenchmarks(quick, {
-      commit: { sha: null },
-      reporter: recorder()
-    })
-    expect(results.benchmarks.map((b) => b.name)).toEqual(['llama70b-chat', 'qwen7b-summarise'])
+    const results = withSweepFigures(
+      await runBenchmarks(quick, { commit: { sha: null }, reporter: recorder() }),
+      (bench, metric) => quick.benchmarks.find((b) => b.name === bench)?.metrics[metric]
+    )
+    expect(results.benchmarks).toHaveLength(10)
     const e2e = results.benchmarks[0].metrics.find((m) => m.name === 'e2e_ms')
     expect(e2e?.gate).toBe(false)
+    const chat = results.benchmarks.find(
+      (b) => b.name === 'chat[concurrency=2,depth=0,host=one-gpu,model=llama3.1:8b-instruct-q4_K_M]'
+    )
+    expect(chat?.metrics.find((m) => m.name === 'accuracy')?.samples).toEqual([1, 1, 1, 1])
+    expect(chat?.metrics.find((m) => m.name === 'batch_efficiency')?.gate).toBe(true)
+    expect(chat?.metrics.find((m) => m.name === 'goodput')?.samples).toHaveLength(2)
   })
 })

@@ -27,7 +27,16 @@ function json(file: string): Record<string, unknown> {
 }
 
 function record(final: RunRecord['final'], over: Partial<RunRecord> = {}): RunRecord {
-  return { e2eMs: 100, clientTtftMs: 10, chunks: 5, thinkingChunks: 0, final, ...over }
+  return {
+    startedAt: 0,
+    text: '',
+    e2eMs: 100,
+    clientTtftMs: 10,
+    chunks: 5,
+    thinkingChunks: 0,
+    final,
+    ...over
+  }
 }
 
 describe('metrics from documented Ollama responses', () => {

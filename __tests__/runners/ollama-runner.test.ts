@@ -82,7 +82,8 @@ describe('ollama runner against the stand-in', () => {
       'prompt_tps',
       'e2e_ms',
       'output_tokens',
-      'load_ms'
+      'load_ms',
+      'vram_ratio'
     ])
     // Scripted: 16 tokens (num_predict) at 1 ms each, so 1000 tokens/s; prompt "[k] Why is the
     // sky blue?" is 6 words + 1 template token evaluated in 10 ms.

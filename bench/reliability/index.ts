@@ -1,19 +1,22 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { plural } from '../../src/shared/text.js'
 import { tally, type CaseResult, type RunOptions } from './common.js'
 import { concurrency } from './concurrency.js'
 import { fuzz } from './fuzz.js'
 import { baselineWriters, gitFaults } from './git-store.js'
 import { FAULTS, githubFaults } from './github-faults.js'
+import { hardening } from './hardening.js'
 import { injection } from './injection.js'
 import { OLLAMA_FAULTS, ollamaFaults } from './ollama-faults.js'
 import { trust } from './trust.js'
 
 /*
  * `npm run bench:reliability [-- --quick] [--out FILE] [--seed N]`: faults, races, malformed
- * input, injection and trust boundaries, measured and printed as markdown tables. Exits 1 when
- * any case is wrong, uncaught, lost or unescaped. Needs the built dist/ (the action and CLI run
- * as a runner and a user run them).
+ * input, injection and trust boundaries, and the hardening probes of #19 (local-ledger races,
+ * testbed names, signals and leftover processes, output sizes, hostile paths), measured and
+ * printed as markdown tables. Exits 1 when any case is wrong, uncaught, lost or unescaped. Needs
+ * the built dist/ (the action and CLI run as a runner and a user run them).
  */
 
 const { values } = parseArgs({
@@ -45,6 +48,7 @@ const conc = await section('concurrency', () => concurrency(opts, () => baseline
 const fz = await section('fuzz', () => fuzz(opts))
 const inj = await section('injection', () => injection(opts))
 const tr = await section('trust', () => trust(opts))
+const hd = await section('hardening (#19)', () => hardening(opts))
 
 const SYMBOL = { recovered: '✅', 'clear error': '⚠️', wrong: '❌' } as const
 const cell = (c: CaseResult | undefined) => (c ? SYMBOL[c.outcome] : '·')
@@ -84,6 +88,7 @@ const f = fz.value
 const fuzzBad = f.importers.uncaught + f.importers.unnamed + f.importers.silentlyBad
 const configBad = f.config.uncaught + f.config.unnamed
 const concCases: CaseResult[] = [...conc.value.ledger, conc.value.sigkill]
+const hdCases: CaseResult[] = Object.values(hd.value).flat() as CaseResult[]
 const summaryRows: Array<[string, string, number, number, number, number, number]> = [
   ['faults', 'GitHub calls × faults (dist/index.js)', ...counts(ghAll), gh.ms],
   ['faults', 'git store calls × faults', ...counts(git.value), git.ms],
@@ -95,8 +100,58 @@ const summaryRows: Array<[string, string, number, number, number, number, number
     ...counts([conc.value.baselineWriters]),
     conc.value.baselineWriters.ms
   ],
-  ['trust', 'events × repo × branch (dist/index.js)', ...counts(tr.value), tr.ms]
+  ['trust', 'events × repo × branch (dist/index.js)', ...counts(tr.value), tr.ms],
+  ...hardeningRows()
 ]
+
+function hardeningRows(): Array<[string, string, number, number, number, number, number]> {
+  const h = hd.value
+  const ms = (cs: CaseResult[]) => cs.reduce((n, c) => n + c.ms, 0)
+  const row = (what: string, cs: CaseResult[]) =>
+    ['hardening', what, ...counts(cs), ms(cs)] as [
+      string,
+      string,
+      number,
+      number,
+      number,
+      number,
+      number
+    ]
+  return [
+    row(
+      `local ledger: 8 concurrent gate runs × ${plural(h.ledgerRaces.length, 'round')} (${h.ledgerRaces.reduce((n, r) => n + r.hops, 0)}/${h.ledgerRaces.reduce((n, r) => n + r.runs, 0)} hop lines)`,
+      h.ledgerRaces
+    ),
+    row('raw results files of those runs: one each, named once, its own data', h.resultNames),
+    row(
+      'testbed names that shared a store folder (gpä/gpé, a/b, ., CI/ci, old layout)',
+      h.collisions
+    ),
+    row(
+      'signals mid-run, CLI and action: exit 128+n, one line, no process left (ps), store kept',
+      h.signals
+    ),
+    ...(h.children.length
+      ? [
+          row(
+            'children a benchmark leaves: ended, or escapees reported; no wait on their pipes (ps)',
+            h.children
+          )
+        ]
+      : []),
+    ...(h.caps.length
+      ? [
+          row(
+            'output sizes: job summary, report, error messages, stdout past 64 MiB, config',
+            h.caps
+          )
+        ]
+      : []),
+    ...(h.hostile.length
+      ? [row('hostile paths and names: read-only/full --out, output: outside, escapes', h.hostile)]
+      : [])
+  ]
+}
 function counts(cs: CaseResult[]): [number, number, number, number] {
   const t = tally(cs)
   return [t.cases, t.recovered, t.clearError, t.wrong]
@@ -124,7 +179,7 @@ lines.push(
 )
 lines.push(
   '',
-  `**${wrongTotal} wrong, ${f.importers.uncaught + f.config.uncaught + f.baselineWrites.uncaught} uncaught, ${conc.value.ledger.reduce((n, r) => n + (r.runs - r.hops), 0)} hop entries lost, ${conc.value.sigkill.torn} torn baselines, ${inj.value.unescaped} unescaped** in ${secs(performance.now() - started)}.`
+  `**${wrongTotal} wrong, ${f.importers.uncaught + f.config.uncaught + f.baselineWrites.uncaught} uncaught, ${conc.value.ledger.reduce((n, r) => n + (r.runs - r.hops), 0) + hd.value.ledgerRaces.reduce((n, r) => n + (r.runs - r.hops), 0)} hop entries lost, ${conc.value.sigkill.torn} torn baselines, ${inj.value.unescaped} unescaped** in ${secs(performance.now() - started)}.`
 )
 lines.push(
   '',
@@ -134,6 +189,14 @@ lines.push(
 )
 if (git.value.length) lines.push('', '### git store fault matrix', '', gitGrid)
 lines.push('', '### Ollama fault matrix', '', olGrid)
+lines.push(
+  '',
+  '### Hardening (#19)',
+  '',
+  ...hdCases.map(
+    (c) => `- ${SYMBOL[c.outcome]} ${c.name} (${secs(c.ms)})${c.detail ? `: ${c.detail}` : ''}`
+  )
+)
 lines.push(
   '',
   '### Concurrency',
@@ -163,6 +226,7 @@ const problems = [
   ...ollama.value.filter((c) => c.outcome === 'wrong').map((c) => `ollama ${c.name}: ${c.detail}`),
   ...concCases.filter((c) => c.outcome === 'wrong').map((c) => `${c.name}: ${c.detail}`),
   ...tr.value.filter((c) => c.outcome === 'wrong').map((c) => `trust ${c.name}: ${c.detail}`),
+  ...hdCases.filter((c) => c.outcome === 'wrong').map((c) => `hardening ${c.name}: ${c.detail}`),
   ...f.importers.examples,
   ...f.config.examples,
   ...f.baselineWrites.examples,
@@ -185,7 +249,8 @@ if (values.out) {
     concurrency: conc.value,
     fuzz: f,
     injection: inj.value,
-    trust: { tally: trTally, cells: tr.value }
+    trust: { tally: trTally, cells: tr.value },
+    hardening: hd.value
   }
   writeFileSync(values.out, JSON.stringify(json, null, 2) + '\n')
 }

@@ -31,7 +31,7 @@ import https__default from 'https';
 import require$$5$1 from 'url';
 import fs$1 from 'node:fs';
 import fs$2, { realpath } from 'fs/promises';
-import { a8 as getAugmentedNamespace, a6 as commonjsGlobal, a7 as getDefaultExportFromCjs } from './engine.js';
+import { a9 as getAugmentedNamespace, a7 as commonjsGlobal, a8 as getDefaultExportFromCjs } from './engine.js';
 import require$$0$8 from 'constants';
 import require$$5$2 from 'node:fs/promises';
 import require$$0$a from 'node:events';

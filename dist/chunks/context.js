@@ -1,5 +1,5 @@
 import { readFileSync as readFileSync$1 } from 'node:fs';
-import { a6 as commonjsGlobal, a7 as getDefaultExportFromCjs, U as UserError } from './engine.js';
+import { a7 as commonjsGlobal, a8 as getDefaultExportFromCjs, U as UserError } from './engine.js';
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http__default from 'http';
@@ -35694,7 +35694,8 @@ function readWorkflowRun(env = process.env) {
                 number: pr.number,
                 headSha: pr.head?.sha ?? null,
                 headRepo: headRepo ?? null,
-                fromFork: Boolean(headRepo && repo && headRepo !== repo)
+                fromFork: Boolean(headRepo && repo && headRepo !== repo),
+                baseSha: pr.base?.sha ?? null
             }
             : null,
         upstream: upstreamRun(payload),

@@ -1,21 +1,22 @@
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import path, { resolve as resolve$2, dirname as dirname$1 } from 'node:path';
-import { randomBytes, createHash } from 'node:crypto';
+import path, { resolve as resolve$3, dirname as dirname$1 } from 'node:path';
+import { randomBytes, randomInt, createHash } from 'node:crypto';
 import { mkdir, open as open$1, rename, rm, readFile, stat as stat$1 } from 'node:fs/promises';
-import fs$1, { readFileSync, openSync, readSync, closeSync, statSync, fstatSync, promises } from 'node:fs';
+import fs$1, { readFileSync, openSync, readSync, closeSync, statSync, fstatSync, promises, mkdtempSync, realpathSync as realpathSync$1, rmSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import * as fs from 'fs';
 import { statSync as statSync$1, stat, realpathSync, realpath, readdirSync, readdir } from 'fs';
-import { sep, basename, dirname, resolve as resolve$1, normalize as normalize$1, relative, posix, isAbsolute } from 'path';
+import { sep, basename, dirname, resolve as resolve$2, normalize as normalize$1, relative, posix, isAbsolute } from 'path';
 import { fileURLToPath } from 'url';
 import { createRequire } from 'module';
-import { spawn, execFile } from 'node:child_process';
-import os from 'node:os';
+import { spawn, execFile, spawnSync } from 'node:child_process';
+import os, { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 
 /**
  * An error the user can act on: bad config, bad result file, missing token. The entry points print
@@ -79,7 +80,7 @@ const BYTE = {
     BOM_2: 0xbf,
     BOM: 0xfeff
 };
-const { TAB: TAB$2, NEWLINE: NEWLINE$3, CR: CR$3, SPACE: SPACE$2, QUOTE: QUOTE$2, BACKSLASH: BACKSLASH$2, COMMA: COMMA$3, COLON: COLON$3 } = BYTE;
+const { TAB: TAB$2, NEWLINE: NEWLINE$3, CR: CR$3, SPACE: SPACE$2, QUOTE: QUOTE$3, BACKSLASH: BACKSLASH$2, COMMA: COMMA$3, COLON: COLON$3 } = BYTE;
 const { OPEN_OBJ: OPEN_OBJ$3, CLOSE_OBJ: CLOSE_OBJ$3, OPEN_ARR: OPEN_ARR$3, CLOSE_ARR: CLOSE_ARR$2 } = BYTE;
 const { PLUS: PLUS$1, MINUS: MINUS$2, DOT: DOT$1, ZERO: ZERO$1, NINE: NINE$1, LOWER_E: LOWER_E$1, UPPER_E: UPPER_E$1, LOWER_U } = BYTE;
 /** Below json.ts's limit, so a value nested near it is left to the whole read. */
@@ -106,7 +107,7 @@ function skipWs(b, i) {
 /** The index after the value at `i`, or FAIL. */
 function skipValue(b, i, depth) {
     const c = b[i];
-    if (c === QUOTE$2)
+    if (c === QUOTE$3)
         return skipString(b, i);
     if (c === OPEN_ARR$3 || c === OPEN_OBJ$3) {
         if (depth > MAX_DEPTH$1)
@@ -157,13 +158,13 @@ function matches(b, i, lit) {
  * key compared by its raw bytes (known-records.ts) must not have to be decoded first.
  */
 function skipString(b, i, escapes = true) {
-    if (b[i] !== QUOTE$2)
+    if (b[i] !== QUOTE$3)
         return FAIL;
     for (i++;; i++) {
         const c = b[i];
         if (c === undefined || c < SPACE$2)
             return FAIL;
-        if (c === QUOTE$2)
+        if (c === QUOTE$3)
             return i + 1;
         if (c === BACKSLASH$2) {
             if (!escapes)
@@ -250,7 +251,7 @@ function slowNumber(b, start, end) {
     return Number(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'));
 }
 
-const { BACKSLASH: BACKSLASH$1, BOM: BOM$1, CR: CR$2, DOT, LOWER_E, MINUS: MINUS$1, NEWLINE: NEWLINE$2, NINE, PLUS, QUOTE: QUOTE$1, SPACE: SPACE$1, TAB: TAB$1, UPPER_E, ZERO } = BYTE;
+const { BACKSLASH: BACKSLASH$1, BOM: BOM$1, CR: CR$2, DOT, LOWER_E, MINUS: MINUS$1, NEWLINE: NEWLINE$2, NINE, PLUS, QUOTE: QUOTE$2, SPACE: SPACE$1, TAB: TAB$1, UPPER_E, ZERO } = BYTE;
 /**
  * `firstLine` shifts every line number: a JSON Lines record is parsed on its own but reported
  * at its line in the file. `reload` gives the text back for `lineOf` when the caller chose not to
@@ -438,7 +439,7 @@ class Scanner {
             if (i >= t.length)
                 this.fail('unterminated string (truncated JSON?)');
             const c = t.charCodeAt(i);
-            if (c === QUOTE$1)
+            if (c === QUOTE$2)
                 break;
             if (c === BACKSLASH$1) {
                 simple = false;
@@ -1552,7 +1553,7 @@ function partial(Class, schema, mask, name = "partial") {
         ((value, key) => (selected && !selected.has(key) ? value : new Class({ type: "optional", innerType: value }))));
     return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
-function required(Class, schema, mask) {
+function required$2(Class, schema, mask) {
     const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
     const newShape = {};
     mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => 
@@ -1723,13 +1724,13 @@ function members(proto, table) {
     }
 }
 /** Shadows a prototype member with an own value, so a getter that builds from the instance runs once. */
-function own$1(inst, key, value, enumerable = true) {
+function own$2(inst, key, value, enumerable = true) {
     Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
     return value;
 }
 /** Like {@link own}, for a member that was never an own data property and has to stay out of `Object.keys`. */
 function hide(inst, key, value) {
-    return own$1(inst, key, value, false);
+    return own$2(inst, key, value, false);
 }
 /** Adds members a table derives from the instance: each builds on first read and shadows as own data, and assignment shadows the same way, as when these were own properties. */
 function derived(computes, table) {
@@ -1740,10 +1741,10 @@ function derived(computes, table) {
             configurable: true,
             enumerable: true,
             get() {
-                return own$1(this, key, compute(this));
+                return own$2(this, key, compute(this));
             },
             set(value) {
-                own$1(this, key, value);
+                own$2(this, key, value);
             },
         });
     }
@@ -1754,10 +1755,10 @@ function defineBound(proto, key, fn) {
         configurable: true,
         get() {
             // vitest's spyOn calls a prototype getter bare to find the function it wraps, so a nullish receiver answers the raw method
-            return this == null ? fn : own$1(this, key, fn.bind(this));
+            return this == null ? fn : own$2(this, key, fn.bind(this));
         },
         set(value) {
-            own$1(this, key, value);
+            own$2(this, key, value);
         },
     });
 }
@@ -2206,7 +2207,7 @@ const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
 const COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 const COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 // Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
-const validate = ((schema, value, _ctx) => {
+const validate$1 = ((schema, value, _ctx) => {
     const validator = schema._zod.bag.validator;
     if (validator !== undefined) {
         if (validator(value) !== COMPILE_INVALID)
@@ -2894,7 +2895,7 @@ const $ZodType = /*@__PURE__*/ $constructor("$ZodType", (inst, def) => {
         return hide(this, "~standard", standardProps(this));
     },
     set "~standard"(value) {
-        own$1(this, "~standard", value);
+        own$2(this, "~standard", value);
     },
 });
 /** The Standard Schema surface for `inst`. Shared so wrappers can extend it without forcing it. */
@@ -7026,7 +7027,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         });
     },
     set "~standard"(value) {
-        own$1(this, "~standard", value);
+        own$2(this, "~standard", value);
     },
     parse: function _parse(data, params) {
         return parse(this, data, params, { callee: _parse });
@@ -7045,10 +7046,10 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return this?.safeParseAsync;
     },
     set spa(value) {
-        own$1(this, "spa", value);
+        own$2(this, "spa", value);
     },
     validate(data, params) {
-        return validate(this, data, params);
+        return validate$1(this, data, params);
     },
     validateAsync(data, params) {
         return validateAsync$1(this, data, params);
@@ -7493,7 +7494,7 @@ const ZodObject = /*@__PURE__*/ $constructor("ZodObject", (inst, def) => {
     installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
 }, {
     keyof() {
-        return _enum(Object.keys(this._zod.def.shape));
+        return _enum$1(Object.keys(this._zod.def.shape));
     },
     catchall(catchall) {
         // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
@@ -7533,7 +7534,7 @@ const ZodObject = /*@__PURE__*/ $constructor("ZodObject", (inst, def) => {
         return partial(ZodExactOptional, this, args[0], "exactPartial");
     },
     required(...args) {
-        return required(ZodNonOptional, this, args[0]);
+        return required$2(ZodNonOptional, this, args[0]);
     },
 });
 function object(shape, params) {
@@ -7657,7 +7658,7 @@ const ZodEnum = /*@__PURE__*/ $constructor("ZodEnum", (inst, def) => {
         });
     };
 });
-function _enum(values, params) {
+function _enum$1(values, params) {
     const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
     return new ZodEnum({
         type: "enum",
@@ -7870,8 +7871,8 @@ function superRefine(fn, params) {
  */
 const RESULTS_SCHEMA_ID = 'perf-gate/results';
 const RESULTS_VERSION = 1;
-const Direction = _enum(['higher', 'lower']);
-const MetricClass = _enum(['core', 'non-critical']);
+const Direction = _enum$1(['higher', 'lower']);
+const MetricClass = _enum$1(['core', 'non-critical']);
 const finiteNumber = number().refine(Number.isFinite, { message: 'must be a finite number' });
 const Metric = object({
     name: string$1().min(1),
@@ -7886,17 +7887,36 @@ const Metric = object({
     gate: boolean().optional()
 });
 const Source = object({
-    kind: _enum(['command', 'file', 'ollama', 'import']),
+    kind: _enum$1(['command', 'file', 'ollama', 'import']),
     format: string$1().optional(),
     file: string$1().optional(),
     command: string$1().optional()
+});
+/** The matrix cell a benchmark is: figures across cells (batch efficiency, …) are read from it. */
+const MatrixCellInfo = object({
+    /** The matrix entry's name. */
+    entry: string$1().min(1),
+    /** This cell's value of every axis (concurrency, depth, model, num_ctx, host, or env names). */
+    axes: record(string$1(), union([string$1(), number(), boolean()])),
+    /** 1-based position in the shuffled order the cells ran in. */
+    order: number().int().optional(),
+    /** Seed of that order. */
+    seed: number().int().optional(),
+    /** Share of requests that must meet every SLO for this concurrency to count as meeting it. */
+    sloAttainment: number().optional()
 });
 const Benchmark = object({
     name: string$1().min(1),
     source: Source.optional(),
     metrics: array(Metric).min(1),
     /** Anomalies and remarks a runner noticed (cold start, short output, …). */
-    notes: array(string$1()).optional()
+    notes: array(string$1()).optional(),
+    /**
+     * Why this run's numbers say nothing about the code (a model partly offloaded to the CPU, …):
+     * its metrics are shown but compared as neutral, never as a regression.
+     */
+    invalid: string$1().optional(),
+    matrix: MatrixCellInfo.optional()
 });
 const scalar = union([string$1(), number(), boolean(), _null$1()]);
 const Environment = object({
@@ -8403,7 +8423,7 @@ class CountedSamples {
     }
 }
 
-const { BACKSLASH, CLOSE_ARR: CLOSE_ARR$1, CLOSE_OBJ: CLOSE_OBJ$2, COLON: COLON$2, COMMA: COMMA$2, CR: CR$1, NEWLINE: NEWLINE$1, OPEN_ARR: OPEN_ARR$2, OPEN_OBJ: OPEN_OBJ$2, QUOTE, SPACE, TAB } = BYTE;
+const { BACKSLASH, CLOSE_ARR: CLOSE_ARR$1, CLOSE_OBJ: CLOSE_OBJ$2, COLON: COLON$2, COMMA: COMMA$2, CR: CR$1, NEWLINE: NEWLINE$1, OPEN_ARR: OPEN_ARR$2, OPEN_OBJ: OPEN_OBJ$2, QUOTE: QUOTE$1, SPACE, TAB } = BYTE;
 /**
  * One large JSON document read a record at a time: the elements of one array under the root
  * object (`benchmarks` in pytest-benchmark, Google Benchmark and perf-gate's own results) are
@@ -8627,7 +8647,7 @@ class Window {
 }
 /** Bytes that change the walk's state inside a record: quotes and brackets. */
 const STRUCTURAL = new Uint8Array(256);
-for (const c of [QUOTE, OPEN_OBJ$2, CLOSE_OBJ$2, OPEN_ARR$2, CLOSE_ARR$1])
+for (const c of [QUOTE$1, OPEN_OBJ$2, CLOSE_OBJ$2, OPEN_ARR$2, CLOSE_ARR$1])
     STRUCTURAL[c] = 1;
 /**
  * The byte walk. It tracks only depth, strings and the root's keys; whether each piece is valid
@@ -8671,7 +8691,7 @@ function scan(path, key) {
                         continue;
                     }
                     if (!readingKey) {
-                        while (c !== QUOTE && c !== BACKSLASH && ++i < n)
+                        while (c !== QUOTE$1 && c !== BACKSLASH && ++i < n)
                             c = buf[i];
                         if (i === n)
                             break;
@@ -8680,7 +8700,7 @@ function scan(path, key) {
                         escaped = true;
                         keyAt = -1;
                     }
-                    else if (c !== QUOTE) {
+                    else if (c !== QUOTE$1) {
                         keyAt = keyAt >= 0 && want[keyAt] === c ? keyAt + 1 : -1;
                     }
                     else {
@@ -8701,7 +8721,7 @@ function scan(path, key) {
                         c = buf[i];
                     if (i === n)
                         break;
-                    if (c === QUOTE)
+                    if (c === QUOTE$1)
                         inString = true;
                     else if (c === OPEN_OBJ$2 || c === OPEN_ARR$2)
                         depth++;
@@ -8755,7 +8775,7 @@ function scan(path, key) {
                     depth++;
                     continue;
                 }
-                if (c === QUOTE) {
+                if (c === QUOTE$1) {
                     inString = true;
                     if (depth === 1 && expectKey) {
                         readingKey = true;
@@ -10513,7 +10533,7 @@ function isRootDirectory(path) {
 function normalizePath(path, options) {
 	const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
 	const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-	if (resolvePaths) path = resolve$1(path);
+	if (resolvePaths) path = resolve$2(path);
 	if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
 	if (path === ".") return "";
 	const needsSeperator = path[path.length - 1] !== pathSeparator;
@@ -11091,7 +11111,7 @@ function getAugmentedNamespace(n) {
 	return a;
 }
 
-var utils = {};
+var utils$1 = {};
 
 var constants;
 var hasRequiredConstants;
@@ -11287,11 +11307,11 @@ function requireConstants () {
 
 /*global navigator*/
 
-var hasRequiredUtils;
+var hasRequiredUtils$1;
 
-function requireUtils () {
-	if (hasRequiredUtils) return utils;
-	hasRequiredUtils = 1;
+function requireUtils$1 () {
+	if (hasRequiredUtils$1) return utils$1;
+	hasRequiredUtils$1 = 1;
 	(function (exports) {
 
 		const {
@@ -11363,8 +11383,8 @@ function requireUtils () {
 
 		  return last;
 		}; 
-	} (utils));
-	return utils;
+	} (utils$1));
+	return utils$1;
 }
 
 var scan_1;
@@ -11374,7 +11394,7 @@ function requireScan () {
 	if (hasRequiredScan) return scan_1;
 	hasRequiredScan = 1;
 
-	const utils = /*@__PURE__*/ requireUtils();
+	const utils = /*@__PURE__*/ requireUtils$1();
 	const {
 	  CHAR_ASTERISK,             /* * */
 	  CHAR_AT,                   /* @ */
@@ -11786,7 +11806,7 @@ function requireParse () {
 	hasRequiredParse = 1;
 
 	const constants = /*@__PURE__*/ requireConstants();
-	const utils = /*@__PURE__*/ requireUtils();
+	const utils = /*@__PURE__*/ requireUtils$1();
 
 	/**
 	 * Constants
@@ -13220,7 +13240,7 @@ function requirePicomatch$1 () {
 
 	const scan = /*@__PURE__*/ requireScan();
 	const parse = /*@__PURE__*/ requireParse();
-	const utils = /*@__PURE__*/ requireUtils();
+	const utils = /*@__PURE__*/ requireUtils$1();
 	const constants = /*@__PURE__*/ requireConstants();
 	const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
 
@@ -13588,7 +13608,7 @@ function requirePicomatch () {
 	hasRequiredPicomatch = 1;
 
 	const pico = /*@__PURE__*/ requirePicomatch$1();
-	const utils = /*@__PURE__*/ requireUtils();
+	const utils = /*@__PURE__*/ requireUtils$1();
 
 	function picomatch(glob, options, returnState = false) {
 	  // default to os.platform()
@@ -13878,7 +13898,7 @@ const defaultOptions = {
 function getOptions(options) {
 	const opts = Object.assign({}, options);
 	for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-	opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve$1(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+	opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve$2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
 	opts.ignore = ensureStringArray(opts.ignore);
 	opts.fs && (opts.fs = {
 		readdir: opts.fs.readdir || readdir,
@@ -17296,12 +17316,12 @@ function requireBinary () {
 
 var omap = {};
 
-var pairs = {};
+var pairs$1 = {};
 
 var hasRequiredPairs;
 
 function requirePairs () {
-	if (hasRequiredPairs) return pairs;
+	if (hasRequiredPairs) return pairs$1;
 	hasRequiredPairs = 1;
 
 	var identity = requireIdentity();
@@ -17373,7 +17393,7 @@ function requirePairs () {
 	        }
 	    return pairs;
 	}
-	const pairs$1 = {
+	const pairs = {
 	    collection: 'seq',
 	    default: false,
 	    tag: 'tag:yaml.org,2002:pairs',
@@ -17381,10 +17401,10 @@ function requirePairs () {
 	    createNode: createPairs
 	};
 
-	pairs.createPairs = createPairs;
-	pairs.pairs = pairs$1;
-	pairs.resolvePairs = resolvePairs;
-	return pairs;
+	pairs$1.createPairs = createPairs;
+	pairs$1.pairs = pairs;
+	pairs$1.resolvePairs = resolvePairs;
+	return pairs$1;
 }
 
 var hasRequiredOmap;
@@ -18514,13 +18534,13 @@ function requireDocument () {
 	return Document;
 }
 
-var errors = {};
+var errors$1 = {};
 
-var hasRequiredErrors;
+var hasRequiredErrors$1;
 
-function requireErrors () {
-	if (hasRequiredErrors) return errors;
-	hasRequiredErrors = 1;
+function requireErrors$1 () {
+	if (hasRequiredErrors$1) return errors$1;
+	hasRequiredErrors$1 = 1;
 
 	class YAMLError extends Error {
 	    constructor(name, pos, code, message) {
@@ -18578,11 +18598,11 @@ function requireErrors () {
 	    }
 	};
 
-	errors.YAMLError = YAMLError;
-	errors.YAMLParseError = YAMLParseError;
-	errors.YAMLWarning = YAMLWarning;
-	errors.prettifyError = prettifyError;
-	return errors;
+	errors$1.YAMLError = YAMLError;
+	errors$1.YAMLParseError = YAMLParseError;
+	errors$1.YAMLWarning = YAMLWarning;
+	errors$1.prettifyError = prettifyError;
+	return errors$1;
 }
 
 var composeDoc = {};
@@ -20152,7 +20172,7 @@ function requireComposer () {
 	var node_process = require$$0;
 	var directives = requireDirectives();
 	var Document = requireDocument();
-	var errors = requireErrors();
+	var errors = requireErrors$1();
 	var identity = requireIdentity();
 	var composeDoc = requireComposeDoc();
 	var resolveEnd = requireResolveEnd();
@@ -20386,7 +20406,7 @@ function requireCstScalar () {
 
 	var resolveBlockScalar = requireResolveBlockScalar();
 	var resolveFlowScalar = requireResolveFlowScalar();
-	var errors = requireErrors();
+	var errors = requireErrors$1();
 	var stringifyString = requireStringifyString();
 
 	function resolveAsScalar(token, strict = true, onError) {
@@ -22683,7 +22703,7 @@ function requirePublicApi () {
 
 	var composer = requireComposer();
 	var Document = requireDocument();
-	var errors = requireErrors();
+	var errors = requireErrors$1();
 	var log = requireLog();
 	var identity = requireIdentity();
 	var lineCounter = requireLineCounter();
@@ -22798,7 +22818,7 @@ function requireDist () {
 	var composer = requireComposer();
 	var Document = requireDocument();
 	var Schema = requireSchema();
-	var errors = requireErrors();
+	var errors = requireErrors$1();
 	var Alias = requireAlias();
 	var identity = requireIdentity();
 	var Pair = requirePair();
@@ -22879,6 +22899,8157 @@ function sortProblems(problems) {
     });
     // Array.prototype.sort is stable, so problems on one line keep the order they were found in.
     return unique.sort((a, b) => a.line - b.line);
+}
+
+var ajv$1 = {exports: {}};
+
+var core$1 = {};
+
+var validate = {};
+
+var boolSchema = {};
+
+var errors = {};
+
+var codegen = {};
+
+var code$1 = {};
+
+var hasRequiredCode$1;
+
+function requireCode$1 () {
+	if (hasRequiredCode$1) return code$1;
+	hasRequiredCode$1 = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.regexpCode = exports.getEsmExportName = exports.getProperty = exports.safeStringify = exports.stringify = exports.strConcat = exports.addCodeArg = exports.str = exports._ = exports.nil = exports._Code = exports.Name = exports.IDENTIFIER = exports._CodeOrName = void 0;
+		// eslint-disable-next-line @typescript-eslint/no-extraneous-class
+		class _CodeOrName {
+		}
+		exports._CodeOrName = _CodeOrName;
+		exports.IDENTIFIER = /^[a-z$_][a-z$_0-9]*$/i;
+		class Name extends _CodeOrName {
+		    constructor(s) {
+		        super();
+		        if (!exports.IDENTIFIER.test(s))
+		            throw new Error("CodeGen: name must be a valid identifier");
+		        this.str = s;
+		    }
+		    toString() {
+		        return this.str;
+		    }
+		    emptyStr() {
+		        return false;
+		    }
+		    get names() {
+		        return { [this.str]: 1 };
+		    }
+		}
+		exports.Name = Name;
+		class _Code extends _CodeOrName {
+		    constructor(code) {
+		        super();
+		        this._items = typeof code === "string" ? [code] : code;
+		    }
+		    toString() {
+		        return this.str;
+		    }
+		    emptyStr() {
+		        if (this._items.length > 1)
+		            return false;
+		        const item = this._items[0];
+		        return item === "" || item === '""';
+		    }
+		    get str() {
+		        var _a;
+		        return ((_a = this._str) !== null && _a !== void 0 ? _a : (this._str = this._items.reduce((s, c) => `${s}${c}`, "")));
+		    }
+		    get names() {
+		        var _a;
+		        return ((_a = this._names) !== null && _a !== void 0 ? _a : (this._names = this._items.reduce((names, c) => {
+		            if (c instanceof Name)
+		                names[c.str] = (names[c.str] || 0) + 1;
+		            return names;
+		        }, {})));
+		    }
+		}
+		exports._Code = _Code;
+		exports.nil = new _Code("");
+		function _(strs, ...args) {
+		    const code = [strs[0]];
+		    let i = 0;
+		    while (i < args.length) {
+		        addCodeArg(code, args[i]);
+		        code.push(strs[++i]);
+		    }
+		    return new _Code(code);
+		}
+		exports._ = _;
+		const plus = new _Code("+");
+		function str(strs, ...args) {
+		    const expr = [safeStringify(strs[0])];
+		    let i = 0;
+		    while (i < args.length) {
+		        expr.push(plus);
+		        addCodeArg(expr, args[i]);
+		        expr.push(plus, safeStringify(strs[++i]));
+		    }
+		    optimize(expr);
+		    return new _Code(expr);
+		}
+		exports.str = str;
+		function addCodeArg(code, arg) {
+		    if (arg instanceof _Code)
+		        code.push(...arg._items);
+		    else if (arg instanceof Name)
+		        code.push(arg);
+		    else
+		        code.push(interpolate(arg));
+		}
+		exports.addCodeArg = addCodeArg;
+		function optimize(expr) {
+		    let i = 1;
+		    while (i < expr.length - 1) {
+		        if (expr[i] === plus) {
+		            const res = mergeExprItems(expr[i - 1], expr[i + 1]);
+		            if (res !== undefined) {
+		                expr.splice(i - 1, 3, res);
+		                continue;
+		            }
+		            expr[i++] = "+";
+		        }
+		        i++;
+		    }
+		}
+		function mergeExprItems(a, b) {
+		    if (b === '""')
+		        return a;
+		    if (a === '""')
+		        return b;
+		    if (typeof a == "string") {
+		        if (b instanceof Name || a[a.length - 1] !== '"')
+		            return;
+		        if (typeof b != "string")
+		            return `${a.slice(0, -1)}${b}"`;
+		        if (b[0] === '"')
+		            return a.slice(0, -1) + b.slice(1);
+		        return;
+		    }
+		    if (typeof b == "string" && b[0] === '"' && !(a instanceof Name))
+		        return `"${a}${b.slice(1)}`;
+		    return;
+		}
+		function strConcat(c1, c2) {
+		    return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str `${c1}${c2}`;
+		}
+		exports.strConcat = strConcat;
+		// TODO do not allow arrays here
+		function interpolate(x) {
+		    return typeof x == "number" || typeof x == "boolean" || x === null
+		        ? x
+		        : safeStringify(Array.isArray(x) ? x.join(",") : x);
+		}
+		function stringify(x) {
+		    return new _Code(safeStringify(x));
+		}
+		exports.stringify = stringify;
+		function safeStringify(x) {
+		    return JSON.stringify(x)
+		        .replace(/\u2028/g, "\\u2028")
+		        .replace(/\u2029/g, "\\u2029");
+		}
+		exports.safeStringify = safeStringify;
+		function getProperty(key) {
+		    return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _ `[${key}]`;
+		}
+		exports.getProperty = getProperty;
+		//Does best effort to format the name properly
+		function getEsmExportName(key) {
+		    if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
+		        return new _Code(`${key}`);
+		    }
+		    throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
+		}
+		exports.getEsmExportName = getEsmExportName;
+		function regexpCode(rx) {
+		    return new _Code(rx.toString());
+		}
+		exports.regexpCode = regexpCode;
+		
+	} (code$1));
+	return code$1;
+}
+
+var scope = {};
+
+var hasRequiredScope;
+
+function requireScope () {
+	if (hasRequiredScope) return scope;
+	hasRequiredScope = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
+		const code_1 = /*@__PURE__*/ requireCode$1();
+		class ValueError extends Error {
+		    constructor(name) {
+		        super(`CodeGen: "code" for ${name} not defined`);
+		        this.value = name.value;
+		    }
+		}
+		var UsedValueState;
+		(function (UsedValueState) {
+		    UsedValueState[UsedValueState["Started"] = 0] = "Started";
+		    UsedValueState[UsedValueState["Completed"] = 1] = "Completed";
+		})(UsedValueState || (exports.UsedValueState = UsedValueState = {}));
+		exports.varKinds = {
+		    const: new code_1.Name("const"),
+		    let: new code_1.Name("let"),
+		    var: new code_1.Name("var"),
+		};
+		class Scope {
+		    constructor({ prefixes, parent } = {}) {
+		        this._names = {};
+		        this._prefixes = prefixes;
+		        this._parent = parent;
+		    }
+		    toName(nameOrPrefix) {
+		        return nameOrPrefix instanceof code_1.Name ? nameOrPrefix : this.name(nameOrPrefix);
+		    }
+		    name(prefix) {
+		        return new code_1.Name(this._newName(prefix));
+		    }
+		    _newName(prefix) {
+		        const ng = this._names[prefix] || this._nameGroup(prefix);
+		        return `${prefix}${ng.index++}`;
+		    }
+		    _nameGroup(prefix) {
+		        var _a, _b;
+		        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || (this._prefixes && !this._prefixes.has(prefix))) {
+		            throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
+		        }
+		        return (this._names[prefix] = { prefix, index: 0 });
+		    }
+		}
+		exports.Scope = Scope;
+		class ValueScopeName extends code_1.Name {
+		    constructor(prefix, nameStr) {
+		        super(nameStr);
+		        this.prefix = prefix;
+		    }
+		    setValue(value, { property, itemIndex }) {
+		        this.value = value;
+		        this.scopePath = (0, code_1._) `.${new code_1.Name(property)}[${itemIndex}]`;
+		    }
+		}
+		exports.ValueScopeName = ValueScopeName;
+		const line = (0, code_1._) `\n`;
+		class ValueScope extends Scope {
+		    constructor(opts) {
+		        super(opts);
+		        this._values = {};
+		        this._scope = opts.scope;
+		        this.opts = { ...opts, _n: opts.lines ? line : code_1.nil };
+		    }
+		    get() {
+		        return this._scope;
+		    }
+		    name(prefix) {
+		        return new ValueScopeName(prefix, this._newName(prefix));
+		    }
+		    value(nameOrPrefix, value) {
+		        var _a;
+		        if (value.ref === undefined)
+		            throw new Error("CodeGen: ref must be passed in value");
+		        const name = this.toName(nameOrPrefix);
+		        const { prefix } = name;
+		        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
+		        let vs = this._values[prefix];
+		        if (vs) {
+		            const _name = vs.get(valueKey);
+		            if (_name)
+		                return _name;
+		        }
+		        else {
+		            vs = this._values[prefix] = new Map();
+		        }
+		        vs.set(valueKey, name);
+		        const s = this._scope[prefix] || (this._scope[prefix] = []);
+		        const itemIndex = s.length;
+		        s[itemIndex] = value.ref;
+		        name.setValue(value, { property: prefix, itemIndex });
+		        return name;
+		    }
+		    getValue(prefix, keyOrRef) {
+		        const vs = this._values[prefix];
+		        if (!vs)
+		            return;
+		        return vs.get(keyOrRef);
+		    }
+		    scopeRefs(scopeName, values = this._values) {
+		        return this._reduceValues(values, (name) => {
+		            if (name.scopePath === undefined)
+		                throw new Error(`CodeGen: name "${name}" has no value`);
+		            return (0, code_1._) `${scopeName}${name.scopePath}`;
+		        });
+		    }
+		    scopeCode(values = this._values, usedValues, getCode) {
+		        return this._reduceValues(values, (name) => {
+		            if (name.value === undefined)
+		                throw new Error(`CodeGen: name "${name}" has no value`);
+		            return name.value.code;
+		        }, usedValues, getCode);
+		    }
+		    _reduceValues(values, valueCode, usedValues = {}, getCode) {
+		        let code = code_1.nil;
+		        for (const prefix in values) {
+		            const vs = values[prefix];
+		            if (!vs)
+		                continue;
+		            const nameSet = (usedValues[prefix] = usedValues[prefix] || new Map());
+		            vs.forEach((name) => {
+		                if (nameSet.has(name))
+		                    return;
+		                nameSet.set(name, UsedValueState.Started);
+		                let c = valueCode(name);
+		                if (c) {
+		                    const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
+		                    code = (0, code_1._) `${code}${def} ${name} = ${c};${this.opts._n}`;
+		                }
+		                else if ((c = getCode === null || getCode === void 0 ? void 0 : getCode(name))) {
+		                    code = (0, code_1._) `${code}${c}${this.opts._n}`;
+		                }
+		                else {
+		                    throw new ValueError(name);
+		                }
+		                nameSet.set(name, UsedValueState.Completed);
+		            });
+		        }
+		        return code;
+		    }
+		}
+		exports.ValueScope = ValueScope;
+		
+	} (scope));
+	return scope;
+}
+
+var hasRequiredCodegen;
+
+function requireCodegen () {
+	if (hasRequiredCodegen) return codegen;
+	hasRequiredCodegen = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
+		const code_1 = /*@__PURE__*/ requireCode$1();
+		const scope_1 = /*@__PURE__*/ requireScope();
+		var code_2 = /*@__PURE__*/ requireCode$1();
+		Object.defineProperty(exports, "_", { enumerable: true, get: function () { return code_2._; } });
+		Object.defineProperty(exports, "str", { enumerable: true, get: function () { return code_2.str; } });
+		Object.defineProperty(exports, "strConcat", { enumerable: true, get: function () { return code_2.strConcat; } });
+		Object.defineProperty(exports, "nil", { enumerable: true, get: function () { return code_2.nil; } });
+		Object.defineProperty(exports, "getProperty", { enumerable: true, get: function () { return code_2.getProperty; } });
+		Object.defineProperty(exports, "stringify", { enumerable: true, get: function () { return code_2.stringify; } });
+		Object.defineProperty(exports, "regexpCode", { enumerable: true, get: function () { return code_2.regexpCode; } });
+		Object.defineProperty(exports, "Name", { enumerable: true, get: function () { return code_2.Name; } });
+		var scope_2 = /*@__PURE__*/ requireScope();
+		Object.defineProperty(exports, "Scope", { enumerable: true, get: function () { return scope_2.Scope; } });
+		Object.defineProperty(exports, "ValueScope", { enumerable: true, get: function () { return scope_2.ValueScope; } });
+		Object.defineProperty(exports, "ValueScopeName", { enumerable: true, get: function () { return scope_2.ValueScopeName; } });
+		Object.defineProperty(exports, "varKinds", { enumerable: true, get: function () { return scope_2.varKinds; } });
+		exports.operators = {
+		    GT: new code_1._Code(">"),
+		    GTE: new code_1._Code(">="),
+		    LT: new code_1._Code("<"),
+		    LTE: new code_1._Code("<="),
+		    EQ: new code_1._Code("==="),
+		    NEQ: new code_1._Code("!=="),
+		    NOT: new code_1._Code("!"),
+		    OR: new code_1._Code("||"),
+		    AND: new code_1._Code("&&"),
+		    ADD: new code_1._Code("+"),
+		};
+		class Node {
+		    optimizeNodes() {
+		        return this;
+		    }
+		    optimizeNames(_names, _constants) {
+		        return this;
+		    }
+		}
+		class Def extends Node {
+		    constructor(varKind, name, rhs) {
+		        super();
+		        this.varKind = varKind;
+		        this.name = name;
+		        this.rhs = rhs;
+		    }
+		    render({ es5, _n }) {
+		        const varKind = es5 ? scope_1.varKinds.var : this.varKind;
+		        const rhs = this.rhs === undefined ? "" : ` = ${this.rhs}`;
+		        return `${varKind} ${this.name}${rhs};` + _n;
+		    }
+		    optimizeNames(names, constants) {
+		        if (!names[this.name.str])
+		            return;
+		        if (this.rhs)
+		            this.rhs = optimizeExpr(this.rhs, names, constants);
+		        return this;
+		    }
+		    get names() {
+		        return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
+		    }
+		}
+		class Assign extends Node {
+		    constructor(lhs, rhs, sideEffects) {
+		        super();
+		        this.lhs = lhs;
+		        this.rhs = rhs;
+		        this.sideEffects = sideEffects;
+		    }
+		    render({ _n }) {
+		        return `${this.lhs} = ${this.rhs};` + _n;
+		    }
+		    optimizeNames(names, constants) {
+		        if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
+		            return;
+		        this.rhs = optimizeExpr(this.rhs, names, constants);
+		        return this;
+		    }
+		    get names() {
+		        const names = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
+		        return addExprNames(names, this.rhs);
+		    }
+		}
+		class AssignOp extends Assign {
+		    constructor(lhs, op, rhs, sideEffects) {
+		        super(lhs, rhs, sideEffects);
+		        this.op = op;
+		    }
+		    render({ _n }) {
+		        return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
+		    }
+		}
+		class Label extends Node {
+		    constructor(label) {
+		        super();
+		        this.label = label;
+		        this.names = {};
+		    }
+		    render({ _n }) {
+		        return `${this.label}:` + _n;
+		    }
+		}
+		class Break extends Node {
+		    constructor(label) {
+		        super();
+		        this.label = label;
+		        this.names = {};
+		    }
+		    render({ _n }) {
+		        const label = this.label ? ` ${this.label}` : "";
+		        return `break${label};` + _n;
+		    }
+		}
+		class Throw extends Node {
+		    constructor(error) {
+		        super();
+		        this.error = error;
+		    }
+		    render({ _n }) {
+		        return `throw ${this.error};` + _n;
+		    }
+		    get names() {
+		        return this.error.names;
+		    }
+		}
+		class AnyCode extends Node {
+		    constructor(code) {
+		        super();
+		        this.code = code;
+		    }
+		    render({ _n }) {
+		        return `${this.code};` + _n;
+		    }
+		    optimizeNodes() {
+		        return `${this.code}` ? this : undefined;
+		    }
+		    optimizeNames(names, constants) {
+		        this.code = optimizeExpr(this.code, names, constants);
+		        return this;
+		    }
+		    get names() {
+		        return this.code instanceof code_1._CodeOrName ? this.code.names : {};
+		    }
+		}
+		class ParentNode extends Node {
+		    constructor(nodes = []) {
+		        super();
+		        this.nodes = nodes;
+		    }
+		    render(opts) {
+		        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+		    }
+		    optimizeNodes() {
+		        const { nodes } = this;
+		        let i = nodes.length;
+		        while (i--) {
+		            const n = nodes[i].optimizeNodes();
+		            if (Array.isArray(n))
+		                nodes.splice(i, 1, ...n);
+		            else if (n)
+		                nodes[i] = n;
+		            else
+		                nodes.splice(i, 1);
+		        }
+		        return nodes.length > 0 ? this : undefined;
+		    }
+		    optimizeNames(names, constants) {
+		        const { nodes } = this;
+		        let i = nodes.length;
+		        while (i--) {
+		            // iterating backwards improves 1-pass optimization
+		            const n = nodes[i];
+		            if (n.optimizeNames(names, constants))
+		                continue;
+		            subtractNames(names, n.names);
+		            nodes.splice(i, 1);
+		        }
+		        return nodes.length > 0 ? this : undefined;
+		    }
+		    get names() {
+		        return this.nodes.reduce((names, n) => addNames(names, n.names), {});
+		    }
+		}
+		class BlockNode extends ParentNode {
+		    render(opts) {
+		        return "{" + opts._n + super.render(opts) + "}" + opts._n;
+		    }
+		}
+		class Root extends ParentNode {
+		}
+		class Else extends BlockNode {
+		}
+		Else.kind = "else";
+		class If extends BlockNode {
+		    constructor(condition, nodes) {
+		        super(nodes);
+		        this.condition = condition;
+		    }
+		    render(opts) {
+		        let code = `if(${this.condition})` + super.render(opts);
+		        if (this.else)
+		            code += "else " + this.else.render(opts);
+		        return code;
+		    }
+		    optimizeNodes() {
+		        super.optimizeNodes();
+		        const cond = this.condition;
+		        if (cond === true)
+		            return this.nodes; // else is ignored here
+		        let e = this.else;
+		        if (e) {
+		            const ns = e.optimizeNodes();
+		            e = this.else = Array.isArray(ns) ? new Else(ns) : ns;
+		        }
+		        if (e) {
+		            if (cond === false)
+		                return e instanceof If ? e : e.nodes;
+		            if (this.nodes.length)
+		                return this;
+		            return new If(not(cond), e instanceof If ? [e] : e.nodes);
+		        }
+		        if (cond === false || !this.nodes.length)
+		            return undefined;
+		        return this;
+		    }
+		    optimizeNames(names, constants) {
+		        var _a;
+		        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
+		        if (!(super.optimizeNames(names, constants) || this.else))
+		            return;
+		        this.condition = optimizeExpr(this.condition, names, constants);
+		        return this;
+		    }
+		    get names() {
+		        const names = super.names;
+		        addExprNames(names, this.condition);
+		        if (this.else)
+		            addNames(names, this.else.names);
+		        return names;
+		    }
+		}
+		If.kind = "if";
+		class For extends BlockNode {
+		}
+		For.kind = "for";
+		class ForLoop extends For {
+		    constructor(iteration) {
+		        super();
+		        this.iteration = iteration;
+		    }
+		    render(opts) {
+		        return `for(${this.iteration})` + super.render(opts);
+		    }
+		    optimizeNames(names, constants) {
+		        if (!super.optimizeNames(names, constants))
+		            return;
+		        this.iteration = optimizeExpr(this.iteration, names, constants);
+		        return this;
+		    }
+		    get names() {
+		        return addNames(super.names, this.iteration.names);
+		    }
+		}
+		class ForRange extends For {
+		    constructor(varKind, name, from, to) {
+		        super();
+		        this.varKind = varKind;
+		        this.name = name;
+		        this.from = from;
+		        this.to = to;
+		    }
+		    render(opts) {
+		        const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
+		        const { name, from, to } = this;
+		        return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
+		    }
+		    get names() {
+		        const names = addExprNames(super.names, this.from);
+		        return addExprNames(names, this.to);
+		    }
+		}
+		class ForIter extends For {
+		    constructor(loop, varKind, name, iterable) {
+		        super();
+		        this.loop = loop;
+		        this.varKind = varKind;
+		        this.name = name;
+		        this.iterable = iterable;
+		    }
+		    render(opts) {
+		        return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
+		    }
+		    optimizeNames(names, constants) {
+		        if (!super.optimizeNames(names, constants))
+		            return;
+		        this.iterable = optimizeExpr(this.iterable, names, constants);
+		        return this;
+		    }
+		    get names() {
+		        return addNames(super.names, this.iterable.names);
+		    }
+		}
+		class Func extends BlockNode {
+		    constructor(name, args, async) {
+		        super();
+		        this.name = name;
+		        this.args = args;
+		        this.async = async;
+		    }
+		    render(opts) {
+		        const _async = this.async ? "async " : "";
+		        return `${_async}function ${this.name}(${this.args})` + super.render(opts);
+		    }
+		}
+		Func.kind = "func";
+		class Return extends ParentNode {
+		    render(opts) {
+		        return "return " + super.render(opts);
+		    }
+		}
+		Return.kind = "return";
+		class Try extends BlockNode {
+		    render(opts) {
+		        let code = "try" + super.render(opts);
+		        if (this.catch)
+		            code += this.catch.render(opts);
+		        if (this.finally)
+		            code += this.finally.render(opts);
+		        return code;
+		    }
+		    optimizeNodes() {
+		        var _a, _b;
+		        super.optimizeNodes();
+		        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNodes();
+		        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
+		        return this;
+		    }
+		    optimizeNames(names, constants) {
+		        var _a, _b;
+		        super.optimizeNames(names, constants);
+		        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
+		        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+		        return this;
+		    }
+		    get names() {
+		        const names = super.names;
+		        if (this.catch)
+		            addNames(names, this.catch.names);
+		        if (this.finally)
+		            addNames(names, this.finally.names);
+		        return names;
+		    }
+		}
+		class Catch extends BlockNode {
+		    constructor(error) {
+		        super();
+		        this.error = error;
+		    }
+		    render(opts) {
+		        return `catch(${this.error})` + super.render(opts);
+		    }
+		}
+		Catch.kind = "catch";
+		class Finally extends BlockNode {
+		    render(opts) {
+		        return "finally" + super.render(opts);
+		    }
+		}
+		Finally.kind = "finally";
+		class CodeGen {
+		    constructor(extScope, opts = {}) {
+		        this._values = {};
+		        this._blockStarts = [];
+		        this._constants = {};
+		        this.opts = { ...opts, _n: opts.lines ? "\n" : "" };
+		        this._extScope = extScope;
+		        this._scope = new scope_1.Scope({ parent: extScope });
+		        this._nodes = [new Root()];
+		    }
+		    toString() {
+		        return this._root.render(this.opts);
+		    }
+		    // returns unique name in the internal scope
+		    name(prefix) {
+		        return this._scope.name(prefix);
+		    }
+		    // reserves unique name in the external scope
+		    scopeName(prefix) {
+		        return this._extScope.name(prefix);
+		    }
+		    // reserves unique name in the external scope and assigns value to it
+		    scopeValue(prefixOrName, value) {
+		        const name = this._extScope.value(prefixOrName, value);
+		        const vs = this._values[name.prefix] || (this._values[name.prefix] = new Set());
+		        vs.add(name);
+		        return name;
+		    }
+		    getScopeValue(prefix, keyOrRef) {
+		        return this._extScope.getValue(prefix, keyOrRef);
+		    }
+		    // return code that assigns values in the external scope to the names that are used internally
+		    // (same names that were returned by gen.scopeName or gen.scopeValue)
+		    scopeRefs(scopeName) {
+		        return this._extScope.scopeRefs(scopeName, this._values);
+		    }
+		    scopeCode() {
+		        return this._extScope.scopeCode(this._values);
+		    }
+		    _def(varKind, nameOrPrefix, rhs, constant) {
+		        const name = this._scope.toName(nameOrPrefix);
+		        if (rhs !== undefined && constant)
+		            this._constants[name.str] = rhs;
+		        this._leafNode(new Def(varKind, name, rhs));
+		        return name;
+		    }
+		    // `const` declaration (`var` in es5 mode)
+		    const(nameOrPrefix, rhs, _constant) {
+		        return this._def(scope_1.varKinds.const, nameOrPrefix, rhs, _constant);
+		    }
+		    // `let` declaration with optional assignment (`var` in es5 mode)
+		    let(nameOrPrefix, rhs, _constant) {
+		        return this._def(scope_1.varKinds.let, nameOrPrefix, rhs, _constant);
+		    }
+		    // `var` declaration with optional assignment
+		    var(nameOrPrefix, rhs, _constant) {
+		        return this._def(scope_1.varKinds.var, nameOrPrefix, rhs, _constant);
+		    }
+		    // assignment code
+		    assign(lhs, rhs, sideEffects) {
+		        return this._leafNode(new Assign(lhs, rhs, sideEffects));
+		    }
+		    // `+=` code
+		    add(lhs, rhs) {
+		        return this._leafNode(new AssignOp(lhs, exports.operators.ADD, rhs));
+		    }
+		    // appends passed SafeExpr to code or executes Block
+		    code(c) {
+		        if (typeof c == "function")
+		            c();
+		        else if (c !== code_1.nil)
+		            this._leafNode(new AnyCode(c));
+		        return this;
+		    }
+		    // returns code for object literal for the passed argument list of key-value pairs
+		    object(...keyValues) {
+		        const code = ["{"];
+		        for (const [key, value] of keyValues) {
+		            if (code.length > 1)
+		                code.push(",");
+		            code.push(key);
+		            if (key !== value || this.opts.es5) {
+		                code.push(":");
+		                (0, code_1.addCodeArg)(code, value);
+		            }
+		        }
+		        code.push("}");
+		        return new code_1._Code(code);
+		    }
+		    // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
+		    if(condition, thenBody, elseBody) {
+		        this._blockNode(new If(condition));
+		        if (thenBody && elseBody) {
+		            this.code(thenBody).else().code(elseBody).endIf();
+		        }
+		        else if (thenBody) {
+		            this.code(thenBody).endIf();
+		        }
+		        else if (elseBody) {
+		            throw new Error('CodeGen: "else" body without "then" body');
+		        }
+		        return this;
+		    }
+		    // `else if` clause - invalid without `if` or after `else` clauses
+		    elseIf(condition) {
+		        return this._elseNode(new If(condition));
+		    }
+		    // `else` clause - only valid after `if` or `else if` clauses
+		    else() {
+		        return this._elseNode(new Else());
+		    }
+		    // end `if` statement (needed if gen.if was used only with condition)
+		    endIf() {
+		        return this._endBlockNode(If, Else);
+		    }
+		    _for(node, forBody) {
+		        this._blockNode(node);
+		        if (forBody)
+		            this.code(forBody).endFor();
+		        return this;
+		    }
+		    // a generic `for` clause (or statement if `forBody` is passed)
+		    for(iteration, forBody) {
+		        return this._for(new ForLoop(iteration), forBody);
+		    }
+		    // `for` statement for a range of values
+		    forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
+		        const name = this._scope.toName(nameOrPrefix);
+		        return this._for(new ForRange(varKind, name, from, to), () => forBody(name));
+		    }
+		    // `for-of` statement (in es5 mode replace with a normal for loop)
+		    forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
+		        const name = this._scope.toName(nameOrPrefix);
+		        if (this.opts.es5) {
+		            const arr = iterable instanceof code_1.Name ? iterable : this.var("_arr", iterable);
+		            return this.forRange("_i", 0, (0, code_1._) `${arr}.length`, (i) => {
+		                this.var(name, (0, code_1._) `${arr}[${i}]`);
+		                forBody(name);
+		            });
+		        }
+		        return this._for(new ForIter("of", varKind, name, iterable), () => forBody(name));
+		    }
+		    // `for-in` statement.
+		    // With option `ownProperties` replaced with a `for-of` loop for object keys
+		    forIn(nameOrPrefix, obj, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.const) {
+		        if (this.opts.ownProperties) {
+		            return this.forOf(nameOrPrefix, (0, code_1._) `Object.keys(${obj})`, forBody);
+		        }
+		        const name = this._scope.toName(nameOrPrefix);
+		        return this._for(new ForIter("in", varKind, name, obj), () => forBody(name));
+		    }
+		    // end `for` loop
+		    endFor() {
+		        return this._endBlockNode(For);
+		    }
+		    // `label` statement
+		    label(label) {
+		        return this._leafNode(new Label(label));
+		    }
+		    // `break` statement
+		    break(label) {
+		        return this._leafNode(new Break(label));
+		    }
+		    // `return` statement
+		    return(value) {
+		        const node = new Return();
+		        this._blockNode(node);
+		        this.code(value);
+		        if (node.nodes.length !== 1)
+		            throw new Error('CodeGen: "return" should have one node');
+		        return this._endBlockNode(Return);
+		    }
+		    // `try` statement
+		    try(tryBody, catchCode, finallyCode) {
+		        if (!catchCode && !finallyCode)
+		            throw new Error('CodeGen: "try" without "catch" and "finally"');
+		        const node = new Try();
+		        this._blockNode(node);
+		        this.code(tryBody);
+		        if (catchCode) {
+		            const error = this.name("e");
+		            this._currNode = node.catch = new Catch(error);
+		            catchCode(error);
+		        }
+		        if (finallyCode) {
+		            this._currNode = node.finally = new Finally();
+		            this.code(finallyCode);
+		        }
+		        return this._endBlockNode(Catch, Finally);
+		    }
+		    // `throw` statement
+		    throw(error) {
+		        return this._leafNode(new Throw(error));
+		    }
+		    // start self-balancing block
+		    block(body, nodeCount) {
+		        this._blockStarts.push(this._nodes.length);
+		        if (body)
+		            this.code(body).endBlock(nodeCount);
+		        return this;
+		    }
+		    // end the current self-balancing block
+		    endBlock(nodeCount) {
+		        const len = this._blockStarts.pop();
+		        if (len === undefined)
+		            throw new Error("CodeGen: not in self-balancing block");
+		        const toClose = this._nodes.length - len;
+		        if (toClose < 0 || (nodeCount !== undefined && toClose !== nodeCount)) {
+		            throw new Error(`CodeGen: wrong number of nodes: ${toClose} vs ${nodeCount} expected`);
+		        }
+		        this._nodes.length = len;
+		        return this;
+		    }
+		    // `function` heading (or definition if funcBody is passed)
+		    func(name, args = code_1.nil, async, funcBody) {
+		        this._blockNode(new Func(name, args, async));
+		        if (funcBody)
+		            this.code(funcBody).endFunc();
+		        return this;
+		    }
+		    // end function definition
+		    endFunc() {
+		        return this._endBlockNode(Func);
+		    }
+		    optimize(n = 1) {
+		        while (n-- > 0) {
+		            this._root.optimizeNodes();
+		            this._root.optimizeNames(this._root.names, this._constants);
+		        }
+		    }
+		    _leafNode(node) {
+		        this._currNode.nodes.push(node);
+		        return this;
+		    }
+		    _blockNode(node) {
+		        this._currNode.nodes.push(node);
+		        this._nodes.push(node);
+		    }
+		    _endBlockNode(N1, N2) {
+		        const n = this._currNode;
+		        if (n instanceof N1 || (N2 && n instanceof N2)) {
+		            this._nodes.pop();
+		            return this;
+		        }
+		        throw new Error(`CodeGen: not in block "${N2 ? `${N1.kind}/${N2.kind}` : N1.kind}"`);
+		    }
+		    _elseNode(node) {
+		        const n = this._currNode;
+		        if (!(n instanceof If)) {
+		            throw new Error('CodeGen: "else" without "if"');
+		        }
+		        this._currNode = n.else = node;
+		        return this;
+		    }
+		    get _root() {
+		        return this._nodes[0];
+		    }
+		    get _currNode() {
+		        const ns = this._nodes;
+		        return ns[ns.length - 1];
+		    }
+		    set _currNode(node) {
+		        const ns = this._nodes;
+		        ns[ns.length - 1] = node;
+		    }
+		}
+		exports.CodeGen = CodeGen;
+		function addNames(names, from) {
+		    for (const n in from)
+		        names[n] = (names[n] || 0) + (from[n] || 0);
+		    return names;
+		}
+		function addExprNames(names, from) {
+		    return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
+		}
+		function optimizeExpr(expr, names, constants) {
+		    if (expr instanceof code_1.Name)
+		        return replaceName(expr);
+		    if (!canOptimize(expr))
+		        return expr;
+		    return new code_1._Code(expr._items.reduce((items, c) => {
+		        if (c instanceof code_1.Name)
+		            c = replaceName(c);
+		        if (c instanceof code_1._Code)
+		            items.push(...c._items);
+		        else
+		            items.push(c);
+		        return items;
+		    }, []));
+		    function replaceName(n) {
+		        const c = constants[n.str];
+		        if (c === undefined || names[n.str] !== 1)
+		            return n;
+		        delete names[n.str];
+		        return c;
+		    }
+		    function canOptimize(e) {
+		        return (e instanceof code_1._Code &&
+		            e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== undefined));
+		    }
+		}
+		function subtractNames(names, from) {
+		    for (const n in from)
+		        names[n] = (names[n] || 0) - (from[n] || 0);
+		}
+		function not(x) {
+		    return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._) `!${par(x)}`;
+		}
+		exports.not = not;
+		const andCode = mappend(exports.operators.AND);
+		// boolean AND (&&) expression with the passed arguments
+		function and(...args) {
+		    return args.reduce(andCode);
+		}
+		exports.and = and;
+		const orCode = mappend(exports.operators.OR);
+		// boolean OR (||) expression with the passed arguments
+		function or(...args) {
+		    return args.reduce(orCode);
+		}
+		exports.or = or;
+		function mappend(op) {
+		    return (x, y) => (x === code_1.nil ? y : y === code_1.nil ? x : (0, code_1._) `${par(x)} ${op} ${par(y)}`);
+		}
+		function par(x) {
+		    return x instanceof code_1.Name ? x : (0, code_1._) `(${x})`;
+		}
+		
+	} (codegen));
+	return codegen;
+}
+
+var util = {};
+
+var hasRequiredUtil;
+
+function requireUtil () {
+	if (hasRequiredUtil) return util;
+	hasRequiredUtil = 1;
+	Object.defineProperty(util, "__esModule", { value: true });
+	util.checkStrictMode = util.getErrorPath = util.Type = util.useFunc = util.setEvaluated = util.evaluatedPropsToName = util.mergeEvaluated = util.eachItem = util.unescapeJsonPointer = util.escapeJsonPointer = util.escapeFragment = util.unescapeFragment = util.schemaRefOrVal = util.schemaHasRulesButRef = util.schemaHasRules = util.checkUnknownRules = util.alwaysValidSchema = util.toHash = void 0;
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const code_1 = /*@__PURE__*/ requireCode$1();
+	// TODO refactor to use Set
+	function toHash(arr) {
+	    const hash = {};
+	    for (const item of arr)
+	        hash[item] = true;
+	    return hash;
+	}
+	util.toHash = toHash;
+	function alwaysValidSchema(it, schema) {
+	    if (typeof schema == "boolean")
+	        return schema;
+	    if (Object.keys(schema).length === 0)
+	        return true;
+	    checkUnknownRules(it, schema);
+	    return !schemaHasRules(schema, it.self.RULES.all);
+	}
+	util.alwaysValidSchema = alwaysValidSchema;
+	function checkUnknownRules(it, schema = it.schema) {
+	    const { opts, self } = it;
+	    if (!opts.strictSchema)
+	        return;
+	    if (typeof schema === "boolean")
+	        return;
+	    const rules = self.RULES.keywords;
+	    for (const key in schema) {
+	        if (!rules[key])
+	            checkStrictMode(it, `unknown keyword: "${key}"`);
+	    }
+	}
+	util.checkUnknownRules = checkUnknownRules;
+	function schemaHasRules(schema, rules) {
+	    if (typeof schema == "boolean")
+	        return !schema;
+	    for (const key in schema)
+	        if (rules[key])
+	            return true;
+	    return false;
+	}
+	util.schemaHasRules = schemaHasRules;
+	function schemaHasRulesButRef(schema, RULES) {
+	    if (typeof schema == "boolean")
+	        return !schema;
+	    for (const key in schema)
+	        if (key !== "$ref" && RULES.all[key])
+	            return true;
+	    return false;
+	}
+	util.schemaHasRulesButRef = schemaHasRulesButRef;
+	function schemaRefOrVal({ topSchemaRef, schemaPath }, schema, keyword, $data) {
+	    if (!$data) {
+	        if (typeof schema == "number" || typeof schema == "boolean")
+	            return schema;
+	        if (typeof schema == "string")
+	            return (0, codegen_1._) `${schema}`;
+	    }
+	    return (0, codegen_1._) `${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
+	}
+	util.schemaRefOrVal = schemaRefOrVal;
+	function unescapeFragment(str) {
+	    return unescapeJsonPointer(decodeURIComponent(str));
+	}
+	util.unescapeFragment = unescapeFragment;
+	function escapeFragment(str) {
+	    return encodeURIComponent(escapeJsonPointer(str));
+	}
+	util.escapeFragment = escapeFragment;
+	function escapeJsonPointer(str) {
+	    if (typeof str == "number")
+	        return `${str}`;
+	    return str.replace(/~/g, "~0").replace(/\//g, "~1");
+	}
+	util.escapeJsonPointer = escapeJsonPointer;
+	function unescapeJsonPointer(str) {
+	    return str.replace(/~1/g, "/").replace(/~0/g, "~");
+	}
+	util.unescapeJsonPointer = unescapeJsonPointer;
+	function eachItem(xs, f) {
+	    if (Array.isArray(xs)) {
+	        for (const x of xs)
+	            f(x);
+	    }
+	    else {
+	        f(xs);
+	    }
+	}
+	util.eachItem = eachItem;
+	function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues, resultToName, }) {
+	    return (gen, from, to, toName) => {
+	        const res = to === undefined
+	            ? from
+	            : to instanceof codegen_1.Name
+	                ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to)
+	                : from instanceof codegen_1.Name
+	                    ? (mergeToName(gen, to, from), from)
+	                    : mergeValues(from, to);
+	        return toName === codegen_1.Name && !(res instanceof codegen_1.Name) ? resultToName(gen, res) : res;
+	    };
+	}
+	util.mergeEvaluated = {
+	    props: makeMergeEvaluated({
+	        mergeNames: (gen, from, to) => gen.if((0, codegen_1._) `${to} !== true && ${from} !== undefined`, () => {
+	            gen.if((0, codegen_1._) `${from} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._) `${to} || {}`).code((0, codegen_1._) `Object.assign(${to}, ${from})`));
+	        }),
+	        mergeToName: (gen, from, to) => gen.if((0, codegen_1._) `${to} !== true`, () => {
+	            if (from === true) {
+	                gen.assign(to, true);
+	            }
+	            else {
+	                gen.assign(to, (0, codegen_1._) `${to} || {}`);
+	                setEvaluated(gen, to, from);
+	            }
+	        }),
+	        mergeValues: (from, to) => (from === true ? true : { ...from, ...to }),
+	        resultToName: evaluatedPropsToName,
+	    }),
+	    items: makeMergeEvaluated({
+	        mergeNames: (gen, from, to) => gen.if((0, codegen_1._) `${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._) `${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
+	        mergeToName: (gen, from, to) => gen.if((0, codegen_1._) `${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._) `${to} > ${from} ? ${to} : ${from}`)),
+	        mergeValues: (from, to) => (from === true ? true : Math.max(from, to)),
+	        resultToName: (gen, items) => gen.var("items", items),
+	    }),
+	};
+	function evaluatedPropsToName(gen, ps) {
+	    if (ps === true)
+	        return gen.var("props", true);
+	    const props = gen.var("props", (0, codegen_1._) `{}`);
+	    if (ps !== undefined)
+	        setEvaluated(gen, props, ps);
+	    return props;
+	}
+	util.evaluatedPropsToName = evaluatedPropsToName;
+	function setEvaluated(gen, props, ps) {
+	    Object.keys(ps).forEach((p) => gen.assign((0, codegen_1._) `${props}${(0, codegen_1.getProperty)(p)}`, true));
+	}
+	util.setEvaluated = setEvaluated;
+	const snippets = {};
+	function useFunc(gen, f) {
+	    return gen.scopeValue("func", {
+	        ref: f,
+	        code: snippets[f.code] || (snippets[f.code] = new code_1._Code(f.code)),
+	    });
+	}
+	util.useFunc = useFunc;
+	var Type;
+	(function (Type) {
+	    Type[Type["Num"] = 0] = "Num";
+	    Type[Type["Str"] = 1] = "Str";
+	})(Type || (util.Type = Type = {}));
+	function getErrorPath(dataProp, dataPropType, jsPropertySyntax) {
+	    // let path
+	    if (dataProp instanceof codegen_1.Name) {
+	        const isNumber = dataPropType === Type.Num;
+	        return jsPropertySyntax
+	            ? isNumber
+	                ? (0, codegen_1._) `"[" + ${dataProp} + "]"`
+	                : (0, codegen_1._) `"['" + ${dataProp} + "']"`
+	            : isNumber
+	                ? (0, codegen_1._) `"/" + ${dataProp}`
+	                : (0, codegen_1._) `"/" + ${dataProp}.replace(/~/g, "~0").replace(/\\//g, "~1")`; // TODO maybe use global escapePointer
+	    }
+	    return jsPropertySyntax ? (0, codegen_1.getProperty)(dataProp).toString() : "/" + escapeJsonPointer(dataProp);
+	}
+	util.getErrorPath = getErrorPath;
+	function checkStrictMode(it, msg, mode = it.opts.strictSchema) {
+	    if (!mode)
+	        return;
+	    msg = `strict mode: ${msg}`;
+	    if (mode === true)
+	        throw new Error(msg);
+	    it.self.logger.warn(msg);
+	}
+	util.checkStrictMode = checkStrictMode;
+	
+	return util;
+}
+
+var names = {};
+
+var hasRequiredNames;
+
+function requireNames () {
+	if (hasRequiredNames) return names;
+	hasRequiredNames = 1;
+	Object.defineProperty(names, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const names$1 = {
+	    // validation function arguments
+	    data: new codegen_1.Name("data"), // data passed to validation function
+	    // args passed from referencing schema
+	    valCxt: new codegen_1.Name("valCxt"), // validation/data context - should not be used directly, it is destructured to the names below
+	    instancePath: new codegen_1.Name("instancePath"),
+	    parentData: new codegen_1.Name("parentData"),
+	    parentDataProperty: new codegen_1.Name("parentDataProperty"),
+	    rootData: new codegen_1.Name("rootData"), // root data - same as the data passed to the first/top validation function
+	    dynamicAnchors: new codegen_1.Name("dynamicAnchors"), // used to support recursiveRef and dynamicRef
+	    // function scoped variables
+	    vErrors: new codegen_1.Name("vErrors"), // null or array of validation errors
+	    errors: new codegen_1.Name("errors"), // counter of validation errors
+	    this: new codegen_1.Name("this"),
+	    // "globals"
+	    self: new codegen_1.Name("self"),
+	    scope: new codegen_1.Name("scope"),
+	    // JTD serialize/parse name for JSON string and position
+	    json: new codegen_1.Name("json"),
+	    jsonPos: new codegen_1.Name("jsonPos"),
+	    jsonLen: new codegen_1.Name("jsonLen"),
+	    jsonPart: new codegen_1.Name("jsonPart"),
+	};
+	names.default = names$1;
+	
+	return names;
+}
+
+var hasRequiredErrors;
+
+function requireErrors () {
+	if (hasRequiredErrors) return errors;
+	hasRequiredErrors = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
+		const codegen_1 = /*@__PURE__*/ requireCodegen();
+		const util_1 = /*@__PURE__*/ requireUtil();
+		const names_1 = /*@__PURE__*/ requireNames();
+		exports.keywordError = {
+		    message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
+		};
+		exports.keyword$DataError = {
+		    message: ({ keyword, schemaType }) => schemaType
+		        ? (0, codegen_1.str) `"${keyword}" keyword must be ${schemaType} ($data)`
+		        : (0, codegen_1.str) `"${keyword}" keyword is invalid ($data)`,
+		};
+		function reportError(cxt, error = exports.keywordError, errorPaths, overrideAllErrors) {
+		    const { it } = cxt;
+		    const { gen, compositeRule, allErrors } = it;
+		    const errObj = errorObjectCode(cxt, error, errorPaths);
+		    if (overrideAllErrors !== null && overrideAllErrors !== void 0 ? overrideAllErrors : (compositeRule || allErrors)) {
+		        addError(gen, errObj);
+		    }
+		    else {
+		        returnErrors(it, (0, codegen_1._) `[${errObj}]`);
+		    }
+		}
+		exports.reportError = reportError;
+		function reportExtraError(cxt, error = exports.keywordError, errorPaths) {
+		    const { it } = cxt;
+		    const { gen, compositeRule, allErrors } = it;
+		    const errObj = errorObjectCode(cxt, error, errorPaths);
+		    addError(gen, errObj);
+		    if (!(compositeRule || allErrors)) {
+		        returnErrors(it, names_1.default.vErrors);
+		    }
+		}
+		exports.reportExtraError = reportExtraError;
+		function resetErrorsCount(gen, errsCount) {
+		    gen.assign(names_1.default.errors, errsCount);
+		    gen.if((0, codegen_1._) `${names_1.default.vErrors} !== null`, () => gen.if(errsCount, () => gen.assign((0, codegen_1._) `${names_1.default.vErrors}.length`, errsCount), () => gen.assign(names_1.default.vErrors, null)));
+		}
+		exports.resetErrorsCount = resetErrorsCount;
+		function extendErrors({ gen, keyword, schemaValue, data, errsCount, it, }) {
+		    /* istanbul ignore if */
+		    if (errsCount === undefined)
+		        throw new Error("ajv implementation error");
+		    const err = gen.name("err");
+		    gen.forRange("i", errsCount, names_1.default.errors, (i) => {
+		        gen.const(err, (0, codegen_1._) `${names_1.default.vErrors}[${i}]`);
+		        gen.if((0, codegen_1._) `${err}.instancePath === undefined`, () => gen.assign((0, codegen_1._) `${err}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
+		        gen.assign((0, codegen_1._) `${err}.schemaPath`, (0, codegen_1.str) `${it.errSchemaPath}/${keyword}`);
+		        if (it.opts.verbose) {
+		            gen.assign((0, codegen_1._) `${err}.schema`, schemaValue);
+		            gen.assign((0, codegen_1._) `${err}.data`, data);
+		        }
+		    });
+		}
+		exports.extendErrors = extendErrors;
+		function addError(gen, errObj) {
+		    const err = gen.const("err", errObj);
+		    gen.if((0, codegen_1._) `${names_1.default.vErrors} === null`, () => gen.assign(names_1.default.vErrors, (0, codegen_1._) `[${err}]`), (0, codegen_1._) `${names_1.default.vErrors}.push(${err})`);
+		    gen.code((0, codegen_1._) `${names_1.default.errors}++`);
+		}
+		function returnErrors(it, errs) {
+		    const { gen, validateName, schemaEnv } = it;
+		    if (schemaEnv.$async) {
+		        gen.throw((0, codegen_1._) `new ${it.ValidationError}(${errs})`);
+		    }
+		    else {
+		        gen.assign((0, codegen_1._) `${validateName}.errors`, errs);
+		        gen.return(false);
+		    }
+		}
+		const E = {
+		    keyword: new codegen_1.Name("keyword"),
+		    schemaPath: new codegen_1.Name("schemaPath"), // also used in JTD errors
+		    params: new codegen_1.Name("params"),
+		    propertyName: new codegen_1.Name("propertyName"),
+		    message: new codegen_1.Name("message"),
+		    schema: new codegen_1.Name("schema"),
+		    parentSchema: new codegen_1.Name("parentSchema"),
+		};
+		function errorObjectCode(cxt, error, errorPaths) {
+		    const { createErrors } = cxt.it;
+		    if (createErrors === false)
+		        return (0, codegen_1._) `{}`;
+		    return errorObject(cxt, error, errorPaths);
+		}
+		function errorObject(cxt, error, errorPaths = {}) {
+		    const { gen, it } = cxt;
+		    const keyValues = [
+		        errorInstancePath(it, errorPaths),
+		        errorSchemaPath(cxt, errorPaths),
+		    ];
+		    extraErrorProps(cxt, error, keyValues);
+		    return gen.object(...keyValues);
+		}
+		function errorInstancePath({ errorPath }, { instancePath }) {
+		    const instPath = instancePath
+		        ? (0, codegen_1.str) `${errorPath}${(0, util_1.getErrorPath)(instancePath, util_1.Type.Str)}`
+		        : errorPath;
+		    return [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, instPath)];
+		}
+		function errorSchemaPath({ keyword, it: { errSchemaPath } }, { schemaPath, parentSchema }) {
+		    let schPath = parentSchema ? errSchemaPath : (0, codegen_1.str) `${errSchemaPath}/${keyword}`;
+		    if (schemaPath) {
+		        schPath = (0, codegen_1.str) `${schPath}${(0, util_1.getErrorPath)(schemaPath, util_1.Type.Str)}`;
+		    }
+		    return [E.schemaPath, schPath];
+		}
+		function extraErrorProps(cxt, { params, message }, keyValues) {
+		    const { keyword, data, schemaValue, it } = cxt;
+		    const { opts, propertyName, topSchemaRef, schemaPath } = it;
+		    keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._) `{}`]);
+		    if (opts.messages) {
+		        keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
+		    }
+		    if (opts.verbose) {
+		        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._) `${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+		    }
+		    if (propertyName)
+		        keyValues.push([E.propertyName, propertyName]);
+		}
+		
+	} (errors));
+	return errors;
+}
+
+var hasRequiredBoolSchema;
+
+function requireBoolSchema () {
+	if (hasRequiredBoolSchema) return boolSchema;
+	hasRequiredBoolSchema = 1;
+	Object.defineProperty(boolSchema, "__esModule", { value: true });
+	boolSchema.boolOrEmptySchema = boolSchema.topBoolOrEmptySchema = void 0;
+	const errors_1 = /*@__PURE__*/ requireErrors();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const names_1 = /*@__PURE__*/ requireNames();
+	const boolError = {
+	    message: "boolean schema is false",
+	};
+	function topBoolOrEmptySchema(it) {
+	    const { gen, schema, validateName } = it;
+	    if (schema === false) {
+	        falseSchemaError(it, false);
+	    }
+	    else if (typeof schema == "object" && schema.$async === true) {
+	        gen.return(names_1.default.data);
+	    }
+	    else {
+	        gen.assign((0, codegen_1._) `${validateName}.errors`, null);
+	        gen.return(true);
+	    }
+	}
+	boolSchema.topBoolOrEmptySchema = topBoolOrEmptySchema;
+	function boolOrEmptySchema(it, valid) {
+	    const { gen, schema } = it;
+	    if (schema === false) {
+	        gen.var(valid, false); // TODO var
+	        falseSchemaError(it);
+	    }
+	    else {
+	        gen.var(valid, true); // TODO var
+	    }
+	}
+	boolSchema.boolOrEmptySchema = boolOrEmptySchema;
+	function falseSchemaError(it, overrideAllErrors) {
+	    const { gen, data } = it;
+	    // TODO maybe some other interface should be used for non-keyword validation errors...
+	    const cxt = {
+	        gen,
+	        keyword: "false schema",
+	        data,
+	        schema: false,
+	        schemaCode: false,
+	        schemaValue: false,
+	        params: {},
+	        it,
+	    };
+	    (0, errors_1.reportError)(cxt, boolError, undefined, overrideAllErrors);
+	}
+	
+	return boolSchema;
+}
+
+var dataType = {};
+
+var rules = {};
+
+var hasRequiredRules;
+
+function requireRules () {
+	if (hasRequiredRules) return rules;
+	hasRequiredRules = 1;
+	Object.defineProperty(rules, "__esModule", { value: true });
+	rules.getRules = rules.isJSONType = void 0;
+	const _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
+	const jsonTypes = new Set(_jsonTypes);
+	function isJSONType(x) {
+	    return typeof x == "string" && jsonTypes.has(x);
+	}
+	rules.isJSONType = isJSONType;
+	function getRules() {
+	    const groups = {
+	        number: { type: "number", rules: [] },
+	        string: { type: "string", rules: [] },
+	        array: { type: "array", rules: [] },
+	        object: { type: "object", rules: [] },
+	    };
+	    return {
+	        types: { ...groups, integer: true, boolean: true, null: true },
+	        rules: [{ rules: [] }, groups.number, groups.string, groups.array, groups.object],
+	        post: { rules: [] },
+	        all: {},
+	        keywords: {},
+	    };
+	}
+	rules.getRules = getRules;
+	
+	return rules;
+}
+
+var applicability = {};
+
+var hasRequiredApplicability;
+
+function requireApplicability () {
+	if (hasRequiredApplicability) return applicability;
+	hasRequiredApplicability = 1;
+	Object.defineProperty(applicability, "__esModule", { value: true });
+	applicability.shouldUseRule = applicability.shouldUseGroup = applicability.schemaHasRulesForType = void 0;
+	function schemaHasRulesForType({ schema, self }, type) {
+	    const group = self.RULES.types[type];
+	    return group && group !== true && shouldUseGroup(schema, group);
+	}
+	applicability.schemaHasRulesForType = schemaHasRulesForType;
+	function shouldUseGroup(schema, group) {
+	    return group.rules.some((rule) => shouldUseRule(schema, rule));
+	}
+	applicability.shouldUseGroup = shouldUseGroup;
+	function shouldUseRule(schema, rule) {
+	    var _a;
+	    return (schema[rule.keyword] !== undefined ||
+	        ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== undefined)));
+	}
+	applicability.shouldUseRule = shouldUseRule;
+	
+	return applicability;
+}
+
+var hasRequiredDataType;
+
+function requireDataType () {
+	if (hasRequiredDataType) return dataType;
+	hasRequiredDataType = 1;
+	Object.defineProperty(dataType, "__esModule", { value: true });
+	dataType.reportTypeError = dataType.checkDataTypes = dataType.checkDataType = dataType.coerceAndCheckDataType = dataType.getJSONTypes = dataType.getSchemaTypes = dataType.DataType = void 0;
+	const rules_1 = /*@__PURE__*/ requireRules();
+	const applicability_1 = /*@__PURE__*/ requireApplicability();
+	const errors_1 = /*@__PURE__*/ requireErrors();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	var DataType;
+	(function (DataType) {
+	    DataType[DataType["Correct"] = 0] = "Correct";
+	    DataType[DataType["Wrong"] = 1] = "Wrong";
+	})(DataType || (dataType.DataType = DataType = {}));
+	function getSchemaTypes(schema) {
+	    const types = getJSONTypes(schema.type);
+	    const hasNull = types.includes("null");
+	    if (hasNull) {
+	        if (schema.nullable === false)
+	            throw new Error("type: null contradicts nullable: false");
+	    }
+	    else {
+	        if (!types.length && schema.nullable !== undefined) {
+	            throw new Error('"nullable" cannot be used without "type"');
+	        }
+	        if (schema.nullable === true)
+	            types.push("null");
+	    }
+	    return types;
+	}
+	dataType.getSchemaTypes = getSchemaTypes;
+	// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
+	function getJSONTypes(ts) {
+	    const types = Array.isArray(ts) ? ts : ts ? [ts] : [];
+	    if (types.every(rules_1.isJSONType))
+	        return types;
+	    throw new Error("type must be JSONType or JSONType[]: " + types.join(","));
+	}
+	dataType.getJSONTypes = getJSONTypes;
+	function coerceAndCheckDataType(it, types) {
+	    const { gen, data, opts } = it;
+	    const coerceTo = coerceToTypes(types, opts.coerceTypes);
+	    const checkTypes = types.length > 0 &&
+	        !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
+	    if (checkTypes) {
+	        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
+	        gen.if(wrongType, () => {
+	            if (coerceTo.length)
+	                coerceData(it, types, coerceTo);
+	            else
+	                reportTypeError(it);
+	        });
+	    }
+	    return checkTypes;
+	}
+	dataType.coerceAndCheckDataType = coerceAndCheckDataType;
+	const COERCIBLE = new Set(["string", "number", "integer", "boolean", "null"]);
+	function coerceToTypes(types, coerceTypes) {
+	    return coerceTypes
+	        ? types.filter((t) => COERCIBLE.has(t) || (coerceTypes === "array" && t === "array"))
+	        : [];
+	}
+	function coerceData(it, types, coerceTo) {
+	    const { gen, data, opts } = it;
+	    const dataType = gen.let("dataType", (0, codegen_1._) `typeof ${data}`);
+	    const coerced = gen.let("coerced", (0, codegen_1._) `undefined`);
+	    if (opts.coerceTypes === "array") {
+	        gen.if((0, codegen_1._) `${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen
+	            .assign(data, (0, codegen_1._) `${data}[0]`)
+	            .assign(dataType, (0, codegen_1._) `typeof ${data}`)
+	            .if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+	    }
+	    gen.if((0, codegen_1._) `${coerced} !== undefined`);
+	    for (const t of coerceTo) {
+	        if (COERCIBLE.has(t) || (t === "array" && opts.coerceTypes === "array")) {
+	            coerceSpecificType(t);
+	        }
+	    }
+	    gen.else();
+	    reportTypeError(it);
+	    gen.endIf();
+	    gen.if((0, codegen_1._) `${coerced} !== undefined`, () => {
+	        gen.assign(data, coerced);
+	        assignParentData(it, coerced);
+	    });
+	    function coerceSpecificType(t) {
+	        switch (t) {
+	            case "string":
+	                gen
+	                    .elseIf((0, codegen_1._) `${dataType} == "number" || ${dataType} == "boolean"`)
+	                    .assign(coerced, (0, codegen_1._) `"" + ${data}`)
+	                    .elseIf((0, codegen_1._) `${data} === null`)
+	                    .assign(coerced, (0, codegen_1._) `""`);
+	                return;
+	            case "number":
+	                gen
+	                    .elseIf((0, codegen_1._) `${dataType} == "boolean" || ${data} === null
+              || (${dataType} == "string" && ${data} && ${data} == +${data})`)
+	                    .assign(coerced, (0, codegen_1._) `+${data}`);
+	                return;
+	            case "integer":
+	                gen
+	                    .elseIf((0, codegen_1._) `${dataType} === "boolean" || ${data} === null
+              || (${dataType} === "string" && ${data} && ${data} == +${data} && !(${data} % 1))`)
+	                    .assign(coerced, (0, codegen_1._) `+${data}`);
+	                return;
+	            case "boolean":
+	                gen
+	                    .elseIf((0, codegen_1._) `${data} === "false" || ${data} === 0 || ${data} === null`)
+	                    .assign(coerced, false)
+	                    .elseIf((0, codegen_1._) `${data} === "true" || ${data} === 1`)
+	                    .assign(coerced, true);
+	                return;
+	            case "null":
+	                gen.elseIf((0, codegen_1._) `${data} === "" || ${data} === 0 || ${data} === false`);
+	                gen.assign(coerced, null);
+	                return;
+	            case "array":
+	                gen
+	                    .elseIf((0, codegen_1._) `${dataType} === "string" || ${dataType} === "number"
+              || ${dataType} === "boolean" || ${data} === null`)
+	                    .assign(coerced, (0, codegen_1._) `[${data}]`);
+	        }
+	    }
+	}
+	function assignParentData({ gen, parentData, parentDataProperty }, expr) {
+	    // TODO use gen.property
+	    gen.if((0, codegen_1._) `${parentData} !== undefined`, () => gen.assign((0, codegen_1._) `${parentData}[${parentDataProperty}]`, expr));
+	}
+	function checkDataType(dataType, data, strictNums, correct = DataType.Correct) {
+	    const EQ = correct === DataType.Correct ? codegen_1.operators.EQ : codegen_1.operators.NEQ;
+	    let cond;
+	    switch (dataType) {
+	        case "null":
+	            return (0, codegen_1._) `${data} ${EQ} null`;
+	        case "array":
+	            cond = (0, codegen_1._) `Array.isArray(${data})`;
+	            break;
+	        case "object":
+	            cond = (0, codegen_1._) `${data} && typeof ${data} == "object" && !Array.isArray(${data})`;
+	            break;
+	        case "integer":
+	            cond = numCond((0, codegen_1._) `!(${data} % 1) && !isNaN(${data})`);
+	            break;
+	        case "number":
+	            cond = numCond();
+	            break;
+	        default:
+	            return (0, codegen_1._) `typeof ${data} ${EQ} ${dataType}`;
+	    }
+	    return correct === DataType.Correct ? cond : (0, codegen_1.not)(cond);
+	    function numCond(_cond = codegen_1.nil) {
+	        return (0, codegen_1.and)((0, codegen_1._) `typeof ${data} == "number"`, _cond, strictNums ? (0, codegen_1._) `isFinite(${data})` : codegen_1.nil);
+	    }
+	}
+	dataType.checkDataType = checkDataType;
+	function checkDataTypes(dataTypes, data, strictNums, correct) {
+	    if (dataTypes.length === 1) {
+	        return checkDataType(dataTypes[0], data, strictNums, correct);
+	    }
+	    let cond;
+	    const types = (0, util_1.toHash)(dataTypes);
+	    if (types.array && types.object) {
+	        const notObj = (0, codegen_1._) `typeof ${data} != "object"`;
+	        cond = types.null ? notObj : (0, codegen_1._) `!${data} || ${notObj}`;
+	        delete types.null;
+	        delete types.array;
+	        delete types.object;
+	    }
+	    else {
+	        cond = codegen_1.nil;
+	    }
+	    if (types.number)
+	        delete types.integer;
+	    for (const t in types)
+	        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
+	    return cond;
+	}
+	dataType.checkDataTypes = checkDataTypes;
+	const typeError = {
+	    message: ({ schema }) => `must be ${schema}`,
+	    params: ({ schema, schemaValue }) => typeof schema == "string" ? (0, codegen_1._) `{type: ${schema}}` : (0, codegen_1._) `{type: ${schemaValue}}`,
+	};
+	function reportTypeError(it) {
+	    const cxt = getTypeErrorContext(it);
+	    (0, errors_1.reportError)(cxt, typeError);
+	}
+	dataType.reportTypeError = reportTypeError;
+	function getTypeErrorContext(it) {
+	    const { gen, data, schema } = it;
+	    const schemaCode = (0, util_1.schemaRefOrVal)(it, schema, "type");
+	    return {
+	        gen,
+	        keyword: "type",
+	        data,
+	        schema: schema.type,
+	        schemaCode,
+	        schemaValue: schemaCode,
+	        parentSchema: schema,
+	        params: {},
+	        it,
+	    };
+	}
+	
+	return dataType;
+}
+
+var defaults = {};
+
+var hasRequiredDefaults;
+
+function requireDefaults () {
+	if (hasRequiredDefaults) return defaults;
+	hasRequiredDefaults = 1;
+	Object.defineProperty(defaults, "__esModule", { value: true });
+	defaults.assignDefaults = void 0;
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	function assignDefaults(it, ty) {
+	    const { properties, items } = it.schema;
+	    if (ty === "object" && properties) {
+	        for (const key in properties) {
+	            assignDefault(it, key, properties[key].default);
+	        }
+	    }
+	    else if (ty === "array" && Array.isArray(items)) {
+	        items.forEach((sch, i) => assignDefault(it, i, sch.default));
+	    }
+	}
+	defaults.assignDefaults = assignDefaults;
+	function assignDefault(it, prop, defaultValue) {
+	    const { gen, compositeRule, data, opts } = it;
+	    if (defaultValue === undefined)
+	        return;
+	    const childData = (0, codegen_1._) `${data}${(0, codegen_1.getProperty)(prop)}`;
+	    if (compositeRule) {
+	        (0, util_1.checkStrictMode)(it, `default is ignored for: ${childData}`);
+	        return;
+	    }
+	    let condition = (0, codegen_1._) `${childData} === undefined`;
+	    if (opts.useDefaults === "empty") {
+	        condition = (0, codegen_1._) `${condition} || ${childData} === null || ${childData} === ""`;
+	    }
+	    // `${childData} === undefined` +
+	    // (opts.useDefaults === "empty" ? ` || ${childData} === null || ${childData} === ""` : "")
+	    gen.if(condition, (0, codegen_1._) `${childData} = ${(0, codegen_1.stringify)(defaultValue)}`);
+	}
+	
+	return defaults;
+}
+
+var keyword = {};
+
+var code = {};
+
+var hasRequiredCode;
+
+function requireCode () {
+	if (hasRequiredCode) return code;
+	hasRequiredCode = 1;
+	Object.defineProperty(code, "__esModule", { value: true });
+	code.validateUnion = code.validateArray = code.usePattern = code.callValidateCode = code.schemaProperties = code.allSchemaProperties = code.noPropertyInData = code.propertyInData = code.isOwnProperty = code.hasPropFunc = code.reportMissingProp = code.checkMissingProp = code.checkReportMissingProp = void 0;
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const names_1 = /*@__PURE__*/ requireNames();
+	const util_2 = /*@__PURE__*/ requireUtil();
+	function checkReportMissingProp(cxt, prop) {
+	    const { gen, data, it } = cxt;
+	    gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
+	        cxt.setParams({ missingProperty: (0, codegen_1._) `${prop}` }, true);
+	        cxt.error();
+	    });
+	}
+	code.checkReportMissingProp = checkReportMissingProp;
+	function checkMissingProp({ gen, data, it: { opts } }, properties, missing) {
+	    return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._) `${missing} = ${prop}`)));
+	}
+	code.checkMissingProp = checkMissingProp;
+	function reportMissingProp(cxt, missing) {
+	    cxt.setParams({ missingProperty: missing }, true);
+	    cxt.error();
+	}
+	code.reportMissingProp = reportMissingProp;
+	function hasPropFunc(gen) {
+	    return gen.scopeValue("func", {
+	        // eslint-disable-next-line @typescript-eslint/unbound-method
+	        ref: Object.prototype.hasOwnProperty,
+	        code: (0, codegen_1._) `Object.prototype.hasOwnProperty`,
+	    });
+	}
+	code.hasPropFunc = hasPropFunc;
+	function isOwnProperty(gen, data, property) {
+	    return (0, codegen_1._) `${hasPropFunc(gen)}.call(${data}, ${property})`;
+	}
+	code.isOwnProperty = isOwnProperty;
+	function propertyInData(gen, data, property, ownProperties) {
+	    const cond = (0, codegen_1._) `${data}${(0, codegen_1.getProperty)(property)} !== undefined`;
+	    return ownProperties ? (0, codegen_1._) `${cond} && ${isOwnProperty(gen, data, property)}` : cond;
+	}
+	code.propertyInData = propertyInData;
+	function noPropertyInData(gen, data, property, ownProperties) {
+	    const cond = (0, codegen_1._) `${data}${(0, codegen_1.getProperty)(property)} === undefined`;
+	    return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data, property))) : cond;
+	}
+	code.noPropertyInData = noPropertyInData;
+	function allSchemaProperties(schemaMap) {
+	    return schemaMap ? Object.keys(schemaMap).filter((p) => p !== "__proto__") : [];
+	}
+	code.allSchemaProperties = allSchemaProperties;
+	function schemaProperties(it, schemaMap) {
+	    return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
+	}
+	code.schemaProperties = schemaProperties;
+	function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
+	    const dataAndSchema = passSchema ? (0, codegen_1._) `${schemaCode}, ${data}, ${topSchemaRef}${schemaPath}` : data;
+	    const valCxt = [
+	        [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, errorPath)],
+	        [names_1.default.parentData, it.parentData],
+	        [names_1.default.parentDataProperty, it.parentDataProperty],
+	        [names_1.default.rootData, names_1.default.rootData],
+	    ];
+	    if (it.opts.dynamicRef)
+	        valCxt.push([names_1.default.dynamicAnchors, names_1.default.dynamicAnchors]);
+	    const args = (0, codegen_1._) `${dataAndSchema}, ${gen.object(...valCxt)}`;
+	    return context !== codegen_1.nil ? (0, codegen_1._) `${func}.call(${context}, ${args})` : (0, codegen_1._) `${func}(${args})`;
+	}
+	code.callValidateCode = callValidateCode;
+	const newRegExp = (0, codegen_1._) `new RegExp`;
+	function usePattern({ gen, it: { opts } }, pattern) {
+	    const u = opts.unicodeRegExp ? "u" : "";
+	    const { regExp } = opts.code;
+	    const rx = regExp(pattern, u);
+	    return gen.scopeValue("pattern", {
+	        key: rx.toString(),
+	        ref: rx,
+	        code: (0, codegen_1._) `${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern}, ${u})`,
+	    });
+	}
+	code.usePattern = usePattern;
+	function validateArray(cxt) {
+	    const { gen, data, keyword, it } = cxt;
+	    const valid = gen.name("valid");
+	    if (it.allErrors) {
+	        const validArr = gen.let("valid", true);
+	        validateItems(() => gen.assign(validArr, false));
+	        return validArr;
+	    }
+	    gen.var(valid, true);
+	    validateItems(() => gen.break());
+	    return valid;
+	    function validateItems(notValid) {
+	        const len = gen.const("len", (0, codegen_1._) `${data}.length`);
+	        gen.forRange("i", 0, len, (i) => {
+	            cxt.subschema({
+	                keyword,
+	                dataProp: i,
+	                dataPropType: util_1.Type.Num,
+	            }, valid);
+	            gen.if((0, codegen_1.not)(valid), notValid);
+	        });
+	    }
+	}
+	code.validateArray = validateArray;
+	function validateUnion(cxt) {
+	    const { gen, schema, keyword, it } = cxt;
+	    /* istanbul ignore if */
+	    if (!Array.isArray(schema))
+	        throw new Error("ajv implementation error");
+	    const alwaysValid = schema.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
+	    if (alwaysValid && !it.opts.unevaluated)
+	        return;
+	    const valid = gen.let("valid", false);
+	    const schValid = gen.name("_valid");
+	    gen.block(() => schema.forEach((_sch, i) => {
+	        const schCxt = cxt.subschema({
+	            keyword,
+	            schemaProp: i,
+	            compositeRule: true,
+	        }, schValid);
+	        gen.assign(valid, (0, codegen_1._) `${valid} || ${schValid}`);
+	        const merged = cxt.mergeValidEvaluated(schCxt, schValid);
+	        // can short-circuit if `unevaluatedProperties/Items` not supported (opts.unevaluated !== true)
+	        // or if all properties and items were evaluated (it.props === true && it.items === true)
+	        if (!merged)
+	            gen.if((0, codegen_1.not)(valid));
+	    }));
+	    cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
+	}
+	code.validateUnion = validateUnion;
+	
+	return code;
+}
+
+var hasRequiredKeyword;
+
+function requireKeyword () {
+	if (hasRequiredKeyword) return keyword;
+	hasRequiredKeyword = 1;
+	Object.defineProperty(keyword, "__esModule", { value: true });
+	keyword.validateKeywordUsage = keyword.validSchemaType = keyword.funcKeywordCode = keyword.macroKeywordCode = void 0;
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const names_1 = /*@__PURE__*/ requireNames();
+	const code_1 = /*@__PURE__*/ requireCode();
+	const errors_1 = /*@__PURE__*/ requireErrors();
+	function macroKeywordCode(cxt, def) {
+	    const { gen, keyword, schema, parentSchema, it } = cxt;
+	    const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
+	    const schemaRef = useKeyword(gen, keyword, macroSchema);
+	    if (it.opts.validateSchema !== false)
+	        it.self.validateSchema(macroSchema, true);
+	    const valid = gen.name("valid");
+	    cxt.subschema({
+	        schema: macroSchema,
+	        schemaPath: codegen_1.nil,
+	        errSchemaPath: `${it.errSchemaPath}/${keyword}`,
+	        topSchemaRef: schemaRef,
+	        compositeRule: true,
+	    }, valid);
+	    cxt.pass(valid, () => cxt.error(true));
+	}
+	keyword.macroKeywordCode = macroKeywordCode;
+	function funcKeywordCode(cxt, def) {
+	    var _a;
+	    const { gen, keyword, schema, parentSchema, $data, it } = cxt;
+	    checkAsyncKeyword(it, def);
+	    const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
+	    const validateRef = useKeyword(gen, keyword, validate);
+	    const valid = gen.let("valid");
+	    cxt.block$data(valid, validateKeyword);
+	    cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
+	    function validateKeyword() {
+	        if (def.errors === false) {
+	            assignValid();
+	            if (def.modifying)
+	                modifyData(cxt);
+	            reportErrs(() => cxt.error());
+	        }
+	        else {
+	            const ruleErrs = def.async ? validateAsync() : validateSync();
+	            if (def.modifying)
+	                modifyData(cxt);
+	            reportErrs(() => addErrs(cxt, ruleErrs));
+	        }
+	    }
+	    function validateAsync() {
+	        const ruleErrs = gen.let("ruleErrs", null);
+	        gen.try(() => assignValid((0, codegen_1._) `await `), (e) => gen.assign(valid, false).if((0, codegen_1._) `${e} instanceof ${it.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._) `${e}.errors`), () => gen.throw(e)));
+	        return ruleErrs;
+	    }
+	    function validateSync() {
+	        const validateErrs = (0, codegen_1._) `${validateRef}.errors`;
+	        gen.assign(validateErrs, null);
+	        assignValid(codegen_1.nil);
+	        return validateErrs;
+	    }
+	    function assignValid(_await = def.async ? (0, codegen_1._) `await ` : codegen_1.nil) {
+	        const passCxt = it.opts.passContext ? names_1.default.this : names_1.default.self;
+	        const passSchema = !(("compile" in def && !$data) || def.schema === false);
+	        gen.assign(valid, (0, codegen_1._) `${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
+	    }
+	    function reportErrs(errors) {
+	        var _a;
+	        gen.if((0, codegen_1.not)((_a = def.valid) !== null && _a !== void 0 ? _a : valid), errors);
+	    }
+	}
+	keyword.funcKeywordCode = funcKeywordCode;
+	function modifyData(cxt) {
+	    const { gen, data, it } = cxt;
+	    gen.if(it.parentData, () => gen.assign(data, (0, codegen_1._) `${it.parentData}[${it.parentDataProperty}]`));
+	}
+	function addErrs(cxt, errs) {
+	    const { gen } = cxt;
+	    gen.if((0, codegen_1._) `Array.isArray(${errs})`, () => {
+	        gen
+	            .assign(names_1.default.vErrors, (0, codegen_1._) `${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`)
+	            .assign(names_1.default.errors, (0, codegen_1._) `${names_1.default.vErrors}.length`);
+	        (0, errors_1.extendErrors)(cxt);
+	    }, () => cxt.error());
+	}
+	function checkAsyncKeyword({ schemaEnv }, def) {
+	    if (def.async && !schemaEnv.$async)
+	        throw new Error("async keyword in sync schema");
+	}
+	function useKeyword(gen, keyword, result) {
+	    if (result === undefined)
+	        throw new Error(`keyword "${keyword}" failed to compile`);
+	    return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
+	}
+	function validSchemaType(schema, schemaType, allowUndefined = false) {
+	    // TODO add tests
+	    return (!schemaType.length ||
+	        schemaType.some((st) => st === "array"
+	            ? Array.isArray(schema)
+	            : st === "object"
+	                ? schema && typeof schema == "object" && !Array.isArray(schema)
+	                : typeof schema == st || (allowUndefined && typeof schema == "undefined")));
+	}
+	keyword.validSchemaType = validSchemaType;
+	function validateKeywordUsage({ schema, opts, self, errSchemaPath }, def, keyword) {
+	    /* istanbul ignore if */
+	    if (Array.isArray(def.keyword) ? !def.keyword.includes(keyword) : def.keyword !== keyword) {
+	        throw new Error("ajv implementation error");
+	    }
+	    const deps = def.dependencies;
+	    if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema, kwd))) {
+	        throw new Error(`parent schema must have dependencies of ${keyword}: ${deps.join(",")}`);
+	    }
+	    if (def.validateSchema) {
+	        const valid = def.validateSchema(schema[keyword]);
+	        if (!valid) {
+	            const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` +
+	                self.errorsText(def.validateSchema.errors);
+	            if (opts.validateSchema === "log")
+	                self.logger.error(msg);
+	            else
+	                throw new Error(msg);
+	        }
+	    }
+	}
+	keyword.validateKeywordUsage = validateKeywordUsage;
+	
+	return keyword;
+}
+
+var subschema = {};
+
+var hasRequiredSubschema;
+
+function requireSubschema () {
+	if (hasRequiredSubschema) return subschema;
+	hasRequiredSubschema = 1;
+	Object.defineProperty(subschema, "__esModule", { value: true });
+	subschema.extendSubschemaMode = subschema.extendSubschemaData = subschema.getSubschema = void 0;
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
+	    if (keyword !== undefined && schema !== undefined) {
+	        throw new Error('both "keyword" and "schema" passed, only one allowed');
+	    }
+	    if (keyword !== undefined) {
+	        const sch = it.schema[keyword];
+	        return schemaProp === undefined
+	            ? {
+	                schema: sch,
+	                schemaPath: (0, codegen_1._) `${it.schemaPath}${(0, codegen_1.getProperty)(keyword)}`,
+	                errSchemaPath: `${it.errSchemaPath}/${keyword}`,
+	            }
+	            : {
+	                schema: sch[schemaProp],
+	                schemaPath: (0, codegen_1._) `${it.schemaPath}${(0, codegen_1.getProperty)(keyword)}${(0, codegen_1.getProperty)(schemaProp)}`,
+	                errSchemaPath: `${it.errSchemaPath}/${keyword}/${(0, util_1.escapeFragment)(schemaProp)}`,
+	            };
+	    }
+	    if (schema !== undefined) {
+	        if (schemaPath === undefined || errSchemaPath === undefined || topSchemaRef === undefined) {
+	            throw new Error('"schemaPath", "errSchemaPath" and "topSchemaRef" are required with "schema"');
+	        }
+	        return {
+	            schema,
+	            schemaPath,
+	            topSchemaRef,
+	            errSchemaPath,
+	        };
+	    }
+	    throw new Error('either "keyword" or "schema" must be passed');
+	}
+	subschema.getSubschema = getSubschema;
+	function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data, dataTypes, propertyName }) {
+	    if (data !== undefined && dataProp !== undefined) {
+	        throw new Error('both "data" and "dataProp" passed, only one allowed');
+	    }
+	    const { gen } = it;
+	    if (dataProp !== undefined) {
+	        const { errorPath, dataPathArr, opts } = it;
+	        const nextData = gen.let("data", (0, codegen_1._) `${it.data}${(0, codegen_1.getProperty)(dataProp)}`, true);
+	        dataContextProps(nextData);
+	        subschema.errorPath = (0, codegen_1.str) `${errorPath}${(0, util_1.getErrorPath)(dataProp, dpType, opts.jsPropertySyntax)}`;
+	        subschema.parentDataProperty = (0, codegen_1._) `${dataProp}`;
+	        subschema.dataPathArr = [...dataPathArr, subschema.parentDataProperty];
+	    }
+	    if (data !== undefined) {
+	        const nextData = data instanceof codegen_1.Name ? data : gen.let("data", data, true); // replaceable if used once?
+	        dataContextProps(nextData);
+	        if (propertyName !== undefined)
+	            subschema.propertyName = propertyName;
+	        // TODO something is possibly wrong here with not changing parentDataProperty and not appending dataPathArr
+	    }
+	    if (dataTypes)
+	        subschema.dataTypes = dataTypes;
+	    function dataContextProps(_nextData) {
+	        subschema.data = _nextData;
+	        subschema.dataLevel = it.dataLevel + 1;
+	        subschema.dataTypes = [];
+	        it.definedProperties = new Set();
+	        subschema.parentData = it.data;
+	        subschema.dataNames = [...it.dataNames, _nextData];
+	    }
+	}
+	subschema.extendSubschemaData = extendSubschemaData;
+	function extendSubschemaMode(subschema, { jtdDiscriminator, jtdMetadata, compositeRule, createErrors, allErrors }) {
+	    if (compositeRule !== undefined)
+	        subschema.compositeRule = compositeRule;
+	    if (createErrors !== undefined)
+	        subschema.createErrors = createErrors;
+	    if (allErrors !== undefined)
+	        subschema.allErrors = allErrors;
+	    subschema.jtdDiscriminator = jtdDiscriminator; // not inherited
+	    subschema.jtdMetadata = jtdMetadata; // not inherited
+	}
+	subschema.extendSubschemaMode = extendSubschemaMode;
+	
+	return subschema;
+}
+
+var resolve$1 = {};
+
+var fastDeepEqual;
+var hasRequiredFastDeepEqual;
+
+function requireFastDeepEqual () {
+	if (hasRequiredFastDeepEqual) return fastDeepEqual;
+	hasRequiredFastDeepEqual = 1;
+
+	// do not edit .js files directly - edit src/index.jst
+
+
+
+	fastDeepEqual = function equal(a, b) {
+	  if (a === b) return true;
+
+	  if (a && b && typeof a == 'object' && typeof b == 'object') {
+	    if (a.constructor !== b.constructor) return false;
+
+	    var length, i, keys;
+	    if (Array.isArray(a)) {
+	      length = a.length;
+	      if (length != b.length) return false;
+	      for (i = length; i-- !== 0;)
+	        if (!equal(a[i], b[i])) return false;
+	      return true;
+	    }
+
+
+
+	    if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+	    if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+	    if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+
+	    keys = Object.keys(a);
+	    length = keys.length;
+	    if (length !== Object.keys(b).length) return false;
+
+	    for (i = length; i-- !== 0;)
+	      if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+
+	    for (i = length; i-- !== 0;) {
+	      var key = keys[i];
+
+	      if (!equal(a[key], b[key])) return false;
+	    }
+
+	    return true;
+	  }
+
+	  // true if both NaN, false otherwise
+	  return a!==a && b!==b;
+	};
+	return fastDeepEqual;
+}
+
+var jsonSchemaTraverse = {exports: {}};
+
+var hasRequiredJsonSchemaTraverse;
+
+function requireJsonSchemaTraverse () {
+	if (hasRequiredJsonSchemaTraverse) return jsonSchemaTraverse.exports;
+	hasRequiredJsonSchemaTraverse = 1;
+
+	var traverse = jsonSchemaTraverse.exports = function (schema, opts, cb) {
+	  // Legacy support for v0.3.1 and earlier.
+	  if (typeof opts == 'function') {
+	    cb = opts;
+	    opts = {};
+	  }
+
+	  cb = opts.cb || cb;
+	  var pre = (typeof cb == 'function') ? cb : cb.pre || function() {};
+	  var post = cb.post || function() {};
+
+	  _traverse(opts, pre, post, schema, '', schema);
+	};
+
+
+	traverse.keywords = {
+	  additionalItems: true,
+	  items: true,
+	  contains: true,
+	  additionalProperties: true,
+	  propertyNames: true,
+	  not: true,
+	  if: true,
+	  then: true,
+	  else: true
+	};
+
+	traverse.arrayKeywords = {
+	  items: true,
+	  allOf: true,
+	  anyOf: true,
+	  oneOf: true
+	};
+
+	traverse.propsKeywords = {
+	  $defs: true,
+	  definitions: true,
+	  properties: true,
+	  patternProperties: true,
+	  dependencies: true
+	};
+
+	traverse.skipKeywords = {
+	  default: true,
+	  enum: true,
+	  const: true,
+	  required: true,
+	  maximum: true,
+	  minimum: true,
+	  exclusiveMaximum: true,
+	  exclusiveMinimum: true,
+	  multipleOf: true,
+	  maxLength: true,
+	  minLength: true,
+	  pattern: true,
+	  format: true,
+	  maxItems: true,
+	  minItems: true,
+	  uniqueItems: true,
+	  maxProperties: true,
+	  minProperties: true
+	};
+
+
+	function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
+	  if (schema && typeof schema == 'object' && !Array.isArray(schema)) {
+	    pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+	    for (var key in schema) {
+	      var sch = schema[key];
+	      if (Array.isArray(sch)) {
+	        if (key in traverse.arrayKeywords) {
+	          for (var i=0; i<sch.length; i++)
+	            _traverse(opts, pre, post, sch[i], jsonPtr + '/' + key + '/' + i, rootSchema, jsonPtr, key, schema, i);
+	        }
+	      } else if (key in traverse.propsKeywords) {
+	        if (sch && typeof sch == 'object') {
+	          for (var prop in sch)
+	            _traverse(opts, pre, post, sch[prop], jsonPtr + '/' + key + '/' + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+	        }
+	      } else if (key in traverse.keywords || (opts.allKeys && !(key in traverse.skipKeywords))) {
+	        _traverse(opts, pre, post, sch, jsonPtr + '/' + key, rootSchema, jsonPtr, key, schema);
+	      }
+	    }
+	    post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+	  }
+	}
+
+
+	function escapeJsonPtr(str) {
+	  return str.replace(/~/g, '~0').replace(/\//g, '~1');
+	}
+	return jsonSchemaTraverse.exports;
+}
+
+var hasRequiredResolve;
+
+function requireResolve () {
+	if (hasRequiredResolve) return resolve$1;
+	hasRequiredResolve = 1;
+	Object.defineProperty(resolve$1, "__esModule", { value: true });
+	resolve$1.getSchemaRefs = resolve$1.resolveUrl = resolve$1.normalizeId = resolve$1._getFullPath = resolve$1.getFullPath = resolve$1.inlineRef = void 0;
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const equal = requireFastDeepEqual();
+	const traverse = requireJsonSchemaTraverse();
+	// TODO refactor to use keyword definitions
+	const SIMPLE_INLINED = new Set([
+	    "type",
+	    "format",
+	    "pattern",
+	    "maxLength",
+	    "minLength",
+	    "maxProperties",
+	    "minProperties",
+	    "maxItems",
+	    "minItems",
+	    "maximum",
+	    "minimum",
+	    "uniqueItems",
+	    "multipleOf",
+	    "required",
+	    "enum",
+	    "const",
+	]);
+	function inlineRef(schema, limit = true) {
+	    if (typeof schema == "boolean")
+	        return true;
+	    if (limit === true)
+	        return !hasRef(schema);
+	    if (!limit)
+	        return false;
+	    return countKeys(schema) <= limit;
+	}
+	resolve$1.inlineRef = inlineRef;
+	const REF_KEYWORDS = new Set([
+	    "$ref",
+	    "$recursiveRef",
+	    "$recursiveAnchor",
+	    "$dynamicRef",
+	    "$dynamicAnchor",
+	]);
+	function hasRef(schema) {
+	    for (const key in schema) {
+	        if (REF_KEYWORDS.has(key))
+	            return true;
+	        const sch = schema[key];
+	        if (Array.isArray(sch) && sch.some(hasRef))
+	            return true;
+	        if (typeof sch == "object" && hasRef(sch))
+	            return true;
+	    }
+	    return false;
+	}
+	function countKeys(schema) {
+	    let count = 0;
+	    for (const key in schema) {
+	        if (key === "$ref")
+	            return Infinity;
+	        count++;
+	        if (SIMPLE_INLINED.has(key))
+	            continue;
+	        if (typeof schema[key] == "object") {
+	            (0, util_1.eachItem)(schema[key], (sch) => (count += countKeys(sch)));
+	        }
+	        if (count === Infinity)
+	            return Infinity;
+	    }
+	    return count;
+	}
+	function getFullPath(resolver, id = "", normalize) {
+	    if (normalize !== false)
+	        id = normalizeId(id);
+	    const p = resolver.parse(id);
+	    return _getFullPath(resolver, p);
+	}
+	resolve$1.getFullPath = getFullPath;
+	function _getFullPath(resolver, p) {
+	    const serialized = resolver.serialize(p);
+	    return serialized.split("#")[0] + "#";
+	}
+	resolve$1._getFullPath = _getFullPath;
+	const TRAILING_SLASH_HASH = /#\/?$/;
+	function normalizeId(id) {
+	    return id ? id.replace(TRAILING_SLASH_HASH, "") : "";
+	}
+	resolve$1.normalizeId = normalizeId;
+	function resolveUrl(resolver, baseId, id) {
+	    id = normalizeId(id);
+	    return resolver.resolve(baseId, id);
+	}
+	resolve$1.resolveUrl = resolveUrl;
+	const ANCHOR = /^[a-z_][-a-z0-9._]*$/i;
+	function getSchemaRefs(schema, baseId) {
+	    if (typeof schema == "boolean")
+	        return {};
+	    const { schemaId, uriResolver } = this.opts;
+	    const schId = normalizeId(schema[schemaId] || baseId);
+	    const baseIds = { "": schId };
+	    const pathPrefix = getFullPath(uriResolver, schId, false);
+	    const localRefs = {};
+	    const schemaRefs = new Set();
+	    traverse(schema, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
+	        if (parentJsonPtr === undefined)
+	            return;
+	        const fullPath = pathPrefix + jsonPtr;
+	        let innerBaseId = baseIds[parentJsonPtr];
+	        if (typeof sch[schemaId] == "string")
+	            innerBaseId = addRef.call(this, sch[schemaId]);
+	        addAnchor.call(this, sch.$anchor);
+	        addAnchor.call(this, sch.$dynamicAnchor);
+	        baseIds[jsonPtr] = innerBaseId;
+	        function addRef(ref) {
+	            // eslint-disable-next-line @typescript-eslint/unbound-method
+	            const _resolve = this.opts.uriResolver.resolve;
+	            ref = normalizeId(innerBaseId ? _resolve(innerBaseId, ref) : ref);
+	            if (schemaRefs.has(ref))
+	                throw ambiguos(ref);
+	            schemaRefs.add(ref);
+	            let schOrRef = this.refs[ref];
+	            if (typeof schOrRef == "string")
+	                schOrRef = this.refs[schOrRef];
+	            if (typeof schOrRef == "object") {
+	                checkAmbiguosRef(sch, schOrRef.schema, ref);
+	            }
+	            else if (ref !== normalizeId(fullPath)) {
+	                if (ref[0] === "#") {
+	                    checkAmbiguosRef(sch, localRefs[ref], ref);
+	                    localRefs[ref] = sch;
+	                }
+	                else {
+	                    this.refs[ref] = fullPath;
+	                }
+	            }
+	            return ref;
+	        }
+	        function addAnchor(anchor) {
+	            if (typeof anchor == "string") {
+	                if (!ANCHOR.test(anchor))
+	                    throw new Error(`invalid anchor "${anchor}"`);
+	                addRef.call(this, `#${anchor}`);
+	            }
+	        }
+	    });
+	    return localRefs;
+	    function checkAmbiguosRef(sch1, sch2, ref) {
+	        if (sch2 !== undefined && !equal(sch1, sch2))
+	            throw ambiguos(ref);
+	    }
+	    function ambiguos(ref) {
+	        return new Error(`reference "${ref}" resolves to more than one schema`);
+	    }
+	}
+	resolve$1.getSchemaRefs = getSchemaRefs;
+	
+	return resolve$1;
+}
+
+var hasRequiredValidate;
+
+function requireValidate () {
+	if (hasRequiredValidate) return validate;
+	hasRequiredValidate = 1;
+	Object.defineProperty(validate, "__esModule", { value: true });
+	validate.getData = validate.KeywordCxt = validate.validateFunctionCode = void 0;
+	const boolSchema_1 = /*@__PURE__*/ requireBoolSchema();
+	const dataType_1 = /*@__PURE__*/ requireDataType();
+	const applicability_1 = /*@__PURE__*/ requireApplicability();
+	const dataType_2 = /*@__PURE__*/ requireDataType();
+	const defaults_1 = /*@__PURE__*/ requireDefaults();
+	const keyword_1 = /*@__PURE__*/ requireKeyword();
+	const subschema_1 = /*@__PURE__*/ requireSubschema();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const names_1 = /*@__PURE__*/ requireNames();
+	const resolve_1 = /*@__PURE__*/ requireResolve();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const errors_1 = /*@__PURE__*/ requireErrors();
+	// schema compilation - generates validation function, subschemaCode (below) is used for subschemas
+	function validateFunctionCode(it) {
+	    if (isSchemaObj(it)) {
+	        checkKeywords(it);
+	        if (schemaCxtHasRules(it)) {
+	            topSchemaObjCode(it);
+	            return;
+	        }
+	    }
+	    validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
+	}
+	validate.validateFunctionCode = validateFunctionCode;
+	function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body) {
+	    if (opts.code.es5) {
+	        gen.func(validateName, (0, codegen_1._) `${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
+	            gen.code((0, codegen_1._) `"use strict"; ${funcSourceUrl(schema, opts)}`);
+	            destructureValCxtES5(gen, opts);
+	            gen.code(body);
+	        });
+	    }
+	    else {
+	        gen.func(validateName, (0, codegen_1._) `${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body));
+	    }
+	}
+	function destructureValCxt(opts) {
+	    return (0, codegen_1._) `{${names_1.default.instancePath}="", ${names_1.default.parentData}, ${names_1.default.parentDataProperty}, ${names_1.default.rootData}=${names_1.default.data}${opts.dynamicRef ? (0, codegen_1._) `, ${names_1.default.dynamicAnchors}={}` : codegen_1.nil}}={}`;
+	}
+	function destructureValCxtES5(gen, opts) {
+	    gen.if(names_1.default.valCxt, () => {
+	        gen.var(names_1.default.instancePath, (0, codegen_1._) `${names_1.default.valCxt}.${names_1.default.instancePath}`);
+	        gen.var(names_1.default.parentData, (0, codegen_1._) `${names_1.default.valCxt}.${names_1.default.parentData}`);
+	        gen.var(names_1.default.parentDataProperty, (0, codegen_1._) `${names_1.default.valCxt}.${names_1.default.parentDataProperty}`);
+	        gen.var(names_1.default.rootData, (0, codegen_1._) `${names_1.default.valCxt}.${names_1.default.rootData}`);
+	        if (opts.dynamicRef)
+	            gen.var(names_1.default.dynamicAnchors, (0, codegen_1._) `${names_1.default.valCxt}.${names_1.default.dynamicAnchors}`);
+	    }, () => {
+	        gen.var(names_1.default.instancePath, (0, codegen_1._) `""`);
+	        gen.var(names_1.default.parentData, (0, codegen_1._) `undefined`);
+	        gen.var(names_1.default.parentDataProperty, (0, codegen_1._) `undefined`);
+	        gen.var(names_1.default.rootData, names_1.default.data);
+	        if (opts.dynamicRef)
+	            gen.var(names_1.default.dynamicAnchors, (0, codegen_1._) `{}`);
+	    });
+	}
+	function topSchemaObjCode(it) {
+	    const { schema, opts, gen } = it;
+	    validateFunction(it, () => {
+	        if (opts.$comment && schema.$comment)
+	            commentKeyword(it);
+	        checkNoDefault(it);
+	        gen.let(names_1.default.vErrors, null);
+	        gen.let(names_1.default.errors, 0);
+	        if (opts.unevaluated)
+	            resetEvaluated(it);
+	        typeAndKeywords(it);
+	        returnResults(it);
+	    });
+	    return;
+	}
+	function resetEvaluated(it) {
+	    // TODO maybe some hook to execute it in the end to check whether props/items are Name, as in assignEvaluated
+	    const { gen, validateName } = it;
+	    it.evaluated = gen.const("evaluated", (0, codegen_1._) `${validateName}.evaluated`);
+	    gen.if((0, codegen_1._) `${it.evaluated}.dynamicProps`, () => gen.assign((0, codegen_1._) `${it.evaluated}.props`, (0, codegen_1._) `undefined`));
+	    gen.if((0, codegen_1._) `${it.evaluated}.dynamicItems`, () => gen.assign((0, codegen_1._) `${it.evaluated}.items`, (0, codegen_1._) `undefined`));
+	}
+	function funcSourceUrl(schema, opts) {
+	    const schId = typeof schema == "object" && schema[opts.schemaId];
+	    return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._) `/*# sourceURL=${schId} */` : codegen_1.nil;
+	}
+	// schema compilation - this function is used recursively to generate code for sub-schemas
+	function subschemaCode(it, valid) {
+	    if (isSchemaObj(it)) {
+	        checkKeywords(it);
+	        if (schemaCxtHasRules(it)) {
+	            subSchemaObjCode(it, valid);
+	            return;
+	        }
+	    }
+	    (0, boolSchema_1.boolOrEmptySchema)(it, valid);
+	}
+	function schemaCxtHasRules({ schema, self }) {
+	    if (typeof schema == "boolean")
+	        return !schema;
+	    for (const key in schema)
+	        if (self.RULES.all[key])
+	            return true;
+	    return false;
+	}
+	function isSchemaObj(it) {
+	    return typeof it.schema != "boolean";
+	}
+	function subSchemaObjCode(it, valid) {
+	    const { schema, gen, opts } = it;
+	    if (opts.$comment && schema.$comment)
+	        commentKeyword(it);
+	    updateContext(it);
+	    checkAsyncSchema(it);
+	    const errsCount = gen.const("_errs", names_1.default.errors);
+	    typeAndKeywords(it, errsCount);
+	    // TODO var
+	    gen.var(valid, (0, codegen_1._) `${errsCount} === ${names_1.default.errors}`);
+	}
+	function checkKeywords(it) {
+	    (0, util_1.checkUnknownRules)(it);
+	    checkRefsAndKeywords(it);
+	}
+	function typeAndKeywords(it, errsCount) {
+	    if (it.opts.jtd)
+	        return schemaKeywords(it, [], false, errsCount);
+	    const types = (0, dataType_1.getSchemaTypes)(it.schema);
+	    const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types);
+	    schemaKeywords(it, types, !checkedTypes, errsCount);
+	}
+	function checkRefsAndKeywords(it) {
+	    const { schema, errSchemaPath, opts, self } = it;
+	    if (schema.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema, self.RULES)) {
+	        self.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
+	    }
+	}
+	function checkNoDefault(it) {
+	    const { schema, opts } = it;
+	    if (schema.default !== undefined && opts.useDefaults && opts.strictSchema) {
+	        (0, util_1.checkStrictMode)(it, "default is ignored in the schema root");
+	    }
+	}
+	function updateContext(it) {
+	    const schId = it.schema[it.opts.schemaId];
+	    if (schId)
+	        it.baseId = (0, resolve_1.resolveUrl)(it.opts.uriResolver, it.baseId, schId);
+	}
+	function checkAsyncSchema(it) {
+	    if (it.schema.$async && !it.schemaEnv.$async)
+	        throw new Error("async schema in sync schema");
+	}
+	function commentKeyword({ gen, schemaEnv, schema, errSchemaPath, opts }) {
+	    const msg = schema.$comment;
+	    if (opts.$comment === true) {
+	        gen.code((0, codegen_1._) `${names_1.default.self}.logger.log(${msg})`);
+	    }
+	    else if (typeof opts.$comment == "function") {
+	        const schemaPath = (0, codegen_1.str) `${errSchemaPath}/$comment`;
+	        const rootName = gen.scopeValue("root", { ref: schemaEnv.root });
+	        gen.code((0, codegen_1._) `${names_1.default.self}.opts.$comment(${msg}, ${schemaPath}, ${rootName}.schema)`);
+	    }
+	}
+	function returnResults(it) {
+	    const { gen, schemaEnv, validateName, ValidationError, opts } = it;
+	    if (schemaEnv.$async) {
+	        // TODO assign unevaluated
+	        gen.if((0, codegen_1._) `${names_1.default.errors} === 0`, () => gen.return(names_1.default.data), () => gen.throw((0, codegen_1._) `new ${ValidationError}(${names_1.default.vErrors})`));
+	    }
+	    else {
+	        gen.assign((0, codegen_1._) `${validateName}.errors`, names_1.default.vErrors);
+	        if (opts.unevaluated)
+	            assignEvaluated(it);
+	        gen.return((0, codegen_1._) `${names_1.default.errors} === 0`);
+	    }
+	}
+	function assignEvaluated({ gen, evaluated, props, items }) {
+	    if (props instanceof codegen_1.Name)
+	        gen.assign((0, codegen_1._) `${evaluated}.props`, props);
+	    if (items instanceof codegen_1.Name)
+	        gen.assign((0, codegen_1._) `${evaluated}.items`, items);
+	}
+	function schemaKeywords(it, types, typeErrors, errsCount) {
+	    const { gen, schema, data, allErrors, opts, self } = it;
+	    const { RULES } = self;
+	    if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
+	        gen.block(() => keywordCode(it, "$ref", RULES.all.$ref.definition)); // TODO typecast
+	        return;
+	    }
+	    if (!opts.jtd)
+	        checkStrictTypes(it, types);
+	    gen.block(() => {
+	        for (const group of RULES.rules)
+	            groupKeywords(group);
+	        groupKeywords(RULES.post);
+	    });
+	    function groupKeywords(group) {
+	        if (!(0, applicability_1.shouldUseGroup)(schema, group))
+	            return;
+	        if (group.type) {
+	            gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
+	            iterateKeywords(it, group);
+	            if (types.length === 1 && types[0] === group.type && typeErrors) {
+	                gen.else();
+	                (0, dataType_2.reportTypeError)(it);
+	            }
+	            gen.endIf();
+	        }
+	        else {
+	            iterateKeywords(it, group);
+	        }
+	        // TODO make it "ok" call?
+	        if (!allErrors)
+	            gen.if((0, codegen_1._) `${names_1.default.errors} === ${errsCount || 0}`);
+	    }
+	}
+	function iterateKeywords(it, group) {
+	    const { gen, schema, opts: { useDefaults }, } = it;
+	    if (useDefaults)
+	        (0, defaults_1.assignDefaults)(it, group.type);
+	    gen.block(() => {
+	        for (const rule of group.rules) {
+	            if ((0, applicability_1.shouldUseRule)(schema, rule)) {
+	                keywordCode(it, rule.keyword, rule.definition, group.type);
+	            }
+	        }
+	    });
+	}
+	function checkStrictTypes(it, types) {
+	    if (it.schemaEnv.meta || !it.opts.strictTypes)
+	        return;
+	    checkContextTypes(it, types);
+	    if (!it.opts.allowUnionTypes)
+	        checkMultipleTypes(it, types);
+	    checkKeywordTypes(it, it.dataTypes);
+	}
+	function checkContextTypes(it, types) {
+	    if (!types.length)
+	        return;
+	    if (!it.dataTypes.length) {
+	        it.dataTypes = types;
+	        return;
+	    }
+	    types.forEach((t) => {
+	        if (!includesType(it.dataTypes, t)) {
+	            strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
+	        }
+	    });
+	    narrowSchemaTypes(it, types);
+	}
+	function checkMultipleTypes(it, ts) {
+	    if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
+	        strictTypesError(it, "use allowUnionTypes to allow union type keyword");
+	    }
+	}
+	function checkKeywordTypes(it, ts) {
+	    const rules = it.self.RULES.all;
+	    for (const keyword in rules) {
+	        const rule = rules[keyword];
+	        if (typeof rule == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule)) {
+	            const { type } = rule.definition;
+	            if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
+	                strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
+	            }
+	        }
+	    }
+	}
+	function hasApplicableType(schTs, kwdT) {
+	    return schTs.includes(kwdT) || (kwdT === "number" && schTs.includes("integer"));
+	}
+	function includesType(ts, t) {
+	    return ts.includes(t) || (t === "integer" && ts.includes("number"));
+	}
+	function narrowSchemaTypes(it, withTypes) {
+	    const ts = [];
+	    for (const t of it.dataTypes) {
+	        if (includesType(withTypes, t))
+	            ts.push(t);
+	        else if (withTypes.includes("integer") && t === "number")
+	            ts.push("integer");
+	    }
+	    it.dataTypes = ts;
+	}
+	function strictTypesError(it, msg) {
+	    const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
+	    msg += ` at "${schemaPath}" (strictTypes)`;
+	    (0, util_1.checkStrictMode)(it, msg, it.opts.strictTypes);
+	}
+	class KeywordCxt {
+	    constructor(it, def, keyword) {
+	        (0, keyword_1.validateKeywordUsage)(it, def, keyword);
+	        this.gen = it.gen;
+	        this.allErrors = it.allErrors;
+	        this.keyword = keyword;
+	        this.data = it.data;
+	        this.schema = it.schema[keyword];
+	        this.$data = def.$data && it.opts.$data && this.schema && this.schema.$data;
+	        this.schemaValue = (0, util_1.schemaRefOrVal)(it, this.schema, keyword, this.$data);
+	        this.schemaType = def.schemaType;
+	        this.parentSchema = it.schema;
+	        this.params = {};
+	        this.it = it;
+	        this.def = def;
+	        if (this.$data) {
+	            this.schemaCode = it.gen.const("vSchema", getData(this.$data, it));
+	        }
+	        else {
+	            this.schemaCode = this.schemaValue;
+	            if (!(0, keyword_1.validSchemaType)(this.schema, def.schemaType, def.allowUndefined)) {
+	                throw new Error(`${keyword} value must be ${JSON.stringify(def.schemaType)}`);
+	            }
+	        }
+	        if ("code" in def ? def.trackErrors : def.errors !== false) {
+	            this.errsCount = it.gen.const("_errs", names_1.default.errors);
+	        }
+	    }
+	    result(condition, successAction, failAction) {
+	        this.failResult((0, codegen_1.not)(condition), successAction, failAction);
+	    }
+	    failResult(condition, successAction, failAction) {
+	        this.gen.if(condition);
+	        if (failAction)
+	            failAction();
+	        else
+	            this.error();
+	        if (successAction) {
+	            this.gen.else();
+	            successAction();
+	            if (this.allErrors)
+	                this.gen.endIf();
+	        }
+	        else {
+	            if (this.allErrors)
+	                this.gen.endIf();
+	            else
+	                this.gen.else();
+	        }
+	    }
+	    pass(condition, failAction) {
+	        this.failResult((0, codegen_1.not)(condition), undefined, failAction);
+	    }
+	    fail(condition) {
+	        if (condition === undefined) {
+	            this.error();
+	            if (!this.allErrors)
+	                this.gen.if(false); // this branch will be removed by gen.optimize
+	            return;
+	        }
+	        this.gen.if(condition);
+	        this.error();
+	        if (this.allErrors)
+	            this.gen.endIf();
+	        else
+	            this.gen.else();
+	    }
+	    fail$data(condition) {
+	        if (!this.$data)
+	            return this.fail(condition);
+	        const { schemaCode } = this;
+	        this.fail((0, codegen_1._) `${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
+	    }
+	    error(append, errorParams, errorPaths) {
+	        if (errorParams) {
+	            this.setParams(errorParams);
+	            this._error(append, errorPaths);
+	            this.setParams({});
+	            return;
+	        }
+	        this._error(append, errorPaths);
+	    }
+	    _error(append, errorPaths) {
+	        (append ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
+	    }
+	    $dataError() {
+	        (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
+	    }
+	    reset() {
+	        if (this.errsCount === undefined)
+	            throw new Error('add "trackErrors" to keyword definition');
+	        (0, errors_1.resetErrorsCount)(this.gen, this.errsCount);
+	    }
+	    ok(cond) {
+	        if (!this.allErrors)
+	            this.gen.if(cond);
+	    }
+	    setParams(obj, assign) {
+	        if (assign)
+	            Object.assign(this.params, obj);
+	        else
+	            this.params = obj;
+	    }
+	    block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+	        this.gen.block(() => {
+	            this.check$data(valid, $dataValid);
+	            codeBlock();
+	        });
+	    }
+	    check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
+	        if (!this.$data)
+	            return;
+	        const { gen, schemaCode, schemaType, def } = this;
+	        gen.if((0, codegen_1.or)((0, codegen_1._) `${schemaCode} === undefined`, $dataValid));
+	        if (valid !== codegen_1.nil)
+	            gen.assign(valid, true);
+	        if (schemaType.length || def.validateSchema) {
+	            gen.elseIf(this.invalid$data());
+	            this.$dataError();
+	            if (valid !== codegen_1.nil)
+	                gen.assign(valid, false);
+	        }
+	        gen.else();
+	    }
+	    invalid$data() {
+	        const { gen, schemaCode, schemaType, def, it } = this;
+	        return (0, codegen_1.or)(wrong$DataType(), invalid$DataSchema());
+	        function wrong$DataType() {
+	            if (schemaType.length) {
+	                /* istanbul ignore if */
+	                if (!(schemaCode instanceof codegen_1.Name))
+	                    throw new Error("ajv implementation error");
+	                const st = Array.isArray(schemaType) ? schemaType : [schemaType];
+	                return (0, codegen_1._) `${(0, dataType_2.checkDataTypes)(st, schemaCode, it.opts.strictNumbers, dataType_2.DataType.Wrong)}`;
+	            }
+	            return codegen_1.nil;
+	        }
+	        function invalid$DataSchema() {
+	            if (def.validateSchema) {
+	                const validateSchemaRef = gen.scopeValue("validate$data", { ref: def.validateSchema }); // TODO value.code for standalone
+	                return (0, codegen_1._) `!${validateSchemaRef}(${schemaCode})`;
+	            }
+	            return codegen_1.nil;
+	        }
+	    }
+	    subschema(appl, valid) {
+	        const subschema = (0, subschema_1.getSubschema)(this.it, appl);
+	        (0, subschema_1.extendSubschemaData)(subschema, this.it, appl);
+	        (0, subschema_1.extendSubschemaMode)(subschema, appl);
+	        const nextContext = { ...this.it, ...subschema, items: undefined, props: undefined };
+	        subschemaCode(nextContext, valid);
+	        return nextContext;
+	    }
+	    mergeEvaluated(schemaCxt, toName) {
+	        const { it, gen } = this;
+	        if (!it.opts.unevaluated)
+	            return;
+	        if (it.props !== true && schemaCxt.props !== undefined) {
+	            it.props = util_1.mergeEvaluated.props(gen, schemaCxt.props, it.props, toName);
+	        }
+	        if (it.items !== true && schemaCxt.items !== undefined) {
+	            it.items = util_1.mergeEvaluated.items(gen, schemaCxt.items, it.items, toName);
+	        }
+	    }
+	    mergeValidEvaluated(schemaCxt, valid) {
+	        const { it, gen } = this;
+	        if (it.opts.unevaluated && (it.props !== true || it.items !== true)) {
+	            gen.if(valid, () => this.mergeEvaluated(schemaCxt, codegen_1.Name));
+	            return true;
+	        }
+	    }
+	}
+	validate.KeywordCxt = KeywordCxt;
+	function keywordCode(it, keyword, def, ruleType) {
+	    const cxt = new KeywordCxt(it, def, keyword);
+	    if ("code" in def) {
+	        def.code(cxt, ruleType);
+	    }
+	    else if (cxt.$data && def.validate) {
+	        (0, keyword_1.funcKeywordCode)(cxt, def);
+	    }
+	    else if ("macro" in def) {
+	        (0, keyword_1.macroKeywordCode)(cxt, def);
+	    }
+	    else if (def.compile || def.validate) {
+	        (0, keyword_1.funcKeywordCode)(cxt, def);
+	    }
+	}
+	const JSON_POINTER = /^\/(?:[^~]|~0|~1)*$/;
+	const RELATIVE_JSON_POINTER = /^([0-9]+)(#|\/(?:[^~]|~0|~1)*)?$/;
+	function getData($data, { dataLevel, dataNames, dataPathArr }) {
+	    let jsonPointer;
+	    let data;
+	    if ($data === "")
+	        return names_1.default.rootData;
+	    if ($data[0] === "/") {
+	        if (!JSON_POINTER.test($data))
+	            throw new Error(`Invalid JSON-pointer: ${$data}`);
+	        jsonPointer = $data;
+	        data = names_1.default.rootData;
+	    }
+	    else {
+	        const matches = RELATIVE_JSON_POINTER.exec($data);
+	        if (!matches)
+	            throw new Error(`Invalid JSON-pointer: ${$data}`);
+	        const up = +matches[1];
+	        jsonPointer = matches[2];
+	        if (jsonPointer === "#") {
+	            if (up >= dataLevel)
+	                throw new Error(errorMsg("property/index", up));
+	            return dataPathArr[dataLevel - up];
+	        }
+	        if (up > dataLevel)
+	            throw new Error(errorMsg("data", up));
+	        data = dataNames[dataLevel - up];
+	        if (!jsonPointer)
+	            return data;
+	    }
+	    let expr = data;
+	    const segments = jsonPointer.split("/");
+	    for (const segment of segments) {
+	        if (segment) {
+	            data = (0, codegen_1._) `${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
+	            expr = (0, codegen_1._) `${expr} && ${data}`;
+	        }
+	    }
+	    return expr;
+	    function errorMsg(pointerType, up) {
+	        return `Cannot access ${pointerType} ${up} levels up, current level is ${dataLevel}`;
+	    }
+	}
+	validate.getData = getData;
+	
+	return validate;
+}
+
+var validation_error = {};
+
+var hasRequiredValidation_error;
+
+function requireValidation_error () {
+	if (hasRequiredValidation_error) return validation_error;
+	hasRequiredValidation_error = 1;
+	Object.defineProperty(validation_error, "__esModule", { value: true });
+	class ValidationError extends Error {
+	    constructor(errors) {
+	        super("validation failed");
+	        this.errors = errors;
+	        this.ajv = this.validation = true;
+	    }
+	}
+	validation_error.default = ValidationError;
+	
+	return validation_error;
+}
+
+var ref_error = {};
+
+var hasRequiredRef_error;
+
+function requireRef_error () {
+	if (hasRequiredRef_error) return ref_error;
+	hasRequiredRef_error = 1;
+	Object.defineProperty(ref_error, "__esModule", { value: true });
+	const resolve_1 = /*@__PURE__*/ requireResolve();
+	class MissingRefError extends Error {
+	    constructor(resolver, baseId, ref, msg) {
+	        super(msg || `can't resolve reference ${ref} from id ${baseId}`);
+	        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref);
+	        this.missingSchema = (0, resolve_1.normalizeId)((0, resolve_1.getFullPath)(resolver, this.missingRef));
+	    }
+	}
+	ref_error.default = MissingRefError;
+	
+	return ref_error;
+}
+
+var compile = {};
+
+var hasRequiredCompile;
+
+function requireCompile () {
+	if (hasRequiredCompile) return compile;
+	hasRequiredCompile = 1;
+	Object.defineProperty(compile, "__esModule", { value: true });
+	compile.resolveSchema = compile.getCompilingSchema = compile.resolveRef = compile.compileSchema = compile.SchemaEnv = void 0;
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const validation_error_1 = /*@__PURE__*/ requireValidation_error();
+	const names_1 = /*@__PURE__*/ requireNames();
+	const resolve_1 = /*@__PURE__*/ requireResolve();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const validate_1 = /*@__PURE__*/ requireValidate();
+	class SchemaEnv {
+	    constructor(env) {
+	        var _a;
+	        this.refs = {};
+	        this.dynamicAnchors = {};
+	        let schema;
+	        if (typeof env.schema == "object")
+	            schema = env.schema;
+	        this.schema = env.schema;
+	        this.schemaId = env.schemaId;
+	        this.root = env.root || this;
+	        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
+	        this.schemaPath = env.schemaPath;
+	        this.localRefs = env.localRefs;
+	        this.meta = env.meta;
+	        this.$async = schema === null || schema === void 0 ? void 0 : schema.$async;
+	        this.refs = {};
+	    }
+	}
+	compile.SchemaEnv = SchemaEnv;
+	// let codeSize = 0
+	// let nodeCount = 0
+	// Compiles schema in SchemaEnv
+	function compileSchema(sch) {
+	    // TODO refactor - remove compilations
+	    const _sch = getCompilingSchema.call(this, sch);
+	    if (_sch)
+	        return _sch;
+	    const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId); // TODO if getFullPath removed 1 tests fails
+	    const { es5, lines } = this.opts.code;
+	    const { ownProperties } = this.opts;
+	    const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+	    let _ValidationError;
+	    if (sch.$async) {
+	        _ValidationError = gen.scopeValue("Error", {
+	            ref: validation_error_1.default,
+	            code: (0, codegen_1._) `require("ajv/dist/runtime/validation_error").default`,
+	        });
+	    }
+	    const validateName = gen.scopeName("validate");
+	    sch.validateName = validateName;
+	    const schemaCxt = {
+	        gen,
+	        allErrors: this.opts.allErrors,
+	        data: names_1.default.data,
+	        parentData: names_1.default.parentData,
+	        parentDataProperty: names_1.default.parentDataProperty,
+	        dataNames: [names_1.default.data],
+	        dataPathArr: [codegen_1.nil], // TODO can its length be used as dataLevel if nil is removed?
+	        dataLevel: 0,
+	        dataTypes: [],
+	        definedProperties: new Set(),
+	        topSchemaRef: gen.scopeValue("schema", this.opts.code.source === true
+	            ? { ref: sch.schema, code: (0, codegen_1.stringify)(sch.schema) }
+	            : { ref: sch.schema }),
+	        validateName,
+	        ValidationError: _ValidationError,
+	        schema: sch.schema,
+	        schemaEnv: sch,
+	        rootId,
+	        baseId: sch.baseId || rootId,
+	        schemaPath: codegen_1.nil,
+	        errSchemaPath: sch.schemaPath || (this.opts.jtd ? "" : "#"),
+	        errorPath: (0, codegen_1._) `""`,
+	        opts: this.opts,
+	        self: this,
+	    };
+	    let sourceCode;
+	    try {
+	        this._compilations.add(sch);
+	        (0, validate_1.validateFunctionCode)(schemaCxt);
+	        gen.optimize(this.opts.code.optimize);
+	        // gen.optimize(1)
+	        const validateCode = gen.toString();
+	        sourceCode = `${gen.scopeRefs(names_1.default.scope)}return ${validateCode}`;
+	        // console.log((codeSize += sourceCode.length), (nodeCount += gen.nodeCount))
+	        if (this.opts.code.process)
+	            sourceCode = this.opts.code.process(sourceCode, sch);
+	        // console.log("\n\n\n *** \n", sourceCode)
+	        const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
+	        const validate = makeValidate(this, this.scope.get());
+	        this.scope.value(validateName, { ref: validate });
+	        validate.errors = null;
+	        validate.schema = sch.schema;
+	        validate.schemaEnv = sch;
+	        if (sch.$async)
+	            validate.$async = true;
+	        if (this.opts.code.source === true) {
+	            validate.source = { validateName, validateCode, scopeValues: gen._values };
+	        }
+	        if (this.opts.unevaluated) {
+	            const { props, items } = schemaCxt;
+	            validate.evaluated = {
+	                props: props instanceof codegen_1.Name ? undefined : props,
+	                items: items instanceof codegen_1.Name ? undefined : items,
+	                dynamicProps: props instanceof codegen_1.Name,
+	                dynamicItems: items instanceof codegen_1.Name,
+	            };
+	            if (validate.source)
+	                validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+	        }
+	        sch.validate = validate;
+	        return sch;
+	    }
+	    catch (e) {
+	        delete sch.validate;
+	        delete sch.validateName;
+	        if (sourceCode)
+	            this.logger.error("Error compiling schema, function code:", sourceCode);
+	        // console.log("\n\n\n *** \n", sourceCode, this.opts)
+	        throw e;
+	    }
+	    finally {
+	        this._compilations.delete(sch);
+	    }
+	}
+	compile.compileSchema = compileSchema;
+	function resolveRef(root, baseId, ref) {
+	    var _a;
+	    ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
+	    const schOrFunc = root.refs[ref];
+	    if (schOrFunc)
+	        return schOrFunc;
+	    let _sch = resolve.call(this, root, ref);
+	    if (_sch === undefined) {
+	        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref]; // TODO maybe localRefs should hold SchemaEnv
+	        const { schemaId } = this.opts;
+	        if (schema)
+	            _sch = new SchemaEnv({ schema, schemaId, root, baseId });
+	    }
+	    if (_sch === undefined)
+	        return;
+	    return (root.refs[ref] = inlineOrCompile.call(this, _sch));
+	}
+	compile.resolveRef = resolveRef;
+	function inlineOrCompile(sch) {
+	    if ((0, resolve_1.inlineRef)(sch.schema, this.opts.inlineRefs))
+	        return sch.schema;
+	    return sch.validate ? sch : compileSchema.call(this, sch);
+	}
+	// Index of schema compilation in the currently compiled list
+	function getCompilingSchema(schEnv) {
+	    for (const sch of this._compilations) {
+	        if (sameSchemaEnv(sch, schEnv))
+	            return sch;
+	    }
+	}
+	compile.getCompilingSchema = getCompilingSchema;
+	function sameSchemaEnv(s1, s2) {
+	    return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
+	}
+	// resolve and compile the references ($ref)
+	// TODO returns AnySchemaObject (if the schema can be inlined) or validation function
+	function resolve(root, // information about the root schema for the current schema
+	ref // reference to resolve
+	) {
+	    let sch;
+	    while (typeof (sch = this.refs[ref]) == "string")
+	        ref = sch;
+	    return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
+	}
+	// Resolve schema, its root and baseId
+	function resolveSchema(root, // root object with properties schema, refs TODO below SchemaEnv is assigned to it
+	ref // reference to resolve
+	) {
+	    const p = this.opts.uriResolver.parse(ref);
+	    const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
+	    let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, undefined);
+	    // TODO `Object.keys(root.schema).length > 0` should not be needed - but removing breaks 2 tests
+	    if (Object.keys(root.schema).length > 0 && refPath === baseId) {
+	        return getJsonPointer.call(this, p, root);
+	    }
+	    const id = (0, resolve_1.normalizeId)(refPath);
+	    const schOrRef = this.refs[id] || this.schemas[id];
+	    if (typeof schOrRef == "string") {
+	        const sch = resolveSchema.call(this, root, schOrRef);
+	        if (typeof (sch === null || sch === void 0 ? void 0 : sch.schema) !== "object")
+	            return;
+	        return getJsonPointer.call(this, p, sch);
+	    }
+	    if (typeof (schOrRef === null || schOrRef === void 0 ? void 0 : schOrRef.schema) !== "object")
+	        return;
+	    if (!schOrRef.validate)
+	        compileSchema.call(this, schOrRef);
+	    if (id === (0, resolve_1.normalizeId)(ref)) {
+	        const { schema } = schOrRef;
+	        const { schemaId } = this.opts;
+	        const schId = schema[schemaId];
+	        if (schId)
+	            baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
+	        return new SchemaEnv({ schema, schemaId, root, baseId });
+	    }
+	    return getJsonPointer.call(this, p, schOrRef);
+	}
+	compile.resolveSchema = resolveSchema;
+	const PREVENT_SCOPE_CHANGE = new Set([
+	    "properties",
+	    "patternProperties",
+	    "enum",
+	    "dependencies",
+	    "definitions",
+	]);
+	function getJsonPointer(parsedRef, { baseId, schema, root }) {
+	    var _a;
+	    if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
+	        return;
+	    for (const part of parsedRef.fragment.slice(1).split("/")) {
+	        if (typeof schema === "boolean")
+	            return;
+	        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
+	        if (partSchema === undefined)
+	            return;
+	        schema = partSchema;
+	        // TODO PREVENT_SCOPE_CHANGE could be defined in keyword def?
+	        const schId = typeof schema === "object" && schema[this.opts.schemaId];
+	        if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
+	            baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
+	        }
+	    }
+	    let env;
+	    if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
+	        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
+	        env = resolveSchema.call(this, root, $ref);
+	    }
+	    // even though resolution failed we need to return SchemaEnv to throw exception
+	    // so that compileAsync loads missing schema.
+	    const { schemaId } = this.opts;
+	    env = env || new SchemaEnv({ schema, schemaId, root, baseId });
+	    if (env.schema !== env.root.schema)
+	        return env;
+	    return undefined;
+	}
+	
+	return compile;
+}
+
+var $id$1 = "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#";
+var description = "Meta-schema for $data reference (JSON AnySchema extension proposal)";
+var type$1 = "object";
+var required$1 = [
+	"$data"
+];
+var properties$2 = {
+	$data: {
+		type: "string",
+		anyOf: [
+			{
+				format: "relative-json-pointer"
+			},
+			{
+				format: "json-pointer"
+			}
+		]
+	}
+};
+var additionalProperties$1 = false;
+var require$$9 = {
+	$id: $id$1,
+	description: description,
+	type: type$1,
+	required: required$1,
+	properties: properties$2,
+	additionalProperties: additionalProperties$1
+};
+
+var uri = {};
+
+var fastUri = {exports: {}};
+
+var utils;
+var hasRequiredUtils;
+
+function requireUtils () {
+	if (hasRequiredUtils) return utils;
+	hasRequiredUtils = 1;
+
+	/** @type {(value: string) => boolean} */
+	const isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
+
+	/** @type {(value: string) => boolean} */
+	const isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
+
+	/** @type {(value: string) => boolean} */
+	const isPort = RegExp.prototype.test.bind(/^\d*$/u);
+
+	/** @type {(value: string) => boolean} */
+	const isHexPair = RegExp.prototype.test.bind(/^[\da-f]{2}$/iu);
+
+	/** @type {(value: string) => boolean} */
+	const isUnreserved = RegExp.prototype.test.bind(/^[\da-z\-._~]$/iu);
+
+	/** @type {(value: string) => boolean} */
+	const isPathCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/u);
+
+	/** @type {(value: string) => boolean} */
+	const isQueryFragmentCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/?]$/u);
+
+	/** @type {(value: string) => boolean} */
+	const isUserinfoCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:]$/u);
+
+	const BYTE_HEX = new Array(256);
+	{
+	  const HEX_DIGITS = '0123456789ABCDEF';
+	  for (let i = 0; i < 256; i++) {
+	    BYTE_HEX[i] = '%' + HEX_DIGITS[i >> 4] + HEX_DIGITS[i & 0xF];
+	  }
+	}
+	function percentEncodeNonAscii (cp) {
+	  if (cp < 0x800) {
+	    return BYTE_HEX[0xC0 | (cp >> 6)] +
+	           BYTE_HEX[0x80 | (cp & 0x3F)]
+	  }
+	  if (cp < 0x10000) {
+	    return BYTE_HEX[0xE0 | (cp >> 12)] +
+	           BYTE_HEX[0x80 | ((cp >> 6) & 0x3F)] +
+	           BYTE_HEX[0x80 | (cp & 0x3F)]
+	  }
+	  return BYTE_HEX[0xF0 | (cp >> 18)] +
+	         BYTE_HEX[0x80 | ((cp >> 12) & 0x3F)] +
+	         BYTE_HEX[0x80 | ((cp >> 6) & 0x3F)] +
+	         BYTE_HEX[0x80 | (cp & 0x3F)]
+	}
+
+	/**
+	 * @param {Array<string>} input
+	 * @returns {string}
+	 */
+	function stringArrayToHexStripped (input) {
+	  let acc = '';
+	  let code = 0;
+	  let i = 0;
+
+	  for (i = 0; i < input.length; i++) {
+	    code = input[i].charCodeAt(0);
+	    if (code === 48) {
+	      continue
+	    }
+	    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102))) {
+	      return ''
+	    }
+	    acc += input[i];
+	    break
+	  }
+
+	  for (i += 1; i < input.length; i++) {
+	    code = input[i].charCodeAt(0);
+	    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102))) {
+	      return ''
+	    }
+	    acc += input[i];
+	  }
+	  return acc
+	}
+
+	/** @type {(value: string) => boolean} */
+	const isHextet = RegExp.prototype.test.bind(/^[\dA-Fa-f]{1,4}$/);
+
+	/** @type {(value: string) => boolean} */
+	const isIPvFuture = RegExp.prototype.test.bind(/^[vV][\dA-Fa-f]+\.[A-Za-z\d\-._~!$&'()*+,;=:]+$/);
+
+	/** @type {(value: string) => boolean} */
+	const isZoneCharacter = RegExp.prototype.test.bind(/^[A-Za-z\d\-._~]$/);
+
+	/**
+	 * @param {string} value
+	 * @returns {boolean}
+	 */
+	const nonSimpleDomain = RegExp.prototype.test.bind(/[^!"$&'()*+,\-.;=_`a-z{}~]/u);
+
+	/**
+	 * @param {string} zone
+	 * @returns {boolean}
+	 */
+	function isZoneIdentifier (zone) {
+	  if (zone.length === 0) return false
+
+	  for (let i = 0; i < zone.length; i++) {
+	    if (isZoneCharacter(zone[i])) continue
+	    if (zone[i] === '%' && i + 2 < zone.length && isHexPair(zone.slice(i + 1, i + 3))) {
+	      i += 2;
+	      continue
+	    }
+	    return false
+	  }
+
+	  return true
+	}
+
+	/**
+	 * Compresses the longest run of zero hextets to "::" per RFC 5952. A run of a
+	 * single zero hextet is left uncompressed. On ties the leftmost run wins.
+	 *
+	 * @param {string[]} hextets
+	 * @returns {string}
+	 */
+	function compressIPv6ZeroRun (hextets) {
+	  let bestStart = -1;
+	  let bestLength = 0;
+	  let runStart = -1;
+	  let runLength = 0;
+	  for (let i = 0; i < hextets.length; i++) {
+	    if (hextets[i] === '0') {
+	      if (runStart === -1) runStart = i;
+	      runLength++;
+	      if (runLength > bestLength) {
+	        bestLength = runLength;
+	        bestStart = runStart;
+	      }
+	    } else {
+	      runStart = -1;
+	      runLength = 0;
+	    }
+	  }
+
+	  if (bestLength < 2) return hextets.join(':')
+
+	  const head = hextets.slice(0, bestStart).join(':');
+	  const tail = hextets.slice(bestStart + bestLength).join(':');
+	  return head + '::' + tail
+	}
+
+	/**
+	 * Validates an IPv6 address against the alternatives in RFC 3986 section
+	 * 3.2.2 and returns the same address with leading hextet zeroes removed.
+	 * An embedded IPv4 address counts as two hextets and is only valid at the end.
+	 *
+	 * @param {string} input
+	 * @returns {string|undefined}
+	 */
+	function normalizeIPv6Address (input) {
+	  const compression = input.indexOf('::');
+	  if (compression !== -1 && input.indexOf('::', compression + 1) !== -1) return undefined
+
+	  const left = compression === -1 ? input.split(':') : input.slice(0, compression).split(':');
+	  const right = compression === -1 ? [] : input.slice(compression + 2).split(':');
+	  if (compression !== -1) {
+	    if (left.length === 1 && left[0] === '') left.length = 0;
+	    if (right.length === 1 && right[0] === '') right.length = 0;
+	  }
+
+	  const parts = left.concat(right);
+	  let hextetCount = 0;
+	  for (let i = 0; i < parts.length; i++) {
+	    const part = parts[i];
+	    if (part === '') return undefined
+
+	    if (part.indexOf('.') !== -1) {
+	      if (i !== parts.length - 1 || (compression !== -1 && right.length === 0) || !isIPv4(part)) return undefined
+	      hextetCount += 2;
+	      continue
+	    }
+
+	    if (!isHextet(part)) return undefined
+	    parts[i] = parseInt(part, 16).toString(16);
+	    hextetCount++;
+	  }
+
+	  if (compression === -1) {
+	    if (hextetCount !== 8) return undefined
+	    return compressIPv6ZeroRun(parts)
+	  }
+	  if (hextetCount >= 8) return undefined
+
+	  // expand "::" then re-compress the longest run for a canonical result
+	  const expanded = parts.slice(0, left.length);
+	  for (let i = hextetCount; i < 8; i++) expanded.push('0');
+	  for (let i = left.length; i < parts.length; i++) expanded.push(parts[i]);
+	  return compressIPv6ZeroRun(expanded)
+	}
+
+	/**
+	 * @typedef {Object} NormalizeIPv6Result
+	 * @property {string} host - The normalized host.
+	 * @property {string} [escapedHost] - The escaped host.
+	 * @property {boolean} isIPV6 - Indicates if the host is an IPv6 address.
+	 * @property {boolean} [isIPVFuture] - Indicates if the host is an IPvFuture literal.
+	 * @property {boolean} [error] - Indicates if a bracketed IP literal is malformed.
+	 */
+
+	/**
+	 * Validates and normalizes a bracketed IP literal. Raw zone separators remain
+	 * accepted for backwards compatibility, while encoded separators and zone
+	 * contents follow RFC 6874.
+	 *
+	 * @param {string} host
+	 * @returns {NormalizeIPv6Result}
+	 */
+	function normalizeIPv6 (host) {
+	  const bracketed = host[0] === '[' && host[host.length - 1] === ']';
+	  const hasBracket = host[0] === '[' || host[host.length - 1] === ']';
+	  if (hasBracket && !bracketed) return { host, isIPV6: false, error: true }
+
+	  let input = bracketed ? host.slice(1, -1) : host;
+	  if (bracketed && isIPvFuture(input)) {
+	    input = input.toLowerCase();
+	    return { host: `[${input}]`, escapedHost: input, isIPV6: false, isIPVFuture: true }
+	  }
+
+	  if (findToken(input, ':') < 2) {
+	    return { host, isIPV6: false, error: bracketed }
+	  }
+
+	  let zoneIdentifier = '';
+	  const zoneSeparator = input.indexOf('%');
+	  if (zoneSeparator !== -1) {
+	    const separatorLength = input.slice(zoneSeparator, zoneSeparator + 3).toLowerCase() === '%25' ? 3 : 1;
+	    zoneIdentifier = input.slice(zoneSeparator + separatorLength);
+	    if (!isZoneIdentifier(zoneIdentifier)) return { host, isIPV6: false, error: true }
+	    input = input.slice(0, zoneSeparator);
+	  }
+
+	  const address = normalizeIPv6Address(input);
+	  if (address === undefined) return { host, isIPV6: false, error: true }
+
+	  return {
+	    host: address + (zoneIdentifier ? '%' + zoneIdentifier : ''),
+	    escapedHost: address + (zoneIdentifier ? '%25' + zoneIdentifier : ''),
+	    isIPV6: true
+	  }
+	}
+
+	/**
+	 * @param {string} str
+	 * @param {string} token
+	 * @returns {number}
+	 */
+	function findToken (str, token) {
+	  let ind = 0;
+	  for (let i = 0; i < str.length; i++) {
+	    if (str[i] === token) ind++;
+	  }
+	  return ind
+	}
+
+	/**
+	 * @param {string} path
+	 * @returns {string}
+	 *
+	 * @see https://datatracker.ietf.org/doc/html/rfc3986#section-5.2.4
+	 */
+	function removeDotSegments (path) {
+	  let input = path;
+	  const output = [];
+	  let nextSlash = -1;
+	  let len = 0;
+
+	  // eslint-disable-next-line no-cond-assign
+	  while (len = input.length) {
+	    if (len === 1) {
+	      if (input === '.') {
+	        break
+	      } else if (input === '/') {
+	        output.push('/');
+	        break
+	      } else {
+	        output.push(input);
+	        break
+	      }
+	    } else if (len === 2) {
+	      if (input[0] === '.') {
+	        if (input[1] === '.') {
+	          break
+	        } else if (input[1] === '/') {
+	          input = input.slice(2);
+	          continue
+	        }
+	      } else if (input[0] === '/') {
+	        if (input[1] === '.' || input[1] === '/') {
+	          output.push('/');
+	          break
+	        }
+	      }
+	    } else if (len === 3) {
+	      if (input === '/..') {
+	        if (output.length !== 0) {
+	          output.pop();
+	        }
+	        output.push('/');
+	        break
+	      }
+	    }
+	    if (input[0] === '.') {
+	      if (input[1] === '.') {
+	        if (input[2] === '/') {
+	          input = input.slice(3);
+	          continue
+	        }
+	      } else if (input[1] === '/') {
+	        input = input.slice(2);
+	        continue
+	      }
+	    } else if (input[0] === '/') {
+	      if (input[1] === '.') {
+	        if (input[2] === '/') {
+	          input = input.slice(2);
+	          continue
+	        } else if (input[2] === '.') {
+	          if (input[3] === '/') {
+	            input = input.slice(3);
+	            if (output.length !== 0) {
+	              output.pop();
+	            }
+	            continue
+	          }
+	        }
+	      }
+	    }
+
+	    // Rule 2E: Move normal path segment to output
+	    if ((nextSlash = input.indexOf('/', 1)) === -1) {
+	      output.push(input);
+	      break
+	    } else {
+	      output.push(input.slice(0, nextSlash));
+	      input = input.slice(nextSlash);
+	    }
+	  }
+
+	  return output.join('')
+	}
+
+	/**
+	 * Removes dot segments from the path of a relative reference (a path that does
+	 * not start with "/") without changing what it resolves to against any base.
+	 * Unlike `removeDotSegments`, leading ".." segments that cannot be collapsed
+	 * are kept, the result never becomes root-relative, and a result that would be
+	 * empty or start with an empty segment is prefixed with "." (an empty path
+	 * means "same document" and a leading "//" would introduce an authority).
+	 *
+	 * @param {string} path
+	 * @returns {string}
+	 */
+	function removeDotSegmentsRelative (path) {
+	  if (path === '' || path[0] === '/') {
+	    return removeDotSegments(path)
+	  }
+
+	  const segments = path.split('/');
+	  const last = segments.length - 1;
+	  /** @type {string[]} */
+	  const output = [];
+	  let trailingDirectory = false;
+
+	  for (let i = 0; i <= last; i++) {
+	    const segment = segments[i];
+	    if (segment === '.' || segment === '..') {
+	      if (segment === '..') {
+	        if (output.length !== 0 && output[output.length - 1] !== '..') {
+	          output.pop();
+	        } else {
+	          output.push('..');
+	        }
+	      }
+	      trailingDirectory = i === last;
+	    } else {
+	      output.push(segment);
+	    }
+	  }
+
+	  if (trailingDirectory && output[output.length - 1] !== '..') {
+	    output.push('');
+	  }
+	  if (output.length === 0 || output[0] === '' || output[0].includes(':')) {
+	    // An empty path, a leading empty segment ("//"), or a first segment
+	    // containing ":" (which would be mistaken for a scheme, RFC 3986 section
+	    // 4.2) must stay behind a "." segment so the reference keeps its meaning.
+	    output.unshift('.');
+	  }
+
+	  return output.join('/')
+	}
+
+	/**
+	 * Re-escape RFC 3986 gen-delims that must not appear literally in the host.
+	 * After the URI regex parses, these characters cannot be literal in the host
+	 * field, so any that appear after decoding came from percent-encoding and
+	 * must be restored to prevent authority structure changes.
+	 *
+	 * @param {string} host
+	 * @param {boolean} isIP - true for IPv4/IPv6 hosts (skip colon re-escaping)
+	 * @returns {string}
+	 */
+	const HOST_DELIMS = { '@': '%40', '/': '%2F', '?': '%3F', '#': '%23', ':': '%3A' };
+	const HOST_DELIM_RE = /[@/?#:]/g;
+	const HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
+
+	function reescapeHostDelimiters (host, isIP) {
+	  const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+	  re.lastIndex = 0;
+	  return host.replace(re, (ch) => HOST_DELIMS[ch])
+	}
+
+	/**
+	 * Normalizes percent escapes and optionally decodes only unreserved ASCII bytes.
+	 * Reserved delimiters such as `%2F` stay escaped; `%2E` is unreserved.
+	 *
+	 * @param {string} input
+	 * @param {boolean} [decodeUnreserved=false]
+	 * @returns {string}
+	 */
+	function normalizePercentEncoding (input, decodeUnreserved = false) {
+	  if (input.indexOf('%') === -1) {
+	    return input
+	  }
+
+	  let output = '';
+
+	  for (let i = 0; i < input.length; i++) {
+	    if (input[i] === '%' && i + 2 < input.length) {
+	      const hex = input.slice(i + 1, i + 3);
+	      if (isHexPair(hex)) {
+	        const normalizedHex = hex.toUpperCase();
+	        const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
+
+	        if (decodeUnreserved && isUnreserved(decoded)) {
+	          output += decoded;
+	        } else {
+	          output += '%' + normalizedHex;
+	        }
+
+	        i += 2;
+	        continue
+	      }
+	    }
+
+	    output += input[i];
+	  }
+
+	  return output
+	}
+
+	/**
+	 * Normalizes path data without turning reserved escapes into live path syntax.
+	 * Valid escapes are uppercased, raw unsafe characters are escaped, and only
+	 * unreserved bytes that are not `.` are decoded.
+	 *
+	 * @param {string} input
+	 * @returns {string}
+	 */
+	function normalizePathEncoding (input) {
+	  let output = '';
+
+	  for (let i = 0; i < input.length; i++) {
+	    const ch = input[i];
+	    if (ch === '%' && i + 2 < input.length) {
+	      const hex = input.slice(i + 1, i + 3);
+	      if (isHexPair(hex)) {
+	        const normalizedHex = hex.toUpperCase();
+	        const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
+
+	        if (decoded !== '.' && isUnreserved(decoded)) {
+	          output += decoded;
+	        } else {
+	          output += '%' + normalizedHex;
+	        }
+
+	        i += 2;
+	        continue
+	      }
+	    }
+
+	    if (isPathCharacter(ch)) {
+	      output += ch;
+	    } else {
+	      const code = input.charCodeAt(i);
+	      if (code < 0x80) {
+	        output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+	      } else if (code < 0xD800 || code > 0xDFFF) {
+	        output += percentEncodeNonAscii(code);
+	      } else if (code <= 0xDBFF && i + 1 < input.length) {
+	        const low = input.charCodeAt(i + 1);
+	        if (low >= 0xDC00 && low <= 0xDFFF) {
+	          output += percentEncodeNonAscii(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00));
+	          i++;
+	        } else {
+	          output += percentEncodeNonAscii(0xFFFD);
+	        }
+	      } else {
+	        output += percentEncodeNonAscii(0xFFFD);
+	      }
+	    }
+	  }
+
+	  return output
+	}
+
+	/**
+	 * Serializes a path without rewriting reserved data. Raw RFC 3986 path
+	 * characters remain literal, valid escapes are preserved and uppercased, and
+	 * everything else is UTF-8 percent-encoded. In a path-noscheme, a colon in the
+	 * first segment must be escaped so the result cannot be parsed as a scheme.
+	 *
+	 * @param {string} input
+	 * @param {boolean} [pathNoScheme=false]
+	 * @returns {string}
+	 */
+	function serializePathEncoding (input, pathNoScheme = false) {
+	  let output = '';
+	  let firstSegment = pathNoScheme && input[0] !== '/';
+
+	  for (let i = 0; i < input.length; i++) {
+	    const ch = input[i];
+	    if (ch === '%' && i + 2 < input.length) {
+	      const hex = input.slice(i + 1, i + 3);
+	      if (isHexPair(hex)) {
+	        output += '%' + hex.toUpperCase();
+	        i += 2;
+	        continue
+	      }
+	    }
+
+	    if (ch === '/') {
+	      firstSegment = false;
+	    }
+
+	    if (isPathCharacter(ch) && (ch !== ':' || !firstSegment)) {
+	      output += ch;
+	    } else {
+	      const code = input.charCodeAt(i);
+	      if (code < 0x80) {
+	        output += BYTE_HEX[code];
+	      } else if (code < 0xD800 || code > 0xDFFF) {
+	        output += percentEncodeNonAscii(code);
+	      } else if (code <= 0xDBFF && i + 1 < input.length) {
+	        const low = input.charCodeAt(i + 1);
+	        if (low >= 0xDC00 && low <= 0xDFFF) {
+	          output += percentEncodeNonAscii(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00));
+	          i++;
+	        } else {
+	          output += percentEncodeNonAscii(0xFFFD);
+	        }
+	      } else {
+	        output += percentEncodeNonAscii(0xFFFD);
+	      }
+	    }
+	  }
+
+	  return output
+	}
+
+	/**
+	 * Percent-encodes a URI component using its RFC 3986 literal character set.
+	 * Existing valid escapes are preserved and normalized to uppercase hex.
+	 *
+	 * @param {string} input
+	 * @param {(value: string) => boolean} isAllowed
+	 * @returns {string}
+	 */
+	function encodeComponent (input, isAllowed) {
+	  let output = '';
+
+	  for (let i = 0; i < input.length; i++) {
+	    const ch = input[i];
+	    if (ch === '%' && i + 2 < input.length) {
+	      const hex = input.slice(i + 1, i + 3);
+	      if (isHexPair(hex)) {
+	        output += '%' + hex.toUpperCase();
+	        i += 2;
+	        continue
+	      }
+	    }
+
+	    if (isAllowed(ch)) {
+	      output += ch;
+	    } else {
+	      const code = input.charCodeAt(i);
+	      if (code < 0x80) {
+	        output += BYTE_HEX[code];
+	      } else if (code < 0xD800 || code > 0xDFFF) {
+	        output += percentEncodeNonAscii(code);
+	      } else if (code <= 0xDBFF && i + 1 < input.length) {
+	        const low = input.charCodeAt(i + 1);
+	        if (low >= 0xDC00 && low <= 0xDFFF) {
+	          output += percentEncodeNonAscii(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00));
+	          i++;
+	        } else {
+	          output += percentEncodeNonAscii(0xFFFD);
+	        }
+	      } else {
+	        output += percentEncodeNonAscii(0xFFFD);
+	      }
+	    }
+	  }
+
+	  return output
+	}
+
+	/**
+	 * Encodes userinfo while preserving its RFC 3986 §3.2.1 literal characters.
+	 * In particular, authority delimiters such as `@`, `/`, `?`, and `#` are data.
+	 *
+	 * @param {string} input
+	 * @returns {string}
+	 */
+	function encodeUserinfo (input) {
+	  return encodeComponent(input, isUserinfoCharacter)
+	}
+
+	/**
+	 * Encodes query data using the RFC 3986 §3.4 grammar. A literal `#` must be
+	 * escaped because it would otherwise begin the fragment component.
+	 *
+	 * @param {string} input
+	 * @returns {string}
+	 */
+	function encodeQuery (input) {
+	  return encodeComponent(input, isQueryFragmentCharacter)
+	}
+
+	/**
+	 * Encodes fragment data using the RFC 3986 §3.5 grammar.
+	 *
+	 * @param {string} input
+	 * @returns {string}
+	 */
+	function encodeFragment (input) {
+	  return encodeComponent(input, isQueryFragmentCharacter)
+	}
+
+	function isEscapeSafe (cp) {
+	  return (
+	    (cp >= 0x30 && cp <= 0x39) ||
+	    (cp >= 0x41 && cp <= 0x5A) ||
+	    (cp >= 0x61 && cp <= 0x7A) ||
+	    cp === 0x2A || cp === 0x2B || cp === 0x2D || cp === 0x2E ||
+	    cp === 0x2F || cp === 0x40 || cp === 0x5F
+	  )
+	}
+
+	/**
+	 * Normalizes the percent-encoding of a query or fragment component.
+	 *
+	 * Like `normalizePathEncoding`, but uses the query/fragment character set
+	 * (which additionally allows `?`) and decodes `.` since it has no dot-segment
+	 * meaning outside of a path.
+	 *
+	 * @param {string} input
+	 * @returns {string}
+	 */
+	function normalizeQueryFragmentEncoding (input) {
+	  let output = '';
+
+	  for (let i = 0; i < input.length; i++) {
+	    const ch = input[i];
+	    if (ch === '%' && i + 2 < input.length) {
+	      const hex = input.slice(i + 1, i + 3);
+	      if (isHexPair(hex)) {
+	        const normalizedHex = hex.toUpperCase();
+	        const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
+
+	        if (isUnreserved(decoded)) {
+	          output += decoded;
+	        } else {
+	          output += '%' + normalizedHex;
+	        }
+
+	        i += 2;
+	        continue
+	      }
+	    }
+
+	    if (isQueryFragmentCharacter(ch)) {
+	      output += ch;
+	    } else {
+	      const code = input.charCodeAt(i);
+	      if (code < 0x80) {
+	        output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+	      } else if (code < 0xD800 || code > 0xDFFF) {
+	        output += percentEncodeNonAscii(code);
+	      } else if (code <= 0xDBFF && i + 1 < input.length) {
+	        const low = input.charCodeAt(i + 1);
+	        if (low >= 0xDC00 && low <= 0xDFFF) {
+	          output += percentEncodeNonAscii(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00));
+	          i++;
+	        } else {
+	          output += percentEncodeNonAscii(0xFFFD);
+	        }
+	      } else {
+	        output += percentEncodeNonAscii(0xFFFD);
+	      }
+	    }
+	  }
+
+	  return output
+	}
+
+	/**
+	 * Escapes a component while preserving existing valid percent escapes.
+	 *
+	 * @param {string} input
+	 * @returns {string}
+	 */
+	function escapePreservingEscapes (input) {
+	  let output = '';
+
+	  for (let i = 0; i < input.length; i++) {
+	    if (input[i] === '%' && i + 2 < input.length) {
+	      const hex = input.slice(i + 1, i + 3);
+	      if (isHexPair(hex)) {
+	        output += '%' + hex.toUpperCase();
+	        i += 2;
+	        continue
+	      }
+	    }
+
+	    output += escape(input[i]);
+	  }
+
+	  return output
+	}
+
+	/**
+	 * @param {import('../types/index').URIComponent} component
+	 * @returns {string|undefined}
+	 */
+	function recomposeAuthority (component) {
+	  const uriTokens = [];
+
+	  if (component.userinfo !== undefined) {
+	    uriTokens.push(encodeUserinfo(component.userinfo));
+	    uriTokens.push('@');
+	  }
+
+	  if (component.host !== undefined) {
+	    let host = component.host;
+	    if (!isIPv4(host)) {
+	      let ipV6res = normalizeIPv6(host);
+	      if (ipV6res.isIPV6 !== true && ipV6res.isIPVFuture !== true) {
+	        // Decode only unreserved bytes, once. In particular, keep %25 encoded
+	        // so it cannot introduce a second escape during recomposition.
+	        host = normalizePercentEncoding(host, true);
+	        ipV6res = normalizeIPv6(host);
+	      }
+	      if (ipV6res.isIPV6 === true || ipV6res.isIPVFuture === true) {
+	        host = `[${ipV6res.escapedHost}]`;
+	      } else {
+	        host = reescapeHostDelimiters(host, false);
+	      }
+	    }
+	    uriTokens.push(host);
+	  }
+
+	  if (typeof component.port === 'number' || typeof component.port === 'string') {
+	    const port = String(component.port);
+	    if (!isPort(port)) {
+	      throw new TypeError('URI port is malformed.')
+	    }
+	    uriTokens.push(':');
+	    uriTokens.push(port);
+	  }
+
+	  return uriTokens.length ? uriTokens.join('') : undefined
+	}
+	utils = {
+	  nonSimpleDomain,
+	  recomposeAuthority,
+	  reescapeHostDelimiters,
+	  normalizePercentEncoding,
+	  normalizePathEncoding,
+	  serializePathEncoding,
+	  normalizeQueryFragmentEncoding,
+	  encodeUserinfo,
+	  encodeQuery,
+	  encodeFragment,
+	  escapePreservingEscapes,
+	  removeDotSegments,
+	  removeDotSegmentsRelative,
+	  isIPv4,
+	  isUUID,
+	  normalizeIPv6,
+	  stringArrayToHexStripped
+	};
+	return utils;
+}
+
+var schemes;
+var hasRequiredSchemes;
+
+function requireSchemes () {
+	if (hasRequiredSchemes) return schemes;
+	hasRequiredSchemes = 1;
+
+	const { isUUID } = requireUtils();
+	const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
+
+	const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
+	  'wss', 'urn', 'urn:uuid']);
+
+	/** @typedef {supportedSchemeNames[number]} SchemeName */
+
+	/**
+	 * @param {string} name
+	 * @returns {name is SchemeName}
+	 */
+	function isValidSchemeName (name) {
+	  return supportedSchemeNames.indexOf(/** @type {*} */ (name)) !== -1
+	}
+
+	/**
+	 * @callback SchemeFn
+	 * @param {import('../types/index').URIComponent} component
+	 * @param {import('../types/index').Options} options
+	 * @returns {import('../types/index').URIComponent}
+	 */
+
+	/**
+	 * @typedef {Object} SchemeHandler
+	 * @property {SchemeName} scheme - The scheme name.
+	 * @property {boolean} [domainHost] - Indicates if the scheme supports domain hosts.
+	 * @property {SchemeFn} parse - Function to parse the URI component for this scheme.
+	 * @property {SchemeFn} serialize - Function to serialize the URI component for this scheme.
+	 * @property {boolean} [skipNormalize] - Indicates if normalization should be skipped for this scheme.
+	 * @property {boolean} [absolutePath] - Indicates if the scheme uses absolute paths.
+	 * @property {boolean} [unicodeSupport] - Indicates if the scheme supports Unicode.
+	 */
+
+	/**
+	 * @param {import('../types/index').URIComponent} wsComponent
+	 * @returns {boolean}
+	 */
+	function wsIsSecure (wsComponent) {
+	  if (wsComponent.secure === true) {
+	    return true
+	  } else if (wsComponent.secure === false) {
+	    return false
+	  } else if (wsComponent.scheme) {
+	    return (
+	      wsComponent.scheme.length === 3 &&
+	      (wsComponent.scheme[0] === 'w' || wsComponent.scheme[0] === 'W') &&
+	      (wsComponent.scheme[1] === 's' || wsComponent.scheme[1] === 'S') &&
+	      (wsComponent.scheme[2] === 's' || wsComponent.scheme[2] === 'S')
+	    )
+	  } else {
+	    return false
+	  }
+	}
+
+	/** @type {SchemeFn} */
+	function httpParse (component) {
+	  if (!component.host) {
+	    component.error = component.error || 'HTTP URIs must have a host.';
+	  }
+
+	  return component
+	}
+
+	/** @type {SchemeFn} */
+	function httpSerialize (component) {
+	  const secure = String(component.scheme).toLowerCase() === 'https';
+
+	  // normalize the default port
+	  if (component.port === (secure ? 443 : 80) || component.port === '') {
+	    component.port = undefined;
+	  }
+
+	  // normalize the empty path
+	  if (!component.path) {
+	    component.path = '/';
+	  }
+
+	  // NOTE: We do not parse query strings for HTTP URIs
+	  // as WWW Form Url Encoded query strings are part of the HTML4+ spec,
+	  // and not the HTTP spec.
+
+	  return component
+	}
+
+	/** @type {SchemeFn} */
+	function wsParse (wsComponent) {
+	// indicate if the secure flag is set
+	  wsComponent.secure = wsIsSecure(wsComponent);
+
+	  // construct resouce name
+	  wsComponent.resourceName = (wsComponent.path || '/') + (wsComponent.query ? '?' + wsComponent.query : '');
+	  wsComponent.path = undefined;
+	  wsComponent.query = undefined;
+
+	  return wsComponent
+	}
+
+	/** @type {SchemeFn} */
+	function wsSerialize (wsComponent) {
+	// normalize the default port
+	  if (wsComponent.port === (wsIsSecure(wsComponent) ? 443 : 80) || wsComponent.port === '') {
+	    wsComponent.port = undefined;
+	  }
+
+	  // ensure scheme matches secure flag
+	  if (typeof wsComponent.secure === 'boolean') {
+	    wsComponent.scheme = (wsComponent.secure ? 'wss' : 'ws');
+	    wsComponent.secure = undefined;
+	  }
+
+	  // reconstruct path from resource name
+	  if (wsComponent.resourceName) {
+	    const queryIndex = wsComponent.resourceName.indexOf('?');
+	    const path = queryIndex === -1
+	      ? wsComponent.resourceName
+	      : wsComponent.resourceName.slice(0, queryIndex);
+	    wsComponent.path = (path && path !== '/' ? path : undefined);
+	    wsComponent.query = queryIndex === -1
+	      ? undefined
+	      : wsComponent.resourceName.slice(queryIndex + 1);
+	    wsComponent.resourceName = undefined;
+	  }
+
+	  // forbid fragment component
+	  wsComponent.fragment = undefined;
+
+	  return wsComponent
+	}
+
+	/** @type {SchemeFn} */
+	function urnParse (urnComponent, options) {
+	  if (!urnComponent.path) {
+	    urnComponent.error = 'URN can not be parsed';
+	    return urnComponent
+	  }
+	  const matches = urnComponent.path.match(URN_REG);
+	  if (matches && matches[0] === urnComponent.path) {
+	    const scheme = options.scheme || urnComponent.scheme || 'urn';
+	    urnComponent.nid = matches[1].toLowerCase();
+	    urnComponent.nss = matches[2];
+	    const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
+	    const schemeHandler = getSchemeHandler(urnScheme);
+	    urnComponent.path = undefined;
+
+	    if (schemeHandler) {
+	      urnComponent = schemeHandler.parse(urnComponent, options);
+	    }
+	  } else {
+	    urnComponent.error = urnComponent.error || 'URN can not be parsed.';
+	  }
+
+	  return urnComponent
+	}
+
+	/** @type {SchemeFn} */
+	function urnSerialize (urnComponent, options) {
+	  if (urnComponent.nid === undefined) {
+	    throw new Error('URN without nid cannot be serialized')
+	  }
+	  const scheme = options.scheme || urnComponent.scheme || 'urn';
+	  const nid = urnComponent.nid.toLowerCase();
+	  const urnScheme = `${scheme}:${options.nid || nid}`;
+	  const schemeHandler = getSchemeHandler(urnScheme);
+
+	  if (schemeHandler) {
+	    urnComponent = schemeHandler.serialize(urnComponent, options);
+	  }
+
+	  const uriComponent = urnComponent;
+	  const nss = urnComponent.nss;
+	  uriComponent.path = `${nid || options.nid}:${nss}`;
+
+	  options.skipEscape = true;
+	  return uriComponent
+	}
+
+	/** @type {SchemeFn} */
+	function urnuuidParse (urnComponent, options) {
+	  const uuidComponent = urnComponent;
+	  uuidComponent.uuid = uuidComponent.nss;
+	  uuidComponent.nss = undefined;
+
+	  if (!options.tolerant && (!uuidComponent.uuid || !isUUID(uuidComponent.uuid))) {
+	    uuidComponent.error = uuidComponent.error || 'UUID is not valid.';
+	  }
+
+	  return uuidComponent
+	}
+
+	/** @type {SchemeFn} */
+	function urnuuidSerialize (uuidComponent) {
+	  const urnComponent = uuidComponent;
+	  // normalize UUID
+	  urnComponent.nss = (uuidComponent.uuid || '').toLowerCase();
+	  return urnComponent
+	}
+
+	const http = /** @type {SchemeHandler} */ ({
+	  scheme: 'http',
+	  domainHost: true,
+	  parse: httpParse,
+	  serialize: httpSerialize
+	});
+
+	const https = /** @type {SchemeHandler} */ ({
+	  scheme: 'https',
+	  domainHost: http.domainHost,
+	  parse: httpParse,
+	  serialize: httpSerialize
+	});
+
+	const ws = /** @type {SchemeHandler} */ ({
+	  scheme: 'ws',
+	  domainHost: true,
+	  parse: wsParse,
+	  serialize: wsSerialize
+	});
+
+	const wss = /** @type {SchemeHandler} */ ({
+	  scheme: 'wss',
+	  domainHost: ws.domainHost,
+	  parse: ws.parse,
+	  serialize: ws.serialize
+	});
+
+	const urn = /** @type {SchemeHandler} */ ({
+	  scheme: 'urn',
+	  parse: urnParse,
+	  serialize: urnSerialize,
+	  skipNormalize: true
+	});
+
+	const urnuuid = /** @type {SchemeHandler} */ ({
+	  scheme: 'urn:uuid',
+	  parse: urnuuidParse,
+	  serialize: urnuuidSerialize,
+	  skipNormalize: true
+	});
+
+	const SCHEMES = /** @type {Record<SchemeName, SchemeHandler>} */ ({
+	  http,
+	  https,
+	  ws,
+	  wss,
+	  urn,
+	  'urn:uuid': urnuuid
+	});
+
+	Object.setPrototypeOf(SCHEMES, null);
+
+	/**
+	 * @param {string|undefined} scheme
+	 * @returns {SchemeHandler|undefined}
+	 */
+	function getSchemeHandler (scheme) {
+	  return (
+	    scheme && (
+	      SCHEMES[/** @type {SchemeName} */ (scheme)] ||
+	      SCHEMES[/** @type {SchemeName} */(scheme.toLowerCase())])
+	  ) ||
+	    undefined
+	}
+
+	schemes = {
+	  wsIsSecure,
+	  SCHEMES,
+	  isValidSchemeName,
+	  getSchemeHandler,
+	};
+	return schemes;
+}
+
+var hasRequiredFastUri;
+
+function requireFastUri () {
+	if (hasRequiredFastUri) return fastUri.exports;
+	hasRequiredFastUri = 1;
+
+	const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = requireUtils();
+	const { SCHEMES, getSchemeHandler } = requireSchemes();
+
+	const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
+	const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.';
+	const MALFORMED_HOST_ERROR = 'URI host is malformed.';
+	// ASCII characters outside the RFC 3986 reg-name set (unreserved, sub-delims
+	// and "%" for pct-encoded): C0 controls, space, DEL, and "#/:<>?@[\]^`{|}.
+	const FORBIDDEN_DOMAIN_HOST_CHARACTER = /[\0-\x20"#/:<>?@[\\\]^`{|}\x7F]/u;
+
+	/**
+	 * RFC 3986 section 3.1 does not allow percent-encoding in a scheme, so the
+	 * scheme is validated as-is and never decoded. Decoding would let inert input
+	 * such as `%6Aavascript:` become a live `javascript:` scheme.
+	 *
+	 * @param {string} scheme
+	 * @returns {string}
+	 */
+	function validateScheme (scheme) {
+	  const stringScheme = String(scheme);
+	  if (!VALID_SCHEME.test(stringScheme)) {
+	    throw new TypeError(MALFORMED_SCHEME_ERROR)
+	  }
+	  return stringScheme
+	}
+
+	/**
+	 * @template {import('./types/index').URIComponent|string} T
+	 * @param {T} uri
+	 * @param {import('./types/index').Options} [options]
+	 * @returns {T}
+	 */
+	function normalize (uri, options) {
+	  if (typeof uri === 'string') {
+	    uri = /** @type {T} */ (normalizeString(uri, options));
+	  } else if (typeof uri === 'object') {
+	    uri = /** @type {T} */ (parse(serialize(uri, options), options));
+	  }
+	  return uri
+	}
+
+	/**
+	 * @param {string} baseURI
+	 * @param {string} relativeURI
+	 * @param {import('./types/index').Options} [options]
+	 * @returns {string}
+	 */
+	function resolve (baseURI, relativeURI, options) {
+	  const schemelessOptions = options ? Object.assign({ scheme: 'null' }, options) : { scheme: 'null' };
+	  const {
+	    parsed: baseParsed,
+	    malformedAuthorityOrPort: baseMalformed,
+	    malformedPercentEncoding: baseMalformedPercentEncoding,
+	    malformedSchemeSpecific: baseMalformedSchemeSpecific,
+	    malformedHost: baseMalformedHost,
+	    malformedScheme: baseMalformedScheme
+	  } = parseWithStatus(baseURI, schemelessOptions);
+	  const {
+	    parsed: relativeParsed,
+	    malformedAuthorityOrPort: relativeMalformed,
+	    malformedPercentEncoding: relativeMalformedPercentEncoding,
+	    malformedSchemeSpecific: relativeMalformedSchemeSpecific,
+	    malformedHost: relativeMalformedHost,
+	    malformedScheme: relativeMalformedScheme
+	  } = parseWithStatus(relativeURI, schemelessOptions);
+	  if (
+	    baseMalformed ||
+	    relativeMalformed ||
+	    baseMalformedPercentEncoding ||
+	    relativeMalformedPercentEncoding ||
+	    baseMalformedSchemeSpecific ||
+	    relativeMalformedSchemeSpecific ||
+	    baseMalformedHost ||
+	    relativeMalformedHost ||
+	    baseMalformedScheme ||
+	    relativeMalformedScheme
+	  ) {
+	    throw new Error(baseParsed.error || relativeParsed.error || 'URI is malformed.')
+	  }
+	  const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
+	  const resolvedSchemeHandler = getSchemeHandler((options && options.scheme) || resolved.scheme);
+	  const resolvedHost = resolved.host;
+	  const resolvedHostIsIP = resolvedHost !== undefined && resolvedHost !== '' &&
+	    (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
+	  // Inputs are parsed scheme-neutrally, so delimiters and controls in a domain
+	  // host are only detected here, once the final scheme is known. They always
+	  // fail closed, including in percent-encoded hosts.
+	  if (hasForbiddenDomainHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
+	    throw new Error(MALFORMED_HOST_ERROR)
+	  }
+	  canonicalizeHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP);
+	  // Percent escapes in an ASCII reg-name are encoded data. The WHATWG hostname
+	  // parser can reject them even though fast-uri preserves them safely as RFC
+	  // 3986 data. A raw non-ASCII host must still fail closed if conversion fails.
+	  const encodedASCIIHost = resolvedHost && resolvedHost.indexOf('%') !== -1 &&
+	    !/\P{ASCII}/u.test(resolvedHost);
+	  if (resolved.error && !encodedASCIIHost) {
+	    throw new Error(resolved.error)
+	  }
+	  schemelessOptions.skipEscape = true;
+	  return serialize(resolved, schemelessOptions)
+	}
+
+	/**
+	 * @param {import ('./types/index').URIComponent} base
+	 * @param {import ('./types/index').URIComponent} relative
+	 * @param {import('./types/index').Options} [options]
+	 * @param {boolean} [skipNormalization=false]
+	 * @returns {import ('./types/index').URIComponent}
+	 */
+	function resolveComponent (base, relative, options, skipNormalization) {
+	  /** @type {import('./types/index').URIComponent} */
+	  const target = {};
+	  if (!skipNormalization) {
+	    base = parse(serialize(base, options), options); // normalize base component
+	    relative = parse(serialize(relative, options), options); // normalize relative component
+	  }
+	  options = options || {};
+
+	  if (!options.tolerant && relative.scheme) {
+	    target.scheme = relative.scheme;
+	    // target.authority = relative.authority;
+	    target.userinfo = relative.userinfo;
+	    target.host = relative.host;
+	    target.port = relative.port;
+	    target.path = removeDotSegments(relative.path || '');
+	    target.query = relative.query;
+	  } else {
+	    if (relative.userinfo !== undefined || relative.host !== undefined || relative.port !== undefined) {
+	      // target.authority = relative.authority;
+	      target.userinfo = relative.userinfo;
+	      target.host = relative.host;
+	      target.port = relative.port;
+	      target.path = removeDotSegments(relative.path || '');
+	      target.query = relative.query;
+	    } else {
+	      if (!relative.path) {
+	        target.path = base.path;
+	        if (relative.query !== undefined) {
+	          target.query = relative.query;
+	        } else {
+	          target.query = base.query;
+	        }
+	      } else {
+	        if (relative.path[0] === '/') {
+	          target.path = removeDotSegments(relative.path);
+	        } else {
+	          const baseHasAuthority = base.userinfo !== undefined || base.host !== undefined || base.port !== undefined;
+	          if (baseHasAuthority && !base.path) {
+	            target.path = '/' + relative.path;
+	          } else if (!base.path) {
+	            target.path = relative.path;
+	          } else {
+	            target.path = base.path.slice(0, base.path.lastIndexOf('/') + 1) + relative.path;
+	          }
+	          target.path = base.scheme === undefined && !baseHasAuthority && target.path[0] !== '/'
+	            ? removeDotSegmentsRelative(target.path)
+	            : removeDotSegments(target.path);
+	        }
+	        target.query = relative.query;
+	      }
+	      // target.authority = base.authority;
+	      target.userinfo = base.userinfo;
+	      target.host = base.host;
+	      target.port = base.port;
+	    }
+	    target.scheme = base.scheme;
+	  }
+
+	  target.fragment = relative.fragment;
+
+	  return target
+	}
+
+	/**
+	 * @param {import ('./types/index').URIComponent|string} uriA
+	 * @param {import ('./types/index').URIComponent|string} uriB
+	 * @param {import ('./types/index').Options} options
+	 * @returns {boolean}
+	 */
+	function equal (uriA, uriB, options) {
+	  const normalizedA = normalizeComparableURI(uriA, options);
+	  const normalizedB = normalizeComparableURI(uriB, options);
+
+	  return normalizedA !== undefined && normalizedB !== undefined && normalizedA === normalizedB
+	}
+
+	/**
+	 * @param {Readonly<import('./types/index').URIComponent>} cmpts
+	 * @param {import('./types/index').Options} [opts]
+	 * @returns {string}
+	 */
+	function serialize (cmpts, opts) {
+	  const component = {
+	    host: cmpts.host,
+	    scheme: cmpts.scheme,
+	    userinfo: cmpts.userinfo,
+	    port: cmpts.port,
+	    path: cmpts.path,
+	    query: cmpts.query,
+	    nid: cmpts.nid,
+	    nss: cmpts.nss,
+	    uuid: cmpts.uuid,
+	    fragment: cmpts.fragment,
+	    reference: cmpts.reference,
+	    resourceName: cmpts.resourceName,
+	    secure: cmpts.secure,
+	    error: ''
+	  };
+	  const options = Object.assign({}, opts);
+	  const uriTokens = [];
+
+	  if (component.scheme) {
+	    component.scheme = validateScheme(component.scheme);
+	  }
+
+	  // find scheme handler
+	  const schemeHandler = getSchemeHandler(options.scheme || component.scheme);
+
+	  // perform scheme specific serialization
+	  if (schemeHandler && schemeHandler.serialize) schemeHandler.serialize(component, options);
+
+	  const hasAuthority = component.userinfo !== undefined || component.host !== undefined || component.port !== undefined;
+	  // A reference with no emitted scheme is path-noscheme: a bare ':' in its
+	  // first path segment would reparse as a scheme (RFC 3986 3.3/4.2). Enforced
+	  // under skipEscape too (resolve()), so the reapply below gates on this flag.
+	  const schemelessReference = (component.scheme === undefined || options.reference === 'suffix') && !hasAuthority;
+	  const pathNoScheme = !options.skipEscape && schemelessReference;
+
+	  if (component.path !== undefined) {
+	    if (!options.skipEscape) {
+	      component.path = serializePathEncoding(component.path, pathNoScheme);
+	    } else {
+	      component.path = normalizePercentEncoding(component.path);
+	    }
+	  }
+
+	  if (options.reference !== 'suffix' && component.scheme) {
+	    // Scheme handlers may replace the scheme during serialization.
+	    component.scheme = validateScheme(component.scheme);
+	    uriTokens.push(component.scheme, ':');
+	  }
+
+	  const authority = recomposeAuthority(component);
+	  if (authority !== undefined) {
+	    if (options.reference !== 'suffix') {
+	      uriTokens.push('//');
+	    }
+
+	    uriTokens.push(authority);
+
+	    if (component.path && component.path[0] !== '/') {
+	      uriTokens.push('/');
+	    }
+	  }
+	  if (component.path !== undefined) {
+	    let s = component.path;
+
+	    if (!options.absolutePath && (!schemeHandler || !schemeHandler.absolutePath)) {
+	      // A relative-path reference keeps its unresolvable leading ".." segments
+	      // and must never become root-relative (RFC 3986 section 5.2.4 applies to
+	      // merged target paths, not to the reference itself).
+	      s = schemelessReference && s[0] !== '/'
+	        ? removeDotSegmentsRelative(s)
+	        : removeDotSegments(s);
+	    }
+
+	    // Dot-segment removal can expose a colon that was not originally in the
+	    // first segment (for example, "./a:b"). Reapply path-noscheme encoding so
+	    // the serialized relative reference cannot be reparsed as a URI scheme.
+	    if (schemelessReference) {
+	      s = serializePathEncoding(s, true);
+	    }
+
+	    if (
+	      authority === undefined &&
+	      s[0] === '/' &&
+	      s[1] === '/'
+	    ) {
+	      // don't allow the path to start with "//"
+	      s = '/%2F' + s.slice(2);
+	    }
+
+	    uriTokens.push(s);
+	  }
+
+	  if (component.query !== undefined) {
+	    uriTokens.push('?', encodeQuery(component.query));
+	  }
+
+	  if (component.fragment !== undefined) {
+	    uriTokens.push('#', encodeFragment(component.fragment));
+	  }
+	  return uriTokens.join('')
+	}
+
+	const URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
+
+	// Captures the authority component (between "//" and the next "/", "?" or "#"),
+	// with or without a scheme prefix, for the literal-backslash rejection below.
+	const AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
+
+	// Captures the leading authority-introducer region after an optional scheme: a
+	// run of forward slashes, backslashes, and the characters the WHATWG URL parser
+	// removes before parsing (TAB U+0009, LF U+000A, CR U+000D). A valid introducer
+	// is exactly "//". Node treats "\" as "/" on special schemes and strips those
+	// characters first, so forms like "\\", "/\", "\/", "/<TAB>/", or a leading
+	// "<TAB>//" reach an authority in Node while fast-uri's URI_PARSE folds them into
+	// the path group (host confusion / SSRF / redirect bypass).
+	const AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
+
+	/**
+	 * @param {import('./types/index').URIComponent} parsed
+	 * @param {RegExpMatchArray} matches
+	 * @returns {string|undefined}
+	 */
+	function getParseError (parsed, matches) {
+	  if (matches[2] !== undefined && parsed.path && parsed.path[0] !== '/') {
+	    return 'URI path must start with "/" when authority is present.'
+	  }
+
+	  if (typeof parsed.port === 'number' && (parsed.port < 0 || parsed.port > 65535)) {
+	    return 'URI port is malformed.'
+	  }
+
+	  return undefined
+	}
+
+	/**
+	 * Checks percent syntax without decoding the represented octets. RFC 3986
+	 * percent-encoding is byte-oriented, so sequences such as `%FF` are valid even
+	 * though they are not independently valid UTF-8.
+	 *
+	 * @param {string|undefined} component
+	 * @returns {boolean}
+	 */
+	function hasMalformedPercentEncoding (component) {
+	  if (component === undefined) return false
+
+	  let percent = component.indexOf('%');
+	  while (percent !== -1) {
+	    if (percent + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent + 1, percent + 3))) {
+	      return true
+	    }
+	    percent = component.indexOf('%', percent + 3);
+	  }
+
+	  return false
+	}
+
+	/**
+	 * Whether the host is a bracketed IP literal (RFC 3986 `IP-literal`).
+	 * An unterminated `[` is not a literal, so it must still be validated as a
+	 * reg-name instead of being waved through as an IP.
+	 *
+	 * @param {string} host
+	 * @returns {boolean}
+	 */
+	function isIPLiteral (host) {
+	  return host[0] === '[' && host[host.length - 1] === ']'
+	}
+
+	/**
+	 * @param {RegExpMatchArray} matches
+	 * @returns {boolean}
+	 */
+	function hasMalformedComponentPercentEncoding (matches) {
+	  // Bracketed IP literals use a raw "%" as the zone separator for historical
+	  // compatibility. Their parsing is intentionally left to normalizeIPv6.
+	  const host = matches[4];
+	  return hasMalformedPercentEncoding(matches[3]) ||
+	    (host !== undefined && !isIPLiteral(host) && hasMalformedPercentEncoding(host)) ||
+	    hasMalformedPercentEncoding(matches[6]) ||
+	    hasMalformedPercentEncoding(matches[7]) ||
+	    hasMalformedPercentEncoding(matches[8])
+	}
+
+	/**
+	 * @param {import('./types/index').URIComponent} parsed
+	 * @param {import('./types/index').Options} options
+	 * @param {{ domainHost?: boolean, unicodeSupport?: boolean }|undefined} schemeHandler
+	 * @param {boolean} isIP
+	 * @returns {boolean} whether host conversion failed
+	 */
+	function canonicalizeHost (parsed, options, schemeHandler, isIP) {
+	  if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
+	    parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+	    return true
+	  }
+
+	  if (
+	    !options.unicodeSupport &&
+	    (!schemeHandler || !schemeHandler.unicodeSupport) &&
+	    parsed.host &&
+	    !isIPLiteral(parsed.host) &&
+	    (options.domainHost || (schemeHandler && schemeHandler.domainHost)) &&
+	    isIP === false &&
+	    nonSimpleDomain(parsed.host)
+	  ) {
+	    let url;
+	    try {
+	      url = new URL('http://' + parsed.host);
+	    } catch (e) {
+	      parsed.error = parsed.error || "Host's domain name can not be converted to ASCII: " + e;
+	      return true
+	    }
+	    // The WHATWG parser must have read the whole input as a host. Anything
+	    // else means it found a delimiter fast-uri did not, so its hostname would
+	    // describe a different authority.
+	    if (!isHostOnlyURL(url)) {
+	      parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+	      return true
+	    }
+	    parsed.host = url.hostname;
+	  }
+	  return false
+	}
+
+	/**
+	 * Whether a domain host contains an ASCII character that RFC 3986 does not
+	 * allow in a reg-name (unreserved, sub-delims, or pct-encoded). Such a host is
+	 * rejected instead of being handed to the WHATWG URL parser, which would treat
+	 * "@" as a userinfo delimiter (silently dropping the data before it) and strip
+	 * TAB, LF, and CR. Non-ASCII characters remain allowed for IDNs.
+	 *
+	 * @param {import('./types/index').URIComponent} parsed
+	 * @param {import('./types/index').Options} options
+	 * @param {{ domainHost?: boolean }|undefined} schemeHandler
+	 * @param {boolean} isIP
+	 * @returns {boolean}
+	 */
+	function hasForbiddenDomainHost (parsed, options, schemeHandler, isIP) {
+	  return Boolean(
+	    parsed.host &&
+	    isIP === false &&
+	    !isIPLiteral(parsed.host) &&
+	    (options.domainHost || (schemeHandler && schemeHandler.domainHost)) &&
+	    FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+	  )
+	}
+
+	/**
+	 * @param {URL} url
+	 * @returns {boolean}
+	 */
+	function isHostOnlyURL (url) {
+	  return url.username === '' &&
+	    url.password === '' &&
+	    url.port === '' &&
+	    url.pathname === '/' &&
+	    url.search === '' &&
+	    url.hash === '' &&
+	    url.hostname !== ''
+	}
+
+	/**
+	 * @param {string} uri
+	 * @param {import('./types/index').Options} [opts]
+	 * @returns {{ parsed: import('./types/index').URIComponent, malformedAuthorityOrPort: boolean, malformedPercentEncoding: boolean, malformedSchemeSpecific: boolean, malformedHost: boolean, malformedScheme: boolean }}
+	 */
+	function parseWithStatus (uri, opts) {
+	  const options = Object.assign({}, opts);
+	  /** @type {import('./types/index').URIComponent} */
+	  const parsed = {
+	    scheme: undefined,
+	    userinfo: undefined,
+	    host: '',
+	    port: undefined,
+	    path: '',
+	    query: undefined,
+	    fragment: undefined
+	  };
+
+	  let malformedAuthorityOrPort = false;
+	  let malformedPercentEncoding = false;
+	  let malformedSchemeSpecific = false;
+	  let malformedHost = false;
+	  let malformedIPLiteral = false;
+	  let malformedScheme = false;
+
+	  let isIP = false;
+	  if (options.reference === 'suffix') {
+	    if (options.scheme) {
+	      uri = options.scheme + ':' + uri;
+	    } else {
+	      uri = '//' + uri;
+	    }
+	  }
+
+	  // A literal backslash (U+005C) is not a valid RFC 3986 URI character and is
+	  // not an authority delimiter. Reject it in the authority rather than
+	  // rewriting it: normalizing "\" -> "/" (WHATWG error recovery) could silently
+	  // change the resource identified by an otherwise-invalid input, and lets "\"
+	  // act as a host delimiter here while Node's native URL parses a different
+	  // host (SSRF / redirect / origin-allowlist bypass). Percent-encoded %5C is
+	  // untouched and remains valid encoded data.
+	  const authorityMatch = uri.match(AUTHORITY_PREFIX);
+	  if (authorityMatch !== null && authorityMatch[1].indexOf('\\') !== -1) {
+	    parsed.error = 'URI authority must not contain a literal backslash.';
+	    malformedAuthorityOrPort = true;
+	  }
+
+	  // Reject a malformed or whitespace-smuggled authority introducer. fast-uri
+	  // only recognizes a literal "//"; anything else in the leading separator run
+	  // (a backslash, or a "//" that appears only after removing the TAB/LF/CR that
+	  // Node strips) means the authority fast-uri parses differs from the one Node's
+	  // URL resolves. Reject rather than rewrite, mirroring the literal-backslash
+	  // guard above. Percent-encoded forms (%5C, %09) are untouched, valid data.
+	  const introducerMatch = uri.match(AUTHORITY_INTRODUCER_REGION);
+	  if (introducerMatch !== null) {
+	    const region = introducerMatch[1];
+	    const normalizedRegion = region.replace(/[\t\n\r]/g, '');
+	    // Two or more leading separators introduce an authority.
+	    if (normalizedRegion.length >= 2) {
+	      if (normalizedRegion.slice(0, 2) !== '//') {
+	        parsed.error = parsed.error || 'URI authority must not contain a literal backslash.';
+	        malformedAuthorityOrPort = true;
+	      } else if (region.length !== normalizedRegion.length) {
+	        parsed.error = parsed.error || 'URI authority introducer must not contain whitespace.';
+	        malformedAuthorityOrPort = true;
+	      }
+	    }
+	  }
+
+	  const matches = uri.match(URI_PARSE);
+
+	  if (matches) {
+	    // store each component
+	    parsed.scheme = matches[1];
+	    parsed.userinfo = matches[3];
+	    parsed.host = matches[4];
+	    parsed.port = parseInt(matches[5], 10);
+	    parsed.path = matches[6] || '';
+	    parsed.query = matches[7];
+	    parsed.fragment = matches[8];
+
+	    if (parsed.scheme !== undefined) {
+	      if (VALID_SCHEME.test(parsed.scheme)) {
+	        parsed.scheme = parsed.scheme.toLowerCase();
+	      } else {
+	        parsed.error = parsed.error || MALFORMED_SCHEME_ERROR;
+	        malformedScheme = true;
+	      }
+	    }
+
+	    malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+	    if (malformedPercentEncoding) {
+	      parsed.error = parsed.error || 'URI contains malformed percent-encoding.';
+	    }
+
+	    // fix port number
+	    if (isNaN(parsed.port)) {
+	      parsed.port = matches[5];
+	    }
+
+	    const parseError = getParseError(parsed, matches);
+	    if (parseError !== undefined) {
+	      parsed.error = parsed.error || parseError;
+	      malformedAuthorityOrPort = true;
+	    }
+
+	    if (parsed.host) {
+	      const ipv4result = isIPv4(parsed.host);
+	      if (ipv4result === false) {
+	        const bracketedIPLiteral = isIPLiteral(parsed.host);
+	        const hasIPLiteralBracket = parsed.host.indexOf('[') !== -1 || parsed.host.indexOf(']') !== -1;
+	        const ipv6result = normalizeIPv6(parsed.host);
+	        isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+	        malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
+	        parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
+
+	        if (malformedIPLiteral) {
+	          parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+	          malformedAuthorityOrPort = true;
+	        }
+	      } else {
+	        isIP = true;
+	      }
+	    }
+	    if (parsed.scheme === undefined && parsed.userinfo === undefined && parsed.host === undefined && parsed.port === undefined && parsed.query === undefined && !parsed.path) {
+	      parsed.reference = 'same-document';
+	    } else if (parsed.scheme === undefined) {
+	      parsed.reference = 'relative';
+	    } else if (parsed.fragment === undefined) {
+	      parsed.reference = 'absolute';
+	    } else {
+	      parsed.reference = 'uri';
+	    }
+
+	    // check for reference errors
+	    if (options.reference && options.reference !== 'suffix' && options.reference !== parsed.reference) {
+	      parsed.error = parsed.error || 'URI is not a ' + options.reference + ' reference.';
+	    }
+
+	    // find scheme handler
+	    const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
+
+	    // convert Unicode IDN -> ASCII IDN when the effective scheme uses domain hosts
+	    if (!malformedIPLiteral) {
+	      malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
+	    }
+
+	    if (uri.indexOf('%') !== -1 && parsed.host !== undefined && !malformedIPLiteral) {
+	      let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
+	      if (!isIP) {
+	        // Fold reg-name case after decoding unreserved octets. The second
+	        // pass only restores uppercase hex in escapes that remain encoded.
+	        host = normalizePercentEncoding(host.toLowerCase());
+	      }
+	      // Resolution parses both inputs with the internal `null` scheme before
+	      // the effective scheme is known. Keep raw host delimiters for that step
+	      // so resolve() can reject them for domain-host schemes; the resolved
+	      // authority is encoded when it is serialized.
+	      parsed.host = isIP || options.scheme !== 'null' ? reescapeHostDelimiters(host, isIP) : host;
+	    }
+
+	    if (!schemeHandler || (schemeHandler && !schemeHandler.skipNormalize)) {
+	      if (parsed.path) {
+	        parsed.path = normalizePathEncoding(parsed.path);
+	      }
+	      if (parsed.query) {
+	        parsed.query = normalizeQueryFragmentEncoding(parsed.query);
+	      }
+	      if (parsed.fragment) {
+	        parsed.fragment = normalizeQueryFragmentEncoding(parsed.fragment);
+	      }
+	    }
+
+	    // perform scheme specific parsing
+	    if (schemeHandler && schemeHandler.parse) {
+	      schemeHandler.parse(parsed, options);
+	      if (schemeHandler === SCHEMES.urn && parsed.nid === undefined) {
+	        malformedSchemeSpecific = true;
+	      }
+	    }
+	  } else {
+	    parsed.error = parsed.error || 'URI can not be parsed.';
+	  }
+	  return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme }
+	}
+
+	/**
+	 * @param {string} uri
+	 * @param {import('./types/index').Options} [opts]
+	 * @returns
+	 */
+	function parse (uri, opts) {
+	  return parseWithStatus(uri, opts).parsed
+	}
+
+	/**
+	 * @param {string} uri
+	 * @param {import('./types/index').Options} [opts]
+	 * @returns {string}
+	 */
+	function normalizeString (uri, opts) {
+	  return normalizeStringWithStatus(uri, opts).normalized
+	}
+
+	/**
+	 * @param {string} uri
+	 * @param {import('./types/index').Options} [opts]
+	 * @returns {{ normalized: string, malformedAuthorityOrPort: boolean, malformedPercentEncoding: boolean, malformedSchemeSpecific: boolean, malformedHost: boolean, malformedScheme: boolean }}
+	 */
+	function normalizeStringWithStatus (uri, opts) {
+	  const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
+	  return {
+	    normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed, opts),
+	    malformedAuthorityOrPort,
+	    malformedPercentEncoding,
+	    malformedSchemeSpecific,
+	    malformedHost,
+	    malformedScheme
+	  }
+	}
+
+	/**
+	 * @param {import ('./types/index').URIComponent|string} uri
+	 * @param {import('./types/index').Options} [opts]
+	 * @returns {string|undefined}
+	 */
+	function normalizeComparableURI (uri, opts) {
+	  if (typeof uri !== 'string' && typeof uri !== 'object') {
+	    return undefined
+	  }
+
+	  let value;
+	  try {
+	    value = typeof uri === 'string' ? uri : serialize(uri, opts);
+	  } catch {
+	    return undefined
+	  }
+	  const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value, opts);
+	  return malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? undefined : normalized
+	}
+
+	const fastUri$1 = {
+	  SCHEMES,
+	  normalize,
+	  resolve,
+	  resolveComponent,
+	  equal,
+	  serialize,
+	  parse
+	};
+
+	fastUri.exports = fastUri$1;
+	fastUri.exports.default = fastUri$1;
+	fastUri.exports.fastUri = fastUri$1;
+	return fastUri.exports;
+}
+
+var hasRequiredUri;
+
+function requireUri () {
+	if (hasRequiredUri) return uri;
+	hasRequiredUri = 1;
+	Object.defineProperty(uri, "__esModule", { value: true });
+	const uri$1 = requireFastUri();
+	uri$1.code = 'require("ajv/dist/runtime/uri").default';
+	uri.default = uri$1;
+	
+	return uri;
+}
+
+var hasRequiredCore$1;
+
+function requireCore$1 () {
+	if (hasRequiredCore$1) return core$1;
+	hasRequiredCore$1 = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
+		var validate_1 = /*@__PURE__*/ requireValidate();
+		Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function () { return validate_1.KeywordCxt; } });
+		var codegen_1 = /*@__PURE__*/ requireCodegen();
+		Object.defineProperty(exports, "_", { enumerable: true, get: function () { return codegen_1._; } });
+		Object.defineProperty(exports, "str", { enumerable: true, get: function () { return codegen_1.str; } });
+		Object.defineProperty(exports, "stringify", { enumerable: true, get: function () { return codegen_1.stringify; } });
+		Object.defineProperty(exports, "nil", { enumerable: true, get: function () { return codegen_1.nil; } });
+		Object.defineProperty(exports, "Name", { enumerable: true, get: function () { return codegen_1.Name; } });
+		Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function () { return codegen_1.CodeGen; } });
+		const validation_error_1 = /*@__PURE__*/ requireValidation_error();
+		const ref_error_1 = /*@__PURE__*/ requireRef_error();
+		const rules_1 = /*@__PURE__*/ requireRules();
+		const compile_1 = /*@__PURE__*/ requireCompile();
+		const codegen_2 = /*@__PURE__*/ requireCodegen();
+		const resolve_1 = /*@__PURE__*/ requireResolve();
+		const dataType_1 = /*@__PURE__*/ requireDataType();
+		const util_1 = /*@__PURE__*/ requireUtil();
+		const $dataRefSchema = require$$9;
+		const uri_1 = /*@__PURE__*/ requireUri();
+		const defaultRegExp = (str, flags) => new RegExp(str, flags);
+		defaultRegExp.code = "new RegExp";
+		const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
+		const EXT_SCOPE_NAMES = new Set([
+		    "validate",
+		    "serialize",
+		    "parse",
+		    "wrapper",
+		    "root",
+		    "schema",
+		    "keyword",
+		    "pattern",
+		    "formats",
+		    "validate$data",
+		    "func",
+		    "obj",
+		    "Error",
+		]);
+		const removedOptions = {
+		    errorDataPath: "",
+		    format: "`validateFormats: false` can be used instead.",
+		    nullable: '"nullable" keyword is supported by default.',
+		    jsonPointers: "Deprecated jsPropertySyntax can be used instead.",
+		    extendRefs: "Deprecated ignoreKeywordsWithRef can be used instead.",
+		    missingRefs: "Pass empty schema with $id that should be ignored to ajv.addSchema.",
+		    processCode: "Use option `code: {process: (code, schemaEnv: object) => string}`",
+		    sourceCode: "Use option `code: {source: true}`",
+		    strictDefaults: "It is default now, see option `strict`.",
+		    strictKeywords: "It is default now, see option `strict`.",
+		    uniqueItems: '"uniqueItems" keyword is always validated.',
+		    unknownFormats: "Disable strict mode or pass `true` to `ajv.addFormat` (or `formats` option).",
+		    cache: "Map is used as cache, schema object as key.",
+		    serialize: "Map is used as cache, schema object as key.",
+		    ajvErrors: "It is default now.",
+		};
+		const deprecatedOptions = {
+		    ignoreKeywordsWithRef: "",
+		    jsPropertySyntax: "",
+		    unicode: '"minLength"/"maxLength" account for unicode characters by default.',
+		};
+		const MAX_EXPRESSION = 200;
+		// eslint-disable-next-line complexity
+		function requiredOptions(o) {
+		    var _a, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+		    const s = o.strict;
+		    const _optz = (_a = o.code) === null || _a === void 0 ? void 0 : _a.optimize;
+		    const optimize = _optz === true || _optz === undefined ? 1 : _optz || 0;
+		    const regExp = (_c = (_b = o.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
+		    const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
+		    return {
+		        strictSchema: (_f = (_e = o.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
+		        strictNumbers: (_h = (_g = o.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
+		        strictTypes: (_k = (_j = o.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
+		        strictTuples: (_m = (_l = o.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
+		        strictRequired: (_p = (_o = o.strictRequired) !== null && _o !== void 0 ? _o : s) !== null && _p !== void 0 ? _p : false,
+		        code: o.code ? { ...o.code, optimize, regExp } : { optimize, regExp },
+		        loopRequired: (_q = o.loopRequired) !== null && _q !== void 0 ? _q : MAX_EXPRESSION,
+		        loopEnum: (_r = o.loopEnum) !== null && _r !== void 0 ? _r : MAX_EXPRESSION,
+		        meta: (_s = o.meta) !== null && _s !== void 0 ? _s : true,
+		        messages: (_t = o.messages) !== null && _t !== void 0 ? _t : true,
+		        inlineRefs: (_u = o.inlineRefs) !== null && _u !== void 0 ? _u : true,
+		        schemaId: (_v = o.schemaId) !== null && _v !== void 0 ? _v : "$id",
+		        addUsedSchema: (_w = o.addUsedSchema) !== null && _w !== void 0 ? _w : true,
+		        validateSchema: (_x = o.validateSchema) !== null && _x !== void 0 ? _x : true,
+		        validateFormats: (_y = o.validateFormats) !== null && _y !== void 0 ? _y : true,
+		        unicodeRegExp: (_z = o.unicodeRegExp) !== null && _z !== void 0 ? _z : true,
+		        int32range: (_0 = o.int32range) !== null && _0 !== void 0 ? _0 : true,
+		        uriResolver: uriResolver,
+		    };
+		}
+		class Ajv {
+		    constructor(opts = {}) {
+		        this.schemas = {};
+		        this.refs = {};
+		        this.formats = Object.create(null);
+		        this._compilations = new Set();
+		        this._loading = {};
+		        this._cache = new Map();
+		        opts = this.opts = { ...opts, ...requiredOptions(opts) };
+		        const { es5, lines } = this.opts.code;
+		        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+		        this.logger = getLogger(opts.logger);
+		        const formatOpt = opts.validateFormats;
+		        opts.validateFormats = false;
+		        this.RULES = (0, rules_1.getRules)();
+		        checkOptions.call(this, removedOptions, opts, "NOT SUPPORTED");
+		        checkOptions.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
+		        this._metaOpts = getMetaSchemaOptions.call(this);
+		        if (opts.formats)
+		            addInitialFormats.call(this);
+		        this._addVocabularies();
+		        this._addDefaultMetaSchema();
+		        if (opts.keywords)
+		            addInitialKeywords.call(this, opts.keywords);
+		        if (typeof opts.meta == "object")
+		            this.addMetaSchema(opts.meta);
+		        addInitialSchemas.call(this);
+		        opts.validateFormats = formatOpt;
+		    }
+		    _addVocabularies() {
+		        this.addKeyword("$async");
+		    }
+		    _addDefaultMetaSchema() {
+		        const { $data, meta, schemaId } = this.opts;
+		        let _dataRefSchema = $dataRefSchema;
+		        if (schemaId === "id") {
+		            _dataRefSchema = { ...$dataRefSchema };
+		            _dataRefSchema.id = _dataRefSchema.$id;
+		            delete _dataRefSchema.$id;
+		        }
+		        if (meta && $data)
+		            this.addMetaSchema(_dataRefSchema, _dataRefSchema[schemaId], false);
+		    }
+		    defaultMeta() {
+		        const { meta, schemaId } = this.opts;
+		        return (this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : undefined);
+		    }
+		    validate(schemaKeyRef, // key, ref or schema object
+		    // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
+		    data // to be validated
+		    ) {
+		        let v;
+		        if (typeof schemaKeyRef == "string") {
+		            v = this.getSchema(schemaKeyRef);
+		            if (!v)
+		                throw new Error(`no schema with key or ref "${schemaKeyRef}"`);
+		        }
+		        else {
+		            v = this.compile(schemaKeyRef);
+		        }
+		        const valid = v(data);
+		        if (!("$async" in v))
+		            this.errors = v.errors;
+		        return valid;
+		    }
+		    compile(schema, _meta) {
+		        const sch = this._addSchema(schema, _meta);
+		        return (sch.validate || this._compileSchemaEnv(sch));
+		    }
+		    compileAsync(schema, meta) {
+		        if (typeof this.opts.loadSchema != "function") {
+		            throw new Error("options.loadSchema should be a function");
+		        }
+		        const { loadSchema } = this.opts;
+		        return runCompileAsync.call(this, schema, meta);
+		        async function runCompileAsync(_schema, _meta) {
+		            await loadMetaSchema.call(this, _schema.$schema);
+		            const sch = this._addSchema(_schema, _meta);
+		            return sch.validate || _compileAsync.call(this, sch);
+		        }
+		        async function loadMetaSchema($ref) {
+		            if ($ref && !this.getSchema($ref)) {
+		                await runCompileAsync.call(this, { $ref }, true);
+		            }
+		        }
+		        async function _compileAsync(sch) {
+		            try {
+		                return this._compileSchemaEnv(sch);
+		            }
+		            catch (e) {
+		                if (!(e instanceof ref_error_1.default))
+		                    throw e;
+		                checkLoaded.call(this, e);
+		                await loadMissingSchema.call(this, e.missingSchema);
+		                return _compileAsync.call(this, sch);
+		            }
+		        }
+		        function checkLoaded({ missingSchema: ref, missingRef }) {
+		            if (this.refs[ref]) {
+		                throw new Error(`AnySchema ${ref} is loaded but ${missingRef} cannot be resolved`);
+		            }
+		        }
+		        async function loadMissingSchema(ref) {
+		            const _schema = await _loadSchema.call(this, ref);
+		            if (!this.refs[ref])
+		                await loadMetaSchema.call(this, _schema.$schema);
+		            if (!this.refs[ref])
+		                this.addSchema(_schema, ref, meta);
+		        }
+		        async function _loadSchema(ref) {
+		            const p = this._loading[ref];
+		            if (p)
+		                return p;
+		            try {
+		                return await (this._loading[ref] = loadSchema(ref));
+		            }
+		            finally {
+		                delete this._loading[ref];
+		            }
+		        }
+		    }
+		    // Adds schema to the instance
+		    addSchema(schema, // If array is passed, `key` will be ignored
+		    key, // Optional schema key. Can be passed to `validate` method instead of schema object or id/ref. One schema per instance can have empty `id` and `key`.
+		    _meta, // true if schema is a meta-schema. Used internally, addMetaSchema should be used instead.
+		    _validateSchema = this.opts.validateSchema // false to skip schema validation. Used internally, option validateSchema should be used instead.
+		    ) {
+		        if (Array.isArray(schema)) {
+		            for (const sch of schema)
+		                this.addSchema(sch, undefined, _meta, _validateSchema);
+		            return this;
+		        }
+		        let id;
+		        if (typeof schema === "object") {
+		            const { schemaId } = this.opts;
+		            id = schema[schemaId];
+		            if (id !== undefined && typeof id != "string") {
+		                throw new Error(`schema ${schemaId} must be string`);
+		            }
+		        }
+		        key = (0, resolve_1.normalizeId)(key || id);
+		        this._checkUnique(key);
+		        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+		        return this;
+		    }
+		    // Add schema that will be used to validate other schemas
+		    // options in META_IGNORE_OPTIONS are alway set to false
+		    addMetaSchema(schema, key, // schema key
+		    _validateSchema = this.opts.validateSchema // false to skip schema validation, can be used to override validateSchema option for meta-schema
+		    ) {
+		        this.addSchema(schema, key, true, _validateSchema);
+		        return this;
+		    }
+		    //  Validate schema against its meta-schema
+		    validateSchema(schema, throwOrLogError) {
+		        if (typeof schema == "boolean")
+		            return true;
+		        let $schema;
+		        $schema = schema.$schema;
+		        if ($schema !== undefined && typeof $schema != "string") {
+		            throw new Error("$schema must be a string");
+		        }
+		        $schema = $schema || this.opts.defaultMeta || this.defaultMeta();
+		        if (!$schema) {
+		            this.logger.warn("meta-schema not available");
+		            this.errors = null;
+		            return true;
+		        }
+		        const valid = this.validate($schema, schema);
+		        if (!valid && throwOrLogError) {
+		            const message = "schema is invalid: " + this.errorsText();
+		            if (this.opts.validateSchema === "log")
+		                this.logger.error(message);
+		            else
+		                throw new Error(message);
+		        }
+		        return valid;
+		    }
+		    // Get compiled schema by `key` or `ref`.
+		    // (`key` that was passed to `addSchema` or full schema reference - `schema.$id` or resolved id)
+		    getSchema(keyRef) {
+		        let sch;
+		        while (typeof (sch = getSchEnv.call(this, keyRef)) == "string")
+		            keyRef = sch;
+		        if (sch === undefined) {
+		            const { schemaId } = this.opts;
+		            const root = new compile_1.SchemaEnv({ schema: {}, schemaId });
+		            sch = compile_1.resolveSchema.call(this, root, keyRef);
+		            if (!sch)
+		                return;
+		            this.refs[keyRef] = sch;
+		        }
+		        return (sch.validate || this._compileSchemaEnv(sch));
+		    }
+		    // Remove cached schema(s).
+		    // If no parameter is passed all schemas but meta-schemas are removed.
+		    // If RegExp is passed all schemas with key/id matching pattern but meta-schemas are removed.
+		    // Even if schema is referenced by other schemas it still can be removed as other schemas have local references.
+		    removeSchema(schemaKeyRef) {
+		        if (schemaKeyRef instanceof RegExp) {
+		            this._removeAllSchemas(this.schemas, schemaKeyRef);
+		            this._removeAllSchemas(this.refs, schemaKeyRef);
+		            return this;
+		        }
+		        switch (typeof schemaKeyRef) {
+		            case "undefined":
+		                this._removeAllSchemas(this.schemas);
+		                this._removeAllSchemas(this.refs);
+		                this._cache.clear();
+		                return this;
+		            case "string": {
+		                const sch = getSchEnv.call(this, schemaKeyRef);
+		                if (typeof sch == "object")
+		                    this._cache.delete(sch.schema);
+		                delete this.schemas[schemaKeyRef];
+		                delete this.refs[schemaKeyRef];
+		                return this;
+		            }
+		            case "object": {
+		                const cacheKey = schemaKeyRef;
+		                this._cache.delete(cacheKey);
+		                let id = schemaKeyRef[this.opts.schemaId];
+		                if (id) {
+		                    id = (0, resolve_1.normalizeId)(id);
+		                    delete this.schemas[id];
+		                    delete this.refs[id];
+		                }
+		                return this;
+		            }
+		            default:
+		                throw new Error("ajv.removeSchema: invalid parameter");
+		        }
+		    }
+		    // add "vocabulary" - a collection of keywords
+		    addVocabulary(definitions) {
+		        for (const def of definitions)
+		            this.addKeyword(def);
+		        return this;
+		    }
+		    addKeyword(kwdOrDef, def // deprecated
+		    ) {
+		        let keyword;
+		        if (typeof kwdOrDef == "string") {
+		            keyword = kwdOrDef;
+		            if (typeof def == "object") {
+		                this.logger.warn("these parameters are deprecated, see docs for addKeyword");
+		                def.keyword = keyword;
+		            }
+		        }
+		        else if (typeof kwdOrDef == "object" && def === undefined) {
+		            def = kwdOrDef;
+		            keyword = def.keyword;
+		            if (Array.isArray(keyword) && !keyword.length) {
+		                throw new Error("addKeywords: keyword must be string or non-empty array");
+		            }
+		        }
+		        else {
+		            throw new Error("invalid addKeywords parameters");
+		        }
+		        checkKeyword.call(this, keyword, def);
+		        if (!def) {
+		            (0, util_1.eachItem)(keyword, (kwd) => addRule.call(this, kwd));
+		            return this;
+		        }
+		        keywordMetaschema.call(this, def);
+		        const definition = {
+		            ...def,
+		            type: (0, dataType_1.getJSONTypes)(def.type),
+		            schemaType: (0, dataType_1.getJSONTypes)(def.schemaType),
+		        };
+		        (0, util_1.eachItem)(keyword, definition.type.length === 0
+		            ? (k) => addRule.call(this, k, definition)
+		            : (k) => definition.type.forEach((t) => addRule.call(this, k, definition, t)));
+		        return this;
+		    }
+		    getKeyword(keyword) {
+		        const rule = this.RULES.all[keyword];
+		        return typeof rule == "object" ? rule.definition : !!rule;
+		    }
+		    // Remove keyword
+		    removeKeyword(keyword) {
+		        // TODO return type should be Ajv
+		        const { RULES } = this;
+		        delete RULES.keywords[keyword];
+		        delete RULES.all[keyword];
+		        for (const group of RULES.rules) {
+		            const i = group.rules.findIndex((rule) => rule.keyword === keyword);
+		            if (i >= 0)
+		                group.rules.splice(i, 1);
+		        }
+		        return this;
+		    }
+		    // Add format
+		    addFormat(name, format) {
+		        if (typeof format == "string")
+		            format = new RegExp(format);
+		        this.formats[name] = format;
+		        return this;
+		    }
+		    errorsText(errors = this.errors, // optional array of validation errors
+		    { separator = ", ", dataVar = "data" } = {} // optional options with properties `separator` and `dataVar`
+		    ) {
+		        if (!errors || errors.length === 0)
+		            return "No errors";
+		        return errors
+		            .map((e) => `${dataVar}${e.instancePath} ${e.message}`)
+		            .reduce((text, msg) => text + separator + msg);
+		    }
+		    $dataMetaSchema(metaSchema, keywordsJsonPointers) {
+		        const rules = this.RULES.all;
+		        metaSchema = JSON.parse(JSON.stringify(metaSchema));
+		        for (const jsonPointer of keywordsJsonPointers) {
+		            const segments = jsonPointer.split("/").slice(1); // first segment is an empty string
+		            let keywords = metaSchema;
+		            for (const seg of segments)
+		                keywords = keywords[seg];
+		            for (const key in rules) {
+		                const rule = rules[key];
+		                if (typeof rule != "object")
+		                    continue;
+		                const { $data } = rule.definition;
+		                const schema = keywords[key];
+		                if ($data && schema)
+		                    keywords[key] = schemaOrData(schema);
+		            }
+		        }
+		        return metaSchema;
+		    }
+		    _removeAllSchemas(schemas, regex) {
+		        for (const keyRef in schemas) {
+		            const sch = schemas[keyRef];
+		            if (!regex || regex.test(keyRef)) {
+		                if (typeof sch == "string") {
+		                    delete schemas[keyRef];
+		                }
+		                else if (sch && !sch.meta) {
+		                    this._cache.delete(sch.schema);
+		                    delete schemas[keyRef];
+		                }
+		            }
+		        }
+		    }
+		    _addSchema(schema, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
+		        let id;
+		        const { schemaId } = this.opts;
+		        if (typeof schema == "object") {
+		            id = schema[schemaId];
+		        }
+		        else {
+		            if (this.opts.jtd)
+		                throw new Error("schema must be object");
+		            else if (typeof schema != "boolean")
+		                throw new Error("schema must be object or boolean");
+		        }
+		        let sch = this._cache.get(schema);
+		        if (sch !== undefined)
+		            return sch;
+		        baseId = (0, resolve_1.normalizeId)(id || baseId);
+		        const localRefs = resolve_1.getSchemaRefs.call(this, schema, baseId);
+		        sch = new compile_1.SchemaEnv({ schema, schemaId, meta, baseId, localRefs });
+		        this._cache.set(sch.schema, sch);
+		        if (addSchema && !baseId.startsWith("#")) {
+		            // TODO atm it is allowed to overwrite schemas without id (instead of not adding them)
+		            if (baseId)
+		                this._checkUnique(baseId);
+		            this.refs[baseId] = sch;
+		        }
+		        if (validateSchema)
+		            this.validateSchema(schema, true);
+		        return sch;
+		    }
+		    _checkUnique(id) {
+		        if (this.schemas[id] || this.refs[id]) {
+		            throw new Error(`schema with key or id "${id}" already exists`);
+		        }
+		    }
+		    _compileSchemaEnv(sch) {
+		        if (sch.meta)
+		            this._compileMetaSchema(sch);
+		        else
+		            compile_1.compileSchema.call(this, sch);
+		        /* istanbul ignore if */
+		        if (!sch.validate)
+		            throw new Error("ajv implementation error");
+		        return sch.validate;
+		    }
+		    _compileMetaSchema(sch) {
+		        const currentOpts = this.opts;
+		        this.opts = this._metaOpts;
+		        try {
+		            compile_1.compileSchema.call(this, sch);
+		        }
+		        finally {
+		            this.opts = currentOpts;
+		        }
+		    }
+		}
+		Ajv.ValidationError = validation_error_1.default;
+		Ajv.MissingRefError = ref_error_1.default;
+		exports.default = Ajv;
+		function checkOptions(checkOpts, options, msg, log = "error") {
+		    for (const key in checkOpts) {
+		        const opt = key;
+		        if (opt in options)
+		            this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+		    }
+		}
+		function getSchEnv(keyRef) {
+		    keyRef = (0, resolve_1.normalizeId)(keyRef); // TODO tests fail without this line
+		    return this.schemas[keyRef] || this.refs[keyRef];
+		}
+		function addInitialSchemas() {
+		    const optsSchemas = this.opts.schemas;
+		    if (!optsSchemas)
+		        return;
+		    if (Array.isArray(optsSchemas))
+		        this.addSchema(optsSchemas);
+		    else
+		        for (const key in optsSchemas)
+		            this.addSchema(optsSchemas[key], key);
+		}
+		function addInitialFormats() {
+		    for (const name in this.opts.formats) {
+		        const format = this.opts.formats[name];
+		        if (format)
+		            this.addFormat(name, format);
+		    }
+		}
+		function addInitialKeywords(defs) {
+		    if (Array.isArray(defs)) {
+		        this.addVocabulary(defs);
+		        return;
+		    }
+		    this.logger.warn("keywords option as map is deprecated, pass array");
+		    for (const keyword in defs) {
+		        const def = defs[keyword];
+		        if (!def.keyword)
+		            def.keyword = keyword;
+		        this.addKeyword(def);
+		    }
+		}
+		function getMetaSchemaOptions() {
+		    const metaOpts = { ...this.opts };
+		    for (const opt of META_IGNORE_OPTIONS)
+		        delete metaOpts[opt];
+		    return metaOpts;
+		}
+		const noLogs = { log() { }, warn() { }, error() { } };
+		function getLogger(logger) {
+		    if (logger === false)
+		        return noLogs;
+		    if (logger === undefined)
+		        return console;
+		    if (logger.log && logger.warn && logger.error)
+		        return logger;
+		    throw new Error("logger must implement log, warn and error methods");
+		}
+		const KEYWORD_NAME = /^[a-z_$][a-z0-9_$:-]*$/i;
+		function checkKeyword(keyword, def) {
+		    const { RULES } = this;
+		    (0, util_1.eachItem)(keyword, (kwd) => {
+		        if (RULES.keywords[kwd])
+		            throw new Error(`Keyword ${kwd} is already defined`);
+		        if (!KEYWORD_NAME.test(kwd))
+		            throw new Error(`Keyword ${kwd} has invalid name`);
+		    });
+		    if (!def)
+		        return;
+		    if (def.$data && !("code" in def || "validate" in def)) {
+		        throw new Error('$data keyword must have "code" or "validate" function');
+		    }
+		}
+		function addRule(keyword, definition, dataType) {
+		    var _a;
+		    const post = definition === null || definition === void 0 ? void 0 : definition.post;
+		    if (dataType && post)
+		        throw new Error('keyword with "post" flag cannot have "type"');
+		    const { RULES } = this;
+		    let ruleGroup = post ? RULES.post : RULES.rules.find(({ type: t }) => t === dataType);
+		    if (!ruleGroup) {
+		        ruleGroup = { type: dataType, rules: [] };
+		        RULES.rules.push(ruleGroup);
+		    }
+		    RULES.keywords[keyword] = true;
+		    if (!definition)
+		        return;
+		    const rule = {
+		        keyword,
+		        definition: {
+		            ...definition,
+		            type: (0, dataType_1.getJSONTypes)(definition.type),
+		            schemaType: (0, dataType_1.getJSONTypes)(definition.schemaType),
+		        },
+		    };
+		    if (definition.before)
+		        addBeforeRule.call(this, ruleGroup, rule, definition.before);
+		    else
+		        ruleGroup.rules.push(rule);
+		    RULES.all[keyword] = rule;
+		    (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
+		}
+		function addBeforeRule(ruleGroup, rule, before) {
+		    const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+		    if (i >= 0) {
+		        ruleGroup.rules.splice(i, 0, rule);
+		    }
+		    else {
+		        ruleGroup.rules.push(rule);
+		        this.logger.warn(`rule ${before} is not defined`);
+		    }
+		}
+		function keywordMetaschema(def) {
+		    let { metaSchema } = def;
+		    if (metaSchema === undefined)
+		        return;
+		    if (def.$data && this.opts.$data)
+		        metaSchema = schemaOrData(metaSchema);
+		    def.validateSchema = this.compile(metaSchema, true);
+		}
+		const $dataRef = {
+		    $ref: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
+		};
+		function schemaOrData(schema) {
+		    return { anyOf: [schema, $dataRef] };
+		}
+		
+	} (core$1));
+	return core$1;
+}
+
+var draft7 = {};
+
+var core = {};
+
+var id = {};
+
+var hasRequiredId;
+
+function requireId () {
+	if (hasRequiredId) return id;
+	hasRequiredId = 1;
+	Object.defineProperty(id, "__esModule", { value: true });
+	const def = {
+	    keyword: "id",
+	    code() {
+	        throw new Error('NOT SUPPORTED: keyword "id", use "$id" for schema ID');
+	    },
+	};
+	id.default = def;
+	
+	return id;
+}
+
+var ref = {};
+
+var hasRequiredRef;
+
+function requireRef () {
+	if (hasRequiredRef) return ref;
+	hasRequiredRef = 1;
+	Object.defineProperty(ref, "__esModule", { value: true });
+	ref.callRef = ref.getValidate = void 0;
+	const ref_error_1 = /*@__PURE__*/ requireRef_error();
+	const code_1 = /*@__PURE__*/ requireCode();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const names_1 = /*@__PURE__*/ requireNames();
+	const compile_1 = /*@__PURE__*/ requireCompile();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const def = {
+	    keyword: "$ref",
+	    schemaType: "string",
+	    code(cxt) {
+	        const { gen, schema: $ref, it } = cxt;
+	        const { baseId, schemaEnv: env, validateName, opts, self } = it;
+	        const { root } = env;
+	        if (($ref === "#" || $ref === "#/") && baseId === root.baseId)
+	            return callRootRef();
+	        const schOrEnv = compile_1.resolveRef.call(self, root, baseId, $ref);
+	        if (schOrEnv === undefined)
+	            throw new ref_error_1.default(it.opts.uriResolver, baseId, $ref);
+	        if (schOrEnv instanceof compile_1.SchemaEnv)
+	            return callValidate(schOrEnv);
+	        return inlineRefSchema(schOrEnv);
+	        function callRootRef() {
+	            if (env === root)
+	                return callRef(cxt, validateName, env, env.$async);
+	            const rootName = gen.scopeValue("root", { ref: root });
+	            return callRef(cxt, (0, codegen_1._) `${rootName}.validate`, root, root.$async);
+	        }
+	        function callValidate(sch) {
+	            const v = getValidate(cxt, sch);
+	            callRef(cxt, v, sch, sch.$async);
+	        }
+	        function inlineRefSchema(sch) {
+	            const schName = gen.scopeValue("schema", opts.code.source === true ? { ref: sch, code: (0, codegen_1.stringify)(sch) } : { ref: sch });
+	            const valid = gen.name("valid");
+	            const schCxt = cxt.subschema({
+	                schema: sch,
+	                dataTypes: [],
+	                schemaPath: codegen_1.nil,
+	                topSchemaRef: schName,
+	                errSchemaPath: $ref,
+	            }, valid);
+	            cxt.mergeEvaluated(schCxt);
+	            cxt.ok(valid);
+	        }
+	    },
+	};
+	function getValidate(cxt, sch) {
+	    const { gen } = cxt;
+	    return sch.validate
+	        ? gen.scopeValue("validate", { ref: sch.validate })
+	        : (0, codegen_1._) `${gen.scopeValue("wrapper", { ref: sch })}.validate`;
+	}
+	ref.getValidate = getValidate;
+	function callRef(cxt, v, sch, $async) {
+	    const { gen, it } = cxt;
+	    const { allErrors, schemaEnv: env, opts } = it;
+	    const passCxt = opts.passContext ? names_1.default.this : codegen_1.nil;
+	    if ($async)
+	        callAsyncRef();
+	    else
+	        callSyncRef();
+	    function callAsyncRef() {
+	        if (!env.$async)
+	            throw new Error("async schema referenced by sync schema");
+	        const valid = gen.let("valid");
+	        gen.try(() => {
+	            gen.code((0, codegen_1._) `await ${(0, code_1.callValidateCode)(cxt, v, passCxt)}`);
+	            addEvaluatedFrom(v); // TODO will not work with async, it has to be returned with the result
+	            if (!allErrors)
+	                gen.assign(valid, true);
+	        }, (e) => {
+	            gen.if((0, codegen_1._) `!(${e} instanceof ${it.ValidationError})`, () => gen.throw(e));
+	            addErrorsFrom(e);
+	            if (!allErrors)
+	                gen.assign(valid, false);
+	        });
+	        cxt.ok(valid);
+	    }
+	    function callSyncRef() {
+	        cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
+	    }
+	    function addErrorsFrom(source) {
+	        const errs = (0, codegen_1._) `${source}.errors`;
+	        gen.assign(names_1.default.vErrors, (0, codegen_1._) `${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`); // TODO tagged
+	        gen.assign(names_1.default.errors, (0, codegen_1._) `${names_1.default.vErrors}.length`);
+	    }
+	    function addEvaluatedFrom(source) {
+	        var _a;
+	        if (!it.opts.unevaluated)
+	            return;
+	        const schEvaluated = (_a = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a === void 0 ? void 0 : _a.evaluated;
+	        // TODO refactor
+	        if (it.props !== true) {
+	            if (schEvaluated && !schEvaluated.dynamicProps) {
+	                if (schEvaluated.props !== undefined) {
+	                    it.props = util_1.mergeEvaluated.props(gen, schEvaluated.props, it.props);
+	                }
+	            }
+	            else {
+	                const props = gen.var("props", (0, codegen_1._) `${source}.evaluated.props`);
+	                it.props = util_1.mergeEvaluated.props(gen, props, it.props, codegen_1.Name);
+	            }
+	        }
+	        if (it.items !== true) {
+	            if (schEvaluated && !schEvaluated.dynamicItems) {
+	                if (schEvaluated.items !== undefined) {
+	                    it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
+	                }
+	            }
+	            else {
+	                const items = gen.var("items", (0, codegen_1._) `${source}.evaluated.items`);
+	                it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
+	            }
+	        }
+	    }
+	}
+	ref.callRef = callRef;
+	ref.default = def;
+	
+	return ref;
+}
+
+var hasRequiredCore;
+
+function requireCore () {
+	if (hasRequiredCore) return core;
+	hasRequiredCore = 1;
+	Object.defineProperty(core, "__esModule", { value: true });
+	const id_1 = /*@__PURE__*/ requireId();
+	const ref_1 = /*@__PURE__*/ requireRef();
+	const core$1 = [
+	    "$schema",
+	    "$id",
+	    "$defs",
+	    "$vocabulary",
+	    { keyword: "$comment" },
+	    "definitions",
+	    id_1.default,
+	    ref_1.default,
+	];
+	core.default = core$1;
+	
+	return core;
+}
+
+var validation = {};
+
+var limitNumber = {};
+
+var hasRequiredLimitNumber;
+
+function requireLimitNumber () {
+	if (hasRequiredLimitNumber) return limitNumber;
+	hasRequiredLimitNumber = 1;
+	Object.defineProperty(limitNumber, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const ops = codegen_1.operators;
+	const KWDs = {
+	    maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
+	    minimum: { okStr: ">=", ok: ops.GTE, fail: ops.LT },
+	    exclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
+	    exclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE },
+	};
+	const error = {
+	    message: ({ keyword, schemaCode }) => (0, codegen_1.str) `must be ${KWDs[keyword].okStr} ${schemaCode}`,
+	    params: ({ keyword, schemaCode }) => (0, codegen_1._) `{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: Object.keys(KWDs),
+	    type: "number",
+	    schemaType: "number",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { keyword, data, schemaCode } = cxt;
+	        cxt.fail$data((0, codegen_1._) `${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
+	    },
+	};
+	limitNumber.default = def;
+	
+	return limitNumber;
+}
+
+var multipleOf = {};
+
+var hasRequiredMultipleOf;
+
+function requireMultipleOf () {
+	if (hasRequiredMultipleOf) return multipleOf;
+	hasRequiredMultipleOf = 1;
+	Object.defineProperty(multipleOf, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const error = {
+	    message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
+	    params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: "multipleOf",
+	    type: "number",
+	    schemaType: "number",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { gen, data, schemaCode, it } = cxt;
+	        // const bdt = bad$DataType(schemaCode, <string>def.schemaType, $data)
+	        const prec = it.opts.multipleOfPrecision;
+	        const res = gen.let("res");
+	        const invalid = prec
+	            ? (0, codegen_1._) `Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}`
+	            : (0, codegen_1._) `${res} !== parseInt(${res})`;
+	        cxt.fail$data((0, codegen_1._) `(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
+	    },
+	};
+	multipleOf.default = def;
+	
+	return multipleOf;
+}
+
+var limitLength = {};
+
+var ucs2length = {};
+
+var hasRequiredUcs2length;
+
+function requireUcs2length () {
+	if (hasRequiredUcs2length) return ucs2length;
+	hasRequiredUcs2length = 1;
+	Object.defineProperty(ucs2length, "__esModule", { value: true });
+	// https://mathiasbynens.be/notes/javascript-encoding
+	// https://github.com/bestiejs/punycode.js - punycode.ucs2.decode
+	function ucs2length$1(str) {
+	    const len = str.length;
+	    let length = 0;
+	    let pos = 0;
+	    let value;
+	    while (pos < len) {
+	        length++;
+	        value = str.charCodeAt(pos++);
+	        if (value >= 0xd800 && value <= 0xdbff && pos < len) {
+	            // high surrogate, and there is a next character
+	            value = str.charCodeAt(pos);
+	            if ((value & 0xfc00) === 0xdc00)
+	                pos++; // low surrogate
+	        }
+	    }
+	    return length;
+	}
+	ucs2length.default = ucs2length$1;
+	ucs2length$1.code = 'require("ajv/dist/runtime/ucs2length").default';
+	
+	return ucs2length;
+}
+
+var hasRequiredLimitLength;
+
+function requireLimitLength () {
+	if (hasRequiredLimitLength) return limitLength;
+	hasRequiredLimitLength = 1;
+	Object.defineProperty(limitLength, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const ucs2length_1 = /*@__PURE__*/ requireUcs2length();
+	const error = {
+	    message({ keyword, schemaCode }) {
+	        const comp = keyword === "maxLength" ? "more" : "fewer";
+	        return (0, codegen_1.str) `must NOT have ${comp} than ${schemaCode} characters`;
+	    },
+	    params: ({ schemaCode }) => (0, codegen_1._) `{limit: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: ["maxLength", "minLength"],
+	    type: "string",
+	    schemaType: "number",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { keyword, data, schemaCode, it } = cxt;
+	        const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
+	        const len = it.opts.unicode === false ? (0, codegen_1._) `${data}.length` : (0, codegen_1._) `${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data})`;
+	        cxt.fail$data((0, codegen_1._) `${len} ${op} ${schemaCode}`);
+	    },
+	};
+	limitLength.default = def;
+	
+	return limitLength;
+}
+
+var pattern = {};
+
+var hasRequiredPattern;
+
+function requirePattern () {
+	if (hasRequiredPattern) return pattern;
+	hasRequiredPattern = 1;
+	Object.defineProperty(pattern, "__esModule", { value: true });
+	const code_1 = /*@__PURE__*/ requireCode();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const error = {
+	    message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
+	    params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: "pattern",
+	    type: "string",
+	    schemaType: "string",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { gen, data, $data, schema, schemaCode, it } = cxt;
+	        const u = it.opts.unicodeRegExp ? "u" : "";
+	        if ($data) {
+	            const { regExp } = it.opts.code;
+	            const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._) `new RegExp` : (0, util_1.useFunc)(gen, regExp);
+	            const valid = gen.let("valid");
+	            gen.try(() => gen.assign(valid, (0, codegen_1._) `${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
+	            cxt.fail$data((0, codegen_1._) `!${valid}`);
+	        }
+	        else {
+	            const regExp = (0, code_1.usePattern)(cxt, schema);
+	            cxt.fail$data((0, codegen_1._) `!${regExp}.test(${data})`);
+	        }
+	    },
+	};
+	pattern.default = def;
+	
+	return pattern;
+}
+
+var limitProperties = {};
+
+var hasRequiredLimitProperties;
+
+function requireLimitProperties () {
+	if (hasRequiredLimitProperties) return limitProperties;
+	hasRequiredLimitProperties = 1;
+	Object.defineProperty(limitProperties, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const error = {
+	    message({ keyword, schemaCode }) {
+	        const comp = keyword === "maxProperties" ? "more" : "fewer";
+	        return (0, codegen_1.str) `must NOT have ${comp} than ${schemaCode} properties`;
+	    },
+	    params: ({ schemaCode }) => (0, codegen_1._) `{limit: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: ["maxProperties", "minProperties"],
+	    type: "object",
+	    schemaType: "number",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { keyword, data, schemaCode } = cxt;
+	        const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
+	        cxt.fail$data((0, codegen_1._) `Object.keys(${data}).length ${op} ${schemaCode}`);
+	    },
+	};
+	limitProperties.default = def;
+	
+	return limitProperties;
+}
+
+var required = {};
+
+var hasRequiredRequired;
+
+function requireRequired () {
+	if (hasRequiredRequired) return required;
+	hasRequiredRequired = 1;
+	Object.defineProperty(required, "__esModule", { value: true });
+	const code_1 = /*@__PURE__*/ requireCode();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const error = {
+	    message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
+	    params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
+	};
+	const def = {
+	    keyword: "required",
+	    type: "object",
+	    schemaType: "array",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { gen, schema, schemaCode, data, $data, it } = cxt;
+	        const { opts } = it;
+	        if (!$data && schema.length === 0)
+	            return;
+	        const useLoop = schema.length >= opts.loopRequired;
+	        if (it.allErrors)
+	            allErrorsMode();
+	        else
+	            exitOnErrorMode();
+	        if (opts.strictRequired) {
+	            const props = cxt.parentSchema.properties;
+	            const { definedProperties } = cxt.it;
+	            for (const requiredKey of schema) {
+	                if ((props === null || props === void 0 ? void 0 : props[requiredKey]) === undefined && !definedProperties.has(requiredKey)) {
+	                    const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
+	                    const msg = `required property "${requiredKey}" is not defined at "${schemaPath}" (strictRequired)`;
+	                    (0, util_1.checkStrictMode)(it, msg, it.opts.strictRequired);
+	                }
+	            }
+	        }
+	        function allErrorsMode() {
+	            if (useLoop || $data) {
+	                cxt.block$data(codegen_1.nil, loopAllRequired);
+	            }
+	            else {
+	                for (const prop of schema) {
+	                    (0, code_1.checkReportMissingProp)(cxt, prop);
+	                }
+	            }
+	        }
+	        function exitOnErrorMode() {
+	            const missing = gen.let("missing");
+	            if (useLoop || $data) {
+	                const valid = gen.let("valid", true);
+	                cxt.block$data(valid, () => loopUntilMissing(missing, valid));
+	                cxt.ok(valid);
+	            }
+	            else {
+	                gen.if((0, code_1.checkMissingProp)(cxt, schema, missing));
+	                (0, code_1.reportMissingProp)(cxt, missing);
+	                gen.else();
+	            }
+	        }
+	        function loopAllRequired() {
+	            gen.forOf("prop", schemaCode, (prop) => {
+	                cxt.setParams({ missingProperty: prop });
+	                gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
+	            });
+	        }
+	        function loopUntilMissing(missing, valid) {
+	            cxt.setParams({ missingProperty: missing });
+	            gen.forOf(missing, schemaCode, () => {
+	                gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
+	                gen.if((0, codegen_1.not)(valid), () => {
+	                    cxt.error();
+	                    gen.break();
+	                });
+	            }, codegen_1.nil);
+	        }
+	    },
+	};
+	required.default = def;
+	
+	return required;
+}
+
+var limitItems = {};
+
+var hasRequiredLimitItems;
+
+function requireLimitItems () {
+	if (hasRequiredLimitItems) return limitItems;
+	hasRequiredLimitItems = 1;
+	Object.defineProperty(limitItems, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const error = {
+	    message({ keyword, schemaCode }) {
+	        const comp = keyword === "maxItems" ? "more" : "fewer";
+	        return (0, codegen_1.str) `must NOT have ${comp} than ${schemaCode} items`;
+	    },
+	    params: ({ schemaCode }) => (0, codegen_1._) `{limit: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: ["maxItems", "minItems"],
+	    type: "array",
+	    schemaType: "number",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { keyword, data, schemaCode } = cxt;
+	        const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
+	        cxt.fail$data((0, codegen_1._) `${data}.length ${op} ${schemaCode}`);
+	    },
+	};
+	limitItems.default = def;
+	
+	return limitItems;
+}
+
+var uniqueItems = {};
+
+var equal = {};
+
+var hasRequiredEqual;
+
+function requireEqual () {
+	if (hasRequiredEqual) return equal;
+	hasRequiredEqual = 1;
+	Object.defineProperty(equal, "__esModule", { value: true });
+	// https://github.com/ajv-validator/ajv/issues/889
+	const equal$1 = requireFastDeepEqual();
+	equal$1.code = 'require("ajv/dist/runtime/equal").default';
+	equal.default = equal$1;
+	
+	return equal;
+}
+
+var hasRequiredUniqueItems;
+
+function requireUniqueItems () {
+	if (hasRequiredUniqueItems) return uniqueItems;
+	hasRequiredUniqueItems = 1;
+	Object.defineProperty(uniqueItems, "__esModule", { value: true });
+	const dataType_1 = /*@__PURE__*/ requireDataType();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const equal_1 = /*@__PURE__*/ requireEqual();
+	const error = {
+	    message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
+	    params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
+	};
+	const def = {
+	    keyword: "uniqueItems",
+	    type: "array",
+	    schemaType: "boolean",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
+	        if (!$data && !schema)
+	            return;
+	        const valid = gen.let("valid");
+	        const itemTypes = parentSchema.items ? (0, dataType_1.getSchemaTypes)(parentSchema.items) : [];
+	        cxt.block$data(valid, validateUniqueItems, (0, codegen_1._) `${schemaCode} === false`);
+	        cxt.ok(valid);
+	        function validateUniqueItems() {
+	            const i = gen.let("i", (0, codegen_1._) `${data}.length`);
+	            const j = gen.let("j");
+	            cxt.setParams({ i, j });
+	            gen.assign(valid, true);
+	            gen.if((0, codegen_1._) `${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j));
+	        }
+	        function canOptimize() {
+	            return itemTypes.length > 0 && !itemTypes.some((t) => t === "object" || t === "array");
+	        }
+	        function loopN(i, j) {
+	            const item = gen.name("item");
+	            const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
+	            const indices = gen.const("indices", (0, codegen_1._) `{}`);
+	            gen.for((0, codegen_1._) `;${i}--;`, () => {
+	                gen.let(item, (0, codegen_1._) `${data}[${i}]`);
+	                gen.if(wrongType, (0, codegen_1._) `continue`);
+	                if (itemTypes.length > 1)
+	                    gen.if((0, codegen_1._) `typeof ${item} == "string"`, (0, codegen_1._) `${item} += "_"`);
+	                gen
+	                    .if((0, codegen_1._) `typeof ${indices}[${item}] == "number"`, () => {
+	                    gen.assign(j, (0, codegen_1._) `${indices}[${item}]`);
+	                    cxt.error();
+	                    gen.assign(valid, false).break();
+	                })
+	                    .code((0, codegen_1._) `${indices}[${item}] = ${i}`);
+	            });
+	        }
+	        function loopN2(i, j) {
+	            const eql = (0, util_1.useFunc)(gen, equal_1.default);
+	            const outer = gen.name("outer");
+	            gen.label(outer).for((0, codegen_1._) `;${i}--;`, () => gen.for((0, codegen_1._) `${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._) `${eql}(${data}[${i}], ${data}[${j}])`, () => {
+	                cxt.error();
+	                gen.assign(valid, false).break(outer);
+	            })));
+	        }
+	    },
+	};
+	uniqueItems.default = def;
+	
+	return uniqueItems;
+}
+
+var _const = {};
+
+var hasRequired_const;
+
+function require_const () {
+	if (hasRequired_const) return _const;
+	hasRequired_const = 1;
+	Object.defineProperty(_const, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const equal_1 = /*@__PURE__*/ requireEqual();
+	const error = {
+	    message: "must be equal to constant",
+	    params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: "const",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { gen, data, $data, schemaCode, schema } = cxt;
+	        if ($data || (schema && typeof schema == "object")) {
+	            cxt.fail$data((0, codegen_1._) `!${(0, util_1.useFunc)(gen, equal_1.default)}(${data}, ${schemaCode})`);
+	        }
+	        else {
+	            cxt.fail((0, codegen_1._) `${schema} !== ${data}`);
+	        }
+	    },
+	};
+	_const.default = def;
+	
+	return _const;
+}
+
+var _enum = {};
+
+var hasRequired_enum;
+
+function require_enum () {
+	if (hasRequired_enum) return _enum;
+	hasRequired_enum = 1;
+	Object.defineProperty(_enum, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const equal_1 = /*@__PURE__*/ requireEqual();
+	const error = {
+	    message: "must be equal to one of the allowed values",
+	    params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: "enum",
+	    schemaType: "array",
+	    $data: true,
+	    error,
+	    code(cxt) {
+	        const { gen, data, $data, schema, schemaCode, it } = cxt;
+	        if (!$data && schema.length === 0)
+	            throw new Error("enum must have non-empty array");
+	        const useLoop = schema.length >= it.opts.loopEnum;
+	        let eql;
+	        const getEql = () => (eql !== null && eql !== void 0 ? eql : (eql = (0, util_1.useFunc)(gen, equal_1.default)));
+	        let valid;
+	        if (useLoop || $data) {
+	            valid = gen.let("valid");
+	            cxt.block$data(valid, loopEnum);
+	        }
+	        else {
+	            /* istanbul ignore if */
+	            if (!Array.isArray(schema))
+	                throw new Error("ajv implementation error");
+	            const vSchema = gen.const("vSchema", schemaCode);
+	            valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
+	        }
+	        cxt.pass(valid);
+	        function loopEnum() {
+	            gen.assign(valid, false);
+	            gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._) `${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+	        }
+	        function equalCode(vSchema, i) {
+	            const sch = schema[i];
+	            return typeof sch === "object" && sch !== null
+	                ? (0, codegen_1._) `${getEql()}(${data}, ${vSchema}[${i}])`
+	                : (0, codegen_1._) `${data} === ${sch}`;
+	        }
+	    },
+	};
+	_enum.default = def;
+	
+	return _enum;
+}
+
+var hasRequiredValidation;
+
+function requireValidation () {
+	if (hasRequiredValidation) return validation;
+	hasRequiredValidation = 1;
+	Object.defineProperty(validation, "__esModule", { value: true });
+	const limitNumber_1 = /*@__PURE__*/ requireLimitNumber();
+	const multipleOf_1 = /*@__PURE__*/ requireMultipleOf();
+	const limitLength_1 = /*@__PURE__*/ requireLimitLength();
+	const pattern_1 = /*@__PURE__*/ requirePattern();
+	const limitProperties_1 = /*@__PURE__*/ requireLimitProperties();
+	const required_1 = /*@__PURE__*/ requireRequired();
+	const limitItems_1 = /*@__PURE__*/ requireLimitItems();
+	const uniqueItems_1 = /*@__PURE__*/ requireUniqueItems();
+	const const_1 = /*@__PURE__*/ require_const();
+	const enum_1 = /*@__PURE__*/ require_enum();
+	const validation$1 = [
+	    // number
+	    limitNumber_1.default,
+	    multipleOf_1.default,
+	    // string
+	    limitLength_1.default,
+	    pattern_1.default,
+	    // object
+	    limitProperties_1.default,
+	    required_1.default,
+	    // array
+	    limitItems_1.default,
+	    uniqueItems_1.default,
+	    // any
+	    { keyword: "type", schemaType: ["string", "array"] },
+	    { keyword: "nullable", schemaType: "boolean" },
+	    const_1.default,
+	    enum_1.default,
+	];
+	validation.default = validation$1;
+	
+	return validation;
+}
+
+var applicator = {};
+
+var additionalItems = {};
+
+var hasRequiredAdditionalItems;
+
+function requireAdditionalItems () {
+	if (hasRequiredAdditionalItems) return additionalItems;
+	hasRequiredAdditionalItems = 1;
+	Object.defineProperty(additionalItems, "__esModule", { value: true });
+	additionalItems.validateAdditionalItems = void 0;
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const error = {
+	    message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
+	    params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
+	};
+	const def = {
+	    keyword: "additionalItems",
+	    type: "array",
+	    schemaType: ["boolean", "object"],
+	    before: "uniqueItems",
+	    error,
+	    code(cxt) {
+	        const { parentSchema, it } = cxt;
+	        const { items } = parentSchema;
+	        if (!Array.isArray(items)) {
+	            (0, util_1.checkStrictMode)(it, '"additionalItems" is ignored when "items" is not an array of schemas');
+	            return;
+	        }
+	        validateAdditionalItems(cxt, items);
+	    },
+	};
+	function validateAdditionalItems(cxt, items) {
+	    const { gen, schema, data, keyword, it } = cxt;
+	    it.items = true;
+	    const len = gen.const("len", (0, codegen_1._) `${data}.length`);
+	    if (schema === false) {
+	        cxt.setParams({ len: items.length });
+	        cxt.pass((0, codegen_1._) `${len} <= ${items.length}`);
+	    }
+	    else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+	        const valid = gen.var("valid", (0, codegen_1._) `${len} <= ${items.length}`); // TODO var
+	        gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
+	        cxt.ok(valid);
+	    }
+	    function validateItems(valid) {
+	        gen.forRange("i", items.length, len, (i) => {
+	            cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
+	            if (!it.allErrors)
+	                gen.if((0, codegen_1.not)(valid), () => gen.break());
+	        });
+	    }
+	}
+	additionalItems.validateAdditionalItems = validateAdditionalItems;
+	additionalItems.default = def;
+	
+	return additionalItems;
+}
+
+var prefixItems = {};
+
+var items = {};
+
+var hasRequiredItems;
+
+function requireItems () {
+	if (hasRequiredItems) return items;
+	hasRequiredItems = 1;
+	Object.defineProperty(items, "__esModule", { value: true });
+	items.validateTuple = void 0;
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const code_1 = /*@__PURE__*/ requireCode();
+	const def = {
+	    keyword: "items",
+	    type: "array",
+	    schemaType: ["object", "array", "boolean"],
+	    before: "uniqueItems",
+	    code(cxt) {
+	        const { schema, it } = cxt;
+	        if (Array.isArray(schema))
+	            return validateTuple(cxt, "additionalItems", schema);
+	        it.items = true;
+	        if ((0, util_1.alwaysValidSchema)(it, schema))
+	            return;
+	        cxt.ok((0, code_1.validateArray)(cxt));
+	    },
+	};
+	function validateTuple(cxt, extraItems, schArr = cxt.schema) {
+	    const { gen, parentSchema, data, keyword, it } = cxt;
+	    checkStrictTuple(parentSchema);
+	    if (it.opts.unevaluated && schArr.length && it.items !== true) {
+	        it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
+	    }
+	    const valid = gen.name("valid");
+	    const len = gen.const("len", (0, codegen_1._) `${data}.length`);
+	    schArr.forEach((sch, i) => {
+	        if ((0, util_1.alwaysValidSchema)(it, sch))
+	            return;
+	        gen.if((0, codegen_1._) `${len} > ${i}`, () => cxt.subschema({
+	            keyword,
+	            schemaProp: i,
+	            dataProp: i,
+	        }, valid));
+	        cxt.ok(valid);
+	    });
+	    function checkStrictTuple(sch) {
+	        const { opts, errSchemaPath } = it;
+	        const l = schArr.length;
+	        const fullTuple = l === sch.minItems && (l === sch.maxItems || sch[extraItems] === false);
+	        if (opts.strictTuples && !fullTuple) {
+	            const msg = `"${keyword}" is ${l}-tuple, but minItems or maxItems/${extraItems} are not specified or different at path "${errSchemaPath}"`;
+	            (0, util_1.checkStrictMode)(it, msg, opts.strictTuples);
+	        }
+	    }
+	}
+	items.validateTuple = validateTuple;
+	items.default = def;
+	
+	return items;
+}
+
+var hasRequiredPrefixItems;
+
+function requirePrefixItems () {
+	if (hasRequiredPrefixItems) return prefixItems;
+	hasRequiredPrefixItems = 1;
+	Object.defineProperty(prefixItems, "__esModule", { value: true });
+	const items_1 = /*@__PURE__*/ requireItems();
+	const def = {
+	    keyword: "prefixItems",
+	    type: "array",
+	    schemaType: ["array"],
+	    before: "uniqueItems",
+	    code: (cxt) => (0, items_1.validateTuple)(cxt, "items"),
+	};
+	prefixItems.default = def;
+	
+	return prefixItems;
+}
+
+var items2020 = {};
+
+var hasRequiredItems2020;
+
+function requireItems2020 () {
+	if (hasRequiredItems2020) return items2020;
+	hasRequiredItems2020 = 1;
+	Object.defineProperty(items2020, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const code_1 = /*@__PURE__*/ requireCode();
+	const additionalItems_1 = /*@__PURE__*/ requireAdditionalItems();
+	const error = {
+	    message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
+	    params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
+	};
+	const def = {
+	    keyword: "items",
+	    type: "array",
+	    schemaType: ["object", "boolean"],
+	    before: "uniqueItems",
+	    error,
+	    code(cxt) {
+	        const { schema, parentSchema, it } = cxt;
+	        const { prefixItems } = parentSchema;
+	        it.items = true;
+	        if ((0, util_1.alwaysValidSchema)(it, schema))
+	            return;
+	        if (prefixItems)
+	            (0, additionalItems_1.validateAdditionalItems)(cxt, prefixItems);
+	        else
+	            cxt.ok((0, code_1.validateArray)(cxt));
+	    },
+	};
+	items2020.default = def;
+	
+	return items2020;
+}
+
+var contains = {};
+
+var hasRequiredContains;
+
+function requireContains () {
+	if (hasRequiredContains) return contains;
+	hasRequiredContains = 1;
+	Object.defineProperty(contains, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const error = {
+	    message: ({ params: { min, max } }) => max === undefined
+	        ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
+	        : (0, codegen_1.str) `must contain at least ${min} and no more than ${max} valid item(s)`,
+	    params: ({ params: { min, max } }) => max === undefined ? (0, codegen_1._) `{minContains: ${min}}` : (0, codegen_1._) `{minContains: ${min}, maxContains: ${max}}`,
+	};
+	const def = {
+	    keyword: "contains",
+	    type: "array",
+	    schemaType: ["object", "boolean"],
+	    before: "uniqueItems",
+	    trackErrors: true,
+	    error,
+	    code(cxt) {
+	        const { gen, schema, parentSchema, data, it } = cxt;
+	        let min;
+	        let max;
+	        const { minContains, maxContains } = parentSchema;
+	        if (it.opts.next) {
+	            min = minContains === undefined ? 1 : minContains;
+	            max = maxContains;
+	        }
+	        else {
+	            min = 1;
+	        }
+	        const len = gen.const("len", (0, codegen_1._) `${data}.length`);
+	        cxt.setParams({ min, max });
+	        if (max === undefined && min === 0) {
+	            (0, util_1.checkStrictMode)(it, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
+	            return;
+	        }
+	        if (max !== undefined && min > max) {
+	            (0, util_1.checkStrictMode)(it, `"minContains" > "maxContains" is always invalid`);
+	            cxt.fail();
+	            return;
+	        }
+	        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+	            let cond = (0, codegen_1._) `${len} >= ${min}`;
+	            if (max !== undefined)
+	                cond = (0, codegen_1._) `${cond} && ${len} <= ${max}`;
+	            cxt.pass(cond);
+	            return;
+	        }
+	        it.items = true;
+	        const valid = gen.name("valid");
+	        if (max === undefined && min === 1) {
+	            validateItems(valid, () => gen.if(valid, () => gen.break()));
+	        }
+	        else if (min === 0) {
+	            gen.let(valid, true);
+	            if (max !== undefined)
+	                gen.if((0, codegen_1._) `${data}.length > 0`, validateItemsWithCount);
+	        }
+	        else {
+	            gen.let(valid, false);
+	            validateItemsWithCount();
+	        }
+	        cxt.result(valid, () => cxt.reset());
+	        function validateItemsWithCount() {
+	            const schValid = gen.name("_valid");
+	            const count = gen.let("count", 0);
+	            validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
+	        }
+	        function validateItems(_valid, block) {
+	            gen.forRange("i", 0, len, (i) => {
+	                cxt.subschema({
+	                    keyword: "contains",
+	                    dataProp: i,
+	                    dataPropType: util_1.Type.Num,
+	                    compositeRule: true,
+	                }, _valid);
+	                block();
+	            });
+	        }
+	        function checkLimits(count) {
+	            gen.code((0, codegen_1._) `${count}++`);
+	            if (max === undefined) {
+	                gen.if((0, codegen_1._) `${count} >= ${min}`, () => gen.assign(valid, true).break());
+	            }
+	            else {
+	                gen.if((0, codegen_1._) `${count} > ${max}`, () => gen.assign(valid, false).break());
+	                if (min === 1)
+	                    gen.assign(valid, true);
+	                else
+	                    gen.if((0, codegen_1._) `${count} >= ${min}`, () => gen.assign(valid, true));
+	            }
+	        }
+	    },
+	};
+	contains.default = def;
+	
+	return contains;
+}
+
+var dependencies = {};
+
+var hasRequiredDependencies;
+
+function requireDependencies () {
+	if (hasRequiredDependencies) return dependencies;
+	hasRequiredDependencies = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
+		const codegen_1 = /*@__PURE__*/ requireCodegen();
+		const util_1 = /*@__PURE__*/ requireUtil();
+		const code_1 = /*@__PURE__*/ requireCode();
+		exports.error = {
+		    message: ({ params: { property, depsCount, deps } }) => {
+		        const property_ies = depsCount === 1 ? "property" : "properties";
+		        return (0, codegen_1.str) `must have ${property_ies} ${deps} when property ${property} is present`;
+		    },
+		    params: ({ params: { property, depsCount, deps, missingProperty } }) => (0, codegen_1._) `{property: ${property},
+    missingProperty: ${missingProperty},
+    depsCount: ${depsCount},
+    deps: ${deps}}`, // TODO change to reference
+		};
+		const def = {
+		    keyword: "dependencies",
+		    type: "object",
+		    schemaType: "object",
+		    error: exports.error,
+		    code(cxt) {
+		        const [propDeps, schDeps] = splitDependencies(cxt);
+		        validatePropertyDeps(cxt, propDeps);
+		        validateSchemaDeps(cxt, schDeps);
+		    },
+		};
+		function splitDependencies({ schema }) {
+		    const propertyDeps = {};
+		    const schemaDeps = {};
+		    for (const key in schema) {
+		        if (key === "__proto__")
+		            continue;
+		        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
+		        deps[key] = schema[key];
+		    }
+		    return [propertyDeps, schemaDeps];
+		}
+		function validatePropertyDeps(cxt, propertyDeps = cxt.schema) {
+		    const { gen, data, it } = cxt;
+		    if (Object.keys(propertyDeps).length === 0)
+		        return;
+		    const missing = gen.let("missing");
+		    for (const prop in propertyDeps) {
+		        const deps = propertyDeps[prop];
+		        if (deps.length === 0)
+		            continue;
+		        const hasProperty = (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties);
+		        cxt.setParams({
+		            property: prop,
+		            depsCount: deps.length,
+		            deps: deps.join(", "),
+		        });
+		        if (it.allErrors) {
+		            gen.if(hasProperty, () => {
+		                for (const depProp of deps) {
+		                    (0, code_1.checkReportMissingProp)(cxt, depProp);
+		                }
+		            });
+		        }
+		        else {
+		            gen.if((0, codegen_1._) `${hasProperty} && (${(0, code_1.checkMissingProp)(cxt, deps, missing)})`);
+		            (0, code_1.reportMissingProp)(cxt, missing);
+		            gen.else();
+		        }
+		    }
+		}
+		exports.validatePropertyDeps = validatePropertyDeps;
+		function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
+		    const { gen, data, keyword, it } = cxt;
+		    const valid = gen.name("valid");
+		    for (const prop in schemaDeps) {
+		        if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
+		            continue;
+		        gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties), () => {
+		            const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid);
+		            cxt.mergeValidEvaluated(schCxt, valid);
+		        }, () => gen.var(valid, true) // TODO var
+		        );
+		        cxt.ok(valid);
+		    }
+		}
+		exports.validateSchemaDeps = validateSchemaDeps;
+		exports.default = def;
+		
+	} (dependencies));
+	return dependencies;
+}
+
+var propertyNames = {};
+
+var hasRequiredPropertyNames;
+
+function requirePropertyNames () {
+	if (hasRequiredPropertyNames) return propertyNames;
+	hasRequiredPropertyNames = 1;
+	Object.defineProperty(propertyNames, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const error = {
+	    message: "property name must be valid",
+	    params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
+	};
+	const def = {
+	    keyword: "propertyNames",
+	    type: "object",
+	    schemaType: ["object", "boolean"],
+	    error,
+	    code(cxt) {
+	        const { gen, schema, data, it } = cxt;
+	        if ((0, util_1.alwaysValidSchema)(it, schema))
+	            return;
+	        const valid = gen.name("valid");
+	        gen.forIn("key", data, (key) => {
+	            cxt.setParams({ propertyName: key });
+	            cxt.subschema({
+	                keyword: "propertyNames",
+	                data: key,
+	                dataTypes: ["string"],
+	                propertyName: key,
+	                compositeRule: true,
+	            }, valid);
+	            gen.if((0, codegen_1.not)(valid), () => {
+	                cxt.error(true);
+	                if (!it.allErrors)
+	                    gen.break();
+	            });
+	        });
+	        cxt.ok(valid);
+	    },
+	};
+	propertyNames.default = def;
+	
+	return propertyNames;
+}
+
+var additionalProperties = {};
+
+var hasRequiredAdditionalProperties;
+
+function requireAdditionalProperties () {
+	if (hasRequiredAdditionalProperties) return additionalProperties;
+	hasRequiredAdditionalProperties = 1;
+	Object.defineProperty(additionalProperties, "__esModule", { value: true });
+	const code_1 = /*@__PURE__*/ requireCode();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const names_1 = /*@__PURE__*/ requireNames();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const error = {
+	    message: "must NOT have additional properties",
+	    params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
+	};
+	const def = {
+	    keyword: "additionalProperties",
+	    type: ["object"],
+	    schemaType: ["boolean", "object"],
+	    allowUndefined: true,
+	    trackErrors: true,
+	    error,
+	    code(cxt) {
+	        const { gen, schema, parentSchema, data, errsCount, it } = cxt;
+	        /* istanbul ignore if */
+	        if (!errsCount)
+	            throw new Error("ajv implementation error");
+	        const { allErrors, opts } = it;
+	        it.props = true;
+	        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema))
+	            return;
+	        const props = (0, code_1.allSchemaProperties)(parentSchema.properties);
+	        const patProps = (0, code_1.allSchemaProperties)(parentSchema.patternProperties);
+	        checkAdditionalProperties();
+	        cxt.ok((0, codegen_1._) `${errsCount} === ${names_1.default.errors}`);
+	        function checkAdditionalProperties() {
+	            gen.forIn("key", data, (key) => {
+	                if (!props.length && !patProps.length)
+	                    additionalPropertyCode(key);
+	                else
+	                    gen.if(isAdditional(key), () => additionalPropertyCode(key));
+	            });
+	        }
+	        function isAdditional(key) {
+	            let definedProp;
+	            if (props.length > 8) {
+	                // TODO maybe an option instead of hard-coded 8?
+	                const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
+	                definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
+	            }
+	            else if (props.length) {
+	                definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._) `${key} === ${p}`));
+	            }
+	            else {
+	                definedProp = codegen_1.nil;
+	            }
+	            if (patProps.length) {
+	                definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._) `${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
+	            }
+	            return (0, codegen_1.not)(definedProp);
+	        }
+	        function deleteAdditional(key) {
+	            gen.code((0, codegen_1._) `delete ${data}[${key}]`);
+	        }
+	        function additionalPropertyCode(key) {
+	            if (opts.removeAdditional === "all" || (opts.removeAdditional && schema === false)) {
+	                deleteAdditional(key);
+	                return;
+	            }
+	            if (schema === false) {
+	                cxt.setParams({ additionalProperty: key });
+	                cxt.error();
+	                if (!allErrors)
+	                    gen.break();
+	                return;
+	            }
+	            if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+	                const valid = gen.name("valid");
+	                if (opts.removeAdditional === "failing") {
+	                    applyAdditionalSchema(key, valid, false);
+	                    gen.if((0, codegen_1.not)(valid), () => {
+	                        cxt.reset();
+	                        deleteAdditional(key);
+	                    });
+	                }
+	                else {
+	                    applyAdditionalSchema(key, valid);
+	                    if (!allErrors)
+	                        gen.if((0, codegen_1.not)(valid), () => gen.break());
+	                }
+	            }
+	        }
+	        function applyAdditionalSchema(key, valid, errors) {
+	            const subschema = {
+	                keyword: "additionalProperties",
+	                dataProp: key,
+	                dataPropType: util_1.Type.Str,
+	            };
+	            if (errors === false) {
+	                Object.assign(subschema, {
+	                    compositeRule: true,
+	                    createErrors: false,
+	                    allErrors: false,
+	                });
+	            }
+	            cxt.subschema(subschema, valid);
+	        }
+	    },
+	};
+	additionalProperties.default = def;
+	
+	return additionalProperties;
+}
+
+var properties$1 = {};
+
+var hasRequiredProperties;
+
+function requireProperties () {
+	if (hasRequiredProperties) return properties$1;
+	hasRequiredProperties = 1;
+	Object.defineProperty(properties$1, "__esModule", { value: true });
+	const validate_1 = /*@__PURE__*/ requireValidate();
+	const code_1 = /*@__PURE__*/ requireCode();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const additionalProperties_1 = /*@__PURE__*/ requireAdditionalProperties();
+	const def = {
+	    keyword: "properties",
+	    type: "object",
+	    schemaType: "object",
+	    code(cxt) {
+	        const { gen, schema, parentSchema, data, it } = cxt;
+	        if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === undefined) {
+	            additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
+	        }
+	        const allProps = (0, code_1.allSchemaProperties)(schema);
+	        for (const prop of allProps) {
+	            it.definedProperties.add(prop);
+	        }
+	        if (it.opts.unevaluated && allProps.length && it.props !== true) {
+	            it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
+	        }
+	        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
+	        if (properties.length === 0)
+	            return;
+	        const valid = gen.name("valid");
+	        for (const prop of properties) {
+	            if (hasDefault(prop)) {
+	                applyPropertySchema(prop);
+	            }
+	            else {
+	                gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
+	                applyPropertySchema(prop);
+	                if (!it.allErrors)
+	                    gen.else().var(valid, true);
+	                gen.endIf();
+	            }
+	            cxt.it.definedProperties.add(prop);
+	            cxt.ok(valid);
+	        }
+	        function hasDefault(prop) {
+	            return it.opts.useDefaults && !it.compositeRule && schema[prop].default !== undefined;
+	        }
+	        function applyPropertySchema(prop) {
+	            cxt.subschema({
+	                keyword: "properties",
+	                schemaProp: prop,
+	                dataProp: prop,
+	            }, valid);
+	        }
+	    },
+	};
+	properties$1.default = def;
+	
+	return properties$1;
+}
+
+var patternProperties = {};
+
+var hasRequiredPatternProperties;
+
+function requirePatternProperties () {
+	if (hasRequiredPatternProperties) return patternProperties;
+	hasRequiredPatternProperties = 1;
+	Object.defineProperty(patternProperties, "__esModule", { value: true });
+	const code_1 = /*@__PURE__*/ requireCode();
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const util_2 = /*@__PURE__*/ requireUtil();
+	const def = {
+	    keyword: "patternProperties",
+	    type: "object",
+	    schemaType: "object",
+	    code(cxt) {
+	        const { gen, schema, data, parentSchema, it } = cxt;
+	        const { opts } = it;
+	        const patterns = (0, code_1.allSchemaProperties)(schema);
+	        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
+	        if (patterns.length === 0 ||
+	            (alwaysValidPatterns.length === patterns.length &&
+	                (!it.opts.unevaluated || it.props === true))) {
+	            return;
+	        }
+	        const checkProperties = opts.strictSchema && !opts.allowMatchingProperties && parentSchema.properties;
+	        const valid = gen.name("valid");
+	        if (it.props !== true && !(it.props instanceof codegen_1.Name)) {
+	            it.props = (0, util_2.evaluatedPropsToName)(gen, it.props);
+	        }
+	        const { props } = it;
+	        validatePatternProperties();
+	        function validatePatternProperties() {
+	            for (const pat of patterns) {
+	                if (checkProperties)
+	                    checkMatchingProperties(pat);
+	                if (it.allErrors) {
+	                    validateProperties(pat);
+	                }
+	                else {
+	                    gen.var(valid, true); // TODO var
+	                    validateProperties(pat);
+	                    gen.if(valid);
+	                }
+	            }
+	        }
+	        function checkMatchingProperties(pat) {
+	            for (const prop in checkProperties) {
+	                if (new RegExp(pat).test(prop)) {
+	                    (0, util_1.checkStrictMode)(it, `property ${prop} matches pattern ${pat} (use allowMatchingProperties)`);
+	                }
+	            }
+	        }
+	        function validateProperties(pat) {
+	            gen.forIn("key", data, (key) => {
+	                gen.if((0, codegen_1._) `${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
+	                    const alwaysValid = alwaysValidPatterns.includes(pat);
+	                    if (!alwaysValid) {
+	                        cxt.subschema({
+	                            keyword: "patternProperties",
+	                            schemaProp: pat,
+	                            dataProp: key,
+	                            dataPropType: util_2.Type.Str,
+	                        }, valid);
+	                    }
+	                    if (it.opts.unevaluated && props !== true) {
+	                        gen.assign((0, codegen_1._) `${props}[${key}]`, true);
+	                    }
+	                    else if (!alwaysValid && !it.allErrors) {
+	                        // can short-circuit if `unevaluatedProperties` is not supported (opts.next === false)
+	                        // or if all properties were evaluated (props === true)
+	                        gen.if((0, codegen_1.not)(valid), () => gen.break());
+	                    }
+	                });
+	            });
+	        }
+	    },
+	};
+	patternProperties.default = def;
+	
+	return patternProperties;
+}
+
+var not = {};
+
+var hasRequiredNot;
+
+function requireNot () {
+	if (hasRequiredNot) return not;
+	hasRequiredNot = 1;
+	Object.defineProperty(not, "__esModule", { value: true });
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const def = {
+	    keyword: "not",
+	    schemaType: ["object", "boolean"],
+	    trackErrors: true,
+	    code(cxt) {
+	        const { gen, schema, it } = cxt;
+	        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+	            cxt.fail();
+	            return;
+	        }
+	        const valid = gen.name("valid");
+	        cxt.subschema({
+	            keyword: "not",
+	            compositeRule: true,
+	            createErrors: false,
+	            allErrors: false,
+	        }, valid);
+	        cxt.failResult(valid, () => cxt.reset(), () => cxt.error());
+	    },
+	    error: { message: "must NOT be valid" },
+	};
+	not.default = def;
+	
+	return not;
+}
+
+var anyOf = {};
+
+var hasRequiredAnyOf;
+
+function requireAnyOf () {
+	if (hasRequiredAnyOf) return anyOf;
+	hasRequiredAnyOf = 1;
+	Object.defineProperty(anyOf, "__esModule", { value: true });
+	const code_1 = /*@__PURE__*/ requireCode();
+	const def = {
+	    keyword: "anyOf",
+	    schemaType: "array",
+	    trackErrors: true,
+	    code: code_1.validateUnion,
+	    error: { message: "must match a schema in anyOf" },
+	};
+	anyOf.default = def;
+	
+	return anyOf;
+}
+
+var oneOf$1 = {};
+
+var hasRequiredOneOf;
+
+function requireOneOf () {
+	if (hasRequiredOneOf) return oneOf$1;
+	hasRequiredOneOf = 1;
+	Object.defineProperty(oneOf$1, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const error = {
+	    message: "must match exactly one schema in oneOf",
+	    params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
+	};
+	const def = {
+	    keyword: "oneOf",
+	    schemaType: "array",
+	    trackErrors: true,
+	    error,
+	    code(cxt) {
+	        const { gen, schema, parentSchema, it } = cxt;
+	        /* istanbul ignore if */
+	        if (!Array.isArray(schema))
+	            throw new Error("ajv implementation error");
+	        if (it.opts.discriminator && parentSchema.discriminator)
+	            return;
+	        const schArr = schema;
+	        const valid = gen.let("valid", false);
+	        const passing = gen.let("passing", null);
+	        const schValid = gen.name("_valid");
+	        cxt.setParams({ passing });
+	        // TODO possibly fail straight away (with warning or exception) if there are two empty always valid schemas
+	        gen.block(validateOneOf);
+	        cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
+	        function validateOneOf() {
+	            schArr.forEach((sch, i) => {
+	                let schCxt;
+	                if ((0, util_1.alwaysValidSchema)(it, sch)) {
+	                    gen.var(schValid, true);
+	                }
+	                else {
+	                    schCxt = cxt.subschema({
+	                        keyword: "oneOf",
+	                        schemaProp: i,
+	                        compositeRule: true,
+	                    }, schValid);
+	                }
+	                if (i > 0) {
+	                    gen
+	                        .if((0, codegen_1._) `${schValid} && ${valid}`)
+	                        .assign(valid, false)
+	                        .assign(passing, (0, codegen_1._) `[${passing}, ${i}]`)
+	                        .else();
+	                }
+	                gen.if(schValid, () => {
+	                    gen.assign(valid, true);
+	                    gen.assign(passing, i);
+	                    if (schCxt)
+	                        cxt.mergeEvaluated(schCxt, codegen_1.Name);
+	                });
+	            });
+	        }
+	    },
+	};
+	oneOf$1.default = def;
+	
+	return oneOf$1;
+}
+
+var allOf = {};
+
+var hasRequiredAllOf;
+
+function requireAllOf () {
+	if (hasRequiredAllOf) return allOf;
+	hasRequiredAllOf = 1;
+	Object.defineProperty(allOf, "__esModule", { value: true });
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const def = {
+	    keyword: "allOf",
+	    schemaType: "array",
+	    code(cxt) {
+	        const { gen, schema, it } = cxt;
+	        /* istanbul ignore if */
+	        if (!Array.isArray(schema))
+	            throw new Error("ajv implementation error");
+	        const valid = gen.name("valid");
+	        schema.forEach((sch, i) => {
+	            if ((0, util_1.alwaysValidSchema)(it, sch))
+	                return;
+	            const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
+	            cxt.ok(valid);
+	            cxt.mergeEvaluated(schCxt);
+	        });
+	    },
+	};
+	allOf.default = def;
+	
+	return allOf;
+}
+
+var _if = {};
+
+var hasRequired_if;
+
+function require_if () {
+	if (hasRequired_if) return _if;
+	hasRequired_if = 1;
+	Object.defineProperty(_if, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const error = {
+	    message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
+	    params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
+	};
+	const def = {
+	    keyword: "if",
+	    schemaType: ["object", "boolean"],
+	    trackErrors: true,
+	    error,
+	    code(cxt) {
+	        const { gen, parentSchema, it } = cxt;
+	        if (parentSchema.then === undefined && parentSchema.else === undefined) {
+	            (0, util_1.checkStrictMode)(it, '"if" without "then" and "else" is ignored');
+	        }
+	        const hasThen = hasSchema(it, "then");
+	        const hasElse = hasSchema(it, "else");
+	        if (!hasThen && !hasElse)
+	            return;
+	        const valid = gen.let("valid", true);
+	        const schValid = gen.name("_valid");
+	        validateIf();
+	        cxt.reset();
+	        if (hasThen && hasElse) {
+	            const ifClause = gen.let("ifClause");
+	            cxt.setParams({ ifClause });
+	            gen.if(schValid, validateClause("then", ifClause), validateClause("else", ifClause));
+	        }
+	        else if (hasThen) {
+	            gen.if(schValid, validateClause("then"));
+	        }
+	        else {
+	            gen.if((0, codegen_1.not)(schValid), validateClause("else"));
+	        }
+	        cxt.pass(valid, () => cxt.error(true));
+	        function validateIf() {
+	            const schCxt = cxt.subschema({
+	                keyword: "if",
+	                compositeRule: true,
+	                createErrors: false,
+	                allErrors: false,
+	            }, schValid);
+	            cxt.mergeEvaluated(schCxt);
+	        }
+	        function validateClause(keyword, ifClause) {
+	            return () => {
+	                const schCxt = cxt.subschema({ keyword }, schValid);
+	                gen.assign(valid, schValid);
+	                cxt.mergeValidEvaluated(schCxt, valid);
+	                if (ifClause)
+	                    gen.assign(ifClause, (0, codegen_1._) `${keyword}`);
+	                else
+	                    cxt.setParams({ ifClause: keyword });
+	            };
+	        }
+	    },
+	};
+	function hasSchema(it, keyword) {
+	    const schema = it.schema[keyword];
+	    return schema !== undefined && !(0, util_1.alwaysValidSchema)(it, schema);
+	}
+	_if.default = def;
+	
+	return _if;
+}
+
+var thenElse = {};
+
+var hasRequiredThenElse;
+
+function requireThenElse () {
+	if (hasRequiredThenElse) return thenElse;
+	hasRequiredThenElse = 1;
+	Object.defineProperty(thenElse, "__esModule", { value: true });
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const def = {
+	    keyword: ["then", "else"],
+	    schemaType: ["object", "boolean"],
+	    code({ keyword, parentSchema, it }) {
+	        if (parentSchema.if === undefined)
+	            (0, util_1.checkStrictMode)(it, `"${keyword}" without "if" is ignored`);
+	    },
+	};
+	thenElse.default = def;
+	
+	return thenElse;
+}
+
+var hasRequiredApplicator;
+
+function requireApplicator () {
+	if (hasRequiredApplicator) return applicator;
+	hasRequiredApplicator = 1;
+	Object.defineProperty(applicator, "__esModule", { value: true });
+	const additionalItems_1 = /*@__PURE__*/ requireAdditionalItems();
+	const prefixItems_1 = /*@__PURE__*/ requirePrefixItems();
+	const items_1 = /*@__PURE__*/ requireItems();
+	const items2020_1 = /*@__PURE__*/ requireItems2020();
+	const contains_1 = /*@__PURE__*/ requireContains();
+	const dependencies_1 = /*@__PURE__*/ requireDependencies();
+	const propertyNames_1 = /*@__PURE__*/ requirePropertyNames();
+	const additionalProperties_1 = /*@__PURE__*/ requireAdditionalProperties();
+	const properties_1 = /*@__PURE__*/ requireProperties();
+	const patternProperties_1 = /*@__PURE__*/ requirePatternProperties();
+	const not_1 = /*@__PURE__*/ requireNot();
+	const anyOf_1 = /*@__PURE__*/ requireAnyOf();
+	const oneOf_1 = /*@__PURE__*/ requireOneOf();
+	const allOf_1 = /*@__PURE__*/ requireAllOf();
+	const if_1 = /*@__PURE__*/ require_if();
+	const thenElse_1 = /*@__PURE__*/ requireThenElse();
+	function getApplicator(draft2020 = false) {
+	    const applicator = [
+	        // any
+	        not_1.default,
+	        anyOf_1.default,
+	        oneOf_1.default,
+	        allOf_1.default,
+	        if_1.default,
+	        thenElse_1.default,
+	        // object
+	        propertyNames_1.default,
+	        additionalProperties_1.default,
+	        dependencies_1.default,
+	        properties_1.default,
+	        patternProperties_1.default,
+	    ];
+	    // array
+	    if (draft2020)
+	        applicator.push(prefixItems_1.default, items2020_1.default);
+	    else
+	        applicator.push(additionalItems_1.default, items_1.default);
+	    applicator.push(contains_1.default);
+	    return applicator;
+	}
+	applicator.default = getApplicator;
+	
+	return applicator;
+}
+
+var format$1 = {};
+
+var format = {};
+
+var hasRequiredFormat$1;
+
+function requireFormat$1 () {
+	if (hasRequiredFormat$1) return format;
+	hasRequiredFormat$1 = 1;
+	Object.defineProperty(format, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const error = {
+	    message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
+	    params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
+	};
+	const def = {
+	    keyword: "format",
+	    type: ["number", "string"],
+	    schemaType: "string",
+	    $data: true,
+	    error,
+	    code(cxt, ruleType) {
+	        const { gen, data, $data, schema, schemaCode, it } = cxt;
+	        const { opts, errSchemaPath, schemaEnv, self } = it;
+	        if (!opts.validateFormats)
+	            return;
+	        if ($data)
+	            validate$DataFormat();
+	        else
+	            validateFormat();
+	        function validate$DataFormat() {
+	            const fmts = gen.scopeValue("formats", {
+	                ref: self.formats,
+	                code: opts.code.formats,
+	            });
+	            const fDef = gen.const("fDef", (0, codegen_1._) `${fmts}[${schemaCode}]`);
+	            const fType = gen.let("fType");
+	            const format = gen.let("format");
+	            // TODO simplify
+	            gen.if((0, codegen_1._) `typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._) `${fDef}.type || "string"`).assign(format, (0, codegen_1._) `${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._) `"string"`).assign(format, fDef));
+	            cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
+	            function unknownFmt() {
+	                if (opts.strictSchema === false)
+	                    return codegen_1.nil;
+	                return (0, codegen_1._) `${schemaCode} && !${format}`;
+	            }
+	            function invalidFmt() {
+	                const callFormat = schemaEnv.$async
+	                    ? (0, codegen_1._) `(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))`
+	                    : (0, codegen_1._) `${format}(${data})`;
+	                const validData = (0, codegen_1._) `(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
+	                return (0, codegen_1._) `${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
+	            }
+	        }
+	        function validateFormat() {
+	            const formatDef = self.formats[schema];
+	            if (!formatDef) {
+	                unknownFormat();
+	                return;
+	            }
+	            if (formatDef === true)
+	                return;
+	            const [fmtType, format, fmtRef] = getFormat(formatDef);
+	            if (fmtType === ruleType)
+	                cxt.pass(validCondition());
+	            function unknownFormat() {
+	                if (opts.strictSchema === false) {
+	                    self.logger.warn(unknownMsg());
+	                    return;
+	                }
+	                throw new Error(unknownMsg());
+	                function unknownMsg() {
+	                    return `unknown format "${schema}" ignored in schema at path "${errSchemaPath}"`;
+	                }
+	            }
+	            function getFormat(fmtDef) {
+	                const code = fmtDef instanceof RegExp
+	                    ? (0, codegen_1.regexpCode)(fmtDef)
+	                    : opts.code.formats
+	                        ? (0, codegen_1._) `${opts.code.formats}${(0, codegen_1.getProperty)(schema)}`
+	                        : undefined;
+	                const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+	                if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
+	                    return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._) `${fmt}.validate`];
+	                }
+	                return ["string", fmtDef, fmt];
+	            }
+	            function validCondition() {
+	                if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
+	                    if (!schemaEnv.$async)
+	                        throw new Error("async format in sync schema");
+	                    return (0, codegen_1._) `await ${fmtRef}(${data})`;
+	                }
+	                return typeof format == "function" ? (0, codegen_1._) `${fmtRef}(${data})` : (0, codegen_1._) `${fmtRef}.test(${data})`;
+	            }
+	        }
+	    },
+	};
+	format.default = def;
+	
+	return format;
+}
+
+var hasRequiredFormat;
+
+function requireFormat () {
+	if (hasRequiredFormat) return format$1;
+	hasRequiredFormat = 1;
+	Object.defineProperty(format$1, "__esModule", { value: true });
+	const format_1 = /*@__PURE__*/ requireFormat$1();
+	const format = [format_1.default];
+	format$1.default = format;
+	
+	return format$1;
+}
+
+var metadata = {};
+
+var hasRequiredMetadata;
+
+function requireMetadata () {
+	if (hasRequiredMetadata) return metadata;
+	hasRequiredMetadata = 1;
+	Object.defineProperty(metadata, "__esModule", { value: true });
+	metadata.contentVocabulary = metadata.metadataVocabulary = void 0;
+	metadata.metadataVocabulary = [
+	    "title",
+	    "description",
+	    "default",
+	    "deprecated",
+	    "readOnly",
+	    "writeOnly",
+	    "examples",
+	];
+	metadata.contentVocabulary = [
+	    "contentMediaType",
+	    "contentEncoding",
+	    "contentSchema",
+	];
+	
+	return metadata;
+}
+
+var hasRequiredDraft7;
+
+function requireDraft7 () {
+	if (hasRequiredDraft7) return draft7;
+	hasRequiredDraft7 = 1;
+	Object.defineProperty(draft7, "__esModule", { value: true });
+	const core_1 = /*@__PURE__*/ requireCore();
+	const validation_1 = /*@__PURE__*/ requireValidation();
+	const applicator_1 = /*@__PURE__*/ requireApplicator();
+	const format_1 = /*@__PURE__*/ requireFormat();
+	const metadata_1 = /*@__PURE__*/ requireMetadata();
+	const draft7Vocabularies = [
+	    core_1.default,
+	    validation_1.default,
+	    (0, applicator_1.default)(),
+	    format_1.default,
+	    metadata_1.metadataVocabulary,
+	    metadata_1.contentVocabulary,
+	];
+	draft7.default = draft7Vocabularies;
+	
+	return draft7;
+}
+
+var discriminator = {};
+
+var types = {};
+
+var hasRequiredTypes;
+
+function requireTypes () {
+	if (hasRequiredTypes) return types;
+	hasRequiredTypes = 1;
+	Object.defineProperty(types, "__esModule", { value: true });
+	types.DiscrError = void 0;
+	var DiscrError;
+	(function (DiscrError) {
+	    DiscrError["Tag"] = "tag";
+	    DiscrError["Mapping"] = "mapping";
+	})(DiscrError || (types.DiscrError = DiscrError = {}));
+	
+	return types;
+}
+
+var hasRequiredDiscriminator;
+
+function requireDiscriminator () {
+	if (hasRequiredDiscriminator) return discriminator;
+	hasRequiredDiscriminator = 1;
+	Object.defineProperty(discriminator, "__esModule", { value: true });
+	const codegen_1 = /*@__PURE__*/ requireCodegen();
+	const types_1 = /*@__PURE__*/ requireTypes();
+	const compile_1 = /*@__PURE__*/ requireCompile();
+	const ref_error_1 = /*@__PURE__*/ requireRef_error();
+	const util_1 = /*@__PURE__*/ requireUtil();
+	const error = {
+	    message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
+	        ? `tag "${tagName}" must be string`
+	        : `value of tag "${tagName}" must be in oneOf`,
+	    params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._) `{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`,
+	};
+	const def = {
+	    keyword: "discriminator",
+	    type: "object",
+	    schemaType: "object",
+	    error,
+	    code(cxt) {
+	        const { gen, data, schema, parentSchema, it } = cxt;
+	        const { oneOf } = parentSchema;
+	        if (!it.opts.discriminator) {
+	            throw new Error("discriminator: requires discriminator option");
+	        }
+	        const tagName = schema.propertyName;
+	        if (typeof tagName != "string")
+	            throw new Error("discriminator: requires propertyName");
+	        if (schema.mapping)
+	            throw new Error("discriminator: mapping is not supported");
+	        if (!oneOf)
+	            throw new Error("discriminator: requires oneOf keyword");
+	        const valid = gen.let("valid", false);
+	        const tag = gen.const("tag", (0, codegen_1._) `${data}${(0, codegen_1.getProperty)(tagName)}`);
+	        gen.if((0, codegen_1._) `typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
+	        cxt.ok(valid);
+	        function validateMapping() {
+	            const mapping = getMapping();
+	            gen.if(false);
+	            for (const tagValue in mapping) {
+	                gen.elseIf((0, codegen_1._) `${tag} === ${tagValue}`);
+	                gen.assign(valid, applyTagSchema(mapping[tagValue]));
+	            }
+	            gen.else();
+	            cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
+	            gen.endIf();
+	        }
+	        function applyTagSchema(schemaProp) {
+	            const _valid = gen.name("valid");
+	            const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
+	            cxt.mergeEvaluated(schCxt, codegen_1.Name);
+	            return _valid;
+	        }
+	        function getMapping() {
+	            var _a;
+	            const oneOfMapping = {};
+	            const topRequired = hasRequired(parentSchema);
+	            let tagRequired = true;
+	            for (let i = 0; i < oneOf.length; i++) {
+	                let sch = oneOf[i];
+	                if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
+	                    const ref = sch.$ref;
+	                    sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+	                    if (sch instanceof compile_1.SchemaEnv)
+	                        sch = sch.schema;
+	                    if (sch === undefined)
+	                        throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+	                }
+	                const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
+	                if (typeof propSch != "object") {
+	                    throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
+	                }
+	                tagRequired = tagRequired && (topRequired || hasRequired(sch));
+	                addMappings(propSch, i);
+	            }
+	            if (!tagRequired)
+	                throw new Error(`discriminator: "${tagName}" must be required`);
+	            return oneOfMapping;
+	            function hasRequired({ required }) {
+	                return Array.isArray(required) && required.includes(tagName);
+	            }
+	            function addMappings(sch, i) {
+	                if (sch.const) {
+	                    addMapping(sch.const, i);
+	                }
+	                else if (sch.enum) {
+	                    for (const tagValue of sch.enum) {
+	                        addMapping(tagValue, i);
+	                    }
+	                }
+	                else {
+	                    throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
+	                }
+	            }
+	            function addMapping(tagValue, i) {
+	                if (typeof tagValue != "string" || tagValue in oneOfMapping) {
+	                    throw new Error(`discriminator: "${tagName}" values must be unique strings`);
+	                }
+	                oneOfMapping[tagValue] = i;
+	            }
+	        }
+	    },
+	};
+	discriminator.default = def;
+	
+	return discriminator;
+}
+
+var $schema = "http://json-schema.org/draft-07/schema#";
+var $id = "http://json-schema.org/draft-07/schema#";
+var title$2 = "Core schema meta-schema";
+var definitions = {
+	schemaArray: {
+		type: "array",
+		minItems: 1,
+		items: {
+			$ref: "#"
+		}
+	},
+	nonNegativeInteger: {
+		type: "integer",
+		minimum: 0
+	},
+	nonNegativeIntegerDefault0: {
+		allOf: [
+			{
+				$ref: "#/definitions/nonNegativeInteger"
+			},
+			{
+				"default": 0
+			}
+		]
+	},
+	simpleTypes: {
+		"enum": [
+			"array",
+			"boolean",
+			"integer",
+			"null",
+			"number",
+			"object",
+			"string"
+		]
+	},
+	stringArray: {
+		type: "array",
+		items: {
+			type: "string"
+		},
+		uniqueItems: true,
+		"default": [
+		]
+	}
+};
+var type = [
+	"object",
+	"boolean"
+];
+var properties = {
+	$id: {
+		type: "string",
+		format: "uri-reference"
+	},
+	$schema: {
+		type: "string",
+		format: "uri"
+	},
+	$ref: {
+		type: "string",
+		format: "uri-reference"
+	},
+	$comment: {
+		type: "string"
+	},
+	title: {
+		type: "string"
+	},
+	description: {
+		type: "string"
+	},
+	"default": true,
+	readOnly: {
+		type: "boolean",
+		"default": false
+	},
+	examples: {
+		type: "array",
+		items: true
+	},
+	multipleOf: {
+		type: "number",
+		exclusiveMinimum: 0
+	},
+	maximum: {
+		type: "number"
+	},
+	exclusiveMaximum: {
+		type: "number"
+	},
+	minimum: {
+		type: "number"
+	},
+	exclusiveMinimum: {
+		type: "number"
+	},
+	maxLength: {
+		$ref: "#/definitions/nonNegativeInteger"
+	},
+	minLength: {
+		$ref: "#/definitions/nonNegativeIntegerDefault0"
+	},
+	pattern: {
+		type: "string",
+		format: "regex"
+	},
+	additionalItems: {
+		$ref: "#"
+	},
+	items: {
+		anyOf: [
+			{
+				$ref: "#"
+			},
+			{
+				$ref: "#/definitions/schemaArray"
+			}
+		],
+		"default": true
+	},
+	maxItems: {
+		$ref: "#/definitions/nonNegativeInteger"
+	},
+	minItems: {
+		$ref: "#/definitions/nonNegativeIntegerDefault0"
+	},
+	uniqueItems: {
+		type: "boolean",
+		"default": false
+	},
+	contains: {
+		$ref: "#"
+	},
+	maxProperties: {
+		$ref: "#/definitions/nonNegativeInteger"
+	},
+	minProperties: {
+		$ref: "#/definitions/nonNegativeIntegerDefault0"
+	},
+	required: {
+		$ref: "#/definitions/stringArray"
+	},
+	additionalProperties: {
+		$ref: "#"
+	},
+	definitions: {
+		type: "object",
+		additionalProperties: {
+			$ref: "#"
+		},
+		"default": {
+		}
+	},
+	properties: {
+		type: "object",
+		additionalProperties: {
+			$ref: "#"
+		},
+		"default": {
+		}
+	},
+	patternProperties: {
+		type: "object",
+		additionalProperties: {
+			$ref: "#"
+		},
+		propertyNames: {
+			format: "regex"
+		},
+		"default": {
+		}
+	},
+	dependencies: {
+		type: "object",
+		additionalProperties: {
+			anyOf: [
+				{
+					$ref: "#"
+				},
+				{
+					$ref: "#/definitions/stringArray"
+				}
+			]
+		}
+	},
+	propertyNames: {
+		$ref: "#"
+	},
+	"const": true,
+	"enum": {
+		type: "array",
+		items: true,
+		minItems: 1,
+		uniqueItems: true
+	},
+	type: {
+		anyOf: [
+			{
+				$ref: "#/definitions/simpleTypes"
+			},
+			{
+				type: "array",
+				items: {
+					$ref: "#/definitions/simpleTypes"
+				},
+				minItems: 1,
+				uniqueItems: true
+			}
+		]
+	},
+	format: {
+		type: "string"
+	},
+	contentMediaType: {
+		type: "string"
+	},
+	contentEncoding: {
+		type: "string"
+	},
+	"if": {
+		$ref: "#"
+	},
+	then: {
+		$ref: "#"
+	},
+	"else": {
+		$ref: "#"
+	},
+	allOf: {
+		$ref: "#/definitions/schemaArray"
+	},
+	anyOf: {
+		$ref: "#/definitions/schemaArray"
+	},
+	oneOf: {
+		$ref: "#/definitions/schemaArray"
+	},
+	not: {
+		$ref: "#"
+	}
+};
+var require$$3 = {
+	$schema: $schema,
+	$id: $id,
+	title: title$2,
+	definitions: definitions,
+	type: type,
+	properties: properties,
+	"default": true
+};
+
+var hasRequiredAjv;
+
+function requireAjv () {
+	if (hasRequiredAjv) return ajv$1.exports;
+	hasRequiredAjv = 1;
+	(function (module, exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
+		const core_1 = /*@__PURE__*/ requireCore$1();
+		const draft7_1 = /*@__PURE__*/ requireDraft7();
+		const discriminator_1 = /*@__PURE__*/ requireDiscriminator();
+		const draft7MetaSchema = require$$3;
+		const META_SUPPORT_DATA = ["/properties"];
+		const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
+		class Ajv extends core_1.default {
+		    _addVocabularies() {
+		        super._addVocabularies();
+		        draft7_1.default.forEach((v) => this.addVocabulary(v));
+		        if (this.opts.discriminator)
+		            this.addKeyword(discriminator_1.default);
+		    }
+		    _addDefaultMetaSchema() {
+		        super._addDefaultMetaSchema();
+		        if (!this.opts.meta)
+		            return;
+		        const metaSchema = this.opts.$data
+		            ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA)
+		            : draft7MetaSchema;
+		        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
+		        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+		    }
+		    defaultMeta() {
+		        return (this.opts.defaultMeta =
+		            super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : undefined));
+		    }
+		}
+		exports.Ajv = Ajv;
+		module.exports = exports = Ajv;
+		module.exports.Ajv = Ajv;
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.default = Ajv;
+		var validate_1 = /*@__PURE__*/ requireValidate();
+		Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function () { return validate_1.KeywordCxt; } });
+		var codegen_1 = /*@__PURE__*/ requireCodegen();
+		Object.defineProperty(exports, "_", { enumerable: true, get: function () { return codegen_1._; } });
+		Object.defineProperty(exports, "str", { enumerable: true, get: function () { return codegen_1.str; } });
+		Object.defineProperty(exports, "stringify", { enumerable: true, get: function () { return codegen_1.stringify; } });
+		Object.defineProperty(exports, "nil", { enumerable: true, get: function () { return codegen_1.nil; } });
+		Object.defineProperty(exports, "Name", { enumerable: true, get: function () { return codegen_1.Name; } });
+		Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function () { return codegen_1.CodeGen; } });
+		var validation_error_1 = /*@__PURE__*/ requireValidation_error();
+		Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function () { return validation_error_1.default; } });
+		var ref_error_1 = /*@__PURE__*/ requireRef_error();
+		Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function () { return ref_error_1.default; } });
+		
+	} (ajv$1, ajv$1.exports));
+	return ajv$1.exports;
+}
+
+var ajvExports = /*@__PURE__*/ requireAjv();
+
+// Models wrap JSON in a markdown fence more often than not, even when told not to.
+const FENCE = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n?```\s*$/;
+function jsonOf(answer) {
+    const fenced = FENCE.exec(answer);
+    const text = (fenced ? fenced[1] : answer)?.trim() ?? '';
+    try {
+        return { value: JSON.parse(text) };
+    }
+    catch (e) {
+        return { error: `not JSON (${e instanceof Error ? e.message : String(e)})` };
+    }
+}
+let ajv;
+/** Throws an Error whose message says what is wrong with the regex or the schema. */
+function compileExpect(expect) {
+    if ('contains' in expect) {
+        const needle = expect.contains;
+        return (answer) => answer.includes(needle) ? { ok: true } : { ok: false, why: `does not contain the text` };
+    }
+    if ('regex' in expect) {
+        let re;
+        try {
+            re = new RegExp(expect.regex, 'u');
+        }
+        catch (e) {
+            throw new Error(`is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        return (answer) => (re.test(answer) ? { ok: true } : { ok: false, why: 'does not match' });
+    }
+    ajv ??= new ajvExports.Ajv({ allErrors: false, strict: false });
+    let validate;
+    try {
+        validate = ajv.compile(expect['json-schema']);
+    }
+    catch (e) {
+        throw new Error(`is not a valid JSON Schema: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return (answer) => {
+        const parsed = jsonOf(answer);
+        if ('error' in parsed)
+            return { ok: false, why: parsed.error };
+        if (validate(parsed.value))
+            return { ok: true };
+        const first = validate.errors?.[0];
+        return {
+            ok: false,
+            why: first ? `${first.instancePath || '/'} ${first.message ?? 'is invalid'}` : 'is invalid'
+        };
+    };
+}
+/** What is wrong with an expectation, or null. */
+function expectProblem(expect) {
+    try {
+        compileExpect(expect);
+        return null;
+    }
+    catch (e) {
+        return e instanceof Error ? e.message : String(e);
+    }
 }
 
 function unwrap(schema) {
@@ -23027,6 +31198,656 @@ function resolve(doc, node) {
     if (distExports.isMap(current) || distExports.isSeq(current) || distExports.isScalar(current) || distExports.isAlias(current))
         return current;
     return null;
+}
+
+/*
+ * A matrix entry becomes one ordinary benchmark per combination of its axes, named with its axis
+ * values in sorted order (`chat[concurrency=4,depth=0,model=q4,num_ctx=16384]`), so baselines,
+ * thresholds, shards and the gate see nothing but benchmarks. Pure: the runner shuffles the order
+ * the cells run in, and works out the figures across cells once they have all run.
+ */
+/** The most cells one entry may expand to: beyond it a typo in an axis costs a day of GPU time. */
+const MAX_CELLS = 1024;
+/** Characters that would make a cell's name ambiguous. */
+const NAME_BREAKERS = /[[\],=]/;
+/** `entry[a=1,b=x]`, the axes sorted by code unit so the name never depends on the YAML's order. */
+function cellName(entry, axes) {
+    const keys = Object.keys(axes).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return `${entry}[${keys.map((k) => `${k}=${String(axes[k])}`).join(',')}]`;
+}
+/** The axes of a matrix as [name, values] pairs; a host mapping gives its labels. */
+function matrixAxes(b) {
+    if (b.kind === 'file' || !b.matrix)
+        return [];
+    if (b.kind === 'command')
+        return Object.entries(b.matrix);
+    const out = [];
+    for (const [k, v] of Object.entries(b.matrix)) {
+        if (v === undefined)
+            continue;
+        out.push([k, k === 'host' && !Array.isArray(v) ? Object.keys(v) : v]);
+    }
+    return out;
+}
+/** Number of combinations, without building them. */
+function cellCount(b) {
+    return matrixAxes(b).reduce((n, [, values]) => n * values.length, 1);
+}
+function product(axes) {
+    let combos = [{}];
+    for (const [name, values] of axes) {
+        combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+    }
+    return combos;
+}
+function hostUrl(b, label) {
+    const axis = b.matrix?.host;
+    if (axis && !Array.isArray(axis) && Object.hasOwn(axis, String(label))) {
+        return axis[String(label)] ?? String(label);
+    }
+    return String(label);
+}
+function ollamaCell(b, axes) {
+    const cell = { ...b, options: { ...(b.options ?? {}) } };
+    delete cell.matrix;
+    if (axes.model !== undefined)
+        cell.model = String(axes.model);
+    if (axes.concurrency !== undefined)
+        cell.concurrency = Number(axes.concurrency);
+    if (axes.depth !== undefined)
+        cell.depth = Number(axes.depth);
+    if (axes.num_ctx !== undefined)
+        cell.options = { ...cell.options, num_ctx: Number(axes.num_ctx) };
+    if (axes.host !== undefined)
+        cell.host = hostUrl(b, axes.host);
+    // A concurrency axis turns on the load metrics in every cell, the 1-in-flight one included.
+    if (b.matrix?.concurrency && cell.concurrency === undefined)
+        cell.concurrency = 1;
+    return cell;
+}
+function commandCell(b, axes) {
+    const cell = { ...b, env: { ...(b.env ?? {}), ...axes } };
+    delete cell.matrix;
+    return cell;
+}
+/**
+ * The cells of a matrix entry, in the order of the axes' values (the runner shuffles them). An
+ * entry without a matrix is its own single cell, unnamed by axes.
+ */
+function expandMatrix(b) {
+    const axes = matrixAxes(b);
+    if (axes.length === 0 || b.kind === 'file') {
+        return { cells: [{ name: b.name, axes: {}, entry: b }], skipped: [] };
+    }
+    const cells = [];
+    const skipped = [];
+    for (const combo of product(axes)) {
+        const name = cellName(b.name, combo);
+        const entry = b.kind === 'ollama' ? ollamaCell(b, combo) : commandCell(b, combo);
+        if (entry.kind === 'ollama') {
+            const ctx = entry.options?.num_ctx;
+            const depth = entry.depth ?? 0;
+            if (ctx !== undefined && depth > 0 && depth >= ctx) {
+                skipped.push({ name, reason: `depth ${depth} does not fit num_ctx ${ctx}` });
+                continue;
+            }
+        }
+        cells.push({ name, axes: combo, entry });
+    }
+    const expansion = { cells, skipped };
+    if (b.kind === 'ollama' && b.matrix?.host) {
+        const labels = Array.isArray(b.matrix.host) ? b.matrix.host : Object.keys(b.matrix.host);
+        expansion.hosts = [...new Set(labels.map((l) => hostUrl(b, l)))];
+    }
+    return expansion;
+}
+function axisKey(value) {
+    return `${typeof value}:${String(value)}`;
+}
+/**
+ * What is wrong with an entry's matrix and the target keys that name its cells: duplicate or
+ * name-breaking values, too many cells, every cell impossible, a target naming an unknown axis.
+ */
+function matrixProblems(b) {
+    const problems = [];
+    const axes = matrixAxes(b);
+    for (const [name, values] of axes) {
+        const seen = new Map();
+        values.forEach((v, i) => {
+            const isHostLabel = name === 'host' && b.kind === 'ollama' && !Array.isArray(b.matrix?.host);
+            const at = isHostLabel
+                ? ['matrix', name, String(v)]
+                : ['matrix', name, i];
+            const first = seen.get(axisKey(v));
+            if (first !== undefined) {
+                problems.push({ path: at, message: `lists ${String(v)} twice (also item ${first + 1})` });
+            }
+            else
+                seen.set(axisKey(v), i);
+            if (NAME_BREAKERS.test(String(v))) {
+                problems.push({
+                    path: at,
+                    message: `'${String(v)}' cannot be a matrix value: values go into benchmark names, which leave , = [ ] to the axes`
+                });
+            }
+        });
+    }
+    const count = cellCount(b);
+    if (count > MAX_CELLS) {
+        problems.push({
+            path: ['matrix'],
+            message: `expands to ${count} combinations; at most ${MAX_CELLS} are allowed (split the entry, or drop values)`
+        });
+    }
+    else if (axes.length > 0) {
+        const { cells, skipped } = expandMatrix(b);
+        if (cells.length === 0) {
+            problems.push({
+                path: ['matrix'],
+                message: `has no combination that can run (${skipped[0]?.reason ?? 'all skipped'})`
+            });
+        }
+    }
+    const byAxis = new Map(axes.map(([name, values]) => [name, values.map(String)]));
+    for (const key of Object.keys(b.targets ?? {})) {
+        const open = key.indexOf('[');
+        if (open < 0)
+            continue;
+        const at = ['targets', key];
+        if (axes.length === 0) {
+            problems.push({ path: at, message: 'names matrix cells, but this benchmark has no matrix' });
+            continue;
+        }
+        const inner = /^[^[\]]+\[([^[\]]+)\]$/.exec(key)?.[1];
+        const parts = inner?.split(',').map((p) => p.split('=').map((s) => s.trim()));
+        if (!parts || parts.some((p) => p.length !== 2 || !p[0] || !p[1])) {
+            problems.push({
+                path: at,
+                message: 'must be a metric name, optionally with cells: metric[axis=value,...]'
+            });
+            continue;
+        }
+        for (const [axis = '', value = ''] of parts) {
+            const values = byAxis.get(axis);
+            if (!values) {
+                problems.push({
+                    path: at,
+                    message: `names the axis '${axis}', which the matrix does not have (axes: ${[...byAxis.keys()].join(', ')})`
+                });
+            }
+            else if (!values.includes(value)) {
+                problems.push({
+                    path: at,
+                    message: `names ${axis}=${value}, which matrix.${axis} does not list (${values.join(', ')})`
+                });
+            }
+        }
+    }
+    return problems;
+}
+
+/**
+ * The shape of `perf-gate.yml` exactly as written (kebab-case keys, percentages as text). It only
+ * validates; turning it into the typed `PerfGateConfig` (defaults, fractions, absolute paths) is
+ * the loader's job, so that this schema also serves as the editor's JSON Schema unchanged.
+ */
+const CONFIG_DEFAULTS = {
+    testbed: 'local',
+    repetitions: 10,
+    warmup: 1,
+    minSamples: 5,
+    timeoutSeconds: 600,
+    /** τ₀: the prior sd of a job's centre from one job to the next on the runner (0.05 = 5 %). */
+    runnerDrift: 0.05,
+    thresholds: {
+        core: { warn: 0.05, fail: 0.05 },
+        nonCritical: { warn: 0.05, fail: 0.1 }
+    }
+};
+/** Every importer's name: a format added there is accepted here, with no second list to update. */
+const IMPORTED_FORMATS = IMPORTERS.map((i) => i.name);
+/** `none` times the command itself; the others parse what it prints or writes. */
+const COMMAND_FORMATS = ['none', 'auto', ...IMPORTED_FORMATS];
+/** A result file has no command whose wall time could stand in for it, hence no `none`. */
+const FILE_FORMATS = ['auto', ...IMPORTED_FORMATS];
+/** How the visits of an A/B run are ordered: balanced random (seeded) or ABBA blocks. */
+const AB_ORDERS = ['balanced', 'abba'];
+/**
+ * A schema-level message wins over the loader's generic wording. Returning undefined for a missing
+ * value lets the generic "is required" through instead of, say, "must be an integer >= 1".
+ */
+function unlessMissing(text) {
+    return (issue) => (issue.input === undefined ? undefined : text);
+}
+function integer(min) {
+    const error = unlessMissing(min === undefined ? 'must be an integer' : `must be an integer >= ${min}`);
+    const int = number({ error }).int({ error });
+    return min === undefined ? int : int.min(min, { error });
+}
+function positiveNumber() {
+    const error = unlessMissing('must be a number > 0');
+    return number({ error }).positive({ error });
+}
+function text() {
+    return string$1().min(1);
+}
+/** Digits, optional fraction, optional blanks before the `%`: "5%", "2.5 %", ".5%". */
+const PERCENT_TEXT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;
+const NEGATIVE_PERCENT_TEXT = /^\s*-\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;
+/** Words that switch the fail budget off, leaving the metric warn-only. */
+const FAIL_OFF_WORDS = ['none', 'off'];
+function percentError(allowOff) {
+    return (issue) => {
+        const input = issue.input;
+        if (input === undefined)
+            return undefined;
+        if ((typeof input === 'number' && input < 0) ||
+            (typeof input === 'string' && NEGATIVE_PERCENT_TEXT.test(input))) {
+            return 'must be a percentage >= 0';
+        }
+        return allowOff
+            ? 'must be a percentage like 10% or 2.5, or none/off for warn-only'
+            : 'must be a percentage like 5% or 2.5';
+    };
+}
+// zod reports a union's "closest" branch instead of the union, so every branch gets the message.
+function percent$2(allowOff) {
+    const error = percentError(allowOff);
+    const number$1 = number({ error }).min(0, { error });
+    const text = string$1({ error }).regex(PERCENT_TEXT, { error });
+    return allowOff
+        ? union([number$1, text, _null$1(), _enum$1(FAIL_OFF_WORDS, { error }), literal(false)], {
+            error
+        })
+        : union([number$1, text], { error });
+}
+const WarnPercent = percent$2(false).meta({
+    description: 'Relative change that warns: "5%", or a plain number of percent (5 = 5 %).'
+});
+const FailPercent = percent$2(true).meta({
+    description: 'Relative change that fails the gate: "10%", or a plain number of percent; none/off for warn-only.'
+});
+/** `">= 45"`, `"<= 800"`, `"≥ 0.6"`: a bound in the metric's own unit. */
+const TARGET_TEXT = /^\s*(>=|<=|≥|≤)\s*([+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?)\s*$/i;
+const targetError = unlessMissing('must be a bound in the metric\'s unit, like ">= 45" or "<= 800"');
+/**
+ * Absolute bounds by metric name. A key may name matrix cells too, `ttft_p95_ms[concurrency=8]`:
+ * it then applies only to the cells with those values, and wins over the plain key there.
+ */
+const TargetsInput = record(string$1(), string$1({ error: targetError }).regex(TARGET_TEXT, { error: targetError }))
+    .meta({
+    description: 'Absolute targets by metric, judged on the 90 % CI of the metric\'s centre, with or without a baseline: ">= 45", "<= 800". `metric[axis=value]` keys apply to matrix cells.'
+});
+/** A matrix axis: a list of values, each combination of every axis a benchmark of its own. */
+function axis(value, description) {
+    return array(value).min(1).optional().meta({ description });
+}
+/** Converts a validated percentage to a fraction; null stands for "no fail budget". */
+function percentToFraction(value) {
+    if (value === null || value === false)
+        return null;
+    if (typeof value === 'number')
+        return value / 100;
+    const m = PERCENT_TEXT.exec(value);
+    if (!m) {
+        if (FAIL_OFF_WORDS.includes(value))
+            return null;
+        // The schema has already rejected anything else; reaching here is a programming error.
+        throw new Error(`not a percentage: ${JSON.stringify(value)}`);
+    }
+    return Number(m[1]) / 100;
+}
+const ThresholdsInput = strictObject({
+    warn: WarnPercent.optional(),
+    fail: FailPercent.optional()
+});
+const MetricOverrideInput = strictObject({
+    warn: WarnPercent.optional(),
+    fail: FailPercent.optional(),
+    class: MetricClass.optional().meta({ description: 'Overrides the class of this metric.' }),
+    direction: Direction.optional().meta({ description: 'Which way is better.' }),
+    gate: boolean()
+        .optional()
+        .meta({ description: 'false records the metric without gating on it.' })
+});
+const common = {
+    name: string$1()
+        .regex(/\S/, { error: unlessMissing('must not be blank') })
+        .meta({ description: 'Unique name; baselines are matched by it.' }),
+    class: MetricClass.optional().meta({
+        description: 'core metrics fail at a smaller regression; default non-critical.'
+    }),
+    thresholds: ThresholdsInput.optional().meta({
+        description: 'Budgets for every metric of this benchmark.'
+    }),
+    metrics: record(string$1(), MetricOverrideInput)
+        .optional()
+        .meta({ description: 'Per-metric overrides, keyed by metric name.' }),
+    targets: TargetsInput.optional(),
+    build: text().optional().meta({
+        description: "Shell command run once (in each tree of an A/B run) before any benchmark is measured, in the benchmark's folder; its time is reported, never gated."
+    })
+};
+/** Adaptive sampling: look after `min` runs, then every `step`, stop once decided, never past `max`. */
+const AdaptiveInput = strictObject({
+    min: integer(2).meta({ description: 'Runs before the first look.' }),
+    max: integer(2).meta({ description: 'The cap.' }),
+    step: integer(1).meta({ description: 'Runs added between looks.' })
+})
+    .meta({ description: 'Replaces repetitions for command benchmarks when a baseline exists.' });
+const runs = {
+    repetitions: integer(1).optional().meta({ description: 'Measured runs; default: top level.' }),
+    warmup: integer(0).optional().meta({ description: 'Unmeasured runs first; default: top level.' })
+};
+/** What a command matrix axis may be called: it becomes an environment variable. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CommandInput = strictObject({
+    kind: literal('command'),
+    ...common,
+    ...runs,
+    adaptive: AdaptiveInput.optional(),
+    run: text().meta({ description: 'Shell command to run.' }),
+    format: _enum$1(COMMAND_FORMATS)
+        .optional()
+        .meta({ description: 'How to read the results; none (default) times `run` itself.' }),
+    output: text()
+        .optional()
+        .meta({ description: 'File the command writes results to; else stdout is parsed.' }),
+    cwd: text().optional().meta({ description: "Relative to the config file's folder." }),
+    env: record(string$1(), union([string$1(), number(), boolean()], { error: unlessMissing('must be a string') }))
+        .optional(),
+    timeout: positiveNumber().optional().meta({ description: 'Seconds per run.' }),
+    matrix: record(string$1().regex(ENV_NAME, {
+        error: 'must be an environment variable name (letters, digits, _)'
+    }), array(union([string$1(), number(), boolean()], {
+        error: unlessMissing('must be a string, a number or true/false')
+    }))
+        .min(1))
+        .optional()
+        .meta({
+        description: 'Axes by environment variable: every combination runs as a benchmark of its own, `name[VAR=value,...]`, with the values in its environment.'
+    })
+})
+    .superRefine((b, ctx) => {
+    // With format none only the wall time is measured, so the file would silently go unread.
+    if (b.output !== undefined && (b.format ?? 'none') === 'none') {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['output'],
+            message: 'is only read with a format other than none (e.g. format: auto)'
+        });
+    }
+});
+const thinkError = unlessMissing('must be true, false, low, medium or high');
+const OllamaOptionsInput = strictObject({
+    num_ctx: integer(1).optional(),
+    num_gpu: integer().optional(),
+    num_predict: integer().optional(),
+    temperature: number().optional(),
+    seed: integer().optional(),
+    top_p: number().optional(),
+    top_k: integer().optional(),
+    repeat_penalty: number().optional(),
+    think: union([boolean(), _enum$1(['low', 'medium', 'high'], { error: thinkError })], {
+        error: thinkError
+    })
+        .optional()
+});
+const keepAliveError = unlessMissing('must be a duration like 5m, or a number of seconds');
+const PROMPT_KEYS = ['prompt', 'prompt-file', 'prompts'];
+const expectError = unlessMissing('must be one of { contains: text }, { regex: pattern } or { json-schema: {...} }');
+/** What a measured answer must satisfy to count towards `accuracy`. */
+const ExpectInput = union([
+    strictObject({ contains: text() }),
+    strictObject({ regex: text() }),
+    strictObject({ 'json-schema': record(string$1(), unknown()) })
+], { error: expectError })
+    .meta({
+    description: 'Scores every measured answer into the accuracy metric: contains a text, matches a regex, or parses as JSON valid against a JSON Schema.'
+});
+const PromptEntry = union([
+    text(),
+    strictObject({
+        text: text(),
+        expect: ExpectInput.optional()
+    })
+]);
+const HostAxis = union([
+    array(text()).min(1),
+    record(string$1().regex(/\S/), text()).refine((r) => Object.keys(r).length > 0, {
+        error: 'must name at least one host'
+    })
+]);
+const OllamaMatrixInput = strictObject({
+    model: axis(text(), 'Model tags, e.g. one per quantization.'),
+    concurrency: axis(integer(1), 'Requests in flight at once, one measured round each.'),
+    num_ctx: axis(integer(1), 'Context sizes (options.num_ctx).'),
+    depth: axis(integer(0), 'Tokens of filler context before the prompt.'),
+    host: HostAxis.optional().meta({
+        description: 'Servers with different settings (OLLAMA_NUM_PARALLEL, OLLAMA_KV_CACHE_TYPE): a list of URLs, or a mapping of labels to URLs.'
+    })
+})
+    .meta({
+    description: 'Every combination of the axes is a benchmark of its own, `name[axis=value,...]`, run in a shuffled order.'
+});
+const SloInput = strictObject({
+    ttft_ms: positiveNumber().optional(),
+    tpot_ms: positiveNumber().optional(),
+    e2e_ms: positiveNumber().optional(),
+    attainment: WarnPercent.optional().meta({
+        description: 'Share of requests that must meet every SLO for a concurrency to count as meeting it; default 95%.'
+    })
+})
+    .meta({
+    description: 'Service-level objectives per request (ms): goodput counts the requests that meet every one.'
+});
+const OllamaInput = strictObject({
+    kind: literal('ollama'),
+    ...common,
+    ...runs,
+    host: text().optional().meta({ description: 'Default: OLLAMA_HOST, else the local server.' }),
+    model: text()
+        .optional()
+        .meta({ description: 'Model tag, e.g. gemma3:1b; required unless matrix.model lists them.' }),
+    api: _enum$1(['generate', 'chat'])
+        .optional()
+        .meta({ description: 'Endpoint to stream from: /api/generate (default) or /api/chat.' }),
+    timeout: positiveNumber()
+        .optional()
+        .meta({ description: 'Seconds per request, cold load included; default: top level.' }),
+    'stall-timeout': positiveNumber().optional().meta({
+        description: 'Seconds without a chunk before a started stream is aborted; default 60.'
+    }),
+    prompt: text().optional(),
+    'prompt-file': text().optional().meta({ description: "Relative to the config file's folder." }),
+    prompts: array(PromptEntry).min(1).optional().meta({
+        description: 'Cycled through the runs; an entry may be { text, expect }.'
+    }),
+    expect: ExpectInput.optional(),
+    concurrency: integer(1).optional().meta({
+        description: 'Requests in flight at once; set, the load metrics are recorded.'
+    }),
+    depth: integer(0)
+        .optional()
+        .meta({ description: 'Tokens of filler context before the prompt; default 0.' }),
+    slo: SloInput.optional(),
+    matrix: OllamaMatrixInput.optional(),
+    'keep-alive': union([string$1({ error: keepAliveError }).min(1), number({ error: keepAliveError })], {
+        error: keepAliveError
+    })
+        .optional(),
+    options: OllamaOptionsInput.optional().meta({
+        description: 'Model options; fixed values keep runs comparable.'
+    })
+})
+    .superRefine((b, ctx) => {
+    if (b.model === undefined && b.matrix?.model === undefined) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['model'],
+            message: b.matrix ? 'is required (or list the models in matrix.model)' : 'is required'
+        });
+    }
+    if (b.slo &&
+        b.slo.ttft_ms === undefined &&
+        b.slo.tpot_ms === undefined &&
+        b.slo.e2e_ms === undefined) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['slo'],
+            message: 'needs at least one of ttft_ms, tpot_ms, e2e_ms'
+        });
+    }
+    const given = PROMPT_KEYS.filter((k) => b[k] !== undefined);
+    if (given.length === 0) {
+        ctx.addIssue({
+            code: 'custom',
+            path: [],
+            message: 'needs one of prompt, prompt-file, prompts'
+        });
+    }
+    for (const extra of given.slice(1)) {
+        ctx.addIssue({
+            code: 'custom',
+            path: [extra],
+            message: `cannot be combined with ${given[0]}: use exactly one of prompt, prompt-file, prompts`
+        });
+    }
+});
+const FileInput = strictObject({
+    kind: literal('file'),
+    ...common,
+    path: text().meta({ description: "Glob of result files, relative to the config file's folder." }),
+    format: _enum$1(FILE_FORMATS).optional().meta({ description: 'Default auto.' })
+});
+const BenchmarkInput = discriminatedUnion('kind', [CommandInput, OllamaInput, FileInput]);
+const ConfigInput = strictObject({
+    testbed: text().optional().meta({ description: 'Baselines are kept per testbed.' }),
+    repetitions: integer(1).optional().meta({ default: CONFIG_DEFAULTS.repetitions }),
+    warmup: integer(0).optional().meta({ default: CONFIG_DEFAULTS.warmup }),
+    adaptive: AdaptiveInput.optional(),
+    ab: boolean({ error: unlessMissing('must be true or false') })
+        .optional()
+        .meta({
+        default: false,
+        description: 'Gate by measuring the base commit and this tree in the same job, interleaved (A/B), instead of against a stored baseline.'
+    }),
+    'ab-order': _enum$1(AB_ORDERS).optional().meta({
+        default: 'balanced',
+        description: 'Order of the A/B visits: balanced (half AB, half BA, shuffled with a printed seed) or abba (ABBA blocks).'
+    }),
+    build: text().optional().meta({
+        description: "Shell command run once (in each tree of an A/B run) before any benchmark is measured, in the config file's folder; its time is reported, never gated."
+    }),
+    'min-samples': integer(2).optional().meta({
+        default: CONFIG_DEFAULTS.minSamples,
+        description: 'Fewer samples per arm give a neutral verdict.'
+    }),
+    timeout: positiveNumber().optional().meta({
+        default: CONFIG_DEFAULTS.timeoutSeconds,
+        description: 'Seconds per run of a command, or per Ollama request.'
+    }),
+    'runner-drift': percent$2(false).optional().meta({
+        default: '5%',
+        description: 'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
+    }),
+    thresholds: strictObject({
+        core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),
+        'non-critical': ThresholdsInput.optional().meta({
+            description: 'Default warn 5%, fail 10%.'
+        }),
+        metrics: record(string$1(), ThresholdsInput)
+            .optional()
+            .meta({ description: 'Per-metric budgets for every benchmark, keyed by metric name.' })
+    })
+        .optional(),
+    'matrix-seed': integer(0).optional().meta({
+        description: 'Seed of the shuffled order matrix cells run in; default: a new one each run, printed and recorded with the results.'
+    }),
+    // Optional only when result files are imported (the action's results input, --results): the
+    // loader requires it otherwise, since there would be nothing to run.
+    benchmarks: array(BenchmarkInput)
+        .min(1, { error: 'must list at least one benchmark' })
+        .optional()
+        .meta({
+        description: 'What to run or read. Required unless result files are imported with the action input results (CLI: --results).'
+    }),
+    comparisons: array(strictObject({
+        name: text().meta({ description: 'Title of the side-by-side table.' }),
+        a: text().meta({ description: 'Name of the first benchmark (e.g. the Q4 model).' }),
+        b: text().meta({ description: 'Name of the benchmark compared with it (e.g. Q5).' })
+    }))
+        .optional()
+        .meta({
+        description: 'Side-by-side comparisons inside one run, shown in the report with ratios and CIs.'
+    })
+})
+    .meta({ title: 'perf-gate.yml', description: 'Configuration of the perf-gate performance gate.' });
+
+/** Parses a validated target text; the schema has rejected anything else. */
+function parseTarget(metric, text) {
+    const m = TARGET_TEXT.exec(text);
+    if (!m)
+        throw new Error(`not a target: ${JSON.stringify(text)}`);
+    const op = m[1] === '>=' || m[1] === '≥' ? '>=' : '<=';
+    return { metric, op, bound: Number(m[2]), text: `${op} ${m[2]}` };
+}
+/** `metric[a=1,b=x]` → { metric, when: { a: '1', b: 'x' } }, or null when the brackets are malformed. */
+function parseTargetKey(key) {
+    const open = key.indexOf('[');
+    if (open < 0)
+        return key.trim() ? { metric: key.trim(), when: {} } : null;
+    if (!key.endsWith(']'))
+        return null;
+    const metric = key.slice(0, open).trim();
+    const inner = key.slice(open + 1, -1);
+    if (!metric || !inner.trim())
+        return null;
+    const when = {};
+    for (const part of inner.split(',')) {
+        const eq = part.indexOf('=');
+        if (eq <= 0)
+            return null;
+        const axis = part.slice(0, eq).trim();
+        const value = part.slice(eq + 1).trim();
+        if (!axis || !value || Object.hasOwn(when, axis))
+            return null;
+        when[axis] = value;
+    }
+    return { metric, when };
+}
+/**
+ * The targets that apply to one benchmark (or matrix cell) with these axis values: per metric,
+ * the key naming the most axes the cell matches wins, so `ttft_p95_ms[concurrency=8]` overrides
+ * `ttft_p95_ms` in the concurrency-8 cells only.
+ */
+function targetsForCell(written, axes = {}) {
+    const best = new Map();
+    for (const [key, text] of Object.entries(written)) {
+        const parsed = parseTargetKey(key);
+        if (!parsed)
+            continue;
+        const matches = Object.entries(parsed.when).every(([axis, value]) => Object.hasOwn(axes, axis) && String(axes[axis]) === value);
+        if (!matches)
+            continue;
+        const specificity = Object.keys(parsed.when).length;
+        const had = best.get(parsed.metric);
+        if (had && had.specificity >= specificity)
+            continue;
+        best.set(parsed.metric, { specificity, spec: parseTarget(parsed.metric, text) });
+    }
+    return [...best.values()].map((b) => b.spec).sort((a, b) => (a.metric < b.metric ? -1 : 1));
+}
+/** The targets of a result benchmark, found through the config entry that produced it. */
+function targetsFromConfig(config) {
+    const byName = new Map(config.benchmarks.map((b) => [b.name, b.targets ?? []]));
+    return (benchmark) => {
+        const own = byName.get(benchmark);
+        if (own)
+            return own;
+        const slash = benchmark.lastIndexOf('/');
+        return slash > 0 ? (byName.get(benchmark.slice(0, slash)) ?? []) : [];
+    };
 }
 
 const TYPE_NAMES = {
@@ -23193,285 +32014,12 @@ function suggestKey(unknown, known) {
     return bestDistance <= allowed ? best : undefined;
 }
 
-/**
- * The shape of `perf-gate.yml` exactly as written (kebab-case keys, percentages as text). It only
- * validates; turning it into the typed `PerfGateConfig` (defaults, fractions, absolute paths) is
- * the loader's job, so that this schema also serves as the editor's JSON Schema unchanged.
- */
-const CONFIG_DEFAULTS = {
-    testbed: 'local',
-    repetitions: 10,
-    warmup: 1,
-    minSamples: 5,
-    timeoutSeconds: 600,
-    /** τ₀: the prior sd of a job's centre from one job to the next on the runner (0.05 = 5 %). */
-    runnerDrift: 0.05,
-    thresholds: {
-        core: { warn: 0.05, fail: 0.05 },
-        nonCritical: { warn: 0.05, fail: 0.1 }
-    }
-};
-/** Every importer's name: a format added there is accepted here, with no second list to update. */
-const IMPORTED_FORMATS = IMPORTERS.map((i) => i.name);
-/** `none` times the command itself; the others parse what it prints or writes. */
-const COMMAND_FORMATS = ['none', 'auto', ...IMPORTED_FORMATS];
-/** A result file has no command whose wall time could stand in for it, hence no `none`. */
-const FILE_FORMATS = ['auto', ...IMPORTED_FORMATS];
-/**
- * A schema-level message wins over the loader's generic wording. Returning undefined for a missing
- * value lets the generic "is required" through instead of, say, "must be an integer >= 1".
- */
-function unlessMissing(text) {
-    return (issue) => (issue.input === undefined ? undefined : text);
-}
-function integer(min) {
-    const error = unlessMissing(min === undefined ? 'must be an integer' : `must be an integer >= ${min}`);
-    const int = number({ error }).int({ error });
-    return min === undefined ? int : int.min(min, { error });
-}
-function positiveNumber() {
-    const error = unlessMissing('must be a number > 0');
-    return number({ error }).positive({ error });
-}
-function text() {
-    return string$1().min(1);
-}
-/** Digits, optional fraction, optional blanks before the `%`: "5%", "2.5 %", ".5%". */
-const PERCENT_TEXT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;
-const NEGATIVE_PERCENT_TEXT = /^\s*-\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;
-/** Words that switch the fail budget off, leaving the metric warn-only. */
-const FAIL_OFF_WORDS = ['none', 'off'];
-function percentError(allowOff) {
-    return (issue) => {
-        const input = issue.input;
-        if (input === undefined)
-            return undefined;
-        if ((typeof input === 'number' && input < 0) ||
-            (typeof input === 'string' && NEGATIVE_PERCENT_TEXT.test(input))) {
-            return 'must be a percentage >= 0';
-        }
-        return allowOff
-            ? 'must be a percentage like 10% or 2.5, or none/off for warn-only'
-            : 'must be a percentage like 5% or 2.5';
-    };
-}
-// zod reports a union's "closest" branch instead of the union, so every branch gets the message.
-function percent$2(allowOff) {
-    const error = percentError(allowOff);
-    const number$1 = number({ error }).min(0, { error });
-    const text = string$1({ error }).regex(PERCENT_TEXT, { error });
-    return allowOff
-        ? union([number$1, text, _null$1(), _enum(FAIL_OFF_WORDS, { error }), literal(false)], {
-            error
-        })
-        : union([number$1, text], { error });
-}
-const WarnPercent = percent$2(false).meta({
-    description: 'Relative change that warns: "5%", or a plain number of percent (5 = 5 %).'
-});
-const FailPercent = percent$2(true).meta({
-    description: 'Relative change that fails the gate: "10%", or a plain number of percent; none/off for warn-only.'
-});
-/** Converts a validated percentage to a fraction; null stands for "no fail budget". */
-function percentToFraction(value) {
-    if (value === null || value === false)
-        return null;
-    if (typeof value === 'number')
-        return value / 100;
-    const m = PERCENT_TEXT.exec(value);
-    if (!m) {
-        if (FAIL_OFF_WORDS.includes(value))
-            return null;
-        // The schema has already rejected anything else; reaching here is a programming error.
-        throw new Error(`not a percentage: ${JSON.stringify(value)}`);
-    }
-    return Number(m[1]) / 100;
-}
-const ThresholdsInput = strictObject({
-    warn: WarnPercent.optional(),
-    fail: FailPercent.optional()
-});
-const MetricOverrideInput = strictObject({
-    warn: WarnPercent.optional(),
-    fail: FailPercent.optional(),
-    class: MetricClass.optional().meta({ description: 'Overrides the class of this metric.' }),
-    direction: Direction.optional().meta({ description: 'Which way is better.' }),
-    gate: boolean()
-        .optional()
-        .meta({ description: 'false records the metric without gating on it.' })
-});
-const common = {
-    name: string$1()
-        .regex(/\S/, { error: unlessMissing('must not be blank') })
-        .meta({ description: 'Unique name; baselines are matched by it.' }),
-    class: MetricClass.optional().meta({
-        description: 'core metrics fail at a smaller regression; default non-critical.'
-    }),
-    thresholds: ThresholdsInput.optional().meta({
-        description: 'Budgets for every metric of this benchmark.'
-    }),
-    metrics: record(string$1(), MetricOverrideInput)
-        .optional()
-        .meta({ description: 'Per-metric overrides, keyed by metric name.' })
-};
-/** Adaptive sampling: look after `min` runs, then every `step`, stop once decided, never past `max`. */
-const AdaptiveInput = strictObject({
-    min: integer(2).meta({ description: 'Runs before the first look.' }),
-    max: integer(2).meta({ description: 'The cap.' }),
-    step: integer(1).meta({ description: 'Runs added between looks.' })
-})
-    .meta({ description: 'Replaces repetitions for command benchmarks when a baseline exists.' });
-const runs = {
-    repetitions: integer(1).optional().meta({ description: 'Measured runs; default: top level.' }),
-    warmup: integer(0).optional().meta({ description: 'Unmeasured runs first; default: top level.' })
-};
-const CommandInput = strictObject({
-    kind: literal('command'),
-    ...common,
-    ...runs,
-    adaptive: AdaptiveInput.optional(),
-    run: text().meta({ description: 'Shell command to run.' }),
-    format: _enum(COMMAND_FORMATS)
-        .optional()
-        .meta({ description: 'How to read the results; none (default) times `run` itself.' }),
-    output: text()
-        .optional()
-        .meta({ description: 'File the command writes results to; else stdout is parsed.' }),
-    cwd: text().optional().meta({ description: "Relative to the config file's folder." }),
-    env: record(string$1(), union([string$1(), number(), boolean()], { error: unlessMissing('must be a string') }))
-        .optional(),
-    timeout: positiveNumber().optional().meta({ description: 'Seconds per run.' })
-})
-    .superRefine((b, ctx) => {
-    // With format none only the wall time is measured, so the file would silently go unread.
-    if (b.output !== undefined && (b.format ?? 'none') === 'none') {
-        ctx.addIssue({
-            code: 'custom',
-            path: ['output'],
-            message: 'is only read with a format other than none (e.g. format: auto)'
-        });
-    }
-});
-const thinkError = unlessMissing('must be true, false, low, medium or high');
-const OllamaOptionsInput = strictObject({
-    num_ctx: integer(1).optional(),
-    num_gpu: integer().optional(),
-    num_predict: integer().optional(),
-    temperature: number().optional(),
-    seed: integer().optional(),
-    top_p: number().optional(),
-    top_k: integer().optional(),
-    repeat_penalty: number().optional(),
-    think: union([boolean(), _enum(['low', 'medium', 'high'], { error: thinkError })], {
-        error: thinkError
-    })
-        .optional()
-});
-const keepAliveError = unlessMissing('must be a duration like 5m, or a number of seconds');
-const PROMPT_KEYS = ['prompt', 'prompt-file', 'prompts'];
-const OllamaInput = strictObject({
-    kind: literal('ollama'),
-    ...common,
-    ...runs,
-    host: text().optional().meta({ description: 'Default: OLLAMA_HOST, else the local server.' }),
-    model: text().meta({ description: 'Model tag, e.g. gemma3:1b.' }),
-    api: _enum(['generate', 'chat'])
-        .optional()
-        .meta({ description: 'Endpoint to stream from: /api/generate (default) or /api/chat.' }),
-    timeout: positiveNumber()
-        .optional()
-        .meta({ description: 'Seconds per request, cold load included; default: top level.' }),
-    'stall-timeout': positiveNumber().optional().meta({
-        description: 'Seconds without a chunk before a started stream is aborted; default 60.'
-    }),
-    prompt: text().optional(),
-    'prompt-file': text().optional().meta({ description: "Relative to the config file's folder." }),
-    prompts: array(text()).min(1).optional(),
-    'keep-alive': union([string$1({ error: keepAliveError }).min(1), number({ error: keepAliveError })], {
-        error: keepAliveError
-    })
-        .optional(),
-    options: OllamaOptionsInput.optional().meta({
-        description: 'Model options; fixed values keep runs comparable.'
-    })
-})
-    .superRefine((b, ctx) => {
-    const given = PROMPT_KEYS.filter((k) => b[k] !== undefined);
-    if (given.length === 0) {
-        ctx.addIssue({
-            code: 'custom',
-            path: [],
-            message: 'needs one of prompt, prompt-file, prompts'
-        });
-    }
-    for (const extra of given.slice(1)) {
-        ctx.addIssue({
-            code: 'custom',
-            path: [extra],
-            message: `cannot be combined with ${given[0]}: use exactly one of prompt, prompt-file, prompts`
-        });
-    }
-});
-const FileInput = strictObject({
-    kind: literal('file'),
-    ...common,
-    path: text().meta({ description: "Glob of result files, relative to the config file's folder." }),
-    format: _enum(FILE_FORMATS).optional().meta({ description: 'Default auto.' })
-});
-const BenchmarkInput = discriminatedUnion('kind', [CommandInput, OllamaInput, FileInput]);
-const ConfigInput = strictObject({
-    testbed: text().optional().meta({ description: 'Baselines are kept per testbed.' }),
-    repetitions: integer(1).optional().meta({ default: CONFIG_DEFAULTS.repetitions }),
-    warmup: integer(0).optional().meta({ default: CONFIG_DEFAULTS.warmup }),
-    adaptive: AdaptiveInput.optional(),
-    'min-samples': integer(2).optional().meta({
-        default: CONFIG_DEFAULTS.minSamples,
-        description: 'Fewer samples per arm give a neutral verdict.'
-    }),
-    timeout: positiveNumber().optional().meta({
-        default: CONFIG_DEFAULTS.timeoutSeconds,
-        description: 'Seconds per run of a command, or per Ollama request.'
-    }),
-    'runner-drift': percent$2(false).optional().meta({
-        default: '5%',
-        description: 'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
-    }),
-    thresholds: strictObject({
-        core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),
-        'non-critical': ThresholdsInput.optional().meta({
-            description: 'Default warn 5%, fail 10%.'
-        }),
-        metrics: record(string$1(), ThresholdsInput)
-            .optional()
-            .meta({ description: 'Per-metric budgets for every benchmark, keyed by metric name.' })
-    })
-        .optional(),
-    // Optional only when result files are imported (the action's results input, --results): the
-    // loader requires it otherwise, since there would be nothing to run.
-    benchmarks: array(BenchmarkInput)
-        .min(1, { error: 'must list at least one benchmark' })
-        .optional()
-        .meta({
-        description: 'What to run or read. Required unless result files are imported with the action input results (CLI: --results).'
-    }),
-    comparisons: array(strictObject({
-        name: text().meta({ description: 'Title of the side-by-side table.' }),
-        a: text().meta({ description: 'Name of the first benchmark (e.g. the Q4 model).' }),
-        b: text().meta({ description: 'Name of the benchmark compared with it (e.g. Q5).' })
-    }))
-        .optional()
-        .meta({
-        description: 'Side-by-side comparisons inside one run, shown in the report with ratios and CIs.'
-    })
-})
-    .meta({ title: 'perf-gate.yml', description: 'Configuration of the perf-gate performance gate.' });
-
 // Own properties only: a metric called "constructor" must not find Object.prototype's.
-function own(record, key) {
+function own$1(record, key) {
     return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 function metricOverride$1(benchmark, metric) {
-    return own(benchmark.metrics, metric);
+    return own$1(benchmark.metrics, metric);
 }
 /** The levels a metric's budgets are looked up in, most specific first. */
 function thresholdLevels(config, benchmark, metric, metricClass) {
@@ -23484,7 +32032,7 @@ function thresholdLevels(config, benchmark, metric, metricClass) {
         { source: 'benchmark', values: benchmark.thresholds },
         {
             source: 'metric',
-            values: metric === undefined ? undefined : own(config.thresholds.metrics, metric)
+            values: metric === undefined ? undefined : own$1(config.thresholds.metrics, metric)
         },
         {
             source: 'class',
@@ -23607,8 +32155,11 @@ function parseConfig(text, file, opts = {}) {
     }
     if (!parsed.success || problems.list.length)
         throw new ConfigError(file, problems.list);
-    const config = build(parsed.data, file, problems);
-    checkThresholdOrder(problems, parsed.data, config);
+    checkMatricesAndExpectations(problems, parsed.data);
+    if (problems.list.length)
+        throw new ConfigError(file, problems.list);
+    const { config, firstOfEntry } = build(parsed.data, file, problems);
+    checkThresholdOrder(problems, parsed.data, config, firstOfEntry);
     if (problems.list.length)
         throw new ConfigError(file, problems.list);
     return config;
@@ -23622,7 +32173,7 @@ async function loadConfig(path, opts = {}) {
     catch (e) {
         const code = e.code;
         if (code === 'ENOENT') {
-            throw new UserError(`config file not found (looked for ${resolve$2(path)}; hint: create one, see README)`, { file: path });
+            throw new UserError(`config file not found (looked for ${resolve$3(path)}; hint: create one, see README)`, { file: path });
         }
         const reason = code === 'EISDIR' ? 'it is a directory' : (code ?? String(e));
         throw new UserError(`cannot read the config file: ${reason}`, { file: path });
@@ -23709,6 +32260,29 @@ function checkUniqueNames(problems, data) {
         problems.add(['benchmarks', i, 'name'], `benchmarks[${i}].name '${name}' is already used by benchmarks[${first}] (line ${firstLine})`);
     });
 }
+/** Matrices and answer checks, each problem at the line of the key at fault. */
+function checkMatricesAndExpectations(problems, raw) {
+    for (const [i, b] of (raw.benchmarks ?? []).entries()) {
+        for (const p of matrixProblems(b)) {
+            const path = ['benchmarks', i, ...p.path];
+            problems.add(path, sentence(path, p.message));
+        }
+        if (b.kind !== 'ollama')
+            continue;
+        const check = (expect, path) => {
+            const problem = expect ? expectProblem(expect) : null;
+            if (!problem)
+                return;
+            const key = Object.keys(expect ?? {})[0] ?? '';
+            problems.add([...path, key], sentence([...path, key], problem));
+        };
+        check(b.expect, ['benchmarks', i, 'expect']);
+        b.prompts?.forEach((p, j) => {
+            if (typeof p !== 'string')
+                check(p.expect, ['benchmarks', i, 'prompts', j, 'expect']);
+        });
+    }
+}
 function partialThresholds(input) {
     const out = {};
     if (input.warn !== undefined)
@@ -23735,7 +32309,7 @@ function mapValues(record, f) {
     return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, f(v)]));
 }
 function build(raw, file, problems) {
-    const dir = resolve$2(dirname$1(file));
+    const dir = resolve$3(dirname$1(file));
     const repetitions = raw.repetitions ?? CONFIG_DEFAULTS.repetitions;
     const warmup = raw.warmup ?? CONFIG_DEFAULTS.warmup;
     const timeoutSeconds = raw.timeout ?? CONFIG_DEFAULTS.timeoutSeconds;
@@ -23751,26 +32325,56 @@ function build(raw, file, problems) {
         return plan;
     };
     const topPlan = planAt(raw.adaptive, ['adaptive']);
-    const benchmarks = (raw.benchmarks ?? []).map((b, i) => {
-        const common = {
-            name: b.name,
-            line: problems.line(['benchmarks', i]),
-            class: b.class ?? 'non-critical',
-            repetitions: ('repetitions' in b ? b.repetitions : undefined) ?? repetitions,
-            warmup: ('warmup' in b ? b.warmup : undefined) ?? warmup,
-            metrics: mapValues(b.metrics, metricOverride)
-        };
-        if (b.thresholds)
-            common.thresholds = partialThresholds(b.thresholds);
-        const spec = buildBenchmark(b, common, dir, timeoutSeconds);
-        if (spec.kind === 'command' && b.kind === 'command') {
-            const plan = planAt(b.adaptive, ['benchmarks', i, 'adaptive']) ?? topPlan;
-            if (plan)
+    const benchmarks = [];
+    const firstOfEntry = [];
+    const skippedCells = [];
+    const entryOf = new Map();
+    for (const [i, b] of (raw.benchmarks ?? []).entries()) {
+        const line = problems.line(['benchmarks', i]);
+        const plan = b.kind === 'command'
+            ? (planAt(b.adaptive, ['benchmarks', i, 'adaptive']) ?? topPlan)
+            : undefined;
+        const expansion = expandMatrix(b);
+        skippedCells.push(...expansion.skipped);
+        for (const cell of expansion.cells) {
+            const isCell = cell.name !== b.name;
+            const common = {
+                name: cell.name,
+                line,
+                class: b.class ?? 'non-critical',
+                repetitions: ('repetitions' in b ? b.repetitions : undefined) ?? repetitions,
+                warmup: ('warmup' in b ? b.warmup : undefined) ?? warmup,
+                metrics: mapValues(b.metrics, metricOverride)
+            };
+            if (b.thresholds)
+                common.thresholds = partialThresholds(b.thresholds);
+            if (b.build !== undefined)
+                common.build = b.build;
+            if (b.targets) {
+                const targets = targetsForCell(b.targets, cell.axes);
+                if (targets.length)
+                    common.targets = targets;
+            }
+            if (isCell) {
+                common.matrix = {
+                    entry: b.name,
+                    axes: cell.axes,
+                    ...(expansion.hosts ? { hosts: expansion.hosts } : {})
+                };
+            }
+            const spec = buildBenchmark(cell.entry, common, dir, timeoutSeconds);
+            if (spec.kind === 'command' && plan)
                 spec.adaptive = plan;
+            const taken = entryOf.get(spec.name);
+            if (taken !== undefined && taken !== i) {
+                problems.add(['benchmarks', i, 'name'], `benchmarks[${i}] produces the benchmark '${spec.name}', which benchmarks[${taken}] (line ${problems.line(['benchmarks', taken])}) produces too`);
+            }
+            entryOf.set(spec.name, i);
+            benchmarks.push(spec);
+            firstOfEntry[i] ??= spec;
         }
-        return spec;
-    });
-    return {
+    }
+    const config = {
         file,
         dir,
         testbed: raw.testbed ?? CONFIG_DEFAULTS.testbed,
@@ -23778,6 +32382,9 @@ function build(raw, file, problems) {
         warmup,
         minSamples,
         timeoutSeconds,
+        ab: raw.ab ?? false,
+        abOrder: raw['ab-order'] ?? 'balanced',
+        ...(raw.build !== undefined ? { build: raw.build } : {}),
         runnerDrift: raw['runner-drift'] === undefined
             ? CONFIG_DEFAULTS.runnerDrift
             : (percentToFraction(raw['runner-drift']) ?? CONFIG_DEFAULTS.runnerDrift),
@@ -23787,8 +32394,11 @@ function build(raw, file, problems) {
             metrics: mapValues(raw.thresholds?.metrics, partialThresholds)
         },
         benchmarks,
-        ...(raw.comparisons ? { comparisons: raw.comparisons } : {})
+        ...(raw.comparisons ? { comparisons: raw.comparisons } : {}),
+        ...(raw['matrix-seed'] !== undefined ? { matrixSeed: raw['matrix-seed'] } : {}),
+        ...(skippedCells.length ? { skippedCells } : {})
     };
+    return { config, firstOfEntry };
 }
 function buildBenchmark(b, common, dir, timeoutSeconds) {
     switch (b.kind) {
@@ -23799,7 +32409,7 @@ function buildBenchmark(b, common, dir, timeoutSeconds) {
                 run: b.run,
                 format: b.format ?? 'none',
                 ...(b.output !== undefined && { output: b.output }),
-                cwd: resolve$2(dir, b.cwd ?? '.'),
+                cwd: resolve$3(dir, b.cwd ?? '.'),
                 env: mapValues(b.env, String),
                 timeoutSeconds: b.timeout ?? timeoutSeconds
             };
@@ -23809,13 +32419,32 @@ function buildBenchmark(b, common, dir, timeoutSeconds) {
                 if (value !== undefined)
                     options[key] = value;
             }
+            const promptExpects = b.prompts?.map((p) => (typeof p === 'string' ? undefined : p.expect));
+            const slo = b.slo;
             return {
                 kind: 'ollama',
                 ...common,
                 ...(b.host !== undefined && { host: b.host }),
-                model: b.model,
-                prompts: b.prompts ?? (b.prompt !== undefined ? [b.prompt] : []),
-                ...(b['prompt-file'] !== undefined && { promptFile: resolve$2(dir, b['prompt-file']) }),
+                // The schema requires a model unless matrix.model lists them, and every cell has one.
+                model: b.model ?? '',
+                prompts: b.prompts
+                    ? b.prompts.map((p) => (typeof p === 'string' ? p : p.text))
+                    : b.prompt !== undefined
+                        ? [b.prompt]
+                        : [],
+                ...(promptExpects?.some((e) => e !== undefined) && { promptExpects }),
+                ...(b.expect !== undefined && { expect: b.expect }),
+                ...(b.concurrency !== undefined && { concurrency: b.concurrency }),
+                ...(b.depth !== undefined && { depth: b.depth }),
+                ...(slo && {
+                    slo: {
+                        ...(slo.ttft_ms !== undefined && { ttftMs: slo.ttft_ms }),
+                        ...(slo.tpot_ms !== undefined && { tpotMs: slo.tpot_ms }),
+                        ...(slo.e2e_ms !== undefined && { e2eMs: slo.e2e_ms }),
+                        attainment: slo.attainment !== undefined ? (percentToFraction(slo.attainment) ?? 0.95) : 0.95
+                    }
+                }),
+                ...(b['prompt-file'] !== undefined && { promptFile: resolve$3(dir, b['prompt-file']) }),
                 ...(b['keep-alive'] !== undefined && { keepAlive: b['keep-alive'] }),
                 options,
                 ...(b.api !== undefined && { api: b.api }),
@@ -23842,7 +32471,7 @@ function samePath(a, b) {
  * both, and for every pair a benchmark actually inherits, since warn and fail resolve
  * independently and can come from different levels.
  */
-function checkThresholdOrder(problems, raw, config) {
+function checkThresholdOrder(problems, raw, config, firstOfEntry) {
     const complain = (warn, fail, forBenchmark) => {
         if (fail.value === null || warn.value === null || warn.value <= fail.value)
             return;
@@ -23882,7 +32511,8 @@ function checkThresholdOrder(problems, raw, config) {
     }
     for (const [m, t] of Object.entries(config.thresholds.metrics))
         single(['thresholds', 'metrics', m], t);
-    config.benchmarks.forEach((b, i) => {
+    // Every cell of a matrix entry has the entry's budgets: one check per entry, at its own lines.
+    firstOfEntry.forEach((b, i) => {
         single(['benchmarks', i, 'thresholds'], b.thresholds);
         for (const [m, t] of Object.entries(b.metrics))
             single(['benchmarks', i, 'metrics', m], t);
@@ -23911,7 +32541,7 @@ function checkThresholdOrder(problems, raw, config) {
                 }
             });
             if (warn && fail)
-                complain(warn, fail, b.name);
+                complain(warn, fail, b.matrix?.entry ?? b.name);
         }
     });
 }
@@ -23932,13 +32562,15 @@ function defaultConfig(file, testbed) {
     const { thresholds } = CONFIG_DEFAULTS;
     return {
         file,
-        dir: resolve$2(dirname$1(file)),
+        dir: resolve$3(dirname$1(file)),
         testbed,
         repetitions: CONFIG_DEFAULTS.repetitions,
         warmup: CONFIG_DEFAULTS.warmup,
         minSamples: CONFIG_DEFAULTS.minSamples,
         timeoutSeconds: CONFIG_DEFAULTS.timeoutSeconds,
         runnerDrift: CONFIG_DEFAULTS.runnerDrift,
+        ab: false,
+        abOrder: 'balanced',
         thresholds: {
             core: { ...thresholds.core },
             nonCritical: { ...thresholds.nonCritical },
@@ -24099,7 +32731,7 @@ function sum(x) {
  * @example
  * mean([0, 10]); // => 5
  */
-function mean(x) {
+function mean$1(x) {
     if (x.length === 0) {
         throw new Error("mean requires at least one data point");
     }
@@ -24123,7 +32755,7 @@ function mean(x) {
  * sumNthPowerDeviations(input, 2) / input.length;
  */
 function sumNthPowerDeviations(x, n) {
-    var meanValue = mean(x);
+    var meanValue = mean$1(x);
     var sum = 0;
     var tempValue;
     var i;
@@ -24202,7 +32834,7 @@ function sampleStandardDeviation(x) {
  * coefficientOfVariation([-1, 0, 1, 2, 3, 4]).toFixed(3); // => 1.247
  */
 function coefficientOfVariation(x) {
-    return sampleStandardDeviation(x) / mean(x);
+    return sampleStandardDeviation(x) / mean$1(x);
 }
 
 /**
@@ -24335,7 +32967,7 @@ function swap$1(arr, i, j) {
  * @example
  * quantile([3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20], 0.5); // => 9
  */
-function quantile(x, p) {
+function quantile$1(x, p) {
     var copy = x.slice();
 
     if (Array.isArray(p)) {
@@ -24433,8 +33065,8 @@ function quantileIndex(len, p) {
  * @example
  * median([10, 2, 5, 100, 2, 1]); // => 3.5
  */
-function median(x) {
-    return +quantile(x, 0.5);
+function median$1(x) {
+    return +quantile$1(x, 0.5);
 }
 
 /**
@@ -24448,7 +33080,7 @@ function median(x) {
  * medianAbsoluteDeviation([1, 1, 2, 2, 4, 6, 9]); // => 1
  */
 function medianAbsoluteDeviation(x) {
-    var medianValue = median(x);
+    var medianValue = median$1(x);
     var medianAbsoluteDeviations = [];
 
     // Make a list of absolute deviations from the median
@@ -24457,7 +33089,7 @@ function medianAbsoluteDeviation(x) {
     }
 
     // Find the median value of that list
-    return median(medianAbsoluteDeviations);
+    return median$1(medianAbsoluteDeviations);
 }
 
 /**
@@ -24707,7 +33339,7 @@ function exactUPmf(n, m) {
     }
     return prev[b];
 }
-function exactCdf(n, m) {
+function exactCdf$1(n, m) {
     const key = n <= m ? `${n},${m}` : `${m},${n}`;
     let cdf = exactCdfCache.get(key);
     if (!cdf) {
@@ -24744,7 +33376,7 @@ function normalUCdf(n, m) {
 /** Exact P(U ≤ u) for any sizes the DP can afford; see `uCdf` for the switching one. */
 function exactUCdf(n, m) {
     checkSize(n, m);
-    const cdf = exactCdf(n, m);
+    const cdf = exactCdf$1(n, m);
     return (u) => {
         if (u < 0)
             return 0;
@@ -24772,7 +33404,7 @@ function mosesK(n, m, alpha) {
         const k = Math.floor((n * m) / 2 + 0.5 - z * Math.sqrt((n * m * (n + m + 1)) / 12));
         return Math.min(half, Math.max(0, k));
     }
-    const cdf = exactCdf(n, m);
+    const cdf = exactCdf$1(n, m);
     let k = 0;
     while (k < half && cdf[k] <= alpha)
         k++;
@@ -25068,7 +33700,7 @@ function madScreen(values, opts = {}) {
     const keepAll = () => ({ kept: [...values], keptIndices: all, dropped: [] });
     if (values.length < minSize)
         return keepAll();
-    const center = median([...values]);
+    const center = median$1([...values]);
     const scale = MAD_TO_SIGMA * medianAbsoluteDeviation([...values]);
     // MAD = 0 means at least half the values are identical (a deterministic metric): every other
     // value would have an infinite z-score, which says nothing about it being an outlier.
@@ -25135,6 +33767,37 @@ function runsToDecide(c) {
 /** N with z·unitSe·√(2/N) ≤ distance. */
 function perArm(unitSe, z, distance) {
     return Math.ceil(2 * ((z * unitSe) / distance) ** 2);
+}
+/**
+ * The paired counterpart of `runsToDecide`: pairs after which an inconclusive metric would be
+ * decided 4 times in 5, if its change and spread are what they look like now. The standard error
+ * of a paired estimate shrinks as 1/√n (one difference per pair), not √(1/n + 1/m).
+ */
+function pairsToDecide(c) {
+    const [lo, hi] = c.ci;
+    if (!(Number.isFinite(lo) && Number.isFinite(hi)))
+        return null;
+    const zAlpha = probit(1 - c.alpha);
+    const unitSe = ((hi - lo) / (2 * zAlpha)) * Math.sqrt(c.n);
+    const zPower = probit(POWER);
+    const needed = [];
+    const distanceToClear = c.tauFail - c.estimate;
+    if (distanceToClear > 0)
+        needed.push(pairs(unitSe, zAlpha + zPower, distanceToClear));
+    const distanceToFail = c.estimate - c.tauWarn;
+    if (c.estimate > c.tauFail && distanceToFail > 0) {
+        needed.push(pairs(unitSe, probit(1 - c.failAlpha) + zPower, distanceToFail));
+    }
+    if (needed.length === 0)
+        return null;
+    const best = Math.min(...needed);
+    if (!Number.isFinite(best))
+        return null;
+    return Math.max(best, c.n + 1);
+}
+/** N with z·unitSe/√N ≤ distance. */
+function pairs(unitSe, z, distance) {
+    return Math.ceil(((z * unitSe) / distance) ** 2);
 }
 
 /** Number formatting shared by the reasons of `compareMetric` and `gate`. */
@@ -25282,7 +33945,7 @@ function screenArm(values, sign, minSamples) {
         y: screen.kept,
         summary: {
             n: used.length,
-            median: median(used),
+            median: median$1(used),
             dropped: screen.dropped.map((d) => values[d.index]),
             cv: used.length >= 2 ? coefficientOfVariation(used) : null
         }
@@ -25435,8 +34098,8 @@ function holmReject(p, alpha) {
     return reject;
 }
 
-const SEVERITY$2 = { neutral: 0, pass: 1, warn: 2, fail: 3 };
-const ROUTE = { fail: 'A', warn: 'B', pass: 'B', neutral: 'none' };
+const SEVERITY$3 = { neutral: 0, pass: 1, warn: 2, fail: 3 };
+const ROUTE$1 = { fail: 'A', warn: 'B', pass: 'B', neutral: 'none' };
 /** How many metrics a summary names before it says "and N more". */
 const LISTED = 3;
 function formatP(p) {
@@ -25488,7 +34151,7 @@ function gate(comparisons, opts = {}) {
     const warns = used.filter((c) => c.verdict === 'warn');
     const regressions = fails.length + warns.length;
     const improvements = used.filter((c) => c.improved && c.verdict === 'pass').length;
-    const verdict = used.reduce((worst, c) => (SEVERITY$2[c.verdict] > SEVERITY$2[worst] ? c.verdict : worst), 'neutral');
+    const verdict = used.reduce((worst, c) => (SEVERITY$3[c.verdict] > SEVERITY$3[worst] ? c.verdict : worst), 'neutral');
     let reason;
     const neutral = out.filter((c) => c.verdict === 'neutral');
     if (verdict === 'neutral') {
@@ -25523,7 +34186,7 @@ function gate(comparisons, opts = {}) {
     }
     return {
         verdict,
-        route: ROUTE[verdict],
+        route: ROUTE$1[verdict],
         reason,
         comparisons: out,
         regressions,
@@ -25833,7 +34496,7 @@ function screenJob(values) {
         return { job: null, arm: null };
     const screen = madScreen(values.map(Math.log));
     const kept = screen.kept;
-    const m = mean(kept);
+    const m = mean$1(kept);
     const n = kept.length;
     const ss = kept.reduce((acc, v) => acc + (v - m) ** 2, 0);
     const used = screen.keptIndices.map((i) => values[i]);
@@ -25841,7 +34504,7 @@ function screenJob(values) {
         job: { mean: m, n, sd: n >= 2 ? Math.sqrt(ss / (n - 1)) : 0 },
         arm: {
             n,
-            median: median(used),
+            median: median$1(used),
             dropped: screen.dropped.map((d) => values[d.index]),
             cv: n >= 2 ? coefficientOfVariation(used) : null
         }
@@ -25961,7 +34624,7 @@ function compareHistory(input) {
     // Log-badness: larger is worse in both directions.
     const sign = direction === 'lower' ? 1 : -1;
     const centres = history.map((h) => sign * h.mean);
-    const centre = mean(centres);
+    const centre = mean$1(centres);
     let tauHat2 = null;
     if (J >= 2) {
         tauHat2 = input.robust
@@ -26062,6 +34725,283 @@ function compareHistory(input) {
     };
 }
 
+/*
+ * The paired (one-sample) counterpart of hodges-lehmann.ts: from per-pair differences d_i, the
+ * Hodges–Lehmann estimate is the median of the n(n+1)/2 Walsh averages (d_i + d_j)/2, i ≤ j, and
+ * the exact CI takes two of their order statistics, with the rank read off the null distribution
+ * of the Wilcoxon signed-rank statistic W+ (Tukey's identity: W+ of d − δ is the number of Walsh
+ * averages above δ). This is what R's wilcox.test(d, conf.int = TRUE) computes in exact mode.
+ *
+ * Ties and zeros: the exact null used is the untied one. The statistic counts a Walsh average
+ * equal to δ as ½ (the mid-rank convention), and the CI is closed, so ties can only make the
+ * interval and the p-value conservative, never anti-conservative, as in mann-whitney.ts. A
+ * deterministic metric (all d equal) collapses the CI to the point, like the two-sample rule.
+ */
+/**
+ * Up to this many pairs the null distribution is exact (a DP of n·n(n+1)/4 steps, cached: 100
+ * pairs is 250,000 steps); above it the normal approximation with continuity correction is used.
+ * R switches at 50; pairs past 100 are rare enough that the cost does not matter.
+ */
+const SIGNED_RANK_EXACT_LIMIT = 100;
+const pmfCache = new Map();
+const cdfCache = new Map();
+function checkN(n) {
+    if (!(Number.isInteger(n) && n >= 1)) {
+        throw new RangeError(`the number of pairs must be a positive integer, got ${n}`);
+    }
+}
+/** Whether `signedRankCdf(n)` is exact; otherwise it is the normal approximation. */
+function usesExactSignedRank(n) {
+    return n <= SIGNED_RANK_EXACT_LIMIT;
+}
+/**
+ * P(W+ = w) for w = 0 … n(n+1)/2 under H0 (no ties, no zeros): each rank r joins the positive sum
+ * with probability ½ independently, so p_r(w) = ½·p_{r−1}(w) + ½·p_{r−1}(w − r). Probabilities
+ * rather than counts, since 2^n loses integer exactness in a double past n = 53.
+ */
+function exactSignedRankPmf(n) {
+    checkN(n);
+    const cached = pmfCache.get(n);
+    if (cached)
+        return cached;
+    const total = (n * (n + 1)) / 2;
+    let p = new Float64Array(total + 1);
+    p[0] = 1;
+    let top = 0;
+    for (let r = 1; r <= n; r++) {
+        const next = new Float64Array(total + 1);
+        for (let w = 0; w <= top; w++) {
+            const half = p[w] / 2;
+            next[w] += half;
+            next[w + r] += half;
+        }
+        top += r;
+        p = next;
+    }
+    pmfCache.set(n, p);
+    return p;
+}
+function exactCdf(n) {
+    let cdf = cdfCache.get(n);
+    if (!cdf) {
+        const pmf = exactSignedRankPmf(n);
+        cdf = new Float64Array(pmf.length);
+        let acc = 0;
+        for (let w = 0; w < pmf.length; w++) {
+            acc += pmf[w];
+            cdf[w] = acc;
+        }
+        cdf[cdf.length - 1] = 1;
+        cdfCache.set(n, cdf);
+    }
+    return cdf;
+}
+function nullSd(n) {
+    return Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24);
+}
+/** P(W+ ≤ w) under H0 for n pairs: exact up to `SIGNED_RANK_EXACT_LIMIT`, normal beyond. */
+function signedRankCdf(n) {
+    checkN(n);
+    const total = (n * (n + 1)) / 2;
+    if (usesExactSignedRank(n)) {
+        const cdf = exactCdf(n);
+        return (w) => (w < 0 ? 0 : w >= total ? 1 : cdf[Math.floor(w)]);
+    }
+    const mu = total / 2;
+    const sd = nullSd(n);
+    return (w) => (w < 0 ? 0 : w >= total ? 1 : normalCdf((Math.floor(w) + 0.5 - mu) / sd));
+}
+/**
+ * The CI rank: the largest k with P(W+ ≤ k − 1) ≤ alpha, so [A₍k₎, A₍N−k+1₎] of the sorted Walsh
+ * averages is a (1 − 2·alpha) two-sided CI. k = 0: no finite CI at this alpha (too few pairs).
+ */
+function signedRankK(n, alpha) {
+    checkN(n);
+    if (!(alpha > 0 && alpha < 0.5))
+        throw new RangeError(`alpha must be in (0, 0.5), got ${alpha}`);
+    const total = (n * (n + 1)) / 2;
+    const half = Math.floor(total / 2);
+    if (!usesExactSignedRank(n)) {
+        const k = Math.floor(total / 2 + 0.5 - normalQuantile(1 - alpha) * nullSd(n));
+        return Math.min(half, Math.max(0, k));
+    }
+    const cdf = exactCdf(n);
+    let k = 0;
+    while (k < half && cdf[k] <= alpha)
+        k++;
+    return k;
+}
+/**
+ * P(W+ ≥ w) under H0 for n pairs, w counted as `exceeding` counts it (halves for ties). A half
+ * rounds down, the conservative side, which also makes the test agree with the closed CI at its
+ * bounds: p(δ) ≤ alpha exactly when lo > δ.
+ */
+function signedRankUpperTailP(n, w) {
+    checkN(n);
+    // Symmetric about N/2: the lower tail at N − w avoids the cancellation in 1 − F(w − 1).
+    return signedRankCdf(n)((n * (n + 1)) / 2 - Math.floor(w));
+}
+function walsh(d) {
+    const n = d.length;
+    const out = new Float64Array((n * (n + 1)) / 2);
+    let t = 0;
+    for (let i = 0; i < n; i++)
+        for (let j = i; j < n; j++)
+            out[t++] = (d[i] + d[j]) / 2;
+    return out;
+}
+/**
+ * Paired Hodges–Lehmann estimate of the shift of the differences d, with exact signed-rank CIs at
+ * as many levels as the caller needs (the sequential design judges FAIL at a stricter level than
+ * it reports). The Walsh averages are built once: 20 pairs make 210 of them.
+ */
+function pairedShiftEstimator(d) {
+    const n = d.length;
+    checkN(n);
+    const averages = walsh(d);
+    const total = averages.length;
+    const at = (rank) => selectInPlace(averages, rank - 1);
+    const estimate = total % 2 === 1 ? at((total + 1) / 2) : (at(total / 2) + at(total / 2 + 1)) / 2;
+    return {
+        n,
+        estimate,
+        interval(alpha) {
+            const k = signedRankK(n, alpha);
+            if (k === 0)
+                return { lo: -Infinity, hi: Infinity, k, confidence: 1 };
+            const confidence = usesExactSignedRank(n) ? 1 - 2 * exactCdf(n)[k - 1] : null;
+            return { lo: at(k), hi: at(total - k + 1), k, confidence };
+        },
+        exceeding(delta) {
+            let above = 0;
+            let tied = 0;
+            for (let t = 0; t < total; t++) {
+                if (averages[t] > delta)
+                    above++;
+                else if (averages[t] === delta)
+                    tied++;
+            }
+            return above + tied / 2;
+        }
+    };
+}
+
+/**
+ * Above this many pairs the advice stops being "run more": no job affords it, and the reason says
+ * what would help instead.
+ */
+const AFFORDABLE_PAIRS = 100;
+function invalidPair(base, cur) {
+    for (let i = 0; i < base.length; i++) {
+        for (const [arm, v] of [
+            ['current', cur[i]],
+            ['baseline', base[i]]
+        ]) {
+            if (!Number.isFinite(v))
+                return `pair #${i + 1}: the ${arm} value is ${v}: must be finite`;
+            if (v <= 0) {
+                return `pair #${i + 1}: the ${arm} value is ${v}: must be > 0 to be compared as a ratio (log scale)`;
+            }
+        }
+    }
+    return null;
+}
+function summary(values) {
+    if (values.length === 0)
+        return null;
+    return {
+        n: values.length,
+        median: median$1([...values]),
+        dropped: [],
+        cv: values.length >= 2 ? coefficientOfVariation([...values]) : null
+    };
+}
+/**
+ * Rule A on one metric of an A/B run: the paired shift of log-badness, judged against the warn
+ * and fail budgets exactly as `compareMetric` judges the two-sample shift. Bad values or too few
+ * pairs give `neutral` with the reason; only invalid options (or arms of different lengths, a
+ * caller's bug) throw.
+ */
+function comparePaired(input) {
+    const alpha = input.alpha ?? 0.05;
+    const failAlpha = input.failAlpha ?? alpha;
+    const minPairs = input.minPairs ?? 6;
+    const { warn, fail } = input.thresholds;
+    if (!(Number.isFinite(warn) && warn >= 0)) {
+        throw new RangeError(`warn threshold must be a fraction ≥ 0, got ${warn}`);
+    }
+    if (fail !== null && !(Number.isFinite(fail) && fail >= 0)) {
+        throw new RangeError(`fail threshold must be a fraction ≥ 0 or null, got ${fail}`);
+    }
+    if (!(alpha > 0 && alpha < 0.5))
+        throw new RangeError(`alpha must be in (0, 0.5), got ${alpha}`);
+    if (!(failAlpha > 0 && failAlpha < 0.5)) {
+        throw new RangeError(`failAlpha must be in (0, 0.5), got ${failAlpha}`);
+    }
+    if (!(Number.isInteger(minPairs) && minPairs >= 1)) {
+        throw new RangeError(`minPairs must be an integer ≥ 1, got ${minPairs}`);
+    }
+    const { baseline, current, direction, thresholds } = input;
+    if (baseline.length !== current.length) {
+        throw new RangeError(`paired arms must have the same length, got ${current.length} (current) and ${baseline.length} (baseline)`);
+    }
+    const n = current.length;
+    const neutral = (reason, withArms) => ({
+        ...neutralComparison(input, reason, withArms ? summary(baseline) : null, withArms ? summary(current) : null),
+        pairs: n
+    });
+    const invalid = invalidPair(baseline, current);
+    if (invalid)
+        return neutral(invalid, false);
+    if (n < minPairs)
+        return neutral(`need ≥ ${minPairs} pairs, have ${n}`, true);
+    // Log-badness: larger is worse in both directions, and a relative change becomes a shift.
+    const sign = direction === 'lower' ? 1 : -1;
+    const d = current.map((v, i) => sign * (Math.log(v) - Math.log(baseline[i])));
+    const est = pairedShiftEstimator(d);
+    const theta = est.estimate;
+    const { lo, hi } = est.interval(alpha);
+    const failLo = failAlpha === alpha ? lo : est.interval(failAlpha).lo;
+    const judged = judgeShift({
+        direction,
+        thresholds,
+        alpha,
+        estimate: theta,
+        lo,
+        hi,
+        failLo,
+        advise(tauWarn, tauFail) {
+            const runs = pairsToDecide({
+                estimate: theta,
+                ci: [lo, hi],
+                alpha,
+                failAlpha,
+                tauWarn,
+                tauFail,
+                n
+            });
+            if (runs === null)
+                return { text: 'more pairs would decide', runs };
+            if (runs > AFFORDABLE_PAIRS) {
+                return {
+                    text: `it cannot be decided at this noise (about ${plural(runs, 'pair')} would be needed): a quieter runner or more samples per visit would help`,
+                    runs
+                };
+            }
+            return { text: `about ${plural(runs, 'pair')} would decide`, runs };
+        }
+    });
+    const tauWarn = logBudget(thresholds.warn, direction);
+    const base = summary(baseline);
+    const centre = base?.median ?? NaN;
+    const out = withJudgement(neutralComparison(input, judged.reason, base, summary(current)), judged, signedRankUpperTailP(n, est.exceeding(tauWarn)), signedRankUpperTailP(n, est.exceeding(0)));
+    return {
+        ...out,
+        centres: { baseline: centre, current: centre * Math.exp(sign * theta) },
+        pairs: n
+    };
+}
+
 function isHistoryInput(input) {
     return 'history' in input;
 }
@@ -26115,6 +35055,10 @@ function lookSchedule(plan) {
 const TWO_SAMPLE = {
     compare: compareMetric,
     minimum: (input) => input.minSamples ?? 5
+};
+const PAIRED = {
+    compare: comparePaired,
+    minimum: (input) => input.minPairs ?? 6
 };
 /**
  * The looks of a gate against stored baselines: the history-aware rule where stored jobs speak
@@ -26194,6 +35138,15 @@ function sequentialLook(inputs, runs, plan, opts = {}) {
     return look(TWO_SAMPLE, inputs, runs, plan, opts, 'run');
 }
 /**
+ * `sequentialLook` for a same-job A/B run: `pairs` is the pairs completed, every input holds that
+ * many per-visit centres per arm, and `nextRuns` is the pairs to add. The same alpha spending and
+ * futility stop apply; `fixedBaseline` has no meaning here (both arms grow). PAIRED_PLAN (10,
+ * extended once to 20) is the recommended plan.
+ */
+function pairedSequentialLook(inputs, pairs, plan, opts = {}) {
+    return look(PAIRED, inputs, pairs, plan, opts, 'pair');
+}
+/**
  * `sequentialLook` against stored baselines as the gate makes it: each input is judged by the
  * history-aware rule (a `StoredHistoryInput`, the stored jobs' summaries) or by the two-sample rule
  * (a `CompareInput` with the chosen baseline's runs), as `compareResultSets` will judge it. The
@@ -26269,6 +35222,67 @@ function look(rule, inputs, runs, plan, opts, unit) {
     return { runs, look, looks, final, stop, nextRuns, metrics, openBenchmarks, outcome, reason };
 }
 
+/*
+ * The rule for fractions (accuracy, error_rate): each sample is one trial's share of successes, so
+ * an arm is a proportion, and 0 is a value like any other where the log-scale rank rule needs
+ * samples above 0. The shift is the log of the ratio of the two proportions, with Katz's normal CI
+ * (Haldane's +½ when a count is 0 or n); the budgets are relative, as for every other metric, and
+ * the verdict is the shared one (verdict.ts).
+ */
+/** Fractions are proportions; every other metric is compared by ranks on the log scale. */
+function isProportion(m) {
+    return m.unit === 'fraction';
+}
+function arm(values) {
+    const p = values.reduce((a, b) => a + b, 0) / values.length;
+    // For a proportion the centre is its share of successes, shown where other metrics show a median.
+    return { n: values.length, median: p, dropped: [], cv: null };
+}
+function compareProportion(input) {
+    const alpha = input.alpha ?? 0.05;
+    const failAlpha = input.failAlpha ?? alpha;
+    const minSamples = input.minSamples ?? 5;
+    const bad = [...input.current, ...input.baseline].find((v) => !Number.isFinite(v) || v < 0 || v > 1);
+    if (bad !== undefined) {
+        return neutralComparison(input, `a sample is ${bad}: a fraction must lie between 0 and 1`);
+    }
+    const cur = arm(input.current);
+    const base = arm(input.baseline);
+    if (cur.n < minSamples || base.n < minSamples) {
+        return neutralComparison(input, `need ≥ ${minSamples} samples per arm, have ${cur.n} (current) and ${base.n} (baseline)`, base, cur);
+    }
+    const count = (a) => {
+        const x = a.median * a.n;
+        return x <= 0 || x >= a.n ? { x: x + 0.5, n: a.n + 1 } : { x, n: a.n };
+    };
+    const c = count(cur);
+    const b = count(base);
+    const sign = input.direction === 'lower' ? 1 : -1;
+    const theta = sign * (Math.log(c.x / c.n) - Math.log(b.x / b.n));
+    const se = Math.sqrt(1 / c.x - 1 / c.n + 1 / b.x - 1 / b.n);
+    const z = normalQuantile(1 - alpha);
+    const zFail = normalQuantile(1 - failAlpha);
+    const judged = judgeShift({
+        direction: input.direction,
+        thresholds: input.thresholds,
+        alpha,
+        estimate: theta,
+        lo: theta - z * se,
+        hi: theta + z * se,
+        failLo: theta - zFail * se,
+        advise(_tauWarn, tauFail) {
+            // n per arm that would put the CI's edge at the estimate's distance from the fail budget.
+            const gap = Math.abs(theta - tauFail);
+            if (gap === 0 || !Number.isFinite(gap))
+                return { text: 'more runs would decide', runs: null };
+            const runs = Math.ceil(((zFail * se) / gap) ** 2 * Math.max(cur.n, base.n));
+            return { text: `about ${runs} runs per arm would decide`, runs };
+        }
+    });
+    const tauWarn = logBudget(input.thresholds.warn, input.direction);
+    return withJudgement(neutralComparison(input, judged.reason, base, cur), judged, 1 - normalCdf((theta - tauWarn) / se), 1 - normalCdf(theta / se));
+}
+
 const DEFAULT_THRESHOLDS = {
     core: { warn: 0.05, fail: 0.05 },
     'non-critical': { warn: 0.05, fail: 0.1 }
@@ -26313,12 +35327,12 @@ function comparableInputs(baseline, current, opts = {}) {
     return inputs;
 }
 /** Each stored set's metrics by `benchmark\0metric`, built once per set for all the looks. */
-const metricIndex = new WeakMap();
+const metricIndex$1 = new WeakMap();
 function metricsOf(set) {
-    let index = metricIndex.get(set);
+    let index = metricIndex$1.get(set);
     if (!index) {
         index = indexMetrics(set.benchmarks);
-        metricIndex.set(set, index);
+        metricIndex$1.set(set, index);
     }
     return index;
 }
@@ -26414,6 +35428,7 @@ function lookAt(baseline, current, runs, plan, opts = {}) {
 function compareResultSets(baseline, current, opts = {}) {
     const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor;
     const base = indexMetrics(baseline.benchmarks);
+    const baseInvalid = new Map(baseline.benchmarks.flatMap((b) => (b.invalid ? [[b.name, b.invalid]] : [])));
     const comparisons = [];
     const seen = new Set();
     for (const b of current.benchmarks) {
@@ -26424,6 +35439,23 @@ function compareResultSets(baseline, current, opts = {}) {
             seen.add(key);
             const old = base.get(key);
             const thresholds = thresholdsFor(b.name, m);
+            // An invalid run (a model partly on the CPU) measured the setup, not the code.
+            const invalid = b.invalid
+                ? `invalid run, not gated: ${b.invalid}`
+                : old && baseInvalid.has(b.name)
+                    ? `not compared: the baseline's run was invalid (${baseInvalid.get(b.name) ?? ''})`
+                    : null;
+            if (invalid) {
+                comparisons.push(neutralComparison({
+                    benchmark: b.name,
+                    metric: m.name,
+                    unit: m.unit,
+                    direction: m.direction,
+                    class: m.class,
+                    thresholds
+                }, invalid, old ? plainSummary(old.samples) : null, plainSummary(m.samples)));
+                continue;
+            }
             if (!old) {
                 comparisons.push(neutral(b.name, m, thresholds, 'new metric: the baseline has no samples for it yet'));
                 continue;
@@ -26432,7 +35464,10 @@ function compareResultSets(baseline, current, opts = {}) {
                 comparisons.push(neutral(b.name, m, thresholds, `not comparable: the baseline measured it in ${old.unit} (${old.direction} is better), this run in ${m.unit} (${m.direction} is better)`));
                 continue;
             }
-            comparisons.push(compareOne(b.name, m, old, thresholds, opts));
+            // A fraction (accuracy, error_rate) is a proportion: its own rule, whatever the baseline.
+            comparisons.push(isProportion(m)
+                ? compareProportion(inputFor(b.name, m, old, thresholds, opts))
+                : compareOne(b.name, m, old, thresholds, opts));
         }
     }
     for (const [key, m] of base) {
@@ -26457,6 +35492,10 @@ function noBaselineOutcome(current, reason, thresholdsFor = defaultThresholdsFor
         improvements: 0,
         unchanged: 0
     };
+}
+/** The arm as shown, for a metric that is not compared. */
+function plainSummary(samples) {
+    return { n: samples.length, median: median$1([...samples]), dropped: [], cv: null };
 }
 function indexMetrics(benches) {
     const map = new Map();
@@ -26499,7 +35538,7 @@ const DEFAULT_MAX_DISTANCE = 50;
  */
 const HISTORY_DEPTH = 100;
 const KEY_LENGTH = 12;
-function short(sha) {
+function short$1(sha) {
     return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha;
 }
 async function selectBaseline(store, testbed, opts) {
@@ -26575,16 +35614,16 @@ async function choose(store, testbed, opts) {
             line = await graph.ancestors(target.sha, maxDistance + 1);
         }
         catch (e) {
-            return latest(`the history of ${short(target.sha)} could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
+            return latest(`the history of ${short$1(target.sha)} could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
         }
         for (const [i, sha] of line.entries()) {
             const stored = await at(sha);
             if (stored)
                 return found(stored, 'ancestor', i, { kind: 'commit', sha: target.sha });
         }
-        return latest(`no baseline on ${short(target.sha)} or its ${maxDistance} nearest ancestors, so the latest baseline was used`);
+        return latest(`no baseline on ${short$1(target.sha)} or its ${maxDistance} nearest ancestors, so the latest baseline was used`);
     }
-    const head = short(target.head);
+    const head = short$1(target.head);
     let mergeBase;
     try {
         mergeBase = await graph.mergeBase(target.base, target.head);
@@ -26607,7 +35646,7 @@ async function choose(store, testbed, opts) {
         line = maxDistance > 0 ? await graph.ancestors(mergeBase, maxDistance + 1) : [];
     }
     catch (e) {
-        return latest(`the merge-base ${short(mergeBase)} has no baseline and its history could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
+        return latest(`the merge-base ${short$1(mergeBase)} has no baseline and its history could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
     }
     for (const [i, sha] of line.entries()) {
         if (sha.toLowerCase() === mergeBase.toLowerCase())
@@ -26616,7 +35655,7 @@ async function choose(store, testbed, opts) {
         if (stored)
             return found(stored, 'ancestor', i, from);
     }
-    return none(`no baseline for testbed '${testbed}' at the merge-base ${short(mergeBase)} of ${target.base} and ${head}, ` +
+    return none(`no baseline for testbed '${testbed}' at the merge-base ${short$1(mergeBase)} of ${target.base} and ${head}, ` +
         `nor at its ${maxDistance} nearest ancestors (baseline-max-distance); ` +
         `record one on ${target.base} (mode baseline) to gate this pull request`);
 }
@@ -27317,14 +36356,14 @@ function valueCi(c) {
         return null;
     return c.direction === 'higher' ? [-c.ci[1], -c.ci[0]] : [c.ci[0], c.ci[1]];
 }
-const SEVERITY$1 = { fail: 0, warn: 1, pass: 2, neutral: 3 };
+const SEVERITY$2 = { fail: 0, warn: 1, pass: 2, neutral: 3 };
 function magnitude(c) {
     const m = Math.abs(c.change ?? valueDelta(c) ?? Number.NaN);
     return Number.isNaN(m) ? -1 : m;
 }
 /** Worst verdict first, then the largest change, so any cut keeps what a reviewer needs most. */
 function bySignificance(a, b) {
-    return SEVERITY$1[a.verdict] - SEVERITY$1[b.verdict] || magnitude(b) - magnitude(a);
+    return SEVERITY$2[a.verdict] - SEVERITY$2[b.verdict] || magnitude(b) - magnitude(a);
 }
 function sortBySignificance(comparisons) {
     return [...comparisons].sort(bySignificance);
@@ -27387,7 +36426,8 @@ function inconclusiveNote(c) {
         return 'inconclusive: cannot be decided at this noise';
     }
     if (c.runsToDecide !== undefined) {
-        return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`;
+        const unit = c.pairs !== undefined ? 'pairs' : 'runs/arm';
+        return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} ${unit} would decide`;
     }
     const resolution = c.history?.resolution;
     if (resolution !== undefined && Number.isFinite(resolution)) {
@@ -27533,8 +36573,14 @@ function xyChart(opts) {
     const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
     // A throughput or latency axis reads best from zero's side, so padding never crosses it.
     const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+    const palette = (opts.palette ?? []).filter((c) => /^#[0-9a-f]{6}$/i.test(c));
     return [
         '```mermaid',
+        ...(palette.length
+            ? [
+                `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette.join(', ')}"}}}}%%`
+            ]
+            : []),
         'xychart-beta',
         `    title "${opts.title}"`,
         `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,
@@ -28801,7 +37847,7 @@ class Ollama extends Ollama$1 {
     }
     try {
       if (fs$1.existsSync(image)) {
-        const fileBuffer = await promises.readFile(resolve$2(image));
+        const fileBuffer = await promises.readFile(resolve$3(image));
         return Buffer.from(fileBuffer).toString("base64");
       }
     } catch {
@@ -28823,7 +37869,7 @@ class Ollama extends Ollama$1 {
     }
   }
   async create(request) {
-    if (request.from && await this.fileExists(resolve$2(request.from))) {
+    if (request.from && await this.fileExists(resolve$3(request.from))) {
       throw Error("Creating with a local path is not currently supported from ollama-js");
     }
     if (request.stream) {
@@ -28917,11 +37963,19 @@ function abortError(signal) {
 /** A failure talking to Ollama, worded for the user; the runner prefixes the benchmark's name. */
 class OllamaFailure extends Error {
     kind;
+    status;
     name = 'OllamaFailure';
-    constructor(kind, message) {
+    constructor(kind, message, 
+    /** The HTTP status of an `http` failure. */
+    status) {
         super(message);
         this.kind = kind;
+        this.status = status;
     }
+}
+/** A refusal under load (503 queue full, 429): a result of the measurement, not a failure of it. */
+function isRefusal(e) {
+    return e instanceof OllamaFailure && e.kind === 'http' && (e.status === 503 || e.status === 429);
 }
 const CONNECT_CODES = new Set([
     'ECONNREFUSED',
@@ -28961,7 +38015,7 @@ function describeFailure(e, ctx) {
         return new OllamaFailure('not-found', `model '${ctx.model}' is not on the Ollama server at ${ctx.host} (${message}); pull it first with 'ollama pull ${ctx.model}'`);
     }
     if (status !== undefined) {
-        return new OllamaFailure('http', `${ctx.what}: the Ollama server at ${ctx.host} answered HTTP ${status}: ${message}`);
+        return new OllamaFailure('http', `${ctx.what}: the Ollama server at ${ctx.host} answered HTTP ${status}: ${message}`, status);
     }
     const code = errorCode(e);
     // Only a metadata call (no chunk count) can find the server absent; a completion comes after
@@ -29004,7 +38058,7 @@ function resolveHost(configured, env) {
 function str(v) {
     return typeof v === 'string' && v !== '' ? v : undefined;
 }
-function num$2(v) {
+function num$3(v) {
     return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 /** "llama3.2" and "llama3.2:latest" are the same model to the server. */
@@ -29085,13 +38139,13 @@ class OllamaServer {
         const ps = await this.call('/api/ps', (c) => c.ps());
         return ps.models.map((m) => {
             const entry = { name: str(m.name) ?? str(m.model) ?? '?' };
-            const size = num$2(m.size);
+            const size = num$3(m.size);
             if (size !== undefined)
                 entry.size = size;
-            const vram = num$2(m.size_vram);
+            const vram = num$3(m.size_vram);
             if (vram !== undefined)
                 entry.sizeVram = vram;
-            const ctx = num$2(m.context_length);
+            const ctx = num$3(m.context_length);
             if (ctx !== undefined)
                 entry.contextLength = ctx;
             return entry;
@@ -29457,7 +38511,7 @@ const FIELD = {
 };
 function value(set, bench, metric) {
     const m = set?.benchmarks.find((b) => b.name === bench)?.metrics.find((x) => x.name === metric);
-    return m ? median(m.samples) : undefined;
+    return m ? median$1(m.samples) : undefined;
 }
 function gpuRows(current, baseline) {
     const rows = [];
@@ -29469,7 +38523,7 @@ function gpuRows(current, baseline) {
                 continue;
             const gpu = Number(match[1]);
             const row = byGpu.get(gpu) ?? { benchmark: b.name, gpu };
-            row[FIELD[match[2] ?? '']] = median(m.samples);
+            row[FIELD[match[2] ?? '']] = median$1(m.samples);
             byGpu.set(gpu, row);
         }
         for (const row of [...byGpu.values()].sort((x, y) => x.gpu - y.gpu)) {
@@ -29541,7 +38595,7 @@ function renderGpuSection(current, baseline) {
 const UNCHANGED = 0.02;
 function med(set, bench, metric) {
     const m = set?.benchmarks.find((b) => b.name === bench)?.metrics.find((x) => x.name === metric);
-    return m && m.samples.length ? median(m.samples) : undefined;
+    return m && m.samples.length ? median$1(m.samples) : undefined;
 }
 function ratio(a, b) {
     return a !== undefined && b !== undefined && a > 0 && b > 0 ? a / b - 1 : undefined;
@@ -29626,7 +38680,7 @@ const HIGH_CV = 0.1;
 function outliersOf(b, m) {
     if (m.samples.length < 3)
         return [];
-    const med = median(m.samples);
+    const med = median$1(m.samples);
     if (!(med > 0))
         return [];
     const found = [];
@@ -29663,7 +38717,7 @@ function highSpread(set) {
         for (const m of b.metrics) {
             if (m.gate === false || m.samples.length < 2)
                 continue;
-            const avg = mean(m.samples);
+            const avg = mean$1(m.samples);
             if (avg === 0)
                 continue;
             const cv = sampleStandardDeviation(m.samples) / Math.abs(avg);
@@ -29705,6 +38759,14 @@ function beyondMoreRuns(c) {
  */
 function openAdvice(c) {
     const more = moreRunsNeeded(c);
+    // An A/B comparison counts pairs, and is already the remedy the stored rules point to.
+    if (c.pairs !== undefined) {
+        if (more !== null)
+            return `about ${plural(more, 'more pair')} would decide it`;
+        if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+            return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} pairs): a quieter runner or more work per visit would help`;
+        }
+    }
     if (more !== null)
         return `about ${plural(more, 'more run')} per arm would decide it`;
     if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
@@ -29895,7 +38957,7 @@ function round$1(v, digits = 3) {
     const scale = Math.max(digits, digits - Math.floor(Math.log10(Math.abs(v))) - 1);
     return Number(v.toFixed(Math.min(12, Math.max(0, scale))));
 }
-function pct$1(v) {
+function pct$2(v) {
     return v === null || v === undefined || !Number.isFinite(v) ? null : Number((v * 100).toFixed(1));
 }
 const MAX_METRICS = 200;
@@ -29944,13 +39006,13 @@ function buildFacts(report, current, baseline) {
                 verdict: c.verdict,
                 baseline: round$1(base),
                 current: round$1(cur),
-                changePct: pct$1(valueDelta(c)),
+                changePct: pct$2(valueDelta(c)),
                 ciPct: ci && Number.isFinite(ci[0]) && Number.isFinite(ci[1])
-                    ? [pct$1(ci[0]) ?? 0, pct$1(ci[1]) ?? 0]
+                    ? [pct$2(ci[0]) ?? 0, pct$2(ci[1]) ?? 0]
                     : null,
                 factor: factor === null ? null : Number(factor.toFixed(2)),
                 plain: speedPhrase(base, cur, c.direction, c.unit),
-                cvPct: pct$1(c.current?.cv ?? null),
+                cvPct: pct$2(c.current?.cv ?? null),
                 runs: c.current?.n ?? null,
                 moreRunsToDecide: moreRunsNeeded(c)
             };
@@ -29973,9 +39035,9 @@ function buildFacts(report, current, baseline) {
         hotspots: hotspots(outcome.comparisons, current, baseline).map((h) => ({
             benchmark: h.benchmark,
             total: h.total,
-            changePct: pct$1(h.change) ?? 0,
+            changePct: pct$2(h.change) ?? 0,
             carriedBy: h.carriedBy,
-            stages: Object.fromEntries(h.stages.map((s) => [s.stage, pct$1(s.change) ?? 0]))
+            stages: Object.fromEntries(h.stages.map((s) => [s.stage, pct$2(s.change) ?? 0]))
         })),
         environment
     };
@@ -29988,7 +39050,7 @@ function buildFacts(report, current, baseline) {
 const FOCUS = ['throughput', 'ttft', 'quality'];
 const AnalystAnswer = object({
     summary: string$1(),
-    recommendations: array(object({ focus: _enum(FOCUS), text: string$1() })).min(1),
+    recommendations: array(object({ focus: _enum$1(FOCUS), text: string$1() })).min(1),
     risks: array(object({ risk: string$1(), mitigation: string$1() })).min(1)
 });
 /** The JSON schema for Ollama's `format`: what is asked (3 recommendations, ≥ 2 risks). */
@@ -30031,7 +39093,7 @@ const SYSTEM_PROMPT = [
     'A mean inflated by one cold start is not a trend; outliers and runner notes are listed in the facts.'
 ].join(' ');
 
-function num$1(v) {
+function num$2(v) {
     return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 /** One streamed, structured chat call, timed like a benchmark run (TTFT from the first text). */
@@ -30066,11 +39128,11 @@ async function askModel(client, model, facts, clock = () => performance.now()) {
     }
     const e2eMs = clock() - t0;
     const ns = (k) => {
-        const v = num$1(final[k]);
+        const v = num$2(final[k]);
         return v === undefined ? undefined : v / 1e6;
     };
-    const evalCount = num$1(final.eval_count);
-    const evalNs = num$1(final.eval_duration);
+    const evalCount = num$2(final.eval_count);
+    const evalNs = num$2(final.eval_duration);
     const metrics = { e2eMs };
     if (ttft !== undefined)
         metrics.ttftMs = ttft;
@@ -30078,7 +39140,7 @@ async function askModel(client, model, facts, clock = () => performance.now()) {
         metrics.outputTokens = evalCount;
     if (evalCount !== undefined && evalNs && evalNs > 0)
         metrics.decodeTps = (evalCount / evalNs) * 1e9;
-    const prompt = num$1(final.prompt_eval_count);
+    const prompt = num$2(final.prompt_eval_count);
     if (prompt !== undefined)
         metrics.promptTokens = prompt;
     const load = ns('load_duration');
@@ -30242,6 +39304,329 @@ async function analystSection(input, analyst, opts = {}) {
     }
 }
 
+/*
+ * Absolute targets (`decode_tps: ">= 45"`), judged on this run alone so they hold from the very
+ * first run. The centre of a metric is its median, with the distribution-free CI between two order
+ * statistics (exact binomial coverage ≥ 90 %); a fraction (accuracy, error_rate) is a proportion,
+ * with the Wilson score interval. FAIL when the whole CI is on the wrong side of the bound, WARN
+ * when it straddles it, PASS when it is wholly on the right side.
+ *
+ * Many targets (a matrix of 64 cells × 3) would give some false FAILs at 5 % each, so a FAIL must
+ * also survive Benjamini–Hochberg at q = 5 % over the one-sided p-values of all targets of the run
+ * (sign test; score test for proportions), as the gate's WARNs do over the baseline comparisons.
+ * One that does not is a WARN. The baseline comparisons' own families are left as they were: a
+ * target's verdict is combined with the metric's baseline verdict after both are corrected.
+ */
+const TARGET_LEVEL = 0.9;
+/** FDR level the FAILs of all targets of a run are confirmed at. */
+const TARGET_Q = 0.05;
+const ALPHA = (1 - TARGET_LEVEL) / 2;
+const SEVERITY$1 = { neutral: 0, pass: 1, warn: 2, fail: 3 };
+const ROUTE = { fail: 'A', warn: 'B', pass: 'B', neutral: 'none' };
+/** log C(n, k) by summing logs: exact enough for the n of a benchmark (tens to thousands). */
+function logChoose(n, k) {
+    let s = 0;
+    for (let i = 1; i <= k; i++)
+        s += Math.log((n - k + i) / i);
+    return s;
+}
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+function binomialHalfCdf(n, k) {
+    if (k < 0)
+        return 0;
+    if (k >= n)
+        return 1;
+    let total = 0;
+    for (let i = 0; i <= k; i++)
+        total += Math.exp(logChoose(n, i) - n * Math.LN2);
+    return Math.min(1, total);
+}
+/**
+ * The order statistics (1-based rank r, so the CI is [x(r), x(n+1−r)]) bounding the median at
+ * `level`, or null when n is too small for any pair to reach it (n < 5 at 90 %).
+ */
+function medianCiRank(n, level = TARGET_LEVEL) {
+    const alpha = (1 - level) / 2;
+    let best = null;
+    for (let r = 1; r <= Math.floor((n + 1) / 2); r++) {
+        if (binomialHalfCdf(n, r - 1) <= alpha)
+            best = r;
+        else
+            break;
+    }
+    return best;
+}
+function median(sorted) {
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+/** The median with its order-statistic CI, ±Infinity when n is too small to bound it. */
+function medianWithCi(samples) {
+    const s = [...samples].sort((a, b) => a - b);
+    const r = medianCiRank(s.length);
+    return {
+        centre: median(s),
+        ci: r === null ? [-Infinity, Infinity] : [s[r - 1], s[s.length - r]]
+    };
+}
+/** A proportion with its Wilson score interval at TARGET_LEVEL, each sample one trial. */
+function proportionWithCi(samples) {
+    const n = samples.length;
+    const p = samples.reduce((a, b) => a + b, 0) / n;
+    const z = normalQuantile(1 - ALPHA);
+    const z2n = (z * z) / n;
+    const centre = (p + z2n / 2) / (1 + z2n);
+    const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + z2n);
+    // At 0 or 1 the interval touches the edge exactly; rounding must not pull it off.
+    const lo = p === 0 ? 0 : Math.max(0, centre - half);
+    const hi = p === 1 ? 1 : Math.min(1, centre + half);
+    return { centre: p, ci: [lo, hi] };
+}
+function pValue(t, m, centre) {
+    const n = m.samples.length;
+    if (isProportion(m)) {
+        // Score test of H0 "p is on the right side of the bound"; evidence is the shortfall.
+        const b = Math.min(1 - 1e-9, Math.max(1e-9, t.bound));
+        const z = (centre - b) / Math.sqrt((b * (1 - b)) / n);
+        return t.op === '>=' ? normalCdf(z) : 1 - normalCdf(z);
+    }
+    // Sign test: how many samples sit on the wrong side, against a fair coin.
+    const wrong = m.samples.filter((v) => (t.op === '>=' ? v < t.bound : v > t.bound)).length;
+    return 1 - binomialHalfCdf(n, wrong - 1);
+}
+function fmt(v) {
+    if (!Number.isFinite(v))
+        return v > 0 ? '∞' : '-∞';
+    if (Math.abs(v) >= 100)
+        return Math.round(v).toLocaleString('en-US');
+    return String(Number(v.toPrecision(3)));
+}
+/** "≥ 45" as the messages write it. */
+function targetText(t) {
+    return `${t.op === '>=' ? '≥' : '≤'} ${fmt(t.bound)}`;
+}
+/** One target on one metric of this run, before the FAILs are confirmed over the family. */
+function judgeTarget(t, m, bench) {
+    const base = { op: t.op, bound: t.bound, level: TARGET_LEVEL };
+    const notJudged = (why) => ({
+        ...base,
+        verdict: 'neutral',
+        centre: null,
+        ci: null,
+        n: m?.samples.length ?? 0,
+        p: null,
+        reason: `target ${targetText(t)} not judged: ${why}`
+    });
+    if (bench.invalid)
+        return notJudged(`the run is invalid (${bench.invalid})`);
+    if (!m)
+        return notJudged(`${bench.name} has no metric ${t.metric}`);
+    const { centre, ci } = isProportion(m) ? proportionWithCi(m.samples) : medianWithCi(m.samples);
+    const [lo, hi] = ci;
+    let verdict;
+    if (t.op === '>=')
+        verdict = hi < t.bound ? 'fail' : lo >= t.bound ? 'pass' : 'warn';
+    else
+        verdict = lo > t.bound ? 'fail' : hi <= t.bound ? 'pass' : 'warn';
+    // A ratio or a fraction reads best as the bare number.
+    const unit = m.unit && m.unit !== 'ratio' && m.unit !== 'fraction' ? ` ${m.unit}` : '';
+    const ciText = Number.isFinite(lo) && Number.isFinite(hi)
+        ? `${Math.round(TARGET_LEVEL * 100)} % CI ${fmt(lo)} … ${fmt(hi)}`
+        : `${m.samples.length} samples are too few to bound a ${Math.round(TARGET_LEVEL * 100)} % CI; 5 would`;
+    const state = verdict === 'fail' ? 'missed' : verdict === 'warn' ? 'undecided' : 'met';
+    return {
+        ...base,
+        verdict,
+        centre,
+        ci,
+        n: m.samples.length,
+        p: pValue(t, m, centre),
+        reason: `${t.metric} ${fmt(centre)}${unit}, target ${targetText(t)} ${state} (${ciText})`
+    };
+}
+function worst(a, b) {
+    return SEVERITY$1[a] >= SEVERITY$1[b] ? a : b;
+}
+/**
+ * The outcome with every target of the run judged and folded in: each target sits on its metric's
+ * comparison (one is added, neutral against the baseline, for a metric not compared, such as an
+ * ungated one), the verdict of that comparison is the worse of the two, and the run's verdict,
+ * route, counts and reason follow.
+ */
+function applyTargets(outcome, current, targetsFor) {
+    const judged = [];
+    // A matrix target applies where its metric exists: batch_efficiency has no concurrency-1 cell.
+    const inEntry = new Map();
+    for (const b of current.benchmarks) {
+        if (!b.matrix)
+            continue;
+        const names = inEntry.get(b.matrix.entry) ?? new Set();
+        for (const m of b.metrics)
+            names.add(m.name);
+        inEntry.set(b.matrix.entry, names);
+    }
+    for (const b of current.benchmarks) {
+        for (const spec of targetsFor(b.name)) {
+            const metric = b.metrics.find((m) => m.name === spec.metric);
+            if (!metric && b.matrix && inEntry.get(b.matrix.entry)?.has(spec.metric))
+                continue;
+            judged.push({ bench: b.name, metric, spec, result: judgeTarget(spec, metric, b) });
+        }
+    }
+    if (judged.length === 0)
+        return outcome;
+    const open = judged.filter((j) => j.result.verdict !== 'neutral');
+    const confirmed = bhReject(open.map((j) => (j.result.verdict === 'fail' ? (j.result.p ?? 1) : 1)), TARGET_Q);
+    open.forEach((j, i) => {
+        if (j.result.verdict === 'fail' && !confirmed[i]) {
+            // Every sample on the wrong side gives p = 2⁻ⁿ, which must reach q / m at rank 1.
+            const runs = Math.ceil(Math.log2(open.length / TARGET_Q));
+            const advice = !isProportion({ unit: j.metric?.unit ?? '' }) && runs > j.result.n
+                ? `; with ${runs} runs per benchmark a miss by every run would be confirmed`
+                : '';
+            j.result = {
+                ...j.result,
+                verdict: 'warn',
+                reason: `${j.result.reason}, but not significant after Benjamini–Hochberg over ${plural(open.length, 'target')} (p = ${Number((j.result.p ?? 1).toPrecision(2))}): warn only${advice}`
+            };
+        }
+    });
+    const comparisons = outcome.comparisons.map((c) => ({ ...c }));
+    const key = (bench, metric) => `${bench}\u0000${metric}`;
+    const index = new Map(comparisons.map((c, i) => [key(c.benchmark, c.metric), i]));
+    for (const j of judged) {
+        const at = index.get(key(j.bench, j.spec.metric));
+        let c;
+        if (at === undefined) {
+            const m = j.metric;
+            c = neutralComparison({
+                benchmark: j.bench,
+                metric: j.spec.metric,
+                unit: m?.unit ?? '',
+                direction: m?.direction ?? (j.spec.op === '>=' ? 'higher' : 'lower'),
+                class: m?.class ?? 'non-critical',
+                thresholds: { warn: 0, fail: null }
+            }, m?.gate === false
+                ? 'not compared with the baseline (gate: false); judged on its target'
+                : 'no baseline comparison; judged on its target');
+            index.set(key(j.bench, j.spec.metric), comparisons.length);
+            comparisons.push(c);
+        }
+        else
+            c = comparisons[at];
+        const t = j.result;
+        c.target = t;
+        if (SEVERITY$1[t.verdict] > SEVERITY$1[c.verdict]) {
+            c.reason = `${t.reason}; ${c.reason}`;
+            c.verdict = t.verdict;
+        }
+        else
+            c.verdict = worst(c.verdict, t.verdict);
+    }
+    const counts = { met: 0, missed: 0, undecided: 0, notJudged: 0 };
+    for (const j of judged) {
+        if (j.result.verdict === 'fail')
+            counts.missed++;
+        else if (j.result.verdict === 'warn')
+            counts.undecided++;
+        else if (j.result.verdict === 'pass')
+            counts.met++;
+        else
+            counts.notJudged++;
+    }
+    const verdict = comparisons.reduce((w, c) => worst(w, c.verdict), 'neutral');
+    const regressions = comparisons.filter((c) => c.verdict === 'warn' || c.verdict === 'fail').length;
+    const improvements = comparisons.filter((c) => c.improved && c.verdict === 'pass').length;
+    const used = comparisons.filter((c) => c.verdict !== 'neutral').length;
+    const missed = judged.filter((j) => j.result.verdict === 'fail');
+    const undecided = judged.filter((j) => j.result.verdict === 'warn');
+    const parts = [];
+    const list = (items) => items
+        .slice(0, 3)
+        .map((j) => `${j.bench}/${j.result.reason}`)
+        .join('; ') + (items.length > 3 ? `; and ${items.length - 3} more` : '');
+    if (missed.length)
+        parts.push(`${plural(missed.length, 'target')} missed: ${list(missed)}`);
+    if (undecided.length)
+        parts.push(`${plural(undecided.length, 'target')} undecided: ${list(undecided)}`);
+    if (!missed.length && !undecided.length && counts.met) {
+        parts.push(counts.met === 1 ? 'the target is met' : `all ${counts.met} targets met`);
+    }
+    const targetPart = parts.join('; ');
+    const baselinePart = outcome.reason;
+    const reason = SEVERITY$1[verdict] > SEVERITY$1[outcome.verdict] ||
+        (outcome.verdict === 'neutral' && verdict !== 'neutral')
+        ? `${targetPart}; ${baselinePart}`
+        : targetPart
+            ? `${baselinePart}; ${targetPart}`
+            : baselinePart;
+    return {
+        ...outcome,
+        verdict,
+        route: ROUTE[verdict],
+        reason,
+        comparisons,
+        regressions,
+        improvements,
+        unchanged: used - regressions - improvements,
+        targets: counts
+    };
+}
+
+/** A GPU holding more than this of a run is hosting part of the model, not just a context. */
+const SPLIT_MIB = 512;
+/** The matrix entries of a result set, cell by cell, in the order the cells are listed. */
+function sweepViews(set) {
+    const byEntry = new Map();
+    for (const b of set.benchmarks) {
+        if (!b.matrix)
+            continue;
+        const values = {};
+        const ci = {};
+        const units = {};
+        const gpus = new Map();
+        for (const m of b.metrics) {
+            const gpu = /^gpu(\d+)\.(vram_delta_mib|util_mean_pct)$/.exec(m.name);
+            if (gpu) {
+                const index = Number(gpu[1]);
+                const entry = gpus.get(index) ?? { index };
+                if (gpu[2] === 'vram_delta_mib')
+                    entry.vramDeltaMiB = m.samples[0];
+                else
+                    entry.utilMeanPct = m.samples[0];
+                gpus.set(index, entry);
+                continue;
+            }
+            const c = isProportion(m) ? proportionWithCi(m.samples) : medianWithCi(m.samples);
+            values[m.name] = c.centre;
+            units[m.name] = m.unit;
+            if (Number.isFinite(c.ci[0]) && Number.isFinite(c.ci[1]))
+                ci[m.name] = c.ci;
+        }
+        const list = [...gpus.values()].sort((x, y) => x.index - y.index);
+        const holding = list.filter((g) => (g.vramDeltaMiB ?? 0) > SPLIT_MIB).length;
+        const cell = {
+            benchmark: b.name,
+            axes: b.matrix.axes,
+            values,
+            ci,
+            units,
+            gpus: list,
+            split: list.length === 0 ? null : holding > 1
+        };
+        if (b.invalid)
+            cell.invalid = b.invalid;
+        const cells = byEntry.get(b.matrix.entry) ?? [];
+        cells.push(cell);
+        byEntry.set(b.matrix.entry, cells);
+    }
+    return [...byEntry].map(([entry, cells]) => {
+        const names = [...new Set(cells.flatMap((c) => Object.keys(c.axes)))].sort();
+        const axes = names.filter((a) => new Set(cells.map((c) => String(c.axes[a]))).size > 1);
+        return { entry, axes, cells };
+    });
+}
+
 /** Medians per `benchmark / metric` for each stored run, oldest first, for the trend chart. */
 function trendHistory(baselines, current) {
     const sets = current ? [...baselines, current] : baselines;
@@ -30250,21 +39635,26 @@ function trendHistory(baselines, current) {
         for (const b of s.benchmarks)
             for (const m of b.metrics)
                 if (m.samples.length)
-                    values[`${b.name} / ${m.name}`] = median(m.samples);
+                    values[`${b.name} / ${m.name}`] = median$1(m.samples);
         return { sha: s.commit.sha, createdAt: s.createdAt, values };
     });
 }
 
-async function analyse(opts, config, choice, current, decided, fingerprint, now) {
+async function analyse(opts, config, choice, current, decided, fingerprint, now, ab) {
     const baseline = choice.stored;
     const history = await opts.store.history(config.testbed, 12);
+    const sweeps = sweepViews(current);
+    // In an A/B run the base's arm is the baseline; a stored one only judged the `file` benchmarks.
+    const compared = ab
+        ? { sha: ab.run.base.sha, createdAt: ab.base.createdAt }
+        : baseline
+            ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
+            : null;
     const report = {
         outcome: decided.outcome,
         testbed: config.testbed,
         current: { sha: current.commit.sha, createdAt: current.createdAt },
-        baseline: baseline
-            ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
-            : null,
+        baseline: compared,
         ...(baseline && choice.how
             ? {
                 baselineUsed: {
@@ -30279,16 +39669,18 @@ async function analyse(opts, config, choice, current, decided, fingerprint, now)
                 }
             }
             : {}),
-        ...(!baseline ? { baselineMissing: choice.reason } : {}),
+        ...(!baseline && !ab ? { baselineMissing: choice.reason } : {}),
         ...(fingerprint.length > 0 ? { fingerprint } : {}),
+        ...(sweeps.length > 0 ? { sweeps } : {}),
         timestamp: now().toISOString(),
         history: trendHistory(history.map((h) => h.results), decided.baselineWritten ? null : current),
         ...(opts.runId ? { runId: opts.runId } : {}),
         ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
         ...(decided.acceptance ? { acceptance: decided.acceptance } : {}),
+        ...(ab ? { ab: ab.run } : {}),
         ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {})
     };
-    const analyst = await analystSection({ report, current, baseline: baseline?.results ?? null }, opts.analyst, opts.clock ? { clock: opts.clock } : {});
+    const analyst = await analystSection({ report, current, baseline: ab?.base ?? baseline?.results ?? null }, opts.analyst, opts.clock ? { clock: opts.clock } : {});
     if (analyst.note)
         opts.reporter.info(`analyst: ${analyst.note}`);
     const sources = sourceFiles(current);
@@ -30348,6 +39740,84 @@ async function logFindings(configDir, files) {
     return out;
 }
 
+const MARKDOWN = {
+    code: (t) => `\`${t}\``,
+    text: (t) => escapeMarkdown(t, { maxLength: 120 })
+};
+const PLAIN = {
+    code: (t) => t,
+    text: (t) => sanitizeText(t, { maxLength: 120 })
+};
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+function list(names, s, max = 5) {
+    const shown = names.slice(0, max).map((n) => s.text(n));
+    return names.length > max
+        ? `${shown.join(', ')} and ${names.length - max} more`
+        : shown.join(', ');
+}
+function pairsPhrase(ab) {
+    const counts = ab.benchmarks.map((b) => b.pairs);
+    if (counts.length === 0)
+        return 'no interleaved pairs';
+    const lo = Math.min(...counts);
+    const hi = Math.max(...counts);
+    return lo === hi
+        ? `${plural(lo, 'interleaved pair')}`
+        : `${lo} to ${hi} interleaved pairs per benchmark`;
+}
+/**
+ * The sentences about an A/B run. `stored` says what the stored baseline of the `file` benchmarks
+ * was (the caller words it), or null when there was none.
+ */
+function sentences(ab, stored, s) {
+    const base = s.code(shortSha(ab.base.sha) ?? 'unknown');
+    const head = ab.head.sha ? s.code(shortSha(ab.head.sha) ?? 'unknown') : 'this tree';
+    const dirty = ab.head.dirty ? ' with uncommitted changes' : '';
+    const order = ab.order === 'abba' ? 'ABBA blocks, ' : '';
+    const out = [
+        `A/B in this job: base ${base} vs head ${head}${dirty}, ${pairsPhrase(ab)} (${order}seed ${ab.seed}).`
+    ];
+    if (ab.benchmarks.length > 0) {
+        out.push("Baseline is the base's median over its visits; Current is that moved by the paired Δ.");
+    }
+    if (ab.budgetChanges.length > 0) {
+        const what = ab.budgetChanges.map((c) => s.text(c)).join(', ');
+        const budget = ab.budgetChanges.length === 1 ? "the base's budget was" : "the base's budgets were";
+        out.push(`This PR changes ${what}; ${budget} used.`);
+    }
+    if (ab.stored.length > 0) {
+        out.push(stored
+            ? `Compared with the stored baseline, not A/B (kind: file cannot be re-run): ${list(ab.stored, s)}. ${stored}`
+            : `Not compared (kind: file cannot be re-run, and there is no stored baseline): ${list(ab.stored, s)}.`);
+    }
+    if (ab.added.length > 0)
+        out.push(`New in this tree, not gated: ${list(ab.added, s)}.`);
+    if (ab.removed.length > 0)
+        out.push(`Only in the base, not gated: ${list(ab.removed, s)}.`);
+    const all = (tree) => ab.builds.filter((b) => b.tree === tree).reduce((t, b) => t + b.ms, 0);
+    if (ab.builds.length > 0) {
+        const parts = ['base', 'head']
+            .filter((t) => ab.builds.some((b) => b.tree === t))
+            .map((t) => `${t} ${seconds(all(t))}`);
+        out.push(`Build time (not gated): ${parts.join(', ')}.`);
+    }
+    return out;
+}
+/** The A/B paragraph in markdown; `stored` is the stored baseline's note, already markdown. */
+function abNote(report, stored) {
+    return report.ab ? sentences(report.ab, stored, MARKDOWN).join(' ') : null;
+}
+/** The same as plain text for a terminal. */
+function abText(report) {
+    if (!report.ab)
+        return null;
+    const b = report.baselineUsed;
+    const stored = b ? `Stored baseline: ${shortSha(b.commit) ?? 'unknown'} (${b.how}).` : null;
+    return sentences(report.ab, stored, PLAIN).join(' ');
+}
+
 /*
  * Which baseline a run was compared with and why that one, and what differs between its machine
  * and this run's. Pure functions of the report; every value from a result file is escaped.
@@ -30397,6 +39867,10 @@ function missingBaselineLabel(report) {
  * recorded choice it says what `baselineLine` always said.
  */
 function baselineNote(report) {
+    // An A/B run's baseline is its base arm; a stored baseline only judged its `file` benchmarks.
+    const ab = abNote(report, report.baselineUsed ? storedNote(report.baselineUsed) : null);
+    if (ab)
+        return ab;
     const b = report.baselineUsed;
     if (!report.baseline || !b) {
         if (!report.baseline && report.baselineMissing) {
@@ -30404,6 +39878,9 @@ function baselineNote(report) {
         }
         return baselineLine(report);
     }
+    return storedNote(b);
+}
+function storedNote(b) {
     const parts = [
         `Baseline: ${commitCode(b.commit)} (${howPhrase(b)})`,
         `recorded ${formatDate(b.recordedAt)}`,
@@ -30486,7 +39963,7 @@ function resolutionLine(comparisons) {
             ` (prior ${drift})` +
             (some > 0 ? `; ${plural(some, 'metric')} with one stored job rest on the prior` : '');
     const resolutions = facts.map((f) => f.resolution);
-    const typical = roughPct(median(resolutions));
+    const typical = roughPct(median$1(resolutions));
     const spanned = rows.length > 1 && pctRange(resolutions).includes('–')
         ? ` (${pctRange(resolutions)} across ${rows.length} metrics)`
         : '';
@@ -30513,7 +39990,7 @@ function driftAdvice(facts) {
     const seen = facts.filter((f) => f.jobs >= JOBS_TO_TRUST && f.tauHat !== null);
     if (seen.length === 0)
         return '';
-    const typical = median(seen.map((f) => f.tauHat ?? 0));
+    const typical = median$1(seen.map((f) => f.tauHat ?? 0));
     const prior = facts[0].runnerDrift;
     if (!(typical > 1.5 * prior))
         return '';
@@ -30565,6 +40042,455 @@ function resolutionDetails(comparisons, opts = {}) {
     ].join('\n');
 }
 
+/*
+ * The Scaling section: how each matrix entry behaves as concurrency and context grow. Charts
+ * (mermaid) draw one line per model or host with every other axis held at its first value, the
+ * targets as grey lines, the saturation point in words; the same numbers follow as a table, since
+ * mermaid does not render everywhere. A pure function of the report.
+ */
+const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1'];
+const COLOUR_NAMES = ['blue', 'orange', 'green', 'red', 'teal', 'yellow', 'purple'];
+const TARGET_COLOUR = '#7f7f7f';
+/** Lines a chart draws before the rest are left to the table. */
+const MAX_SERIES = PALETTE.length;
+/** Axes whose values are drawn as separate lines rather than along the x axis. */
+const SERIES_AXES = ['model', 'host'];
+function sortValues(values) {
+    return [...new Set(values.map(String))]
+        .map((v) => values.find((x) => String(x) === v))
+        .sort((a, b) => typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1);
+}
+function valuesOf(view, axis) {
+    return sortValues(view.cells.flatMap((c) => (axis in c.axes ? [c.axes[axis]] : [])));
+}
+function seriesAxes(view) {
+    return SERIES_AXES.filter((a) => view.axes.includes(a));
+}
+function seriesKey(view, axes) {
+    return seriesAxes(view)
+        .map((a) => String(axes[a]))
+        .join(' · ');
+}
+function seriesList(view) {
+    return [...new Set(view.cells.map((c) => seriesKey(view, c.axes)))];
+}
+/** "concurrency=4, depth=0": the varying axes of a cell, the series axes left out when asked. */
+function cellLabel(view, axes, omit = []) {
+    const shown = view.axes.filter((a) => !omit.includes(a));
+    return shown.length ? shown.map((a) => `${a}=${String(axes[a])}`).join(', ') : view.entry;
+}
+function find(view, want) {
+    return view.cells.find((c) => Object.entries(want).every(([k, v]) => String(c.axes[k]) === String(v)));
+}
+function targetOf(comparisons, benchmark, metric) {
+    return comparisons.find((c) => c.benchmark === benchmark && c.metric === metric)?.target;
+}
+function opText(op) {
+    return op === '>=' ? '≥' : '≤';
+}
+function chart(view, report, spec) {
+    const lines = [];
+    const names = [];
+    const dropped = [];
+    for (const series of seriesList(view).slice(0, MAX_SERIES)) {
+        const sample = view.cells.find((c) => seriesKey(view, c.axes) === series);
+        const base = { ...spec.fixed };
+        for (const a of seriesAxes(view))
+            if (sample)
+                base[a] = sample.axes[a];
+        const points = spec.xs.map((x) => find(view, { ...base, [spec.xAxis]: x })?.values[spec.metric]);
+        if (points.some((p) => p === undefined || !Number.isFinite(p))) {
+            dropped.push(series || view.entry);
+            continue;
+        }
+        lines.push(points);
+        names.push(series || view.entry);
+    }
+    if (lines.length === 0)
+        return null;
+    // A target drawn as a line: the same bound at every x, or each cell's own where they differ.
+    let target = null;
+    const firstSeries = view.cells.find((c) => seriesKey(view, c.axes) === names[0]);
+    const targets = spec.xs.map((x) => {
+        const base = { ...spec.fixed };
+        for (const a of seriesAxes(view))
+            if (firstSeries)
+                base[a] = firstSeries.axes[a];
+        const cell = find(view, { ...base, [spec.xAxis]: x });
+        return cell ? targetOf(report.outcome.comparisons, cell.benchmark, spec.metric) : undefined;
+    });
+    if (targets.every((t) => t !== undefined)) {
+        const bounds = targets.map((t) => t?.bound ?? 0);
+        const same = bounds.every((b) => b === bounds[0]);
+        target = {
+            line: bounds,
+            text: `target ${opText(targets[0]?.op ?? '>=')} ${same ? formatValue(bounds[0]) : 'per cell'}`
+        };
+    }
+    const palette = [...PALETTE.slice(0, lines.length), ...(target ? [TARGET_COLOUR] : [])];
+    const fixedText = Object.entries(spec.fixed)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ');
+    const mermaid = xyChart({
+        title: mermaidLabel(`${spec.title}${fixedText ? ` at ${fixedText}` : ''}`, 'scaling'),
+        labels: spec.xs.map((x) => mermaidLabel(String(x), '?')),
+        unit: mermaidLabel(spec.unit, 'value'),
+        lines: target ? [...lines, target.line] : lines,
+        palette
+    });
+    const legend = [
+        ...names.map((n, i) => `${COLOUR_NAMES[i] ?? ''} ${escapeMarkdown(n, { maxLength: 80 })}`),
+        ...(target ? [`grey ${target.text}`] : [])
+    ].join(' · ');
+    const points = names
+        .map((n, i) => `${escapeMarkdown(n, { maxLength: 80 })}: ${spec.xs
+        .map((x, j) => `${String(x)} → ${formatValue(lines[i]?.[j])}`)
+        .join(', ')}`)
+        .join('; ');
+    const axisText = escapeMarkdown(spec.xAxis, { maxLength: 40 });
+    return [
+        mermaid,
+        '',
+        `Lines: ${legend}. By ${axisText}: ${points}.` +
+            (dropped.length
+                ? ` Not drawn (a cell is missing): ${dropped.map((d) => escapeMarkdown(d, { maxLength: 80 })).join(', ')}.`
+                : '')
+    ].join('\n');
+}
+function pareto(view, fixed) {
+    const cs = valuesOf(view, 'concurrency');
+    const points = [];
+    for (const series of seriesList(view).slice(0, MAX_SERIES)) {
+        for (const c of cs) {
+            const sample = view.cells.find((x) => seriesKey(view, x.axes) === series);
+            const want = { ...fixed, concurrency: c };
+            for (const a of seriesAxes(view))
+                if (sample)
+                    want[a] = sample.axes[a];
+            const cell = find(view, want);
+            const agg = cell?.values.aggregate_tps;
+            const user = cell?.values.per_user_tps;
+            if (agg === undefined || user === undefined)
+                continue;
+            points.push({ name: `${series || view.entry} c${String(c)}`, agg, user });
+        }
+    }
+    if (points.length < 2)
+        return null;
+    const maxAgg = Math.max(...points.map((p) => p.agg)) * 1.05;
+    const maxUser = Math.max(...points.map((p) => p.user)) * 1.05;
+    // quadrantChart places points in [0, 1]²: both rates as shares of their largest value.
+    return [
+        '```mermaid',
+        'quadrantChart',
+        `    title ${mermaidLabel('Per-user against aggregate throughput', 'Pareto')}`,
+        `    x-axis ${mermaidLabel('aggregate tokens per s', 'aggregate')} --> ${mermaidLabel(`${formatValue(maxAgg)}`, 'max')}`,
+        `    y-axis ${mermaidLabel('per-user tokens per s', 'per user')} --> ${mermaidLabel(`${formatValue(maxUser)}`, 'max')}`,
+        ...points.map((p) => `    ${mermaidLabel(p.name, 'cell').replace(/:/g, ' ')}: [${mermaidNumber(Math.round((p.agg / maxAgg) * 1000) / 1000)}, ${mermaidNumber(Math.round((p.user / maxUser) * 1000) / 1000)}]`),
+        '```'
+    ].join('\n');
+}
+function first(view, axis) {
+    return valuesOf(view, axis)[0];
+}
+/** Words on the saturation point (and the largest concurrency meeting the SLO) of each line. */
+function saturationText(view, fixed) {
+    const out = [];
+    const cs = valuesOf(view, 'concurrency');
+    const last = cs[cs.length - 1];
+    for (const series of seriesList(view)) {
+        const sample = view.cells.find((x) => seriesKey(view, x.axes) === series);
+        const want = { ...fixed, concurrency: cs[0] ?? 1 };
+        for (const a of seriesAxes(view))
+            if (sample)
+                want[a] = sample.axes[a];
+        const ref = find(view, want);
+        const sat = ref?.values.saturation_concurrency;
+        const name = escapeMarkdown(series || view.entry, { maxLength: 80 });
+        if (sat !== undefined) {
+            const ci = ref?.ci.saturation_concurrency;
+            out.push(`${name} saturates at concurrency ${formatValue(sat)}${ci ? ` (90 % CI ${formatValue(ci[0])} … ${formatValue(ci[1])})` : ''}: from there aggregate throughput gains under 5 % while TTFT p95 still rises.`);
+        }
+        else if (ref && !ref.invalid && ref.values.aggregate_tps !== undefined) {
+            out.push(`${name} does not saturate up to concurrency ${String(last)}, the last tested: aggregate throughput still gains 5 % or more per step.`);
+        }
+        const slo = ref?.values.slo_concurrency;
+        if (slo !== undefined) {
+            out.push(slo > 0
+                ? `${name} meets its SLO up to concurrency ${formatValue(slo)}.`
+                : `${name} meets its SLO at no concurrency tested.`);
+        }
+    }
+    return out;
+}
+const COLUMNS = [
+    { metric: 'aggregate_tps', title: 'Aggregate tok/s' },
+    { metric: 'per_user_tps', title: 'Per-user tok/s' },
+    { metric: 'ttft_p95_ms', title: 'TTFT p95 ms' },
+    { metric: 'batch_efficiency', title: 'Batch eff.' },
+    { metric: 'decode_tps', title: 'Decode tok/s' },
+    { metric: 'context_degradation', title: 'Ctx degr.' },
+    { metric: 'goodput', title: 'Goodput req/s' },
+    { metric: 'accuracy', title: 'Accuracy' },
+    { metric: 'error_rate', title: 'Errors' }
+];
+function placement(cell) {
+    const parts = [];
+    const ratio = cell.values.vram_ratio;
+    if (ratio !== undefined)
+        parts.push(ratio >= 1 ? 'all in VRAM' : `${formatValue(ratio * 100)} % in VRAM`);
+    if (cell.split !== null) {
+        const holding = cell.gpus.filter((g) => (g.vramDeltaMiB ?? 0) > 512).map((g) => g.index);
+        parts.push(cell.split
+            ? `split over GPUs ${holding.join(', ')}`
+            : holding.length
+                ? `GPU ${holding.join(', ')} only`
+                : 'no GPU load seen');
+    }
+    if (cell.invalid)
+        parts.push('**invalid**');
+    return parts.join(', ');
+}
+/** The cells as a table: the numbers behind the charts, and the placement of each. */
+function renderSweepTable(view, report) {
+    const cols = COLUMNS.filter((c) => view.cells.some((cell) => c.metric in cell.values));
+    const hasPlacement = view.cells.some((c) => c.values.vram_ratio !== undefined || c.split !== null);
+    const mark = (cell, metric) => {
+        const t = targetOf(report.outcome.comparisons, cell.benchmark, metric);
+        return t?.verdict === 'fail' ? ' ❌' : t?.verdict === 'warn' ? ' ⚠️' : '';
+    };
+    const rows = view.cells.map((cell) => [
+        escapeMarkdown(cellLabel(view, cell.axes), { maxLength: 160 }),
+        ...cols.map((c) => {
+            const v = cell.values[c.metric];
+            return v === undefined ? '' : `${formatValue(v)}${mark(cell, c.metric)}`;
+        }),
+        ...(hasPlacement ? [placement(cell)] : [])
+    ]);
+    return markdownTable([['Cell', ...cols.map((c) => c.title), ...(hasPlacement ? ['Placement'] : [])], ...rows], { alignDelimiters: false });
+}
+/** "q5 is 1.31× slower than q4 (decode tokens/s); accuracy 0.92 vs 0.97", along model and host. */
+function sweepComparisonLines(view, max = 8) {
+    const out = [];
+    let total = 0;
+    for (const axis of seriesAxes(view)) {
+        const values = valuesOf(view, axis);
+        const a = values[0];
+        if (a === undefined || values.length < 2)
+            continue;
+        for (const cellA of view.cells.filter((c) => String(c.axes[axis]) === String(a))) {
+            for (const b of values.slice(1)) {
+                const cellB = find(view, { ...cellA.axes, [axis]: b });
+                if (!cellB)
+                    continue;
+                const speed = speedPhrase(cellA.values.decode_tps, cellB.values.decode_tps, 'higher', cellA.units.decode_tps ?? 'tokens/s');
+                if (!speed)
+                    continue;
+                total++;
+                if (out.length >= max)
+                    continue;
+                const accA = cellA.values.accuracy;
+                const accB = cellB.values.accuracy;
+                const acc = accA !== undefined && accB !== undefined
+                    ? `; accuracy ${formatValue(accB)} vs ${formatValue(accA)}`
+                    : '';
+                const where = cellLabel(view, cellA.axes, [axis]);
+                out.push(`${escapeMarkdown(String(b), { maxLength: 80 })} is ${speed.replace('about the same', 'about as fast as')}${speed === 'about the same' ? '' : ' than'} ${escapeMarkdown(String(a), { maxLength: 80 })} (decode tokens/s)${acc}, at ${escapeMarkdown(where, { maxLength: 120 })}`);
+            }
+        }
+    }
+    if (total > out.length)
+        out.push(`… and ${total - out.length} more pairs (the report file has all)`);
+    return out;
+}
+/** The Scaling section's body for every matrix entry, or null when the run has none. */
+function renderScaling(report, opts = {}) {
+    const views = report.sweeps ?? [];
+    if (views.length === 0)
+        return null;
+    const parts = [];
+    for (const view of views) {
+        parts.push(`### ${escapeMarkdown(view.entry, { maxLength: 80 })}`);
+        const fixedCtx = {};
+        for (const a of ['depth', 'num_ctx']) {
+            const v = first(view, a);
+            if (view.axes.includes(a) && v !== undefined)
+                fixedCtx[a] = v;
+        }
+        const cs = valuesOf(view, 'concurrency');
+        const charts = [];
+        if (view.axes.includes('concurrency') && cs.length > 1) {
+            const agg = chart(view, report, {
+                title: 'Aggregate tokens per s by concurrency',
+                metric: 'aggregate_tps',
+                unit: 'tokens/s',
+                xAxis: 'concurrency',
+                xs: cs,
+                fixed: fixedCtx
+            });
+            const ttft = chart(view, report, {
+                title: 'TTFT p95 by concurrency',
+                metric: 'ttft_p95_ms',
+                unit: 'ms',
+                xAxis: 'concurrency',
+                xs: cs,
+                fixed: fixedCtx
+            });
+            const front = pareto(view, fixedCtx);
+            charts.push(...[agg, ttft, front].filter((x) => x !== null));
+            const words = saturationText(view, fixedCtx);
+            if (words.length)
+                charts.push(words.join(' '));
+        }
+        const depths = valuesOf(view, 'depth');
+        if (view.axes.includes('depth') && depths.length > 1) {
+            // The context that holds every depth: the num_ctx with the most cells.
+            const ctxs = valuesOf(view, 'num_ctx');
+            const ctx = [...ctxs].sort((a, b) => view.cells.filter((c) => String(c.axes.num_ctx) === String(b)).length -
+                view.cells.filter((c) => String(c.axes.num_ctx) === String(a)).length ||
+                Number(b) - Number(a))[0];
+            const fixed = {};
+            if (view.axes.includes('concurrency') && cs[0] !== undefined)
+                fixed.concurrency = cs[0];
+            if (view.axes.includes('num_ctx') && ctx !== undefined)
+                fixed.num_ctx = ctx;
+            const decode = chart(view, report, {
+                title: 'Decode tokens per s by context depth',
+                metric: 'decode_tps',
+                unit: 'tokens/s',
+                xAxis: 'depth',
+                xs: depths,
+                fixed
+            });
+            if (decode)
+                charts.push(decode);
+        }
+        parts.push(...charts);
+        const comparisons = opts.comparisonLines === 0 ? [] : sweepComparisonLines(view, opts.comparisonLines ?? 8);
+        if (comparisons.length)
+            parts.push(comparisons.map((l) => `- ${l}`).join('\n'));
+        parts.push(renderSweepTable(view, report));
+        const invalid = view.cells.filter((c) => c.invalid);
+        if (invalid.length) {
+            parts.push(`Invalid, shown but not gated: ${invalid
+                .map((c) => `${escapeMarkdown(cellLabel(view, c.axes), { maxLength: 120 })} (${escapeMarkdown(c.invalid ?? '', { maxLength: 200 })})`)
+                .join('; ')}.`);
+        }
+    }
+    return parts.join('\n\n');
+}
+/** One line per matrix entry for the ledger: cells, saturation, invalid cells. */
+function sweepSummaryLines(report) {
+    return (report.sweeps ?? []).map((view) => {
+        const fixed = {};
+        for (const a of ['depth', 'num_ctx']) {
+            const v = first(view, a);
+            if (view.axes.includes(a) && v !== undefined)
+                fixed[a] = v;
+        }
+        const sat = view.axes.includes('concurrency')
+            ? seriesList(view).flatMap((series) => {
+                const sample = view.cells.find((x) => seriesKey(view, x.axes) === series);
+                const want = { ...fixed, concurrency: valuesOf(view, 'concurrency')[0] ?? 1 };
+                for (const a of seriesAxes(view))
+                    if (sample)
+                        want[a] = sample.axes[a];
+                const v = find(view, want)?.values.saturation_concurrency;
+                return v === undefined ? [] : [`${series || view.entry} c=${formatValue(v)}`];
+            })
+            : [];
+        const invalid = view.cells.filter((c) => c.invalid).length;
+        return [
+            `Sweep ${escapeMarkdown(view.entry, { maxLength: 80 })}: ${view.cells.length} cells`,
+            sat.length ? `saturation ${escapeMarkdown(sat.join(', '), { maxLength: 300 })}` : null,
+            invalid ? `${invalid} invalid (not gated)` : null
+        ]
+            .filter(Boolean)
+            .join(' · ');
+    });
+}
+
+const ORDER = { fail: 0, warn: 1, neutral: 2, pass: 3 };
+function targeted(comparisons) {
+    return comparisons
+        .filter((c) => c.target !== undefined)
+        .sort((a, b) => ORDER[a.target.verdict] - ORDER[b.target.verdict]);
+}
+/** A ratio or a fraction reads best as the bare number. */
+function shownUnit(unit) {
+    return unit === 'ratio' || unit === 'fraction' ? '' : unit;
+}
+function opSign(t) {
+    return t.op === '>=' ? '≥' : '≤';
+}
+// Reviewers split evidence on ": " and "; ", so untrusted parts lose `;` with the rest.
+function part(text, maxLength) {
+    return codeSpanText(text, { maxLength }).replace(/;/g, ',');
+}
+/** `perf: chat/decode_tps: 41.2 tokens/s; target ≥ 45; Δ vs baseline: -3.1%` (inside a code span). */
+function targetEvidence(c) {
+    const value = [formatValue(c.target.centre), part(shownUnit(c.unit), 20)]
+        .filter(Boolean)
+        .join(' ');
+    const delta = valueDelta(c);
+    return `perf: ${part(`${c.benchmark}/${c.metric}`, 120)}: ${value}; target ${opSign(c.target)} ${formatValue(c.target.bound)}; Δ vs baseline: ${delta === null ? 'n/a' : formatPercent(delta, 1, { compact: true })}`;
+}
+/**
+ * Evidence lines for the targets a reviewer must see: every one missed, then the undecided, at
+ * most `max` in all with the rest counted; each a code span led by its verdict's icon.
+ */
+function targetEvidenceLines(report, max = 5) {
+    const open = targeted(report.outcome.comparisons).filter((c) => c.target.verdict === 'fail' || c.target.verdict === 'warn');
+    const lines = open
+        .slice(0, max)
+        .map((c) => `${verdictLabel(c.target.verdict).split(' ')[0]} \`${targetEvidence(c)}\``);
+    const t = report.outcome.targets;
+    const rest = open.length - lines.length;
+    const tail = [];
+    if (rest > 0)
+        tail.push(`${plural(rest, 'more target')} missed or undecided`);
+    if (t && t.met > 0 && lines.length > 0)
+        tail.push(`${t.met} met`);
+    if (tail.length)
+        lines.push(`… ${tail.join(', ')}`);
+    return lines;
+}
+/** Every target of the run: value, CI, bound, verdict; missed first. `maxRows` cuts the met ones. */
+function renderTargetsTable(comparisons, opts = {}) {
+    const all = targeted(comparisons);
+    if (all.length === 0)
+        return null;
+    const shown = all.slice(0, opts.maxRows ?? all.length);
+    const rows = shown.map((c) => {
+        const t = c.target;
+        const unit = escapeMarkdown(shownUnit(c.unit), { maxLength: 20 });
+        const ci = t.ci && Number.isFinite(t.ci[0]) && Number.isFinite(t.ci[1])
+            ? `${formatValue(t.ci[0])} … ${formatValue(t.ci[1])}`
+            : t.ci
+                ? `unbounded (${plural(t.n, 'sample')})`
+                : 'n/a';
+        return [
+            escapeMarkdown(c.benchmark, { maxLength: 160 }),
+            escapeMarkdown(c.metric, { maxLength: 80 }),
+            formatValue(t.centre, unit),
+            ci,
+            `${opSign(t)} ${formatValue(t.bound)}`,
+            verdictLabel(t.verdict)
+        ];
+    });
+    const hidden = all.length - shown.length;
+    return [
+        markdownTable([['Benchmark', 'Metric', 'Value', '90 % CI', 'Target', 'Verdict'], ...rows], {
+            alignDelimiters: false
+        }),
+        ...(hidden > 0
+            ? [
+                `… ${plural(hidden, 'more target')}${all.slice(shown.length).every((c) => c.target.verdict === 'pass') ? ', all met' : ''}`
+            ]
+            : [])
+    ].join('\n\n');
+}
+
 /**
  * The opening of every standalone report: verdict, why, which route, against what. Shared with the
  * check run's summary so both read the same.
@@ -30573,11 +40499,13 @@ function renderHeadline(report) {
     const { outcome } = report;
     const sha = shortSha(report.current.sha);
     const accepted = acceptanceLine(report);
+    const targets = targetEvidenceLines(report);
     return [
         `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
         '',
         escapeMarkdown(outcome.reason, { maxLength: 500 }),
         '',
+        ...(targets.length ? [targets.map((l) => `- ${l}`).join('\n'), ''] : []),
         ...(accepted ? [accepted, ''] : []),
         `${routeLine(outcome)} ${baselineNote(report)}`,
         '',
@@ -30587,14 +40515,21 @@ function renderHeadline(report) {
             formatTimestamp(report.timestamp)
     ].join('\n');
 }
-/** The job summary and the local report file: headline, delta table and trend chart. */
+/**
+ * The job summary: headline, delta table and trend chart, then the targets and the Scaling
+ * section of a run that has them.
+ */
 function renderReport(report) {
     const chart = renderTrendChart(report);
+    const targets = renderTargetsTable(report.outcome.comparisons);
+    const scaling = renderScaling(report);
     return [
         renderHeadline(report),
         renderDeltaTable(report.outcome.comparisons),
         resolutionDetails(report.outcome.comparisons),
-        chart
+        chart,
+        targets ? `## Targets\n\n${targets}` : null,
+        scaling ? `## Scaling\n\n${scaling}` : null
     ]
         .filter((part) => part !== null)
         .join('\n\n')
@@ -30640,8 +40575,11 @@ function title$1(report) {
     const what = report.baseline
         ? plural(outcome.regressions, 'regression')
         : missingBaselineLabel(report);
+    const missed = outcome.targets?.missed
+        ? `, ${plural(outcome.targets.missed, 'target')} missed`
+        : '';
     const accepted = report.acceptance ? ', accepted' : '';
-    return `perf: ${what}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH);
+    return `perf: ${what}${missed}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH);
 }
 /**
  * The check run for the gate. The summary holds the verdict and the regressions, the text the
@@ -30660,10 +40598,13 @@ function renderCheckRun(report, opts) {
     const tables = (maxRows) => [renderDeltaTable(all, { maxRows }), resolutionDetails(all, { maxRows })]
         .filter(Boolean)
         .join('\n\n');
-    const withChart = [tables(), chart].filter(Boolean).join('\n\n');
+    // Targets first: missed ones lead the table, and a few hundred rows still leave room.
+    const targets = renderTargetsTable(all, { maxRows: 200 });
+    const lead = targets ? `### Targets\n\n${targets}\n\n` : '';
+    const withChart = lead + [tables(), chart].filter(Boolean).join('\n\n');
     const text = fitsBytes(withChart)
         ? withChart
-        : largestFitting(all.length, (maxRows) => tables(maxRows), fitsBytes);
+        : largestFitting(all.length, (maxRows) => lead + tables(maxRows), fitsBytes);
     const payload = {
         name: CHECK_RUN_NAME,
         head_sha: opts.headSha,
@@ -30699,6 +40640,8 @@ const PROMOTED_TEXT = 'promoted to ready for review';
 /** GitHub rejects a comment body longer than this (422 "Body is too long"). */
 const MAX_COMMENT_LENGTH = 65_536;
 const GATES_HEADER = ['| Gate | Status | Evidence |', '| --- | --- | --- |'];
+/** Missed targets listed in the details before the rest are counted: keeps the ledger short. */
+const MAX_MISSED_LINES = 100;
 const PERF_ROW = /^\|\s*perf\s*\|/;
 const FOLD_LINE = /^- … (\d+) earlier entr(?:y|ies) folded\r?$/;
 function isLedger(body) {
@@ -30764,15 +40707,28 @@ function hopMarker(runId) {
 // then do our own details shrink, chart before table rows, as they are also in the check run.
 function fitToBudget(body, report, entry, ownDetails) {
     const fits = (b) => b.length < MAX_COMMENT_LENGTH;
+    const rows = sweepRows(report);
     if (ownDetails)
-        body = setDetails(body, detailsBlock(report, { chart: true }));
+        body = setDetails(body, detailsBlock(report, { chart: true, maxRows: rows }));
     if (fits(body))
         return body;
     body = foldHops(body, entry);
     if (fits(body) || !ownDetails)
         return body;
     const folded = body;
-    return fittingRows(report.outcome.comparisons.length, (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })), MAX_COMMENT_LENGTH - 1);
+    return fittingRows(rows ?? report.outcome.comparisons.length, (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })), MAX_COMMENT_LENGTH - 1);
+}
+/** Rows a matrix run shows in the ledger: its regressions (at most 100), else the 20 worst. */
+const SWEEP_ROWS = { least: 20, most: 100 };
+/**
+ * A matrix run has hundreds of rows, most of them unremarkable: the ledger keeps the worst cells
+ * and counts the rest, which the check run and the job summary list in full.
+ */
+function sweepRows(report) {
+    if (!report.sweeps?.length)
+        return undefined;
+    const open = report.outcome.comparisons.filter((c) => c.verdict === 'fail' || c.verdict === 'warn');
+    return Math.min(SWEEP_ROWS.most, Math.max(SWEEP_ROWS.least, open.length));
 }
 /**
  * What `largestFitting` returns (the rendering with the most rows within `limit` characters), in
@@ -30929,12 +40885,29 @@ function setDetails(body, block) {
 function detailsBlock(report, opts) {
     const { outcome } = report;
     const chart = opts.chart ? renderTrendCharts(report, { max: 2 }) : null;
+    // Every missed target, whatever else is cut; the met ones are only counted.
+    const missed = targeted(outcome.comparisons).filter((c) => c.target.verdict === 'fail');
+    const sweeps = sweepSummaryLines(report);
     return [
         DETAILS_START,
-        `<details><summary>perf: ${countsPhrase(outcome)}</summary>`,
+        `<details><summary>perf: ${countsPhrase(outcome)}${targetCounts(outcome)}</summary>`,
         '',
         `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
         '',
+        ...(missed.length
+            ? [
+                `Targets missed (${missed.length} of ${targeted(outcome.comparisons).length}):`,
+                '',
+                ...missed.slice(0, MAX_MISSED_LINES).map((c) => `- \`${targetEvidence(c)}\``),
+                ...(missed.length > MAX_MISSED_LINES
+                    ? [
+                        `- … ${missed.length - MAX_MISSED_LINES} more (the check run and job summary list all)`
+                    ]
+                    : []),
+                ''
+            ]
+            : []),
+        ...(sweeps.length ? [sweeps.join('  \n'), ''] : []),
         ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
         renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
         '',
@@ -30954,6 +40927,18 @@ function resolutionBlock(comparisons, maxRows) {
         return [];
     const details = resolutionDetails(comparisons, { maxRows });
     return ['', line, ...(details ? ['', details] : [])];
+}
+/** ", targets: 2 missed, 1 undecided, 12 met", or nothing without targets. */
+function targetCounts(outcome) {
+    const t = outcome.targets;
+    if (!t)
+        return '';
+    const parts = [
+        t.missed ? `${t.missed} missed` : null,
+        t.undecided ? `${t.undecided} undecided` : null,
+        t.met ? `${t.met} met` : null
+    ].filter(Boolean);
+    return parts.length ? `; targets: ${parts.join(', ')}` : '';
 }
 /** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */
 function headline(report) {
@@ -30985,7 +40970,9 @@ function perfEvidence(report) {
 }
 function gateRow(report) {
     const status = verdictLabel(report.outcome.verdict) + (report.acceptance ? ' (accepted)' : '');
-    return `| perf | ${status} | \`${perfEvidence(report)}\` |`;
+    // Targets get lines of their own in the cell, in the same grammar, below the headline.
+    const targets = targetEvidenceLines(report, 3);
+    return `| perf | ${status} | ${[`\`${perfEvidence(report)}\``, ...targets].join('<br>')} |`;
 }
 function hopKey(runId) {
     const key = runId
@@ -31063,7 +41050,7 @@ function registryRows(set) {
             model,
             testbed: set.testbed,
             decodeTps: Math.max(...decode.samples),
-            ...(ttft ? { ttftMs: median(ttft.samples) } : {}),
+            ...(ttft ? { ttftMs: median$1(ttft.samples) } : {}),
             ...(vram.length ? { vramPeakMiB: vram.reduce((s, m) => s + Math.max(...m.samples), 0) } : {}),
             date: formatDate(set.createdAt),
             commit: set.commit.sha
@@ -31151,8 +41138,8 @@ function comparatives(set, specs) {
             const mb = b.metrics.find((m) => m.name === ma.name && m.unit === ma.unit);
             if (!mb)
                 continue;
-            const am = median(ma.samples);
-            const bm = median(mb.samples);
+            const am = median$1(ma.samples);
+            const bm = median$1(mb.samples);
             if (!(am > 0 && bm > 0))
                 continue;
             const c = compareMetric({
@@ -31219,6 +41206,80 @@ function renderComparativeSection(list) {
         return `${head}\n\n${table}`;
     })
         .join('\n\n');
+}
+
+/*
+ * Matrix cells side by side along the model and host axes, without a `comparisons:` entry: each
+ * cell of the axis' first value against the same cell of every other value (Q4 against Q5 at each
+ * concurrency and depth), speed as ratios with their 90 % CI and accuracy as the two shares.
+ */
+const AXES = ['model', 'host'];
+const RATIOS = [
+    { metric: 'decode_tps', title: 'Decode B/A' },
+    { metric: 'aggregate_tps', title: 'Aggregate B/A' },
+    { metric: 'ttft_p95_ms', title: 'TTFT p95 B/A' }
+];
+function ratioCell(row) {
+    if (!row)
+        return '';
+    const ci = row.ci ? ` (${row.ci[0].toFixed(2)} … ${row.ci[1].toFixed(2)})` : '';
+    return `${row.ratio.toFixed(2)}×${ci}`;
+}
+function share(set, bench) {
+    const m = set.benchmarks.find((b) => b.name === bench)?.metrics.find((x) => x.name === 'accuracy');
+    return m ? m.samples.reduce((a, b) => a + b, 0) / m.samples.length : undefined;
+}
+function renderSweepComparatives(set) {
+    const blocks = [];
+    for (const view of sweepViews(set)) {
+        for (const axis of AXES.filter((a) => view.axes.includes(a))) {
+            const values = [...new Set(view.cells.map((c) => String(c.axes[axis])))];
+            const a = values[0];
+            if (a === undefined)
+                continue;
+            const rows = [];
+            for (const cellA of view.cells.filter((c) => String(c.axes[axis]) === a)) {
+                for (const b of values.slice(1)) {
+                    const cellB = view.cells.find((c) => Object.entries({ ...cellA.axes, [axis]: b }).every(([k, v]) => String(c.axes[k]) === String(v)));
+                    if (!cellB)
+                        continue;
+                    const [cmp] = comparatives(set, [
+                        { name: `${axis} ${b} vs ${a}`, a: cellA.benchmark, b: cellB.benchmark }
+                    ]);
+                    const byMetric = new Map((cmp?.rows ?? []).map((r) => [r.metric, r]));
+                    const decode = byMetric.get('decode_tps');
+                    const accA = share(set, cellA.benchmark);
+                    const accB = share(set, cellB.benchmark);
+                    rows.push([
+                        escapeMarkdown(cellLabel(view, cellA.axes, [axis]), { maxLength: 120 }),
+                        escapeMarkdown(b, { maxLength: 80 }),
+                        ...RATIOS.map((r) => ratioCell(byMetric.get(r.metric))),
+                        accA !== undefined && accB !== undefined
+                            ? `${formatValue(accB)} vs ${formatValue(accA)}`
+                            : '',
+                        decode?.phrase ? `${escapeMarkdown(b, { maxLength: 80 })} ${decode.phrase}` : ''
+                    ]);
+                }
+            }
+            if (rows.length === 0)
+                continue;
+            blocks.push([
+                `### ${escapeMarkdown(view.entry, { maxLength: 80 })}: each ${axis} against ${escapeMarkdown(a, { maxLength: 80 })} (A)`,
+                '',
+                markdownTable([
+                    [
+                        'Cell',
+                        `B (${axis})`,
+                        ...RATIOS.map((r) => `${r.title} (90 % CI)`),
+                        'Accuracy B vs A',
+                        'Reading'
+                    ],
+                    ...rows
+                ], { alignDelimiters: false })
+            ].join('\n'));
+        }
+    }
+    return blocks.length ? blocks.join('\n\n') : null;
 }
 
 /*
@@ -31353,6 +41414,9 @@ function renderReportFile(input) {
     const ins = insightsOf(report, current);
     const accepted = acceptanceLine(report);
     const chart = renderTrendCharts(report);
+    const targets = renderTargetsTable(report.outcome.comparisons);
+    const scaling = renderScaling(report, { comparisonLines: 0 });
+    const sweepPairs = renderSweepComparatives(current);
     const sections = [
         title(input),
         [
@@ -31373,6 +41437,8 @@ function renderReportFile(input) {
         ]
             .filter((part) => part !== null)
             .join('\n\n'),
+        ...(targets ? ['## Targets', targets] : []),
+        ...(scaling ? ['## Scaling', scaling] : []),
         '## Per-GPU',
         renderGpuSection(current, baseline),
         '## Observations',
@@ -31380,7 +41446,11 @@ function renderReportFile(input) {
         '## Hotspot Attribution',
         renderHotspotSection(hotspots(report.outcome.comparisons, current, baseline)),
         '## Comparative Insights',
-        renderComparativeSection(comparatives(current, input.comparisons ?? [])),
+        sweepPairs && !input.comparisons?.length
+            ? sweepPairs
+            : [renderComparativeSection(comparatives(current, input.comparisons ?? [])), sweepPairs]
+                .filter(Boolean)
+                .join('\n\n'),
         '## Trend',
         chart ?? '_Fewer than two stored runs: no trend to draw yet._',
         '## Workflow Summary',
@@ -31438,7 +41508,7 @@ async function writeFiles(job, before, settings) {
     const content = renderReportFile({
         report,
         current,
-        baseline: job.baseline?.results ?? null,
+        baseline: job.ab?.base ?? job.baseline?.results ?? null,
         comparisons: config.comparisons ?? [],
         workflow: {
             filesRead: job.analysis.filesRead,
@@ -31585,46 +41655,9 @@ async function runCommandBenchmark(spec, reporter, env = process.env, decide) {
         const label = warm
             ? `warm-up ${i + 1}/${spec.warmup}`
             : `run ${i - spec.warmup + 1}/${target}${upTo}`;
-        if (outputFile)
-            await rm(outputFile, { force: true });
-        let res;
-        try {
-            res = await runShell(spec.run, {
-                cwd: spec.cwd,
-                env: { ...env, ...spec.env },
-                timeoutMs: spec.timeoutSeconds * 1000
-            });
-        }
-        catch (e) {
-            throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`);
-        }
-        if (res.timedOut) {
-            throw new UserError(`benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`);
-        }
-        if (res.code !== 0) {
-            const how = res.code === null
-                ? `was killed by ${res.signal ?? 'a signal'}`
-                : `exited with code ${res.code}`;
-            throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`);
-        }
-        (warm ? wall.warmup : wall.samples).push(res.wallMs);
-        if (spec.format !== 'none') {
-            const parsed = await readToolOutput(spec, outputFile, res.stdout, res.tail, label);
-            for (const b of parsed) {
-                for (const m of b.metrics) {
-                    const key = `${b.name}\u0000${m.name}`;
-                    let slot = tool.get(key);
-                    if (!slot) {
-                        slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] };
-                        tool.set(key, slot);
-                    }
-                    if (warm)
-                        slot.warmup.push(...m.samples);
-                    else
-                        slot.metric.samples.push(...m.samples);
-                }
-            }
-        }
+        const visit = await runOnce(spec, label, env, outputFile);
+        (warm ? wall.warmup : wall.samples).push(visit.wallMs);
+        addToolSamples(tool, visit.tool, warm);
         const total = spec.warmup + target;
         reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`);
         const measured = i + 1 - spec.warmup;
@@ -31636,6 +41669,62 @@ async function runCommandBenchmark(spec, reporter, env = process.env, decide) {
         }
     }
     return assemble(spec, wall, tool);
+}
+/** One run of the command: its wall time and what the tool reported (nothing with format none). */
+async function runOnce(spec, label, env, outputFile) {
+    if (outputFile)
+        await rm(outputFile, { force: true });
+    let res;
+    try {
+        res = await runShell(spec.run, {
+            cwd: spec.cwd,
+            env: { ...env, ...spec.env },
+            timeoutMs: spec.timeoutSeconds * 1000
+        });
+    }
+    catch (e) {
+        throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`);
+    }
+    if (res.timedOut) {
+        throw new UserError(`benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`);
+    }
+    if (res.code !== 0) {
+        const how = res.code === null
+            ? `was killed by ${res.signal ?? 'a signal'}`
+            : `exited with code ${res.code}`;
+        throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`);
+    }
+    const tool = spec.format === 'none'
+        ? []
+        : await readToolOutput(spec, outputFile, res.stdout, res.tail, label);
+    return { wallMs: res.wallMs, tool };
+}
+function addToolSamples(tool, parsed, warm) {
+    for (const b of parsed) {
+        for (const m of b.metrics) {
+            const key = `${b.name}\u0000${m.name}`;
+            let slot = tool.get(key);
+            if (!slot) {
+                slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] };
+                tool.set(key, slot);
+            }
+            if (warm)
+                slot.warmup.push(...m.samples);
+            else
+                slot.metric.samples.push(...m.samples);
+        }
+    }
+}
+/**
+ * One visit of an A/B run: a single run of the command (a fresh process), shaped exactly as a
+ * whole benchmark run is, so each visit's samples can be reduced to its centre. `label` names the
+ * visit in errors ("pair 3, base tree").
+ */
+async function runCommandVisit(spec, label, env = process.env) {
+    const visit = await runOnce(spec, label, env, resolveOutputFile(spec));
+    const tool = new Map();
+    addToolSamples(tool, visit.tool, false);
+    return assemble(spec, { warmup: [], samples: [visit.wallMs] }, tool);
 }
 function assemble(spec, wall, tool) {
     const source = { kind: 'command', format: spec.format, command: spec.run };
@@ -31759,6 +41848,56 @@ async function runFileBenchmark(spec, baseDir, reporter) {
 async function expandGlob(pattern, baseDir) {
     const files = await glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false });
     return files.sort();
+}
+
+/*
+ * Matrix cells run in a shuffled order, so a runner warming up or throttling over an hour shows up
+ * as noise spread over every cell rather than as a trend along one axis. The seed is printed and
+ * recorded with the results; `matrix-seed:` repeats an order.
+ */
+/** mulberry32: small, fast and good enough to shuffle a list; the same seed, the same order. */
+function seededRandom(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** A fresh seed when the config names none. */
+function newSeed$1() {
+    return Math.floor(Math.random() * 2 ** 31);
+}
+/**
+ * The order to run `specs` in: each matrix entry's cells are shuffled among the places they hold,
+ * everything else keeps its place. Returns indexes into `specs`.
+ */
+function runOrder(specs, seed) {
+    const random = seededRandom(seed);
+    const order = specs.map((_, i) => i);
+    const byEntry = new Map();
+    specs.forEach((s, i) => {
+        if (!s.matrix)
+            return;
+        const list = byEntry.get(s.matrix.entry) ?? [];
+        list.push(i);
+        byEntry.set(s.matrix.entry, list);
+    });
+    for (const places of byEntry.values()) {
+        const shuffled = [...places];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = Math.floor(random() * (i + 1));
+            const tmp = shuffled[i];
+            shuffled[i] = shuffled[j];
+            shuffled[j] = tmp;
+        }
+        places.forEach((place, k) => {
+            order[place] = shuffled[k];
+        });
+    }
+    return order;
 }
 
 function gpuFingerprint(inventory) {
@@ -32142,7 +42281,7 @@ function range(values, unit = '') {
     const f = (v) => `${Math.round(v)}${unit}`;
     return lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
 }
-function pct(fraction) {
+function pct$1(fraction) {
     return `${Number((fraction * 100).toFixed(1))} %`;
 }
 function outputAnomalies(measured, numPredict) {
@@ -32196,7 +42335,7 @@ function offloadAnomaly(model, entry, keepAlive) {
         return [];
     const gib = (b) => (b / 2 ** 30).toFixed(1);
     return [
-        `partial-offload: only ${pct(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
+        `partial-offload: only ${pct$1(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
     ];
 }
 function contextAnomaly(model, entry, numCtx) {
@@ -32245,16 +42384,215 @@ function spreadAnomalies(metrics, failBudget) {
         if (m.gate === false || m.samples.length < 2)
             continue;
         const budget = failBudget(m);
-        const avg = mean(m.samples);
+        const avg = mean$1(m.samples);
         if (!budget || avg === 0)
             continue;
         const cv = sampleStandardDeviation(m.samples) / Math.abs(avg);
         const needed = runsNeeded(cv, budget);
         if (needed <= m.samples.length)
             continue;
-        notes.push(`high-cv: ${m.name} varies ${pct(cv)} run to run (CV); telling a ${pct(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
+        notes.push(`high-cv: ${m.name} varies ${pct$1(cv)} run to run (CV); telling a ${pct$1(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
     }
     return notes;
+}
+
+/*
+ * Answer quality beside speed: every measured answer is checked against its prompt's `expect`
+ * (else the benchmark's), one 0/1 sample per answer, so `accuracy` is the share that passed and
+ * the gate compares it as a proportion.
+ */
+const QUOTE = 40;
+function short(text) {
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    return oneLine.length > QUOTE ? `${oneLine.slice(0, QUOTE)}…` : oneLine;
+}
+function scorersFor(spec) {
+    const common = spec.expect ? compileExpect(spec.expect) : undefined;
+    const own = (spec.promptExpects ?? []).map((e) => (e ? compileExpect(e) : undefined));
+    if (!common && own.every((s) => s === undefined))
+        return null;
+    return (i) => own[i] ?? common;
+}
+function accuracyMetric(spec, prompts, rounds) {
+    const scorerOf = scorersFor(spec);
+    if (!scorerOf)
+        return { notes: [] };
+    const score = (list) => {
+        const samples = [];
+        const misses = new Map();
+        for (const round of list) {
+            for (const q of round) {
+                const scorer = q.record ? scorerOf(q.promptIndex) : undefined;
+                if (!scorer || !q.record)
+                    continue;
+                const verdict = scorer(q.record.text);
+                samples.push(verdict.ok ? 1 : 0);
+                if (!verdict.ok) {
+                    const whys = misses.get(q.promptIndex) ?? [];
+                    whys.push(verdict.why ?? 'missed');
+                    misses.set(q.promptIndex, whys);
+                }
+            }
+        }
+        return { samples, misses };
+    };
+    const measured = score(rounds.measured);
+    const warm = score(rounds.warmups);
+    if (measured.samples.length === 0) {
+        return { notes: ['accuracy: no measured answer could be scored (every request was refused)'] };
+    }
+    const notes = [];
+    const missed = measured.samples.filter((v) => v === 0).length;
+    if (missed > 0) {
+        const which = [...measured.misses]
+            .slice(0, 3)
+            .map(([i, whys]) => `prompt ${i + 1} '${short(prompts[i] ?? '')}' ${whys.length}× (${[...new Set(whys)].slice(0, 2).join('; ')})`);
+        notes.push(`accuracy: ${missed} of ${measured.samples.length} measured answers missed their expect: ${which.join(', ')}`);
+    }
+    return {
+        metric: {
+            name: 'accuracy',
+            unit: 'fraction',
+            direction: 'higher',
+            class: spec.class,
+            samples: measured.samples,
+            ...(warm.samples.length ? { warmup: warm.samples } : {})
+        },
+        notes
+    };
+}
+
+/*
+ * The load metrics of a benchmark with `concurrency`: one sample per measured round, a round being
+ * `concurrency` requests sent at once and waited for together. Definitions follow vLLM's
+ * `bench serve` (TTFT, TPOT, output throughput, goodput) and GenAI-Perf (throughput per user).
+ */
+const LOAD_METRICS = {
+    /** Output tokens of the round ÷ its wall time (first request sent → last answer done). */
+    aggregate_tps: { unit: 'tokens/s', direction: 'higher' },
+    /** Mean over the round's requests of 1000 / tpot_ms: what one user sees. */
+    per_user_tps: { unit: 'tokens/s', direction: 'higher', gate: false },
+    ttft_p50_ms: { unit: 'ms', direction: 'lower', gate: false },
+    ttft_p95_ms: { unit: 'ms', direction: 'lower' },
+    /** vLLM: (e2e − ttft) / (output tokens − 1), the round's mean. */
+    tpot_ms: { unit: 'ms', direction: 'lower' },
+    e2e_p95_ms: { unit: 'ms', direction: 'lower' },
+    /** The most requests decoding at once (first token → done): catches a server serialising them. */
+    achieved_concurrency: { unit: 'requests', direction: 'higher', gate: false },
+    /** Requests refused (HTTP 503 queue full, 429) ÷ requests sent. */
+    error_rate: { unit: 'fraction', direction: 'lower', gate: false },
+    /** Requests meeting every SLO ÷ the round's wall time (only with `slo:`). */
+    goodput: { unit: 'requests/s', direction: 'higher' },
+    /** Requests meeting every SLO ÷ requests sent (only with `slo:`). */
+    slo_attainment: { unit: 'fraction', direction: 'higher', gate: false }
+};
+/** The q-quantile with linear interpolation between order statistics (numpy's default, as vLLM). */
+function quantile(values, q) {
+    const s = [...values].sort((a, b) => a - b);
+    if (s.length === 0)
+        return Number.NaN;
+    const pos = (s.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    const a = s[lo] ?? Number.NaN;
+    const b = s[hi] ?? a;
+    return a + (b - a) * (pos - lo);
+}
+function mean(values) {
+    return values.reduce((s, v) => s + v, 0) / values.length;
+}
+/** vLLM's time per output token, or undefined for a one-token answer or no first token. */
+function tpotOf(r) {
+    const n = r.final.evalCount;
+    if (r.clientTtftMs === undefined || n === undefined || n < 2)
+        return undefined;
+    return (r.e2eMs - r.clientTtftMs) / (n - 1);
+}
+/** Most intervals open at once; an interval ending where another starts does not overlap it. */
+function peakOverlap(intervals) {
+    const events = [];
+    for (const [from, to] of intervals) {
+        events.push([from, 1], [to, -1]);
+    }
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let open = 0;
+    let peak = 0;
+    for (const [, delta] of events) {
+        open += delta;
+        peak = Math.max(peak, open);
+    }
+    return peak;
+}
+function meetsSlo(r, slo) {
+    if (slo.ttftMs !== undefined && !(r.clientTtftMs !== undefined && r.clientTtftMs <= slo.ttftMs))
+        return false;
+    const tpot = tpotOf(r);
+    if (slo.tpotMs !== undefined && tpot !== undefined && tpot > slo.tpotMs)
+        return false;
+    if (slo.e2eMs !== undefined && r.e2eMs > slo.e2eMs)
+        return false;
+    return true;
+}
+/** The load samples of one round; a metric the round cannot give (nothing answered) is absent. */
+function roundLoadSamples(round, slo) {
+    const out = {};
+    if (round.length === 0)
+        return out;
+    const answered = round.flatMap((q) => (q.record ? [q.record] : []));
+    out.error_rate = (round.length - answered.length) / round.length;
+    if (slo) {
+        const meeting = answered.filter((r) => meetsSlo(r, slo)).length;
+        out.slo_attainment = meeting / round.length;
+    }
+    if (answered.length === 0)
+        return out;
+    const start = Math.min(...round.map((q) => q.sentAt));
+    const end = Math.max(...answered.map((r) => r.startedAt + r.e2eMs));
+    const wallMs = end - start;
+    const tokens = answered.reduce((s, r) => s + (r.final.evalCount ?? 0), 0);
+    if (wallMs > 0 && tokens > 0)
+        out.aggregate_tps = (tokens / wallMs) * 1000;
+    if (slo && wallMs > 0) {
+        out.goodput = (answered.filter((r) => meetsSlo(r, slo)).length / wallMs) * 1000;
+    }
+    const ttfts = answered.flatMap((r) => (r.clientTtftMs === undefined ? [] : [r.clientTtftMs]));
+    if (ttfts.length) {
+        out.ttft_p50_ms = quantile(ttfts, 0.5);
+        out.ttft_p95_ms = quantile(ttfts, 0.95);
+    }
+    out.e2e_p95_ms = quantile(answered.map((r) => r.e2eMs), 0.95);
+    const tpots = answered.flatMap((r) => {
+        const t = tpotOf(r);
+        return t === undefined || t <= 0 ? [] : [t];
+    });
+    if (tpots.length) {
+        out.tpot_ms = mean(tpots);
+        out.per_user_tps = mean(tpots.map((t) => 1000 / t));
+    }
+    out.achieved_concurrency = peakOverlap(answered.flatMap((r) => r.clientTtftMs === undefined ? [] : [[r.startedAt + r.clientTtftMs, r.startedAt + r.e2eMs]]));
+    return out;
+}
+/** The load metrics over the measured rounds (warm-up rounds as `warmup`), in LOAD_METRICS order. */
+function buildLoadMetrics(input) {
+    const measured = input.measured.map((r) => roundLoadSamples(r, input.slo));
+    const warm = input.warmups.map((r) => roundLoadSamples(r, input.slo));
+    const metrics = [];
+    for (const [name, def] of Object.entries(LOAD_METRICS)) {
+        const samples = measured.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        if (samples.length === 0)
+            continue;
+        const warmup = warm.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        metrics.push({
+            name,
+            unit: def.unit,
+            direction: def.direction,
+            class: input.cls,
+            samples,
+            ...(warmup.length ? { warmup } : {}),
+            ...('gate' in def ? { gate: def.gate } : {})
+        });
+    }
+    return metrics;
 }
 
 /**
@@ -32323,13 +42661,33 @@ function runSamples(r) {
     return out;
 }
 /**
+ * One sample per round of concurrent requests: each metric's mean over the round's requests, so
+ * the samples stay independent (requests sharing a round share its GPU). A round of one request
+ * is that request's samples.
+ */
+function roundSamples(records) {
+    if (records.length === 1 && records[0])
+        return runSamples(records[0]);
+    const per = records.map(runSamples);
+    const out = {};
+    for (const name of [...PER_RUN_METRICS, 'load_ms']) {
+        const values = per.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        if (values.length)
+            out[name] = values.reduce((a, b) => a + b, 0) / values.length;
+    }
+    return out;
+}
+/**
  * The benchmark's metrics: measured runs as samples, the cold and warm-up runs as `warmup` (never
  * gated), and the cold run's load time as its own ungated metric. A metric no measured run
  * reported is left out and named in `missing`.
  */
 function buildOllamaMetrics(input) {
-    const measured = input.measured.map(runSamples);
-    const warm = [input.cold, ...input.warmups].map(runSamples);
+    return metricsFromSamples(input.cls, runSamples(input.cold), input.warmups.map(runSamples), input.measured.map(runSamples));
+}
+/** As buildOllamaMetrics, from samples already taken per run or per round. */
+function metricsFromSamples(cls, coldSamples, warmupSamples, measured) {
+    const warm = [coldSamples, ...warmupSamples];
     const metrics = [];
     const missing = [];
     for (const name of PER_RUN_METRICS) {
@@ -32344,20 +42702,20 @@ function buildOllamaMetrics(input) {
             name,
             unit: def.unit,
             direction: def.direction,
-            class: input.cls,
+            class: cls,
             samples,
             ...(warmup.length ? { warmup } : {}),
             ...('gate' in def ? { gate: def.gate } : {})
         });
     }
-    const load = runSamples(input.cold).load_ms;
+    const load = coldSamples.load_ms;
     if (load !== undefined) {
         const def = OLLAMA_METRICS.load_ms;
         metrics.push({
             name: 'load_ms',
             unit: def.unit,
             direction: def.direction,
-            class: input.cls,
+            class: cls,
             samples: [load],
             gate: def.gate
         });
@@ -32367,7 +42725,7 @@ function buildOllamaMetrics(input) {
     return { metrics, missing };
 }
 
-function num(v) {
+function num$1(v) {
     return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 /** ollama-js types every metric as present; the server omits zero values (omitempty). */
@@ -32384,7 +42742,7 @@ function readFinal(chunk) {
         ['evalDuration', 'eval_duration']
     ];
     for (const [key, field] of fields) {
-        const v = num(chunk[field]);
+        const v = num$1(chunk[field]);
         if (v !== undefined)
             out[key] = v;
     }
@@ -32394,9 +42752,15 @@ function chunkContent(chunk) {
     const message = chunk.message;
     const thinking = Boolean(chunk.thinking) || Boolean(message?.thinking);
     const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
+    const answer = typeof chunk.response === 'string'
+        ? chunk.response
+        : typeof message?.content === 'string'
+            ? message.content
+            : '';
     return {
-        text: Boolean(chunk.response) || Boolean(message?.content) || toolCalls || thinking,
-        thinking
+        text: Boolean(answer) || toolCalls || thinking,
+        thinking,
+        answer
     };
 }
 /**
@@ -32431,6 +42795,7 @@ async function streamOnce(host, req, limits, what) {
     let chunks = 0;
     let thinkingChunks = 0;
     let firstText;
+    let text = '';
     const t0 = performance.now();
     try {
         const stream = req.api === 'generate'
@@ -32447,8 +42812,11 @@ async function streamOnce(host, req, limits, what) {
                 thinkingChunks++;
             if (content.text && firstText === undefined)
                 firstText = now;
+            text += content.answer;
             if (chunk.done === true) {
                 const record = {
+                    startedAt: t0,
+                    text,
                     e2eMs: now - t0,
                     chunks,
                     thinkingChunks,
@@ -32558,7 +42926,8 @@ async function measure$1(spec, reporter, opts) {
         stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
     };
     reporter.info(`  ${spec.name}: ${spec.model} (${[facts.parameterSize, facts.quantization].filter(Boolean).join(' ') || 'details unknown'}${facts.digest ? `, ${facts.digest.slice(0, 12)}` : ''}) on ${host}, Ollama ${version}, num_ctx ${numCtx}, ${request.api}`);
-    // Unload first: the cold run must be cold and the VRAM baseline must hold no model.
+    // Unload first: the cold run must be cold and the VRAM baseline must hold no model. The other
+    // servers of a host axis share the GPUs, so what they still hold is unloaded too.
     const unload = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
     const others = unload.unloaded.filter((m) => !sameModel(m, spec.model));
     if (others.length)
@@ -32566,6 +42935,7 @@ async function measure$1(spec, reporter, opts) {
     if (unload.left.length) {
         notes.push(`vram-baseline: ${unload.left.join(', ')} stayed loaded after keep_alive 0, so the VRAM baseline and the cold load may be off`);
     }
+    notes.push(...(await unloadOtherHosts(spec, host, opts, reporter)));
     const gpu = await startGpu(opts, env, reporter, notes);
     let runs;
     let gpuResult;
@@ -32576,20 +42946,57 @@ async function measure$1(spec, reporter, opts) {
         gpuResult = await gpu?.sampler.stop();
     }
     const { cold, warmups, measured } = runs;
+    const answered = (rounds) => rounds.flatMap((r) => r.flatMap((q) => (q.record ? [q.record] : [])));
+    const warmRecords = answered(warmups);
+    const measuredRecords = answered(measured);
     const resident = (await server.loaded()).find((m) => sameModel(m.name, spec.model));
-    const { metrics: llm, missing } = buildOllamaMetrics({ cls: spec.class, cold, warmups, measured });
+    const roundMeans = (rounds) => rounds.flatMap((r) => {
+        const records = r.flatMap((q) => (q.record ? [q.record] : []));
+        return records.length ? [roundSamples(records)] : [];
+    });
+    const { metrics: llm, missing } = metricsFromSamples(spec.class, runSamples(cold), roundMeans(warmups), roundMeans(measured));
     if (missing.length) {
         notes.push(`missing-metrics: the server reported no ${missing.join(', ')} (it omits zero values), so those metrics are left out`);
     }
-    notes.push(...loadTimeAnomaly(cold, [...warmups, ...measured]), ...outputAnomalies(measured, integerOption(request.options.num_predict)), ...thinkingAnomaly([cold, ...warmups, ...measured], request.think), ...coldRunAnomaly(measured), ...offloadAnomaly(spec.model, resident, request.keepAlive), ...contextAnomaly(spec.model, resident, numCtx));
+    const load = spec.concurrency !== undefined
+        ? buildLoadMetrics({
+            cls: spec.class,
+            warmups,
+            measured,
+            ...(spec.slo ? { slo: spec.slo } : {})
+        })
+        : [];
+    const accuracy = accuracyMetric(spec, prompts, { warmups, measured });
+    const offload = offloadAnomaly(spec.model, resident, request.keepAlive);
+    notes.push(...loadTimeAnomaly(cold, [...warmRecords, ...measuredRecords]), ...outputAnomalies(measuredRecords, integerOption(request.options.num_predict)), ...thinkingAnomaly([cold, ...warmRecords, ...measuredRecords], request.think), ...coldRunAnomaly(measuredRecords), ...offload, ...contextAnomaly(spec.model, resident, numCtx), ...refusalNotes(measured), ...depthNotes(spec, measuredRecords), ...accuracy.notes);
     const gpuPart = gpu && gpuResult ? summariseGpu(gpu.inventory, gpuResult, runs.measuredFrom) : undefined;
     if (gpuPart)
         notes.push(...gpuPart.notes);
+    const placement = placementMetric(spec, resident);
     const bench = applyMetricOverrides({
         name: spec.name,
         source: { kind: 'ollama', format: request.api },
-        metrics: [...llm, ...(gpuPart?.metrics ?? [])]
+        metrics: [
+            ...llm,
+            ...load,
+            ...(accuracy.metric ? [accuracy.metric] : []),
+            ...(placement ? [placement] : []),
+            ...(gpuPart?.metrics ?? [])
+        ]
     }, spec);
+    // A model partly on the CPU measures the offload, not the code: shown, never gated. Asking for
+    // it (options.num_gpu pins the layers on the GPU) makes it expected.
+    const unexpectedOffload = offload.find((n) => n.startsWith('partial-offload:'));
+    if (unexpectedOffload && integerOption(spec.options.num_gpu) === undefined) {
+        bench.invalid = unexpectedOffload;
+    }
+    if (spec.matrix) {
+        bench.matrix = {
+            entry: spec.matrix.entry,
+            axes: { ...spec.matrix.axes },
+            ...(spec.slo ? { sloAttainment: spec.slo.attainment } : {})
+        };
+    }
     const thresholds = opts.thresholds ?? defaultThresholds();
     notes.push(...spreadAnomalies(bench.metrics, (m) => resolveThresholds({ thresholds }, spec, m.name, m.class).fail));
     for (const note of notes)
@@ -32614,40 +43021,198 @@ async function measure$1(spec, reporter, opts) {
     }
     return [bench];
 }
-/** The cold run, the warm-ups and the measured runs, in that order, with progress and ETA. */
+/** Common short words, one token each in the usual tokenizers: filler context for `depth`. */
+const FILLER_WORDS = ('the of and to in is was for on that with as by at from his her an be this had not are but ' +
+    'or have they which one you were all we she when there can been has more if no out so said ' +
+    'what up its about into than them only other new some could time these two may then do first ' +
+    'any my now such like our over man me even most made after also did many before must through').split(' ');
+/** `depth` words of filler, the same for every request of a benchmark, then a blank line. */
+function fillerText(depth) {
+    if (depth <= 0)
+        return '';
+    const words = [];
+    for (let i = 0; i < depth; i++)
+        words.push(FILLER_WORDS[(i * 37 + 11) % FILLER_WORDS.length] ?? '');
+    return `${words.join(' ')}\n\n`;
+}
+/**
+ * The cold run (one request), the warm-up rounds, then the measured rounds, with progress and
+ * ETA. A round sends `concurrency` requests at once and waits for all of them; a request refused
+ * under load (HTTP 503 or 429) is a result of the round, anything else ends the benchmark.
+ */
 async function runSequence(spec, host, plan, reporter) {
-    const records = [];
+    const c = spec.concurrency ?? 1;
+    const filler = fillerText(spec.depth ?? 0);
     let measuredFrom;
     const total = 1 + spec.warmup + spec.repetitions;
     const started = Date.now();
-    for (let k = 1; k <= total; k++) {
-        const phase = k === 1 ? 'cold' : k <= 1 + spec.warmup ? 'warm-up' : 'run';
+    let sent = 0;
+    // A distinct start per request keeps the server's prefix cache from skipping prompt work.
+    const next = () => {
+        sent++;
+        const promptIndex = (sent - 1) % plan.prompts.length;
+        return { prompt: `[${sent}] ${filler}${plan.prompts[promptIndex] ?? ''}`, promptIndex };
+    };
+    const request = async (label) => {
+        const { prompt } = next();
+        const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label);
+        checkMetrics(record, host, label);
+        return record;
+    };
+    const cold = await request('cold run');
+    reporter.info(`  ${spec.name}: ${progressLine(1, total, Date.now() - started, 'cold')}${speedText(runSamples(cold).decode_tps, cold.clientTtftMs)}`);
+    const warmups = [];
+    const measured = [];
+    for (let k = 2; k <= total; k++) {
+        const phase = k <= 1 + spec.warmup ? 'warm-up' : 'run';
         if (phase === 'run')
             measuredFrom ??= performance.now();
-        const label = phase === 'cold'
-            ? 'cold run'
-            : phase === 'warm-up'
-                ? `warm-up ${k - 1}/${spec.warmup}`
-                : `run ${k - 1 - spec.warmup}/${spec.repetitions}`;
-        // A distinct start per request keeps the server's prefix cache from skipping prompt work.
-        const prompt = `[${k}] ${plan.prompts[(k - 1) % plan.prompts.length] ?? ''}`;
-        const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label);
-        if (!hasMetrics(record.final)) {
-            throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`);
-        }
-        records.push(record);
-        const s = runSamples(record);
-        const speed = s.decode_tps !== undefined ? ` · ${s.decode_tps.toFixed(1)} tokens/s` : '';
-        const ttft = s.ttft_ms !== undefined ? ` · TTFT ${s.ttft_ms.toFixed(0)} ms` : '';
-        reporter.info(`  ${spec.name}: ${progressLine(k, total, Date.now() - started, phase)}${speed}${ttft}`);
+        const label = phase === 'warm-up'
+            ? `warm-up ${k - 1}/${spec.warmup}`
+            : `run ${k - 1 - spec.warmup}/${spec.repetitions}`;
+        const round = await runRound(c, label, (requestLabel) => {
+            const { prompt, promptIndex } = next();
+            return {
+                promptIndex,
+                send: async () => {
+                    const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, requestLabel);
+                    checkMetrics(record, host, requestLabel);
+                    return record;
+                }
+            };
+        });
+        (phase === 'run' ? measured : warmups).push(round);
+        reporter.info(`  ${spec.name}: ${progressLine(k, total, Date.now() - started, phase)}${roundText(round, c)}`);
     }
-    const [cold, ...rest] = records;
     return {
         cold,
-        warmups: rest.slice(0, spec.warmup),
-        measured: rest.slice(spec.warmup),
+        warmups,
+        measured,
         ...(measuredFrom !== undefined ? { measuredFrom } : {})
     };
+}
+function checkMetrics(record, host, label) {
+    if (!hasMetrics(record.final)) {
+        throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`);
+    }
+}
+/**
+ * `c` requests at once. Every request runs to its end before a failure is thrown, so no stream is
+ * left open behind the error.
+ */
+async function runRound(c, label, prepare) {
+    const prepared = Array.from({ length: c }, (_, j) => prepare(c === 1 ? label : `${label}, request ${j + 1}/${c}`));
+    const settled = await Promise.all(prepared.map(async ({ promptIndex, send }) => {
+        const sentAt = performance.now();
+        try {
+            const record = await send();
+            return { promptIndex, record, sentAt, endedAt: sentAt + record.e2eMs };
+        }
+        catch (e) {
+            if (isRefusal(e)) {
+                return {
+                    promptIndex,
+                    refused: {
+                        ...(e.status !== undefined ? { status: e.status } : {}),
+                        message: e.message
+                    },
+                    sentAt,
+                    endedAt: performance.now()
+                };
+            }
+            return { promptIndex, failure: e, sentAt, endedAt: performance.now() };
+        }
+    }));
+    const failed = settled.find((q) => 'failure' in q);
+    if (failed && 'failure' in failed)
+        throw failed.failure;
+    return settled;
+}
+function speedText(decode, ttft) {
+    const speed = decode !== undefined ? ` · ${decode.toFixed(1)} tokens/s` : '';
+    const first = ttft !== undefined ? ` · TTFT ${ttft.toFixed(0)} ms` : '';
+    return speed + first;
+}
+function roundText(round, c) {
+    const records = round.flatMap((q) => (q.record ? [q.record] : []));
+    if (c === 1) {
+        const r = records[0];
+        return r ? speedText(runSamples(r).decode_tps, r.clientTtftMs) : ' · refused';
+    }
+    const s = roundLoadSamples(round);
+    const parts = [
+        s.aggregate_tps !== undefined ? `${s.aggregate_tps.toFixed(1)} tokens/s in all` : null,
+        s.ttft_p95_ms !== undefined ? `TTFT p95 ${s.ttft_p95_ms.toFixed(0)} ms` : null,
+        records.length < round.length ? `${round.length - records.length} of ${c} refused` : null
+    ].filter((p) => p !== null);
+    return parts.length ? ` · ${parts.join(' · ')}` : '';
+}
+/** Refused requests, counted with what the server said, e.g. its queue being full. */
+function refusalNotes(measured) {
+    const refused = measured.flatMap((r) => r.flatMap((q) => (q.refused ? [q.refused] : [])));
+    if (refused.length === 0)
+        return [];
+    const sent = measured.reduce((n, r) => n + r.length, 0);
+    const statuses = [...new Set(refused.map((r) => r.status ?? '?'))].join(', ');
+    return [
+        `refused: ${refused.length} of ${sent} measured requests were refused (HTTP ${statuses}; the server's queue is full past OLLAMA_NUM_PARALLEL + OLLAMA_MAX_QUEUE), counted in error_rate: ${refused[0]?.message ?? ''}`
+    ];
+}
+/** A depth the context cannot hold is truncated by the server: the cell then measures less. */
+function depthNotes(spec, measured) {
+    const depth = spec.depth ?? 0;
+    if (depth <= 0 || measured.length === 0)
+        return [];
+    const counts = measured.flatMap((r) => r.final.promptEvalCount === undefined ? [] : [r.final.promptEvalCount]);
+    if (counts.length === 0)
+        return [];
+    const least = Math.min(...counts);
+    if (least >= depth)
+        return [];
+    return [
+        `depth: the prompts carried ${depth} words of filler but the server evaluated as few as ${least} prompt tokens; the context was cut, so this cell measures a shallower depth (raise num_ctx)`
+    ];
+}
+/** size_vram ÷ size from /api/ps: 1 when the whole model sits in VRAM. */
+function placementMetric(spec, resident) {
+    if (!resident?.size || resident.sizeVram === undefined)
+        return null;
+    return {
+        name: 'vram_ratio',
+        unit: 'ratio',
+        direction: 'higher',
+        class: spec.class,
+        samples: [Math.round((resident.sizeVram / resident.size) * 1e4) / 1e4],
+        gate: false
+    };
+}
+/** Models still loaded on the other servers of a host axis share the GPUs: unload them too. */
+async function unloadOtherHosts(spec, host, opts, reporter) {
+    const notes = [];
+    for (const other of spec.matrix?.hosts ?? []) {
+        let url;
+        try {
+            url = resolveHost(other, {});
+        }
+        catch {
+            continue;
+        }
+        if (url === host)
+            continue;
+        try {
+            const server = new OllamaServer(url, spec.model, opts.metadataTimeoutMs ?? 30_000);
+            const { unloaded, left } = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
+            if (unloaded.length)
+                reporter.info(`  ${spec.name}: unloaded ${unloaded.join(', ')} from ${url}`);
+            if (left.length) {
+                notes.push(`vram-baseline: ${left.join(', ')} stayed loaded on ${url}, so this cell shares the GPUs with it`);
+            }
+        }
+        catch (e) {
+            notes.push(`vram-baseline: could not unload the models of ${url} (${e instanceof Error ? e.message : String(e)}); this cell may share the GPUs with them`);
+        }
+    }
+    return notes;
 }
 async function startGpu(opts, env, reporter, notes) {
     const bin = opts.nvidiaSmi === undefined ? env.PERF_GATE_NVIDIA_SMI || 'nvidia-smi' : opts.nvidiaSmi;
@@ -32688,11 +43253,29 @@ async function runBenchmarks(config, opts) {
         : config.benchmarks;
     const benchmarks = [];
     const fingerprint = {};
+    const hasMatrix = specs.some((s) => s.matrix);
+    const seed = config.matrixSeed ?? newSeed$1();
+    const order = hasMatrix ? runOrder(specs, seed) : specs.map((_, i) => i);
+    if (hasMatrix) {
+        const cells = specs.filter((s) => s.matrix).length;
+        opts.reporter.info(`perf-gate: ${cells} matrix cells run in a shuffled order, seed ${seed} (matrix-seed: ${seed} repeats it)`);
+        for (const skipped of config.skippedCells ?? []) {
+            opts.reporter.info(`perf-gate: ${skipped.name} is left out: ${skipped.reason}`);
+        }
+    }
+    const produced = [];
+    const cellOrder = new Map();
     let index = 0;
-    for (const spec of specs) {
+    for (const at of order) {
+        const spec = specs[at];
+        if (!spec)
+            continue;
         index++;
+        if (spec.matrix)
+            cellOrder.set(spec.matrix.entry, (cellOrder.get(spec.matrix.entry) ?? 0) + 1);
+        const position = spec.matrix ? cellOrder.get(spec.matrix.entry) : undefined;
         const title = `perf-gate: benchmark ${index}/${specs.length}: ${spec.name} (${spec.kind})`;
-        const produced = await opts.reporter.group(title, async () => {
+        const made = await opts.reporter.group(title, async () => {
             switch (spec.kind) {
                 case 'command':
                     return runCommand(spec, opts.reporter, opts.baseline ?? null, opts.compare ?? {});
@@ -32706,7 +43289,22 @@ async function runBenchmarks(config, opts) {
                     });
             }
         });
-        for (const b of produced) {
+        produced[at] = made.map((b) => spec.matrix && position !== undefined
+            ? {
+                ...b,
+                matrix: {
+                    entry: spec.matrix.entry,
+                    axes: spec.matrix.axes,
+                    ...b.matrix,
+                    order: position,
+                    seed
+                }
+            }
+            : b);
+    }
+    // Reported in the config's order, whatever order they ran in.
+    for (const list of produced) {
+        for (const b of list ?? []) {
             if (benchmarks.some((x) => x.name === b.name)) {
                 throw new UserError(`benchmark name '${b.name}' is produced twice; rename one of the config entries`);
             }
@@ -32745,6 +43343,269 @@ function adaptiveFailAlpha(config, alpha = 0.05) {
             return undefined;
         return alpha / lookSchedule(spec.adaptive).length;
     };
+}
+
+/*
+ * Figures across the cells of a matrix, each a metric of the cell it describes, so it has a
+ * baseline, a verdict and a target like any other. Their samples are round-wise replicates: the
+ * i-th sample of a figure uses the i-th measured round of every cell it reads. Rounds of one cell
+ * are independent draws, so these replicates are too, and the figure's spread carries the noise
+ * of every cell it reads (a ratio's log-variance is the sum of its parts'). Computed from the
+ * result set alone, after the shards of a matrix are merged.
+ */
+const SWEEP_METRICS = {
+    /** aggregate_tps at c ÷ (c × aggregate_tps at c = 1): 1 is perfect batching. */
+    batch_efficiency: { unit: 'ratio', direction: 'higher' },
+    /**
+     * First concurrency where aggregate_tps gains < 5 % while ttft_p95_ms still rises; from the
+     * rounds that saturate, and left out when most do not.
+     */
+    saturation_concurrency: { unit: 'requests', direction: 'higher' },
+    /** Largest concurrency whose share of requests meeting every SLO reaches the attainment. */
+    slo_concurrency: { unit: 'requests', direction: 'higher' },
+    /** decode_tps ÷ its value at the smallest depth and num_ctx. */
+    context_degradation: { unit: 'ratio', direction: 'higher' },
+    /** prompt_tps ÷ its value at the smallest depth and num_ctx. */
+    context_degradation_prefill: { unit: 'ratio', direction: 'higher' }
+};
+/** Aggregate throughput must gain at least this much per step up in concurrency. */
+const SATURATION_GAIN = 0.05;
+const DERIVED = new Set(Object.keys(SWEEP_METRICS));
+function samplesOf(b, metric) {
+    return b.metrics.find((m) => m.name === metric)?.samples ?? [];
+}
+function classOf(b) {
+    return b.metrics[0]?.class ?? 'non-critical';
+}
+function lineKey(axes, omit) {
+    return JSON.stringify(Object.keys(axes)
+        .filter((k) => !omit.includes(k))
+        .sort()
+        .map((k) => [k, axes[k]]));
+}
+function lines(cells, omit) {
+    const out = new Map();
+    for (const c of cells) {
+        const key = lineKey(c.axes, omit);
+        out.set(key, [...(out.get(key) ?? []), c]);
+    }
+    return [...out.values()];
+}
+function num(v) {
+    return typeof v === 'number' ? v : Number(v);
+}
+/** x[i] / (scale · y[i]) for the rounds both have, skipping a round with nothing to divide by. */
+function ratioSamples(x, y, scale = 1) {
+    const out = [];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        const a = x[i];
+        const b = y[i];
+        if (a > 0 && b > 0)
+            out.push(a / (scale * b));
+    }
+    return out;
+}
+function add(added, b, name, samples) {
+    if (samples.length === 0)
+        return;
+    const def = SWEEP_METRICS[name];
+    const entry = added.get(b) ?? { metrics: [], notes: [] };
+    entry.metrics.push({
+        name,
+        unit: def.unit,
+        direction: def.direction,
+        class: classOf(b),
+        samples,
+        // Read from metrics that are gated already: gate them too only when asked (metrics: …).
+        gate: false
+    });
+    added.set(b, entry);
+}
+function note(added, b, text) {
+    const entry = added.get(b) ?? { metrics: [], notes: [] };
+    entry.notes.push(text);
+    added.set(b, entry);
+}
+function invalidRef(ref, cell, what, added) {
+    const bad = [ref, cell].find((c) => c.bench.invalid);
+    if (!bad)
+        return false;
+    note(added, cell.bench, `${what}: not worked out, ${bad === cell ? 'this cell' : `the reference cell ${bad.bench.name}`} is invalid`);
+    return true;
+}
+function concurrencyFigures(line, added) {
+    const sorted = [...line].sort((a, b) => num(a.axes.concurrency) - num(b.axes.concurrency));
+    const ref = sorted[0];
+    if (!ref || sorted.length < 2)
+        return;
+    const c0 = num(ref.axes.concurrency);
+    if (c0 !== 1) {
+        note(added, ref.bench, 'batch_efficiency: not worked out, the concurrency axis has no 1 to measure a single stream');
+    }
+    else {
+        const single = samplesOf(ref.bench, 'aggregate_tps');
+        for (const cell of sorted.slice(1)) {
+            if (invalidRef(ref, cell, 'batch_efficiency', added))
+                continue;
+            const c = num(cell.axes.concurrency);
+            add(added, cell.bench, 'batch_efficiency', ratioSamples(samplesOf(cell.bench, 'aggregate_tps'), single, c));
+        }
+    }
+    if (sorted.some((c) => c.bench.invalid)) {
+        note(added, ref.bench, 'saturation_concurrency: not worked out, a cell of this line is invalid');
+        return;
+    }
+    const agg = sorted.map((c) => samplesOf(c.bench, 'aggregate_tps'));
+    const ttft = sorted.map((c) => samplesOf(c.bench, 'ttft_p95_ms'));
+    const rounds = Math.min(...agg.map((a) => a.length), ...ttft.map((t) => t.length));
+    const saturation = [];
+    for (let i = 0; i < rounds; i++) {
+        for (let j = 1; j < sorted.length; j++) {
+            const gain = (agg[j]?.[i] ?? 0) / (agg[j - 1]?.[i] ?? 1) - 1;
+            if (gain < SATURATION_GAIN && (ttft[j]?.[i] ?? 0) > (ttft[j - 1]?.[i] ?? 0)) {
+                saturation.push(num(sorted[j]?.axes.concurrency));
+                break;
+            }
+        }
+    }
+    // A round that never saturates has no value to give; most rounds so means the axis ends first.
+    if (rounds > 0 && saturation.length > rounds / 2) {
+        add(added, ref.bench, 'saturation_concurrency', saturation);
+    }
+    else if (rounds > 0) {
+        note(added, ref.bench, `saturation_concurrency: aggregate throughput still gained ≥ ${SATURATION_GAIN * 100} % per step up to concurrency ${num(sorted[sorted.length - 1]?.axes.concurrency)} in ${rounds - saturation.length} of ${rounds} rounds: the saturation point lies beyond the axis`);
+    }
+    const attainment = ref.bench.matrix?.sloAttainment;
+    if (attainment !== undefined) {
+        const met = sorted.map((c) => samplesOf(c.bench, 'slo_attainment'));
+        const n = Math.min(...met.map((m) => m.length));
+        const largest = [];
+        for (let i = 0; i < n; i++) {
+            let best = 0;
+            sorted.forEach((c, j) => {
+                if ((met[j]?.[i] ?? 0) >= attainment)
+                    best = Math.max(best, num(c.axes.concurrency));
+            });
+            largest.push(best);
+        }
+        add(added, ref.bench, 'slo_concurrency', largest);
+    }
+}
+function contextFigures(line, added) {
+    const key = (c) => [
+        c.axes.depth === undefined ? 0 : num(c.axes.depth),
+        c.axes.num_ctx === undefined ? 0 : num(c.axes.num_ctx)
+    ];
+    const sorted = [...line].sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1]);
+    const ref = sorted[0];
+    if (!ref || sorted.length < 2)
+        return;
+    for (const cell of sorted.slice(1)) {
+        if (invalidRef(ref, cell, 'context_degradation', added))
+            continue;
+        add(added, cell.bench, 'context_degradation', ratioSamples(samplesOf(cell.bench, 'decode_tps'), samplesOf(ref.bench, 'decode_tps')));
+        add(added, cell.bench, 'context_degradation_prefill', ratioSamples(samplesOf(cell.bench, 'prompt_tps'), samplesOf(ref.bench, 'prompt_tps')));
+    }
+}
+function distinct(cells, axis) {
+    return new Set(cells.map((c) => String(c.axes[axis]))).size;
+}
+/**
+ * The set with every matrix entry's figures across cells added to its cells (replacing any worked
+ * out before, so merging shards and working them out again gives the same set).
+ */
+function withSweepFigures(set, overrides) {
+    const entries = new Map();
+    for (const b of set.benchmarks) {
+        if (!b.matrix || b.source?.kind !== 'ollama')
+            continue;
+        const list = entries.get(b.matrix.entry) ?? [];
+        list.push({ bench: b, axes: b.matrix.axes });
+        entries.set(b.matrix.entry, list);
+    }
+    if (entries.size === 0)
+        return set;
+    const added = new Map();
+    for (const cells of entries.values()) {
+        if (distinct(cells, 'concurrency') > 1) {
+            for (const line of lines(cells, ['concurrency']))
+                concurrencyFigures(line, added);
+        }
+        if (distinct(cells, 'depth') > 1 || distinct(cells, 'num_ctx') > 1) {
+            for (const line of lines(cells, ['depth', 'num_ctx']))
+                contextFigures(line, added);
+        }
+    }
+    return {
+        ...set,
+        benchmarks: set.benchmarks.map((b) => {
+            const extra = added.get(b);
+            const kept = b.metrics.filter((m) => !DERIVED.has(m.name));
+            if (!extra && kept.length === b.metrics.length)
+                return b;
+            const notes = [
+                ...(b.notes ?? []).filter((n) => !Object.keys(SWEEP_METRICS).some((k) => n.startsWith(`${k}: `))),
+                ...(extra?.notes ?? [])
+            ];
+            const figures = (extra?.metrics ?? []).map((m) => {
+                const o = overrides?.(b.name, m.name);
+                return {
+                    ...m,
+                    ...(o?.class ? { class: o.class } : {}),
+                    ...(o?.gate !== undefined ? { gate: o.gate } : {})
+                };
+            });
+            const out = { ...b, metrics: [...kept, ...figures] };
+            if (notes.length)
+                out.notes = notes;
+            else
+                delete out.notes;
+            return out;
+        })
+    };
+}
+
+/** The top-level build, then each benchmark's, in config order. */
+async function runBuilds(config, opts) {
+    const steps = [];
+    if (config.build)
+        steps.push({ benchmark: null, command: config.build, cwd: config.dir });
+    for (const b of config.benchmarks) {
+        if (!b.build || (opts.only && !opts.only.includes(b.name)))
+            continue;
+        steps.push({
+            benchmark: b.name,
+            command: b.build,
+            cwd: b.kind === 'command' ? b.cwd : config.dir
+        });
+    }
+    const times = [];
+    for (const step of steps) {
+        const what = step.benchmark === null ? 'build' : `build of benchmark '${step.benchmark}'`;
+        opts.reporter.info(`perf-gate: ${what} in the ${opts.label}: ${step.command}`);
+        let res;
+        try {
+            res = await runShell(step.command, {
+                cwd: step.cwd,
+                env: opts.env ?? process.env,
+                timeoutMs: config.timeoutSeconds * 1000
+            });
+        }
+        catch (e) {
+            throw new UserError(`the ${what} in the ${opts.label} could not start: ${errorMessage(e)}`);
+        }
+        if (res.timedOut || res.code !== 0) {
+            const how = res.timedOut
+                ? `did not finish within ${config.timeoutSeconds} s (the config's timeout)`
+                : res.code === null
+                    ? `was killed by ${res.signal ?? 'a signal'}`
+                    : `exited with code ${res.code}`;
+            throw new UserError(`the ${what} in the ${opts.label} ${how}. Last output:\n${formatTail(res.tail)}`);
+        }
+        opts.reporter.info(`perf-gate: ${what} in the ${opts.label} took ${(res.wallMs / 1000).toFixed(1)} s`);
+        times.push({ tree: opts.tree, benchmark: step.benchmark, ms: res.wallMs });
+    }
+    return times;
 }
 
 /** Machine-wide keys that block every benchmark, with how their values are compared. */
@@ -32875,6 +43736,929 @@ function differencePlain(d) {
     return `${d.key} ${d.baseline ?? 'not recorded'} → ${d.current ?? 'not recorded'}`;
 }
 
+/*
+ * The two trees' configs. Each tree's own perf-gate.yml says what its benchmarks run (a pull
+ * request may change a command), but what the pull request is judged by comes from the base:
+ * budgets, classes, gating switches and the number of pairs. A pull request cannot loosen the
+ * budget it is gated with; when it tries, the reports say so and name the base's budget.
+ */
+/** The base tree's config, or null when the base commit has no config file at that path. */
+async function loadBaseConfig(file, label) {
+    let text;
+    try {
+        text = await readFile(file, 'utf8');
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return null;
+        throw new UserError(`cannot read the base's config (${label}): ${errorMessage(e)}`);
+    }
+    try {
+        return parseConfig(text, file);
+    }
+    catch (e) {
+        // The worktree's path means nothing to the reader; the commit does.
+        throw new UserError(`the base's config (${label}) is invalid: ${errorMessage(e)}`);
+    }
+}
+function matchBenchmarks(base, head) {
+    const baseByName = new Map((base?.benchmarks ?? []).map((b) => [b.name, b]));
+    const out = { paired: [], stored: [], added: [], removed: [] };
+    for (const h of head.benchmarks) {
+        const b = baseByName.get(h.name);
+        if (h.kind === 'file')
+            out.stored.push(h);
+        else if (b && b.kind === h.kind)
+            out.paired.push({ base: b, head: h });
+        else
+            out.added.push(h.name);
+    }
+    const headNames = new Set(head.benchmarks.map((h) => h.name));
+    for (const b of base?.benchmarks ?? [])
+        if (!headNames.has(b.name))
+            out.removed.push(b.name);
+    return out;
+}
+/**
+ * The budgets every compared metric is judged by: the base's, through the base's benchmark entry.
+ * A benchmark the base does not have (a `file` benchmark added by the pull request) falls back to
+ * the head's entry, judged by the base's class budgets where the base has a config at all.
+ */
+function judgingThresholds(base, head) {
+    if (!base)
+        return thresholdsFromConfig(head);
+    const fromBase = thresholdsFromConfig(base);
+    const headOnly = thresholdsFromConfig({ ...head, thresholds: base.thresholds });
+    const inBase = (bench) => base.benchmarks.some((s) => s.name === bench || bench.startsWith(`${s.name}/`));
+    return (bench, metric) => (inBase(bench) ? fromBase(bench, metric) : headOnly(bench, metric));
+}
+/** The plan of pairs for a benchmark: its (base's) adaptive plan, else repetitions, doubled once. */
+function pairsPlan(spec) {
+    if (spec.kind === 'command' && spec.adaptive)
+        return spec.adaptive;
+    const n = Math.max(spec.repetitions, MIN_PAIRS);
+    return { min: n, max: 2 * n, step: n };
+}
+/** Fewer pairs give a 90 % CI of [min, max]: the paired rule's own floor. */
+const MIN_PAIRS = 6;
+function pct(v) {
+    if (v === undefined)
+        return 'unset';
+    return v === null ? 'none' : budgetPct(v);
+}
+function thresholdChanges(at, base, head, out) {
+    for (const key of ['warn', 'fail']) {
+        const b = base?.[key];
+        const h = head?.[key];
+        if (b !== h)
+            out.push(`${at}.${key} ${pct(b)} → ${pct(h)}`);
+    }
+}
+function overrideChanges(at, base, head, out) {
+    thresholdChanges(at, base, head, out);
+    for (const key of ['class', 'gate']) {
+        const b = base?.[key];
+        const h = head?.[key];
+        if (b !== h)
+            out.push(`${at}.${key} ${String(b ?? 'unset')} → ${String(h ?? 'unset')}`);
+    }
+}
+/**
+ * Where the head's config judges differently from the base's: budgets, classes and gating
+ * switches, each as "core.fail 5 % → 20 %". The base's values are the ones used.
+ */
+function budgetChanges(base, head) {
+    if (!base)
+        return [];
+    const out = [];
+    thresholdChanges('core', base.thresholds.core, head.thresholds.core, out);
+    thresholdChanges('non-critical', base.thresholds.nonCritical, head.thresholds.nonCritical, out);
+    const metricNames = new Set([
+        ...Object.keys(base.thresholds.metrics),
+        ...Object.keys(head.thresholds.metrics)
+    ]);
+    for (const m of [...metricNames].sort()) {
+        thresholdChanges(`metrics.${m}`, own(base.thresholds.metrics, m), own(head.thresholds.metrics, m), out);
+    }
+    const headByName = new Map(head.benchmarks.map((b) => [b.name, b]));
+    for (const b of base.benchmarks) {
+        const h = headByName.get(b.name);
+        if (!h)
+            continue;
+        if (b.class !== h.class)
+            out.push(`${b.name}.class ${b.class} → ${h.class}`);
+        thresholdChanges(b.name, b.thresholds, h.thresholds, out);
+        const names = new Set([...Object.keys(b.metrics), ...Object.keys(h.metrics)]);
+        for (const m of [...names].sort()) {
+            overrideChanges(`${b.name}.${m}`, own(b.metrics, m), own(h.metrics, m), out);
+        }
+        const bp = pairsPlan(b);
+        const hp = pairsPlan(h);
+        if (bp.min !== hp.min || bp.max !== hp.max) {
+            out.push(`${b.name} pairs ${bp.min}–${bp.max} → ${hp.min}–${hp.max}`);
+        }
+    }
+    return out;
+}
+function own(record, key) {
+    return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+async function openOllamaArm(spec, tree, opts) {
+    const fail = (e) => {
+        if (e instanceof OllamaFailure) {
+            throw new UserError(`benchmark '${spec.name}' (${tree}): ${e.message}`);
+        }
+        throw e;
+    };
+    const env = opts.env ?? process.env;
+    const host = resolveHost(spec.host, env);
+    let send;
+    try {
+        const prompts = await loadPrompts(spec);
+        const server = new OllamaServer(host, spec.model, 30_000);
+        const version = await server.version();
+        const facts = await server.modelFacts();
+        const { request, numCtx } = plan(spec, facts);
+        const limits = {
+            timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) *
+                1000,
+            stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
+        };
+        if (opts.fingerprint) {
+            mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, { api: request.api, numCtx }));
+        }
+        send = async (label, k) => {
+            // A distinct start per request keeps the server's prefix cache from skipping prompt work.
+            const prompt = `[${k}] ${prompts[(k - 1) % prompts.length] ?? ''}`;
+            const record = await streamOnce(host, { ...request, prompt }, limits, label);
+            if (!hasMetrics(record.final)) {
+                throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics; is this Ollama's native API?`);
+            }
+            return record;
+        };
+    }
+    catch (e) {
+        return fail(e);
+    }
+    const records = {
+        cold: null,
+        warmups: [],
+        measured: []
+    };
+    let k = 0;
+    return {
+        host,
+        async prepare() {
+            try {
+                records.cold = await send('cold run', ++k);
+                for (let i = 1; i <= spec.warmup; i++) {
+                    records.warmups.push(await send(`warm-up ${i}/${spec.warmup}`, ++k));
+                }
+            }
+            catch (e) {
+                fail(e);
+            }
+        },
+        async visit(label) {
+            let record;
+            try {
+                record = await send(label, ++k);
+            }
+            catch (e) {
+                return fail(e);
+            }
+            records.measured.push(record);
+            const samples = runSamples(record);
+            const metrics = [];
+            for (const name of PER_RUN_METRICS) {
+                const value = samples[name];
+                if (value === undefined)
+                    continue;
+                const def = OLLAMA_METRICS[name];
+                metrics.push({
+                    name,
+                    unit: def.unit,
+                    direction: def.direction,
+                    class: spec.class,
+                    samples: [value],
+                    ...('gate' in def ? { gate: def.gate } : {})
+                });
+            }
+            const source = { kind: 'ollama', format: spec.api ?? 'generate' };
+            return [applyMetricOverrides({ name: spec.name, source, metrics }, spec)];
+        },
+        result() {
+            const cold = records.cold;
+            if (!cold)
+                return [];
+            const { metrics } = buildOllamaMetrics({
+                cls: spec.class,
+                cold,
+                warmups: records.warmups,
+                measured: records.measured
+            });
+            const source = { kind: 'ollama', format: spec.api ?? 'generate' };
+            return [applyMetricOverrides({ name: spec.name, source, metrics }, spec)];
+        }
+    };
+}
+
+const key = (bench, metric) => `${bench}\u0000${metric}`;
+/** The visit's centre per metric: the median of its samples. */
+function centres(visit) {
+    const out = new Map();
+    for (const b of visit) {
+        for (const m of b.metrics)
+            if (m.samples.length)
+                out.set(key(b.name, m.name), median$1(m.samples));
+    }
+    return out;
+}
+/**
+ * The visits of one arm as one result: samples in visit order, warm-up samples apart. A metric
+ * keeps the unit, direction, class and gate flag of its first visit.
+ */
+function poolVisits(visits, warm) {
+    const benches = new Map();
+    const metrics = new Map();
+    const add = (visit, isWarm) => {
+        for (const b of visit) {
+            let bench = benches.get(b.name);
+            if (!bench) {
+                bench = { ...b, metrics: [] };
+                benches.set(b.name, bench);
+            }
+            for (const m of b.metrics) {
+                let metric = metrics.get(key(b.name, m.name));
+                if (!metric) {
+                    metric = { ...m, samples: [] };
+                    delete metric.warmup;
+                    metrics.set(key(b.name, m.name), metric);
+                    bench.metrics.push(metric);
+                }
+                if (isWarm)
+                    metric.warmup = [...(metric.warmup ?? []), ...m.samples];
+                else
+                    metric.samples.push(...m.samples);
+            }
+        }
+    };
+    for (const v of warm)
+        add(v, true);
+    for (const v of visits)
+        add(v, false);
+    // A metric seen only in warm-ups has no sample to report.
+    return [...benches.values()]
+        .map((b) => ({ ...b, metrics: b.metrics.filter((m) => m.samples.length > 0) }))
+        .filter((b) => b.metrics.length > 0);
+}
+/** One-sided FAIL level of a benchmark's pairs: alpha spent over the plan's looks. */
+function pairedFailAlpha(plan, alpha = 0.05) {
+    return alpha / lookSchedule(plan).length;
+}
+function metricIndex(benches) {
+    const out = new Map();
+    for (const b of benches)
+        for (const m of b.metrics)
+            out.set(key(b.name, m.name), { bench: b.name, metric: m });
+    return out;
+}
+/**
+ * The paired rule's inputs for one benchmark, and the metrics that cannot be compared (only one
+ * tree reports them, or in other units) as neutral rows. A metric the base does not gate is left
+ * out, whatever the head says.
+ */
+function pairedInputs(v, thresholdsFor) {
+    const baseMetrics = metricIndex(poolVisits(v.base, []));
+    const headMetrics = metricIndex(poolVisits(v.head, []));
+    const baseCentres = v.base.map(centres);
+    const headCentres = v.head.map(centres);
+    const inputs = [];
+    const neutral = [];
+    const failAlpha = pairedFailAlpha(v.plan);
+    const row = (bench, m, reason) => neutralComparison({
+        benchmark: bench,
+        metric: m.name,
+        unit: m.unit,
+        direction: m.direction,
+        class: m.class,
+        thresholds: thresholdsFor(bench, m)
+    }, reason);
+    for (const [k, head] of headMetrics) {
+        const base = baseMetrics.get(k);
+        if (!base) {
+            if (head.metric.gate !== false)
+                neutral.push(row(head.bench, head.metric, "new metric: the base's tree does not report it"));
+            continue;
+        }
+        // The gating switch and class are the base's: a pull request cannot turn its own gate off.
+        if (base.metric.gate === false)
+            continue;
+        const m = base.metric;
+        if (m.unit !== head.metric.unit || m.direction !== head.metric.direction) {
+            neutral.push(row(base.bench, m, `not comparable: the base measured it in ${m.unit} (${m.direction} is better), this tree in ${head.metric.unit} (${head.metric.direction} is better)`));
+            continue;
+        }
+        const baseline = [];
+        const current = [];
+        for (let i = 0; i < Math.min(baseCentres.length, headCentres.length); i++) {
+            const b = baseCentres[i]?.get(k);
+            const h = headCentres[i]?.get(k);
+            if (b !== undefined && h !== undefined) {
+                baseline.push(b);
+                current.push(h);
+            }
+        }
+        inputs.push({
+            benchmark: base.bench,
+            metric: m.name,
+            unit: m.unit,
+            direction: m.direction,
+            class: m.class,
+            thresholds: thresholdsFor(base.bench, m),
+            baseline,
+            current,
+            failAlpha
+        });
+    }
+    for (const [k, base] of baseMetrics) {
+        if (headMetrics.has(k) || base.metric.gate === false)
+            continue;
+        neutral.push(row(base.bench, base.metric, "not reported by this tree (the base's reports it)"));
+    }
+    return { inputs, neutral };
+}
+
+function withTree(e, tree, name) {
+    if (e instanceof Error && e.message.startsWith(`benchmark '${name}':`)) {
+        e.message = e.message.replace(`benchmark '${name}':`, `benchmark '${name}' (${tree.label}):`);
+    }
+    throw e;
+}
+async function armRunner(spec, tree, ctx, warm) {
+    // A benchmark can tell which arm it runs in; the two trees differ in nothing else they are told.
+    const env = { ...(ctx.env ?? process.env), PERF_GATE_ARM: tree.arm };
+    switch (spec.kind) {
+        case 'command':
+            return {
+                async prepare() {
+                    for (let i = 1; i <= spec.warmup; i++) {
+                        warm.push(await runCommandVisit(spec, `warm-up ${i}/${spec.warmup}`, env));
+                    }
+                },
+                visit: (label) => runCommandVisit(spec, label, env),
+                result: (measured) => poolVisits(measured, warm)
+            };
+        case 'ollama': {
+            const arm = await openOllamaArm(spec, tree.label, {
+                env,
+                defaultTimeoutSeconds: tree.config.timeoutSeconds,
+                ...(tree.arm === 'head' ? { fingerprint: ctx.fingerprint } : {})
+            });
+            return {
+                prepare: () => arm.prepare(),
+                visit: (label) => arm.visit(label),
+                result: () => arm.result()
+            };
+        }
+        case 'file':
+            throw new Error(`a file benchmark ('${spec.name}') cannot be measured in pairs`);
+    }
+}
+/** Warm-ups, then the pairs of one benchmark in schedule order, with the adaptive looks. */
+async function measurePairs(pair, schedule, ctx) {
+    const name = pair.head.name;
+    // The base decides how many pairs: a pull request cannot buy itself a wider interval.
+    const plan = pairsPlan(pair.base);
+    const visits = {
+        name,
+        base: [],
+        head: [],
+        baseWarm: [],
+        headWarm: [],
+        orders: [],
+        plan
+    };
+    const run = async (tree, fn) => {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            return withTree(e, tree, name);
+        }
+    };
+    const base = await run(ctx.base, () => armRunner(pair.base, ctx.base, ctx, visits.baseWarm));
+    const head = await run(ctx.head, () => armRunner(pair.head, ctx.head, ctx, visits.headWarm));
+    await run(ctx.base, () => base.prepare());
+    await run(ctx.head, () => head.prepare());
+    const started = Date.now();
+    let target = plan.min;
+    while (visits.orders.length < target) {
+        const block = schedule.next(target - visits.orders.length);
+        for (const order of block) {
+            const i = visits.orders.length + 1;
+            const label = `pair ${i}`;
+            const arms = order === 'AB' ? ['base', 'head'] : ['head', 'base'];
+            for (const arm of arms) {
+                const tree = arm === 'base' ? ctx.base : ctx.head;
+                const runner = arm === 'base' ? base : head;
+                const visit = await run(tree, () => runner.visit(label));
+                visits[arm].push(visit);
+            }
+            visits.orders.push(order);
+            const eta = ((Date.now() - started) / i) * (target - i);
+            ctx.reporter.info(`  ${name}: pair ${i}/${target} (${order === 'AB' ? 'base, head' : 'head, base'})${i < target ? ` · ETA ${Math.round(eta / 1000)} s` : ''}`);
+        }
+        if (target >= plan.max)
+            break;
+        const { inputs } = pairedInputs(visits, ctx.thresholdsFor);
+        if (inputs.length === 0)
+            break;
+        const look = pairedSequentialLook(inputs, visits.orders.length, plan);
+        ctx.reporter.info(`  ${name}: after ${plural(visits.orders.length, 'pair')}: ${look.reason}`);
+        if (look.stop || look.nextRuns <= 0)
+            break;
+        target = Math.min(plan.max, visits.orders.length + look.nextRuns);
+    }
+    return {
+        ...visits,
+        baseResult: base.result(visits.base),
+        headResult: head.result(visits.head)
+    };
+}
+
+/** mulberry32: a small 32-bit seeded generator, uniform on [0, 1). */
+function seededRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** A fresh seed for a run that was given none: printed, so the run can be replayed. */
+function newSeed() {
+    return randomInt(1, 2 ** 31);
+}
+/** FNV-1a of a name: each benchmark gets its own stream of the one seed. */
+function hashName(name) {
+    let h = 0x811c9dc5;
+    for (const ch of Buffer.from(name, 'utf8')) {
+        h ^= ch;
+        h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+}
+/**
+ * `n` pairs, half AB and half BA (the odd one out drawn at random), in a random order. Every
+ * permutation of that multiset is equally likely (Fisher–Yates).
+ */
+function balancedOrder(n, rng) {
+    if (!(Number.isInteger(n) && n >= 0))
+        throw new RangeError(`pairs must be an integer ≥ 0, got ${n}`);
+    const half = Math.floor(n / 2);
+    const order = [
+        ...Array(half).fill('AB'),
+        ...Array(half).fill('BA')
+    ];
+    if (n % 2 === 1)
+        order.push(rng() < 0.5 ? 'AB' : 'BA');
+    for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    return order;
+}
+/** ABBA blocks: AB, BA, AB, BA, …, so every two pairs are base, head, head, base. */
+function abbaOrder(n) {
+    if (!(Number.isInteger(n) && n >= 0))
+        throw new RangeError(`pairs must be an integer ≥ 0, got ${n}`);
+    return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'AB' : 'BA'));
+}
+/**
+ * The pair orders of one benchmark, a block at a time: the first look's pairs, then each
+ * extension's. Each block is balanced on its own, so the pairs compared at every look are.
+ */
+class PairSchedule {
+    order;
+    seed;
+    rng;
+    done = [];
+    constructor(order, seed, benchmark) {
+        this.order = order;
+        this.seed = seed;
+        this.rng = seededRng((seed ^ hashName(benchmark)) >>> 0);
+    }
+    /** The orders of the next `n` pairs. */
+    next(n) {
+        const block = this.order === 'abba'
+            ? // An odd block would leave the following one starting with BA: keep the alternation.
+                abbaOrder(this.done.length + n).slice(this.done.length)
+            : balancedOrder(n, this.rng);
+        this.done.push(...block);
+        return block;
+    }
+    /** Every order handed out so far, in pair order. */
+    get orders() {
+        return this.done;
+    }
+}
+
+/*
+ * Work that must be undone however the process ends: a temporary git worktree, say. A normal
+ * return or an error runs the undo through the caller's own `finally`; a SIGINT or SIGTERM never
+ * reaches that `finally`, so the registered functions run from the signal handler, after which the
+ * process exits with the signal's conventional status (130, 143). Functions should be synchronous
+ * where they can: the handler waits for promises, but a second signal exits at once.
+ */
+const registered = new Set();
+const SIGNALS = { SIGINT: 130, SIGTERM: 143 };
+let installed = false;
+let exiting = false;
+/** Runs every registered function once, newest first; failures are ignored. */
+async function runCleanups() {
+    const fns = [...registered].reverse();
+    registered.clear();
+    for (const fn of fns) {
+        try {
+            await fn();
+        }
+        catch {
+            // Best effort: one failed undo must not keep the others from running.
+        }
+    }
+}
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    for (const [signal, status] of Object.entries(SIGNALS)) {
+        process.on(signal, () => {
+            if (exiting)
+                process.exit(status);
+            exiting = true;
+            void runCleanups().finally(() => process.exit(status));
+        });
+    }
+}
+/**
+ * Registers `fn` to run if the process is stopped by SIGINT or SIGTERM before the returned
+ * function is called. Call the returned function once the work is undone the normal way.
+ */
+function onCleanup(fn) {
+    install();
+    registered.add(fn);
+    return () => {
+        registered.delete(fn);
+    };
+}
+
+/*
+ * The base side of an A/B run: which commit it is, and that commit checked out as a detached
+ * `git worktree` in a temporary folder beside the job's own checkout (the head). The worktree is
+ * removed when the run ends, also when it fails, and also on SIGINT or SIGTERM.
+ */
+const exec = promisify(execFile);
+const FETCH_DEPTH_HINT = 'use actions/checkout with fetch-depth: 0 (or git fetch --unshallow)';
+async function git(cwd, args) {
+    const { stdout } = await exec('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.trim();
+}
+async function tryGit(cwd, args) {
+    try {
+        return await git(cwd, args);
+    }
+    catch {
+        return null;
+    }
+}
+async function commitOf(root, rev) {
+    // `--end-of-options` keeps a revision from being read as an option.
+    return tryGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+}
+async function mergeBase(root, a, b) {
+    return tryGit(root, ['merge-base', '--end-of-options', a, b]).then((s) => s || null);
+}
+/** The default branch as this checkout knows it: origin/HEAD, else main or master. */
+async function defaultBranch(root) {
+    const remoteHead = await tryGit(root, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD']);
+    if (remoteHead)
+        return remoteHead.replace(/^refs\/remotes\//, '');
+    for (const name of ['main', 'master', 'origin/main', 'origin/master']) {
+        if (await commitOf(root, name))
+            return name;
+    }
+    return null;
+}
+/**
+ * The base commit of an A/B run, or why there is none. A missing commit in a shallow clone is
+ * `shallow: true`; the front turns it into the error that names the fix.
+ */
+async function resolveAbBase(cwd, request) {
+    const root = await tryGit(cwd, ['rev-parse', '--show-toplevel']);
+    if (!root)
+        return { reason: `${cwd} is not in a git repository`, shallow: false };
+    const head = await commitOf(root, 'HEAD');
+    if (!head)
+        return { reason: 'the repository has no commit yet', shallow: false };
+    const shallow = (await tryGit(root, ['rev-parse', '--is-shallow-repository'])) === 'true';
+    const missing = (what) => ({
+        reason: shallow
+            ? `the checkout is shallow and lacks ${what}: ${FETCH_DEPTH_HINT}`
+            : `this checkout has no ${what}`,
+        shallow
+    });
+    const found = (sha, how) => ({ root, head, sha, how });
+    switch (request.kind) {
+        case 'ref': {
+            if (request.ref.startsWith('-'))
+                throw new UserError(`--base: bad ref '${request.ref}'`);
+            const ref = await commitOf(root, request.ref);
+            if (!ref) {
+                if (shallow)
+                    return missing(`the base '${request.ref}'`);
+                throw new UserError(`--base: '${request.ref}' is not a commit of this repository`);
+            }
+            const mb = await mergeBase(root, ref, head);
+            if (!mb)
+                return missing(`the merge-base of ${request.ref} and HEAD`);
+            return found(mb, `merge-base of ${request.ref} and HEAD`);
+        }
+        case 'default': {
+            const branch = await defaultBranch(root);
+            const mb = branch ? await mergeBase(root, branch, head) : null;
+            if (mb && mb !== head)
+                return found(mb, `merge-base of ${branch} and HEAD`);
+            // On the default branch: the working tree's own changes if it has any, else the last commit.
+            if (mb && request.dirty)
+                return found(head, 'HEAD (the working tree has changes)');
+            const parent = await commitOf(root, 'HEAD~1');
+            if (!parent)
+                return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow };
+            return found(parent, branch ? `HEAD~1 (HEAD is on ${branch})` : 'HEAD~1');
+        }
+        case 'pull': {
+            const base = await commitOf(root, request.baseSha);
+            if (!base)
+                return missing(`the pull request's base commit ${shortSha(request.baseSha)}`);
+            // The default pull_request checkout is the merge of the head into the base: the base is then
+            // exactly what the pull request changes.
+            const parents = (await tryGit(root, ['rev-list', '--parents', '-n', '1', head])) ?? '';
+            const isMergeOnBase = head !== request.headSha && parents.split(' ').slice(1).includes(base);
+            if (isMergeOnBase)
+                return found(base, `the pull request's base ${shortSha(base)} (merge checkout)`);
+            const mb = await mergeBase(root, base, head);
+            if (!mb)
+                return missing(`the merge-base of the pull request's base ${shortSha(base)} and head`);
+            return found(mb, `merge-base of the pull request's base ${shortSha(base)} and head`);
+        }
+        case 'parent': {
+            const parent = await commitOf(root, 'HEAD~1');
+            if (!parent)
+                return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow };
+            return found(parent, 'HEAD~1');
+        }
+    }
+}
+function isNoBase(b) {
+    return 'reason' in b;
+}
+/**
+ * Checks `sha` out as a detached worktree of `root` in a new temporary folder. Until `remove()`
+ * is called, a SIGINT or SIGTERM removes it too.
+ */
+async function addBaseTree(root, sha) {
+    const parent = mkdtempSync(path.join(tmpdir(), 'perf-gate-base-'));
+    const dir = path.join(parent, shortSha(sha) ?? 'base');
+    let removed = false;
+    // Synchronous, so the signal handler finishes it before the process exits.
+    const remove = () => {
+        if (removed)
+            return;
+        removed = true;
+        spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+        rmSync(parent, { recursive: true, force: true });
+        spawnSync('git', ['worktree', 'prune'], { cwd: root, stdio: 'ignore' });
+    };
+    const unregister = onCleanup(remove);
+    try {
+        await git(root, ['worktree', 'add', '--detach', '--quiet', dir, sha]);
+    }
+    catch (e) {
+        remove();
+        unregister();
+        const stderr = e.stderr?.trim();
+        throw new UserError(`could not check out the base ${shortSha(sha)} as a git worktree: ${stderr || String(e)}`);
+    }
+    return {
+        dir,
+        sha,
+        remove() {
+            remove();
+            unregister();
+        }
+    };
+}
+/** Where the head's config file sits in the base tree: the same path from the repository root. */
+function baseConfigPath(headConfig, root, baseDir) {
+    const abs = realpathSync$1(path.resolve(headConfig));
+    const rel = path.relative(realpathSync$1(root), abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        throw new UserError(`the config ${headConfig} is outside the repository ${root}, so the base commit cannot have it`);
+    }
+    return path.join(baseDir, rel);
+}
+
+/**
+ * The base commit of this run's A/B measurement, or null when this run gates against stored
+ * baselines. Imported results and baseline runs are never A/B: there is nothing to run twice, or
+ * the run must record what it measures.
+ */
+async function planAb(request, config, ctx) {
+    if (!request || ctx.mode === 'baseline')
+        return null;
+    if (request.when === 'config' && !config.ab)
+        return null;
+    if (ctx.imported) {
+        if (request.when === 'always')
+            throw new UserError('an A/B run measures both trees itself; it cannot gate imported results');
+        ctx.reporter.info('perf-gate: ab: true is not used for imported results');
+        return null;
+    }
+    const found = await resolveAbBase(config.dir, request.base);
+    if (isNoBase(found)) {
+        if (!request.fallback)
+            throw new UserError(`cannot run A/B: ${found.reason}`);
+        ctx.reporter.warning(`perf-gate: no base commit for an A/B run (${found.reason}), so stored baselines are used`);
+        return null;
+    }
+    return { base: found, seed: request.seed ?? newSeed(), order: config.abOrder };
+}
+function withOverrides(config, opts) {
+    let out = config;
+    if (opts.testbed)
+        out = { ...out, testbed: opts.testbed };
+    if (opts.only) {
+        const only = opts.only;
+        out = { ...out, benchmarks: out.benchmarks.filter((b) => only.includes(b.name)) };
+    }
+    if (opts.repetitions !== undefined) {
+        const n = opts.repetitions;
+        out = {
+            ...out,
+            repetitions: n,
+            benchmarks: out.benchmarks.map((b) => ({ ...b, repetitions: n }))
+        };
+    }
+    return out;
+}
+function resultSet(config, commit, now, benchmarks, fp) {
+    return {
+        $schema: RESULTS_SCHEMA_ID,
+        version: RESULTS_VERSION,
+        testbed: config.testbed,
+        createdAt: now.toISOString(),
+        commit,
+        environment: addFingerprint(hostEnvironment(), fp),
+        benchmarks
+    };
+}
+/** Builds and measures both trees; the base's worktree is gone when this returns or throws. */
+async function measureAb(plan, head, opts) {
+    const { base: found, seed, order } = plan;
+    const baseLabel = `base tree (${shortSha(found.sha)})`;
+    const headLabel = `head tree (${shortSha(opts.commit.sha) ?? 'no commit'}${opts.commit.dirty ? ', with uncommitted changes' : ''})`;
+    opts.reporter.info(`perf-gate: A/B in this job: base ${shortSha(found.sha)} (${found.how}) vs head ${shortSha(found.head)}${opts.commit.dirty ? ' with uncommitted changes' : ''}; ${order === 'abba' ? 'ABBA blocks' : 'balanced random order'}, seed ${seed}`);
+    const tree = await addBaseTree(found.root, found.sha);
+    try {
+        const loaded = await loadBaseConfig(baseConfigPath(head.file, found.root, tree.dir), `${head.file} at ${shortSha(found.sha)}`);
+        const baseConfig = loaded ? withOverrides(loaded, opts) : null;
+        if (!baseConfig)
+            opts.reporter.warning(`perf-gate: the base ${shortSha(found.sha)} has no ${head.file}: nothing can be compared pair by pair`);
+        const matched = matchBenchmarks(baseConfig, head);
+        const changes = budgetChanges(baseConfig, head);
+        if (changes.length) {
+            opts.reporter.warning(`perf-gate: this tree's config changes ${changes.join(', ')}; the base's budgets are used`);
+        }
+        const judge = {
+            thresholdsFor: judgingThresholds(baseConfig, head),
+            minSamples: (baseConfig ?? head).minSamples
+        };
+        const baseTree = { arm: 'base', label: baseLabel, config: baseConfig ?? head };
+        const headTree = { arm: 'head', label: headLabel, config: head };
+        const baseNames = matched.paired.map((p) => p.base.name);
+        const headNames = [...baseNames, ...matched.stored.map((s) => s.name)];
+        const builds = [
+            ...(baseConfig && baseNames.length
+                ? await runBuilds(baseConfig, {
+                    tree: 'base',
+                    label: baseLabel,
+                    reporter: opts.reporter,
+                    only: baseNames,
+                    ...(opts.env ? { env: opts.env } : {})
+                })
+                : []),
+            ...(headNames.length
+                ? await runBuilds(head, {
+                    tree: 'head',
+                    label: headLabel,
+                    reporter: opts.reporter,
+                    only: headNames,
+                    ...(opts.env ? { env: opts.env } : {})
+                })
+                : [])
+        ];
+        const fingerprint = {};
+        const pairs = [];
+        let index = 0;
+        const total = matched.paired.length + matched.stored.length;
+        const fileResults = [];
+        for (const spec of head.benchmarks) {
+            const pair = matched.paired.find((p) => p.head.name === spec.name);
+            const stored = matched.stored.includes(spec);
+            if (!pair && !stored)
+                continue;
+            index++;
+            const title = `perf-gate: benchmark ${index}/${total}: ${spec.name} (${spec.kind}, ${pair ? 'A/B' : 'stored baseline'})`;
+            await opts.reporter.group(title, async () => {
+                if (pair) {
+                    pairs.push(await measurePairs(pair, new PairSchedule(order, seed, spec.name), {
+                        base: baseTree,
+                        head: headTree,
+                        reporter: opts.reporter,
+                        thresholdsFor: judge.thresholdsFor,
+                        fingerprint,
+                        ...(opts.env ? { env: opts.env } : {})
+                    }));
+                }
+                else if (spec.kind === 'file') {
+                    fileResults.push(...(await runFileBenchmark(spec, head.dir, opts.reporter)));
+                }
+            });
+        }
+        const run = {
+            base: { sha: found.sha, how: found.how },
+            head: { sha: opts.commit.sha, dirty: opts.commit.dirty === true },
+            seed,
+            order,
+            benchmarks: pairs.map((p) => ({ name: p.name, pairs: p.orders.length })),
+            stored: matched.stored.map((s) => s.name),
+            added: matched.added,
+            removed: matched.removed,
+            budgetChanges: changes,
+            builds: builds.flatMap((b) => b.tree === null ? [] : [{ tree: b.tree, benchmark: b.benchmark, ms: b.ms }])
+        };
+        const headBenches = [...pairs.flatMap((p) => p.headResult), ...fileResults];
+        const baseBenches = pairs.flatMap((p) => p.baseResult);
+        return {
+            current: resultSet(head, opts.commit, opts.now, headBenches, fingerprint),
+            base: resultSet(baseConfig ?? head, { sha: found.sha }, opts.now, baseBenches, {}),
+            pairs,
+            matched,
+            run,
+            judge
+        };
+    }
+    finally {
+        tree.remove();
+    }
+}
+function storedOnly(set, names) {
+    const mine = (b) => names.some((n) => b === n || b.startsWith(`${n}/`));
+    return { ...set, benchmarks: set.benchmarks.filter((b) => mine(b.name)) };
+}
+/**
+ * Every metric judged: pairs by the paired rule, `file` benchmarks against the stored baseline
+ * (neutral without one), all under one gate, so the multiple-metric control covers them together.
+ */
+function compareAb(measured, choice, allowFingerprintChanges) {
+    const comparisons = [];
+    const { thresholdsFor } = measured.judge;
+    for (const p of measured.pairs) {
+        const { inputs, neutral } = pairedInputs(p, thresholdsFor);
+        comparisons.push(...inputs.map(comparePaired), ...neutral);
+    }
+    let fingerprint = [];
+    const names = measured.run.stored;
+    if (names.length) {
+        const current = storedOnly(measured.current, names);
+        if (choice.stored) {
+            const baseline = storedOnly(choice.stored.results, names);
+            fingerprint = checkFingerprint(baseline.environment, current.environment, allowFingerprintChanges);
+            comparisons.push(...compareWithFingerprint(baseline, current, fingerprint, measured.judge).comparisons);
+        }
+        else {
+            comparisons.push(...noBaselineOutcome(current, choice.reason, thresholdsFor).comparisons);
+        }
+    }
+    return { outcome: gate(comparisons), fingerprint };
+}
+
 /** `2/3` → { index: 2, count: 3 }. */
 function parseShard(text, input = 'shard') {
     const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
@@ -32965,16 +44749,28 @@ async function runJob(opts) {
     const { config, assumed } = await loadJobConfig(opts);
     await opts.onStart?.(config);
     const configLoaded = clock();
+    // An A/B run measures the base itself; only `file` benchmarks still need a stored baseline.
+    const ab = await planAb(opts.ab, config, {
+        mode: opts.mode,
+        imported: isImported(opts),
+        reporter: opts.reporter
+    });
     // Chosen before measuring: adaptive sampling compares with the baseline as the runs come in.
-    const choice = await chooseBaseline(opts, config, now());
+    const choice = await chooseBaseline(opts, config, now(), ab);
     const compareOptions = compareOptionsFor(opts, config, choice);
-    const current = await measure(opts, config, choice, compareOptions, now());
+    const abMeasured = ab ? await measureAb(ab, config, abMeasureOptions(opts, config, now())) : null;
+    const current = abMeasured?.current ?? (await measure(opts, config, choice, compareOptions, now()));
     const measured = clock();
-    const compared = compare(opts, choice, current, compareOptions);
-    const decided = await decide(opts, choice, current, compared);
-    const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now);
+    const compared = abMeasured
+        ? compareAb(abMeasured, choice, opts.allowFingerprintChanges ?? [])
+        : compare(opts, choice, current, compareOptions);
+    // Absolute targets hold with or without a baseline; they join the verdict before any review.
+    compared.outcome = applyTargets(compared.outcome, current, targetsFromConfig(config));
+    const abResult = abMeasured ? { run: abMeasured.run, base: abMeasured.base } : undefined;
+    const decided = await decide(opts, choice, current, compared, ab);
+    const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now, abResult);
     const analysed = clock();
-    const imported = Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet);
+    const imported = isImported(opts);
     const phasesMs = {
         ...(imported
             ? { ingesting: measured - started }
@@ -32992,7 +44788,22 @@ async function runJob(opts) {
         outcome: decided.outcome,
         report: report.report,
         analysis: { ...report.analysis, phasesMs },
-        failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn)
+        failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn),
+        ...(abResult ? { ab: abResult } : {})
+    };
+}
+function isImported(opts) {
+    return Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet);
+}
+function abMeasureOptions(opts, config, now) {
+    return {
+        commit: opts.commit,
+        reporter: opts.reporter,
+        now,
+        ...(opts.testbed ? { testbed: opts.testbed } : {}),
+        ...(opts.repetitions !== undefined ? { repetitions: opts.repetitions } : {}),
+        // A shard job measures its share of the head's benchmarks, and the base's of the same names.
+        ...(opts.select ? { only: config.benchmarks.map((b) => b.name) } : {})
     };
 }
 /**
@@ -33013,6 +44824,13 @@ async function loadJobConfig(opts) {
         config = { ...config, testbed: opts.testbed };
     if (opts.select)
         config = selectBenchmarks(config, opts.select);
+    const headEnv = opts.headEnv;
+    if (headEnv && Object.keys(headEnv).length > 0) {
+        config = {
+            ...config,
+            benchmarks: config.benchmarks.map((b) => b.kind === 'command' ? { ...b, env: { ...b.env, ...headEnv } } : b)
+        };
+    }
     if (opts.repetitions !== undefined) {
         const n = opts.repetitions;
         config = {
@@ -33030,7 +44848,20 @@ async function loadJobConfig(opts) {
     return { config, assumed: loaded.assumed };
 }
 /** Phase 2: the stored baseline this run is compared with, or why there is none. */
-async function chooseBaseline(opts, config, now) {
+async function chooseBaseline(opts, config, now, ab) {
+    if (ab && !config.benchmarks.some((b) => b.kind === 'file')) {
+        return {
+            stored: null,
+            how: null,
+            distance: null,
+            walkedFrom: null,
+            commit: null,
+            date: null,
+            ageMs: null,
+            testbed: config.testbed,
+            reason: 'an A/B run compares with the base measured in the same job'
+        };
+    }
     const choice = await selectBaseline(opts.store, config.testbed, {
         graph: opts.lineage?.graph ?? null,
         target: opts.lineage?.target ?? { kind: 'latest' },
@@ -33091,6 +44922,7 @@ async function measure(opts, config, choice, compare, now) {
         });
     }
     else {
+        await runBuilds(config, { tree: null, label: 'checkout', reporter: opts.reporter });
         current = await runBenchmarks(config, {
             commit: opts.commit,
             reporter: opts.reporter,
@@ -33101,7 +44933,12 @@ async function measure(opts, config, choice, compare, now) {
     }
     if (opts.note)
         current.note = opts.note;
-    return current;
+    // Figures across matrix cells (batch efficiency, …), worked out once every cell is here, with
+    // the config's per-metric gate and class as the runner applies them to what it measures.
+    return withSweepFigures(current, (bench, metric) => {
+        const spec = config.benchmarks.find((b) => b.name === bench);
+        return spec && Object.hasOwn(spec.metrics, metric) ? spec.metrics[metric] : undefined;
+    });
 }
 async function givenResults(given, config) {
     const set = typeof given === 'function' ? await given() : structuredClone(given);
@@ -33141,12 +44978,16 @@ function compare(opts, choice, current, compareOptions) {
 }
 /**
  * Phase 5: the verdict as it stands: a trusted baseline run records this run, the local main job
- * records the first baseline, and a reviewer may accept a regression (Route B).
+ * records the first baseline (never an A/B run), and a reviewer may accept a regression (Route B).
  */
-async function decide(opts, choice, current, compared) {
+async function decide(opts, choice, current, compared, ab) {
     let outcome = compared.outcome;
     let baselineWritten = null;
-    const recordFirst = opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context, opts.store).allowed;
+    // An A/B run never records: its base arm was measured in a job nobody vouched for.
+    const recordFirst = opts.mode === 'run' &&
+        !ab &&
+        !choice.stored &&
+        baselineWriteDecision(opts.context, opts.store).allowed;
     if (opts.mode === 'baseline' || recordFirst) {
         baselineWritten = await opts.store.write(current);
         opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`);
@@ -33254,6 +45095,9 @@ function renderTerminalTable(outcome) {
 function terminalOutput(io) {
     return {
         deliver(job, before) {
+            const ab = abText(job.report);
+            if (ab)
+                io.stdout(`${ab}\n\n`);
             io.stdout(renderTerminalTable(job.outcome));
             const p = before.files?.paths;
             if (p) {
@@ -33261,6 +45105,42 @@ function terminalOutput(io) {
             }
             return Promise.resolve(before);
         }
+    };
+}
+/** The CLI's `--json` answer: the verdict, every metric, how an A/B run ran, the files. */
+function jsonOutput(io) {
+    return {
+        deliver(job, before) {
+            const { outcome } = job;
+            const doc = {
+                verdict: outcome.verdict,
+                route: outcome.route,
+                reason: outcome.reason,
+                ...(job.report.ab ? { ab: job.report.ab } : {}),
+                metrics: outcome.comparisons.map(metricJson),
+                ...(before.files ? { files: before.files.paths } : {})
+            };
+            io.stdout(JSON.stringify(doc, null, 2) + '\n');
+            return Promise.resolve(before);
+        }
+    };
+}
+/** As `compare --json` writes a metric, with the arms' sizes and medians. */
+function metricJson(c) {
+    return {
+        benchmark: c.benchmark,
+        metric: c.metric,
+        verdict: c.verdict,
+        change: c.change,
+        // JSON has no Infinity: an unbounded end is null.
+        ci: c.ci ? c.ci.map((x) => (Number.isFinite(x) ? x : null)) : null,
+        unit: c.unit,
+        direction: c.direction,
+        inconclusive: c.inconclusive,
+        improved: c.improved,
+        reason: c.reason,
+        ...(c.baseline ? { baseline: { n: c.baseline.n, median: c.baseline.median } } : {}),
+        ...(c.current ? { current: { n: c.current.n, median: c.current.median } } : {})
     };
 }
 
@@ -34217,4 +46097,4 @@ function annotationsFor(job, config, configPath) {
     });
 }
 
-export { literal as $, formatValue as A, sanitizeText as B, formatPercent as C, DEFAULT_MAX_DISTANCE as D, markdownTable as E, plural as F, statusOf as G, GitHubApiError as H, shardArtifactName as I, actionOutput as J, describeSelection as K, shardArtifactPrefix as L, shardFromArtifactName as M, mergeFingerprint as N, shardMembers as O, Publisher as P, baselineWriteDecision as Q, RESULTS_VERSION as R, parseBenchmarkList as S, parseShard as T, UserError as U, PROMOTE_DRAFT as V, writeFileAtomic as W, makeInput as X, object as Y, string$1 as Z, number as _, defaultThresholdsFor as a, array as a0, xyChart as a1, stepLevels as a2, mermaidLabel as a3, loadConfigOrDefaults as a4, median as a5, commonjsGlobal as a6, getDefaultExportFromCjs as a7, getAugmentedNamespace as a8, describeAssumed as b, checkFingerprint as c, detectChangePoints as d, errorMessage as e, compareResultSets as f, filesOutput as g, terminalOutput as h, isUserError as i, runWithOutputs as j, importFile as k, loadConfig as l, fileInput as m, RESULTS_SCHEMA_ID as n, shortSha as o, parseResultSet as p, quantileSorted as q, renderTerminalTable as r, selectBaseline as s, thresholdsFromConfig as t, unknownEnvironment as u, streamReporter as v, explainApiError as w, findPullForRun as x, escapeMarkdown as y, formatDate as z };
+export { number as $, formatDate as A, formatValue as B, sanitizeText as C, DEFAULT_MAX_DISTANCE as D, formatPercent as E, markdownTable as F, plural as G, statusOf as H, GitHubApiError as I, shardArtifactName as J, actionOutput as K, describeSelection as L, shardArtifactPrefix as M, shardFromArtifactName as N, mergeFingerprint as O, Publisher as P, shardMembers as Q, RESULTS_VERSION as R, baselineWriteDecision as S, parseBenchmarkList as T, UserError as U, parseShard as V, PROMOTE_DRAFT as W, writeFileAtomic as X, makeInput as Y, object as Z, string$1 as _, defaultThresholdsFor as a, literal as a0, array as a1, xyChart as a2, stepLevels as a3, mermaidLabel as a4, loadConfigOrDefaults as a5, median$1 as a6, commonjsGlobal as a7, getDefaultExportFromCjs as a8, getAugmentedNamespace as a9, describeAssumed as b, checkFingerprint as c, detectChangePoints as d, errorMessage as e, compareResultSets as f, filesOutput as g, terminalOutput as h, isUserError as i, jsonOutput as j, runWithOutputs as k, loadConfig as l, importFile as m, fileInput as n, RESULTS_SCHEMA_ID as o, parseResultSet as p, quantileSorted as q, renderTerminalTable as r, selectBaseline as s, thresholdsFromConfig as t, unknownEnvironment as u, shortSha as v, streamReporter as w, explainApiError as x, findPullForRun as y, escapeMarkdown as z };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { U as UserError, e as errorMessage, W as writeFileAtomic, p as parseResultSet, X as makeInput, Y as object, Z as string, _ as number, $ as literal, a0 as array, y as escapeMarkdown, z as formatDate, F as plural, o as shortSha, C as formatPercent, A as formatValue, E as markdownTable, a1 as xyChart, a2 as stepLevels, a3 as mermaidLabel, a4 as loadConfigOrDefaults, a5 as median, d as detectChangePoints } from './engine.js';
+import { U as UserError, e as errorMessage, X as writeFileAtomic, p as parseResultSet, Y as makeInput, Z as object, _ as string, $ as number, a0 as literal, a1 as array, z as escapeMarkdown, A as formatDate, G as plural, v as shortSha, E as formatPercent, B as formatValue, F as markdownTable, a2 as xyChart, a3 as stepLevels, a4 as mermaidLabel, a5 as loadConfigOrDefaults, a6 as median, d as detectChangePoints } from './engine.js';
 import { createHash } from 'node:crypto';
 import { readdir, mkdir, readFile, rm } from 'node:fs/promises';
 

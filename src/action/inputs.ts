@@ -4,21 +4,12 @@ import { parseBenchmarkList, parseShard, type ShardSpec } from '../engine/shard.
 import { UserError } from '../errors.js'
 import { PROMOTE_DRAFT, type PromoteDraft } from '../github/ready.js'
 
-export const ACTION_MODES = [
-  'gate',
-  'baseline',
-  'compare',
-  'report',
-  'merge',
-  'history',
-  'dashboard'
-] as const
-export type ActionMode = (typeof ACTION_MODES)[number]
 export const FAIL_ON = ['fail', 'warn', 'never'] as const
 
 /** Every action input, read in this one place and typed. */
 export interface ActionInputs {
-  mode: ActionMode
+  /** Checked against the modes there are when the action dispatches (src/action/modes/index.ts). */
+  mode: string
   config: string
   results: string | undefined
   baselineResults: string | undefined
@@ -50,6 +41,11 @@ export interface ActionInputs {
   shards: number | undefined
   /** Ollama model of the analyst narrative; unset writes the deterministic summary. */
   analystModel: string | undefined
+  /**
+   * mode gate: measure the pull request's merge-base and its head in this job, interleaved (A/B).
+   * undefined: as the config's `ab:` says.
+   */
+  ab: boolean | undefined
   /** Where the history dashboard is published: the ledger and report link each metric's chart. */
   dashboardUrl: string | undefined
   /** Mark a draft pull request ready for review once the gate passes. */
@@ -80,6 +76,10 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     if (/^(false|no|off|0)$/i.test(v)) return false
     throw new UserError(`input '${name}' must be true or false; got '${v}'`)
   }
+  const maybeBool = (name: string): boolean | undefined => {
+    const v = opt(name)
+    return v === undefined ? undefined : bool(name, false)
+  }
   const integer = (name: string, min: 0 | 1): number | undefined => {
     const v = opt(name)
     if (v === undefined) return undefined
@@ -87,7 +87,7 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
       throw new UserError(`input '${name}' must be an integer >= ${min}; got '${v}'`)
     return Number(v)
   }
-  const mode = oneOf('mode', ACTION_MODES, 'gate')
+  const mode = opt('mode') ?? 'gate'
   if (mode === 'report' && opt('results-dir') === undefined) {
     throw new UserError(
       "mode 'report' needs the input 'results-dir': the folder the results artifact was downloaded to"
@@ -101,6 +101,15 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
   if ((shard ?? benchmarks) !== undefined && mode !== 'gate' && mode !== 'baseline') {
     throw new UserError(
       `input '${shard !== undefined ? 'shard' : 'benchmarks'}' selects what a shard job runs; it is not read in mode '${mode}'`
+    )
+  }
+  const ab = maybeBool('ab')
+  if (ab && mode !== 'gate') {
+    throw new UserError(`input 'ab' is read in mode 'gate' only; got mode '${mode}'`)
+  }
+  if (ab && opt('results') !== undefined) {
+    throw new UserError(
+      "input 'ab' measures both trees itself; it cannot be combined with 'results'"
     )
   }
   return {
@@ -129,6 +138,7 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
     benchmarks: benchmarks === undefined ? undefined : parseBenchmarkList(benchmarks),
     shards: integer('shards', 1),
     analystModel: opt('analyst-model'),
+    ab,
     dashboardUrl: httpUrl('dashboard-url', opt('dashboard-url')),
     promoteDraft: oneOf('promote-draft', PROMOTE_DRAFT, 'false'),
     openIssues: bool('open-issues', false)

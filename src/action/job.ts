@@ -2,12 +2,14 @@ import * as core from '@actions/core'
 import path from 'node:path'
 import { githubLineage } from '../github/commit-graph.js'
 import { REPORT_HINT } from '../github/posture.js'
+import type { AbRequest } from '../engine/ab/index.js'
 import type { JobMode, JobOptions } from '../engine/job.js'
 import { shardArtifactName, type ShardSelection } from '../engine/shard.js'
 import { actionOutput } from '../outputs/action.js'
 import { filesOutput } from '../outputs/files.js'
 import { Publisher, type PublishTarget } from '../outputs/github.js'
 import { runWithOutputs, type JobResult, type Output } from '../outputs/index.js'
+import { terminalText } from '../report/escape.js'
 import type { Commit, ResultSet } from '../results/model.js'
 import { runHistoryJob } from '../engine/history-mode.js'
 import { uploadShard } from './artifacts.js'
@@ -55,12 +57,14 @@ export interface ActionJob {
   jobMode: JobMode
   /** A shard job: runs part of the benchmarks, uploads them for the merge, and posts nothing. */
   selection: ShardSelection | null
+  /** mode gate: an A/B run in this job, always or as the config says. */
+  ab?: AbRequest | undefined
 }
 
 export async function runActionJob(
   run: ActionRun,
   subject: Subject,
-  { jobMode, selection }: ActionJob
+  { jobMode, selection, ab }: ActionJob
 ): Promise<JobResult> {
   const { inputs, wf, client, posture, workspace } = run
   const posting = jobMode !== 'baseline' && !selection && (inputs.comment || inputs.checkRun)
@@ -140,11 +144,12 @@ export async function runActionJob(
       maxDistance: inputs.baselineMaxDistance
     }),
     allowFingerprintChanges: inputs.allowFingerprintChanges,
+    ...(ab ? { ab } : {}),
     ...(inputs.dashboardUrl ? { dashboardUrl: inputs.dashboardUrl } : {})
   }
   const result = await runWithOutputs(job, outputs)
 
-  core.info(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`)
+  core.info(terminalText(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`))
   if (selection) {
     const name = shardArtifactName(result.config.testbed, selection)
     const file = result.files?.paths.results
@@ -167,7 +172,7 @@ export async function runActionJob(
   if (inputs.mode === 'report' && problems.length > 0) {
     core.setFailed(`perf-gate: could not post the report: ${problems.join(' ')}`)
   } else if (result.failed) {
-    core.setFailed(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`)
+    core.setFailed(terminalText(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`))
   }
   return result
 }

@@ -8,6 +8,7 @@ import {
   type WorkflowRun
 } from '../github/context.js'
 import { decidePosture, type Posture } from '../github/posture.js'
+import { terminalText } from '../report/escape.js'
 import type { Reporter } from '../runners/progress.js'
 import type { ActionInputs } from './inputs.js'
 
@@ -24,15 +25,16 @@ export interface ActionRun {
   client: GitHubClient | null
 }
 
+// The log renders escape sequences (colours, and worse): names and command output are stripped.
 export const coreReporter: Reporter = {
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
-  group: (title, fn) => core.group(title, fn)
+  info: (m) => core.info(terminalText(m)),
+  warning: (m) => core.warning(terminalText(m)),
+  group: (title, fn) => core.group(terminalText(title), fn)
 }
 
 export const coreLog = {
-  warning: (m: string) => core.warning(m),
-  info: (m: string) => core.info(m)
+  warning: (m: string) => core.warning(terminalText(m)),
+  info: (m: string) => core.info(terminalText(m))
 }
 
 export function readActionRun(inputs: ActionInputs): ActionRun {

@@ -20,10 +20,7 @@ export interface StoredBaseline {
 export interface BaselineStore {
   /** Human-readable location, e.g. `local:.perf-gate/baselines`. */
   readonly location: string
-  /**
-   * The testbeds that have baselines, sorted. A local store names them by folder, so a name with
-   * characters a folder cannot hold comes back escaped; `list` accepts either form.
-   */
+  /** The testbeds that have baselines, by the exact names they record, sorted. */
   testbeds(): Promise<string[]>
   /** The team's store (a branch of the repository), not the user's: local runs never write it. */
   readonly shared?: boolean

@@ -5,10 +5,11 @@ import { type RunContext } from '../types/run-context.js'
 import { describeAssumed } from '../config/defaults.js'
 import { loadConfig } from '../config/load.js'
 import type { PerfGateConfig } from '../config/types.js'
-import { errorMessage, isUserError, UserError } from '../errors.js'
+import { errorMessage, isUserError, pathError, UserError } from '../errors.js'
 import { type ThresholdsFor } from '../stats/compare-sets.js'
 import { checkFingerprint, compareWithFingerprint } from '../engine/fingerprint-check.js'
 import { withConfigMetrics, type FailOn, type JobMode } from '../engine/job.js'
+import type { AbRequest } from '../engine/ab/index.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import { fileInput, importFile, parseResultSet } from '../importers/index.js'
 import { streamReporter } from '../runners/progress.js'
@@ -21,9 +22,9 @@ import { unknownEnvironment } from '../results/environment.js'
 import { RESULTS_SCHEMA_ID, RESULTS_VERSION, type ResultSet } from '../results/model.js'
 import { filesOutput } from '../outputs/files.js'
 import { runWithOutputs } from '../outputs/index.js'
-import { terminalOutput } from '../outputs/terminal.js'
+import { jsonOutput, terminalOutput } from '../outputs/terminal.js'
+import { sanitizeText, terminalText } from '../report/escape.js'
 import { renderTerminalTable } from '../report/terminal.js'
-import { sanitizeText } from '../report/escape.js'
 import { DASHBOARD_USAGE, dashboardCommand } from './dashboard.js'
 import { VERSION } from '../version.js'
 
@@ -42,6 +43,8 @@ Usage:
                                  baseline when there is none
   perf-gate gate     [options]   run and gate; never writes a baseline
   perf-gate baseline [options]   run and record the result as the new baseline
+  perf-gate ab       [options]   measure the base commit and this tree in this job,
+                                 interleaved, and gate the pairs; never writes a baseline
   perf-gate compare --baseline FILE --current FILE [--json] [--config FILE]
   perf-gate compare BASELINE CURRENT [--json]
   perf-gate compare --store SPEC [--repo OWNER/NAME] [--testbed NAME] [--base REF] CURRENT
@@ -50,7 +53,7 @@ Usage:
   perf-gate history  [-c FILE] [--store SPEC] [--repo OWNER/NAME] [--testbed NAME] [--out DIR]
                      [--json]    change points over the stored baselines (never fails)
 ${DASHBOARD_USAGE}
-Options for run, gate and baseline:
+Options for run, gate, baseline and ab:
   -c, --config FILE       config file (default perf-gate.yml)
       --results GLOB      import these result files instead of running benchmarks
       --store SPEC        baseline store: local:DIR (default ${DEFAULT_STORE}), or
@@ -64,8 +67,16 @@ Options for run, gate and baseline:
       --testbed NAME      override the config's testbed
       --repetitions N     override every benchmark's repetitions
       --note TEXT         note stored with a baseline
-      --base REF          compare with the baseline of the merge-base of REF and HEAD
-                          (default: the nearest baseline on HEAD's history, else the latest)
+      --base REF          compare with the merge-base of REF and HEAD: its stored baseline, or
+                          in an A/B run the commit itself (default: the nearest baseline on
+                          HEAD's history; for A/B the merge-base with the default branch, on
+                          that branch HEAD~1, or HEAD when the working tree has changes)
+      --seed N            A/B: the seed of the visit order, to replay a run (default: random)
+      --head-env NAME=VALUE
+                          set NAME for this tree's commands only (repeatable): in an A/B
+                          run the base's do not get it, so a change can be tried uncommitted
+      --stored            run, gate: compare with stored baselines even if the config says ab: true
+      --json              print the verdict and every metric as JSON instead of the table
       --max-distance N    ancestors searched for a baseline (default 50)
       --allow-fingerprint-changes KEYS
                           environment keys allowed to differ from the baseline's,
@@ -73,14 +84,19 @@ Options for run, gate and baseline:
       --analyst-model M   Ollama model for the report's analyst narrative (OLLAMA_HOST);
                           without it a deterministic summary is written
 
-Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error.
+Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error (a file
+that cannot be written included); 3 an internal error; 130, 143, 129 stopped by SIGINT,
+SIGTERM, SIGHUP (the benchmark's processes ended first).
 `
 
 export async function main(
   argv: string[],
-  io: Io,
+  raw: Io,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<number> {
+  // Progress, warnings and errors quote names, units, paths and command output: none may steer
+  // the terminal. stdout's renderers clean what they print themselves (JSON stays data).
+  const io: Io = { stdout: (s) => raw.stdout(s), stderr: (s) => raw.stderr(terminalText(s)) }
   const [command, ...rest] = argv
   try {
     switch (command) {
@@ -97,6 +113,7 @@ export async function main(
       case 'run':
       case 'gate':
       case 'baseline':
+      case 'ab':
         return await jobCommand(command, rest, io, env)
       case 'compare':
         return await compareCommand(rest, io, env)
@@ -110,8 +127,9 @@ export async function main(
         throw new UserError(`unknown command '${command}'; run 'perf-gate --help'`)
     }
   } catch (e) {
-    if (isUserError(e) || isArgError(e)) {
-      io.stderr(`perf-gate: ${errorMessage(e)}\n`)
+    const problem = isUserError(e) || isArgError(e) ? e : pathError(e)
+    if (problem) {
+      io.stderr(`perf-gate: ${errorMessage(problem)}\n`)
       return EXIT.usage
     }
     throw e
@@ -119,7 +137,7 @@ export async function main(
 }
 
 async function jobCommand(
-  mode: JobMode,
+  command: JobMode | 'ab',
   args: string[],
   io: Io,
   env: NodeJS.ProcessEnv
@@ -140,10 +158,20 @@ async function jobCommand(
       'analyst-model': { type: 'string' },
       base: { type: 'string' },
       'max-distance': { type: 'string' },
-      'allow-fingerprint-changes': { type: 'string' }
+      'allow-fingerprint-changes': { type: 'string' },
+      seed: { type: 'string' },
+      'head-env': { type: 'string', multiple: true },
+      stored: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }
     },
     allowPositionals: false
   })
+  const mode: JobMode = command === 'ab' ? 'gate' : command
+  if (command === 'ab' && values.stored) throw new UserError('--stored cannot be used with ab')
+  if (command === 'ab' && values.results)
+    throw new UserError('ab measures both trees itself; --results cannot be used with it')
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed)
+  const headEnv = parseEnvAssignments(values['head-env'] ?? [])
   const failOn = parseFailOn(values['fail-on'])
   const repetitions =
     values.repetitions === undefined
@@ -161,9 +189,22 @@ async function jobCommand(
       : parsePositiveInt(values['max-distance'], '--max-distance')
   const outputs = [
     // The terminal output lists the files on stdout: stderr keeps to progress.
-    filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter, logPaths: false }),
-    terminalOutput(io)
+    filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter, announce: false }),
+    values.json ? jsonOutput(io) : terminalOutput(io)
   ]
+  // `ab` always runs A/B; run and gate do when the config says `ab: true` (unless --stored).
+  const ab: AbRequest | undefined =
+    command === 'baseline' || values.stored
+      ? undefined
+      : {
+          base: values.base
+            ? { kind: 'ref', ref: values.base }
+            : { kind: 'default', dirty: commit.dirty === true },
+          when: command === 'ab' ? 'always' : 'config',
+          // The Quickstart's `run` must work in any clone: without a base commit it gates as before.
+          ...(command === 'run' ? { fallback: true } : {}),
+          ...(seed !== undefined ? { seed } : {})
+        }
   const result = await runWithOutputs(
     {
       mode,
@@ -181,14 +222,34 @@ async function jobCommand(
       reporter,
       ...(values.testbed ? { testbed: values.testbed } : {}),
       ...(repetitions !== undefined ? { repetitions } : {}),
+      ...(Object.keys(headEnv).length ? { headEnv } : {}),
       ...(values.note ? { note: values.note } : {}),
       ...(values['analyst-model']
         ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
-        : {})
+        : {}),
+      ...(ab ? { ab } : {})
     },
     outputs
   )
   return result.failed ? EXIT.gateFailed : EXIT.ok
+}
+
+/** `--head-env NAME=VALUE`, repeatable. */
+function parseEnvAssignments(items: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const item of items) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item)
+    if (!m?.[1]) throw new UserError(`--head-env must be NAME=VALUE, got '${item}'`)
+    out[m[1]] = m[2] ?? ''
+  }
+  return out
+}
+
+function parseSeed(v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32)
+    throw new UserError(`--seed must be an integer from 0 to 4294967295, got '${v}'`)
+  return n
 }
 
 async function historyCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
@@ -350,10 +411,12 @@ async function importCommand(args: string[], io: Io): Promise<number> {
     io.stdout(JSON.stringify(set, null, 2) + '\n')
     return EXIT.ok
   }
+  // Names and units come from the file: a terminal must not act on what they contain.
+  const clean = (text: string) => sanitizeText(text, { maxLength: 200 })
   for (const b of set.benchmarks) {
     for (const m of b.metrics) {
       io.stdout(
-        `${b.name} / ${m.name}: ${m.samples.length} samples, ${m.unit}, ${m.direction} is better, ${m.class}\n`
+        `${clean(b.name)} / ${clean(m.name)}: ${m.samples.length} samples, ${clean(m.unit)}, ${m.direction} is better, ${m.class}\n`
       )
     }
   }

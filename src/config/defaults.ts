@@ -53,6 +53,8 @@ export function defaultConfig(file: string, testbed: string): PerfGateConfig {
     minSamples: CONFIG_DEFAULTS.minSamples,
     timeoutSeconds: CONFIG_DEFAULTS.timeoutSeconds,
     runnerDrift: CONFIG_DEFAULTS.runnerDrift,
+    ab: false,
+    abOrder: 'balanced',
     thresholds: {
       core: { ...thresholds.core },
       nonCritical: { ...thresholds.nonCritical },

@@ -2,10 +2,14 @@ export type {
   BenchmarkCommon,
   BenchmarkSpec,
   CommandBenchmark,
+  Expect,
   FileBenchmark,
+  MatrixCell,
   MetricOverride,
   OllamaBenchmark,
-  PerfGateConfig
+  PerfGateConfig,
+  Slo,
+  TargetSpec
 } from './types.js'
 export { loadConfig, parseConfig } from './load.js'
 export { ConfigError, type ConfigProblem } from './errors.js'
@@ -27,3 +31,6 @@ export {
   type CommandFormat
 } from './schema.js'
 export { configJsonSchema } from './json-schema.js'
+export { compileExpect, type Scorer } from './expect.js'
+export { targetsForCell } from './targets.js'
+export { cellName } from './matrix.js'

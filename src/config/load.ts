@@ -1,14 +1,18 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { LineCounter, isScalar, parseDocument, visit } from 'yaml'
 import type { Document, YAMLError } from 'yaml'
 import type { z } from 'zod'
-import { UserError } from '../errors.js'
+import { quote, UserError } from '../errors.js'
+import { isInside } from '../shared/fs.js'
 import type { MetricClass } from '../results/model.js'
 import type { Thresholds } from '../stats/types.js'
 import { ConfigError, type ConfigProblem } from './errors.js'
+import { expectProblem, type Expect } from './expect.js'
 import { knownKeysAt } from './keys.js'
 import { lineOf } from './locate.js'
+import { expandMatrix, matrixProblems } from './matrix.js'
+import { targetsForCell } from './targets.js'
 import { describeIssue, formatPath, sentence, suggestKey } from './messages.js'
 import {
   CONFIG_DEFAULTS,
@@ -22,6 +26,7 @@ import { resolveMetricClass, thresholdLevels, type ThresholdSource } from './thr
 import type {
   BenchmarkCommon,
   BenchmarkSpec,
+  CommandBenchmark,
   MetricOverride,
   PerfGateConfig,
   SamplingPlan
@@ -63,6 +68,8 @@ export const BENCHMARKS_REQUIRED =
   "benchmarks is required: list what to run, or import result files with the action's results input (CLI: --results)"
 
 export function parseConfig(text: string, file: string, opts: LoadOptions = {}): PerfGateConfig {
+  // Measured as UTF-16 units here, bytes in loadConfig: either way a bound on the parse's work.
+  if (text.length > MAX_CONFIG_BYTES) throw tooLarge(file, text.length)
   const counter = new LineCounter()
   const doc = parseDocument(text, {
     lineCounter: counter,
@@ -110,19 +117,38 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
     problems.add([], BENCHMARKS_REQUIRED)
   }
   if (!parsed.success || problems.list.length) throw new ConfigError(file, problems.list)
+  checkMatricesAndExpectations(problems, parsed.data)
+  if (problems.list.length) throw new ConfigError(file, problems.list)
 
-  const config = build(parsed.data, file, problems)
-  checkThresholdOrder(problems, parsed.data, config)
+  const { config, firstOfEntry } = build(parsed.data, file, problems)
+  checkThresholdOrder(problems, parsed.data, config, firstOfEntry)
   if (problems.list.length) throw new ConfigError(file, problems.list)
   return config
+}
+
+/**
+ * A config lists benchmarks and settings: a few kilobytes. Parsing 10 MB of YAML took 12.6 s and
+ * 962 MB of memory, so a larger file is refused before it is read.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024
+
+function tooLarge(file: string, size: number): UserError {
+  const mb = (size / 1024 / 1024).toFixed(1)
+  return new UserError(
+    `the config is ${mb} MiB; perf-gate reads configs up to 1 MiB. Keep data out of it: results go in files named by a benchmark's 'path:' or 'output:'`,
+    { file }
+  )
 }
 
 /** Reads and parses a config file; see parseConfig. */
 export async function loadConfig(path: string, opts: LoadOptions = {}): Promise<PerfGateConfig> {
   let text: string
   try {
+    const { size } = await stat(path)
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(path, size)
     text = await readFile(path, 'utf8')
   } catch (e) {
+    if (e instanceof UserError) throw e
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
       throw new UserError(
@@ -197,7 +223,8 @@ function reportIssue(problems: Problems, issue: z.core.$ZodIssue, data: unknown)
     // A key another kind takes verbatim says more than a near miss among this kind's keys.
     if (owners?.length) hint = ` (only valid with ${owners.join(' or ')})`
     else if (suggestion) hint = ` (did you mean '${suggestion}'?)`
-    else if (known && known.keys.length <= 16) hint = ` (known keys: ${known.keys.join(', ')})`
+    // Up to a screenful of keys helps; a longer list would drown the line.
+    else if (known && known.keys.length <= 24) hint = ` (known keys: ${known.keys.join(', ')})`
     const what = `unknown key '${key}'${hint}`
     problems.add(
       [...issue.path, key],
@@ -229,6 +256,27 @@ function checkUniqueNames(problems: Problems, data: unknown): void {
       `benchmarks[${i}].name '${name}' is already used by benchmarks[${first}] (line ${firstLine})`
     )
   })
+}
+
+/** Matrices and answer checks, each problem at the line of the key at fault. */
+function checkMatricesAndExpectations(problems: Problems, raw: ConfigInput): void {
+  for (const [i, b] of (raw.benchmarks ?? []).entries()) {
+    for (const p of matrixProblems(b)) {
+      const path = ['benchmarks', i, ...p.path]
+      problems.add(path, sentence(path, p.message))
+    }
+    if (b.kind !== 'ollama') continue
+    const check = (expect: Expect | undefined, path: Path): void => {
+      const problem = expect ? expectProblem(expect) : null
+      if (!problem) return
+      const key = Object.keys(expect ?? {})[0] ?? ''
+      problems.add([...path, key], sentence([...path, key], problem))
+    }
+    check(b.expect, ['benchmarks', i, 'expect'])
+    b.prompts?.forEach((p, j) => {
+      if (typeof p !== 'string') check(p.expect, ['benchmarks', i, 'prompts', j, 'expect'])
+    })
+  }
 }
 
 function partialThresholds(input: ThresholdsInput): Partial<Thresholds> {
@@ -268,7 +316,11 @@ function mapValues<T, U>(record: Record<string, T> | undefined, f: (v: T) => U):
   return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, f(v)]))
 }
 
-function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConfig {
+function build(
+  raw: ConfigInput,
+  file: string,
+  problems: Problems
+): { config: PerfGateConfig; firstOfEntry: BenchmarkSpec[] } {
   const dir = resolve(dirname(file))
   const repetitions = raw.repetitions ?? CONFIG_DEFAULTS.repetitions
   const warmup = raw.warmup ?? CONFIG_DEFAULTS.warmup
@@ -290,24 +342,57 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
     return plan
   }
   const topPlan = planAt(raw.adaptive, ['adaptive'])
-  const benchmarks = (raw.benchmarks ?? []).map((b, i): BenchmarkSpec => {
-    const common: BenchmarkCommon = {
-      name: b.name,
-      line: problems.line(['benchmarks', i]),
-      class: b.class ?? 'non-critical',
-      repetitions: ('repetitions' in b ? b.repetitions : undefined) ?? repetitions,
-      warmup: ('warmup' in b ? b.warmup : undefined) ?? warmup,
-      metrics: withGlobalMetrics(mapValues(b.metrics, metricOverride), raw.metrics)
+  const benchmarks: BenchmarkSpec[] = []
+  const firstOfEntry: BenchmarkSpec[] = []
+  const skippedCells: { name: string; reason: string }[] = []
+  const entryOf = new Map<string, number>()
+  for (const [i, b] of (raw.benchmarks ?? []).entries()) {
+    const line = problems.line(['benchmarks', i])
+    const plan =
+      b.kind === 'command'
+        ? (planAt(b.adaptive, ['benchmarks', i, 'adaptive']) ?? topPlan)
+        : undefined
+    const expansion = expandMatrix(b)
+    skippedCells.push(...expansion.skipped)
+    for (const cell of expansion.cells) {
+      const isCell = cell.name !== b.name
+      const common: BenchmarkCommon = {
+        name: cell.name,
+        line,
+        class: b.class ?? 'non-critical',
+        repetitions: ('repetitions' in b ? b.repetitions : undefined) ?? repetitions,
+        warmup: ('warmup' in b ? b.warmup : undefined) ?? warmup,
+        metrics: withGlobalMetrics(mapValues(b.metrics, metricOverride), raw.metrics)
+      }
+      if (b.thresholds) common.thresholds = partialThresholds(b.thresholds)
+      if (b.build !== undefined) common.build = b.build
+      if (b.targets) {
+        const targets = targetsForCell(b.targets, cell.axes)
+        if (targets.length) common.targets = targets
+      }
+      if (isCell) {
+        common.matrix = {
+          entry: b.name,
+          axes: cell.axes,
+          ...(expansion.hosts ? { hosts: expansion.hosts } : {})
+        }
+      }
+      const spec = buildBenchmark(cell.entry, common, dir, timeoutSeconds)
+      if (spec.kind === 'command' && plan) spec.adaptive = plan
+      if (spec.kind === 'command') checkOutputInside(problems, spec, dir, i)
+      const taken = entryOf.get(spec.name)
+      if (taken !== undefined && taken !== i) {
+        problems.add(
+          ['benchmarks', i, 'name'],
+          `benchmarks[${i}] produces the benchmark '${spec.name}', which benchmarks[${taken}] (line ${problems.line(['benchmarks', taken])}) produces too`
+        )
+      }
+      entryOf.set(spec.name, i)
+      benchmarks.push(spec)
+      firstOfEntry[i] ??= spec
     }
-    if (b.thresholds) common.thresholds = partialThresholds(b.thresholds)
-    const spec = buildBenchmark(b, common, dir, timeoutSeconds)
-    if (spec.kind === 'command' && b.kind === 'command') {
-      const plan = planAt(b.adaptive, ['benchmarks', i, 'adaptive']) ?? topPlan
-      if (plan) spec.adaptive = plan
-    }
-    return spec
-  })
-  return {
+  }
+  const config: PerfGateConfig = {
     file,
     dir,
     testbed: raw.testbed ?? CONFIG_DEFAULTS.testbed,
@@ -315,6 +400,9 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
     warmup,
     minSamples,
     timeoutSeconds,
+    ab: raw.ab ?? false,
+    abOrder: raw['ab-order'] ?? 'balanced',
+    ...(raw.build !== undefined ? { build: raw.build } : {}),
     runnerDrift:
       raw['runner-drift'] === undefined
         ? CONFIG_DEFAULTS.runnerDrift
@@ -330,8 +418,31 @@ function build(raw: ConfigInput, file: string, problems: Problems): PerfGateConf
       metrics: mapValues(raw.thresholds?.metrics, partialThresholds)
     },
     benchmarks,
-    ...(raw.comparisons ? { comparisons: raw.comparisons } : {})
+    ...(raw.comparisons ? { comparisons: raw.comparisons } : {}),
+    ...(raw['matrix-seed'] !== undefined ? { matrixSeed: raw['matrix-seed'] } : {}),
+    ...(skippedCells.length ? { skippedCells } : {})
   }
+  return { config, firstOfEntry }
+}
+
+/** perf-gate deletes a command's output file before each run: it must not be outside the project. */
+function checkOutputInside(
+  problems: Problems,
+  spec: CommandBenchmark,
+  dir: string,
+  index: number
+): void {
+  if (spec.output === undefined) return
+  const target = resolve(spec.cwd, spec.output)
+  if (isInside(dir, target)) return
+  const at = ['benchmarks', index, 'output']
+  problems.add(
+    at,
+    sentence(
+      at,
+      `must stay inside the config's folder (${dir}), where perf-gate may delete and read it; ${quote(spec.output)} is ${target}`
+    )
+  )
 }
 
 function buildBenchmark(
@@ -349,6 +460,7 @@ function buildBenchmark(
         format: b.format ?? 'none',
         ...(b.output !== undefined && { output: b.output }),
         cwd: resolve(dir, b.cwd ?? '.'),
+        root: dir,
         env: mapValues(b.env, String),
         timeoutSeconds: b.timeout ?? timeoutSeconds
       }
@@ -357,12 +469,32 @@ function buildBenchmark(
       for (const [key, value] of Object.entries(b.options ?? {})) {
         if (value !== undefined) options[key] = value
       }
+      const promptExpects = b.prompts?.map((p) => (typeof p === 'string' ? undefined : p.expect))
+      const slo = b.slo
       return {
         kind: 'ollama',
         ...common,
         ...(b.host !== undefined && { host: b.host }),
-        model: b.model,
-        prompts: b.prompts ?? (b.prompt !== undefined ? [b.prompt] : []),
+        // The schema requires a model unless matrix.model lists them, and every cell has one.
+        model: b.model ?? '',
+        prompts: b.prompts
+          ? b.prompts.map((p) => (typeof p === 'string' ? p : p.text))
+          : b.prompt !== undefined
+            ? [b.prompt]
+            : [],
+        ...(promptExpects?.some((e) => e !== undefined) && { promptExpects }),
+        ...(b.expect !== undefined && { expect: b.expect }),
+        ...(b.concurrency !== undefined && { concurrency: b.concurrency }),
+        ...(b.depth !== undefined && { depth: b.depth }),
+        ...(slo && {
+          slo: {
+            ...(slo.ttft_ms !== undefined && { ttftMs: slo.ttft_ms }),
+            ...(slo.tpot_ms !== undefined && { tpotMs: slo.tpot_ms }),
+            ...(slo.e2e_ms !== undefined && { e2eMs: slo.e2e_ms }),
+            attainment:
+              slo.attainment !== undefined ? (percentToFraction(slo.attainment) ?? 0.95) : 0.95
+          }
+        }),
         ...(b['prompt-file'] !== undefined && { promptFile: resolve(dir, b['prompt-file']) }),
         ...(b['keep-alive'] !== undefined && { keepAlive: b['keep-alive'] }),
         options,
@@ -403,7 +535,12 @@ function samePath(a: Path, b: Path): boolean {
  * both, and for every pair a benchmark actually inherits, since warn and fail resolve
  * independently and can come from different levels.
  */
-function checkThresholdOrder(problems: Problems, raw: ConfigInput, config: PerfGateConfig): void {
+function checkThresholdOrder(
+  problems: Problems,
+  raw: ConfigInput,
+  config: PerfGateConfig,
+  firstOfEntry: BenchmarkSpec[]
+): void {
   const complain = (warn: Budget, fail: Budget, forBenchmark?: string): void => {
     if (fail.value === null || warn.value === null || warn.value <= fail.value) return
     const name = (b: Budget, key: 'warn' | 'fail', other: Budget): string => {
@@ -456,7 +593,8 @@ function checkThresholdOrder(problems: Problems, raw: ConfigInput, config: PerfG
   for (const [m, t] of Object.entries(config.thresholds.metrics))
     single(['thresholds', 'metrics', m], t)
 
-  config.benchmarks.forEach((b, i) => {
+  // Every cell of a matrix entry has the entry's budgets: one check per entry, at its own lines.
+  firstOfEntry.forEach((b, i) => {
     single(['benchmarks', i, 'thresholds'], b.thresholds)
     for (const [m, t] of Object.entries(b.metrics)) single(['benchmarks', i, 'metrics', m], t)
     const metrics = new Set<string | undefined>([
@@ -484,7 +622,7 @@ function checkThresholdOrder(problems: Problems, raw: ConfigInput, config: PerfG
           fail = { value: values.fail, at: at[source], rank, isDefault: isDefault('fail') }
         }
       })
-      if (warn && fail) complain(warn, fail, b.name)
+      if (warn && fail) complain(warn, fail, b.matrix?.entry ?? b.name)
     }
   })
 }

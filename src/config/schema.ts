@@ -34,6 +34,9 @@ export const FILE_FORMATS: readonly [string, ...string[]] = ['auto', ...IMPORTED
 
 export const BENCHMARK_KINDS = ['command', 'ollama', 'file'] as const
 
+/** How the visits of an A/B run are ordered: balanced random (seeded) or ABBA blocks. */
+export const AB_ORDERS = ['balanced', 'abba'] as const
+
 type RawIssue = z.core.$ZodRawIssue
 
 /**
@@ -104,6 +107,27 @@ const FailPercent = percent(true).meta({
     'Relative change that fails the gate: "10%", or a plain number of percent; none/off for warn-only.'
 })
 
+/** `">= 45"`, `"<= 800"`, `"≥ 0.6"`: a bound in the metric's own unit. */
+export const TARGET_TEXT = /^\s*(>=|<=|≥|≤)\s*([+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?)\s*$/i
+
+const targetError = unlessMissing('must be a bound in the metric\'s unit, like ">= 45" or "<= 800"')
+
+/**
+ * Absolute bounds by metric name. A key may name matrix cells too, `ttft_p95_ms[concurrency=8]`:
+ * it then applies only to the cells with those values, and wins over the plain key there.
+ */
+const TargetsInput = z
+  .record(z.string(), z.string({ error: targetError }).regex(TARGET_TEXT, { error: targetError }))
+  .meta({
+    description:
+      'Absolute targets by metric, judged on the 90 % CI of the metric\'s centre, with or without a baseline: ">= 45", "<= 800". `metric[axis=value]` keys apply to matrix cells.'
+  })
+
+/** A matrix axis: a list of values, each combination of every axis a benchmark of its own. */
+function axis<T extends z.ZodType>(value: T, description: string) {
+  return z.array(value).min(1).optional().meta({ description })
+}
+
 /** Converts a validated percentage to a fraction; null stands for "no fail budget". */
 export function percentToFraction(value: number | string | null | false): number | null {
   if (value === null || value === false) return null
@@ -159,7 +183,12 @@ const common = {
   metrics: z
     .record(z.string(), MetricOverrideInput)
     .optional()
-    .meta({ description: 'Per-metric overrides, keyed by metric name.' })
+    .meta({ description: 'Per-metric overrides, keyed by metric name.' }),
+  targets: TargetsInput.optional(),
+  build: text().optional().meta({
+    description:
+      "Shell command run once (in each tree of an A/B run) before any benchmark is measured, in the benchmark's folder; its time is reported, never gated."
+  })
 }
 
 /** Adaptive sampling: look after `min` runs, then every `step`, stop once decided, never past `max`. */
@@ -175,6 +204,9 @@ const runs = {
   repetitions: integer(1).optional().meta({ description: 'Measured runs; default: top level.' }),
   warmup: integer(0).optional().meta({ description: 'Unmeasured runs first; default: top level.' })
 }
+
+/** What a command matrix axis may be called: it becomes an environment variable. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 const CommandInput = z
   .strictObject({
@@ -197,7 +229,25 @@ const CommandInput = z
         z.union([z.string(), z.number(), z.boolean()], { error: unlessMissing('must be a string') })
       )
       .optional(),
-    timeout: positiveNumber().optional().meta({ description: 'Seconds per run.' })
+    timeout: positiveNumber().optional().meta({ description: 'Seconds per run.' }),
+    matrix: z
+      .record(
+        z.string().regex(ENV_NAME, {
+          error: 'must be an environment variable name (letters, digits, _)'
+        }),
+        z
+          .array(
+            z.union([z.string(), z.number(), z.boolean()], {
+              error: unlessMissing('must be a string, a number or true/false')
+            })
+          )
+          .min(1)
+      )
+      .optional()
+      .meta({
+        description:
+          'Axes by environment variable: every combination runs as a benchmark of its own, `name[VAR=value,...]`, with the values in its environment.'
+      })
   })
   .superRefine((b, ctx) => {
     // With format none only the wall time is measured, so the file would silently go unread.
@@ -233,13 +283,81 @@ const keepAliveError = unlessMissing('must be a duration like 5m, or a number of
 
 export const PROMPT_KEYS = ['prompt', 'prompt-file', 'prompts'] as const
 
+const expectError = unlessMissing(
+  'must be one of { contains: text }, { regex: pattern } or { json-schema: {...} }'
+)
+
+/** What a measured answer must satisfy to count towards `accuracy`. */
+export const ExpectInput = z
+  .union(
+    [
+      z.strictObject({ contains: text() }),
+      z.strictObject({ regex: text() }),
+      z.strictObject({ 'json-schema': z.record(z.string(), z.unknown()) })
+    ],
+    { error: expectError }
+  )
+  .meta({
+    description:
+      'Scores every measured answer into the accuracy metric: contains a text, matches a regex, or parses as JSON valid against a JSON Schema.'
+  })
+export type ExpectInput = z.infer<typeof ExpectInput>
+
+const PromptEntry = z.union([
+  text(),
+  z.strictObject({
+    text: text(),
+    expect: ExpectInput.optional()
+  })
+])
+
+const HostAxis = z.union([
+  z.array(text()).min(1),
+  z.record(z.string().regex(/\S/), text()).refine((r) => Object.keys(r).length > 0, {
+    error: 'must name at least one host'
+  })
+])
+
+const OllamaMatrixInput = z
+  .strictObject({
+    model: axis(text(), 'Model tags, e.g. one per quantization.'),
+    concurrency: axis(integer(1), 'Requests in flight at once, one measured round each.'),
+    num_ctx: axis(integer(1), 'Context sizes (options.num_ctx).'),
+    depth: axis(integer(0), 'Tokens of filler context before the prompt.'),
+    host: HostAxis.optional().meta({
+      description:
+        'Servers with different settings (OLLAMA_NUM_PARALLEL, OLLAMA_KV_CACHE_TYPE): a list of URLs, or a mapping of labels to URLs.'
+    })
+  })
+  .meta({
+    description:
+      'Every combination of the axes is a benchmark of its own, `name[axis=value,...]`, run in a shuffled order.'
+  })
+
+const SloInput = z
+  .strictObject({
+    ttft_ms: positiveNumber().optional(),
+    tpot_ms: positiveNumber().optional(),
+    e2e_ms: positiveNumber().optional(),
+    attainment: WarnPercent.optional().meta({
+      description:
+        'Share of requests that must meet every SLO for a concurrency to count as meeting it; default 95%.'
+    })
+  })
+  .meta({
+    description:
+      'Service-level objectives per request (ms): goodput counts the requests that meet every one.'
+  })
+
 const OllamaInput = z
   .strictObject({
     kind: z.literal('ollama'),
     ...common,
     ...runs,
     host: text().optional().meta({ description: 'Default: OLLAMA_HOST, else the local server.' }),
-    model: text().meta({ description: 'Model tag, e.g. gemma3:1b.' }),
+    model: text()
+      .optional()
+      .meta({ description: 'Model tag, e.g. gemma3:1b; required unless matrix.model lists them.' }),
     api: z
       .enum(['generate', 'chat'])
       .optional()
@@ -252,7 +370,18 @@ const OllamaInput = z
     }),
     prompt: text().optional(),
     'prompt-file': text().optional().meta({ description: "Relative to the config file's folder." }),
-    prompts: z.array(text()).min(1).optional(),
+    prompts: z.array(PromptEntry).min(1).optional().meta({
+      description: 'Cycled through the runs; an entry may be { text, expect }.'
+    }),
+    expect: ExpectInput.optional(),
+    concurrency: integer(1).optional().meta({
+      description: 'Requests in flight at once; set, the load metrics are recorded.'
+    }),
+    depth: integer(0)
+      .optional()
+      .meta({ description: 'Tokens of filler context before the prompt; default 0.' }),
+    slo: SloInput.optional(),
+    matrix: OllamaMatrixInput.optional(),
     'keep-alive': z
       .union([z.string({ error: keepAliveError }).min(1), z.number({ error: keepAliveError })], {
         error: keepAliveError
@@ -263,6 +392,25 @@ const OllamaInput = z
     })
   })
   .superRefine((b, ctx) => {
+    if (b.model === undefined && b.matrix?.model === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: b.matrix ? 'is required (or list the models in matrix.model)' : 'is required'
+      })
+    }
+    if (
+      b.slo &&
+      b.slo.ttft_ms === undefined &&
+      b.slo.tpot_ms === undefined &&
+      b.slo.e2e_ms === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slo'],
+        message: 'needs at least one of ttft_ms, tpot_ms, e2e_ms'
+      })
+    }
     const given = PROMPT_KEYS.filter((k) => b[k] !== undefined)
     if (given.length === 0) {
       ctx.addIssue({
@@ -298,6 +446,23 @@ export const ConfigInput = z
     repetitions: integer(1).optional().meta({ default: CONFIG_DEFAULTS.repetitions }),
     warmup: integer(0).optional().meta({ default: CONFIG_DEFAULTS.warmup }),
     adaptive: AdaptiveInput.optional(),
+    ab: z
+      .boolean({ error: unlessMissing('must be true or false') })
+      .optional()
+      .meta({
+        default: false,
+        description:
+          'Gate by measuring the base commit and this tree in the same job, interleaved (A/B), instead of against a stored baseline.'
+      }),
+    'ab-order': z.enum(AB_ORDERS).optional().meta({
+      default: 'balanced',
+      description:
+        'Order of the A/B visits: balanced (half AB, half BA, shuffled with a printed seed) or abba (ABBA blocks).'
+    }),
+    build: text().optional().meta({
+      description:
+        "Shell command run once (in each tree of an A/B run) before any benchmark is measured, in the config file's folder; its time is reported, never gated."
+    }),
     'min-samples': integer(2).optional().meta({
       default: CONFIG_DEFAULTS.minSamples,
       description: 'Fewer samples per arm give a neutral verdict.'
@@ -332,6 +497,10 @@ export const ConfigInput = z
           .meta({ description: 'Per-metric budgets for every benchmark, keyed by metric name.' })
       })
       .optional(),
+    'matrix-seed': integer(0).optional().meta({
+      description:
+        'Seed of the shuffled order matrix cells run in; default: a new one each run, printed and recorded with the results.'
+    }),
     // Optional only when result files are imported (the action's results input, --results): the
     // loader requires it otherwise, since there would be nothing to run.
     benchmarks: z

@@ -1,6 +1,10 @@
 import type { Direction, MetricClass } from '../results/model.js'
 import type { FromZero } from '../stats/compare.js'
 import type { Thresholds } from '../stats/types.js'
+import type { Expect } from './expect.js'
+import type { TargetSpec } from './targets.js'
+
+export type { Expect, TargetSpec }
 
 /** `perf-gate.yml` after validation: camelCase, defaults applied, percentages as fractions. */
 /** Runs per arm: first look after `min`, then every `step`, never past `max`. */
@@ -20,6 +24,11 @@ export interface PerfGateConfig {
   warmup: number
   minSamples: number
   timeoutSeconds: number
+  /** Gate by an A/B run in the same job (`ab: true`), where the front allows it. */
+  ab: boolean
+  abOrder: AbOrder
+  /** Run once before any measurement (once per tree in an A/B run), in `dir`. */
+  build?: string
   /**
    * τ₀, the prior job-to-job drift of a metric's centre on this runner (sd of ln, 0.05 ≈ 5 %):
    * stored baselines are compared by the history-aware rule with it; 0 keeps the within-job
@@ -42,7 +51,23 @@ export interface PerfGateConfig {
   benchmarks: BenchmarkSpec[]
   /** Side-by-side comparisons of two benchmarks of the same run, for the report. */
   comparisons?: Array<{ name: string; a: string; b: string }>
+  /** Seed of the order matrix cells run in; unset, the runner draws one and records it. */
+  matrixSeed?: number
+  /** Matrix combinations left out because they cannot run, with why. */
+  skippedCells?: Array<{ name: string; reason: string }>
 }
+
+/** Where a benchmark came from when a matrix entry expanded into it. */
+export interface MatrixCell {
+  /** The entry's own name (`chat` for `chat[concurrency=4,…]`). */
+  entry: string
+  /** This cell's value of every axis, as in its name. */
+  axes: Record<string, string | number | boolean>
+  /** Every server of a host axis: the runner unloads the others before this cell's cold run. */
+  hosts?: string[]
+}
+
+export type AbOrder = 'balanced' | 'abba'
 
 export interface BenchmarkCommon {
   name: string
@@ -55,6 +80,12 @@ export interface BenchmarkCommon {
   thresholds?: Partial<Thresholds>
   /** Overrides by metric name. */
   metrics: Record<string, MetricOverride>
+  /** Absolute bounds by metric, already narrowed to this cell for a matrix entry. */
+  targets?: TargetSpec[]
+  /** Set on each benchmark a matrix entry expanded into. */
+  matrix?: MatrixCell
+  /** Run once before any measurement (once per tree in an A/B run), in `cwd` or the config's folder. */
+  build?: string
 }
 
 export interface MetricOverride {
@@ -74,6 +105,11 @@ export interface CommandBenchmark extends BenchmarkCommon {
   output?: string
   /** Absolute. */
   cwd: string
+  /**
+   * The folder the file read after each run must stay in (perf-gate deletes it before each run):
+   * the config's folder. Absolute; `cwd` when not set.
+   */
+  root?: string
   env: Record<string, string>
   timeoutSeconds: number
   /** Adaptive sampling, from the benchmark or the top level; replaces repetitions when set. */
@@ -104,6 +140,24 @@ export interface OllamaBenchmark extends BenchmarkCommon {
   timeoutSeconds?: number
   /** Unset: the runner's default. */
   stallTimeoutSeconds?: number
+  /** Requests in flight at once; set, the runner measures rounds and records the load metrics. */
+  concurrency?: number
+  /** Tokens of filler context before the prompt. */
+  depth?: number
+  /** What every answer must satisfy for `accuracy`; a prompt's own wins (`promptExpects`). */
+  expect?: Expect
+  /** By index of `prompts`: the expectation written with that prompt, if any. */
+  promptExpects?: Array<Expect | undefined>
+  /** Per-request objectives for goodput. */
+  slo?: Slo
+}
+
+/** Service-level objectives per request, in ms; `attainment` is a fraction (0.95). */
+export interface Slo {
+  ttftMs?: number
+  tpotMs?: number
+  e2eMs?: number
+  attainment: number
 }
 
 export type BenchmarkSpec = CommandBenchmark | FileBenchmark | OllamaBenchmark

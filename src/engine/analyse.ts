@@ -4,7 +4,9 @@ import { analystSection } from '../analyst/section.js'
 import type { PerfGateConfig } from '../config/types.js'
 import type { ResultSet } from '../results/model.js'
 import { scanLog, type LogFinding } from '../report/observations.js'
+import { sweepViews } from '../report/sweep-view.js'
 import type {
+  AbRun,
   AnalystSection,
   FingerprintDifference,
   GateReport,
@@ -56,17 +58,23 @@ export async function analyse(
   current: ResultSet,
   decided: Decision,
   fingerprint: FingerprintDifference[],
-  now: () => Date
+  now: () => Date,
+  ab?: { run: AbRun; base: ResultSet }
 ): Promise<{ report: GateReport; analysis: Analysis }> {
   const baseline = choice.stored
   const history = await opts.store.history(config.testbed, 12)
+  const sweeps = sweepViews(current)
+  // In an A/B run the base's arm is the baseline; a stored one only judged the `file` benchmarks.
+  const compared = ab
+    ? { sha: ab.run.base.sha, createdAt: ab.base.createdAt }
+    : baseline
+      ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
+      : null
   const report: GateReport = {
     outcome: decided.outcome,
     testbed: config.testbed,
     current: { sha: current.commit.sha, createdAt: current.createdAt },
-    baseline: baseline
-      ? { sha: baseline.results.commit.sha, createdAt: baseline.results.createdAt }
-      : null,
+    baseline: compared,
     ...(baseline && choice.how
       ? {
           baselineUsed: {
@@ -81,8 +89,9 @@ export async function analyse(
           }
         }
       : {}),
-    ...(!baseline ? { baselineMissing: choice.reason } : {}),
+    ...(!baseline && !ab ? { baselineMissing: choice.reason } : {}),
     ...(fingerprint.length > 0 ? { fingerprint } : {}),
+    ...(sweeps.length > 0 ? { sweeps } : {}),
     timestamp: now().toISOString(),
     history: trendHistory(
       history.map((h) => h.results),
@@ -91,10 +100,11 @@ export async function analyse(
     ...(opts.runId ? { runId: opts.runId } : {}),
     ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
     ...(decided.acceptance ? { acceptance: decided.acceptance } : {}),
+    ...(ab ? { ab: ab.run } : {}),
     ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {})
   }
   const analyst = await analystSection(
-    { report, current, baseline: baseline?.results ?? null },
+    { report, current, baseline: ab?.base ?? baseline?.results ?? null },
     opts.analyst,
     opts.clock ? { clock: opts.clock } : {}
   )

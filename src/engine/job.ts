@@ -2,6 +2,7 @@ import type { AnalystOptions } from '../analyst/section.js'
 import type { BaselineEntry, BaselineStore, StoredBaseline } from '../baseline/store.js'
 import { baselineWriteDecision } from '../baseline/trust.js'
 import { describeAssumed, loadConfigOrDefaults, type AssumedConfig } from '../config/defaults.js'
+import { targetsFromConfig } from '../config/targets.js'
 import { thresholdsFromConfig } from '../config/thresholds.js'
 import type { PerfGateConfig } from '../config/types.js'
 import { UserError } from '../errors.js'
@@ -14,10 +15,14 @@ import { shortSha } from '../shared/text.js'
 import { noBaselineOutcome, type CompareOptions } from '../stats/compare-sets.js'
 import { budgetPct } from '../stats/format.js'
 import { DEFAULT_MAX_JOBS } from '../stats/history-rule.js'
+import { withSweepFigures } from '../stats/sweep.js'
+import { applyTargets } from '../stats/targets.js'
 import type { GateOutcome, Verdict } from '../stats/types.js'
 import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
-import type { Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
+import type { AbRun, Acceptance, GateReport, WorkflowFacts } from '../types/report.js'
 import type { RunContext } from '../types/run-context.js'
+import { runBuilds } from '../runners/build.js'
+import { compareAb, measureAb, planAb, type AbPlan, type AbRequest } from './ab/index.js'
 import { analyse, type Analysis, type Decision } from './analyse.js'
 import { DEFAULT_MAX_DISTANCE, selectBaseline, type BaselineChoice } from './baseline-select.js'
 import { checkFingerprint, compareWithFingerprint, usableHistory } from './fingerprint-check.js'
@@ -26,7 +31,9 @@ import { selectBenchmarks, type ShardSelection } from './shard.js'
 /*
  * The job both fronts run, as named phases in the order they happen: load the config, choose the
  * baseline, measure (or import), compare, decide, analyse. It returns what was decided; writing
- * and posting it is the outputs' work (src/outputs/), so nothing here renders or publishes.
+ * and posting it is the outputs' work (src/outputs/), so nothing here renders or publishes. An A/B
+ * run (src/engine/ab/) measures the base commit beside this tree and compares the pairs, in place
+ * of the measure and compare phases.
  */
 
 /**
@@ -63,6 +70,11 @@ export interface JobOptions {
   reporter: Reporter
   testbed?: string
   repetitions?: number
+  /**
+   * Environment of this tree's commands only (`--head-env`): in an A/B run the base's visits do
+   * not get it, so a change can be tried without committing it.
+   */
+  headEnv?: Record<string, string>
   note?: string
   runId?: string
   runUrl?: string
@@ -79,6 +91,11 @@ export interface JobOptions {
   analyst?: AnalystOptions
   /** Milliseconds for the workflow summary's phase times; tests may pin it. */
   clock?: () => number
+  /**
+   * Measure the base commit and this tree in this job, interleaved (A/B), instead of comparing
+   * with a stored baseline: always, or when the config says `ab: true`. Never for `baseline`.
+   */
+  ab?: AbRequest
   /** Where the history dashboard is published (`dashboard-url`): metrics link to their charts. */
   dashboardUrl?: string
 }
@@ -104,6 +121,8 @@ export interface DecidedJob {
   }
   /** True when the verdict reaches `fail-on`. */
   failed: boolean
+  /** An A/B run: how it ran, and the base's arm. */
+  ab?: { run: AbRun; base: ResultSet }
 }
 
 const SEVERITY: Record<Verdict, number> = { neutral: 0, pass: 0, warn: 1, fail: 2 }
@@ -121,17 +140,39 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
   await opts.onStart?.(config)
   const configLoaded = clock()
 
+  // An A/B run measures the base itself; only `file` benchmarks still need a stored baseline.
+  const ab = await planAb(opts.ab, config, {
+    mode: opts.mode,
+    imported: isImported(opts),
+    reporter: opts.reporter
+  })
   // Chosen before measuring: adaptive sampling compares with the baseline as the runs come in.
-  const choice = await chooseBaseline(opts, config, now())
+  const choice = await chooseBaseline(opts, config, now(), ab)
   const compareOptions = compareOptionsFor(opts, config, choice)
-  const current = await measure(opts, config, choice, compareOptions, now())
+  const abMeasured = ab ? await measureAb(ab, config, abMeasureOptions(opts, config, now())) : null
+  const current =
+    abMeasured?.current ?? (await measure(opts, config, choice, compareOptions, now()))
   const measured = clock()
 
-  const compared = compare(opts, choice, current, compareOptions)
-  const decided = await decide(opts, choice, current, compared)
-  const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now)
+  const compared = abMeasured
+    ? compareAb(abMeasured, choice, opts.allowFingerprintChanges ?? [])
+    : compare(opts, choice, current, compareOptions)
+  // Absolute targets hold with or without a baseline; they join the verdict before any review.
+  compared.outcome = applyTargets(compared.outcome, current, targetsFromConfig(config))
+  const abResult = abMeasured ? { run: abMeasured.run, base: abMeasured.base } : undefined
+  const decided = await decide(opts, choice, current, compared, ab)
+  const report = await analyse(
+    opts,
+    config,
+    choice,
+    current,
+    decided,
+    compared.fingerprint,
+    now,
+    abResult
+  )
   const analysed = clock()
-  const imported = Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet)
+  const imported = isImported(opts)
   const phasesMs: WorkflowFacts['phasesMs'] = {
     ...(imported
       ? { ingesting: measured - started }
@@ -149,7 +190,28 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
     outcome: decided.outcome,
     report: report.report,
     analysis: { ...report.analysis, phasesMs },
-    failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn)
+    failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn),
+    ...(abResult ? { ab: abResult } : {})
+  }
+}
+
+function isImported(opts: JobOptions): boolean {
+  return Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet)
+}
+
+function abMeasureOptions(
+  opts: JobOptions,
+  config: PerfGateConfig,
+  now: Date
+): Parameters<typeof measureAb>[2] {
+  return {
+    commit: opts.commit,
+    reporter: opts.reporter,
+    now,
+    ...(opts.testbed ? { testbed: opts.testbed } : {}),
+    ...(opts.repetitions !== undefined ? { repetitions: opts.repetitions } : {}),
+    // A shard job measures its share of the head's benchmarks, and the base's of the same names.
+    ...(opts.select ? { only: config.benchmarks.map((b) => b.name) } : {})
   }
 }
 
@@ -169,6 +231,15 @@ async function loadJobConfig(
   if (loaded.assumed) for (const line of describeAssumed(loaded.assumed)) opts.reporter.info(line)
   if (opts.testbed) config = { ...config, testbed: opts.testbed }
   if (opts.select) config = selectBenchmarks(config, opts.select)
+  const headEnv = opts.headEnv
+  if (headEnv && Object.keys(headEnv).length > 0) {
+    config = {
+      ...config,
+      benchmarks: config.benchmarks.map((b) =>
+        b.kind === 'command' ? { ...b, env: { ...b.env, ...headEnv } } : b
+      )
+    }
+  }
   if (opts.repetitions !== undefined) {
     const n = opts.repetitions
     config = {
@@ -190,8 +261,22 @@ async function loadJobConfig(
 async function chooseBaseline(
   opts: JobOptions,
   config: PerfGateConfig,
-  now: Date
+  now: Date,
+  ab: AbPlan | null
 ): Promise<BaselineChoice> {
+  if (ab && !config.benchmarks.some((b) => b.kind === 'file')) {
+    return {
+      stored: null,
+      how: null,
+      distance: null,
+      walkedFrom: null,
+      commit: null,
+      date: null,
+      ageMs: null,
+      testbed: config.testbed,
+      reason: 'an A/B run compares with the base measured in the same job'
+    }
+  }
   const choice = await selectBaseline(opts.store, config.testbed, {
     graph: opts.lineage?.graph ?? null,
     target: opts.lineage?.target ?? { kind: 'latest' },
@@ -272,6 +357,7 @@ async function measure(
       config
     )
   } else {
+    await runBuilds(config, { tree: null, label: 'checkout', reporter: opts.reporter })
     current = await runBenchmarks(config, {
       commit: opts.commit,
       reporter: opts.reporter,
@@ -281,7 +367,12 @@ async function measure(
     })
   }
   if (opts.note) current.note = opts.note
-  return current
+  // Figures across matrix cells (batch efficiency, …), worked out once every cell is here, with
+  // the config's per-metric gate and class as the runner applies them to what it measures.
+  return withSweepFigures(current, (bench, metric) => {
+    const spec = config.benchmarks.find((b) => b.name === bench)
+    return spec && Object.hasOwn(spec.metrics, metric) ? spec.metrics[metric] : undefined
+  })
 }
 
 /**
@@ -352,18 +443,23 @@ function compare(
 
 /**
  * Phase 5: the verdict as it stands: a trusted baseline run records this run, the local main job
- * records the first baseline, and a reviewer may accept a regression (Route B).
+ * records the first baseline (never an A/B run), and a reviewer may accept a regression (Route B).
  */
 async function decide(
   opts: JobOptions,
   choice: BaselineChoice,
   current: ResultSet,
-  compared: { outcome: GateOutcome }
+  compared: { outcome: GateOutcome },
+  ab: AbPlan | null
 ): Promise<Decision> {
   let outcome = compared.outcome
   let baselineWritten: BaselineEntry | null = null
+  // An A/B run never records: its base arm was measured in a job nobody vouched for.
   const recordFirst =
-    opts.mode === 'run' && !choice.stored && baselineWriteDecision(opts.context, opts.store).allowed
+    opts.mode === 'run' &&
+    !ab &&
+    !choice.stored &&
+    baselineWriteDecision(opts.context, opts.store).allowed
   if (opts.mode === 'baseline' || recordFirst) {
     baselineWritten = await opts.store.write(current)
     opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`)

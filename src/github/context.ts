@@ -32,6 +32,8 @@ export interface PullInfo {
   /** `owner/name` of the repository the head branch lives in. */
   headRepo: string | null
   fromFork: boolean
+  /** The base branch's commit when the event was sent (an A/B run's base is found from it). */
+  baseSha: string | null
 }
 
 /** The measuring run a `workflow_run` event is about. Nothing here comes from its artifact. */
@@ -50,7 +52,11 @@ export interface UpstreamRun {
 
 interface EventPayload {
   repository?: { default_branch?: string; full_name?: string }
-  pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null } }
+  pull_request?: {
+    number?: number
+    head?: { sha?: string; repo?: { full_name?: string } | null }
+    base?: { sha?: string }
+  }
   workflow_run?: {
     id?: number
     run_attempt?: number
@@ -97,7 +103,8 @@ export function readWorkflowRun(env: NodeJS.ProcessEnv = process.env): WorkflowR
             number: pr.number,
             headSha: pr.head?.sha ?? null,
             headRepo: headRepo ?? null,
-            fromFork: Boolean(headRepo && repo && headRepo !== repo)
+            fromFork: Boolean(headRepo && repo && headRepo !== repo),
+            baseSha: pr.base?.sha ?? null
           }
         : null,
     upstream: upstreamRun(payload),

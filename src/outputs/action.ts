@@ -1,6 +1,6 @@
 import type { DecidedJob } from '../engine/job.js'
 import { renderAssumedConfig } from '../report/assumed-config.js'
-import { renderReport } from '../report/summary.js'
+import { MAX_SUMMARY_BYTES, renderReport } from '../report/summary.js'
 import type { Delivered, Output } from './output.js'
 
 /*
@@ -19,7 +19,10 @@ export function actionOutput(sink: ActionSink, opts: { summaryNote?: string } = 
     async deliver(job, before) {
       setOutputs(sink, job, before)
       const assumed = job.assumed ? `\n${renderAssumedConfig(job.assumed)}\n` : ''
-      await sink.summary(renderReport(job.report) + assumed + (opts.summaryNote ?? ''))
+      const note = assumed + (opts.summaryNote ?? '')
+      // Over GitHub's 1 MiB the summary is dropped whole: the table folds to fit, notes included.
+      const maxBytes = MAX_SUMMARY_BYTES - Buffer.byteLength(note, 'utf8')
+      await sink.summary(renderReport(job.report, { maxBytes }) + note)
       return before
     }
   }

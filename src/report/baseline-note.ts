@@ -4,6 +4,7 @@ import { escapeMarkdown } from './escape.js'
 import { formatDate } from './format.js'
 import { plural, shortSha } from '../shared/text.js'
 import { baselineLine } from './tables.js'
+import { abNote } from './ab.js'
 
 /*
  * Which baseline a run was compared with and why that one, and what differs between its machine
@@ -58,6 +59,9 @@ export function missingBaselineLabel(report: GateReport): string {
  * recorded choice it says what `baselineLine` always said.
  */
 export function baselineNote(report: GateReport): string {
+  // An A/B run's baseline is its base arm; a stored baseline only judged its `file` benchmarks.
+  const ab = abNote(report, report.baselineUsed ? storedNote(report.baselineUsed) : null)
+  if (ab) return ab
   const b = report.baselineUsed
   if (!report.baseline || !b) {
     if (!report.baseline && report.baselineMissing) {
@@ -65,6 +69,10 @@ export function baselineNote(report: GateReport): string {
     }
     return baselineLine(report)
   }
+  return storedNote(b)
+}
+
+function storedNote(b: BaselineUsed): string {
   const parts = [
     `Baseline: ${commitCode(b.commit)} (${howPhrase(b)})`,
     `recorded ${formatDate(b.recordedAt)}`,

@@ -25,7 +25,7 @@ export function mermaidLabel(text: string, fallback = ''): string {
 }
 
 // Mermaid's number grammar has no exponent form, so very small or large values are spelled out.
-function mermaidNumber(v: number): string {
+export function mermaidNumber(v: number): string {
   const s = String(Number(v.toPrecision(6)))
   return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s
 }
@@ -39,6 +39,8 @@ export function xyChart(opts: {
   labels: string[]
   unit: string
   lines: number[][]
+  /** Colours of the lines in order (`#rrggbb`), so a legend in text can name them. */
+  palette?: string[]
 }): string {
   const all = opts.lines.flat()
   const lo = Math.min(...all)
@@ -46,8 +48,14 @@ export function xyChart(opts: {
   const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1
   // A throughput or latency axis reads best from zero's side, so padding never crosses it.
   const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad
+  const palette = (opts.palette ?? []).filter((c) => /^#[0-9a-f]{6}$/i.test(c))
   return [
     '```mermaid',
+    ...(palette.length
+      ? [
+          `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette.join(', ')}"}}}}%%`
+        ]
+      : []),
     'xychart-beta',
     `    title "${opts.title}"`,
     `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,

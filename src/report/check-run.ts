@@ -5,6 +5,7 @@ import { missingBaselineLabel } from './baseline-note.js'
 import { renderHeadline } from './summary.js'
 import { resolutionDetails } from './resolution.js'
 import { largestFitting, renderDeltaTable } from './tables.js'
+import { renderTargetsTable } from './targets.js'
 
 /** Constant on purpose: branch protection requires the check by this name. */
 export const CHECK_RUN_NAME = 'review:gate:perf'
@@ -61,8 +62,11 @@ function title(report: GateReport): string {
   const what = report.baseline
     ? plural(outcome.regressions, 'regression')
     : missingBaselineLabel(report)
+  const missed = outcome.targets?.missed
+    ? `, ${plural(outcome.targets.missed, 'target')} missed`
+    : ''
   const accepted = report.acceptance ? ', accepted' : ''
-  return `perf: ${what}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH)
+  return `perf: ${what}${missed}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH)
 }
 
 /**
@@ -96,10 +100,13 @@ export function renderCheckRun(
     [renderDeltaTable(all, { maxRows }), resolutionDetails(all, { maxRows })]
       .filter(Boolean)
       .join('\n\n')
-  const withChart = [tables(), chart].filter(Boolean).join('\n\n')
+  // Targets first: missed ones lead the table, and a few hundred rows still leave room.
+  const targets = renderTargetsTable(all, { maxRows: 200 })
+  const lead = targets ? `### Targets\n\n${targets}\n\n` : ''
+  const withChart = lead + [tables(), chart].filter(Boolean).join('\n\n')
   const text = fitsBytes(withChart)
     ? withChart
-    : largestFitting(all.length, (maxRows) => tables(maxRows), fitsBytes)
+    : largestFitting(all.length, (maxRows) => lead + tables(maxRows), fitsBytes)
 
   const payload: CheckRunPayload = {
     name: CHECK_RUN_NAME,

@@ -29,6 +29,21 @@ export function sanitizeText(text: string, opts: EscapeOptions = {}): string {
   return truncateCodePoints(cleaned, opts.maxLength ?? DEFAULT_MAX_LENGTH)
 }
 
+// Everything INVISIBLE matches, and carriage returns too, but line feeds and tabs are kept: for
+// multi-line terminal output (an error with the last lines of a command's output).
+const TERMINAL_UNSAFE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g
+
+/**
+ * Text for a terminal or a CI log, over several lines: no escape sequences (ESC, CSI, OSC, which
+ * clear screens, retitle windows or hide text), no carriage returns (which overwrite a line), no
+ * bidi or zero-width characters. Line feeds and tabs stay; nothing is cut.
+ */
+export function terminalText(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, '')
+}
+
 /** Cuts on code points so a surrogate pair (emoji, rare CJK) is never split in half. */
 export function truncateCodePoints(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text

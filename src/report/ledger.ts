@@ -13,9 +13,12 @@ import {
 import { plural, shortSha } from '../shared/text.js'
 import { baselineNote, fingerprintNote, missingBaselineLabel } from './baseline-note.js'
 import { resolutionDetails, resolutionLine } from './resolution.js'
+import { sweepSummaryLines } from './scaling.js'
+import { targetEvidence, targeted, targetEvidenceLines } from './targets.js'
 import {
   acceptanceLine,
   chartLinks,
+  fittingRows,
   renderDeltaTable,
   routeLine,
   shownCentres,
@@ -44,7 +47,11 @@ export const PROMOTED_TEXT = 'promoted to ready for review'
 /** GitHub rejects a comment body longer than this (422 "Body is too long"). */
 export const MAX_COMMENT_LENGTH = 65_536
 
+export { fittingRows }
+
 const GATES_HEADER = ['| Gate | Status | Evidence |', '| --- | --- | --- |']
+/** Missed targets listed in the details before the rest are counted: keeps the ledger short. */
+const MAX_MISSED_LINES = 100
 const PERF_ROW = /^\|\s*perf\s*\|/
 const FOLD_LINE = /^- … (\d+) earlier entr(?:y|ies) folded\r?$/
 
@@ -131,53 +138,32 @@ export function hopMarker(runId: string | undefined): string | null {
 // then do our own details shrink, chart before table rows, as they are also in the check run.
 function fitToBudget(body: string, report: GateReport, entry: string, ownDetails: boolean): string {
   const fits = (b: string): boolean => b.length < MAX_COMMENT_LENGTH
-  if (ownDetails) body = setDetails(body, detailsBlock(report, { chart: true }))
+  const rows = sweepRows(report)
+  if (ownDetails) body = setDetails(body, detailsBlock(report, { chart: true, maxRows: rows }))
   if (fits(body)) return body
   body = foldHops(body, entry)
   if (fits(body) || !ownDetails) return body
   const folded = body
   return fittingRows(
-    report.outcome.comparisons.length,
+    rows ?? report.outcome.comparisons.length,
     (maxRows) => setDetails(folded, detailsBlock(report, { chart: false, maxRows })),
     MAX_COMMENT_LENGTH - 1
   )
 }
 
+/** Rows a matrix run shows in the ledger: its regressions (at most 100), else the 20 worst. */
+const SWEEP_ROWS = { least: 20, most: 100 }
+
 /**
- * What `largestFitting` returns (the rendering with the most rows within `limit` characters), in
- * fewer renderings: table rows are of similar length, so the count that fits is interpolated from
- * the lengths seen, with bisection as the fallback so it never takes more than O(log n) steps.
- * With 1,000 metrics this is what keeps the ledger's rendering within its time budget.
+ * A matrix run has hundreds of rows, most of them unremarkable: the ledger keeps the worst cells
+ * and counts the rest, which the check run and the job summary list in full.
  */
-export function fittingRows(
-  total: number,
-  render: (rows: number) => string,
-  limit: number
-): string {
-  const full = render(total)
-  if (full.length <= limit) return full
-  let lo = 0
-  let loText = render(0)
-  if (loText.length > limit) return loText
-  let hi = total
-  let hiLength = full.length
-  for (let step = 0; hi - lo > 1; step++) {
-    const perRow = (hiLength - loText.length) / (hi - lo)
-    const guess =
-      step < 4 && perRow > 0
-        ? lo + Math.floor((limit - loText.length) / perRow)
-        : Math.floor((lo + hi) / 2)
-    const rows = Math.min(hi - 1, Math.max(lo + 1, guess))
-    const text = render(rows)
-    if (text.length <= limit) {
-      lo = rows
-      loText = text
-    } else {
-      hi = rows
-      hiLength = text.length
-    }
-  }
-  return loText
+function sweepRows(report: GateReport): number | undefined {
+  if (!report.sweeps?.length) return undefined
+  const open = report.outcome.comparisons.filter(
+    (c) => c.verdict === 'fail' || c.verdict === 'warn'
+  )
+  return Math.min(SWEEP_ROWS.most, Math.max(SWEEP_ROWS.least, open.length))
 }
 
 interface Region {
@@ -315,12 +301,29 @@ function setDetails(body: string, block: string): string {
 function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: number }): string {
   const { outcome } = report
   const chart = opts.chart ? renderTrendCharts(report, { max: 2 }) : null
+  // Every missed target, whatever else is cut; the met ones are only counted.
+  const missed = targeted(outcome.comparisons).filter((c) => c.target.verdict === 'fail')
+  const sweeps = sweepSummaryLines(report)
   return [
     DETAILS_START,
-    `<details><summary>perf: ${countsPhrase(outcome)}</summary>`,
+    `<details><summary>perf: ${countsPhrase(outcome)}${targetCounts(outcome)}</summary>`,
     '',
     `${verdictLabel(outcome.verdict)}: ${escapeMarkdown(outcome.reason, { maxLength: 500 })}`,
     '',
+    ...(missed.length
+      ? [
+          `Targets missed (${missed.length} of ${targeted(outcome.comparisons).length}):`,
+          '',
+          ...missed.slice(0, MAX_MISSED_LINES).map((c) => `- \`${targetEvidence(c)}\``),
+          ...(missed.length > MAX_MISSED_LINES
+            ? [
+                `- … ${missed.length - MAX_MISSED_LINES} more (the check run and job summary list all)`
+              ]
+            : []),
+          ''
+        ]
+      : []),
+    ...(sweeps.length ? [sweeps.join('  \n'), ''] : []),
     ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
     renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
     '',
@@ -343,6 +346,18 @@ function resolutionBlock(
   if (line === null) return []
   const details = resolutionDetails(comparisons, { maxRows })
   return ['', line, ...(details ? ['', details] : [])]
+}
+
+/** ", targets: 2 missed, 1 undecided, 12 met", or nothing without targets. */
+function targetCounts(outcome: GateReport['outcome']): string {
+  const t = outcome.targets
+  if (!t) return ''
+  const parts = [
+    t.missed ? `${t.missed} missed` : null,
+    t.undecided ? `${t.undecided} undecided` : null,
+    t.met ? `${t.met} met` : null
+  ].filter(Boolean)
+  return parts.length ? `; targets: ${parts.join(', ')}` : ''
 }
 
 /** The comparison the one-line evidence speaks for: the worst verdict that has a number to show. */
@@ -381,7 +396,9 @@ export function perfEvidence(report: GateReport): string {
 
 function gateRow(report: GateReport): string {
   const status = verdictLabel(report.outcome.verdict) + (report.acceptance ? ' (accepted)' : '')
-  return `| perf | ${status} | \`${perfEvidence(report)}\` |`
+  // Targets get lines of their own in the cell, in the same grammar, below the headline.
+  const targets = targetEvidenceLines(report, 3)
+  return `| perf | ${status} | ${[`\`${perfEvidence(report)}\``, ...targets].join('<br>')} |`
 }
 
 function hopKey(runId: string | undefined): string | null {

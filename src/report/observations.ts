@@ -126,6 +126,13 @@ export function beyondMoreRuns(c: MetricComparison): boolean {
  */
 export function openAdvice(c: MetricComparison): string {
   const more = moreRunsNeeded(c)
+  // An A/B comparison counts pairs, and is already the remedy the stored rules point to.
+  if (c.pairs !== undefined) {
+    if (more !== null) return `about ${plural(more, 'more pair')} would decide it`
+    if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+      return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} pairs): a quieter runner or more work per visit would help`
+    }
+  }
   if (more !== null) return `about ${plural(more, 'more run')} per arm would decide it`
   if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
     return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} runs per arm): ${UNDECIDABLE_HELP}`

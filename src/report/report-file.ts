@@ -16,6 +16,9 @@ import { renderGpuSection } from './gpu-table.js'
 import { hotspots, renderHotspotSection } from './hotspots.js'
 import { insightsOf, keyFindings, recommendations, renderObservations } from './insights.js'
 import type { ReportFileInput } from './report-input.js'
+import { renderScaling } from './scaling.js'
+import { renderSweepComparatives } from './sweep-comparatives.js'
+import { renderTargetsTable } from './targets.js'
 import type { AnalystSection, WorkflowFacts } from '../types/report.js'
 import { resolutionDetails, resolutionLine } from './resolution.js'
 import { speedPhrase } from './speed.js'
@@ -25,6 +28,7 @@ import {
   chartLinks,
   currentCell,
   disagreementNotes,
+  foldedLine,
   inconclusiveNote,
   metricCell,
   shownCentres,
@@ -38,6 +42,9 @@ import {
  * The markdown report file (`benchmarks/results/reports/<date>T<time>Z_<sha7>.md`): the sections the team
  * asked for, each computed from the run. A pure function of its input, so a golden file pins it.
  */
+
+/** The label of the raw results in `rawData`: the metrics table links it when it folds rows. */
+export const RAW_RESULTS_LABEL = 'Raw results (JSON)'
 
 /**
  * `<YYYY-MM-DD>T<HHMMSS.mmm>Z_<sha7>.md`, the report file's name for a run: the time keeps two
@@ -78,12 +85,22 @@ function verdictText(c: MetricComparison): string {
   return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '')
 }
 
+/**
+ * Past this many rows the metrics table keeps its most significant ones (every regression and
+ * improvement first) and folds the rest, linking the raw results that hold them all: 100,000
+ * rows make an 11 MB file no viewer renders.
+ */
+export const REPORT_MAX_ROWS = 1000
+
 export function renderMetricsTable(
   comparisons: readonly MetricComparison[],
-  chartUrl?: ChartUrl
+  chartUrl?: ChartUrl,
+  opts: { rawLink?: string | null } = {}
 ): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
-  const rows = sortBySignificance(comparisons).map((c) => {
+  const sorted = sortBySignificance(comparisons)
+  const shown = sorted.length > REPORT_MAX_ROWS ? sorted.slice(0, REPORT_MAX_ROWS) : sorted
+  const rows = shown.map((c) => {
     const unit = escapeMarkdown(c.unit, { maxLength: 20 })
     return [
       escapeMarkdown(c.benchmark, { maxLength: 100 }),
@@ -99,8 +116,12 @@ export function renderMetricsTable(
     [['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows],
     { alignDelimiters: false }
   )
-  const notes = disagreementNotes(comparisons, (t, maxLength) => escapeMarkdown(t, { maxLength }))
-  return [table, ...notes].join('\n\n')
+  const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }))
+  if (shown.length === sorted.length) return [table, ...notes].join('\n\n')
+  const where = opts.rawLink
+    ? `every metric, with its samples, is in the [raw results](${opts.rawLink})`
+    : 'every metric, with its samples, is in the raw results'
+  return [table, foldedLine(sorted.slice(shown.length), where), ...notes].join('\n\n')
 }
 
 function ms(v: number): string {
@@ -171,13 +192,23 @@ export function renderAnalyst(a: AnalystSection): string {
   ].join('\n')
 }
 
+/** A link to the raw results, where the path is one a link may carry (see rawData). */
+function rawResultsLink(input: ReportFileInput): string | null {
+  const raw = (input.rawData ?? []).find((l) => l.label === RAW_RESULTS_LABEL)
+  return raw && safeLinkPath(raw.path) ? raw.path : null
+}
+
+// Relative paths only: a link must not leave the repository or carry a scheme.
+function safeLinkPath(p: string): boolean {
+  return /^[\w./-]+$/.test(p) && !p.startsWith('/') && !p.includes('..//')
+}
+
 function rawData(input: ReportFileInput): string {
   const links = input.rawData ?? []
   if (links.length === 0) return '_No source files recorded._'
   return links
     .map((l) => {
-      // Relative paths only: a link must not leave the repository or carry a scheme.
-      const safe = /^[\w./-]+$/.test(l.path) && !l.path.startsWith('/') && !l.path.includes('..//')
+      const safe = safeLinkPath(l.path)
       const label = escapeMarkdown(l.label, { maxLength: 100 })
       return safe
         ? `- [${label}](${l.path})`
@@ -191,6 +222,9 @@ export function renderReportFile(input: ReportFileInput): string {
   const ins = insightsOf(report, current)
   const accepted = acceptanceLine(report)
   const chart = renderTrendCharts(report)
+  const targets = renderTargetsTable(report.outcome.comparisons)
+  const scaling = renderScaling(report, { comparisonLines: 0 })
+  const sweepPairs = renderSweepComparatives(current)
   const sections: string[] = [
     title(input),
     [
@@ -205,12 +239,16 @@ export function renderReportFile(input: ReportFileInput): string {
     ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
     '## Performance Metrics',
     [
-      renderMetricsTable(report.outcome.comparisons, chartLinks(report)),
+      renderMetricsTable(report.outcome.comparisons, chartLinks(report), {
+        rawLink: rawResultsLink(input)
+      }),
       resolutionLine(report.outcome.comparisons),
-      resolutionDetails(report.outcome.comparisons)
+      resolutionDetails(report.outcome.comparisons, { maxRows: REPORT_MAX_ROWS })
     ]
       .filter((part): part is string => part !== null)
       .join('\n\n'),
+    ...(targets ? ['## Targets', targets] : []),
+    ...(scaling ? ['## Scaling', scaling] : []),
     '## Per-GPU',
     renderGpuSection(current, baseline),
     '## Observations',
@@ -218,7 +256,11 @@ export function renderReportFile(input: ReportFileInput): string {
     '## Hotspot Attribution',
     renderHotspotSection(hotspots(report.outcome.comparisons, current, baseline)),
     '## Comparative Insights',
-    renderComparativeSection(comparatives(current, input.comparisons ?? [])),
+    sweepPairs && !input.comparisons?.length
+      ? sweepPairs
+      : [renderComparativeSection(comparatives(current, input.comparisons ?? [])), sweepPairs]
+          .filter(Boolean)
+          .join('\n\n'),
     '## Trend',
     chart ?? '_Fewer than two stored runs: no trend to draw yet._',
     '## Workflow Summary',

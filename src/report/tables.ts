@@ -172,7 +172,8 @@ export function inconclusiveNote(c: MetricComparison): string {
     return 'inconclusive: cannot be decided at this noise'
   }
   if (c.runsToDecide !== undefined) {
-    return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} runs/arm would decide`
+    const unit = c.pairs !== undefined ? 'pairs' : 'runs/arm'
+    return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} ${unit} would decide`
   }
   const resolution = c.history?.resolution
   if (resolution !== undefined && Number.isFinite(resolution)) {
@@ -199,13 +200,28 @@ export const DELTA_TABLE_HEADER = [
   'Verdict'
 ] as const
 
+/** A row a reader must see: a regression, an improvement or an undecided metric. */
+export function isFlagged(c: MetricComparison): boolean {
+  return c.verdict === 'fail' || c.verdict === 'warn' || c.improved || c.inconclusive
+}
+
+/**
+ * The line under a table cut to its most significant rows: how many rows were left out, how many
+ * of those are flagged (none, usually: flagged rows sort first), and where to find them all.
+ */
+export function foldedLine(hidden: readonly MetricComparison[], where: string): string {
+  const flagged = hidden.filter(isFlagged).length
+  const what = flagged === 0 ? 'all unchanged' : `${flagged} of them flagged`
+  return `… ${plural(hidden.length, 'more row')} (${what}) folded; ${where}`
+}
+
 /**
  * The per-metric delta table, most significant rows first. `maxRows` keeps the table within a size
- * budget; the rows left out are counted under it.
+ * budget; the rows left out are counted under it, with `folded` saying where they are.
  */
 export function renderDeltaTable(
   comparisons: readonly MetricComparison[],
-  opts: { maxRows?: number; chartUrl?: ChartUrl } = {}
+  opts: { maxRows?: number; chartUrl?: ChartUrl; folded?: string } = {}
 ): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
   const sorted = sortBySignificance(comparisons)
@@ -224,9 +240,11 @@ export function renderDeltaTable(
     rows.length > 0
       ? markdownTable([[...DELTA_TABLE_HEADER], ...rows], { alignDelimiters: false })
       : ''
-  const hidden = sorted.length - shown.length
+  const hidden = sorted.slice(shown.length)
   const more =
-    hidden > 0 ? `… ${plural(hidden, 'more row')} (the check run and job summary have all)` : ''
+    hidden.length > 0
+      ? foldedLine(hidden, opts.folded ?? 'the job summary and the report file have more')
+      : ''
   const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }))
   return [table, notes.join('\n\n'), more].filter(Boolean).join('\n\n')
 }
@@ -280,6 +298,48 @@ export function routeLine(outcome: GateOutcome): string {
     case 'none':
       return 'No route: nothing was decided.'
   }
+}
+
+/**
+ * What `largestFitting` returns (the rendering with the most rows within `limit` characters, or what `measure` counts), in
+ * fewer renderings: table rows are of similar length, so the count that fits is interpolated from
+ * the lengths seen, with bisection as the fallback so it never takes more than O(log n) steps.
+ * With 1,000 metrics this is what keeps the ledger's rendering within its time budget.
+ */
+export function fittingRows(
+  total: number,
+  render: (rows: number) => string,
+  limit: number,
+  measure: (text: string) => number = (text) => text.length
+): string {
+  const full = render(total)
+  const fullSize = measure(full)
+  if (fullSize <= limit) return full
+  let lo = 0
+  let loText = render(0)
+  let loSize = measure(loText)
+  if (loSize > limit) return loText
+  let hi = total
+  let hiSize = fullSize
+  for (let step = 0; hi - lo > 1; step++) {
+    const perRow = (hiSize - loSize) / (hi - lo)
+    const guess =
+      step < 4 && perRow > 0
+        ? lo + Math.floor((limit - loSize) / perRow)
+        : Math.floor((lo + hi) / 2)
+    const rows = Math.min(hi - 1, Math.max(lo + 1, guess))
+    const text = render(rows)
+    const size = measure(text)
+    if (size <= limit) {
+      lo = rows
+      loText = text
+      loSize = size
+    } else {
+      hi = rows
+      hiSize = size
+    }
+  }
+  return loText
 }
 
 /**

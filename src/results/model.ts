@@ -38,12 +38,33 @@ export const Source = z.object({
 })
 export type Source = z.infer<typeof Source>
 
+/** The matrix cell a benchmark is: figures across cells (batch efficiency, …) are read from it. */
+export const MatrixCellInfo = z.object({
+  /** The matrix entry's name. */
+  entry: z.string().min(1),
+  /** This cell's value of every axis (concurrency, depth, model, num_ctx, host, or env names). */
+  axes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  /** 1-based position in the shuffled order the cells ran in. */
+  order: z.number().int().optional(),
+  /** Seed of that order. */
+  seed: z.number().int().optional(),
+  /** Share of requests that must meet every SLO for this concurrency to count as meeting it. */
+  sloAttainment: z.number().optional()
+})
+export type MatrixCellInfo = z.infer<typeof MatrixCellInfo>
+
 export const Benchmark = z.object({
   name: z.string().min(1),
   source: Source.optional(),
   metrics: z.array(Metric).min(1),
   /** Anomalies and remarks a runner noticed (cold start, short output, …). */
-  notes: z.array(z.string()).optional()
+  notes: z.array(z.string()).optional(),
+  /**
+   * Why this run's numbers say nothing about the code (a model partly offloaded to the CPU, …):
+   * its metrics are shown but compared as neutral, never as a regression.
+   */
+  invalid: z.string().optional(),
+  matrix: MatrixCellInfo.optional()
 })
 export type Benchmark = z.infer<typeof Benchmark>
 

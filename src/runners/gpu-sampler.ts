@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { onCleanup } from '../shared/cleanup.js'
 import {
   INVENTORY_FIELDS,
   LOOP_FIELDS,
@@ -156,12 +157,19 @@ export function startGpuSampler(
   child.stderr.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString('utf8')).slice(-2000)
   })
+  // A signal must not leave nvidia-smi sampling (it is not in a group of its own to be ended with).
+  const unregister = onCleanup({
+    run: () => void child.kill('SIGTERM'),
+    now: () => void child.kill('SIGKILL')
+  })
   const ended = new Promise<void>((resolve) => {
     child.on('error', (e) => {
       problem = `${bin} could not run: ${e.message}`
+      unregister()
       resolve()
     })
     child.on('close', (code, signal) => {
+      unregister()
       if (!stopping && !problem) {
         const why = firstLine(stderr) || (code !== null ? `exit code ${code}` : `signal ${signal}`)
         problem = `${bin} stopped sampling early (${why})`

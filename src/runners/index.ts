@@ -13,6 +13,7 @@ import { runCommandBenchmark } from './command.js'
 import { addFingerprint, hostEnvironment } from './environment.js'
 import { runFileBenchmark } from './file.js'
 import type { Fingerprint } from '../results/environment.js'
+import { newSeed, runOrder } from './matrix-order.js'
 import { runOllamaBenchmark } from './ollama.js'
 import type { Reporter } from './progress.js'
 
@@ -39,11 +40,29 @@ export async function runBenchmarks(
     : config.benchmarks
   const benchmarks: Benchmark[] = []
   const fingerprint: Fingerprint = {}
+  const hasMatrix = specs.some((s) => s.matrix)
+  const seed = config.matrixSeed ?? newSeed()
+  const order = hasMatrix ? runOrder(specs, seed) : specs.map((_, i) => i)
+  if (hasMatrix) {
+    const cells = specs.filter((s) => s.matrix).length
+    opts.reporter.info(
+      `perf-gate: ${cells} matrix cells run in a shuffled order, seed ${seed} (matrix-seed: ${seed} repeats it)`
+    )
+    for (const skipped of config.skippedCells ?? []) {
+      opts.reporter.info(`perf-gate: ${skipped.name} is left out: ${skipped.reason}`)
+    }
+  }
+  const produced: Benchmark[][] = []
+  const cellOrder = new Map<string, number>()
   let index = 0
-  for (const spec of specs) {
+  for (const at of order) {
+    const spec = specs[at]
+    if (!spec) continue
     index++
+    if (spec.matrix) cellOrder.set(spec.matrix.entry, (cellOrder.get(spec.matrix.entry) ?? 0) + 1)
+    const position = spec.matrix ? cellOrder.get(spec.matrix.entry) : undefined
     const title = `perf-gate: benchmark ${index}/${specs.length}: ${spec.name} (${spec.kind})`
-    const produced = await opts.reporter.group(title, async () => {
+    const made = await opts.reporter.group(title, async () => {
       switch (spec.kind) {
         case 'command':
           return runCommand(
@@ -63,7 +82,24 @@ export async function runBenchmarks(
           })
       }
     })
-    for (const b of produced) {
+    produced[at] = made.map((b) =>
+      spec.matrix && position !== undefined
+        ? {
+            ...b,
+            matrix: {
+              entry: spec.matrix.entry,
+              axes: spec.matrix.axes,
+              ...b.matrix,
+              order: position,
+              seed
+            }
+          }
+        : b
+    )
+  }
+  // Reported in the config's order, whatever order they ran in.
+  for (const list of produced) {
+    for (const b of list ?? []) {
       if (benchmarks.some((x) => x.name === b.name)) {
         throw new UserError(
           `benchmark name '${b.name}' is produced twice; rename one of the config entries`

@@ -16,10 +16,17 @@ export class OllamaFailure extends Error {
   override readonly name = 'OllamaFailure'
   constructor(
     readonly kind: FailureKind,
-    message: string
+    message: string,
+    /** The HTTP status of an `http` failure. */
+    readonly status?: number
   ) {
     super(message)
   }
+}
+
+/** A refusal under load (503 queue full, 429): a result of the measurement, not a failure of it. */
+export function isRefusal(e: unknown): e is OllamaFailure {
+  return e instanceof OllamaFailure && e.kind === 'http' && (e.status === 503 || e.status === 429)
 }
 
 const CONNECT_CODES = new Set([
@@ -75,7 +82,8 @@ export function describeFailure(e: unknown, ctx: FailureContext): OllamaFailure 
   if (status !== undefined) {
     return new OllamaFailure(
       'http',
-      `${ctx.what}: the Ollama server at ${ctx.host} answered HTTP ${status}: ${message}`
+      `${ctx.what}: the Ollama server at ${ctx.host} answered HTTP ${status}: ${message}`,
+      status
     )
   }
   const code = errorCode(e)

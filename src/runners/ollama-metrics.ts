@@ -72,6 +72,24 @@ export function runSamples(r: RunRecord): Partial<Record<OllamaMetricName, numbe
   return out
 }
 
+export type RunSamples = Partial<Record<OllamaMetricName, number>>
+
+/**
+ * One sample per round of concurrent requests: each metric's mean over the round's requests, so
+ * the samples stay independent (requests sharing a round share its GPU). A round of one request
+ * is that request's samples.
+ */
+export function roundSamples(records: readonly RunRecord[]): RunSamples {
+  if (records.length === 1 && records[0]) return runSamples(records[0])
+  const per = records.map(runSamples)
+  const out: RunSamples = {}
+  for (const name of [...PER_RUN_METRICS, 'load_ms'] as const) {
+    const values = per.flatMap((s) => (s[name] === undefined ? [] : [s[name]]))
+    if (values.length) out[name] = values.reduce((a, b) => a + b, 0) / values.length
+  }
+  return out
+}
+
 /**
  * The benchmark's metrics: measured runs as samples, the cold and warm-up runs as `warmup` (never
  * gated), and the cold run's load time as its own ungated metric. A metric no measured run
@@ -83,8 +101,22 @@ export function buildOllamaMetrics(input: {
   warmups: RunRecord[]
   measured: RunRecord[]
 }): { metrics: Metric[]; missing: OllamaMetricName[] } {
-  const measured = input.measured.map(runSamples)
-  const warm = [input.cold, ...input.warmups].map(runSamples)
+  return metricsFromSamples(
+    input.cls,
+    runSamples(input.cold),
+    input.warmups.map(runSamples),
+    input.measured.map(runSamples)
+  )
+}
+
+/** As buildOllamaMetrics, from samples already taken per run or per round. */
+export function metricsFromSamples(
+  cls: MetricClass,
+  coldSamples: RunSamples,
+  warmupSamples: RunSamples[],
+  measured: RunSamples[]
+): { metrics: Metric[]; missing: OllamaMetricName[] } {
+  const warm = [coldSamples, ...warmupSamples]
   const metrics: Metric[] = []
   const missing: OllamaMetricName[] = []
   for (const name of PER_RUN_METRICS) {
@@ -99,20 +131,20 @@ export function buildOllamaMetrics(input: {
       name,
       unit: def.unit,
       direction: def.direction,
-      class: input.cls,
+      class: cls,
       samples,
       ...(warmup.length ? { warmup } : {}),
       ...('gate' in def ? { gate: def.gate } : {})
     })
   }
-  const load = runSamples(input.cold).load_ms
+  const load = coldSamples.load_ms
   if (load !== undefined) {
     const def = OLLAMA_METRICS.load_ms
     metrics.push({
       name: 'load_ms',
       unit: def.unit,
       direction: def.direction,
-      class: input.cls,
+      class: cls,
       samples: [load],
       gate: def.gate
     })

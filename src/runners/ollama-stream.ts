@@ -32,6 +32,10 @@ export interface FinalChunk {
 }
 
 export interface RunRecord {
+  /** performance.now() when the request was sent: rounds line requests up by it. */
+  startedAt: number
+  /** The answer as streamed (thinking left out), for `expect:`. */
+  text: string
   /** Request start to the first chunk carrying text (answer, thinking or a tool call). */
   clientTtftMs?: number
   /** Request start to the final chunk. */
@@ -65,13 +69,24 @@ export function readFinal(chunk: Record<string, unknown>): FinalChunk {
   return out
 }
 
-function chunkContent(chunk: Record<string, unknown>): { text: boolean; thinking: boolean } {
+function chunkContent(chunk: Record<string, unknown>): {
+  text: boolean
+  thinking: boolean
+  answer: string
+} {
   const message = chunk.message as Record<string, unknown> | undefined
   const thinking = Boolean(chunk.thinking) || Boolean(message?.thinking)
   const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0
+  const answer =
+    typeof chunk.response === 'string'
+      ? chunk.response
+      : typeof message?.content === 'string'
+        ? message.content
+        : ''
   return {
-    text: Boolean(chunk.response) || Boolean(message?.content) || toolCalls || thinking,
-    thinking
+    text: Boolean(answer) || toolCalls || thinking,
+    thinking,
+    answer
   }
 }
 
@@ -110,6 +125,7 @@ export async function streamOnce(
   let chunks = 0
   let thinkingChunks = 0
   let firstText: number | undefined
+  let text = ''
   const t0 = performance.now()
   try {
     const stream =
@@ -125,8 +141,11 @@ export async function streamOnce(
       const content = chunkContent(chunk)
       if (content.thinking) thinkingChunks++
       if (content.text && firstText === undefined) firstText = now
+      text += content.answer
       if (chunk.done === true) {
         const record: RunRecord = {
+          startedAt: t0,
+          text,
           e2eMs: now - t0,
           chunks,
           thinkingChunks,

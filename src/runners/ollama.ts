@@ -24,9 +24,17 @@ import {
   spreadAnomalies,
   thinkingAnomaly
 } from './ollama-anomalies.js'
-import { OllamaServer, resolveHost, sameModel, type ModelFacts } from './ollama-client.js'
-import { OllamaFailure } from './ollama-errors.js'
-import { buildOllamaMetrics, hasMetrics, runSamples } from './ollama-metrics.js'
+import { accuracyMetric } from './ollama-accuracy.js'
+import {
+  OllamaServer,
+  resolveHost,
+  sameModel,
+  type LoadedModel,
+  type ModelFacts
+} from './ollama-client.js'
+import { OllamaFailure, isRefusal } from './ollama-errors.js'
+import { buildLoadMetrics, roundLoadSamples, type Round } from './ollama-load.js'
+import { hasMetrics, metricsFromSamples, roundSamples, runSamples } from './ollama-metrics.js'
 import {
   streamOnce,
   type RunRecord,
@@ -67,7 +75,7 @@ function integerOption(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : undefined
 }
 
-async function loadPrompts(spec: OllamaBenchmark): Promise<string[]> {
+export async function loadPrompts(spec: OllamaBenchmark): Promise<string[]> {
   if (spec.prompts.length) return spec.prompts
   if (!spec.promptFile) throw new OllamaFailure('bad-prompt', 'no prompt is configured')
   let text: string
@@ -94,13 +102,13 @@ function defaultThresholds(): PerfGateConfig['thresholds'] {
   }
 }
 
-interface Plan {
+export interface Plan {
   request: Omit<StreamRequest, 'prompt'>
   numCtx: number
   notes: string[]
 }
 
-function plan(spec: OllamaBenchmark, facts: ModelFacts): Plan {
+export function plan(spec: OllamaBenchmark, facts: ModelFacts): Plan {
   const { think, ...modelOptions } = spec.options
   const notes: string[] = []
   let numCtx = integerOption(modelOptions.num_ctx)
@@ -157,7 +165,8 @@ async function measure(
     `  ${spec.name}: ${spec.model} (${[facts.parameterSize, facts.quantization].filter(Boolean).join(' ') || 'details unknown'}${facts.digest ? `, ${facts.digest.slice(0, 12)}` : ''}) on ${host}, Ollama ${version}, num_ctx ${numCtx}, ${request.api}`
   )
 
-  // Unload first: the cold run must be cold and the VRAM baseline must hold no model.
+  // Unload first: the cold run must be cold and the VRAM baseline must hold no model. The other
+  // servers of a host axis share the GPUs, so what they still hold is unloaded too.
   const unload = await server.unloadAll(opts.unloadWaitMs ?? 10_000)
   const others = unload.unloaded.filter((m) => !sameModel(m, spec.model))
   if (others.length) reporter.info(`  ${spec.name}: unloaded ${others.join(', ')} first`)
@@ -166,6 +175,7 @@ async function measure(
       `vram-baseline: ${unload.left.join(', ')} stayed loaded after keep_alive 0, so the VRAM baseline and the cold load may be off`
     )
   }
+  notes.push(...(await unloadOtherHosts(spec, host, opts, reporter)))
 
   const gpu = await startGpu(opts, env, reporter, notes)
   let runs: Runs
@@ -176,34 +186,82 @@ async function measure(
     gpuResult = await gpu?.sampler.stop()
   }
   const { cold, warmups, measured } = runs
+  const answered = (rounds: Round[]): RunRecord[] =>
+    rounds.flatMap((r) => r.flatMap((q) => (q.record ? [q.record] : [])))
+  const warmRecords = answered(warmups)
+  const measuredRecords = answered(measured)
 
   const resident = (await server.loaded()).find((m) => sameModel(m.name, spec.model))
-  const { metrics: llm, missing } = buildOllamaMetrics({ cls: spec.class, cold, warmups, measured })
+  const roundMeans = (rounds: Round[]) =>
+    rounds.flatMap((r) => {
+      const records = r.flatMap((q) => (q.record ? [q.record] : []))
+      return records.length ? [roundSamples(records)] : []
+    })
+  const { metrics: llm, missing } = metricsFromSamples(
+    spec.class,
+    runSamples(cold),
+    roundMeans(warmups),
+    roundMeans(measured)
+  )
   if (missing.length) {
     notes.push(
       `missing-metrics: the server reported no ${missing.join(', ')} (it omits zero values), so those metrics are left out`
     )
   }
+  const load =
+    spec.concurrency !== undefined
+      ? buildLoadMetrics({
+          cls: spec.class,
+          warmups,
+          measured,
+          ...(spec.slo ? { slo: spec.slo } : {})
+        })
+      : []
+  const accuracy = accuracyMetric(spec, prompts, { warmups, measured })
+  const offload = offloadAnomaly(spec.model, resident, request.keepAlive)
   notes.push(
-    ...loadTimeAnomaly(cold, [...warmups, ...measured]),
-    ...outputAnomalies(measured, integerOption(request.options.num_predict)),
-    ...thinkingAnomaly([cold, ...warmups, ...measured], request.think),
-    ...coldRunAnomaly(measured),
-    ...offloadAnomaly(spec.model, resident, request.keepAlive),
-    ...contextAnomaly(spec.model, resident, numCtx)
+    ...loadTimeAnomaly(cold, [...warmRecords, ...measuredRecords]),
+    ...outputAnomalies(measuredRecords, integerOption(request.options.num_predict)),
+    ...thinkingAnomaly([cold, ...warmRecords, ...measuredRecords], request.think),
+    ...coldRunAnomaly(measuredRecords),
+    ...offload,
+    ...contextAnomaly(spec.model, resident, numCtx),
+    ...refusalNotes(measured),
+    ...depthNotes(spec, measuredRecords),
+    ...accuracy.notes
   )
 
   const gpuPart =
     gpu && gpuResult ? summariseGpu(gpu.inventory, gpuResult, runs.measuredFrom) : undefined
   if (gpuPart) notes.push(...gpuPart.notes)
+  const placement = placementMetric(spec, resident)
   const bench = applyMetricOverrides(
     {
       name: spec.name,
       source: { kind: 'ollama', format: request.api },
-      metrics: [...llm, ...(gpuPart?.metrics ?? [])]
+      metrics: [
+        ...llm,
+        ...load,
+        ...(accuracy.metric ? [accuracy.metric] : []),
+        ...(placement ? [placement] : []),
+        ...(gpuPart?.metrics ?? [])
+      ]
     },
     spec
   )
+  // A model partly on the CPU measures the offload, not the code: shown, never gated. Asking for
+  // it (options.num_gpu pins the layers on the GPU) makes it expected.
+  const unexpectedOffload = offload.find((n) => n.startsWith('partial-offload:'))
+  if (unexpectedOffload && integerOption(spec.options.num_gpu) === undefined) {
+    bench.invalid = unexpectedOffload
+  }
+  if (spec.matrix) {
+    bench.matrix = {
+      entry: spec.matrix.entry,
+      axes: { ...spec.matrix.axes },
+      ...(spec.slo ? { sloAttainment: spec.slo.attainment } : {})
+    }
+  }
   const thresholds = opts.thresholds ?? defaultThresholds()
   notes.push(
     ...spreadAnomalies(
@@ -238,56 +296,244 @@ async function measure(
 
 interface Runs {
   cold: RunRecord
-  warmups: RunRecord[]
-  measured: RunRecord[]
-  /** performance.now() when the first measured run began: the window GPU load is judged in. */
+  /** Rounds of `concurrency` requests (one request each without it). */
+  warmups: Round[]
+  measured: Round[]
+  /** performance.now() when the first measured round began: the window GPU load is judged in. */
   measuredFrom?: number
 }
 
-/** The cold run, the warm-ups and the measured runs, in that order, with progress and ETA. */
+/** Common short words, one token each in the usual tokenizers: filler context for `depth`. */
+const FILLER_WORDS = (
+  'the of and to in is was for on that with as by at from his her an be this had not are but ' +
+  'or have they which one you were all we she when there can been has more if no out so said ' +
+  'what up its about into than them only other new some could time these two may then do first ' +
+  'any my now such like our over man me even most made after also did many before must through'
+).split(' ')
+
+/** `depth` words of filler, the same for every request of a benchmark, then a blank line. */
+export function fillerText(depth: number): string {
+  if (depth <= 0) return ''
+  const words: string[] = []
+  for (let i = 0; i < depth; i++)
+    words.push(FILLER_WORDS[(i * 37 + 11) % FILLER_WORDS.length] ?? '')
+  return `${words.join(' ')}\n\n`
+}
+
+/**
+ * The cold run (one request), the warm-up rounds, then the measured rounds, with progress and
+ * ETA. A round sends `concurrency` requests at once and waits for all of them; a request refused
+ * under load (HTTP 503 or 429) is a result of the round, anything else ends the benchmark.
+ */
 async function runSequence(
   spec: OllamaBenchmark,
   host: string,
   plan: { request: Plan['request']; prompts: string[]; limits: StreamLimits },
   reporter: Reporter
 ): Promise<Runs> {
-  const records: RunRecord[] = []
+  const c = spec.concurrency ?? 1
+  const filler = fillerText(spec.depth ?? 0)
   let measuredFrom: number | undefined
   const total = 1 + spec.warmup + spec.repetitions
   const started = Date.now()
-  for (let k = 1; k <= total; k++) {
-    const phase = k === 1 ? 'cold' : k <= 1 + spec.warmup ? 'warm-up' : 'run'
+  let sent = 0
+  // A distinct start per request keeps the server's prefix cache from skipping prompt work.
+  const next = (): { prompt: string; promptIndex: number } => {
+    sent++
+    const promptIndex = (sent - 1) % plan.prompts.length
+    return { prompt: `[${sent}] ${filler}${plan.prompts[promptIndex] ?? ''}`, promptIndex }
+  }
+  const request = async (label: string): Promise<RunRecord> => {
+    const { prompt } = next()
+    const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label)
+    checkMetrics(record, host, label)
+    return record
+  }
+
+  const cold = await request('cold run')
+  reporter.info(
+    `  ${spec.name}: ${progressLine('cold', 1, 1, { done: 1, total, elapsedMs: Date.now() - started })}${speedText(runSamples(cold).decode_tps, cold.clientTtftMs)}`
+  )
+
+  const warmups: Round[] = []
+  const measured: Round[] = []
+  for (let k = 2; k <= total; k++) {
+    const phase = k <= 1 + spec.warmup ? 'warm-up' : 'run'
     if (phase === 'run') measuredFrom ??= performance.now()
     const label =
-      phase === 'cold'
-        ? 'cold run'
-        : phase === 'warm-up'
-          ? `warm-up ${k - 1}/${spec.warmup}`
-          : `run ${k - 1 - spec.warmup}/${spec.repetitions}`
-    // A distinct start per request keeps the server's prefix cache from skipping prompt work.
-    const prompt = `[${k}] ${plan.prompts[(k - 1) % plan.prompts.length] ?? ''}`
-    const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label)
-    if (!hasMetrics(record.final)) {
-      throw new OllamaFailure(
-        'no-metrics',
-        `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`
-      )
-    }
-    records.push(record)
-    const s = runSamples(record)
-    const speed = s.decode_tps !== undefined ? ` · ${s.decode_tps.toFixed(1)} tokens/s` : ''
-    const ttft = s.ttft_ms !== undefined ? ` · TTFT ${s.ttft_ms.toFixed(0)} ms` : ''
+      phase === 'warm-up'
+        ? `warm-up ${k - 1}/${spec.warmup}`
+        : `run ${k - 1 - spec.warmup}/${spec.repetitions}`
+    const round = await runRound(c, label, (requestLabel) => {
+      const { prompt, promptIndex } = next()
+      return {
+        promptIndex,
+        send: async () => {
+          const record = await streamOnce(
+            host,
+            { ...plan.request, prompt },
+            plan.limits,
+            requestLabel
+          )
+          checkMetrics(record, host, requestLabel)
+          return record
+        }
+      }
+    })
+    ;(phase === 'run' ? measured : warmups).push(round)
     reporter.info(
-      `  ${spec.name}: ${progressLine(...phaseCount(k, spec.warmup, spec.repetitions), { done: k, total, elapsedMs: Date.now() - started })}${speed}${ttft}`
+      `  ${spec.name}: ${progressLine(...phaseCount(k, spec.warmup, spec.repetitions), { done: k, total, elapsedMs: Date.now() - started })}${roundText(round, c)}`
     )
   }
-  const [cold, ...rest] = records
   return {
     cold,
-    warmups: rest.slice(0, spec.warmup),
-    measured: rest.slice(spec.warmup),
+    warmups,
+    measured,
     ...(measuredFrom !== undefined ? { measuredFrom } : {})
   }
+}
+
+function checkMetrics(record: RunRecord, host: string, label: string): void {
+  if (!hasMetrics(record.final)) {
+    throw new OllamaFailure(
+      'no-metrics',
+      `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`
+    )
+  }
+}
+
+/**
+ * `c` requests at once. Every request runs to its end before a failure is thrown, so no stream is
+ * left open behind the error.
+ */
+async function runRound(
+  c: number,
+  label: string,
+  prepare: (requestLabel: string) => { promptIndex: number; send: () => Promise<RunRecord> }
+): Promise<Round> {
+  const prepared = Array.from({ length: c }, (_, j) =>
+    prepare(c === 1 ? label : `${label}, request ${j + 1}/${c}`)
+  )
+  const settled = await Promise.all(
+    prepared.map(async ({ promptIndex, send }) => {
+      const sentAt = performance.now()
+      try {
+        const record = await send()
+        return { promptIndex, record, sentAt, endedAt: sentAt + record.e2eMs }
+      } catch (e) {
+        if (isRefusal(e)) {
+          return {
+            promptIndex,
+            refused: {
+              ...(e.status !== undefined ? { status: e.status } : {}),
+              message: e.message
+            },
+            sentAt,
+            endedAt: performance.now()
+          }
+        }
+        return { promptIndex, failure: e, sentAt, endedAt: performance.now() }
+      }
+    })
+  )
+  const failed = settled.find((q) => 'failure' in q)
+  if (failed && 'failure' in failed) throw failed.failure
+  return settled
+}
+
+function speedText(decode: number | undefined, ttft: number | undefined): string {
+  const speed = decode !== undefined ? ` · ${decode.toFixed(1)} tokens/s` : ''
+  const first = ttft !== undefined ? ` · TTFT ${ttft.toFixed(0)} ms` : ''
+  return speed + first
+}
+
+function roundText(round: Round, c: number): string {
+  const records = round.flatMap((q) => (q.record ? [q.record] : []))
+  if (c === 1) {
+    const r = records[0]
+    return r ? speedText(runSamples(r).decode_tps, r.clientTtftMs) : ' · refused'
+  }
+  const s = roundLoadSamples(round)
+  const parts = [
+    s.aggregate_tps !== undefined ? `${s.aggregate_tps.toFixed(1)} tokens/s in all` : null,
+    s.ttft_p95_ms !== undefined ? `TTFT p95 ${s.ttft_p95_ms.toFixed(0)} ms` : null,
+    records.length < round.length ? `${round.length - records.length} of ${c} refused` : null
+  ].filter((p): p is string => p !== null)
+  return parts.length ? ` · ${parts.join(' · ')}` : ''
+}
+
+/** Refused requests, counted with what the server said, e.g. its queue being full. */
+function refusalNotes(measured: Round[]): string[] {
+  const refused = measured.flatMap((r) => r.flatMap((q) => (q.refused ? [q.refused] : [])))
+  if (refused.length === 0) return []
+  const sent = measured.reduce((n, r) => n + r.length, 0)
+  const statuses = [...new Set(refused.map((r) => r.status ?? '?'))].join(', ')
+  return [
+    `refused: ${refused.length} of ${sent} measured requests were refused (HTTP ${statuses}; the server's queue is full past OLLAMA_NUM_PARALLEL + OLLAMA_MAX_QUEUE), counted in error_rate: ${refused[0]?.message ?? ''}`
+  ]
+}
+
+/** A depth the context cannot hold is truncated by the server: the cell then measures less. */
+function depthNotes(spec: OllamaBenchmark, measured: RunRecord[]): string[] {
+  const depth = spec.depth ?? 0
+  if (depth <= 0 || measured.length === 0) return []
+  const counts = measured.flatMap((r) =>
+    r.final.promptEvalCount === undefined ? [] : [r.final.promptEvalCount]
+  )
+  if (counts.length === 0) return []
+  const least = Math.min(...counts)
+  if (least >= depth) return []
+  return [
+    `depth: the prompts carried ${depth} words of filler but the server evaluated as few as ${least} prompt tokens; the context was cut, so this cell measures a shallower depth (raise num_ctx)`
+  ]
+}
+
+/** size_vram ÷ size from /api/ps: 1 when the whole model sits in VRAM. */
+function placementMetric(spec: OllamaBenchmark, resident: LoadedModel | undefined): Metric | null {
+  if (!resident?.size || resident.sizeVram === undefined) return null
+  return {
+    name: 'vram_ratio',
+    unit: 'ratio',
+    direction: 'higher',
+    class: spec.class,
+    samples: [Math.round((resident.sizeVram / resident.size) * 1e4) / 1e4],
+    gate: false
+  }
+}
+
+/** Models still loaded on the other servers of a host axis share the GPUs: unload them too. */
+async function unloadOtherHosts(
+  spec: OllamaBenchmark,
+  host: string,
+  opts: OllamaRunOptions,
+  reporter: Reporter
+): Promise<string[]> {
+  const notes: string[] = []
+  for (const other of spec.matrix?.hosts ?? []) {
+    let url: string
+    try {
+      url = resolveHost(other, {})
+    } catch {
+      continue
+    }
+    if (url === host) continue
+    try {
+      const server = new OllamaServer(url, spec.model, opts.metadataTimeoutMs ?? 30_000)
+      const { unloaded, left } = await server.unloadAll(opts.unloadWaitMs ?? 10_000)
+      if (unloaded.length)
+        reporter.info(`  ${spec.name}: unloaded ${unloaded.join(', ')} from ${url}`)
+      if (left.length) {
+        notes.push(
+          `vram-baseline: ${left.join(', ')} stayed loaded on ${url}, so this cell shares the GPUs with it`
+        )
+      }
+    } catch (e) {
+      notes.push(
+        `vram-baseline: could not unload the models of ${url} (${e instanceof Error ? e.message : String(e)}); this cell may share the GPUs with them`
+      )
+    }
+  }
+  return notes
 }
 
 async function startGpu(

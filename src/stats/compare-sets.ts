@@ -4,6 +4,7 @@ import { neutralComparison, plainSummary, type CompareInput, type FromZero } fro
 import { gate } from './gate.js'
 import { DEFAULT_MAX_JOBS, recentHistory, summarizeJob, type JobSummary } from './history-rule.js'
 import { compareStored, type StoredHistoryInput, type StoredInput } from './stored-rule.js'
+import { compareProportion, isProportion } from './proportion.js'
 import type { GateOutcome, MetricComparison, Thresholds } from './types.js'
 
 export type ThresholdsFor = (benchmark: string, metric: Metric) => Thresholds
@@ -222,6 +223,9 @@ export function compareResultSets(
 ): GateOutcome {
   const thresholdsFor = opts.thresholdsFor ?? defaultThresholdsFor
   const base = indexMetrics(baseline.benchmarks)
+  const baseInvalid = new Map(
+    baseline.benchmarks.flatMap((b) => (b.invalid ? [[b.name, b.invalid] as const] : []))
+  )
   const comparisons: MetricComparison[] = []
   const seen = new Set<string>()
   for (const b of current.benchmarks) {
@@ -231,6 +235,30 @@ export function compareResultSets(
       seen.add(key)
       const old = base.get(key)
       const thresholds = thresholdsFor(b.name, m)
+      // An invalid run (a model partly on the CPU) measured the setup, not the code.
+      const invalid = b.invalid
+        ? `invalid run, not gated: ${b.invalid}`
+        : old && baseInvalid.has(b.name)
+          ? `not compared: the baseline's run was invalid (${baseInvalid.get(b.name) ?? ''})`
+          : null
+      if (invalid) {
+        comparisons.push(
+          neutralComparison(
+            {
+              benchmark: b.name,
+              metric: m.name,
+              unit: m.unit,
+              direction: m.direction,
+              class: m.class,
+              thresholds
+            },
+            invalid,
+            old ? plainSummary(old.samples) : null,
+            plainSummary(m.samples)
+          )
+        )
+        continue
+      }
       if (!old) {
         comparisons.push(
           neutral(b.name, m, thresholds, 'new metric: the baseline has no samples for it yet', true)
@@ -248,7 +276,12 @@ export function compareResultSets(
         )
         continue
       }
-      comparisons.push(compareOne(b.name, m, old, thresholds, opts))
+      // A fraction (accuracy, error_rate) is a proportion: its own rule, whatever the baseline.
+      comparisons.push(
+        isProportion(m)
+          ? compareProportion(inputFor(b.name, m, old, thresholds, opts))
+          : compareOne(b.name, m, old, thresholds, opts)
+      )
     }
   }
   for (const [key, m] of base) {

@@ -65,6 +65,44 @@ export interface MetricComparison {
   centres?: { baseline: number; current: number }
   /** What the history-aware stored-baseline rule used for this metric; absent for other rules. */
   history?: HistoryFacts
+  /**
+   * The metric's absolute target, judged on this run alone. `verdict` is then the worse of the
+   * baseline's verdict and the target's, and `reason` leads with the target when it decided.
+   */
+  target?: TargetResult
+  /**
+   * The pairs a same-job A/B comparison used (the paired rule); absent for other rules. Its
+   * `runsToDecide` then counts pairs, and the arms are the base's and the head's visits.
+   */
+  pairs?: number
+}
+
+/** An absolute bound on a metric, in its own unit, as the config declares it. */
+export interface TargetSpec {
+  metric: string
+  op: '>=' | '<='
+  bound: number
+  /** As the config wrote it, for messages: ">= 45". */
+  text: string
+}
+
+/** An absolute target (`">= 45"`) judged on the CI of the metric's centre in this run. */
+export interface TargetResult {
+  op: '>=' | '<='
+  bound: number
+  /** FAIL: the whole CI on the wrong side; WARN: it straddles; PASS: wholly on the right side. */
+  verdict: Verdict
+  /** The metric's centre (the median; a fraction's proportion), in its unit. */
+  centre: number | null
+  /** Two-sided CI of the centre at `level`; ±Infinity when too few samples bound it. */
+  ci: [number, number] | null
+  level: number
+  /** Samples the centre and CI come from. */
+  n: number
+  /** One-sided p-value of "the target is met", the FAIL's evidence; null when not judged. */
+  p: number | null
+  /** "decode_tps 41.2 tokens/s, target ≥ 45 (90 % CI 40.1 … 42.3)", or why it was not judged. */
+  reason: string
 }
 
 /** The stored jobs behind a history-aware comparison, and the smallest regression they confirm. */
@@ -105,4 +143,6 @@ export interface GateOutcome {
   improvements: number
   /** Metrics compared that are neither regressions nor improvements. */
   unchanged: number
+  /** Targets judged in this run, by their verdict; absent when the config sets none. */
+  targets?: { met: number; missed: number; undecided: number; notJudged: number }
 }

@@ -44,8 +44,61 @@ export interface GateReport {
   baselineMissing?: string
   /** Environment keys that differ between the baseline and this run. */
   fingerprint?: FingerprintDifference[]
+  /** Set when the base and the head were measured in this job, interleaved (A/B). */
+  ab?: AbRun
   /** Where the history dashboard is published: metrics link to their charts there. */
   dashboardUrl?: string
+  /** The matrix entries of this run, cell by cell, for the Scaling section. */
+  sweeps?: SweepView[]
+}
+
+/** One matrix entry of the run: every cell with the centres of its metrics. */
+export interface SweepView {
+  entry: string
+  /** Axes with more than one value, sorted by name. */
+  axes: string[]
+  cells: SweepCellView[]
+}
+
+export interface SweepCellView {
+  benchmark: string
+  axes: Record<string, string | number | boolean>
+  /** Centre of each metric: its median, or a fraction's proportion. */
+  values: Record<string, number>
+  /** 90 % CI of each centre, where there are samples enough to bound one. */
+  ci: Record<string, [number, number]>
+  units: Record<string, string>
+  /** Why the cell is not gated (partial offload, …). */
+  invalid?: string
+  /** Per GPU: VRAM the run added (MiB) and mean utilisation while measured (%). */
+  gpus: Array<{ index: number; vramDeltaMiB?: number; utilMeanPct?: number }>
+  /** The model sat on more than one GPU; null when no GPU was sampled. */
+  split: boolean | null
+}
+
+/**
+ * A same-job A/B run as the renderers show it: which commits, how many pairs in which order, and
+ * what was not compared pair by pair.
+ */
+export interface AbRun {
+  /** The base commit, and how it was found ("merge-base of origin/main and HEAD"). */
+  base: { sha: string; how: string }
+  /** The head: the checkout as it was, uncommitted changes included when `dirty`. */
+  head: { sha: string | null; dirty: boolean }
+  /** The seed of the visit order: passing it again replays the order. */
+  seed: number
+  order: 'balanced' | 'abba'
+  /** The benchmarks measured in pairs, in config order, with the pairs each took. */
+  benchmarks: Array<{ name: string; pairs: number }>
+  /** `file` benchmarks, compared with the stored baseline: they cannot be re-run. */
+  stored: string[]
+  /** Benchmarks only in the head's config (new) or only in the base's (removed): never gated. */
+  added: string[]
+  removed: string[]
+  /** Where the head's config judges differently ("core.fail 5 % → 20 %"); the base's was used. */
+  budgetChanges: string[]
+  /** `build:` commands per tree, in milliseconds; reported, never gated. */
+  builds: Array<{ tree: 'base' | 'head'; benchmark: string | null; ms: number }>
 }
 
 /** The baseline chosen for a run, as the renderers show it. */

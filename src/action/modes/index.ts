@@ -1,5 +1,4 @@
 import { UserError } from '../../errors.js'
-import type { ActionMode } from '../inputs.js'
 import type { ActionRun } from '../run.js'
 import { baselineMode } from './baseline.js'
 import { dashboardMode } from './dashboard.js'
@@ -8,17 +7,30 @@ import { historyMode } from './history.js'
 import { mergeMode } from './merge.js'
 import { reportMode } from './report.js'
 
+type Mode = (run: ActionRun) => Promise<void>
+
 /** One module per mode of the action; a new mode is one module and one line here. */
-export const MODES: Record<ActionMode, (run: ActionRun) => Promise<void>> = {
+const MODES: Record<string, Mode> = {
   gate: gateMode,
   baseline: baselineMode,
-  report: reportMode,
-  merge: mergeMode,
-  history: historyMode,
-  dashboard: dashboardMode,
   compare: () => {
     throw new UserError(
       "mode 'compare' is not available in this version of the action; use mode 'gate', 'baseline', 'report' or 'merge' (the CLI has 'perf-gate compare')"
     )
+  },
+  report: reportMode,
+  merge: mergeMode,
+  history: historyMode,
+  dashboard: dashboardMode
+}
+
+/** The module of the input `mode`, or the one line that says which modes there are. */
+export function modeFor(name: string): Mode {
+  const mode = Object.hasOwn(MODES, name) ? MODES[name] : undefined
+  if (!mode) {
+    throw new UserError(
+      `input 'mode' must be one of ${Object.keys(MODES).join(', ')}; got '${name}'`
+    )
   }
+  return mode
 }

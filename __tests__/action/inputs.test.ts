@@ -78,10 +78,6 @@ describe('readInputs', () => {
 
   it.each([
     [
-      { mode: 'deploy' },
-      "input 'mode' must be one of gate, baseline, compare, report, merge, history, dashboard; got 'deploy'"
-    ],
-    [
       { 'fail-on': 'sometimes' },
       "input 'fail-on' must be one of fail, warn, never; got 'sometimes'"
     ],

@@ -1,0 +1,107 @@
+import { describe, expect, it } from '@jest/globals'
+import { abNote, abText } from '../../src/report/ab.js'
+import { renderLedger } from '../../src/report/ledger.js'
+import { openAdvice } from '../../src/report/observations.js'
+import { renderHeadline } from '../../src/report/summary.js'
+import { renderDeltaTable } from '../../src/report/tables.js'
+import type { AbRun } from '../../src/types/report.js'
+import { comparison, report, tableCells } from './helpers.js'
+
+const run = (over: Partial<AbRun> = {}): AbRun => ({
+  base: { sha: 'abc1234'.padEnd(40, '0'), how: 'merge-base of main and HEAD' },
+  head: { sha: 'def5678'.padEnd(40, '0'), dirty: false },
+  seed: 1234,
+  order: 'balanced',
+  benchmarks: [{ name: 'work', pairs: 10 }],
+  stored: [],
+  added: [],
+  removed: [],
+  budgetChanges: [],
+  builds: [],
+  ...over
+})
+
+const LINE = 'A/B in this job: base `abc1234` vs head `def5678`, 10 interleaved pairs (seed 1234).'
+
+describe('the A/B paragraph of the reports', () => {
+  it('is in the ledger details and the headline (check run, job summary) where the baseline line was', () => {
+    const r = report({ ab: run() })
+    expect(renderLedger(null, r)).toContain(LINE)
+    expect(renderHeadline(r)).toContain(LINE)
+    expect(abText(r)).toMatch(
+      /^A\/B in this job: base abc1234 vs head def5678, 10 interleaved pairs \(seed 1234\)\./
+    )
+  })
+
+  it('leaves a run without A/B as it was', () => {
+    expect(abNote(report(), null)).toBeNull()
+    expect(abText(report())).toBeNull()
+    expect(renderHeadline(report())).not.toContain('A/B')
+  })
+
+  it('names the order, the range of pairs and uncommitted changes', () => {
+    const r = report({
+      ab: run({
+        order: 'abba',
+        head: { sha: 'def5678'.padEnd(40, '0'), dirty: true },
+        benchmarks: [
+          { name: 'a', pairs: 10 },
+          { name: 'b', pairs: 20 }
+        ]
+      })
+    })
+    expect(abNote(r, null)).toContain(
+      'base `abc1234` vs head `def5678` with uncommitted changes, 10 to 20 interleaved pairs per benchmark (ABBA blocks, seed 1234).'
+    )
+  })
+
+  it("says what the PR's config changes, what was stored, new or removed, and the build time, escaped", () => {
+    const r = report({
+      ab: run({
+        budgetChanges: ['core.fail 5 % → 20 %', 'work_*x*.class core → non-critical'],
+        stored: ['imported'],
+        added: ['@team/new'],
+        removed: ['old'],
+        builds: [
+          { tree: 'base', benchmark: null, ms: 12_300 },
+          { tree: 'head', benchmark: null, ms: 11_000 },
+          { tree: 'head', benchmark: 'work', ms: 900 }
+        ]
+      })
+    })
+    const note = abNote(r, null) ?? ''
+    expect(note).toContain(
+      "This PR changes core.fail 5 % → 20 %, work\\_\\*x\\*.class core → non-critical; the base's budgets were used."
+    )
+    expect(note).toContain(
+      'Not compared (kind: file cannot be re-run, and there is no stored baseline): imported.'
+    )
+    expect(note).toContain('New in this tree, not gated: @\u200Bteam/new.')
+    expect(note).toContain('Only in the base, not gated: old.')
+    expect(note).toContain('Build time (not gated): base 12.3 s, head 11.9 s.')
+    expect(abNote(r, 'Baseline: `1111111` (the merge-base).')).toContain(
+      'Compared with the stored baseline, not A/B (kind: file cannot be re-run): imported. Baseline: `1111111` (the merge-base).'
+    )
+  })
+})
+
+describe('an open paired metric', () => {
+  const open = comparison({
+    verdict: 'pass',
+    inconclusive: true,
+    runsToDecide: 24,
+    pairs: 10
+  })
+
+  it('counts pairs, not runs per arm', () => {
+    const row = tableCells(renderDeltaTable([open]).split('\n')[2] ?? '')
+    expect(row.at(-1)).toBe('✅ pass (inconclusive: ~24 pairs would decide)')
+    expect(openAdvice(open)).toBe('about 14 more pairs would decide it')
+  })
+
+  it('past a sane number of pairs, says what helps other than A/B, which it already is', () => {
+    expect(openAdvice({ ...open, runsToDecide: 500 })).toBe(
+      'it cannot be decided at this noise (over 100 pairs): a quieter runner or more work per visit would help'
+    )
+  })
+})

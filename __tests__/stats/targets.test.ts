@@ -1,0 +1,214 @@
+import { describe, expect, it } from '@jest/globals'
+import type { Benchmark, Metric } from '../../src/results/model.js'
+import { compareResultSets, noBaselineOutcome } from '../../src/stats/compare-sets.js'
+import {
+  applyTargets,
+  binomialHalfCdf,
+  judgeTarget,
+  medianCiRank,
+  medianWithCi,
+  proportionWithCi
+} from '../../src/stats/targets.js'
+import type { TargetSpec } from '../../src/stats/types.js'
+import { resultSet } from '../helpers/results.js'
+
+const decode = (samples: number[]): Metric => ({
+  name: 'decode_tps',
+  unit: 'tokens/s',
+  direction: 'higher',
+  class: 'core',
+  samples
+})
+const bench = (name: string, ...metrics: Metric[]): Benchmark => ({ name, metrics })
+const atLeast = (metric: string, bound: number): TargetSpec => ({
+  metric,
+  op: '>=',
+  bound,
+  text: `>= ${bound}`
+})
+
+// Ten runs around 41.2 tokens/s: the median's 90 % CI is the 2nd to the 9th value.
+const SLOW = [40.0, 40.1, 40.6, 41.0, 41.1, 41.3, 41.6, 42.0, 42.3, 42.9]
+
+describe('the CI of a centre', () => {
+  it('bounds the median by order statistics with at least 90 % coverage', () => {
+    expect(medianCiRank(4)).toBeNull()
+    expect(medianCiRank(5)).toBe(1)
+    expect(medianCiRank(10)).toBe(2)
+    // Coverage 1 − 2·P(Bin(10, ½) ≤ 1) = 0.979 ≥ 0.9; the next pair in would cover 0.891.
+    expect(1 - 2 * binomialHalfCdf(10, 1)).toBeCloseTo(0.9785, 4)
+    expect(1 - 2 * binomialHalfCdf(10, 2)).toBeLessThan(0.9)
+    expect(medianWithCi(SLOW)).toEqual({ centre: 41.2, ci: [40.1, 42.3] })
+    expect(medianWithCi([1, 2, 3]).ci).toEqual([-Infinity, Infinity])
+  })
+
+  it('bounds a proportion by the Wilson score interval', () => {
+    const { centre, ci } = proportionWithCi([1, 1, 1, 1, 1, 1, 1, 1, 1, 0])
+    expect(centre).toBe(0.9)
+    expect(ci[0]).toBeCloseTo(0.6523, 3)
+    expect(ci[1]).toBeCloseTo(0.9774, 3)
+    expect(proportionWithCi(new Array(10).fill(1)).ci[1]).toBe(1)
+  })
+})
+
+describe('a target judged on this run alone', () => {
+  it('fails when the whole CI is on the wrong side, with the number, the bound and the CI', () => {
+    const t = judgeTarget(atLeast('decode_tps', 45), decode(SLOW), bench('inference'))
+    expect(t).toMatchObject({ verdict: 'fail', centre: 41.2, ci: [40.1, 42.3], n: 10 })
+    expect(t.reason).toBe('decode_tps 41.2 tokens/s, target ≥ 45 missed (90 % CI 40.1 … 42.3)')
+    expect(t.p).toBeCloseTo(1 / 1024, 6)
+  })
+
+  it('warns when the CI straddles the bound, and passes when it is wholly on the right side', () => {
+    expect(judgeTarget(atLeast('decode_tps', 42), decode(SLOW), bench('i')).verdict).toBe('warn')
+    expect(judgeTarget(atLeast('decode_tps', 40.1), decode(SLOW), bench('i')).verdict).toBe('pass')
+    const latency: Metric = { ...decode(SLOW), name: 'ttft_ms', unit: 'ms', direction: 'lower' }
+    const under = (bound: number): TargetSpec => ({ metric: 'ttft_ms', op: '<=', bound, text: '' })
+    expect(judgeTarget(under(40), latency, bench('i')).verdict).toBe('fail')
+    expect(judgeTarget(under(42), latency, bench('i')).verdict).toBe('warn')
+    expect(judgeTarget(under(42.3), latency, bench('i')).verdict).toBe('pass')
+  })
+
+  it('cannot decide on fewer than 5 samples, and says so', () => {
+    const t = judgeTarget(atLeast('decode_tps', 45), decode([41, 41.2, 41.1]), bench('i'))
+    expect(t.verdict).toBe('warn')
+    expect(t.reason).toBe(
+      'decode_tps 41.1 tokens/s, target ≥ 45 undecided (3 samples are too few to bound a 90 % CI; 5 would)'
+    )
+  })
+
+  it('does not judge an invalid run, nor a metric the benchmark lacks', () => {
+    const invalid = { ...bench('i', decode(SLOW)), invalid: 'partial-offload: 80 %' }
+    expect(judgeTarget(atLeast('decode_tps', 45), decode(SLOW), invalid)).toMatchObject({
+      verdict: 'neutral',
+      reason: 'target ≥ 45 not judged: the run is invalid (partial-offload: 80 %)'
+    })
+    expect(judgeTarget(atLeast('decode_tp', 45), undefined, bench('i')).reason).toBe(
+      'target ≥ 45 not judged: i has no metric decode_tp'
+    )
+  })
+})
+
+describe('targets in the gate', () => {
+  const run = (samples: number[]) => resultSet([bench('inference', decode(samples))])
+  const with45 = () => [atLeast('decode_tps', 45)]
+
+  it('passes a target met with no baseline at all', () => {
+    const current = run(SLOW.map((v) => v + 10))
+    const outcome = applyTargets(noBaselineOutcome(current, 'no baseline yet'), current, with45)
+    expect(outcome).toMatchObject({
+      verdict: 'pass',
+      route: 'B',
+      targets: { met: 1, missed: 0, undecided: 0, notJudged: 0 }
+    })
+    expect(outcome.reason).toBe('the target is met; no baseline yet')
+  })
+
+  it('fails the very first run on a target missed, naming the value and its CI', () => {
+    const current = run(SLOW)
+    const outcome = applyTargets(noBaselineOutcome(current, 'no baseline yet'), current, with45)
+    expect(outcome.verdict).toBe('fail')
+    expect(outcome.route).toBe('A')
+    expect(outcome.reason).toBe(
+      '1 target missed: inference/decode_tps 41.2 tokens/s, target ≥ 45 missed (90 % CI 40.1 … 42.3); no baseline yet'
+    )
+    expect(outcome.comparisons[0]).toMatchObject({
+      benchmark: 'inference',
+      metric: 'decode_tps',
+      verdict: 'fail',
+      target: { verdict: 'fail', bound: 45 }
+    })
+  })
+
+  it('warns on a straddling CI', () => {
+    const current = run(SLOW.map((v) => v + 3))
+    expect(applyTargets(noBaselineOutcome(current, 'none'), current, with45).verdict).toBe('warn')
+  })
+
+  it('combines with the baseline verdict: the worse of the two stands', () => {
+    const base = run(SLOW.map((v) => v * 1.3))
+    const current = run(SLOW.map((v) => v * 1.2))
+    const gated = compareResultSets(base, current)
+    expect(gated.verdict).toBe('fail')
+    // The target is met, but the baseline comparison still fails the run.
+    const outcome = applyTargets(gated, current, () => [atLeast('decode_tps', 45)])
+    expect(outcome.verdict).toBe('fail')
+    expect(outcome.comparisons[0]?.target?.verdict).toBe('pass')
+    expect(outcome.reason.endsWith('; the target is met')).toBe(true)
+  })
+
+  it('adds a row for a target on a metric the baseline does not gate', () => {
+    const errors: Metric = {
+      name: 'error_rate',
+      unit: 'fraction',
+      direction: 'lower',
+      class: 'core',
+      samples: [0, 0, 0.25, 0, 0, 0, 0, 0, 0, 0],
+      gate: false
+    }
+    const current = resultSet([bench('inference', decode(SLOW), errors)])
+    const outcome = applyTargets(noBaselineOutcome(current, 'none'), current, () => [
+      { metric: 'error_rate', op: '<=', bound: 0.5, text: '<= 0.5' }
+    ])
+    const row = outcome.comparisons.find((c) => c.metric === 'error_rate')
+    expect(row).toMatchObject({ verdict: 'pass', unit: 'fraction', target: { centre: 0.025 } })
+  })
+
+  it('confirms FAILs over all targets with Benjamini–Hochberg: a lone marginal miss among many warns', () => {
+    // 60 cells meet their target; one misses with only 9 of 10 samples below (p = 11/1024).
+    const benches = Array.from({ length: 60 }, (_, i) =>
+      bench(`cell${i}`, decode(SLOW.map((v) => v + 20)))
+    )
+    const marginal = [...SLOW.slice(0, 9), 50]
+    benches.push(bench('marginal', decode(marginal)))
+    const current = resultSet(benches)
+    const alone = applyTargets(
+      noBaselineOutcome(resultSet([benches[60]]), 'none'),
+      resultSet([benches[60]]),
+      with45
+    )
+    expect(alone.verdict).toBe('fail')
+    const among = applyTargets(noBaselineOutcome(current, 'none'), current, with45)
+    const row = among.comparisons.find((c) => c.benchmark === 'marginal')
+    expect(row?.verdict).toBe('warn')
+    expect(row?.target?.reason).toMatch(
+      /, but not significant after Benjamini–Hochberg over 61 targets \(p = 0\.011\): warn only; /
+    )
+    // Even every sample below (p = 2⁻¹⁰) is not enough among 61 targets: 0.05 / 61 < 2⁻¹⁰, so
+    // the reason says how many runs would do; with 11 samples all below, it is confirmed.
+    benches[60] = bench('marginal', decode(SLOW))
+    const ten = applyTargets(
+      noBaselineOutcome(resultSet(benches), 'none'),
+      resultSet(benches),
+      with45
+    )
+    expect(ten.comparisons.find((c) => c.benchmark === 'marginal')?.target?.reason).toMatch(
+      /warn only; with 11 runs per benchmark a miss by every run would be confirmed$/
+    )
+    benches[60] = bench('marginal', decode([...SLOW, 41]))
+    const clear = applyTargets(
+      noBaselineOutcome(resultSet(benches), 'none'),
+      resultSet(benches),
+      with45
+    )
+    expect(clear.verdict).toBe('fail')
+  })
+
+  it('skips a matrix target on a cell that has no such metric when other cells have it', () => {
+    const cell = (c: number, metrics: Metric[]): Benchmark => ({
+      name: `chat[concurrency=${c}]`,
+      metrics,
+      matrix: { entry: 'chat', axes: { concurrency: c } }
+    })
+    const efficiency: Metric = {
+      ...decode([0.8, 0.8, 0.8, 0.8, 0.8]),
+      name: 'batch_efficiency',
+      unit: 'ratio'
+    }
+    const current = resultSet([cell(1, [decode(SLOW)]), cell(4, [decode(SLOW), efficiency])])
+    const outcome = applyTargets(noBaselineOutcome(current, 'none'), current, () => [
+      atLeast('batch_efficiency', 0.6)
+    ])
+    expect(outcome.targets).toEqual({ met: 1, missed: 0, undecided: 0, notJudged: 0 })
+  })
+})
