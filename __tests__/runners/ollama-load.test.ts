@@ -173,7 +173,7 @@ describe('rounds of concurrent requests', () => {
         /^refused: 8 of 16 measured requests were refused \(HTTP 503; .*\), counted in error_rate: .*server busy/
       )
     )
-    expect(reporter.lines.some((l) => /^ {2}llm: run 3\/6 · .* · 2 of 4 refused$/.test(l))).toBe(
+    expect(reporter.lines.some((l) => /^ {2}llm: run 1\/4 · .* · 2 of 4 refused$/.test(l))).toBe(
       true
     )
   })
