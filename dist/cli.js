@@ -1,20 +1,20 @@
 #!/usr/bin/env node
+import { U as UserError, i as isUserError, p as pathError, e as errorMessage, b as terminalText, f as describeAssumed, l as loadConfig, c as checkFingerprint, g as compareWithFingerprint, r as renderTerminalTable, h as filesOutput, j as jsonOutput, k as terminalOutput, m as runWithOutputs, n as importFile, o as parseResultSet, s as fileInput, R as RESULTS_VERSION, u as RESULTS_SCHEMA_ID, v as unknownEnvironment, w as sanitizeText, x as selectBaseline, D as DEFAULT_MAX_DISTANCE, y as shortSha, z as withConfigMetrics, A as streamReporter, t as thresholdsFromConfig, B as stopOnSignals, C as boundMessage, E as stoppingOn } from './chunks/engine.js';
 import path from 'node:path';
 import { promisify, parseArgs } from 'node:util';
 import { D as DEFAULT_STORE, r as runHistoryJob, o as openStore } from './chunks/history-mode.js';
-import { U as UserError, i as isUserError, e as errorMessage, b as describeAssumed, l as loadConfig, f as compareResultSets, r as renderTerminalTable, g as filesOutput, j as jsonOutput, h as terminalOutput, k as runWithOutputs, m as importFile, p as parseResultSet, n as fileInput, R as RESULTS_VERSION, o as RESULTS_SCHEMA_ID, u as unknownEnvironment, s as selectBaseline, D as DEFAULT_MAX_DISTANCE, v as shortSha, w as streamReporter, t as thresholdsFromConfig } from './chunks/engine.js';
 import { execFile } from 'node:child_process';
-import 'node:crypto';
-import 'node:fs/promises';
 import 'process';
 import 'buffer';
+import 'node:crypto';
 import 'node:fs';
+import 'node:fs/promises';
+import 'node:os';
 import 'node:string_decoder';
 import 'fs';
 import 'path';
 import 'url';
 import 'module';
-import 'node:os';
 import 'node:readline';
 import 'node:http';
 import 'node:https';
@@ -203,9 +203,14 @@ Options for run, gate, baseline and ab:
       --analyst-model M   Ollama model for the report's analyst narrative (OLLAMA_HOST);
                           without it a deterministic summary is written
 
-Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error.
+Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error (a file
+that cannot be written included); 3 an internal error; 130, 143, 129 stopped by SIGINT,
+SIGTERM, SIGHUP (the benchmark's processes ended first).
 `;
-async function main(argv, io, env = process.env) {
+async function main(argv, raw, env = process.env) {
+    // Progress, warnings and errors quote names, units, paths and command output: none may steer
+    // the terminal. stdout's renderers clean what they print themselves (JSON stays data).
+    const io = { stdout: (s) => raw.stdout(s), stderr: (s) => raw.stderr(terminalText(s)) };
     const [command, ...rest] = argv;
     try {
         switch (command) {
@@ -237,8 +242,9 @@ async function main(argv, io, env = process.env) {
         }
     }
     catch (e) {
-        if (isUserError(e) || isArgError(e)) {
-            io.stderr(`perf-gate: ${errorMessage(e)}\n`);
+        const problem = isUserError(e) || isArgError(e) ? e : pathError(e);
+        if (problem) {
+            io.stderr(`perf-gate: ${errorMessage(problem)}\n`);
             return EXIT.usage;
         }
         throw e;
@@ -290,7 +296,8 @@ async function jobCommand(command, args, io, env) {
         ? undefined
         : parsePositiveInt(values['max-distance'], '--max-distance');
     const outputs = [
-        filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter }),
+        // The terminal output lists the files on stdout: stderr keeps to progress.
+        filesOutput({ outDir: values.out, rawDir: values['raw-dir'], reporter, announce: false }),
         values.json ? jsonOutput(io) : terminalOutput(io)
     ];
     // `ab` always runs A/B; run and gate do when the config says `ab: true` (unless --stored).
@@ -315,9 +322,7 @@ async function jobCommand(command, args, io, env) {
             ...(values.base ? { base: values.base } : {}),
             ...(maxDistance !== undefined ? { maxDistance } : {})
         }),
-        allowFingerprintChanges: (values['allow-fingerprint-changes'] ?? '')
-            .split(/[\s,]+/)
-            .filter((k) => k !== ''),
+        allowFingerprintChanges: allowedKeys(values['allow-fingerprint-changes']),
         commit,
         context: await cliContext(env),
         reporter,
@@ -389,7 +394,8 @@ async function compareCommand(args, io, env) {
             config: { type: 'string', short: 'c' },
             format: { type: 'string', default: 'auto' },
             'fail-on': { type: 'string', default: 'fail' },
-            'min-samples': { type: 'string' }
+            'min-samples': { type: 'string' },
+            'allow-fingerprint-changes': { type: 'string' }
         },
         allowPositionals: true
     });
@@ -402,10 +408,14 @@ async function compareCommand(args, io, env) {
         thresholdsFor = thresholdsFromConfig(config);
         minSamples = config.minSamples;
     }
+    // The config's top-level metrics (cpu_time: { gate: true }) apply to both files alike.
+    const configured = (set) => (config ? withConfigMetrics(set, config) : set);
     if (values['min-samples'] !== undefined)
         minSamples = parsePositiveInt(values['min-samples'], '--min-samples');
     let baseline;
     let current;
+    let baselineLabel = 'the baseline';
+    let currentLabel = 'the current file';
     if (values.store !== undefined) {
         if (values.baseline !== undefined || positionals.length > 1) {
             throw new UserError('compare --store takes the baseline from the store: give only the current result file');
@@ -413,6 +423,7 @@ async function compareCommand(args, io, env) {
         const currentFile = values.current ?? positionals[0];
         if (!currentFile)
             throw new UserError('compare --store needs the current result file; see --help');
+        currentLabel = currentFile;
         current = await readResultSet(currentFile, values.format);
         baseline = await storeBaseline(values.store, {
             repo: values.repo,
@@ -435,10 +446,19 @@ async function compareCommand(args, io, env) {
             throw new UserError('compare needs a baseline and a current result file; see --help');
         baseline = await readResultSet(baselineFile, values.format);
         current = await readResultSet(currentFile, values.format);
+        baselineLabel = baselineFile;
+        currentLabel = currentFile;
     }
-    const outcome = compareResultSets(baseline, current, {
+    baseline = configured(baseline);
+    current = configured(current);
+    assertSharedBenchmarks(baseline, current, baselineLabel, currentLabel);
+    // Machines are not checked (two files may come from anywhere), but the settings the tools
+    // themselves report are: Go benchmarks at another GOMAXPROCS are not compared silently.
+    const toolSettings = checkFingerprint(baseline.environment, current.environment, allowedKeys(values['allow-fingerprint-changes'])).filter((d) => d.format !== undefined);
+    const outcome = compareWithFingerprint(baseline, current, toolSettings, {
         ...(thresholdsFor ? { thresholdsFor } : {}),
-        ...(minSamples !== undefined ? { minSamples } : {})
+        ...(minSamples !== undefined ? { minSamples } : {}),
+        ...(config?.fromZero ? { fromZero: config.fromZero } : {})
     });
     if (values.json) {
         const metrics = outcome.comparisons.map((c) => ({
@@ -451,6 +471,9 @@ async function compareCommand(args, io, env) {
             direction: c.direction,
             inconclusive: c.inconclusive,
             improved: c.improved,
+            ...(c.absoluteChange !== undefined && c.change === null
+                ? { absoluteChange: c.absoluteChange }
+                : {}),
             reason: c.reason
         }));
         io.stdout(JSON.stringify({ verdict: outcome.verdict, route: outcome.route, reason: outcome.reason, metrics }, null, 2) + '\n');
@@ -479,9 +502,11 @@ async function importCommand(args, io) {
         io.stdout(JSON.stringify(set, null, 2) + '\n');
         return EXIT.ok;
     }
+    // Names and units come from the file: a terminal must not act on what they contain.
+    const clean = (text) => sanitizeText(text, { maxLength: 200 });
     for (const b of set.benchmarks) {
         for (const m of b.metrics) {
-            io.stdout(`${b.name} / ${m.name}: ${m.samples.length} samples, ${m.unit}, ${m.direction} is better, ${m.class}\n`);
+            io.stdout(`${clean(b.name)} / ${clean(m.name)}: ${m.samples.length} samples, ${clean(m.unit)}, ${m.direction} is better, ${m.class}\n`);
         }
     }
     return EXIT.ok;
@@ -527,9 +552,9 @@ const IMPORTED = 'imported';
 /** Any supported file as a result set; files from other tools get an "unknown" environment. */
 async function readResultSet(file, format) {
     // Streamed where the format allows; a missing or unreadable file is a clear error from there.
-    const { benchmarks, format: found } = await importFile(file, format, { class: 'non-critical' });
+    const got = await importFile(file, format, { class: 'non-critical' });
     // perf-gate's own document also carries the commit, testbed and environment.
-    if (found === 'perf-gate')
+    if (got.format === 'perf-gate')
         return parseResultSet(fileInput(file));
     return {
         $schema: RESULTS_SCHEMA_ID,
@@ -537,9 +562,31 @@ async function readResultSet(file, format) {
         testbed: IMPORTED,
         createdAt: new Date(0).toISOString(),
         commit: { sha: null },
-        environment: unknownEnvironment(),
-        benchmarks
+        // The machine is unknown; the tool's own settings (Go's GOMAXPROCS) are not.
+        environment: { ...unknownEnvironment(), ...got.fingerprint },
+        benchmarks: got.benchmarks
     };
+}
+/** `--allow-fingerprint-changes a,b c` as a list of keys. */
+function allowedKeys(v) {
+    return (v ?? '').split(/[\s,]+/).filter((k) => k !== '');
+}
+/**
+ * Two files with no benchmark in common compare as a table of "new" and "not measured" rows and
+ * a neutral pass, which reads as a success: it is a usage error (the wrong file, or a benchmark
+ * renamed on one side), named with what each side holds.
+ */
+function assertSharedBenchmarks(baseline, current, baselineLabel, currentLabel) {
+    const names = new Set(baseline.benchmarks.map((b) => b.name));
+    if (current.benchmarks.some((b) => names.has(b.name)))
+        return;
+    const holds = (label, set) => {
+        const formats = [...new Set(set.benchmarks.map((b) => b.source?.format ?? 'perf-gate'))];
+        const list = set.benchmarks.map((b) => b.name);
+        const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? `, … (${list.length})` : '');
+        return `${label} (${formats.join(', ')}) holds ${sanitizeText(shown, { maxLength: 300 })}`;
+    };
+    throw new UserError(`nothing to compare: the two sides share no benchmark; ${holds(baselineLabel, baseline)}; ${holds(currentLabel, current)}`);
 }
 /** JSON has no Infinity: an unbounded CI end is written as null. */
 function jsonNumber(x) {
@@ -574,13 +621,20 @@ async function cliContext(env) {
     return readWorkflowRun(env).context;
 }
 
+// Ctrl-C, a CI job's cancel or a `kill` ends the benchmark's process group and removes temporary
+// files before exiting 130, 143 or 129; after that, the failing command's own error is noise.
+stopOnSignals({ write: (line) => process.stderr.write(`${line}\n`) });
+const unlessStopping = (write) => (s) => {
+    if (!stoppingOn())
+        write(s);
+};
 // The only place the CLI exits: main() returns the code, so tests can call it in-process.
 main(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s)
+    stdout: unlessStopping((s) => process.stdout.write(s)),
+    stderr: unlessStopping((s) => process.stderr.write(s))
 }).then((code) => {
     process.exitCode = code;
 }, (e) => {
-    process.stderr.write(`perf-gate: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    unlessStopping((s) => process.stderr.write(s))(`perf-gate: internal error: ${boundMessage(e instanceof Error ? e.message : String(e))}\n`);
     process.exitCode = 3;
 });

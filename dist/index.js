@@ -12,7 +12,7 @@ import 'events';
 import 'child_process';
 import 'assert';
 import 'timers';
-import { x as explainApiError, U as UserError, y as findPullForRun, e as errorMessage, z as escapeMarkdown, A as formatDate, B as formatValue, C as sanitizeText, E as formatPercent, F as markdownTable, v as shortSha, G as plural, H as statusOf, I as GitHubApiError, t as thresholdsFromConfig, g as filesOutput, P as Publisher, k as runWithOutputs, J as shardArtifactName, K as actionOutput, L as describeSelection, b as describeAssumed, l as loadConfig, M as shardArtifactPrefix, p as parseResultSet, n as fileInput, R as RESULTS_VERSION, o as RESULTS_SCHEMA_ID, N as shardFromArtifactName, c as checkFingerprint, O as mergeFingerprint, Q as shardMembers, S as baselineWriteDecision, T as parseBenchmarkList, V as parseShard, W as PROMOTE_DRAFT, i as isUserError } from './chunks/engine.js';
+import { F as explainApiError, U as UserError, G as findPullForRun, e as errorMessage, H as escapeMarkdown, I as formatDate, J as formatValue, w as sanitizeText, K as formatPercent, L as markdownTable, y as shortSha, M as plural, N as statusOf, O as GitHubApiError, t as thresholdsFromConfig, b as terminalText, h as filesOutput, P as Publisher, m as runWithOutputs, Q as shardArtifactName, S as actionOutput, T as describeSelection, f as describeAssumed, l as loadConfig, V as shardArtifactPrefix, o as parseResultSet, s as fileInput, R as RESULTS_VERSION, u as RESULTS_SCHEMA_ID, W as shardFromArtifactName, c as checkFingerprint, X as mergeFingerprint, Y as shardMembers, Z as baselineWriteDecision, _ as parseBenchmarkList, $ as parseShard, a0 as PROMOTE_DRAFT, E as stoppingOn, i as isUserError, p as pathError, C as boundMessage, B as stopOnSignals } from './chunks/engine.js';
 import path from 'node:path';
 import { h as historyChart, o as openStore, r as runHistoryJob, D as DEFAULT_STORE } from './chunks/history-mode.js';
 import { lstat as lstat$1, readdir as readdir$1, mkdir as mkdir$1, mkdtemp, copyFile as copyFile$1 } from 'node:fs/promises';
@@ -42,11 +42,11 @@ import 'node:console';
 import 'node:dns';
 import 'process';
 import 'buffer';
+import 'node:os';
 import 'node:string_decoder';
 import 'url';
 import 'module';
 import 'node:child_process';
-import 'node:os';
 import 'node:readline';
 import 'node:https';
 
@@ -2253,14 +2253,15 @@ async function fileRegressionIssues(run, history, config, env = process.env) {
     }
 }
 
+// The log renders escape sequences (colours, and worse): names and command output are stripped.
 const coreReporter = {
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    group: (title, fn) => group(title, fn)
+    info: (m) => info(terminalText(m)),
+    warning: (m) => warning(terminalText(m)),
+    group: (title, fn) => group(terminalText(title), fn)
 };
 const coreLog = {
-    warning: (m) => warning(m),
-    info: (m) => info(m)
+    warning: (m) => warning(terminalText(m)),
+    info: (m) => info(terminalText(m))
 };
 function readActionRun(inputs) {
     const wf = readWorkflowRun();
@@ -2344,7 +2345,8 @@ async function runActionJob(run, subject, { jobMode, selection, ab }) {
         filesOutput({
             outDir: path.resolve(workspace, inputs.outputDir),
             rawDir: inputs.rawDir,
-            reporter: coreReporter
+            reporter: coreReporter,
+            configPath: repositoryPath(inputs.config, workspace)
         })
     ];
     let publisher = null;
@@ -2408,7 +2410,7 @@ async function runActionJob(run, subject, { jobMode, selection, ab }) {
         ...(inputs.dashboardUrl ? { dashboardUrl: inputs.dashboardUrl } : {})
     };
     const result = await runWithOutputs(job, outputs);
-    info(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`);
+    info(terminalText(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`));
     if (selection) {
         const name = shardArtifactName(result.config.testbed, selection);
         const file = result.files?.paths.results;
@@ -2432,7 +2434,7 @@ async function runActionJob(run, subject, { jobMode, selection, ab }) {
         setFailed(`perf-gate: could not post the report: ${problems.join(' ')}`);
     }
     else if (result.failed) {
-        setFailed(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`);
+        setFailed(terminalText(`perf-gate: ${result.outcome.verdict}: ${result.outcome.reason}`));
     }
     return result;
 }
@@ -2866,14 +2868,22 @@ async function run() {
         await modeFor(inputs.mode)(readActionRun(inputs));
     }
     catch (e) {
+        // Stopped by a signal: the signal's own line says what happened, not the command it ended.
+        if (stoppingOn())
+            return;
         // A user error is one actionable line; anything else is a bug, so keep the stack in the debug log.
-        if (!isUserError(e) && e instanceof Error && e.stack)
+        const problem = isUserError(e) ? e : (pathError(e) ?? e);
+        if (!isUserError(problem) && e instanceof Error && e.stack)
             debug(e.stack);
-        setFailed(`perf-gate: ${errorMessage(e)}`);
+        setFailed(terminalText(`perf-gate: ${boundMessage(errorMessage(problem))}`));
     }
 }
 
 /** The action's entry point: everything happens in run(). */
+// A cancelled workflow sends SIGINT, then SIGTERM 7.5 s later: end the benchmark's process group
+// (on a self-hosted GPU runner a leftover holds GPU memory for the next job) and say so.
+/* istanbul ignore next */
+stopOnSignals({ write: (line) => error(line) });
 /* istanbul ignore next */
 void run();
 

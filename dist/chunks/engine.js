@@ -1,17 +1,17 @@
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import path, { resolve as resolve$3, dirname as dirname$1 } from 'node:path';
 import { randomBytes, randomInt, createHash } from 'node:crypto';
-import { mkdir, open as open$1, rename, rm, readFile, stat as stat$1 } from 'node:fs/promises';
-import fs$1, { readFileSync, openSync, readSync, closeSync, statSync, fstatSync, promises, mkdtempSync, realpathSync as realpathSync$1, rmSync } from 'node:fs';
+import path, { resolve as resolve$3, dirname as dirname$1 } from 'node:path';
+import fs$1, { readFileSync, openSync, readSync, closeSync, statSync, fstatSync, rmSync, readdirSync as readdirSync$1, promises, mkdtempSync, realpathSync as realpathSync$1, unlinkSync } from 'node:fs';
+import { open as open$1, rm, mkdir, stat as stat$1, readFile, realpath as realpath$1, rename, link, unlink } from 'node:fs/promises';
+import os, { constants as constants$1, tmpdir, hostname } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as fs from 'fs';
 import { statSync as statSync$1, stat, realpathSync, realpath, readdirSync, readdir } from 'fs';
-import { sep, basename, dirname, resolve as resolve$2, normalize as normalize$1, relative, posix, isAbsolute } from 'path';
+import { sep as sep$1, basename, dirname, resolve as resolve$2, normalize as normalize$1, relative, posix, isAbsolute } from 'path';
 import { fileURLToPath } from 'url';
 import { createRequire } from 'module';
 import { spawn, execFile, spawnSync } from 'node:child_process';
-import os, { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import http from 'node:http';
 import https from 'node:https';
@@ -21,13 +21,15 @@ import { promisify } from 'node:util';
 /**
  * An error the user can act on: bad config, bad result file, missing token. The entry points print
  * its message as one line and exit 2 (CLI) or fail the step (action), never a stack trace.
- * `where` names the file (and line) at fault so the message can lead with it.
+ * `where` names the file (and line) at fault so the message can lead with it. Every quoted value
+ * in the message is capped (see boundMessage): a message quotes what the user gave it, and a
+ * 50 MB unit must not become 50 MB of stderr.
  */
 class UserError extends Error {
     where;
     name = 'UserError';
     constructor(message, where) {
-        super(where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ${message}` : message);
+        super(boundMessage(where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ${message}` : message));
         this.where = where;
     }
 }
@@ -38,6 +40,231 @@ function errorMessage(e) {
     if (e instanceof Error)
         return e.message;
     return String(e);
+}
+/** Longest quoted value a message shows, in characters. */
+const MAX_QUOTED = 200;
+/** Longest line a message shows: a command's output line, say, which no quotes delimit. */
+const MAX_LINE = 2000;
+/**
+ * `value` cut to `max` characters, with an ellipsis and its full length when cut:
+ * `aaaa… (50,000,000 characters)`.
+ */
+function capText(value, max = MAX_QUOTED) {
+    if (value.length <= max)
+        return value;
+    return `${cutAt(value, max)}… (${count(value.length)})`;
+}
+/** A value for a message, JSON-quoted and capped: `"abc"`, `"aaaa…" (50,000,000 characters)`. */
+function quote(value, max = MAX_QUOTED) {
+    const text = typeof value === 'string' ? value : String(JSON.stringify(value));
+    return capQuoted(`"${JSON.stringify(text).slice(1, -1)}"`, max);
+}
+/**
+ * Every quoted value in `message` capped at MAX_QUOTED characters and every line at MAX_LINE, so
+ * no message, however it was built, echoes unbounded input. Called on every UserError's message;
+ * the entry points call it on the other errors they print.
+ */
+function boundMessage(message) {
+    if (message.length <= MAX_QUOTED)
+        return message;
+    return message
+        .split('\n')
+        .map((line) => capText(capSpans(line), MAX_LINE))
+        .join('\n');
+}
+/**
+ * A line's quoted spans, "…" (JSON, with escapes), '…' (not an apostrophe: no word character
+ * outside it) and `…`, with long ones capped. A scan rather than one regular expression: a 50 MB
+ * span overflows the regular expression engine's backtracking stack. Short spans are stepped
+ * over whole, so a closing quote is never taken for an opening one.
+ */
+function capSpans(line) {
+    if (line.length <= MAX_QUOTED)
+        return line;
+    const opening = /["'`]/g;
+    let out = '';
+    let from = 0;
+    for (let m = opening.exec(line); m; m = opening.exec(line)) {
+        const i = m.index;
+        const mark = line.charAt(i);
+        if (mark === "'" && /[\w']/.test(line.charAt(i - 1)))
+            continue;
+        const end = closingQuote(line, i);
+        if (end < 0)
+            continue;
+        if (end - i - 1 > MAX_QUOTED) {
+            out += line.slice(from, i) + capQuoted(line.slice(i, end + 1));
+            from = end + 1;
+        }
+        opening.lastIndex = end + 1;
+    }
+    return from === 0 ? line : out + line.slice(from);
+}
+/** Where the span opened at `start` closes, or -1. */
+function closingQuote(line, start) {
+    const mark = line.charAt(start);
+    for (let j = line.indexOf(mark, start + 1); j >= 0; j = line.indexOf(mark, j + 1)) {
+        if (mark === '"') {
+            // Escaped when an odd number of backslashes precede it.
+            let k = j - 1;
+            while (k > start && line.charAt(k) === '\\')
+                k--;
+            if ((j - 1 - k) % 2 === 1)
+                continue;
+        }
+        return mark === "'" && /[\w']/.test(line.charAt(j + 1)) ? -1 : j;
+    }
+    return -1;
+}
+/** `"aaaa…" (50,000,000 characters)` for a quoted span whose inside passes `max`. */
+function capQuoted(span, max = MAX_QUOTED) {
+    const mark = span.charAt(0);
+    const inside = span.slice(1, -1);
+    if (inside.length <= max)
+        return span;
+    // Half an escape would read as escaping the closing quote.
+    const kept = cutAt(inside, max).replace(/(^|[^\\])((?:\\\\)*)\\$/, '$1$2');
+    return `${mark}${kept}…${mark} (${count(inside.length)})`;
+}
+/** The first `max` characters, not splitting a surrogate pair. */
+function cutAt(text, max) {
+    const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+    return text.slice(0, end);
+}
+function count(n) {
+    return `${n.toLocaleString('en-US')} characters`;
+}
+const FILE_CAUSES = {
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space is left on the device',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EISDIR: 'it is a folder',
+    EEXIST: 'a file of that name is in the way',
+    ENAMETOOLONG: 'the name is too long',
+    EFBIG: 'the file is larger than this system allows',
+    EMFILE: 'too many files are open',
+    ENFILE: 'too many files are open',
+    EIO: 'the device reported an input/output error',
+    ELOOP: 'the path has a loop of symbolic links'
+};
+/**
+ * A file-system failure as the user's problem, naming the path and the cause in words: "cannot
+ * write /mnt/ro/out/ledger.md: the file system is read-only (EROFS)". null for an error that is
+ * not one of these (a bug, which the entry points report as such).
+ */
+function fileError(action, file, e) {
+    const code = e?.code;
+    const cause = code ? FILE_CAUSES[code] : undefined;
+    if (!cause)
+        return null;
+    return new UserError(`cannot ${action} ${file}: ${cause} (${code})`);
+}
+/**
+ * A Node file-system error that names its path (`mkdir`, `open`, …) as a fileError; null for any
+ * other error. The entry points' net for the writes no caller wrapped.
+ */
+function pathError(e) {
+    const err = e;
+    if (!err || typeof err.path !== 'string')
+        return null;
+    const action = err.syscall === 'mkdir' ? 'create the folder' : err.syscall === 'open' ? 'open' : 'write';
+    return fileError(action, err.path, e);
+}
+
+const pending = new Set();
+let stopping = null;
+let exitHookInstalled = false;
+/** Registers `cleanup` until the returned function is called. */
+function onCleanup(cleanup) {
+    installExitHook();
+    pending.add(cleanup);
+    return () => {
+        pending.delete(cleanup);
+    };
+}
+/** The signal perf-gate is stopping on, or null: output after it would only be noise. */
+function stoppingOn() {
+    return stopping;
+}
+/**
+ * Runs every registered undo at once (one benchmark runs at a time, but a lock or a temporary
+ * file may be held beside it), waiting at most `deadlineMs`. Returns the labels of what it stopped.
+ */
+async function runCleanups(deadlineMs = 10_000) {
+    const all = [...pending];
+    pending.clear();
+    const labels = all.flatMap((c) => (c.label ? [c.label] : []));
+    let timer;
+    const deadline = new Promise((resolve) => {
+        timer = setTimeout(resolve, deadlineMs);
+    });
+    await Promise.race([
+        Promise.allSettled(all.map(async (c) => c.run())),
+        deadline.then(() => {
+            for (const c of all)
+                safely(() => c.now?.());
+        })
+    ]);
+    clearTimeout(timer);
+    return labels;
+}
+/** Every undo, synchronously: the process is going away now. */
+function runCleanupsNow() {
+    const all = [...pending];
+    pending.clear();
+    for (const c of all)
+        safely(() => (c.now ? c.now() : void c.run()));
+}
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+function signalExitCode(signal) {
+    return 128 + (constants$1.signals[signal] ?? 0);
+}
+/**
+ * Installs the handlers for SIGINT, SIGTERM and SIGHUP: the first runs every undo and exits with
+ * 128 + the signal's number after writing one line; a second one while that runs (Ctrl-C twice)
+ * ends what is left at once. `exit` is for tests.
+ */
+function stopOnSignals(opts) {
+    const exit = opts.exit ?? ((code) => process.exit(code));
+    const handler = (signal) => {
+        if (stopping) {
+            runCleanupsNow();
+            exit(signalExitCode(stopping));
+            return;
+        }
+        stopping = signal;
+        void runCleanups().then((labels) => {
+            const what = labels.length ? `ended ${labels.join(', ')}` : 'nothing was running';
+            safely(() => opts.write(`perf-gate: stopped by ${signal}: ${what}`));
+            exit(signalExitCode(signal));
+        });
+    };
+    for (const s of STOP_SIGNALS)
+        process.on(s, handler);
+    return () => {
+        for (const s of STOP_SIGNALS)
+            process.off(s, handler);
+        stopping = null;
+    };
+}
+function installExitHook() {
+    if (exitHookInstalled)
+        return;
+    exitHookInstalled = true;
+    // A process that exits with a benchmark still registered (an uncaught error, process.exit
+    // elsewhere) must not leave it running.
+    process.on('exit', runCleanupsNow);
+}
+function safely(fn) {
+    try {
+        fn();
+    }
+    catch {
+        /* an undo that fails must not keep the others from running */
+    }
 }
 
 /**
@@ -601,7 +828,7 @@ class JsonReader {
     }
     string(v, path) {
         if (typeof v !== 'string')
-            this.fail(path, `must be a string, got ${describe(v)}`);
+            this.fail(path, `must be a string, got ${describe$1(v)}`);
         return v;
     }
     nonEmptyString(v, path) {
@@ -613,7 +840,7 @@ class JsonReader {
     /** A measurement: a finite number (strings such as "12.5" are refused, not coerced). */
     measurement(v, path) {
         if (typeof v !== 'number')
-            this.fail(path, `must be a number, got ${describe(v)}`);
+            this.fail(path, `must be a number, got ${describe$1(v)}`);
         if (!Number.isFinite(v))
             this.fail(path, 'must be a finite number');
         return v;
@@ -652,7 +879,7 @@ class JsonReader {
         return arr.map((x, i) => read(x, [...path, i]));
     }
 }
-function describe(v) {
+function describe$1(v) {
     if (v === null)
         return 'null';
     if (typeof v === 'string')
@@ -986,52 +1213,6895 @@ const cargo = {
     parse: (input, ctx) => parseCargoLines(input, ctx, 'cargo')
 };
 
+const nameStartChar = ':A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
+const nameChar = nameStartChar + '\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040';
+const nameRegexp = '[' + nameStartChar + '][' + nameChar + ']*';
+const regexName = new RegExp('^' + nameRegexp + '$');
+
+function getAllMatches(string, regex) {
+  const matches = [];
+  let match = regex.exec(string);
+  while (match) {
+    const allmatches = [];
+    allmatches.startIndex = regex.lastIndex - match[0].length;
+    const len = match.length;
+    for (let index = 0; index < len; index++) {
+      allmatches.push(match[index]);
+    }
+    matches.push(allmatches);
+    match = regex.exec(string);
+  }
+  return matches;
+}
+
+const isName = function (string) {
+  const match = regexName.exec(string);
+  return !(match === null || typeof match === 'undefined');
+};
+
+function isExist(v) {
+  return typeof v !== 'undefined';
+}
+
 /**
- * Catch2's console benchmark table (v2 and v3). Each benchmark is three lines:
+ * Dangerous property names that could lead to prototype pollution or security issues
+ */
+const DANGEROUS_PROPERTY_NAMES = [
+  // '__proto__',
+  // 'constructor',
+  // 'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__'
+];
+
+const criticalProperties = ["__proto__", "constructor", "prototype"];
+
+const defaultOptions$3 = {
+  allowBooleanAttributes: false, //A tag can have attributes without any value
+  unpairedTags: []
+};
+
+//const tagsPattern = new RegExp("<\\/?([\\w:\\-_\.]+)\\s*\/?>","g");
+function validate$2(xmlData, options) {
+  options = Object.assign({}, defaultOptions$3, options);
+
+  //xmlData = xmlData.replace(/(\r\n|\n|\r)/gm,"");//make it single line
+  //xmlData = xmlData.replace(/(^\s*<\?xml.*?\?>)/g,"");//Remove XML starting tag
+  //xmlData = xmlData.replace(/(<!DOCTYPE[\s\w\"\.\/\-\:]+(\[.*\])*\s*>)/g,"");//Remove DOCTYPE
+  const tags = [];
+  let tagFound = false;
+
+  //indicates that the root tag has been closed (aka. depth 0 has been reached)
+  let reachedRoot = false;
+
+  if (xmlData[0] === '\ufeff') {
+    // check for byte order mark (BOM)
+    xmlData = xmlData.substr(1);
+  }
+
+  for (let i = 0; i < xmlData.length; i++) {
+
+    if (xmlData[i] === '<' && xmlData[i + 1] === '?') {
+      i += 2;
+      i = readPI(xmlData, i);
+      if (i.err) return i;
+    } else if (xmlData[i] === '<') {
+      //starting of tag
+      //read until you reach to '>' avoiding any '>' in attribute value
+      let tagStartPos = i;
+      i++;
+
+      if (xmlData[i] === '!') {
+        i = readCommentAndCDATA(xmlData, i);
+        continue;
+      } else {
+        let closingTag = false;
+        if (xmlData[i] === '/') {
+          //closing tag
+          closingTag = true;
+          i++;
+        }
+        //read tagname
+        let tagName = '';
+        for (; i < xmlData.length &&
+          xmlData[i] !== '>' &&
+          xmlData[i] !== ' ' &&
+          xmlData[i] !== '\t' &&
+          xmlData[i] !== '\n' &&
+          xmlData[i] !== '\r'; i++
+        ) {
+          tagName += xmlData[i];
+        }
+        tagName = tagName.trim();
+        //console.log(tagName);
+
+        if (tagName[tagName.length - 1] === '/') {
+          //self closing tag without attributes
+          tagName = tagName.substring(0, tagName.length - 1);
+          //continue;
+          i--;
+        }
+        if (!validateTagName(tagName)) {
+          let msg;
+          if (tagName.trim().length === 0) {
+            msg = "Invalid space after '<'.";
+          } else {
+            msg = "Tag '" + tagName + "' is an invalid name.";
+          }
+          return getErrorObject('InvalidTag', msg, getLineNumberForPosition(xmlData, i));
+        }
+
+        const result = readAttributeStr(xmlData, i);
+        if (result === false) {
+          return getErrorObject('InvalidAttr', "Attributes for '" + tagName + "' have open quote.", getLineNumberForPosition(xmlData, i));
+        }
+        let attrStr = result.value;
+        i = result.index;
+
+        if (attrStr[attrStr.length - 1] === '/') {
+          //self closing tag
+          const attrStrStart = i - attrStr.length;
+          attrStr = attrStr.substring(0, attrStr.length - 1);
+          const isValid = validateAttributeString(attrStr, options);
+          if (isValid === true) {
+            tagFound = true;
+            //continue; //text may presents after self closing tag
+          } else {
+            //the result from the nested function returns the position of the error within the attribute
+            //in order to get the 'true' error line, we need to calculate the position where the attribute begins (i - attrStr.length) and then add the position within the attribute
+            //this gives us the absolute index in the entire xml, which we can use to find the line at last
+            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, attrStrStart + isValid.err.line));
+          }
+        } else if (closingTag) {
+          if (!result.tagClosed) {
+            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' doesn't have proper closing.", getLineNumberForPosition(xmlData, i));
+          } else if (attrStr.trim().length > 0) {
+            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' can't have attributes or invalid starting.", getLineNumberForPosition(xmlData, tagStartPos));
+          } else if (tags.length === 0) {
+            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' has not been opened.", getLineNumberForPosition(xmlData, tagStartPos));
+          } else {
+            const otg = tags.pop();
+            if (tagName !== otg.tagName) {
+              let openPos = getLineNumberForPosition(xmlData, otg.tagStartPos);
+              return getErrorObject('InvalidTag',
+                "Expected closing tag '" + otg.tagName + "' (opened in line " + openPos.line + ", col " + openPos.col + ") instead of closing tag '" + tagName + "'.",
+                getLineNumberForPosition(xmlData, tagStartPos));
+            }
+
+            //when there are no more tags, we reached the root level.
+            if (tags.length == 0) {
+              reachedRoot = true;
+            }
+          }
+        } else {
+          const isValid = validateAttributeString(attrStr, options);
+          if (isValid !== true) {
+            //the result from the nested function returns the position of the error within the attribute
+            //in order to get the 'true' error line, we need to calculate the position where the attribute begins (i - attrStr.length) and then add the position within the attribute
+            //this gives us the absolute index in the entire xml, which we can use to find the line at last
+            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, i - attrStr.length + isValid.err.line));
+          }
+
+          //if the root level has been reached before ...
+          if (reachedRoot === true) {
+            return getErrorObject('InvalidXml', 'Multiple possible root nodes found.', getLineNumberForPosition(xmlData, i));
+          } else if (options.unpairedTags.indexOf(tagName) !== -1) ; else {
+            tags.push({ tagName, tagStartPos });
+          }
+          tagFound = true;
+        }
+
+        //skip tag text value
+        //It may include comments and CDATA value
+        for (i++; i < xmlData.length; i++) {
+          if (xmlData[i] === '<') {
+            if (xmlData[i + 1] === '!') {
+              //comment or CADATA
+              i++;
+              i = readCommentAndCDATA(xmlData, i);
+              continue;
+            } else if (xmlData[i + 1] === '?') {
+              i = readPI(xmlData, ++i);
+              if (i.err) return i;
+            } else {
+              break;
+            }
+          } else if (xmlData[i] === '&') {
+            const afterAmp = validateAmpersand(xmlData, i);
+            if (afterAmp == -1)
+              return getErrorObject('InvalidChar', "char '&' is not expected.", getLineNumberForPosition(xmlData, i));
+            i = afterAmp;
+          } else {
+            if (reachedRoot === true && !isWhiteSpace(xmlData[i])) {
+              return getErrorObject('InvalidXml', "Extra text at the end", getLineNumberForPosition(xmlData, i));
+            }
+          }
+        } //end of reading tag text value
+        if (xmlData[i] === '<') {
+          i--;
+        }
+      }
+    } else {
+      if (isWhiteSpace(xmlData[i])) {
+        continue;
+      }
+      return getErrorObject('InvalidChar', "char '" + xmlData[i] + "' is not expected.", getLineNumberForPosition(xmlData, i));
+    }
+  }
+
+  if (!tagFound) {
+    return getErrorObject('InvalidXml', 'Start tag expected.', 1);
+  } else if (tags.length == 1) {
+    return getErrorObject('InvalidTag', "Unclosed tag '" + tags[0].tagName + "'.", getLineNumberForPosition(xmlData, tags[0].tagStartPos));
+  } else if (tags.length > 0) {
+    return getErrorObject('InvalidXml', "Invalid '" +
+      JSON.stringify(tags.map(t => t.tagName), null, 4).replace(/\r?\n/g, '') +
+      "' found.", { line: 1, col: 1 });
+  }
+
+  return true;
+}
+function isWhiteSpace(char) {
+  return char === ' ' || char === '\t' || char === '\n' || char === '\r';
+}
+/**
+ * Read Processing insstructions and skip
+ * @param {*} xmlData
+ * @param {*} i
+ */
+function readPI(xmlData, i) {
+  const start = i;
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] == '?' || xmlData[i] == ' ') {
+      //tagname
+      const tagname = xmlData.substr(start, i - start);
+      if (i > 5 && tagname === 'xml') {
+        return getErrorObject('InvalidXml', 'XML declaration allowed only at the start of the document.', getLineNumberForPosition(xmlData, i));
+      } else if (xmlData[i] == '?' && xmlData[i + 1] == '>') {
+        //check if valid attribut string
+        i++;
+        break;
+      } else {
+        continue;
+      }
+    }
+  }
+  return i;
+}
+
+function readCommentAndCDATA(xmlData, i) {
+  if (xmlData.length > i + 5 && xmlData[i + 1] === '-' && xmlData[i + 2] === '-') {
+    //comment
+    for (i += 3; i < xmlData.length; i++) {
+      if (xmlData[i] === '-' && xmlData[i + 1] === '-' && xmlData[i + 2] === '>') {
+        i += 2;
+        break;
+      }
+    }
+  } else if (
+    xmlData.length > i + 8 &&
+    xmlData[i + 1] === 'D' &&
+    xmlData[i + 2] === 'O' &&
+    xmlData[i + 3] === 'C' &&
+    xmlData[i + 4] === 'T' &&
+    xmlData[i + 5] === 'Y' &&
+    xmlData[i + 6] === 'P' &&
+    xmlData[i + 7] === 'E'
+  ) {
+    let angleBracketsCount = 1;
+    for (i += 8; i < xmlData.length; i++) {
+      if (xmlData[i] === '<') {
+        angleBracketsCount++;
+      } else if (xmlData[i] === '>') {
+        angleBracketsCount--;
+        if (angleBracketsCount === 0) {
+          break;
+        }
+      }
+    }
+  } else if (
+    xmlData.length > i + 9 &&
+    xmlData[i + 1] === '[' &&
+    xmlData[i + 2] === 'C' &&
+    xmlData[i + 3] === 'D' &&
+    xmlData[i + 4] === 'A' &&
+    xmlData[i + 5] === 'T' &&
+    xmlData[i + 6] === 'A' &&
+    xmlData[i + 7] === '['
+  ) {
+    for (i += 8; i < xmlData.length; i++) {
+      if (xmlData[i] === ']' && xmlData[i + 1] === ']' && xmlData[i + 2] === '>') {
+        i += 2;
+        break;
+      }
+    }
+  }
+
+  return i;
+}
+
+const doubleQuote = '"';
+const singleQuote = "'";
+
+/**
+ * Keep reading xmlData until '<' is found outside the attribute value.
+ * @param {string} xmlData
+ * @param {number} i
+ */
+function readAttributeStr(xmlData, i) {
+  let attrStr = '';
+  let startChar = '';
+  let tagClosed = false;
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] === doubleQuote || xmlData[i] === singleQuote) {
+      if (startChar === '') {
+        startChar = xmlData[i];
+      } else if (startChar !== xmlData[i]) ; else {
+        startChar = '';
+      }
+    } else if (xmlData[i] === '>') {
+      if (startChar === '') {
+        tagClosed = true;
+        break;
+      }
+    }
+    attrStr += xmlData[i];
+  }
+  if (startChar !== '') {
+    return false;
+  }
+
+  return {
+    value: attrStr,
+    index: i,
+    tagClosed: tagClosed
+  };
+}
+
+/**
+ * Walk `attrStr` once, left to right, splitting it into attribute tokens.
  *
- *     Fibonacci 20        100     2     8.3712 ms     <- name, samples, iterations, estimate
- *                   41.731 us  41.25 us  42.622 us    <- mean, low mean, high mean
- *                    3.256 us  2.163 us   5.353 us    <- std dev, low, high
+ * This replaces a regex that used to do the same job
+ * (`(\s*)([^\s=]+)(\s*=)?(\s*(['"])(([\s\S])*?)\5)?`). That regex led with an
+ * optional whitespace group followed by a required "non-whitespace" group.
+ * On a long run of whitespace that never resolves into an attribute name
+ * (e.g. a tag with thousands of trailing spaces before `>`), the engine
+ * backtracks the whitespace group one character at a time before giving up
+ * and moving to the next starting position — one full backtrack per
+ * position, which is quadratic in the length of the run.
  *
- * The console shows the mean only, so each benchmark is one sample. Catch2 picks a readable unit
- * per value; times are converted to ns so a benchmark stays comparable when its unit changes.
+ * The scan is forward-only: the cursor never moves backwards, so each
+ * character is visited a constant number of times and the cost is linear
+ * in the length of the string.
+ *
+ * Each returned token mirrors the shape the old regex match array had, so
+ * the validation logic below (which reads token[1]..token[6]) didn't need
+ * to change:
+ *   token.startIndex - where this token begins in attrStr
+ *   token[1]          - leading whitespace before the name
+ *   token[2]          - the attribute name
+ *   token[3]          - whitespace + '=' if present, else undefined
+ *   token[4]          - marker (any defined value) if a quoted value was found
+ *   token[5]          - the quote character used ('"' or "'")
+ *   token[6]          - the value's text, without the surrounding quotes
+ *
+ * A malformed leading character (e.g. a stray '=' with no name before it)
+ * is simply skipped over, one character at a time — the same outcome the
+ * old regex produced by failing to match at that position and retrying at
+ * the next one.
+ */
+function scanAttributeTokens(attrStr) {
+  const tokens = [];
+  const len = attrStr.length;
+  let i = 0;
+
+  while (i < len) {
+    const tokenStart = i;
+
+    // Leading whitespace before the name.
+    while (i < len && isWhiteSpace(attrStr[i])) i++;
+    if (i >= len) break; // trailing whitespace only — nothing left to read
+
+    if (attrStr[i] === '=') {
+      // No name before this '=' — not a valid attribute start. Move past
+      i++;
+      continue;
+    }
+
+    const leadingWs = attrStr.slice(tokenStart, i);
+
+    // Attribute name — everything up to the next whitespace or '='.
+    const nameStart = i;
+    while (i < len && !isWhiteSpace(attrStr[i]) && attrStr[i] !== '=') i++;
+    const name = attrStr.slice(nameStart, i);
+
+    // Optional whitespace + '='.
+    let equalsGroup; // whitespace + '=' text, or undefined if absent
+    let j = i;
+    while (j < len && isWhiteSpace(attrStr[j])) j++;
+    if (j < len && attrStr[j] === '=') {
+      equalsGroup = attrStr.slice(i, j + 1);
+      i = j + 1;
+    }
+
+    // Optional whitespace + quoted value.
+    let quoteChar;
+    let value;
+    let k = i;
+    while (k < len && isWhiteSpace(attrStr[k])) k++;
+    if (k < len && (attrStr[k] === '"' || attrStr[k] === "'")) {
+      const valueStart = k + 1;
+      const closeIdx = attrStr.indexOf(attrStr[k], valueStart);
+      if (closeIdx !== -1) {
+        quoteChar = attrStr[k];
+        value = attrStr.slice(valueStart, closeIdx);
+        i = closeIdx + 1;
+      }
+      // No closing quote found anywhere in the rest of the string — leave
+      // quoteChar/value undefined, same as the old regex's group failing
+      // to match a backreference-less run.
+    }
+
+    const token = { startIndex: tokenStart };
+    token[1] = leadingWs;
+    token[2] = name;
+    token[3] = equalsGroup;
+    token[4] = quoteChar !== undefined ? true : undefined;
+    token[5] = quoteChar;
+    token[6] = value;
+    tokens.push(token);
+  }
+
+  return tokens;
+}
+
+//attr, ="sd", a="amit's", a="sd"b="saf", ab  cd=""
+
+function validateAttributeString(attrStr, options) {
+  //console.log("start:"+attrStr+":end");
+
+  //if(attrStr.trim().length === 0) return true; //empty string
+
+  const matches = scanAttributeTokens(attrStr);
+  const attrNames = {};
+
+  for (let i = 0; i < matches.length; i++) {
+    if (matches[i][1].length === 0) {
+      //nospace before attribute name: a="sd"b="saf"
+      return getErrorObject('InvalidAttr', "Attribute '" + matches[i][2] + "' has no space in starting.", getPositionFromMatch(matches[i]))
+    } else if (matches[i][3] !== undefined && matches[i][4] === undefined) {
+      return getErrorObject('InvalidAttr', "Attribute '" + matches[i][2] + "' is without value.", getPositionFromMatch(matches[i]));
+    } else if (matches[i][3] === undefined && !options.allowBooleanAttributes) {
+      //independent attribute: ab
+      return getErrorObject('InvalidAttr', "boolean attribute '" + matches[i][2] + "' is not allowed.", getPositionFromMatch(matches[i]));
+    }
+    /* else if(matches[i][6] === undefined){//attribute without value: ab=
+                    return { err: { code:"InvalidAttr",msg:"attribute " + matches[i][2] + " has no value assigned."}};
+                } */
+    const attrName = matches[i][2];
+    if (!validateAttrName(attrName)) {
+      return getErrorObject('InvalidAttr', "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches[i]));
+    }
+    if (!Object.prototype.hasOwnProperty.call(attrNames, attrName)) {
+      //check for duplicate attribute.
+      attrNames[attrName] = 1;
+    } else {
+      return getErrorObject('InvalidAttr', "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches[i]));
+    }
+  }
+
+  return true;
+}
+
+function validateNumberAmpersand(xmlData, i) {
+  let re = /\d/;
+  if (xmlData[i] === 'x') {
+    i++;
+    re = /[\da-fA-F]/;
+  }
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] === ';')
+      return i;
+    if (!xmlData[i].match(re))
+      break;
+  }
+  return -1;
+}
+
+function validateAmpersand(xmlData, i) {
+  // https://www.w3.org/TR/xml/#dt-charref
+  i++;
+  if (xmlData[i] === ';')
+    return -1;
+  if (xmlData[i] === '#') {
+    i++;
+    return validateNumberAmpersand(xmlData, i);
+  }
+  let count = 0;
+  for (; i < xmlData.length; i++, count++) {
+    if (xmlData[i].match(/\w/) && count < 20)
+      continue;
+    if (xmlData[i] === ';')
+      break;
+    return -1;
+  }
+  return i;
+}
+
+function getErrorObject(code, message, lineNumber) {
+  return {
+    err: {
+      code: code,
+      msg: message,
+      line: lineNumber.line || lineNumber,
+      col: lineNumber.col,
+    },
+  };
+}
+
+function validateAttrName(attrName) {
+  return isName(attrName);
+}
+
+// const startsWithXML = /^xml/i;
+
+function validateTagName(tagname) {
+  return isName(tagname) /* && !tagname.match(startsWithXML) */;
+}
+
+//this function returns the line number for the character at the given index
+function getLineNumberForPosition(xmlData, index) {
+  const lines = xmlData.substring(0, index).split(/\r?\n/);
+  return {
+    line: lines.length,
+
+    // column number is last line's length + 1, because column numbering starts at 1:
+    col: lines[lines.length - 1].length + 1
+  };
+}
+
+//this function returns the position of the first character of match within attrStr
+function getPositionFromMatch(match) {
+  return match.startIndex + match[1].length;
+}
+
+// ---------------------------------------------------------------------------
+// Complete HTML5 named entity reference
+// Organized by logical categories for easy maintenance and selective importing
+// ---------------------------------------------------------------------------
+
+
+/**
+ * Currency Symbols
+ * @type {Record<string, string>}
+ */
+const CURRENCY = {
+  cent: '¢',
+  pound: '£',
+  curren: '¤',
+  yen: '¥',
+  euro: '€',
+  dollar: '$',
+  fnof: 'ƒ',
+  inr: '₹',
+  af: '؋',
+  birr: 'ብር',
+  peso: '₱',
+  rub: '₽',
+  won: '₩',
+  yuan: '¥',
+  cedil: '¸',
+};
+
+const XML = {
+  amp: "&",
+  apos: "'",
+  gt: ">",
+  lt: "<",
+  quot: "\""
+};
+const COMMON_HTML = {
+  nbsp: '\u00a0',
+  copy: '\u00a9',
+  reg: '\u00ae',
+  trade: '\u2122',
+  mdash: '\u2014',
+  ndash: '\u2013',
+  hellip: '\u2026',
+  laquo: '\u00ab',
+  raquo: '\u00bb',
+  lsquo: '\u2018',
+  rsquo: '\u2019',
+  ldquo: '\u201c',
+  rdquo: '\u201d',
+  bull: '\u2022',
+  para: '\u00b6',
+  sect: '\u00a7',
+  deg: '\u00b0',
+  frac12: '\u00bd',
+  frac14: '\u00bc',
+  frac34: '\u00be',
+};
+// ---------------------------------------------------------------------------
+// Note: NUMERIC_ENTITIES (&#NNN; / &#xHH;) are handled by the scanner directly
+// via String.fromCodePoint() without any map lookup.
+// ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
+// Built-in named entity map  (name → replacement string)
+// No regex, no {regex,val} objects — just flat key/value pairs.
+// ---------------------------------------------------------------------------
+
+
+// ---------------------------------------------------------------------------
+// Entity hook action constants
+// ---------------------------------------------------------------------------
+
+/**
+ * Action constants for `onExternalEntity` and `onInputEntity` hooks.
+ *
+ * Use these instead of raw strings to avoid typos:
+ *
+ * @example
+ * import EntityDecoder, { ENTITY_ACTION } from './EntityDecoder.js';
+ * const dec = new EntityDecoder({
+ *   onInputEntity: (name, value) => ENTITY_ACTION.BLOCK,
+ * });
+ */
+const ENTITY_ACTION = Object.freeze({
+  /** Resolve and expand the entity normally. */
+  ALLOW: 'allow',
+  /** Silently skip this entity — it will not be registered. */
+  BLOCK: 'block',
+  /** Throw an error, aborting entity registration entirely. */
+  THROW: 'throw',
+});
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+const SPECIAL_CHARS = new Set('!?\\\\/[]$%{}^&*()<>|+');
+
+/**
+ * Validate that an entity name contains no dangerous characters.
+ * @param {string} name
+ * @returns {string} the name, unchanged
+ * @throws {Error} on invalid characters
+ */
+function validateEntityName$1(name) {
+  if (name[0] === '#') {
+    throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name}"`);
+  }
+  for (const ch of name) {
+    if (SPECIAL_CHARS.has(ch)) {
+      throw new Error(`[EntityReplacer] Invalid character '${ch}' in entity name: "${name}"`);
+    }
+  }
+  return name;
+}
+
+/**
+ * Merge one or more entity maps into a flat name→string map.
+ * Accepts either:
+ *   - plain string values:             { amp: '&' }
+ *   - legacy {regex,val} / {regx,val}: { lt: { regex: /.../, val: '<' } }
+ *
+ * Values containing '&' are skipped (recursive expansion risk).
+ *
+ * @param {...object} maps
+ * @returns {Record<string, string>}
+ */
+function mergeEntityMaps(...maps) {
+  const out = Object.create(null);
+  for (const map of maps) {
+    if (!map) continue;
+    for (const key of Object.keys(map)) {
+      const raw = map[key];
+      if (typeof raw === 'string') {
+        out[key] = raw;
+      } else if (raw && typeof raw === 'object' && raw.val !== undefined) {
+        // Legacy {regex,val} or {regx,val} — extract the string val only
+        const val = raw.val;
+        if (typeof val === 'string') {
+          out[key] = val;
+        }
+        // function vals are not supported in the scanner — skip
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// applyLimitsTo helpers
+// ---------------------------------------------------------------------------
+
+const LIMIT_TIER_EXTERNAL = 'external'; // input/runtime + persistent external maps
+const LIMIT_TIER_BASE = 'base';     // DEFAULT_XML_ENTITIES + namedEntities (system) maps
+const LIMIT_TIER_ALL = 'all';      // every entity regardless of tier
+
+/**
+ * Resolve `applyLimitsTo` option into a normalised Set of tier strings.
+ * Accepted values: 'external' | 'base' | 'all' | string[]
+ * Default: 'external' (only untrusted injected entities are counted).
+ * @param {string|string[]|undefined} raw
+ * @returns {Set<string>}
+ */
+function parseLimitTiers(raw) {
+  if (!raw || raw === LIMIT_TIER_EXTERNAL) return new Set([LIMIT_TIER_EXTERNAL]);
+  if (raw === LIMIT_TIER_ALL) return new Set([LIMIT_TIER_ALL]);
+  if (raw === LIMIT_TIER_BASE) return new Set([LIMIT_TIER_BASE]);
+  if (Array.isArray(raw)) return new Set(raw);
+  return new Set([LIMIT_TIER_EXTERNAL]); // safe default for unrecognised values
+}
+
+// ---------------------------------------------------------------------------
+// NCR (Numeric Character Reference) classification
+// ---------------------------------------------------------------------------
+
+// Severity order — higher number = stricter action.
+// Used to enforce minimum action levels for specific codepoint ranges.
+const NCR_LEVEL = Object.freeze({ allow: 0, leave: 1, remove: 2, throw: 3 });
+
+// XML 1.0 §2.2: allowed chars are #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+// Restricted C0: U+0001–U+001F excluding U+0009, U+000A, U+000D
+const XML10_ALLOWED_C0 = new Set([0x09, 0x0A, 0x0D]);
+
+/**
+ * Parse the `ncr` constructor option into flat, hot-path-friendly fields.
+ * @param {object|undefined} ncr
+ * @returns {{ xmlVersion: number, onLevel: number, nullLevel: number }}
+ */
+function parseNCRConfig(ncr) {
+  if (!ncr) {
+    return { xmlVersion: 1.0, onLevel: NCR_LEVEL.allow, nullLevel: NCR_LEVEL.remove };
+  }
+  const xmlVersion = ncr.xmlVersion === 1.1 ? 1.1 : 1.0;
+  const onLevel = NCR_LEVEL[ncr.onNCR] ?? NCR_LEVEL.allow;
+  const nullLevel = NCR_LEVEL[ncr.nullNCR] ?? NCR_LEVEL.remove;
+  // 'allow' is not meaningful for null — clamp to at least 'remove'
+  const clampedNull = Math.max(nullLevel, NCR_LEVEL.remove);
+  return { xmlVersion, onLevel, nullLevel: clampedNull };
+}
+
+// ---------------------------------------------------------------------------
+// EntityReplacer
+// ---------------------------------------------------------------------------
+
+/**
+ * Single-pass, zero-regex entity replacer for XML/HTML content.
+ *
+ * Algorithm: scan the string once for '&', read to ';', resolve via map
+ * or direct codepoint conversion, build output chunks, join once at the end.
+ *
+ * Entity lookup priority (highest → lowest):
+ *   1. input / runtime  (DOCTYPE entities for current document)
+ *   2. persistent external (survive across documents)
+ *   3. base named map   (DEFAULT_XML_ENTITIES + user-supplied namedEntities)
+ *
+ * Both input and external resolve as the 'external' tier for limit purposes.
+ * Base map entities resolve as the 'base' tier.
+ *
+ * Numeric / hex references (&#NNN; / &#xHH;) are resolved directly via
+ * String.fromCodePoint() — no map needed. They count as 'base' tier.
+ *
+ * @example
+ * const replacer = new EntityReplacer({ namedEntities: COMMON_HTML });
+ * replacer.setExternalEntities({ brand: 'Acme' });
+ *
+ * const instance = replacer.reset();
+ * instance.addInputEntities({ version: '1.0' });
+ * instance.encode('&brand; v&version; &lt;'); // 'Acme v1.0 <'
+ */
+class EntityDecoder {
+  /**
+   * @param {object} [options]
+   * @param {object|null}  [options.namedEntities]        — extra named entities merged into base map
+   * @param {object}  [options.limit]                 — security limits
+   * @param {number}       [options.limit.maxTotalExpansions=0]  — 0 = unlimited
+   * @param {number}       [options.limit.maxExpandedLength=0]   — 0 = unlimited
+   * @param {'external'|'base'|'all'|string[]} [options.limit.applyLimitsTo='external']
+   *   Which entity tiers count against the security limits:
+   *   - 'external' (default) — only input/runtime + persistent external entities
+   *   - 'base'               — only DEFAULT_XML_ENTITIES + namedEntities
+   *   - 'all'                — every entity regardless of tier
+   *   - string[]             — explicit combination, e.g. ['external', 'base']
+   * @param {((resolved: string, original: string) => string)|null} [options.postCheck=null]
+   * @param {string[]} [options.remove=[]] — entity names (e.g. ['nbsp', '#13']) to delete (replace with empty string)
+   * @param {string[]} [options.leave=[]]  — entity names to keep as literal (unchanged in output)
+   * @param {object}   [options.ncr]       — Numeric Character Reference controls
+   * @param {1.0|1.1}  [options.ncr.xmlVersion=1.0]
+   *   XML version governing which codepoint ranges are restricted:
+   *   - 1.0 — C0 controls U+0001–U+001F (except U+0009/000A/000D) are prohibited
+   *   - 1.1 — C0 controls are allowed when written as NCRs; C1 (U+007F–U+009F) decoded as-is
+   * @param {'allow'|'leave'|'remove'|'throw'} [options.ncr.onNCR='allow']
+   *   Base action for numeric references. Severity order: allow < leave < remove < throw.
+   *   For codepoint ranges that carry a minimum level (surrogates → remove, XML 1.0 C0 → remove),
+   *   the effective action is max(onNCR, rangeMinimum).
+   * @param {'remove'|'throw'} [options.ncr.nullNCR='remove']
+   *   Action for U+0000 (null). 'allow' and 'leave' are clamped to 'remove' since null is never safe.
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} [options.onExternalEntity=null]
+   *   Hook called when an external entity is registered via `setExternalEntities()` or
+   *   `addExternalEntity()`. Return `ENTITY_ACTION.ALLOW` to accept the entity,
+   *   `ENTITY_ACTION.BLOCK` to silently skip it, or `ENTITY_ACTION.THROW` to abort with an error.
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} [options.onInputEntity=null]
+   *   Hook called when an input entity is registered via `addInputEntities()`. Return
+   *   `ENTITY_ACTION.ALLOW` to accept, `ENTITY_ACTION.BLOCK` to silently skip, or
+   *   `ENTITY_ACTION.THROW` to abort with an error.
+   */
+  constructor(options = {}) {
+    this._limit = options.limit || {};
+    this._maxTotalExpansions = this._limit.maxTotalExpansions || 0;
+    this._maxExpandedLength = this._limit.maxExpandedLength || 0;
+    this._postCheck = typeof options.postCheck === 'function' ? options.postCheck : r => r;
+    this._limitTiers = parseLimitTiers(this._limit.applyLimitsTo ?? LIMIT_TIER_EXTERNAL);
+    this._numericAllowed = options.numericAllowed ?? true;
+    // Base map: DEFAULT_XML_ENTITIES + user-supplied extras. Immutable after construction.
+    this._baseMap = mergeEntityMaps(XML, options.namedEntities || null);
+
+    // Persistent external entities — survive across documents.
+    // Stored as a separate map so reset() never touches them.
+    /** @type {Record<string, string>} */
+    this._externalMap = Object.create(null);
+
+    // Input / runtime entities — current document only, wiped on reset().
+    /** @type {Record<string, string>} */
+    this._inputMap = Object.create(null);
+
+    // Per-document counters
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+
+    // --- New: remove / leave sets ---
+    /** @type {Set<string>} */
+    this._removeSet = new Set(options.remove && Array.isArray(options.remove) ? options.remove : []);
+    /** @type {Set<string>} */
+    this._leaveSet = new Set(options.leave && Array.isArray(options.leave) ? options.leave : []);
+
+    // --- NCR config (parsed into flat fields for hot-path speed) ---
+    const ncrCfg = parseNCRConfig(options.ncr);
+    this._ncrXmlVersion = ncrCfg.xmlVersion;
+    this._ncrOnLevel = ncrCfg.onLevel;
+    this._ncrNullLevel = ncrCfg.nullLevel;
+
+    // --- Registration hooks ---
+    /** @type {((name: string, value: string) => 'allow'|'block'|'throw')|null} */
+    this._onExternalEntity = typeof options.onExternalEntity === 'function'
+      ? options.onExternalEntity
+      : null;
+    /** @type {((name: string, value: string) => 'allow'|'block'|'throw')|null} */
+    this._onInputEntity = typeof options.onInputEntity === 'function'
+      ? options.onInputEntity
+      : null;
+  }
+
+  // -------------------------------------------------------------------------
+  // Private: registration hook dispatch
+  // -------------------------------------------------------------------------
+
+  /**
+   * Invoke a registration hook for a single entity name/value pair.
+   * Returns true when the entity should be accepted, false when it should be
+   * silently skipped (BLOCK), and throws when the hook returns THROW.
+   *
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} hook
+   * @param {string} name
+   * @param {string} value
+   * @param {string} context  — used in error messages ('external' | 'input')
+   * @returns {boolean}  true = accept, false = skip
+   */
+  _applyRegistrationHook(hook, name, value, context) {
+    if (!hook) return true; // no hook → always accept
+    const action = hook(name, value);
+    if (action === ENTITY_ACTION.BLOCK) return false;
+    if (action === ENTITY_ACTION.THROW) {
+      throw new Error(
+        `[EntityDecoder] Registration of ${context} entity "&${name};" was rejected by hook`
+      );
+    }
+    return true; // ALLOW or any unknown return value → accept
+  }
+
+  // -------------------------------------------------------------------------
+  // Persistent external entity registration
+  // -------------------------------------------------------------------------
+
+  /**
+   * Replace the full set of persistent external entities.
+   * All keys are validated — throws on invalid characters.
+   * If `onExternalEntity` is set, it is called once per entry; entries that
+   * return `ENTITY_ACTION.BLOCK` are silently omitted, `ENTITY_ACTION.THROW`
+   * aborts the whole call.
+   * @param {Record<string, string | { regex?: RegExp, val: string }>} map
+   */
+  setExternalEntities(map) {
+    if (map) {
+      for (const key of Object.keys(map)) {
+        validateEntityName$1(key);
+      }
+    }
+    if (!this._onExternalEntity) {
+      this._externalMap = mergeEntityMaps(map);
+      return;
+    }
+    // Hook present — resolve values first, then filter
+    const flat = mergeEntityMaps(map);
+    const filtered = Object.create(null);
+    for (const [name, value] of Object.entries(flat)) {
+      if (this._applyRegistrationHook(this._onExternalEntity, name, value, 'external')) {
+        filtered[name] = value;
+      }
+    }
+    this._externalMap = filtered;
+  }
+
+  /**
+   * Add a single persistent external entity.
+   * If `onExternalEntity` is set it is called before the entity is stored;
+   * `ENTITY_ACTION.BLOCK` silently skips storage, `ENTITY_ACTION.THROW` raises.
+   * @param {string} key
+   * @param {string} value
+   */
+  addExternalEntity(key, value) {
+    validateEntityName$1(key);
+    if (typeof value === 'string' && value.indexOf('&') === -1) {
+      if (this._applyRegistrationHook(this._onExternalEntity, key, value, 'external')) {
+        this._externalMap[key] = value;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Input / runtime entity registration (per document)
+  // -------------------------------------------------------------------------
+
+  /**
+   * Inject DOCTYPE entities for the current document.
+   * Also resets per-document expansion counters.
+   * If `onInputEntity` is set it is called once per entry; entries returning
+   * `ENTITY_ACTION.BLOCK` are silently omitted, `ENTITY_ACTION.THROW` aborts.
+   * @param {Record<string, string | { regx?: RegExp, regex?: RegExp, val: string }>} map
+   */
+  addInputEntities(map) {
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+    if (!this._onInputEntity) {
+      this._inputMap = mergeEntityMaps(map);
+      return;
+    }
+    const flat = mergeEntityMaps(map);
+    const filtered = Object.create(null);
+    for (const [name, value] of Object.entries(flat)) {
+      if (this._applyRegistrationHook(this._onInputEntity, name, value, 'input')) {
+        filtered[name] = value;
+      }
+    }
+    this._inputMap = filtered;
+  }
+
+  // -------------------------------------------------------------------------
+  // Per-document reset
+  // -------------------------------------------------------------------------
+
+  /**
+   * Wipe input/runtime entities and reset counters.
+   * Call this before processing each new document.
+   * @returns {this}
+   */
+  reset() {
+    this._inputMap = Object.create(null);
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+    return this;
+  }
+
+  // -------------------------------------------------------------------------
+  // XML version (can be set after construction, e.g. once parser reads <?xml?>)
+  // -------------------------------------------------------------------------
+
+  /**
+   * Update the XML version used for NCR classification.
+   * Call this as soon as the document's `<?xml version="...">` declaration is parsed.
+   * @param {1.0|1.1|number} version
+   */
+  setXmlVersion(version) {
+    this._ncrXmlVersion = version === 1.1 ? 1.1 : 1.0;
+  }
+
+  // -------------------------------------------------------------------------
+  // Primary API
+  // -------------------------------------------------------------------------
+
+  /**
+   * Replace all entity references in `str` in a single pass.
+   *
+   * @param {string} str
+   * @returns {string}
+   */
+  decode(str) {
+    if (typeof str !== 'string' || str.length === 0) return str;
+    //TODO: check if needed
+    if (str.indexOf('&') === -1) return str; // fast path — no entities at all
+
+    const original = str;
+    const chunks = [];
+    const len = str.length;
+    let last = 0; // start of next unprocessed literal chunk
+    let i = 0;
+
+    const limitExpansions = this._maxTotalExpansions > 0;
+    const limitLength = this._maxExpandedLength > 0;
+    const checkLimits = limitExpansions || limitLength;
+
+    while (i < len) {
+      // Scan forward to next '&'
+      if (str.charCodeAt(i) !== 38 /* '&' */) { i++; continue; }
+
+      // --- Found '&' at position i ---
+
+      // Scan forward to ';'
+      let j = i + 1;
+      while (j < len && str.charCodeAt(j) !== 59 /* ';' */ && (j - i) <= 32) j++;
+
+      if (j >= len || str.charCodeAt(j) !== 59) {
+        // No closing ';' within window — treat '&' as literal
+        i++;
+        continue;
+      }
+
+      // Raw token between '&' and ';' (exclusive)
+      const token = str.slice(i + 1, j);
+      if (token.length === 0) { i++; continue; }
+
+      let replacement;
+      let tier; // which limit tier this entity belongs to
+
+      if (this._removeSet.has(token)) {
+        // Remove entity: replace with empty string
+        replacement = '';
+        // If entity was unknown (replacement undefined), we still need a tier for limits.
+        // Treat as external tier because it's user-directed removal of an unknown reference.
+        if (tier === undefined) {
+          tier = LIMIT_TIER_EXTERNAL;
+        }
+      } else if (this._leaveSet.has(token)) {
+        // Do not replace — keep original &token; as literal
+        i++;
+        continue;
+      } else if (token.charCodeAt(0) === 35 /* '#' */) {
+        // ---- Numeric / NCR reference ----
+        // NCR classification always runs first — prohibited codepoints must be
+        // caught regardless of numericAllowed.
+        const ncrResult = this._resolveNCR(token);
+        if (ncrResult === undefined) {
+          // 'leave' action — keep original &token; as-is
+          i++;
+          continue;
+        }
+        replacement = ncrResult; // '' for remove, char string for allow
+        tier = LIMIT_TIER_BASE;
+      } else {
+        // ---- Named reference ----
+        const resolved = this._resolveName(token);
+        replacement = resolved?.value;
+        tier = resolved?.tier;
+      }
+
+      if (replacement === undefined) {
+        // Unknown entity — leave as-is, advance past '&' only
+        i++;
+        continue;
+      }
+
+      // Flush literal chunk before this entity
+      if (i > last) chunks.push(str.slice(last, i));
+      chunks.push(replacement);
+      last = j + 1; // skip past ';'
+      i = last;
+
+      // Apply expansion limits only if this tier is being tracked
+      if (checkLimits && this._tierCounts(tier)) {
+        if (limitExpansions) {
+          this._totalExpansions++;
+          if (this._totalExpansions > this._maxTotalExpansions) {
+            throw new Error(
+              `[EntityReplacer] Entity expansion count limit exceeded: ` +
+              `${this._totalExpansions} > ${this._maxTotalExpansions}`
+            );
+          }
+        }
+        if (limitLength) {
+          // delta: replacement.length minus the raw &token; length (token.length + 2 for '&' and ';')
+          const delta = replacement.length - (token.length + 2);
+          if (delta > 0) {
+            this._expandedLength += delta;
+            if (this._expandedLength > this._maxExpandedLength) {
+              throw new Error(
+                `[EntityReplacer] Expanded content length limit exceeded: ` +
+                `${this._expandedLength} > ${this._maxExpandedLength}`
+              );
+            }
+          }
+        }
+      }
+    }
+
+    // Flush trailing literal
+    if (last < len) chunks.push(str.slice(last));
+
+    // If nothing was replaced, chunks is empty — return original
+    const result = chunks.length === 0 ? str : chunks.join('');
+
+    return this._postCheck(result, original);
+  }
+
+  // -------------------------------------------------------------------------
+  // Private: limit tier check
+  // -------------------------------------------------------------------------
+
+  /**
+   * Returns true if a resolved entity of the given tier should count
+   * against the expansion/length limits.
+   * @param {string} tier  — LIMIT_TIER_EXTERNAL | LIMIT_TIER_BASE
+   * @returns {boolean}
+   */
+  _tierCounts(tier) {
+    if (this._limitTiers.has(LIMIT_TIER_ALL)) return true;
+    return this._limitTiers.has(tier);
+  }
+
+  // -------------------------------------------------------------------------
+  // Private: entity resolution
+  // -------------------------------------------------------------------------
+
+  /**
+   * Resolve a named entity token (without & and ;).
+   * Priority: inputMap > externalMap > baseMap
+   * Returns the resolved value tagged with its limit tier.
+   *
+   * @param {string} name
+   * @returns {{ value: string, tier: string }|undefined}
+   */
+  _resolveName(name) {
+    // input and external both count as 'external' tier for limit purposes —
+    // they are injected at runtime and are the untrusted surface.
+    if (name in this._inputMap) return { value: this._inputMap[name], tier: LIMIT_TIER_EXTERNAL };
+    if (name in this._externalMap) return { value: this._externalMap[name], tier: LIMIT_TIER_EXTERNAL };
+    if (name in this._baseMap) return { value: this._baseMap[name], tier: LIMIT_TIER_BASE };
+    return undefined;
+  }
+
+  /**
+   * Classify a codepoint and return the minimum action level that must be applied.
+   * Returns -1 when no minimum is imposed (normal allow path).
+   *
+   * Ranges checked (in priority order):
+   *   1. U+0000            — null, governed by nullNCR (always ≥ remove)
+   *   2. U+D800–U+DFFF     — surrogates, always prohibited (min: remove)
+   *   3. U+0001–U+001F \ {0x09,0x0A,0x0D}  — XML 1.0 restricted C0 (min: remove)
+   *      (skipped in XML 1.1 — C0 controls are allowed when written as NCRs)
+   *
+   * @param {number} cp  — codepoint
+   * @returns {number}   — minimum NCR_LEVEL value, or -1 for no restriction
+   */
+  _classifyNCR(cp) {
+    // 1. Null
+    if (cp === 0) return this._ncrNullLevel;
+
+    // 2. Surrogates — always prohibited, minimum 'remove'
+    if (cp >= 0xD800 && cp <= 0xDFFF) return NCR_LEVEL.remove;
+
+    // 3. XML 1.0 restricted C0 controls
+    if (this._ncrXmlVersion === 1.0) {
+      if (cp >= 0x01 && cp <= 0x1F && !XML10_ALLOWED_C0.has(cp)) return NCR_LEVEL.remove;
+    }
+
+    return -1; // no restriction
+  }
+
+  /**
+   * Execute a resolved NCR action.
+   *
+   * @param {number} action   — NCR_LEVEL value
+   * @param {string} token    — raw token (e.g. '#38') for error messages
+   * @param {number} cp       — codepoint, used only for error messages
+   * @returns {string|undefined}
+   *   - decoded character string  → 'allow'
+   *   - ''                        → 'remove'
+   *   - undefined                 → 'leave' (caller must skip past '&' only)
+   *   - throws Error              → 'throw'
+   */
+  _applyNCRAction(action, token, cp) {
+    switch (action) {
+      case NCR_LEVEL.allow: return String.fromCodePoint(cp);
+      case NCR_LEVEL.remove: return '';
+      case NCR_LEVEL.leave: return undefined; // signal: keep literal
+      case NCR_LEVEL.throw:
+        throw new Error(
+          `[EntityDecoder] Prohibited numeric character reference ` +
+          `&${token}; (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`
+        );
+      default: return String.fromCodePoint(cp);
+    }
+  }
+
+  /**
+   * Full NCR resolution pipeline for a numeric token.
+   *
+   * Steps:
+   *   1. Parse the codepoint (decimal or hex).
+   *   2. Validate the raw codepoint range (NaN, <0, >0x10FFFF).
+   *   3. If numericAllowed is false and no minimum restriction applies → leave as-is.
+   *   4. Classify the codepoint to find the minimum required action level.
+   *   5. Resolve effective action = max(onNCR, minimum).
+   *   6. Apply and return.
+   *
+   * @param {string} token  — e.g. '#38', '#x26', '#X26'
+   * @returns {string|undefined}
+   *   - string (incl. '')  — replacement ('' = remove)
+   *   - undefined          — leave original &token; as-is
+   */
+  _resolveNCR(token) {
+    // Step 1: parse codepoint
+    const second = token.charCodeAt(1);
+    let cp;
+    if (second === 120 /* x */ || second === 88 /* X */) {
+      cp = parseInt(token.slice(2), 16);
+    } else {
+      cp = parseInt(token.slice(1), 10);
+    }
+
+    // Step 2: out-of-range → leave as-is unconditionally
+    if (Number.isNaN(cp) || cp < 0 || cp > 0x10FFFF) return undefined;
+
+    // Step 3: classify to get minimum action level
+    const minimum = this._classifyNCR(cp);
+
+    // Step 4: if numericAllowed is false and no hard minimum → leave
+    if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return undefined;
+
+    // Step 5: effective action = max(configured onNCR, range minimum)
+    const effective = minimum === -1
+      ? this._ncrOnLevel
+      : Math.max(this._ncrOnLevel, minimum);
+
+    // Step 6: apply
+    return this._applyNCRAction(effective, token, cp);
+  }
+}
+
+const defaultOnDangerousProperty = (name) => {
+  if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
+    return "__" + name;
+  }
+  return name;
+};
+
+
+const defaultOptions$2 = {
+  preserveOrder: false,
+  attributeNamePrefix: '@_',
+  attributesGroupName: false,
+  textNodeName: '#text',
+  ignoreAttributes: true,
+  removeNSPrefix: false, // remove NS from tag name or attribute name if true
+  allowBooleanAttributes: false, //a tag can have attributes without any value
+  //ignoreRootElement : false,
+  parseTagValue: true,
+  parseAttributeValue: false,
+  trimValues: true, //Trim string values of tag and attributes
+  cdataPropName: false,
+  numberParseOptions: {
+    hex: true,
+    leadingZeros: true,
+    eNotation: true,
+    unicode: false
+  },
+  tagValueProcessor: function (tagName, val) {
+    return val;
+  },
+  attributeValueProcessor: function (attrName, val) {
+    return val;
+  },
+  stopNodes: [], //nested tags will not be parsed even for errors
+  alwaysCreateTextNode: false,
+  isArray: () => false,
+  commentPropName: false,
+  unpairedTags: [],
+  processEntities: true,
+  htmlEntities: false,
+  entityDecoder: null,
+  ignoreDeclaration: false,
+  ignorePiTags: false,
+  transformTagName: false,
+  transformAttributeName: false,
+  updateTag: function (tagName, jPath, attrs) {
+    return tagName
+  },
+  // skipEmptyListItem: false
+  captureMetaData: false,
+  maxNestedTags: 100,
+  strictReservedNames: true,
+  jPath: true, // if true, pass jPath string to callbacks; if false, pass matcher instance
+  onDangerousProperty: defaultOnDangerousProperty
+};
+
+
+/**
+ * Validates that a property name is safe to use
+ * @param {string} propertyName - The property name to validate
+ * @param {string} optionName - The option field name (for error message)
+ * @throws {Error} If property name is dangerous
+ */
+function validatePropertyName(propertyName, optionName) {
+  if (typeof propertyName !== 'string') {
+    return; // Only validate string property names
+  }
+
+  const normalized = propertyName.toLowerCase();
+  if (DANGEROUS_PROPERTY_NAMES.some(dangerous => normalized === dangerous.toLowerCase())) {
+    throw new Error(
+      `[SECURITY] Invalid ${optionName}: "${propertyName}" is a reserved JavaScript keyword that could cause prototype pollution`
+    );
+  }
+
+  if (criticalProperties.some(dangerous => normalized === dangerous.toLowerCase())) {
+    throw new Error(
+      `[SECURITY] Invalid ${optionName}: "${propertyName}" is a reserved JavaScript keyword that could cause prototype pollution`
+    );
+  }
+}
+
+/**
+ * Normalizes processEntities option for backward compatibility
+ * @param {boolean|object} value 
+ * @returns {object} Always returns normalized object
+ */
+function normalizeProcessEntities(value, htmlEntities) {
+  // Boolean backward compatibility
+  if (typeof value === 'boolean') {
+    return {
+      enabled: value, // true or false
+      maxEntitySize: 10000,
+      maxExpansionDepth: 10000,
+      maxTotalExpansions: Infinity,
+      maxExpandedLength: 100000,
+      maxEntityCount: 1000,
+      allowedTags: null,
+      tagFilter: null,
+      appliesTo: "all",
+    };
+  }
+
+  // Object config - merge with defaults
+  if (typeof value === 'object' && value !== null) {
+    return {
+      enabled: value.enabled !== false,
+      maxEntitySize: Math.max(1, value.maxEntitySize ?? 10000),
+      maxExpansionDepth: Math.max(1, value.maxExpansionDepth ?? 10000),
+      maxTotalExpansions: Math.max(1, value.maxTotalExpansions ?? Infinity),
+      maxExpandedLength: Math.max(1, value.maxExpandedLength ?? 100000),
+      maxEntityCount: Math.max(1, value.maxEntityCount ?? 1000),
+      allowedTags: value.allowedTags ?? null,
+      tagFilter: value.tagFilter ?? null,
+      appliesTo: value.appliesTo ?? "all",
+    };
+  }
+
+  // Default to enabled with limits
+  return normalizeProcessEntities(true);
+}
+
+const buildOptions = function (options) {
+  const built = Object.assign({}, defaultOptions$2, options);
+
+  // Validate property names to prevent prototype pollution
+  const propertyNameOptions = [
+    { value: built.attributeNamePrefix, name: 'attributeNamePrefix' },
+    { value: built.attributesGroupName, name: 'attributesGroupName' },
+    { value: built.textNodeName, name: 'textNodeName' },
+    { value: built.cdataPropName, name: 'cdataPropName' },
+    { value: built.commentPropName, name: 'commentPropName' }
+  ];
+
+  for (const { value, name } of propertyNameOptions) {
+    if (value) {
+      validatePropertyName(value, name);
+    }
+  }
+
+  if (built.onDangerousProperty === null) {
+    built.onDangerousProperty = defaultOnDangerousProperty;
+  }
+
+  // Always normalize processEntities for backward compatibility and validation
+  built.processEntities = normalizeProcessEntities(built.processEntities, built.htmlEntities);
+  built.unpairedTagsSet = new Set(built.unpairedTags);
+  // Convert old-style stopNodes for backward compatibility
+  if (built.stopNodes && Array.isArray(built.stopNodes)) {
+    built.stopNodes = built.stopNodes.map(node => {
+      if (typeof node === 'string' && node.startsWith('*.')) {
+        // Old syntax: *.tagname meant "tagname anywhere"
+        // Convert to new syntax: ..tagname
+        return '..' + node.substring(2);
+      }
+      return node;
+    });
+  }
+  //console.debug(built.processEntities)
+  return built;
+};
+
+let METADATA_SYMBOL$1;
+
+if (typeof Symbol !== "function") {
+  METADATA_SYMBOL$1 = "@@xmlMetadata";
+} else {
+  METADATA_SYMBOL$1 = Symbol("XML Node Metadata");
+}
+
+class XmlNode {
+  constructor(tagname) {
+    this.tagname = tagname;
+    this.child = []; //nested tags, text, cdata, comments in order
+    this[":@"] = Object.create(null); //attributes map
+  }
+  add(key, val) {
+    // this.child.push( {name : key, val: val, isCdata: isCdata });
+    if (key === "__proto__") key = "#__proto__";
+    this.child.push({ [key]: val });
+  }
+  addChild(node, startIndex) {
+    if (node.tagname === "__proto__") node.tagname = "#__proto__";
+    if (node[":@"] && Object.keys(node[":@"]).length > 0) {
+      this.child.push({ [node.tagname]: node.child, [":@"]: node[":@"] });
+    } else {
+      this.child.push({ [node.tagname]: node.child });
+    }
+    // if requested, add the startIndex
+    this.addStartIndex(startIndex);
+  }
+
+  addStartIndex(startIndex) {
+    if (startIndex !== undefined) {
+      // Note: for now we just overwrite the metadata. If we had more complex metadata,
+      // we might need to do an object append here:  metadata = { ...metadata, startIndex }
+      this.child[this.child.length - 1][METADATA_SYMBOL$1] = { startIndex };
+    }
+  }
+
+  addEndIndex(endIndex) {
+    const lastChild = this.child[this.child.length - 1];
+    // endIndex is write-once: when updateTag drops a node, the last child is a
+    // previously completed sibling whose endIndex must not be overwritten
+    if (lastChild !== undefined && lastChild[METADATA_SYMBOL$1] !== undefined
+      && lastChild[METADATA_SYMBOL$1].endIndex === undefined) {
+      lastChild[METADATA_SYMBOL$1].endIndex = endIndex;
+    }
+  }
+  /** symbol used for metadata */
+  static getMetaDataSymbol() {
+    return METADATA_SYMBOL$1;
+  }
+}
+
+/**
+ * xml-naming
+ * Validates XML Name productions as defined in the XML 1.0 and 1.1 specifications.
+ * Covers: Name, NCName, QName, NMToken, NMTokens
+ *
+ * XML 1.0 spec: https://www.w3.org/TR/xml/#NT-Name
+ * XML 1.1 spec: https://www.w3.org/TR/xml11/#NT-NameStartChar
+ * XML NS spec:  https://www.w3.org/TR/xml-names/#NT-NCName
+ */
+
+// ---------------------------------------------------------------------------
+// Character class strings — XML 1.0
+//
+// NameStartChar ::= ":" | [A-Z] | "_" | [a-z]
+//   | [#xC0-#xD6]   | [#xD8-#xF6]   | [#xF8-#x2FF]
+//   | [#x370-#x37D] | [#x37F-#x1FFF]    <- split to exclude #x0487
+//   | [#x200C-#x200D]
+//   | [#x2070-#x218F] | [#x2C00-#x2FEF]
+//   | [#x3001-#xD7FF] | [#xF900-#xFDCF] | [#xFDF0-#xFFFD]
+//
+// NameChar ::= NameStartChar | "-" | "." | [0-9]
+//   | #xB7 | [#x0300-#x036F] | [#x203F-#x2040]
+//
+// Note: \u0487 (Combining Cyrillic Millions Sign) was added in Unicode 4.0,
+// after XML 1.0 was defined against Unicode 2.0. It falls inside the range
+// \u037F-\u1FFF but must be excluded. We split that range into
+// \u037F-\u0486 and \u0488-\u1FFF to exclude it explicitly.
+// ---------------------------------------------------------------------------
+
+const nameStartChar10 =
+  ':A-Za-z_' +
+  '\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF' +
+  '\u0370-\u037D' +
+  '\u037F-\u0486\u0488-\u1FFF' +  // split to exclude \u0487
+  '\u200C-\u200D' +
+  '\u2070-\u218F' +
+  '\u2C00-\u2FEF' +
+  '\u3001-\uD7FF' +
+  '\uF900-\uFDCF' +
+  '\uFDF0-\uFFFD';
+
+const nameChar10 =
+  nameStartChar10 +
+  '\\-\\.\\d' +
+  '\u00B7' +
+  '\u0300-\u036F' +
+  '\u203F-\u2040';
+
+// ---------------------------------------------------------------------------
+// Character class strings — XML 1.1
+//
+// Differences from XML 1.0:
+//
+// NameStartChar:
+//   1.0 has split ranges: \u00C0-\u00D6, \u00D8-\u00F6, \u00F8-\u02FF
+//   1.1 merges them into: \u00C0-\u02FF
+//   (\u00D7 x and \u00F7 / are division symbols, excluded in both versions)
+//
+//   1.0 tops out at \uFFFD (BMP only)
+//   1.1 adds \u{10000}-\u{EFFFF} (supplementary planes)
+//   These require the /u flag on the RegExp — see buildRegexes below.
+//
+// NameChar:
+//   1.1 adds \u0487 (Combining Cyrillic Millions Sign, added in Unicode 4.0)
+// ---------------------------------------------------------------------------
+
+const nameStartChar11 =
+  ':A-Za-z_' +
+  '\u00C0-\u02FF' +                    // merged — 1.0 had three split ranges here
+  '\u0370-\u037D' +
+  '\u037F-\u0486\u0488-\u1FFF' +       // split to exclude \u0487 (combining mark, never a NameStartChar)
+  '\u200C-\u200D' +
+  '\u2070-\u218F' +
+  '\u2C00-\u2FEF' +
+  '\u3001-\uD7FF' +
+  '\uF900-\uFDCF' +
+  '\uFDF0-\uFFFD' +
+  '\u{10000}-\u{EFFFF}';     // supplementary planes — REQUIRES /u flag on RegExp
+
+const nameChar11 =
+  nameStartChar11 +
+  '\\-\\.\\d' +
+  '\u00B7' +
+  '\u0300-\u036F' +
+  '\u0487' +                 // Combining Cyrillic Millions Sign — valid in 1.1, not 1.0
+  '\u203F-\u2040';
+
+// ---------------------------------------------------------------------------
+// Regex builders
+//
+// XML 1.0 regexes: no flags — BMP only, standard JS regex behaviour.
+// XML 1.1 regexes: /u flag — required for \u{10000}-\u{EFFFF} to match actual
+//   supplementary code points rather than lone surrogates (which are illegal XML).
+// ---------------------------------------------------------------------------
+
+const buildRegexes = (startChar, char, flags = '') => {
+  const ncStart = startChar.replace(':', '');
+  const ncChar = char.replace(':', '');
+  const ncNamePat = `[${ncStart}][${ncChar}]*`;
+
+  return {
+    name: new RegExp(`^[${startChar}][${char}]*$`, flags),
+    ncName: new RegExp(`^${ncNamePat}$`, flags),
+    qName: new RegExp(`^${ncNamePat}(?::${ncNamePat})?$`, flags),
+    nmToken: new RegExp(`^[${char}]+$`, flags),
+    nmTokens: new RegExp(`^[${char}]+(?:\\s+[${char}]+)*$`, flags),
+  };
+};
+
+const regexes10 = buildRegexes(nameStartChar10, nameChar10);       // no /u — BMP only
+const regexes11 = buildRegexes(nameStartChar11, nameChar11, 'u');  // /u — enables \u{10000}-\u{EFFFF}
+
+// ---------------------------------------------------------------------------
+// ASCII-only fast path (opt-in, off by default)
+//
+// The XML 1.0 vs 1.1 NameStartChar/NameChar productions differ *only* in
+// their non-ASCII ranges (merged vs split Latin-1 ranges, \u0487, and
+// supplementary planes). Restricted to ASCII, both versions collapse to the
+// same character classes, so a single regex pair covers both xmlVersion
+// values — no /u flag needed.
+//
+// Rationale: unicode-aware regexes (the /u flag, required for XML 1.1's
+// supplementary-plane range) are measurably slower in V8 than plain
+// non-unicode regexes on the same input, even when the input is pure ASCII.
+// For the common case — HTML/SVG ids, XML tags — names are ASCII, so callers
+// who know this can opt in to skip the unicode-aware matching path entirely.
+// This is a real but *conditional* win: mainly for XML 1.1 input (avoids /u),
+// or at scale where the larger unicode character classes add engine
+// overhead. It also changes behaviour (rejects legitimate non-ASCII XML
+// 1.0/1.1 names), so it must never be silently enabled — hence off by
+// default.
+// ---------------------------------------------------------------------------
+
+const nameStartCharAscii = ':A-Za-z_';
+const nameCharAscii = nameStartCharAscii + '\\-\\.\\d';
+
+const regexesAscii = buildRegexes(nameStartCharAscii, nameCharAscii); // no /u — ASCII only
+
+const getRegexes = (xmlVersion = '1.0', asciiOnly = false) => {
+  if (asciiOnly) return regexesAscii;
+  return xmlVersion === '1.1' ? regexes11 : regexes10;
+};
+
+/**
+ * Returns true if the string is a valid QName (Qualified Name).
+ * Allows exactly one colon as a prefix separator: prefix:localName.
+ * Used for: element and attribute names in namespace-aware XML/SVG.
+ *
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
+ *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
+ */
+const qName = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
+  getRegexes(xmlVersion, asciiOnly).qName.test(str);
+
+// ---------------------------------------------------------------------------
+// Memoized validator factory
+//
+// Real documents reuse a small vocabulary of tag/attribute names across many
+// siblings (e.g. `id`, `class`, `href` repeated across hundreds of elements).
+// The plain boolean validators above re-run the regex on every call
+// regardless of repeats. `createValidator` returns a closure with a private
+// string -> boolean cache, so repeated names after the first become O(1)
+// lookups instead of regex tests.
+//
+// - opts (xmlVersion, asciiOnly) are fixed at creation time, so the regex is
+//   resolved once, not on every call.
+// - The cache is private to the returned closure — no shared/global state,
+//   no cross-caller pollution.
+// - `maxCacheSize` bounds memory: once the cache reaches this many entries,
+//   it stops accepting new ones (existing entries keep serving hits; new
+//   misses just fall through to the regex, uncached). This avoids unbounded
+//   growth against adversarial/high-cardinality input (e.g. validating
+//   attacker-supplied names with no repeats) without the cost/complexity of
+//   a full LRU, and without the perf cliff of reset-and-refill thrashing.
+// - Call `.reset()` on the returned function to clear the cache manually
+//   (e.g. between unrelated parse calls).
+// ---------------------------------------------------------------------------
+
+const PRODUCTIONS = ['name', 'ncName', 'qName', 'nmToken', 'nmTokens'];
+
+/**
+ * Returns a memoized boolean validator function for a single production,
+ * with opts fixed at creation time.
+ *
+ * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean, maxCacheSize?: number }} [opts]
+ *   maxCacheSize: max number of distinct strings to cache (default 2048).
+ *   Once reached, new strings are validated but not cached; existing cached
+ *   entries keep being served.
+ * @returns {((str: string) => boolean) & { reset: () => void }}
+ */
+const createValidator = (production, { xmlVersion = '1.0', asciiOnly = false, maxCacheSize = 2048 } = {}) => {
+  if (!PRODUCTIONS.includes(production)) {
+    throw new TypeError(
+      `Unknown production "${production}". Must be one of: ${PRODUCTIONS.join(', ')}`
+    );
+  }
+
+  const regex = getRegexes(xmlVersion, asciiOnly)[production];
+  let cache = new Map();
+
+  const validator = (str) => {
+    const cached = cache.get(str);
+    if (cached !== undefined) return cached;
+
+    const result = regex.test(str);
+    if (cache.size < maxCacheSize) cache.set(str, result);
+    return result;
+  };
+
+  validator.reset = () => { cache = new Map(); };
+
+  return validator;
+};
+
+class DocTypeReader {
+    constructor(options, xmlVersion) {
+        this.suppressValidationErr = !options;
+        this.options = options;
+        this.xmlVersion = xmlVersion || 1.0;
+    }
+
+    setXmlVersion(xmlVersion = 1.0) {
+        this.xmlVersion = xmlVersion;
+    }
+    readDocType(xmlData, i) {
+        const entities = Object.create(null);
+        let entityCount = 0;
+
+        if (xmlData[i + 3] === 'O' &&
+            xmlData[i + 4] === 'C' &&
+            xmlData[i + 5] === 'T' &&
+            xmlData[i + 6] === 'Y' &&
+            xmlData[i + 7] === 'P' &&
+            xmlData[i + 8] === 'E') {
+            i = i + 9;
+            let angleBracketsCount = 1;
+            let hasBody = false, comment = false;
+            let quoteChar = null; // tracks an open SYSTEM/PUBLIC literal before the '[' body
+            let exp = "";
+            for (; i < xmlData.length; i++) {
+                // Inside a quoted external-identifier literal — XML allows '<'
+                // and '>' as plain data here, so they must not be interpreted
+                // as DOCTYPE structure until the matching quote closes.
+                if (quoteChar !== null) {
+                    if (xmlData[i] === quoteChar) quoteChar = null;
+                    exp += xmlData[i];
+                    continue;
+                }
+                if (!hasBody && !comment && (xmlData[i] === '"' || xmlData[i] === "'")) {
+                    quoteChar = xmlData[i];
+                    exp += xmlData[i];
+                    continue;
+                }
+
+                if (xmlData[i] === '<' && !comment) { //Determine the tag type
+                    if (hasBody && hasSeq(xmlData, "!ENTITY", i)) {
+                        i += 7;
+                        let entityName, val;
+                        [entityName, val, i] = this.readEntityExp(xmlData, i + 1, this.suppressValidationErr);
+                        if (val.indexOf("&") === -1) { //Parameter entities are not supported
+                            if (this.options.enabled !== false &&
+                                this.options.maxEntityCount != null &&
+                                entityCount >= this.options.maxEntityCount) {
+                                throw new Error(
+                                    `Entity count (${entityCount + 1}) exceeds maximum allowed (${this.options.maxEntityCount})`
+                                );
+                            }
+                            //const escaped = entityName.replace(/[.\-+*:]/g, '\\.');
+                            //const escaped = entityName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+                            entities[entityName] = val;
+                            entityCount++;
+                        }
+                    }
+                    else if (hasBody && hasSeq(xmlData, "!ELEMENT", i)) {
+                        i += 8;//Not supported
+                        const { index } = this.readElementExp(xmlData, i + 1);
+                        i = index;
+                    } else if (hasBody && hasSeq(xmlData, "!ATTLIST", i)) {
+                        i += 8;//Not supported
+                        // const {index} = this.readAttlistExp(xmlData,i+1);
+                        // i = index;
+                    } else if (hasBody && hasSeq(xmlData, "!NOTATION", i)) {
+                        i += 9;//Not supported
+                        const { index } = this.readNotationExp(xmlData, i + 1, this.suppressValidationErr);
+                        i = index;
+                    } else if (hasSeq(xmlData, "!--", i)) comment = true;
+                    else throw new Error(`Invalid DOCTYPE`);
+
+                    angleBracketsCount++;
+                    exp = "";
+                } else if (xmlData[i] === '>') { //Read tag content
+                    if (comment) {
+                        if (xmlData[i - 1] === "-" && xmlData[i - 2] === "-") {
+                            comment = false;
+                            angleBracketsCount--;
+                        }
+                    } else {
+                        angleBracketsCount--;
+                    }
+                    if (angleBracketsCount === 0) {
+                        break;
+                    }
+                } else if (xmlData[i] === '[') {
+                    hasBody = true;
+                } else {
+                    exp += xmlData[i];
+                }
+            }
+            if (quoteChar !== null || angleBracketsCount !== 0) {
+                throw new Error(`Unclosed DOCTYPE`);
+            }
+        } else {
+            throw new Error(`Invalid Tag instead of DOCTYPE`);
+        }
+        return { entities, i };
+    }
+    readEntityExp(xmlData, i) {
+        //External entities are not supported
+        //    <!ENTITY ext SYSTEM "http://normal-website.com" >
+
+        //Parameter entities are not supported
+        //    <!ENTITY entityname "&anotherElement;">
+
+        //Internal entities are supported
+        //    <!ENTITY entityname "replacement text">
+
+        // Skip leading whitespace after <!ENTITY
+        i = skipWhitespace(xmlData, i);
+
+        // Read entity name
+        const startIndex = i;
+        while (i < xmlData.length && !/\s/.test(xmlData[i]) && xmlData[i] !== '"' && xmlData[i] !== "'") {
+            i++;
+        }
+        let entityName = xmlData.substring(startIndex, i);
+
+        validateEntityName(entityName, { xmlVersion: this.xmlVersion });
+
+        // Skip whitespace after entity name
+        i = skipWhitespace(xmlData, i);
+
+        // Check for unsupported constructs (external entities or parameter entities)
+        if (!this.suppressValidationErr) {
+            if (xmlData.substring(i, i + 6).toUpperCase() === "SYSTEM") {
+                throw new Error("External entities are not supported");
+            } else if (xmlData[i] === "%") {
+                throw new Error("Parameter entities are not supported");
+            }
+        }
+
+        // Read entity value (internal entity)
+        let entityValue = "";
+        [i, entityValue] = this.readIdentifierVal(xmlData, i, "entity");
+
+        // Validate entity size
+        if (this.options.enabled !== false &&
+            this.options.maxEntitySize != null &&
+            entityValue.length > this.options.maxEntitySize) {
+            throw new Error(
+                `Entity "${entityName}" size (${entityValue.length}) exceeds maximum allowed size (${this.options.maxEntitySize})`
+            );
+        }
+
+        i--;
+        return [entityName, entityValue, i];
+    }
+
+    readNotationExp(xmlData, i) {
+        // Skip leading whitespace after <!NOTATION
+        i = skipWhitespace(xmlData, i);
+
+        // Read notation name
+
+        const startIndex = i;
+        while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+            i++;
+        }
+        let notationName = xmlData.substring(startIndex, i);
+
+        !this.suppressValidationErr && validateEntityName(notationName, { xmlVersion: this.xmlVersion });
+
+        // Skip whitespace after notation name
+        i = skipWhitespace(xmlData, i);
+
+        // Check identifier type (SYSTEM or PUBLIC)
+        const identifierType = xmlData.substring(i, i + 6).toUpperCase();
+        if (!this.suppressValidationErr && identifierType !== "SYSTEM" && identifierType !== "PUBLIC") {
+            throw new Error(`Expected SYSTEM or PUBLIC, found "${identifierType}"`);
+        }
+        i += identifierType.length;
+
+        // Skip whitespace after identifier type
+        i = skipWhitespace(xmlData, i);
+
+        // Read public identifier (if PUBLIC)
+        let publicIdentifier = null;
+        let systemIdentifier = null;
+
+        if (identifierType === "PUBLIC") {
+            [i, publicIdentifier] = this.readIdentifierVal(xmlData, i, "publicIdentifier");
+
+            // Skip whitespace after public identifier
+            i = skipWhitespace(xmlData, i);
+
+            // Optionally read system identifier
+            if (xmlData[i] === '"' || xmlData[i] === "'") {
+                [i, systemIdentifier] = this.readIdentifierVal(xmlData, i, "systemIdentifier");
+            }
+        } else if (identifierType === "SYSTEM") {
+            // Read system identifier (mandatory for SYSTEM)
+            [i, systemIdentifier] = this.readIdentifierVal(xmlData, i, "systemIdentifier");
+
+            if (!this.suppressValidationErr && !systemIdentifier) {
+                throw new Error("Missing mandatory system identifier for SYSTEM notation");
+            }
+        }
+
+        return { notationName, publicIdentifier, systemIdentifier, index: --i };
+    }
+
+    readIdentifierVal(xmlData, i, type) {
+        let identifierVal = "";
+        const startChar = xmlData[i];
+        if (startChar !== '"' && startChar !== "'") {
+            throw new Error(`Expected quoted string, found "${startChar}"`);
+        }
+        i++;
+
+        const startIndex = i;
+        while (i < xmlData.length && xmlData[i] !== startChar) {
+            i++;
+        }
+        identifierVal = xmlData.substring(startIndex, i);
+
+        if (xmlData[i] !== startChar) {
+            throw new Error(`Unterminated ${type} value`);
+        }
+        i++;
+        return [i, identifierVal];
+    }
+
+    readElementExp(xmlData, i) {
+        // <!ELEMENT br EMPTY>
+        // <!ELEMENT div ANY>
+        // <!ELEMENT title (#PCDATA)>
+        // <!ELEMENT book (title, author+)>
+        // <!ELEMENT name (content-model)>
+
+        // Skip leading whitespace after <!ELEMENT
+        i = skipWhitespace(xmlData, i);
+
+        // Read element name
+        const startIndex = i;
+        while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+            i++;
+        }
+        let elementName = xmlData.substring(startIndex, i);
+
+        // Validate element name
+        if (!this.suppressValidationErr && !qName(elementName, { xmlVersion: this.xmlVersion })) {
+            throw new Error(`Invalid element name: "${elementName}"`);
+        }
+
+        // Skip whitespace after element name
+        i = skipWhitespace(xmlData, i);
+        let contentModel = "";
+        // Expect '(' to start content model
+        if (xmlData[i] === "E" && hasSeq(xmlData, "MPTY", i)) i += 4;
+        else if (xmlData[i] === "A" && hasSeq(xmlData, "NY", i)) i += 2;
+        else if (xmlData[i] === "(") {
+            i++; // Move past '('
+
+            // Read content model
+            const startIndex = i;
+            while (i < xmlData.length && xmlData[i] !== ")") {
+                i++;
+            }
+            contentModel = xmlData.substring(startIndex, i);
+
+            if (xmlData[i] !== ")") {
+                throw new Error("Unterminated content model");
+            }
+
+        } else if (!this.suppressValidationErr) {
+            throw new Error(`Invalid Element Expression, found "${xmlData[i]}"`);
+        }
+
+        return {
+            elementName,
+            contentModel: contentModel.trim(),
+            index: i
+        };
+    }
+
+    readAttlistExp(xmlData, i) {
+        // Skip leading whitespace after <!ATTLIST
+        i = skipWhitespace(xmlData, i);
+
+        // Read element name
+        let startIndex = i;
+        while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+            i++;
+        }
+        let elementName = xmlData.substring(startIndex, i);
+
+        // Validate element name
+        validateEntityName(elementName, { xmlVersion: this.xmlVersion });
+
+        // Skip whitespace after element name
+        i = skipWhitespace(xmlData, i);
+
+        // Read attribute name
+        startIndex = i;
+        while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+            i++;
+        }
+        let attributeName = xmlData.substring(startIndex, i);
+
+        // Validate attribute name
+        if (!validateEntityName(attributeName, { xmlVersion: this.xmlVersion })) {
+            throw new Error(`Invalid attribute name: "${attributeName}"`);
+        }
+
+        // Skip whitespace after attribute name
+        i = skipWhitespace(xmlData, i);
+
+        // Read attribute type
+        let attributeType = "";
+        if (xmlData.substring(i, i + 8).toUpperCase() === "NOTATION") {
+            attributeType = "NOTATION";
+            i += 8; // Move past "NOTATION"
+
+            // Skip whitespace after "NOTATION"
+            i = skipWhitespace(xmlData, i);
+
+            // Expect '(' to start the list of notations
+            if (xmlData[i] !== "(") {
+                throw new Error(`Expected '(', found "${xmlData[i]}"`);
+            }
+            i++; // Move past '('
+
+            // Read the list of allowed notations
+            let allowedNotations = [];
+            while (i < xmlData.length && xmlData[i] !== ")") {
+
+
+                const startIndex = i;
+                while (i < xmlData.length && xmlData[i] !== "|" && xmlData[i] !== ")") {
+                    i++;
+                }
+                let notation = xmlData.substring(startIndex, i);
+
+                // Validate notation name
+                notation = notation.trim();
+                if (!validateEntityName(notation, { xmlVersion: this.xmlVersion })) {
+                    throw new Error(`Invalid notation name: "${notation}"`);
+                }
+
+                allowedNotations.push(notation);
+
+                // Skip '|' separator or exit loop
+                if (xmlData[i] === "|") {
+                    i++; // Move past '|'
+                    i = skipWhitespace(xmlData, i); // Skip optional whitespace after '|'
+                }
+            }
+
+            if (xmlData[i] !== ")") {
+                throw new Error("Unterminated list of notations");
+            }
+            i++; // Move past ')'
+
+            // Store the allowed notations as part of the attribute type
+            attributeType += " (" + allowedNotations.join("|") + ")";
+        } else {
+            // Handle simple types (e.g., CDATA, ID, IDREF, etc.)
+            const startIndex = i;
+            while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+                i++;
+            }
+            attributeType += xmlData.substring(startIndex, i);
+
+            // Validate simple attribute type
+            const validTypes = ["CDATA", "ID", "IDREF", "IDREFS", "ENTITY", "ENTITIES", "NMTOKEN", "NMTOKENS"];
+            if (!this.suppressValidationErr && !validTypes.includes(attributeType.toUpperCase())) {
+                throw new Error(`Invalid attribute type: "${attributeType}"`);
+            }
+        }
+
+        // Skip whitespace after attribute type
+        i = skipWhitespace(xmlData, i);
+
+        // Read default value
+        let defaultValue = "";
+        if (xmlData.substring(i, i + 8).toUpperCase() === "#REQUIRED") {
+            defaultValue = "#REQUIRED";
+            i += 8;
+        } else if (xmlData.substring(i, i + 7).toUpperCase() === "#IMPLIED") {
+            defaultValue = "#IMPLIED";
+            i += 7;
+        } else {
+            [i, defaultValue] = this.readIdentifierVal(xmlData, i, "ATTLIST");
+        }
+
+        return {
+            elementName,
+            attributeName,
+            attributeType,
+            defaultValue,
+            index: i
+        }
+    }
+}
+
+
+
+const skipWhitespace = (data, index) => {
+    while (index < data.length && /\s/.test(data[index])) {
+        index++;
+    }
+    return index;
+};
+
+
+
+function hasSeq(data, seq, i) {
+    for (let j = 0; j < seq.length; j++) {
+        if (seq[j] !== data[i + j + 1]) return false;
+    }
+    return true;
+}
+
+function validateEntityName(name, xmlVersion) {
+    if (qName(name, { xmlVersion: xmlVersion }))
+        return name;
+    else
+        throw new Error(`Invalid entity name ${name}`);
+}
+
+/**
+ * Flat lookup table: maps Unicode code point → ASCII digit (0-9).
+ * Only decimal digit characters (Unicode category Nd) are included.
+ *
+ * Strategy: Int32Array of size (maxCodePoint - minCodePoint + 1).
+ * Value 0xFF means "not a digit". Value 0-9 is the ASCII digit value.
+ * This gives O(1) lookup with no branching, no bisect, no loop.
+ *
+ * Memory: range is 0x0660 to 0x1FBF0 → ~129,936 entries × 1 byte = ~127 KB.
+ * Acceptable for a one-time init; lookup is a single array index.
+ */
+
+// All known Unicode Nd (decimal digit) script zero code points.
+// Each script has exactly 10 consecutive digits: zero+0 .. zero+9.
+const SCRIPT_ZEROS = [
+  // Basic Latin (ASCII) — included for completeness / pass-through
+  0x0030, // 0-9
+
+  // Arabic scripts
+  0x0660, // Arabic-Indic ٠١٢٣٤٥٦٧٨٩
+  0x06F0, // Extended Arabic-Indic (Urdu/Persian/Sindhi) ۰۱۲۳
+
+  // Indic scripts
+  0x0966, // Devanagari ०१२३४५६७८९
+  0x09E6, // Bengali ০১২৩৪৫৬৭৮৯
+  0x0A66, // Gurmukhi ੦੧੨੩੪੫੬੭੮੯
+  0x0AE6, // Gujarati ૦૧૨૩૪૫૬૭૮૯
+  0x0B66, // Odia ୦୧୨୩୪୫୬୭୮୯
+  0x0BE6, // Tamil ௦௧௨௩௪௫௬௭௮௯
+  0x0C66, // Telugu ౦౧౨౩౪౫౬౭౮౯
+  0x0CE6, // Kannada ೦೧೨೩೪೫೬೭೮೯
+  0x0D66, // Malayalam ൦൧൨൩൪൫൬൭൮൯
+  0x0DE6, // Sinhala Archaic ෦෧෨෩෪෫෬෭෮෯
+
+  // Southeast Asian scripts
+  0x0E50, // Thai ๐๑๒๓๔๕๖๗๘๙
+  0x0ED0, // Lao ໐໑໒໓໔໕໖໗໘໙
+  0x0F20, // Tibetan ༠༡༢༣༤༥༦༧༨༩
+  0x1040, // Myanmar ၀၁၂၃၄၅၆၇၈၉
+  0x1090, // Myanmar Shan ႐႑႒႓႔႕႖႗႘႙
+  0x17E0, // Khmer ០១២៣៤៥៦៧៨៩
+  0x1810, // Mongolian ᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙
+  0x1946, // Limbu ᥆᥇᥈᥉᥊᥋᥌᥍᥎᥏
+  0x19D0, // New Tai Lue ᧐᧑᧒᧓᧔᧕᧖᧗᧘᧙
+  0x1A80, // Tai Tham Hora ᪀᪁᪂᪃᪄᪅᪆᪇᪈᪉
+  0x1A90, // Tai Tham Tham ᪐᪑᪒᪓᪔᪕᪖᪗᪘᪙
+  0x1B50, // Balinese ᭐᭑᭒᭓᭔᭕᭖᭗᭘᭙
+  0x1BB0, // Sundanese ᮰᮱᮲᮳᮴᮵᮶᮷᮸᮹
+  0x1C40, // Lepcha ᱀᱁᱂᱃᱄᱅᱆᱇᱈᱉
+  0x1C50, // Ol Chiki ᱐᱑᱒᱓᱔᱕᱖᱗᱘᱙
+
+  // Fullwidth (CJK context)
+  0xFF10, // Fullwidth ０１２３４５６７８９
+
+  // Mathematical digit variants (Unicode math block)
+  0x1D7CE, // Mathematical Bold
+  0x1D7D8, // Mathematical Double-Struck
+  0x1D7E2, // Mathematical Sans-Serif
+  0x1D7EC, // Mathematical Sans-Serif Bold
+  0x1D7F6, // Mathematical Monospace
+
+  // Other scripts
+  0x104A0, // Osmanya 𐒠𐒡𐒢𐒣𐒤𐒥𐒦𐒧𐒨𐒩
+  0x10D30, // Hanifi Rohingya 𐴰𐴱𐴲𐴳𐴴𐴵𐴶𐴷𐴸𐴹
+  0x11066, // Brahmi 𑁦𑁧𑁨𑁩𑁪𑁫𑁬𑁭𑁮𑁯
+  0x110F0, // Sora Sompeng 𑃰𑃱𑃲𑃳𑃴𑃵𑃶𑃷𑃸𑃹
+  0x11136, // Chakma 𑄶𑄷𑄸𑄹𑄺𑄻𑄼𑄽𑄾𑄿
+  0x111D0, // Sharada 𑇐𑇑𑇒𑇓𑇔𑇕𑇖𑇗𑇘𑇙
+  0x112F0, // Khudawadi 𑋰𑋱𑋲𑋳𑋴𑋵𑋶𑋷𑋸𑋹
+  0x11450, // Newa 𑑐𑑑𑑒𑑓𑑔𑑕𑑖𑑗𑑘𑑙
+  0x114D0, // Tirhuta 𑓐𑓑𑓒𑓓𑓔𑓕𑓖𑓗𑓘𑓙
+  0x11650, // Modi 𑙐𑙑𑙒𑙓𑙔𑙕𑙖𑙗𑙘𑙙
+  0x116C0, // Takri 𑛀𑛁𑛂𑛃𑛄𑛅𑛆𑛇𑛈𑛉
+  0x11730, // Ahom 𑜰𑜱𑜲𑜳𑜴𑜵𑜶𑜷𑜸𑜹
+  0x118E0, // Warang Citi 𑣠𑣡𑣢𑣣𑣤𑣥𑣦𑣧𑣨𑣩
+  0x11950, // Dives Akuru 𑥐𑥑𑥒𑥓𑥔𑥕𑥖𑥗𑥘𑥙
+  0x11BF0, // Khitan Small Script 𑯰𑯱𑯲𑯳𑯴𑯵𑯶𑯷𑯸𑯹
+  0x11C50, // Bhaiksuki 𑱐𑱑𑱒𑱓𑱔𑱕𑱖𑱗𑱘𑱙
+  0x11D50, // Masaram Gondi 𑵐𑵑𑵒𑵓𑵔𑵕𑵖𑵗𑵘𑵙
+  0x11DA0, // Gunjala Gondi 𑶠𑶡𑶢𑶣𑶤𑶥𑶦𑶧𑶨𑶩
+  0x11F50, // Kawi 𑽐𑽑𑽒𑽓𑽔𑽕𑽖𑽗𑽘𑽙
+  0x16A60, // Mro 𖩠𖩡𖩢𖩣𖩤𖩥𖩦𖩧𖩨𖩩
+  0x16AC0, // Tangsa 𖫀𖫁𖫂𖫃𖫄𖫅𖫆𖫇𖫈𖫉
+  0x16B50, // Pahawh Hmong 𖭐𖭑𖭒𖭓𖭔𖭕𖭖𖭗𖭘𖭙
+  0x1E140, // Nyiakeng Puachue Hmong 𞅀𞅁𞅂𞅃𞅄𞅅𞅆𞅇𞅈𞅉
+  0x1E2F0, // Wancho 𞋰𞋱𞋲𞋳𞋴𞋵𞋶𞋷𞋸𞋹
+  0x1E4F0, // Nag Mundari 𞓰𞓱𞓲𞓳𞓴𞓵𞓶𞓷𞓸𞓹
+  0x1E950, // Adlam 𞥐𞥑𞥒𞥓𞥔𞥕𞥖𞥗𞥘𞥙
+  0x1FBF0, // Segmented digit symbols 🯰🯱🯲🯳🯴🯵🯶🯷🯸🯹
+];
+
+// Build a sparse Map for scripts above 0xFFFF (surrogate-pair range).
+// These can't go into a flat Uint8Array indexed by code point efficiently.
+const NOT_DIGIT = 0xFF;
+const HIGH_MAP = new Map(); // codePoint → digit value (0-9)
+
+const LOW_MAX = 0xFFFF;
+const LOW_MIN = 0x0660; // first non-ASCII digit script
+
+// Flat Uint8Array covering 0x0660 .. 0xFFFF
+const TABLE_OFFSET = LOW_MIN;
+const TABLE_SIZE = LOW_MAX - LOW_MIN + 1;
+const TABLE = new Uint8Array(TABLE_SIZE).fill(NOT_DIGIT);
+
+for (const zero of SCRIPT_ZEROS) {
+  for (let d = 0; d < 10; d++) {
+    const cp = zero + d;
+    if (cp <= LOW_MAX) {
+      TABLE[cp - TABLE_OFFSET] = d;
+    } else {
+      HIGH_MAP.set(cp, d);
+    }
+  }
+}
+
+const CHAR_0 = 48; // '0'.charCodeAt(0)
+const CHAR_9 = 57; // '9'.charCodeAt(0)
+const CHAR_MINUS = 45; // '-'.charCodeAt(0)
+
+// Unicode minus/hyphen variants worth normalizing to ASCII '-' in numeric context:
+//   U+2212  MINUS SIGN       − (mathematically correct minus)
+//   U+FF0D  FULLWIDTH HYPHEN-MINUS  － (Japanese fullwidth context)
+//   U+FE63  SMALL HYPHEN-MINUS     ﹣ (small form variant)
+//
+// NOT normalized (deliberate):
+//   U+2013  EN DASH  –  (punctuation, not a numeric sign)
+//   U+2014  EM DASH  —  (punctuation)
+//   U+2010  HYPHEN   ‐  (typographic hyphen)
+//
+// Rationale: only characters a human or locale formatter would plausibly use
+// as a numeric minus sign are normalized. Dashes used for punctuation are left
+// alone to avoid mangling non-numeric strings.
+const MINUS_SET = new Set([0x2212, 0xFF0D, 0xFE63]);
+
+/**
+ * Normalize all Unicode decimal digit characters in a string to ASCII (0-9),
+ * and normalize Unicode minus variants to ASCII '-' (U+002D).
+ *
+ * Non-digit, non-minus characters are passed through unchanged.
+ *
+ * Performance design:
+ * - Fast path: if the string has no convertible characters, return it unchanged
+ *   (zero allocation).
+ * - BMP digits (0x0660..0xFFFF excl. surrogates): flat Uint8Array lookup (O(1)).
+ * - Supplementary plane digits (> 0xFFFF, encoded as surrogate pairs): Map lookup.
+ * - Minus variants: checked inline with a small fixed Set.
+ *
+ * @param {string} str
+ * @returns {string}
+ */
+function anynum(str) {
+  if (typeof str !== 'string') return str;
+
+  const len = str.length;
+  if (len === 0) return str;
+
+  // Scan for first character needing conversion.
+  // If none found, return original string (zero allocation).
+  let firstHit = -1;
+
+  for (let i = 0; i < len; i++) {
+    const cc = str.charCodeAt(i);
+
+    // ASCII digit or ASCII minus — already normalized, skip fast
+    if ((cc >= CHAR_0 && cc <= CHAR_9) || cc === CHAR_MINUS) continue;
+
+    // Below first unicode digit script — check minus variants only
+    if (cc < TABLE_OFFSET) {
+      if (MINUS_SET.has(cc)) { firstHit = i; break; }
+      continue;
+    }
+
+    // Surrogate pairs live in BMP range 0xD800-0xDFFF — check before TABLE
+    if (cc >= 0xD800 && cc <= 0xDBFF) {
+      if (i + 1 < len) {
+        const low = str.charCodeAt(i + 1);
+        if (low >= 0xDC00 && low <= 0xDFFF) {
+          const cp = 0x10000 + ((cc - 0xD800) << 10) + (low - 0xDC00);
+          if (HIGH_MAP.has(cp)) { firstHit = i; break; }
+        }
+      }
+      continue;
+    }
+
+    // BMP non-surrogate: flat table lookup; also check minus variants in this range
+    if (TABLE[cc - TABLE_OFFSET] !== NOT_DIGIT || MINUS_SET.has(cc)) {
+      firstHit = i;
+      break;
+    }
+  }
+
+  // Nothing to replace — return original, zero allocation
+  if (firstHit === -1) return str;
+
+  // Build result: copy unchanged prefix, then convert from firstHit onward
+  const chars = [];
+
+  if (firstHit > 0) chars.push(str.slice(0, firstHit));
+
+  for (let i = firstHit; i < len; i++) {
+    const cc = str.charCodeAt(i);
+
+    // ASCII digit or ASCII minus — pass through
+    if ((cc >= CHAR_0 && cc <= CHAR_9) || cc === CHAR_MINUS) {
+      chars.push(str[i]);
+      continue;
+    }
+
+    // Below TABLE_OFFSET — check minus variants, else pass through
+    if (cc < TABLE_OFFSET) {
+      chars.push(MINUS_SET.has(cc) ? '-' : str[i]);
+      continue;
+    }
+
+    // Surrogate pairs
+    if (cc >= 0xD800 && cc <= 0xDBFF) {
+      if (i + 1 < len) {
+        const low = str.charCodeAt(i + 1);
+        if (low >= 0xDC00 && low <= 0xDFFF) {
+          const cp = 0x10000 + ((cc - 0xD800) << 10) + (low - 0xDC00);
+          const d = HIGH_MAP.get(cp);
+          if (d !== undefined) {
+            chars.push(String.fromCharCode(d + 48));
+            i++; // consume low surrogate
+            continue;
+          }
+        }
+      }
+      chars.push(str[i]);
+      continue;
+    }
+
+    // BMP non-surrogate: flat table lookup + minus variants
+    if (MINUS_SET.has(cc)) {
+      chars.push('-');
+      continue;
+    }
+    const d = TABLE[cc - TABLE_OFFSET];
+    chars.push(d !== NOT_DIGIT ? String.fromCharCode(d + 48) : str[i]);
+  }
+
+  return chars.join('');
+}
+
+const hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
+const binRegex = /^0b[01]+$/;
+const octRegex = /^0o[0-7]+$/;
+const numRegex = /^([\-\+])?(0*)([0-9]*(\.[0-9]*)?)$/;
+
+const consider = {
+    hex: true,
+    binary: false,
+    octal: false,
+    leadingZeros: true,
+    decimalPoint: "\.",
+    eNotation: true,
+    //skipLike: /regex/,
+    infinity: "original", // "null", "infinity" (Infinity type), "string" ("Infinity" (the string literal))
+    unicode: false,
+};
+
+function toNumber(str, options = {}) {
+    options = Object.assign({}, consider, options);
+    if (!str || typeof str !== "string") return str;
+
+    let trimmedStr = str.trim();
+
+    if (trimmedStr.length === 0) return str;
+    else if (options.skipLike !== undefined && options.skipLike.test(trimmedStr)) return str;
+    else if (trimmedStr === "0") return 0;
+
+    if (options.unicode) {
+        trimmedStr = anynum(trimmedStr);
+        if (trimmedStr === "0") return 0; // re-check after normalization
+    }
+    if (options.hex && hexRegex.test(trimmedStr)) {
+        return parse_int(trimmedStr, 16);
+    } else if (options.binary && binRegex.test(trimmedStr)) {
+        return parse_int(trimmedStr, 2);
+    } else if (options.octal && octRegex.test(trimmedStr)) {
+        return parse_int(trimmedStr, 8);
+    } else if (!isFinite(trimmedStr)) { //Infinity or not a number
+        const num = Number(trimmedStr);
+        if (Number.isNaN(num)) return str; //not a number: always the original string
+        return handleInfinity(str, num, options); //only +/-Infinity reaches here
+    } else if (trimmedStr.includes('e') || trimmedStr.includes('E')) { //eNotation
+        return resolveEnotation(str, trimmedStr, options);
+    } else {
+        //separate negative sign, leading zeros, and rest number
+        const match = numRegex.exec(trimmedStr);
+        // +00.123 => [ , '+', '00', '.123', ..
+        if (match) {
+            const sign = match[1] || "";
+            const leadingZeros = match[2];
+            let numTrimmedByZeros = trimZeros(match[3]); //complete num without leading zeros
+            const decimalAdjacentToLeadingZeros = sign ? // 0., -00., 000.
+                trimmedStr[leadingZeros.length + 1] === "."
+                : trimmedStr[leadingZeros.length] === ".";
+
+            //trim ending zeros for floating number
+            if (!options.leadingZeros //leading zeros are not allowed
+                && (leadingZeros.length > 1
+                    || (leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros))) {
+                // 00, 00.3, +03.24, 03, 03.24
+                return str;
+            }
+            else {//no leading zeros or leading zeros are allowed
+                const num = Number(trimmedStr);
+                const parsedStr = String(num);
+
+                if (num === 0) return num;
+                if (parsedStr.search(/[eE]/) !== -1) { //given number is long and parsed to eNotation
+                    if (options.eNotation) return num;
+                    else return str;
+                } else if (trimmedStr.indexOf(".") !== -1) { //floating number
+                    if (parsedStr === "0") return num; //0.0
+                    else if (parsedStr === numTrimmedByZeros) return num; //0.456. 0.79000
+                    else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num;
+                    else return str;
+                }
+
+                let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
+                if (leadingZeros) {
+                    // -009 => -9
+                    return (n === parsedStr) || (sign + n === parsedStr) ? num : str
+                } else {
+                    // +9
+                    return (n === parsedStr) || (n === sign + parsedStr) ? num : str
+                }
+            }
+        } else { //non-numeric string
+            return str;
+        }
+    }
+}
+
+const eNotationRegx = /^([-+])?(0*)(\d*(\.\d*)?[eE][-\+]?\d+)$/;
+function resolveEnotation(str, trimmedStr, options) {
+    if (!options.eNotation) return str;
+    const notation = trimmedStr.match(eNotationRegx);
+    if (notation) {
+        let sign = notation[1] || "";
+        const eChar = notation[3].indexOf("e") === -1 ? "E" : "e";
+        const leadingZeros = notation[2];
+        const eAdjacentToLeadingZeros = sign ? // 0E.
+            trimmedStr[leadingZeros.length + 1] === eChar
+            : trimmedStr[leadingZeros.length] === eChar;
+
+        if (leadingZeros.length > 1 && eAdjacentToLeadingZeros) return str;
+        else if (leadingZeros.length === 1
+            && (notation[3].startsWith(`.${eChar}`) || notation[3][0] === eChar)) {
+            return Number(trimmedStr);
+        } else if (leadingZeros.length > 0) {
+            // Has leading zeros — only accept if leadingZeros option allows it
+            if (options.leadingZeros && !eAdjacentToLeadingZeros) {
+                return Number(trimmedStr); // Number() accepts leading zeros; stripping can leave a mantissa-less ".e0"
+            } else return str;
+        } else {
+            // No leading zeros — always valid e-notation, parse it
+            return Number(trimmedStr);
+        }
+    } else {
+        return str;
+    }
+}
+
+/**
+ * 
+ * @param {string} numStr without leading zeros
+ * @returns 
+ */
+function trimZeros(numStr) {
+    if (numStr && numStr.indexOf(".") !== -1) {//float
+        //remove ending zeros without the O(n^2) backtracking that /0+$/ hits
+        //when the string doesn't end in 0 but has a long internal zero-run
+        let end = numStr.length;
+        while (end > 0 && numStr.charCodeAt(end - 1) === 48 /* '0' */) end--;
+        numStr = numStr.slice(0, end);
+        if (numStr === ".") numStr = "0";
+        else if (numStr[0] === ".") numStr = "0" + numStr;
+        else if (numStr[numStr.length - 1] === ".") numStr = numStr.substring(0, numStr.length - 1);
+        return numStr;
+    }
+    return numStr;
+}
+
+function parse_int(numStr, base) {
+    const str = numStr.trim();
+    if (base === 2 || base === 8) numStr = str.substring(2);
+
+    if (parseInt) return parseInt(numStr, base);
+    else if (Number.parseInt) return Number.parseInt(numStr, base);
+    else if (window && window.parseInt) return window.parseInt(numStr, base);
+    else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
+}
+
+/**
+ * Handle infinite values based on user option
+ * @param {string} str - original input string
+ * @param {number} num - parsed number (Infinity or -Infinity)
+ * @param {object} options - user options
+ * @returns {string|number|null} based on infinity option
+ */
+function handleInfinity(str, num, options) {
+    const isPositive = num === Infinity;
+
+    switch (options.infinity.toLowerCase()) {
+        case "null":
+            return null;
+        case "infinity":
+            return num; // Return Infinity or -Infinity
+        case "string":
+            return isPositive ? "Infinity" : "-Infinity";
+        case "original":
+        default:
+            return str; // Return original string like "1e1000"
+    }
+}
+
+function getIgnoreAttributesFn$1(ignoreAttributes) {
+    if (typeof ignoreAttributes === 'function') {
+        return ignoreAttributes
+    }
+    if (Array.isArray(ignoreAttributes)) {
+        return (attrName) => {
+            for (const pattern of ignoreAttributes) {
+                if (typeof pattern === 'string' && attrName === pattern) {
+                    return true
+                }
+                if (pattern instanceof RegExp && pattern.test(attrName)) {
+                    return true
+                }
+            }
+        }
+    }
+    return () => false
+}
+
+/**
+ * Expression - Parses and stores a tag pattern expression
+ * 
+ * Patterns are parsed once and stored in an optimized structure for fast matching.
+ * 
+ * @example
+ * const expr = new Expression("root.users.user");
+ * const expr2 = new Expression("..user[id]:first");
+ * const expr3 = new Expression("root/users/user", { separator: '/' });
+ */
+class Expression {
+  /**
+   * Create a new Expression
+   * @param {string} pattern - Pattern string (e.g., "root.users.user", "..user[id]")
+   * @param {Object} options - Configuration options
+   * @param {string} options.separator - Path separator (default: '.')
+   */
+  constructor(pattern, options = {}, data) {
+    this.pattern = pattern;
+    this.separator = options.separator || '.';
+    this.segments = this._parse(pattern);
+    this.data = data;
+    // Cache expensive checks for performance (O(1) instead of O(n))
+    this._hasDeepWildcard = this.segments.some(seg => seg.type === 'deep-wildcard');
+    this._hasAttributeCondition = this.segments.some(seg => seg.attrName !== undefined);
+    this._hasPositionSelector = this.segments.some(seg => seg.position !== undefined);
+  }
+
+  /**
+   * Parse pattern string into segments
+   * @private
+   * @param {string} pattern - Pattern to parse
+   * @returns {Array} Array of segment objects
+   */
+  _parse(pattern) {
+    const segments = [];
+
+    // Split by separator but handle ".." specially
+    let i = 0;
+    let currentPart = '';
+
+    while (i < pattern.length) {
+      if (pattern[i] === this.separator) {
+        // Check if next char is also separator (deep wildcard)
+        if (i + 1 < pattern.length && pattern[i + 1] === this.separator) {
+          // Flush current part if any
+          if (currentPart.trim()) {
+            segments.push(this._parseSegment(currentPart.trim()));
+            currentPart = '';
+          }
+          // Add deep wildcard
+          segments.push({ type: 'deep-wildcard' });
+          i += 2; // Skip both separators
+        } else {
+          // Regular separator
+          if (currentPart.trim()) {
+            segments.push(this._parseSegment(currentPart.trim()));
+          }
+          currentPart = '';
+          i++;
+        }
+      } else {
+        currentPart += pattern[i];
+        i++;
+      }
+    }
+
+    // Flush remaining part
+    if (currentPart.trim()) {
+      segments.push(this._parseSegment(currentPart.trim()));
+    }
+
+    return segments;
+  }
+
+  /**
+   * Parse a single segment
+   * @private
+   * @param {string} part - Segment string (e.g., "user", "ns::user", "user[id]", "ns::user:first")
+   * @returns {Object} Segment object
+   */
+  _parseSegment(part) {
+    const segment = { type: 'tag' };
+
+    // NEW NAMESPACE SYNTAX (v2.0):
+    // ============================
+    // Namespace uses DOUBLE colon (::)
+    // Position uses SINGLE colon (:)
+    // 
+    // Examples:
+    //   "user"              → tag
+    //   "user:first"        → tag + position
+    //   "user[id]"          → tag + attribute
+    //   "user[id]:first"    → tag + attribute + position
+    //   "ns::user"          → namespace + tag
+    //   "ns::user:first"    → namespace + tag + position
+    //   "ns::user[id]"      → namespace + tag + attribute
+    //   "ns::user[id]:first" → namespace + tag + attribute + position
+    //   "ns::first"         → namespace + tag named "first" (NO ambiguity!)
+    //
+    // This eliminates all ambiguity:
+    //   :: = namespace separator
+    //   :  = position selector
+    //   [] = attributes
+
+    // Step 1: Extract brackets [attr] or [attr=value]
+    let bracketContent = null;
+    let withoutBrackets = part;
+
+    const bracketMatch = part.match(/^([^\[]+)(\[[^\]]*\])(.*)$/);
+    if (bracketMatch) {
+      withoutBrackets = bracketMatch[1] + bracketMatch[3];
+      if (bracketMatch[2]) {
+        const content = bracketMatch[2].slice(1, -1);
+        if (content) {
+          bracketContent = content;
+        }
+      }
+    }
+
+    // Step 2: Check for namespace (double colon ::)
+    let namespace = undefined;
+    let tagAndPosition = withoutBrackets;
+
+    if (withoutBrackets.includes('::')) {
+      const nsIndex = withoutBrackets.indexOf('::');
+      namespace = withoutBrackets.substring(0, nsIndex).trim();
+      tagAndPosition = withoutBrackets.substring(nsIndex + 2).trim(); // Skip ::
+
+      if (!namespace) {
+        throw new Error(`Invalid namespace in pattern: ${part}`);
+      }
+    }
+
+    // Step 3: Parse tag and position (single colon :)
+    let tag = undefined;
+    let positionMatch = null;
+
+    if (tagAndPosition.includes(':')) {
+      const colonIndex = tagAndPosition.lastIndexOf(':'); // Use last colon for position
+      const tagPart = tagAndPosition.substring(0, colonIndex).trim();
+      const posPart = tagAndPosition.substring(colonIndex + 1).trim();
+
+      // Verify position is a valid keyword
+      const isPositionKeyword = ['first', 'last', 'odd', 'even'].includes(posPart) ||
+        /^nth\(\d+\)$/.test(posPart);
+
+      if (isPositionKeyword) {
+        tag = tagPart;
+        positionMatch = posPart;
+      } else {
+        // Not a valid position keyword, treat whole thing as tag
+        tag = tagAndPosition;
+      }
+    } else {
+      tag = tagAndPosition;
+    }
+
+    if (!tag) {
+      throw new Error(`Invalid segment pattern: ${part}`);
+    }
+
+    segment.tag = tag;
+    if (namespace) {
+      segment.namespace = namespace;
+    }
+
+    // Step 4: Parse attributes
+    if (bracketContent) {
+      if (bracketContent.includes('=')) {
+        const eqIndex = bracketContent.indexOf('=');
+        segment.attrName = bracketContent.substring(0, eqIndex).trim();
+        segment.attrValue = bracketContent.substring(eqIndex + 1).trim();
+      } else {
+        segment.attrName = bracketContent.trim();
+      }
+    }
+
+    // Step 5: Parse position selector
+    if (positionMatch) {
+      const nthMatch = positionMatch.match(/^nth\((\d+)\)$/);
+      if (nthMatch) {
+        segment.position = 'nth';
+        segment.positionValue = parseInt(nthMatch[1], 10);
+      } else {
+        segment.position = positionMatch;
+      }
+    }
+
+    return segment;
+  }
+
+  /**
+   * Get the number of segments
+   * @returns {number}
+   */
+  get length() {
+    return this.segments.length;
+  }
+
+  /**
+   * Check if expression contains deep wildcard
+   * @returns {boolean}
+   */
+  hasDeepWildcard() {
+    return this._hasDeepWildcard;
+  }
+
+  /**
+   * Check if expression has attribute conditions
+   * @returns {boolean}
+   */
+  hasAttributeCondition() {
+    return this._hasAttributeCondition;
+  }
+
+  /**
+   * Check if expression has position selectors
+   * @returns {boolean}
+   */
+  hasPositionSelector() {
+    return this._hasPositionSelector;
+  }
+
+  /**
+   * Get string representation
+   * @returns {string}
+   */
+  toString() {
+    return this.pattern;
+  }
+}
+
+/**
+ * ExpressionSet - An indexed collection of Expressions for efficient bulk matching
+ *
+ * Instead of iterating all expressions on every tag, ExpressionSet pre-indexes
+ * them at insertion time by depth and terminal tag name. At match time, only
+ * the relevant bucket is evaluated — typically reducing checks from O(E) to O(1)
+ * lookup plus O(small bucket) matches.
+ *
+ * Three buckets are maintained:
+ *  - `_byDepthAndTag`  — exact depth + exact tag name  (tightest, used first)
+ *  - `_wildcardByDepth` — exact depth + wildcard tag `*` (depth-matched only)
+ *  - `_deepWildcards`  — expressions containing `..`  (cannot be depth-indexed)
+ *
+ * @example
+ * import { Expression, ExpressionSet } from 'fast-xml-tagger';
+ *
+ * // Build once at config time
+ * const stopNodes = new ExpressionSet();
+ * stopNodes.add(new Expression('root.users.user'));
+ * stopNodes.add(new Expression('root.config.setting'));
+ * stopNodes.add(new Expression('..script'));
+ *
+ * // Query on every tag — hot path
+ * if (stopNodes.matchesAny(matcher)) { ... }
+ */
+class ExpressionSet {
+  constructor() {
+    /** @type {Map<string, import('./Expression.js').default[]>} depth:tag → expressions */
+    this._byDepthAndTag = new Map();
+
+    /** @type {Map<number, import('./Expression.js').default[]>} depth → wildcard-tag expressions */
+    this._wildcardByDepth = new Map();
+
+    /** @type {import('./Expression.js').default[]} expressions containing deep wildcard (..) */
+    this._deepWildcards = [];
+
+    /** @type {Map<string, import('./Expression.js').default[]>} terminalTag → deep wildcard expressions */
+    this._deepByTerminalTag = new Map();
+
+    /** @type {Set<string>} pattern strings already added — used for deduplication */
+    this._patterns = new Set();
+
+    /** @type {boolean} whether the set is sealed against further additions */
+    this._sealed = false;
+  }
+
+  /**
+   * Add an Expression to the set.
+   * Duplicate patterns (same pattern string) are silently ignored.
+   *
+   * @param {import('./Expression.js').default} expression - A pre-constructed Expression instance
+   * @returns {this} for chaining
+   * @throws {TypeError} if called after seal()
+   *
+   * @example
+   * set.add(new Expression('root.users.user'));
+   * set.add(new Expression('..script'));
+   */
+  add(expression) {
+    if (this._sealed) {
+      throw new TypeError(
+        'ExpressionSet is sealed. Create a new ExpressionSet to add more expressions.'
+      );
+    }
+
+    // Deduplicate by pattern string
+    if (this._patterns.has(expression.pattern)) return this;
+    this._patterns.add(expression.pattern);
+
+    if (expression.hasDeepWildcard()) {
+      const lastSeg = expression.segments[expression.segments.length - 1];
+      if (lastSeg && lastSeg.type !== 'deep-wildcard' && lastSeg.tag !== '*') {
+        const tag = lastSeg.tag;
+        if (!this._deepByTerminalTag.has(tag)) this._deepByTerminalTag.set(tag, []);
+        this._deepByTerminalTag.get(tag).push(expression);
+      } else {
+        this._deepWildcards.push(expression);
+      }
+      return this;
+    }
+
+    const depth = expression.length;
+    const lastSeg = expression.segments[expression.segments.length - 1];
+    const tag = lastSeg?.tag;
+
+    if (!tag || tag === '*') {
+      // Can index by depth but not by tag
+      if (!this._wildcardByDepth.has(depth)) this._wildcardByDepth.set(depth, []);
+      this._wildcardByDepth.get(depth).push(expression);
+    } else {
+      // Tightest bucket: depth + tag
+      const key = `${depth}:${tag}`;
+      if (!this._byDepthAndTag.has(key)) this._byDepthAndTag.set(key, []);
+      this._byDepthAndTag.get(key).push(expression);
+    }
+
+    return this;
+  }
+
+  /**
+   * Add multiple expressions at once.
+   *
+   * @param {import('./Expression.js').default[]} expressions - Array of Expression instances
+   * @returns {this} for chaining
+   *
+   * @example
+   * set.addAll([
+   *   new Expression('root.users.user'),
+   *   new Expression('root.config.setting'),
+   * ]);
+   */
+  addAll(expressions) {
+    for (const expr of expressions) this.add(expr);
+    return this;
+  }
+
+  /**
+   * Check whether a pattern string is already present in the set.
+   *
+   * @param {import('./Expression.js').default} expression
+   * @returns {boolean}
+   */
+  has(expression) {
+    return this._patterns.has(expression.pattern);
+  }
+
+  /**
+   * Number of expressions in the set.
+   * @type {number}
+   */
+  get size() {
+    return this._patterns.size;
+  }
+
+  /**
+   * Seal the set against further modifications.
+   * Useful to prevent accidental mutations after config is built.
+   * Calling add() or addAll() on a sealed set throws a TypeError.
+   *
+   * @returns {this}
+   */
+  seal() {
+    this._sealed = true;
+    return this;
+  }
+
+  /**
+   * Whether the set has been sealed.
+   * @type {boolean}
+   */
+  get isSealed() {
+    return this._sealed;
+  }
+
+  /**
+   * Test whether the matcher's current path matches any expression in the set.
+   *
+   * Evaluation order (cheapest → most expensive):
+   *  1. Exact depth + tag bucket  — O(1) lookup, typically 0–2 expressions
+   *  2. Depth-only wildcard bucket — O(1) lookup, rare
+   *  3. Deep-wildcard list         — always checked, but usually small
+   *
+   * @param {import('./Matcher.js').default} matcher - Matcher instance (or readOnly view)
+   * @returns {boolean} true if any expression matches the current path
+   *
+   * @example
+   * if (stopNodes.matchesAny(matcher)) {
+   *   // handle stop node
+   * }
+   */
+  matchesAny(matcher) {
+    return this.findMatch(matcher) !== null;
+  }
+  /**
+ * Find and return the first Expression that matches the matcher's current path.
+ *
+ * Uses the same evaluation order as matchesAny (cheapest → most expensive):
+ *  1. Exact depth + tag bucket
+ *  2. Depth-only wildcard bucket
+ *  3. Deep-wildcard list
+ *
+ * @param {import('./Matcher.js').default} matcher - Matcher instance (or readOnly view)
+ * @returns {import('./Expression.js').default | null} the first matching Expression, or null
+ *
+ * @example
+ * const expr = stopNodes.findMatch(matcher);
+ * if (expr) {
+ *   // access expr.config, expr.pattern, etc.
+ * }
+ */
+  findMatch(matcher) {
+    const depth = matcher.getDepth();
+    const tag = matcher.getCurrentTag();
+
+    // 1. Tightest bucket — most expressions live here
+    const exactKey = `${depth}:${tag}`;
+    const exactBucket = this._byDepthAndTag.get(exactKey);
+    if (exactBucket) {
+      for (let i = 0; i < exactBucket.length; i++) {
+        if (matcher.matches(exactBucket[i])) return exactBucket[i];
+      }
+    }
+
+    // 2. Depth-matched wildcard-tag expressions
+    const wildcardBucket = this._wildcardByDepth.get(depth);
+    if (wildcardBucket) {
+      for (let i = 0; i < wildcardBucket.length; i++) {
+        if (matcher.matches(wildcardBucket[i])) return wildcardBucket[i];
+      }
+    }
+
+    // 3. Deep wildcards — indexed by terminal tag, then unindexed fallback
+    const deepBucket = this._deepByTerminalTag.get(tag);
+    if (deepBucket) {
+      for (let i = 0; i < deepBucket.length; i++) {
+        if (matcher.matches(deepBucket[i])) return deepBucket[i];
+      }
+    }
+    for (let i = 0; i < this._deepWildcards.length; i++) {
+      if (matcher.matches(this._deepWildcards[i])) return this._deepWildcards[i];
+    }
+
+    return null;
+  }
+}
+
+/**
+ * MatcherView - A lightweight read-only view over a Matcher's internal state.
+ *
+ * Created once by Matcher and reused across all callbacks. Holds a direct
+ * reference to the parent Matcher so it always reflects current parser state
+ * with zero copying or freezing overhead.
+ *
+ * Users receive this via {@link Matcher#readOnly} or directly from parser
+ * callbacks. It exposes all query and matching methods but has no mutation
+ * methods — misuse is caught at the TypeScript level rather than at runtime.
+ *
+ * @example
+ * const matcher = new Matcher();
+ * const view = matcher.readOnly();
+ *
+ * matcher.push("root", {});
+ * view.getCurrentTag(); // "root"
+ * view.getDepth();      // 1
+ */
+class MatcherView {
+  /**
+   * @param {Matcher} matcher - The parent Matcher instance to read from.
+   */
+  constructor(matcher) {
+    this._matcher = matcher;
+  }
+
+  /**
+   * Get the path separator used by the parent matcher.
+   * @returns {string}
+   */
+  get separator() {
+    return this._matcher.separator;
+  }
+
+  /**
+   * Get current tag name.
+   * @returns {string|undefined}
+   */
+  getCurrentTag() {
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].tag : undefined;
+  }
+
+  /**
+   * Get current namespace.
+   * @returns {string|undefined}
+   */
+  getCurrentNamespace() {
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].namespace : undefined;
+  }
+
+  /**
+   * Get current node's attribute value.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAttrValue(attrName) {
+    const path = this._matcher.path;
+    if (path.length === 0) return undefined;
+    return path[path.length - 1].values?.[attrName];
+  }
+
+  /**
+   * Check if current node has an attribute.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAttr(attrName) {
+    const path = this._matcher.path;
+    if (path.length === 0) return false;
+    const current = path[path.length - 1];
+    return current.values !== undefined && attrName in current.values;
+  }
+
+  /**
+   * Get the value of a "kept" attribute from the nearest ancestor (or
+   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAnyParentAttr(attrName) {
+    return this._matcher.getAnyParentAttr(attrName);
+  }
+
+  /**
+   * Check whether any ancestor (or the current node) kept the given
+   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAnyParentAttr(attrName) {
+    return this._matcher.hasAnyParentAttr(attrName);
+  }
+
+  /**
+   * Get current node's sibling position (child index in parent).
+   * @returns {number}
+   */
+  getPosition() {
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].position ?? 0;
+  }
+
+  /**
+   * Get current node's repeat counter (occurrence count of this tag name).
+   * @returns {number}
+   */
+  getCounter() {
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].counter ?? 0;
+  }
+
+  /**
+   * Get current node's sibling index (alias for getPosition).
+   * @returns {number}
+   * @deprecated Use getPosition() or getCounter() instead
+   */
+  getIndex() {
+    return this.getPosition();
+  }
+
+  /**
+   * Get current path depth.
+   * @returns {number}
+   */
+  getDepth() {
+    return this._matcher.path.length;
+  }
+
+  /**
+   * Get path as string.
+   * @param {string} [separator] - Optional separator (uses default if not provided)
+   * @param {boolean} [includeNamespace=true]
+   * @returns {string}
+   */
+  toString(separator, includeNamespace = true) {
+    return this._matcher.toString(separator, includeNamespace);
+  }
+
+  /**
+   * Get path as array of tag names.
+   * @returns {string[]}
+   */
+  toArray() {
+    return this._matcher.path.map(n => n.tag);
+  }
+
+  /**
+   * Match current path against an Expression.
+   * @param {Expression} expression
+   * @returns {boolean}
+   */
+  matches(expression) {
+    return this._matcher.matches(expression);
+  }
+
+  /**
+   * Match any expression in the given set against the current path.
+   * @param {ExpressionSet} exprSet
+   * @returns {boolean}
+   */
+  matchesAny(exprSet) {
+    return exprSet.matchesAny(this._matcher);
+  }
+}
+
+/**
+ * Matcher - Tracks current path in XML/JSON tree and matches against Expressions.
+ *
+ * The matcher maintains a stack of nodes representing the current path from root to
+ * current tag. It only stores attribute values for the current (top) node to minimize
+ * memory usage. Sibling tracking is used to auto-calculate position and counter.
+ *
+ * Use {@link Matcher#readOnly} to obtain a {@link MatcherView} safe to pass to
+ * user callbacks — it always reflects current state with no Proxy overhead.
+ *
+ * @example
+ * const matcher = new Matcher();
+ * matcher.push("root", {});
+ * matcher.push("users", {});
+ * matcher.push("user", { id: "123", type: "admin" });
+ *
+ * const expr = new Expression("root.users.user");
+ * matcher.matches(expr); // true
+ */
+class Matcher {
+  /**
+   * Create a new Matcher.
+   * @param {Object} [options={}]
+   * @param {string} [options.separator='.'] - Default path separator
+   */
+  constructor(options = {}) {
+    this.separator = options.separator || '.';
+    this.path = [];
+    this.siblingStacks = [];
+    // Each path node: { tag, values, position, counter, namespace? }
+    // values only present for current (last) node
+    // Each siblingStacks entry: Map<tagName, count> tracking occurrences at each level
+    this._pathStringCache = null;
+    this._view = new MatcherView(this);
+
+    // Kept-attribute stack: only populated when push() is called with options.keep.
+    this._keptAttrs = [];
+  }
+
+  /**
+   * Push a new tag onto the path.
+   * @param {string} tagName
+   * @param {Object|null} [attrValues=null]
+   * @param {string|null} [namespace=null]
+   * @param {Object|null} [options=null]
+   * @param {string[]} [options.keep] - Names of attributes (from attrValues)
+   */
+  push(tagName, attrValues = null, namespace = null, options = null) {
+    this._pathStringCache = null;
+
+    // Remove values from previous current node (now becoming ancestor)
+    if (this.path.length > 0) {
+      this.path[this.path.length - 1].values = undefined;
+    }
+
+    // Get or create sibling tracking for current level
+    const currentLevel = this.path.length;
+    let level = this.siblingStacks[currentLevel];
+    if (!level) {
+      // `counts` tells same-name siblings apart (the "counter" — nth <item>
+      // among other <item>s). `total` is every child seen at this level so
+      // far, kept as a running number instead of re-added from `counts` on
+      // every push — a parent with many differently-named children would
+      // otherwise cost more per child the more distinct names it has.
+      level = { counts: new Map(), total: 0 };
+      this.siblingStacks[currentLevel] = level;
+    }
+
+    // Create a unique key for sibling tracking that includes namespace
+    const siblingKey = namespace ? `${namespace}:${tagName}` : tagName;
+
+    // Calculate counter (how many times this tag appeared at this level)
+    const counter = level.counts.get(siblingKey) || 0;
+
+    // Position = total children at this level seen before this one.
+    const position = level.total;
+
+    // Update sibling count for this tag, and the level's running total.
+    level.counts.set(siblingKey, counter + 1);
+    level.total++;
+
+    // Create new node
+    const node = {
+      tag: tagName,
+      position: position,
+      counter: counter
+    };
+
+    if (namespace !== null && namespace !== undefined) {
+      node.namespace = namespace;
+    }
+
+    if (attrValues !== null && attrValues !== undefined) {
+      node.values = attrValues;
+    }
+
+    this.path.push(node);
+
+    // Depth of the node we just pushed (1-based, matches this.path.length)
+    const depth = this.path.length;
+
+    // Copy only the requested attributes into the kept-attrs stack. This is
+    // the one part of push() whose cost scales with input (O(keep.length))
+    // rather than being O(1) — by design, since the caller is explicitly
+    // opting in for specific attribute names. No options/keep => zero added
+    // cost beyond the two property reads below.
+    const keep = options !== null ? options.keep : null;
+    if (keep !== null && keep !== undefined && keep.length > 0 && attrValues) {
+      for (let i = 0; i < keep.length; i++) {
+        const name = keep[i];
+        if (attrValues[name] !== undefined) {
+          this._keptAttrs.push({ depth, name, value: attrValues[name] });
+        }
+      }
+    }
+  }
+
+  /**
+   * Pop the last tag from the path.
+   * @returns {Object|undefined} The popped node
+   */
+  pop() {
+    if (this.path.length === 0) return undefined;
+    this._pathStringCache = null;
+
+    const node = this.path.pop();
+
+    if (this.siblingStacks.length > this.path.length + 1) {
+      this.siblingStacks.length = this.path.length + 1;
+    }
+
+    // Drop any kept attributes that belonged to the popped node (or deeper).
+    // _keptAttrs is depth-ordered (push only ever appends increasing depths),
+    // so this is a backward scan that stops at the first surviving entry —
+    // typically O(1) since kept attrs are rare by design.
+    const poppedDepth = this.path.length + 1;
+    while (
+      this._keptAttrs.length > 0 &&
+      this._keptAttrs[this._keptAttrs.length - 1].depth >= poppedDepth
+    ) {
+      this._keptAttrs.pop();
+    }
+
+    return node;
+  }
+
+  /**
+   * Update current node's attribute values.
+   * Useful when attributes are parsed after push.
+   * @param {Object} attrValues
+   */
+  updateCurrent(attrValues) {
+    if (this.path.length > 0) {
+      const current = this.path[this.path.length - 1];
+      if (attrValues !== null && attrValues !== undefined) {
+        current.values = attrValues;
+      }
+    }
+  }
+
+  /**
+   * Get current tag name.
+   * @returns {string|undefined}
+   */
+  getCurrentTag() {
+    return this.path.length > 0 ? this.path[this.path.length - 1].tag : undefined;
+  }
+
+  /**
+   * Get current namespace.
+   * @returns {string|undefined}
+   */
+  getCurrentNamespace() {
+    return this.path.length > 0 ? this.path[this.path.length - 1].namespace : undefined;
+  }
+
+  /**
+   * Get current node's attribute value.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAttrValue(attrName) {
+    if (this.path.length === 0) return undefined;
+    return this.path[this.path.length - 1].values?.[attrName];
+  }
+
+  /**
+   * Check if current node has an attribute.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAttr(attrName) {
+    if (this.path.length === 0) return false;
+    const current = this.path[this.path.length - 1];
+    return current.values !== undefined && attrName in current.values;
+  }
+
+  /**
+   * Get the value of a "kept" attribute from the nearest ancestor (or
+   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
+   * Unlike getAttrValue(), this works regardless of how deep the path has
+   * gone since the attribute was pushed — but only for attribute names that
+   * were explicitly marked with `keep` at push time. Cost is proportional to
+   * the number of currently-kept attributes (typically 0-3), not path depth.
+   * @param {string} attrName
+   * @returns {*} the value, or undefined if no ancestor kept this attribute
+   */
+  getAnyParentAttr(attrName) {
+    const kept = this._keptAttrs;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].name === attrName) return kept[i].value;
+    }
+    return undefined;
+  }
+
+  /**
+   * Check whether any ancestor (or the current node) kept the given
+   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAnyParentAttr(attrName) {
+    const kept = this._keptAttrs;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].name === attrName) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Get current node's sibling position (child index in parent).
+   * @returns {number}
+   */
+  getPosition() {
+    if (this.path.length === 0) return -1;
+    return this.path[this.path.length - 1].position ?? 0;
+  }
+
+  /**
+   * Get current node's repeat counter (occurrence count of this tag name).
+   * @returns {number}
+   */
+  getCounter() {
+    if (this.path.length === 0) return -1;
+    return this.path[this.path.length - 1].counter ?? 0;
+  }
+
+  /**
+   * Get current node's sibling index (alias for getPosition).
+   * @returns {number}
+   * @deprecated Use getPosition() or getCounter() instead
+   */
+  getIndex() {
+    return this.getPosition();
+  }
+
+  /**
+   * Get current path depth.
+   * @returns {number}
+   */
+  getDepth() {
+    return this.path.length;
+  }
+
+  /**
+   * Get path as string.
+   * @param {string} [separator] - Optional separator (uses default if not provided)
+   * @param {boolean} [includeNamespace=true]
+   * @returns {string}
+   */
+  toString(separator, includeNamespace = true) {
+    const sep = separator || this.separator;
+    const isDefault = (sep === this.separator && includeNamespace === true);
+
+    if (isDefault) {
+      if (this._pathStringCache !== null) {
+        return this._pathStringCache;
+      }
+      const result = this.path.map(n =>
+        (n.namespace) ? `${n.namespace}:${n.tag}` : n.tag
+      ).join(sep);
+      this._pathStringCache = result;
+      return result;
+    }
+
+    return this.path.map(n =>
+      (includeNamespace && n.namespace) ? `${n.namespace}:${n.tag}` : n.tag
+    ).join(sep);
+  }
+
+  /**
+   * Get path as array of tag names.
+   * @returns {string[]}
+   */
+  toArray() {
+    return this.path.map(n => n.tag);
+  }
+
+  /**
+   * Reset the path to empty.
+   */
+  reset() {
+    this._pathStringCache = null;
+    this.path = [];
+    this.siblingStacks = [];
+    this._keptAttrs = [];
+  }
+
+  /**
+   * Match current path against an Expression.
+   * @param {Expression} expression
+   * @returns {boolean}
+   */
+  matches(expression) {
+    const segments = expression.segments;
+
+    if (segments.length === 0) {
+      return false;
+    }
+
+    if (expression.hasDeepWildcard()) {
+      return this._matchWithDeepWildcard(segments);
+    }
+
+    return this._matchSimple(segments);
+  }
+
+  /**
+   * @private
+   */
+  _matchSimple(segments) {
+    if (this.path.length !== segments.length) {
+      return false;
+    }
+
+    for (let i = 0; i < segments.length; i++) {
+      if (!this._matchSegment(segments[i], this.path[i], i === this.path.length - 1)) {
+        return false;
+      }
+    }
+
+    return true;
+  }
+
+  /**
+   * @private
+   */
+  _matchWithDeepWildcard(segments) {
+    let pathIdx = this.path.length - 1;
+    let segIdx = segments.length - 1;
+
+    while (segIdx >= 0 && pathIdx >= 0) {
+      const segment = segments[segIdx];
+
+      if (segment.type === 'deep-wildcard') {
+        segIdx--;
+
+        if (segIdx < 0) {
+          return true;
+        }
+
+        const nextSeg = segments[segIdx];
+        let found = false;
+
+        for (let i = pathIdx; i >= 0; i--) {
+          if (this._matchSegment(nextSeg, this.path[i], i === this.path.length - 1)) {
+            pathIdx = i - 1;
+            segIdx--;
+            found = true;
+            break;
+          }
+        }
+
+        if (!found) {
+          return false;
+        }
+      } else {
+        if (!this._matchSegment(segment, this.path[pathIdx], pathIdx === this.path.length - 1)) {
+          return false;
+        }
+        pathIdx--;
+        segIdx--;
+      }
+    }
+
+    return segIdx < 0;
+  }
+
+  /**
+   * @private
+   */
+  _matchSegment(segment, node, isCurrentNode) {
+    if (segment.tag !== '*' && segment.tag !== node.tag) {
+      return false;
+    }
+
+    if (segment.namespace !== undefined) {
+      if (segment.namespace !== '*' && segment.namespace !== node.namespace) {
+        return false;
+      }
+    }
+
+    if (segment.attrName !== undefined) {
+      if (!isCurrentNode) {
+        return false;
+      }
+
+      if (!node.values || !(segment.attrName in node.values)) {
+        return false;
+      }
+
+      if (segment.attrValue !== undefined) {
+        if (String(node.values[segment.attrName]) !== String(segment.attrValue)) {
+          return false;
+        }
+      }
+    }
+
+    if (segment.position !== undefined) {
+      if (!isCurrentNode) {
+        return false;
+      }
+
+      const counter = node.counter ?? 0;
+
+      if (segment.position === 'first' && counter !== 0) {
+        return false;
+      } else if (segment.position === 'odd' && counter % 2 !== 1) {
+        return false;
+      } else if (segment.position === 'even' && counter % 2 !== 0) {
+        return false;
+      } else if (segment.position === 'nth' && counter !== segment.positionValue) {
+        return false;
+      }
+    }
+
+    return true;
+  }
+
+  /**
+   * Match any expression in the given set against the current path.
+   * @param {ExpressionSet} exprSet
+   * @returns {boolean}
+   */
+  matchesAny(exprSet) {
+    return exprSet.matchesAny(this);
+  }
+
+  /**
+   * Create a snapshot of current state.
+   * @returns {Object}
+   */
+  snapshot() {
+    return {
+      path: this.path.map(node => ({ ...node })),
+      siblingStacks: this.siblingStacks.map(level => level ? { counts: new Map(level.counts), total: level.total } : level),
+      keptAttrs: this._keptAttrs.map(entry => ({ ...entry }))
+    };
+  }
+
+  /**
+   * Restore state from snapshot.
+   * @param {Object} snapshot
+   */
+  restore(snapshot) {
+    this._pathStringCache = null;
+    this.path = snapshot.path.map(node => ({ ...node }));
+    this.siblingStacks = snapshot.siblingStacks.map(level => level ? { counts: new Map(level.counts), total: level.total } : level);
+    this._keptAttrs = (snapshot.keptAttrs || []).map(entry => ({ ...entry }));
+  }
+
+  /**
+   * Return the read-only {@link MatcherView} for this matcher.
+   *
+   * The same instance is returned on every call — no allocation occurs.
+   * It always reflects the current parser state and is safe to pass to
+   * user callbacks without risk of accidental mutation.
+   *
+   * @returns {MatcherView}
+   *
+   * @example
+   * const view = matcher.readOnly();
+   * // pass view to callbacks — it stays in sync automatically
+   * view.matches(expr);       // ✓
+   * view.getCurrentTag();     // ✓
+   * // view.push(...)         // ✗ method does not exist — caught by TypeScript
+   */
+  readOnly() {
+    return this._view;
+  }
+}
+
+/**
+ * HTML context patterns.
+ *
+ * Detects XSS vectors that are dangerous when a string ends up rendered as HTML.
+ * All patterns use bounded quantifiers to ensure linear-time matching (ReDoS-safe).
+ *
+ * Each entry is { pattern: RegExp, id: string, description: string }
+ * so callers can inspect which rule fired if they need to.
+ */
+
+const HTML_PATTERNS = [
+  {
+    id: 'html-script-open',
+    description: '<script opening tag',
+    pattern: /<script[\s>/]/i,
+  },
+  {
+    id: 'html-script-close',
+    description: '</script closing tag',
+    pattern: /<\/script[\s>]/i,
+  },
+  {
+    id: 'html-javascript-protocol',
+    description: 'javascript: URI scheme (with optional whitespace/encoding)',
+    // Handles j&#x61;vascript:, j\u0061vascript:, and whitespace variants
+    pattern: /j[\t\n\r ]*a[\t\n\r ]*v[\t\n\r ]*a[\t\n\r ]*s[\t\n\r ]*c[\t\n\r ]*r[\t\n\r ]*i[\t\n\r ]*p[\t\n\r ]*t[\t\n\r ]*:/i,
+  },
+  {
+    id: 'html-vbscript-protocol',
+    description: 'vbscript: URI scheme',
+    pattern: /vbscript[\t\n\r ]*:/i,
+  },
+  {
+    id: 'html-data-html',
+    description: 'data:text/html URI — can execute scripts in browsers',
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*text\/html/i,
+  },
+  {
+    id: 'html-data-xhtml',
+    description: 'data:application/xhtml+xml URI',
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*application\/xhtml/i,
+  },
+  {
+    id: 'html-data-svg',
+    description: 'data:image/svg+xml URI — can execute scripts',
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*image\/svg\+xml/i,
+  },
+  {
+    id: 'html-inline-event-handler',
+    description: 'Inline event handler attributes: onclick=, onerror=, onload=, etc.',
+    // \bon ensures we match a word boundary so "phonetic=" is not caught
+    pattern: /\bon\w{1,30}\s*=/i,
+  },
+  {
+    id: 'html-entity-obfuscated-script',
+    description: 'HTML-entity-encoded <script (e.g. &#x3C;script or &lt;script)',
+    // Entities include optional trailing semicolon: &#x3C; or &#x3C (both valid in HTML5)
+    pattern: /(?:&#x0*3[Cc];?|&#0*60;?|&lt;)\s*script/i,
+  },
+  {
+    id: 'html-entity-obfuscated-javascript',
+    description: 'HTML-entity-encoded javascript: (partial — catches common &#106; or &#x6a; for "j")',
+    pattern: /(?:&#x0*6[Aa];?|&#0*106;?)\s*(?:&#x0*61;?|a)[\s\S]{0,80}script\s*:/i,
+  },
+  {
+    id: 'html-style-expression',
+    description: 'CSS expression() — IE-era code execution in style attributes',
+    pattern: /style[\s\S]{0,20}expression\s*\(/i,
+  },
+  {
+    id: 'html-object-embed',
+    description: '<object or <embed tags that can load active content',
+    pattern: /<(?:object|embed)[\s>/]/i,
+  },
+  {
+    id: 'html-base-tag',
+    description: '<base href= — can hijack all relative URLs on a page',
+    pattern: /<base[\s>]/i,
+  },
+  {
+    id: 'html-meta-refresh',
+    description: '<meta http-equiv="refresh" — can redirect users',
+    pattern: /<meta[\s\S]{0,40}http-equiv[\s\S]{0,20}refresh/i,
+  },
+  {
+    id: 'html-srcdoc',
+    description: 'srcdoc= attribute on iframes — embeds HTML that can run scripts',
+    pattern: /srcdoc\s*=/i,
+  },
+  {
+    id: 'html-iframe',
+    description: '<iframe tag',
+    pattern: /<iframe[\s>/]/i,
+  },
+  {
+    id: 'html-form',
+    description: '<form tag — can be used for phishing / credential harvesting injection',
+    pattern: /<form[\s>/]/i,
+  },
+];
+
+/**
+ * XML context patterns.
+ *
+ * Detects injection vectors that are specifically dangerous when a string
+ * is inserted into an XML document (not HTML rendering context).
+ *
+ * Key distinction from HTML: these patterns target parser-level attacks —
+ * things that can confuse or subvert an XML parser, trigger external entity
+ * resolution, or inject DTD content. HTML rendering concerns (XSS) belong
+ * in the HTML context.
+ */
+
+const XML_PATTERNS = [
+  {
+    id: 'xml-cdata-injection',
+    description: 'CDATA section injection: <![CDATA[ breaks out of text node context',
+    pattern: /<!\[CDATA\[/i,
+  },
+  {
+    id: 'xml-cdata-close',
+    description: 'CDATA close sequence: ]]> can terminate an enclosing CDATA section',
+    pattern: /\]\]>/,
+  },
+  {
+    id: 'xml-processing-instruction',
+    description: 'XML processing instruction: <?xml-stylesheet or <?php etc.',
+    pattern: /<\?(?:xml[\- ]|php|asp)/i,
+  },
+  {
+    id: 'xml-doctype-injection',
+    description: 'DOCTYPE declaration embedded in content — can define entities',
+    // Match <!DOCTYPE followed by end-of-string, whitespace, or [ (internal subset)
+    pattern: /<!DOCTYPE(?:[\s[]|$)/i,
+  },
+  {
+    id: 'xml-entity-system',
+    description: 'SYSTEM keyword — used in external entity declarations (XXE)',
+    pattern: /\bSYSTEM\s+["']/i,
+  },
+  {
+    id: 'xml-entity-public',
+    description: 'PUBLIC keyword — used in external entity declarations (XXE)',
+    pattern: /\bPUBLIC\s+["']/i,
+  },
+  {
+    id: 'xml-entity-declaration',
+    description: '<!ENTITY declaration — defines entities, potential XXE or entity expansion',
+    pattern: /<!ENTITY[\s%]/i,
+  },
+  {
+    id: 'xml-billion-laughs',
+    description: 'Entity reference chaining / billion laughs: repeated &eX; style references',
+    // Heuristic: 3+ consecutive entity refs suggests expansion attack
+    pattern: /(?:&\w{1,20};){3,}/,
+  },
+  {
+    id: 'xml-namespace-confusion',
+    description: 'xmlns: attribute injection — can redefine namespaces to confuse parsers',
+    // pattern: /\bxmlns\s*(?::\w{1,40})?\s*=/i,
+    pattern: /\bxmlns(?::\w{1,40})?\s*=/i,
+  },
+  {
+    id: 'xml-comment-injection',
+    description: '<!-- comment injection — can hide content from some parsers',
+    pattern: /<!--/,
+  },
+  {
+    id: 'xml-comment-close',
+    description: '--> closes an enclosing XML comment',
+    pattern: /-->/,
+  },
+  {
+    id: 'xml-pi-close',
+    description: '?> closes an enclosing processing instruction',
+    pattern: /\?>/,
+  },
+];
+
+/**
+ * SVG context patterns.
+ *
+ * SVG is XML-based but renders in browsers, giving it a unique attack surface
+ * that combines XML parser behaviour with browser rendering and JavaScript execution.
+ *
+ * Many of these vectors bypass HTML sanitizers that don't understand SVG semantics
+ * (DOMPurify has documented bypass vulnerabilities specifically in SVG/XML context).
+ */
+
+const SVG_PATTERNS = [
+  {
+    id: 'svg-script-element',
+    description: '<script element inside SVG executes JavaScript',
+    pattern: /<script[\s>/]/i,
+  },
+  {
+    id: 'svg-xlink-href-javascript',
+    description: 'xlink:href with javascript: — classic SVG XSS via <a> or <use>',
+    pattern: /xlink\s*:\s*href\s*=\s*["']?\s*javascript\s*:/i,
+  },
+  {
+    id: 'svg-href-javascript',
+    description: 'href= with javascript: in SVG context (<a>, <animate>, etc.)',
+    pattern: /href\s*=\s*["']?\s*javascript\s*:/i,
+  },
+  {
+    id: 'svg-foreignobject',
+    description: '<foreignObject embeds HTML inside SVG — can execute scripts',
+    pattern: /<foreignObject[\s>/]/i,
+  },
+  {
+    id: 'svg-use-external',
+    description: '<use xlink:href or href pointing to external resource (non-fragment URL)',
+    // Match <use with href= where the value starts with a non-# character (external URL)
+    // [\"'][^#] catches quoted values not starting with #; [^\"'#\s>] catches unquoted
+    pattern: /<use[\s\S]{0,60}(?:xlink\s*:\s*)?href\s*=\s*(?:["'][^#]|[^"'#\s>])/i,
+  },
+  {
+    id: 'svg-animate-href',
+    description: '<animate attributeName="href" — can dynamically change href to javascript:',
+    pattern: /<animate[\s\S]{0,80}attributeName\s*=\s*["'][\s]*href["']/i,
+  },
+  {
+    id: 'svg-animate-xlinkhref',
+    description: '<animate attributeName="xlink:href"',
+    pattern: /<animate[\s\S]{0,80}attributeName\s*=\s*["'][\s]*xlink\s*:\s*href["']/i,
+  },
+  {
+    id: 'svg-set-javascript',
+    description: '<set to="javascript:..." — sets an attribute to a javascript: URI',
+    pattern: /<set[\s\S]{0,80}to\s*=\s*["']?\s*javascript\s*:/i,
+  },
+  {
+    id: 'svg-event-handler',
+    description: 'SVG-specific event handler attributes: onload=, onerror=, onactivate=, etc.',
+    pattern: /\bon(?:load|error|activate|begin|end|repeat|focus|blur|click|mouse\w{1,20}|key\w{1,20})\s*=/i,
+  },
+  {
+    id: 'svg-handler-generic',
+    description: 'Generic on* handler catch-all for SVG attributes',
+    pattern: /\bon\w{1,30}\s*=/i,
+  },
+  {
+    id: 'svg-filter-feimage',
+    description: '<feImage href= — filter primitive that can load external resources',
+    pattern: /<feImage[\s\S]{0,80}(?:xlink\s*:\s*)?href\s*=/i,
+  },
+  {
+    id: 'svg-image-external',
+    description: '<image xlink:href with http/https or javascript protocol',
+    pattern: /<image[\s\S]{0,80}(?:xlink\s*:\s*)?href\s*=\s*["']?\s*(?:https?|javascript)\s*:/i,
+  },
+  {
+    id: 'svg-style-javascript',
+    description: 'style= attribute containing javascript: (e.g. background:url(javascript:...))',
+    pattern: /style\s*=[\s\S]{0,60}javascript\s*:/i,
+  },
+];
+
+/**
+ * SQL context patterns — high-precision rules only.
+ *
+ * These rules have very low false-positive risk and are safe to apply to
+ * general user text (names, descriptions, search queries, etc.).
+ * All patterns are ReDoS-safe — unlike the `sql-injection` npm package
+ * which has an active CVE on its own detection regexes.
+ *
+ * For exhaustive coverage including noisier heuristics (comment sequences,
+ * hex literals, stacked queries with semicolons), use 'SQL-STRICT' instead.
+ * Apply 'SQL-STRICT' only to strings that are specifically SQL fragments,
+ * not to general free-text fields.
+ */
+
+const SQL_PATTERNS = [
+  {
+    id: 'sql-block-comment-open',
+    description: 'SQL block comment open: /* ... */ — unusual in legitimate user text',
+    pattern: /\/\*/,
+  },
+  {
+    id: 'sql-union-select',
+    description: 'UNION SELECT — most common SQL injection aggregation attack',
+    pattern: /\bUNION\s{1,20}(?:ALL\s{1,20})?SELECT\b/i,
+  },
+  {
+    id: 'sql-drop-table',
+    description: 'DROP TABLE — destructive DDL injection',
+    pattern: /\bDROP\s{1,20}TABLE\b/i,
+  },
+  {
+    id: 'sql-drop-database',
+    description: 'DROP DATABASE — destructive DDL injection',
+    pattern: /\bDROP\s{1,20}DATABASE\b/i,
+  },
+  {
+    id: 'sql-insert-into',
+    description: 'INSERT INTO — data injection',
+    pattern: /\bINSERT\s{1,20}INTO\b/i,
+  },
+  {
+    id: 'sql-delete-from',
+    description: 'DELETE FROM — data deletion injection',
+    pattern: /\bDELETE\s{1,20}FROM\b/i,
+  },
+  {
+    id: 'sql-update-set',
+    description: 'UPDATE ... SET — data modification injection',
+    // Allows arbitrary content between UPDATE and SET (table name, alias, etc.)
+    pattern: /\bUPDATE\b[\s\S]{1,60}\bSET\b/i,
+  },
+  {
+    id: 'sql-exec-xp',
+    description: 'EXEC xp_ — MSSQL extended stored procedure execution',
+    pattern: /\bEXEC(?:UTE)?\s{1,20}xp_/i,
+  },
+  {
+    id: 'sql-tautology-string',
+    description: "Classic string tautology: ' OR '1'='1 or \" OR \"1\"=\"1\"",
+    // Last quote is optional — injection may truncate it: ' OR '1'='1--
+    pattern: /'\s{0,10}OR\s{0,10}'[^']{0,20}'\s*=\s*'[^']{0,20}/i,
+  },
+  {
+    id: 'sql-tautology-numeric',
+    description: 'Numeric tautology: OR 1=1',
+    pattern: /\bOR\s{1,10}1\s*=\s*1\b/i,
+  },
+  {
+    id: 'sql-always-true-zero',
+    description: 'Numeric tautology: OR 0=0',
+    pattern: /\bOR\s{1,10}0\s*=\s*0\b/i,
+  },
+  {
+    id: 'sql-sleep-benchmark',
+    description: 'Time-based blind injection: SLEEP() or BENCHMARK()',
+    pattern: /\b(?:SLEEP|BENCHMARK)\s*\(/i,
+  },
+  {
+    id: 'sql-waitfor-delay',
+    description: 'MSSQL time-based blind injection: WAITFOR DELAY',
+    pattern: /\bWAITFOR\s{1,20}DELAY\b/i,
+  },
+  {
+    id: 'sql-char-function',
+    description: 'CHAR() function — used to obfuscate injected strings',
+    pattern: /\bCHAR\s*\(\s*\d{1,3}/i,
+  },
+  {
+    id: 'sql-information-schema',
+    description: 'INFORMATION_SCHEMA — reconnaissance query for table/column enumeration',
+    pattern: /\bINFORMATION_SCHEMA\b/i,
+  },
+];
+
+/**
+ * SHELL context patterns.
+ *
+ * Detects shell injection vectors and path traversal patterns.
+ * Designed for use when a string will be passed to a shell command,
+ * used as a file path, or interpolated into OS-level operations.
+ */
+
+const SHELL_PATTERNS = [
+  {
+    id: 'shell-path-traversal-unix',
+    description: 'Unix path traversal: ../  — climbing the directory tree',
+    pattern: /\.\.\//,
+  },
+  {
+    id: 'shell-path-traversal-windows',
+    description: 'Windows path traversal: ..\\ — climbing the directory tree',
+    pattern: /\.\.\\/,
+  },
+  {
+    id: 'shell-path-traversal-encoded',
+    description: 'URL-encoded path traversal: %2e%2e or %2f variants',
+    pattern: /%2e%2e|%2f\.\.|\.\.%2f/i,
+  },
+  {
+    id: 'shell-null-byte',
+    description: 'Null byte injection: \\x00 or %00 — truncates strings in C-backed functions',
+    pattern: /\x00|%00/,
+  },
+  {
+    id: 'shell-semicolon',
+    description: 'Semicolon command separator: cmd1; cmd2',
+    pattern: /;/,
+  },
+  {
+    id: 'shell-pipe',
+    description: 'Pipe operator: cmd1 | cmd2',
+    pattern: /\|/,
+  },
+  {
+    id: 'shell-and-operator',
+    description: 'AND operator: cmd1 && cmd2',
+    pattern: /&&/,
+  },
+  {
+    id: 'shell-or-operator',
+    description: 'OR operator: cmd1 || cmd2',
+    pattern: /\|\|/,
+  },
+  {
+    id: 'shell-backtick',
+    description: 'Backtick command substitution: `cmd`',
+    pattern: /`/,
+  },
+  {
+    id: 'shell-dollar-paren',
+    description: 'Dollar-paren command substitution: $(cmd)',
+    pattern: /\$\(/,
+  },
+  {
+    id: 'shell-dollar-brace',
+    description: 'Dollar-brace variable expansion: ${var} — can be abused for injection',
+    pattern: /\$\{/,
+  },
+  {
+    id: 'shell-redirect-out',
+    description: 'Output redirection: cmd > file or cmd >> file',
+    pattern: />{1,2}/,
+  },
+  {
+    id: 'shell-redirect-in',
+    description: 'Input redirection: cmd < file',
+    pattern: /</,
+  },
+  {
+    id: 'shell-newline-injection',
+    description: 'Newline injection: \\n or \\r — can inject new shell commands',
+    pattern: /[\n\r]/,
+  },
+  {
+    id: 'shell-glob-star',
+    description: 'Glob expansion: * or ? — can expand to unintended files',
+    // Only flag when combined with path separators to reduce false positives
+    pattern: /[/\\][*?]/,
+  },
+  {
+    id: 'shell-absolute-root',
+    description: 'Absolute root path injection: string starting with / or \\ (Windows UNC)',
+    pattern: /^(?:\/|\\\\)/,
+  },
+  {
+    id: 'shell-windows-drive',
+    description: 'Windows drive letter path injection: C:\\ or D:/',
+    pattern: /^[a-zA-Z]:[/\\]/,
+  },
+  {
+    id: 'shell-curl-wget',
+    description: 'curl/wget with URL or flags — can exfiltrate data or download payloads',
+    // Require a URL scheme (http/https/ftp) or a flag (-) to reduce false positives
+    // "curl is a tool" won't match; "curl http://..." or "curl -s ..." will
+    pattern: /\b(?:curl|wget)\s+(?:https?:\/\/|ftp:\/\/|-)/i,
+  },
+];
+
+/**
+ * REDOS context patterns.
+ *
+ * Detects strings that, if used as regular expressions, could cause
+ * catastrophic backtracking (ReDoS — Regular Expression Denial of Service).
+ *
+ * These patterns detect the structural forms that lead to exponential or
+ * polynomial backtracking in NFA-based regex engines (V8, PCRE, Java, etc.).
+ *
+ * Use this context when user-supplied strings will be compiled into RegExp objects.
+ */
+
+const REDOS_PATTERNS = [
+  {
+    id: 'redos-nested-quantifier-plus',
+    description: 'Nested + quantifier inside a group with outer quantifier: (a+)+, (.+b)*, etc.',
+    // Matches any group containing a + quantifier, with an outer * or + — catches (a+)+, (.+b)*, etc.
+    pattern: /\([^)]*\+[^)]*\)[+*]/,
+  },
+  {
+    id: 'redos-nested-quantifier-star',
+    description: 'Nested * quantifier: (a*)* or (a*)+ — catastrophic backtracking',
+    pattern: /\([^)]*\*[^)]*\)[*+]/,
+  },
+  {
+    id: 'redos-nested-groups',
+    description: 'Doubly nested quantified groups: ((a+)+) — guaranteed catastrophic',
+    pattern: /\(\([^)]{0,40}\)[+*]\)[+*]/,
+  },
+  {
+    id: 'redos-alternation-overlap',
+    description: 'Overlapping alternation under quantifier: (a|a)+ — ambiguous NFA paths',
+    // Detect repeated identical alternatives under a quantifier
+    pattern: /\(([^|()]{1,20})\|(?:\1)(?:\|[^|()]{1,20}){0,5}\)[+*?]{1,2}/,
+  },
+  {
+    id: 'redos-star-plus-concat',
+    description: '(x*x)+ pattern — triggers super-linear backtracking',
+    pattern: /\([^)]{0,10}\*[^)]{0,10}\)[+*]/,
+  },
+  {
+    id: 'redos-dot-star-greedy',
+    description: '(.*){n,} or (.+){n,} — repeated greedy dot quantifiers',
+    pattern: /\(\.[*+]\)\{?\d/,
+  },
+  {
+    id: 'redos-large-repetition',
+    description: 'Very large fixed or range repetition count {1000,} or {1000,n} — denial of service via backtracking',
+    // Matches { followed by 4+ digits (≥1000), then optional ,digits }
+    pattern: /\{\d{4,}(?:,\d*)?\}/,
+  },
+  {
+    id: 'redos-catastrophic-alternation',
+    description: 'Long alternation with many similar branches — polynomial backtracking risk',
+    // Heuristic: 10+ pipe-separated alternatives in a single group
+    pattern: /\([^)]{0,200}(?:\|[^|)]{0,50}){9,}\)/,
+  },
+];
+
+/**
+ * NOSQL context patterns.
+ *
+ * Detects injection vectors specific to NoSQL databases (primarily MongoDB)
+ * and JavaScript-evaluated queries.
+ *
+ * Attack categories:
+ *   1. MongoDB query operator injection: $where, $ne, $gt, $regex, $or, $and, etc.
+ *      These operators, when injected into a JSON query object, can bypass
+ *      authentication or exfiltrate data without knowing passwords.
+ *
+ *   2. JavaScript execution: $where clauses execute arbitrary JS server-side.
+ *
+ *   3. Prototype pollution: __proto__, constructor.prototype — can corrupt
+ *      the prototype chain of all objects in the Node.js process.
+ *
+ * Pattern note: MongoDB operators appear as JSON keys. In JSON, keys are
+ * quoted: {"$where": ...} so the pattern must allow an optional closing
+ * quote between the operator name and the colon: /\$where["'\s]*:/
+ */
+
+const sep = '["\'\\s]*:';
+
+const NOSQL_PATTERNS = [
+  // ─── MongoDB $ operator injection ────────────────────────────────────────
+  {
+    id: 'nosql-where-operator',
+    description: '$where — executes arbitrary JavaScript server-side in MongoDB',
+    pattern: new RegExp(`\\$where${sep}`, 'i'),
+  },
+  {
+    id: 'nosql-ne-operator',
+    description: '$ne — "not equal" operator used to bypass equality checks',
+    pattern: new RegExp(`\\$ne${sep}`, 'i'),
+  },
+  {
+    id: 'nosql-gt-operator',
+    description: '$gt — "greater than" used to bypass password/value checks',
+    pattern: new RegExp(`\\$gte?${sep}`, 'i'),
+  },
+  {
+    id: 'nosql-lt-operator',
+    description: '$lt / $lte — "less than" bypass variants',
+    pattern: new RegExp(`\\$lte?${sep}`, 'i'),
+  },
+  {
+    id: 'nosql-regex-operator',
+    description: '$regex — can be used to extract data character by character (blind injection)',
+    pattern: new RegExp(`\\$regex${sep}`, 'i'),
+  },
+  {
+    id: 'nosql-or-operator',
+    description: '$or — logical OR; used to create always-true conditions',
+    pattern: new RegExp(`\\$or${sep}\\s*\\[`, 'i'),
+  },
+  {
+    id: 'nosql-and-operator',
+    description: '$and — logical AND operator injection',
+    pattern: new RegExp(`\\$and${sep}\\s*\\[`, 'i'),
+  },
+  {
+    id: 'nosql-nor-operator',
+    description: '$nor — logical NOR operator injection',
+    pattern: new RegExp(`\\$nor${sep}\\s*\\[`, 'i'),
+  },
+  {
+    id: 'nosql-exists-operator',
+    description: '$exists — can enumerate fields to determine schema',
+    pattern: new RegExp(`\\$exists${sep}`, 'i'),
+  },
+  {
+    id: 'nosql-in-operator',
+    description: '$in — matches any value in a list; can enumerate values',
+    pattern: new RegExp(`\\$in${sep}\\s*\\[`, 'i'),
+  },
+  {
+    id: 'nosql-expr-operator',
+    description: '$expr — allows aggregation expressions in queries (MongoDB 3.6+)',
+    pattern: new RegExp(`\\$expr${sep}`, 'i'),
+  },
+  {
+    id: 'nosql-function-operator',
+    description: '$function — executes arbitrary JavaScript in MongoDB 4.4+',
+    pattern: new RegExp(`\\$function${sep}`, 'i'),
+  },
+  {
+    id: 'nosql-accumulator-operator',
+    description: '$accumulator — custom aggregation with arbitrary JS execution',
+    pattern: new RegExp(`\\$accumulator${sep}`, 'i'),
+  },
+  // ─── Prototype pollution ─────────────────────────────────────────────────
+  {
+    id: 'nosql-proto-pollution',
+    description: '__proto__ — prototype pollution via object key injection',
+    pattern: /__proto__/,
+  },
+  {
+    id: 'nosql-constructor-prototype',
+    description: 'constructor.prototype — alternative prototype pollution vector (dot notation or JSON key)',
+    // Matches dot-notation (obj.constructor.prototype) and JSON key adjacency
+    // ("constructor": {"prototype": ...})
+    pattern: /constructor[\s"':.,{\[]*prototype/i,
+  },
+  {
+    id: 'nosql-proto-bracket',
+    description: '["__proto__"] — bracket-notation prototype pollution',
+    pattern: /\[["']__proto__["']\]/,
+  },
+];
+
+/**
+ * LOG context patterns.
+ *
+ * Detects injection vectors that are dangerous when a string is written
+ * to a log file, passed to a logging framework, or interpolated into
+ * a log message that will be parsed or displayed.
+ *
+ * Attack categories:
+ *   1. CRLF injection — injects fake log lines by embedding newlines
+ *   2. Log4Shell (CVE-2021-44228) — ${jndi:...} triggers JNDI lookup in Log4j
+ *   3. SSTI in log templates — {{...}}, #{...} trigger template evaluation
+ *      if the log message is passed through a template engine
+ *   4. Null byte injection — truncates log entries in some implementations
+ *   5. ANSI escape injection — manipulates terminal output when logs are
+ *      tailed in a terminal (colour codes, cursor movement, etc.)
+ *
+ * Note: Newline characters (\n, \r) will produce false positives for
+ * multi-line legitimate values. Use this context only for single-line
+ * log field values (usernames, IDs, request parameters, etc.).
+ */
+
+const LOG_PATTERNS = [
+  // ─── CRLF / newline injection ─────────────────────────────────────────────
+  {
+    id: 'log-crlf-injection',
+    description: 'CRLF injection: literal \\r or \\n embeds fake log lines',
+    pattern: /[\r\n]/,
+  },
+  {
+    id: 'log-url-encoded-crlf',
+    description: 'URL-encoded CRLF: %0d, %0a, %0D, %0A — decoded by some log parsers',
+    pattern: /%0[dDaA]/,
+  },
+  {
+    id: 'log-unicode-newline',
+    description: 'Unicode newline variants: U+2028 (line separator), U+2029 (paragraph separator)',
+    pattern: /[\u2028\u2029]/,
+  },
+
+  // ─── Log4Shell / JNDI injection (CVE-2021-44228) ─────────────────────────
+  {
+    id: 'log-log4shell-jndi',
+    description: 'Log4Shell: ${jndi:...} triggers remote code execution in Apache Log4j',
+    pattern: /\$\{jndi\s*:/i,
+  },
+  {
+    id: 'log-log4shell-obfuscated',
+    description: 'Obfuscated Log4Shell: ${::-j}... lookup-bypass prefix used to evade WAF detection',
+    // ${::- is the Log4j lookup-bypass escape sequence; presence alone is suspicious
+    pattern: /\$\{::-/,
+  },
+  {
+    id: 'log-log4j-lookup',
+    description: 'Log4j lookup syntax: ${env:...}, ${sys:...}, ${ctx:...} — data exfiltration',
+    pattern: /\$\{(?:env|sys|ctx|main|map|sd|web|docker|k8s|spring)\s*:/i,
+  },
+
+  // ─── Server-Side Template Injection (SSTI) in log messages ───────────────
+  {
+    id: 'log-ssti-double-brace',
+    description: 'SSTI double-brace: {{expression}} — Jinja2, Twig, Handlebars, etc.',
+    pattern: /\{\{[\s\S]{0,80}\}\}/,
+  },
+  {
+    id: 'log-ssti-hash-brace',
+    description: 'SSTI hash-brace: #{expression} — Thymeleaf, Velocity, Ruby ERB',
+    pattern: /#\{[\s\S]{0,80}\}/,
+  },
+  {
+    id: 'log-ssti-dollar-brace',
+    description: 'SSTI/EL injection: ${expression with operators or method calls} — JSP EL, Freemarker, SpEL',
+    // Require that the ${...} content looks like an expression, not a plain variable name.
+    // Flags if the content contains: . ( * + operators, or known SSTI keywords.
+    // This avoids flagging ${PATH}, ${HOME} etc. (plain shell variables).
+    pattern: /\$\{[^}]*(?:\.|\(|\*|\+|\bclass\b|\bruntime\b|\bprocess\b|\bexec\b)[^}]{0,80}\}/i,
+  },
+  {
+    id: 'log-ssti-percent-tag',
+    description: 'SSTI ERB/ASP tag: <%= expression %> — Ruby ERB, ASP',
+    pattern: /<%=[\s\S]{0,80}%>/,
+  },
+
+  // ─── Null byte ────────────────────────────────────────────────────────────
+  {
+    id: 'log-null-byte',
+    description: 'Null byte: \\x00 or %00 — can truncate log entries in C-backed loggers',
+    pattern: /\x00|%00/,
+  },
+
+  // ─── ANSI escape injection ────────────────────────────────────────────────
+  {
+    id: 'log-ansi-escape',
+    description: 'ANSI escape sequence: ESC[ — can manipulate terminal output when logs are tailed',
+    pattern: /\x1b\[/,
+  },
+];
+
+/**
+ * SQL-STRICT context patterns.
+ *
+ * Extends the base 'SQL' context with three additional rules that are
+ * effective at detecting real injections but carry a higher false-positive
+ * risk on general free-text input.
+ *
+ * Use 'SQL-STRICT' when:
+ *   - The string is specifically a SQL fragment or database identifier
+ *   - You control the input domain (e.g. a dedicated SQL search field)
+ *   - You can tolerate occasional false positives in exchange for broader coverage
+ *
+ * Use 'SQL' (not STRICT) when:
+ *   - The field is general user text (names, descriptions, comments)
+ *   - False positives would block legitimate content (e.g. "see note -- above")
+ *
+ * Rules moved here from 'SQL' due to false-positive risk:
+ *
+ *   sql-line-comment   — "--" fires on "see note -- above", "value--", CSS var(--primary)
+ *   sql-stacked-query  — "; SELECT" fires on legitimate prose with semicolons + SQL words
+ *   sql-hex-encoding   — "0xDEAD" fires on hex values in technical docs and log output
+ */
+
+
+const SQL_STRICT_EXTRA = [
+  {
+    id: 'sql-line-comment',
+    description: 'SQL line comment: -- followed by whitespace or end of string',
+    pattern: /--(?:\s|$)/,
+  },
+  {
+    id: 'sql-stacked-query',
+    description: 'Stacked queries: semicolon immediately followed by a SQL keyword',
+    pattern: /;\s{0,10}(?:SELECT|INSERT|UPDATE|DELETE|DROP|CREATE|ALTER|EXEC)\b/i,
+  },
+  {
+    id: 'sql-hex-encoding',
+    description: 'Hex-encoded string injection: 0x41414141 style (MySQL)',
+    pattern: /\b0x[0-9a-f]{4,}/i,
+  },
+];
+
+// SQL-STRICT = all base SQL rules + the three noisy extras
+const SQL_STRICT_PATTERNS = [...SQL_PATTERNS, ...SQL_STRICT_EXTRA];
+
+/**
+ * Decode the HTML character references that matter for markup-context
+ * detection.
+ *
+ * Browsers decode character references in attribute values before they
+ * interpret a URL, so `javascript&#58;alert(1)` in an href is the
+ * `javascript:` scheme. The HTML/XML/SVG rules match literal characters, so
+ * without this step such payloads slip through.
+ *
+ * Deliberately NOT a full entity decoder. It decodes only:
+ *   - decimal refs  &#58;  &#058;  &#00000058;  &#58   (any leading zeros,
+ *                   trailing ; optional — browsers accept both)
+ *   - hex refs      &#x3a; &#X3A; &#x0000003a; &#x3a   (same)
+ *   - named refs    &colon;  &Tab;  &NewLine;
+ *       Named refs are CASE-SENSITIVE and REQUIRE the trailing ';', exactly
+ *       like a browser (so `&COLON;` and `&colon` are not decoded).
+ *       &Tab; / &NewLine; matter because the URL parser strips tab/newline,
+ *       so `java&Tab;script:` is still a javascript: URL.
+ *
+ * It does NOT decode &amp; (single pass only), so double-encoded text such as
+ * "&amp;lt;script&amp;gt;" stays literal — a browser renders that as text.
+ *
+ * All quantifiers are bounded; no ReDoS risk.
+ *
+ * @param {string} input
+ * @returns {string}
+ */
+const NAMED = Object.freeze({
+  colon: ':',
+  Tab: '\t',
+  NewLine: '\n',
+});
+
+const ENTITY_RE =
+  /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
+
+function decodeEntities(input) {
+  if (input.indexOf('&') === -1) return input;
+
+  return input.replace(ENTITY_RE, (match, hex, dec, name) => {
+    if (name !== undefined) {
+      return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match;
+    }
+    const cp = hex !== undefined ? parseInt(hex, 16) : parseInt(dec, 10);
+    if (!Number.isFinite(cp) || cp > 0x10ffff) return match;
+    return String.fromCodePoint(cp);
+  });
+}
+
+/**
+ * is-unsafe v2
+ *
+ * Zero-dependency, DOM-free, pure predicate for detecting unsafe strings
+ * across HTML, XML, SVG, SQL, SQL-STRICT, SHELL, REDOS, NOSQL, and LOG contexts.
+ *
+ * v2 change: contexts are imported as named pattern arrays rather than resolved
+ * via a string-keyed registry. This makes each context independently
+ * tree-shakeable — bundlers can drop any context you never import.
+ *
+ * @module is-unsafe
+ */
+
+
+// ─── Attach labels to named contexts ──────────────────────────────────────
+// Each built-in PatternList carries its canonical name so matchList can read
+// list.label directly — no registry lookup needed at match time.
+// Custom PatternLists default to 'CUSTOM' unless the caller sets list.label.
+
+HTML_PATTERNS.label       = 'HTML';
+XML_PATTERNS.label        = 'XML';
+SVG_PATTERNS.label        = 'SVG';
+
+// Markup contexts: also test an entity-decoded copy (see util/decode-entities.js).
+// Non-markup contexts (SQL, SHELL, LOG, …) are matched byte-for-byte as supplied.
+HTML_PATTERNS.decodeEntities = true;
+XML_PATTERNS.decodeEntities  = true;
+SVG_PATTERNS.decodeEntities  = true;
+SQL_PATTERNS.label        = 'SQL';
+SQL_STRICT_PATTERNS.label = 'SQL-STRICT';
+SHELL_PATTERNS.label      = 'SHELL';
+REDOS_PATTERNS.label      = 'REDOS';
+NOSQL_PATTERNS.label      = 'NOSQL';
+LOG_PATTERNS.label        = 'LOG';
+
+// ─── Types ────────────────────────────────────────────────────────────────
+
+/**
+ * @typedef {{ id: string, description: string, pattern: RegExp }} Rule
+ */
+
+/**
+ * @typedef {Rule[]} PatternList
+ */
+
+/**
+ * @typedef {Object} MatchResult
+ * @property {string} context     - Label identifying which context matched ('HTML', 'CUSTOM', etc.)
+ * @property {string} id          - Rule identifier
+ * @property {string} description - Human-readable description of what was matched
+ * @property {RegExp} pattern     - The pattern that matched
+ */
+
+// ─── Internal helpers ──────────────────────────────────────────────────────
+
+/**
+ * @param {unknown} value
+ */
+function assertString(value) {
+  if (typeof value !== 'string') {
+    throw new TypeError(
+      `is-unsafe: first argument must be a string, got ${typeof value}`
+    );
+  }
+}
+
+/**
+ * @param {unknown} context
+ */
+function assertContext(context) {
+  if (context instanceof RegExp) return;
+
+  if (Array.isArray(context)) {
+    if (context.length === 0) {
+      throw new TypeError('is-unsafe: context must not be an empty array');
+    }
+    // Detect array-of-arrays vs flat pattern list
+    if (Array.isArray(context[0])) {
+      // Array of PatternLists
+      for (const list of context) {
+        if (!Array.isArray(list) || list.length === 0) {
+          throw new TypeError(
+            'is-unsafe: each context in the array must be a non-empty pattern array (PatternList)'
+          );
+        }
+      }
+    }
+    // else: flat PatternList — trust it, no deep validation needed
+    return;
+  }
+
+  throw new TypeError(
+    `is-unsafe: second argument must be a PatternList (e.g. HTML), ` +
+    `an array of PatternLists (e.g. [HTML, XML]), or a RegExp. Got: ${typeof context}`
+  );
+}
+
+/**
+ * Normalise any valid context arg into an array of PatternLists.
+ *
+ * @param {Rule[]|Rule[][]|RegExp} context
+ * @returns {{ lists: Rule[][]|null, regex: RegExp|null }}
+ */
+function normalise(context) {
+  if (context instanceof RegExp) return { lists: null, regex: context };
+  // Distinguish PatternList (array of rule objects) from array of PatternLists
+  if (Array.isArray(context[0])) return { lists: context, regex: null };
+  return { lists: [context], regex: null };
+}
+
+/**
+ * For markup contexts, return an entity-decoded copy of `value` to test
+ * alongside the raw input, or null when there is nothing extra to test.
+ *
+ * @param {string} value
+ * @param {Rule[]} list
+ * @returns {string|null}
+ */
+function decodedCopy(value, list) {
+  if (!list.decodeEntities) return null;
+  const decoded = decodeEntities(value);
+  return decoded === value ? null : decoded;
+}
+
+/**
+ * Test value against a single PatternList. Returns the first MatchResult or null.
+ *
+ * @param {string} value
+ * @param {Rule[]} list
+ * @returns {MatchResult|null}
+ */
+function matchList(value, list) {
+  const label = list.label ?? 'CUSTOM';
+  const decoded = decodedCopy(value, list);
+  for (const rule of list) {
+    if (rule.pattern.test(value) || (decoded !== null && rule.pattern.test(decoded))) {
+      return { context: label, id: rule.id, description: rule.description, pattern: rule.pattern };
+    }
+  }
+  return null;
+}
+
+// ─── Public API ───────────────────────────────────────────────────────────
+
+/**
+ * Returns `true` if `value` is unsafe in the given context(s), `false` otherwise.
+ *
+ * @param {string} value - The string to test
+ * @param {PatternList | PatternList[] | RegExp} context
+ *   - A PatternList imported from is-unsafe (e.g. `HTML`, `XML`)
+ *   - An array of PatternLists — returns true if unsafe in **any** of them
+ *   - A custom RegExp — returns true if the pattern matches
+ * @returns {boolean}
+ *
+ * @example
+ * import { isUnsafe, HTML, SQL } from 'is-unsafe';
+ *
+ * isUnsafe('<script>alert(1)</script>', HTML)       // true
+ * isUnsafe('hello world', HTML)                     // false
+ * isUnsafe('value', [HTML, SQL])                    // false
+ * isUnsafe('value', /my-pattern/i)                  // false
+ */
+function isUnsafe(value, context) {
+  assertString(value);
+  assertContext(context);
+
+  const { lists, regex } = normalise(context);
+
+  if (regex) return regex.test(value);
+
+  for (const list of lists) {
+    if (matchList(value, list) !== null) return true;
+  }
+  return false;
+}
+
+// const regx =
+//   '<((!\\[CDATA\\[([\\s\\S]*?)(]]>))|((NAME:)?(NAME))([^>]*)>|((\\/)(NAME)\\s*>))([^<]*)'
+//   .replace(/NAME/g, util.nameRegexp);
+
+//const tagsRegx = new RegExp("<(\\/?[\\w:\\-\._]+)([^>]*)>(\\s*"+cdataRegx+")*([^<]+)?","g");
+//const tagsRegx = new RegExp("<(\\/?)((\\w*:)?([\\w:\\-\._]+))([^>]*)>([^<]*)("+cdataRegx+"([^<]*))*([^<]+)?","g");
+
+// Helper functions for attribute and namespace handling
+
+/**
+ * Extract raw attributes (without prefix) from prefixed attribute map
+ * @param {object} prefixedAttrs - Attributes with prefix from buildAttributesMap
+ * @param {object} options - Parser options containing attributeNamePrefix
+ * @returns {object} Raw attributes for matcher
+ */
+function extractRawAttributes(prefixedAttrs, options) {
+  if (!prefixedAttrs) return {};
+
+  // Handle attributesGroupName option
+  const attrs = options.attributesGroupName
+    ? prefixedAttrs[options.attributesGroupName]
+    : prefixedAttrs;
+
+  if (!attrs) return {};
+
+  const rawAttrs = {};
+  for (const key in attrs) {
+    // Remove the attribute prefix to get raw name
+    if (key.startsWith(options.attributeNamePrefix)) {
+      const rawName = key.substring(options.attributeNamePrefix.length);
+      rawAttrs[rawName] = attrs[key];
+    } else {
+      // Attribute without prefix (shouldn't normally happen, but be safe)
+      rawAttrs[key] = attrs[key];
+    }
+  }
+  return rawAttrs;
+}
+
+/**
+ * Extract namespace from raw tag name
+ * @param {string} rawTagName - Tag name possibly with namespace (e.g., "soap:Envelope")
+ * @returns {string|undefined} Namespace or undefined
+ */
+function extractNamespace(rawTagName) {
+  if (!rawTagName || typeof rawTagName !== 'string') return undefined;
+
+  const colonIndex = rawTagName.indexOf(':');
+  if (colonIndex !== -1 && colonIndex > 0) {
+    const ns = rawTagName.substring(0, colonIndex);
+    // Don't treat xmlns as a namespace
+    if (ns !== 'xmlns') {
+      return ns;
+    }
+  }
+  return undefined;
+}
+
+class OrderedObjParser {
+  constructor(options, externalEntities) {
+    this.options = options;
+    this.currentNode = null;
+    this.tagsNodeStack = [];
+    this.parseXml = parseXml;
+    this.parseTextData = parseTextData;
+    this.resolveNameSpace = resolveNameSpace;
+    this.buildAttributesMap = buildAttributesMap;
+    this.isItStopNode = isItStopNode;
+    this.replaceEntitiesValue = replaceEntitiesValue$1;
+    this.readStopNodeData = readStopNodeData;
+    this.saveTextToParentTag = saveTextToParentTag;
+    this.addChild = addChild;
+    this.ignoreAttributesFn = getIgnoreAttributesFn$1(this.options.ignoreAttributes);
+    this.entityExpansionCount = 0;
+    this.currentExpandedLength = 0;
+    this.doctypefound = false;
+    let namedEntities = { ...XML };
+    if (this.options.entityDecoder) {
+      this.entityDecoder = this.options.entityDecoder;
+    } else {
+      if (typeof this.options.htmlEntities === "object") namedEntities = this.options.htmlEntities;
+      else if (this.options.htmlEntities === true) namedEntities = { ...COMMON_HTML, ...CURRENCY };
+      this.entityDecoder = new EntityDecoder({
+        namedEntities: { ...namedEntities, ...externalEntities },
+        numericAllowed: this.options.htmlEntities,
+        limit: {
+          maxTotalExpansions: this.options.processEntities.maxTotalExpansions,
+          maxExpandedLength: this.options.processEntities.maxExpandedLength,
+          applyLimitsTo: this.options.processEntities.appliesTo,
+        },
+        // onExternalEntity: (name, value) => isUnsafe(value) ? 'block' : 'allow',
+        onInputEntity: (name, value) =>
+          //TODO: VALID_CONTEXTS.HTML should be set only if this.options.htmlEntities
+          isUnsafe(value, [HTML_PATTERNS, XML_PATTERNS]) ? ENTITY_ACTION.BLOCK : ENTITY_ACTION.ALLOW,
+
+        //postCheck: resolved => resolved
+      });
+    }
+
+    // Initialize path matcher for path-expression-matcher
+    this.matcher = new Matcher();
+    this.readonlyMatcher = this.matcher.readOnly();
+
+    // Flag to track if current node is a stop node (optimization)
+    this.isCurrentNodeStopNode = false;
+
+    // Pre-compile stopNodes expressions
+    this.stopNodeExpressionsSet = new ExpressionSet();
+    const stopNodesOpts = this.options.stopNodes;
+    if (stopNodesOpts && stopNodesOpts.length > 0) {
+      for (let i = 0; i < stopNodesOpts.length; i++) {
+        const stopNodeExp = stopNodesOpts[i];
+        if (typeof stopNodeExp === 'string') {
+          // Convert string to Expression object
+          this.stopNodeExpressionsSet.add(new Expression(stopNodeExp));
+        } else if (stopNodeExp instanceof Expression) {
+          // Already an Expression object
+          this.stopNodeExpressionsSet.add(stopNodeExp);
+        }
+      }
+      this.stopNodeExpressionsSet.seal();
+    }
+  }
+
+}
+
+
+/**
+ * @param {string} val
+ * @param {string} tagName
+ * @param {string|Matcher} jPath - jPath string or Matcher instance based on options.jPath
+ * @param {boolean} dontTrim
+ * @param {boolean} hasAttributes
+ * @param {boolean} isLeafNode
+ * @param {boolean} escapeEntities
+ */
+function parseTextData(val, tagName, jPath, dontTrim, hasAttributes, isLeafNode, escapeEntities) {
+  const options = this.options;
+  if (val !== undefined) {
+    if (options.trimValues && !dontTrim) {
+      val = val.trim();
+    }
+    if (val.length > 0) {
+      if (!escapeEntities) val = this.replaceEntitiesValue(val, tagName, jPath);
+
+      // Pass jPath string or matcher based on options.jPath setting
+      const jPathOrMatcher = options.jPath ? jPath.toString() : jPath;
+      const newval = options.tagValueProcessor(tagName, val, jPathOrMatcher, hasAttributes, isLeafNode);
+      if (newval === null || newval === undefined) {
+        //don't parse
+        return val;
+      } else if (typeof newval !== typeof val || newval !== val) {
+        //overwrite
+        return newval;
+      } else if (options.trimValues) {
+        return parseValue(val, options.parseTagValue, options.numberParseOptions);
+      } else {
+        const trimmedVal = val.trim();
+        if (trimmedVal === val) {
+          return parseValue(val, options.parseTagValue, options.numberParseOptions);
+        } else {
+          return val;
+        }
+      }
+    }
+  }
+}
+
+function resolveNameSpace(tagname) {
+  if (this.options.removeNSPrefix) {
+    const tags = tagname.split(':');
+    const prefix = tagname.charAt(0) === '/' ? '/' : '';
+    if (tags[0] === 'xmlns') {
+      return '';
+    }
+    if (tags.length === 2) {
+      tagname = prefix + tags[1];
+    }
+  }
+  return tagname;
+}
+
+//TODO: change regex to capture NS
+//const attrsRegx = new RegExp("([\\w\\-\\.\\:]+)\\s*=\\s*(['\"])((.|\n)*?)\\2","gm");
+// The value is matched with a negated class per quote type rather than a lazy `[\s\S]*?` up to a
+// backreference, which is much slower on long values (SVG paths, data URIs)
+const attrsRegx = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/gm;
+
+// value inside double quotes, or inside single quotes, or undefined when there is no value
+function attrValue(match) {
+  return match[3] !== undefined ? match[3] : match[4];
+}
+
+function buildAttributesMap(attrStr, jPath, tagName, force = false) {
+  const options = this.options;
+  if (force === true || (options.ignoreAttributes !== true && typeof attrStr === 'string')) {
+    // attrStr = attrStr.replace(/\r?\n/g, ' ');
+    //attrStr = attrStr || attrStr.trim();
+
+    const matches = getAllMatches(attrStr, attrsRegx);
+    const len = matches.length; //don't make it inline
+    const attrs = {};
+
+    // Pre-process values once: trim + entity replacement
+    // Reused in both matcher update and second pass
+    const processedVals = new Array(len);
+    let hasRawAttrs = false;
+    const rawAttrsForMatcher = {};
+
+    for (let i = 0; i < len; i++) {
+      const attrName = this.resolveNameSpace(matches[i][1]);
+      const oldVal = attrValue(matches[i]);
+
+      if (attrName.length && oldVal !== undefined) {
+        let val = oldVal;
+        if (options.trimValues) val = val.trim();
+        val = this.replaceEntitiesValue(val, tagName, this.readonlyMatcher);
+        processedVals[i] = val;
+
+        rawAttrsForMatcher[attrName] = val;
+        hasRawAttrs = true;
+      }
+    }
+
+    // Update matcher ONCE before second pass, if applicable
+    if (hasRawAttrs && typeof jPath === 'object' && jPath.updateCurrent) {
+      jPath.updateCurrent(rawAttrsForMatcher);
+    }
+
+    // Hoist toString() once — path doesn't change during attribute processing
+    const jPathStr = options.jPath ? jPath.toString() : this.readonlyMatcher;
+
+    // Second pass: apply processors, build final attrs
+    let hasAttrs = false;
+    for (let i = 0; i < len; i++) {
+      const attrName = this.resolveNameSpace(matches[i][1]);
+
+      if (this.ignoreAttributesFn(attrName, jPathStr)) continue;
+
+      let aName = options.attributeNamePrefix + attrName;
+
+      if (attrName.length) {
+        if (options.transformAttributeName) {
+          aName = options.transformAttributeName(aName);
+        }
+        aName = sanitizeName(aName, options);
+
+        if (attrValue(matches[i]) !== undefined) {
+          // Reuse already-processed value — no double entity replacement
+          const oldVal = processedVals[i];
+
+          const newVal = options.attributeValueProcessor(attrName, oldVal, jPathStr);
+          if (newVal === null || newVal === undefined) {
+            attrs[aName] = oldVal;
+          } else if (typeof newVal !== typeof oldVal || newVal !== oldVal) {
+            attrs[aName] = newVal;
+          } else {
+            attrs[aName] = parseValue(oldVal, options.parseAttributeValue, options.numberParseOptions);
+          }
+          hasAttrs = true;
+        } else if (options.allowBooleanAttributes) {
+          attrs[aName] = true;
+          hasAttrs = true;
+        }
+      }
+    }
+
+    if (!hasAttrs) return;
+
+    if (options.attributesGroupName && !options.preserveOrder) {
+      const attrCollection = {};
+      attrCollection[options.attributesGroupName] = attrs;
+      return attrCollection;
+    }
+    return attrs;
+  }
+}
+const parseXml = function (xmlData) {
+  const options = this.options;
+  const crlfPositions = options.captureMetaData ? [] : undefined;
+  xmlData = xmlData.replace(/\r\n?/g, options.captureMetaData ? (newline, index) => {
+    if (newline.length === 2) {
+      // Store the position after earlier CRLF pairs have been normalized.
+      crlfPositions.push(index - crlfPositions.length);
+    }
+    return "\n";
+  } : "\n");
+  const xmlObj = new XmlNode('!xml');
+  let currentNode = xmlObj;
+  let textData = "";
+
+  // Reset matcher for new document
+  this.matcher.reset();
+  this.entityDecoder.reset();
+
+  // Reset entity expansion counters for this document
+  this.entityExpansionCount = 0;
+  this.currentExpandedLength = 0;
+  this.doctypefound = false;
+  const docTypeReader = new DocTypeReader(options.processEntities);
+  const xmlLen = xmlData.length;
+  for (let i = 0; i < xmlLen; i++) {//for each char in XML data
+    const ch = xmlData[i];
+    if (ch === '<') {
+      // const nextIndex = i+1;
+      // const _2ndChar = xmlData[nextIndex];
+      const c1 = xmlData.charCodeAt(i + 1);
+      if (c1 === 47) {//Closing Tag '/'
+        const closeIndex = findClosingIndex(xmlData, ">", i, "Closing Tag is not closed.");
+        let tagName = xmlData.substring(i + 2, closeIndex).trim();
+
+        if (options.removeNSPrefix) {
+          const colonIndex = tagName.indexOf(":");
+          if (colonIndex !== -1) {
+            tagName = tagName.substr(colonIndex + 1);
+          }
+        }
+
+        tagName = transformTagName(options.transformTagName, tagName, "", options).tagName;
+
+        if (currentNode) {
+          textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+        }
+
+        //check if last tag of nested tag was unpaired tag
+        const lastTagName = this.matcher.getCurrentTag();
+        if (tagName && options.unpairedTagsSet.has(tagName)) {
+          throw new Error(`Unpaired tag can not be used as closing tag: </${tagName}>`);
+        }
+        if (lastTagName && options.unpairedTagsSet.has(lastTagName)) {
+          // Pop the unpaired tag
+          this.matcher.pop();
+          this.tagsNodeStack.pop();
+        }
+        // Pop the closing tag
+        this.matcher.pop();
+        this.isCurrentNodeStopNode = false; // Reset flag when closing tag
+
+        //a closing tag with no matching opening tag leaves the stack empty
+        currentNode = this.tagsNodeStack.pop() || xmlObj;//avoid recursion, set the parent tag scope
+
+        if (options.captureMetaData && currentNode) {
+          currentNode.addEndIndex(getOriginalIndex(closeIndex + 1, crlfPositions));
+        }
+        textData = "";
+        i = closeIndex;
+      } else if (c1 === 63) { //'?'
+
+        let tagData = readTagExp(xmlData, i, false, "?>");
+        if (!tagData) throw new Error("Pi Tag is not closed.");
+
+        textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+        const attsMap = this.buildAttributesMap(tagData.tagExp, this.matcher, tagData.tagName, true);
+        if (attsMap) {
+          const ver = attsMap[this.options.attributeNamePrefix + "version"];
+          this.entityDecoder.setXmlVersion(Number(ver) || 1.0);
+          docTypeReader.setXmlVersion(Number(ver) || 1.0);
+        }
+        if ((options.ignoreDeclaration && tagData.tagName === "?xml") || options.ignorePiTags) ; else {
+
+          const childNode = new XmlNode(tagData.tagName);
+          childNode.add(options.textNodeName, "");
+
+          if (tagData.tagName !== tagData.tagExp && tagData.attrExpPresent && options.ignoreAttributes !== true) {
+            childNode[":@"] = attsMap;
+          }
+          const startIndex = options.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
+          this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+
+          if (options.captureMetaData) {
+            // closeIndex points at '?' of the closing '?>'
+            currentNode.addEndIndex(getOriginalIndex(tagData.closeIndex + 2, crlfPositions));
+          }
+        }
+
+
+        i = tagData.closeIndex + 1;
+      } else if (c1 === 33
+        && xmlData.charCodeAt(i + 2) === 45
+        && xmlData.charCodeAt(i + 3) === 45) { //'!--'
+        const endIndex = findClosingIndex(xmlData, "-->", i + 4, "Comment is not closed.");
+        if (options.commentPropName) {
+          const comment = xmlData.substring(i + 4, endIndex - 2);
+
+          textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+
+          currentNode.add(options.commentPropName, [{ [options.textNodeName]: comment }]);
+        }
+        i = endIndex;
+      } else if (c1 === 33
+        && xmlData.charCodeAt(i + 2) === 68) { //'!D'
+        if (this.doctypefound) throw new Error("Multiple DOCTYPE declarations found.");
+        this.doctypefound = true;
+        const result = docTypeReader.readDocType(xmlData, i);
+        this.entityDecoder.addInputEntities(result.entities);
+        i = result.i;
+      } else if (c1 === 33
+        && xmlData.charCodeAt(i + 2) === 91) { // '!['
+        const closeIndex = findClosingIndex(xmlData, "]]>", i, "CDATA is not closed.") - 2;
+        const tagExp = xmlData.substring(i + 9, closeIndex);
+
+        textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+
+        let val = this.parseTextData(tagExp, currentNode.tagname, this.readonlyMatcher, true, false, true, true);
+        if (val == undefined) val = "";
+
+        //cdata should be set even if it is 0 length string
+        if (options.cdataPropName) {
+          currentNode.add(options.cdataPropName, [{ [options.textNodeName]: tagExp }]);
+        } else {
+          currentNode.add(options.textNodeName, val);
+        }
+
+        i = closeIndex + 2;
+      } else {//Opening tag
+        let result = readTagExp(xmlData, i, options.removeNSPrefix);
+
+        // Safety check: readTagExp can return undefined
+        if (!result) {
+          // Log context for debugging
+          const context = xmlData.substring(Math.max(0, i - 50), Math.min(xmlLen, i + 50));
+          throw new Error(`readTagExp returned undefined at position ${i}. Context: "${context}"`);
+        }
+
+        let tagName = result.tagName;
+        const rawTagName = result.rawTagName;
+        let tagExp = result.tagExp;
+        let attrExpPresent = result.attrExpPresent;
+        let closeIndex = result.closeIndex;
+
+        ({ tagName, tagExp } = transformTagName(options.transformTagName, tagName, tagExp, options));
+
+        if (options.strictReservedNames &&
+          (tagName === options.commentPropName
+            || tagName === options.cdataPropName
+            || tagName === options.textNodeName
+            || tagName === options.attributesGroupName
+          )) {
+          throw new Error(`Invalid tag name: ${tagName}`);
+        }
+
+        //save text as child node
+        if (currentNode && textData) {
+          if (currentNode.tagname !== '!xml') {
+            //when nested tag is found
+            textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher, false);
+          }
+        }
+
+        //check if last tag was unpaired tag
+        const lastTag = currentNode;
+        if (lastTag && options.unpairedTagsSet.has(lastTag.tagname)) {
+          currentNode = this.tagsNodeStack.pop();
+          this.matcher.pop();
+        }
+
+        // Clean up self-closing syntax BEFORE processing attributes
+        // This is where tagExp gets the trailing / removed
+        let isSelfClosing = false;
+        if (tagExp.length > 0 && tagExp.lastIndexOf("/") === tagExp.length - 1) {
+          isSelfClosing = true;
+          if (tagName[tagName.length - 1] === "/") {
+            tagName = tagName.substr(0, tagName.length - 1);
+            tagExp = tagName;
+          } else {
+            tagExp = tagExp.substr(0, tagExp.length - 1);
+          }
+
+          // Re-check attrExpPresent after cleaning
+          attrExpPresent = (tagName !== tagExp);
+        }
+
+        // Now process attributes with CLEAN tagExp (no trailing /)
+        let prefixedAttrs = null;
+        let namespace = undefined;
+
+        // Extract namespace from rawTagName
+        namespace = extractNamespace(rawTagName);
+
+        // Push tag to matcher FIRST (with empty attrs for now) so callbacks see correct path
+        if (tagName !== xmlObj.tagname) {
+          this.matcher.push(tagName, {}, namespace);
+        }
+
+        // Now build attributes - callbacks will see correct matcher state
+        if (tagName !== tagExp && attrExpPresent) {
+          // Build attributes (returns prefixed attributes for the tree)
+          // Note: buildAttributesMap now internally updates the matcher with raw attributes
+          prefixedAttrs = this.buildAttributesMap(tagExp, this.matcher, tagName);
+
+          if (prefixedAttrs) {
+            // Extract raw attributes (without prefix) for our use
+            //TODO: seems a performance overhead
+            extractRawAttributes(prefixedAttrs, options);
+          }
+        }
+
+        // Now check if this is a stop node (after attributes are set)
+        if (tagName !== xmlObj.tagname) {
+          this.isCurrentNodeStopNode = this.isItStopNode();
+        }
+
+        const startIndex = options.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
+        if (this.isCurrentNodeStopNode) {
+          let tagContent = "";
+
+          // For self-closing tags, content is empty
+          if (isSelfClosing) {
+            i = result.closeIndex;
+          }
+          //unpaired tag
+          else if (options.unpairedTagsSet.has(tagName)) {
+            i = result.closeIndex;
+          }
+          //normal tag
+          else {
+            //read until closing tag is found
+            const result = this.readStopNodeData(xmlData, rawTagName, closeIndex + 1);
+            if (!result) throw new Error(`Unexpected end of ${rawTagName}`);
+            i = result.i;
+            tagContent = result.tagContent;
+          }
+
+          const childNode = new XmlNode(tagName);
+
+          if (prefixedAttrs) {
+            childNode[":@"] = prefixedAttrs;
+          }
+
+          // For stop nodes, store raw content as-is without any processing
+          childNode.add(options.textNodeName, tagContent);
+
+          this.matcher.pop(); // Pop the stop node tag
+          this.isCurrentNodeStopNode = false; // Reset flag
+
+          this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+
+          if (options.captureMetaData) {
+            currentNode.addEndIndex(getOriginalIndex(i + 1, crlfPositions));
+          }
+        } else {
+          //selfClosing tag
+          if (isSelfClosing) {
+            ({ tagName, tagExp } = transformTagName(options.transformTagName, tagName, tagExp, options));
+
+            const childNode = new XmlNode(tagName);
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+
+            if (options.captureMetaData) {
+              currentNode.addEndIndex(getOriginalIndex(closeIndex + 1, crlfPositions));
+            }
+            this.matcher.pop(); // Pop self-closing tag
+            this.isCurrentNodeStopNode = false; // Reset flag
+          }
+          else if (options.unpairedTagsSet.has(tagName)) {//unpaired tag
+            const childNode = new XmlNode(tagName);
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+
+            if (options.captureMetaData) {
+              currentNode.addEndIndex(getOriginalIndex(result.closeIndex + 1, crlfPositions));
+            }
+            this.matcher.pop(); // Pop unpaired tag
+            this.isCurrentNodeStopNode = false; // Reset flag
+            i = result.closeIndex;
+            // Continue to next iteration without changing currentNode
+            continue;
+          }
+          //opening tag
+          else {
+            const childNode = new XmlNode(tagName);
+            if (this.tagsNodeStack.length > options.maxNestedTags) {
+              throw new Error("Maximum nested tags exceeded");
+            }
+            this.tagsNodeStack.push(currentNode);
+
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+            currentNode = childNode;
+          }
+          textData = "";
+          i = closeIndex;
+        }
+      }
+    } else {
+      textData += xmlData[i];
+    }
+  }
+  return xmlObj.child;
+};
+
+function getOriginalIndex(index, crlfPositions) {
+  let low = 0;
+  let high = crlfPositions.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (crlfPositions[middle] < index) low = middle + 1;
+    else high = middle;
+  }
+  return index + low;
+}
+
+function addChild(currentNode, childNode, matcher, startIndex) {
+  // unset startIndex if not requested
+  if (!this.options.captureMetaData) startIndex = undefined;
+
+  // Pass jPath string or matcher based on options.jPath setting
+  const jPathOrMatcher = this.options.jPath ? matcher.toString() : matcher;
+  const result = this.options.updateTag(childNode.tagname, jPathOrMatcher, childNode[":@"]);
+  if (result === false) ; else if (typeof result === "string") {
+    childNode.tagname = result;
+    currentNode.addChild(childNode, startIndex);
+  } else {
+    currentNode.addChild(childNode, startIndex);
+  }
+}
+
+/**
+ * @param {object} val - Entity object with regex and val properties
+ * @param {string} tagName - Tag name
+ * @param {string|Matcher} jPath - jPath string or Matcher instance based on options.jPath
+ */
+function replaceEntitiesValue$1(val, tagName, jPath) {
+  const entityConfig = this.options.processEntities;
+
+  if (!entityConfig || !entityConfig.enabled) {
+    return val;
+  }
+
+  // Check if tag is allowed to contain entities
+  if (entityConfig.allowedTags) {
+    const jPathOrMatcher = this.options.jPath ? jPath.toString() : jPath;
+    const allowed = Array.isArray(entityConfig.allowedTags)
+      ? entityConfig.allowedTags.includes(tagName)
+      : entityConfig.allowedTags(tagName, jPathOrMatcher);
+
+    if (!allowed) {
+      return val;
+    }
+  }
+
+  // Apply custom tag filter if provided
+  if (entityConfig.tagFilter) {
+    const jPathOrMatcher = this.options.jPath ? jPath.toString() : jPath;
+    if (!entityConfig.tagFilter(tagName, jPathOrMatcher)) {
+      return val; // Skip based on custom filter
+    }
+  }
+
+  return this.entityDecoder.decode(val);
+}
+
+
+function saveTextToParentTag(textData, parentNode, matcher, isLeafNode) {
+  if (textData) { //store previously collected data as textNode
+    if (isLeafNode === undefined) isLeafNode = parentNode.child.length === 0;
+
+    textData = this.parseTextData(textData,
+      parentNode.tagname,
+      matcher,
+      false,
+      parentNode[":@"] ? Object.keys(parentNode[":@"]).length !== 0 : false,
+      isLeafNode);
+
+    if (textData !== undefined && textData !== "")
+      parentNode.add(this.options.textNodeName, textData);
+    textData = "";
+  }
+  return textData;
+}
+
+/**
+ * @param {Array<Expression>} stopNodeExpressions - Array of compiled Expression objects
+ * @param {Matcher} matcher - Current path matcher
+ */
+function isItStopNode() {
+  if (this.stopNodeExpressionsSet.size === 0) return false;
+
+  return this.matcher.matchesAny(this.stopNodeExpressionsSet);
+}
+
+/**
+ * Returns the tag Expression and where it is ending handling single-double quotes situation
+ * @param {string} xmlData 
+ * @param {number} i starting index
+ * @returns 
+ */
+function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
+  //TODO: ignore boolean attributes in tag expression
+  //TODO: if ignore attributes, dont read full attribute expression but the end. But read for xml declaration
+  const len = xmlData.length;
+  const closeCode0 = closingChar.charCodeAt(0);
+  const closeCode1 = closingChar.length > 1 ? closingChar.charCodeAt(1) : -1;
+
+  let result = '';
+  let segmentStart = i;
+
+  for (let index = i; index < len; index++) {
+    const code = xmlData.charCodeAt(index);
+
+    if (code === 34 || code === 39) { // " or '
+      // Skip the quoted value in one step: nothing inside it can close the tag
+      index = xmlData.indexOf(xmlData[index], index + 1);
+      if (index === -1) return;
+    } else if (code === closeCode0) {
+      if (closeCode1 !== -1) {
+        if (xmlData.charCodeAt(index + 1) === closeCode1) {
+          result += xmlData.substring(segmentStart, index);
+          return { data: result, index };
+        }
+      } else {
+        result += xmlData.substring(segmentStart, index);
+        return { data: result, index };
+      }
+    } else if (code === 9) { // \t - only replace with space outside attribute values
+      // Flush accumulated segment, add space, start new segment
+      result += xmlData.substring(segmentStart, index) + ' ';
+      segmentStart = index + 1;
+    }
+  }
+}
+
+function findClosingIndex(xmlData, str, i, errMsg) {
+  const closingIndex = xmlData.indexOf(str, i);
+  if (closingIndex === -1) {
+    throw new Error(errMsg)
+  } else {
+    return closingIndex + str.length - 1;
+  }
+}
+
+function findClosingChar(xmlData, char, i, errMsg) {
+  const closingIndex = xmlData.indexOf(char, i);
+  if (closingIndex === -1) throw new Error(errMsg);
+  return closingIndex; // no offset needed
+}
+
+function readTagExp(xmlData, i, removeNSPrefix, closingChar = ">") {
+  const result = tagExpWithClosingIndex(xmlData, i + 1, closingChar);
+  if (!result) return;
+  let tagExp = result.data;
+  const closeIndex = result.index;
+  const separatorIndex = tagExp.search(/\s/);
+  let tagName = tagExp;
+  let attrExpPresent = true;
+  if (separatorIndex !== -1) {//separate tag name and attributes expression
+    tagName = tagExp.substring(0, separatorIndex);
+    tagExp = tagExp.substring(separatorIndex + 1).trimStart();
+  }
+
+  const rawTagName = tagName;
+  if (removeNSPrefix) {
+    const colonIndex = tagName.indexOf(":");
+    if (colonIndex !== -1) {
+      tagName = tagName.substr(colonIndex + 1);
+      attrExpPresent = tagName !== result.data.substr(colonIndex + 1);
+    }
+  }
+
+  return {
+    tagName: tagName,
+    tagExp: tagExp,
+    closeIndex: closeIndex,
+    attrExpPresent: attrExpPresent,
+    rawTagName: rawTagName,
+  }
+}
+/**
+ * find paired tag for a stop node
+ * @param {string} xmlData 
+ * @param {string} tagName 
+ * @param {number} i 
+ */
+function readStopNodeData(xmlData, tagName, i) {
+  const startIndex = i;
+  // Starting at 1 since we already have an open tag
+  let openTagCount = 1;
+  let lenient = false; // set once a quote-aware tag scan fails
+  let nextGt = -1; // cached index of the next '>'
+
+  const xmllen = xmlData.length;
+  for (; i < xmllen; i++) {
+    if (xmlData[i] === "<") {
+      const c1 = xmlData.charCodeAt(i + 1);
+      if (c1 === 47) {//close tag '/'
+        const closeIndex = findClosingChar(xmlData, ">", i, `${tagName} is not closed`);
+        let closeTagName = xmlData.substring(i + 2, closeIndex).trim();
+        if (closeTagName === tagName) {
+          openTagCount--;
+          if (openTagCount === 0) {
+            return {
+              tagContent: xmlData.substring(startIndex, i),
+              i: closeIndex
+            }
+          }
+        }
+        i = closeIndex;
+      } else if (c1 === 63) { //?
+        const closeIndex = findClosingIndex(xmlData, "?>", i + 1, "StopNode is not closed.");
+        i = closeIndex;
+      } else if (c1 === 33
+        && xmlData.charCodeAt(i + 2) === 45
+        && xmlData.charCodeAt(i + 3) === 45) { // '!--'
+        const closeIndex = findClosingIndex(xmlData, "-->", i + 3, "StopNode is not closed.");
+        i = closeIndex;
+      } else if (c1 === 33
+        && xmlData.charCodeAt(i + 2) === 91) { // '!['
+        const closeIndex = findClosingIndex(xmlData, "]]>", i, "StopNode is not closed.") - 2;
+        i = closeIndex;
+      } else {
+        const tagData = lenient ? undefined : readTagExp(xmlData, i, false);
+
+        if (tagData) {
+          const openTagName = tagData.tagName;
+          if (openTagName === tagName && tagData.tagExp[tagData.tagExp.length - 1] !== "/") {
+            openTagCount++;
+          }
+          i = tagData.closeIndex;
+        } else {
+          // no closing '>'. use lenient approach to find '<' instead of readTagExp, to avoid repeated rescans.
+          lenient = true;
+          if (nextGt < i) {
+            nextGt = xmlData.indexOf(">", i);
+            if (nextGt === -1) return; // no '>' left, so no closing tag can follow
+          }
+          const nextLt = xmlData.indexOf("<", i + 1);
+          if (nextLt === -1 || nextLt > nextGt) { // looks like a real tag
+            const exp = xmlData.substring(i + 1, nextGt);
+            const sep = exp.search(/\s/);
+            const name = sep === -1 ? exp : exp.substring(0, sep);
+            if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
+            i = nextGt;
+          } // else: treat this '<' as plain text
+        }
+      }
+    }
+  }//end for loop
+}
+
+function parseValue(val, shouldParse, options) {
+  if (shouldParse && typeof val === 'string') {
+    //console.log(options)
+    const newval = val.trim();
+    if (newval === 'true') return true;
+    else if (newval === 'false') return false;
+    else return toNumber(val, options);
+  } else {
+    if (isExist(val)) {
+      return val;
+    } else {
+      return '';
+    }
+  }
+}
+
+function transformTagName(fn, tagName, tagExp, options) {
+  if (fn) {
+    const newTagName = fn(tagName);
+    if (tagExp === tagName) {
+      tagExp = newTagName;
+    }
+    tagName = newTagName;
+  }
+  tagName = sanitizeName(tagName, options);
+  return { tagName, tagExp };
+}
+
+
+
+function sanitizeName(name, options) {
+  if (criticalProperties.includes(name)) {
+    throw new Error(`[SECURITY] Invalid name: "${name}" is a reserved JavaScript keyword that could cause prototype pollution`);
+  } else if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
+    return options.onDangerousProperty(name);
+  }
+  return name;
+}
+
+const METADATA_SYMBOL = XmlNode.getMetaDataSymbol();
+
+/**
+ * Helper function to strip attribute prefix from attribute map
+ * @param {object} attrs - Attributes with prefix (e.g., {"@_class": "code"})
+ * @param {string} prefix - Attribute prefix to remove (e.g., "@_")
+ * @returns {object} Attributes without prefix (e.g., {"class": "code"})
+ */
+function stripAttributePrefix(attrs, prefix) {
+  if (!attrs || typeof attrs !== 'object') return {};
+  if (!prefix) return attrs;
+
+  const rawAttrs = {};
+  for (const key in attrs) {
+    if (key.startsWith(prefix)) {
+      const rawName = key.substring(prefix.length);
+      rawAttrs[rawName] = attrs[key];
+    } else {
+      // Attribute without prefix (shouldn't normally happen, but be safe)
+      rawAttrs[key] = attrs[key];
+    }
+  }
+  return rawAttrs;
+}
+
+/**
+ * 
+ * @param {array} node 
+ * @param {any} options 
+ * @param {Matcher} matcher - Path matcher instance
+ * @returns 
+ */
+function prettify(node, options, matcher, readonlyMatcher) {
+  return compress(node, options, matcher, readonlyMatcher);
+}
+
+/**
+ * @param {array} arr 
+ * @param {object} options 
+ * @param {Matcher} matcher - Path matcher instance
+ * @returns object
+ */
+function compress(arr, options, matcher, readonlyMatcher) {
+  let text;
+  const compressedObj = {}; //This is intended to be a plain object
+  for (let i = 0; i < arr.length; i++) {
+    const tagObj = arr[i];
+    const property = propName$1(tagObj);
+
+    // Push current property to matcher WITH RAW ATTRIBUTES (no prefix)
+    if (property !== undefined && property !== options.textNodeName) {
+      const rawAttrs = stripAttributePrefix(
+        tagObj[":@"] || {},
+        options.attributeNamePrefix
+      );
+      matcher.push(property, rawAttrs);
+    }
+
+    if (property === options.textNodeName) {
+      if (text === undefined) text = tagObj[property];
+      else text += "" + tagObj[property];
+    } else if (property === undefined) {
+      continue;
+    } else if (tagObj[property]) {
+
+      let val = compress(tagObj[property], options, matcher, readonlyMatcher);
+      const isLeaf = isLeafTag(val, options);
+
+      if (Object.keys(val).length === 0 && options.alwaysCreateTextNode) {
+        val[options.textNodeName] = "";
+      }
+
+      if (tagObj[":@"]) {
+        assignAttributes(val, tagObj[":@"], readonlyMatcher, options);
+      } else if (Object.keys(val).length === 1 && val[options.textNodeName] !== undefined && !options.alwaysCreateTextNode) {
+        val = val[options.textNodeName];
+      } else if (Object.keys(val).length === 0) {
+        if (options.alwaysCreateTextNode) val[options.textNodeName] = "";
+        else val = "";
+      }
+
+      if (tagObj[METADATA_SYMBOL] !== undefined && typeof val === "object" && val !== null) {
+        val[METADATA_SYMBOL] = tagObj[METADATA_SYMBOL]; // copy over metadata
+      }
+
+
+      if (compressedObj[property] !== undefined && Object.prototype.hasOwnProperty.call(compressedObj, property)) {
+        if (!Array.isArray(compressedObj[property])) {
+          compressedObj[property] = [compressedObj[property]];
+        }
+        compressedObj[property].push(val);
+      } else {
+        //TODO: if a node is not an array, then check if it should be an array
+        //also determine if it is a leaf node
+
+        // Pass jPath string or readonlyMatcher based on options.jPath setting
+        const jPathOrMatcher = options.jPath ? readonlyMatcher.toString() : readonlyMatcher;
+        if (options.isArray(property, jPathOrMatcher, isLeaf)) {
+          compressedObj[property] = [val];
+        } else {
+          compressedObj[property] = val;
+        }
+      }
+
+      // Pop property from matcher after processing
+      if (property !== undefined && property !== options.textNodeName) {
+        matcher.pop();
+      }
+    }
+
+  }
+  // if(text && text.length > 0) compressedObj[options.textNodeName] = text;
+  if (typeof text === "string") {
+    if (text.length > 0) compressedObj[options.textNodeName] = text;
+  } else if (text !== undefined) compressedObj[options.textNodeName] = text;
+
+
+  return compressedObj;
+}
+
+function propName$1(obj) {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key !== ":@") return key;
+  }
+}
+
+function assignAttributes(obj, attrMap, readonlyMatcher, options) {
+  if (attrMap) {
+    const keys = Object.keys(attrMap);
+    const len = keys.length; //don't make it inline
+    for (let i = 0; i < len; i++) {
+      const atrrName = keys[i];  // This is the PREFIXED name (e.g., "@_class")
+
+      // Strip prefix for matcher path (for isArray callback)
+      const rawAttrName = atrrName.startsWith(options.attributeNamePrefix)
+        ? atrrName.substring(options.attributeNamePrefix.length)
+        : atrrName;
+
+      // For attributes, we need to create a temporary path
+      // Pass jPath string or matcher based on options.jPath setting
+      const jPathOrMatcher = options.jPath
+        ? readonlyMatcher.toString() + "." + rawAttrName
+        : readonlyMatcher;
+
+      if (options.isArray(atrrName, jPathOrMatcher, true, true)) {
+        obj[atrrName] = [attrMap[atrrName]];
+      } else {
+        obj[atrrName] = attrMap[atrrName];
+      }
+    }
+  }
+}
+
+function isLeafTag(obj, options) {
+  const { textNodeName } = options;
+  const propCount = Object.keys(obj).length;
+
+  if (propCount === 0) {
+    return true;
+  }
+
+  if (
+    propCount === 1 &&
+    (obj[textNodeName] || typeof obj[textNodeName] === "boolean" || obj[textNodeName] === 0)
+  ) {
+    return true;
+  }
+
+  return false;
+}
+
+/* global Uint8Array */
+
+class XMLParser {
+
+    constructor(options) {
+        this.externalEntities = {};
+        this.options = buildOptions(options);
+
+    }
+    /**
+     * Parse XML dats to JS object 
+     * @param {string|Uint8Array} xmlData 
+     * @param {boolean|Object} validationOption 
+     */
+    parse(xmlData, validationOption) {
+        if (typeof xmlData !== "string" && xmlData.toString) {
+            if (xmlData instanceof Uint8Array &&
+                !(typeof Buffer !== "undefined" && Buffer.isBuffer(xmlData))) {
+                xmlData = new TextDecoder("utf-8", { ignoreBOM: true }).decode(xmlData);
+            } else {
+                xmlData = xmlData.toString();
+            }
+        } else if (typeof xmlData !== "string") {
+            throw new Error("XML data is accepted in String or Bytes[] form.")
+        }
+
+        if (validationOption) {
+            if (validationOption === true) validationOption = {}; //validate with default options
+
+            const result = validate$2(xmlData, validationOption);
+            if (result !== true) {
+                throw Error(`${result.err.msg}:${result.err.line}:${result.err.col}`)
+            }
+        }
+        const orderedObjParser = new OrderedObjParser(this.options, this.externalEntities);
+        // orderedObjParser.entityDecoder.setExternalEntities(this.externalEntities);
+        const orderedResult = orderedObjParser.parseXml(xmlData);
+        if (this.options.preserveOrder || orderedResult === undefined) return orderedResult;
+        else return prettify(orderedResult, this.options, orderedObjParser.matcher, orderedObjParser.readonlyMatcher);
+    }
+
+    /**
+     * Add Entity which is not by default supported by this library
+     * @param {string} key 
+     * @param {string} value 
+     */
+    addEntity(key, value) {
+        if (value.indexOf("&") !== -1) {
+            throw new Error("Entity value can't have '&'")
+        } else if (key.indexOf("&") !== -1 || key.indexOf(";") !== -1) {
+            throw new Error("An entity must be set without '&' and ';'. Eg. use '#xD' for '&#xD;'")
+        } else if (value === "&") {
+            throw new Error("An entity with value '&' is not permitted");
+        } else {
+            this.externalEntities[key] = value;
+        }
+    }
+
+    /**
+     * Returns a Symbol that can be used to access the metadata
+     * property on a node.
+     * 
+     * If Symbol is not available in the environment, an ordinary property is used
+     * and the name of the property is here returned.
+     * 
+     * The XMLMetaData property is only present when `captureMetaData`
+     * is true in the options.
+     */
+    static getMetaDataSymbol() {
+        return XmlNode.getMetaDataSymbol();
+    }
+}
+
+// String(val)/val.toString() drop the sign of -0 (e.g. String(-0) === '0'), silently
+// corrupting a round-tripped negative-zero value. XML has no separate int/float syntax,
+// so this is the single place every raw value gets turned into text.
+function valToStr(val) {
+  return typeof val === 'number' && Object.is(val, -0) ? '-0' : String(val)
+}
+
+function safeComment(val) {
+  return valToStr(val)
+    .replace(/--/g, '- -')   // -- is illegal anywhere in comment content
+    .replace(/--/g, '- -')   // handle the scenario when 2 consiucative dashes appears 
+    .replace(/-$/, '- ');    // trailing - would form -- with the closing -->
+}
+
+function safeCdata(val) {
+  return valToStr(val).replace(/\]\]>/g, ']]]]><![CDATA[>')
+}
+
+function escapeAttribute(val) {
+  return valToStr(val).replace(/"/g, '&quot;').replace(/'/g, '&apos;')
+}
+
+/**
+ * Resolve a tag or attribute name through sanitizeName if configured.
+ * Validation via xml-naming's qName is performed first; the sanitizeName
+ * callback is invoked only when the name is invalid. If sanitizeName is
+ * false (default), no validation occurs and the name is used as-is.
+ *
+ * @param {string}  name        - raw name from the JS object
+ * @param {boolean} isAttribute - true when resolving an attribute name
+ * @param {object}  options
+ * @param {Matcher} matcher     - current matcher state (readonly from callback perspective)
+ * @param {function} qNameValidator - function to validate tag names
+ */
+
+function resolveName(name, isAttribute, options, matcher, validator) {
+  if (!options.sanitizeName) return name;
+
+  // Processing-instruction names: validate the part after the leading "?"
+  const isPI = !isAttribute && name[0] === '?';
+  const bare = isPI ? name.slice(1) : name;
+
+  if (validator(bare)) return name;
+
+  const result = options.sanitizeName(bare, { isAttribute, matcher: matcher.readOnly() });
+
+  // Never trust the callback's output
+  if (typeof result !== 'string' || !validator(result)) {
+    throw new Error(`sanitizeName returned an invalid XML name for "${bare}"`);
+  }
+  return isPI ? '?' + result : result;
+}
+
+const EOL = "\n";
+
+/**
+ * Detect XML version from the first element of the ordered array input.
+ * The first element must be a ?xml processing instruction with a version attribute.
+ * Returns '1.0' if not found.
+ *
+ * @param {array}  jArray
+ * @param {object} options
+ */
+function detectXmlVersionFromArray(jArray, options) {
+    if (!Array.isArray(jArray) || jArray.length === 0) return '1.0';
+    const first = jArray[0];
+    const firstKey = propName(first);
+    if (firstKey === '?xml') {
+        const attrs = first[':@'];
+        if (attrs) {
+            const versionKey = options.attributeNamePrefix + 'version';
+            if (attrs[versionKey]) return attrs[versionKey];
+        }
+    }
+    return '1.0';
+}
+
+/**
+ * @param {array} jArray
+ * @param {any} options
+ * @returns
+ */
+function toXml(jArray, options) {
+    let indentation = "";
+    if (options.format) {
+        indentation = EOL;
+    }
+
+    // Pre-compile stopNode expressions for pattern matching
+    const stopNodeExpressions = [];
+    if (options.stopNodes && Array.isArray(options.stopNodes)) {
+        for (let i = 0; i < options.stopNodes.length; i++) {
+            const node = options.stopNodes[i];
+            if (typeof node === 'string') {
+                stopNodeExpressions.push(new Expression(node));
+            } else if (node instanceof Expression) {
+                stopNodeExpressions.push(node);
+            }
+        }
+    }
+
+    // Detect XML version for use in name validation
+    const xmlVersion = detectXmlVersionFromArray(jArray, options);
+    const qNameValidator = createValidator('qName', { xmlVersion });
+    // Initialize matcher for path tracking
+    const matcher = new Matcher();
+
+    return arrToStr(jArray, options, indentation, matcher, stopNodeExpressions, qNameValidator);
+}
+
+function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qNameValidator) {
+    let xmlStr = "";
+    let isPreviousElementTag = false;
+
+    if (options.maxNestedTags && matcher.getDepth() > options.maxNestedTags) {
+        throw new Error("Maximum nested tags exceeded");
+    }
+
+    if (!Array.isArray(arr)) {
+        // Non-array values (e.g. string tag values) should be treated as text content
+        if (arr !== undefined && arr !== null) {
+            let text = valToStr(arr);
+            text = replaceEntitiesValue(text, options);
+            return text;
+        }
+        return "";
+    }
+
+    for (let i = 0; i < arr.length; i++) {
+        const tagObj = arr[i];
+        const rawTagName = propName(tagObj);
+        if (rawTagName === undefined) continue;
+
+        // Special names are exempt from sanitizeName: internal conventions and PI tags
+        // are not user-supplied XML element names.
+        const isSpecialName = rawTagName === options.textNodeName
+            || rawTagName === options.cdataPropName
+            || rawTagName === options.commentPropName;
+        //|| rawTagName[0] === '?';
+
+        // Resolve tag name (may transform it; may throw for invalid names)
+        const tagName = isSpecialName
+            ? rawTagName
+            : resolveName(rawTagName, false, options, matcher, qNameValidator);
+
+        // Extract attributes from ":@" property
+        const attrValues = extractAttributeValues(tagObj[":@"], options);
+
+        // Push resolved tag to matcher WITH attributes
+        matcher.push(tagName, attrValues);
+
+        // Check if this is a stop node using Expression matching
+        const isStopNode = checkStopNode(matcher, stopNodeExpressions);
+
+        if (tagName === options.textNodeName) {
+            let tagText = tagObj[rawTagName];
+            if (!isStopNode) {
+                tagText = options.tagValueProcessor(tagName, tagText);
+                tagText = replaceEntitiesValue(tagText, options);
+            }
+            tagText = valToStr(tagText);
+            if (isPreviousElementTag) {
+                xmlStr += indentation;
+            }
+            xmlStr += tagText;
+            isPreviousElementTag = false;
+            matcher.pop();
+            continue;
+        } else if (tagName === options.cdataPropName) {
+            if (isPreviousElementTag) {
+                xmlStr += indentation;
+            }
+            const val = tagObj[rawTagName][0][options.textNodeName];
+            const safeVal = safeCdata(val);
+            xmlStr += `<![CDATA[${safeVal}]]>`;
+            isPreviousElementTag = false;
+            matcher.pop();
+            continue;
+        } else if (tagName === options.commentPropName) {
+            const val = tagObj[rawTagName][0][options.textNodeName];
+            const safeVal = safeComment(val);
+            xmlStr += indentation + `<!--${safeVal}-->`;
+            isPreviousElementTag = true;
+            matcher.pop();
+            continue;
+        } else if (tagName[0] === "?") {
+            const attStr = attr_to_str(tagObj[":@"], options, isStopNode, matcher, qNameValidator);
+            const tempInd = tagName === "?xml" ? "" : indentation;
+            // Text node content on PI/XML declaration tags is intentionally ignored.
+            // Only attributes are valid on these tags per the XML spec.
+            xmlStr += tempInd + `<${tagName}${attStr}?>`;
+            isPreviousElementTag = true;
+            matcher.pop();
+            continue;
+        }
+
+        let newIdentation = indentation;
+        if (newIdentation !== "") {
+            newIdentation += options.indentBy;
+        }
+
+        // Pass isStopNode to attr_to_str so attributes are also not processed for stopNodes
+        const attStr = attr_to_str(tagObj[":@"], options, isStopNode, matcher, qNameValidator);
+        const tagStart = indentation + `<${tagName}${attStr}`;
+
+        // If this is a stopNode, get raw content without processing
+        let tagValue;
+        if (isStopNode) {
+            tagValue = getRawContent(tagObj[rawTagName], options, matcher.getDepth());
+        } else {
+            tagValue = arrToStr(tagObj[rawTagName], options, newIdentation, matcher, stopNodeExpressions, qNameValidator);
+        }
+
+        if (options.unpairedTags.indexOf(tagName) !== -1) {
+            if (options.suppressUnpairedNode) xmlStr += tagStart + ">";
+            else xmlStr += tagStart + "/>";
+        } else if ((!tagValue || tagValue.length === 0) && options.suppressEmptyNode) {
+            xmlStr += tagStart + "/>";
+        } else if (tagValue && tagValue.endsWith(">")) {
+            xmlStr += tagStart + `>${tagValue}${indentation}</${tagName}>`;
+        } else {
+            xmlStr += tagStart + ">";
+            if (tagValue && indentation !== "" && (tagValue.includes("/>") || tagValue.includes("</"))) {
+                xmlStr += indentation + options.indentBy + tagValue + indentation;
+            } else {
+                xmlStr += tagValue;
+            }
+            xmlStr += `</${tagName}>`;
+        }
+        isPreviousElementTag = true;
+
+        // Pop tag from matcher
+        matcher.pop();
+    }
+
+    return xmlStr;
+}
+
+/**
+ * Extract attribute values from the ":@" object and return as plain object
+ * for passing to matcher.push()
+ */
+function extractAttributeValues(attrMap, options) {
+    if (!attrMap || options.ignoreAttributes) return null;
+
+    const attrValues = {};
+    let hasAttrs = false;
+
+    for (let attr in attrMap) {
+        if (!Object.prototype.hasOwnProperty.call(attrMap, attr)) continue;
+        // Remove the attribute prefix to get clean attribute name
+        const cleanAttrName = attr.startsWith(options.attributeNamePrefix)
+            ? attr.substr(options.attributeNamePrefix.length)
+            : attr;
+        attrValues[cleanAttrName] = escapeAttribute(attrMap[attr]);
+        hasAttrs = true;
+    }
+
+    return hasAttrs ? attrValues : null;
+}
+
+/**
+ * Extract raw content from a stopNode without any processing
+ * This preserves the content exactly as-is, including special characters
+ */
+function getRawContent(arr, options, depth = 0) {
+    if (options.maxNestedTags && depth > options.maxNestedTags) {
+        throw new Error("Maximum nested tags exceeded");
+    }
+    if (!Array.isArray(arr)) {
+        // Non-array values return as-is
+        if (arr !== undefined && arr !== null) {
+            return valToStr(arr);
+        }
+        return "";
+    }
+
+    let content = "";
+    for (let i = 0; i < arr.length; i++) {
+        const item = arr[i];
+        const tagName = propName(item);
+
+        if (tagName === options.textNodeName) {
+            // Raw text content - NO processing, NO entity replacement
+            content += valToStr(item[tagName]);
+        } else if (tagName === options.cdataPropName) {
+            // CDATA content
+            content += item[tagName][0][options.textNodeName];
+        } else if (tagName === options.commentPropName) {
+            // Comment content
+            content += item[tagName][0][options.textNodeName];
+        } else if (tagName && tagName[0] === "?") {
+            // Processing instruction - skip for stopNodes
+            continue;
+        } else if (tagName) {
+            // Nested tags within stopNode — no sanitizeName, content is raw
+            const attStr = attr_to_str_raw(item[":@"], options);
+            const nestedContent = getRawContent(item[tagName], options, depth + 1);
+
+            if (!nestedContent || nestedContent.length === 0) {
+                content += `<${tagName}${attStr}/>`;
+            } else {
+                content += `<${tagName}${attStr}>${nestedContent}</${tagName}>`;
+            }
+        }
+    }
+    return content;
+}
+
+/**
+ * Build attribute string for stopNodes - NO entity replacement
+ */
+function attr_to_str_raw(attrMap, options) {
+    let attrStr = "";
+    if (attrMap && !options.ignoreAttributes) {
+        for (let attr in attrMap) {
+            if (!Object.prototype.hasOwnProperty.call(attrMap, attr)) continue;
+            // For stopNodes, use raw value without processing
+            let attrVal = attrMap[attr];
+            if (attrVal === true && options.suppressBooleanAttributes) {
+                attrStr += ` ${attr.substr(options.attributeNamePrefix.length)}`;
+            } else {
+                attrStr += ` ${attr.substr(options.attributeNamePrefix.length)}="${escapeAttribute(attrVal)}"`;
+            }
+        }
+    }
+    return attrStr;
+}
+
+function propName(obj) {
+    const keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+        if (key !== ":@") return key;
+    }
+}
+
+/**
+ * Build attribute string, resolving attribute names through sanitizeName when configured.
+ * Accepts matcher so the callback has path context.
+ */
+function attr_to_str(attrMap, options, isStopNode, matcher, qNameValidator) {
+    let attrStr = "";
+    if (attrMap && !options.ignoreAttributes) {
+        for (let attr in attrMap) {
+            if (!Object.prototype.hasOwnProperty.call(attrMap, attr)) continue;
+
+            // Strip prefix to get the clean XML attribute name, then optionally sanitize it
+            const cleanAttrName = attr.substr(options.attributeNamePrefix.length);
+            const resolvedAttrName = isStopNode
+                ? cleanAttrName  // stopNodes are raw — skip sanitizeName for attr names too
+                : resolveName(cleanAttrName, true, options, matcher, qNameValidator);
+
+            let attrVal;
+            if (isStopNode) {
+                // For stopNodes, use raw value without any processing
+                attrVal = attrMap[attr];
+            } else {
+                // Normal processing: apply attributeValueProcessor and entity replacement
+                attrVal = options.attributeValueProcessor(attr, attrMap[attr]);
+                attrVal = replaceEntitiesValue(attrVal, options);
+            }
+
+            if (attrVal === true && options.suppressBooleanAttributes) {
+                attrStr += ` ${resolvedAttrName}`;
+            } else {
+                attrStr += ` ${resolvedAttrName}="${escapeAttribute(attrVal)}"`;
+            }
+        }
+    }
+    return attrStr;
+}
+
+function checkStopNode(matcher, stopNodeExpressions) {
+    if (!stopNodeExpressions || stopNodeExpressions.length === 0) return false;
+
+    for (let i = 0; i < stopNodeExpressions.length; i++) {
+        if (matcher.matches(stopNodeExpressions[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+function replaceEntitiesValue(textValue, options) {
+    if (textValue && textValue.length > 0 && options.processEntities) {
+        for (let i = 0; i < options.entities.length; i++) {
+            const entity = options.entities[i];
+            textValue = textValue.replace(entity.regex, entity.val);
+        }
+    }
+    return textValue;
+}
+
+function getIgnoreAttributesFn(ignoreAttributes) {
+    if (typeof ignoreAttributes === 'function') {
+        return ignoreAttributes
+    }
+    if (Array.isArray(ignoreAttributes)) {
+        return (attrName) => {
+            for (const pattern of ignoreAttributes) {
+                if (typeof pattern === 'string' && attrName === pattern) {
+                    return true
+                }
+                if (pattern instanceof RegExp && pattern.test(attrName)) {
+                    return true
+                }
+            }
+        }
+    }
+    return () => false
+}
+
+const defaultOptions$1 = {
+  attributeNamePrefix: '@_',
+  attributesGroupName: false,
+  textNodeName: '#text',
+  ignoreAttributes: true,
+  cdataPropName: false,
+  format: false,
+  indentBy: '  ',
+  suppressEmptyNode: false,
+  suppressUnpairedNode: true,
+  suppressBooleanAttributes: true,
+  tagValueProcessor: function (key, a) {
+    return a;
+  },
+  attributeValueProcessor: function (attrName, a) {
+    return a;
+  },
+  preserveOrder: false,
+  commentPropName: false,
+  unpairedTags: [],
+  entities: [
+    { regex: new RegExp("&", "g"), val: "&amp;" },//it must be on top
+    { regex: new RegExp(">", "g"), val: "&gt;" },
+    { regex: new RegExp("<", "g"), val: "&lt;" },
+    { regex: new RegExp("\'", "g"), val: "&apos;" },
+    { regex: new RegExp("\"", "g"), val: "&quot;" }
+  ],
+  processEntities: true,
+  stopNodes: [],
+  // transformTagName: false,
+  // transformAttributeName: false,
+  oneListGroup: false,
+  maxNestedTags: 100,
+  jPath: true,  // When true, callbacks receive string jPath; when false, receive Matcher instance
+  sanitizeName: false  // false = allow all names as-is (default, backward-compatible).
+  // Set to a function (name, { isAttribute, matcher }) => string to
+  // validate/sanitize tag and attribute names. Throw inside the function
+  // to reject an invalid name.
+};
+
+function Builder$1(options) {
+  this.options = Object.assign({}, defaultOptions$1, options);
+
+  // Convert old-style stopNodes for backward compatibility
+  // Old syntax: "*.tag" meant "tag anywhere in tree"
+  // New syntax: "..tag" means "tag anywhere in tree"
+  if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
+    this.options.stopNodes = this.options.stopNodes.map(node => {
+      if (typeof node === 'string' && node.startsWith('*.')) {
+        // Convert old wildcard syntax to deep wildcard
+        return '..' + node.substring(2);
+      }
+      return node;
+    });
+  }
+
+  // Pre-compile stopNode expressions for pattern matching
+  this.stopNodeExpressions = [];
+  if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
+    for (let i = 0; i < this.options.stopNodes.length; i++) {
+      const node = this.options.stopNodes[i];
+      if (typeof node === 'string') {
+        this.stopNodeExpressions.push(new Expression(node));
+      } else if (node instanceof Expression) {
+        this.stopNodeExpressions.push(node);
+      }
+    }
+  }
+
+  if (this.options.ignoreAttributes === true || this.options.attributesGroupName) {
+    this.isAttribute = function (/*a*/) {
+      return false;
+    };
+  } else {
+    this.ignoreAttributesFn = getIgnoreAttributesFn(this.options.ignoreAttributes);
+    this.attrPrefixLen = this.options.attributeNamePrefix.length;
+    this.isAttribute = isAttribute;
+  }
+
+  this.processTextOrObjNode = processTextOrObjNode;
+
+  if (this.options.format) {
+    this.indentate = indentate;
+    this.tagEndChar = '>\n';
+    this.newLine = '\n';
+  } else {
+    this.indentate = function () {
+      return '';
+    };
+    this.tagEndChar = '>';
+    this.newLine = '';
+  }
+}
+
+/**
+ * Detect XML version from the ?xml declaration at the root of a plain-object input.
+ * Checks both attributesGroupName and flat attribute forms.
+ * Returns '1.0' if no declaration is found.
+ */
+function detectXmlVersionFromObj(jObj, options) {
+  const decl = jObj['?xml'];
+  if (decl && typeof decl === 'object') {
+    // attributesGroupName path e.g. { '$$': { '@_version': '1.1' } }
+    if (options.attributesGroupName && decl[options.attributesGroupName]) {
+      const v = decl[options.attributesGroupName][options.attributeNamePrefix + 'version'];
+      if (v) return v;
+    }
+    // flat attribute path e.g. { '@_version': '1.1' }
+    const v = decl[options.attributeNamePrefix + 'version'];
+    if (v) return v;
+  }
+  return '1.0';
+}
+
+Builder$1.prototype.build = function (jObj) {
+  if (this.options.preserveOrder) {
+    return toXml(jObj, this.options);
+  } else {
+    if (Array.isArray(jObj) && this.options.arrayNodeName && this.options.arrayNodeName.length > 1) {
+      jObj = {
+        [this.options.arrayNodeName]: jObj
+      };
+    }
+    // Initialize matcher for path tracking
+    const matcher = new Matcher();
+    const xmlVersion = detectXmlVersionFromObj(jObj, this.options);
+    const qNameValidator = createValidator('qName', { xmlVersion });
+    return this.j2x(jObj, 0, matcher, qNameValidator).val;
+  }
+};
+
+Builder$1.prototype.j2x = function (jObj, level, matcher, qNameValidator) {
+  let attrStr = '';
+  let val = '';
+  if (this.options.maxNestedTags && matcher.getDepth() >= this.options.maxNestedTags) {
+    throw new Error("Maximum nested tags exceeded");
+  }
+  // Get jPath based on option: string for backward compatibility, or Matcher for new features
+  const jPath = this.options.jPath ? matcher.toString() : matcher;
+
+  // Check if current node is a stopNode (will be used for attribute encoding)
+  const isCurrentStopNode = this.checkStopNode(matcher);
+
+  for (let key in jObj) {
+    if (!Object.prototype.hasOwnProperty.call(jObj, key)) continue;
+
+    // Resolve the key through sanitizeName before any use.
+    // Special keys (textNodeName, cdataPropName, commentPropName, attributeNamePrefix,
+    // attributesGroupName, "?" PI tags) are exempt — they are builder-internal conventions,
+    // not user-supplied XML names.
+    const isSpecialKey = key === this.options.textNodeName
+      || key === this.options.cdataPropName
+      || key === this.options.commentPropName
+      || (this.options.attributesGroupName && key === this.options.attributesGroupName)
+      || this.isAttribute(key);
+    //|| key[0] === '?';
+
+    const resolvedKey = isSpecialKey
+      ? key
+      : resolveName(key, false, this.options, matcher, qNameValidator);
+
+    if (typeof jObj[key] === 'undefined') {
+      // supress undefined node only if it is not an attribute
+      if (this.isAttribute(key)) {
+        val += '';
+      }
+    } else if (jObj[key] === null) {
+      // null attribute should be ignored by the attribute list, but should not cause the tag closing
+      if (this.isAttribute(key)) {
+        val += '';
+      } else if (resolvedKey === this.options.cdataPropName || resolvedKey === this.options.commentPropName) {
+        val += '';
+      } else if (resolvedKey[0] === '?') {
+        val += this.indentate(level) + '<' + resolvedKey + '?' + this.tagEndChar;
+      } else {
+        val += this.indentate(level) + '<' + resolvedKey + '/' + this.tagEndChar;
+      }
+    } else if (jObj[key] instanceof Date) {
+      val += this.buildTextValNode(jObj[key], resolvedKey, '', level, matcher);
+    } else if (typeof jObj[key] !== 'object') {
+      //premitive type
+      const attr = this.isAttribute(key);
+      if (attr && !this.ignoreAttributesFn(attr, jPath)) {
+        // Resolve the attribute name through sanitizeName
+        const resolvedAttr = resolveName(attr, true, this.options, matcher, qNameValidator);
+        attrStr += this.buildAttrPairStr(resolvedAttr, valToStr(jObj[key]), isCurrentStopNode);
+      } else if (!attr) {
+        //tag value
+        if (key === this.options.textNodeName) {
+          let newval = this.options.tagValueProcessor(key, valToStr(jObj[key]));
+          val += this.replaceEntitiesValue(newval);
+        } else {
+          // Check if this is a stopNode before building
+          matcher.push(resolvedKey);
+          const isStopNode = this.checkStopNode(matcher);
+          matcher.pop();
+
+          if (isStopNode) {
+            // Build as raw content without encoding
+            const textValue = valToStr(jObj[key]);
+            if (textValue === '') {
+              val += this.indentate(level) + '<' + resolvedKey + this.closeTag(resolvedKey) + this.tagEndChar;
+            } else {
+              val += this.indentate(level) + '<' + resolvedKey + '>' + textValue + '</' + resolvedKey + this.tagEndChar;
+            }
+          } else {
+            val += this.buildTextValNode(jObj[key], resolvedKey, '', level, matcher);
+          }
+        }
+      }
+    } else if (Array.isArray(jObj[key])) {
+      //repeated nodes
+      const arrLen = jObj[key].length;
+      let listTagVal = "";
+      let listTagAttr = "";
+      for (let j = 0; j < arrLen; j++) {
+        const item = jObj[key][j];
+        if (typeof item === 'undefined') ; else if (item === null) {
+          if (resolvedKey[0] === "?") val += this.indentate(level) + '<' + resolvedKey + '?' + this.tagEndChar;
+          else val += this.indentate(level) + '<' + resolvedKey + '/' + this.tagEndChar;
+        } else if (typeof item === 'object') {
+          if (this.options.oneListGroup) {
+            // Push tag to matcher before recursive call
+            matcher.push(resolvedKey);
+            const result = this.j2x(item, level + 1, matcher, qNameValidator);
+            // Pop tag from matcher after recursive call
+            matcher.pop();
+
+            listTagVal += result.val;
+            if (this.options.attributesGroupName && item.hasOwnProperty(this.options.attributesGroupName)) {
+              listTagAttr += result.attrStr;
+            }
+          } else {
+            listTagVal += this.processTextOrObjNode(item, resolvedKey, level, matcher, qNameValidator);
+          }
+        } else {
+          if (this.options.oneListGroup) {
+            let textValue = this.options.tagValueProcessor(resolvedKey, item);
+            textValue = this.replaceEntitiesValue(textValue);
+            textValue = valToStr(textValue);
+            listTagVal += textValue;
+          } else {
+            // Check if this is a stopNode before building
+            matcher.push(resolvedKey);
+            const isStopNode = this.checkStopNode(matcher);
+            matcher.pop();
+
+            if (isStopNode) {
+              // Build as raw content without encoding
+              const textValue = valToStr(item);
+              if (textValue === '') {
+                listTagVal += this.indentate(level) + '<' + resolvedKey + this.closeTag(resolvedKey) + this.tagEndChar;
+              } else {
+                listTagVal += this.indentate(level) + '<' + resolvedKey + '>' + textValue + '</' + resolvedKey + this.tagEndChar;
+              }
+            } else {
+              listTagVal += this.buildTextValNode(item, resolvedKey, '', level, matcher);
+            }
+          }
+        }
+      }
+      if (this.options.oneListGroup) {
+        listTagVal = this.buildObjectNode(listTagVal, resolvedKey, listTagAttr, level);
+      }
+      val += listTagVal;
+    } else {
+      //nested node
+      if (this.options.attributesGroupName && key === this.options.attributesGroupName) {
+        const Ks = Object.keys(jObj[key]);
+        const L = Ks.length;
+        for (let j = 0; j < L; j++) {
+          // Resolve attribute names inside attributesGroupName
+          const resolvedAttr = resolveName(Ks[j], true, this.options, matcher, qNameValidator);
+          attrStr += this.buildAttrPairStr(resolvedAttr, valToStr(jObj[key][Ks[j]]), isCurrentStopNode);
+        }
+      } else {
+        val += this.processTextOrObjNode(jObj[key], resolvedKey, level, matcher, qNameValidator);
+      }
+    }
+  }
+  return { attrStr: attrStr, val: val };
+};
+
+Builder$1.prototype.buildAttrPairStr = function (attrName, val, isStopNode) {
+  if (!isStopNode) {
+    val = this.options.attributeValueProcessor(attrName, valToStr(val));
+    val = this.replaceEntitiesValue(val);
+  }
+  if (this.options.suppressBooleanAttributes && val === "true") {
+    return ' ' + attrName;
+  } else return ' ' + attrName + '="' + escapeAttribute(val) + '"';
+};
+
+function processTextOrObjNode(object, key, level, matcher, qNameValidator) {
+  // Extract attributes to pass to matcher
+  const attrValues = this.extractAttributes(object);
+
+  // Push tag to matcher before recursion WITH attributes
+  matcher.push(key, attrValues);
+
+  // Check if this entire node is a stopNode
+  const isStopNode = this.checkStopNode(matcher);
+
+  if (isStopNode) {
+    // For stopNodes, build raw content without entity encoding
+    const rawContent = this.buildRawContent(object, matcher.getDepth());
+    const attrStr = this.buildAttributesForStopNode(object);
+    matcher.pop();
+    return this.buildObjectNode(rawContent, key, attrStr, level);
+  }
+
+  const result = this.j2x(object, level + 1, matcher, qNameValidator);
+  // Pop tag from matcher after recursion
+  matcher.pop();
+
+  // PI/XML-declaration tags must never emit text content — route through
+  // buildTextValNode which correctly ignores the text node for "?" tags.
+  if (key[0] === '?') {
+    return this.buildTextValNode('', key, result.attrStr, level, matcher);
+  } else if (object[this.options.textNodeName] !== undefined && Object.keys(object).length === 1) {
+    return this.buildTextValNode(object[this.options.textNodeName], key, result.attrStr, level, matcher);
+  } else {
+    return this.buildObjectNode(result.val, key, result.attrStr, level);
+  }
+}
+
+// Helper method to extract attributes from an object
+Builder$1.prototype.extractAttributes = function (obj) {
+  if (!obj || typeof obj !== 'object') return null;
+
+  const attrValues = {};
+  let hasAttrs = false;
+
+  // Check for attributesGroupName (when attributes are grouped)
+  if (this.options.attributesGroupName && obj[this.options.attributesGroupName]) {
+    const attrGroup = obj[this.options.attributesGroupName];
+    for (let attrKey in attrGroup) {
+      if (!Object.prototype.hasOwnProperty.call(attrGroup, attrKey)) continue;
+      // Remove attribute prefix if present
+      const cleanKey = attrKey.startsWith(this.options.attributeNamePrefix)
+        ? attrKey.substring(this.options.attributeNamePrefix.length)
+        : attrKey;
+      attrValues[cleanKey] = escapeAttribute(attrGroup[attrKey]);
+      hasAttrs = true;
+    }
+  } else {
+    // Look for individual attributes (prefixed with attributeNamePrefix)
+    for (let key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+      const attr = this.isAttribute(key);
+      if (attr) {
+        attrValues[attr] = escapeAttribute(obj[key]);
+        hasAttrs = true;
+      }
+    }
+  }
+
+  return hasAttrs ? attrValues : null;
+};
+
+// Build raw content for stopNode without entity encoding
+Builder$1.prototype.buildRawContent = function (obj, depth = 0) {
+  if (this.options.maxNestedTags && depth >= this.options.maxNestedTags) {
+    throw new Error("Maximum nested tags exceeded");
+  }
+  if (typeof obj === 'string') {
+    return obj; // Already a string, return as-is
+  }
+
+  if (typeof obj !== 'object' || obj === null) {
+    return String(obj);
+  }
+
+  // Check if this is a stopNode data from parser: { "#text": "raw xml", "@_attr": "val" }
+  if (obj[this.options.textNodeName] !== undefined) {
+    return obj[this.options.textNodeName]; // Return raw text without encoding
+  }
+
+  // Build raw XML from nested structure
+  let content = '';
+
+  for (let key in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+
+    // Skip attributes
+    if (this.isAttribute(key)) continue;
+    if (this.options.attributesGroupName && key === this.options.attributesGroupName) continue;
+
+    const value = obj[key];
+
+    if (key === this.options.textNodeName) {
+      content += value; // Raw text
+    } else if (Array.isArray(value)) {
+      // Array of same tag
+      for (let item of value) {
+        if (typeof item === 'string' || typeof item === 'number') {
+          content += `<${key}>${item}</${key}>`;
+        } else if (typeof item === 'object' && item !== null) {
+          const nestedContent = this.buildRawContent(item, depth + 1);
+          const nestedAttrs = this.buildAttributesForStopNode(item);
+          if (nestedContent === '') {
+            content += `<${key}${nestedAttrs}/>`;
+          } else {
+            content += `<${key}${nestedAttrs}>${nestedContent}</${key}>`;
+          }
+        }
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      // Nested object
+      const nestedContent = this.buildRawContent(value, depth + 1);
+      const nestedAttrs = this.buildAttributesForStopNode(value);
+      if (nestedContent === '') {
+        content += `<${key}${nestedAttrs}/>`;
+      } else {
+        content += `<${key}${nestedAttrs}>${nestedContent}</${key}>`;
+      }
+    } else {
+      // Primitive value
+      content += `<${key}>${value}</${key}>`;
+    }
+  }
+
+  return content;
+};
+
+// Build attribute string for stopNode (no entity encoding)
+Builder$1.prototype.buildAttributesForStopNode = function (obj) {
+  if (!obj || typeof obj !== 'object') return '';
+
+  let attrStr = '';
+
+  // Check for attributesGroupName (when attributes are grouped)
+  if (this.options.attributesGroupName && obj[this.options.attributesGroupName]) {
+    const attrGroup = obj[this.options.attributesGroupName];
+    for (let attrKey in attrGroup) {
+      if (!Object.prototype.hasOwnProperty.call(attrGroup, attrKey)) continue;
+      const cleanKey = attrKey.startsWith(this.options.attributeNamePrefix)
+        ? attrKey.substring(this.options.attributeNamePrefix.length)
+        : attrKey;
+      const val = attrGroup[attrKey];
+      if (val === true && this.options.suppressBooleanAttributes) {
+        attrStr += ' ' + cleanKey;
+      } else {
+        // stopNode content is raw, but the quote delimiter is always escaped
+        // so a quote in the value cannot break out of the attribute (see orderedJs2Xml attr_to_str)
+        attrStr += ' ' + cleanKey + '="' + escapeAttribute(val) + '"';
+      }
+    }
+  } else {
+    // Look for individual attributes
+    for (let key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+      const attr = this.isAttribute(key);
+      if (attr) {
+        const val = obj[key];
+        if (val === true && this.options.suppressBooleanAttributes) {
+          attrStr += ' ' + attr;
+        } else {
+          // stopNode content is raw, but the quote delimiter is always escaped
+          // so a quote in the value cannot break out of the attribute (see orderedJs2Xml attr_to_str)
+          attrStr += ' ' + attr + '="' + escapeAttribute(val) + '"';
+        }
+      }
+    }
+  }
+
+  return attrStr;
+};
+
+Builder$1.prototype.buildObjectNode = function (val, key, attrStr, level) {
+  if (val === "") {
+    if (key[0] === "?") return this.indentate(level) + '<' + key + attrStr + '?' + this.tagEndChar;
+    else {
+      return this.indentate(level) + '<' + key + attrStr + this.closeTag(key) + this.tagEndChar;
+    }
+  } else if (key[0] === "?") {
+    // PI/XML-declaration tags never have body content — treat them like empty.
+    return this.indentate(level) + '<' + key + attrStr + '?' + this.tagEndChar;
+  } else {
+    let tagEndExp = '</' + key + this.tagEndChar;
+    let piClosingChar = "";
+
+    if (key[0] === "?") {
+      piClosingChar = "?";
+      tagEndExp = "";
+    }
+
+    // attrStr is an empty string in case the attribute came as undefined or null
+    if ((attrStr || attrStr === '') && val.indexOf('<') === -1) {
+      return (this.indentate(level) + '<' + key + attrStr + piClosingChar + '>' + val + tagEndExp);
+    } else if (this.options.commentPropName !== false && key === this.options.commentPropName && piClosingChar.length === 0) {
+      return this.indentate(level) + `<!--${safeComment(val)}-->` + this.newLine;
+    } else {
+      return (
+        this.indentate(level) + '<' + key + attrStr + piClosingChar + this.tagEndChar +
+        val +
+        this.indentate(level) + tagEndExp);
+    }
+  }
+};
+
+Builder$1.prototype.closeTag = function (key) {
+  let closeTag = "";
+  if (this.options.unpairedTags.indexOf(key) !== -1) { //unpaired
+    if (!this.options.suppressUnpairedNode) closeTag = "/";
+  } else if (this.options.suppressEmptyNode) { //empty
+    closeTag = "/";
+  } else {
+    closeTag = `></${key}`;
+  }
+  return closeTag;
+};
+
+Builder$1.prototype.checkStopNode = function (matcher) {
+  if (!this.stopNodeExpressions || this.stopNodeExpressions.length === 0) return false;
+
+  for (let i = 0; i < this.stopNodeExpressions.length; i++) {
+    if (matcher.matches(this.stopNodeExpressions[i])) {
+      return true;
+    }
+  }
+  return false;
+};
+
+Builder$1.prototype.buildTextValNode = function (val, key, attrStr, level, matcher) {
+  if (this.options.cdataPropName !== false && key === this.options.cdataPropName) {
+    const safeVal = safeCdata(val);
+    return this.indentate(level) + `<![CDATA[${safeVal}]]>` + this.newLine;
+  } else if (this.options.commentPropName !== false && key === this.options.commentPropName) {
+    const safeVal = safeComment(val);
+    return this.indentate(level) + `<!--${safeVal}-->` + this.newLine;
+  } else if (key[0] === "?") {//PI tag
+    return this.indentate(level) + '<' + key + attrStr + '?' + this.tagEndChar;
+  } else {
+    // Normal processing: apply tagValueProcessor and entity replacement
+    let textValue = this.options.tagValueProcessor(key, val);
+    textValue = this.replaceEntitiesValue(textValue);
+    // tagValueProcessor may return the raw value unchanged (default is identity), and
+    // replaceEntitiesValue no-ops on non-strings, so a plain number can still reach here;
+    // stringify it now, sign-preserving, before it's implicitly ToString'd below.
+    textValue = valToStr(textValue);
+
+    if (textValue === '') {
+      return this.indentate(level) + '<' + key + attrStr + this.closeTag(key) + this.tagEndChar;
+    } else {
+      return this.indentate(level) + '<' + key + attrStr + '>' +
+        textValue +
+        '</' + key + this.tagEndChar;
+    }
+  }
+};
+
+Builder$1.prototype.replaceEntitiesValue = function (textValue) {
+  if (textValue && textValue.length > 0 && this.options.processEntities) {
+    for (let i = 0; i < this.options.entities.length; i++) {
+      const entity = this.options.entities[i];
+      textValue = textValue.replace(entity.regex, entity.val);
+    }
+  }
+  return textValue;
+};
+
+function indentate(level) {
+  return this.options.indentBy.repeat(level);
+}
+
+function isAttribute(name /*, options*/) {
+  if (name.startsWith(this.options.attributeNamePrefix) && name !== this.options.textNodeName) {
+    return name.substr(this.attrPrefixLen);
+  } else {
+    return false;
+  }
+}
+
+// Re-export from fast-xml-builder for backward compatibility
+
+const XMLValidator = {
+  validate: validate$2
+};
+
+/**
+ * Catch2's benchmark results, v2 and v3, from two of its reporters:
+ *
+ * - the console reporter (the default). Each benchmark is three lines:
+ *
+ *       Fibonacci 20        100     2     8.3712 ms     <- name, samples, iterations, estimate
+ *                     41.731 us  41.25 us  42.622 us    <- mean, low mean, high mean
+ *                      3.256 us  2.163 us   5.353 us    <- std dev, low, high
+ *
+ *   Catch2 picks a readable unit per value; times are converted to ns so a benchmark stays
+ *   comparable when its unit changes.
+ * - the XML reporter (`-r xml`): `<BenchmarkResults name=…>` with `<mean value=…>` in ns.
+ *
+ * Neither writes Catch2's own samples, only their mean: each run of the test binary is one sample.
+ * Runs repeated into one file (`for i in $(seq 10); do ./bench; done > out.txt`, XML documents
+ * one after the other) or over several files of a glob are the repeated samples the gate needs,
+ * as Go's `-count` repeats are. Within one run a name must be unique. The JUnit reporter writes no
+ * benchmark results at all (v2 and v3), so a Catch2 JUnit file is refused with what to use instead.
  */
 const HEADER$1 = /^benchmark name\s+samples\s+iterations\s+(?:estimated|est run time)\s*$/;
 const FIRST$1 = /^(\S.*?)\s+(\d+)\s+(\d+)\s+(\S+) (\S+)\s*$/;
 const TRIPLE$1 = /^\s+(\S+) (\S+)\s+(\S+) (\S+)\s+(\S+) (\S+)\s*$/;
+/** The banner each run of a Catch2 test binary prints first. */
+const BANNER = /is a Catch2? v\d+\.\d+\.\d+ host application\.\s*$/;
+/** The roots of Catch2's XML reporter: `<Catch …>` (v2) and `<Catch2TestRun …>` (v3). */
+const XML_ROOT = /<(?:Catch|Catch2TestRun)\s[^>]*>/;
+/** Catch2's JUnit reporter writes `hostname="tbd"` on its testsuite. */
+const JUNIT = /<testsuites>\s*<testsuite\s[^>]*hostname="tbd"/;
 const catch2 = {
     name: 'catch2',
-    description: 'Catch2 v2/v3 console benchmark output (mean, converted to ns)',
-    detect: (input) => /^benchmark name\s+samples\s+iterations\s+(?:estimated|est run time)\s*$/m.test(input.head),
+    description: 'Catch2 v2/v3 console or XML (-r xml) benchmark output (mean in ns; repeated runs are samples)',
+    repeatsAcrossFiles: true,
+    detect: (input) => HEADER_M.test(input.head) || isXml(input.head) || JUNIT.test(input.head),
     parse(input, ctx) {
-        const names = new LineNames(input.file);
-        const out = [];
-        const it = input.lines()[Symbol.iterator]();
-        let seenHeader = false;
-        for (let r = it.next(); !r.done; r = it.next()) {
-            const { text, line } = r.value;
-            if (HEADER$1.test(text))
-                seenHeader = true;
-            // Rows start at column 0; section titles and source locations do not end in a time.
-            const m = seenHeader ? FIRST$1.exec(text) : null;
-            if (!m || nsPer(m[5] ?? '') === undefined)
-                continue;
-            const name = m[1] ?? '';
-            const meanLine = next(it, input.file, line, name);
-            const t = TRIPLE$1.exec(meanLine.text);
-            if (!t)
-                failAt(input.file, meanLine.line, `${name}: expected 'mean  low mean  high mean' values`);
-            names.add(name, line);
-            const mean = toNs(t[1] ?? '', t[2] ?? '', input.file, meanLine.line, name);
-            out.push(importedBenchmark('catch2', input.file, name, [
-                { name: 'time', unit: 'ns', direction: 'lower', class: ctx.class, samples: [mean] }
-            ]));
-        }
-        if (out.length === 0)
-            failAt(input.file, 1, 'no Catch2 benchmark results found');
-        return out;
+        if (isXml(input.head))
+            return fromXml(input, ctx);
+        if (JUNIT.test(input.head))
+            failAt(input.file, 1, "Catch2's JUnit reporter writes no benchmark results: run the benchmarks with the console reporter (the default) or -r xml, and import that");
+        return fromConsole(input, ctx);
     }
 };
+const HEADER_M = new RegExp(HEADER$1.source, 'm');
+function isXml(head) {
+    return /^\s*(?:<\?xml[^>]*\?>\s*)?<(?:Catch|Catch2TestRun)\s/.test(head) && XML_ROOT.test(head);
+}
+/** Means per benchmark, in the order first seen, each name unique within one run. */
+class Runs {
+    means = new Map();
+    run = 0;
+    add(file, name, line, mean) {
+        const seen = this.means.get(name);
+        if (seen === undefined) {
+            this.means.set(name, { samples: [mean], run: this.run, line });
+            return;
+        }
+        if (seen.run === this.run)
+            failAt(file, line, `duplicates the benchmark name ${JSON.stringify(name)} first used at line ${seen.line} of the same run`);
+        seen.samples.push(mean);
+        seen.run = this.run;
+        seen.line = line;
+    }
+    benchmarks(file, ctx, empty) {
+        if (this.means.size === 0)
+            failAt(file, 1, empty);
+        return [...this.means].map(([name, { samples }]) => importedBenchmark('catch2', file, name, [
+            { name: 'time', unit: 'ns', direction: 'lower', class: ctx.class, samples }
+        ]));
+    }
+}
+function fromConsole(input, ctx) {
+    const runs = new Runs();
+    const it = input.lines()[Symbol.iterator]();
+    let seenHeader = false;
+    for (let r = it.next(); !r.done; r = it.next()) {
+        const { text, line } = r.value;
+        if (BANNER.test(text)) {
+            runs.run++;
+            seenHeader = false;
+        }
+        if (HEADER$1.test(text))
+            seenHeader = true;
+        // Rows start at column 0; section titles and source locations do not end in a time.
+        const m = seenHeader ? FIRST$1.exec(text) : null;
+        if (!m || nsPer(m[5] ?? '') === undefined)
+            continue;
+        const name = m[1] ?? '';
+        const meanLine = next(it, input.file, line, name);
+        const t = TRIPLE$1.exec(meanLine.text);
+        if (!t)
+            failAt(input.file, meanLine.line, `${name}: expected 'mean  low mean  high mean' values`);
+        runs.add(input.file, name, line, toNs(t[1] ?? '', t[2] ?? '', input.file, meanLine.line, name));
+    }
+    return runs.benchmarks(input.file, ctx, 'no Catch2 benchmark results found');
+}
 function next(it, file, line, name) {
     const r = it.next();
     if (r.done)
@@ -1043,6 +8113,105 @@ function toNs(raw, unit, file, line, name) {
     if (scale === undefined)
         failAt(file, line, `${name}: unknown time unit '${unit}'`);
     return textNumber(raw, file, line, name) * scale;
+}
+const parser$1 = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseAttributeValue: false,
+    // Document order, so the nth <BenchmarkResults> found is the nth in the text (for its line).
+    preserveOrder: true
+});
+/**
+ * Each XML document of the file (one per run: runs appended to one file are documents one after
+ * the other) is validated, then read for every `<BenchmarkResults>` in it, at any depth (sections
+ * nest them).
+ */
+function fromXml(input, ctx) {
+    const text = input.text();
+    const runs = new Runs();
+    for (const doc of documents(text)) {
+        runs.run++;
+        const valid = XMLValidator.validate(doc.text);
+        if (valid !== true)
+            failAt(input.file, doc.line + valid.err.line - 1, `not valid XML: ${valid.err.msg} (is the file truncated?)`);
+        const lines = benchmarkLines(doc.text, doc.line);
+        let k = 0;
+        walk(parser$1.parse(doc.text), (children, attrs) => {
+            const line = lines[k++] ?? doc.line;
+            const name = typeof attrs.name === 'string' ? attrs.name : '';
+            if (name.trim() === '')
+                failAt(input.file, line, '<BenchmarkResults> has no name');
+            const mean = child(children, 'mean');
+            if (typeof mean?.value !== 'string') {
+                const failed = child(children, 'failed');
+                failAt(input.file, line, failed
+                    ? `${name}: the benchmark failed: ${typeof failed.message === 'string' ? failed.message : 'no message'}`
+                    : `${name}: no <mean value="…"> (Catch2 writes the mean in ns)`);
+            }
+            runs.add(input.file, name, line, textNumber(mean.value, input.file, line, name, 'ns'));
+        });
+    }
+    return runs.benchmarks(input.file, ctx, 'no <BenchmarkResults> found in the Catch2 XML');
+}
+/** The XML documents of the text, each with the line it starts at. */
+function documents(text) {
+    const starts = [];
+    const re = /<\?xml\b/g;
+    for (let m = re.exec(text); m; m = re.exec(text))
+        starts.push(m.index);
+    if (starts.length === 0 || text.slice(0, starts[0]).trim() !== '')
+        starts.unshift(0);
+    return starts.map((start, i) => ({
+        text: text.slice(start, starts[i + 1] ?? text.length),
+        line: lineAt(text, start, 0, 1)
+    }));
+}
+/** The 1-based line of `offset`, counting from `from`, which is on line `line`. */
+function lineAt(text, offset, from, line) {
+    let n = line;
+    for (let i = text.indexOf('\n', from); i >= 0 && i < offset; i = text.indexOf('\n', i + 1))
+        n++;
+    return n;
+}
+/** The line of each `<BenchmarkResults` of a document, in document order. */
+function benchmarkLines(doc, firstLine) {
+    const out = [];
+    const re = /<BenchmarkResults\b/g;
+    let line = firstLine;
+    let from = 0;
+    for (let m = re.exec(doc); m; m = re.exec(doc)) {
+        line = lineAt(doc, m.index, from, line);
+        from = m.index;
+        out.push(line);
+    }
+    return out;
+}
+/** Every `<BenchmarkResults>` under `nodes`, in document order, with its children and attributes. */
+function walk(nodes, visit) {
+    if (!Array.isArray(nodes))
+        return;
+    for (const node of nodes) {
+        for (const [tag, children] of Object.entries(node)) {
+            if (tag === ':@')
+                continue;
+            if (tag === 'BenchmarkResults')
+                visit(asArray(children), attributes(node));
+            else
+                walk(children, visit);
+        }
+    }
+}
+/** The attributes of the first child element `tag`, or undefined. */
+function child(children, tag) {
+    const node = children.find((c) => Object.hasOwn(c, tag));
+    return node ? attributes(node) : undefined;
+}
+function attributes(node) {
+    const a = node[':@'];
+    return a !== null && typeof a === 'object' ? a : {};
+}
+function asArray(v) {
+    return Array.isArray(v) ? v : [];
 }
 
 /**
@@ -8191,6 +15360,13 @@ function fromCsv(input, ctx) {
  * again in the same package (`-count N`, or runs appended to one file) is another sample of the
  * same benchmark, which is what the gate needs. When the output covers several packages, names
  * carry the package, because `BenchmarkFoo` in two packages is two benchmarks.
+ *
+ * The `-8` that ends a name is GOMAXPROCS, not part of the benchmark's name: benchstat reads it as
+ * a configuration. It is cut off, so a runner with another core count measures the same
+ * benchmark, and recorded as the fingerprint key `go.gomaxprocs`, which keeps a baseline of
+ * another GOMAXPROCS from being compared silently (engine/fingerprint-check.ts). Go prints no
+ * suffix when GOMAXPROCS is 1. A benchmark run at several values in one file (`-cpu 1,2,4`) is
+ * one benchmark per value, and keeps the names as printed.
  */
 /** Go's own units; anything else was reported with b.ReportMetric. */
 const DIRECTIONS = {
@@ -8261,10 +15437,38 @@ const go = {
         }
         if (entries.size === 0)
             failAt(input.file, 1, "no benchmark result lines ('BenchmarkX-8  1000  325 ns/op') found");
-        const packages = new Set([...entries.values()].map((e) => e.pkg));
-        return [...entries.values()].map((e) => importedBenchmark('go', input.file, packages.size > 1 && e.pkg ? `${e.name} (${e.pkg})` : e.name, e.samples.metrics(), [...e.notes]));
+        const list = [...entries.values()];
+        const packages = new Set(list.map((e) => e.pkg));
+        const names = withoutProcs(list);
+        if (ctx.fingerprint)
+            ctx.fingerprint['go.gomaxprocs'] = names.procs;
+        return list.map((e, i) => {
+            const name = names.names[i] ?? e.name;
+            return importedBenchmark('go', input.file, packages.size > 1 && e.pkg ? `${name} (${e.pkg})` : name, e.samples.metrics(), [...e.notes]);
+        });
     }
 };
+/**
+ * The names without their GOMAXPROCS suffix, and the GOMAXPROCS values seen ("2", or "1,2,4"
+ * for `-cpu 1,2,4`). A name run at more than one value in its package keeps its suffix.
+ */
+function withoutProcs(entries) {
+    const split = entries.map((e) => {
+        const m = /^(.+)-(\d+)$/.exec(e.name);
+        return m ? { base: m[1] ?? e.name, procs: Number(m[2]) } : { base: e.name, procs: 1 };
+    });
+    const values = new Map();
+    split.forEach((s, i) => {
+        const key = `${entries[i]?.pkg ?? ''}\u0000${s.base}`;
+        const seen = values.get(key) ?? new Set();
+        values.set(key, seen.add(s.procs));
+    });
+    const names = split.map((s, i) => (values.get(`${entries[i]?.pkg ?? ''}\u0000${s.base}`)?.size ?? 0) > 1
+        ? (entries[i]?.name ?? s.base)
+        : s.base);
+    const procs = [...new Set(split.map((s) => s.procs))].sort((a, b) => a - b).join(',');
+    return { names, procs };
+}
 function direction(unit, entry) {
     const known = Object.hasOwn(DIRECTIONS, unit) ? DIRECTIONS[unit] : undefined;
     if (known)
@@ -10503,13 +17707,23 @@ function detectImporter(input) {
         throw parseError instanceof Error
             ? parseError
             : new UserError(errorMessage(parseError), { file: input.file });
+    // JSON no format claims may be JSON that does not parse (truncated, hand-edited): its syntax
+    // error, with the line, says more than "could not recognise" does.
+    if (/^\s*[[{]/.test(input.head))
+        input.json();
     throw new UserError(`could not recognise the format; set format to one of: ${IMPORTERS.map((i) => i.name).join(', ')}`, { file: input.file });
 }
 function importInput(input, format, ctx) {
     if (input.head.trim() === '' && input.size <= input.head.length)
         throw new UserError('the file is empty: the run produced no results', { file: input.file });
     const importer = format === 'auto' ? detectImporter(input) : findImporter(format);
-    return { format: importer.name, benchmarks: importer.parse(input, ctx) };
+    const fingerprint = {};
+    const benchmarks = importer.parse(input, { ...ctx, fingerprint });
+    return {
+        format: importer.name,
+        benchmarks,
+        ...(Object.keys(fingerprint).length > 0 ? { fingerprint } : {})
+    };
 }
 
 //#region rolldown:runtime
@@ -10519,7 +17733,7 @@ var __require = /* @__PURE__ */ createRequire(import.meta.url);
 //#region src/utils.ts
 function cleanPath(path) {
 	let normalized = normalize$1(path);
-	if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
+	if (normalized.length > 1 && normalized[normalized.length - 1] === sep$1) normalized = normalized.substring(0, normalized.length - 1);
 	return normalized;
 }
 const SLASHES_REGEX = /[\\/]/g;
@@ -10958,7 +18172,7 @@ var Builder = class {
 	options = {
 		maxDepth: Infinity,
 		suppressErrors: true,
-		pathSeparator: sep,
+		pathSeparator: sep$1,
 		filters: []
 	};
 	globFunction;
@@ -13928,52 +21142,6 @@ function globSync(globInput, options) {
 	return crawler ? formatPaths(crawler.sync(), relative) : [];
 }
 
-/**
- * A directory (every file under it), a glob such as `benchmarks/results/raw/**`, or one file, of
- * mixed formats, each detected on its own when `format` is auto. Every benchmark keeps the file
- * it came from in `source.file`. A name that two files both define is an error naming both:
- * merging them would gate one file's numbers against the other's baseline.
- */
-function importFiles(pattern, format, ctx, baseDir = process.cwd()) {
-    return Promise.resolve().then(() => importFilesSync(pattern, format, ctx, baseDir));
-}
-function importFilesSync(pattern, format, ctx, baseDir) {
-    const paths = expand(pattern, baseDir);
-    if (paths.length === 0)
-        throw new UserError(`no file matches '${pattern}' (looked in ${baseDir})`);
-    const files = [];
-    const benchmarks = [];
-    const firstFile = new Map();
-    for (const abs of paths) {
-        const file = path.relative(baseDir, abs) || path.basename(abs);
-        const got = importInput(fileInput(abs, file), format, ctx);
-        for (const b of got.benchmarks) {
-            const other = firstFile.get(b.name);
-            if (other !== undefined)
-                throw new UserError(`benchmark ${JSON.stringify(b.name)} is also in ${other}: each benchmark must come from one file`, { file });
-            firstFile.set(b.name, file);
-            benchmarks.push({ ...b, source: { kind: 'import', format: got.format, file } });
-        }
-        files.push({ file, format: got.format, benchmarks: got.benchmarks.length });
-    }
-    return { files, benchmarks };
-}
-function expand(pattern, baseDir) {
-    const abs = path.resolve(baseDir, pattern);
-    let stat;
-    try {
-        stat = statSync(abs);
-    }
-    catch {
-        stat = undefined;
-    }
-    if (stat?.isFile())
-        return [abs];
-    // The folder may itself contain glob characters: criterion names folders after benchmarks.
-    const glob = stat?.isDirectory() ? `${convertPathToPattern(abs)}/**` : pattern;
-    return globSync(glob, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false }).sort();
-}
-
 /** Adds `extra` to `target`; a key seen with two values keeps both ("0.12.6 | 0.13.0"). */
 function mergeFingerprint(target, extra) {
     for (const [key, value] of Object.entries(extra)) {
@@ -13998,38 +21166,123 @@ function unknownEnvironment() {
 }
 
 /**
+ * The benchmarks of several files, gathered one file at a time. A name that two files both define
+ * is an error naming both: merging them would gate one file's numbers against the other's
+ * baseline. The exception is a format whose every run gives one value per benchmark (Catch2):
+ * there the same name in two files of the same format is the benchmark run again, and its values
+ * are more samples, as Go's `-count` repeats are.
+ */
+class ImportedBenchmarks {
+    duplicate;
+    benchmarks = [];
+    /** The fingerprint keys the files' formats recorded, merged. */
+    fingerprint = {};
+    first = new Map();
+    constructor(
+    /** The error for a name two files define, naming the other file. */
+    duplicate) {
+        this.duplicate = duplicate;
+    }
+    add(got, file, source) {
+        if (got.fingerprint)
+            mergeFingerprint(this.fingerprint, got.fingerprint);
+        for (const b of got.benchmarks) {
+            const other = this.first.get(b.name);
+            if (other === undefined) {
+                const bench = { ...b, source: source(got.format) };
+                this.first.set(b.name, { file, format: got.format, bench });
+                this.benchmarks.push(bench);
+            }
+            else if (other.format === got.format && findImporter(got.format).repeatsAcrossFiles) {
+                other.bench.metrics = appendRun(other.bench, b);
+            }
+            else
+                throw this.duplicate(b.name, other.file, file);
+        }
+    }
+}
+/** The metrics of `into` with the samples of a later run of the same benchmark added. */
+function appendRun(into, run) {
+    const metrics = into.metrics.map((m) => ({ ...m, samples: [...m.samples] }));
+    for (const m of run.metrics) {
+        const same = metrics.find((x) => x.name === m.name && x.unit === m.unit);
+        if (same)
+            same.samples.push(...m.samples);
+        else
+            metrics.push({ ...m, samples: [...m.samples] });
+    }
+    return metrics;
+}
+/**
+ * A directory (every file under it), a glob such as `benchmarks/results/raw/**`, or one file, of
+ * mixed formats, each detected on its own when `format` is auto. Every benchmark keeps the file
+ * it came from in `source.file` (the first file, for runs repeated over several).
+ */
+function importFiles(pattern, format, ctx, baseDir = process.cwd()) {
+    return Promise.resolve().then(() => importFilesSync(pattern, format, ctx, baseDir));
+}
+function importFilesSync(pattern, format, ctx, baseDir) {
+    const paths = expand(pattern, baseDir);
+    if (paths.length === 0)
+        throw new UserError(`no file matches '${pattern}' (looked in ${baseDir})`);
+    const files = [];
+    const all = new ImportedBenchmarks((name, other, file) => new UserError(`benchmark ${JSON.stringify(name)} is also in ${other}: each benchmark must come from one file`, { file }));
+    for (const abs of paths) {
+        const file = path.relative(baseDir, abs) || path.basename(abs);
+        const got = importInput(fileInput(abs, file), format, ctx);
+        all.add(got, file, (f) => ({ kind: 'import', format: f, file }));
+        files.push({ file, format: got.format, benchmarks: got.benchmarks.length });
+    }
+    return { files, benchmarks: all.benchmarks, fingerprint: all.fingerprint };
+}
+function expand(pattern, baseDir) {
+    const abs = path.resolve(baseDir, pattern);
+    let stat;
+    try {
+        stat = statSync(abs);
+    }
+    catch {
+        stat = undefined;
+    }
+    if (stat?.isFile())
+        return [abs];
+    // The folder may itself contain glob characters: criterion names folders after benchmarks.
+    const glob = stat?.isDirectory() ? `${convertPathToPattern(abs)}/**` : pattern;
+    return globSync(glob, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false }).sort();
+}
+
+/**
  * Result files (a directory, a glob, or files of mixed formats, each detected from its content)
- * as one result set. Each benchmark must come from one file: merging two would gate one file's
- * numbers against the other's baseline.
+ * as one result set. Each benchmark must come from one file (merging two would gate one file's
+ * numbers against the other's baseline), unless its format makes repeated runs (Catch2).
  */
 async function importResultSet(pattern, meta) {
     const patterns = Array.isArray(pattern) ? pattern : [pattern];
-    const benchmarks = [];
     const files = [];
-    const from = new Map();
+    const all = new ImportedBenchmarks((name, other, file) => new UserError(`benchmark '${name}' is also in ${other}: each benchmark must come from one file`, { file }));
     for (const p of patterns) {
         const got = await importFiles(p, 'auto', { class: 'non-critical' }).catch((e) => {
             throw isUserError(e) ? new UserError(`results: ${e.message}`) : e;
         });
         files.push(...got.files);
+        mergeFingerprint(all.fingerprint, got.fingerprint);
         for (const b of got.benchmarks) {
             const file = b.source?.file ?? p;
-            const other = from.get(b.name);
-            if (other !== undefined)
-                throw new UserError(`benchmark '${b.name}' is also in ${other}: each benchmark must come from one file`, { file });
-            from.set(b.name, file);
-            benchmarks.push(b);
+            all.add({ format: b.source?.format ?? '', benchmarks: [b] }, file, () => b.source);
         }
     }
+    const environment = importedEnvironment(files) ?? meta.hostEnvironment();
+    mergeFingerprint(environment, all.fingerprint);
     return {
         $schema: RESULTS_SCHEMA_ID,
         version: RESULTS_VERSION,
         testbed: meta.testbed,
         createdAt: meta.createdAt,
         commit: meta.commit,
-        // The measuring machine's fingerprint, when the files carry it, is what a baseline must match.
-        environment: importedEnvironment(files) ?? meta.hostEnvironment(),
-        benchmarks
+        // The measuring machine's fingerprint, when the files carry it, is what a baseline must match;
+        // with the settings the tools report (GOMAXPROCS).
+        environment,
+        benchmarks: all.benchmarks
     };
 }
 /**
@@ -14051,6 +21304,16 @@ function importedEnvironment(files, baseDir = process.cwd()) {
     return merged;
 }
 
+/**
+ * The importers layer's one entry: code outside src/importers imports from here only.
+ * - formats/: one file per tool's output format, and registry.ts, which lists them and picks one
+ *   by content. Adding a format is a file here and a line in the registry.
+ * - read/: what the formats build on: inputs from files and strings, lines, JSON that names the
+ *   line of a bad value, large documents read record by record, the byte walkers, sample lists.
+ * - files.ts and result-set.ts, beside this file: globs of files of mixed formats, and the
+ *   result set made from them.
+ * formats/ imports read/; read/ imports nothing from formats/.
+ */
 const makeInput = stringInput;
 function importText(file, text, format, ctx) {
     return importInput(stringInput(file, text), format, ctx);
@@ -14068,9 +21331,44 @@ const TMP_PREFIX = '.tmp-';
  * at most a stray `.tmp-*` file, which readers skip.
  */
 async function writeFileAtomic(file, content) {
+    await writeThenPlace(file, content, (tmp) => rename(tmp, file));
+}
+/**
+ * Writes a new file atomically, as writeFileAtomic does, but never over an existing one: the
+ * temporary file is hard-linked to the name, which fails if the name is taken. Returns false then
+ * (nothing is written); a file system without hard links falls back to a check, then a rename.
+ */
+async function writeFileExclusive(file, content) {
+    let placed = true;
+    await writeThenPlace(file, content, async (tmp) => {
+        try {
+            await link(tmp, file);
+        }
+        catch (e) {
+            const code = e.code;
+            if (code === 'EEXIST') {
+                placed = false;
+            }
+            else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
+                if ((await readIfExists(file)) === null)
+                    await rename(tmp, file);
+                else
+                    placed = false;
+            }
+            else {
+                throw e;
+            }
+        }
+        await rm(tmp, { force: true });
+    });
+    return placed;
+}
+async function writeThenPlace(file, content, place) {
     const dir = path.dirname(file);
-    await mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     const tmp = path.join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}${path.extname(file)}`);
+    // A signal mid-write removes the temporary file: the target keeps its old content.
+    const unregister = onCleanup({ run: () => rmSync(tmp, { force: true }) });
     try {
         const handle = await open$1(tmp, 'wx');
         try {
@@ -14080,13 +21378,61 @@ async function writeFileAtomic(file, content) {
         finally {
             await handle.close();
         }
-        await rename(tmp, file);
+        await place(tmp);
     }
     catch (e) {
         await rm(tmp, { force: true });
         throw e;
     }
+    finally {
+        unregister();
+    }
     await syncDir(dir);
+}
+/**
+ * mkdir -p that reports the real cause: Node's recursive mkdir says ENOENT where a parent cannot
+ * be created on a read-only file system, so on ENOENT the missing folders are made one by one,
+ * and the first that fails says why (EROFS, EACCES, ENOSPC, …).
+ */
+async function ensureDir(dir) {
+    try {
+        await mkdir(dir, { recursive: true });
+        return;
+    }
+    catch (e) {
+        const code = e.code;
+        // EEXIST from a recursive mkdir: a file has the folder's name.
+        if (code === 'EEXIST') {
+            throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), {
+                code: 'ENOTDIR',
+                syscall: 'mkdir',
+                path: dir
+            });
+        }
+        if (code !== 'ENOENT')
+            throw e;
+    }
+    const missing = [];
+    for (let d = path.resolve(dir);; d = path.dirname(d)) {
+        try {
+            await stat$1(d);
+            break;
+        }
+        catch {
+            missing.unshift(d);
+            if (path.dirname(d) === d)
+                break;
+        }
+    }
+    for (const d of missing) {
+        try {
+            await mkdir(d);
+        }
+        catch (e) {
+            if (e.code !== 'EEXIST')
+                throw e;
+        }
+    }
 }
 async function syncDir(dir) {
     // Makes the rename itself durable; some file systems refuse fsync on a directory, which is fine.
@@ -14102,6 +21448,38 @@ async function syncDir(dir) {
     catch {
         /* best effort */
     }
+}
+/** `target` is `dir` or below it, by their paths (both absolute). */
+function isInside(dir, target) {
+    const rel = path.relative(dir, target);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+/**
+ * `isInside` for the files themselves, symbolic links followed: a link inside `dir` that points
+ * out of it is outside. Where `target` does not exist yet, its nearest existing folder decides.
+ */
+async function isReallyInside(dir, target) {
+    let existing = path.resolve(target);
+    for (;;) {
+        try {
+            existing = await realpath$1(existing);
+            break;
+        }
+        catch {
+            const up = path.dirname(existing);
+            if (up === existing)
+                return false;
+            existing = up;
+        }
+    }
+    let root;
+    try {
+        root = await realpath$1(dir);
+    }
+    catch {
+        return false;
+    }
+    return isInside(root, existing);
 }
 /** The file's text, or null when it does not exist or cannot be read (a first run, say). */
 async function readIfExists(file) {
@@ -31510,6 +38888,14 @@ const MetricOverrideInput = strictObject({
         .optional()
         .meta({ description: 'false records the metric without gating on it.' })
 });
+/** The same for every benchmark (top-level `metrics`): budgets stay under thresholds.metrics. */
+const GlobalMetricInput = strictObject({
+    class: MetricClass.optional().meta({ description: 'Overrides the class of this metric.' }),
+    direction: Direction.optional().meta({ description: 'Which way is better.' }),
+    gate: boolean().optional().meta({
+        description: 'true gates a metric its format records for context only (Google Benchmark cpu_time); false records it without gating.'
+    })
+});
 const common = {
     name: string$1()
         .regex(/\S/, { error: unlessMissing('must not be blank') })
@@ -31750,6 +39136,13 @@ const ConfigInput = strictObject({
     'runner-drift': percent$2(false).optional().meta({
         default: '5%',
         description: 'How far a job centre moves from one job to the next on this runner (the prior of the stored-baseline rule); 0 compares with one stored baseline by the within-job rule.'
+    }),
+    'from-zero': _enum$1(['fail', 'warn', 'neutral']).optional().meta({
+        default: 'fail',
+        description: 'A metric at 0 in every baseline sample and above 0 in every current one (0 → 1 allocs/op) has no ratio: fail (default) gates it as past any budget, warn only warns, neutral leaves it uncompared.'
+    }),
+    metrics: record(string$1(), GlobalMetricInput).optional().meta({
+        description: 'Per-metric class, direction and gate for every benchmark, keyed by metric name (e.g. cpu_time: { gate: true }); budgets go under thresholds.metrics.'
     }),
     thresholds: strictObject({
         core: ThresholdsInput.optional().meta({ description: 'Default warn 5%, fail 5%.' }),
@@ -32109,6 +39502,9 @@ class Problems {
 }
 const BENCHMARKS_REQUIRED = "benchmarks is required: list what to run, or import result files with the action's results input (CLI: --results)";
 function parseConfig(text, file, opts = {}) {
+    // Measured as UTF-16 units here, bytes in loadConfig: either way a bound on the parse's work.
+    if (text.length > MAX_CONFIG_BYTES)
+        throw tooLarge(file, text.length);
     const counter = new distExports.LineCounter();
     const doc = distExports.parseDocument(text, {
         lineCounter: counter,
@@ -32164,13 +39560,27 @@ function parseConfig(text, file, opts = {}) {
         throw new ConfigError(file, problems.list);
     return config;
 }
+/**
+ * A config lists benchmarks and settings: a few kilobytes. Parsing 10 MB of YAML took 12.6 s and
+ * 962 MB of memory, so a larger file is refused before it is read.
+ */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+function tooLarge(file, size) {
+    const mb = (size / 1024 / 1024).toFixed(1);
+    return new UserError(`the config is ${mb} MiB; perf-gate reads configs up to 1 MiB. Keep data out of it: results go in files named by a benchmark's 'path:' or 'output:'`, { file });
+}
 /** Reads and parses a config file; see parseConfig. */
 async function loadConfig(path, opts = {}) {
     let text;
     try {
+        const { size } = await stat$1(path);
+        if (size > MAX_CONFIG_BYTES)
+            throw tooLarge(path, size);
         text = await readFile(path, 'utf8');
     }
     catch (e) {
+        if (e instanceof UserError)
+            throw e;
         const code = e.code;
         if (code === 'ENOENT') {
             throw new UserError(`config file not found (looked for ${resolve$3(path)}; hint: create one, see README)`, { file: path });
@@ -32232,7 +39642,8 @@ function reportIssue(problems, issue, data) {
             hint = ` (only valid with ${owners.join(' or ')})`;
         else if (suggestion)
             hint = ` (did you mean '${suggestion}'?)`;
-        else if (known && known.keys.length <= 16)
+        // Up to a screenful of keys helps; a longer list would drown the line.
+        else if (known && known.keys.length <= 24)
             hint = ` (known keys: ${known.keys.join(', ')})`;
         const what = `unknown key '${key}'${hint}`;
         problems.add([...issue.path, key], issue.path.length ? `${formatPath(issue.path)} has ${what}` : what);
@@ -32304,6 +39715,16 @@ function metricOverride(input) {
         out.gate = input.gate;
     return out;
 }
+/** A benchmark's own metric overrides over the top-level ones, field by field. */
+function withGlobalMetrics(own, global) {
+    if (!global)
+        return own;
+    const out = mapValues(global, metricOverride);
+    for (const [name, o] of Object.entries(own)) {
+        out[name] = { ...(Object.hasOwn(out, name) ? out[name] : {}), ...o };
+    }
+    return out;
+}
 function mapValues(record, f) {
     // fromEntries defines own properties, so a key like "__proto__" stays an ordinary key.
     return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, f(v)]));
@@ -32344,7 +39765,7 @@ function build(raw, file, problems) {
                 class: b.class ?? 'non-critical',
                 repetitions: ('repetitions' in b ? b.repetitions : undefined) ?? repetitions,
                 warmup: ('warmup' in b ? b.warmup : undefined) ?? warmup,
-                metrics: mapValues(b.metrics, metricOverride)
+                metrics: withGlobalMetrics(mapValues(b.metrics, metricOverride), raw.metrics)
             };
             if (b.thresholds)
                 common.thresholds = partialThresholds(b.thresholds);
@@ -32365,6 +39786,8 @@ function build(raw, file, problems) {
             const spec = buildBenchmark(cell.entry, common, dir, timeoutSeconds);
             if (spec.kind === 'command' && plan)
                 spec.adaptive = plan;
+            if (spec.kind === 'command')
+                checkOutputInside(problems, spec, dir, i);
             const taken = entryOf.get(spec.name);
             if (taken !== undefined && taken !== i) {
                 problems.add(['benchmarks', i, 'name'], `benchmarks[${i}] produces the benchmark '${spec.name}', which benchmarks[${taken}] (line ${problems.line(['benchmarks', taken])}) produces too`);
@@ -32388,6 +39811,8 @@ function build(raw, file, problems) {
         runnerDrift: raw['runner-drift'] === undefined
             ? CONFIG_DEFAULTS.runnerDrift
             : (percentToFraction(raw['runner-drift']) ?? CONFIG_DEFAULTS.runnerDrift),
+        ...(raw['from-zero'] ? { fromZero: raw['from-zero'] } : {}),
+        ...(raw.metrics ? { metrics: mapValues(raw.metrics, metricOverride) } : {}),
         thresholds: {
             core: classThresholds(raw.thresholds?.core, CONFIG_DEFAULTS.thresholds.core),
             nonCritical: classThresholds(raw.thresholds?.['non-critical'], CONFIG_DEFAULTS.thresholds.nonCritical),
@@ -32400,6 +39825,16 @@ function build(raw, file, problems) {
     };
     return { config, firstOfEntry };
 }
+/** perf-gate deletes a command's output file before each run: it must not be outside the project. */
+function checkOutputInside(problems, spec, dir, index) {
+    if (spec.output === undefined)
+        return;
+    const target = resolve$3(spec.cwd, spec.output);
+    if (isInside(dir, target))
+        return;
+    const at = ['benchmarks', index, 'output'];
+    problems.add(at, sentence(at, `must stay inside the config's folder (${dir}), where perf-gate may delete and read it; ${quote(spec.output)} is ${target}`));
+}
 function buildBenchmark(b, common, dir, timeoutSeconds) {
     switch (b.kind) {
         case 'command':
@@ -32410,6 +39845,7 @@ function buildBenchmark(b, common, dir, timeoutSeconds) {
                 format: b.format ?? 'none',
                 ...(b.output !== undefined && { output: b.output }),
                 cwd: resolve$3(dir, b.cwd ?? '.'),
+                root: dir,
                 env: mapValues(b.env, String),
                 timeoutSeconds: b.timeout ?? timeoutSeconds
             };
@@ -32641,6 +40077,24 @@ function describeAssumed(a) {
         `To pin this, commit this ${a.file}:`,
         ...a.pin.trimEnd().split('\n')
     ];
+}
+
+/** Words and identifiers as people read them, shared by the engine's messages and the renderers. */
+/** "1 regression", "3 regressions". */
+function plural(n, singular, pluralForm = singular + 's') {
+    return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+/**
+ * A commit as shown to people: the first 7 hex digits of a sha. Anything else (a store that keys
+ * by another id) keeps only characters that are inert in markdown, mermaid, terminals and file names.
+ */
+function shortSha(sha) {
+    if (!sha)
+        return null;
+    if (/^[0-9a-f]{7,64}$/i.test(sha))
+        return sha.slice(0, 7).toLowerCase();
+    const safe = sha.replace(/[^0-9A-Za-z._-]/g, '').slice(0, 12);
+    return safe || null;
 }
 
 /**
@@ -33267,24 +40721,6 @@ function probit(p) {
     return Math.sqrt(2) * inverseErrorFunction(2 * p - 1);
 }
 
-/** Words and identifiers as people read them, shared by the engine's messages and the renderers. */
-/** "1 regression", "3 regressions". */
-function plural(n, singular, pluralForm = singular + 's') {
-    return `${n} ${n === 1 ? singular : pluralForm}`;
-}
-/**
- * A commit as shown to people: the first 7 hex digits of a sha. Anything else (a store that keys
- * by another id) keeps only characters that are inert in markdown, mermaid, terminals and file names.
- */
-function shortSha(sha) {
-    if (!sha)
-        return null;
-    if (/^[0-9a-f]{7,64}$/i.test(sha))
-        return sha.slice(0, 7).toLowerCase();
-    const safe = sha.replace(/[^0-9A-Za-z._-]/g, '').slice(0, 12);
-    return safe || null;
-}
-
 /**
  * Null distribution of the Mann-Whitney U statistic (U = #{(i, j): y_i > x_j}, ties counting ½).
  * simple-statistics gives the rank sum but no p-value, and its table-based normal CDF floors at
@@ -33686,6 +41122,35 @@ function shiftEstimator(y, x) {
     };
 }
 
+/** Number formatting shared by the reasons of `compareMetric` and `gate`. */
+/** A signed percentage number without the unit: 0.1234 → "+12.3", −Infinity → "-∞". */
+function signedPct(x) {
+    if (x === Infinity)
+        return '+∞';
+    if (x === -Infinity)
+        return '-∞';
+    const s = (Math.abs(x) * 100).toFixed(1);
+    // "-0.0" and "+0.0" would both claim a direction that rounding erased.
+    if (s === '0.0')
+        return '0.0';
+    return `${x < 0 ? '-' : '+'}${s}`;
+}
+/** A budget fraction as a plain percentage: 0.05 → "5 %", 0.125 → "12.5 %". */
+function budgetPct(x) {
+    return `${Number((x * 100).toFixed(2))} %`;
+}
+/** "Δ +12.3 % (90 % CI +9.8 … +14.9 %)". */
+function changeWithCi(change, ci, confidence) {
+    const level = Number((confidence * 100).toFixed(1));
+    return `Δ ${signedPct(change)} % (${level} % CI ${signedPct(ci[0])} … ${signedPct(ci[1])} %)`;
+}
+/** A change in the metric's own unit: (0, 1, "allocs/op") → "+1 allocs/op". */
+function signedAmount(x, unit) {
+    const abs = Math.abs(x);
+    const n = abs >= 100 ? Math.round(abs).toLocaleString('en-US') : String(Number(abs.toPrecision(3)));
+    return `${x < 0 ? '-' : '+'}${n}${unit ? ` ${unit}` : ''}`;
+}
+
 /** Scales the raw MAD to a normal-consistent σ. */
 const MAD_TO_SIGMA = 1.4826;
 /**
@@ -33800,29 +41265,6 @@ function pairs(unitSe, z, distance) {
     return Math.ceil(((z * unitSe) / distance) ** 2);
 }
 
-/** Number formatting shared by the reasons of `compareMetric` and `gate`. */
-/** A signed percentage number without the unit: 0.1234 → "+12.3", −Infinity → "-∞". */
-function signedPct(x) {
-    if (x === Infinity)
-        return '+∞';
-    if (x === -Infinity)
-        return '-∞';
-    const s = (Math.abs(x) * 100).toFixed(1);
-    // "-0.0" and "+0.0" would both claim a direction that rounding erased.
-    if (s === '0.0')
-        return '0.0';
-    return `${x < 0 ? '-' : '+'}${s}`;
-}
-/** A budget fraction as a plain percentage: 0.05 → "5 %", 0.125 → "12.5 %". */
-function budgetPct(x) {
-    return `${Number((x * 100).toFixed(2))} %`;
-}
-/** "Δ +12.3 % (90 % CI +9.8 … +14.9 %)". */
-function changeWithCi(change, ci, confidence) {
-    const level = Number((confidence * 100).toFixed(1));
-    return `Δ ${signedPct(change)} % (${level} % CI ${signedPct(ci[0])} … ${signedPct(ci[1])} %)`;
-}
-
 /*
  * The budget semantics every rule shares (two-sample, paired, history-aware): given an estimate
  * of the log-badness shift and its CIs, decide pass/warn/fail, inconclusive and improved, and say
@@ -33923,16 +41365,94 @@ function withJudgement(base, j, pFail, pWarn) {
     };
 }
 
-function firstInvalid(arm, values) {
+function firstInvalid(arm, values, allowZero) {
     for (let i = 0; i < values.length; i++) {
         const v = values[i];
         if (!Number.isFinite(v))
             return `${arm} sample #${i + 1} is ${v}: samples must be finite numbers`;
-        if (v <= 0) {
+        if (v < 0 || (v === 0 && !allowZero)) {
             return `${arm} sample #${i + 1} is ${v}: samples must be > 0 to be compared as ratios (log scale)`;
         }
     }
     return null;
+}
+/** An arm as measured, nothing screened: for a metric shown but not compared. */
+function plainSummary(values) {
+    const finite = values.filter((v) => Number.isFinite(v));
+    if (finite.length === 0)
+        return { n: 0, median: NaN, dropped: [], cv: null };
+    const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+    return {
+        n: finite.length,
+        median: median$1(finite),
+        dropped: [],
+        cv: finite.length >= 2 && mean > 0 ? coefficientOfVariation(finite) : null
+    };
+}
+/** The exact one-sided Mann-Whitney p of complete separation: 1 / C(n + m, n). */
+function separationP(n, m) {
+    let p = 1;
+    for (let k = 1; k <= n; k++)
+        p *= k / (m + k);
+    return p;
+}
+/**
+ * A metric at 0 in every sample of one side (Go's allocs/op and B/op, usually 0): no ratio exists,
+ * so it is compared on the absolute scale. 0 on both sides is unchanged; 0 on one side and above
+ * 0 in every sample of the other is a change every sample shows, a regression past any budget
+ * (or an improvement) of `current − baseline` in the metric's unit. Anything else with a 0 in it
+ * (zeros mixed with other values) is null: it keeps the plain reason.
+ */
+function fromZeroComparison(input, neutral, minSamples) {
+    const { baseline, current, direction, thresholds } = input;
+    const zero = (xs) => xs.length > 0 && xs.every((x) => x === 0);
+    const above = (xs) => xs.length > 0 && xs.every((x) => x > 0);
+    const baseZero = zero(baseline);
+    const curZero = zero(current);
+    if (!((baseZero && (curZero || above(current))) || (curZero && above(baseline))))
+        return null;
+    const base = plainSummary(baseline);
+    const cur = plainSummary(current);
+    if (cur.n < minSamples || base.n < minSamples) {
+        return neutral(`need ≥ ${minSamples} samples per arm, have ${cur.n} (current) and ${base.n} (baseline)`, base, cur);
+    }
+    const delta = cur.median - base.median;
+    const unit = input.unit;
+    if (baseZero && curZero) {
+        return {
+            ...neutral('0 in every sample, as in the baseline', base, cur),
+            verdict: 'pass',
+            change: 0,
+            valueChange: 0,
+            ci: [0, 0],
+            pFail: 1,
+            pWarn: 1,
+            absoluteChange: 0
+        };
+    }
+    const worse = direction === 'lower' ? delta > 0 : delta < 0;
+    const amount = signedAmount(delta, unit);
+    const what = baseZero
+        ? `${amount}, was 0: every current sample is above 0, every baseline sample 0`
+        : `${amount}, now 0: every current sample is 0, every baseline sample above 0`;
+    const p = separationP(cur.n, base.n);
+    const common = { ...neutral(what, base, cur), absoluteChange: delta, pFail: p, pWarn: p };
+    if (!worse)
+        return { ...common, verdict: 'pass', improved: true, pFail: 1, pWarn: 1 };
+    const mode = input.fromZero ?? 'fail';
+    if (mode === 'neutral')
+        return {
+            ...common,
+            reason: `${what} (not gated: from-zero is neutral)`,
+            pFail: null,
+            pWarn: null
+        };
+    const fails = mode === 'fail' && thresholds.fail !== null;
+    return {
+        ...common,
+        verdict: fails ? 'fail' : 'warn',
+        reason: `${what}: a change from 0 is past any relative budget${fails ? '' : mode === 'warn' ? ' (from-zero: warn)' : ' (warn-only metric)'}`
+    };
 }
 function screenArm(values, sign, minSamples) {
     if (values.length === 0)
@@ -34002,9 +41522,15 @@ function compareMetric(input) {
     checkOptions$2(input, alpha, failAlpha, minSamples);
     const { direction, thresholds } = input;
     const neutral = (reason, baseline = null, current = null) => neutralComparison(input, reason, baseline, current);
-    const invalid = firstInvalid('current', input.current) ?? firstInvalid('baseline', input.baseline);
+    const invalid = firstInvalid('current', input.current, true) ?? firstInvalid('baseline', input.baseline, true);
     if (invalid)
         return neutral(invalid);
+    const fromZero = fromZeroComparison(input, neutral, minSamples);
+    if (fromZero)
+        return fromZero;
+    const zero = firstInvalid('current', input.current, false) ?? firstInvalid('baseline', input.baseline, false);
+    if (zero)
+        return neutral(zero, plainSummary(input.baseline), plainSummary(input.current));
     // Log-badness: larger is worse in both directions, and a relative change becomes a shift.
     const sign = direction === 'lower' ? 1 : -1;
     const cur = screenArm(input.current, sign, minSamples);
@@ -34113,8 +41639,12 @@ function listOf(items) {
     return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
 }
 function changes(cs) {
-    const worstFirst = [...cs].sort((a, b) => (b.change ?? 0) - (a.change ?? 0));
-    return listOf(worstFirst.map((c) => `${label$2(c)} ${signedPct(c.valueChange ?? 0)} %`));
+    // A change from 0 has no ratio: it is past any budget, so it is listed first, in its own unit.
+    const size = (c) => c.absoluteChange !== undefined && c.change === null ? Infinity : (c.change ?? 0);
+    const worstFirst = [...cs].sort((a, b) => size(b) - size(a));
+    return listOf(worstFirst.map((c) => c.absoluteChange !== undefined && c.change === null
+        ? `${label$2(c)} ${signedAmount(c.absoluteChange, c.unit)} (was ${c.baseline?.median ?? 0})`
+        : `${label$2(c)} ${signedPct(c.valueChange ?? 0)} %`));
 }
 /**
  * The verdict over all metrics of one run. Each WARN must survive Benjamini–Hochberg over the
@@ -35305,7 +42835,8 @@ function inputFor(benchmark, m, old, thresholds, opts) {
         baseline: old.samples,
         current: m.samples,
         ...(opts.minSamples !== undefined ? { minSamples: opts.minSamples } : {}),
-        ...(failAlpha !== undefined ? { failAlpha } : {})
+        ...(failAlpha !== undefined ? { failAlpha } : {}),
+        ...(opts.fromZero ? { fromZero: opts.fromZero } : {})
     };
 }
 /**
@@ -35457,7 +42988,7 @@ function compareResultSets(baseline, current, opts = {}) {
                 continue;
             }
             if (!old) {
-                comparisons.push(neutral(b.name, m, thresholds, 'new metric: the baseline has no samples for it yet'));
+                comparisons.push(neutral(b.name, m, thresholds, 'new metric: the baseline has no samples for it yet', true));
                 continue;
             }
             if (old.unit !== m.unit || old.direction !== m.direction) {
@@ -35482,7 +43013,7 @@ function compareResultSets(baseline, current, opts = {}) {
 function noBaselineOutcome(current, reason, thresholdsFor = defaultThresholdsFor) {
     const comparisons = current.benchmarks.flatMap((b) => b.metrics
         .filter((m) => m.gate !== false)
-        .map((m) => neutral(b.name, m, thresholdsFor(b.name, m), reason)));
+        .map((m) => neutral(b.name, m, thresholdsFor(b.name, m), reason, true)));
     return {
         verdict: 'neutral',
         route: 'none',
@@ -35493,10 +43024,6 @@ function noBaselineOutcome(current, reason, thresholdsFor = defaultThresholdsFor
         unchanged: 0
     };
 }
-/** The arm as shown, for a metric that is not compared. */
-function plainSummary(samples) {
-    return { n: samples.length, median: median$1([...samples]), dropped: [], cv: null };
-}
 function indexMetrics(benches) {
     const map = new Map();
     for (const b of benches)
@@ -35504,8 +43031,425 @@ function indexMetrics(benches) {
             map.set(`${b.name}\u0000${m.name}`, m);
     return map;
 }
-function neutral(benchmark, m, thresholds, reason) {
-    return neutralComparison({ benchmark, metric: m.name, unit: m.unit, direction: m.direction, class: m.class, thresholds }, reason);
+/** A metric not compared; `measured`: this run's samples are shown (median and spread). */
+function neutral(benchmark, m, thresholds, reason, measured = false) {
+    return neutralComparison({ benchmark, metric: m.name, unit: m.unit, direction: m.direction, class: m.class, thresholds }, reason, null, measured ? plainSummary(m.samples) : null);
+}
+
+/** Machine-wide keys that block every benchmark, with how their values are compared. */
+const MACHINE_BLOCKING = {
+    'gpu.count': (v) => v,
+    'gpu.names': (v) => v,
+    // Minor driver releases are bug fixes; the major version is where performance changes.
+    'gpu.driver': driverMajor,
+    'ollama.version': (v) => v
+};
+/**
+ * Settings a tool reports for every benchmark it ran, which block the benchmarks imported in that
+ * format. GOMAXPROCS is part of what a Go benchmark measures (b.RunParallel, anything with
+ * goroutines scales with it), benchstat will not compare across it, and it changes with the
+ * runner's core count: a baseline from another value is left neutral, named, until a baseline of
+ * the new value is stored or the key is allowed.
+ */
+const FORMAT_BLOCKING = { 'go.gomaxprocs': 'go' };
+/** Per-benchmark keys (`ollama.<benchmark>.<suffix>`) that block that benchmark. */
+const BENCH_BLOCKING = ['model.digest', 'model.quantization', 'num_ctx'];
+/** Per-benchmark keys shown for information. */
+const BENCH_NOTE = ['model', 'model.family', 'model.parameter_size', 'api', 'num_gpu', 'think'];
+/** Keys that differ between runs of the same machine class by design. */
+const IGNORED = new Set(['hostname']);
+const BENCH_KEY = new RegExp(`^ollama\\.(.+)\\.(${[...BENCH_BLOCKING, ...BENCH_NOTE, 'gpu_offload'].map((s) => s.replace(/\./g, '\\.')).join('|')})$`);
+function driverMajor(v) {
+    const majors = v.split(/\s*[,|]\s*/).map((d) => /^\s*(\d+)/.exec(d)?.[1] ?? d.trim());
+    return [...new Set(majors)].join(', ');
+}
+// Digests are compared whole and shown as `ollama list` shows them.
+function shortDigest(v) {
+    const hex = v.replace(/^sha256:/, '');
+    return /^[0-9a-f]{64}$/i.test(hex) ? hex.slice(0, 12) : v;
+}
+function present(v) {
+    return v !== undefined && v !== null && v !== '';
+}
+/** An `allow-fingerprint-changes` entry: a key, or a pattern with `*` (`ollama.*.model.digest`). */
+function allowedBy(key, allow) {
+    return allow.some((pattern) => {
+        if (!pattern.includes('*'))
+            return pattern === key;
+        const re = pattern
+            .split('*')
+            .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.+');
+        return new RegExp(`^${re}$`).test(key);
+    });
+}
+/**
+ * The keys whose values differ, each with the benchmarks it concerns and whether it blocks the
+ * comparison. A key only one side recorded (an older baseline, a runner without nvidia-smi) is
+ * shown but never blocks: it would make every baseline from before an upgrade of perf-gate useless.
+ */
+function checkFingerprint(baseline, current, allow = []) {
+    const keys = [...new Set([...Object.keys(baseline), ...Object.keys(current)])].sort();
+    const out = [];
+    for (const key of keys) {
+        if (IGNORED.has(key))
+            continue;
+        const b = Object.hasOwn(baseline, key) ? baseline[key] : undefined;
+        const c = Object.hasOwn(current, key) ? current[key] : undefined;
+        const bench = BENCH_KEY.exec(key);
+        const suffix = bench?.[2] ?? '';
+        const machine = Object.hasOwn(MACHINE_BLOCKING, key) ? MACHINE_BLOCKING[key] : undefined;
+        const format = Object.hasOwn(FORMAT_BLOCKING, key) ? FORMAT_BLOCKING[key] : undefined;
+        const blocking = machine !== undefined || format !== undefined || BENCH_BLOCKING.includes(suffix);
+        const view = (v) => {
+            if (!present(v))
+                return null;
+            const s = String(v);
+            if (machine)
+                return machine(s);
+            return suffix === 'model.digest' ? shortDigest(s) : s;
+        };
+        // Compared on the normalised value (driver major), except digests: whole, never shortened.
+        const same = suffix === 'model.digest' ? String(b) === String(c) : view(b) === view(c);
+        if (same)
+            continue;
+        const both = present(b) && present(c);
+        out.push({
+            key,
+            baseline: view(b),
+            current: view(c),
+            benchmark: bench?.[1] ?? null,
+            ...(format ? { format } : {}),
+            effect: blocking && both ? 'block' : 'note',
+            allowed: allowedBy(key, allow)
+        });
+    }
+    return out;
+}
+/**
+ * Does a blocking difference cover this result benchmark (`name` or `name/sub`), read in
+ * `format`?
+ */
+function blocks(d, benchmark, format) {
+    if (d.effect !== 'block' || d.allowed)
+        return false;
+    if (d.format !== undefined && d.format !== format)
+        return false;
+    return (d.benchmark === null || benchmark === d.benchmark || benchmark.startsWith(`${d.benchmark}/`));
+}
+/** The format each benchmark of a set was read in (undefined for runs of perf-gate's own). */
+function formatsOf(set) {
+    let byName;
+    return (benchmark) => {
+        byName ??= new Map(set.benchmarks.map((b) => [b.name, b.source?.format]));
+        return byName.get(benchmark);
+    };
+}
+function blockingDifferences(diffs) {
+    return diffs.filter((d) => d.effect === 'block' && !d.allowed);
+}
+/**
+ * Which stored jobs may stand for a benchmark of this run: those whose environment has no blocking
+ * difference from `current` for it (a driver or model that changed between stored jobs would read
+ * as runner drift). Allowed keys (`allow-fingerprint-changes`) do not exclude a job, as they do
+ * not block the chosen baseline.
+ */
+function usableHistory(sets, current, allow = []) {
+    const blocking = sets.map((s) => blockingDifferences(checkFingerprint(s.environment, current, allow)));
+    const formats = sets.map(formatsOf);
+    return (index, benchmark) => {
+        const format = formats[index]?.(benchmark);
+        return !(blocking[index] ?? []).some((d) => blocks(d, benchmark, format));
+    };
+}
+/**
+ * Compares the two result sets like `compareResultSets`, except that the benchmarks a blocking
+ * difference concerns are neutral, naming the differences. Those are compared apart, so their
+ * numbers still show, and left out of the family the false-alarm correction runs over.
+ */
+function compareWithFingerprint(baseline, current, diffs, opts = {}) {
+    const blocking = blockingDifferences(diffs);
+    if (blocking.length === 0)
+        return compareResultSets(baseline, current, opts);
+    // A benchmark's format is the one either side read it in (a Go benchmark is Go on both).
+    const formats = [formatsOf(current), formatsOf(baseline)];
+    const why = (bench) => {
+        const format = formats.map((f) => f(bench)).find((f) => f !== undefined);
+        return blocking.filter((d) => blocks(d, bench, format)).map(differencePlain);
+    };
+    const split = (set, blocked) => ({
+        ...set,
+        benchmarks: set.benchmarks.filter((b) => why(b.name).length > 0 === blocked)
+    });
+    const kept = compareResultSets(split(baseline, false), split(current, false), opts);
+    const aside = compareResultSets(split(baseline, true), split(current, true), opts).comparisons.map((c) => neutralComparison(c, `not compared: the environment differs from the baseline (${why(c.benchmark).join(', ')})`, c.baseline, c.current));
+    const outcome = gate([...kept.comparisons, ...aside]);
+    const listed = blocking.map(differencePlain).join(', ');
+    const hint = 'list the keys in allow-fingerprint-changes to compare anyway';
+    const reason = outcome.verdict === 'neutral'
+        ? `not compared: the environment differs from the baseline (${listed}); ${hint}`
+        : `${outcome.reason}; ${plural(aside.length, 'metric')} not compared because the environment differs from the baseline (${listed}); ${hint}`;
+    return { ...outcome, reason };
+}
+/** "gpu.driver 570 → 575" as plain text (reasons are escaped where they are rendered). */
+function differencePlain(d) {
+    return `${d.key} ${d.baseline ?? 'not recorded'} → ${d.current ?? 'not recorded'}`;
+}
+
+/** The environment variable that tags every process a benchmark run starts. */
+const RUN_TAG_VAR = 'PERF_GATE_RUN_TAG';
+const PROC = '/proc';
+const COMMAND_CHARS = 80;
+/** The pids in the table but this process's, or null where there is no /proc to read. */
+function pids() {
+    let names;
+    try {
+        names = readdirSync$1(PROC);
+    }
+    catch {
+        return null;
+    }
+    return names
+        .filter((n) => /^\d+$/.test(n))
+        .map(Number)
+        .filter((p) => p !== process.pid);
+}
+/** The processes in process group `pgid`, or null where the table cannot be read. */
+function groupMembers(pgid) {
+    const all = pids();
+    if (all === null)
+        return null;
+    return all.flatMap((pid) => {
+        const s = readStat(pid);
+        return s && s.pgid === pgid ? [{ pid, pgid, command: commandOf(pid, s.comm) }] : [];
+    });
+}
+/** Live processes whose environment carries `RUN_TAG_VAR=tag`, or null where unknown. */
+function taggedProcesses(tag) {
+    const all = pids();
+    if (all === null)
+        return null;
+    const needle = Buffer.from(`${RUN_TAG_VAR}=${tag}\0`);
+    return all.flatMap((pid) => {
+        try {
+            if (!readFileSync(`${PROC}/${pid}/environ`).includes(needle))
+                return [];
+        }
+        catch {
+            // Gone already, or another user's process: neither is ours to report.
+            return [];
+        }
+        const s = readStat(pid);
+        return s ? [{ pid, pgid: s.pgid, command: commandOf(pid, s.comm) }] : [];
+    });
+}
+/** pgid and name from /proc/PID/stat; null for a zombie (it holds nothing) or a process gone. */
+function readStat(pid) {
+    let stat;
+    try {
+        stat = readFileSync(`${PROC}/${pid}/stat`, 'utf8');
+    }
+    catch {
+        return null;
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ')'.
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    if (fields[0] === 'Z')
+        return null;
+    return { pgid: Number(fields[2]), comm: stat.slice(stat.indexOf('(') + 1, close) };
+}
+function commandOf(pid, comm) {
+    let command = comm;
+    try {
+        const joined = readFileSync(`${PROC}/${pid}/cmdline`, 'utf8')
+            .replace(/\0+$/, '')
+            .replace(/\0/g, ' ');
+        if (joined)
+            command = joined;
+    }
+    catch {
+        /* the name from stat will do */
+    }
+    return command.length > COMMAND_CHARS ? `${command.slice(0, COMMAND_CHARS - 1)}…` : command;
+}
+/** "sleep 301 (pid 4242), sleep 301 (pid 4243)", at most `max` of them, then a count. */
+function describeProcesses(list, max = 5) {
+    const shown = list.slice(0, max).map((p) => `${p.command} (pid ${p.pid})`);
+    const more = list.length - shown.length;
+    return shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+
+const STDOUT_LIMIT = 64 * 1024 * 1024;
+/** Between SIGTERM and SIGKILL: time for a server to shut down, short of GitHub's 7.5 s cancel window. */
+const KILL_GRACE_MS$1 = 2000;
+/**
+ * Once the command has exited, how long its pipes may stay silent before they are let go: a
+ * process that escaped the group may hold them open for ever, and a command's own last output
+ * is in the pipe already when it exits (the pipe's buffer is 64 KiB), so it drains in far less.
+ */
+const DRAIN_IDLE_MS = 250;
+/**
+ * Runs a shell command in its own process group, so a timeout or a signal ends the benchmark and
+ * everything it started (a hung server would otherwise keep the job alive, or the GPU busy for
+ * the next job). Once the command itself exits, whatever is left in its group is ended too, and
+ * the result lists it, and any tagged process that escaped the group.
+ */
+function runShell(command, opts) {
+    return new Promise((resolve, reject) => {
+        const started = process.hrtime.bigint();
+        const tag = randomBytes(8).toString('hex');
+        const child = spawn('/bin/sh', ['-c', command], {
+            cwd: opts.cwd,
+            env: { ...opts.env, [RUN_TAG_VAR]: tag },
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
+        const pgid = child.pid;
+        const keep = opts.keepStdout !== false;
+        const out = [];
+        let outBytes = 0;
+        let kept = 0;
+        let tail = '';
+        let lastData = Date.now();
+        const keepTail = (chunk) => {
+            lastData = Date.now();
+            tail = (tail + chunk.toString('utf8')).slice(-8192);
+        };
+        child.stdout.on('data', (c) => {
+            if (keep && kept < STDOUT_LIMIT) {
+                const part = c.length <= STDOUT_LIMIT - kept ? c : c.subarray(0, STDOUT_LIMIT - kept);
+                out.push(part);
+                kept += part.length;
+            }
+            outBytes += c.length;
+            keepTail(c);
+        });
+        child.stderr.on('data', keepTail);
+        const unregister = pgid === undefined
+            ? () => undefined
+            : onCleanup({
+                label: `${opts.label ?? 'the command'} (process group ${pgid})`,
+                run: () => endGroup(pgid).then(() => undefined),
+                now: () => signalGroup(pgid, 'SIGKILL')
+            });
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            if (pgid !== undefined)
+                signalGroup(pgid, 'SIGKILL');
+            else
+                child.kill('SIGKILL');
+        }, opts.timeoutMs);
+        let closed = false;
+        child.on('close', () => {
+            closed = true;
+        });
+        // The pipes closed, or silent for DRAIN_IDLE_MS since the last output.
+        const drained = () => new Promise((done) => {
+            if (closed)
+                return done();
+            let timer;
+            const check = () => {
+                const idle = Date.now() - lastData;
+                if (idle >= DRAIN_IDLE_MS)
+                    done();
+                else
+                    timer = setTimeout(check, DRAIN_IDLE_MS - idle);
+            };
+            timer = setTimeout(check, DRAIN_IDLE_MS);
+            child.once('close', () => {
+                clearTimeout(timer);
+                done();
+            });
+        });
+        child.on('error', (e) => {
+            clearTimeout(timer);
+            unregister();
+            reject(e);
+        });
+        child.on('exit', (code, signal) => {
+            clearTimeout(timer);
+            const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+            void (async () => {
+                const inGroup = pgid === undefined ? [] : await endGroup(pgid);
+                const escaped = taggedProcesses(tag) ?? [];
+                // A process seen in the group as it called setsid counts once, as escaped.
+                const ended = inGroup.filter((p) => !escaped.some((e) => e.pid === p.pid));
+                // Silence counts from now: the command's last output may still be in the pipe, unread.
+                lastData = Date.now();
+                await drained();
+                // What escaped may hold the pipes open for ever; the command's own output is read.
+                child.stdout.destroy();
+                child.stderr.destroy();
+                unregister();
+                resolve({
+                    code,
+                    signal,
+                    timedOut,
+                    wallMs,
+                    stdout: Buffer.concat(out).toString('utf8'),
+                    stdoutBytes: outBytes,
+                    stdoutCapped: outBytes > STDOUT_LIMIT,
+                    tail,
+                    ended,
+                    escaped
+                });
+            })().catch(reject);
+        });
+    });
+}
+/**
+ * Ends what is left in process group `pgid`: SIGTERM, then SIGKILL after KILL_GRACE_MS. Returns
+ * what was there (one unnamed entry where the process table cannot be read but the group lives).
+ */
+async function endGroup(pgid, graceMs = KILL_GRACE_MS$1) {
+    // One system call says whether anything is left, usually not; only then is the table read.
+    if (!groupAlive(pgid))
+        return [];
+    const members = groupMembers(pgid);
+    const left = members ?? [{ pid: pgid, pgid, command: 'process group' }];
+    if (left.length === 0)
+        return [];
+    signalGroup(pgid, 'SIGTERM');
+    const gone = () => !groupAlive(pgid) || (members !== null && (groupMembers(pgid) ?? []).length === 0);
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+        if (gone())
+            return left;
+        await sleep(20);
+    }
+    signalGroup(pgid, 'SIGKILL');
+    for (let i = 0; i < 50 && !gone(); i++)
+        await sleep(20);
+    return left;
+}
+function signalGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+    }
+    catch {
+        /* the group is gone already */
+    }
+}
+function groupAlive(pgid) {
+    try {
+        process.kill(-pgid, 0);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function sleep(ms) {
+    return new Promise((r) => setTimeout(r, ms));
+}
+/** The last lines of a command's output, indented, for an error message. */
+function formatTail(tail, lines = 15) {
+    const kept = tail.replace(/\s+$/, '').split('\n').slice(-lines);
+    if (kept.length === 0 || (kept.length === 1 && kept[0] === ''))
+        return '  (no output)';
+    return kept.map((l) => `  | ${l}`).join('\n');
 }
 
 function streamReporter(write) {
@@ -35518,11 +43462,16 @@ function streamReporter(write) {
         }
     };
 }
-/** "run 3/11 · 1.2 s · ETA 9.6 s": the mean duration so far times the runs left. */
-function progressLine(done, total, elapsedMs, label) {
+/**
+ * "warm-up 1/1 · …", "run 3/10 · 1.2 s elapsed · ETA 9.6 s": each phase counted on its own scale
+ * (warm-ups, measured runs), and the ETA the mean duration so far times every run left, of any
+ * phase.
+ */
+function progressLine(label, index, count, overall) {
+    const { done, total, elapsedMs } = overall;
     const eta = done > 0 ? ((elapsedMs / done) * (total - done)) / 1000 : NaN;
     const etaText = Number.isFinite(eta) ? ` · ETA ${formatSeconds(eta)}` : '';
-    return `${label} ${done}/${total} · ${formatSeconds(elapsedMs / 1000)} elapsed${etaText}`;
+    return `${label} ${index}/${count} · ${formatSeconds(elapsedMs / 1000)} elapsed${etaText}`;
 }
 function formatSeconds(s) {
     if (s < 60)
@@ -35531,1145 +43480,925 @@ function formatSeconds(s) {
     return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
-const DEFAULT_MAX_DISTANCE = 50;
 /**
- * Commits searched behind the chosen baseline for older ones: a branch that records a baseline on
- * every merge reaches 30 jobs well within it, and it is one page of the GitHub commit list.
+ * Names what a tool reported under the config entry that produced it: one benchmark takes the
+ * entry's name; several become `entry/tool-name`, so two entries can both import "bench_sort".
  */
-const HISTORY_DEPTH = 100;
-const KEY_LENGTH = 12;
-function short$1(sha) {
-    return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha;
+function nestBenchmarks(specName, benches) {
+    if (benches.length === 1 && benches[0])
+        return [{ ...benches[0], name: specName }];
+    return benches.map((b) => ({ ...b, name: `${specName}/${b.name}` }));
 }
-async function selectBaseline(store, testbed, opts) {
-    const jobs = Math.max(1, Math.floor(opts.historyJobs ?? 1));
-    const choice = await choose(store, testbed, opts);
-    if (jobs <= 1 || !choice.stored)
-        return choice;
-    return { ...choice, history: await historyOf(store, testbed, choice, opts.graph, jobs) };
-}
-async function choose(store, testbed, opts) {
-    const none = (reason) => ({
-        stored: null,
-        how: null,
-        distance: null,
-        walkedFrom: null,
-        commit: null,
-        date: null,
-        ageMs: null,
-        testbed,
-        reason
-    });
-    const found = (stored, how, distance, walkedFrom, reason = '') => {
-        const recorded = Date.parse(stored.results.createdAt);
-        return {
-            stored,
-            how,
-            distance,
-            walkedFrom,
-            commit: stored.results.commit.sha ?? stored.entry.sha,
-            date: stored.results.createdAt,
-            ageMs: Number.isFinite(recorded) ? Math.max(0, opts.now.getTime() - recorded) : null,
-            testbed,
-            reason
-        };
+/**
+ * Per-metric `class`, `direction` and `gate` from the config win over what the tool said: a
+ * benchmark entry's `metrics`, or for imported result files the top-level `metrics`.
+ */
+function applyMetricOverrides(bench, spec) {
+    return {
+        ...bench,
+        metrics: bench.metrics.map((m) => {
+            const o = Object.hasOwn(spec.metrics, m.name) ? spec.metrics[m.name] : undefined;
+            if (!o)
+                return m;
+            return {
+                ...m,
+                ...(o.class ? { class: o.class } : {}),
+                ...(o.direction ? { direction: o.direction } : {}),
+                ...(o.gate !== undefined ? { gate: o.gate } : {})
+            };
+        })
     };
-    const latest = async (why) => {
-        const stored = await store.latest(testbed);
-        return stored
-            ? found(stored, 'latest', null, null, why)
-            : none(`no baseline yet for testbed '${testbed}' in ${store.location}`);
-    };
-    const entries = await store.list(testbed);
-    if (entries.length === 0)
-        return none(`no baseline yet for testbed '${testbed}' in ${store.location}`);
-    const { graph, target } = opts;
-    if (target.kind === 'latest' || graph === null)
-        return latest('');
-    // Stores may list a shortened sha (the local store keeps 12 digits in its file names), so
-    // entries are found by prefix and confirmed by the full sha in the loaded results.
-    const key = (sha) => sha.slice(0, KEY_LENGTH).toLowerCase();
-    const byCommit = new Map();
-    for (const e of entries) {
-        if (e.sha === null)
-            continue;
-        byCommit.set(key(e.sha), [...(byCommit.get(key(e.sha)) ?? []), e]);
-    }
-    // The newest readable baseline of a commit; an unreadable one (the store warns) is skipped.
-    const at = async (sha) => {
-        for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
-            if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0'))
-                continue;
-            const stored = await store.read(e);
-            const full = stored?.results.commit.sha?.toLowerCase();
-            if (stored && (!full || full === sha.toLowerCase()))
-                return stored;
+}
+
+const WALL_TIME = 'wall-time';
+/**
+ * Runs a `command` benchmark: warm-up runs, then N measured runs. Each run's wall time is a sample;
+ * with a `format`, the tool's own metrics are read from its output and their samples pooled
+ * across runs. Warm-up samples are kept apart and never gated. With an adaptive plan and a
+ * `decide` callback, N is not fixed: `decide` looks after `min` runs and after every batch, and
+ * the runs stop once it says the comparison is settled, or at `max`. The settings the tool's output
+ * records (Go's GOMAXPROCS) are added to `fingerprint`.
+ */
+async function runCommandBenchmark(spec, reporter, env = process.env, decide, fingerprint = {}) {
+    const plan = decide ? spec.adaptive : undefined;
+    let target = plan ? plan.min : spec.repetitions;
+    const outputFile = resolveOutputFile(spec);
+    if (outputFile)
+        await confineOutput(spec, outputFile);
+    const wall = { warmup: [], samples: [] };
+    const tool = new Map();
+    const started = Date.now();
+    const ended = [];
+    const escaped = [];
+    for (let i = 0; i < spec.warmup + target; i++) {
+        const warm = i < spec.warmup;
+        const upTo = plan ? ` (adaptive, up to ${plan.max})` : '';
+        const label = warm
+            ? `warm-up ${i + 1}/${spec.warmup}`
+            : `run ${i - spec.warmup + 1}/${target}${upTo}`;
+        const visit = await runOnce(spec, label, env, outputFile);
+        (warm ? wall.warmup : wall.samples).push(visit.wallMs);
+        addToolSamples(tool, visit.tool.benchmarks, warm);
+        if (visit.tool.fingerprint)
+            mergeFingerprint(fingerprint, visit.tool.fingerprint);
+        ended.push(...visit.ended);
+        escaped.push(...visit.escaped);
+        warnEscaped(spec, label, visit.escaped, reporter);
+        const overall = { done: i + 1, total: spec.warmup + target, elapsedMs: Date.now() - started };
+        const line = warm
+            ? progressLine('warm-up', i + 1, spec.warmup, overall)
+            : progressLine('run', i + 1 - spec.warmup, target, overall) + upTo;
+        reporter.info(`  ${spec.name}: ${line}`);
+        const measured = i + 1 - spec.warmup;
+        if (plan && decide && measured === target && target < plan.max) {
+            const look = decide(assemble(spec, wall, tool), measured);
+            reporter.info(`  ${spec.name}: after ${measured} runs: ${look.reason}`);
+            if (!look.stop && look.nextRuns > 0)
+                target = Math.min(plan.max, measured + look.nextRuns);
         }
-        return null;
-    };
-    const maxDistance = Math.max(0, Math.floor(opts.maxDistance));
-    if (target.kind === 'commit') {
-        let line;
-        try {
-            line = await graph.ancestors(target.sha, maxDistance + 1);
-        }
-        catch (e) {
-            return latest(`the history of ${short$1(target.sha)} could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
-        }
-        for (const [i, sha] of line.entries()) {
-            const stored = await at(sha);
-            if (stored)
-                return found(stored, 'ancestor', i, { kind: 'commit', sha: target.sha });
-        }
-        return latest(`no baseline on ${short$1(target.sha)} or its ${maxDistance} nearest ancestors, so the latest baseline was used`);
     }
-    const head = short$1(target.head);
-    let mergeBase;
-    try {
-        mergeBase = await graph.mergeBase(target.base, target.head);
+    if (ended.length) {
+        reporter.info(`  ${spec.name}: ended ${plural(ended.length, 'process', 'processes')} the command left running in its process group: ${describeProcesses(ended)}`);
     }
-    catch (e) {
-        // Not knowing the history (a token without `contents: read`, an outage) is not a reason to
-        // stop gating: the latest baseline is what perf-gate used before, and the note says so.
-        return latest(`the merge-base of ${target.base} and ${head} could not be found through ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
+    return assemble(spec, wall, tool, leftoverNotes(ended, escaped));
+}
+/** What the command left behind, for the results: it may have skewed the runs after it. */
+function leftoverNotes(ended, escaped) {
+    const notes = [];
+    if (ended.length) {
+        notes.push(`the command left ${plural(ended.length, 'process', 'processes')} running in its process group, ended after each run: ${describeProcesses(ended, 3)}`);
     }
-    if (mergeBase === null) {
-        return none(`${target.base} and ${head} share no history, so there is no baseline to compare with`);
+    if (escaped.length) {
+        notes.push(`the command started ${plural(escaped.length, 'process', 'processes')} that left its process group and kept running (setsid or a daemon), not ended by perf-gate: ${describeProcesses(escaped, 3)}`);
     }
-    const from = { kind: 'merge-base', sha: mergeBase };
-    // The merge-base itself is the usual case and costs no history walk.
-    const direct = await at(mergeBase);
-    if (direct)
-        return found(direct, 'merge-base', 0, from);
-    let line;
-    try {
-        line = maxDistance > 0 ? await graph.ancestors(mergeBase, maxDistance + 1) : [];
-    }
-    catch (e) {
-        return latest(`the merge-base ${short$1(mergeBase)} has no baseline and its history could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
-    }
-    for (const [i, sha] of line.entries()) {
-        if (sha.toLowerCase() === mergeBase.toLowerCase())
-            continue;
-        const stored = await at(sha);
-        if (stored)
-            return found(stored, 'ancestor', i, from);
-    }
-    return none(`no baseline for testbed '${testbed}' at the merge-base ${short$1(mergeBase)} of ${target.base} and ${head}, ` +
-        `nor at its ${maxDistance} nearest ancestors (baseline-max-distance); ` +
-        `record one on ${target.base} (mode baseline) to gate this pull request`);
-}
-/**
- * The chosen baseline and the ones recorded before it on its history, oldest first, at most
- * `jobs`: for a choice made along the commit graph, every baseline of its commit and of its
- * ancestors (HISTORY_DEPTH commits); for `latest`, the testbed's newest. Several baselines of one
- * commit are several jobs of the same code, the best evidence of drift there is. A history that
- * cannot be read leaves the chosen baseline alone, which the rule then says it relied on.
- */
-async function historyOf(store, testbed, choice, graph, jobs) {
-    const chosen = choice.stored;
-    const same = (a, b) => a.id === b.id && a.testbed === b.testbed;
-    if (choice.how === 'latest' || graph === null || choice.commit === null) {
-        const newest = (await store.history(testbed, jobs)).filter((h) => !same(h.entry, chosen.entry));
-        return [...newest.slice(Math.max(0, newest.length - (jobs - 1))), chosen];
-    }
-    const entries = (await store.list(testbed)).filter((e) => e.sha !== null && !same(e, chosen.entry));
-    if (entries.length === 0)
-        return [chosen];
-    let line;
-    try {
-        line = await graph.ancestors(choice.commit, HISTORY_DEPTH);
-    }
-    catch {
-        return [chosen];
-    }
-    const key = (sha) => sha.slice(0, KEY_LENGTH).toLowerCase();
-    const byCommit = new Map();
-    for (const e of entries) {
-        const k = key(e.sha ?? '');
-        byCommit.set(k, [...(byCommit.get(k) ?? []), e]);
-    }
-    const newestFirst = [chosen];
-    for (const sha of line) {
-        for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
-            if (newestFirst.length >= jobs)
-                break;
-            if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0'))
-                continue;
-            const stored = await store.read(e);
-            const full = stored?.results.commit.sha?.toLowerCase();
-            if (stored && (!full || full === sha.toLowerCase()))
-                newestFirst.push(stored);
-        }
-        if (newestFirst.length >= jobs)
-            break;
-    }
-    return newestFirst.reverse();
-}
-
-// To do: next major: remove.
-/**
- * @typedef {Options} MarkdownTableOptions
- *   Configuration.
- */
-
-/**
- * @typedef Options
- *   Configuration.
- * @property {boolean | null | undefined} [alignDelimiters=true]
- *   Whether to align the delimiters (default: `true`);
- *   they are aligned by default:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   Pass `false` to make them staggered:
- *
- *   ```markdown
- *   | Alpha | B |
- *   | - | - |
- *   | C | Delta |
- *   ```
- * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
- *   How to align columns (default: `''`);
- *   one style for all columns or styles for their respective columns;
- *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
- *   other values are treated as `''`, which doesn’t place the colon in the
- *   alignment row but does align left;
- *   *only the lowercased first character is used, so `Right` is fine.*
- * @property {boolean | null | undefined} [delimiterEnd=true]
- *   Whether to end each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no ending delimiters:
- *
- *   ```markdown
- *   | Alpha | B
- *   | ----- | -----
- *   | C     | Delta
- *   ```
- * @property {boolean | null | undefined} [fillRows=true]
- *   Whether to fill rows with empty cells up to the most cells in a row
- *   (default: `true`).
- *
- *   When `true`, all rows have as many cells as the longest row:
- *
- *   ```markdown
- *   | Alpha | B    |   |
- *   | ----- | ---- | - |
- *   | C     |      |   |
- *   | D     | Echo | F |
- *   ```
- *
- *   When `false`, rows keep their cells,
- *   and the delimiter row has as many cells as the header row:
- *
- *   ```markdown
- *   | Alpha | B    |
- *   | ----- | ---- |
- *   | C     |
- *   | D     | Echo | F |
- *   ```
- * @property {boolean | null | undefined} [delimiterStart=true]
- *   Whether to begin each row with the delimiter (default: `true`).
- *
- *   > 👉 **Note**: please don’t use this: it could create fragile structures
- *   > that aren’t understandable to some markdown parsers.
- *
- *   When `true`, there are starting delimiters:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there are no starting delimiters:
- *
- *   ```markdown
- *   Alpha | B     |
- *   ----- | ----- |
- *   C     | Delta |
- *   ```
- * @property {boolean | null | undefined} [padding=true]
- *   Whether to add a space of padding between delimiters and cells
- *   (default: `true`).
- *
- *   When `true`, there is padding:
- *
- *   ```markdown
- *   | Alpha | B     |
- *   | ----- | ----- |
- *   | C     | Delta |
- *   ```
- *
- *   When `false`, there is no padding:
- *
- *   ```markdown
- *   |Alpha|B    |
- *   |-----|-----|
- *   |C    |Delta|
- *   ```
- * @property {((value: string) => number) | null | undefined} [stringLength]
- *   Function to detect the length of table cell content (optional);
- *   this is used when aligning the delimiters (`|`) between table cells;
- *   full-width characters and emoji mess up delimiter alignment when viewing
- *   the markdown source;
- *   to fix this, you can pass this function,
- *   which receives the cell content and returns its “visible” size;
- *   note that what is and isn’t visible depends on where the text is displayed.
- *
- *   Without such a function, the following:
- *
- *   ```js
- *   markdownTable([
- *     ['Alpha', 'Bravo'],
- *     ['中文', 'Charlie'],
- *     ['👩‍❤️‍👩', 'Delta']
- *   ])
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo |
- *   | - | - |
- *   | 中文 | Charlie |
- *   | 👩‍❤️‍👩 | Delta |
- *   ```
- *
- *   With [`string-width`](https://github.com/sindresorhus/string-width):
- *
- *   ```js
- *   import stringWidth from 'string-width'
- *
- *   markdownTable(
- *     [
- *       ['Alpha', 'Bravo'],
- *       ['中文', 'Charlie'],
- *       ['👩‍❤️‍👩', 'Delta']
- *     ],
- *     {stringLength: stringWidth}
- *   )
- *   ```
- *
- *   Yields:
- *
- *   ```markdown
- *   | Alpha | Bravo   |
- *   | ----- | ------- |
- *   | 中文  | Charlie |
- *   | 👩‍❤️‍👩    | Delta   |
- *   ```
- */
-
-/**
- * Get the length of a cell.
- *
- * @param {string} value
- *   Cell value.
- * @returns {number}
- *   Cell size.
- */
-function defaultStringLength(value) {
-  return value.length
-}
-
-/**
- * Generate a markdown
- * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
- * table.
- *
- * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
- *   Table data (matrix of strings).
- * @param {Readonly<Options> | null | undefined} [options]
- *   Configuration (optional).
- * @returns {string}
- *   Result.
- */
-function markdownTable(table, options) {
-  const settings = options || {};
-  // To do: next major: change to spread.
-  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  /** @type {Array<number>} Character codes as symbols for alignment per column. */
-  const alignments = [];
-  /** @type {Array<Array<string>>} Cells per row. */
-  const cellMatrix = [];
-  /** @type {Array<Array<number>>} Sizes of each cell per row. */
-  const sizeMatrix = [];
-  /** @type {Array<number>} */
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-
-  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
-  // do superfluous work when aligning, so optimize for aligning.
-  while (++rowIndex < table.length) {
-    /** @type {Array<string>} */
-    const row = [];
-    /** @type {Array<number>} */
-    const sizes = [];
-    let columnIndex = -1;
-
-    if (table[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table[rowIndex].length;
-    }
-
-    while (++columnIndex < table[rowIndex].length) {
-      const cell = serialize(table[rowIndex][columnIndex]);
-
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes[columnIndex] = size;
-
-        if (
-          longestCellByColumn[columnIndex] === undefined ||
-          size > longestCellByColumn[columnIndex]
-        ) {
-          longestCellByColumn[columnIndex] = size;
-        }
-      }
-
-      row.push(cell);
-    }
-
-    cellMatrix[rowIndex] = row;
-    sizeMatrix[rowIndex] = sizes;
-  }
-
-  // Figure out which alignments to use.
-  let columnIndex = -1;
-
-  if (typeof align === 'object' && 'length' in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-
-  // Inject the alignment row.
-  columnIndex = -1;
-  /** @type {Array<string>} */
-  const row = [];
-  /** @type {Array<number>} */
-  const sizes = [];
-
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = '';
-    let after = '';
-
-    if (code === 99 /* `c` */) {
-      before = ':';
-      after = ':';
-    } else if (code === 108 /* `l` */) {
-      before = ':';
-    } else if (code === 114 /* `r` */) {
-      after = ':';
-    }
-
-    // There *must* be at least one hyphen-minus in each alignment cell.
-    let size =
-      settings.alignDelimiters === false
-        ? 1
-        : Math.max(
-            1,
-            longestCellByColumn[columnIndex] - before.length - after.length
-          );
-
-    const cell = before + '-'.repeat(size) + after;
-
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-
-      sizes[columnIndex] = size;
-    }
-
-    row[columnIndex] = cell;
-  }
-
-  // Inject the alignment row.
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-
-  rowIndex = -1;
-  /** @type {Array<string>} */
-  const lines = [];
-
-  while (++rowIndex < cellMatrix.length) {
-    const row = cellMatrix[rowIndex];
-    const sizes = sizeMatrix[rowIndex];
-    const cellsInRow =
-      settings.fillRows === false
-        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
-        : mostCellsPerRow;
-    columnIndex = -1;
-    /** @type {Array<string>} */
-    const line = [];
-
-    while (++columnIndex < cellsInRow) {
-      const cell = row[columnIndex] || '';
-      let before = '';
-      let after = '';
-
-      if (settings.alignDelimiters !== false) {
-        const size =
-          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0);
-        const code = alignments[columnIndex];
-
-        if (code === 114 /* `r` */) {
-          before = ' '.repeat(size);
-        } else if (code === 99 /* `c` */) {
-          const half = size / 2;
-
-          if (size % 2) {
-            before = ' '.repeat(half + 0.5);
-            after = ' '.repeat(half - 0.5);
-          } else {
-            before = ' '.repeat(half);
-            after = before;
-          }
-        } else {
-          after = ' '.repeat(size);
-        }
-      }
-
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push('|');
-      }
-
-      if (
-        settings.padding !== false &&
-        // Don’t add the opening space if we’re not aligning and the cell is
-        // empty: there will be a closing space.
-        !(settings.alignDelimiters === false && cell === '') &&
-        (settings.delimiterStart !== false || columnIndex)
-      ) {
-        line.push(' ');
-      }
-
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-
-      line.push(cell);
-
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-
-      if (settings.padding !== false) {
-        line.push(' ');
-      }
-
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push('|');
-      }
-    }
-
-    lines.push(
-      settings.delimiterEnd === false
-        ? line.join('').replace(/ +$/, '')
-        : line.join('')
-    );
-  }
-
-  return lines.join('\n')
-}
-
-/**
- * Serialize a cell value.
- *
- * @param {string | null | undefined} [value]
- *   Value to serialize.
- * @returns {string}
- *   Result.
- */
-function serialize(value) {
-  return value === null || value === undefined ? '' : String(value)
-}
-
-/**
- * Get the alignment character code from a value.
- *
- * @param {string | null | undefined} value
- *   Value.
- * @returns {number}
- *   Alignment.
- */
-function toAlignment(value) {
-  const code = typeof value === 'string' ? value.codePointAt(0) : 0;
-
-  return code === 67 /* `C` */ || code === 99 /* `c` */
-    ? 99 /* `c` */
-    : code === 76 /* `L` */ || code === 108 /* `l` */
-      ? 108 /* `l` */
-      : code === 82 /* `R` */ || code === 114 /* `r` */
-        ? 114 /* `r` */
-        : 0
-}
-
-/**
- * Escaping for untrusted text (benchmark names, units, testbeds, reasons, model output) before it
- * reaches a PR comment, a check run or a terminal. One place, so every renderer gets the same rules.
- */
-const DEFAULT_MAX_LENGTH = 200;
-// Control characters, bidi overrides/isolates/marks and zero-width characters. Bidi controls can
-// make a name read differently from what it is; zero-width ones can hide text from a reviewer and
-// would also let input smuggle in a look-alike of the separators we insert ourselves.
-const INVISIBLE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
-const ZWSP = '\u200B';
-/**
- * The cleaning every renderer needs, markdown or not: NFC, no control/bidi/zero-width characters,
- * one line, trimmed, at most `maxLength` code points.
- */
-function sanitizeText(text, opts = {}) {
-    const cleaned = text.normalize('NFC').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '').trim();
-    return truncateCodePoints(cleaned, opts.maxLength ?? DEFAULT_MAX_LENGTH);
-}
-/** Cuts on code points so a surrogate pair (emoji, rare CJK) is never split in half. */
-function truncateCodePoints(text, maxLength) {
-    if (text.length <= maxLength)
-        return text;
-    const points = Array.from(text);
-    if (points.length <= maxLength)
-        return text;
-    return points.slice(0, Math.max(0, maxLength - 1)).join('') + '…';
-}
-const MARKDOWN_REPLACEMENTS = {
-    '\\': '\\\\',
-    '`': '\\`',
-    '*': '\\*',
-    _: '\\_',
-    '[': '\\[',
-    ']': '\\]',
-    '(': '\\(',
-    ')': '\\)',
-    '!': '\\!',
-    '~': '\\~',
-    '|': '\\|',
-    // `$` opens GitHub's inline math, which can restyle or spoof text.
-    $: '\\$',
-    // Entities instead of backslashes: GitHub passes raw HTML through, and an escaped `<` also means
-    // no input can spell one of our `<!-- … -->` anchors.
-    '<': '&lt;',
-    '>': '&gt;',
-    '&': '&amp;',
-    // A zero-width space after `@` keeps `@user`/`@org/team` from pinging anyone, and after `#`
-    // keeps `#123`/`owner/repo#123` from cross-linking (which posts a back-reference on that issue).
-    '@': '@' + ZWSP,
-    '#': '\\#' + ZWSP
-};
-/**
- * Makes untrusted text safe as inline markdown, including inside a GFM table cell: it stays one
- * cell, renders as the literal text, pings nobody, links nowhere and cannot forge our anchors.
- */
-function escapeMarkdown(text, opts = {}) {
-    let out = '';
-    for (const ch of sanitizeText(text, opts))
-        out += MARKDOWN_REPLACEMENTS[ch] ?? ch;
-    return (out
-        // GFM autolinks bare URLs and `www.` hosts; a zero-width space makes them plain text.
-        .replace(/:\/\//g, ':' + ZWSP + '//')
-        .replace(/\bwww\./gi, (m) => m.slice(0, 3) + ZWSP + '.')
-        // Block syntax only counts at the start of a line, which is where a caller may put the text.
-        .replace(/^([-+=])/, '\\$1')
-        .replace(/^(\d+)\.(?=\s|$)/, '$1\\.'));
-}
-/**
- * Text for inside a code span whose fence is a single backtick: no backticks (they would end it),
- * no pipes (a GFM table splits cells before it sees code spans) and no angle brackets, so the raw
- * comment body can never contain something that looks like one of our HTML-comment anchors.
- */
-function codeSpanText(text, opts = {}) {
-    return angleFree(sanitizeText(text, opts).replace(/[`|]/g, ''));
-}
-/**
- * A complete inline code span for untrusted text, keeping backticks by choosing a longer fence.
- * `table: true` escapes pipes, which GFM requires even inside code spans in a table cell.
- */
-function escapeCode(text, opts = {}) {
-    let body = angleFree(sanitizeText(text, opts));
-    if (opts.table)
-        body = body.replace(/\|/g, '\\|');
-    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    // CommonMark strips one space from each side, so padding lets a span start or end with a backtick.
-    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
-    return fence + pad + body + pad + fence;
-}
-// Code spans show entities literally, so look-alike brackets are the only way to keep the text
-// readable while making `<!--` impossible in the raw body.
-function angleFree(text) {
-    return text.replace(/</g, '‹').replace(/>/g, '›');
-}
-
-/*
- * Number and label formatting shared by every renderer. Negative numbers use the ASCII hyphen, not
- * U+2212, so values pasted from a comment into a terminal or a spreadsheet still parse.
- */
-const NOT_AVAILABLE = 'n/a';
-function signedNumber(x, digits) {
-    if (Number.isNaN(x))
-        return NOT_AVAILABLE;
-    if (!Number.isFinite(x))
-        return x > 0 ? '+∞' : '-∞';
-    const fixed = Math.abs(x).toFixed(digits);
-    // A change that rounds to zero reads as "+0.0", never "-0.0".
-    const negative = x < 0 && Number(fixed) !== 0;
-    return (negative ? '-' : '+') + fixed;
-}
-/**
- * A relative change given as a fraction (0.123) as a signed percentage: "+12.3 %", "-4.0 %".
- * `compact` drops the space ("-8.9%"), as the ledger's evidence grammar spells it.
- */
-function formatPercent(x, digits = 1, opts = {}) {
-    if (x === null || Number.isNaN(x))
-        return NOT_AVAILABLE;
-    return signedNumber(x * 100, digits) + (opts.compact ? '%' : ' %');
-}
-/** A fraction as an unsigned percentage as precise as a resolution is worth: "14 %", "0.8 %". */
-function formatRoughPercent(x) {
-    const pct = x * 100;
-    return `${Math.abs(pct) >= 10 ? Math.round(pct) : Number(pct.toFixed(1))} %`;
-}
-/** A confidence interval of a relative change: "+9.8 … +14.9 %", "-2.0 … +∞ %". */
-function formatCi(ci, digits = 1) {
-    if (ci === null || Number.isNaN(ci[0]) || Number.isNaN(ci[1]))
-        return NOT_AVAILABLE;
-    return `${signedNumber(ci[0] * 100, digits)} … ${signedNumber(ci[1] * 100, digits)} %`;
-}
-/**
- * A measured value with three significant digits ("41.2", "0.00123") and whole numbers from 100 on
- * ("12,345"), where more digits would only show noise.
- */
-function formatValue(v, unit = '') {
-    let num;
-    if (v === null || v === undefined || Number.isNaN(v))
-        num = NOT_AVAILABLE;
-    else if (!Number.isFinite(v))
-        num = v > 0 ? '∞' : '-∞';
-    else if (Math.abs(v) >= 100)
-        num = Math.round(v).toLocaleString('en-US');
-    else
-        num = String(Number(v.toPrecision(3)));
-    return unit && num !== NOT_AVAILABLE ? `${num} ${unit}` : num;
-}
-const ICONS = { pass: '✅', warn: '⚠️', fail: '❌', neutral: '⚪' };
-function verdictIcon(verdict) {
-    return ICONS[verdict];
-}
-/** "❌ fail" */
-function verdictLabel(verdict) {
-    return `${ICONS[verdict]} ${verdict}`;
-}
-/** "2 regressions, 14 unchanged, 1 improvement" */
-function countsPhrase(outcome) {
-    return [
-        plural(outcome.regressions, 'regression'),
-        `${outcome.unchanged} unchanged`,
-        plural(outcome.improvements, 'improvement')
-    ].join(', ');
-}
-function isoParts(iso) {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime()))
-        return null;
-    return (d
-        .toISOString()
-        .match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/)
-        ?.slice(1) ?? null);
-}
-/** "2026-11-22 10:01 UTC"; an unparseable input keeps only its safe characters. */
-function formatTimestamp(iso) {
-    const parts = isoParts(iso);
-    return parts ? `${parts[0]} ${parts[1]} UTC` : iso.replace(/[^0-9A-Za-z:.+ -]/g, '').slice(0, 40);
-}
-/** "2026-11-22" */
-function formatDate(iso) {
-    const parts = isoParts(iso);
-    return parts ? parts[0] : formatTimestamp(iso);
-}
-
-/*
- * A metric's chart on a published dashboard, as the page reads its hash: `tb` the testbed, `m`
- * the benchmark and metric, each URI-encoded and joined by ':'. Shared by the ledger and report
- * (which link to it when `dashboard-url` is set) and the page's own links.
- */
-function metricChartUrl(base, testbed, benchmark, metric) {
-    const hash = new URLSearchParams({
-        tb: testbed,
-        m: `${encodeURIComponent(benchmark)}:${encodeURIComponent(metric)}`
-    }).toString();
-    // A parenthesis would end a markdown link's target; encoded, it is the same URL.
-    return `${base.replace(/#.*$/, '')}#${hash}`.replace(/\(/g, '%28').replace(/\)/g, '%29');
-}
-
-/*
- * Pieces shared by the ledger, the check run and the standalone report, so the three always show
- * the same numbers the same way.
- */
-/**
- * Signed relative change of the metric's own value, the number a reader expects next to
- * "baseline → current" (a throughput drop is negative, whatever the metric's direction).
- */
-function valueDelta(c) {
-    if (c.valueChange !== null)
-        return c.valueChange;
-    if (c.change === null)
-        return null;
-    return c.direction === 'higher' ? -c.change : c.change;
-}
-/**
- * The CI of `change` turned to the same orientation as `valueDelta`: `change` counts "worse" as
- * positive, which for a higher-is-better metric is a drop in value, so the bounds flip.
- */
-function valueCi(c) {
-    if (c.ci === null)
-        return null;
-    return c.direction === 'higher' ? [-c.ci[1], -c.ci[0]] : [c.ci[0], c.ci[1]];
-}
-const SEVERITY$2 = { fail: 0, warn: 1, pass: 2, neutral: 3 };
-function magnitude(c) {
-    const m = Math.abs(c.change ?? valueDelta(c) ?? Number.NaN);
-    return Number.isNaN(m) ? -1 : m;
-}
-/** Worst verdict first, then the largest change, so any cut keeps what a reviewer needs most. */
-function bySignificance(a, b) {
-    return SEVERITY$2[a.verdict] - SEVERITY$2[b.verdict] || magnitude(b) - magnitude(a);
-}
-function sortBySignificance(comparisons) {
-    return [...comparisons].sort(bySignificance);
-}
-/** Comparisons ordered by the size of their change alone, the one a trend chart is worth drawing. */
-function byMagnitude(comparisons) {
-    return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a));
-}
-/** How far the medians' change may stray from Δ before a reader would see a contradiction. */
-function disagrees(medianChange, delta) {
-    const gap = Math.abs(medianChange - delta);
-    return gap > Math.max(0.02, 0.25 * Math.max(Math.abs(medianChange), Math.abs(delta)));
-}
-function shownCentres(c) {
-    if (c.centres)
-        return { baseline: c.centres.baseline, current: c.centres.current };
-    const baseline = c.baseline?.median ?? null;
-    const current = c.current?.median ?? null;
-    const delta = valueDelta(c);
-    if (baseline === null || current === null || delta === null)
-        return { baseline, current };
-    if (!(baseline > 0 && current > 0 && Number.isFinite(delta)))
-        return { baseline, current };
-    if (!disagrees(current / baseline - 1, delta))
-        return { baseline, current };
-    return { baseline, current: baseline * (1 + delta), medians: { baseline, current } };
-}
-/** "the medians (45 ops/s → 47.5 ops/s, +5.6 %)" for a row whose columns show the shift instead. */
-function mediansPhrase(c, unit) {
-    const m = shownCentres(c).medians;
-    if (!m)
-        return null;
-    return `the medians (${formatValue(m.baseline, unit)} → ${formatValue(m.current, unit)}, ${formatPercent(m.current / m.baseline - 1)})`;
-}
-/** The note under a table for each row marked †, at most `max` of them. */
-function disagreementNotes(rows, escape, max = 5) {
-    const marked = rows.filter((c) => shownCentres(c).medians !== undefined);
-    const notes = marked.slice(0, max).map((c) => {
-        const medians = mediansPhrase(c, escape(c.unit, 20)) ?? '';
-        return (`† ${escape(`${c.benchmark}/${c.metric}`, 100)}: Current is the baseline median moved by Δ, ` +
-            `the shift over every pair of runs; ${medians} disagree with it, so the runs likely sit at ` +
-            'more than one level.');
-    });
-    if (marked.length > max)
-        notes.push(`† … and ${plural(marked.length - max, 'more row')} alike.`);
     return notes;
 }
-/** A Current cell with its † when the medians disagree with Δ. */
-function currentCell(c, unit) {
-    const shown = shownCentres(c);
-    return formatValue(shown.current, unit) + (shown.medians ? ' †' : '');
+function mib(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 }
-/**
- * "inconclusive: ~24 runs/arm would decide"; past MAX_ADVISED_RUNS, that it cannot be decided at
- * this noise; for the history-aware rule with no number of runs that helps, what stored baselines
- * can resolve; else just "inconclusive".
- */
-function inconclusiveNote(c) {
-    if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
-        return 'inconclusive: cannot be decided at this noise';
+/** One run of the command: its wall time and what the tool reported (nothing with format none). */
+async function runOnce(spec, label, env, outputFile) {
+    if (outputFile)
+        await rm(outputFile, { force: true });
+    let res;
+    try {
+        res = await runShell(spec.run, {
+            cwd: spec.cwd,
+            env: { ...env, ...spec.env },
+            timeoutMs: spec.timeoutSeconds * 1000,
+            label: `benchmark '${spec.name}'`,
+            keepStdout: spec.format !== 'none' && !outputFile
+        });
     }
-    if (c.runsToDecide !== undefined) {
-        const unit = c.pairs !== undefined ? 'pairs' : 'runs/arm';
-        return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} ${unit} would decide`;
+    catch (e) {
+        throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`);
     }
-    const resolution = c.history?.resolution;
-    if (resolution !== undefined && Number.isFinite(resolution)) {
-        return `inconclusive: stored baselines confirm only past ${formatRoughPercent(resolution)}`;
+    if (res.timedOut) {
+        throw new UserError(`benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`);
     }
-    return 'inconclusive';
-}
-function verdictCell(c) {
-    const notes = [
-        c.inconclusive ? inconclusiveNote(c) : null,
-        c.improved ? 'improved' : null
-    ].filter((n) => n !== null);
-    return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '');
-}
-const DELTA_TABLE_HEADER = [
-    'Benchmark',
-    'Metric',
-    'Baseline',
-    'Current',
-    'Δ',
-    '90 % CI',
-    'Verdict'
-];
-/**
- * The per-metric delta table, most significant rows first. `maxRows` keeps the table within a size
- * budget; the rows left out are counted under it.
- */
-function renderDeltaTable(comparisons, opts = {}) {
-    if (comparisons.length === 0)
-        return '_No metrics were compared._';
-    const sorted = sortBySignificance(comparisons);
-    const shown = sorted.slice(0, Math.max(0, opts.maxRows ?? sorted.length));
-    const rows = shown.map((c) => [
-        escapeMarkdown(c.benchmark),
-        metricCell(c, opts.chartUrl),
-        formatValue(shownCentres(c).baseline, escapeMarkdown(c.unit, { maxLength: 20 })),
-        currentCell(c, escapeMarkdown(c.unit, { maxLength: 20 })),
-        formatPercent(valueDelta(c)),
-        formatCi(valueCi(c)),
-        verdictCell(c)
-    ]);
-    // Unpadded delimiters: alignment spaces would cost comment budget and nobody reads the raw body.
-    const table = rows.length > 0
-        ? markdownTable([[...DELTA_TABLE_HEADER], ...rows], { alignDelimiters: false })
-        : '';
-    const hidden = sorted.length - shown.length;
-    const more = hidden > 0 ? `… ${plural(hidden, 'more row')} (the check run and job summary have all)` : '';
-    const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }));
-    return [table, notes.join('\n\n'), more].filter(Boolean).join('\n\n');
-}
-/** Links to each metric's chart when the report knows where the dashboard is published. */
-function chartLinks(report) {
-    const base = report.dashboardUrl;
-    if (!base)
-        return undefined;
-    return (c) => metricChartUrl(base, report.testbed, c.benchmark, c.metric);
-}
-/** The metric's name, escaped, and a link to its chart when there is one. */
-function metricCell(c, chartUrl, maxLength) {
-    const name = escapeMarkdown(c.metric, maxLength === undefined ? {} : { maxLength });
-    return chartUrl ? `[${name}](${chartUrl(c)})` : name;
-}
-/** Which baseline the run was compared with, or that there was none. */
-function baselineLine(report) {
-    const testbed = escapeMarkdown(report.testbed, { maxLength: 80 });
-    if (!report.baseline)
-        return `No baseline yet for testbed ${testbed}: nothing to compare with.`;
-    const sha = shortSha(report.baseline.sha);
-    const commit = sha ? `\`${sha}\`` : 'an unknown commit';
-    return `Baseline: ${commit} from ${formatDate(report.baseline.createdAt)} on testbed ${testbed}.`;
-}
-/** "Accepted by @x (label `perf-gate:accept`): why", escaped, or null when nothing was accepted. */
-function acceptanceLine(report) {
-    const a = report.acceptance;
-    if (!a)
-        return null;
-    const who = a.by ? `by ${escapeMarkdown('@' + a.by, { maxLength: 60 })}` : 'by an unrecorded user';
-    return (`**Regression accepted** ${who} (label ${escapeCode(a.label)}, was ${a.was}): ` +
-        escapeMarkdown(a.reason, { maxLength: 1000 }));
-}
-function routeLine(outcome) {
-    switch (outcome.route) {
-        case 'A':
-            return '**Route A**: fix needed.';
-        case 'B':
-            return '**Route B**: within budget.';
-        case 'none':
-            return 'No route: nothing was decided.';
+    if (res.code !== 0) {
+        const how = res.code === null
+            ? `was killed by ${res.signal ?? 'a signal'}`
+            : `exited with code ${res.code}`;
+        throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`);
     }
+    if (spec.format !== 'none' && !outputFile && res.stdoutCapped) {
+        throw new UserError(`benchmark '${spec.name}': the output of ${label} passed the ${mib(STDOUT_LIMIT)} cap on stdout (${mib(res.stdoutBytes)} written), so it cannot be read whole; have the tool write its results to a file and name that file in 'output:'`);
+    }
+    const tool = spec.format === 'none'
+        ? { benchmarks: [] }
+        : await readToolOutput(spec, outputFile, res.stdout, res.tail, label);
+    return { wallMs: res.wallMs, tool, ended: res.ended, escaped: res.escaped };
 }
-/**
- * `render(n)` for the largest row count n ≤ total (the full rendering first) that `fits`, or
- * `render(0)` when none does. Binary search: each rendering is a full table.
- */
-function largestFitting(total, render, fits) {
-    const full = render(total);
-    if (fits(full))
-        return full;
-    let lo = 0;
-    let hi = total - 1;
-    let best = null;
-    while (lo <= hi) {
-        const rows = Math.floor((lo + hi) / 2);
-        const candidate = render(rows);
-        if (fits(candidate)) {
-            best = candidate;
-            lo = rows + 1;
-        }
-        else {
-            hi = rows - 1;
+function warnEscaped(spec, label, escaped, reporter) {
+    if (!escaped.length)
+        return;
+    reporter.warning(`benchmark '${spec.name}': ${label} left ${describeProcesses(escaped)} running outside its process group; perf-gate does not end them`);
+}
+function addToolSamples(tool, parsed, warm) {
+    for (const b of parsed) {
+        for (const m of b.metrics) {
+            const key = `${b.name}\u0000${m.name}`;
+            let slot = tool.get(key);
+            if (!slot) {
+                slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] };
+                tool.set(key, slot);
+            }
+            if (warm)
+                slot.warmup.push(...m.samples);
+            else
+                slot.metric.samples.push(...m.samples);
         }
     }
-    return best ?? render(0);
+}
+/**
+ * One visit of an A/B run: a single run of the command (a fresh process), shaped exactly as a
+ * whole benchmark run is, so each visit's samples can be reduced to its centre. `label` names the
+ * visit in errors ("pair 3, base tree").
+ */
+async function runCommandVisit(spec, label, env = process.env) {
+    const outputFile = resolveOutputFile(spec);
+    if (outputFile)
+        await confineOutput(spec, outputFile);
+    const visit = await runOnce(spec, label, env, outputFile);
+    const tool = new Map();
+    addToolSamples(tool, visit.tool.benchmarks, false);
+    const notes = leftoverNotes(visit.ended, visit.escaped);
+    return assemble(spec, { warmup: [], samples: [visit.wallMs] }, tool, notes);
+}
+function assemble(spec, wall, tool, notes = []) {
+    const source = { kind: 'command', format: spec.format, command: spec.run };
+    const wallMetric = {
+        name: WALL_TIME,
+        unit: 'ms',
+        direction: 'lower',
+        class: spec.class,
+        samples: [...wall.samples],
+        ...(wall.warmup.length ? { warmup: [...wall.warmup] } : {}),
+        // A tool that reports its own timings is the better measure; the wrapper's wall time is context.
+        ...(spec.format !== 'none' ? { gate: false } : {})
+    };
+    const withNotes = (b) => notes.length ? { ...b, notes: [...(b.notes ?? []), ...notes] } : b;
+    if (spec.format === 'none') {
+        return [
+            withNotes(applyMetricOverrides({ name: spec.name, source, metrics: [wallMetric] }, spec))
+        ];
+    }
+    const grouped = new Map();
+    for (const slot of tool.values()) {
+        if (slot.metric.samples.length === 0)
+            continue;
+        const metric = {
+            ...slot.metric,
+            samples: [...slot.metric.samples],
+            ...(slot.warmup.length ? { warmup: [...slot.warmup] } : {})
+        };
+        grouped.set(slot.bench, [...(grouped.get(slot.bench) ?? []), metric]);
+    }
+    const benches = nestBenchmarks(spec.name, [...grouped].map(([name, metrics]) => ({ name, source, metrics })));
+    // The wall time rides along with the first benchmark, for context, and so do the notes.
+    const first = benches[0];
+    if (first)
+        first.metrics.push(wallMetric);
+    return benches.map((b, i) => {
+        const shaped = applyMetricOverrides(b, spec);
+        return i === 0 ? withNotes(shaped) : shaped;
+    });
+}
+/** `output:` if set, else the file hyperfine was told to write, else stdout. */
+function resolveOutputFile(spec) {
+    if (spec.output)
+        return path.resolve(spec.cwd, spec.output);
+    if (spec.format === 'hyperfine') {
+        const m = /--export-json(?:=|\s+)(?:'([^']+)'|"([^"]+)"|(\S+))/.exec(spec.run);
+        const file = m?.[1] ?? m?.[2] ?? m?.[3];
+        if (file)
+            return path.resolve(spec.cwd, file);
+    }
+    return undefined;
+}
+/**
+ * The file is deleted before each run (so a run that writes none is caught): it must not be a
+ * file outside the project, by `..`, an absolute path or a symbolic link.
+ */
+async function confineOutput(spec, file) {
+    const root = spec.root ?? spec.cwd;
+    if (await isReallyInside(root, file))
+        return;
+    const named = spec.output !== undefined ? `'output: ${spec.output}'` : `--export-json`;
+    throw new UserError(`benchmark '${spec.name}': ${named} leads to ${file}, outside the config's folder (${root}); perf-gate deletes that file before each run, so it must be inside`);
+}
+async function readToolOutput(spec, outputFile, stdout, tail, label) {
+    let text = stdout;
+    let file = `${spec.name} (stdout of ${label})`;
+    if (outputFile) {
+        try {
+            text = await readFile(outputFile, 'utf8');
+            file = outputFile;
+        }
+        catch {
+            throw new UserError(`benchmark '${spec.name}': the command succeeded on ${label} but wrote no ${path.basename(outputFile)} (expected at ${outputFile}). Last output:\n${formatTail(tail)}`);
+        }
+    }
+    try {
+        return importText(file, text, spec.format, { class: spec.class });
+    }
+    catch (e) {
+        throw new UserError(`benchmark '${spec.name}': nothing parseable as ${spec.format} in the output of ${label}: ${errorMessage(e)}. Last output:\n${formatTail(tail)}`);
+    }
+}
+
+/**
+ * The machine fingerprint stored with every result set, so a comparison across different hardware
+ * can be told apart from a regression. Later runners (GPU, Ollama) add their own keys.
+ */
+function hostEnvironment(env = process.env) {
+    const cpus = os.cpus();
+    const fingerprint = {
+        os: `${os.type()} ${os.release()}`,
+        arch: os.arch(),
+        cpu: cpus[0]?.model.trim() ?? 'unknown',
+        cpuCount: cpus.length,
+        memoryBytes: os.totalmem(),
+        node: process.version
+    };
+    if (env.RUNNER_NAME)
+        fingerprint['runner.name'] = env.RUNNER_NAME;
+    if (env.RUNNER_OS)
+        fingerprint['runner.os'] = env.RUNNER_OS;
+    return fingerprint;
+}
+/**
+ * Adds runner-specific fingerprint keys (gpu.names, ollama.version, …). Two benchmarks that saw
+ * different values for one key (two Ollama hosts, say) keep both, so neither is silently lost.
+ */
+function addFingerprint(environment, extra) {
+    const out = { ...environment };
+    mergeFingerprint(out, extra);
+    return out;
+}
+
+/**
+ * Imports result files a previous step wrote; nothing is run. The settings the files' tools
+ * recorded (Go's GOMAXPROCS) are added to `fingerprint`.
+ */
+async function runFileBenchmark(spec, baseDir, reporter, fingerprint = {}) {
+    const files = await expandGlob(spec.path, baseDir);
+    if (files.length === 0) {
+        throw new UserError(`benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`);
+    }
+    const all = new ImportedBenchmarks((name) => new UserError(`benchmark '${spec.name}': '${name}' appears in more than one of the files matching '${spec.path}'`));
+    for (const file of files) {
+        const got = await importFile(file, spec.format, { class: spec.class });
+        const rel = path.relative(baseDir, file);
+        reporter.info(`  ${spec.name}: ${rel} read as ${got.format} (${got.benchmarks.length} benchmarks)`);
+        all.add(got, rel, (format) => ({ kind: 'file', format, file: rel }));
+    }
+    mergeFingerprint(fingerprint, all.fingerprint);
+    return nestBenchmarks(spec.name, all.benchmarks).map((b) => applyMetricOverrides(b, spec));
+}
+async function expandGlob(pattern, baseDir) {
+    const files = await glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false });
+    return files.sort();
 }
 
 /*
- * A mermaid `xychart-beta` trend of the metric that moved most. GitHub renders mermaid from the raw
- * comment, so every label is reduced to an allow-list: quotes, brackets, commas, `%%` directives,
- * `#…;` entities, backticks (which would close the fence) and `<` are all gone.
+ * Matrix cells run in a shuffled order, so a runner warming up or throttling over an hour shows up
+ * as noise spread over every cell rather than as a trend along one axis. The seed is printed and
+ * recorded with the results; `matrix-seed:` repeats an order.
  */
-const MAX_LABEL = 60;
-function mermaidLabel(text, fallback = '') {
-    const safe = text
-        .normalize('NFC')
-        .replace(/[^\p{L}\p{N} ._/+:-]/gu, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return Array.from(safe).slice(0, MAX_LABEL).join('').trim() || fallback;
+/** mulberry32: small, fast and good enough to shuffle a list; the same seed, the same order. */
+function seededRandom(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
 }
-// Mermaid's number grammar has no exponent form, so very small or large values are spelled out.
-function mermaidNumber(v) {
-    const s = String(Number(v.toPrecision(6)));
-    return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s;
-}
-/**
- * A fenced mermaid `xychart-beta` of one or more lines over the same labels (already made safe
- * by the caller's `mermaidLabel`), its y axis padded around every line.
- */
-function xyChart(opts) {
-    const all = opts.lines.flat();
-    const lo = Math.min(...all);
-    const hi = Math.max(...all);
-    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
-    // A throughput or latency axis reads best from zero's side, so padding never crosses it.
-    const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
-    const palette = (opts.palette ?? []).filter((c) => /^#[0-9a-f]{6}$/i.test(c));
-    return [
-        '```mermaid',
-        ...(palette.length
-            ? [
-                `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette.join(', ')}"}}}}%%`
-            ]
-            : []),
-        'xychart-beta',
-        `    title "${opts.title}"`,
-        `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,
-        `    y-axis "${opts.unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
-        ...opts.lines.map((line) => `    line [${line.map(mermaidNumber).join(', ')}]`),
-        '```'
-    ].join('\n');
+/** A fresh seed when the config names none. */
+function newSeed$1() {
+    return Math.floor(Math.random() * 2 ** 31);
 }
 /**
- * The level of each point: the geometric mean of its segment between the steps (indices of the
- * first point of each new level). Drawn beside the values, it shows where the level moved.
+ * The order to run `specs` in: each matrix entry's cells are shuffled among the places they hold,
+ * everything else keeps its place. Returns indexes into `specs`.
  */
-function stepLevels(values, steps) {
-    const bounds = [0, ...[...steps].sort((a, b) => a - b), values.length];
-    const out = [];
-    for (let s = 0; s + 1 < bounds.length; s++) {
-        const seg = values.slice(bounds[s], bounds[s + 1]);
-        const level = Math.exp(seg.reduce((sum, v) => sum + Math.log(v), 0) / seg.length);
-        for (let i = 0; i < seg.length; i++)
-            out.push(level);
+function runOrder(specs, seed) {
+    const random = seededRandom(seed);
+    const order = specs.map((_, i) => i);
+    const byEntry = new Map();
+    specs.forEach((s, i) => {
+        if (!s.matrix)
+            return;
+        const list = byEntry.get(s.matrix.entry) ?? [];
+        list.push(i);
+        byEntry.set(s.matrix.entry, list);
+    });
+    for (const places of byEntry.values()) {
+        const shuffled = [...places];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = Math.floor(random() * (i + 1));
+            const tmp = shuffled[i];
+            shuffled[i] = shuffled[j];
+            shuffled[j] = tmp;
+        }
+        places.forEach((place, k) => {
+            order[place] = shuffled[k];
+        });
     }
+    return order;
+}
+
+function gpuFingerprint(inventory) {
+    const gpus = inventory.gpus;
+    const list = (f) => gpus.map((g) => String(f(g) ?? 'unknown')).join(', ');
+    const fp = {
+        'gpu.count': gpus.length,
+        'gpu.names': list((g) => g.name),
+        'gpu.driver': [...new Set(gpus.map((g) => g.driver ?? 'unknown'))].join(', '),
+        'gpu.vram_mib': list((g) => g.memTotalMiB)
+    };
+    if (inventory.cudaVersion)
+        fp['cuda.version'] = inventory.cudaVersion;
+    return fp;
+}
+function ollamaFingerprint(benchmark, version, model, settings) {
+    const p = `ollama.${benchmark}.`;
+    const fp = {
+        'ollama.version': version,
+        [`${p}model`]: model.name,
+        [`${p}model.digest`]: model.digest ?? null,
+        [`${p}model.family`]: model.family ?? null,
+        [`${p}model.parameter_size`]: model.parameterSize ?? null,
+        [`${p}model.quantization`]: model.quantization ?? null,
+        [`${p}api`]: settings.api,
+        [`${p}num_ctx`]: settings.numCtx,
+        // num_gpu is a layer count; unset lets the server decide, which is itself a setting.
+        [`${p}num_gpu`]: settings.numGpu ?? 'auto',
+        [`${p}think`]: settings.think ?? 'model default'
+    };
+    if (settings.gpuOffload !== undefined) {
+        fp[`${p}gpu_offload`] = Math.round(settings.gpuOffload * 100) / 100;
+    }
+    return fp;
+}
+
+/**
+ * Parsing of `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` lines: one line per GPU per
+ * tick, values separated by ", " in the order of the query.
+ */
+/**
+ * The sampling query. fan.speed is asked for but never read: zero-RPM and passively cooled cards
+ * report 0 or [N/A] while busy, so it says nothing about load; utilization.gpu does.
+ */
+const LOOP_FIELDS = [
+    'index',
+    'name',
+    'memory.used',
+    'memory.total',
+    'utilization.gpu',
+    'power.draw',
+    'temperature.gpu',
+    'fan.speed'
+];
+/** The one-shot query for the fingerprint; memory.used here is the baseline with no model. */
+const INVENTORY_FIELDS = [
+    'index',
+    'uuid',
+    'name',
+    'driver_version',
+    'memory.total',
+    'memory.used'
+];
+/** A cell nvidia-smi could not fill: [N/A], [Not Supported], [Unknown Error], … */
+const UNAVAILABLE = /^\[.*\]$/;
+/** Present without `nounits`: "38742 MiB", "100 %", "297.57 W". */
+const UNIT_SUFFIX = /\s*(MiB|%|W|MHz|C)$/;
+/**
+ * The cells of one line by field name, or undefined for a line that is not a GPU row (a header,
+ * a blank, an error message). Unavailable values become null, never 0.
+ */
+function parseGpuLine(line, fields) {
+    const cells = line.split(',').map((c) => c.trim());
+    if (cells.length !== fields.length)
+        return undefined;
+    const row = {};
+    fields.forEach((field, i) => {
+        const raw = cells[i] ?? '';
+        if (raw === '' || UNAVAILABLE.test(raw)) {
+            row[field] = null;
+            return;
+        }
+        const numeric = raw.replace(UNIT_SUFFIX, '');
+        const value = /^-?\d+(\.\d+)?$/.test(numeric) ? Number(numeric) : raw;
+        row[field] = value;
+    });
+    if (typeof row.index !== 'number' || !Number.isInteger(row.index))
+        return undefined;
+    return row;
+}
+function numberCell(cell) {
+    return typeof cell === 'number' ? cell : null;
+}
+function textCell(cell) {
+    if (cell === null || cell === undefined)
+        return null;
+    return String(cell);
+}
+function tickFromLine(line, at) {
+    const row = parseGpuLine(line, LOOP_FIELDS);
+    if (!row)
+        return undefined;
+    return {
+        at,
+        index: row.index,
+        memUsedMiB: numberCell(row['memory.used']),
+        memTotalMiB: numberCell(row['memory.total']),
+        utilPct: numberCell(row['utilization.gpu']),
+        powerW: numberCell(row['power.draw'])
+    };
+}
+/** The CUDA version from the banner of a plain `nvidia-smi` (or `-q`). */
+function parseCudaVersion(text) {
+    return /CUDA Version\s*:\s*([\d.]+)/.exec(text)?.[1];
+}
+
+function run(bin, args, opts) {
+    const options = {
+        timeout: opts.timeoutMs ?? 10_000,
+        encoding: 'utf8',
+        env: opts.env ?? process.env
+    };
+    return new Promise((resolve, reject) => {
+        execFile(bin, args, options, (error, stdout, stderr) => {
+            if (!error)
+                return resolve({ stdout, stderr });
+            // The driver's complaint is in the output, which the error alone does not carry.
+            reject(Object.assign(new Error(error.message), { code: error.code, stdout, stderr }));
+        });
+    });
+}
+function firstLine(text) {
+    return (text
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean) ?? '');
+}
+/** GPU names, driver and VRAM for the fingerprint, and the VRAM in use right now. */
+async function queryInventory(bin, opts = {}) {
+    let stdout;
+    try {
+        ;
+        ({ stdout } = await run(bin, [`--query-gpu=${INVENTORY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'], opts));
+    }
+    catch (e) {
+        const err = e;
+        if (err.code === 'ENOENT')
+            return { ok: false, missing: true, reason: `${bin} not found` };
+        // A broken driver prints its reason on stdout ("NVIDIA-SMI has failed because …").
+        const why = firstLine(err.stderr ?? '') || firstLine(err.stdout ?? '') || err.message;
+        return { ok: false, missing: false, reason: `${bin} failed: ${why}` };
+    }
+    const gpus = [];
+    for (const line of stdout.split('\n')) {
+        const row = parseGpuLine(line, INVENTORY_FIELDS);
+        if (!row)
+            continue;
+        gpus.push({
+            index: row.index,
+            uuid: textCell(row.uuid),
+            name: textCell(row.name),
+            driver: textCell(row.driver_version),
+            memTotalMiB: numberCell(row['memory.total']),
+            memUsedMiB: numberCell(row['memory.used'])
+        });
+    }
+    if (gpus.length === 0) {
+        return { ok: false, missing: false, reason: `${bin} lists no GPU: ${firstLine(stdout)}` };
+    }
+    const inventory = { gpus };
+    try {
+        const banner = await run(bin, [], opts);
+        const cuda = parseCudaVersion(banner.stdout);
+        if (cuda)
+            inventory.cudaVersion = cuda;
+    }
+    catch {
+        // The CUDA version is a nicety of the fingerprint; the GPU metrics do not need it.
+    }
+    return { ok: true, inventory };
+}
+/** nvidia-smi repeats the driver's averaged value below about 200 ms, so finer is no better. */
+const SAMPLE_INTERVAL_MS = 200;
+const KILL_GRACE_MS = 2000;
+/** Runs `nvidia-smi … -lms <interval>` until stopped, parsing each line as it arrives. */
+function startGpuSampler(bin, opts = {}) {
+    const intervalMs = opts.intervalMs ?? SAMPLE_INTERVAL_MS;
+    const ticks = [];
+    let stderr = '';
+    let stopping = false;
+    let problem;
+    let firstTick;
+    const first = new Promise((resolve) => {
+        firstTick = resolve;
+    });
+    const child = spawn(bin, [
+        `--query-gpu=${LOOP_FIELDS.join(',')}`,
+        '--format=csv,noheader,nounits',
+        '-lms',
+        String(intervalMs)
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+        const tick = tickFromLine(line, performance.now());
+        if (tick) {
+            ticks.push(tick);
+            firstTick?.();
+        }
+    });
+    child.stderr.on('data', (c) => {
+        stderr = (stderr + c.toString('utf8')).slice(-2e3);
+    });
+    // A signal must not leave nvidia-smi sampling (it is not in a group of its own to be ended with).
+    const unregister = onCleanup({
+        run: () => void child.kill('SIGTERM'),
+        now: () => void child.kill('SIGKILL')
+    });
+    const ended = new Promise((resolve) => {
+        child.on('error', (e) => {
+            problem = `${bin} could not run: ${e.message}`;
+            unregister();
+            resolve();
+        });
+        child.on('close', (code, signal) => {
+            unregister();
+            if (!stopping && !problem) {
+                const why = firstLine(stderr) || (code !== null ? `exit code ${code}` : `signal ${signal}`);
+                problem = `${bin} stopped sampling early (${why})`;
+            }
+            resolve();
+        });
+    });
+    return {
+        async ready(timeoutMs) {
+            let timer;
+            const timeout = new Promise((resolve) => {
+                timer = setTimeout(resolve, timeoutMs);
+            });
+            await Promise.race([first, ended, timeout]);
+            clearTimeout(timer);
+        },
+        async stop() {
+            stopping = true;
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGTERM');
+            const killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            await ended;
+            clearTimeout(killer);
+            return problem ? { ticks, problem } : { ticks };
+        }
+    };
+}
+
+/**
+ * Per-GPU figures from the sampled ticks. VRAM peaks cover the whole benchmark (the load is when
+ * memory is claimed); utilisation and power cover the measured runs only, so the idle seconds of a
+ * cold load do not dilute them. All of it is context: one value per benchmark cannot be gated.
+ */
+/** Both GPUs hold more than this of a spread model; below it a GPU is merely hosting a context. */
+const SPREAD_MIB = 512;
+/** Below this min/max ratio a spread model is lopsided enough to mention. */
+const IMBALANCE = 0.5;
+function round$1(v, digits = 2) {
+    const f = 10 ** digits;
+    return Math.round(v * f) / f;
+}
+function known(values) {
+    return values.filter((v) => v !== null);
+}
+function avg(values) {
+    return values.reduce((s, v) => s + v, 0) / values.length;
+}
+function gpuFigures(ticks, inventory, windowStart) {
+    const notes = [];
+    const indexes = [
+        ...new Set([...inventory.gpus.map((g) => g.index), ...ticks.map((t) => t.index)])
+    ];
+    indexes.sort((a, b) => a - b);
+    if (ticks.length === 0) {
+        notes.push('gpu-no-samples: nvidia-smi gave no sample during the benchmark, so there are no GPU metrics');
+        return { figures: [], notes };
+    }
+    const figures = indexes.map((index) => {
+        const all = ticks.filter((t) => t.index === index);
+        const inWindow = windowStart === undefined ? all : all.filter((t) => t.at >= windowStart);
+        const window = inWindow.length ? inWindow : all;
+        const fig = { index };
+        const unknown = [];
+        const vram = known(all.map((t) => t.memUsedMiB));
+        if (vram.length) {
+            fig.vramPeakMiB = Math.max(...vram);
+            const base = inventory.gpus.find((g) => g.index === index)?.memUsedMiB;
+            if (base !== null && base !== undefined)
+                fig.vramDeltaMiB = fig.vramPeakMiB - base;
+        }
+        else if (all.length)
+            unknown.push('memory.used');
+        const util = known(window.map((t) => t.utilPct));
+        if (util.length) {
+            fig.utilMeanPct = round$1(avg(util));
+            fig.utilPeakPct = Math.max(...util);
+        }
+        else if (window.length)
+            unknown.push('utilization.gpu');
+        const power = known(window.map((t) => t.powerW));
+        if (power.length) {
+            fig.powerMeanW = round$1(avg(power));
+            fig.powerPeakW = Math.max(...power);
+        }
+        else if (window.length)
+            unknown.push('power.draw');
+        if (unknown.length) {
+            notes.push(`gpu-unknown: GPU ${index} reports ${unknown.join(', ')} as unavailable ([N/A] or similar); those metrics are left out rather than read as 0`);
+        }
+        return fig;
+    });
+    notes.push(...balanceNotes(figures));
+    return { figures, notes };
+}
+/** min/max across GPUs: 1 is even, near 0 means one GPU does (or holds) nearly everything. */
+function balance(values) {
+    if (values.length < 2 || values.some((v) => v === undefined))
+        return undefined;
+    const v = values;
+    const hi = Math.max(...v);
+    if (hi <= 0)
+        return undefined;
+    return round$1(Math.max(0, Math.min(...v)) / hi, 3);
+}
+function balanceNotes(figures) {
+    const deltas = figures.map((f) => f.vramDeltaMiB);
+    const b = balance(deltas);
+    // A model that fits one GPU is placed on one GPU by design: only a spread model can be lopsided.
+    const spread = deltas.every((d) => d !== undefined && d > SPREAD_MIB);
+    if (b === undefined || !spread || b >= IMBALANCE)
+        return [];
+    return [
+        `gpu-imbalance: the model is spread over ${figures.length} GPUs but unevenly (VRAM added: ${deltas.map((d) => `${d} MiB`).join(', ')}; balance ${b}); another process on one GPU or a skewed layer split is likely`
+    ];
+}
+function metric(name, unit, direction, value) {
+    return {
+        name,
+        unit,
+        direction,
+        class: 'non-critical',
+        samples: [value],
+        gate: false
+    };
+}
+function gpuMetrics(figures) {
+    const out = [];
+    for (const f of figures) {
+        const p = `gpu${f.index}.`;
+        if (f.vramPeakMiB !== undefined)
+            out.push(metric(`${p}vram_peak_mib`, 'MiB', 'lower', f.vramPeakMiB));
+        if (f.vramDeltaMiB !== undefined)
+            out.push(metric(`${p}vram_delta_mib`, 'MiB', 'lower', f.vramDeltaMiB));
+        if (f.utilMeanPct !== undefined)
+            out.push(metric(`${p}util_mean_pct`, '%', 'higher', f.utilMeanPct));
+        if (f.utilPeakPct !== undefined)
+            out.push(metric(`${p}util_peak_pct`, '%', 'higher', f.utilPeakPct));
+        if (f.powerMeanW !== undefined)
+            out.push(metric(`${p}power_mean_w`, 'W', 'lower', f.powerMeanW));
+        if (f.powerPeakW !== undefined)
+            out.push(metric(`${p}power_peak_w`, 'W', 'lower', f.powerPeakW));
+    }
+    const vram = balance(figures.map((f) => f.vramDeltaMiB));
+    if (vram !== undefined)
+        out.push(metric('gpu.vram_balance', 'ratio', 'higher', vram));
+    const util = balance(figures.map((f) => f.utilMeanPct));
+    if (util !== undefined)
+        out.push(metric('gpu.util_balance', 'ratio', 'higher', util));
     return out;
 }
-/** Steps in a trend's level (stats/change-points.ts), where there are enough positive points. */
-function trendSteps(values) {
-    if (values.length < 6 || !values.every((v) => Number.isFinite(v) && v > 0))
-        return [];
-    return detectChangePoints(values);
+
+/**
+ * Checks that turn a run's numbers into warnings a reviewer can act on. Each note starts with a
+ * stable code ("short-output: …") so reports can group or count them.
+ */
+/** A warm request still spends a few ms in the scheduler; a reload takes far longer. */
+const COLD_LOAD_MS = 250;
+/** Without num_predict, fewer tokens than this make decode tok/s a measure of noise. */
+const MIN_TOKENS$1 = 16;
+const EXPECTED_DONE = new Set(['stop', 'length']);
+function range(values, unit = '') {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const f = (v) => `${Math.round(v)}${unit}`;
+    return lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
 }
-/** The trend points of one metric, looked up under either key form the history may use. */
-function series(report, c) {
-    const keys = [`${c.benchmark} / ${c.metric}`, metricKey(c.benchmark, c.metric)];
-    const points = [];
-    (report.history ?? []).forEach((point, i) => {
-        const key = keys.find((k) => Object.hasOwn(point.values, k));
-        const value = key === undefined ? undefined : point.values[key];
-        if (value === undefined || !Number.isFinite(value))
-            return;
-        points.push({ label: shortSha(point.sha) ?? `run ${i + 1}`, value });
-    });
-    return points;
+function pct$2(fraction) {
+    return `${Number((fraction * 100).toFixed(1))} %`;
 }
-/** A fenced mermaid block, or null when the history has fewer than two points to draw. */
-function renderTrendChart(report) {
-    return trendBlocks(report, 1)[0]?.mermaid ?? null;
-}
-function trendBlocks(report, max) {
-    const blocks = [];
-    for (const c of byMagnitude(report.outcome.comparisons)) {
-        if (blocks.length >= max)
-            break;
-        const points = series(report, c);
-        if (points.length < 2)
-            continue;
-        const values = points.map((p) => p.value);
-        const steps = trendSteps(values);
-        const mermaid = xyChart({
-            title: mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend'),
-            labels: points.map((p) => mermaidLabel(p.label, '?')),
-            unit: mermaidLabel(c.unit, 'value'),
-            lines: steps.length
-                ? [
-                    values,
-                    stepLevels(values, steps.map((x) => x.index))
-                ]
-                : [values]
-        });
-        // Mermaid does not render everywhere (mail notifications, some viewers): the same points as text.
-        const name = escapeMarkdown(`${c.benchmark} / ${c.metric}`, { maxLength: 80 });
-        const unitText = escapeMarkdown(c.unit, { maxLength: 20 });
-        const stepText = steps.map((x) => `at ${points[x.index]?.label ?? '?'} ${formatPercent(x.change)}`);
-        const text = `Trend of ${name}${unitText ? ` (${unitText})` : ''}, oldest first, last is this run: ` +
-            points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ') +
-            (steps.length
-                ? `. The level line steps ${stepText.join(', ')} (change points of the series).`
-                : '');
-        blocks.push({ mermaid, text });
+function outputAnomalies(measured, numPredict) {
+    const notes = [];
+    const asked = numPredict !== undefined && numPredict > 0 ? numPredict : undefined;
+    const floor = asked !== undefined ? Math.ceil(asked / 2) : MIN_TOKENS$1;
+    const short = measured.filter((r) => (r.final.evalCount ?? 0) < floor);
+    if (short.length) {
+        const counts = short.map((r) => r.final.evalCount ?? 0);
+        const reasons = [...new Set(short.map((r) => r.final.doneReason ?? 'none'))].join(', ');
+        const against = asked !== undefined ? ` of the ${asked} asked (num_predict)` : '';
+        notes.push(`short-output: ${short.length} of ${measured.length} measured runs produced ${range(counts)} tokens${against}, under ${floor} (done_reason ${reasons}); decode_tps over so few tokens is noise and e2e_ms is not comparable`);
     }
-    return blocks;
+    const odd = measured.filter((r) => r.final.doneReason && !EXPECTED_DONE.has(r.final.doneReason));
+    if (odd.length) {
+        const reasons = [...new Set(odd.map((r) => r.final.doneReason))].join(', ');
+        notes.push(`done-reason: ${odd.length} of ${measured.length} measured runs ended with done_reason ${reasons}, not stop or length`);
+    }
+    return notes;
+}
+/** Thinking tokens count in eval_count; unless asked for, they inflate decode_tps and TTFT. */
+function thinkingAnomaly(runs, think) {
+    const thinking = runs.filter((r) => r.thinkingChunks > 0);
+    if (thinking.length === 0)
+        return [];
+    const chunks = thinking.reduce((s, r) => s + r.thinkingChunks, 0);
+    const what = `${thinking.length} of ${runs.length} runs streamed thinking (${chunks} chunks)`;
+    if (think === false) {
+        return [
+            `thinking: ${what} although think: false was sent; eval_count and decode_tps include it`
+        ];
+    }
+    if (think !== undefined)
+        return [];
+    return [
+        `thinking: ${what}; thinking tokens count in eval_count and decode_tps, and ttft_ms ends at the first thinking chunk. Pin options.think (false to measure the answer alone)`
+    ];
+}
+function offloadAnomaly(model, entry, keepAlive) {
+    if (!entry) {
+        // With keep_alive 0 the server unloads after each request, so absence is expected.
+        if (keepAlive === 0 || keepAlive === '0')
+            return [];
+        return [
+            `not-resident: ${model} was not in /api/ps after the runs, so its GPU offload could not be checked`
+        ];
+    }
+    if (entry.size === undefined || entry.sizeVram === undefined || entry.size <= 0)
+        return [];
+    if (entry.sizeVram >= entry.size)
+        return [];
+    const gib = (b) => (b / 2 ** 30).toFixed(1);
+    return [
+        `partial-offload: only ${pct$2(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
+    ];
+}
+function contextAnomaly(model, entry, numCtx) {
+    if (entry?.contextLength === undefined || entry.contextLength === numCtx)
+        return [];
+    return [
+        `num-ctx: the server runs ${model} with a context of ${entry.contextLength} tokens, not the num_ctx ${numCtx} sent`
+    ];
+}
+/** The cold run should pay the load; one as quick as the warm requests found the model loaded. */
+function loadTimeAnomaly(cold, warm) {
+    const load = cold.final.loadDuration;
+    if (load === undefined)
+        return [];
+    const ms = load / 1e6;
+    const warmest = Math.max(0, ...warm.map((r) => (r.final.loadDuration ?? 0) / 1e6));
+    if (ms >= COLD_LOAD_MS || ms > 2 * warmest + 1)
+        return [];
+    return [
+        `load-time: the cold run found the model already loaded (load ${ms.toFixed(0)} ms), so load_ms is not a cold start`
+    ];
+}
+function coldRunAnomaly(measured) {
+    const cold = measured
+        .map((r, i) => ({ run: i + 1, ms: (r.final.loadDuration ?? 0) / 1e6 }))
+        .filter((x) => x.ms > COLD_LOAD_MS);
+    if (cold.length === 0)
+        return [];
+    return [
+        `cold-run: measured run ${cold.map((c) => c.run).join(', ')} reloaded the model (load ${range(cold.map((c) => c.ms), ' ms')}); keep_alive may have expired or another model evicted it, and those runs' TTFT and e2e include the load`
+    ];
+}
+// Two-sided 5 % test with 80 % power: n per side ≈ 2·(z₀.₉₇₅ + z₀.₈)²·(CV/budget)².
+const POWER_FACTOR = 2 * (1.959964 + 0.841621) ** 2;
+/** Runs per side needed to tell a change of `budget` from noise of this CV. */
+function runsNeeded(cv, budget) {
+    return Math.ceil(POWER_FACTOR * (cv / budget) ** 2);
 }
 /**
- * Trend charts of the `max` most-changed metrics, each followed by the same points as text, or
- * null when no metric has two points to draw.
+ * A gated metric whose run-to-run spread is large against its budget cannot give a verdict at this
+ * number of runs; better to say so now than to blame the next pull request for noise.
  */
-function renderTrendCharts(report, opts = {}) {
-    const blocks = trendBlocks(report, opts.max ?? 3);
-    if (blocks.length === 0)
+function spreadAnomalies(metrics, failBudget) {
+    const notes = [];
+    for (const m of metrics) {
+        if (m.gate === false || m.samples.length < 2)
+            continue;
+        const budget = failBudget(m);
+        const avg = mean$1(m.samples);
+        if (!budget || avg === 0)
+            continue;
+        const cv = sampleStandardDeviation(m.samples) / Math.abs(avg);
+        const needed = runsNeeded(cv, budget);
+        if (needed <= m.samples.length)
+            continue;
+        notes.push(`high-cv: ${m.name} varies ${pct$2(cv)} run to run (CV); telling a ${pct$2(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
+    }
+    return notes;
+}
+
+/*
+ * Answer quality beside speed: every measured answer is checked against its prompt's `expect`
+ * (else the benchmark's), one 0/1 sample per answer, so `accuracy` is the share that passed and
+ * the gate compares it as a proportion.
+ */
+const QUOTE = 40;
+function short$1(text) {
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    return oneLine.length > QUOTE ? `${oneLine.slice(0, QUOTE)}…` : oneLine;
+}
+function scorersFor(spec) {
+    const common = spec.expect ? compileExpect(spec.expect) : undefined;
+    const own = (spec.promptExpects ?? []).map((e) => (e ? compileExpect(e) : undefined));
+    if (!common && own.every((s) => s === undefined))
         return null;
-    return blocks.map((b) => `${b.mermaid}\n\n${b.text}`).join('\n\n');
+    return (i) => own[i] ?? common;
+}
+function accuracyMetric(spec, prompts, rounds) {
+    const scorerOf = scorersFor(spec);
+    if (!scorerOf)
+        return { notes: [] };
+    const score = (list) => {
+        const samples = [];
+        const misses = new Map();
+        for (const round of list) {
+            for (const q of round) {
+                const scorer = q.record ? scorerOf(q.promptIndex) : undefined;
+                if (!scorer || !q.record)
+                    continue;
+                const verdict = scorer(q.record.text);
+                samples.push(verdict.ok ? 1 : 0);
+                if (!verdict.ok) {
+                    const whys = misses.get(q.promptIndex) ?? [];
+                    whys.push(verdict.why ?? 'missed');
+                    misses.set(q.promptIndex, whys);
+                }
+            }
+        }
+        return { samples, misses };
+    };
+    const measured = score(rounds.measured);
+    const warm = score(rounds.warmups);
+    if (measured.samples.length === 0) {
+        return { notes: ['accuracy: no measured answer could be scored (every request was refused)'] };
+    }
+    const notes = [];
+    const missed = measured.samples.filter((v) => v === 0).length;
+    if (missed > 0) {
+        const which = [...measured.misses]
+            .slice(0, 3)
+            .map(([i, whys]) => `prompt ${i + 1} '${short$1(prompts[i] ?? '')}' ${whys.length}× (${[...new Set(whys)].slice(0, 2).join('; ')})`);
+        notes.push(`accuracy: ${missed} of ${measured.samples.length} measured answers missed their expect: ${which.join(', ')}`);
+    }
+    return {
+        metric: {
+            name: 'accuracy',
+            unit: 'fraction',
+            direction: 'higher',
+            class: spec.class,
+            samples: measured.samples,
+            ...(warm.samples.length ? { warmup: warm.samples } : {})
+        },
+        notes
+    };
 }
 
 /* eslint-disable no-prototype-builtins */
@@ -38173,6 +45902,2305 @@ class OllamaServer {
     }
 }
 
+/*
+ * The load metrics of a benchmark with `concurrency`: one sample per measured round, a round being
+ * `concurrency` requests sent at once and waited for together. Definitions follow vLLM's
+ * `bench serve` (TTFT, TPOT, output throughput, goodput) and GenAI-Perf (throughput per user).
+ */
+const LOAD_METRICS = {
+    /** Output tokens of the round ÷ its wall time (first request sent → last answer done). */
+    aggregate_tps: { unit: 'tokens/s', direction: 'higher' },
+    /** Mean over the round's requests of 1000 / tpot_ms: what one user sees. */
+    per_user_tps: { unit: 'tokens/s', direction: 'higher', gate: false },
+    ttft_p50_ms: { unit: 'ms', direction: 'lower', gate: false },
+    ttft_p95_ms: { unit: 'ms', direction: 'lower' },
+    /** vLLM: (e2e − ttft) / (output tokens − 1), the round's mean. */
+    tpot_ms: { unit: 'ms', direction: 'lower' },
+    e2e_p95_ms: { unit: 'ms', direction: 'lower' },
+    /** The most requests decoding at once (first token → done): catches a server serialising them. */
+    achieved_concurrency: { unit: 'requests', direction: 'higher', gate: false },
+    /** Requests refused (HTTP 503 queue full, 429) ÷ requests sent. */
+    error_rate: { unit: 'fraction', direction: 'lower', gate: false },
+    /** Requests meeting every SLO ÷ the round's wall time (only with `slo:`). */
+    goodput: { unit: 'requests/s', direction: 'higher' },
+    /** Requests meeting every SLO ÷ requests sent (only with `slo:`). */
+    slo_attainment: { unit: 'fraction', direction: 'higher', gate: false }
+};
+/** The q-quantile with linear interpolation between order statistics (numpy's default, as vLLM). */
+function quantile(values, q) {
+    const s = [...values].sort((a, b) => a - b);
+    if (s.length === 0)
+        return Number.NaN;
+    const pos = (s.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    const a = s[lo] ?? Number.NaN;
+    const b = s[hi] ?? a;
+    return a + (b - a) * (pos - lo);
+}
+function mean(values) {
+    return values.reduce((s, v) => s + v, 0) / values.length;
+}
+/** vLLM's time per output token, or undefined for a one-token answer or no first token. */
+function tpotOf(r) {
+    const n = r.final.evalCount;
+    if (r.clientTtftMs === undefined || n === undefined || n < 2)
+        return undefined;
+    return (r.e2eMs - r.clientTtftMs) / (n - 1);
+}
+/** Most intervals open at once; an interval ending where another starts does not overlap it. */
+function peakOverlap(intervals) {
+    const events = [];
+    for (const [from, to] of intervals) {
+        events.push([from, 1], [to, -1]);
+    }
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let open = 0;
+    let peak = 0;
+    for (const [, delta] of events) {
+        open += delta;
+        peak = Math.max(peak, open);
+    }
+    return peak;
+}
+function meetsSlo(r, slo) {
+    if (slo.ttftMs !== undefined && !(r.clientTtftMs !== undefined && r.clientTtftMs <= slo.ttftMs))
+        return false;
+    const tpot = tpotOf(r);
+    if (slo.tpotMs !== undefined && tpot !== undefined && tpot > slo.tpotMs)
+        return false;
+    if (slo.e2eMs !== undefined && r.e2eMs > slo.e2eMs)
+        return false;
+    return true;
+}
+/** The load samples of one round; a metric the round cannot give (nothing answered) is absent. */
+function roundLoadSamples(round, slo) {
+    const out = {};
+    if (round.length === 0)
+        return out;
+    const answered = round.flatMap((q) => (q.record ? [q.record] : []));
+    out.error_rate = (round.length - answered.length) / round.length;
+    if (slo) {
+        const meeting = answered.filter((r) => meetsSlo(r, slo)).length;
+        out.slo_attainment = meeting / round.length;
+    }
+    if (answered.length === 0)
+        return out;
+    const start = Math.min(...round.map((q) => q.sentAt));
+    const end = Math.max(...answered.map((r) => r.startedAt + r.e2eMs));
+    const wallMs = end - start;
+    const tokens = answered.reduce((s, r) => s + (r.final.evalCount ?? 0), 0);
+    if (wallMs > 0 && tokens > 0)
+        out.aggregate_tps = (tokens / wallMs) * 1000;
+    if (slo && wallMs > 0) {
+        out.goodput = (answered.filter((r) => meetsSlo(r, slo)).length / wallMs) * 1000;
+    }
+    const ttfts = answered.flatMap((r) => (r.clientTtftMs === undefined ? [] : [r.clientTtftMs]));
+    if (ttfts.length) {
+        out.ttft_p50_ms = quantile(ttfts, 0.5);
+        out.ttft_p95_ms = quantile(ttfts, 0.95);
+    }
+    out.e2e_p95_ms = quantile(answered.map((r) => r.e2eMs), 0.95);
+    const tpots = answered.flatMap((r) => {
+        const t = tpotOf(r);
+        return t === undefined || t <= 0 ? [] : [t];
+    });
+    if (tpots.length) {
+        out.tpot_ms = mean(tpots);
+        out.per_user_tps = mean(tpots.map((t) => 1000 / t));
+    }
+    out.achieved_concurrency = peakOverlap(answered.flatMap((r) => r.clientTtftMs === undefined ? [] : [[r.startedAt + r.clientTtftMs, r.startedAt + r.e2eMs]]));
+    return out;
+}
+/** The load metrics over the measured rounds (warm-up rounds as `warmup`), in LOAD_METRICS order. */
+function buildLoadMetrics(input) {
+    const measured = input.measured.map((r) => roundLoadSamples(r, input.slo));
+    const warm = input.warmups.map((r) => roundLoadSamples(r, input.slo));
+    const metrics = [];
+    for (const [name, def] of Object.entries(LOAD_METRICS)) {
+        const samples = measured.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        if (samples.length === 0)
+            continue;
+        const warmup = warm.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        metrics.push({
+            name,
+            unit: def.unit,
+            direction: def.direction,
+            class: input.cls,
+            samples,
+            ...(warmup.length ? { warmup } : {}),
+            ...('gate' in def ? { gate: def.gate } : {})
+        });
+    }
+    return metrics;
+}
+
+/**
+ * The metrics of an `ollama` benchmark. Ollama reports durations in nanoseconds; they are
+ * converted here and nowhere else.
+ */
+const OLLAMA_METRICS = {
+    /** eval_count / eval_duration: the decode rate, what users feel as speed. */
+    decode_tps: { unit: 'tokens/s', direction: 'higher' },
+    /** Client side: request start to the first chunk carrying text. */
+    ttft_ms: { unit: 'ms', direction: 'lower' },
+    /** Server side: load_duration + prompt_eval_duration (no HTTP, templating or tokenising). */
+    server_ttft_ms: { unit: 'ms', direction: 'lower' },
+    /** prompt_eval_count / prompt_eval_duration; inflated by prefix-cache hits. */
+    prompt_tps: { unit: 'tokens/s', direction: 'higher' },
+    /** Client side: request start to the final chunk. */
+    e2e_ms: { unit: 'ms', direction: 'lower' },
+    /** eval_count: context for the rates, not a quality to gate. */
+    output_tokens: { unit: 'tokens', direction: 'higher', gate: false },
+    /** load_duration of the one cold run: reported apart, one sample, never gated. */
+    load_ms: { unit: 'ms', direction: 'lower', gate: false }
+};
+/** Metrics every measured run contributes a sample to (load_ms comes from the cold run only). */
+const PER_RUN_METRICS = [
+    'decode_tps',
+    'ttft_ms',
+    'server_ttft_ms',
+    'prompt_tps',
+    'e2e_ms',
+    'output_tokens'
+];
+const NS_PER_S = 1e9;
+const NS_PER_MS = 1e6;
+function rate(count, durationNs) {
+    if (count === undefined || durationNs === undefined || count <= 0 || durationNs <= 0) {
+        return undefined;
+    }
+    return (count / durationNs) * NS_PER_S;
+}
+/** A final chunk with none of these is not a measurement (a proxy, or a load/unload reply). */
+function hasMetrics(f) {
+    return (f.evalDuration !== undefined ||
+        f.evalCount !== undefined ||
+        f.promptEvalDuration !== undefined ||
+        f.totalDuration !== undefined);
+}
+/** One run's samples; a value the server left out (omitempty) gives no sample rather than 0. */
+function runSamples(r) {
+    const f = r.final;
+    const out = { e2e_ms: r.e2eMs };
+    const decode = rate(f.evalCount, f.evalDuration);
+    if (decode !== undefined)
+        out.decode_tps = decode;
+    const prompt = rate(f.promptEvalCount, f.promptEvalDuration);
+    if (prompt !== undefined)
+        out.prompt_tps = prompt;
+    if (r.clientTtftMs !== undefined)
+        out.ttft_ms = r.clientTtftMs;
+    // A missing duration is a zero the server did not write; both missing says nothing.
+    if (f.loadDuration !== undefined || f.promptEvalDuration !== undefined) {
+        out.server_ttft_ms = ((f.loadDuration ?? 0) + (f.promptEvalDuration ?? 0)) / NS_PER_MS;
+    }
+    out.output_tokens = f.evalCount ?? 0;
+    if (f.loadDuration !== undefined)
+        out.load_ms = f.loadDuration / NS_PER_MS;
+    return out;
+}
+/**
+ * One sample per round of concurrent requests: each metric's mean over the round's requests, so
+ * the samples stay independent (requests sharing a round share its GPU). A round of one request
+ * is that request's samples.
+ */
+function roundSamples(records) {
+    if (records.length === 1 && records[0])
+        return runSamples(records[0]);
+    const per = records.map(runSamples);
+    const out = {};
+    for (const name of [...PER_RUN_METRICS, 'load_ms']) {
+        const values = per.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        if (values.length)
+            out[name] = values.reduce((a, b) => a + b, 0) / values.length;
+    }
+    return out;
+}
+/**
+ * The benchmark's metrics: measured runs as samples, the cold and warm-up runs as `warmup` (never
+ * gated), and the cold run's load time as its own ungated metric. A metric no measured run
+ * reported is left out and named in `missing`.
+ */
+function buildOllamaMetrics(input) {
+    return metricsFromSamples(input.cls, runSamples(input.cold), input.warmups.map(runSamples), input.measured.map(runSamples));
+}
+/** As buildOllamaMetrics, from samples already taken per run or per round. */
+function metricsFromSamples(cls, coldSamples, warmupSamples, measured) {
+    const warm = [coldSamples, ...warmupSamples];
+    const metrics = [];
+    const missing = [];
+    for (const name of PER_RUN_METRICS) {
+        const def = OLLAMA_METRICS[name];
+        const samples = measured.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        if (samples.length === 0) {
+            missing.push(name);
+            continue;
+        }
+        const warmup = warm.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
+        metrics.push({
+            name,
+            unit: def.unit,
+            direction: def.direction,
+            class: cls,
+            samples,
+            ...(warmup.length ? { warmup } : {}),
+            ...('gate' in def ? { gate: def.gate } : {})
+        });
+    }
+    const load = coldSamples.load_ms;
+    if (load !== undefined) {
+        const def = OLLAMA_METRICS.load_ms;
+        metrics.push({
+            name: 'load_ms',
+            unit: def.unit,
+            direction: def.direction,
+            class: cls,
+            samples: [load],
+            gate: def.gate
+        });
+    }
+    else
+        missing.push('load_ms');
+    return { metrics, missing };
+}
+
+function num$2(v) {
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+/** ollama-js types every metric as present; the server omits zero values (omitempty). */
+function readFinal(chunk) {
+    const out = {};
+    if (typeof chunk.done_reason === 'string' && chunk.done_reason)
+        out.doneReason = chunk.done_reason;
+    const fields = [
+        ['totalDuration', 'total_duration'],
+        ['loadDuration', 'load_duration'],
+        ['promptEvalCount', 'prompt_eval_count'],
+        ['promptEvalDuration', 'prompt_eval_duration'],
+        ['evalCount', 'eval_count'],
+        ['evalDuration', 'eval_duration']
+    ];
+    for (const [key, field] of fields) {
+        const v = num$2(chunk[field]);
+        if (v !== undefined)
+            out[key] = v;
+    }
+    return out;
+}
+function chunkContent(chunk) {
+    const message = chunk.message;
+    const thinking = Boolean(chunk.thinking) || Boolean(message?.thinking);
+    const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
+    const answer = typeof chunk.response === 'string'
+        ? chunk.response
+        : typeof message?.content === 'string'
+            ? message.content
+            : '';
+    return {
+        text: Boolean(answer) || toolCalls || thinking,
+        thinking,
+        answer
+    };
+}
+/**
+ * One streamed request, timed on the client. The clock starts before the call, since ollama-js
+ * resolves only once the headers arrive, and Ollama sends them with the first chunk. Each request
+ * gets its own client and abort signal: aborting one stream must not touch another.
+ */
+async function streamOnce(host, req, limits, what) {
+    const controller = new AbortController();
+    let stopped;
+    const stop = (why) => {
+        stopped ??= why;
+        controller.abort();
+    };
+    const deadline = setTimeout(() => stop('timeout'), limits.timeoutMs);
+    let stall;
+    // Restarted on every chunk; refresh() reuses one timer instead of one per token.
+    const armStall = () => {
+        if (stall)
+            stall.refresh();
+        else
+            stall = setTimeout(() => stop('stall'), limits.stallMs);
+    };
+    const client = new Ollama({ host, fetch: createOllamaFetch({ signal: controller.signal }) });
+    const common = {
+        model: req.model,
+        stream: true,
+        keep_alive: req.keepAlive,
+        options: req.options,
+        ...(req.think !== undefined ? { think: req.think } : {})
+    };
+    let chunks = 0;
+    let thinkingChunks = 0;
+    let firstText;
+    let text = '';
+    const t0 = performance.now();
+    try {
+        const stream = req.api === 'generate'
+            ? await client.generate({ ...common, prompt: req.prompt })
+            : await client.chat({ ...common, messages: [{ role: 'user', content: req.prompt }] });
+        armStall();
+        for await (const part of stream) {
+            const now = performance.now();
+            chunks++;
+            armStall();
+            const chunk = part;
+            const content = chunkContent(chunk);
+            if (content.thinking)
+                thinkingChunks++;
+            if (content.text && firstText === undefined)
+                firstText = now;
+            text += content.answer;
+            if (chunk.done === true) {
+                const record = {
+                    startedAt: t0,
+                    text,
+                    e2eMs: now - t0,
+                    chunks,
+                    thinkingChunks,
+                    final: readFinal(chunk)
+                };
+                if (firstText !== undefined)
+                    record.clientTtftMs = firstText - t0;
+                return record;
+            }
+        }
+        // ollama-js throws rather than end without `done`; this guards a change in that.
+        throw new Error('Did not receive done or success response in stream.');
+    }
+    catch (e) {
+        if (stopped === 'stall') {
+            throw new OllamaFailure('stall', `${what}: the stream stalled: nothing for ${limits.stallMs / 1000} s after ${chunks} chunks, so the request was aborted (raise 'stall-timeout' if the server is just slow)`);
+        }
+        if (stopped === 'timeout') {
+            throw new OllamaFailure('timeout', `${what}: no complete answer within ${limits.timeoutMs / 1000} s (${chunks} chunks so far), so the request was aborted (raise 'timeout' for long generations or cold loads)`);
+        }
+        throw describeFailure(e, { host, model: req.model, what, chunks });
+    }
+    finally {
+        clearTimeout(deadline);
+        clearTimeout(stall);
+        // Frees the socket of a stream we left early; a no-op once the response has ended.
+        controller.abort();
+    }
+}
+
+/** Ollama's own context default depends on total VRAM (4k to 256k); pinning it keeps runs comparable. */
+const DEFAULT_NUM_CTX = 4096;
+/** Long enough that the model cannot expire between runs, short enough to free a shared runner. */
+const DEFAULT_KEEP_ALIVE = '10m';
+/** A decoding server never pauses this long between tokens; a stuck one would hang the job. */
+const DEFAULT_STALL_SECONDS = 60;
+// One notice per job about a missing nvidia-smi, not one per benchmark.
+const gpuNoticeGiven = new WeakSet();
+function integerOption(v) {
+    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+async function loadPrompts(spec) {
+    if (spec.prompts.length)
+        return spec.prompts;
+    if (!spec.promptFile)
+        throw new OllamaFailure('bad-prompt', 'no prompt is configured');
+    let text;
+    try {
+        text = await readFile(spec.promptFile, 'utf8');
+    }
+    catch (e) {
+        const code = e?.code;
+        throw new OllamaFailure('bad-prompt', `cannot read the prompt file ${spec.promptFile}: ${code ?? errorMessage(e)}`);
+    }
+    if (!text.trim()) {
+        throw new OllamaFailure('bad-prompt', `the prompt file ${spec.promptFile} is empty`);
+    }
+    return [text.replace(/\s+$/, '')];
+}
+function defaultThresholds() {
+    return {
+        core: { ...CONFIG_DEFAULTS.thresholds.core },
+        nonCritical: { ...CONFIG_DEFAULTS.thresholds.nonCritical },
+        metrics: {}
+    };
+}
+function plan(spec, facts) {
+    const { think, ...modelOptions } = spec.options;
+    const notes = [];
+    let numCtx = integerOption(modelOptions.num_ctx);
+    if (numCtx === undefined) {
+        numCtx = facts.modelfileNumCtx ?? DEFAULT_NUM_CTX;
+        notes.push(`num-ctx: options.num_ctx is not set; sent ${numCtx} (${facts.modelfileNumCtx !== undefined ? "the model's Modelfile value" : 'perf-gate default'}) so the server cannot pick one from the VRAM size. Set it to pin what is measured`);
+    }
+    const request = {
+        api: spec.api ?? 'generate',
+        model: spec.model,
+        options: { ...modelOptions, num_ctx: numCtx },
+        keepAlive: spec.keepAlive ?? DEFAULT_KEEP_ALIVE
+    };
+    if (typeof think === 'boolean' || think === 'low' || think === 'medium' || think === 'high') {
+        request.think = think;
+    }
+    return { request, numCtx, notes };
+}
+/** Runs one `ollama` benchmark: a cold run, warm-ups, measured runs; see docs/ollama.md. */
+async function runOllamaBenchmark(spec, reporter, opts = {}) {
+    try {
+        return await measure$1(spec, reporter, opts);
+    }
+    catch (e) {
+        if (e instanceof OllamaFailure)
+            throw new UserError(`benchmark '${spec.name}': ${e.message}`);
+        throw e;
+    }
+}
+async function measure$1(spec, reporter, opts) {
+    const env = opts.env ?? process.env;
+    const host = resolveHost(spec.host, env);
+    const prompts = await loadPrompts(spec);
+    const server = new OllamaServer(host, spec.model, opts.metadataTimeoutMs ?? 30_000);
+    const version = await server.version();
+    const facts = await server.modelFacts();
+    const { request, numCtx, notes } = plan(spec, facts);
+    const limits = {
+        timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) * 1000,
+        stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
+    };
+    reporter.info(`  ${spec.name}: ${spec.model} (${[facts.parameterSize, facts.quantization].filter(Boolean).join(' ') || 'details unknown'}${facts.digest ? `, ${facts.digest.slice(0, 12)}` : ''}) on ${host}, Ollama ${version}, num_ctx ${numCtx}, ${request.api}`);
+    // Unload first: the cold run must be cold and the VRAM baseline must hold no model. The other
+    // servers of a host axis share the GPUs, so what they still hold is unloaded too.
+    const unload = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
+    const others = unload.unloaded.filter((m) => !sameModel(m, spec.model));
+    if (others.length)
+        reporter.info(`  ${spec.name}: unloaded ${others.join(', ')} first`);
+    if (unload.left.length) {
+        notes.push(`vram-baseline: ${unload.left.join(', ')} stayed loaded after keep_alive 0, so the VRAM baseline and the cold load may be off`);
+    }
+    notes.push(...(await unloadOtherHosts(spec, host, opts, reporter)));
+    const gpu = await startGpu(opts, env, reporter, notes);
+    let runs;
+    let gpuResult;
+    try {
+        runs = await runSequence(spec, host, { request, prompts, limits }, reporter);
+    }
+    finally {
+        gpuResult = await gpu?.sampler.stop();
+    }
+    const { cold, warmups, measured } = runs;
+    const answered = (rounds) => rounds.flatMap((r) => r.flatMap((q) => (q.record ? [q.record] : [])));
+    const warmRecords = answered(warmups);
+    const measuredRecords = answered(measured);
+    const resident = (await server.loaded()).find((m) => sameModel(m.name, spec.model));
+    const roundMeans = (rounds) => rounds.flatMap((r) => {
+        const records = r.flatMap((q) => (q.record ? [q.record] : []));
+        return records.length ? [roundSamples(records)] : [];
+    });
+    const { metrics: llm, missing } = metricsFromSamples(spec.class, runSamples(cold), roundMeans(warmups), roundMeans(measured));
+    if (missing.length) {
+        notes.push(`missing-metrics: the server reported no ${missing.join(', ')} (it omits zero values), so those metrics are left out`);
+    }
+    const load = spec.concurrency !== undefined
+        ? buildLoadMetrics({
+            cls: spec.class,
+            warmups,
+            measured,
+            ...(spec.slo ? { slo: spec.slo } : {})
+        })
+        : [];
+    const accuracy = accuracyMetric(spec, prompts, { warmups, measured });
+    const offload = offloadAnomaly(spec.model, resident, request.keepAlive);
+    notes.push(...loadTimeAnomaly(cold, [...warmRecords, ...measuredRecords]), ...outputAnomalies(measuredRecords, integerOption(request.options.num_predict)), ...thinkingAnomaly([cold, ...warmRecords, ...measuredRecords], request.think), ...coldRunAnomaly(measuredRecords), ...offload, ...contextAnomaly(spec.model, resident, numCtx), ...refusalNotes(measured), ...depthNotes(spec, measuredRecords), ...accuracy.notes);
+    const gpuPart = gpu && gpuResult ? summariseGpu(gpu.inventory, gpuResult, runs.measuredFrom) : undefined;
+    if (gpuPart)
+        notes.push(...gpuPart.notes);
+    const placement = placementMetric(spec, resident);
+    const bench = applyMetricOverrides({
+        name: spec.name,
+        source: { kind: 'ollama', format: request.api },
+        metrics: [
+            ...llm,
+            ...load,
+            ...(accuracy.metric ? [accuracy.metric] : []),
+            ...(placement ? [placement] : []),
+            ...(gpuPart?.metrics ?? [])
+        ]
+    }, spec);
+    // A model partly on the CPU measures the offload, not the code: shown, never gated. Asking for
+    // it (options.num_gpu pins the layers on the GPU) makes it expected.
+    const unexpectedOffload = offload.find((n) => n.startsWith('partial-offload:'));
+    if (unexpectedOffload && integerOption(spec.options.num_gpu) === undefined) {
+        bench.invalid = unexpectedOffload;
+    }
+    if (spec.matrix) {
+        bench.matrix = {
+            entry: spec.matrix.entry,
+            axes: { ...spec.matrix.axes },
+            ...(spec.slo ? { sloAttainment: spec.slo.attainment } : {})
+        };
+    }
+    const thresholds = opts.thresholds ?? defaultThresholds();
+    notes.push(...spreadAnomalies(bench.metrics, (m) => resolveThresholds({ thresholds }, spec, m.name, m.class).fail));
+    for (const note of notes)
+        reporter.warning(`${spec.name}: ${note}`);
+    if (notes.length)
+        bench.notes = notes;
+    if (opts.fingerprint) {
+        const offload = resident?.size && resident.sizeVram !== undefined
+            ? resident.sizeVram / resident.size
+            : undefined;
+        mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, {
+            api: request.api,
+            numCtx,
+            ...(integerOption(request.options.num_gpu) !== undefined
+                ? { numGpu: integerOption(request.options.num_gpu) }
+                : {}),
+            ...(request.think !== undefined ? { think: request.think } : {}),
+            ...(offload !== undefined ? { gpuOffload: offload } : {})
+        }));
+        if (gpu)
+            mergeFingerprint(opts.fingerprint, gpuFingerprint(gpu.inventory));
+    }
+    return [bench];
+}
+/** Common short words, one token each in the usual tokenizers: filler context for `depth`. */
+const FILLER_WORDS = ('the of and to in is was for on that with as by at from his her an be this had not are but ' +
+    'or have they which one you were all we she when there can been has more if no out so said ' +
+    'what up its about into than them only other new some could time these two may then do first ' +
+    'any my now such like our over man me even most made after also did many before must through').split(' ');
+/** `depth` words of filler, the same for every request of a benchmark, then a blank line. */
+function fillerText(depth) {
+    if (depth <= 0)
+        return '';
+    const words = [];
+    for (let i = 0; i < depth; i++)
+        words.push(FILLER_WORDS[(i * 37 + 11) % FILLER_WORDS.length] ?? '');
+    return `${words.join(' ')}\n\n`;
+}
+/**
+ * The cold run (one request), the warm-up rounds, then the measured rounds, with progress and
+ * ETA. A round sends `concurrency` requests at once and waits for all of them; a request refused
+ * under load (HTTP 503 or 429) is a result of the round, anything else ends the benchmark.
+ */
+async function runSequence(spec, host, plan, reporter) {
+    const c = spec.concurrency ?? 1;
+    const filler = fillerText(spec.depth ?? 0);
+    let measuredFrom;
+    const total = 1 + spec.warmup + spec.repetitions;
+    const started = Date.now();
+    let sent = 0;
+    // A distinct start per request keeps the server's prefix cache from skipping prompt work.
+    const next = () => {
+        sent++;
+        const promptIndex = (sent - 1) % plan.prompts.length;
+        return { prompt: `[${sent}] ${filler}${plan.prompts[promptIndex] ?? ''}`, promptIndex };
+    };
+    const request = async (label) => {
+        const { prompt } = next();
+        const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label);
+        checkMetrics(record, host, label);
+        return record;
+    };
+    const cold = await request('cold run');
+    reporter.info(`  ${spec.name}: ${progressLine('cold', 1, 1, { done: 1, total, elapsedMs: Date.now() - started })}${speedText(runSamples(cold).decode_tps, cold.clientTtftMs)}`);
+    const warmups = [];
+    const measured = [];
+    for (let k = 2; k <= total; k++) {
+        const phase = k <= 1 + spec.warmup ? 'warm-up' : 'run';
+        if (phase === 'run')
+            measuredFrom ??= performance.now();
+        const label = phase === 'warm-up'
+            ? `warm-up ${k - 1}/${spec.warmup}`
+            : `run ${k - 1 - spec.warmup}/${spec.repetitions}`;
+        const round = await runRound(c, label, (requestLabel) => {
+            const { prompt, promptIndex } = next();
+            return {
+                promptIndex,
+                send: async () => {
+                    const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, requestLabel);
+                    checkMetrics(record, host, requestLabel);
+                    return record;
+                }
+            };
+        });
+        (phase === 'run' ? measured : warmups).push(round);
+        reporter.info(`  ${spec.name}: ${progressLine(...phaseCount(k, spec.warmup, spec.repetitions), { done: k, total, elapsedMs: Date.now() - started })}${roundText(round, c)}`);
+    }
+    return {
+        cold,
+        warmups,
+        measured,
+        ...(measuredFrom !== undefined ? { measuredFrom } : {})
+    };
+}
+function checkMetrics(record, host, label) {
+    if (!hasMetrics(record.final)) {
+        throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`);
+    }
+}
+/**
+ * `c` requests at once. Every request runs to its end before a failure is thrown, so no stream is
+ * left open behind the error.
+ */
+async function runRound(c, label, prepare) {
+    const prepared = Array.from({ length: c }, (_, j) => prepare(c === 1 ? label : `${label}, request ${j + 1}/${c}`));
+    const settled = await Promise.all(prepared.map(async ({ promptIndex, send }) => {
+        const sentAt = performance.now();
+        try {
+            const record = await send();
+            return { promptIndex, record, sentAt, endedAt: sentAt + record.e2eMs };
+        }
+        catch (e) {
+            if (isRefusal(e)) {
+                return {
+                    promptIndex,
+                    refused: {
+                        ...(e.status !== undefined ? { status: e.status } : {}),
+                        message: e.message
+                    },
+                    sentAt,
+                    endedAt: performance.now()
+                };
+            }
+            return { promptIndex, failure: e, sentAt, endedAt: performance.now() };
+        }
+    }));
+    const failed = settled.find((q) => 'failure' in q);
+    if (failed && 'failure' in failed)
+        throw failed.failure;
+    return settled;
+}
+function speedText(decode, ttft) {
+    const speed = decode !== undefined ? ` · ${decode.toFixed(1)} tokens/s` : '';
+    const first = ttft !== undefined ? ` · TTFT ${ttft.toFixed(0)} ms` : '';
+    return speed + first;
+}
+function roundText(round, c) {
+    const records = round.flatMap((q) => (q.record ? [q.record] : []));
+    if (c === 1) {
+        const r = records[0];
+        return r ? speedText(runSamples(r).decode_tps, r.clientTtftMs) : ' · refused';
+    }
+    const s = roundLoadSamples(round);
+    const parts = [
+        s.aggregate_tps !== undefined ? `${s.aggregate_tps.toFixed(1)} tokens/s in all` : null,
+        s.ttft_p95_ms !== undefined ? `TTFT p95 ${s.ttft_p95_ms.toFixed(0)} ms` : null,
+        records.length < round.length ? `${round.length - records.length} of ${c} refused` : null
+    ].filter((p) => p !== null);
+    return parts.length ? ` · ${parts.join(' · ')}` : '';
+}
+/** Refused requests, counted with what the server said, e.g. its queue being full. */
+function refusalNotes(measured) {
+    const refused = measured.flatMap((r) => r.flatMap((q) => (q.refused ? [q.refused] : [])));
+    if (refused.length === 0)
+        return [];
+    const sent = measured.reduce((n, r) => n + r.length, 0);
+    const statuses = [...new Set(refused.map((r) => r.status ?? '?'))].join(', ');
+    return [
+        `refused: ${refused.length} of ${sent} measured requests were refused (HTTP ${statuses}; the server's queue is full past OLLAMA_NUM_PARALLEL + OLLAMA_MAX_QUEUE), counted in error_rate: ${refused[0]?.message ?? ''}`
+    ];
+}
+/** A depth the context cannot hold is truncated by the server: the cell then measures less. */
+function depthNotes(spec, measured) {
+    const depth = spec.depth ?? 0;
+    if (depth <= 0 || measured.length === 0)
+        return [];
+    const counts = measured.flatMap((r) => r.final.promptEvalCount === undefined ? [] : [r.final.promptEvalCount]);
+    if (counts.length === 0)
+        return [];
+    const least = Math.min(...counts);
+    if (least >= depth)
+        return [];
+    return [
+        `depth: the prompts carried ${depth} words of filler but the server evaluated as few as ${least} prompt tokens; the context was cut, so this cell measures a shallower depth (raise num_ctx)`
+    ];
+}
+/** size_vram ÷ size from /api/ps: 1 when the whole model sits in VRAM. */
+function placementMetric(spec, resident) {
+    if (!resident?.size || resident.sizeVram === undefined)
+        return null;
+    return {
+        name: 'vram_ratio',
+        unit: 'ratio',
+        direction: 'higher',
+        class: spec.class,
+        samples: [Math.round((resident.sizeVram / resident.size) * 1e4) / 1e4],
+        gate: false
+    };
+}
+/** Models still loaded on the other servers of a host axis share the GPUs: unload them too. */
+async function unloadOtherHosts(spec, host, opts, reporter) {
+    const notes = [];
+    for (const other of spec.matrix?.hosts ?? []) {
+        let url;
+        try {
+            url = resolveHost(other, {});
+        }
+        catch {
+            continue;
+        }
+        if (url === host)
+            continue;
+        try {
+            const server = new OllamaServer(url, spec.model, opts.metadataTimeoutMs ?? 30_000);
+            const { unloaded, left } = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
+            if (unloaded.length)
+                reporter.info(`  ${spec.name}: unloaded ${unloaded.join(', ')} from ${url}`);
+            if (left.length) {
+                notes.push(`vram-baseline: ${left.join(', ')} stayed loaded on ${url}, so this cell shares the GPUs with it`);
+            }
+        }
+        catch (e) {
+            notes.push(`vram-baseline: could not unload the models of ${url} (${e instanceof Error ? e.message : String(e)}); this cell may share the GPUs with them`);
+        }
+    }
+    return notes;
+}
+async function startGpu(opts, env, reporter, notes) {
+    const bin = opts.nvidiaSmi === undefined ? env.PERF_GATE_NVIDIA_SMI || 'nvidia-smi' : opts.nvidiaSmi;
+    if (bin === null)
+        return undefined;
+    const found = await queryInventory(bin, { env });
+    if (!found.ok) {
+        if (!gpuNoticeGiven.has(reporter)) {
+            gpuNoticeGiven.add(reporter);
+            reporter.warning(`no GPU metrics: ${found.reason}${found.missing ? ' (install the NVIDIA driver utilities, or set PERF_GATE_NVIDIA_SMI to its path)' : ''}`);
+        }
+        return undefined;
+    }
+    const sampler = startGpuSampler(bin, {
+        env,
+        ...(opts.gpuIntervalMs !== undefined ? { intervalMs: opts.gpuIntervalMs } : {})
+    });
+    await sampler.ready(2000);
+    if (found.inventory.gpus.some((g) => g.memUsedMiB === null)) {
+        notes.push('vram-baseline: nvidia-smi gives no memory.used for some GPU, so no VRAM delta there');
+    }
+    return { inventory: found.inventory, sampler };
+}
+function summariseGpu(inventory, result, windowStart) {
+    const { figures, notes } = gpuFigures(result.ticks, inventory, windowStart);
+    if (result.problem)
+        notes.unshift(`gpu-sampler: ${result.problem}`);
+    return { metrics: gpuMetrics(figures), notes };
+}
+/** Request `k` (1-based) as its phase counts it: the cold run, then warm-ups, then runs. */
+function phaseCount(k, warmup, runs) {
+    if (k === 1)
+        return ['cold', 1, 1];
+    if (k <= 1 + warmup)
+        return ['warm-up', k - 1, warmup];
+    return ['run', k - 1 - warmup, runs];
+}
+
+/**
+ * Runs every benchmark of the config, in order, and returns one result set. Given the baseline,
+ * benchmarks with an adaptive plan stop as soon as their comparison with it is settled.
+ */
+async function runBenchmarks(config, opts) {
+    const specs = opts.only
+        ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
+        : config.benchmarks;
+    const benchmarks = [];
+    const fingerprint = {};
+    const hasMatrix = specs.some((s) => s.matrix);
+    const seed = config.matrixSeed ?? newSeed$1();
+    const order = hasMatrix ? runOrder(specs, seed) : specs.map((_, i) => i);
+    if (hasMatrix) {
+        const cells = specs.filter((s) => s.matrix).length;
+        opts.reporter.info(`perf-gate: ${cells} matrix cells run in a shuffled order, seed ${seed} (matrix-seed: ${seed} repeats it)`);
+        for (const skipped of config.skippedCells ?? []) {
+            opts.reporter.info(`perf-gate: ${skipped.name} is left out: ${skipped.reason}`);
+        }
+    }
+    const produced = [];
+    const cellOrder = new Map();
+    let index = 0;
+    for (const at of order) {
+        const spec = specs[at];
+        if (!spec)
+            continue;
+        index++;
+        if (spec.matrix)
+            cellOrder.set(spec.matrix.entry, (cellOrder.get(spec.matrix.entry) ?? 0) + 1);
+        const position = spec.matrix ? cellOrder.get(spec.matrix.entry) : undefined;
+        const title = `perf-gate: benchmark ${index}/${specs.length}: ${spec.name} (${spec.kind})`;
+        const made = await opts.reporter.group(title, async () => {
+            switch (spec.kind) {
+                case 'command':
+                    return runCommand(spec, opts.reporter, opts.baseline ?? null, opts.compare ?? {}, fingerprint);
+                case 'file':
+                    return runFileBenchmark(spec, config.dir, opts.reporter, fingerprint);
+                case 'ollama':
+                    return runOllamaBenchmark(spec, opts.reporter, {
+                        thresholds: config.thresholds,
+                        defaultTimeoutSeconds: config.timeoutSeconds,
+                        fingerprint
+                    });
+            }
+        });
+        produced[at] = made.map((b) => spec.matrix && position !== undefined
+            ? {
+                ...b,
+                matrix: {
+                    entry: spec.matrix.entry,
+                    axes: spec.matrix.axes,
+                    ...b.matrix,
+                    order: position,
+                    seed
+                }
+            }
+            : b);
+    }
+    // Reported in the config's order, whatever order they ran in.
+    for (const list of produced) {
+        for (const b of list ?? []) {
+            if (benchmarks.some((x) => x.name === b.name)) {
+                throw new UserError(`benchmark name '${b.name}' is produced twice; rename one of the config entries`);
+            }
+            benchmarks.push(b);
+        }
+    }
+    if (benchmarks.length === 0)
+        throw new UserError('no benchmark produced any result');
+    return {
+        $schema: RESULTS_SCHEMA_ID,
+        version: RESULTS_VERSION,
+        testbed: config.testbed,
+        createdAt: (opts.now ?? new Date()).toISOString(),
+        commit: opts.commit,
+        environment: addFingerprint(hostEnvironment(), fingerprint),
+        benchmarks
+    };
+}
+function runCommand(spec, reporter, baseline, compare, fingerprint) {
+    const plan = spec.adaptive;
+    const env = process.env;
+    if (!plan)
+        return runCommandBenchmark(spec, reporter, env, undefined, fingerprint);
+    // Nothing to compare with yet: this run may become the baseline, so give it every run.
+    if (!baseline)
+        return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter, env, undefined, fingerprint);
+    const decide = (benches, runs) => {
+        const look = lookAt(baseline, benches, runs, plan, compare);
+        return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason };
+    };
+    return runCommandBenchmark(spec, reporter, env, decide, fingerprint);
+}
+/** Adaptive benchmarks judge FAIL at alpha / looks, so stopping early cannot inflate false FAILs. */
+function adaptiveFailAlpha(config, alpha = 0.05) {
+    return (benchmark) => {
+        const spec = config.benchmarks.find((s) => s.name === benchmark || benchmark.startsWith(`${s.name}/`));
+        if (spec?.kind !== 'command' || !spec.adaptive)
+            return undefined;
+        return alpha / lookSchedule(spec.adaptive).length;
+    };
+}
+
+/*
+ * Figures across the cells of a matrix, each a metric of the cell it describes, so it has a
+ * baseline, a verdict and a target like any other. Their samples are round-wise replicates: the
+ * i-th sample of a figure uses the i-th measured round of every cell it reads. Rounds of one cell
+ * are independent draws, so these replicates are too, and the figure's spread carries the noise
+ * of every cell it reads (a ratio's log-variance is the sum of its parts'). Computed from the
+ * result set alone, after the shards of a matrix are merged.
+ */
+const SWEEP_METRICS = {
+    /** aggregate_tps at c ÷ (c × aggregate_tps at c = 1): 1 is perfect batching. */
+    batch_efficiency: { unit: 'ratio', direction: 'higher' },
+    /**
+     * First concurrency where aggregate_tps gains < 5 % while ttft_p95_ms still rises; from the
+     * rounds that saturate, and left out when most do not.
+     */
+    saturation_concurrency: { unit: 'requests', direction: 'higher' },
+    /** Largest concurrency whose share of requests meeting every SLO reaches the attainment. */
+    slo_concurrency: { unit: 'requests', direction: 'higher' },
+    /** decode_tps ÷ its value at the smallest depth and num_ctx. */
+    context_degradation: { unit: 'ratio', direction: 'higher' },
+    /** prompt_tps ÷ its value at the smallest depth and num_ctx. */
+    context_degradation_prefill: { unit: 'ratio', direction: 'higher' }
+};
+/** Aggregate throughput must gain at least this much per step up in concurrency. */
+const SATURATION_GAIN = 0.05;
+const DERIVED = new Set(Object.keys(SWEEP_METRICS));
+function samplesOf(b, metric) {
+    return b.metrics.find((m) => m.name === metric)?.samples ?? [];
+}
+function classOf(b) {
+    return b.metrics[0]?.class ?? 'non-critical';
+}
+function lineKey(axes, omit) {
+    return JSON.stringify(Object.keys(axes)
+        .filter((k) => !omit.includes(k))
+        .sort()
+        .map((k) => [k, axes[k]]));
+}
+function lines(cells, omit) {
+    const out = new Map();
+    for (const c of cells) {
+        const key = lineKey(c.axes, omit);
+        out.set(key, [...(out.get(key) ?? []), c]);
+    }
+    return [...out.values()];
+}
+function num$1(v) {
+    return typeof v === 'number' ? v : Number(v);
+}
+/** x[i] / (scale · y[i]) for the rounds both have, skipping a round with nothing to divide by. */
+function ratioSamples(x, y, scale = 1) {
+    const out = [];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        const a = x[i];
+        const b = y[i];
+        if (a > 0 && b > 0)
+            out.push(a / (scale * b));
+    }
+    return out;
+}
+function add(added, b, name, samples) {
+    if (samples.length === 0)
+        return;
+    const def = SWEEP_METRICS[name];
+    const entry = added.get(b) ?? { metrics: [], notes: [] };
+    entry.metrics.push({
+        name,
+        unit: def.unit,
+        direction: def.direction,
+        class: classOf(b),
+        samples,
+        // Read from metrics that are gated already: gate them too only when asked (metrics: …).
+        gate: false
+    });
+    added.set(b, entry);
+}
+function note(added, b, text) {
+    const entry = added.get(b) ?? { metrics: [], notes: [] };
+    entry.notes.push(text);
+    added.set(b, entry);
+}
+function invalidRef(ref, cell, what, added) {
+    const bad = [ref, cell].find((c) => c.bench.invalid);
+    if (!bad)
+        return false;
+    note(added, cell.bench, `${what}: not worked out, ${bad === cell ? 'this cell' : `the reference cell ${bad.bench.name}`} is invalid`);
+    return true;
+}
+function concurrencyFigures(line, added) {
+    const sorted = [...line].sort((a, b) => num$1(a.axes.concurrency) - num$1(b.axes.concurrency));
+    const ref = sorted[0];
+    if (!ref || sorted.length < 2)
+        return;
+    const c0 = num$1(ref.axes.concurrency);
+    if (c0 !== 1) {
+        note(added, ref.bench, 'batch_efficiency: not worked out, the concurrency axis has no 1 to measure a single stream');
+    }
+    else {
+        const single = samplesOf(ref.bench, 'aggregate_tps');
+        for (const cell of sorted.slice(1)) {
+            if (invalidRef(ref, cell, 'batch_efficiency', added))
+                continue;
+            const c = num$1(cell.axes.concurrency);
+            add(added, cell.bench, 'batch_efficiency', ratioSamples(samplesOf(cell.bench, 'aggregate_tps'), single, c));
+        }
+    }
+    if (sorted.some((c) => c.bench.invalid)) {
+        note(added, ref.bench, 'saturation_concurrency: not worked out, a cell of this line is invalid');
+        return;
+    }
+    const agg = sorted.map((c) => samplesOf(c.bench, 'aggregate_tps'));
+    const ttft = sorted.map((c) => samplesOf(c.bench, 'ttft_p95_ms'));
+    const rounds = Math.min(...agg.map((a) => a.length), ...ttft.map((t) => t.length));
+    const saturation = [];
+    for (let i = 0; i < rounds; i++) {
+        for (let j = 1; j < sorted.length; j++) {
+            const gain = (agg[j]?.[i] ?? 0) / (agg[j - 1]?.[i] ?? 1) - 1;
+            if (gain < SATURATION_GAIN && (ttft[j]?.[i] ?? 0) > (ttft[j - 1]?.[i] ?? 0)) {
+                saturation.push(num$1(sorted[j]?.axes.concurrency));
+                break;
+            }
+        }
+    }
+    // A round that never saturates has no value to give; most rounds so means the axis ends first.
+    if (rounds > 0 && saturation.length > rounds / 2) {
+        add(added, ref.bench, 'saturation_concurrency', saturation);
+    }
+    else if (rounds > 0) {
+        note(added, ref.bench, `saturation_concurrency: aggregate throughput still gained ≥ ${SATURATION_GAIN * 100} % per step up to concurrency ${num$1(sorted[sorted.length - 1]?.axes.concurrency)} in ${rounds - saturation.length} of ${rounds} rounds: the saturation point lies beyond the axis`);
+    }
+    const attainment = ref.bench.matrix?.sloAttainment;
+    if (attainment !== undefined) {
+        const met = sorted.map((c) => samplesOf(c.bench, 'slo_attainment'));
+        const n = Math.min(...met.map((m) => m.length));
+        const largest = [];
+        for (let i = 0; i < n; i++) {
+            let best = 0;
+            sorted.forEach((c, j) => {
+                if ((met[j]?.[i] ?? 0) >= attainment)
+                    best = Math.max(best, num$1(c.axes.concurrency));
+            });
+            largest.push(best);
+        }
+        add(added, ref.bench, 'slo_concurrency', largest);
+    }
+}
+function contextFigures(line, added) {
+    const key = (c) => [
+        c.axes.depth === undefined ? 0 : num$1(c.axes.depth),
+        c.axes.num_ctx === undefined ? 0 : num$1(c.axes.num_ctx)
+    ];
+    const sorted = [...line].sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1]);
+    const ref = sorted[0];
+    if (!ref || sorted.length < 2)
+        return;
+    for (const cell of sorted.slice(1)) {
+        if (invalidRef(ref, cell, 'context_degradation', added))
+            continue;
+        add(added, cell.bench, 'context_degradation', ratioSamples(samplesOf(cell.bench, 'decode_tps'), samplesOf(ref.bench, 'decode_tps')));
+        add(added, cell.bench, 'context_degradation_prefill', ratioSamples(samplesOf(cell.bench, 'prompt_tps'), samplesOf(ref.bench, 'prompt_tps')));
+    }
+}
+function distinct(cells, axis) {
+    return new Set(cells.map((c) => String(c.axes[axis]))).size;
+}
+/**
+ * The set with every matrix entry's figures across cells added to its cells (replacing any worked
+ * out before, so merging shards and working them out again gives the same set).
+ */
+function withSweepFigures(set, overrides) {
+    const entries = new Map();
+    for (const b of set.benchmarks) {
+        if (!b.matrix || b.source?.kind !== 'ollama')
+            continue;
+        const list = entries.get(b.matrix.entry) ?? [];
+        list.push({ bench: b, axes: b.matrix.axes });
+        entries.set(b.matrix.entry, list);
+    }
+    if (entries.size === 0)
+        return set;
+    const added = new Map();
+    for (const cells of entries.values()) {
+        if (distinct(cells, 'concurrency') > 1) {
+            for (const line of lines(cells, ['concurrency']))
+                concurrencyFigures(line, added);
+        }
+        if (distinct(cells, 'depth') > 1 || distinct(cells, 'num_ctx') > 1) {
+            for (const line of lines(cells, ['depth', 'num_ctx']))
+                contextFigures(line, added);
+        }
+    }
+    return {
+        ...set,
+        benchmarks: set.benchmarks.map((b) => {
+            const extra = added.get(b);
+            const kept = b.metrics.filter((m) => !DERIVED.has(m.name));
+            if (!extra && kept.length === b.metrics.length)
+                return b;
+            const notes = [
+                ...(b.notes ?? []).filter((n) => !Object.keys(SWEEP_METRICS).some((k) => n.startsWith(`${k}: `))),
+                ...(extra?.notes ?? [])
+            ];
+            const figures = (extra?.metrics ?? []).map((m) => {
+                const o = overrides?.(b.name, m.name);
+                return {
+                    ...m,
+                    ...(o?.class ? { class: o.class } : {}),
+                    ...(o?.gate !== undefined ? { gate: o.gate } : {})
+                };
+            });
+            const out = { ...b, metrics: [...kept, ...figures] };
+            if (notes.length)
+                out.notes = notes;
+            else
+                delete out.notes;
+            return out;
+        })
+    };
+}
+
+/*
+ * Absolute targets (`decode_tps: ">= 45"`), judged on this run alone so they hold from the very
+ * first run. The centre of a metric is its median, with the distribution-free CI between two order
+ * statistics (exact binomial coverage ≥ 90 %); a fraction (accuracy, error_rate) is a proportion,
+ * with the Wilson score interval. FAIL when the whole CI is on the wrong side of the bound, WARN
+ * when it straddles it, PASS when it is wholly on the right side.
+ *
+ * Many targets (a matrix of 64 cells × 3) would give some false FAILs at 5 % each, so a FAIL must
+ * also survive Benjamini–Hochberg at q = 5 % over the one-sided p-values of all targets of the run
+ * (sign test; score test for proportions), as the gate's WARNs do over the baseline comparisons.
+ * One that does not is a WARN. The baseline comparisons' own families are left as they were: a
+ * target's verdict is combined with the metric's baseline verdict after both are corrected.
+ */
+const TARGET_LEVEL = 0.9;
+/** FDR level the FAILs of all targets of a run are confirmed at. */
+const TARGET_Q = 0.05;
+const ALPHA = (1 - TARGET_LEVEL) / 2;
+const SEVERITY$2 = { neutral: 0, pass: 1, warn: 2, fail: 3 };
+const ROUTE = { fail: 'A', warn: 'B', pass: 'B', neutral: 'none' };
+/** log C(n, k) by summing logs: exact enough for the n of a benchmark (tens to thousands). */
+function logChoose(n, k) {
+    let s = 0;
+    for (let i = 1; i <= k; i++)
+        s += Math.log((n - k + i) / i);
+    return s;
+}
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+function binomialHalfCdf(n, k) {
+    if (k < 0)
+        return 0;
+    if (k >= n)
+        return 1;
+    let total = 0;
+    for (let i = 0; i <= k; i++)
+        total += Math.exp(logChoose(n, i) - n * Math.LN2);
+    return Math.min(1, total);
+}
+/**
+ * The order statistics (1-based rank r, so the CI is [x(r), x(n+1−r)]) bounding the median at
+ * `level`, or null when n is too small for any pair to reach it (n < 5 at 90 %).
+ */
+function medianCiRank(n, level = TARGET_LEVEL) {
+    const alpha = (1 - level) / 2;
+    let best = null;
+    for (let r = 1; r <= Math.floor((n + 1) / 2); r++) {
+        if (binomialHalfCdf(n, r - 1) <= alpha)
+            best = r;
+        else
+            break;
+    }
+    return best;
+}
+function median(sorted) {
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+/** The median with its order-statistic CI, ±Infinity when n is too small to bound it. */
+function medianWithCi(samples) {
+    const s = [...samples].sort((a, b) => a - b);
+    const r = medianCiRank(s.length);
+    return {
+        centre: median(s),
+        ci: r === null ? [-Infinity, Infinity] : [s[r - 1], s[s.length - r]]
+    };
+}
+/** A proportion with its Wilson score interval at TARGET_LEVEL, each sample one trial. */
+function proportionWithCi(samples) {
+    const n = samples.length;
+    const p = samples.reduce((a, b) => a + b, 0) / n;
+    const z = normalQuantile(1 - ALPHA);
+    const z2n = (z * z) / n;
+    const centre = (p + z2n / 2) / (1 + z2n);
+    const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + z2n);
+    // At 0 or 1 the interval touches the edge exactly; rounding must not pull it off.
+    const lo = p === 0 ? 0 : Math.max(0, centre - half);
+    const hi = p === 1 ? 1 : Math.min(1, centre + half);
+    return { centre: p, ci: [lo, hi] };
+}
+function pValue(t, m, centre) {
+    const n = m.samples.length;
+    if (isProportion(m)) {
+        // Score test of H0 "p is on the right side of the bound"; evidence is the shortfall.
+        const b = Math.min(1 - 1e-9, Math.max(1e-9, t.bound));
+        const z = (centre - b) / Math.sqrt((b * (1 - b)) / n);
+        return t.op === '>=' ? normalCdf(z) : 1 - normalCdf(z);
+    }
+    // Sign test: how many samples sit on the wrong side, against a fair coin.
+    const wrong = m.samples.filter((v) => (t.op === '>=' ? v < t.bound : v > t.bound)).length;
+    return 1 - binomialHalfCdf(n, wrong - 1);
+}
+function fmt(v) {
+    if (!Number.isFinite(v))
+        return v > 0 ? '∞' : '-∞';
+    if (Math.abs(v) >= 100)
+        return Math.round(v).toLocaleString('en-US');
+    return String(Number(v.toPrecision(3)));
+}
+/** "≥ 45" as the messages write it. */
+function targetText(t) {
+    return `${t.op === '>=' ? '≥' : '≤'} ${fmt(t.bound)}`;
+}
+/** One target on one metric of this run, before the FAILs are confirmed over the family. */
+function judgeTarget(t, m, bench) {
+    const base = { op: t.op, bound: t.bound, level: TARGET_LEVEL };
+    const notJudged = (why) => ({
+        ...base,
+        verdict: 'neutral',
+        centre: null,
+        ci: null,
+        n: m?.samples.length ?? 0,
+        p: null,
+        reason: `target ${targetText(t)} not judged: ${why}`
+    });
+    if (bench.invalid)
+        return notJudged(`the run is invalid (${bench.invalid})`);
+    if (!m)
+        return notJudged(`${bench.name} has no metric ${t.metric}`);
+    const { centre, ci } = isProportion(m) ? proportionWithCi(m.samples) : medianWithCi(m.samples);
+    const [lo, hi] = ci;
+    let verdict;
+    if (t.op === '>=')
+        verdict = hi < t.bound ? 'fail' : lo >= t.bound ? 'pass' : 'warn';
+    else
+        verdict = lo > t.bound ? 'fail' : hi <= t.bound ? 'pass' : 'warn';
+    // A ratio or a fraction reads best as the bare number.
+    const unit = m.unit && m.unit !== 'ratio' && m.unit !== 'fraction' ? ` ${m.unit}` : '';
+    const ciText = Number.isFinite(lo) && Number.isFinite(hi)
+        ? `${Math.round(TARGET_LEVEL * 100)} % CI ${fmt(lo)} … ${fmt(hi)}`
+        : `${m.samples.length} samples are too few to bound a ${Math.round(TARGET_LEVEL * 100)} % CI; 5 would`;
+    const state = verdict === 'fail' ? 'missed' : verdict === 'warn' ? 'undecided' : 'met';
+    return {
+        ...base,
+        verdict,
+        centre,
+        ci,
+        n: m.samples.length,
+        p: pValue(t, m, centre),
+        reason: `${t.metric} ${fmt(centre)}${unit}, target ${targetText(t)} ${state} (${ciText})`
+    };
+}
+function worst(a, b) {
+    return SEVERITY$2[a] >= SEVERITY$2[b] ? a : b;
+}
+/**
+ * The outcome with every target of the run judged and folded in: each target sits on its metric's
+ * comparison (one is added, neutral against the baseline, for a metric not compared, such as an
+ * ungated one), the verdict of that comparison is the worse of the two, and the run's verdict,
+ * route, counts and reason follow.
+ */
+function applyTargets(outcome, current, targetsFor) {
+    const judged = [];
+    // A matrix target applies where its metric exists: batch_efficiency has no concurrency-1 cell.
+    const inEntry = new Map();
+    for (const b of current.benchmarks) {
+        if (!b.matrix)
+            continue;
+        const names = inEntry.get(b.matrix.entry) ?? new Set();
+        for (const m of b.metrics)
+            names.add(m.name);
+        inEntry.set(b.matrix.entry, names);
+    }
+    for (const b of current.benchmarks) {
+        for (const spec of targetsFor(b.name)) {
+            const metric = b.metrics.find((m) => m.name === spec.metric);
+            if (!metric && b.matrix && inEntry.get(b.matrix.entry)?.has(spec.metric))
+                continue;
+            judged.push({ bench: b.name, metric, spec, result: judgeTarget(spec, metric, b) });
+        }
+    }
+    if (judged.length === 0)
+        return outcome;
+    const open = judged.filter((j) => j.result.verdict !== 'neutral');
+    const confirmed = bhReject(open.map((j) => (j.result.verdict === 'fail' ? (j.result.p ?? 1) : 1)), TARGET_Q);
+    open.forEach((j, i) => {
+        if (j.result.verdict === 'fail' && !confirmed[i]) {
+            // Every sample on the wrong side gives p = 2⁻ⁿ, which must reach q / m at rank 1.
+            const runs = Math.ceil(Math.log2(open.length / TARGET_Q));
+            const advice = !isProportion({ unit: j.metric?.unit ?? '' }) && runs > j.result.n
+                ? `; with ${runs} runs per benchmark a miss by every run would be confirmed`
+                : '';
+            j.result = {
+                ...j.result,
+                verdict: 'warn',
+                reason: `${j.result.reason}, but not significant after Benjamini–Hochberg over ${plural(open.length, 'target')} (p = ${Number((j.result.p ?? 1).toPrecision(2))}): warn only${advice}`
+            };
+        }
+    });
+    const comparisons = outcome.comparisons.map((c) => ({ ...c }));
+    const key = (bench, metric) => `${bench}\u0000${metric}`;
+    const index = new Map(comparisons.map((c, i) => [key(c.benchmark, c.metric), i]));
+    for (const j of judged) {
+        const at = index.get(key(j.bench, j.spec.metric));
+        let c;
+        if (at === undefined) {
+            const m = j.metric;
+            c = neutralComparison({
+                benchmark: j.bench,
+                metric: j.spec.metric,
+                unit: m?.unit ?? '',
+                direction: m?.direction ?? (j.spec.op === '>=' ? 'higher' : 'lower'),
+                class: m?.class ?? 'non-critical',
+                thresholds: { warn: 0, fail: null }
+            }, m?.gate === false
+                ? 'not compared with the baseline (gate: false); judged on its target'
+                : 'no baseline comparison; judged on its target');
+            index.set(key(j.bench, j.spec.metric), comparisons.length);
+            comparisons.push(c);
+        }
+        else
+            c = comparisons[at];
+        const t = j.result;
+        c.target = t;
+        if (SEVERITY$2[t.verdict] > SEVERITY$2[c.verdict]) {
+            c.reason = `${t.reason}; ${c.reason}`;
+            c.verdict = t.verdict;
+        }
+        else
+            c.verdict = worst(c.verdict, t.verdict);
+    }
+    const counts = { met: 0, missed: 0, undecided: 0, notJudged: 0 };
+    for (const j of judged) {
+        if (j.result.verdict === 'fail')
+            counts.missed++;
+        else if (j.result.verdict === 'warn')
+            counts.undecided++;
+        else if (j.result.verdict === 'pass')
+            counts.met++;
+        else
+            counts.notJudged++;
+    }
+    const verdict = comparisons.reduce((w, c) => worst(w, c.verdict), 'neutral');
+    const regressions = comparisons.filter((c) => c.verdict === 'warn' || c.verdict === 'fail').length;
+    const improvements = comparisons.filter((c) => c.improved && c.verdict === 'pass').length;
+    const used = comparisons.filter((c) => c.verdict !== 'neutral').length;
+    const missed = judged.filter((j) => j.result.verdict === 'fail');
+    const undecided = judged.filter((j) => j.result.verdict === 'warn');
+    const parts = [];
+    const list = (items) => items
+        .slice(0, 3)
+        .map((j) => `${j.bench}/${j.result.reason}`)
+        .join('; ') + (items.length > 3 ? `; and ${items.length - 3} more` : '');
+    if (missed.length)
+        parts.push(`${plural(missed.length, 'target')} missed: ${list(missed)}`);
+    if (undecided.length)
+        parts.push(`${plural(undecided.length, 'target')} undecided: ${list(undecided)}`);
+    if (!missed.length && !undecided.length && counts.met) {
+        parts.push(counts.met === 1 ? 'the target is met' : `all ${counts.met} targets met`);
+    }
+    const targetPart = parts.join('; ');
+    const baselinePart = outcome.reason;
+    const reason = SEVERITY$2[verdict] > SEVERITY$2[outcome.verdict] ||
+        (outcome.verdict === 'neutral' && verdict !== 'neutral')
+        ? `${targetPart}; ${baselinePart}`
+        : targetPart
+            ? `${baselinePart}; ${targetPart}`
+            : baselinePart;
+    return {
+        ...outcome,
+        verdict,
+        route: ROUTE[verdict],
+        reason,
+        comparisons,
+        regressions,
+        improvements,
+        unchanged: used - regressions - improvements,
+        targets: counts
+    };
+}
+
+/** The top-level build, then each benchmark's, in config order. */
+async function runBuilds(config, opts) {
+    const steps = [];
+    if (config.build)
+        steps.push({ benchmark: null, command: config.build, cwd: config.dir });
+    for (const b of config.benchmarks) {
+        if (!b.build || (opts.only && !opts.only.includes(b.name)))
+            continue;
+        steps.push({
+            benchmark: b.name,
+            command: b.build,
+            cwd: b.kind === 'command' ? b.cwd : config.dir
+        });
+    }
+    const times = [];
+    for (const step of steps) {
+        const what = step.benchmark === null ? 'build' : `build of benchmark '${step.benchmark}'`;
+        opts.reporter.info(`perf-gate: ${what} in the ${opts.label}: ${step.command}`);
+        let res;
+        try {
+            res = await runShell(step.command, {
+                cwd: step.cwd,
+                env: opts.env ?? process.env,
+                timeoutMs: config.timeoutSeconds * 1000
+            });
+        }
+        catch (e) {
+            throw new UserError(`the ${what} in the ${opts.label} could not start: ${errorMessage(e)}`);
+        }
+        if (res.timedOut || res.code !== 0) {
+            const how = res.timedOut
+                ? `did not finish within ${config.timeoutSeconds} s (the config's timeout)`
+                : res.code === null
+                    ? `was killed by ${res.signal ?? 'a signal'}`
+                    : `exited with code ${res.code}`;
+            throw new UserError(`the ${what} in the ${opts.label} ${how}. Last output:\n${formatTail(res.tail)}`);
+        }
+        opts.reporter.info(`perf-gate: ${what} in the ${opts.label} took ${(res.wallMs / 1000).toFixed(1)} s`);
+        times.push({ tree: opts.tree, benchmark: step.benchmark, ms: res.wallMs });
+    }
+    return times;
+}
+
+/*
+ * The two trees' configs. Each tree's own perf-gate.yml says what its benchmarks run (a pull
+ * request may change a command), but what the pull request is judged by comes from the base:
+ * budgets, classes, gating switches and the number of pairs. A pull request cannot loosen the
+ * budget it is gated with; when it tries, the reports say so and name the base's budget.
+ */
+/** The base tree's config, or null when the base commit has no config file at that path. */
+async function loadBaseConfig(file, label) {
+    let text;
+    try {
+        text = await readFile(file, 'utf8');
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return null;
+        throw new UserError(`cannot read the base's config (${label}): ${errorMessage(e)}`);
+    }
+    try {
+        return parseConfig(text, file);
+    }
+    catch (e) {
+        // The worktree's path means nothing to the reader; the commit does.
+        throw new UserError(`the base's config (${label}) is invalid: ${errorMessage(e)}`);
+    }
+}
+function matchBenchmarks(base, head) {
+    const baseByName = new Map((base?.benchmarks ?? []).map((b) => [b.name, b]));
+    const out = { paired: [], stored: [], added: [], removed: [] };
+    for (const h of head.benchmarks) {
+        const b = baseByName.get(h.name);
+        if (h.kind === 'file')
+            out.stored.push(h);
+        else if (b && b.kind === h.kind)
+            out.paired.push({ base: b, head: h });
+        else
+            out.added.push(h.name);
+    }
+    const headNames = new Set(head.benchmarks.map((h) => h.name));
+    for (const b of base?.benchmarks ?? [])
+        if (!headNames.has(b.name))
+            out.removed.push(b.name);
+    return out;
+}
+/**
+ * The budgets every compared metric is judged by: the base's, through the base's benchmark entry.
+ * A benchmark the base does not have (a `file` benchmark added by the pull request) falls back to
+ * the head's entry, judged by the base's class budgets where the base has a config at all.
+ */
+function judgingThresholds(base, head) {
+    if (!base)
+        return thresholdsFromConfig(head);
+    const fromBase = thresholdsFromConfig(base);
+    const headOnly = thresholdsFromConfig({ ...head, thresholds: base.thresholds });
+    const inBase = (bench) => base.benchmarks.some((s) => s.name === bench || bench.startsWith(`${s.name}/`));
+    return (bench, metric) => (inBase(bench) ? fromBase(bench, metric) : headOnly(bench, metric));
+}
+/** The plan of pairs for a benchmark: its (base's) adaptive plan, else repetitions, doubled once. */
+function pairsPlan(spec) {
+    if (spec.kind === 'command' && spec.adaptive)
+        return spec.adaptive;
+    const n = Math.max(spec.repetitions, MIN_PAIRS);
+    return { min: n, max: 2 * n, step: n };
+}
+/** Fewer pairs give a 90 % CI of [min, max]: the paired rule's own floor. */
+const MIN_PAIRS = 6;
+function pct$1(v) {
+    if (v === undefined)
+        return 'unset';
+    return v === null ? 'none' : budgetPct(v);
+}
+function thresholdChanges(at, base, head, out) {
+    for (const key of ['warn', 'fail']) {
+        const b = base?.[key];
+        const h = head?.[key];
+        if (b !== h)
+            out.push(`${at}.${key} ${pct$1(b)} → ${pct$1(h)}`);
+    }
+}
+function overrideChanges(at, base, head, out) {
+    thresholdChanges(at, base, head, out);
+    for (const key of ['class', 'gate']) {
+        const b = base?.[key];
+        const h = head?.[key];
+        if (b !== h)
+            out.push(`${at}.${key} ${String(b ?? 'unset')} → ${String(h ?? 'unset')}`);
+    }
+}
+/**
+ * Where the head's config judges differently from the base's: budgets, classes and gating
+ * switches, each as "core.fail 5 % → 20 %". The base's values are the ones used.
+ */
+function budgetChanges(base, head) {
+    if (!base)
+        return [];
+    const out = [];
+    thresholdChanges('core', base.thresholds.core, head.thresholds.core, out);
+    thresholdChanges('non-critical', base.thresholds.nonCritical, head.thresholds.nonCritical, out);
+    const metricNames = new Set([
+        ...Object.keys(base.thresholds.metrics),
+        ...Object.keys(head.thresholds.metrics)
+    ]);
+    for (const m of [...metricNames].sort()) {
+        thresholdChanges(`metrics.${m}`, own(base.thresholds.metrics, m), own(head.thresholds.metrics, m), out);
+    }
+    const headByName = new Map(head.benchmarks.map((b) => [b.name, b]));
+    for (const b of base.benchmarks) {
+        const h = headByName.get(b.name);
+        if (!h)
+            continue;
+        if (b.class !== h.class)
+            out.push(`${b.name}.class ${b.class} → ${h.class}`);
+        thresholdChanges(b.name, b.thresholds, h.thresholds, out);
+        const names = new Set([...Object.keys(b.metrics), ...Object.keys(h.metrics)]);
+        for (const m of [...names].sort()) {
+            overrideChanges(`${b.name}.${m}`, own(b.metrics, m), own(h.metrics, m), out);
+        }
+        const bp = pairsPlan(b);
+        const hp = pairsPlan(h);
+        if (bp.min !== hp.min || bp.max !== hp.max) {
+            out.push(`${b.name} pairs ${bp.min}–${bp.max} → ${hp.min}–${hp.max}`);
+        }
+    }
+    return out;
+}
+function own(record, key) {
+    return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+async function openOllamaArm(spec, tree, opts) {
+    const fail = (e) => {
+        if (e instanceof OllamaFailure) {
+            throw new UserError(`benchmark '${spec.name}' (${tree}): ${e.message}`);
+        }
+        throw e;
+    };
+    const env = opts.env ?? process.env;
+    const host = resolveHost(spec.host, env);
+    let send;
+    try {
+        const prompts = await loadPrompts(spec);
+        const server = new OllamaServer(host, spec.model, 30_000);
+        const version = await server.version();
+        const facts = await server.modelFacts();
+        const { request, numCtx } = plan(spec, facts);
+        const limits = {
+            timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) *
+                1000,
+            stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
+        };
+        if (opts.fingerprint) {
+            mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, { api: request.api, numCtx }));
+        }
+        send = async (label, k) => {
+            // A distinct start per request keeps the server's prefix cache from skipping prompt work.
+            const prompt = `[${k}] ${prompts[(k - 1) % prompts.length] ?? ''}`;
+            const record = await streamOnce(host, { ...request, prompt }, limits, label);
+            if (!hasMetrics(record.final)) {
+                throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics; is this Ollama's native API?`);
+            }
+            return record;
+        };
+    }
+    catch (e) {
+        return fail(e);
+    }
+    const records = {
+        cold: null,
+        warmups: [],
+        measured: []
+    };
+    let k = 0;
+    return {
+        host,
+        async prepare() {
+            try {
+                records.cold = await send('cold run', ++k);
+                for (let i = 1; i <= spec.warmup; i++) {
+                    records.warmups.push(await send(`warm-up ${i}/${spec.warmup}`, ++k));
+                }
+            }
+            catch (e) {
+                fail(e);
+            }
+        },
+        async visit(label) {
+            let record;
+            try {
+                record = await send(label, ++k);
+            }
+            catch (e) {
+                return fail(e);
+            }
+            records.measured.push(record);
+            const samples = runSamples(record);
+            const metrics = [];
+            for (const name of PER_RUN_METRICS) {
+                const value = samples[name];
+                if (value === undefined)
+                    continue;
+                const def = OLLAMA_METRICS[name];
+                metrics.push({
+                    name,
+                    unit: def.unit,
+                    direction: def.direction,
+                    class: spec.class,
+                    samples: [value],
+                    ...('gate' in def ? { gate: def.gate } : {})
+                });
+            }
+            const source = { kind: 'ollama', format: spec.api ?? 'generate' };
+            return [applyMetricOverrides({ name: spec.name, source, metrics }, spec)];
+        },
+        result() {
+            const cold = records.cold;
+            if (!cold)
+                return [];
+            const { metrics } = buildOllamaMetrics({
+                cls: spec.class,
+                cold,
+                warmups: records.warmups,
+                measured: records.measured
+            });
+            const source = { kind: 'ollama', format: spec.api ?? 'generate' };
+            return [applyMetricOverrides({ name: spec.name, source, metrics }, spec)];
+        }
+    };
+}
+
+const key = (bench, metric) => `${bench}\u0000${metric}`;
+/** The visit's centre per metric: the median of its samples. */
+function centres(visit) {
+    const out = new Map();
+    for (const b of visit) {
+        for (const m of b.metrics)
+            if (m.samples.length)
+                out.set(key(b.name, m.name), median$1(m.samples));
+    }
+    return out;
+}
+/**
+ * The visits of one arm as one result: samples in visit order, warm-up samples apart. A metric
+ * keeps the unit, direction, class and gate flag of its first visit.
+ */
+function poolVisits(visits, warm) {
+    const benches = new Map();
+    const metrics = new Map();
+    const add = (visit, isWarm) => {
+        for (const b of visit) {
+            let bench = benches.get(b.name);
+            if (!bench) {
+                bench = { ...b, metrics: [] };
+                benches.set(b.name, bench);
+            }
+            for (const m of b.metrics) {
+                let metric = metrics.get(key(b.name, m.name));
+                if (!metric) {
+                    metric = { ...m, samples: [] };
+                    delete metric.warmup;
+                    metrics.set(key(b.name, m.name), metric);
+                    bench.metrics.push(metric);
+                }
+                if (isWarm)
+                    metric.warmup = [...(metric.warmup ?? []), ...m.samples];
+                else
+                    metric.samples.push(...m.samples);
+            }
+        }
+    };
+    for (const v of warm)
+        add(v, true);
+    for (const v of visits)
+        add(v, false);
+    // A metric seen only in warm-ups has no sample to report.
+    return [...benches.values()]
+        .map((b) => ({ ...b, metrics: b.metrics.filter((m) => m.samples.length > 0) }))
+        .filter((b) => b.metrics.length > 0);
+}
+/** One-sided FAIL level of a benchmark's pairs: alpha spent over the plan's looks. */
+function pairedFailAlpha(plan, alpha = 0.05) {
+    return alpha / lookSchedule(plan).length;
+}
+function metricIndex(benches) {
+    const out = new Map();
+    for (const b of benches)
+        for (const m of b.metrics)
+            out.set(key(b.name, m.name), { bench: b.name, metric: m });
+    return out;
+}
+/**
+ * The paired rule's inputs for one benchmark, and the metrics that cannot be compared (only one
+ * tree reports them, or in other units) as neutral rows. A metric the base does not gate is left
+ * out, whatever the head says.
+ */
+function pairedInputs(v, thresholdsFor) {
+    const baseMetrics = metricIndex(poolVisits(v.base, []));
+    const headMetrics = metricIndex(poolVisits(v.head, []));
+    const baseCentres = v.base.map(centres);
+    const headCentres = v.head.map(centres);
+    const inputs = [];
+    const neutral = [];
+    const failAlpha = pairedFailAlpha(v.plan);
+    const row = (bench, m, reason) => neutralComparison({
+        benchmark: bench,
+        metric: m.name,
+        unit: m.unit,
+        direction: m.direction,
+        class: m.class,
+        thresholds: thresholdsFor(bench, m)
+    }, reason);
+    for (const [k, head] of headMetrics) {
+        const base = baseMetrics.get(k);
+        if (!base) {
+            if (head.metric.gate !== false)
+                neutral.push(row(head.bench, head.metric, "new metric: the base's tree does not report it"));
+            continue;
+        }
+        // The gating switch and class are the base's: a pull request cannot turn its own gate off.
+        if (base.metric.gate === false)
+            continue;
+        const m = base.metric;
+        if (m.unit !== head.metric.unit || m.direction !== head.metric.direction) {
+            neutral.push(row(base.bench, m, `not comparable: the base measured it in ${m.unit} (${m.direction} is better), this tree in ${head.metric.unit} (${head.metric.direction} is better)`));
+            continue;
+        }
+        const baseline = [];
+        const current = [];
+        for (let i = 0; i < Math.min(baseCentres.length, headCentres.length); i++) {
+            const b = baseCentres[i]?.get(k);
+            const h = headCentres[i]?.get(k);
+            if (b !== undefined && h !== undefined) {
+                baseline.push(b);
+                current.push(h);
+            }
+        }
+        inputs.push({
+            benchmark: base.bench,
+            metric: m.name,
+            unit: m.unit,
+            direction: m.direction,
+            class: m.class,
+            thresholds: thresholdsFor(base.bench, m),
+            baseline,
+            current,
+            failAlpha
+        });
+    }
+    for (const [k, base] of baseMetrics) {
+        if (headMetrics.has(k) || base.metric.gate === false)
+            continue;
+        neutral.push(row(base.bench, base.metric, "not reported by this tree (the base's reports it)"));
+    }
+    return { inputs, neutral };
+}
+
+function withTree(e, tree, name) {
+    if (e instanceof Error && e.message.startsWith(`benchmark '${name}':`)) {
+        e.message = e.message.replace(`benchmark '${name}':`, `benchmark '${name}' (${tree.label}):`);
+    }
+    throw e;
+}
+async function armRunner(spec, tree, ctx, warm) {
+    // A benchmark can tell which arm it runs in; the two trees differ in nothing else they are told.
+    const env = { ...(ctx.env ?? process.env), PERF_GATE_ARM: tree.arm };
+    switch (spec.kind) {
+        case 'command':
+            return {
+                async prepare() {
+                    for (let i = 1; i <= spec.warmup; i++) {
+                        warm.push(await runCommandVisit(spec, `warm-up ${i}/${spec.warmup}`, env));
+                    }
+                },
+                visit: (label) => runCommandVisit(spec, label, env),
+                result: (measured) => poolVisits(measured, warm)
+            };
+        case 'ollama': {
+            const arm = await openOllamaArm(spec, tree.label, {
+                env,
+                defaultTimeoutSeconds: tree.config.timeoutSeconds,
+                ...(tree.arm === 'head' ? { fingerprint: ctx.fingerprint } : {})
+            });
+            return {
+                prepare: () => arm.prepare(),
+                visit: (label) => arm.visit(label),
+                result: () => arm.result()
+            };
+        }
+        case 'file':
+            throw new Error(`a file benchmark ('${spec.name}') cannot be measured in pairs`);
+    }
+}
+/** Warm-ups, then the pairs of one benchmark in schedule order, with the adaptive looks. */
+async function measurePairs(pair, schedule, ctx) {
+    const name = pair.head.name;
+    // The base decides how many pairs: a pull request cannot buy itself a wider interval.
+    const plan = pairsPlan(pair.base);
+    const visits = {
+        name,
+        base: [],
+        head: [],
+        baseWarm: [],
+        headWarm: [],
+        orders: [],
+        plan
+    };
+    const run = async (tree, fn) => {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            return withTree(e, tree, name);
+        }
+    };
+    const base = await run(ctx.base, () => armRunner(pair.base, ctx.base, ctx, visits.baseWarm));
+    const head = await run(ctx.head, () => armRunner(pair.head, ctx.head, ctx, visits.headWarm));
+    await run(ctx.base, () => base.prepare());
+    await run(ctx.head, () => head.prepare());
+    const started = Date.now();
+    let target = plan.min;
+    while (visits.orders.length < target) {
+        const block = schedule.next(target - visits.orders.length);
+        for (const order of block) {
+            const i = visits.orders.length + 1;
+            const label = `pair ${i}`;
+            const arms = order === 'AB' ? ['base', 'head'] : ['head', 'base'];
+            for (const arm of arms) {
+                const tree = arm === 'base' ? ctx.base : ctx.head;
+                const runner = arm === 'base' ? base : head;
+                const visit = await run(tree, () => runner.visit(label));
+                visits[arm].push(visit);
+            }
+            visits.orders.push(order);
+            const eta = ((Date.now() - started) / i) * (target - i);
+            ctx.reporter.info(`  ${name}: pair ${i}/${target} (${order === 'AB' ? 'base, head' : 'head, base'})${i < target ? ` · ETA ${Math.round(eta / 1000)} s` : ''}`);
+        }
+        if (target >= plan.max)
+            break;
+        const { inputs } = pairedInputs(visits, ctx.thresholdsFor);
+        if (inputs.length === 0)
+            break;
+        const look = pairedSequentialLook(inputs, visits.orders.length, plan);
+        ctx.reporter.info(`  ${name}: after ${plural(visits.orders.length, 'pair')}: ${look.reason}`);
+        if (look.stop || look.nextRuns <= 0)
+            break;
+        target = Math.min(plan.max, visits.orders.length + look.nextRuns);
+    }
+    return {
+        ...visits,
+        baseResult: base.result(visits.base),
+        headResult: head.result(visits.head)
+    };
+}
+
+/** mulberry32: a small 32-bit seeded generator, uniform on [0, 1). */
+function seededRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** A fresh seed for a run that was given none: printed, so the run can be replayed. */
+function newSeed() {
+    return randomInt(1, 2 ** 31);
+}
+/** FNV-1a of a name: each benchmark gets its own stream of the one seed. */
+function hashName(name) {
+    let h = 0x811c9dc5;
+    for (const ch of Buffer.from(name, 'utf8')) {
+        h ^= ch;
+        h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+}
+/**
+ * `n` pairs, half AB and half BA (the odd one out drawn at random), in a random order. Every
+ * permutation of that multiset is equally likely (Fisher–Yates).
+ */
+function balancedOrder(n, rng) {
+    if (!(Number.isInteger(n) && n >= 0))
+        throw new RangeError(`pairs must be an integer ≥ 0, got ${n}`);
+    const half = Math.floor(n / 2);
+    const order = [
+        ...Array(half).fill('AB'),
+        ...Array(half).fill('BA')
+    ];
+    if (n % 2 === 1)
+        order.push(rng() < 0.5 ? 'AB' : 'BA');
+    for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    return order;
+}
+/** ABBA blocks: AB, BA, AB, BA, …, so every two pairs are base, head, head, base. */
+function abbaOrder(n) {
+    if (!(Number.isInteger(n) && n >= 0))
+        throw new RangeError(`pairs must be an integer ≥ 0, got ${n}`);
+    return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'AB' : 'BA'));
+}
+/**
+ * The pair orders of one benchmark, a block at a time: the first look's pairs, then each
+ * extension's. Each block is balanced on its own, so the pairs compared at every look are.
+ */
+class PairSchedule {
+    order;
+    seed;
+    rng;
+    done = [];
+    constructor(order, seed, benchmark) {
+        this.order = order;
+        this.seed = seed;
+        this.rng = seededRng((seed ^ hashName(benchmark)) >>> 0);
+    }
+    /** The orders of the next `n` pairs. */
+    next(n) {
+        const block = this.order === 'abba'
+            ? // An odd block would leave the following one starting with BA: keep the alternation.
+                abbaOrder(this.done.length + n).slice(this.done.length)
+            : balancedOrder(n, this.rng);
+        this.done.push(...block);
+        return block;
+    }
+    /** Every order handed out so far, in pair order. */
+    get orders() {
+        return this.done;
+    }
+}
+
+/*
+ * The base side of an A/B run: which commit it is, and that commit checked out as a detached
+ * `git worktree` in a temporary folder beside the job's own checkout (the head). The worktree is
+ * removed when the run ends, also when it fails, and also on SIGINT or SIGTERM.
+ */
+const exec = promisify(execFile);
+const FETCH_DEPTH_HINT = 'use actions/checkout with fetch-depth: 0 (or git fetch --unshallow)';
+async function git(cwd, args) {
+    const { stdout } = await exec('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.trim();
+}
+async function tryGit(cwd, args) {
+    try {
+        return await git(cwd, args);
+    }
+    catch {
+        return null;
+    }
+}
+async function commitOf(root, rev) {
+    // `--end-of-options` keeps a revision from being read as an option.
+    return tryGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+}
+async function mergeBase(root, a, b) {
+    return tryGit(root, ['merge-base', '--end-of-options', a, b]).then((s) => s || null);
+}
+/** The default branch as this checkout knows it: origin/HEAD, else main or master. */
+async function defaultBranch(root) {
+    const remoteHead = await tryGit(root, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD']);
+    if (remoteHead)
+        return remoteHead.replace(/^refs\/remotes\//, '');
+    for (const name of ['main', 'master', 'origin/main', 'origin/master']) {
+        if (await commitOf(root, name))
+            return name;
+    }
+    return null;
+}
+/**
+ * The base commit of an A/B run, or why there is none. A missing commit in a shallow clone is
+ * `shallow: true`; the front turns it into the error that names the fix.
+ */
+async function resolveAbBase(cwd, request) {
+    const root = await tryGit(cwd, ['rev-parse', '--show-toplevel']);
+    if (!root)
+        return { reason: `${cwd} is not in a git repository`, shallow: false };
+    const head = await commitOf(root, 'HEAD');
+    if (!head)
+        return { reason: 'the repository has no commit yet', shallow: false };
+    const shallow = (await tryGit(root, ['rev-parse', '--is-shallow-repository'])) === 'true';
+    const missing = (what) => ({
+        reason: shallow
+            ? `the checkout is shallow and lacks ${what}: ${FETCH_DEPTH_HINT}`
+            : `this checkout has no ${what}`,
+        shallow
+    });
+    const found = (sha, how) => ({ root, head, sha, how });
+    switch (request.kind) {
+        case 'ref': {
+            if (request.ref.startsWith('-'))
+                throw new UserError(`--base: bad ref '${request.ref}'`);
+            const ref = await commitOf(root, request.ref);
+            if (!ref) {
+                if (shallow)
+                    return missing(`the base '${request.ref}'`);
+                throw new UserError(`--base: '${request.ref}' is not a commit of this repository`);
+            }
+            const mb = await mergeBase(root, ref, head);
+            if (!mb)
+                return missing(`the merge-base of ${request.ref} and HEAD`);
+            return found(mb, `merge-base of ${request.ref} and HEAD`);
+        }
+        case 'default': {
+            const branch = await defaultBranch(root);
+            const mb = branch ? await mergeBase(root, branch, head) : null;
+            if (mb && mb !== head)
+                return found(mb, `merge-base of ${branch} and HEAD`);
+            // On the default branch: the working tree's own changes if it has any, else the last commit.
+            if (mb && request.dirty)
+                return found(head, 'HEAD (the working tree has changes)');
+            const parent = await commitOf(root, 'HEAD~1');
+            if (!parent)
+                return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow };
+            return found(parent, branch ? `HEAD~1 (HEAD is on ${branch})` : 'HEAD~1');
+        }
+        case 'pull': {
+            const base = await commitOf(root, request.baseSha);
+            if (!base)
+                return missing(`the pull request's base commit ${shortSha(request.baseSha)}`);
+            // The default pull_request checkout is the merge of the head into the base: the base is then
+            // exactly what the pull request changes.
+            const parents = (await tryGit(root, ['rev-list', '--parents', '-n', '1', head])) ?? '';
+            const isMergeOnBase = head !== request.headSha && parents.split(' ').slice(1).includes(base);
+            if (isMergeOnBase)
+                return found(base, `the pull request's base ${shortSha(base)} (merge checkout)`);
+            const mb = await mergeBase(root, base, head);
+            if (!mb)
+                return missing(`the merge-base of the pull request's base ${shortSha(base)} and head`);
+            return found(mb, `merge-base of the pull request's base ${shortSha(base)} and head`);
+        }
+        case 'parent': {
+            const parent = await commitOf(root, 'HEAD~1');
+            if (!parent)
+                return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow };
+            return found(parent, 'HEAD~1');
+        }
+    }
+}
+function isNoBase(b) {
+    return 'reason' in b;
+}
+/**
+ * Checks `sha` out as a detached worktree of `root` in a new temporary folder. Until `remove()`
+ * is called, a SIGINT, SIGTERM or SIGHUP removes it too (through `stopOnSignals`).
+ */
+async function addBaseTree(root, sha) {
+    const parent = mkdtempSync(path.join(tmpdir(), 'perf-gate-base-'));
+    const dir = path.join(parent, shortSha(sha) ?? 'base');
+    let removed = false;
+    // Synchronous, so the signal handler finishes it before the process exits.
+    const remove = () => {
+        if (removed)
+            return;
+        removed = true;
+        spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+        rmSync(parent, { recursive: true, force: true });
+        spawnSync('git', ['worktree', 'prune'], { cwd: root, stdio: 'ignore' });
+    };
+    const unregister = onCleanup({ label: `the base's worktree at ${shortSha(sha)}`, run: remove });
+    try {
+        await git(root, ['worktree', 'add', '--detach', '--quiet', dir, sha]);
+    }
+    catch (e) {
+        remove();
+        unregister();
+        const stderr = e.stderr?.trim();
+        throw new UserError(`could not check out the base ${shortSha(sha)} as a git worktree: ${stderr || String(e)}`);
+    }
+    return {
+        dir,
+        sha,
+        remove() {
+            remove();
+            unregister();
+        }
+    };
+}
+/** Where the head's config file sits in the base tree: the same path from the repository root. */
+function baseConfigPath(headConfig, root, baseDir) {
+    const abs = realpathSync$1(path.resolve(headConfig));
+    const rel = path.relative(realpathSync$1(root), abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        throw new UserError(`the config ${headConfig} is outside the repository ${root}, so the base commit cannot have it`);
+    }
+    return path.join(baseDir, rel);
+}
+
+/**
+ * The base commit of this run's A/B measurement, or null when this run gates against stored
+ * baselines. Imported results and baseline runs are never A/B: there is nothing to run twice, or
+ * the run must record what it measures.
+ */
+async function planAb(request, config, ctx) {
+    if (!request || ctx.mode === 'baseline')
+        return null;
+    if (request.when === 'config' && !config.ab)
+        return null;
+    if (ctx.imported) {
+        if (request.when === 'always')
+            throw new UserError('an A/B run measures both trees itself; it cannot gate imported results');
+        ctx.reporter.info('perf-gate: ab: true is not used for imported results');
+        return null;
+    }
+    const found = await resolveAbBase(config.dir, request.base);
+    if (isNoBase(found)) {
+        if (!request.fallback)
+            throw new UserError(`cannot run A/B: ${found.reason}`);
+        ctx.reporter.warning(`perf-gate: no base commit for an A/B run (${found.reason}), so stored baselines are used`);
+        return null;
+    }
+    return { base: found, seed: request.seed ?? newSeed(), order: config.abOrder };
+}
+function withOverrides(config, opts) {
+    let out = config;
+    if (opts.testbed)
+        out = { ...out, testbed: opts.testbed };
+    if (opts.only) {
+        const only = opts.only;
+        out = { ...out, benchmarks: out.benchmarks.filter((b) => only.includes(b.name)) };
+    }
+    if (opts.repetitions !== undefined) {
+        const n = opts.repetitions;
+        out = {
+            ...out,
+            repetitions: n,
+            benchmarks: out.benchmarks.map((b) => ({ ...b, repetitions: n }))
+        };
+    }
+    return out;
+}
+function resultSet(config, commit, now, benchmarks, fp) {
+    return {
+        $schema: RESULTS_SCHEMA_ID,
+        version: RESULTS_VERSION,
+        testbed: config.testbed,
+        createdAt: now.toISOString(),
+        commit,
+        environment: addFingerprint(hostEnvironment(), fp),
+        benchmarks
+    };
+}
+/** Builds and measures both trees; the base's worktree is gone when this returns or throws. */
+async function measureAb(plan, head, opts) {
+    const { base: found, seed, order } = plan;
+    const baseLabel = `base tree (${shortSha(found.sha)})`;
+    const headLabel = `head tree (${shortSha(opts.commit.sha) ?? 'no commit'}${opts.commit.dirty ? ', with uncommitted changes' : ''})`;
+    opts.reporter.info(`perf-gate: A/B in this job: base ${shortSha(found.sha)} (${found.how}) vs head ${shortSha(found.head)}${opts.commit.dirty ? ' with uncommitted changes' : ''}; ${order === 'abba' ? 'ABBA blocks' : 'balanced random order'}, seed ${seed}`);
+    const tree = await addBaseTree(found.root, found.sha);
+    try {
+        const loaded = await loadBaseConfig(baseConfigPath(head.file, found.root, tree.dir), `${head.file} at ${shortSha(found.sha)}`);
+        const baseConfig = loaded ? withOverrides(loaded, opts) : null;
+        if (!baseConfig)
+            opts.reporter.warning(`perf-gate: the base ${shortSha(found.sha)} has no ${head.file}: nothing can be compared pair by pair`);
+        const matched = matchBenchmarks(baseConfig, head);
+        const changes = budgetChanges(baseConfig, head);
+        if (changes.length) {
+            opts.reporter.warning(`perf-gate: this tree's config changes ${changes.join(', ')}; the base's budgets are used`);
+        }
+        const judge = {
+            thresholdsFor: judgingThresholds(baseConfig, head),
+            minSamples: (baseConfig ?? head).minSamples
+        };
+        const baseTree = { arm: 'base', label: baseLabel, config: baseConfig ?? head };
+        const headTree = { arm: 'head', label: headLabel, config: head };
+        const baseNames = matched.paired.map((p) => p.base.name);
+        const headNames = [...baseNames, ...matched.stored.map((s) => s.name)];
+        const builds = [
+            ...(baseConfig && baseNames.length
+                ? await runBuilds(baseConfig, {
+                    tree: 'base',
+                    label: baseLabel,
+                    reporter: opts.reporter,
+                    only: baseNames,
+                    ...(opts.env ? { env: opts.env } : {})
+                })
+                : []),
+            ...(headNames.length
+                ? await runBuilds(head, {
+                    tree: 'head',
+                    label: headLabel,
+                    reporter: opts.reporter,
+                    only: headNames,
+                    ...(opts.env ? { env: opts.env } : {})
+                })
+                : [])
+        ];
+        const fingerprint = {};
+        const pairs = [];
+        let index = 0;
+        const total = matched.paired.length + matched.stored.length;
+        const fileResults = [];
+        for (const spec of head.benchmarks) {
+            const pair = matched.paired.find((p) => p.head.name === spec.name);
+            const stored = matched.stored.includes(spec);
+            if (!pair && !stored)
+                continue;
+            index++;
+            const title = `perf-gate: benchmark ${index}/${total}: ${spec.name} (${spec.kind}, ${pair ? 'A/B' : 'stored baseline'})`;
+            await opts.reporter.group(title, async () => {
+                if (pair) {
+                    pairs.push(await measurePairs(pair, new PairSchedule(order, seed, spec.name), {
+                        base: baseTree,
+                        head: headTree,
+                        reporter: opts.reporter,
+                        thresholdsFor: judge.thresholdsFor,
+                        fingerprint,
+                        ...(opts.env ? { env: opts.env } : {})
+                    }));
+                }
+                else if (spec.kind === 'file') {
+                    fileResults.push(...(await runFileBenchmark(spec, head.dir, opts.reporter)));
+                }
+            });
+        }
+        const run = {
+            base: { sha: found.sha, how: found.how },
+            head: { sha: opts.commit.sha, dirty: opts.commit.dirty === true },
+            seed,
+            order,
+            benchmarks: pairs.map((p) => ({ name: p.name, pairs: p.orders.length })),
+            stored: matched.stored.map((s) => s.name),
+            added: matched.added,
+            removed: matched.removed,
+            budgetChanges: changes,
+            builds: builds.flatMap((b) => b.tree === null ? [] : [{ tree: b.tree, benchmark: b.benchmark, ms: b.ms }])
+        };
+        const headBenches = [...pairs.flatMap((p) => p.headResult), ...fileResults];
+        const baseBenches = pairs.flatMap((p) => p.baseResult);
+        return {
+            current: resultSet(head, opts.commit, opts.now, headBenches, fingerprint),
+            base: resultSet(baseConfig ?? head, { sha: found.sha }, opts.now, baseBenches, {}),
+            pairs,
+            matched,
+            run,
+            judge
+        };
+    }
+    finally {
+        tree.remove();
+    }
+}
+function storedOnly(set, names) {
+    const mine = (b) => names.some((n) => b === n || b.startsWith(`${n}/`));
+    return { ...set, benchmarks: set.benchmarks.filter((b) => mine(b.name)) };
+}
+/**
+ * Every metric judged: pairs by the paired rule, `file` benchmarks against the stored baseline
+ * (neutral without one), all under one gate, so the multiple-metric control covers them together.
+ */
+function compareAb(measured, choice, allowFingerprintChanges) {
+    const comparisons = [];
+    const { thresholdsFor } = measured.judge;
+    for (const p of measured.pairs) {
+        const { inputs, neutral } = pairedInputs(p, thresholdsFor);
+        comparisons.push(...inputs.map(comparePaired), ...neutral);
+    }
+    let fingerprint = [];
+    const names = measured.run.stored;
+    if (names.length) {
+        const current = storedOnly(measured.current, names);
+        if (choice.stored) {
+            const baseline = storedOnly(choice.stored.results, names);
+            fingerprint = checkFingerprint(baseline.environment, current.environment, allowFingerprintChanges);
+            comparisons.push(...compareWithFingerprint(baseline, current, fingerprint, measured.judge).comparisons);
+        }
+        else {
+            comparisons.push(...noBaselineOutcome(current, choice.reason, thresholdsFor).comparisons);
+        }
+    }
+    return { outcome: gate(comparisons), fingerprint };
+}
+
 /** Words a report on benchmark numbers uses without them being entities of the facts. */
 const ALLOWED = new Set(('a an the this that these those it its i we you they he she our your their in on at of for to from by with ' +
     'and or but if when while as so not no yes all both each every any some more most less least ' +
@@ -38414,6 +48442,8 @@ function signed(v) {
     return `${v > 0 ? '+' : ''}${v}`;
 }
 function changeOf(m) {
+    if (m.absoluteChange !== undefined && m.changePct === null)
+        return `changed by ${signed(m.absoluteChange)} ${m.unit} from ${m.baseline ?? 0}, verdict ${m.verdict}`;
     if (m.changePct === null)
         return 'was not compared';
     const ci = m.ciPct ? `, 90 % CI ${signed(m.ciPct[0])} … ${signed(m.ciPct[1])} %` : '';
@@ -38430,7 +48460,7 @@ function deterministicSection(facts, note) {
     const c = facts.counts;
     const top = largest(facts.metrics, () => true);
     const summary = [
-        `Verdict ${facts.verdict}: ${plural(c.regressions, 'regression')}, ${c.unchanged} unchanged and ${plural(c.improvements, 'improvement')} over ${plural(c.metrics, 'compared metric')}.`,
+        `Verdict ${facts.verdict}: ${plural(c.regressions, 'regression')}, ${c.unchanged} unchanged and ${plural(c.improvements, 'improvement')} over ${plural(c.metrics, 'compared metric')}${c.notCompared > 0 ? `; ${c.notCompared} not compared` : ''}.`,
         top
             ? `The largest change is ${label(top)}, which ${changeOf(top)}.`
             : 'No metric could be compared with a baseline.',
@@ -38438,36 +48468,11 @@ function deterministicSection(facts, note) {
             ? `The runs carry ${plural(facts.notes.length, 'runner note')} and ${plural(facts.outliers.length, 'outlying run')}; see Observations before trusting a single number.`
             : 'The runs show no runner notes and no outlying runs.'
     ].join(' ');
-    // Decode speed is what users feel; other rates only when there is none.
-    const tput = largest(facts.metrics, (m) => isThroughput(m) && /decode/i.test(m.metric)) ??
-        largest(facts.metrics, isThroughput);
-    const ttft = largest(facts.metrics, isTtft);
-    const hot = facts.hotspots.find((h) => h.total === 'TTFT' && h.carriedBy);
     const cv = facts.metrics
         .filter((m) => (m.cvPct ?? 0) > 10)
         .sort((a, b) => (b.cvPct ?? 0) - (a.cvPct ?? 0))[0];
-    const recommendations = [
-        {
-            focus: 'throughput',
-            text: tput
-                ? `${label(tput)} ${changeOf(tput)}; ${tput.verdict === 'fail' ? 'find the cause before merging' : 'keep watching it on the next runs'}.`
-                : 'No throughput metric was compared; add a benchmark that reports tokens/s to watch decode speed.'
-        },
-        {
-            focus: 'ttft',
-            text: ttft
-                ? `${label(ttft)} ${changeOf(ttft)}${hot ? `; the change is carried by ${hot.carriedBy}` : ''}.`
-                : 'No TTFT metric was compared; an Ollama benchmark records it from the first streamed chunk.'
-        },
-        {
-            focus: 'quality',
-            text: cv
-                ? `${label(cv)} varies ${cv.cvPct} % run to run; raise repetitions or quiet the runner so a change can be told from noise.`
-                : facts.outliers.length
-                    ? `${plural(facts.outliers.length, 'outlying run')} were found; check the first runs for cold starts and raise warmup if needed.`
-                    : 'Runs are steady; keep the prompts, options and num_ctx pinned so results stay comparable.'
-        }
-    ];
+    const llm = measuresLlm(facts);
+    const recommendations = llm ? llmAdvice(facts, cv) : generalAdvice(facts, cv, top);
     const risks = [];
     const failing = facts.metrics.find((m) => m.verdict === 'fail');
     if (failing) {
@@ -38482,13 +48487,23 @@ function deterministicSection(facts, note) {
             mitigation: 'Raise repetitions, or run on a quieter runner.'
         });
     }
-    risks.push({
-        risk: 'A cold start or a reload inflates TTFT and latency of one run.',
-        mitigation: 'Warm-up runs are never gated and the gate compares medians; keep warmup at 1 or more.'
-    }, {
-        risk: 'The baseline was measured on a different environment (driver, model digest, num_ctx).',
-        mitigation: 'Compare the fingerprints, and record a fresh baseline after an intended change.'
-    });
+    risks.push(llm
+        ? {
+            risk: 'A cold start or a reload inflates TTFT and latency of one run.',
+            mitigation: 'Warm-up runs are never gated and the gate compares medians; keep warmup at 1 or more.'
+        }
+        : {
+            risk: 'A cold start (empty caches, code not yet compiled or paged in) slows the first run.',
+            mitigation: 'Warm-up runs are never gated and the gate compares medians; keep warmup at 1 or more.'
+        }, llm
+        ? {
+            risk: 'The baseline was measured on a different environment (driver, model digest, num_ctx).',
+            mitigation: 'Compare the fingerprints, and record a fresh baseline after an intended change.'
+        }
+        : {
+            risk: 'The baseline was measured on a different machine or toolchain (CPU, core count, compiler or runtime version).',
+            mitigation: 'Keep one testbed per kind of runner, and record a fresh baseline after an intended change.'
+        });
     return {
         source: 'deterministic',
         ...(note ? { note } : {}),
@@ -38499,6 +48514,696 @@ function deterministicSection(facts, note) {
         kept: 0,
         filled: 0
     };
+}
+/**
+ * Whether the run measured a model: the advice on decode speed, TTFT, prompts and num_ctx is for
+ * such runs only; a Go, Google Benchmark or pytest project gets advice on what it measured.
+ */
+function measuresLlm(facts) {
+    return (facts.gpus.length > 0 ||
+        facts.hotspots.length > 0 ||
+        Object.keys(facts.environment).some((k) => k.startsWith('ollama.')) ||
+        facts.metrics.some((m) => isTtft(m) || /tokens?\b/i.test(m.unit)));
+}
+function llmAdvice(facts, cv) {
+    // Decode speed is what users feel; other rates only when there is none.
+    const tput = largest(facts.metrics, (m) => isThroughput(m) && /decode/i.test(m.metric)) ??
+        largest(facts.metrics, isThroughput);
+    const ttft = largest(facts.metrics, isTtft);
+    const hot = facts.hotspots.find((h) => h.total === 'TTFT' && h.carriedBy);
+    return [
+        {
+            focus: 'throughput',
+            text: tput
+                ? `${label(tput)} ${changeOf(tput)}; ${tput.verdict === 'fail' ? 'find the cause before merging' : 'keep watching it on the next runs'}.`
+                : 'No throughput metric was compared; add a benchmark that reports tokens/s to watch decode speed.'
+        },
+        {
+            focus: 'ttft',
+            text: ttft
+                ? `${label(ttft)} ${changeOf(ttft)}${hot ? `; the change is carried by ${hot.carriedBy}` : ''}.`
+                : 'No TTFT metric was compared; an Ollama benchmark records it from the first streamed chunk.'
+        },
+        quality(facts, cv, 'keep the prompts, options and num_ctx pinned so results stay comparable')
+    ];
+}
+/** For benchmarks of code: the largest change, what was not compared or decided, the noise. */
+function generalAdvice(facts, cv, top) {
+    const c = facts.counts;
+    const undecided = facts.metrics.filter((m) => m.moreRunsToDecide !== null).length;
+    return [
+        {
+            focus: 'change',
+            text: top
+                ? `${label(top)} ${changeOf(top)}; ${top.verdict === 'fail' ? 'find the cause before merging' : 'keep watching it on the next runs'}.`
+                : facts.baselineCommit === null
+                    ? 'Nothing was compared yet: record this run as the baseline on the default branch, and the next pull request is gated against it.'
+                    : 'No metric could be compared with the baseline; the table says why for each.'
+        },
+        {
+            focus: 'coverage',
+            text: c.notCompared > 0
+                ? `${plural(c.notCompared, 'metric')} ${c.notCompared === 1 ? 'was' : 'were'} not compared (new, too few samples, or another environment); the table says why for each.`
+                : undecided > 0
+                    ? `${plural(undecided, 'metric')} ${undecided === 1 ? 'is' : 'are'} inconclusive; raise repetitions to decide ${undecided === 1 ? 'it' : 'them'}.`
+                    : `Every metric measured was compared (${plural(c.metrics, 'metric')} of ${plural(c.benchmarks, 'benchmark')}).`
+        },
+        quality(facts, cv, "keep the runner and the benchmarks' settings fixed so results stay comparable")
+    ];
+}
+function quality(facts, cv, steady) {
+    return {
+        focus: 'quality',
+        text: cv
+            ? `${label(cv)} varies ${cv.cvPct} % run to run; raise repetitions or quiet the runner so a change can be told from noise.`
+            : facts.outliers.length
+                ? `${plural(facts.outliers.length, 'outlying run')} were found; check the first runs for cold starts and raise warmup if needed.`
+                : `Runs are steady; ${steady}.`
+    };
+}
+
+// To do: next major: remove.
+/**
+ * @typedef {Options} MarkdownTableOptions
+ *   Configuration.
+ */
+
+/**
+ * @typedef Options
+ *   Configuration.
+ * @property {boolean | null | undefined} [alignDelimiters=true]
+ *   Whether to align the delimiters (default: `true`);
+ *   they are aligned by default:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   Pass `false` to make them staggered:
+ *
+ *   ```markdown
+ *   | Alpha | B |
+ *   | - | - |
+ *   | C | Delta |
+ *   ```
+ * @property {ReadonlyArray<string | null | undefined> | string | null | undefined} [align]
+ *   How to align columns (default: `''`);
+ *   one style for all columns or styles for their respective columns;
+ *   each style is either `'l'` (left), `'r'` (right), or `'c'` (center);
+ *   other values are treated as `''`, which doesn’t place the colon in the
+ *   alignment row but does align left;
+ *   *only the lowercased first character is used, so `Right` is fine.*
+ * @property {boolean | null | undefined} [delimiterEnd=true]
+ *   Whether to end each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no ending delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B
+ *   | ----- | -----
+ *   | C     | Delta
+ *   ```
+ * @property {boolean | null | undefined} [fillRows=true]
+ *   Whether to fill rows with empty cells up to the most cells in a row
+ *   (default: `true`).
+ *
+ *   When `true`, all rows have as many cells as the longest row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |   |
+ *   | ----- | ---- | - |
+ *   | C     |      |   |
+ *   | D     | Echo | F |
+ *   ```
+ *
+ *   When `false`, rows keep their cells,
+ *   and the delimiter row has as many cells as the header row:
+ *
+ *   ```markdown
+ *   | Alpha | B    |
+ *   | ----- | ---- |
+ *   | C     |
+ *   | D     | Echo | F |
+ *   ```
+ * @property {boolean | null | undefined} [delimiterStart=true]
+ *   Whether to begin each row with the delimiter (default: `true`).
+ *
+ *   > 👉 **Note**: please don’t use this: it could create fragile structures
+ *   > that aren’t understandable to some markdown parsers.
+ *
+ *   When `true`, there are starting delimiters:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there are no starting delimiters:
+ *
+ *   ```markdown
+ *   Alpha | B     |
+ *   ----- | ----- |
+ *   C     | Delta |
+ *   ```
+ * @property {boolean | null | undefined} [padding=true]
+ *   Whether to add a space of padding between delimiters and cells
+ *   (default: `true`).
+ *
+ *   When `true`, there is padding:
+ *
+ *   ```markdown
+ *   | Alpha | B     |
+ *   | ----- | ----- |
+ *   | C     | Delta |
+ *   ```
+ *
+ *   When `false`, there is no padding:
+ *
+ *   ```markdown
+ *   |Alpha|B    |
+ *   |-----|-----|
+ *   |C    |Delta|
+ *   ```
+ * @property {((value: string) => number) | null | undefined} [stringLength]
+ *   Function to detect the length of table cell content (optional);
+ *   this is used when aligning the delimiters (`|`) between table cells;
+ *   full-width characters and emoji mess up delimiter alignment when viewing
+ *   the markdown source;
+ *   to fix this, you can pass this function,
+ *   which receives the cell content and returns its “visible” size;
+ *   note that what is and isn’t visible depends on where the text is displayed.
+ *
+ *   Without such a function, the following:
+ *
+ *   ```js
+ *   markdownTable([
+ *     ['Alpha', 'Bravo'],
+ *     ['中文', 'Charlie'],
+ *     ['👩‍❤️‍👩', 'Delta']
+ *   ])
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo |
+ *   | - | - |
+ *   | 中文 | Charlie |
+ *   | 👩‍❤️‍👩 | Delta |
+ *   ```
+ *
+ *   With [`string-width`](https://github.com/sindresorhus/string-width):
+ *
+ *   ```js
+ *   import stringWidth from 'string-width'
+ *
+ *   markdownTable(
+ *     [
+ *       ['Alpha', 'Bravo'],
+ *       ['中文', 'Charlie'],
+ *       ['👩‍❤️‍👩', 'Delta']
+ *     ],
+ *     {stringLength: stringWidth}
+ *   )
+ *   ```
+ *
+ *   Yields:
+ *
+ *   ```markdown
+ *   | Alpha | Bravo   |
+ *   | ----- | ------- |
+ *   | 中文  | Charlie |
+ *   | 👩‍❤️‍👩    | Delta   |
+ *   ```
+ */
+
+/**
+ * Get the length of a cell.
+ *
+ * @param {string} value
+ *   Cell value.
+ * @returns {number}
+ *   Cell size.
+ */
+function defaultStringLength(value) {
+  return value.length
+}
+
+/**
+ * Generate a markdown
+ * ([GFM](https://docs.github.com/en/github/writing-on-github/working-with-advanced-formatting/organizing-information-with-tables))
+ * table.
+ *
+ * @param {ReadonlyArray<ReadonlyArray<string | null | undefined>>} table
+ *   Table data (matrix of strings).
+ * @param {Readonly<Options> | null | undefined} [options]
+ *   Configuration (optional).
+ * @returns {string}
+ *   Result.
+ */
+function markdownTable(table, options) {
+  const settings = options || {};
+  // To do: next major: change to spread.
+  // eslint-disable-next-line unicorn/prefer-spread -- `align` can be a string.
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  /** @type {Array<number>} Character codes as symbols for alignment per column. */
+  const alignments = [];
+  /** @type {Array<Array<string>>} Cells per row. */
+  const cellMatrix = [];
+  /** @type {Array<Array<number>>} Sizes of each cell per row. */
+  const sizeMatrix = [];
+  /** @type {Array<number>} */
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+
+  // This is a superfluous loop if we don’t align delimiters, but otherwise we’d
+  // do superfluous work when aligning, so optimize for aligning.
+  while (++rowIndex < table.length) {
+    /** @type {Array<string>} */
+    const row = [];
+    /** @type {Array<number>} */
+    const sizes = [];
+    let columnIndex = -1;
+
+    if (table[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table[rowIndex].length;
+    }
+
+    while (++columnIndex < table[rowIndex].length) {
+      const cell = serialize(table[rowIndex][columnIndex]);
+
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes[columnIndex] = size;
+
+        if (
+          longestCellByColumn[columnIndex] === undefined ||
+          size > longestCellByColumn[columnIndex]
+        ) {
+          longestCellByColumn[columnIndex] = size;
+        }
+      }
+
+      row.push(cell);
+    }
+
+    cellMatrix[rowIndex] = row;
+    sizeMatrix[rowIndex] = sizes;
+  }
+
+  // Figure out which alignments to use.
+  let columnIndex = -1;
+
+  if (typeof align === 'object' && 'length' in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+
+  // Inject the alignment row.
+  columnIndex = -1;
+  /** @type {Array<string>} */
+  const row = [];
+  /** @type {Array<number>} */
+  const sizes = [];
+
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = '';
+    let after = '';
+
+    if (code === 99 /* `c` */) {
+      before = ':';
+      after = ':';
+    } else if (code === 108 /* `l` */) {
+      before = ':';
+    } else if (code === 114 /* `r` */) {
+      after = ':';
+    }
+
+    // There *must* be at least one hyphen-minus in each alignment cell.
+    let size =
+      settings.alignDelimiters === false
+        ? 1
+        : Math.max(
+            1,
+            longestCellByColumn[columnIndex] - before.length - after.length
+          );
+
+    const cell = before + '-'.repeat(size) + after;
+
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+
+      sizes[columnIndex] = size;
+    }
+
+    row[columnIndex] = cell;
+  }
+
+  // Inject the alignment row.
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+
+  rowIndex = -1;
+  /** @type {Array<string>} */
+  const lines = [];
+
+  while (++rowIndex < cellMatrix.length) {
+    const row = cellMatrix[rowIndex];
+    const sizes = sizeMatrix[rowIndex];
+    const cellsInRow =
+      settings.fillRows === false
+        ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length)
+        : mostCellsPerRow;
+    columnIndex = -1;
+    /** @type {Array<string>} */
+    const line = [];
+
+    while (++columnIndex < cellsInRow) {
+      const cell = row[columnIndex] || '';
+      let before = '';
+      let after = '';
+
+      if (settings.alignDelimiters !== false) {
+        const size =
+          longestCellByColumn[columnIndex] - (sizes[columnIndex] || 0);
+        const code = alignments[columnIndex];
+
+        if (code === 114 /* `r` */) {
+          before = ' '.repeat(size);
+        } else if (code === 99 /* `c` */) {
+          const half = size / 2;
+
+          if (size % 2) {
+            before = ' '.repeat(half + 0.5);
+            after = ' '.repeat(half - 0.5);
+          } else {
+            before = ' '.repeat(half);
+            after = before;
+          }
+        } else {
+          after = ' '.repeat(size);
+        }
+      }
+
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push('|');
+      }
+
+      if (
+        settings.padding !== false &&
+        // Don’t add the opening space if we’re not aligning and the cell is
+        // empty: there will be a closing space.
+        !(settings.alignDelimiters === false && cell === '') &&
+        (settings.delimiterStart !== false || columnIndex)
+      ) {
+        line.push(' ');
+      }
+
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+
+      line.push(cell);
+
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+
+      if (settings.padding !== false) {
+        line.push(' ');
+      }
+
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push('|');
+      }
+    }
+
+    lines.push(
+      settings.delimiterEnd === false
+        ? line.join('').replace(/ +$/, '')
+        : line.join('')
+    );
+  }
+
+  return lines.join('\n')
+}
+
+/**
+ * Serialize a cell value.
+ *
+ * @param {string | null | undefined} [value]
+ *   Value to serialize.
+ * @returns {string}
+ *   Result.
+ */
+function serialize(value) {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+/**
+ * Get the alignment character code from a value.
+ *
+ * @param {string | null | undefined} value
+ *   Value.
+ * @returns {number}
+ *   Alignment.
+ */
+function toAlignment(value) {
+  const code = typeof value === 'string' ? value.codePointAt(0) : 0;
+
+  return code === 67 /* `C` */ || code === 99 /* `c` */
+    ? 99 /* `c` */
+    : code === 76 /* `L` */ || code === 108 /* `l` */
+      ? 108 /* `l` */
+      : code === 82 /* `R` */ || code === 114 /* `r` */
+        ? 114 /* `r` */
+        : 0
+}
+
+/**
+ * Escaping for untrusted text (benchmark names, units, testbeds, reasons, model output) before it
+ * reaches a PR comment, a check run or a terminal. One place, so every renderer gets the same rules.
+ */
+const DEFAULT_MAX_LENGTH = 200;
+// Control characters, bidi overrides/isolates/marks and zero-width characters. Bidi controls can
+// make a name read differently from what it is; zero-width ones can hide text from a reviewer and
+// would also let input smuggle in a look-alike of the separators we insert ourselves.
+const INVISIBLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
+const ZWSP = '\u200B';
+/**
+ * The cleaning every renderer needs, markdown or not: NFC, no control/bidi/zero-width characters,
+ * one line, trimmed, at most `maxLength` code points.
+ */
+function sanitizeText(text, opts = {}) {
+    const cleaned = text.normalize('NFC').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '').trim();
+    return truncateCodePoints(cleaned, opts.maxLength ?? DEFAULT_MAX_LENGTH);
+}
+// Everything INVISIBLE matches, and carriage returns too, but line feeds and tabs are kept: for
+// multi-line terminal output (an error with the last lines of a command's output).
+const TERMINAL_UNSAFE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+/**
+ * Text for a terminal or a CI log, over several lines: no escape sequences (ESC, CSI, OSC, which
+ * clear screens, retitle windows or hide text), no carriage returns (which overwrite a line), no
+ * bidi or zero-width characters. Line feeds and tabs stay; nothing is cut.
+ */
+function terminalText(text) {
+    return text.replace(TERMINAL_UNSAFE, '');
+}
+/** Cuts on code points so a surrogate pair (emoji, rare CJK) is never split in half. */
+function truncateCodePoints(text, maxLength) {
+    if (text.length <= maxLength)
+        return text;
+    const points = Array.from(text);
+    if (points.length <= maxLength)
+        return text;
+    return points.slice(0, Math.max(0, maxLength - 1)).join('') + '…';
+}
+const MARKDOWN_REPLACEMENTS = {
+    '\\': '\\\\',
+    '`': '\\`',
+    '*': '\\*',
+    _: '\\_',
+    '[': '\\[',
+    ']': '\\]',
+    '(': '\\(',
+    ')': '\\)',
+    '!': '\\!',
+    '~': '\\~',
+    '|': '\\|',
+    // `$` opens GitHub's inline math, which can restyle or spoof text.
+    $: '\\$',
+    // Entities instead of backslashes: GitHub passes raw HTML through, and an escaped `<` also means
+    // no input can spell one of our `<!-- … -->` anchors.
+    '<': '&lt;',
+    '>': '&gt;',
+    '&': '&amp;',
+    // A zero-width space after `@` keeps `@user`/`@org/team` from pinging anyone, and after `#`
+    // keeps `#123`/`owner/repo#123` from cross-linking (which posts a back-reference on that issue).
+    '@': '@' + ZWSP,
+    '#': '\\#' + ZWSP
+};
+/**
+ * Makes untrusted text safe as inline markdown, including inside a GFM table cell: it stays one
+ * cell, renders as the literal text, pings nobody, links nowhere and cannot forge our anchors.
+ */
+function escapeMarkdown(text, opts = {}) {
+    let out = '';
+    for (const ch of sanitizeText(text, opts))
+        out += MARKDOWN_REPLACEMENTS[ch] ?? ch;
+    return (out
+        // GFM autolinks bare URLs and `www.` hosts; a zero-width space makes them plain text.
+        .replace(/:\/\//g, ':' + ZWSP + '//')
+        .replace(/\bwww\./gi, (m) => m.slice(0, 3) + ZWSP + '.')
+        // Block syntax only counts at the start of a line, which is where a caller may put the text.
+        .replace(/^([-+=])/, '\\$1')
+        .replace(/^(\d+)\.(?=\s|$)/, '$1\\.'));
+}
+/**
+ * Text for inside a code span whose fence is a single backtick: no backticks (they would end it),
+ * no pipes (a GFM table splits cells before it sees code spans) and no angle brackets, so the raw
+ * comment body can never contain something that looks like one of our HTML-comment anchors.
+ */
+function codeSpanText(text, opts = {}) {
+    return angleFree(sanitizeText(text, opts).replace(/[`|]/g, ''));
+}
+/**
+ * A complete inline code span for untrusted text, keeping backticks by choosing a longer fence.
+ * `table: true` escapes pipes, which GFM requires even inside code spans in a table cell.
+ */
+function escapeCode(text, opts = {}) {
+    let body = angleFree(sanitizeText(text, opts));
+    if (opts.table)
+        body = body.replace(/\|/g, '\\|');
+    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    // CommonMark strips one space from each side, so padding lets a span start or end with a backtick.
+    const pad = body.startsWith('`') || body.endsWith('`') || body === '' ? ' ' : '';
+    return fence + pad + body + pad + fence;
+}
+// Code spans show entities literally, so look-alike brackets are the only way to keep the text
+// readable while making `<!--` impossible in the raw body.
+function angleFree(text) {
+    return text.replace(/</g, '‹').replace(/>/g, '›');
+}
+
+/*
+ * Number and label formatting shared by every renderer. Negative numbers use the ASCII hyphen, not
+ * U+2212, so values pasted from a comment into a terminal or a spreadsheet still parse.
+ */
+const NOT_AVAILABLE = 'n/a';
+function signedNumber(x, digits) {
+    if (Number.isNaN(x))
+        return NOT_AVAILABLE;
+    if (!Number.isFinite(x))
+        return x > 0 ? '+∞' : '-∞';
+    const fixed = Math.abs(x).toFixed(digits);
+    // A change that rounds to zero reads as "+0.0", never "-0.0".
+    const negative = x < 0 && Number(fixed) !== 0;
+    return (negative ? '-' : '+') + fixed;
+}
+/**
+ * A relative change given as a fraction (0.123) as a signed percentage: "+12.3 %", "-4.0 %".
+ * `compact` drops the space ("-8.9%"), as the ledger's evidence grammar spells it.
+ */
+function formatPercent(x, digits = 1, opts = {}) {
+    if (x === null || Number.isNaN(x))
+        return NOT_AVAILABLE;
+    return signedNumber(x * 100, digits) + (opts.compact ? '%' : ' %');
+}
+/** A fraction as an unsigned percentage as precise as a resolution is worth: "14 %", "0.8 %". */
+function formatRoughPercent(x) {
+    const pct = x * 100;
+    return `${Math.abs(pct) >= 10 ? Math.round(pct) : Number(pct.toFixed(1))} %`;
+}
+/** A confidence interval of a relative change: "+9.8 … +14.9 %", "-2.0 … +∞ %". */
+function formatCi(ci, digits = 1) {
+    if (ci === null || Number.isNaN(ci[0]) || Number.isNaN(ci[1]))
+        return NOT_AVAILABLE;
+    return `${signedNumber(ci[0] * 100, digits)} … ${signedNumber(ci[1] * 100, digits)} %`;
+}
+/**
+ * A measured value with three significant digits ("41.2", "0.00123") and whole numbers from 100 on
+ * ("12,345"), where more digits would only show noise.
+ */
+function formatValue(v, unit = '') {
+    let num;
+    if (v === null || v === undefined || Number.isNaN(v))
+        num = NOT_AVAILABLE;
+    else if (!Number.isFinite(v))
+        num = v > 0 ? '∞' : '-∞';
+    else if (Math.abs(v) >= 100)
+        num = Math.round(v).toLocaleString('en-US');
+    else
+        num = String(Number(v.toPrecision(3)));
+    return unit && num !== NOT_AVAILABLE ? `${num} ${unit}` : num;
+}
+const ICONS = { pass: '✅', warn: '⚠️', fail: '❌', neutral: '⚪' };
+function verdictIcon(verdict) {
+    return ICONS[verdict];
+}
+/** "❌ fail" */
+function verdictLabel(verdict) {
+    return `${ICONS[verdict]} ${verdict}`;
+}
+/** "2 regressions, 14 unchanged, 1 improvement" */
+function countsPhrase(outcome) {
+    return [
+        plural(outcome.regressions, 'regression'),
+        `${outcome.unchanged} unchanged`,
+        plural(outcome.improvements, 'improvement')
+    ].join(', ');
+}
+function isoParts(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime()))
+        return null;
+    return (d
+        .toISOString()
+        .match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/)
+        ?.slice(1) ?? null);
+}
+/** "2026-11-22 10:01 UTC"; an unparseable input keeps only its safe characters. */
+function formatTimestamp(iso) {
+    const parts = isoParts(iso);
+    return parts ? `${parts[0]} ${parts[1]} UTC` : iso.replace(/[^0-9A-Za-z:.+ -]/g, '').slice(0, 40);
+}
+/** "2026-11-22" */
+function formatDate(iso) {
+    const parts = isoParts(iso);
+    return parts ? parts[0] : formatTimestamp(iso);
 }
 
 const GPU_METRIC = /^gpu(\d+)\.(vram_peak_mib|vram_delta_mib|util_mean_pct|util_peak_pct|power_mean_w)$/;
@@ -38584,6 +49289,318 @@ function renderGpuSection(current, baseline) {
         return `- ${escapeMarkdown(b.benchmark, { maxLength: 80 })}: balance (min/max over GPUs, 1 is even) ${parts.join(', ')}`;
     });
     return [table, ...(balances.length ? ['', ...balances] : [])].join('\n');
+}
+
+/*
+ * A metric's chart on a published dashboard, as the page reads its hash: `tb` the testbed, `m`
+ * the benchmark and metric, each URI-encoded and joined by ':'. Shared by the ledger and report
+ * (which link to it when `dashboard-url` is set) and the page's own links.
+ */
+function metricChartUrl(base, testbed, benchmark, metric) {
+    const hash = new URLSearchParams({
+        tb: testbed,
+        m: `${encodeURIComponent(benchmark)}:${encodeURIComponent(metric)}`
+    }).toString();
+    // A parenthesis would end a markdown link's target; encoded, it is the same URL.
+    return `${base.replace(/#.*$/, '')}#${hash}`.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+/*
+ * Pieces shared by the ledger, the check run and the standalone report, so the three always show
+ * the same numbers the same way.
+ */
+/**
+ * Signed relative change of the metric's own value, the number a reader expects next to
+ * "baseline → current" (a throughput drop is negative, whatever the metric's direction).
+ */
+function valueDelta(c) {
+    if (c.valueChange !== null)
+        return c.valueChange;
+    if (c.change === null)
+        return null;
+    return c.direction === 'higher' ? -c.change : c.change;
+}
+/**
+ * The Δ cell: the relative change, or for a metric at 0 on one side (no ratio exists) the change
+ * in its own unit, "+1 allocs/op".
+ */
+function deltaText(c, unit = c.unit) {
+    if (c.absoluteChange !== undefined && c.valueChange === null)
+        return signedAmount(c.absoluteChange, unit);
+    return formatPercent(valueDelta(c));
+}
+/**
+ * The CI of `change` turned to the same orientation as `valueDelta`: `change` counts "worse" as
+ * positive, which for a higher-is-better metric is a drop in value, so the bounds flip.
+ */
+function valueCi(c) {
+    if (c.ci === null)
+        return null;
+    return c.direction === 'higher' ? [-c.ci[1], -c.ci[0]] : [c.ci[0], c.ci[1]];
+}
+const SEVERITY$1 = { fail: 0, warn: 1, pass: 2, neutral: 3 };
+function magnitude(c) {
+    const m = Math.abs(c.change ?? valueDelta(c) ?? Number.NaN);
+    return Number.isNaN(m) ? -1 : m;
+}
+/** Worst verdict first, then the largest change, so any cut keeps what a reviewer needs most. */
+function bySignificance(a, b) {
+    return SEVERITY$1[a.verdict] - SEVERITY$1[b.verdict] || magnitude(b) - magnitude(a);
+}
+function sortBySignificance(comparisons) {
+    return [...comparisons].sort(bySignificance);
+}
+/** Comparisons ordered by the size of their change alone, the one a trend chart is worth drawing. */
+function byMagnitude(comparisons) {
+    return [...comparisons].sort((a, b) => magnitude(b) - magnitude(a));
+}
+/** How far the medians' change may stray from Δ before a reader would see a contradiction. */
+function disagrees(medianChange, delta) {
+    const gap = Math.abs(medianChange - delta);
+    return gap > Math.max(0.02, 0.25 * Math.max(Math.abs(medianChange), Math.abs(delta)));
+}
+function shownCentres(c) {
+    if (c.centres)
+        return { baseline: c.centres.baseline, current: c.centres.current };
+    const baseline = c.baseline?.median ?? null;
+    const current = c.current?.median ?? null;
+    const delta = valueDelta(c);
+    if (baseline === null || current === null || delta === null)
+        return { baseline, current };
+    if (!(baseline > 0 && current > 0 && Number.isFinite(delta)))
+        return { baseline, current };
+    if (!disagrees(current / baseline - 1, delta))
+        return { baseline, current };
+    return { baseline, current: baseline * (1 + delta), medians: { baseline, current } };
+}
+/** "the medians (45 ops/s → 47.5 ops/s, +5.6 %)" for a row whose columns show the shift instead. */
+function mediansPhrase(c, unit) {
+    const m = shownCentres(c).medians;
+    if (!m)
+        return null;
+    return `the medians (${formatValue(m.baseline, unit)} → ${formatValue(m.current, unit)}, ${formatPercent(m.current / m.baseline - 1)})`;
+}
+/** The note under a table for each row marked †, at most `max` of them. */
+function disagreementNotes(rows, escape, max = 5) {
+    const marked = rows.filter((c) => shownCentres(c).medians !== undefined);
+    const notes = marked.slice(0, max).map((c) => {
+        const medians = mediansPhrase(c, escape(c.unit, 20)) ?? '';
+        return (`† ${escape(`${c.benchmark}/${c.metric}`, 100)}: Current is the baseline median moved by Δ, ` +
+            `the shift over every pair of runs; ${medians} disagree with it, so the runs likely sit at ` +
+            'more than one level.');
+    });
+    if (marked.length > max)
+        notes.push(`† … and ${plural(marked.length - max, 'more row')} alike.`);
+    return notes;
+}
+/**
+ * Why the neutral rows were not compared, one line per reason with the rows it concerns
+ * ("BenchmarkKey/allocs/op, BenchmarkMix/B/op: baseline sample #3 is 0: …"), at most `max` lines.
+ */
+function neutralNotes(rows, escape, max = 8) {
+    const byReason = new Map();
+    for (const c of rows) {
+        if (c.verdict !== 'neutral')
+            continue;
+        const list = byReason.get(c.reason) ?? [];
+        byReason.set(c.reason, [...list, `${c.benchmark}/${c.metric}`]);
+    }
+    const lines = [...byReason].slice(0, max).map(([reason, names]) => {
+        const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '');
+        return `${escape(shown, 300)}: ${escape(reason, 300)}`;
+    });
+    if (byReason.size > max)
+        lines.push(`… and ${plural(byReason.size - max, 'more reason')}`);
+    return lines;
+}
+/** A Current cell with its † when the medians disagree with Δ. */
+function currentCell(c, unit) {
+    const shown = shownCentres(c);
+    // With nothing to compare with (a first run, a new metric), the spread is all there is to say.
+    const cv = c.baseline === null ? c.current?.cv : null;
+    const spread = cv !== null && cv !== undefined && shown.current !== null
+        ? ` (CV ${formatRoughPercent(cv)})`
+        : '';
+    return formatValue(shown.current, unit) + spread + (shown.medians ? ' †' : '');
+}
+/**
+ * "inconclusive: ~24 runs/arm would decide"; past MAX_ADVISED_RUNS, that it cannot be decided at
+ * this noise; for the history-aware rule with no number of runs that helps, what stored baselines
+ * can resolve; else just "inconclusive".
+ */
+function inconclusiveNote(c) {
+    if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
+        return 'inconclusive: cannot be decided at this noise';
+    }
+    if (c.runsToDecide !== undefined) {
+        const unit = c.pairs !== undefined ? 'pairs' : 'runs/arm';
+        return `inconclusive: ~${c.runsToDecide.toLocaleString('en-US')} ${unit} would decide`;
+    }
+    const resolution = c.history?.resolution;
+    if (resolution !== undefined && Number.isFinite(resolution)) {
+        return `inconclusive: stored baselines confirm only past ${formatRoughPercent(resolution)}`;
+    }
+    return 'inconclusive';
+}
+function verdictCell(c) {
+    const notes = [
+        c.inconclusive ? inconclusiveNote(c) : null,
+        c.improved ? 'improved' : null
+    ].filter((n) => n !== null);
+    return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '');
+}
+const DELTA_TABLE_HEADER = [
+    'Benchmark',
+    'Metric',
+    'Baseline',
+    'Current',
+    'Δ',
+    '90 % CI',
+    'Verdict'
+];
+/** A row a reader must see: a regression, an improvement or an undecided metric. */
+function isFlagged(c) {
+    return c.verdict === 'fail' || c.verdict === 'warn' || c.improved || c.inconclusive;
+}
+/**
+ * The line under a table cut to its most significant rows: how many rows were left out, how many
+ * of those are flagged (none, usually: flagged rows sort first), and where to find them all.
+ */
+function foldedLine(hidden, where) {
+    const flagged = hidden.filter(isFlagged).length;
+    const what = flagged === 0 ? 'all unchanged' : `${flagged} of them flagged`;
+    return `… ${plural(hidden.length, 'more row')} (${what}) folded; ${where}`;
+}
+/**
+ * The per-metric delta table, most significant rows first. `maxRows` keeps the table within a size
+ * budget; the rows left out are counted under it, with `folded` saying where they are.
+ */
+function renderDeltaTable(comparisons, opts = {}) {
+    if (comparisons.length === 0)
+        return '_No metrics were compared._';
+    const sorted = sortBySignificance(comparisons);
+    const shown = sorted.slice(0, Math.max(0, opts.maxRows ?? sorted.length));
+    const rows = shown.map((c) => [
+        escapeMarkdown(c.benchmark),
+        metricCell(c, opts.chartUrl),
+        formatValue(shownCentres(c).baseline, escapeMarkdown(c.unit, { maxLength: 20 })),
+        currentCell(c, escapeMarkdown(c.unit, { maxLength: 20 })),
+        deltaText(c, escapeMarkdown(c.unit, { maxLength: 20 })),
+        formatCi(valueCi(c)),
+        verdictCell(c)
+    ]);
+    // Unpadded delimiters: alignment spaces would cost comment budget and nobody reads the raw body.
+    const table = rows.length > 0
+        ? markdownTable([[...DELTA_TABLE_HEADER], ...rows], { alignDelimiters: false })
+        : '';
+    const hidden = sorted.slice(shown.length);
+    const more = hidden.length > 0
+        ? foldedLine(hidden, opts.folded ?? 'the job summary and the report file have more')
+        : '';
+    const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }));
+    return [table, notes.join('\n\n'), more].filter(Boolean).join('\n\n');
+}
+/** Links to each metric's chart when the report knows where the dashboard is published. */
+function chartLinks(report) {
+    const base = report.dashboardUrl;
+    if (!base)
+        return undefined;
+    return (c) => metricChartUrl(base, report.testbed, c.benchmark, c.metric);
+}
+/** The metric's name, escaped, and a link to its chart when there is one. */
+function metricCell(c, chartUrl, maxLength) {
+    const name = escapeMarkdown(c.metric, maxLength === undefined ? {} : { maxLength });
+    return chartUrl ? `[${name}](${chartUrl(c)})` : name;
+}
+/** Which baseline the run was compared with, or that there was none. */
+function baselineLine(report) {
+    const testbed = escapeMarkdown(report.testbed, { maxLength: 80 });
+    if (!report.baseline)
+        return `No baseline yet for testbed ${testbed}: nothing to compare with.`;
+    const sha = shortSha(report.baseline.sha);
+    const commit = sha ? `\`${sha}\`` : 'an unknown commit';
+    return `Baseline: ${commit} from ${formatDate(report.baseline.createdAt)} on testbed ${testbed}.`;
+}
+/** "Accepted by @x (label `perf-gate:accept`): why", escaped, or null when nothing was accepted. */
+function acceptanceLine(report) {
+    const a = report.acceptance;
+    if (!a)
+        return null;
+    const who = a.by ? `by ${escapeMarkdown('@' + a.by, { maxLength: 60 })}` : 'by an unrecorded user';
+    return (`**Regression accepted** ${who} (label ${escapeCode(a.label)}, was ${a.was}): ` +
+        escapeMarkdown(a.reason, { maxLength: 1000 }));
+}
+function routeLine(outcome) {
+    switch (outcome.route) {
+        case 'A':
+            return '**Route A**: fix needed.';
+        case 'B':
+            return '**Route B**: within budget.';
+        case 'none':
+            return 'No route: nothing was decided.';
+    }
+}
+/**
+ * What `largestFitting` returns (the rendering with the most rows within `limit` characters, or what `measure` counts), in
+ * fewer renderings: table rows are of similar length, so the count that fits is interpolated from
+ * the lengths seen, with bisection as the fallback so it never takes more than O(log n) steps.
+ * With 1,000 metrics this is what keeps the ledger's rendering within its time budget.
+ */
+function fittingRows(total, render, limit, measure = (text) => text.length) {
+    const full = render(total);
+    const fullSize = measure(full);
+    if (fullSize <= limit)
+        return full;
+    let lo = 0;
+    let loText = render(0);
+    let loSize = measure(loText);
+    if (loSize > limit)
+        return loText;
+    let hi = total;
+    let hiSize = fullSize;
+    for (let step = 0; hi - lo > 1; step++) {
+        const perRow = (hiSize - loSize) / (hi - lo);
+        const guess = step < 4 && perRow > 0
+            ? lo + Math.floor((limit - loSize) / perRow)
+            : Math.floor((lo + hi) / 2);
+        const rows = Math.min(hi - 1, Math.max(lo + 1, guess));
+        const text = render(rows);
+        const size = measure(text);
+        if (size <= limit) {
+            lo = rows;
+            loText = text;
+            loSize = size;
+        }
+        else {
+            hi = rows;
+            hiSize = size;
+        }
+    }
+    return loText;
+}
+/**
+ * `render(n)` for the largest row count n ≤ total (the full rendering first) that `fits`, or
+ * `render(0)` when none does. Binary search: each rendering is a full table.
+ */
+function largestFitting(total, render, fits) {
+    const full = render(total);
+    if (fits(full))
+        return full;
+    let lo = 0;
+    let hi = total - 1;
+    let best = null;
+    while (lo <= hi) {
+        const rows = Math.floor((lo + hi) / 2);
+        const candidate = render(rows);
+        if (fits(candidate)) {
+            best = candidate;
+            lo = rows + 1;
+        }
+        else {
+            hi = rows - 1;
+        }
+    }
+    return best ?? render(0);
 }
 
 /*
@@ -38912,7 +49929,7 @@ function recommendations(report, ins) {
     const out = [];
     const failing = report.outcome.comparisons.filter((x) => x.verdict === 'fail');
     for (const c of failing.slice(0, MAX_FAILS)) {
-        out.push(`${name(c.benchmark, c.metric)} regressed ${formatPercent(valueDelta(c))} (90 % CI ${formatCi(valueCi(c))}), past its budget: fix it (Route A), or accept it with the accept label and a written reason (Route B).`);
+        out.push(`${name(c.benchmark, c.metric)} regressed ${deltaText(c, escapeMarkdown(c.unit, { maxLength: 20 }))}${c.ci ? ` (90 % CI ${formatCi(valueCi(c))})` : ''}, past its budget: fix it (Route A), or accept it with the accept label and a written reason (Route B).`);
     }
     if (failing.length > MAX_FAILS)
         out.push(`${plural(failing.length - MAX_FAILS, 'more failing metric')}: see Performance Metrics.`);
@@ -38949,7 +49966,7 @@ function recommendations(report, ins) {
     return out;
 }
 
-function round$1(v, digits = 3) {
+function round(v, digits = 3) {
     if (v === null || v === undefined || !Number.isFinite(v))
         return null;
     if (v === 0)
@@ -38957,7 +49974,7 @@ function round$1(v, digits = 3) {
     const scale = Math.max(digits, digits - Math.floor(Math.log10(Math.abs(v))) - 1);
     return Number(v.toFixed(Math.min(12, Math.max(0, scale))));
 }
-function pct$2(v) {
+function pct(v) {
     return v === null || v === undefined || !Number.isFinite(v) ? null : Number((v * 100).toFixed(1));
 }
 const MAX_METRICS = 200;
@@ -38981,7 +49998,8 @@ function buildFacts(report, current, baseline) {
         commit: report.current.sha?.slice(0, 7) ?? null,
         baselineCommit: report.baseline?.sha?.slice(0, 7) ?? null,
         counts: {
-            metrics: outcome.comparisons.length,
+            metrics: outcome.regressions + outcome.unchanged + outcome.improvements,
+            notCompared: outcome.comparisons.filter((c) => c.verdict === 'neutral').length,
             regressions: outcome.regressions,
             improvements: outcome.improvements,
             unchanged: outcome.unchanged,
@@ -39004,15 +50022,18 @@ function buildFacts(report, current, baseline) {
                 unit: c.unit,
                 direction: c.direction,
                 verdict: c.verdict,
-                baseline: round$1(base),
-                current: round$1(cur),
-                changePct: pct$2(valueDelta(c)),
+                baseline: round(base),
+                current: round(cur),
+                changePct: pct(valueDelta(c)),
+                ...(c.absoluteChange !== undefined && c.valueChange === null
+                    ? { absoluteChange: round(c.absoluteChange) ?? 0 }
+                    : {}),
                 ciPct: ci && Number.isFinite(ci[0]) && Number.isFinite(ci[1])
-                    ? [pct$2(ci[0]) ?? 0, pct$2(ci[1]) ?? 0]
+                    ? [pct(ci[0]) ?? 0, pct(ci[1]) ?? 0]
                     : null,
                 factor: factor === null ? null : Number(factor.toFixed(2)),
                 plain: speedPhrase(base, cur, c.direction, c.unit),
-                cvPct: pct$2(c.current?.cv ?? null),
+                cvPct: pct(c.current?.cv ?? null),
                 runs: c.current?.n ?? null,
                 moreRunsToDecide: moreRunsNeeded(c)
             };
@@ -39023,21 +50044,21 @@ function buildFacts(report, current, baseline) {
             metric: o.metric,
             run: o.run,
             warmup: o.warmup,
-            value: round$1(o.value) ?? 0,
+            value: round(o.value) ?? 0,
             timesMedian: Number(o.ratio.toFixed(1))
         })),
         gpus: gpuRows(current, baseline).map((g) => ({
             benchmark: g.benchmark,
             gpu: g.gpu,
-            vramPeakMiB: round$1(g.vramPeakMiB),
-            utilMeanPct: round$1(g.utilMeanPct)
+            vramPeakMiB: round(g.vramPeakMiB),
+            utilMeanPct: round(g.utilMeanPct)
         })),
         hotspots: hotspots(outcome.comparisons, current, baseline).map((h) => ({
             benchmark: h.benchmark,
             total: h.total,
-            changePct: pct$2(h.change) ?? 0,
+            changePct: pct(h.change) ?? 0,
             carriedBy: h.carriedBy,
-            stages: Object.fromEntries(h.stages.map((s) => [s.stage, pct$2(s.change) ?? 0]))
+            stages: Object.fromEntries(h.stages.map((s) => [s.stage, pct(s.change) ?? 0]))
         })),
         environment
     };
@@ -39093,7 +50114,7 @@ const SYSTEM_PROMPT = [
     'A mean inflated by one cold start is not a trend; outliers and runner notes are listed in the facts.'
 ].join(' ');
 
-function num$2(v) {
+function num(v) {
     return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 /** One streamed, structured chat call, timed like a benchmark run (TTFT from the first text). */
@@ -39128,11 +50149,11 @@ async function askModel(client, model, facts, clock = () => performance.now()) {
     }
     const e2eMs = clock() - t0;
     const ns = (k) => {
-        const v = num$2(final[k]);
+        const v = num(final[k]);
         return v === undefined ? undefined : v / 1e6;
     };
-    const evalCount = num$2(final.eval_count);
-    const evalNs = num$2(final.eval_duration);
+    const evalCount = num(final.eval_count);
+    const evalNs = num(final.eval_duration);
     const metrics = { e2eMs };
     if (ttft !== undefined)
         metrics.ttftMs = ttft;
@@ -39140,7 +50161,7 @@ async function askModel(client, model, facts, clock = () => performance.now()) {
         metrics.outputTokens = evalCount;
     if (evalCount !== undefined && evalNs && evalNs > 0)
         metrics.decodeTps = (evalCount / evalNs) * 1e9;
-    const prompt = num$2(final.prompt_eval_count);
+    const prompt = num(final.prompt_eval_count);
     if (prompt !== undefined)
         metrics.promptTokens = prompt;
     const load = ns('load_duration');
@@ -39159,7 +50180,7 @@ async function askModel(client, model, facts, clock = () => performance.now()) {
 }
 
 /** Fewer output tokens than this is no report, whatever it says ("OK.", "Looks good", ""). */
-const MIN_TOKENS$1 = 20;
+const MIN_TOKENS = 20;
 /** And a summary needs at least this many words. */
 const MIN_SUMMARY_WORDS = 8;
 function words(text) {
@@ -39191,7 +50212,7 @@ async function runAnalyst(opts) {
     if (content === '')
         return fallback(facts, `the analyst model ${model} returned an empty answer; deterministic summary instead`, model, answer);
     const tokens = answer.metrics.outputTokens ?? words(content);
-    if (tokens < MIN_TOKENS$1) {
+    if (tokens < MIN_TOKENS) {
         return fallback(facts, `the analyst model ${model} answered with only ${tokens} tokens, too short to be a report; deterministic summary instead`, model, answer);
     }
     let parsed;
@@ -39302,275 +50323,6 @@ async function analystSection(input, analyst, opts = {}) {
     finally {
         clearTimeout(timer);
     }
-}
-
-/*
- * Absolute targets (`decode_tps: ">= 45"`), judged on this run alone so they hold from the very
- * first run. The centre of a metric is its median, with the distribution-free CI between two order
- * statistics (exact binomial coverage ≥ 90 %); a fraction (accuracy, error_rate) is a proportion,
- * with the Wilson score interval. FAIL when the whole CI is on the wrong side of the bound, WARN
- * when it straddles it, PASS when it is wholly on the right side.
- *
- * Many targets (a matrix of 64 cells × 3) would give some false FAILs at 5 % each, so a FAIL must
- * also survive Benjamini–Hochberg at q = 5 % over the one-sided p-values of all targets of the run
- * (sign test; score test for proportions), as the gate's WARNs do over the baseline comparisons.
- * One that does not is a WARN. The baseline comparisons' own families are left as they were: a
- * target's verdict is combined with the metric's baseline verdict after both are corrected.
- */
-const TARGET_LEVEL = 0.9;
-/** FDR level the FAILs of all targets of a run are confirmed at. */
-const TARGET_Q = 0.05;
-const ALPHA = (1 - TARGET_LEVEL) / 2;
-const SEVERITY$1 = { neutral: 0, pass: 1, warn: 2, fail: 3 };
-const ROUTE = { fail: 'A', warn: 'B', pass: 'B', neutral: 'none' };
-/** log C(n, k) by summing logs: exact enough for the n of a benchmark (tens to thousands). */
-function logChoose(n, k) {
-    let s = 0;
-    for (let i = 1; i <= k; i++)
-        s += Math.log((n - k + i) / i);
-    return s;
-}
-/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
-function binomialHalfCdf(n, k) {
-    if (k < 0)
-        return 0;
-    if (k >= n)
-        return 1;
-    let total = 0;
-    for (let i = 0; i <= k; i++)
-        total += Math.exp(logChoose(n, i) - n * Math.LN2);
-    return Math.min(1, total);
-}
-/**
- * The order statistics (1-based rank r, so the CI is [x(r), x(n+1−r)]) bounding the median at
- * `level`, or null when n is too small for any pair to reach it (n < 5 at 90 %).
- */
-function medianCiRank(n, level = TARGET_LEVEL) {
-    const alpha = (1 - level) / 2;
-    let best = null;
-    for (let r = 1; r <= Math.floor((n + 1) / 2); r++) {
-        if (binomialHalfCdf(n, r - 1) <= alpha)
-            best = r;
-        else
-            break;
-    }
-    return best;
-}
-function median(sorted) {
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-/** The median with its order-statistic CI, ±Infinity when n is too small to bound it. */
-function medianWithCi(samples) {
-    const s = [...samples].sort((a, b) => a - b);
-    const r = medianCiRank(s.length);
-    return {
-        centre: median(s),
-        ci: r === null ? [-Infinity, Infinity] : [s[r - 1], s[s.length - r]]
-    };
-}
-/** A proportion with its Wilson score interval at TARGET_LEVEL, each sample one trial. */
-function proportionWithCi(samples) {
-    const n = samples.length;
-    const p = samples.reduce((a, b) => a + b, 0) / n;
-    const z = normalQuantile(1 - ALPHA);
-    const z2n = (z * z) / n;
-    const centre = (p + z2n / 2) / (1 + z2n);
-    const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + z2n);
-    // At 0 or 1 the interval touches the edge exactly; rounding must not pull it off.
-    const lo = p === 0 ? 0 : Math.max(0, centre - half);
-    const hi = p === 1 ? 1 : Math.min(1, centre + half);
-    return { centre: p, ci: [lo, hi] };
-}
-function pValue(t, m, centre) {
-    const n = m.samples.length;
-    if (isProportion(m)) {
-        // Score test of H0 "p is on the right side of the bound"; evidence is the shortfall.
-        const b = Math.min(1 - 1e-9, Math.max(1e-9, t.bound));
-        const z = (centre - b) / Math.sqrt((b * (1 - b)) / n);
-        return t.op === '>=' ? normalCdf(z) : 1 - normalCdf(z);
-    }
-    // Sign test: how many samples sit on the wrong side, against a fair coin.
-    const wrong = m.samples.filter((v) => (t.op === '>=' ? v < t.bound : v > t.bound)).length;
-    return 1 - binomialHalfCdf(n, wrong - 1);
-}
-function fmt(v) {
-    if (!Number.isFinite(v))
-        return v > 0 ? '∞' : '-∞';
-    if (Math.abs(v) >= 100)
-        return Math.round(v).toLocaleString('en-US');
-    return String(Number(v.toPrecision(3)));
-}
-/** "≥ 45" as the messages write it. */
-function targetText(t) {
-    return `${t.op === '>=' ? '≥' : '≤'} ${fmt(t.bound)}`;
-}
-/** One target on one metric of this run, before the FAILs are confirmed over the family. */
-function judgeTarget(t, m, bench) {
-    const base = { op: t.op, bound: t.bound, level: TARGET_LEVEL };
-    const notJudged = (why) => ({
-        ...base,
-        verdict: 'neutral',
-        centre: null,
-        ci: null,
-        n: m?.samples.length ?? 0,
-        p: null,
-        reason: `target ${targetText(t)} not judged: ${why}`
-    });
-    if (bench.invalid)
-        return notJudged(`the run is invalid (${bench.invalid})`);
-    if (!m)
-        return notJudged(`${bench.name} has no metric ${t.metric}`);
-    const { centre, ci } = isProportion(m) ? proportionWithCi(m.samples) : medianWithCi(m.samples);
-    const [lo, hi] = ci;
-    let verdict;
-    if (t.op === '>=')
-        verdict = hi < t.bound ? 'fail' : lo >= t.bound ? 'pass' : 'warn';
-    else
-        verdict = lo > t.bound ? 'fail' : hi <= t.bound ? 'pass' : 'warn';
-    // A ratio or a fraction reads best as the bare number.
-    const unit = m.unit && m.unit !== 'ratio' && m.unit !== 'fraction' ? ` ${m.unit}` : '';
-    const ciText = Number.isFinite(lo) && Number.isFinite(hi)
-        ? `${Math.round(TARGET_LEVEL * 100)} % CI ${fmt(lo)} … ${fmt(hi)}`
-        : `${m.samples.length} samples are too few to bound a ${Math.round(TARGET_LEVEL * 100)} % CI; 5 would`;
-    const state = verdict === 'fail' ? 'missed' : verdict === 'warn' ? 'undecided' : 'met';
-    return {
-        ...base,
-        verdict,
-        centre,
-        ci,
-        n: m.samples.length,
-        p: pValue(t, m, centre),
-        reason: `${t.metric} ${fmt(centre)}${unit}, target ${targetText(t)} ${state} (${ciText})`
-    };
-}
-function worst(a, b) {
-    return SEVERITY$1[a] >= SEVERITY$1[b] ? a : b;
-}
-/**
- * The outcome with every target of the run judged and folded in: each target sits on its metric's
- * comparison (one is added, neutral against the baseline, for a metric not compared, such as an
- * ungated one), the verdict of that comparison is the worse of the two, and the run's verdict,
- * route, counts and reason follow.
- */
-function applyTargets(outcome, current, targetsFor) {
-    const judged = [];
-    // A matrix target applies where its metric exists: batch_efficiency has no concurrency-1 cell.
-    const inEntry = new Map();
-    for (const b of current.benchmarks) {
-        if (!b.matrix)
-            continue;
-        const names = inEntry.get(b.matrix.entry) ?? new Set();
-        for (const m of b.metrics)
-            names.add(m.name);
-        inEntry.set(b.matrix.entry, names);
-    }
-    for (const b of current.benchmarks) {
-        for (const spec of targetsFor(b.name)) {
-            const metric = b.metrics.find((m) => m.name === spec.metric);
-            if (!metric && b.matrix && inEntry.get(b.matrix.entry)?.has(spec.metric))
-                continue;
-            judged.push({ bench: b.name, metric, spec, result: judgeTarget(spec, metric, b) });
-        }
-    }
-    if (judged.length === 0)
-        return outcome;
-    const open = judged.filter((j) => j.result.verdict !== 'neutral');
-    const confirmed = bhReject(open.map((j) => (j.result.verdict === 'fail' ? (j.result.p ?? 1) : 1)), TARGET_Q);
-    open.forEach((j, i) => {
-        if (j.result.verdict === 'fail' && !confirmed[i]) {
-            // Every sample on the wrong side gives p = 2⁻ⁿ, which must reach q / m at rank 1.
-            const runs = Math.ceil(Math.log2(open.length / TARGET_Q));
-            const advice = !isProportion({ unit: j.metric?.unit ?? '' }) && runs > j.result.n
-                ? `; with ${runs} runs per benchmark a miss by every run would be confirmed`
-                : '';
-            j.result = {
-                ...j.result,
-                verdict: 'warn',
-                reason: `${j.result.reason}, but not significant after Benjamini–Hochberg over ${plural(open.length, 'target')} (p = ${Number((j.result.p ?? 1).toPrecision(2))}): warn only${advice}`
-            };
-        }
-    });
-    const comparisons = outcome.comparisons.map((c) => ({ ...c }));
-    const key = (bench, metric) => `${bench}\u0000${metric}`;
-    const index = new Map(comparisons.map((c, i) => [key(c.benchmark, c.metric), i]));
-    for (const j of judged) {
-        const at = index.get(key(j.bench, j.spec.metric));
-        let c;
-        if (at === undefined) {
-            const m = j.metric;
-            c = neutralComparison({
-                benchmark: j.bench,
-                metric: j.spec.metric,
-                unit: m?.unit ?? '',
-                direction: m?.direction ?? (j.spec.op === '>=' ? 'higher' : 'lower'),
-                class: m?.class ?? 'non-critical',
-                thresholds: { warn: 0, fail: null }
-            }, m?.gate === false
-                ? 'not compared with the baseline (gate: false); judged on its target'
-                : 'no baseline comparison; judged on its target');
-            index.set(key(j.bench, j.spec.metric), comparisons.length);
-            comparisons.push(c);
-        }
-        else
-            c = comparisons[at];
-        const t = j.result;
-        c.target = t;
-        if (SEVERITY$1[t.verdict] > SEVERITY$1[c.verdict]) {
-            c.reason = `${t.reason}; ${c.reason}`;
-            c.verdict = t.verdict;
-        }
-        else
-            c.verdict = worst(c.verdict, t.verdict);
-    }
-    const counts = { met: 0, missed: 0, undecided: 0, notJudged: 0 };
-    for (const j of judged) {
-        if (j.result.verdict === 'fail')
-            counts.missed++;
-        else if (j.result.verdict === 'warn')
-            counts.undecided++;
-        else if (j.result.verdict === 'pass')
-            counts.met++;
-        else
-            counts.notJudged++;
-    }
-    const verdict = comparisons.reduce((w, c) => worst(w, c.verdict), 'neutral');
-    const regressions = comparisons.filter((c) => c.verdict === 'warn' || c.verdict === 'fail').length;
-    const improvements = comparisons.filter((c) => c.improved && c.verdict === 'pass').length;
-    const used = comparisons.filter((c) => c.verdict !== 'neutral').length;
-    const missed = judged.filter((j) => j.result.verdict === 'fail');
-    const undecided = judged.filter((j) => j.result.verdict === 'warn');
-    const parts = [];
-    const list = (items) => items
-        .slice(0, 3)
-        .map((j) => `${j.bench}/${j.result.reason}`)
-        .join('; ') + (items.length > 3 ? `; and ${items.length - 3} more` : '');
-    if (missed.length)
-        parts.push(`${plural(missed.length, 'target')} missed: ${list(missed)}`);
-    if (undecided.length)
-        parts.push(`${plural(undecided.length, 'target')} undecided: ${list(undecided)}`);
-    if (!missed.length && !undecided.length && counts.met) {
-        parts.push(counts.met === 1 ? 'the target is met' : `all ${counts.met} targets met`);
-    }
-    const targetPart = parts.join('; ');
-    const baselinePart = outcome.reason;
-    const reason = SEVERITY$1[verdict] > SEVERITY$1[outcome.verdict] ||
-        (outcome.verdict === 'neutral' && verdict !== 'neutral')
-        ? `${targetPart}; ${baselinePart}`
-        : targetPart
-            ? `${baselinePart}; ${targetPart}`
-            : baselinePart;
-    return {
-        ...outcome,
-        verdict,
-        route: ROUTE[verdict],
-        reason,
-        comparisons,
-        regressions,
-        improvements,
-        unchanged: used - regressions - improvements,
-        targets: counts
-    };
 }
 
 /** A GPU holding more than this of a run is hosting part of the model, not just a context. */
@@ -39738,6 +50490,671 @@ async function logFindings(configDir, files) {
         }
     }
     return out;
+}
+
+const DEFAULT_MAX_DISTANCE = 50;
+/**
+ * Commits searched behind the chosen baseline for older ones: a branch that records a baseline on
+ * every merge reaches 30 jobs well within it, and it is one page of the GitHub commit list.
+ */
+const HISTORY_DEPTH = 100;
+const KEY_LENGTH = 12;
+function short(sha) {
+    return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha;
+}
+async function selectBaseline(store, testbed, opts) {
+    const jobs = Math.max(1, Math.floor(opts.historyJobs ?? 1));
+    const choice = await choose(store, testbed, opts);
+    if (jobs <= 1 || !choice.stored)
+        return choice;
+    return { ...choice, history: await historyOf(store, testbed, choice, opts.graph, jobs) };
+}
+async function choose(store, testbed, opts) {
+    const none = (reason) => ({
+        stored: null,
+        how: null,
+        distance: null,
+        walkedFrom: null,
+        commit: null,
+        date: null,
+        ageMs: null,
+        testbed,
+        reason
+    });
+    const found = (stored, how, distance, walkedFrom, reason = '') => {
+        const recorded = Date.parse(stored.results.createdAt);
+        return {
+            stored,
+            how,
+            distance,
+            walkedFrom,
+            commit: stored.results.commit.sha ?? stored.entry.sha,
+            date: stored.results.createdAt,
+            ageMs: Number.isFinite(recorded) ? Math.max(0, opts.now.getTime() - recorded) : null,
+            testbed,
+            reason
+        };
+    };
+    const latest = async (why) => {
+        const stored = await store.latest(testbed);
+        return stored
+            ? found(stored, 'latest', null, null, why)
+            : none(`no baseline yet for testbed '${testbed}' in ${store.location}`);
+    };
+    const entries = await store.list(testbed);
+    if (entries.length === 0)
+        return none(`no baseline yet for testbed '${testbed}' in ${store.location}`);
+    const { graph, target } = opts;
+    if (target.kind === 'latest' || graph === null)
+        return latest('');
+    // Stores may list a shortened sha (the local store keeps 12 digits in its file names), so
+    // entries are found by prefix and confirmed by the full sha in the loaded results.
+    const key = (sha) => sha.slice(0, KEY_LENGTH).toLowerCase();
+    const byCommit = new Map();
+    for (const e of entries) {
+        if (e.sha === null)
+            continue;
+        byCommit.set(key(e.sha), [...(byCommit.get(key(e.sha)) ?? []), e]);
+    }
+    // The newest readable baseline of a commit; an unreadable one (the store warns) is skipped.
+    const at = async (sha) => {
+        for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
+            if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0'))
+                continue;
+            const stored = await store.read(e);
+            const full = stored?.results.commit.sha?.toLowerCase();
+            if (stored && (!full || full === sha.toLowerCase()))
+                return stored;
+        }
+        return null;
+    };
+    const maxDistance = Math.max(0, Math.floor(opts.maxDistance));
+    if (target.kind === 'commit') {
+        let line;
+        try {
+            line = await graph.ancestors(target.sha, maxDistance + 1);
+        }
+        catch (e) {
+            return latest(`the history of ${short(target.sha)} could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
+        }
+        for (const [i, sha] of line.entries()) {
+            const stored = await at(sha);
+            if (stored)
+                return found(stored, 'ancestor', i, { kind: 'commit', sha: target.sha });
+        }
+        return latest(`no baseline on ${short(target.sha)} or its ${maxDistance} nearest ancestors, so the latest baseline was used`);
+    }
+    const head = short(target.head);
+    let mergeBase;
+    try {
+        mergeBase = await graph.mergeBase(target.base, target.head);
+    }
+    catch (e) {
+        // Not knowing the history (a token without `contents: read`, an outage) is not a reason to
+        // stop gating: the latest baseline is what perf-gate used before, and the note says so.
+        return latest(`the merge-base of ${target.base} and ${head} could not be found through ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
+    }
+    if (mergeBase === null) {
+        return none(`${target.base} and ${head} share no history, so there is no baseline to compare with`);
+    }
+    const from = { kind: 'merge-base', sha: mergeBase };
+    // The merge-base itself is the usual case and costs no history walk.
+    const direct = await at(mergeBase);
+    if (direct)
+        return found(direct, 'merge-base', 0, from);
+    let line;
+    try {
+        line = maxDistance > 0 ? await graph.ancestors(mergeBase, maxDistance + 1) : [];
+    }
+    catch (e) {
+        return latest(`the merge-base ${short(mergeBase)} has no baseline and its history could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`);
+    }
+    for (const [i, sha] of line.entries()) {
+        if (sha.toLowerCase() === mergeBase.toLowerCase())
+            continue;
+        const stored = await at(sha);
+        if (stored)
+            return found(stored, 'ancestor', i, from);
+    }
+    return none(`no baseline for testbed '${testbed}' at the merge-base ${short(mergeBase)} of ${target.base} and ${head}, ` +
+        `nor at its ${maxDistance} nearest ancestors (baseline-max-distance); ` +
+        `record one on ${target.base} (mode baseline) to gate this pull request`);
+}
+/**
+ * The chosen baseline and the ones recorded before it on its history, oldest first, at most
+ * `jobs`: for a choice made along the commit graph, every baseline of its commit and of its
+ * ancestors (HISTORY_DEPTH commits); for `latest`, the testbed's newest. Several baselines of one
+ * commit are several jobs of the same code, the best evidence of drift there is. A history that
+ * cannot be read leaves the chosen baseline alone, which the rule then says it relied on.
+ */
+async function historyOf(store, testbed, choice, graph, jobs) {
+    const chosen = choice.stored;
+    const same = (a, b) => a.id === b.id && a.testbed === b.testbed;
+    if (choice.how === 'latest' || graph === null || choice.commit === null) {
+        const newest = (await store.history(testbed, jobs)).filter((h) => !same(h.entry, chosen.entry));
+        return [...newest.slice(Math.max(0, newest.length - (jobs - 1))), chosen];
+    }
+    const entries = (await store.list(testbed)).filter((e) => e.sha !== null && !same(e, chosen.entry));
+    if (entries.length === 0)
+        return [chosen];
+    let line;
+    try {
+        line = await graph.ancestors(choice.commit, HISTORY_DEPTH);
+    }
+    catch {
+        return [chosen];
+    }
+    const key = (sha) => sha.slice(0, KEY_LENGTH).toLowerCase();
+    const byCommit = new Map();
+    for (const e of entries) {
+        const k = key(e.sha ?? '');
+        byCommit.set(k, [...(byCommit.get(k) ?? []), e]);
+    }
+    const newestFirst = [chosen];
+    for (const sha of line) {
+        for (const e of [...(byCommit.get(key(sha)) ?? [])].reverse()) {
+            if (newestFirst.length >= jobs)
+                break;
+            if (!sha.toLowerCase().startsWith(e.sha?.toLowerCase() ?? '\0'))
+                continue;
+            const stored = await store.read(e);
+            const full = stored?.results.commit.sha?.toLowerCase();
+            if (stored && (!full || full === sha.toLowerCase()))
+                newestFirst.push(stored);
+        }
+        if (newestFirst.length >= jobs)
+            break;
+    }
+    return newestFirst.reverse();
+}
+
+/** `2/3` → { index: 2, count: 3 }. */
+function parseShard(text, input = 'shard') {
+    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    const index = Number(m?.[1]);
+    const count = Number(m?.[2]);
+    if (!m || count < 1 || index < 1 || index > count) {
+        throw new UserError(`input '${input}' must be i/n with 1 <= i <= n (for example 2/3, from the matrix); got '${text}'`);
+    }
+    return { index, count };
+}
+/** `a, b` or one name a line (YAML block scalar) → ['a', 'b']. */
+function parseBenchmarkList(text) {
+    return [
+        ...new Set(text
+            .split(/[,\n]/)
+            .map((s) => s.trim())
+            .filter((s) => s !== ''))
+    ];
+}
+/** The names shard `i/n` runs, in sorted order. */
+function shardMembers(names, shard) {
+    return [...new Set(names)]
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .filter((_, pos) => pos % shard.count === shard.index - 1);
+}
+/** The config with only the selected benchmarks; refuses a selection that runs nothing. */
+function selectBenchmarks(config, sel) {
+    const known = config.benchmarks.map((b) => b.name);
+    let wanted;
+    if (sel.kind === 'shard') {
+        if (sel.shard.count > known.length) {
+            throw new UserError(`input 'shard' is ${sel.shard.index}/${sel.shard.count}, but ${config.file} has ${known.length} benchmark(s): use at most ${known.length} shards`);
+        }
+        wanted = shardMembers(known, sel.shard);
+    }
+    else {
+        const unknown = sel.names.filter((n) => !known.includes(n));
+        if (unknown.length > 0) {
+            throw new UserError(`input 'benchmarks' names ${unknown.map((n) => `'${n}'`).join(', ')}, not in ${config.file}; its benchmarks are: ${known.join(', ')}`);
+        }
+        if (sel.names.length === 0)
+            throw new UserError("input 'benchmarks' names no benchmark");
+        wanted = sel.names;
+    }
+    return { ...config, benchmarks: config.benchmarks.filter((b) => wanted.includes(b.name)) };
+}
+/** Artifact names allow no `/ \ : " < > | * ?` and no line breaks; keep them plain. */
+function slug(text) {
+    return text.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+/** Every shard artifact of a testbed starts with this; the merge job lists artifacts by it. */
+function shardArtifactPrefix(testbed) {
+    return `perf-gate-${slug(testbed)}-shard-`;
+}
+/**
+ * `perf-gate-<testbed>-shard-2-of-3`, or for an explicit list its names plus a short hash of
+ * the whole list (two lists that slug alike must not overwrite each other's artifact).
+ */
+function shardArtifactName(testbed, sel) {
+    const prefix = shardArtifactPrefix(testbed);
+    if (sel.kind === 'shard')
+        return `${prefix}${sel.shard.index}-of-${sel.shard.count}`;
+    const sorted = [...sel.names].sort();
+    const hash = createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 8);
+    return `${prefix}${slug(sorted.join('_')).slice(0, 60)}-${hash}`;
+}
+/** `2/3` back from an artifact name, when the shard was chosen by index. */
+function shardFromArtifactName(name) {
+    const m = /-shard-(\d+)-of-(\d+)$/.exec(name);
+    return m ? { index: Number(m[1]), count: Number(m[2]) } : null;
+}
+function describeSelection(sel) {
+    return sel.kind === 'shard'
+        ? `shard ${sel.shard.index}/${sel.shard.count}`
+        : `benchmarks ${sel.names.join(', ')}`;
+}
+
+const SEVERITY = { neutral: 0, pass: 0, warn: 1, fail: 2 };
+function reachesFailOn(verdict, failOn) {
+    if (failOn === 'never')
+        return false;
+    return SEVERITY[verdict] >= SEVERITY[failOn];
+}
+async function runJob(opts) {
+    const now = opts.now ?? (() => new Date());
+    const clock = opts.clock ?? (() => performance.now());
+    const started = clock();
+    const { config, assumed } = await loadJobConfig(opts);
+    await opts.onStart?.(config);
+    const configLoaded = clock();
+    // An A/B run measures the base itself; only `file` benchmarks still need a stored baseline.
+    const ab = await planAb(opts.ab, config, {
+        mode: opts.mode,
+        imported: isImported(opts),
+        reporter: opts.reporter
+    });
+    // Chosen before measuring: adaptive sampling compares with the baseline as the runs come in.
+    const choice = await chooseBaseline(opts, config, now(), ab);
+    const compareOptions = compareOptionsFor(opts, config, choice);
+    const abMeasured = ab ? await measureAb(ab, config, abMeasureOptions(opts, config, now())) : null;
+    const current = abMeasured?.current ?? (await measure(opts, config, choice, compareOptions, now()));
+    const measured = clock();
+    const compared = abMeasured
+        ? compareAb(abMeasured, choice, opts.allowFingerprintChanges ?? [])
+        : compare(opts, choice, current, compareOptions);
+    // Absolute targets hold with or without a baseline; they join the verdict before any review.
+    compared.outcome = applyTargets(compared.outcome, current, targetsFromConfig(config));
+    const abResult = abMeasured ? { run: abMeasured.run, base: abMeasured.base } : undefined;
+    const decided = await decide(opts, choice, current, compared, ab);
+    const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now, abResult);
+    const analysed = clock();
+    const imported = isImported(opts);
+    const phasesMs = {
+        ...(imported
+            ? { ingesting: measured - started }
+            : { ingesting: configLoaded - started, benchmarking: measured - configLoaded }),
+        analysing: analysed - measured
+    };
+    return {
+        mode: opts.mode,
+        config,
+        assumed,
+        current,
+        baseline: choice.stored,
+        baselineChoice: choice,
+        baselineWritten: decided.baselineWritten,
+        outcome: decided.outcome,
+        report: report.report,
+        analysis: { ...report.analysis, phasesMs },
+        failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn),
+        ...(abResult ? { ab: abResult } : {})
+    };
+}
+function isImported(opts) {
+    return Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet);
+}
+function abMeasureOptions(opts, config, now) {
+    return {
+        commit: opts.commit,
+        reporter: opts.reporter,
+        now,
+        ...(opts.testbed ? { testbed: opts.testbed } : {}),
+        ...(opts.repetitions !== undefined ? { repetitions: opts.repetitions } : {}),
+        // A shard job measures its share of the head's benchmarks, and the base's of the same names.
+        ...(opts.select ? { only: config.benchmarks.map((b) => b.name) } : {})
+    };
+}
+/**
+ * Phase 1: the config with the run's overrides; a baseline run is refused before any work. A run
+ * that imports result files needs no config file: without one it runs on the defaults.
+ */
+async function loadJobConfig(opts) {
+    const imported = Boolean(opts.resultsGlob ?? opts.resultsFiles);
+    const loaded = await loadConfigOrDefaults(opts.configPath, {
+        imported: imported && !opts.select,
+        testbed: opts.testbed
+    });
+    let config = loaded.config;
+    if (loaded.assumed)
+        for (const line of describeAssumed(loaded.assumed))
+            opts.reporter.info(line);
+    if (opts.testbed)
+        config = { ...config, testbed: opts.testbed };
+    if (opts.select)
+        config = selectBenchmarks(config, opts.select);
+    const headEnv = opts.headEnv;
+    if (headEnv && Object.keys(headEnv).length > 0) {
+        config = {
+            ...config,
+            benchmarks: config.benchmarks.map((b) => b.kind === 'command' ? { ...b, env: { ...b.env, ...headEnv } } : b)
+        };
+    }
+    if (opts.repetitions !== undefined) {
+        const n = opts.repetitions;
+        config = {
+            ...config,
+            repetitions: n,
+            benchmarks: config.benchmarks.map((b) => ({ ...b, repetitions: n }))
+        };
+    }
+    // Refuse before spending an hour of GPU time on a baseline that could not be stored.
+    if (opts.mode === 'baseline') {
+        const trust = baselineWriteDecision(opts.context, opts.store);
+        if (!trust.allowed)
+            throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`);
+    }
+    return { config, assumed: loaded.assumed };
+}
+/** Phase 2: the stored baseline this run is compared with, or why there is none. */
+async function chooseBaseline(opts, config, now, ab) {
+    if (ab && !config.benchmarks.some((b) => b.kind === 'file')) {
+        return {
+            stored: null,
+            how: null,
+            distance: null,
+            walkedFrom: null,
+            commit: null,
+            date: null,
+            ageMs: null,
+            testbed: config.testbed,
+            reason: 'an A/B run compares with the base measured in the same job'
+        };
+    }
+    const choice = await selectBaseline(opts.store, config.testbed, {
+        graph: opts.lineage?.graph ?? null,
+        target: opts.lineage?.target ?? { kind: 'latest' },
+        maxDistance: opts.lineage?.maxDistance ?? DEFAULT_MAX_DISTANCE,
+        now,
+        // The history-aware rule compares with the stored jobs; `runner-drift: 0` needs only one.
+        historyJobs: config.runnerDrift > 0 ? DEFAULT_MAX_JOBS : 1
+    });
+    const baseline = choice.stored;
+    if (baseline) {
+        opts.reporter.info(`baseline: ${shortSha(baseline.results.commit.sha) ?? 'no commit'} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`);
+        if (choice.history && choice.history.length > 1) {
+            opts.reporter.info(`baseline: ${choice.history.length} stored jobs on its history are compared with (runner-drift ${budgetPct(config.runnerDrift)})`);
+        }
+        // A fallback to the latest baseline weakens the comparison, so it is shown as a warning.
+        if (choice.reason) {
+            if (choice.how === 'latest')
+                opts.reporter.warning(`baseline: ${choice.reason}`);
+            else
+                opts.reporter.info(`baseline: ${choice.reason}`);
+        }
+    }
+    return choice;
+}
+function compareOptionsFor(opts, config, choice) {
+    const imported = opts.resultsFiles ?? opts.resultsGlob;
+    const sets = choice.history?.map((h) => h.results) ?? [];
+    return {
+        thresholdsFor: thresholdsFromConfig(config),
+        minSamples: config.minSamples,
+        ...(config.fromZero ? { fromZero: config.fromZero } : {}),
+        // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
+        ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {}),
+        // Until this run's environment is known (the adaptive looks), stored jobs are screened
+        // against the chosen baseline's; the compare phase screens them against this run's.
+        ...(choice.stored && sets.length > 0 && config.runnerDrift > 0
+            ? {
+                history: {
+                    sets,
+                    usable: usableHistory(sets, choice.stored.results.environment, opts.allowFingerprintChanges ?? []),
+                    runnerDrift: config.runnerDrift
+                }
+            }
+            : {})
+    };
+}
+/** Phase 3: this run's results: given (merge), imported from files, or measured. */
+async function measure(opts, config, choice, compare, now) {
+    const imported = opts.resultsFiles ?? opts.resultsGlob;
+    let current;
+    if (opts.resultSet)
+        current = await givenResults(opts.resultSet, config);
+    else if (imported) {
+        current = withConfigMetrics(await importResultSet(imported, {
+            testbed: config.testbed,
+            commit: opts.commit,
+            createdAt: now.toISOString(),
+            hostEnvironment
+        }), config);
+    }
+    else {
+        await runBuilds(config, { tree: null, label: 'checkout', reporter: opts.reporter });
+        current = await runBenchmarks(config, {
+            commit: opts.commit,
+            reporter: opts.reporter,
+            now,
+            baseline: choice.stored?.results ?? null,
+            compare
+        });
+    }
+    if (opts.note)
+        current.note = opts.note;
+    // Figures across matrix cells (batch efficiency, …), worked out once every cell is here, with
+    // the config's per-metric gate and class as the runner applies them to what it measures.
+    return withSweepFigures(current, (bench, metric) => {
+        const spec = config.benchmarks.find((b) => b.name === bench);
+        return spec && Object.hasOwn(spec.metrics, metric) ? spec.metrics[metric] : undefined;
+    });
+}
+/**
+ * Imported result files have no benchmark entry of their own: the top-level `metrics` of the
+ * config say which of a format's measures are gated (`cpu_time: { gate: true }`).
+ */
+function withConfigMetrics(set, config) {
+    const metrics = config.metrics;
+    if (!metrics)
+        return set;
+    return { ...set, benchmarks: set.benchmarks.map((b) => applyMetricOverrides(b, { metrics })) };
+}
+async function givenResults(given, config) {
+    const set = typeof given === 'function' ? await given() : structuredClone(given);
+    if (set.testbed !== config.testbed) {
+        throw new UserError(`the results are for testbed '${set.testbed}' but this job gates testbed '${config.testbed}' (${config.file} or input 'testbed')`);
+    }
+    return set;
+}
+/**
+ * Phase 4: every gated metric against the baseline, unless the machine differs: by the history
+ * rule over the stored jobs of the same environment when the runner drifts (`runner-drift` > 0),
+ * else by the two-sample rule against the chosen baseline's runs.
+ */
+function compare(opts, choice, current, compareOptions) {
+    const baseline = choice.stored;
+    if (!baseline) {
+        return {
+            outcome: noBaselineOutcome(current, choice.reason, compareOptions.thresholdsFor),
+            fingerprint: []
+        };
+    }
+    const fingerprint = checkFingerprint(baseline.results.environment, current.environment, opts.allowFingerprintChanges ?? []);
+    const history = compareOptions.history;
+    const options = history
+        ? {
+            ...compareOptions,
+            history: {
+                ...history,
+                usable: usableHistory(history.sets, current.environment, opts.allowFingerprintChanges ?? [])
+            }
+        }
+        : compareOptions;
+    return {
+        outcome: compareWithFingerprint(baseline.results, current, fingerprint, options),
+        fingerprint
+    };
+}
+/**
+ * Phase 5: the verdict as it stands: a trusted baseline run records this run, the local main job
+ * records the first baseline (never an A/B run), and a reviewer may accept a regression (Route B).
+ */
+async function decide(opts, choice, current, compared, ab) {
+    let outcome = compared.outcome;
+    let baselineWritten = null;
+    // An A/B run never records: its base arm was measured in a job nobody vouched for.
+    const recordFirst = opts.mode === 'run' &&
+        !ab &&
+        !choice.stored &&
+        baselineWriteDecision(opts.context, opts.store).allowed;
+    if (opts.mode === 'baseline' || recordFirst) {
+        baselineWritten = await opts.store.write(current);
+        opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`);
+        if (recordFirst) {
+            outcome = {
+                ...outcome,
+                reason: `${outcome.reason}; this run was recorded as the baseline, the next run is gated against it`
+            };
+        }
+    }
+    const reviewed = opts.mode === 'baseline' ? null : (opts.review?.(outcome) ?? null);
+    if (!reviewed)
+        return { outcome, baselineWritten };
+    return {
+        outcome: reviewed.outcome,
+        baselineWritten,
+        ...(reviewed.acceptance ? { acceptance: reviewed.acceptance } : {})
+    };
+}
+
+/*
+ * A mermaid `xychart-beta` trend of the metric that moved most. GitHub renders mermaid from the raw
+ * comment, so every label is reduced to an allow-list: quotes, brackets, commas, `%%` directives,
+ * `#…;` entities, backticks (which would close the fence) and `<` are all gone.
+ */
+const MAX_LABEL = 60;
+function mermaidLabel(text, fallback = '') {
+    const safe = text
+        .normalize('NFC')
+        .replace(/[^\p{L}\p{N} ._/+:-]/gu, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return Array.from(safe).slice(0, MAX_LABEL).join('').trim() || fallback;
+}
+// Mermaid's number grammar has no exponent form, so very small or large values are spelled out.
+function mermaidNumber(v) {
+    const s = String(Number(v.toPrecision(6)));
+    return /e/i.test(s) ? v.toFixed(12).replace(/\.?0+$/, '') : s;
+}
+/**
+ * A fenced mermaid `xychart-beta` of one or more lines over the same labels (already made safe
+ * by the caller's `mermaidLabel`), its y axis padded around every line.
+ */
+function xyChart(opts) {
+    const all = opts.lines.flat();
+    const lo = Math.min(...all);
+    const hi = Math.max(...all);
+    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1;
+    // A throughput or latency axis reads best from zero's side, so padding never crosses it.
+    const min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+    const palette = (opts.palette ?? []).filter((c) => /^#[0-9a-f]{6}$/i.test(c));
+    return [
+        '```mermaid',
+        ...(palette.length
+            ? [
+                `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette.join(', ')}"}}}}%%`
+            ]
+            : []),
+        'xychart-beta',
+        `    title "${opts.title}"`,
+        `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,
+        `    y-axis "${opts.unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
+        ...opts.lines.map((line) => `    line [${line.map(mermaidNumber).join(', ')}]`),
+        '```'
+    ].join('\n');
+}
+/**
+ * The level of each point: the geometric mean of its segment between the steps (indices of the
+ * first point of each new level). Drawn beside the values, it shows where the level moved.
+ */
+function stepLevels(values, steps) {
+    const bounds = [0, ...[...steps].sort((a, b) => a - b), values.length];
+    const out = [];
+    for (let s = 0; s + 1 < bounds.length; s++) {
+        const seg = values.slice(bounds[s], bounds[s + 1]);
+        const level = Math.exp(seg.reduce((sum, v) => sum + Math.log(v), 0) / seg.length);
+        for (let i = 0; i < seg.length; i++)
+            out.push(level);
+    }
+    return out;
+}
+/** Steps in a trend's level (stats/change-points.ts), where there are enough positive points. */
+function trendSteps(values) {
+    if (values.length < 6 || !values.every((v) => Number.isFinite(v) && v > 0))
+        return [];
+    return detectChangePoints(values);
+}
+/** The trend points of one metric, looked up under either key form the history may use. */
+function series(report, c) {
+    const keys = [`${c.benchmark} / ${c.metric}`, metricKey(c.benchmark, c.metric)];
+    const points = [];
+    (report.history ?? []).forEach((point, i) => {
+        const key = keys.find((k) => Object.hasOwn(point.values, k));
+        const value = key === undefined ? undefined : point.values[key];
+        if (value === undefined || !Number.isFinite(value))
+            return;
+        points.push({ label: shortSha(point.sha) ?? `run ${i + 1}`, value });
+    });
+    return points;
+}
+/** A fenced mermaid block, or null when the history has fewer than two points to draw. */
+function renderTrendChart(report) {
+    return trendBlocks(report, 1)[0]?.mermaid ?? null;
+}
+function trendBlocks(report, max) {
+    const blocks = [];
+    for (const c of byMagnitude(report.outcome.comparisons)) {
+        if (blocks.length >= max)
+            break;
+        const points = series(report, c);
+        if (points.length < 2)
+            continue;
+        const values = points.map((p) => p.value);
+        const steps = trendSteps(values);
+        const mermaid = xyChart({
+            title: mermaidLabel(`${c.benchmark} / ${c.metric}`, 'trend'),
+            labels: points.map((p) => mermaidLabel(p.label, '?')),
+            unit: mermaidLabel(c.unit, 'value'),
+            lines: steps.length
+                ? [
+                    values,
+                    stepLevels(values, steps.map((x) => x.index))
+                ]
+                : [values]
+        });
+        // Mermaid does not render everywhere (mail notifications, some viewers): the same points as text.
+        const name = escapeMarkdown(`${c.benchmark} / ${c.metric}`, { maxLength: 80 });
+        const unitText = escapeMarkdown(c.unit, { maxLength: 20 });
+        const stepText = steps.map((x) => `at ${points[x.index]?.label ?? '?'} ${formatPercent(x.change)}`);
+        const text = `Trend of ${name}${unitText ? ` (${unitText})` : ''}, oldest first, last is this run: ` +
+            points.map((p) => `${p.label} ${formatValue(p.value)}`).join(' → ') +
+            (steps.length
+                ? `. The level line steps ${stepText.join(', ')} (change points of the series).`
+                : '');
+        blocks.push({ mermaid, text });
+    }
+    return blocks;
+}
+/**
+ * Trend charts of the `max` most-changed metrics, each followed by the same points as text, or
+ * null when no metric has two points to draw.
+ */
+function renderTrendCharts(report, opts = {}) {
+    const blocks = trendBlocks(report, opts.max ?? 3);
+    if (blocks.length === 0)
+        return null;
+    return blocks.map((b) => `${b.mermaid}\n\n${b.text}`).join('\n\n');
 }
 
 const MARKDOWN = {
@@ -39909,9 +51326,11 @@ function fingerprintNote(report) {
     const blocked = diffs.filter((d) => d.effect === 'block' && !d.allowed);
     const allowed = diffs.filter((d) => d.effect === 'block' && d.allowed);
     const notes = diffs.filter((d) => d.effect === 'note');
-    const scope = (d) => d.benchmark === null
-        ? 'every benchmark'
-        : `benchmark ${escapeMarkdown(d.benchmark, { maxLength: 80 })}`;
+    const scope = (d) => d.benchmark !== null
+        ? `benchmark ${escapeMarkdown(d.benchmark, { maxLength: 80 })}`
+        : d.format !== undefined
+            ? `every ${escapeMarkdown(d.format, { maxLength: 40 })} benchmark`
+            : 'every benchmark';
     const lines = ['**Environment differs from the baseline:**'];
     for (const d of blocked)
         lines.push(`- ${differencePhrase(d)}: ${scope(d)} not compared`);
@@ -40491,137 +51910,6 @@ function renderTargetsTable(comparisons, opts = {}) {
     ].join('\n\n');
 }
 
-/**
- * The opening of every standalone report: verdict, why, which route, against what. Shared with the
- * check run's summary so both read the same.
- */
-function renderHeadline(report) {
-    const { outcome } = report;
-    const sha = shortSha(report.current.sha);
-    const accepted = acceptanceLine(report);
-    const targets = targetEvidenceLines(report);
-    return [
-        `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
-        '',
-        escapeMarkdown(outcome.reason, { maxLength: 500 }),
-        '',
-        ...(targets.length ? [targets.map((l) => `- ${l}`).join('\n'), ''] : []),
-        ...(accepted ? [accepted, ''] : []),
-        `${routeLine(outcome)} ${baselineNote(report)}`,
-        '',
-        ...(resolutionLine(outcome.comparisons) ? [resolutionLine(outcome.comparisons) ?? '', ''] : []),
-        ...(fingerprintNote(report) ? [fingerprintNote(report) ?? '', ''] : []),
-        `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
-            formatTimestamp(report.timestamp)
-    ].join('\n');
-}
-/**
- * The job summary: headline, delta table and trend chart, then the targets and the Scaling
- * section of a run that has them.
- */
-function renderReport(report) {
-    const chart = renderTrendChart(report);
-    const targets = renderTargetsTable(report.outcome.comparisons);
-    const scaling = renderScaling(report);
-    return [
-        renderHeadline(report),
-        renderDeltaTable(report.outcome.comparisons),
-        resolutionDetails(report.outcome.comparisons),
-        chart,
-        targets ? `## Targets\n\n${targets}` : null,
-        scaling ? `## Scaling\n\n${scaling}` : null
-    ]
-        .filter((part) => part !== null)
-        .join('\n\n')
-        .concat('\n');
-}
-
-/** Constant on purpose: branch protection requires the check by this name. */
-const CHECK_RUN_NAME = 'review:gate:perf';
-/** GitHub counts `output.summary` and `output.text` in UTF-8 bytes, not characters. */
-const MAX_CHECK_OUTPUT_BYTES = 65_535;
-const MAX_TITLE_LENGTH = 255;
-function fitsBytes(text) {
-    return Buffer.byteLength(text, 'utf8') <= MAX_CHECK_OUTPUT_BYTES;
-}
-const TRUNCATED = '\n\n… truncated to fit the check run.';
-/** Last resort for text without rows to drop: whole lines, then code points, never half a character. */
-function truncateToBytes(text, maxBytes = MAX_CHECK_OUTPUT_BYTES) {
-    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
-        return text;
-    const budget = maxBytes - Buffer.byteLength(TRUNCATED, 'utf8');
-    let out = '';
-    let used = 0;
-    for (const line of text.split('\n')) {
-        const cost = Buffer.byteLength(line, 'utf8') + (out ? 1 : 0);
-        if (used + cost > budget)
-            break;
-        out += (out ? '\n' : '') + line;
-        used += cost;
-    }
-    if (out === '') {
-        for (const ch of text) {
-            const cost = Buffer.byteLength(ch, 'utf8');
-            if (used + cost > budget)
-                break;
-            out += ch;
-            used += cost;
-        }
-    }
-    return out + TRUNCATED;
-}
-function title$1(report) {
-    const { outcome } = report;
-    const what = report.baseline
-        ? plural(outcome.regressions, 'regression')
-        : missingBaselineLabel(report);
-    const missed = outcome.targets?.missed
-        ? `, ${plural(outcome.targets.missed, 'target')} missed`
-        : '';
-    const accepted = report.acceptance ? ', accepted' : '';
-    return `perf: ${what}${missed}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH);
-}
-/**
- * The check run for the gate. The summary holds the verdict and the regressions, the text the
- * whole table and the trend, each cut by table rows to GitHub's byte limit.
- */
-function renderCheckRun(report, opts) {
-    const { outcome } = report;
-    const conclusion = outcome.verdict === 'fail' ? 'failure' : outcome.verdict === 'neutral' ? 'neutral' : 'success';
-    const headline = renderHeadline(report);
-    const regressions = outcome.comparisons.filter((c) => c.verdict === 'warn' || c.verdict === 'fail');
-    const summary = regressions.length === 0
-        ? headline
-        : largestFitting(regressions.length, (maxRows) => `${headline}\n\n${renderDeltaTable(regressions, { maxRows })}`, fitsBytes);
-    const chart = renderTrendChart(report);
-    const all = outcome.comparisons;
-    const tables = (maxRows) => [renderDeltaTable(all, { maxRows }), resolutionDetails(all, { maxRows })]
-        .filter(Boolean)
-        .join('\n\n');
-    // Targets first: missed ones lead the table, and a few hundred rows still leave room.
-    const targets = renderTargetsTable(all, { maxRows: 200 });
-    const lead = targets ? `### Targets\n\n${targets}\n\n` : '';
-    const withChart = lead + [tables(), chart].filter(Boolean).join('\n\n');
-    const text = fitsBytes(withChart)
-        ? withChart
-        : largestFitting(all.length, (maxRows) => lead + tables(maxRows), fitsBytes);
-    const payload = {
-        name: CHECK_RUN_NAME,
-        head_sha: opts.headSha,
-        status: 'completed',
-        conclusion,
-        completed_at: report.timestamp,
-        output: {
-            title: title$1(report),
-            summary: truncateToBytes(summary),
-            text: truncateToBytes(text)
-        }
-    };
-    if (opts.detailsUrl)
-        payload.details_url = opts.detailsUrl;
-    return payload;
-}
-
 /*
  * The Review ledger: one PR comment shared by several gates. perf-gate owns the `perf` row of the
  * gates table, its own details section and its own hop-log entries; everything else in the body is
@@ -40729,40 +52017,6 @@ function sweepRows(report) {
         return undefined;
     const open = report.outcome.comparisons.filter((c) => c.verdict === 'fail' || c.verdict === 'warn');
     return Math.min(SWEEP_ROWS.most, Math.max(SWEEP_ROWS.least, open.length));
-}
-/**
- * What `largestFitting` returns (the rendering with the most rows within `limit` characters), in
- * fewer renderings: table rows are of similar length, so the count that fits is interpolated from
- * the lengths seen, with bisection as the fallback so it never takes more than O(log n) steps.
- * With 1,000 metrics this is what keeps the ledger's rendering within its time budget.
- */
-function fittingRows(total, render, limit) {
-    const full = render(total);
-    if (full.length <= limit)
-        return full;
-    let lo = 0;
-    let loText = render(0);
-    if (loText.length > limit)
-        return loText;
-    let hi = total;
-    let hiLength = full.length;
-    for (let step = 0; hi - lo > 1; step++) {
-        const perRow = (hiLength - loText.length) / (hi - lo);
-        const guess = step < 4 && perRow > 0
-            ? lo + Math.floor((limit - loText.length) / perRow)
-            : Math.floor((lo + hi) / 2);
-        const rows = Math.min(hi - 1, Math.max(lo + 1, guess));
-        const text = render(rows);
-        if (text.length <= limit) {
-            lo = rows;
-            loText = text;
-        }
-        else {
-            hi = rows;
-            hiLength = text.length;
-        }
-    }
-    return loText;
 }
 function findRegion(body, start, end) {
     const s = body.indexOf(start);
@@ -41283,14 +52537,21 @@ function renderSweepComparatives(set) {
 }
 
 /*
- * The markdown report file (`benchmarks/results/reports/<date>_<sha7>.md`): the sections the team
+ * The markdown report file (`benchmarks/results/reports/<date>T<time>Z_<sha7>.md`): the sections the team
  * asked for, each computed from the run. A pure function of its input, so a golden file pins it.
  */
-/** `<YYYY-MM-DD>_<sha7>.md`, the report file's name for a run. */
+/** The label of the raw results in `rawData`: the metrics table links it when it folds rows. */
+const RAW_RESULTS_LABEL = 'Raw results (JSON)';
+/**
+ * `<YYYY-MM-DD>T<HHMMSS.mmm>Z_<sha7>.md`, the report file's name for a run: the time keeps two
+ * runs of one commit on one day apart, and the names sort as the runs happened.
+ */
 function reportFileName(createdAt, sha) {
-    return `${formatDate(createdAt)}_${shortSha(sha) ?? 'nosha'}.md`;
+    const d = new Date(createdAt);
+    const time = Number.isNaN(d.getTime()) ? formatDate(createdAt) : d.toISOString().replace(/:/g, '');
+    return `${time}_${shortSha(sha) ?? 'nosha'}.md`;
 }
-function title(input) {
+function title$1(input) {
     const env = input.current.environment;
     const models = [
         ...new Set(Object.entries(env)
@@ -41315,10 +52576,18 @@ function verdictText(c) {
     ].filter(Boolean);
     return verdictLabel(c.verdict) + (notes.length ? ` (${notes.join(', ')})` : '');
 }
-function renderMetricsTable(comparisons, chartUrl) {
+/**
+ * Past this many rows the metrics table keeps its most significant ones (every regression and
+ * improvement first) and folds the rest, linking the raw results that hold them all: 100,000
+ * rows make an 11 MB file no viewer renders.
+ */
+const REPORT_MAX_ROWS = 1000;
+function renderMetricsTable(comparisons, chartUrl, opts = {}) {
     if (comparisons.length === 0)
         return '_No metrics were compared._';
-    const rows = sortBySignificance(comparisons).map((c) => {
+    const sorted = sortBySignificance(comparisons);
+    const shown = sorted.length > REPORT_MAX_ROWS ? sorted.slice(0, REPORT_MAX_ROWS) : sorted;
+    const rows = shown.map((c) => {
         const unit = escapeMarkdown(c.unit, { maxLength: 20 });
         return [
             escapeMarkdown(c.benchmark, { maxLength: 100 }),
@@ -41331,8 +52600,13 @@ function renderMetricsTable(comparisons, chartUrl) {
         ];
     });
     const table = markdownTable([['Benchmark', 'Metric', 'Value', 'Baseline', 'vs Baseline', '90 % CI', 'Verdict'], ...rows], { alignDelimiters: false });
-    const notes = disagreementNotes(comparisons, (t, maxLength) => escapeMarkdown(t, { maxLength }));
-    return [table, ...notes].join('\n\n');
+    const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }));
+    if (shown.length === sorted.length)
+        return [table, ...notes].join('\n\n');
+    const where = opts.rawLink
+        ? `every metric, with its samples, is in the [raw results](${opts.rawLink})`
+        : 'every metric, with its samples, is in the raw results';
+    return [table, foldedLine(sorted.slice(shown.length), where), ...notes].join('\n\n');
 }
 function ms(v) {
     return v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
@@ -41394,14 +52668,22 @@ function renderAnalyst(a) {
         ...(callMetrics(a) ? ['', callMetrics(a)] : [])
     ].join('\n');
 }
+/** A link to the raw results, where the path is one a link may carry (see rawData). */
+function rawResultsLink(input) {
+    const raw = (input.rawData ?? []).find((l) => l.label === RAW_RESULTS_LABEL);
+    return raw && safeLinkPath(raw.path) ? raw.path : null;
+}
+// Relative paths only: a link must not leave the repository or carry a scheme.
+function safeLinkPath(p) {
+    return /^[\w./-]+$/.test(p) && !p.startsWith('/') && !p.includes('..//');
+}
 function rawData(input) {
     const links = input.rawData ?? [];
     if (links.length === 0)
         return '_No source files recorded._';
     return links
         .map((l) => {
-        // Relative paths only: a link must not leave the repository or carry a scheme.
-        const safe = /^[\w./-]+$/.test(l.path) && !l.path.startsWith('/') && !l.path.includes('..//');
+        const safe = safeLinkPath(l.path);
         const label = escapeMarkdown(l.label, { maxLength: 100 });
         return safe
             ? `- [${label}](${l.path})`
@@ -41418,7 +52700,7 @@ function renderReportFile(input) {
     const scaling = renderScaling(report, { comparisonLines: 0 });
     const sweepPairs = renderSweepComparatives(current);
     const sections = [
-        title(input),
+        title$1(input),
         [
             `Commit ${shortSha(report.current.sha) ? `\`${shortSha(report.current.sha)}\`` : 'unknown'} on testbed ${escapeMarkdown(report.testbed, { maxLength: 80 })}, ${formatTimestamp(report.timestamp)}. ${baselineNote(report)}`,
             ...(fingerprintNote(report) ? ['', fingerprintNote(report) ?? ''] : []),
@@ -41431,9 +52713,11 @@ function renderReportFile(input) {
         ...(input.analyst ? ['## Analyst Narrative', renderAnalyst(input.analyst)] : []),
         '## Performance Metrics',
         [
-            renderMetricsTable(report.outcome.comparisons, chartLinks(report)),
+            renderMetricsTable(report.outcome.comparisons, chartLinks(report), {
+                rawLink: rawResultsLink(input)
+            }),
             resolutionLine(report.outcome.comparisons),
-            resolutionDetails(report.outcome.comparisons)
+            resolutionDetails(report.outcome.comparisons, { maxRows: REPORT_MAX_ROWS })
         ]
             .filter((part) => part !== null)
             .join('\n\n'),
@@ -41465,6 +52749,379 @@ function renderReportFile(input) {
     return sections.join('\n\n') + '\n';
 }
 
+/** Another process held the lock for longer than the wait allowed. */
+class LockTimeoutError extends Error {
+    lockFile;
+    holder;
+    name = 'LockTimeoutError';
+    constructor(lockFile, holder) {
+        super(`${lockFile} is held by ${holder}`);
+        this.lockFile = lockFile;
+        this.holder = holder;
+    }
+}
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_STALE_MS = 120_000;
+/** A lock file still empty after this long was left by a process killed as it created it. */
+const EMPTY_STALE_MS = 5_000;
+/** Runs `fn` holding `FILE.lock`; the lock is released after, and on a signal. */
+async function withFileLock(file, fn, opts = {}) {
+    const lockFile = `${file}.lock`;
+    const token = randomBytes(8).toString('hex');
+    await ensureDir(path.dirname(file));
+    await acquire(lockFile, token, opts);
+    const unregister = onCleanup({ run: () => releaseSync(lockFile, token) });
+    try {
+        return await fn();
+    }
+    finally {
+        unregister();
+        await release(lockFile, token);
+    }
+}
+async function acquire(lockFile, token, opts) {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
+    const holder = {
+        pid: process.pid,
+        host: hostname(),
+        token,
+        since: new Date().toISOString()
+    };
+    const started = Date.now();
+    let wait = 5;
+    for (;;) {
+        if (await tryCreate(lockFile, JSON.stringify(holder)))
+            return;
+        const seen = await readHolder(lockFile);
+        if (seen && isStale(seen, staleMs)) {
+            await breakLock(lockFile, seen);
+            continue;
+        }
+        if (Date.now() - started > timeoutMs) {
+            throw new LockTimeoutError(lockFile, describe(seen));
+        }
+        await new Promise((r) => setTimeout(r, wait + Math.random() * wait));
+        wait = Math.min(100, wait * 2);
+    }
+}
+async function tryCreate(lockFile, content) {
+    let handle;
+    try {
+        handle = await open$1(lockFile, 'wx');
+    }
+    catch (e) {
+        if (e.code === 'EEXIST')
+            return false;
+        throw e;
+    }
+    try {
+        await handle.writeFile(content, 'utf8');
+    }
+    finally {
+        await handle.close();
+    }
+    return true;
+}
+/** Who holds the lock; `token: ''` for a file with no readable holder; null when it is gone. */
+async function readHolder(lockFile) {
+    try {
+        const [text, info] = await Promise.all([readFile(lockFile, 'utf8'), stat$1(lockFile)]);
+        let parsed = {};
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            /* being written, or cut short by a kill */
+        }
+        return {
+            pid: typeof parsed.pid === 'number' ? parsed.pid : 0,
+            host: typeof parsed.host === 'string' ? parsed.host : '',
+            token: typeof parsed.token === 'string' ? parsed.token : '',
+            since: typeof parsed.since === 'string' ? parsed.since : '',
+            mtimeMs: info.mtimeMs
+        };
+    }
+    catch {
+        return null;
+    }
+}
+function isStale(h, staleMs) {
+    const age = Date.now() - h.mtimeMs;
+    if (age > staleMs)
+        return true;
+    if (h.token === '')
+        return age > EMPTY_STALE_MS;
+    return h.host === hostname() && !alive(h.pid);
+}
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (e) {
+        // EPERM: it exists, as another user's process.
+        return e.code === 'EPERM';
+    }
+}
+/**
+ * Removes an abandoned lock, unless it changed hands since it was judged: two waiters may judge
+ * the same lock at once, and the second must not remove the lock the first has just taken. A
+ * short-lived `.break` lock makes the re-check and the removal one step.
+ */
+async function breakLock(lockFile, judged) {
+    const breaker = `${lockFile}.break`;
+    if (!(await tryCreate(breaker, String(process.pid)))) {
+        // Someone else is breaking it; a breaker killed midway leaves its file, so age it out.
+        try {
+            if (Date.now() - (await stat$1(breaker)).mtimeMs > EMPTY_STALE_MS)
+                await unlink(breaker);
+        }
+        catch {
+            /* gone already */
+        }
+        await new Promise((r) => setTimeout(r, 10));
+        return;
+    }
+    try {
+        const now = await readHolder(lockFile);
+        if (now && now.token === judged.token && now.mtimeMs === judged.mtimeMs)
+            await unlink(lockFile);
+    }
+    catch {
+        /* gone already */
+    }
+    finally {
+        await unlink(breaker).catch(() => undefined);
+    }
+}
+async function release(lockFile, token) {
+    try {
+        if (tokenOf(await readFile(lockFile, 'utf8')) === token)
+            await unlink(lockFile);
+    }
+    catch {
+        /* taken over as stale, or removed by hand: not ours to remove any more */
+    }
+}
+function releaseSync(lockFile, token) {
+    try {
+        if (tokenOf(readFileSync(lockFile, 'utf8')) === token)
+            unlinkSync(lockFile);
+    }
+    catch {
+        /* see release */
+    }
+}
+function tokenOf(text) {
+    return JSON.parse(text).token;
+}
+function describe(h) {
+    if (!h || h.token === '')
+        return 'another process';
+    return `process ${h.pid} on ${h.host}${h.since ? ` since ${h.since}` : ''}`;
+}
+
+/** The Checks API takes at most this many annotations per request; more go in later updates. */
+const ANNOTATIONS_PER_REQUEST = 50;
+function specFor(specs, bench) {
+    return specs.find((s) => s.name === bench) ?? specs.find((s) => bench.startsWith(`${s.name}/`));
+}
+/**
+ * One annotation per config entry with a regression, on the line that defines it in
+ * `perf-gate.yml`: that is where a budget is changed or a benchmark fixed, and it is the only line a
+ * perf gate can honestly point at. `accepted` regressions (Route B) are notices, not failures.
+ */
+function regressionAnnotations(comparisons, specs, configPath, opts = {}) {
+    const bySpec = new Map();
+    for (const c of comparisons) {
+        if (c.verdict !== 'fail' && c.verdict !== 'warn')
+            continue;
+        const spec = specFor(specs, c.benchmark);
+        if (!spec)
+            continue;
+        bySpec.set(spec, [...(bySpec.get(spec) ?? []), c]);
+    }
+    return [...bySpec].map(([spec, cs]) => {
+        const failed = cs.some((c) => c.verdict === 'fail');
+        const level = opts.accepted ? 'notice' : failed ? 'failure' : 'warning';
+        // Annotation messages are plain text: cleaned of control and bidi characters, line by line.
+        const lines = cs
+            .slice(0, 40)
+            .map((c) => sanitizeText(`${c.benchmark} ${c.metric}: ${deltaText(c)}${c.ci ? ` (90 % CI ${formatCi(valueCi(c))})` : ''}, ${c.verdict}: ${c.reason}`, { maxLength: 400 }));
+        return {
+            path: configPath,
+            start_line: spec.line,
+            end_line: spec.line,
+            annotation_level: level,
+            title: sanitizeText(`perf: ${spec.name} ${failed ? 'fails' : 'warns'}`, { maxLength: 200 }),
+            message: lines.join('\n') + (cs.length > 40 ? `\n… ${cs.length - 40} more` : '')
+        };
+    });
+}
+
+/**
+ * The opening of every standalone report: verdict, why, which route, against what. Shared with the
+ * check run's summary so both read the same.
+ */
+function renderHeadline(report) {
+    const { outcome } = report;
+    const sha = shortSha(report.current.sha);
+    const accepted = acceptanceLine(report);
+    const targets = targetEvidenceLines(report);
+    return [
+        `## ${verdictIcon(outcome.verdict)} perf: ${outcome.verdict}`,
+        '',
+        escapeMarkdown(outcome.reason, { maxLength: 500 }),
+        '',
+        ...(targets.length ? [targets.map((l) => `- ${l}`).join('\n'), ''] : []),
+        ...(accepted ? [accepted, ''] : []),
+        `${routeLine(outcome)} ${baselineNote(report)}`,
+        '',
+        ...(resolutionLine(outcome.comparisons) ? [resolutionLine(outcome.comparisons) ?? '', ''] : []),
+        ...(fingerprintNote(report) ? [fingerprintNote(report) ?? '', ''] : []),
+        `perf: ${countsPhrase(outcome)} · run of ${sha ? `\`${sha}\`` : 'an unknown commit'} at ` +
+            formatTimestamp(report.timestamp)
+    ].join('\n');
+}
+/**
+ * GitHub refuses a job summary over 1 MiB per step (and shows none of it); this leaves room for
+ * a note after the report. */
+const MAX_SUMMARY_BYTES = 1_000_000;
+/** Past this many rows a table is scrolled, not read: the rest are folded, worst rows kept. */
+const SUMMARY_MAX_ROWS = 1000;
+const SUMMARY_FOLDED = "every metric is in the report file and the raw results (the step's report-path and results-path)";
+/**
+ * The job summary: headline, delta table and trend chart, then the targets and the Scaling
+ * section of a run that has them, within `maxBytes` (UTF-8). The table keeps its most significant
+ * rows, at most SUMMARY_MAX_ROWS, and counts the ones it folds.
+ */
+function renderReport(report, opts = {}) {
+    const chart = renderTrendChart(report);
+    const headline = renderHeadline(report);
+    const comparisons = report.outcome.comparisons;
+    const targets = renderTargetsTable(comparisons);
+    const scaling = renderScaling(report);
+    // The table of what stored baselines could resolve has a row per metric too: cut alike.
+    const render = (maxRows) => [
+        headline,
+        renderDeltaTable(comparisons, { maxRows, folded: SUMMARY_FOLDED }),
+        resolutionDetails(comparisons, { maxRows }),
+        chart,
+        targets ? `## Targets\n\n${targets}` : null,
+        scaling ? `## Scaling\n\n${scaling}` : null
+    ]
+        .filter((part) => part !== null)
+        .join('\n\n')
+        .concat('\n');
+    const rows = Math.min(comparisons.length, SUMMARY_MAX_ROWS);
+    return fittingRows(rows, render, opts.maxBytes ?? MAX_SUMMARY_BYTES, utf8Bytes);
+}
+function utf8Bytes(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+
+/** Constant on purpose: branch protection requires the check by this name. */
+const CHECK_RUN_NAME = 'review:gate:perf';
+/** GitHub counts `output.summary` and `output.text` in UTF-8 bytes, not characters. */
+const MAX_CHECK_OUTPUT_BYTES = 65_535;
+const MAX_TITLE_LENGTH = 255;
+function fitsBytes(text) {
+    return Buffer.byteLength(text, 'utf8') <= MAX_CHECK_OUTPUT_BYTES;
+}
+const TRUNCATED = '\n\n… truncated to fit the check run.';
+/** Last resort for text without rows to drop: whole lines, then code points, never half a character. */
+function truncateToBytes(text, maxBytes = MAX_CHECK_OUTPUT_BYTES) {
+    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
+        return text;
+    const budget = maxBytes - Buffer.byteLength(TRUNCATED, 'utf8');
+    let out = '';
+    let used = 0;
+    for (const line of text.split('\n')) {
+        const cost = Buffer.byteLength(line, 'utf8') + (out ? 1 : 0);
+        if (used + cost > budget)
+            break;
+        out += (out ? '\n' : '') + line;
+        used += cost;
+    }
+    if (out === '') {
+        for (const ch of text) {
+            const cost = Buffer.byteLength(ch, 'utf8');
+            if (used + cost > budget)
+                break;
+            out += ch;
+            used += cost;
+        }
+    }
+    return out + TRUNCATED;
+}
+function title(report) {
+    const { outcome } = report;
+    const what = report.baseline
+        ? plural(outcome.regressions, 'regression')
+        : missingBaselineLabel(report);
+    const missed = outcome.targets?.missed
+        ? `, ${plural(outcome.targets.missed, 'target')} missed`
+        : '';
+    const accepted = report.acceptance ? ', accepted' : '';
+    return `perf: ${what}${missed}${accepted} (${outcome.verdict})`.slice(0, MAX_TITLE_LENGTH);
+}
+/**
+ * The check run for the gate. The summary holds the verdict and the regressions, the text the
+ * whole table and the trend, each cut by table rows to GitHub's byte limit.
+ */
+function renderCheckRun(report, opts) {
+    const { outcome } = report;
+    const conclusion = outcome.verdict === 'fail' ? 'failure' : outcome.verdict === 'neutral' ? 'neutral' : 'success';
+    const headline = renderHeadline(report);
+    const regressions = outcome.comparisons.filter((c) => c.verdict === 'warn' || c.verdict === 'fail');
+    const summary = regressions.length === 0
+        ? headline
+        : largestFitting(regressions.length, (maxRows) => `${headline}\n\n${renderDeltaTable(regressions, { maxRows })}`, fitsBytes);
+    const chart = renderTrendChart(report);
+    const all = outcome.comparisons;
+    const tables = (maxRows) => [renderDeltaTable(all, { maxRows }), resolutionDetails(all, { maxRows })]
+        .filter(Boolean)
+        .join('\n\n');
+    // Targets first: missed ones lead the table, and a few hundred rows still leave room.
+    const targets = renderTargetsTable(all, { maxRows: 200 });
+    const lead = targets ? `### Targets\n\n${targets}\n\n` : '';
+    const withChart = lead + [tables(), chart].filter(Boolean).join('\n\n');
+    const text = fitsBytes(withChart)
+        ? withChart
+        : largestFitting(all.length, (maxRows) => lead + tables(maxRows), fitsBytes);
+    const payload = {
+        name: CHECK_RUN_NAME,
+        head_sha: opts.headSha,
+        status: 'completed',
+        conclusion,
+        completed_at: report.timestamp,
+        output: {
+            title: title(report),
+            summary: truncateToBytes(summary),
+            text: truncateToBytes(text)
+        }
+    };
+    if (opts.detailsUrl)
+        payload.details_url = opts.detailsUrl;
+    return payload;
+}
+
+/**
+ * The one builder of the check run, for both the API call (outputs/github.ts, which sends the
+ * annotations 50 to a request) and the local `check-run.json` (outputs/files.ts), so the file
+ * shows what would be sent. `configPath` is the config file as the repository names it: the
+ * annotations point at the lines of its benchmark entries.
+ */
+function checkRunPayload(job, opts) {
+    const payload = renderCheckRun(job.report, {
+        headSha: opts.headSha,
+        ...(job.report.runUrl ? { detailsUrl: job.report.runUrl } : {})
+    });
+    const annotations = regressionAnnotations(job.outcome.comparisons, job.config.benchmarks, opts.configPath, { accepted: job.report.acceptance !== undefined });
+    return { ...payload, output: { ...payload.output, annotations } };
+}
+
 /*
  * The files a run leaves: the raw results, the ledger (locally it plays the part of the PR
  * comment, kept across runs so its hop log grows), the check-run payload, the report file with
@@ -41480,27 +53137,38 @@ async function writeFiles(job, before, settings) {
     const started = clock();
     const { config, current, report } = job;
     const outDir = path.resolve(settings.outDir);
-    const results = path.join(path.resolve(config.dir, settings.rawDir), `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha) ?? 'nosha'}.json`);
-    await writeFileAtomic(results, JSON.stringify(current, null, 2) + '\n');
-    settings.reporter.info(`results: ${results}`);
+    const announce = settings.announce !== false;
+    const results = await writeResults(path.resolve(config.dir, settings.rawDir), current);
+    if (announce)
+        settings.reporter.info(`results: ${results}`);
+    // Every run appends its hop to the ledger: concurrent runs take turns (a lost turn is a lost hop).
     const ledgerPath = path.join(outDir, 'ledger.md');
-    const ledger = renderLedger(await readIfExists(ledgerPath), report);
-    const checkRun = renderCheckRun(report, {
+    const ledger = await locked(ledgerPath, async () => {
+        const body = renderLedger(await readIfExists(ledgerPath), report);
+        await put(ledgerPath, () => writeFileAtomic(ledgerPath, body));
+        return body;
+    });
+    // What the API call would send, annotations included.
+    const checkRun = checkRunPayload(job, {
         headSha: current.commit.sha,
-        ...(report.runUrl ? { detailsUrl: report.runUrl } : {})
+        configPath: settings.configPath ?? path.relative(process.cwd(), config.file).split(path.sep).join('/')
     });
     const checkRunPath = path.join(outDir, 'check-run.json');
-    await writeFileAtomic(ledgerPath, ledger);
-    await writeFileAtomic(checkRunPath, JSON.stringify(checkRun, null, 2) + '\n');
+    await put(checkRunPath, () => writeFileAtomic(checkRunPath, JSON.stringify(checkRun, null, 2) + '\n'));
     // Only a trusted run that stored a baseline updates the registry: never a pull request.
     let registry = null;
     const rows = job.baselineWritten ? registryRows(current) : [];
     if (rows.length) {
-        registry = path.resolve(config.dir, REGISTRY_PATH);
-        const merged = mergeRegistry(await readIfExists(registry), rows);
-        await writeFileAtomic(registry, merged);
+        const file = path.resolve(config.dir, REGISTRY_PATH);
+        registry = file;
+        const merged = await locked(file, async () => {
+            const text = mergeRegistry(await readIfExists(file), rows);
+            await put(file, () => writeFileAtomic(file, text));
+            return text;
+        });
         // A copy next to the ledger, for an artifact upload when the workspace is not committed.
-        await writeFileAtomic(path.join(outDir, 'models-registry.md'), merged);
+        const copy = path.join(outDir, 'models-registry.md');
+        await put(copy, () => writeFileAtomic(copy, merged));
     }
     const reportsDir = path.resolve(config.dir, settings.reportsDir ?? DEFAULT_REPORTS_DIR);
     const reportFile = path.join(reportsDir, reportFileName(current.createdAt, current.commit.sha));
@@ -41515,7 +53183,7 @@ async function writeFiles(job, before, settings) {
             phasesMs: { ...job.analysis.phasesMs, reporting: clock() - started }
         },
         rawData: [
-            { label: 'Raw results (JSON)', path: rel(results) },
+            { label: RAW_RESULTS_LABEL, path: rel(results) },
             ...sourceFiles(current).map((f) => ({
                 label: `Source: ${path.basename(f)}`,
                 path: rel(path.resolve(config.dir, f))
@@ -41527,9 +53195,10 @@ async function writeFiles(job, before, settings) {
         logs: job.analysis.logs
     });
     const reportCopy = path.join(outDir, 'report.md');
-    await writeFileAtomic(reportFile, content);
-    await writeFileAtomic(reportCopy, content);
-    settings.reporter.info(`report: ${reportFile}`);
+    await put(reportFile, () => writeFileAtomic(reportFile, content));
+    await put(reportCopy, () => writeFileAtomic(reportCopy, content));
+    if (announce)
+        settings.reporter.info(`report: ${reportFile}`);
     return {
         ...before,
         files: {
@@ -41546,3466 +53215,45 @@ async function writeFiles(job, before, settings) {
         }
     };
 }
+/**
+ * The raw results under a name no other run takes: the time to the millisecond, the commit and a
+ * random suffix (runs of one commit in the same millisecond, on several runners sharing a
+ * folder), written whole and never over another file.
+ */
+async function writeResults(dir, current) {
+    const content = JSON.stringify(current, null, 2) + '\n';
+    const stem = `${fileStamp(current.createdAt)}_${shortSha(current.commit.sha) ?? 'nosha'}`;
+    for (let attempt = 0; attempt < 8; attempt++) {
+        const file = path.join(dir, `${stem}_${randomBytes(3).toString('hex')}.json`);
+        if (await put(file, () => writeFileExclusive(file, content)))
+            return file;
+    }
+    throw new UserError(`cannot find a free name for the raw results in ${dir}`);
+}
+/** `2026-11-22T10:01:02.345Z` → `20261122T100102345Z`: sortable, to the millisecond. */
 function fileStamp(iso) {
-    return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    return iso.replace(/[-:.]/g, '');
 }
-
-const STDOUT_LIMIT = 64 * 1024 * 1024;
-/**
- * Runs a shell command in its own process group, so a timeout kills the benchmark and everything
- * it started (a hung server would otherwise keep the job alive).
- */
-function runShell(command, opts) {
-    return new Promise((resolve, reject) => {
-        const started = process.hrtime.bigint();
-        const child = spawn('/bin/sh', ['-c', command], {
-            cwd: opts.cwd,
-            env: opts.env,
-            detached: true,
-            stdio: ['ignore', 'pipe', 'pipe']
-        });
-        const out = [];
-        let outBytes = 0;
-        let tail = '';
-        const keepTail = (chunk) => {
-            tail = (tail + chunk.toString('utf8')).slice(-8192);
-        };
-        child.stdout.on('data', (c) => {
-            if (outBytes < STDOUT_LIMIT)
-                out.push(c);
-            outBytes += c.length;
-            keepTail(c);
-        });
-        child.stderr.on('data', keepTail);
-        let timedOut = false;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            try {
-                if (child.pid)
-                    process.kill(-child.pid, 'SIGKILL');
-            }
-            catch {
-                child.kill('SIGKILL');
-            }
-        }, opts.timeoutMs);
-        child.on('error', (e) => {
-            clearTimeout(timer);
-            reject(e);
-        });
-        child.on('close', (code, signal) => {
-            clearTimeout(timer);
-            const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-            resolve({ code, signal, timedOut, wallMs, stdout: Buffer.concat(out).toString('utf8'), tail });
-        });
-    });
-}
-/** The last lines of a command's output, indented, for an error message. */
-function formatTail(tail, lines = 15) {
-    const kept = tail.replace(/\s+$/, '').split('\n').slice(-lines);
-    if (kept.length === 0 || (kept.length === 1 && kept[0] === ''))
-        return '  (no output)';
-    return kept.map((l) => `  | ${l}`).join('\n');
-}
-
-/**
- * Names what a tool reported under the config entry that produced it: one benchmark takes the
- * entry's name; several become `entry/tool-name`, so two entries can both import "bench_sort".
- */
-function nestBenchmarks(specName, benches) {
-    if (benches.length === 1 && benches[0])
-        return [{ ...benches[0], name: specName }];
-    return benches.map((b) => ({ ...b, name: `${specName}/${b.name}` }));
-}
-/** Per-metric `class`, `direction` and `gate` from the config win over what the tool said. */
-function applyMetricOverrides(bench, spec) {
-    return {
-        ...bench,
-        metrics: bench.metrics.map((m) => {
-            const o = spec.metrics[m.name];
-            if (!o)
-                return m;
-            return {
-                ...m,
-                ...(o.class ? { class: o.class } : {}),
-                ...(o.direction ? { direction: o.direction } : {}),
-                ...(o.gate !== undefined ? { gate: o.gate } : {})
-            };
-        })
-    };
-}
-
-const WALL_TIME = 'wall-time';
-/**
- * Runs a `command` benchmark: warm-up runs, then N measured runs. Each run's wall time is a sample;
- * with a `format`, the tool's own metrics are read from its output and their samples pooled
- * across runs. Warm-up samples are kept apart and never gated. With an adaptive plan and a
- * `decide` callback, N is not fixed: `decide` looks after `min` runs and after every batch, and
- * the runs stop once it says the comparison is settled, or at `max`.
- */
-async function runCommandBenchmark(spec, reporter, env = process.env, decide) {
-    const plan = decide ? spec.adaptive : undefined;
-    let target = plan ? plan.min : spec.repetitions;
-    const outputFile = resolveOutputFile(spec);
-    const wall = { warmup: [], samples: [] };
-    const tool = new Map();
-    const started = Date.now();
-    for (let i = 0; i < spec.warmup + target; i++) {
-        const warm = i < spec.warmup;
-        const upTo = plan ? ` (adaptive, up to ${plan.max})` : '';
-        const label = warm
-            ? `warm-up ${i + 1}/${spec.warmup}`
-            : `run ${i - spec.warmup + 1}/${target}${upTo}`;
-        const visit = await runOnce(spec, label, env, outputFile);
-        (warm ? wall.warmup : wall.samples).push(visit.wallMs);
-        addToolSamples(tool, visit.tool, warm);
-        const total = spec.warmup + target;
-        reporter.info(`  ${spec.name}: ${progressLine(i + 1, total, Date.now() - started, warm ? 'warm-up' : 'run')}${warm ? '' : upTo}`);
-        const measured = i + 1 - spec.warmup;
-        if (plan && decide && measured === target && target < plan.max) {
-            const look = decide(assemble(spec, wall, tool), measured);
-            reporter.info(`  ${spec.name}: after ${measured} runs: ${look.reason}`);
-            if (!look.stop && look.nextRuns > 0)
-                target = Math.min(plan.max, measured + look.nextRuns);
-        }
-    }
-    return assemble(spec, wall, tool);
-}
-/** One run of the command: its wall time and what the tool reported (nothing with format none). */
-async function runOnce(spec, label, env, outputFile) {
-    if (outputFile)
-        await rm(outputFile, { force: true });
-    let res;
+/** A write whose file-system failure is the user's to fix (a read-only or full disk), named. */
+async function put(file, write) {
     try {
-        res = await runShell(spec.run, {
-            cwd: spec.cwd,
-            env: { ...env, ...spec.env },
-            timeoutMs: spec.timeoutSeconds * 1000
-        });
+        return await write();
     }
     catch (e) {
-        throw new UserError(`benchmark '${spec.name}': could not start the command: ${errorMessage(e)}`);
-    }
-    if (res.timedOut) {
-        throw new UserError(`benchmark '${spec.name}': ${label} did not finish within ${spec.timeoutSeconds} s and was stopped; raise 'timeout' if that is expected. Last output:\n${formatTail(res.tail)}`);
-    }
-    if (res.code !== 0) {
-        const how = res.code === null
-            ? `was killed by ${res.signal ?? 'a signal'}`
-            : `exited with code ${res.code}`;
-        throw new UserError(`benchmark '${spec.name}': the command ${how} on ${label}. Last output:\n${formatTail(res.tail)}`);
-    }
-    const tool = spec.format === 'none'
-        ? []
-        : await readToolOutput(spec, outputFile, res.stdout, res.tail, label);
-    return { wallMs: res.wallMs, tool };
-}
-function addToolSamples(tool, parsed, warm) {
-    for (const b of parsed) {
-        for (const m of b.metrics) {
-            const key = `${b.name}\u0000${m.name}`;
-            let slot = tool.get(key);
-            if (!slot) {
-                slot = { bench: b.name, metric: { ...m, samples: [] }, warmup: [] };
-                tool.set(key, slot);
-            }
-            if (warm)
-                slot.warmup.push(...m.samples);
-            else
-                slot.metric.samples.push(...m.samples);
-        }
+        throw fileError('write', file, e) ?? e;
     }
 }
-/**
- * One visit of an A/B run: a single run of the command (a fresh process), shaped exactly as a
- * whole benchmark run is, so each visit's samples can be reduced to its centre. `label` names the
- * visit in errors ("pair 3, base tree").
- */
-async function runCommandVisit(spec, label, env = process.env) {
-    const visit = await runOnce(spec, label, env, resolveOutputFile(spec));
-    const tool = new Map();
-    addToolSamples(tool, visit.tool, false);
-    return assemble(spec, { warmup: [], samples: [visit.wallMs] }, tool);
-}
-function assemble(spec, wall, tool) {
-    const source = { kind: 'command', format: spec.format, command: spec.run };
-    const wallMetric = {
-        name: WALL_TIME,
-        unit: 'ms',
-        direction: 'lower',
-        class: spec.class,
-        samples: [...wall.samples],
-        ...(wall.warmup.length ? { warmup: [...wall.warmup] } : {}),
-        // A tool that reports its own timings is the better measure; the wrapper's wall time is context.
-        ...(spec.format !== 'none' ? { gate: false } : {})
-    };
-    if (spec.format === 'none') {
-        return [applyMetricOverrides({ name: spec.name, source, metrics: [wallMetric] }, spec)];
-    }
-    const grouped = new Map();
-    for (const slot of tool.values()) {
-        if (slot.metric.samples.length === 0)
-            continue;
-        const metric = {
-            ...slot.metric,
-            samples: [...slot.metric.samples],
-            ...(slot.warmup.length ? { warmup: [...slot.warmup] } : {})
-        };
-        grouped.set(slot.bench, [...(grouped.get(slot.bench) ?? []), metric]);
-    }
-    const benches = nestBenchmarks(spec.name, [...grouped].map(([name, metrics]) => ({ name, source, metrics })));
-    // The wall time rides along with the first benchmark, for context.
-    const first = benches[0];
-    if (first)
-        first.metrics.push(wallMetric);
-    return benches.map((b) => applyMetricOverrides(b, spec));
-}
-/** `output:` if set, else the file hyperfine was told to write, else stdout. */
-function resolveOutputFile(spec) {
-    if (spec.output)
-        return path.resolve(spec.cwd, spec.output);
-    if (spec.format === 'hyperfine') {
-        const m = /--export-json(?:=|\s+)(?:'([^']+)'|"([^"]+)"|(\S+))/.exec(spec.run);
-        const file = m?.[1] ?? m?.[2] ?? m?.[3];
-        if (file)
-            return path.resolve(spec.cwd, file);
-    }
-    return undefined;
-}
-async function readToolOutput(spec, outputFile, stdout, tail, label) {
-    let text = stdout;
-    let file = `${spec.name} (stdout of ${label})`;
-    if (outputFile) {
-        try {
-            text = await readFile(outputFile, 'utf8');
-            file = outputFile;
-        }
-        catch {
-            throw new UserError(`benchmark '${spec.name}': the command succeeded on ${label} but wrote no ${path.basename(outputFile)} (expected at ${outputFile}). Last output:\n${formatTail(tail)}`);
-        }
-    }
+async function locked(file, fn) {
     try {
-        return importText(file, text, spec.format, { class: spec.class }).benchmarks;
+        return await withFileLock(file, fn);
     }
     catch (e) {
-        throw new UserError(`benchmark '${spec.name}': nothing parseable as ${spec.format} in the output of ${label}: ${errorMessage(e)}. Last output:\n${formatTail(tail)}`);
-    }
-}
-
-/**
- * The machine fingerprint stored with every result set, so a comparison across different hardware
- * can be told apart from a regression. Later runners (GPU, Ollama) add their own keys.
- */
-function hostEnvironment(env = process.env) {
-    const cpus = os.cpus();
-    const fingerprint = {
-        os: `${os.type()} ${os.release()}`,
-        arch: os.arch(),
-        cpu: cpus[0]?.model.trim() ?? 'unknown',
-        cpuCount: cpus.length,
-        memoryBytes: os.totalmem(),
-        node: process.version
-    };
-    if (env.RUNNER_NAME)
-        fingerprint['runner.name'] = env.RUNNER_NAME;
-    if (env.RUNNER_OS)
-        fingerprint['runner.os'] = env.RUNNER_OS;
-    return fingerprint;
-}
-/**
- * Adds runner-specific fingerprint keys (gpu.names, ollama.version, …). Two benchmarks that saw
- * different values for one key (two Ollama hosts, say) keep both, so neither is silently lost.
- */
-function addFingerprint(environment, extra) {
-    const out = { ...environment };
-    mergeFingerprint(out, extra);
-    return out;
-}
-
-/** Imports result files a previous step wrote; nothing is run. */
-async function runFileBenchmark(spec, baseDir, reporter) {
-    const files = await expandGlob(spec.path, baseDir);
-    if (files.length === 0) {
-        throw new UserError(`benchmark '${spec.name}': no file matches '${spec.path}' (looked in ${baseDir})`);
-    }
-    const all = [];
-    for (const file of files) {
-        const { format, benchmarks } = await importFile(file, spec.format, { class: spec.class });
-        reporter.info(`  ${spec.name}: ${path.relative(baseDir, file)} read as ${format} (${benchmarks.length} benchmarks)`);
-        all.push(...benchmarks.map((b) => ({
-            ...b,
-            source: { kind: 'file', format, file: path.relative(baseDir, file) }
-        })));
-    }
-    const names = new Set();
-    for (const b of all) {
-        if (names.has(b.name)) {
-            throw new UserError(`benchmark '${spec.name}': '${b.name}' appears in more than one of the files matching '${spec.path}'`);
+        if (e instanceof LockTimeoutError) {
+            throw new UserError(`cannot update ${file}: ${e.lockFile} has been held by ${e.holder} for over a minute; if no perf-gate run is using that folder, remove the lock file`);
         }
-        names.add(b.name);
+        // The lock file is created beside the file: a read-only or full folder fails here first.
+        throw fileError('write', file, e) ?? e;
     }
-    return nestBenchmarks(spec.name, all).map((b) => applyMetricOverrides(b, spec));
-}
-async function expandGlob(pattern, baseDir) {
-    const files = await glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, dot: false });
-    return files.sort();
-}
-
-/*
- * Matrix cells run in a shuffled order, so a runner warming up or throttling over an hour shows up
- * as noise spread over every cell rather than as a trend along one axis. The seed is printed and
- * recorded with the results; `matrix-seed:` repeats an order.
- */
-/** mulberry32: small, fast and good enough to shuffle a list; the same seed, the same order. */
-function seededRandom(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** A fresh seed when the config names none. */
-function newSeed$1() {
-    return Math.floor(Math.random() * 2 ** 31);
-}
-/**
- * The order to run `specs` in: each matrix entry's cells are shuffled among the places they hold,
- * everything else keeps its place. Returns indexes into `specs`.
- */
-function runOrder(specs, seed) {
-    const random = seededRandom(seed);
-    const order = specs.map((_, i) => i);
-    const byEntry = new Map();
-    specs.forEach((s, i) => {
-        if (!s.matrix)
-            return;
-        const list = byEntry.get(s.matrix.entry) ?? [];
-        list.push(i);
-        byEntry.set(s.matrix.entry, list);
-    });
-    for (const places of byEntry.values()) {
-        const shuffled = [...places];
-        for (let i = shuffled.length - 1; i > 0; i--) {
-            const j = Math.floor(random() * (i + 1));
-            const tmp = shuffled[i];
-            shuffled[i] = shuffled[j];
-            shuffled[j] = tmp;
-        }
-        places.forEach((place, k) => {
-            order[place] = shuffled[k];
-        });
-    }
-    return order;
-}
-
-function gpuFingerprint(inventory) {
-    const gpus = inventory.gpus;
-    const list = (f) => gpus.map((g) => String(f(g) ?? 'unknown')).join(', ');
-    const fp = {
-        'gpu.count': gpus.length,
-        'gpu.names': list((g) => g.name),
-        'gpu.driver': [...new Set(gpus.map((g) => g.driver ?? 'unknown'))].join(', '),
-        'gpu.vram_mib': list((g) => g.memTotalMiB)
-    };
-    if (inventory.cudaVersion)
-        fp['cuda.version'] = inventory.cudaVersion;
-    return fp;
-}
-function ollamaFingerprint(benchmark, version, model, settings) {
-    const p = `ollama.${benchmark}.`;
-    const fp = {
-        'ollama.version': version,
-        [`${p}model`]: model.name,
-        [`${p}model.digest`]: model.digest ?? null,
-        [`${p}model.family`]: model.family ?? null,
-        [`${p}model.parameter_size`]: model.parameterSize ?? null,
-        [`${p}model.quantization`]: model.quantization ?? null,
-        [`${p}api`]: settings.api,
-        [`${p}num_ctx`]: settings.numCtx,
-        // num_gpu is a layer count; unset lets the server decide, which is itself a setting.
-        [`${p}num_gpu`]: settings.numGpu ?? 'auto',
-        [`${p}think`]: settings.think ?? 'model default'
-    };
-    if (settings.gpuOffload !== undefined) {
-        fp[`${p}gpu_offload`] = Math.round(settings.gpuOffload * 100) / 100;
-    }
-    return fp;
-}
-
-/**
- * Parsing of `nvidia-smi --query-gpu=… --format=csv,noheader,nounits` lines: one line per GPU per
- * tick, values separated by ", " in the order of the query.
- */
-/**
- * The sampling query. fan.speed is asked for but never read: zero-RPM and passively cooled cards
- * report 0 or [N/A] while busy, so it says nothing about load; utilization.gpu does.
- */
-const LOOP_FIELDS = [
-    'index',
-    'name',
-    'memory.used',
-    'memory.total',
-    'utilization.gpu',
-    'power.draw',
-    'temperature.gpu',
-    'fan.speed'
-];
-/** The one-shot query for the fingerprint; memory.used here is the baseline with no model. */
-const INVENTORY_FIELDS = [
-    'index',
-    'uuid',
-    'name',
-    'driver_version',
-    'memory.total',
-    'memory.used'
-];
-/** A cell nvidia-smi could not fill: [N/A], [Not Supported], [Unknown Error], … */
-const UNAVAILABLE = /^\[.*\]$/;
-/** Present without `nounits`: "38742 MiB", "100 %", "297.57 W". */
-const UNIT_SUFFIX = /\s*(MiB|%|W|MHz|C)$/;
-/**
- * The cells of one line by field name, or undefined for a line that is not a GPU row (a header,
- * a blank, an error message). Unavailable values become null, never 0.
- */
-function parseGpuLine(line, fields) {
-    const cells = line.split(',').map((c) => c.trim());
-    if (cells.length !== fields.length)
-        return undefined;
-    const row = {};
-    fields.forEach((field, i) => {
-        const raw = cells[i] ?? '';
-        if (raw === '' || UNAVAILABLE.test(raw)) {
-            row[field] = null;
-            return;
-        }
-        const numeric = raw.replace(UNIT_SUFFIX, '');
-        const value = /^-?\d+(\.\d+)?$/.test(numeric) ? Number(numeric) : raw;
-        row[field] = value;
-    });
-    if (typeof row.index !== 'number' || !Number.isInteger(row.index))
-        return undefined;
-    return row;
-}
-function numberCell(cell) {
-    return typeof cell === 'number' ? cell : null;
-}
-function textCell(cell) {
-    if (cell === null || cell === undefined)
-        return null;
-    return String(cell);
-}
-function tickFromLine(line, at) {
-    const row = parseGpuLine(line, LOOP_FIELDS);
-    if (!row)
-        return undefined;
-    return {
-        at,
-        index: row.index,
-        memUsedMiB: numberCell(row['memory.used']),
-        memTotalMiB: numberCell(row['memory.total']),
-        utilPct: numberCell(row['utilization.gpu']),
-        powerW: numberCell(row['power.draw'])
-    };
-}
-/** The CUDA version from the banner of a plain `nvidia-smi` (or `-q`). */
-function parseCudaVersion(text) {
-    return /CUDA Version\s*:\s*([\d.]+)/.exec(text)?.[1];
-}
-
-function run(bin, args, opts) {
-    const options = {
-        timeout: opts.timeoutMs ?? 10_000,
-        encoding: 'utf8',
-        env: opts.env ?? process.env
-    };
-    return new Promise((resolve, reject) => {
-        execFile(bin, args, options, (error, stdout, stderr) => {
-            if (!error)
-                return resolve({ stdout, stderr });
-            // The driver's complaint is in the output, which the error alone does not carry.
-            reject(Object.assign(new Error(error.message), { code: error.code, stdout, stderr }));
-        });
-    });
-}
-function firstLine(text) {
-    return (text
-        .split('\n')
-        .map((l) => l.trim())
-        .find(Boolean) ?? '');
-}
-/** GPU names, driver and VRAM for the fingerprint, and the VRAM in use right now. */
-async function queryInventory(bin, opts = {}) {
-    let stdout;
-    try {
-        ;
-        ({ stdout } = await run(bin, [`--query-gpu=${INVENTORY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'], opts));
-    }
-    catch (e) {
-        const err = e;
-        if (err.code === 'ENOENT')
-            return { ok: false, missing: true, reason: `${bin} not found` };
-        // A broken driver prints its reason on stdout ("NVIDIA-SMI has failed because …").
-        const why = firstLine(err.stderr ?? '') || firstLine(err.stdout ?? '') || err.message;
-        return { ok: false, missing: false, reason: `${bin} failed: ${why}` };
-    }
-    const gpus = [];
-    for (const line of stdout.split('\n')) {
-        const row = parseGpuLine(line, INVENTORY_FIELDS);
-        if (!row)
-            continue;
-        gpus.push({
-            index: row.index,
-            uuid: textCell(row.uuid),
-            name: textCell(row.name),
-            driver: textCell(row.driver_version),
-            memTotalMiB: numberCell(row['memory.total']),
-            memUsedMiB: numberCell(row['memory.used'])
-        });
-    }
-    if (gpus.length === 0) {
-        return { ok: false, missing: false, reason: `${bin} lists no GPU: ${firstLine(stdout)}` };
-    }
-    const inventory = { gpus };
-    try {
-        const banner = await run(bin, [], opts);
-        const cuda = parseCudaVersion(banner.stdout);
-        if (cuda)
-            inventory.cudaVersion = cuda;
-    }
-    catch {
-        // The CUDA version is a nicety of the fingerprint; the GPU metrics do not need it.
-    }
-    return { ok: true, inventory };
-}
-/** nvidia-smi repeats the driver's averaged value below about 200 ms, so finer is no better. */
-const SAMPLE_INTERVAL_MS = 200;
-const KILL_GRACE_MS = 2000;
-/** Runs `nvidia-smi … -lms <interval>` until stopped, parsing each line as it arrives. */
-function startGpuSampler(bin, opts = {}) {
-    const intervalMs = opts.intervalMs ?? SAMPLE_INTERVAL_MS;
-    const ticks = [];
-    let stderr = '';
-    let stopping = false;
-    let problem;
-    let firstTick;
-    const first = new Promise((resolve) => {
-        firstTick = resolve;
-    });
-    const child = spawn(bin, [
-        `--query-gpu=${LOOP_FIELDS.join(',')}`,
-        '--format=csv,noheader,nounits',
-        '-lms',
-        String(intervalMs)
-    ], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-        const tick = tickFromLine(line, performance.now());
-        if (tick) {
-            ticks.push(tick);
-            firstTick?.();
-        }
-    });
-    child.stderr.on('data', (c) => {
-        stderr = (stderr + c.toString('utf8')).slice(-2e3);
-    });
-    const ended = new Promise((resolve) => {
-        child.on('error', (e) => {
-            problem = `${bin} could not run: ${e.message}`;
-            resolve();
-        });
-        child.on('close', (code, signal) => {
-            if (!stopping && !problem) {
-                const why = firstLine(stderr) || (code !== null ? `exit code ${code}` : `signal ${signal}`);
-                problem = `${bin} stopped sampling early (${why})`;
-            }
-            resolve();
-        });
-    });
-    return {
-        async ready(timeoutMs) {
-            let timer;
-            const timeout = new Promise((resolve) => {
-                timer = setTimeout(resolve, timeoutMs);
-            });
-            await Promise.race([first, ended, timeout]);
-            clearTimeout(timer);
-        },
-        async stop() {
-            stopping = true;
-            if (child.exitCode === null && child.signalCode === null)
-                child.kill('SIGTERM');
-            const killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-            await ended;
-            clearTimeout(killer);
-            return problem ? { ticks, problem } : { ticks };
-        }
-    };
-}
-
-/**
- * Per-GPU figures from the sampled ticks. VRAM peaks cover the whole benchmark (the load is when
- * memory is claimed); utilisation and power cover the measured runs only, so the idle seconds of a
- * cold load do not dilute them. All of it is context: one value per benchmark cannot be gated.
- */
-/** Both GPUs hold more than this of a spread model; below it a GPU is merely hosting a context. */
-const SPREAD_MIB = 512;
-/** Below this min/max ratio a spread model is lopsided enough to mention. */
-const IMBALANCE = 0.5;
-function round(v, digits = 2) {
-    const f = 10 ** digits;
-    return Math.round(v * f) / f;
-}
-function known(values) {
-    return values.filter((v) => v !== null);
-}
-function avg(values) {
-    return values.reduce((s, v) => s + v, 0) / values.length;
-}
-function gpuFigures(ticks, inventory, windowStart) {
-    const notes = [];
-    const indexes = [
-        ...new Set([...inventory.gpus.map((g) => g.index), ...ticks.map((t) => t.index)])
-    ];
-    indexes.sort((a, b) => a - b);
-    if (ticks.length === 0) {
-        notes.push('gpu-no-samples: nvidia-smi gave no sample during the benchmark, so there are no GPU metrics');
-        return { figures: [], notes };
-    }
-    const figures = indexes.map((index) => {
-        const all = ticks.filter((t) => t.index === index);
-        const inWindow = windowStart === undefined ? all : all.filter((t) => t.at >= windowStart);
-        const window = inWindow.length ? inWindow : all;
-        const fig = { index };
-        const unknown = [];
-        const vram = known(all.map((t) => t.memUsedMiB));
-        if (vram.length) {
-            fig.vramPeakMiB = Math.max(...vram);
-            const base = inventory.gpus.find((g) => g.index === index)?.memUsedMiB;
-            if (base !== null && base !== undefined)
-                fig.vramDeltaMiB = fig.vramPeakMiB - base;
-        }
-        else if (all.length)
-            unknown.push('memory.used');
-        const util = known(window.map((t) => t.utilPct));
-        if (util.length) {
-            fig.utilMeanPct = round(avg(util));
-            fig.utilPeakPct = Math.max(...util);
-        }
-        else if (window.length)
-            unknown.push('utilization.gpu');
-        const power = known(window.map((t) => t.powerW));
-        if (power.length) {
-            fig.powerMeanW = round(avg(power));
-            fig.powerPeakW = Math.max(...power);
-        }
-        else if (window.length)
-            unknown.push('power.draw');
-        if (unknown.length) {
-            notes.push(`gpu-unknown: GPU ${index} reports ${unknown.join(', ')} as unavailable ([N/A] or similar); those metrics are left out rather than read as 0`);
-        }
-        return fig;
-    });
-    notes.push(...balanceNotes(figures));
-    return { figures, notes };
-}
-/** min/max across GPUs: 1 is even, near 0 means one GPU does (or holds) nearly everything. */
-function balance(values) {
-    if (values.length < 2 || values.some((v) => v === undefined))
-        return undefined;
-    const v = values;
-    const hi = Math.max(...v);
-    if (hi <= 0)
-        return undefined;
-    return round(Math.max(0, Math.min(...v)) / hi, 3);
-}
-function balanceNotes(figures) {
-    const deltas = figures.map((f) => f.vramDeltaMiB);
-    const b = balance(deltas);
-    // A model that fits one GPU is placed on one GPU by design: only a spread model can be lopsided.
-    const spread = deltas.every((d) => d !== undefined && d > SPREAD_MIB);
-    if (b === undefined || !spread || b >= IMBALANCE)
-        return [];
-    return [
-        `gpu-imbalance: the model is spread over ${figures.length} GPUs but unevenly (VRAM added: ${deltas.map((d) => `${d} MiB`).join(', ')}; balance ${b}); another process on one GPU or a skewed layer split is likely`
-    ];
-}
-function metric(name, unit, direction, value) {
-    return {
-        name,
-        unit,
-        direction,
-        class: 'non-critical',
-        samples: [value],
-        gate: false
-    };
-}
-function gpuMetrics(figures) {
-    const out = [];
-    for (const f of figures) {
-        const p = `gpu${f.index}.`;
-        if (f.vramPeakMiB !== undefined)
-            out.push(metric(`${p}vram_peak_mib`, 'MiB', 'lower', f.vramPeakMiB));
-        if (f.vramDeltaMiB !== undefined)
-            out.push(metric(`${p}vram_delta_mib`, 'MiB', 'lower', f.vramDeltaMiB));
-        if (f.utilMeanPct !== undefined)
-            out.push(metric(`${p}util_mean_pct`, '%', 'higher', f.utilMeanPct));
-        if (f.utilPeakPct !== undefined)
-            out.push(metric(`${p}util_peak_pct`, '%', 'higher', f.utilPeakPct));
-        if (f.powerMeanW !== undefined)
-            out.push(metric(`${p}power_mean_w`, 'W', 'lower', f.powerMeanW));
-        if (f.powerPeakW !== undefined)
-            out.push(metric(`${p}power_peak_w`, 'W', 'lower', f.powerPeakW));
-    }
-    const vram = balance(figures.map((f) => f.vramDeltaMiB));
-    if (vram !== undefined)
-        out.push(metric('gpu.vram_balance', 'ratio', 'higher', vram));
-    const util = balance(figures.map((f) => f.utilMeanPct));
-    if (util !== undefined)
-        out.push(metric('gpu.util_balance', 'ratio', 'higher', util));
-    return out;
-}
-
-/**
- * Checks that turn a run's numbers into warnings a reviewer can act on. Each note starts with a
- * stable code ("short-output: …") so reports can group or count them.
- */
-/** A warm request still spends a few ms in the scheduler; a reload takes far longer. */
-const COLD_LOAD_MS = 250;
-/** Without num_predict, fewer tokens than this make decode tok/s a measure of noise. */
-const MIN_TOKENS = 16;
-const EXPECTED_DONE = new Set(['stop', 'length']);
-function range(values, unit = '') {
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    const f = (v) => `${Math.round(v)}${unit}`;
-    return lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
-}
-function pct$1(fraction) {
-    return `${Number((fraction * 100).toFixed(1))} %`;
-}
-function outputAnomalies(measured, numPredict) {
-    const notes = [];
-    const asked = numPredict !== undefined && numPredict > 0 ? numPredict : undefined;
-    const floor = asked !== undefined ? Math.ceil(asked / 2) : MIN_TOKENS;
-    const short = measured.filter((r) => (r.final.evalCount ?? 0) < floor);
-    if (short.length) {
-        const counts = short.map((r) => r.final.evalCount ?? 0);
-        const reasons = [...new Set(short.map((r) => r.final.doneReason ?? 'none'))].join(', ');
-        const against = asked !== undefined ? ` of the ${asked} asked (num_predict)` : '';
-        notes.push(`short-output: ${short.length} of ${measured.length} measured runs produced ${range(counts)} tokens${against}, under ${floor} (done_reason ${reasons}); decode_tps over so few tokens is noise and e2e_ms is not comparable`);
-    }
-    const odd = measured.filter((r) => r.final.doneReason && !EXPECTED_DONE.has(r.final.doneReason));
-    if (odd.length) {
-        const reasons = [...new Set(odd.map((r) => r.final.doneReason))].join(', ');
-        notes.push(`done-reason: ${odd.length} of ${measured.length} measured runs ended with done_reason ${reasons}, not stop or length`);
-    }
-    return notes;
-}
-/** Thinking tokens count in eval_count; unless asked for, they inflate decode_tps and TTFT. */
-function thinkingAnomaly(runs, think) {
-    const thinking = runs.filter((r) => r.thinkingChunks > 0);
-    if (thinking.length === 0)
-        return [];
-    const chunks = thinking.reduce((s, r) => s + r.thinkingChunks, 0);
-    const what = `${thinking.length} of ${runs.length} runs streamed thinking (${chunks} chunks)`;
-    if (think === false) {
-        return [
-            `thinking: ${what} although think: false was sent; eval_count and decode_tps include it`
-        ];
-    }
-    if (think !== undefined)
-        return [];
-    return [
-        `thinking: ${what}; thinking tokens count in eval_count and decode_tps, and ttft_ms ends at the first thinking chunk. Pin options.think (false to measure the answer alone)`
-    ];
-}
-function offloadAnomaly(model, entry, keepAlive) {
-    if (!entry) {
-        // With keep_alive 0 the server unloads after each request, so absence is expected.
-        if (keepAlive === 0 || keepAlive === '0')
-            return [];
-        return [
-            `not-resident: ${model} was not in /api/ps after the runs, so its GPU offload could not be checked`
-        ];
-    }
-    if (entry.size === undefined || entry.sizeVram === undefined || entry.size <= 0)
-        return [];
-    if (entry.sizeVram >= entry.size)
-        return [];
-    const gib = (b) => (b / 2 ** 30).toFixed(1);
-    return [
-        `partial-offload: only ${pct$1(entry.sizeVram / entry.size)} of ${model} is in VRAM (${gib(entry.sizeVram)} of ${gib(entry.size)} GiB, /api/ps size_vram < size); the rest runs on the CPU and decode speed collapses. Lower num_ctx, pick a smaller quantization or free VRAM`
-    ];
-}
-function contextAnomaly(model, entry, numCtx) {
-    if (entry?.contextLength === undefined || entry.contextLength === numCtx)
-        return [];
-    return [
-        `num-ctx: the server runs ${model} with a context of ${entry.contextLength} tokens, not the num_ctx ${numCtx} sent`
-    ];
-}
-/** The cold run should pay the load; one as quick as the warm requests found the model loaded. */
-function loadTimeAnomaly(cold, warm) {
-    const load = cold.final.loadDuration;
-    if (load === undefined)
-        return [];
-    const ms = load / 1e6;
-    const warmest = Math.max(0, ...warm.map((r) => (r.final.loadDuration ?? 0) / 1e6));
-    if (ms >= COLD_LOAD_MS || ms > 2 * warmest + 1)
-        return [];
-    return [
-        `load-time: the cold run found the model already loaded (load ${ms.toFixed(0)} ms), so load_ms is not a cold start`
-    ];
-}
-function coldRunAnomaly(measured) {
-    const cold = measured
-        .map((r, i) => ({ run: i + 1, ms: (r.final.loadDuration ?? 0) / 1e6 }))
-        .filter((x) => x.ms > COLD_LOAD_MS);
-    if (cold.length === 0)
-        return [];
-    return [
-        `cold-run: measured run ${cold.map((c) => c.run).join(', ')} reloaded the model (load ${range(cold.map((c) => c.ms), ' ms')}); keep_alive may have expired or another model evicted it, and those runs' TTFT and e2e include the load`
-    ];
-}
-// Two-sided 5 % test with 80 % power: n per side ≈ 2·(z₀.₉₇₅ + z₀.₈)²·(CV/budget)².
-const POWER_FACTOR = 2 * (1.959964 + 0.841621) ** 2;
-/** Runs per side needed to tell a change of `budget` from noise of this CV. */
-function runsNeeded(cv, budget) {
-    return Math.ceil(POWER_FACTOR * (cv / budget) ** 2);
-}
-/**
- * A gated metric whose run-to-run spread is large against its budget cannot give a verdict at this
- * number of runs; better to say so now than to blame the next pull request for noise.
- */
-function spreadAnomalies(metrics, failBudget) {
-    const notes = [];
-    for (const m of metrics) {
-        if (m.gate === false || m.samples.length < 2)
-            continue;
-        const budget = failBudget(m);
-        const avg = mean$1(m.samples);
-        if (!budget || avg === 0)
-            continue;
-        const cv = sampleStandardDeviation(m.samples) / Math.abs(avg);
-        const needed = runsNeeded(cv, budget);
-        if (needed <= m.samples.length)
-            continue;
-        notes.push(`high-cv: ${m.name} varies ${pct$1(cv)} run to run (CV); telling a ${pct$1(budget)} change from noise takes about ${needed} runs per side, this benchmark has ${m.samples.length}. Raise repetitions or quiet the runner`);
-    }
-    return notes;
-}
-
-/*
- * Answer quality beside speed: every measured answer is checked against its prompt's `expect`
- * (else the benchmark's), one 0/1 sample per answer, so `accuracy` is the share that passed and
- * the gate compares it as a proportion.
- */
-const QUOTE = 40;
-function short(text) {
-    const oneLine = text.replace(/\s+/g, ' ').trim();
-    return oneLine.length > QUOTE ? `${oneLine.slice(0, QUOTE)}…` : oneLine;
-}
-function scorersFor(spec) {
-    const common = spec.expect ? compileExpect(spec.expect) : undefined;
-    const own = (spec.promptExpects ?? []).map((e) => (e ? compileExpect(e) : undefined));
-    if (!common && own.every((s) => s === undefined))
-        return null;
-    return (i) => own[i] ?? common;
-}
-function accuracyMetric(spec, prompts, rounds) {
-    const scorerOf = scorersFor(spec);
-    if (!scorerOf)
-        return { notes: [] };
-    const score = (list) => {
-        const samples = [];
-        const misses = new Map();
-        for (const round of list) {
-            for (const q of round) {
-                const scorer = q.record ? scorerOf(q.promptIndex) : undefined;
-                if (!scorer || !q.record)
-                    continue;
-                const verdict = scorer(q.record.text);
-                samples.push(verdict.ok ? 1 : 0);
-                if (!verdict.ok) {
-                    const whys = misses.get(q.promptIndex) ?? [];
-                    whys.push(verdict.why ?? 'missed');
-                    misses.set(q.promptIndex, whys);
-                }
-            }
-        }
-        return { samples, misses };
-    };
-    const measured = score(rounds.measured);
-    const warm = score(rounds.warmups);
-    if (measured.samples.length === 0) {
-        return { notes: ['accuracy: no measured answer could be scored (every request was refused)'] };
-    }
-    const notes = [];
-    const missed = measured.samples.filter((v) => v === 0).length;
-    if (missed > 0) {
-        const which = [...measured.misses]
-            .slice(0, 3)
-            .map(([i, whys]) => `prompt ${i + 1} '${short(prompts[i] ?? '')}' ${whys.length}× (${[...new Set(whys)].slice(0, 2).join('; ')})`);
-        notes.push(`accuracy: ${missed} of ${measured.samples.length} measured answers missed their expect: ${which.join(', ')}`);
-    }
-    return {
-        metric: {
-            name: 'accuracy',
-            unit: 'fraction',
-            direction: 'higher',
-            class: spec.class,
-            samples: measured.samples,
-            ...(warm.samples.length ? { warmup: warm.samples } : {})
-        },
-        notes
-    };
-}
-
-/*
- * The load metrics of a benchmark with `concurrency`: one sample per measured round, a round being
- * `concurrency` requests sent at once and waited for together. Definitions follow vLLM's
- * `bench serve` (TTFT, TPOT, output throughput, goodput) and GenAI-Perf (throughput per user).
- */
-const LOAD_METRICS = {
-    /** Output tokens of the round ÷ its wall time (first request sent → last answer done). */
-    aggregate_tps: { unit: 'tokens/s', direction: 'higher' },
-    /** Mean over the round's requests of 1000 / tpot_ms: what one user sees. */
-    per_user_tps: { unit: 'tokens/s', direction: 'higher', gate: false },
-    ttft_p50_ms: { unit: 'ms', direction: 'lower', gate: false },
-    ttft_p95_ms: { unit: 'ms', direction: 'lower' },
-    /** vLLM: (e2e − ttft) / (output tokens − 1), the round's mean. */
-    tpot_ms: { unit: 'ms', direction: 'lower' },
-    e2e_p95_ms: { unit: 'ms', direction: 'lower' },
-    /** The most requests decoding at once (first token → done): catches a server serialising them. */
-    achieved_concurrency: { unit: 'requests', direction: 'higher', gate: false },
-    /** Requests refused (HTTP 503 queue full, 429) ÷ requests sent. */
-    error_rate: { unit: 'fraction', direction: 'lower', gate: false },
-    /** Requests meeting every SLO ÷ the round's wall time (only with `slo:`). */
-    goodput: { unit: 'requests/s', direction: 'higher' },
-    /** Requests meeting every SLO ÷ requests sent (only with `slo:`). */
-    slo_attainment: { unit: 'fraction', direction: 'higher', gate: false }
-};
-/** The q-quantile with linear interpolation between order statistics (numpy's default, as vLLM). */
-function quantile(values, q) {
-    const s = [...values].sort((a, b) => a - b);
-    if (s.length === 0)
-        return Number.NaN;
-    const pos = (s.length - 1) * q;
-    const lo = Math.floor(pos);
-    const hi = Math.ceil(pos);
-    const a = s[lo] ?? Number.NaN;
-    const b = s[hi] ?? a;
-    return a + (b - a) * (pos - lo);
-}
-function mean(values) {
-    return values.reduce((s, v) => s + v, 0) / values.length;
-}
-/** vLLM's time per output token, or undefined for a one-token answer or no first token. */
-function tpotOf(r) {
-    const n = r.final.evalCount;
-    if (r.clientTtftMs === undefined || n === undefined || n < 2)
-        return undefined;
-    return (r.e2eMs - r.clientTtftMs) / (n - 1);
-}
-/** Most intervals open at once; an interval ending where another starts does not overlap it. */
-function peakOverlap(intervals) {
-    const events = [];
-    for (const [from, to] of intervals) {
-        events.push([from, 1], [to, -1]);
-    }
-    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let open = 0;
-    let peak = 0;
-    for (const [, delta] of events) {
-        open += delta;
-        peak = Math.max(peak, open);
-    }
-    return peak;
-}
-function meetsSlo(r, slo) {
-    if (slo.ttftMs !== undefined && !(r.clientTtftMs !== undefined && r.clientTtftMs <= slo.ttftMs))
-        return false;
-    const tpot = tpotOf(r);
-    if (slo.tpotMs !== undefined && tpot !== undefined && tpot > slo.tpotMs)
-        return false;
-    if (slo.e2eMs !== undefined && r.e2eMs > slo.e2eMs)
-        return false;
-    return true;
-}
-/** The load samples of one round; a metric the round cannot give (nothing answered) is absent. */
-function roundLoadSamples(round, slo) {
-    const out = {};
-    if (round.length === 0)
-        return out;
-    const answered = round.flatMap((q) => (q.record ? [q.record] : []));
-    out.error_rate = (round.length - answered.length) / round.length;
-    if (slo) {
-        const meeting = answered.filter((r) => meetsSlo(r, slo)).length;
-        out.slo_attainment = meeting / round.length;
-    }
-    if (answered.length === 0)
-        return out;
-    const start = Math.min(...round.map((q) => q.sentAt));
-    const end = Math.max(...answered.map((r) => r.startedAt + r.e2eMs));
-    const wallMs = end - start;
-    const tokens = answered.reduce((s, r) => s + (r.final.evalCount ?? 0), 0);
-    if (wallMs > 0 && tokens > 0)
-        out.aggregate_tps = (tokens / wallMs) * 1000;
-    if (slo && wallMs > 0) {
-        out.goodput = (answered.filter((r) => meetsSlo(r, slo)).length / wallMs) * 1000;
-    }
-    const ttfts = answered.flatMap((r) => (r.clientTtftMs === undefined ? [] : [r.clientTtftMs]));
-    if (ttfts.length) {
-        out.ttft_p50_ms = quantile(ttfts, 0.5);
-        out.ttft_p95_ms = quantile(ttfts, 0.95);
-    }
-    out.e2e_p95_ms = quantile(answered.map((r) => r.e2eMs), 0.95);
-    const tpots = answered.flatMap((r) => {
-        const t = tpotOf(r);
-        return t === undefined || t <= 0 ? [] : [t];
-    });
-    if (tpots.length) {
-        out.tpot_ms = mean(tpots);
-        out.per_user_tps = mean(tpots.map((t) => 1000 / t));
-    }
-    out.achieved_concurrency = peakOverlap(answered.flatMap((r) => r.clientTtftMs === undefined ? [] : [[r.startedAt + r.clientTtftMs, r.startedAt + r.e2eMs]]));
-    return out;
-}
-/** The load metrics over the measured rounds (warm-up rounds as `warmup`), in LOAD_METRICS order. */
-function buildLoadMetrics(input) {
-    const measured = input.measured.map((r) => roundLoadSamples(r, input.slo));
-    const warm = input.warmups.map((r) => roundLoadSamples(r, input.slo));
-    const metrics = [];
-    for (const [name, def] of Object.entries(LOAD_METRICS)) {
-        const samples = measured.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
-        if (samples.length === 0)
-            continue;
-        const warmup = warm.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
-        metrics.push({
-            name,
-            unit: def.unit,
-            direction: def.direction,
-            class: input.cls,
-            samples,
-            ...(warmup.length ? { warmup } : {}),
-            ...('gate' in def ? { gate: def.gate } : {})
-        });
-    }
-    return metrics;
-}
-
-/**
- * The metrics of an `ollama` benchmark. Ollama reports durations in nanoseconds; they are
- * converted here and nowhere else.
- */
-const OLLAMA_METRICS = {
-    /** eval_count / eval_duration: the decode rate, what users feel as speed. */
-    decode_tps: { unit: 'tokens/s', direction: 'higher' },
-    /** Client side: request start to the first chunk carrying text. */
-    ttft_ms: { unit: 'ms', direction: 'lower' },
-    /** Server side: load_duration + prompt_eval_duration (no HTTP, templating or tokenising). */
-    server_ttft_ms: { unit: 'ms', direction: 'lower' },
-    /** prompt_eval_count / prompt_eval_duration; inflated by prefix-cache hits. */
-    prompt_tps: { unit: 'tokens/s', direction: 'higher' },
-    /** Client side: request start to the final chunk. */
-    e2e_ms: { unit: 'ms', direction: 'lower' },
-    /** eval_count: context for the rates, not a quality to gate. */
-    output_tokens: { unit: 'tokens', direction: 'higher', gate: false },
-    /** load_duration of the one cold run: reported apart, one sample, never gated. */
-    load_ms: { unit: 'ms', direction: 'lower', gate: false }
-};
-/** Metrics every measured run contributes a sample to (load_ms comes from the cold run only). */
-const PER_RUN_METRICS = [
-    'decode_tps',
-    'ttft_ms',
-    'server_ttft_ms',
-    'prompt_tps',
-    'e2e_ms',
-    'output_tokens'
-];
-const NS_PER_S = 1e9;
-const NS_PER_MS = 1e6;
-function rate(count, durationNs) {
-    if (count === undefined || durationNs === undefined || count <= 0 || durationNs <= 0) {
-        return undefined;
-    }
-    return (count / durationNs) * NS_PER_S;
-}
-/** A final chunk with none of these is not a measurement (a proxy, or a load/unload reply). */
-function hasMetrics(f) {
-    return (f.evalDuration !== undefined ||
-        f.evalCount !== undefined ||
-        f.promptEvalDuration !== undefined ||
-        f.totalDuration !== undefined);
-}
-/** One run's samples; a value the server left out (omitempty) gives no sample rather than 0. */
-function runSamples(r) {
-    const f = r.final;
-    const out = { e2e_ms: r.e2eMs };
-    const decode = rate(f.evalCount, f.evalDuration);
-    if (decode !== undefined)
-        out.decode_tps = decode;
-    const prompt = rate(f.promptEvalCount, f.promptEvalDuration);
-    if (prompt !== undefined)
-        out.prompt_tps = prompt;
-    if (r.clientTtftMs !== undefined)
-        out.ttft_ms = r.clientTtftMs;
-    // A missing duration is a zero the server did not write; both missing says nothing.
-    if (f.loadDuration !== undefined || f.promptEvalDuration !== undefined) {
-        out.server_ttft_ms = ((f.loadDuration ?? 0) + (f.promptEvalDuration ?? 0)) / NS_PER_MS;
-    }
-    out.output_tokens = f.evalCount ?? 0;
-    if (f.loadDuration !== undefined)
-        out.load_ms = f.loadDuration / NS_PER_MS;
-    return out;
-}
-/**
- * One sample per round of concurrent requests: each metric's mean over the round's requests, so
- * the samples stay independent (requests sharing a round share its GPU). A round of one request
- * is that request's samples.
- */
-function roundSamples(records) {
-    if (records.length === 1 && records[0])
-        return runSamples(records[0]);
-    const per = records.map(runSamples);
-    const out = {};
-    for (const name of [...PER_RUN_METRICS, 'load_ms']) {
-        const values = per.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
-        if (values.length)
-            out[name] = values.reduce((a, b) => a + b, 0) / values.length;
-    }
-    return out;
-}
-/**
- * The benchmark's metrics: measured runs as samples, the cold and warm-up runs as `warmup` (never
- * gated), and the cold run's load time as its own ungated metric. A metric no measured run
- * reported is left out and named in `missing`.
- */
-function buildOllamaMetrics(input) {
-    return metricsFromSamples(input.cls, runSamples(input.cold), input.warmups.map(runSamples), input.measured.map(runSamples));
-}
-/** As buildOllamaMetrics, from samples already taken per run or per round. */
-function metricsFromSamples(cls, coldSamples, warmupSamples, measured) {
-    const warm = [coldSamples, ...warmupSamples];
-    const metrics = [];
-    const missing = [];
-    for (const name of PER_RUN_METRICS) {
-        const def = OLLAMA_METRICS[name];
-        const samples = measured.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
-        if (samples.length === 0) {
-            missing.push(name);
-            continue;
-        }
-        const warmup = warm.flatMap((s) => (s[name] === undefined ? [] : [s[name]]));
-        metrics.push({
-            name,
-            unit: def.unit,
-            direction: def.direction,
-            class: cls,
-            samples,
-            ...(warmup.length ? { warmup } : {}),
-            ...('gate' in def ? { gate: def.gate } : {})
-        });
-    }
-    const load = coldSamples.load_ms;
-    if (load !== undefined) {
-        const def = OLLAMA_METRICS.load_ms;
-        metrics.push({
-            name: 'load_ms',
-            unit: def.unit,
-            direction: def.direction,
-            class: cls,
-            samples: [load],
-            gate: def.gate
-        });
-    }
-    else
-        missing.push('load_ms');
-    return { metrics, missing };
-}
-
-function num$1(v) {
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-/** ollama-js types every metric as present; the server omits zero values (omitempty). */
-function readFinal(chunk) {
-    const out = {};
-    if (typeof chunk.done_reason === 'string' && chunk.done_reason)
-        out.doneReason = chunk.done_reason;
-    const fields = [
-        ['totalDuration', 'total_duration'],
-        ['loadDuration', 'load_duration'],
-        ['promptEvalCount', 'prompt_eval_count'],
-        ['promptEvalDuration', 'prompt_eval_duration'],
-        ['evalCount', 'eval_count'],
-        ['evalDuration', 'eval_duration']
-    ];
-    for (const [key, field] of fields) {
-        const v = num$1(chunk[field]);
-        if (v !== undefined)
-            out[key] = v;
-    }
-    return out;
-}
-function chunkContent(chunk) {
-    const message = chunk.message;
-    const thinking = Boolean(chunk.thinking) || Boolean(message?.thinking);
-    const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
-    const answer = typeof chunk.response === 'string'
-        ? chunk.response
-        : typeof message?.content === 'string'
-            ? message.content
-            : '';
-    return {
-        text: Boolean(answer) || toolCalls || thinking,
-        thinking,
-        answer
-    };
-}
-/**
- * One streamed request, timed on the client. The clock starts before the call, since ollama-js
- * resolves only once the headers arrive, and Ollama sends them with the first chunk. Each request
- * gets its own client and abort signal: aborting one stream must not touch another.
- */
-async function streamOnce(host, req, limits, what) {
-    const controller = new AbortController();
-    let stopped;
-    const stop = (why) => {
-        stopped ??= why;
-        controller.abort();
-    };
-    const deadline = setTimeout(() => stop('timeout'), limits.timeoutMs);
-    let stall;
-    // Restarted on every chunk; refresh() reuses one timer instead of one per token.
-    const armStall = () => {
-        if (stall)
-            stall.refresh();
-        else
-            stall = setTimeout(() => stop('stall'), limits.stallMs);
-    };
-    const client = new Ollama({ host, fetch: createOllamaFetch({ signal: controller.signal }) });
-    const common = {
-        model: req.model,
-        stream: true,
-        keep_alive: req.keepAlive,
-        options: req.options,
-        ...(req.think !== undefined ? { think: req.think } : {})
-    };
-    let chunks = 0;
-    let thinkingChunks = 0;
-    let firstText;
-    let text = '';
-    const t0 = performance.now();
-    try {
-        const stream = req.api === 'generate'
-            ? await client.generate({ ...common, prompt: req.prompt })
-            : await client.chat({ ...common, messages: [{ role: 'user', content: req.prompt }] });
-        armStall();
-        for await (const part of stream) {
-            const now = performance.now();
-            chunks++;
-            armStall();
-            const chunk = part;
-            const content = chunkContent(chunk);
-            if (content.thinking)
-                thinkingChunks++;
-            if (content.text && firstText === undefined)
-                firstText = now;
-            text += content.answer;
-            if (chunk.done === true) {
-                const record = {
-                    startedAt: t0,
-                    text,
-                    e2eMs: now - t0,
-                    chunks,
-                    thinkingChunks,
-                    final: readFinal(chunk)
-                };
-                if (firstText !== undefined)
-                    record.clientTtftMs = firstText - t0;
-                return record;
-            }
-        }
-        // ollama-js throws rather than end without `done`; this guards a change in that.
-        throw new Error('Did not receive done or success response in stream.');
-    }
-    catch (e) {
-        if (stopped === 'stall') {
-            throw new OllamaFailure('stall', `${what}: the stream stalled: nothing for ${limits.stallMs / 1000} s after ${chunks} chunks, so the request was aborted (raise 'stall-timeout' if the server is just slow)`);
-        }
-        if (stopped === 'timeout') {
-            throw new OllamaFailure('timeout', `${what}: no complete answer within ${limits.timeoutMs / 1000} s (${chunks} chunks so far), so the request was aborted (raise 'timeout' for long generations or cold loads)`);
-        }
-        throw describeFailure(e, { host, model: req.model, what, chunks });
-    }
-    finally {
-        clearTimeout(deadline);
-        clearTimeout(stall);
-        // Frees the socket of a stream we left early; a no-op once the response has ended.
-        controller.abort();
-    }
-}
-
-/** Ollama's own context default depends on total VRAM (4k to 256k); pinning it keeps runs comparable. */
-const DEFAULT_NUM_CTX = 4096;
-/** Long enough that the model cannot expire between runs, short enough to free a shared runner. */
-const DEFAULT_KEEP_ALIVE = '10m';
-/** A decoding server never pauses this long between tokens; a stuck one would hang the job. */
-const DEFAULT_STALL_SECONDS = 60;
-// One notice per job about a missing nvidia-smi, not one per benchmark.
-const gpuNoticeGiven = new WeakSet();
-function integerOption(v) {
-    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-}
-async function loadPrompts(spec) {
-    if (spec.prompts.length)
-        return spec.prompts;
-    if (!spec.promptFile)
-        throw new OllamaFailure('bad-prompt', 'no prompt is configured');
-    let text;
-    try {
-        text = await readFile(spec.promptFile, 'utf8');
-    }
-    catch (e) {
-        const code = e?.code;
-        throw new OllamaFailure('bad-prompt', `cannot read the prompt file ${spec.promptFile}: ${code ?? errorMessage(e)}`);
-    }
-    if (!text.trim()) {
-        throw new OllamaFailure('bad-prompt', `the prompt file ${spec.promptFile} is empty`);
-    }
-    return [text.replace(/\s+$/, '')];
-}
-function defaultThresholds() {
-    return {
-        core: { ...CONFIG_DEFAULTS.thresholds.core },
-        nonCritical: { ...CONFIG_DEFAULTS.thresholds.nonCritical },
-        metrics: {}
-    };
-}
-function plan(spec, facts) {
-    const { think, ...modelOptions } = spec.options;
-    const notes = [];
-    let numCtx = integerOption(modelOptions.num_ctx);
-    if (numCtx === undefined) {
-        numCtx = facts.modelfileNumCtx ?? DEFAULT_NUM_CTX;
-        notes.push(`num-ctx: options.num_ctx is not set; sent ${numCtx} (${facts.modelfileNumCtx !== undefined ? "the model's Modelfile value" : 'perf-gate default'}) so the server cannot pick one from the VRAM size. Set it to pin what is measured`);
-    }
-    const request = {
-        api: spec.api ?? 'generate',
-        model: spec.model,
-        options: { ...modelOptions, num_ctx: numCtx },
-        keepAlive: spec.keepAlive ?? DEFAULT_KEEP_ALIVE
-    };
-    if (typeof think === 'boolean' || think === 'low' || think === 'medium' || think === 'high') {
-        request.think = think;
-    }
-    return { request, numCtx, notes };
-}
-/** Runs one `ollama` benchmark: a cold run, warm-ups, measured runs; see docs/ollama.md. */
-async function runOllamaBenchmark(spec, reporter, opts = {}) {
-    try {
-        return await measure$1(spec, reporter, opts);
-    }
-    catch (e) {
-        if (e instanceof OllamaFailure)
-            throw new UserError(`benchmark '${spec.name}': ${e.message}`);
-        throw e;
-    }
-}
-async function measure$1(spec, reporter, opts) {
-    const env = opts.env ?? process.env;
-    const host = resolveHost(spec.host, env);
-    const prompts = await loadPrompts(spec);
-    const server = new OllamaServer(host, spec.model, opts.metadataTimeoutMs ?? 30_000);
-    const version = await server.version();
-    const facts = await server.modelFacts();
-    const { request, numCtx, notes } = plan(spec, facts);
-    const limits = {
-        timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) * 1000,
-        stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
-    };
-    reporter.info(`  ${spec.name}: ${spec.model} (${[facts.parameterSize, facts.quantization].filter(Boolean).join(' ') || 'details unknown'}${facts.digest ? `, ${facts.digest.slice(0, 12)}` : ''}) on ${host}, Ollama ${version}, num_ctx ${numCtx}, ${request.api}`);
-    // Unload first: the cold run must be cold and the VRAM baseline must hold no model. The other
-    // servers of a host axis share the GPUs, so what they still hold is unloaded too.
-    const unload = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
-    const others = unload.unloaded.filter((m) => !sameModel(m, spec.model));
-    if (others.length)
-        reporter.info(`  ${spec.name}: unloaded ${others.join(', ')} first`);
-    if (unload.left.length) {
-        notes.push(`vram-baseline: ${unload.left.join(', ')} stayed loaded after keep_alive 0, so the VRAM baseline and the cold load may be off`);
-    }
-    notes.push(...(await unloadOtherHosts(spec, host, opts, reporter)));
-    const gpu = await startGpu(opts, env, reporter, notes);
-    let runs;
-    let gpuResult;
-    try {
-        runs = await runSequence(spec, host, { request, prompts, limits }, reporter);
-    }
-    finally {
-        gpuResult = await gpu?.sampler.stop();
-    }
-    const { cold, warmups, measured } = runs;
-    const answered = (rounds) => rounds.flatMap((r) => r.flatMap((q) => (q.record ? [q.record] : [])));
-    const warmRecords = answered(warmups);
-    const measuredRecords = answered(measured);
-    const resident = (await server.loaded()).find((m) => sameModel(m.name, spec.model));
-    const roundMeans = (rounds) => rounds.flatMap((r) => {
-        const records = r.flatMap((q) => (q.record ? [q.record] : []));
-        return records.length ? [roundSamples(records)] : [];
-    });
-    const { metrics: llm, missing } = metricsFromSamples(spec.class, runSamples(cold), roundMeans(warmups), roundMeans(measured));
-    if (missing.length) {
-        notes.push(`missing-metrics: the server reported no ${missing.join(', ')} (it omits zero values), so those metrics are left out`);
-    }
-    const load = spec.concurrency !== undefined
-        ? buildLoadMetrics({
-            cls: spec.class,
-            warmups,
-            measured,
-            ...(spec.slo ? { slo: spec.slo } : {})
-        })
-        : [];
-    const accuracy = accuracyMetric(spec, prompts, { warmups, measured });
-    const offload = offloadAnomaly(spec.model, resident, request.keepAlive);
-    notes.push(...loadTimeAnomaly(cold, [...warmRecords, ...measuredRecords]), ...outputAnomalies(measuredRecords, integerOption(request.options.num_predict)), ...thinkingAnomaly([cold, ...warmRecords, ...measuredRecords], request.think), ...coldRunAnomaly(measuredRecords), ...offload, ...contextAnomaly(spec.model, resident, numCtx), ...refusalNotes(measured), ...depthNotes(spec, measuredRecords), ...accuracy.notes);
-    const gpuPart = gpu && gpuResult ? summariseGpu(gpu.inventory, gpuResult, runs.measuredFrom) : undefined;
-    if (gpuPart)
-        notes.push(...gpuPart.notes);
-    const placement = placementMetric(spec, resident);
-    const bench = applyMetricOverrides({
-        name: spec.name,
-        source: { kind: 'ollama', format: request.api },
-        metrics: [
-            ...llm,
-            ...load,
-            ...(accuracy.metric ? [accuracy.metric] : []),
-            ...(placement ? [placement] : []),
-            ...(gpuPart?.metrics ?? [])
-        ]
-    }, spec);
-    // A model partly on the CPU measures the offload, not the code: shown, never gated. Asking for
-    // it (options.num_gpu pins the layers on the GPU) makes it expected.
-    const unexpectedOffload = offload.find((n) => n.startsWith('partial-offload:'));
-    if (unexpectedOffload && integerOption(spec.options.num_gpu) === undefined) {
-        bench.invalid = unexpectedOffload;
-    }
-    if (spec.matrix) {
-        bench.matrix = {
-            entry: spec.matrix.entry,
-            axes: { ...spec.matrix.axes },
-            ...(spec.slo ? { sloAttainment: spec.slo.attainment } : {})
-        };
-    }
-    const thresholds = opts.thresholds ?? defaultThresholds();
-    notes.push(...spreadAnomalies(bench.metrics, (m) => resolveThresholds({ thresholds }, spec, m.name, m.class).fail));
-    for (const note of notes)
-        reporter.warning(`${spec.name}: ${note}`);
-    if (notes.length)
-        bench.notes = notes;
-    if (opts.fingerprint) {
-        const offload = resident?.size && resident.sizeVram !== undefined
-            ? resident.sizeVram / resident.size
-            : undefined;
-        mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, {
-            api: request.api,
-            numCtx,
-            ...(integerOption(request.options.num_gpu) !== undefined
-                ? { numGpu: integerOption(request.options.num_gpu) }
-                : {}),
-            ...(request.think !== undefined ? { think: request.think } : {}),
-            ...(offload !== undefined ? { gpuOffload: offload } : {})
-        }));
-        if (gpu)
-            mergeFingerprint(opts.fingerprint, gpuFingerprint(gpu.inventory));
-    }
-    return [bench];
-}
-/** Common short words, one token each in the usual tokenizers: filler context for `depth`. */
-const FILLER_WORDS = ('the of and to in is was for on that with as by at from his her an be this had not are but ' +
-    'or have they which one you were all we she when there can been has more if no out so said ' +
-    'what up its about into than them only other new some could time these two may then do first ' +
-    'any my now such like our over man me even most made after also did many before must through').split(' ');
-/** `depth` words of filler, the same for every request of a benchmark, then a blank line. */
-function fillerText(depth) {
-    if (depth <= 0)
-        return '';
-    const words = [];
-    for (let i = 0; i < depth; i++)
-        words.push(FILLER_WORDS[(i * 37 + 11) % FILLER_WORDS.length] ?? '');
-    return `${words.join(' ')}\n\n`;
-}
-/**
- * The cold run (one request), the warm-up rounds, then the measured rounds, with progress and
- * ETA. A round sends `concurrency` requests at once and waits for all of them; a request refused
- * under load (HTTP 503 or 429) is a result of the round, anything else ends the benchmark.
- */
-async function runSequence(spec, host, plan, reporter) {
-    const c = spec.concurrency ?? 1;
-    const filler = fillerText(spec.depth ?? 0);
-    let measuredFrom;
-    const total = 1 + spec.warmup + spec.repetitions;
-    const started = Date.now();
-    let sent = 0;
-    // A distinct start per request keeps the server's prefix cache from skipping prompt work.
-    const next = () => {
-        sent++;
-        const promptIndex = (sent - 1) % plan.prompts.length;
-        return { prompt: `[${sent}] ${filler}${plan.prompts[promptIndex] ?? ''}`, promptIndex };
-    };
-    const request = async (label) => {
-        const { prompt } = next();
-        const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, label);
-        checkMetrics(record, host, label);
-        return record;
-    };
-    const cold = await request('cold run');
-    reporter.info(`  ${spec.name}: ${progressLine(1, total, Date.now() - started, 'cold')}${speedText(runSamples(cold).decode_tps, cold.clientTtftMs)}`);
-    const warmups = [];
-    const measured = [];
-    for (let k = 2; k <= total; k++) {
-        const phase = k <= 1 + spec.warmup ? 'warm-up' : 'run';
-        if (phase === 'run')
-            measuredFrom ??= performance.now();
-        const label = phase === 'warm-up'
-            ? `warm-up ${k - 1}/${spec.warmup}`
-            : `run ${k - 1 - spec.warmup}/${spec.repetitions}`;
-        const round = await runRound(c, label, (requestLabel) => {
-            const { prompt, promptIndex } = next();
-            return {
-                promptIndex,
-                send: async () => {
-                    const record = await streamOnce(host, { ...plan.request, prompt }, plan.limits, requestLabel);
-                    checkMetrics(record, host, requestLabel);
-                    return record;
-                }
-            };
-        });
-        (phase === 'run' ? measured : warmups).push(round);
-        reporter.info(`  ${spec.name}: ${progressLine(k, total, Date.now() - started, phase)}${roundText(round, c)}`);
-    }
-    return {
-        cold,
-        warmups,
-        measured,
-        ...(measuredFrom !== undefined ? { measuredFrom } : {})
-    };
-}
-function checkMetrics(record, host, label) {
-    if (!hasMetrics(record.final)) {
-        throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics (no eval_count, eval_duration, prompt_eval_duration or total_duration); is this Ollama's native API rather than a proxy or an OpenAI-compatible endpoint?`);
-    }
-}
-/**
- * `c` requests at once. Every request runs to its end before a failure is thrown, so no stream is
- * left open behind the error.
- */
-async function runRound(c, label, prepare) {
-    const prepared = Array.from({ length: c }, (_, j) => prepare(c === 1 ? label : `${label}, request ${j + 1}/${c}`));
-    const settled = await Promise.all(prepared.map(async ({ promptIndex, send }) => {
-        const sentAt = performance.now();
-        try {
-            const record = await send();
-            return { promptIndex, record, sentAt, endedAt: sentAt + record.e2eMs };
-        }
-        catch (e) {
-            if (isRefusal(e)) {
-                return {
-                    promptIndex,
-                    refused: {
-                        ...(e.status !== undefined ? { status: e.status } : {}),
-                        message: e.message
-                    },
-                    sentAt,
-                    endedAt: performance.now()
-                };
-            }
-            return { promptIndex, failure: e, sentAt, endedAt: performance.now() };
-        }
-    }));
-    const failed = settled.find((q) => 'failure' in q);
-    if (failed && 'failure' in failed)
-        throw failed.failure;
-    return settled;
-}
-function speedText(decode, ttft) {
-    const speed = decode !== undefined ? ` · ${decode.toFixed(1)} tokens/s` : '';
-    const first = ttft !== undefined ? ` · TTFT ${ttft.toFixed(0)} ms` : '';
-    return speed + first;
-}
-function roundText(round, c) {
-    const records = round.flatMap((q) => (q.record ? [q.record] : []));
-    if (c === 1) {
-        const r = records[0];
-        return r ? speedText(runSamples(r).decode_tps, r.clientTtftMs) : ' · refused';
-    }
-    const s = roundLoadSamples(round);
-    const parts = [
-        s.aggregate_tps !== undefined ? `${s.aggregate_tps.toFixed(1)} tokens/s in all` : null,
-        s.ttft_p95_ms !== undefined ? `TTFT p95 ${s.ttft_p95_ms.toFixed(0)} ms` : null,
-        records.length < round.length ? `${round.length - records.length} of ${c} refused` : null
-    ].filter((p) => p !== null);
-    return parts.length ? ` · ${parts.join(' · ')}` : '';
-}
-/** Refused requests, counted with what the server said, e.g. its queue being full. */
-function refusalNotes(measured) {
-    const refused = measured.flatMap((r) => r.flatMap((q) => (q.refused ? [q.refused] : [])));
-    if (refused.length === 0)
-        return [];
-    const sent = measured.reduce((n, r) => n + r.length, 0);
-    const statuses = [...new Set(refused.map((r) => r.status ?? '?'))].join(', ');
-    return [
-        `refused: ${refused.length} of ${sent} measured requests were refused (HTTP ${statuses}; the server's queue is full past OLLAMA_NUM_PARALLEL + OLLAMA_MAX_QUEUE), counted in error_rate: ${refused[0]?.message ?? ''}`
-    ];
-}
-/** A depth the context cannot hold is truncated by the server: the cell then measures less. */
-function depthNotes(spec, measured) {
-    const depth = spec.depth ?? 0;
-    if (depth <= 0 || measured.length === 0)
-        return [];
-    const counts = measured.flatMap((r) => r.final.promptEvalCount === undefined ? [] : [r.final.promptEvalCount]);
-    if (counts.length === 0)
-        return [];
-    const least = Math.min(...counts);
-    if (least >= depth)
-        return [];
-    return [
-        `depth: the prompts carried ${depth} words of filler but the server evaluated as few as ${least} prompt tokens; the context was cut, so this cell measures a shallower depth (raise num_ctx)`
-    ];
-}
-/** size_vram ÷ size from /api/ps: 1 when the whole model sits in VRAM. */
-function placementMetric(spec, resident) {
-    if (!resident?.size || resident.sizeVram === undefined)
-        return null;
-    return {
-        name: 'vram_ratio',
-        unit: 'ratio',
-        direction: 'higher',
-        class: spec.class,
-        samples: [Math.round((resident.sizeVram / resident.size) * 1e4) / 1e4],
-        gate: false
-    };
-}
-/** Models still loaded on the other servers of a host axis share the GPUs: unload them too. */
-async function unloadOtherHosts(spec, host, opts, reporter) {
-    const notes = [];
-    for (const other of spec.matrix?.hosts ?? []) {
-        let url;
-        try {
-            url = resolveHost(other, {});
-        }
-        catch {
-            continue;
-        }
-        if (url === host)
-            continue;
-        try {
-            const server = new OllamaServer(url, spec.model, opts.metadataTimeoutMs ?? 30_000);
-            const { unloaded, left } = await server.unloadAll(opts.unloadWaitMs ?? 10_000);
-            if (unloaded.length)
-                reporter.info(`  ${spec.name}: unloaded ${unloaded.join(', ')} from ${url}`);
-            if (left.length) {
-                notes.push(`vram-baseline: ${left.join(', ')} stayed loaded on ${url}, so this cell shares the GPUs with it`);
-            }
-        }
-        catch (e) {
-            notes.push(`vram-baseline: could not unload the models of ${url} (${e instanceof Error ? e.message : String(e)}); this cell may share the GPUs with them`);
-        }
-    }
-    return notes;
-}
-async function startGpu(opts, env, reporter, notes) {
-    const bin = opts.nvidiaSmi === undefined ? env.PERF_GATE_NVIDIA_SMI || 'nvidia-smi' : opts.nvidiaSmi;
-    if (bin === null)
-        return undefined;
-    const found = await queryInventory(bin, { env });
-    if (!found.ok) {
-        if (!gpuNoticeGiven.has(reporter)) {
-            gpuNoticeGiven.add(reporter);
-            reporter.warning(`no GPU metrics: ${found.reason}${found.missing ? ' (install the NVIDIA driver utilities, or set PERF_GATE_NVIDIA_SMI to its path)' : ''}`);
-        }
-        return undefined;
-    }
-    const sampler = startGpuSampler(bin, {
-        env,
-        ...(opts.gpuIntervalMs !== undefined ? { intervalMs: opts.gpuIntervalMs } : {})
-    });
-    await sampler.ready(2000);
-    if (found.inventory.gpus.some((g) => g.memUsedMiB === null)) {
-        notes.push('vram-baseline: nvidia-smi gives no memory.used for some GPU, so no VRAM delta there');
-    }
-    return { inventory: found.inventory, sampler };
-}
-function summariseGpu(inventory, result, windowStart) {
-    const { figures, notes } = gpuFigures(result.ticks, inventory, windowStart);
-    if (result.problem)
-        notes.unshift(`gpu-sampler: ${result.problem}`);
-    return { metrics: gpuMetrics(figures), notes };
-}
-
-/**
- * Runs every benchmark of the config, in order, and returns one result set. Given the baseline,
- * benchmarks with an adaptive plan stop as soon as their comparison with it is settled.
- */
-async function runBenchmarks(config, opts) {
-    const specs = opts.only
-        ? config.benchmarks.filter((b) => opts.only?.includes(b.name))
-        : config.benchmarks;
-    const benchmarks = [];
-    const fingerprint = {};
-    const hasMatrix = specs.some((s) => s.matrix);
-    const seed = config.matrixSeed ?? newSeed$1();
-    const order = hasMatrix ? runOrder(specs, seed) : specs.map((_, i) => i);
-    if (hasMatrix) {
-        const cells = specs.filter((s) => s.matrix).length;
-        opts.reporter.info(`perf-gate: ${cells} matrix cells run in a shuffled order, seed ${seed} (matrix-seed: ${seed} repeats it)`);
-        for (const skipped of config.skippedCells ?? []) {
-            opts.reporter.info(`perf-gate: ${skipped.name} is left out: ${skipped.reason}`);
-        }
-    }
-    const produced = [];
-    const cellOrder = new Map();
-    let index = 0;
-    for (const at of order) {
-        const spec = specs[at];
-        if (!spec)
-            continue;
-        index++;
-        if (spec.matrix)
-            cellOrder.set(spec.matrix.entry, (cellOrder.get(spec.matrix.entry) ?? 0) + 1);
-        const position = spec.matrix ? cellOrder.get(spec.matrix.entry) : undefined;
-        const title = `perf-gate: benchmark ${index}/${specs.length}: ${spec.name} (${spec.kind})`;
-        const made = await opts.reporter.group(title, async () => {
-            switch (spec.kind) {
-                case 'command':
-                    return runCommand(spec, opts.reporter, opts.baseline ?? null, opts.compare ?? {});
-                case 'file':
-                    return runFileBenchmark(spec, config.dir, opts.reporter);
-                case 'ollama':
-                    return runOllamaBenchmark(spec, opts.reporter, {
-                        thresholds: config.thresholds,
-                        defaultTimeoutSeconds: config.timeoutSeconds,
-                        fingerprint
-                    });
-            }
-        });
-        produced[at] = made.map((b) => spec.matrix && position !== undefined
-            ? {
-                ...b,
-                matrix: {
-                    entry: spec.matrix.entry,
-                    axes: spec.matrix.axes,
-                    ...b.matrix,
-                    order: position,
-                    seed
-                }
-            }
-            : b);
-    }
-    // Reported in the config's order, whatever order they ran in.
-    for (const list of produced) {
-        for (const b of list ?? []) {
-            if (benchmarks.some((x) => x.name === b.name)) {
-                throw new UserError(`benchmark name '${b.name}' is produced twice; rename one of the config entries`);
-            }
-            benchmarks.push(b);
-        }
-    }
-    if (benchmarks.length === 0)
-        throw new UserError('no benchmark produced any result');
-    return {
-        $schema: RESULTS_SCHEMA_ID,
-        version: RESULTS_VERSION,
-        testbed: config.testbed,
-        createdAt: (opts.now ?? new Date()).toISOString(),
-        commit: opts.commit,
-        environment: addFingerprint(hostEnvironment(), fingerprint),
-        benchmarks
-    };
-}
-function runCommand(spec, reporter, baseline, compare) {
-    const plan = spec.adaptive;
-    if (!plan)
-        return runCommandBenchmark(spec, reporter);
-    // Nothing to compare with yet: this run may become the baseline, so give it every run.
-    if (!baseline)
-        return runCommandBenchmark({ ...spec, repetitions: plan.max }, reporter);
-    return runCommandBenchmark(spec, reporter, process.env, (benches, runs) => {
-        const look = lookAt(baseline, benches, runs, plan, compare);
-        return { stop: look.stop, nextRuns: look.nextRuns, reason: look.reason };
-    });
-}
-/** Adaptive benchmarks judge FAIL at alpha / looks, so stopping early cannot inflate false FAILs. */
-function adaptiveFailAlpha(config, alpha = 0.05) {
-    return (benchmark) => {
-        const spec = config.benchmarks.find((s) => s.name === benchmark || benchmark.startsWith(`${s.name}/`));
-        if (spec?.kind !== 'command' || !spec.adaptive)
-            return undefined;
-        return alpha / lookSchedule(spec.adaptive).length;
-    };
-}
-
-/*
- * Figures across the cells of a matrix, each a metric of the cell it describes, so it has a
- * baseline, a verdict and a target like any other. Their samples are round-wise replicates: the
- * i-th sample of a figure uses the i-th measured round of every cell it reads. Rounds of one cell
- * are independent draws, so these replicates are too, and the figure's spread carries the noise
- * of every cell it reads (a ratio's log-variance is the sum of its parts'). Computed from the
- * result set alone, after the shards of a matrix are merged.
- */
-const SWEEP_METRICS = {
-    /** aggregate_tps at c ÷ (c × aggregate_tps at c = 1): 1 is perfect batching. */
-    batch_efficiency: { unit: 'ratio', direction: 'higher' },
-    /**
-     * First concurrency where aggregate_tps gains < 5 % while ttft_p95_ms still rises; from the
-     * rounds that saturate, and left out when most do not.
-     */
-    saturation_concurrency: { unit: 'requests', direction: 'higher' },
-    /** Largest concurrency whose share of requests meeting every SLO reaches the attainment. */
-    slo_concurrency: { unit: 'requests', direction: 'higher' },
-    /** decode_tps ÷ its value at the smallest depth and num_ctx. */
-    context_degradation: { unit: 'ratio', direction: 'higher' },
-    /** prompt_tps ÷ its value at the smallest depth and num_ctx. */
-    context_degradation_prefill: { unit: 'ratio', direction: 'higher' }
-};
-/** Aggregate throughput must gain at least this much per step up in concurrency. */
-const SATURATION_GAIN = 0.05;
-const DERIVED = new Set(Object.keys(SWEEP_METRICS));
-function samplesOf(b, metric) {
-    return b.metrics.find((m) => m.name === metric)?.samples ?? [];
-}
-function classOf(b) {
-    return b.metrics[0]?.class ?? 'non-critical';
-}
-function lineKey(axes, omit) {
-    return JSON.stringify(Object.keys(axes)
-        .filter((k) => !omit.includes(k))
-        .sort()
-        .map((k) => [k, axes[k]]));
-}
-function lines(cells, omit) {
-    const out = new Map();
-    for (const c of cells) {
-        const key = lineKey(c.axes, omit);
-        out.set(key, [...(out.get(key) ?? []), c]);
-    }
-    return [...out.values()];
-}
-function num(v) {
-    return typeof v === 'number' ? v : Number(v);
-}
-/** x[i] / (scale · y[i]) for the rounds both have, skipping a round with nothing to divide by. */
-function ratioSamples(x, y, scale = 1) {
-    const out = [];
-    for (let i = 0; i < Math.min(x.length, y.length); i++) {
-        const a = x[i];
-        const b = y[i];
-        if (a > 0 && b > 0)
-            out.push(a / (scale * b));
-    }
-    return out;
-}
-function add(added, b, name, samples) {
-    if (samples.length === 0)
-        return;
-    const def = SWEEP_METRICS[name];
-    const entry = added.get(b) ?? { metrics: [], notes: [] };
-    entry.metrics.push({
-        name,
-        unit: def.unit,
-        direction: def.direction,
-        class: classOf(b),
-        samples,
-        // Read from metrics that are gated already: gate them too only when asked (metrics: …).
-        gate: false
-    });
-    added.set(b, entry);
-}
-function note(added, b, text) {
-    const entry = added.get(b) ?? { metrics: [], notes: [] };
-    entry.notes.push(text);
-    added.set(b, entry);
-}
-function invalidRef(ref, cell, what, added) {
-    const bad = [ref, cell].find((c) => c.bench.invalid);
-    if (!bad)
-        return false;
-    note(added, cell.bench, `${what}: not worked out, ${bad === cell ? 'this cell' : `the reference cell ${bad.bench.name}`} is invalid`);
-    return true;
-}
-function concurrencyFigures(line, added) {
-    const sorted = [...line].sort((a, b) => num(a.axes.concurrency) - num(b.axes.concurrency));
-    const ref = sorted[0];
-    if (!ref || sorted.length < 2)
-        return;
-    const c0 = num(ref.axes.concurrency);
-    if (c0 !== 1) {
-        note(added, ref.bench, 'batch_efficiency: not worked out, the concurrency axis has no 1 to measure a single stream');
-    }
-    else {
-        const single = samplesOf(ref.bench, 'aggregate_tps');
-        for (const cell of sorted.slice(1)) {
-            if (invalidRef(ref, cell, 'batch_efficiency', added))
-                continue;
-            const c = num(cell.axes.concurrency);
-            add(added, cell.bench, 'batch_efficiency', ratioSamples(samplesOf(cell.bench, 'aggregate_tps'), single, c));
-        }
-    }
-    if (sorted.some((c) => c.bench.invalid)) {
-        note(added, ref.bench, 'saturation_concurrency: not worked out, a cell of this line is invalid');
-        return;
-    }
-    const agg = sorted.map((c) => samplesOf(c.bench, 'aggregate_tps'));
-    const ttft = sorted.map((c) => samplesOf(c.bench, 'ttft_p95_ms'));
-    const rounds = Math.min(...agg.map((a) => a.length), ...ttft.map((t) => t.length));
-    const saturation = [];
-    for (let i = 0; i < rounds; i++) {
-        for (let j = 1; j < sorted.length; j++) {
-            const gain = (agg[j]?.[i] ?? 0) / (agg[j - 1]?.[i] ?? 1) - 1;
-            if (gain < SATURATION_GAIN && (ttft[j]?.[i] ?? 0) > (ttft[j - 1]?.[i] ?? 0)) {
-                saturation.push(num(sorted[j]?.axes.concurrency));
-                break;
-            }
-        }
-    }
-    // A round that never saturates has no value to give; most rounds so means the axis ends first.
-    if (rounds > 0 && saturation.length > rounds / 2) {
-        add(added, ref.bench, 'saturation_concurrency', saturation);
-    }
-    else if (rounds > 0) {
-        note(added, ref.bench, `saturation_concurrency: aggregate throughput still gained ≥ ${SATURATION_GAIN * 100} % per step up to concurrency ${num(sorted[sorted.length - 1]?.axes.concurrency)} in ${rounds - saturation.length} of ${rounds} rounds: the saturation point lies beyond the axis`);
-    }
-    const attainment = ref.bench.matrix?.sloAttainment;
-    if (attainment !== undefined) {
-        const met = sorted.map((c) => samplesOf(c.bench, 'slo_attainment'));
-        const n = Math.min(...met.map((m) => m.length));
-        const largest = [];
-        for (let i = 0; i < n; i++) {
-            let best = 0;
-            sorted.forEach((c, j) => {
-                if ((met[j]?.[i] ?? 0) >= attainment)
-                    best = Math.max(best, num(c.axes.concurrency));
-            });
-            largest.push(best);
-        }
-        add(added, ref.bench, 'slo_concurrency', largest);
-    }
-}
-function contextFigures(line, added) {
-    const key = (c) => [
-        c.axes.depth === undefined ? 0 : num(c.axes.depth),
-        c.axes.num_ctx === undefined ? 0 : num(c.axes.num_ctx)
-    ];
-    const sorted = [...line].sort((a, b) => key(a)[0] - key(b)[0] || key(a)[1] - key(b)[1]);
-    const ref = sorted[0];
-    if (!ref || sorted.length < 2)
-        return;
-    for (const cell of sorted.slice(1)) {
-        if (invalidRef(ref, cell, 'context_degradation', added))
-            continue;
-        add(added, cell.bench, 'context_degradation', ratioSamples(samplesOf(cell.bench, 'decode_tps'), samplesOf(ref.bench, 'decode_tps')));
-        add(added, cell.bench, 'context_degradation_prefill', ratioSamples(samplesOf(cell.bench, 'prompt_tps'), samplesOf(ref.bench, 'prompt_tps')));
-    }
-}
-function distinct(cells, axis) {
-    return new Set(cells.map((c) => String(c.axes[axis]))).size;
-}
-/**
- * The set with every matrix entry's figures across cells added to its cells (replacing any worked
- * out before, so merging shards and working them out again gives the same set).
- */
-function withSweepFigures(set, overrides) {
-    const entries = new Map();
-    for (const b of set.benchmarks) {
-        if (!b.matrix || b.source?.kind !== 'ollama')
-            continue;
-        const list = entries.get(b.matrix.entry) ?? [];
-        list.push({ bench: b, axes: b.matrix.axes });
-        entries.set(b.matrix.entry, list);
-    }
-    if (entries.size === 0)
-        return set;
-    const added = new Map();
-    for (const cells of entries.values()) {
-        if (distinct(cells, 'concurrency') > 1) {
-            for (const line of lines(cells, ['concurrency']))
-                concurrencyFigures(line, added);
-        }
-        if (distinct(cells, 'depth') > 1 || distinct(cells, 'num_ctx') > 1) {
-            for (const line of lines(cells, ['depth', 'num_ctx']))
-                contextFigures(line, added);
-        }
-    }
-    return {
-        ...set,
-        benchmarks: set.benchmarks.map((b) => {
-            const extra = added.get(b);
-            const kept = b.metrics.filter((m) => !DERIVED.has(m.name));
-            if (!extra && kept.length === b.metrics.length)
-                return b;
-            const notes = [
-                ...(b.notes ?? []).filter((n) => !Object.keys(SWEEP_METRICS).some((k) => n.startsWith(`${k}: `))),
-                ...(extra?.notes ?? [])
-            ];
-            const figures = (extra?.metrics ?? []).map((m) => {
-                const o = overrides?.(b.name, m.name);
-                return {
-                    ...m,
-                    ...(o?.class ? { class: o.class } : {}),
-                    ...(o?.gate !== undefined ? { gate: o.gate } : {})
-                };
-            });
-            const out = { ...b, metrics: [...kept, ...figures] };
-            if (notes.length)
-                out.notes = notes;
-            else
-                delete out.notes;
-            return out;
-        })
-    };
-}
-
-/** The top-level build, then each benchmark's, in config order. */
-async function runBuilds(config, opts) {
-    const steps = [];
-    if (config.build)
-        steps.push({ benchmark: null, command: config.build, cwd: config.dir });
-    for (const b of config.benchmarks) {
-        if (!b.build || (opts.only && !opts.only.includes(b.name)))
-            continue;
-        steps.push({
-            benchmark: b.name,
-            command: b.build,
-            cwd: b.kind === 'command' ? b.cwd : config.dir
-        });
-    }
-    const times = [];
-    for (const step of steps) {
-        const what = step.benchmark === null ? 'build' : `build of benchmark '${step.benchmark}'`;
-        opts.reporter.info(`perf-gate: ${what} in the ${opts.label}: ${step.command}`);
-        let res;
-        try {
-            res = await runShell(step.command, {
-                cwd: step.cwd,
-                env: opts.env ?? process.env,
-                timeoutMs: config.timeoutSeconds * 1000
-            });
-        }
-        catch (e) {
-            throw new UserError(`the ${what} in the ${opts.label} could not start: ${errorMessage(e)}`);
-        }
-        if (res.timedOut || res.code !== 0) {
-            const how = res.timedOut
-                ? `did not finish within ${config.timeoutSeconds} s (the config's timeout)`
-                : res.code === null
-                    ? `was killed by ${res.signal ?? 'a signal'}`
-                    : `exited with code ${res.code}`;
-            throw new UserError(`the ${what} in the ${opts.label} ${how}. Last output:\n${formatTail(res.tail)}`);
-        }
-        opts.reporter.info(`perf-gate: ${what} in the ${opts.label} took ${(res.wallMs / 1000).toFixed(1)} s`);
-        times.push({ tree: opts.tree, benchmark: step.benchmark, ms: res.wallMs });
-    }
-    return times;
-}
-
-/** Machine-wide keys that block every benchmark, with how their values are compared. */
-const MACHINE_BLOCKING = {
-    'gpu.count': (v) => v,
-    'gpu.names': (v) => v,
-    // Minor driver releases are bug fixes; the major version is where performance changes.
-    'gpu.driver': driverMajor,
-    'ollama.version': (v) => v
-};
-/** Per-benchmark keys (`ollama.<benchmark>.<suffix>`) that block that benchmark. */
-const BENCH_BLOCKING = ['model.digest', 'model.quantization', 'num_ctx'];
-/** Per-benchmark keys shown for information. */
-const BENCH_NOTE = ['model', 'model.family', 'model.parameter_size', 'api', 'num_gpu', 'think'];
-/** Keys that differ between runs of the same machine class by design. */
-const IGNORED = new Set(['hostname']);
-const BENCH_KEY = new RegExp(`^ollama\\.(.+)\\.(${[...BENCH_BLOCKING, ...BENCH_NOTE, 'gpu_offload'].map((s) => s.replace(/\./g, '\\.')).join('|')})$`);
-function driverMajor(v) {
-    const majors = v.split(/\s*[,|]\s*/).map((d) => /^\s*(\d+)/.exec(d)?.[1] ?? d.trim());
-    return [...new Set(majors)].join(', ');
-}
-// Digests are compared whole and shown as `ollama list` shows them.
-function shortDigest(v) {
-    const hex = v.replace(/^sha256:/, '');
-    return /^[0-9a-f]{64}$/i.test(hex) ? hex.slice(0, 12) : v;
-}
-function present(v) {
-    return v !== undefined && v !== null && v !== '';
-}
-/** An `allow-fingerprint-changes` entry: a key, or a pattern with `*` (`ollama.*.model.digest`). */
-function allowedBy(key, allow) {
-    return allow.some((pattern) => {
-        if (!pattern.includes('*'))
-            return pattern === key;
-        const re = pattern
-            .split('*')
-            .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-            .join('.+');
-        return new RegExp(`^${re}$`).test(key);
-    });
-}
-/**
- * The keys whose values differ, each with the benchmarks it concerns and whether it blocks the
- * comparison. A key only one side recorded (an older baseline, a runner without nvidia-smi) is
- * shown but never blocks: it would make every baseline from before an upgrade of perf-gate useless.
- */
-function checkFingerprint(baseline, current, allow = []) {
-    const keys = [...new Set([...Object.keys(baseline), ...Object.keys(current)])].sort();
-    const out = [];
-    for (const key of keys) {
-        if (IGNORED.has(key))
-            continue;
-        const b = Object.hasOwn(baseline, key) ? baseline[key] : undefined;
-        const c = Object.hasOwn(current, key) ? current[key] : undefined;
-        const bench = BENCH_KEY.exec(key);
-        const suffix = bench?.[2] ?? '';
-        const machine = Object.hasOwn(MACHINE_BLOCKING, key) ? MACHINE_BLOCKING[key] : undefined;
-        const blocking = machine !== undefined || BENCH_BLOCKING.includes(suffix);
-        const view = (v) => {
-            if (!present(v))
-                return null;
-            const s = String(v);
-            if (machine)
-                return machine(s);
-            return suffix === 'model.digest' ? shortDigest(s) : s;
-        };
-        // Compared on the normalised value (driver major), except digests: whole, never shortened.
-        const same = suffix === 'model.digest' ? String(b) === String(c) : view(b) === view(c);
-        if (same)
-            continue;
-        const both = present(b) && present(c);
-        out.push({
-            key,
-            baseline: view(b),
-            current: view(c),
-            benchmark: bench?.[1] ?? null,
-            effect: blocking && both ? 'block' : 'note',
-            allowed: allowedBy(key, allow)
-        });
-    }
-    return out;
-}
-/** Does a blocking difference cover this result benchmark (`name` or `name/sub`)? */
-function blocks(d, benchmark) {
-    if (d.effect !== 'block' || d.allowed)
-        return false;
-    return (d.benchmark === null || benchmark === d.benchmark || benchmark.startsWith(`${d.benchmark}/`));
-}
-function blockingDifferences(diffs) {
-    return diffs.filter((d) => d.effect === 'block' && !d.allowed);
-}
-/**
- * Which stored jobs may stand for a benchmark of this run: those whose environment has no blocking
- * difference from `current` for it (a driver or model that changed between stored jobs would read
- * as runner drift). Allowed keys (`allow-fingerprint-changes`) do not exclude a job, as they do
- * not block the chosen baseline.
- */
-function usableHistory(sets, current, allow = []) {
-    const blocking = sets.map((s) => blockingDifferences(checkFingerprint(s.environment, current, allow)));
-    return (index, benchmark) => !(blocking[index] ?? []).some((d) => blocks(d, benchmark));
-}
-/**
- * Compares the two result sets like `compareResultSets`, except that the benchmarks a blocking
- * difference concerns are neutral, naming the differences. Those are compared apart, so their
- * numbers still show, and left out of the family the false-alarm correction runs over.
- */
-function compareWithFingerprint(baseline, current, diffs, opts = {}) {
-    const blocking = blockingDifferences(diffs);
-    if (blocking.length === 0)
-        return compareResultSets(baseline, current, opts);
-    const why = (bench) => blocking.filter((d) => blocks(d, bench)).map(differencePlain);
-    const split = (set, blocked) => ({
-        ...set,
-        benchmarks: set.benchmarks.filter((b) => why(b.name).length > 0 === blocked)
-    });
-    const kept = compareResultSets(split(baseline, false), split(current, false), opts);
-    const aside = compareResultSets(split(baseline, true), split(current, true), opts).comparisons.map((c) => neutralComparison(c, `not compared: the environment differs from the baseline (${why(c.benchmark).join(', ')})`, c.baseline, c.current));
-    const outcome = gate([...kept.comparisons, ...aside]);
-    const listed = blocking.map(differencePlain).join(', ');
-    const hint = 'list the keys in allow-fingerprint-changes to compare anyway';
-    const reason = outcome.verdict === 'neutral'
-        ? `not compared: the environment differs from the baseline (${listed}); ${hint}`
-        : `${outcome.reason}; ${plural(aside.length, 'metric')} not compared because the environment differs from the baseline (${listed}); ${hint}`;
-    return { ...outcome, reason };
-}
-/** "gpu.driver 570 → 575" as plain text (reasons are escaped where they are rendered). */
-function differencePlain(d) {
-    return `${d.key} ${d.baseline ?? 'not recorded'} → ${d.current ?? 'not recorded'}`;
-}
-
-/*
- * The two trees' configs. Each tree's own perf-gate.yml says what its benchmarks run (a pull
- * request may change a command), but what the pull request is judged by comes from the base:
- * budgets, classes, gating switches and the number of pairs. A pull request cannot loosen the
- * budget it is gated with; when it tries, the reports say so and name the base's budget.
- */
-/** The base tree's config, or null when the base commit has no config file at that path. */
-async function loadBaseConfig(file, label) {
-    let text;
-    try {
-        text = await readFile(file, 'utf8');
-    }
-    catch (e) {
-        if (e.code === 'ENOENT')
-            return null;
-        throw new UserError(`cannot read the base's config (${label}): ${errorMessage(e)}`);
-    }
-    try {
-        return parseConfig(text, file);
-    }
-    catch (e) {
-        // The worktree's path means nothing to the reader; the commit does.
-        throw new UserError(`the base's config (${label}) is invalid: ${errorMessage(e)}`);
-    }
-}
-function matchBenchmarks(base, head) {
-    const baseByName = new Map((base?.benchmarks ?? []).map((b) => [b.name, b]));
-    const out = { paired: [], stored: [], added: [], removed: [] };
-    for (const h of head.benchmarks) {
-        const b = baseByName.get(h.name);
-        if (h.kind === 'file')
-            out.stored.push(h);
-        else if (b && b.kind === h.kind)
-            out.paired.push({ base: b, head: h });
-        else
-            out.added.push(h.name);
-    }
-    const headNames = new Set(head.benchmarks.map((h) => h.name));
-    for (const b of base?.benchmarks ?? [])
-        if (!headNames.has(b.name))
-            out.removed.push(b.name);
-    return out;
-}
-/**
- * The budgets every compared metric is judged by: the base's, through the base's benchmark entry.
- * A benchmark the base does not have (a `file` benchmark added by the pull request) falls back to
- * the head's entry, judged by the base's class budgets where the base has a config at all.
- */
-function judgingThresholds(base, head) {
-    if (!base)
-        return thresholdsFromConfig(head);
-    const fromBase = thresholdsFromConfig(base);
-    const headOnly = thresholdsFromConfig({ ...head, thresholds: base.thresholds });
-    const inBase = (bench) => base.benchmarks.some((s) => s.name === bench || bench.startsWith(`${s.name}/`));
-    return (bench, metric) => (inBase(bench) ? fromBase(bench, metric) : headOnly(bench, metric));
-}
-/** The plan of pairs for a benchmark: its (base's) adaptive plan, else repetitions, doubled once. */
-function pairsPlan(spec) {
-    if (spec.kind === 'command' && spec.adaptive)
-        return spec.adaptive;
-    const n = Math.max(spec.repetitions, MIN_PAIRS);
-    return { min: n, max: 2 * n, step: n };
-}
-/** Fewer pairs give a 90 % CI of [min, max]: the paired rule's own floor. */
-const MIN_PAIRS = 6;
-function pct(v) {
-    if (v === undefined)
-        return 'unset';
-    return v === null ? 'none' : budgetPct(v);
-}
-function thresholdChanges(at, base, head, out) {
-    for (const key of ['warn', 'fail']) {
-        const b = base?.[key];
-        const h = head?.[key];
-        if (b !== h)
-            out.push(`${at}.${key} ${pct(b)} → ${pct(h)}`);
-    }
-}
-function overrideChanges(at, base, head, out) {
-    thresholdChanges(at, base, head, out);
-    for (const key of ['class', 'gate']) {
-        const b = base?.[key];
-        const h = head?.[key];
-        if (b !== h)
-            out.push(`${at}.${key} ${String(b ?? 'unset')} → ${String(h ?? 'unset')}`);
-    }
-}
-/**
- * Where the head's config judges differently from the base's: budgets, classes and gating
- * switches, each as "core.fail 5 % → 20 %". The base's values are the ones used.
- */
-function budgetChanges(base, head) {
-    if (!base)
-        return [];
-    const out = [];
-    thresholdChanges('core', base.thresholds.core, head.thresholds.core, out);
-    thresholdChanges('non-critical', base.thresholds.nonCritical, head.thresholds.nonCritical, out);
-    const metricNames = new Set([
-        ...Object.keys(base.thresholds.metrics),
-        ...Object.keys(head.thresholds.metrics)
-    ]);
-    for (const m of [...metricNames].sort()) {
-        thresholdChanges(`metrics.${m}`, own(base.thresholds.metrics, m), own(head.thresholds.metrics, m), out);
-    }
-    const headByName = new Map(head.benchmarks.map((b) => [b.name, b]));
-    for (const b of base.benchmarks) {
-        const h = headByName.get(b.name);
-        if (!h)
-            continue;
-        if (b.class !== h.class)
-            out.push(`${b.name}.class ${b.class} → ${h.class}`);
-        thresholdChanges(b.name, b.thresholds, h.thresholds, out);
-        const names = new Set([...Object.keys(b.metrics), ...Object.keys(h.metrics)]);
-        for (const m of [...names].sort()) {
-            overrideChanges(`${b.name}.${m}`, own(b.metrics, m), own(h.metrics, m), out);
-        }
-        const bp = pairsPlan(b);
-        const hp = pairsPlan(h);
-        if (bp.min !== hp.min || bp.max !== hp.max) {
-            out.push(`${b.name} pairs ${bp.min}–${bp.max} → ${hp.min}–${hp.max}`);
-        }
-    }
-    return out;
-}
-function own(record, key) {
-    return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-async function openOllamaArm(spec, tree, opts) {
-    const fail = (e) => {
-        if (e instanceof OllamaFailure) {
-            throw new UserError(`benchmark '${spec.name}' (${tree}): ${e.message}`);
-        }
-        throw e;
-    };
-    const env = opts.env ?? process.env;
-    const host = resolveHost(spec.host, env);
-    let send;
-    try {
-        const prompts = await loadPrompts(spec);
-        const server = new OllamaServer(host, spec.model, 30_000);
-        const version = await server.version();
-        const facts = await server.modelFacts();
-        const { request, numCtx } = plan(spec, facts);
-        const limits = {
-            timeoutMs: (spec.timeoutSeconds ?? opts.defaultTimeoutSeconds ?? CONFIG_DEFAULTS.timeoutSeconds) *
-                1000,
-            stallMs: (spec.stallTimeoutSeconds ?? DEFAULT_STALL_SECONDS) * 1000
-        };
-        if (opts.fingerprint) {
-            mergeFingerprint(opts.fingerprint, ollamaFingerprint(spec.name, version, facts, { api: request.api, numCtx }));
-        }
-        send = async (label, k) => {
-            // A distinct start per request keeps the server's prefix cache from skipping prompt work.
-            const prompt = `[${k}] ${prompts[(k - 1) % prompts.length] ?? ''}`;
-            const record = await streamOnce(host, { ...request, prompt }, limits, label);
-            if (!hasMetrics(record.final)) {
-                throw new OllamaFailure('no-metrics', `${label}: the final chunk from ${host} carried no metrics; is this Ollama's native API?`);
-            }
-            return record;
-        };
-    }
-    catch (e) {
-        return fail(e);
-    }
-    const records = {
-        cold: null,
-        warmups: [],
-        measured: []
-    };
-    let k = 0;
-    return {
-        host,
-        async prepare() {
-            try {
-                records.cold = await send('cold run', ++k);
-                for (let i = 1; i <= spec.warmup; i++) {
-                    records.warmups.push(await send(`warm-up ${i}/${spec.warmup}`, ++k));
-                }
-            }
-            catch (e) {
-                fail(e);
-            }
-        },
-        async visit(label) {
-            let record;
-            try {
-                record = await send(label, ++k);
-            }
-            catch (e) {
-                return fail(e);
-            }
-            records.measured.push(record);
-            const samples = runSamples(record);
-            const metrics = [];
-            for (const name of PER_RUN_METRICS) {
-                const value = samples[name];
-                if (value === undefined)
-                    continue;
-                const def = OLLAMA_METRICS[name];
-                metrics.push({
-                    name,
-                    unit: def.unit,
-                    direction: def.direction,
-                    class: spec.class,
-                    samples: [value],
-                    ...('gate' in def ? { gate: def.gate } : {})
-                });
-            }
-            const source = { kind: 'ollama', format: spec.api ?? 'generate' };
-            return [applyMetricOverrides({ name: spec.name, source, metrics }, spec)];
-        },
-        result() {
-            const cold = records.cold;
-            if (!cold)
-                return [];
-            const { metrics } = buildOllamaMetrics({
-                cls: spec.class,
-                cold,
-                warmups: records.warmups,
-                measured: records.measured
-            });
-            const source = { kind: 'ollama', format: spec.api ?? 'generate' };
-            return [applyMetricOverrides({ name: spec.name, source, metrics }, spec)];
-        }
-    };
-}
-
-const key = (bench, metric) => `${bench}\u0000${metric}`;
-/** The visit's centre per metric: the median of its samples. */
-function centres(visit) {
-    const out = new Map();
-    for (const b of visit) {
-        for (const m of b.metrics)
-            if (m.samples.length)
-                out.set(key(b.name, m.name), median$1(m.samples));
-    }
-    return out;
-}
-/**
- * The visits of one arm as one result: samples in visit order, warm-up samples apart. A metric
- * keeps the unit, direction, class and gate flag of its first visit.
- */
-function poolVisits(visits, warm) {
-    const benches = new Map();
-    const metrics = new Map();
-    const add = (visit, isWarm) => {
-        for (const b of visit) {
-            let bench = benches.get(b.name);
-            if (!bench) {
-                bench = { ...b, metrics: [] };
-                benches.set(b.name, bench);
-            }
-            for (const m of b.metrics) {
-                let metric = metrics.get(key(b.name, m.name));
-                if (!metric) {
-                    metric = { ...m, samples: [] };
-                    delete metric.warmup;
-                    metrics.set(key(b.name, m.name), metric);
-                    bench.metrics.push(metric);
-                }
-                if (isWarm)
-                    metric.warmup = [...(metric.warmup ?? []), ...m.samples];
-                else
-                    metric.samples.push(...m.samples);
-            }
-        }
-    };
-    for (const v of warm)
-        add(v, true);
-    for (const v of visits)
-        add(v, false);
-    // A metric seen only in warm-ups has no sample to report.
-    return [...benches.values()]
-        .map((b) => ({ ...b, metrics: b.metrics.filter((m) => m.samples.length > 0) }))
-        .filter((b) => b.metrics.length > 0);
-}
-/** One-sided FAIL level of a benchmark's pairs: alpha spent over the plan's looks. */
-function pairedFailAlpha(plan, alpha = 0.05) {
-    return alpha / lookSchedule(plan).length;
-}
-function metricIndex(benches) {
-    const out = new Map();
-    for (const b of benches)
-        for (const m of b.metrics)
-            out.set(key(b.name, m.name), { bench: b.name, metric: m });
-    return out;
-}
-/**
- * The paired rule's inputs for one benchmark, and the metrics that cannot be compared (only one
- * tree reports them, or in other units) as neutral rows. A metric the base does not gate is left
- * out, whatever the head says.
- */
-function pairedInputs(v, thresholdsFor) {
-    const baseMetrics = metricIndex(poolVisits(v.base, []));
-    const headMetrics = metricIndex(poolVisits(v.head, []));
-    const baseCentres = v.base.map(centres);
-    const headCentres = v.head.map(centres);
-    const inputs = [];
-    const neutral = [];
-    const failAlpha = pairedFailAlpha(v.plan);
-    const row = (bench, m, reason) => neutralComparison({
-        benchmark: bench,
-        metric: m.name,
-        unit: m.unit,
-        direction: m.direction,
-        class: m.class,
-        thresholds: thresholdsFor(bench, m)
-    }, reason);
-    for (const [k, head] of headMetrics) {
-        const base = baseMetrics.get(k);
-        if (!base) {
-            if (head.metric.gate !== false)
-                neutral.push(row(head.bench, head.metric, "new metric: the base's tree does not report it"));
-            continue;
-        }
-        // The gating switch and class are the base's: a pull request cannot turn its own gate off.
-        if (base.metric.gate === false)
-            continue;
-        const m = base.metric;
-        if (m.unit !== head.metric.unit || m.direction !== head.metric.direction) {
-            neutral.push(row(base.bench, m, `not comparable: the base measured it in ${m.unit} (${m.direction} is better), this tree in ${head.metric.unit} (${head.metric.direction} is better)`));
-            continue;
-        }
-        const baseline = [];
-        const current = [];
-        for (let i = 0; i < Math.min(baseCentres.length, headCentres.length); i++) {
-            const b = baseCentres[i]?.get(k);
-            const h = headCentres[i]?.get(k);
-            if (b !== undefined && h !== undefined) {
-                baseline.push(b);
-                current.push(h);
-            }
-        }
-        inputs.push({
-            benchmark: base.bench,
-            metric: m.name,
-            unit: m.unit,
-            direction: m.direction,
-            class: m.class,
-            thresholds: thresholdsFor(base.bench, m),
-            baseline,
-            current,
-            failAlpha
-        });
-    }
-    for (const [k, base] of baseMetrics) {
-        if (headMetrics.has(k) || base.metric.gate === false)
-            continue;
-        neutral.push(row(base.bench, base.metric, "not reported by this tree (the base's reports it)"));
-    }
-    return { inputs, neutral };
-}
-
-function withTree(e, tree, name) {
-    if (e instanceof Error && e.message.startsWith(`benchmark '${name}':`)) {
-        e.message = e.message.replace(`benchmark '${name}':`, `benchmark '${name}' (${tree.label}):`);
-    }
-    throw e;
-}
-async function armRunner(spec, tree, ctx, warm) {
-    // A benchmark can tell which arm it runs in; the two trees differ in nothing else they are told.
-    const env = { ...(ctx.env ?? process.env), PERF_GATE_ARM: tree.arm };
-    switch (spec.kind) {
-        case 'command':
-            return {
-                async prepare() {
-                    for (let i = 1; i <= spec.warmup; i++) {
-                        warm.push(await runCommandVisit(spec, `warm-up ${i}/${spec.warmup}`, env));
-                    }
-                },
-                visit: (label) => runCommandVisit(spec, label, env),
-                result: (measured) => poolVisits(measured, warm)
-            };
-        case 'ollama': {
-            const arm = await openOllamaArm(spec, tree.label, {
-                env,
-                defaultTimeoutSeconds: tree.config.timeoutSeconds,
-                ...(tree.arm === 'head' ? { fingerprint: ctx.fingerprint } : {})
-            });
-            return {
-                prepare: () => arm.prepare(),
-                visit: (label) => arm.visit(label),
-                result: () => arm.result()
-            };
-        }
-        case 'file':
-            throw new Error(`a file benchmark ('${spec.name}') cannot be measured in pairs`);
-    }
-}
-/** Warm-ups, then the pairs of one benchmark in schedule order, with the adaptive looks. */
-async function measurePairs(pair, schedule, ctx) {
-    const name = pair.head.name;
-    // The base decides how many pairs: a pull request cannot buy itself a wider interval.
-    const plan = pairsPlan(pair.base);
-    const visits = {
-        name,
-        base: [],
-        head: [],
-        baseWarm: [],
-        headWarm: [],
-        orders: [],
-        plan
-    };
-    const run = async (tree, fn) => {
-        try {
-            return await fn();
-        }
-        catch (e) {
-            return withTree(e, tree, name);
-        }
-    };
-    const base = await run(ctx.base, () => armRunner(pair.base, ctx.base, ctx, visits.baseWarm));
-    const head = await run(ctx.head, () => armRunner(pair.head, ctx.head, ctx, visits.headWarm));
-    await run(ctx.base, () => base.prepare());
-    await run(ctx.head, () => head.prepare());
-    const started = Date.now();
-    let target = plan.min;
-    while (visits.orders.length < target) {
-        const block = schedule.next(target - visits.orders.length);
-        for (const order of block) {
-            const i = visits.orders.length + 1;
-            const label = `pair ${i}`;
-            const arms = order === 'AB' ? ['base', 'head'] : ['head', 'base'];
-            for (const arm of arms) {
-                const tree = arm === 'base' ? ctx.base : ctx.head;
-                const runner = arm === 'base' ? base : head;
-                const visit = await run(tree, () => runner.visit(label));
-                visits[arm].push(visit);
-            }
-            visits.orders.push(order);
-            const eta = ((Date.now() - started) / i) * (target - i);
-            ctx.reporter.info(`  ${name}: pair ${i}/${target} (${order === 'AB' ? 'base, head' : 'head, base'})${i < target ? ` · ETA ${Math.round(eta / 1000)} s` : ''}`);
-        }
-        if (target >= plan.max)
-            break;
-        const { inputs } = pairedInputs(visits, ctx.thresholdsFor);
-        if (inputs.length === 0)
-            break;
-        const look = pairedSequentialLook(inputs, visits.orders.length, plan);
-        ctx.reporter.info(`  ${name}: after ${plural(visits.orders.length, 'pair')}: ${look.reason}`);
-        if (look.stop || look.nextRuns <= 0)
-            break;
-        target = Math.min(plan.max, visits.orders.length + look.nextRuns);
-    }
-    return {
-        ...visits,
-        baseResult: base.result(visits.base),
-        headResult: head.result(visits.head)
-    };
-}
-
-/** mulberry32: a small 32-bit seeded generator, uniform on [0, 1). */
-function seededRng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** A fresh seed for a run that was given none: printed, so the run can be replayed. */
-function newSeed() {
-    return randomInt(1, 2 ** 31);
-}
-/** FNV-1a of a name: each benchmark gets its own stream of the one seed. */
-function hashName(name) {
-    let h = 0x811c9dc5;
-    for (const ch of Buffer.from(name, 'utf8')) {
-        h ^= ch;
-        h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    return h;
-}
-/**
- * `n` pairs, half AB and half BA (the odd one out drawn at random), in a random order. Every
- * permutation of that multiset is equally likely (Fisher–Yates).
- */
-function balancedOrder(n, rng) {
-    if (!(Number.isInteger(n) && n >= 0))
-        throw new RangeError(`pairs must be an integer ≥ 0, got ${n}`);
-    const half = Math.floor(n / 2);
-    const order = [
-        ...Array(half).fill('AB'),
-        ...Array(half).fill('BA')
-    ];
-    if (n % 2 === 1)
-        order.push(rng() < 0.5 ? 'AB' : 'BA');
-    for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rng() * (i + 1));
-        const t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-    }
-    return order;
-}
-/** ABBA blocks: AB, BA, AB, BA, …, so every two pairs are base, head, head, base. */
-function abbaOrder(n) {
-    if (!(Number.isInteger(n) && n >= 0))
-        throw new RangeError(`pairs must be an integer ≥ 0, got ${n}`);
-    return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'AB' : 'BA'));
-}
-/**
- * The pair orders of one benchmark, a block at a time: the first look's pairs, then each
- * extension's. Each block is balanced on its own, so the pairs compared at every look are.
- */
-class PairSchedule {
-    order;
-    seed;
-    rng;
-    done = [];
-    constructor(order, seed, benchmark) {
-        this.order = order;
-        this.seed = seed;
-        this.rng = seededRng((seed ^ hashName(benchmark)) >>> 0);
-    }
-    /** The orders of the next `n` pairs. */
-    next(n) {
-        const block = this.order === 'abba'
-            ? // An odd block would leave the following one starting with BA: keep the alternation.
-                abbaOrder(this.done.length + n).slice(this.done.length)
-            : balancedOrder(n, this.rng);
-        this.done.push(...block);
-        return block;
-    }
-    /** Every order handed out so far, in pair order. */
-    get orders() {
-        return this.done;
-    }
-}
-
-/*
- * Work that must be undone however the process ends: a temporary git worktree, say. A normal
- * return or an error runs the undo through the caller's own `finally`; a SIGINT or SIGTERM never
- * reaches that `finally`, so the registered functions run from the signal handler, after which the
- * process exits with the signal's conventional status (130, 143). Functions should be synchronous
- * where they can: the handler waits for promises, but a second signal exits at once.
- */
-const registered = new Set();
-const SIGNALS = { SIGINT: 130, SIGTERM: 143 };
-let installed = false;
-let exiting = false;
-/** Runs every registered function once, newest first; failures are ignored. */
-async function runCleanups() {
-    const fns = [...registered].reverse();
-    registered.clear();
-    for (const fn of fns) {
-        try {
-            await fn();
-        }
-        catch {
-            // Best effort: one failed undo must not keep the others from running.
-        }
-    }
-}
-function install() {
-    if (installed)
-        return;
-    installed = true;
-    for (const [signal, status] of Object.entries(SIGNALS)) {
-        process.on(signal, () => {
-            if (exiting)
-                process.exit(status);
-            exiting = true;
-            void runCleanups().finally(() => process.exit(status));
-        });
-    }
-}
-/**
- * Registers `fn` to run if the process is stopped by SIGINT or SIGTERM before the returned
- * function is called. Call the returned function once the work is undone the normal way.
- */
-function onCleanup(fn) {
-    install();
-    registered.add(fn);
-    return () => {
-        registered.delete(fn);
-    };
-}
-
-/*
- * The base side of an A/B run: which commit it is, and that commit checked out as a detached
- * `git worktree` in a temporary folder beside the job's own checkout (the head). The worktree is
- * removed when the run ends, also when it fails, and also on SIGINT or SIGTERM.
- */
-const exec = promisify(execFile);
-const FETCH_DEPTH_HINT = 'use actions/checkout with fetch-depth: 0 (or git fetch --unshallow)';
-async function git(cwd, args) {
-    const { stdout } = await exec('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
-    return stdout.trim();
-}
-async function tryGit(cwd, args) {
-    try {
-        return await git(cwd, args);
-    }
-    catch {
-        return null;
-    }
-}
-async function commitOf(root, rev) {
-    // `--end-of-options` keeps a revision from being read as an option.
-    return tryGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
-}
-async function mergeBase(root, a, b) {
-    return tryGit(root, ['merge-base', '--end-of-options', a, b]).then((s) => s || null);
-}
-/** The default branch as this checkout knows it: origin/HEAD, else main or master. */
-async function defaultBranch(root) {
-    const remoteHead = await tryGit(root, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD']);
-    if (remoteHead)
-        return remoteHead.replace(/^refs\/remotes\//, '');
-    for (const name of ['main', 'master', 'origin/main', 'origin/master']) {
-        if (await commitOf(root, name))
-            return name;
-    }
-    return null;
-}
-/**
- * The base commit of an A/B run, or why there is none. A missing commit in a shallow clone is
- * `shallow: true`; the front turns it into the error that names the fix.
- */
-async function resolveAbBase(cwd, request) {
-    const root = await tryGit(cwd, ['rev-parse', '--show-toplevel']);
-    if (!root)
-        return { reason: `${cwd} is not in a git repository`, shallow: false };
-    const head = await commitOf(root, 'HEAD');
-    if (!head)
-        return { reason: 'the repository has no commit yet', shallow: false };
-    const shallow = (await tryGit(root, ['rev-parse', '--is-shallow-repository'])) === 'true';
-    const missing = (what) => ({
-        reason: shallow
-            ? `the checkout is shallow and lacks ${what}: ${FETCH_DEPTH_HINT}`
-            : `this checkout has no ${what}`,
-        shallow
-    });
-    const found = (sha, how) => ({ root, head, sha, how });
-    switch (request.kind) {
-        case 'ref': {
-            if (request.ref.startsWith('-'))
-                throw new UserError(`--base: bad ref '${request.ref}'`);
-            const ref = await commitOf(root, request.ref);
-            if (!ref) {
-                if (shallow)
-                    return missing(`the base '${request.ref}'`);
-                throw new UserError(`--base: '${request.ref}' is not a commit of this repository`);
-            }
-            const mb = await mergeBase(root, ref, head);
-            if (!mb)
-                return missing(`the merge-base of ${request.ref} and HEAD`);
-            return found(mb, `merge-base of ${request.ref} and HEAD`);
-        }
-        case 'default': {
-            const branch = await defaultBranch(root);
-            const mb = branch ? await mergeBase(root, branch, head) : null;
-            if (mb && mb !== head)
-                return found(mb, `merge-base of ${branch} and HEAD`);
-            // On the default branch: the working tree's own changes if it has any, else the last commit.
-            if (mb && request.dirty)
-                return found(head, 'HEAD (the working tree has changes)');
-            const parent = await commitOf(root, 'HEAD~1');
-            if (!parent)
-                return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow };
-            return found(parent, branch ? `HEAD~1 (HEAD is on ${branch})` : 'HEAD~1');
-        }
-        case 'pull': {
-            const base = await commitOf(root, request.baseSha);
-            if (!base)
-                return missing(`the pull request's base commit ${shortSha(request.baseSha)}`);
-            // The default pull_request checkout is the merge of the head into the base: the base is then
-            // exactly what the pull request changes.
-            const parents = (await tryGit(root, ['rev-list', '--parents', '-n', '1', head])) ?? '';
-            const isMergeOnBase = head !== request.headSha && parents.split(' ').slice(1).includes(base);
-            if (isMergeOnBase)
-                return found(base, `the pull request's base ${shortSha(base)} (merge checkout)`);
-            const mb = await mergeBase(root, base, head);
-            if (!mb)
-                return missing(`the merge-base of the pull request's base ${shortSha(base)} and head`);
-            return found(mb, `merge-base of the pull request's base ${shortSha(base)} and head`);
-        }
-        case 'parent': {
-            const parent = await commitOf(root, 'HEAD~1');
-            if (!parent)
-                return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow };
-            return found(parent, 'HEAD~1');
-        }
-    }
-}
-function isNoBase(b) {
-    return 'reason' in b;
-}
-/**
- * Checks `sha` out as a detached worktree of `root` in a new temporary folder. Until `remove()`
- * is called, a SIGINT or SIGTERM removes it too.
- */
-async function addBaseTree(root, sha) {
-    const parent = mkdtempSync(path.join(tmpdir(), 'perf-gate-base-'));
-    const dir = path.join(parent, shortSha(sha) ?? 'base');
-    let removed = false;
-    // Synchronous, so the signal handler finishes it before the process exits.
-    const remove = () => {
-        if (removed)
-            return;
-        removed = true;
-        spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
-        rmSync(parent, { recursive: true, force: true });
-        spawnSync('git', ['worktree', 'prune'], { cwd: root, stdio: 'ignore' });
-    };
-    const unregister = onCleanup(remove);
-    try {
-        await git(root, ['worktree', 'add', '--detach', '--quiet', dir, sha]);
-    }
-    catch (e) {
-        remove();
-        unregister();
-        const stderr = e.stderr?.trim();
-        throw new UserError(`could not check out the base ${shortSha(sha)} as a git worktree: ${stderr || String(e)}`);
-    }
-    return {
-        dir,
-        sha,
-        remove() {
-            remove();
-            unregister();
-        }
-    };
-}
-/** Where the head's config file sits in the base tree: the same path from the repository root. */
-function baseConfigPath(headConfig, root, baseDir) {
-    const abs = realpathSync$1(path.resolve(headConfig));
-    const rel = path.relative(realpathSync$1(root), abs);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
-        throw new UserError(`the config ${headConfig} is outside the repository ${root}, so the base commit cannot have it`);
-    }
-    return path.join(baseDir, rel);
-}
-
-/**
- * The base commit of this run's A/B measurement, or null when this run gates against stored
- * baselines. Imported results and baseline runs are never A/B: there is nothing to run twice, or
- * the run must record what it measures.
- */
-async function planAb(request, config, ctx) {
-    if (!request || ctx.mode === 'baseline')
-        return null;
-    if (request.when === 'config' && !config.ab)
-        return null;
-    if (ctx.imported) {
-        if (request.when === 'always')
-            throw new UserError('an A/B run measures both trees itself; it cannot gate imported results');
-        ctx.reporter.info('perf-gate: ab: true is not used for imported results');
-        return null;
-    }
-    const found = await resolveAbBase(config.dir, request.base);
-    if (isNoBase(found)) {
-        if (!request.fallback)
-            throw new UserError(`cannot run A/B: ${found.reason}`);
-        ctx.reporter.warning(`perf-gate: no base commit for an A/B run (${found.reason}), so stored baselines are used`);
-        return null;
-    }
-    return { base: found, seed: request.seed ?? newSeed(), order: config.abOrder };
-}
-function withOverrides(config, opts) {
-    let out = config;
-    if (opts.testbed)
-        out = { ...out, testbed: opts.testbed };
-    if (opts.only) {
-        const only = opts.only;
-        out = { ...out, benchmarks: out.benchmarks.filter((b) => only.includes(b.name)) };
-    }
-    if (opts.repetitions !== undefined) {
-        const n = opts.repetitions;
-        out = {
-            ...out,
-            repetitions: n,
-            benchmarks: out.benchmarks.map((b) => ({ ...b, repetitions: n }))
-        };
-    }
-    return out;
-}
-function resultSet(config, commit, now, benchmarks, fp) {
-    return {
-        $schema: RESULTS_SCHEMA_ID,
-        version: RESULTS_VERSION,
-        testbed: config.testbed,
-        createdAt: now.toISOString(),
-        commit,
-        environment: addFingerprint(hostEnvironment(), fp),
-        benchmarks
-    };
-}
-/** Builds and measures both trees; the base's worktree is gone when this returns or throws. */
-async function measureAb(plan, head, opts) {
-    const { base: found, seed, order } = plan;
-    const baseLabel = `base tree (${shortSha(found.sha)})`;
-    const headLabel = `head tree (${shortSha(opts.commit.sha) ?? 'no commit'}${opts.commit.dirty ? ', with uncommitted changes' : ''})`;
-    opts.reporter.info(`perf-gate: A/B in this job: base ${shortSha(found.sha)} (${found.how}) vs head ${shortSha(found.head)}${opts.commit.dirty ? ' with uncommitted changes' : ''}; ${order === 'abba' ? 'ABBA blocks' : 'balanced random order'}, seed ${seed}`);
-    const tree = await addBaseTree(found.root, found.sha);
-    try {
-        const loaded = await loadBaseConfig(baseConfigPath(head.file, found.root, tree.dir), `${head.file} at ${shortSha(found.sha)}`);
-        const baseConfig = loaded ? withOverrides(loaded, opts) : null;
-        if (!baseConfig)
-            opts.reporter.warning(`perf-gate: the base ${shortSha(found.sha)} has no ${head.file}: nothing can be compared pair by pair`);
-        const matched = matchBenchmarks(baseConfig, head);
-        const changes = budgetChanges(baseConfig, head);
-        if (changes.length) {
-            opts.reporter.warning(`perf-gate: this tree's config changes ${changes.join(', ')}; the base's budgets are used`);
-        }
-        const judge = {
-            thresholdsFor: judgingThresholds(baseConfig, head),
-            minSamples: (baseConfig ?? head).minSamples
-        };
-        const baseTree = { arm: 'base', label: baseLabel, config: baseConfig ?? head };
-        const headTree = { arm: 'head', label: headLabel, config: head };
-        const baseNames = matched.paired.map((p) => p.base.name);
-        const headNames = [...baseNames, ...matched.stored.map((s) => s.name)];
-        const builds = [
-            ...(baseConfig && baseNames.length
-                ? await runBuilds(baseConfig, {
-                    tree: 'base',
-                    label: baseLabel,
-                    reporter: opts.reporter,
-                    only: baseNames,
-                    ...(opts.env ? { env: opts.env } : {})
-                })
-                : []),
-            ...(headNames.length
-                ? await runBuilds(head, {
-                    tree: 'head',
-                    label: headLabel,
-                    reporter: opts.reporter,
-                    only: headNames,
-                    ...(opts.env ? { env: opts.env } : {})
-                })
-                : [])
-        ];
-        const fingerprint = {};
-        const pairs = [];
-        let index = 0;
-        const total = matched.paired.length + matched.stored.length;
-        const fileResults = [];
-        for (const spec of head.benchmarks) {
-            const pair = matched.paired.find((p) => p.head.name === spec.name);
-            const stored = matched.stored.includes(spec);
-            if (!pair && !stored)
-                continue;
-            index++;
-            const title = `perf-gate: benchmark ${index}/${total}: ${spec.name} (${spec.kind}, ${pair ? 'A/B' : 'stored baseline'})`;
-            await opts.reporter.group(title, async () => {
-                if (pair) {
-                    pairs.push(await measurePairs(pair, new PairSchedule(order, seed, spec.name), {
-                        base: baseTree,
-                        head: headTree,
-                        reporter: opts.reporter,
-                        thresholdsFor: judge.thresholdsFor,
-                        fingerprint,
-                        ...(opts.env ? { env: opts.env } : {})
-                    }));
-                }
-                else if (spec.kind === 'file') {
-                    fileResults.push(...(await runFileBenchmark(spec, head.dir, opts.reporter)));
-                }
-            });
-        }
-        const run = {
-            base: { sha: found.sha, how: found.how },
-            head: { sha: opts.commit.sha, dirty: opts.commit.dirty === true },
-            seed,
-            order,
-            benchmarks: pairs.map((p) => ({ name: p.name, pairs: p.orders.length })),
-            stored: matched.stored.map((s) => s.name),
-            added: matched.added,
-            removed: matched.removed,
-            budgetChanges: changes,
-            builds: builds.flatMap((b) => b.tree === null ? [] : [{ tree: b.tree, benchmark: b.benchmark, ms: b.ms }])
-        };
-        const headBenches = [...pairs.flatMap((p) => p.headResult), ...fileResults];
-        const baseBenches = pairs.flatMap((p) => p.baseResult);
-        return {
-            current: resultSet(head, opts.commit, opts.now, headBenches, fingerprint),
-            base: resultSet(baseConfig ?? head, { sha: found.sha }, opts.now, baseBenches, {}),
-            pairs,
-            matched,
-            run,
-            judge
-        };
-    }
-    finally {
-        tree.remove();
-    }
-}
-function storedOnly(set, names) {
-    const mine = (b) => names.some((n) => b === n || b.startsWith(`${n}/`));
-    return { ...set, benchmarks: set.benchmarks.filter((b) => mine(b.name)) };
-}
-/**
- * Every metric judged: pairs by the paired rule, `file` benchmarks against the stored baseline
- * (neutral without one), all under one gate, so the multiple-metric control covers them together.
- */
-function compareAb(measured, choice, allowFingerprintChanges) {
-    const comparisons = [];
-    const { thresholdsFor } = measured.judge;
-    for (const p of measured.pairs) {
-        const { inputs, neutral } = pairedInputs(p, thresholdsFor);
-        comparisons.push(...inputs.map(comparePaired), ...neutral);
-    }
-    let fingerprint = [];
-    const names = measured.run.stored;
-    if (names.length) {
-        const current = storedOnly(measured.current, names);
-        if (choice.stored) {
-            const baseline = storedOnly(choice.stored.results, names);
-            fingerprint = checkFingerprint(baseline.environment, current.environment, allowFingerprintChanges);
-            comparisons.push(...compareWithFingerprint(baseline, current, fingerprint, measured.judge).comparisons);
-        }
-        else {
-            comparisons.push(...noBaselineOutcome(current, choice.reason, thresholdsFor).comparisons);
-        }
-    }
-    return { outcome: gate(comparisons), fingerprint };
-}
-
-/** `2/3` → { index: 2, count: 3 }. */
-function parseShard(text, input = 'shard') {
-    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-    const index = Number(m?.[1]);
-    const count = Number(m?.[2]);
-    if (!m || count < 1 || index < 1 || index > count) {
-        throw new UserError(`input '${input}' must be i/n with 1 <= i <= n (for example 2/3, from the matrix); got '${text}'`);
-    }
-    return { index, count };
-}
-/** `a, b` or one name a line (YAML block scalar) → ['a', 'b']. */
-function parseBenchmarkList(text) {
-    return [
-        ...new Set(text
-            .split(/[,\n]/)
-            .map((s) => s.trim())
-            .filter((s) => s !== ''))
-    ];
-}
-/** The names shard `i/n` runs, in sorted order. */
-function shardMembers(names, shard) {
-    return [...new Set(names)]
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .filter((_, pos) => pos % shard.count === shard.index - 1);
-}
-/** The config with only the selected benchmarks; refuses a selection that runs nothing. */
-function selectBenchmarks(config, sel) {
-    const known = config.benchmarks.map((b) => b.name);
-    let wanted;
-    if (sel.kind === 'shard') {
-        if (sel.shard.count > known.length) {
-            throw new UserError(`input 'shard' is ${sel.shard.index}/${sel.shard.count}, but ${config.file} has ${known.length} benchmark(s): use at most ${known.length} shards`);
-        }
-        wanted = shardMembers(known, sel.shard);
-    }
-    else {
-        const unknown = sel.names.filter((n) => !known.includes(n));
-        if (unknown.length > 0) {
-            throw new UserError(`input 'benchmarks' names ${unknown.map((n) => `'${n}'`).join(', ')}, not in ${config.file}; its benchmarks are: ${known.join(', ')}`);
-        }
-        if (sel.names.length === 0)
-            throw new UserError("input 'benchmarks' names no benchmark");
-        wanted = sel.names;
-    }
-    return { ...config, benchmarks: config.benchmarks.filter((b) => wanted.includes(b.name)) };
-}
-/** Artifact names allow no `/ \ : " < > | * ?` and no line breaks; keep them plain. */
-function slug(text) {
-    return text.replace(/[^A-Za-z0-9._-]+/g, '_');
-}
-/** Every shard artifact of a testbed starts with this; the merge job lists artifacts by it. */
-function shardArtifactPrefix(testbed) {
-    return `perf-gate-${slug(testbed)}-shard-`;
-}
-/**
- * `perf-gate-<testbed>-shard-2-of-3`, or for an explicit list its names plus a short hash of
- * the whole list (two lists that slug alike must not overwrite each other's artifact).
- */
-function shardArtifactName(testbed, sel) {
-    const prefix = shardArtifactPrefix(testbed);
-    if (sel.kind === 'shard')
-        return `${prefix}${sel.shard.index}-of-${sel.shard.count}`;
-    const sorted = [...sel.names].sort();
-    const hash = createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 8);
-    return `${prefix}${slug(sorted.join('_')).slice(0, 60)}-${hash}`;
-}
-/** `2/3` back from an artifact name, when the shard was chosen by index. */
-function shardFromArtifactName(name) {
-    const m = /-shard-(\d+)-of-(\d+)$/.exec(name);
-    return m ? { index: Number(m[1]), count: Number(m[2]) } : null;
-}
-function describeSelection(sel) {
-    return sel.kind === 'shard'
-        ? `shard ${sel.shard.index}/${sel.shard.count}`
-        : `benchmarks ${sel.names.join(', ')}`;
-}
-
-const SEVERITY = { neutral: 0, pass: 0, warn: 1, fail: 2 };
-function reachesFailOn(verdict, failOn) {
-    if (failOn === 'never')
-        return false;
-    return SEVERITY[verdict] >= SEVERITY[failOn];
-}
-async function runJob(opts) {
-    const now = opts.now ?? (() => new Date());
-    const clock = opts.clock ?? (() => performance.now());
-    const started = clock();
-    const { config, assumed } = await loadJobConfig(opts);
-    await opts.onStart?.(config);
-    const configLoaded = clock();
-    // An A/B run measures the base itself; only `file` benchmarks still need a stored baseline.
-    const ab = await planAb(opts.ab, config, {
-        mode: opts.mode,
-        imported: isImported(opts),
-        reporter: opts.reporter
-    });
-    // Chosen before measuring: adaptive sampling compares with the baseline as the runs come in.
-    const choice = await chooseBaseline(opts, config, now(), ab);
-    const compareOptions = compareOptionsFor(opts, config, choice);
-    const abMeasured = ab ? await measureAb(ab, config, abMeasureOptions(opts, config, now())) : null;
-    const current = abMeasured?.current ?? (await measure(opts, config, choice, compareOptions, now()));
-    const measured = clock();
-    const compared = abMeasured
-        ? compareAb(abMeasured, choice, opts.allowFingerprintChanges ?? [])
-        : compare(opts, choice, current, compareOptions);
-    // Absolute targets hold with or without a baseline; they join the verdict before any review.
-    compared.outcome = applyTargets(compared.outcome, current, targetsFromConfig(config));
-    const abResult = abMeasured ? { run: abMeasured.run, base: abMeasured.base } : undefined;
-    const decided = await decide(opts, choice, current, compared, ab);
-    const report = await analyse(opts, config, choice, current, decided, compared.fingerprint, now, abResult);
-    const analysed = clock();
-    const imported = isImported(opts);
-    const phasesMs = {
-        ...(imported
-            ? { ingesting: measured - started }
-            : { ingesting: configLoaded - started, benchmarking: measured - configLoaded }),
-        analysing: analysed - measured
-    };
-    return {
-        mode: opts.mode,
-        config,
-        assumed,
-        current,
-        baseline: choice.stored,
-        baselineChoice: choice,
-        baselineWritten: decided.baselineWritten,
-        outcome: decided.outcome,
-        report: report.report,
-        analysis: { ...report.analysis, phasesMs },
-        failed: opts.mode !== 'baseline' && reachesFailOn(decided.outcome.verdict, opts.failOn),
-        ...(abResult ? { ab: abResult } : {})
-    };
-}
-function isImported(opts) {
-    return Boolean(opts.resultsFiles ?? opts.resultsGlob ?? opts.resultSet);
-}
-function abMeasureOptions(opts, config, now) {
-    return {
-        commit: opts.commit,
-        reporter: opts.reporter,
-        now,
-        ...(opts.testbed ? { testbed: opts.testbed } : {}),
-        ...(opts.repetitions !== undefined ? { repetitions: opts.repetitions } : {}),
-        // A shard job measures its share of the head's benchmarks, and the base's of the same names.
-        ...(opts.select ? { only: config.benchmarks.map((b) => b.name) } : {})
-    };
-}
-/**
- * Phase 1: the config with the run's overrides; a baseline run is refused before any work. A run
- * that imports result files needs no config file: without one it runs on the defaults.
- */
-async function loadJobConfig(opts) {
-    const imported = Boolean(opts.resultsGlob ?? opts.resultsFiles);
-    const loaded = await loadConfigOrDefaults(opts.configPath, {
-        imported: imported && !opts.select,
-        testbed: opts.testbed
-    });
-    let config = loaded.config;
-    if (loaded.assumed)
-        for (const line of describeAssumed(loaded.assumed))
-            opts.reporter.info(line);
-    if (opts.testbed)
-        config = { ...config, testbed: opts.testbed };
-    if (opts.select)
-        config = selectBenchmarks(config, opts.select);
-    const headEnv = opts.headEnv;
-    if (headEnv && Object.keys(headEnv).length > 0) {
-        config = {
-            ...config,
-            benchmarks: config.benchmarks.map((b) => b.kind === 'command' ? { ...b, env: { ...b.env, ...headEnv } } : b)
-        };
-    }
-    if (opts.repetitions !== undefined) {
-        const n = opts.repetitions;
-        config = {
-            ...config,
-            repetitions: n,
-            benchmarks: config.benchmarks.map((b) => ({ ...b, repetitions: n }))
-        };
-    }
-    // Refuse before spending an hour of GPU time on a baseline that could not be stored.
-    if (opts.mode === 'baseline') {
-        const trust = baselineWriteDecision(opts.context, opts.store);
-        if (!trust.allowed)
-            throw new UserError(`mode 'baseline' refused: ${trust.reason}. Nothing was written.`);
-    }
-    return { config, assumed: loaded.assumed };
-}
-/** Phase 2: the stored baseline this run is compared with, or why there is none. */
-async function chooseBaseline(opts, config, now, ab) {
-    if (ab && !config.benchmarks.some((b) => b.kind === 'file')) {
-        return {
-            stored: null,
-            how: null,
-            distance: null,
-            walkedFrom: null,
-            commit: null,
-            date: null,
-            ageMs: null,
-            testbed: config.testbed,
-            reason: 'an A/B run compares with the base measured in the same job'
-        };
-    }
-    const choice = await selectBaseline(opts.store, config.testbed, {
-        graph: opts.lineage?.graph ?? null,
-        target: opts.lineage?.target ?? { kind: 'latest' },
-        maxDistance: opts.lineage?.maxDistance ?? DEFAULT_MAX_DISTANCE,
-        now,
-        // The history-aware rule compares with the stored jobs; `runner-drift: 0` needs only one.
-        historyJobs: config.runnerDrift > 0 ? DEFAULT_MAX_JOBS : 1
-    });
-    const baseline = choice.stored;
-    if (baseline) {
-        opts.reporter.info(`baseline: ${shortSha(baseline.results.commit.sha) ?? 'no commit'} from ${baseline.results.createdAt} (${choice.how}${choice.distance ? `, ${choice.distance} commits back` : ''}; ${opts.store.location})`);
-        if (choice.history && choice.history.length > 1) {
-            opts.reporter.info(`baseline: ${choice.history.length} stored jobs on its history are compared with (runner-drift ${budgetPct(config.runnerDrift)})`);
-        }
-        // A fallback to the latest baseline weakens the comparison, so it is shown as a warning.
-        if (choice.reason) {
-            if (choice.how === 'latest')
-                opts.reporter.warning(`baseline: ${choice.reason}`);
-            else
-                opts.reporter.info(`baseline: ${choice.reason}`);
-        }
-    }
-    return choice;
-}
-function compareOptionsFor(opts, config, choice) {
-    const imported = opts.resultsFiles ?? opts.resultsGlob;
-    const sets = choice.history?.map((h) => h.results) ?? [];
-    return {
-        thresholdsFor: thresholdsFromConfig(config),
-        minSamples: config.minSamples,
-        // Merged shard results were run by runBenchmarks too, so their adaptive plans count here.
-        ...(choice.stored && !imported ? { failAlphaFor: adaptiveFailAlpha(config) } : {}),
-        // Until this run's environment is known (the adaptive looks), stored jobs are screened
-        // against the chosen baseline's; the compare phase screens them against this run's.
-        ...(choice.stored && sets.length > 0 && config.runnerDrift > 0
-            ? {
-                history: {
-                    sets,
-                    usable: usableHistory(sets, choice.stored.results.environment, opts.allowFingerprintChanges ?? []),
-                    runnerDrift: config.runnerDrift
-                }
-            }
-            : {})
-    };
-}
-/** Phase 3: this run's results: given (merge), imported from files, or measured. */
-async function measure(opts, config, choice, compare, now) {
-    const imported = opts.resultsFiles ?? opts.resultsGlob;
-    let current;
-    if (opts.resultSet)
-        current = await givenResults(opts.resultSet, config);
-    else if (imported) {
-        current = await importResultSet(imported, {
-            testbed: config.testbed,
-            commit: opts.commit,
-            createdAt: now.toISOString(),
-            hostEnvironment
-        });
-    }
-    else {
-        await runBuilds(config, { tree: null, label: 'checkout', reporter: opts.reporter });
-        current = await runBenchmarks(config, {
-            commit: opts.commit,
-            reporter: opts.reporter,
-            now,
-            baseline: choice.stored?.results ?? null,
-            compare
-        });
-    }
-    if (opts.note)
-        current.note = opts.note;
-    // Figures across matrix cells (batch efficiency, …), worked out once every cell is here, with
-    // the config's per-metric gate and class as the runner applies them to what it measures.
-    return withSweepFigures(current, (bench, metric) => {
-        const spec = config.benchmarks.find((b) => b.name === bench);
-        return spec && Object.hasOwn(spec.metrics, metric) ? spec.metrics[metric] : undefined;
-    });
-}
-async function givenResults(given, config) {
-    const set = typeof given === 'function' ? await given() : structuredClone(given);
-    if (set.testbed !== config.testbed) {
-        throw new UserError(`the results are for testbed '${set.testbed}' but this job gates testbed '${config.testbed}' (${config.file} or input 'testbed')`);
-    }
-    return set;
-}
-/**
- * Phase 4: every gated metric against the baseline, unless the machine differs: by the history
- * rule over the stored jobs of the same environment when the runner drifts (`runner-drift` > 0),
- * else by the two-sample rule against the chosen baseline's runs.
- */
-function compare(opts, choice, current, compareOptions) {
-    const baseline = choice.stored;
-    if (!baseline) {
-        return {
-            outcome: noBaselineOutcome(current, choice.reason, compareOptions.thresholdsFor),
-            fingerprint: []
-        };
-    }
-    const fingerprint = checkFingerprint(baseline.results.environment, current.environment, opts.allowFingerprintChanges ?? []);
-    const history = compareOptions.history;
-    const options = history
-        ? {
-            ...compareOptions,
-            history: {
-                ...history,
-                usable: usableHistory(history.sets, current.environment, opts.allowFingerprintChanges ?? [])
-            }
-        }
-        : compareOptions;
-    return {
-        outcome: compareWithFingerprint(baseline.results, current, fingerprint, options),
-        fingerprint
-    };
-}
-/**
- * Phase 5: the verdict as it stands: a trusted baseline run records this run, the local main job
- * records the first baseline (never an A/B run), and a reviewer may accept a regression (Route B).
- */
-async function decide(opts, choice, current, compared, ab) {
-    let outcome = compared.outcome;
-    let baselineWritten = null;
-    // An A/B run never records: its base arm was measured in a job nobody vouched for.
-    const recordFirst = opts.mode === 'run' &&
-        !ab &&
-        !choice.stored &&
-        baselineWriteDecision(opts.context, opts.store).allowed;
-    if (opts.mode === 'baseline' || recordFirst) {
-        baselineWritten = await opts.store.write(current);
-        opts.reporter.info(`baseline recorded: ${baselineWritten.id} in ${opts.store.location}`);
-        if (recordFirst) {
-            outcome = {
-                ...outcome,
-                reason: `${outcome.reason}; this run was recorded as the baseline, the next run is gated against it`
-            };
-        }
-    }
-    const reviewed = opts.mode === 'baseline' ? null : (opts.review?.(outcome) ?? null);
-    if (!reviewed)
-        return { outcome, baselineWritten };
-    return {
-        outcome: reviewed.outcome,
-        baselineWritten,
-        ...(reviewed.acceptance ? { acceptance: reviewed.acceptance } : {})
-    };
 }
 
 /** Runs the job, then hands what it decided to each output in order. */
@@ -45060,7 +53308,7 @@ function cells(c) {
         sanitizeText(c.metric, { maxLength: 30 }),
         formatValue(shownCentres(c).baseline, unit),
         currentCell(c, unit),
-        formatPercent(valueDelta(c)),
+        deltaText(c, unit),
         formatCi(valueCi(c)),
         c.verdict + (notes.length ? ` (${notes.join(', ')})` : '')
     ];
@@ -45080,9 +53328,11 @@ function renderTerminalTable(outcome) {
         : [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
     const notes = disagreementNotes(outcome.comparisons, (t, maxLength) => sanitizeText(t, { maxLength }));
     const resolution = resolutionLine(outcome.comparisons);
+    const neutral = neutralNotes(outcome.comparisons, (t, maxLength) => sanitizeText(t, { maxLength }));
     return [
         ...table,
         ...(notes.length > 0 ? ['', ...notes] : []),
+        ...(neutral.length > 0 ? ['', 'Not compared:', ...neutral.map((n) => `  ${n}`)] : []),
         ...(resolution ? ['', resolution] : []),
         '',
         `reason: ${sanitizeText(outcome.reason, { maxLength: 500 })}`,
@@ -45298,7 +53548,10 @@ function actionOutput(sink, opts = {}) {
         async deliver(job, before) {
             setOutputs(sink, job, before);
             const assumed = job.assumed ? `\n${renderAssumedConfig(job.assumed)}\n` : '';
-            await sink.summary(renderReport(job.report) + assumed + (opts.summaryNote ?? ''));
+            const note = assumed + (opts.summaryNote ?? '');
+            // Over GitHub's 1 MiB the summary is dropped whole: the table folds to fit, notes included.
+            const maxBytes = MAX_SUMMARY_BYTES - Buffer.byteLength(note, 'utf8');
+            await sink.summary(renderReport(job.report, { maxBytes }) + note);
             return before;
         }
     };
@@ -45381,44 +53634,6 @@ function acceptOutcome(outcome, acceptance) {
         },
         acceptance: { ...acceptance, was: outcome.verdict }
     };
-}
-
-/** The Checks API takes at most this many annotations per request; more go in later updates. */
-const ANNOTATIONS_PER_REQUEST = 50;
-function specFor(specs, bench) {
-    return specs.find((s) => s.name === bench) ?? specs.find((s) => bench.startsWith(`${s.name}/`));
-}
-/**
- * One annotation per config entry with a regression, on the line that defines it in
- * `perf-gate.yml`: that is where a budget is changed or a benchmark fixed, and it is the only line a
- * perf gate can honestly point at. `accepted` regressions (Route B) are notices, not failures.
- */
-function regressionAnnotations(comparisons, specs, configPath, opts = {}) {
-    const bySpec = new Map();
-    for (const c of comparisons) {
-        if (c.verdict !== 'fail' && c.verdict !== 'warn')
-            continue;
-        const spec = specFor(specs, c.benchmark);
-        if (!spec)
-            continue;
-        bySpec.set(spec, [...(bySpec.get(spec) ?? []), c]);
-    }
-    return [...bySpec].map(([spec, cs]) => {
-        const failed = cs.some((c) => c.verdict === 'fail');
-        const level = opts.accepted ? 'notice' : failed ? 'failure' : 'warning';
-        // Annotation messages are plain text: cleaned of control and bidi characters, line by line.
-        const lines = cs
-            .slice(0, 40)
-            .map((c) => sanitizeText(`${c.benchmark} ${c.metric}: ${formatPercent(valueDelta(c))} (90 % CI ${formatCi(valueCi(c))}), ${c.verdict}: ${c.reason}`, { maxLength: 400 }));
-        return {
-            path: configPath,
-            start_line: spec.line,
-            end_line: spec.line,
-            annotation_level: level,
-            title: sanitizeText(`perf: ${spec.name} ${failed ? 'fails' : 'warns'}`, { maxLength: 200 }),
-            message: lines.join('\n') + (cs.length > 40 ? `\n… ${cs.length - 40} more` : '')
-        };
-    });
 }
 
 async function findExisting(client, repo, headSha, externalId) {
@@ -46037,16 +54252,11 @@ class Publisher {
         const headSha = this.target.headSha;
         if (!this.settings.checkRun || !headSha)
             return;
-        const payload = renderCheckRun(job.report, {
-            headSha,
-            ...(job.report.runUrl ? { detailsUrl: job.report.runUrl } : {})
-        });
+        const full = checkRunPayload(job, { headSha, configPath: this.settings.configPath });
+        const { annotations, ...output } = full.output;
+        const payload = { ...full, output };
         try {
-            this.checkRun = await completeCheckRun(this.client, this.target.repo, this.checkRun, { ...payload, head_sha: headSha }, {
-                externalId: this.externalId,
-                annotations: annotationsFor(job, job.config, this.settings.configPath),
-                log: (m) => this.log.info(m)
-            });
+            this.checkRun = await completeCheckRun(this.client, this.target.repo, this.checkRun, { ...payload, head_sha: headSha }, { externalId: this.externalId, annotations, log: (m) => this.log.info(m) });
             if (this.checkRun.appSlug)
                 this.identity = identityOfApp(this.checkRun.appSlug);
             this.log.info(`check run ${this.checkRun.id}: ${payload.conclusion}`);
@@ -46091,10 +54301,5 @@ class Publisher {
         }
     }
 }
-function annotationsFor(job, config, configPath) {
-    return regressionAnnotations(job.outcome.comparisons, config.benchmarks, configPath, {
-        accepted: job.report.acceptance !== undefined
-    });
-}
 
-export { number as $, formatDate as A, formatValue as B, sanitizeText as C, DEFAULT_MAX_DISTANCE as D, formatPercent as E, markdownTable as F, plural as G, statusOf as H, GitHubApiError as I, shardArtifactName as J, actionOutput as K, describeSelection as L, shardArtifactPrefix as M, shardFromArtifactName as N, mergeFingerprint as O, Publisher as P, shardMembers as Q, RESULTS_VERSION as R, baselineWriteDecision as S, parseBenchmarkList as T, UserError as U, parseShard as V, PROMOTE_DRAFT as W, writeFileAtomic as X, makeInput as Y, object as Z, string$1 as _, defaultThresholdsFor as a, literal as a0, array as a1, xyChart as a2, stepLevels as a3, mermaidLabel as a4, loadConfigOrDefaults as a5, median$1 as a6, commonjsGlobal as a7, getDefaultExportFromCjs as a8, getAugmentedNamespace as a9, describeAssumed as b, checkFingerprint as c, detectChangePoints as d, errorMessage as e, compareResultSets as f, filesOutput as g, terminalOutput as h, isUserError as i, jsonOutput as j, runWithOutputs as k, loadConfig as l, importFile as m, fileInput as n, RESULTS_SCHEMA_ID as o, parseResultSet as p, quantileSorted as q, renderTerminalTable as r, selectBaseline as s, thresholdsFromConfig as t, unknownEnvironment as u, shortSha as v, streamReporter as w, explainApiError as x, findPullForRun as y, escapeMarkdown as z };
+export { parseShard as $, streamReporter as A, stopOnSignals as B, boundMessage as C, DEFAULT_MAX_DISTANCE as D, stoppingOn as E, explainApiError as F, findPullForRun as G, escapeMarkdown as H, formatDate as I, formatValue as J, formatPercent as K, markdownTable as L, plural as M, statusOf as N, GitHubApiError as O, Publisher as P, shardArtifactName as Q, RESULTS_VERSION as R, actionOutput as S, describeSelection as T, UserError as U, shardArtifactPrefix as V, shardFromArtifactName as W, mergeFingerprint as X, shardMembers as Y, baselineWriteDecision as Z, parseBenchmarkList as _, defaultThresholdsFor as a, PROMOTE_DRAFT as a0, writeFileAtomic as a1, makeInput as a2, object as a3, string$1 as a4, number as a5, literal as a6, array as a7, xyChart as a8, stepLevels as a9, mermaidLabel as aa, loadConfigOrDefaults as ab, median$1 as ac, commonjsGlobal as ad, getDefaultExportFromCjs as ae, Builder$1 as af, XMLValidator as ag, XMLParser as ah, getAugmentedNamespace as ai, terminalText as b, checkFingerprint as c, detectChangePoints as d, errorMessage as e, describeAssumed as f, compareWithFingerprint as g, filesOutput as h, isUserError as i, jsonOutput as j, terminalOutput as k, loadConfig as l, runWithOutputs as m, importFile as n, parseResultSet as o, pathError as p, quantileSorted as q, renderTerminalTable as r, fileInput as s, thresholdsFromConfig as t, RESULTS_SCHEMA_ID as u, unknownEnvironment as v, sanitizeText as w, selectBaseline as x, shortSha as y, withConfigMetrics as z };

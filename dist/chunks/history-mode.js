@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { U as UserError, e as errorMessage, X as writeFileAtomic, p as parseResultSet, Y as makeInput, Z as object, _ as string, $ as number, a0 as literal, a1 as array, z as escapeMarkdown, A as formatDate, G as plural, v as shortSha, E as formatPercent, B as formatValue, F as markdownTable, a2 as xyChart, a3 as stepLevels, a4 as mermaidLabel, a5 as loadConfigOrDefaults, a6 as median, d as detectChangePoints } from './engine.js';
+import { U as UserError, e as errorMessage, a1 as writeFileAtomic, o as parseResultSet, a2 as makeInput, a3 as object, a4 as string, a5 as number, a6 as literal, a7 as array, H as escapeMarkdown, I as formatDate, M as plural, y as shortSha, K as formatPercent, J as formatValue, L as markdownTable, a8 as xyChart, a9 as stepLevels, aa as mermaidLabel, ab as loadConfigOrDefaults, ac as median, d as detectChangePoints } from './engine.js';
 import { createHash } from 'node:crypto';
-import { readdir, mkdir, readFile, rm } from 'node:fs/promises';
+import { readdir, mkdir, readFile, rm, open } from 'node:fs/promises';
 
 function status(e) {
     const s = e.status;
@@ -139,15 +139,22 @@ class GitApi {
 }
 
 /**
- * Baselines as files: `DIR/<testbed>/<time>_<sha>.json`, one per recorded run. The directory
- * listing is the index, so there is no second file to keep consistent. Each file is written to a
- * temporary name, flushed, then renamed into place: rename is atomic on POSIX file systems, so a
- * crash or kill mid-write leaves only a stray temporary file that readers ignore.
+ * Baselines as files: `DIR/<testbed folder>/<time>_<sha>.json`, one per recorded run. The
+ * directory listing is the index, so there is no second file to keep consistent. Each file is
+ * written to a temporary name, flushed, then renamed into place: rename is atomic on POSIX file
+ * systems, so a crash or kill mid-write leaves only a stray temporary file that readers ignore.
+ *
+ * The folder of a testbed is its name where the name is plain (`ci`, `gpu-a100`), else a readable
+ * slug and a hash of the exact name (`gpa~3f2a…`), so no two testbeds share one (see
+ * testbedFolder). Stores written before that named every folder by the slug alone, which `gpä`
+ * and `gpé` shared; those folders are still read, and a baseline is used only for the testbed it
+ * records, so an old shared folder can no longer gate one testbed against another.
  */
 class LocalBaselineStore {
     dir;
     opts;
     location;
+    warned = new Set();
     constructor(dir, opts = {}) {
         this.dir = dir;
         this.opts = opts;
@@ -163,10 +170,20 @@ class LocalBaselineStore {
                 return [];
             throw new UserError(`cannot read the baseline store ${this.dir}: ${errorMessage(e)}`);
         }
-        return dirs
-            .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-            .map((d) => d.name)
-            .sort();
+        // Folder names are escaped, and an older store's folder may hold several testbeds (gpä and
+        // gpé shared `gp_`): the names are the ones the baselines record, for the folder they are in.
+        const names = new Set();
+        for (const d of dirs.filter((e) => e.isDirectory() && !e.name.startsWith('.'))) {
+            const folder = path.join(this.dir, d.name);
+            const files = (await this.names(folder)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+            // A folder of the current layout with a hash holds one testbed: one file says which.
+            for (const f of d.name.includes('~') ? files.slice(-1) : files) {
+                const t = await recordedTestbed(path.join(folder, f));
+                if (t !== null && (testbedFolder(t) === d.name || safeSegment(t) === d.name))
+                    names.add(t);
+            }
+        }
+        return [...names].sort();
     }
     list(testbed) {
         return this.entries(testbed);
@@ -200,7 +217,7 @@ class LocalBaselineStore {
         return loaded.filter((x) => x !== null);
     }
     async write(results) {
-        const dir = this.testbedDir(results.testbed);
+        const dir = path.join(this.dir, testbedFolder(results.testbed));
         await mkdir(dir, { recursive: true });
         const id = `${compactTime(results.createdAt)}_${(results.commit.sha ?? 'nosha').slice(0, 12)}.json`;
         const final = path.join(dir, id);
@@ -213,54 +230,129 @@ class LocalBaselineStore {
         await this.prune(results.testbed);
         return { testbed: results.testbed, sha: results.commit.sha, createdAt: results.createdAt, id };
     }
-    testbedDir(testbed) {
-        return path.join(this.dir, safeSegment(testbed));
+    /** Where the testbed's baselines are: its folder, then the folder an older store gave it. */
+    folders(testbed) {
+        const current = path.join(this.dir, testbedFolder(testbed));
+        const legacy = path.join(this.dir, safeSegment(testbed));
+        return legacy === current ? [current] : [current, legacy];
     }
-    async entries(testbed) {
-        let names;
+    async names(dir) {
         try {
-            names = await readdir(this.testbedDir(testbed));
+            return await readdir(dir);
         }
         catch (e) {
             if (e.code === 'ENOENT')
                 return [];
             throw new UserError(`cannot read the baseline store ${this.dir}: ${errorMessage(e)}`);
         }
+    }
+    async entries(testbed) {
+        const ids = new Set();
+        for (const dir of this.folders(testbed)) {
+            for (const n of await this.names(dir)) {
+                if (n.endsWith('.json') && !n.startsWith('.'))
+                    ids.add(n);
+            }
+        }
         // Names start with a sortable UTC timestamp, so name order is time order.
-        return names
-            .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
-            .sort()
-            .map((id) => {
+        return [...ids].sort().map((id) => {
             const [time, sha] = id.replace(/\.json$/, '').split('_');
             return { testbed, id, createdAt: time ?? '', sha: sha && sha !== 'nosha' ? sha : null };
         });
     }
     async load(testbed, entry) {
-        const file = path.join(this.testbedDir(testbed), entry.id);
-        try {
-            const results = parseResultSet(makeInput(file, await readFile(file, 'utf8')));
-            return { entry: { ...entry, sha: results.commit.sha, createdAt: results.createdAt }, results };
+        for (const dir of this.folders(testbed)) {
+            const file = path.join(dir, entry.id);
+            let text;
+            try {
+                text = await readFile(file, 'utf8');
+            }
+            catch (e) {
+                if (e.code === 'ENOENT')
+                    continue;
+                this.opts.onWarning?.(`skipping unreadable baseline: ${file}: ${errorMessage(e)}`);
+                return null;
+            }
+            try {
+                const results = parseResultSet(makeInput(file, text));
+                if (results.testbed !== testbed) {
+                    this.warnOnce(`${dir}\u0000${results.testbed}`, `skipping baselines in ${dir} recorded for testbed ${JSON.stringify(results.testbed)}, not ${JSON.stringify(testbed)} (a folder an older perf-gate shared between the two)`);
+                    return null;
+                }
+                return {
+                    entry: { ...entry, sha: results.commit.sha, createdAt: results.createdAt },
+                    results
+                };
+            }
+            catch (e) {
+                // A file edited by hand or cut short by a full disk must not hide the older baselines.
+                this.opts.onWarning?.(`skipping unreadable baseline: ${errorMessage(e)}`);
+                return null;
+            }
         }
-        catch (e) {
-            // A file edited by hand or cut short by a full disk must not hide the older baselines.
-            this.opts.onWarning?.(`skipping unreadable baseline: ${errorMessage(e)}`);
-            return null;
-        }
+        return null;
     }
+    warnOnce(key, message) {
+        if (this.warned.has(key))
+            return;
+        this.warned.add(key);
+        this.opts.onWarning?.(message);
+    }
+    /** Only the testbed's own folder: an older shared one may hold another testbed's baselines. */
     async prune(testbed) {
         const keep = this.opts.keep ?? 100;
-        const entries = await this.entries(testbed);
-        const dir = this.testbedDir(testbed);
-        for (const old of entries.slice(0, Math.max(0, entries.length - keep))) {
-            await rm(path.join(dir, old.id), { force: true });
+        const dir = path.join(this.dir, testbedFolder(testbed));
+        const ids = (await this.names(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+        ids.sort();
+        for (const old of ids.slice(0, Math.max(0, ids.length - keep))) {
+            await rm(path.join(dir, old), { force: true });
         }
+    }
+}
+/**
+ * The testbed a baseline file records, read from its start (perf-gate writes `testbed` among the
+ * first keys), else from the whole file; null when unreadable.
+ */
+async function recordedTestbed(file) {
+    try {
+        const handle = await open(file, 'r');
+        let head;
+        try {
+            const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+            head = buffer.subarray(0, bytesRead).toString('utf8');
+        }
+        finally {
+            await handle.close();
+        }
+        const m = /"testbed"\s*:\s*("(?:[^"\\\n]|\\.)*")/.exec(head);
+        if (m?.[1])
+            return JSON.parse(m[1]);
+        const whole = JSON.parse(await readFile(file, 'utf8'));
+        return typeof whole.testbed === 'string' ? whole.testbed : null;
+    }
+    catch {
+        return null;
     }
 }
 /** `2026-11-22T10:01:02.345Z` → `20261122T100102345Z`: sortable and safe in file names. */
 function compactTime(iso) {
     return iso.replace(/[-:.]/g, '');
 }
-/** A testbed name from config must not escape the store directory. */
+/** Plain testbed names are their own folder: lower case (folders on macOS and Windows ignore case). */
+const PLAIN = /^[a-z0-9_][a-z0-9._-]{0,63}$/;
+/**
+ * The folder of a testbed, one per exact name: a plain name as it is; any other a readable slug,
+ * `~` (which no plain name has) and 12 hex digits of the SHA-256 of the exact name. `gpä` and
+ * `gpé`, `a/b` and `a_b`, `.` and `..`, `CI` and `ci` all get folders of their own, and none
+ * leaves the store.
+ */
+function testbedFolder(name) {
+    if (PLAIN.test(name))
+        return name;
+    const slug = safeSegment(name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')).slice(0, 40);
+    return `${slug}~${createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 12)}`;
+}
+/** The folder name stores before testbedFolder used, kept to read them: not one per name. */
 function safeSegment(name) {
     const s = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
     return s === '' ? '_' : s;
