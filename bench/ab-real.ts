@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { median } from 'simple-statistics'
-import { seededRng, type Rng } from '../src/engine/ab/schedule.js'
+import { seededRng, type Rng } from '../src/shared/random.js'
 import { commit, git, gitRepo } from '../__tests__/helpers/git-repo.js'
 
 const { values } = parseArgs({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { PairSchedule, abbaOrder, balancedOrder, seededRng } from '../../src/engine/ab/schedule.js'
+import { PairSchedule, abbaOrder, balancedOrder } from '../../src/engine/ab/schedule.js'
+import { seededRng } from '../../src/shared/random.js'
 
 const count = (orders: readonly string[], o: string) => orders.filter((x) => x === o).length
 

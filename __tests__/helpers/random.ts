@@ -1,18 +1,11 @@
 /** Seeded randomness so every simulated test is reproducible. */
 
-export type Rng = () => number
+import { seededRng, type Rng } from '../../src/shared/random.js'
 
-/** mulberry32: a 32-bit seeded PRNG, uniform on [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export type { Rng }
+
+/** mulberry32: the engine's own seeded generator, under the name the simulations know it by. */
+export const mulberry32 = seededRng
 
 /** Standard normal by Box–Muller. */
 export function gaussian(rng: Rng): number {

@@ -79,12 +79,9 @@ export async function selectBaseline(
   return { ...choice, history: await historyOf(store, testbed, choice, opts.graph, jobs) }
 }
 
-async function choose(
-  store: BaselineStore,
-  testbed: string,
-  opts: SelectOptions
-): Promise<BaselineChoice> {
-  const none = (reason: string): BaselineChoice => ({
+/** The choice when there is no stored baseline to compare with, and why. */
+export function noBaseline(testbed: string, reason: string): BaselineChoice {
+  return {
     stored: null,
     how: null,
     distance: null,
@@ -94,7 +91,15 @@ async function choose(
     ageMs: null,
     testbed,
     reason
-  })
+  }
+}
+
+async function choose(
+  store: BaselineStore,
+  testbed: string,
+  opts: SelectOptions
+): Promise<BaselineChoice> {
+  const none = (reason: string): BaselineChoice => noBaseline(testbed, reason)
   const found = (
     stored: StoredBaseline,
     how: BaselineHow,

@@ -24,7 +24,12 @@ import type { RunContext } from '../types/run-context.js'
 import { runBuilds } from '../runners/build.js'
 import { compareAb, measureAb, planAb, type AbPlan, type AbRequest } from './ab/index.js'
 import { analyse, type Analysis, type Decision } from './analyse.js'
-import { DEFAULT_MAX_DISTANCE, selectBaseline, type BaselineChoice } from './baseline-select.js'
+import {
+  DEFAULT_MAX_DISTANCE,
+  noBaseline,
+  selectBaseline,
+  type BaselineChoice
+} from './baseline-select.js'
 import { checkFingerprint, compareWithFingerprint, usableHistory } from './fingerprint-check.js'
 import { selectBenchmarks, type ShardSelection } from './shard.js'
 
@@ -265,17 +270,7 @@ async function chooseBaseline(
   ab: AbPlan | null
 ): Promise<BaselineChoice> {
   if (ab && !config.benchmarks.some((b) => b.kind === 'file')) {
-    return {
-      stored: null,
-      how: null,
-      distance: null,
-      walkedFrom: null,
-      commit: null,
-      date: null,
-      ageMs: null,
-      testbed: config.testbed,
-      reason: 'an A/B run compares with the base measured in the same job'
-    }
+    return noBaseline(config.testbed, 'an A/B run compares with the base measured in the same job')
   }
   const choice = await selectBaseline(opts.store, config.testbed, {
     graph: opts.lineage?.graph ?? null,

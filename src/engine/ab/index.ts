@@ -33,7 +33,8 @@ import {
 } from './configs.js'
 import { measurePairs, type MeasuredPairs, type Tree } from './measure.js'
 import { pairedInputs } from './pairs.js'
-import { newSeed, PairSchedule } from './schedule.js'
+import { newSeed } from '../../shared/random.js'
+import { PairSchedule } from './schedule.js'
 import {
   addBaseTree,
   baseConfigPath,

@@ -1,5 +1,5 @@
-import { randomInt } from 'node:crypto'
 import type { AbOrder } from '../../config/types.js'
+import { seededRng, type Rng } from '../../shared/random.js'
 
 /*
  * The order of an A/B run's visits. A drift inside the job (a runner warming up, a neighbour
@@ -14,25 +14,6 @@ import type { AbOrder } from '../../config/types.js'
 
 /** Which arm runs first in a pair: `AB` = base, then head. */
 export type PairOrder = 'AB' | 'BA'
-
-export type Rng = () => number
-
-/** mulberry32: a small 32-bit seeded generator, uniform on [0, 1). */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** A fresh seed for a run that was given none: printed, so the run can be replayed. */
-export function newSeed(): number {
-  return randomInt(1, 2 ** 31)
-}
 
 /** FNV-1a of a name: each benchmark gets its own stream of the one seed. */
 function hashName(name: string): number {
