@@ -73,7 +73,7 @@ describe('the deterministic analyst section', () => {
     )
     expect(o.regressions + o.unchanged + o.improvements).toBe(6)
     expect(section.recommendations[1]?.text).toBe(
-      '3 metrics were not compared (new, too few samples, or another environment); the table says why for each.'
+      '3 metrics were not compared (new, too few samples, or another environment); the list under the table says why for each.'
     )
   })
 

@@ -77,13 +77,34 @@ describe('a directory or glob of mixed result files', () => {
     expect(fingerprint).toEqual({ 'go.gomaxprocs': '2 | 4' })
   })
 
+  it('takes hyperfine runs over the files of a glob as more samples: user and system one per file', async () => {
+    // hyperfine writes every run's wall time but only the mean user and system times.
+    const { files, benchmarks } = await importFiles(
+      'runs/loop/*.json',
+      'auto',
+      nc,
+      path.resolve('fixtures/hyperfine')
+    )
+    expect(files).toHaveLength(5)
+    expect(benchmarks.map((b) => [b.name, b.source?.file])).toEqual([
+      ['loop', 'runs/loop/run-1.json']
+    ])
+    const byName = new Map(benchmarks[0].metrics.map((m) => [m.name, m]))
+    expect([...byName.keys()]).toEqual(['time', 'user', 'system'])
+    expect(byName.get('time')?.samples).toHaveLength(5 * 5)
+    expect(byName.get('user')?.samples).toHaveLength(5)
+    expect(byName.get('user')?.samples[0]).toBeCloseTo(0.0960199, 7)
+    expect(byName.get('system')?.samples).toHaveLength(5)
+    expect(byName.get('user')?.gate).toBe(false)
+  })
+
   it('refuses a benchmark name defined by two files, naming both', async () => {
     const twice = path.join(dir, 'twice')
     mkdirSync(twice)
-    copyFileSync('fixtures/hyperfine/work-baseline.json', path.join(twice, 'a.json'))
-    copyFileSync('fixtures/hyperfine/work-same.json', path.join(twice, 'b.json'))
+    copyFileSync('fixtures/googlebench/real-work-reps10.json', path.join(twice, 'a.json'))
+    copyFileSync('fixtures/googlebench/real-work-reps10-slowed.json', path.join(twice, 'b.json'))
     expect(await errorOf(importFiles('twice/*.json', 'auto', nc, dir))).toBe(
-      'twice/b.json: benchmark "work" is also in twice/a.json: each benchmark must come from one file'
+      'twice/b.json: benchmark "BM_Mix/1000" is also in twice/a.json: each benchmark must come from one file'
     )
   })
 

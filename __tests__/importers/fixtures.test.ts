@@ -21,6 +21,38 @@ interface Expected {
   fingerprint?: Record<string, string>
 }
 
+/**
+ * hyperfine run once per file (fixtures/hyperfine/README.md), --runs 5: [file, first wall time,
+ * user, system]. The CPU times are hyperfine's means: one sample per file.
+ */
+const HYPERFINE_RUNS: Array<[string, number, number, number]> = [
+  ['hyperfine/runs/loop/run-1.json', 0.22830878724, 0.09601989999999999, 0.00019096399999999998],
+  ['hyperfine/runs/loop/run-2.json', 0.27740324184, 0.09517778, 0.000762192],
+  ['hyperfine/runs/loop/run-3.json', 0.34117918550000004, 0.09753166, 0.000595724],
+  ['hyperfine/runs/loop/run-4.json', 0.18703040464, 0.095412, 0.002516272],
+  ['hyperfine/runs/loop/run-5.json', 0.13649914364000001, 0.09580227999999999, 0.000180756],
+  ['hyperfine/runs/loop-slowed/run-1.json', 0.33667461826, 0.12470171999999999, 0.0],
+  ['hyperfine/runs/loop-slowed/run-2.json', 0.4096361561, 0.12481706000000001, 0.0],
+  ['hyperfine/runs/loop-slowed/run-3.json', 0.17637951442000002, 0.1240119, 0.000304952],
+  ['hyperfine/runs/loop-slowed/run-4.json', 0.19782292034, 0.12436327999999999, 0.0],
+  ['hyperfine/runs/loop-slowed/run-5.json', 0.20259583378, 0.12343688, 0.0015294479999999999]
+]
+const hyperfineRuns = (): Record<string, Expected> =>
+  Object.fromEntries(
+    HYPERFINE_RUNS.map(([file, time, user, system]) => [
+      file,
+      {
+        format: 'hyperfine',
+        names: ['loop'],
+        spots: [
+          ['loop', 'time', 's', 'lower', time, 5],
+          ['loop', 'user', 's', 'lower', user, 1],
+          ['loop', 'system', 's', 'lower', system, 1]
+        ]
+      }
+    ])
+  )
+
 const GIB = 1024 ** 3
 const EXPECTED: Record<string, Expected> = {
   'benchmarkdotnet/benchmarkdotnet.json': {
@@ -411,13 +443,22 @@ const EXPECTED: Record<string, Expected> = {
   'hyperfine/loop.json': {
     format: 'hyperfine',
     names: ['loop'],
-    spots: [['loop', 'time', 's', 'lower', 0.16316316754000001, 10]]
+    spots: [
+      ['loop', 'time', 's', 'lower', 0.16316316754000001, 10],
+      ['loop', 'user', 's', 'lower', 0.10078814, 1],
+      ['loop', 'system', 's', 'lower', 0.000978716, 1]
+    ]
   },
   'hyperfine/loop-slowed.json': {
     format: 'hyperfine',
     names: ['loop'],
-    spots: [['loop', 'time', 's', 'lower', 0.17840176288, 10]]
+    spots: [
+      ['loop', 'time', 's', 'lower', 0.17840176288, 10],
+      ['loop', 'user', 's', 'lower', 0.13612804, 1],
+      ['loop', 'system', 's', 'lower', 0.00186332, 1]
+    ]
   },
+  ...hyperfineRuns(),
   'jmh/jmh_output.json': {
     format: 'jmh',
     names: ['org.openjdk.jmh.samples.JMHSample_01_HelloWorld.wellHelloThere'],

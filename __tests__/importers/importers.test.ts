@@ -22,6 +22,44 @@ describe('hyperfine importer', () => {
     expect(m.samples.every((s) => s > 0.015 && s < 0.1)).toBe(true)
   })
 
+  it('records the mean user and system times as one sample each, not gated', () => {
+    const { benchmarks } = importText(
+      'h.json',
+      fixture('hyperfine/hyperfine-two-commands.json'),
+      'auto',
+      nc
+    )
+    const [, user, system] = benchmarks[0].metrics
+    expect(user).toEqual({
+      name: 'user',
+      unit: 's',
+      direction: 'lower',
+      class: 'non-critical',
+      samples: [0.0009813600000000001],
+      gate: false
+    })
+    expect(system).toMatchObject({ name: 'system', samples: [0.000707788], gate: false })
+    // The wall time stays the one gated measure.
+    expect(benchmarks[0].metrics[0].gate).toBeUndefined()
+  })
+
+  it('imports a file without user and system times (mean only) with the time alone', () => {
+    const { benchmarks } = importText(
+      'h.json',
+      '{"results": [{"command": "x", "mean": 0.5}]}',
+      'hyperfine',
+      nc
+    )
+    expect(benchmarks[0].metrics.map((m) => [m.name, m.samples])).toEqual([['time', [0.5]]])
+  })
+
+  it('refuses a negative user time with file and line', () => {
+    const text = '{"results": [\n {"command": "x", "times": [0.1],\n  "user": -0.01}]}'
+    expect(errorOf(() => importText('h.json', text, 'hyperfine', nc))).toBe(
+      'h.json:3: results[0].user must not be negative, got -0.01'
+    )
+  })
+
   it('refuses a negative time with file and line', () => {
     const text = '{"results": [\n {"command": "x",\n  "times": [0.1,\n   -0.2]}]}'
     expect(errorOf(() => importText('h.json', text, 'hyperfine', nc))).toBe(

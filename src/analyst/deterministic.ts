@@ -156,13 +156,13 @@ function generalAdvice(
         ? `${label(top)} ${changeOf(top)}; ${top.verdict === 'fail' ? 'find the cause before merging' : 'keep watching it on the next runs'}.`
         : facts.baselineCommit === null
           ? 'Nothing was compared yet: record this run as the baseline on the default branch, and the next pull request is gated against it.'
-          : 'No metric could be compared with the baseline; the table says why for each.'
+          : 'No metric could be compared with the baseline; the list under the table says why for each.'
     },
     {
       focus: 'coverage',
       text:
         c.notCompared > 0
-          ? `${plural(c.notCompared, 'metric')} ${c.notCompared === 1 ? 'was' : 'were'} not compared (new, too few samples, or another environment); the table says why for each.`
+          ? `${plural(c.notCompared, 'metric')} ${c.notCompared === 1 ? 'was' : 'were'} not compared (new, too few samples, or another environment); the list under the table says why for each.`
           : undecided > 0
             ? `${plural(undecided, 'metric')} ${undecided === 1 ? 'is' : 'are'} inconclusive; raise repetitions to decide ${undecided === 1 ? 'it' : 'them'}.`
             : `Every metric measured was compared (${plural(c.metrics, 'metric')} of ${plural(c.benchmarks, 'benchmark')}).`

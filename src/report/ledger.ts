@@ -52,6 +52,8 @@ export { fittingRows }
 const GATES_HEADER = ['| Gate | Status | Evidence |', '| --- | --- | --- |']
 /** Missed targets listed in the details before the rest are counted: keeps the ledger short. */
 const MAX_MISSED_LINES = 100
+/** Reasons why metrics were not compared, listed under the ledger's table. */
+const LEDGER_MAX_REASONS = 3
 const PERF_ROW = /^\|\s*perf\s*\|/
 const FOLD_LINE = /^- … (\d+) earlier entr(?:y|ies) folded\r?$/
 
@@ -325,7 +327,13 @@ function detailsBlock(report: GateReport, opts: { chart: boolean; maxRows?: numb
       : []),
     ...(sweeps.length ? [sweeps.join('  \n'), ''] : []),
     ...(report.acceptance ? [acceptanceLine(report) ?? '', ''] : []),
-    renderDeltaTable(outcome.comparisons, { maxRows: opts.maxRows, chartUrl: chartLinks(report) }),
+    renderDeltaTable(outcome.comparisons, {
+      maxRows: opts.maxRows,
+      chartUrl: chartLinks(report),
+      // A comment is read at a glance: the first reasons, the rest in the summary and report.
+      maxReasons: LEDGER_MAX_REASONS,
+      reasonsWhere: 'the job summary and the report file list more'
+    }),
     '',
     `${baselineNote(report)} ${routeLine(outcome)}`,
     ...resolutionBlock(outcome.comparisons, opts.maxRows),

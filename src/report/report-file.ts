@@ -31,6 +31,7 @@ import {
   foldedLine,
   inconclusiveNote,
   metricCell,
+  neutralReasonsBlock,
   shownCentres,
   type ChartUrl,
   sortBySignificance,
@@ -91,6 +92,8 @@ function verdictText(c: MetricComparison): string {
  * rows make an 11 MB file no viewer renders.
  */
 export const REPORT_MAX_ROWS = 1000
+/** At most this many distinct reasons why metrics were not compared are listed under the table. */
+export const REPORT_MAX_REASONS = 20
 
 export function renderMetricsTable(
   comparisons: readonly MetricComparison[],
@@ -117,11 +120,15 @@ export function renderMetricsTable(
     { alignDelimiters: false }
   )
   const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }))
-  if (shown.length === sorted.length) return [table, ...notes].join('\n\n')
+  // The file has room for more reasons than a comment; folded rows' reasons are listed too.
+  const neutral = neutralReasonsBlock(sorted, { max: REPORT_MAX_REASONS }) ?? []
+  if (shown.length === sorted.length) return [table, ...notes, neutral].flat().join('\n\n')
   const where = opts.rawLink
     ? `every metric, with its samples, is in the [raw results](${opts.rawLink})`
     : 'every metric, with its samples, is in the raw results'
-  return [table, foldedLine(sorted.slice(shown.length), where), ...notes].join('\n\n')
+  return [table, foldedLine(sorted.slice(shown.length), where), ...notes, neutral]
+    .flat()
+    .join('\n\n')
 }
 
 function ms(v: number): string {

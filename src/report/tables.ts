@@ -150,6 +150,32 @@ export function neutralNotes(
   return lines
 }
 
+/**
+ * The markdown list under a table of why its neutral rows were not compared, headed by how many
+ * there are, at most `max` reasons; `where` says where the reasons left out are listed. Covers
+ * every neutral row, folded ones included: the rows a cut table drops are the neutral ones, and a
+ * reviewer still needs to know why a metric (a Go alloc count at 0, a file with one sample) was
+ * not gated. Null when every row was compared.
+ */
+export function neutralReasonsBlock(
+  rows: readonly MetricComparison[],
+  opts: { max?: number; where?: string } = {}
+): string | null {
+  const neutral = rows.filter((c) => c.verdict === 'neutral')
+  if (neutral.length === 0) return null
+  const max = opts.max ?? 8
+  const lines = neutralNotes(neutral, (t, maxLength) => escapeMarkdown(t, { maxLength }), max)
+  // A cut list ends in "… and N more reasons": say where they are.
+  if (opts.where && new Set(neutral.map((c) => c.reason)).size > max) {
+    lines[lines.length - 1] += ` (${opts.where})`
+  }
+  return [
+    `Not compared (${plural(neutral.length, 'metric')}):`,
+    '',
+    ...lines.map((l) => `- ${l}`)
+  ].join('\n')
+}
+
 /** A Current cell with its † when the medians disagree with Δ. */
 export function currentCell(c: MetricComparison, unit: string): string {
   const shown = shownCentres(c)
@@ -221,7 +247,15 @@ export function foldedLine(hidden: readonly MetricComparison[], where: string): 
  */
 export function renderDeltaTable(
   comparisons: readonly MetricComparison[],
-  opts: { maxRows?: number; chartUrl?: ChartUrl; folded?: string } = {}
+  opts: {
+    maxRows?: number
+    chartUrl?: ChartUrl
+    folded?: string
+    /** At most this many reasons why rows were not compared are listed under the table. */
+    maxReasons?: number
+    /** Where the reasons left out are listed. */
+    reasonsWhere?: string
+  } = {}
 ): string {
   if (comparisons.length === 0) return '_No metrics were compared._'
   const sorted = sortBySignificance(comparisons)
@@ -246,7 +280,8 @@ export function renderDeltaTable(
       ? foldedLine(hidden, opts.folded ?? 'the job summary and the report file have more')
       : ''
   const notes = disagreementNotes(shown, (t, maxLength) => escapeMarkdown(t, { maxLength }))
-  return [table, notes.join('\n\n'), more].filter(Boolean).join('\n\n')
+  const neutral = neutralReasonsBlock(sorted, { max: opts.maxReasons, where: opts.reasonsWhere })
+  return [table, notes.join('\n\n'), more, neutral].filter(Boolean).join('\n\n')
 }
 
 /** The URL of a metric's chart on the history dashboard. */
