@@ -110,6 +110,8 @@ maybe('the dashboard in a browser', () => {
     expect(changePoints).toBeGreaterThan(0)
     expect(series.every((s) => s.shard.fingerprints.length === 1)).toBe(true)
     expect(errors).toEqual([])
+    // Every chart, to check the counted bands and markers by eye.
+    await screenshot(page, 'dashboard-bands-full', true)
     await close()
   })
 
@@ -228,6 +230,7 @@ maybe('the dashboard in a browser', () => {
     await page.waitForSelector(`${cardOf(s)}.focused`)
     expect(await page.$$('.card.focused')).toHaveLength(1)
     expect(errors).toEqual([])
+    await screenshot(page, 'dashboard-ledger-link')
     await close()
   })
 
@@ -293,6 +296,9 @@ maybe('the dashboard in a browser', () => {
       'time <b>bold</b>'
     )
     expect(errors).toEqual([])
+    // The hostile names on screen, shown as the text they are.
+    await page.locator('section.group h2', { hasText: 'parse' }).first().scrollIntoViewIfNeeded()
+    await screenshot(page, 'dashboard-markup-as-text')
     await close()
   })
 

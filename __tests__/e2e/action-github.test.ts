@@ -159,7 +159,7 @@ describe('the action posts to GitHub', () => {
     pull.labels = ['perf-gate:accept']
     pull.body =
       'Switches the parser.\n\nperf-gate-accept: 20 % slower start-up buys the streaming parser'
-    gh.labelEvents.push({
+    gh.issueEvents.push({
       issue: 2,
       label: 'perf-gate:accept',
       actor: { login: 'alice', id: 9, type: 'User' },

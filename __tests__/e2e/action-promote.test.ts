@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   forkToken,
@@ -127,7 +127,49 @@ describe('promote-draft', () => {
     expect(ledger().match(/promoted to ready for review/g)).toHaveLength(1)
   })
 
-  it('leaves a draft whose gate fails, warns or is neutral as it is', async () => {
+  it("with comment: false (no ledger), it still promotes only once, by GitHub's event record", async () => {
+    // The author had marked it ready and turned it back into a draft: that was not perf-gate.
+    gh.issueEvents.push({ issue: 2, actor: gh.pulls.get(2)!.user, event: 'ready_for_review' })
+    gh.convertToDraft(2)
+    const ws = await withBaseline()
+    results(ws, 'work-same')
+    const r = await gate(ws, { comment: 'false' })
+    expect(r.code).toBe(0)
+    expect(r.outputs).toMatchObject({ verdict: 'pass', promoted: 'true' })
+    expect(gh.pulls.get(2)?.draft).toBe(false)
+
+    gh.convertToDraft(2)
+    const again = await gate(ws, { comment: 'false' }, pullRequest('synchronize'), '4243')
+    expect(again.code).toBe(0)
+    expect(again.outputs).toMatchObject({ verdict: 'pass', promoted: 'false' })
+    expect(again.stdout).toContain(
+      '#2 is a draft again after perf-gate marked it ready for review once; it stays as its author left it.'
+    )
+    expect(gh.pulls.get(2)?.draft).toBe(true)
+    expect(mutations()).toHaveLength(1)
+    expect(gh.commentsOn(2)).toEqual([])
+  })
+
+  it('leaves a draft whose gate warns as it is', async () => {
+    const ws = await withBaseline()
+    // +20 % is past a 5 % warn budget and short of a 50 % fail budget.
+    const config = path.join(ws, 'perf-gate.yml')
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        '    class: core\n',
+        '    class: core\n    thresholds: { warn: 5%, fail: 50% }\n'
+      )
+    )
+    results(ws, 'work-slower-20pct')
+    const warned = await gate(ws)
+    expect(warned.code).toBe(0)
+    expect(warned.outputs).toMatchObject({ verdict: 'warn', promoted: 'false' })
+    expect(gh.pulls.get(2)?.draft).toBe(true)
+    expect(gh.graphqlCalls).toEqual([])
+  })
+
+  it('leaves a draft whose gate fails or is neutral as it is', async () => {
     const ws = await withBaseline()
     results(ws, 'work-slower-20pct')
     const failed = await gate(ws)

@@ -83,7 +83,7 @@ describe('who applied the accept label', () => {
     gh.addPull({ number: 2, headSha: sha, labels: ['perf-gate:accept'] })
     const alice = { login: 'alice', id: 2, type: 'User' as const }
     const bob = { login: 'bob', id: 3, type: 'User' as const }
-    gh.labelEvents.push(
+    gh.issueEvents.push(
       { issue: 2, label: 'perf-gate:accept', actor: bob, event: 'labeled' },
       { issue: 2, label: 'perf-gate:accept', actor: bob, event: 'unlabeled' },
       { issue: 2, label: 'perf-gate:accept', actor: alice, event: 'labeled' },

@@ -118,6 +118,10 @@ function rootValue(s: GitHubStandin, token: TokenInfo): Record<string, unknown> 
     }) => {
       needs(token, 'pull_requests')
       const pull = pullByNodeId(s, args.input.pullRequestId)
+      // GitHub logs the change (by the token's account) only when there was one.
+      if (pull.draft) {
+        s.issueEvents.push({ issue: pull.number, actor: token.account, event: 'ready_for_review' })
+      }
       pull.draft = false
       s.readyForReview.push(pull.number)
       return {

@@ -88,6 +88,15 @@ export interface LabelEvent {
   event: 'labeled' | 'unlabeled'
 }
 
+/** A pull request's draft state changing hands: GitHub logs both in the issue events. */
+export interface DraftEvent {
+  issue: number
+  actor: Account
+  event: 'ready_for_review' | 'convert_to_draft'
+}
+
+export type IssueEvent = LabelEvent | DraftEvent
+
 export type Fault =
   /** Answer with this status before anything is applied. */
   | { kind: 'status'; status: number; message?: string; headers?: Record<string, string> }
@@ -226,7 +235,8 @@ export class GitHubStandin {
   readonly comments: StoredComment[] = []
   readonly checkRuns: StoredCheckRun[] = []
   readonly pulls = new Map<number, StoredPull>()
-  readonly labelEvents: LabelEvent[] = []
+  /** GET /issues/{n}/events, oldest first: label changes and draft ↔ ready changes. */
+  readonly issueEvents: IssueEvent[] = []
   /** Issues, numbered with the pull requests. */
   readonly issues = new Map<number, StoredIssue>()
   /** Labels of the repository, by lower-case name. */
@@ -346,6 +356,14 @@ export class GitHubStandin {
     const c = { id: this.id(), issue, body, user, createdAt: at, updatedAt: at }
     this.comments.push(c)
     return c
+  }
+
+  /** The pull request's author (or `actor`) turns it back into a draft, as the UI's link does. */
+  convertToDraft(number: number, actor?: Account): void {
+    const pull = this.pulls.get(number)
+    if (!pull) throw new Error(`stand-in: no pull request #${number}`)
+    pull.draft = true
+    this.issueEvents.push({ issue: number, actor: actor ?? pull.user, event: 'convert_to_draft' })
   }
 
   commentsOn(issue: number): StoredComment[] {
@@ -988,12 +1006,12 @@ const coreRoutes: Record<string, Handler> = {
   'issues/list-events': (ctx) => {
     const n = num(ctx, 'issue_number')
     pullFor(ctx, n)
-    const events = ctx.standin.labelEvents
+    const events = ctx.standin.issueEvents
       .map((e, i) => ({ e, i }))
       .filter(({ e }) => e.issue === n)
       .map(({ e, i }) => ({
         id: 5000 + i,
-        node_id: `LE_${5000 + i}`,
+        node_id: `${'label' in e ? 'LE' : 'RFRE'}_${5000 + i}`,
         url: `${repoApi(ctx.standin)}/issues/events/${5000 + i}`,
         actor: userJson(e.actor),
         event: e.event,
@@ -1001,7 +1019,8 @@ const coreRoutes: Record<string, Handler> = {
         commit_url: null,
         created_at: '2026-11-21T10:00:00Z',
         performed_via_github_app: null,
-        label: { name: e.label, color: 'ededed' }
+        // Draft changes carry only the common properties (GitHub's "issue event types").
+        ...('label' in e ? { label: { name: e.label, color: 'ededed' } } : {})
       }))
     const { page, headers } = pageOf(
       ctx,

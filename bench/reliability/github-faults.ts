@@ -196,7 +196,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
       if (!pull) return
       pull.labels = ['perf-gate:accept']
       pull.body = 'Parser swap.\n\nperf-gate-accept: 20 % slower start-up buys the streaming parser'
-      gh.labelEvents.push({
+      gh.issueEvents.push({
         issue: PR,
         label: 'perf-gate:accept',
         actor: { login: 'alice', id: 9, type: 'User' },

@@ -3,6 +3,7 @@ import { DEFAULT_STORE } from '../baseline/index.js'
 import { parseBenchmarkList, parseShard, type ShardSpec } from '../engine/shard.js'
 import { UserError } from '../errors.js'
 import { PROMOTE_DRAFT, type PromoteDraft } from '../github/ready.js'
+import { isDashboardUrl } from '../report/dashboard-link.js'
 
 export const FAIL_ON = ['fail', 'warn', 'never'] as const
 
@@ -147,7 +148,7 @@ export function readInputs(get: GetInput = (n) => core.getInput(n)): ActionInput
 
 function httpUrl(name: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined
-  if (!/^https?:\/\/[^\s"'<>`]+$/i.test(v)) {
+  if (!isDashboardUrl(v)) {
     throw new UserError(`input '${name}' must be an http(s) URL; got '${v}'`)
   }
   return v

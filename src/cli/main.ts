@@ -25,6 +25,7 @@ import { runWithOutputs } from '../outputs/index.js'
 import { jsonOutput, terminalOutput } from '../outputs/terminal.js'
 import { sanitizeText, terminalText } from '../report/escape.js'
 import { renderTerminalTable } from '../report/terminal.js'
+import { isDashboardUrl } from '../report/dashboard-link.js'
 import { DASHBOARD_USAGE, dashboardCommand } from './dashboard.js'
 import { VERSION } from '../version.js'
 
@@ -83,6 +84,8 @@ Options for run, gate, baseline and ab:
                           e.g. gpu.driver,ollama.*.model.digest
       --analyst-model M   Ollama model for the report's analyst narrative (OLLAMA_HOST);
                           without it a deterministic summary is written
+      --dashboard-url URL where the history dashboard is published (an http(s) URL): the
+                          report and the ledger link each metric to its chart there
 
 Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error (a file
 that cannot be written included); 3 an internal error; 130, 143, 129 stopped by SIGINT,
@@ -156,6 +159,7 @@ async function jobCommand(
       repetitions: { type: 'string' },
       note: { type: 'string' },
       'analyst-model': { type: 'string' },
+      'dashboard-url': { type: 'string' },
       base: { type: 'string' },
       'max-distance': { type: 'string' },
       'allow-fingerprint-changes': { type: 'string' },
@@ -173,6 +177,7 @@ async function jobCommand(
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed)
   const headEnv = parseEnvAssignments(values['head-env'] ?? [])
   const failOn = parseFailOn(values['fail-on'])
+  const dashboardUrl = parseDashboardUrl(values['dashboard-url'])
   const repetitions =
     values.repetitions === undefined
       ? undefined
@@ -224,6 +229,7 @@ async function jobCommand(
       ...(repetitions !== undefined ? { repetitions } : {}),
       ...(Object.keys(headEnv).length ? { headEnv } : {}),
       ...(values.note ? { note: values.note } : {}),
+      ...(dashboardUrl ? { dashboardUrl } : {}),
       ...(values['analyst-model']
         ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
         : {}),
@@ -533,6 +539,13 @@ function assertSharedBenchmarks(
 /** JSON has no Infinity: an unbounded CI end is written as null. */
 function jsonNumber(x: number): number | null {
   return Number.isFinite(x) ? x : null
+}
+
+/** `--dashboard-url`, held to the action's `dashboard-url` rule: the ledger links to it. */
+function parseDashboardUrl(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined
+  if (!isDashboardUrl(v)) throw new UserError(`--dashboard-url must be an http(s) URL, got '${v}'`)
+  return v
 }
 
 function parseFailOn(v: string): FailOn {

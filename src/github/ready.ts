@@ -81,3 +81,31 @@ export async function markReadyForReview(
     )
   }
 }
+
+/**
+ * True when `login` has marked this pull request ready for review before, by GitHub's own record:
+ * the issue events (`ready_for_review`, with the account that did it as its actor). It holds
+ * whether or not a ledger comment was ever posted, so "never twice" does not depend on `comment`.
+ */
+export async function markedReadyBefore(
+  client: GitHubClient,
+  repo: { owner: string; repo: string },
+  number: number,
+  login: string
+): Promise<boolean> {
+  try {
+    const pages = client.paginate.iterator(client.rest.issues.listEvents, {
+      ...repo,
+      issue_number: number,
+      per_page: 100
+    })
+    for await (const page of pages) {
+      if (page.data.some((ev) => ev.event === 'ready_for_review' && ev.actor?.login === login)) {
+        return true
+      }
+    }
+    return false
+  } catch (e) {
+    throw explainApiError(e, `reading the events of #${number}`)
+  }
+}

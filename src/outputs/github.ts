@@ -18,7 +18,7 @@ import { GitHubApiError, explainApiError } from '../github/errors.js'
 import { identityOfApp, resolveIdentity, type Identity } from '../github/identity.js'
 import { readLedger, upsertLedger } from '../github/ledger-comment.js'
 import { getPull, labeledBy, type PullState } from '../github/pulls.js'
-import { markReadyForReview, type PromoteDraft } from '../github/ready.js'
+import { markedReadyBefore, markReadyForReview, type PromoteDraft } from '../github/ready.js'
 import type { Delivered, Output } from './output.js'
 
 /*
@@ -161,8 +161,10 @@ export class Publisher implements Output {
   /**
    * Draft → ready for review, once, on a passing gate of the PR's current head. Never on warn,
    * fail or neutral (an accepted regression is neutral), never for a fork's PR, never on one that
-   * is not a draft, and never again once the ledger records that perf-gate did it (an author who
-   * turned it back into a draft meant it). A refusal is one warning; the verdict stands.
+   * is not a draft, and never again once perf-gate did it (an author who turned it back into a
+   * draft meant it). GitHub's issue events record who marked it ready, with or without a ledger
+   * (`comment: false` posts none); the ledger's marker is also honoured, for a run under another
+   * identity than the one that promoted. A refusal is one warning; the verdict stands.
    */
   private async promote(job: DecidedJob): Promise<boolean> {
     const mode = this.settings.promoteDraft ?? 'false'
@@ -187,7 +189,10 @@ export class Publisher implements Output {
       }
       this.identity = await resolveIdentity(this.client, this.identity)
       const ledger = await readLedger(this.client, { ...repo, number }, this.identity)
-      if (ledger !== null && wasPromoted(ledger)) {
+      if (
+        (ledger !== null && wasPromoted(ledger)) ||
+        (await markedReadyBefore(this.client, repo, number, this.identity.login))
+      ) {
         this.log.info(
           `#${number} is a draft again after perf-gate marked it ready for review once; it stays as its author left it.`
         )

@@ -16,3 +16,12 @@ export function metricChartUrl(
   // A parenthesis would end a markdown link's target; encoded, it is the same URL.
   return `${base.replace(/#.*$/, '')}#${hash}`.replace(/\(/g, '%28').replace(/\)/g, '%29')
 }
+
+/**
+ * Whether `v` may be a dashboard's address (`dashboard-url`, `--dashboard-url`): http(s) only, and
+ * nothing that would end a markdown link or an HTML attribute early (space, quotes, <, >, `), so
+ * a typo or a `javascript:` URL never reaches the ledger as a live link.
+ */
+export function isDashboardUrl(v: string): boolean {
+  return /^https?:\/\/[^\s"'<>`]+$/i.test(v)
+}
