@@ -66,6 +66,25 @@ describe('layers', () => {
       // report/ renders: no file system.
       'src/report/ledger.ts':
         "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n",
+      // report/ renders: no Ollama, no GitHub toolkit, whether the package resolves to its file
+      // under node_modules/ (the CI case: installed) or stays a bare name (not installed).
+      'node_modules/ollama/package.json': JSON.stringify({
+        name: 'ollama',
+        main: 'dist/index.cjs'
+      }),
+      'node_modules/ollama/dist/index.cjs': 'exports.Ollama = class {}\n',
+      'src/report/narrative.ts': "import { Ollama } from 'ollama'\nexport const o = Ollama\n",
+      'src/report/comment.ts':
+        "import { Octokit } from '@octokit/not-installed'\nexport const k = Octokit\n",
+      // The engine and the outputs run under the CLI too: no @actions/* toolkit.
+      'node_modules/@actions/core/package.json': JSON.stringify({
+        name: '@actions/core',
+        main: 'lib/core.js'
+      }),
+      'node_modules/@actions/core/lib/core.js': 'exports.info = () => {}\n',
+      'src/engine/log.ts': "import { info } from '@actions/core'\nexport const log = info\n",
+      'src/outputs/summary.ts':
+        "import { summary } from '@actions/not-installed'\nexport const s = summary\n",
       // No cycles, type-only imports included.
       'src/stats/a.ts': "import type { B } from './b.js'\nexport type A = B | 1\n",
       'src/stats/b.ts': "import type { A } from './a.js'\nexport type B = A | 2\n",
@@ -84,6 +103,10 @@ describe('layers', () => {
         'layer-engine: src/engine/job.ts → src/cli/main.ts',
         'layer-config: src/config/load.ts → src/engine/job.ts',
         'report-is-pure: src/report/ledger.ts → fs',
+        'report-is-pure: src/report/narrative.ts → node_modules/ollama/dist/index.cjs',
+        'report-is-pure: src/report/comment.ts → @octokit/not-installed',
+        'engine-runs-anywhere: src/engine/log.ts → node_modules/@actions/core/lib/core.js',
+        'engine-runs-anywhere: src/outputs/summary.ts → @actions/not-installed',
         'no-cycles: src/stats/a.ts → src/stats/b.ts',
         'importers-public-face: src/runners/file.ts → src/importers/read/source.ts',
         'importers-read-below-formats: src/importers/read/lines.ts → src/importers/formats/go.ts',
