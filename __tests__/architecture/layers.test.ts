@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -114,4 +115,33 @@ describe('layers', () => {
       ])
     )
   }, 60_000)
+})
+
+/** `(^src/index\\.ts$|^src/action/)` → ['src/index.ts', 'src/action/']. */
+function pathsOf(pattern: string): string[] {
+  return pattern
+    .replace(/^\(|\)$/g, '')
+    .split('|')
+    .map((p) => p.replace(/^\^/, '').replace(/\$$/, '').replace(/\\\./g, '.'))
+}
+
+describe('docs/architecture.md', () => {
+  it('has one row per layer of .dependency-cruiser.cjs, in its order', () => {
+    // The order as the config enforces it: each layer-* rule is one layer, from the second down;
+    // the first is what the second may not import.
+    const config = createRequire(import.meta.url)(path.join(ROOT, '.dependency-cruiser.cjs')) as {
+      forbidden: { name: string; from: { path: string }; to: { path: string } }[]
+    }
+    const rules = config.forbidden.filter((r) => r.name.startsWith('layer-'))
+    const first = rules[0]
+    if (!first) throw new Error('.dependency-cruiser.cjs has no layer-* rule')
+    const layers = [pathsOf(first.to.path), ...rules.map((r) => pathsOf(r.from.path))]
+
+    const doc = readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8')
+    const rows = doc
+      .split('\n')
+      .filter((line) => /^\| \d+ \|/.test(line))
+      .map((line) => [...(line.split('|')[3] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]))
+    expect(rows).toEqual(layers)
+  })
 })
