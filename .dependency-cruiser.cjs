@@ -26,6 +26,14 @@ const escape = (s) => s.replace(/[.]/g, '\\.')
 const pathOf = (name) => `^src/${escape(name)}${name.endsWith('.ts') ? '$' : '/'}`
 const anyOf = (names) => `(${names.map(pathOf).join('|')})`
 
+/*
+ * A package as dependency-cruiser names it: resolved, it is its file under node_modules/ (e.g.
+ * node_modules/ollama/dist/index.cjs), so a bare `^ollama$` would never match; left unresolved (not
+ * installed) it keeps its bare name. Both forms are matched, and node_modules/ is not anchored so
+ * that a nested or pnpm-style path (node_modules/.pnpm/x@1/node_modules/x/...) matches too.
+ */
+const packages = (names) => `(^|node_modules/)(${names.map(escape).join('|')})(/|$)`
+
 const layerRules = LAYERS.flatMap((layer, i) => {
   const above = LAYERS.slice(0, i).flat()
   const rules = []
@@ -70,7 +78,10 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/report/' },
       to: {
-        path: '^(node:)?(fs|fs/promises|child_process|http|https|net|worker_threads)$|^ollama$|^@actions/|^@octokit/'
+        path: [
+          '^(node:)?(fs|fs/promises|child_process|http|https|net|worker_threads)$',
+          packages(['ollama', '@actions', '@octokit'])
+        ]
       }
     },
     {
@@ -78,7 +89,7 @@ module.exports = {
       comment: 'the engine is shared by the action and the CLI: no @actions/* runner toolkit',
       severity: 'error',
       from: { path: '^src/(engine|outputs)/' },
-      to: { path: '^@actions/' }
+      to: { path: packages(['@actions']) }
     },
     {
       name: 'importers-public-face',
@@ -106,7 +117,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    includeOnly: { path: '^src/|^node_modules/|^(node:)?[a-z_/]+$' },
+    // src/, installed packages, core modules, and bare (maybe scoped) names left unresolved, so
+    // that the package rules above still see a package that is not installed.
+    includeOnly: { path: '^src/|^node_modules/|^(node:)?@?[a-z0-9][a-z0-9._/-]*$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

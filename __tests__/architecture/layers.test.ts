@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -66,6 +67,25 @@ describe('layers', () => {
       // report/ renders: no file system.
       'src/report/ledger.ts':
         "import { readFileSync } from 'node:fs'\nexport const r = readFileSync\n",
+      // report/ renders: no Ollama, no GitHub toolkit, whether the package resolves to its file
+      // under node_modules/ (the CI case: installed) or stays a bare name (not installed).
+      'node_modules/ollama/package.json': JSON.stringify({
+        name: 'ollama',
+        main: 'dist/index.cjs'
+      }),
+      'node_modules/ollama/dist/index.cjs': 'exports.Ollama = class {}\n',
+      'src/report/narrative.ts': "import { Ollama } from 'ollama'\nexport const o = Ollama\n",
+      'src/report/comment.ts':
+        "import { Octokit } from '@octokit/not-installed'\nexport const k = Octokit\n",
+      // The engine and the outputs run under the CLI too: no @actions/* toolkit.
+      'node_modules/@actions/core/package.json': JSON.stringify({
+        name: '@actions/core',
+        main: 'lib/core.js'
+      }),
+      'node_modules/@actions/core/lib/core.js': 'exports.info = () => {}\n',
+      'src/engine/log.ts': "import { info } from '@actions/core'\nexport const log = info\n",
+      'src/outputs/summary.ts':
+        "import { summary } from '@actions/not-installed'\nexport const s = summary\n",
       // No cycles, type-only imports included.
       'src/stats/a.ts': "import type { B } from './b.js'\nexport type A = B | 1\n",
       'src/stats/b.ts': "import type { A } from './a.js'\nexport type B = A | 2\n",
@@ -84,6 +104,10 @@ describe('layers', () => {
         'layer-engine: src/engine/job.ts → src/cli/main.ts',
         'layer-config: src/config/load.ts → src/engine/job.ts',
         'report-is-pure: src/report/ledger.ts → fs',
+        'report-is-pure: src/report/narrative.ts → node_modules/ollama/dist/index.cjs',
+        'report-is-pure: src/report/comment.ts → @octokit/not-installed',
+        'engine-runs-anywhere: src/engine/log.ts → node_modules/@actions/core/lib/core.js',
+        'engine-runs-anywhere: src/outputs/summary.ts → @actions/not-installed',
         'no-cycles: src/stats/a.ts → src/stats/b.ts',
         'importers-public-face: src/runners/file.ts → src/importers/read/source.ts',
         'importers-read-below-formats: src/importers/read/lines.ts → src/importers/formats/go.ts',
@@ -91,4 +115,33 @@ describe('layers', () => {
       ])
     )
   }, 60_000)
+})
+
+/** `(^src/index\\.ts$|^src/action/)` → ['src/index.ts', 'src/action/']. */
+function pathsOf(pattern: string): string[] {
+  return pattern
+    .replace(/^\(|\)$/g, '')
+    .split('|')
+    .map((p) => p.replace(/^\^/, '').replace(/\$$/, '').replace(/\\\./g, '.'))
+}
+
+describe('docs/architecture.md', () => {
+  it('has one row per layer of .dependency-cruiser.cjs, in its order', () => {
+    // The order as the config enforces it: each layer-* rule is one layer, from the second down;
+    // the first is what the second may not import.
+    const config = createRequire(import.meta.url)(path.join(ROOT, '.dependency-cruiser.cjs')) as {
+      forbidden: { name: string; from: { path: string }; to: { path: string } }[]
+    }
+    const rules = config.forbidden.filter((r) => r.name.startsWith('layer-'))
+    const first = rules[0]
+    if (!first) throw new Error('.dependency-cruiser.cjs has no layer-* rule')
+    const layers = [pathsOf(first.to.path), ...rules.map((r) => pathsOf(r.from.path))]
+
+    const doc = readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8')
+    const rows = doc
+      .split('\n')
+      .filter((line) => /^\| \d+ \|/.test(line))
+      .map((line) => [...(line.split('|')[3] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]))
+    expect(rows).toEqual(layers)
+  })
 })

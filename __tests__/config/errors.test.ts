@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigError, parseConfig } from '../../src/config/index.js'
+import { ConfigError } from '../../src/config/errors.js'
+import { parseConfig } from '../../src/config/load.js'
 import { UserError } from '../../src/errors.js'
 
 /** The message a config is rejected with, or a failure if it is accepted. */

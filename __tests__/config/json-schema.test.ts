@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { configJsonSchema } from '../../src/config/index.js'
+import { configJsonSchema } from '../../src/config/json-schema.js'
 
 const FILE = fileURLToPath(new URL('../../schemas/config.schema.json', import.meta.url))
 

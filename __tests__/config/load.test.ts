@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { loadConfig, parseConfig } from '../../src/config/index.js'
-import type { PerfGateConfig } from '../../src/config/index.js'
+import { loadConfig, parseConfig } from '../../src/config/load.js'
+import type { PerfGateConfig } from '../../src/config/types.js'
 
 const FULL = `testbed: dual-5090
 repetitions: 10

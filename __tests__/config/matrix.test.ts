@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseConfig, type OllamaBenchmark } from '../../src/config/index.js'
+import { parseConfig } from '../../src/config/load.js'
+import type { OllamaBenchmark } from '../../src/config/types.js'
 import { cellName, expandMatrix } from '../../src/config/matrix.js'
 import { parseTargetKey, targetsForCell } from '../../src/config/targets.js'
 import { UserError } from '../../src/errors.js'

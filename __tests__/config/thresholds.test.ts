@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
+import { parseConfig } from '../../src/config/load.js'
 import {
-  parseConfig,
   resolveMetricClass,
   resolveMetricDirection,
   resolveMetricGate,
   resolveThresholds,
   resolveThresholdsWithSource
-} from '../../src/config/index.js'
-import type { PerfGateConfig } from '../../src/config/index.js'
+} from '../../src/config/thresholds.js'
+import type { PerfGateConfig } from '../../src/config/types.js'
 
 const CONFIG = parseConfig(
   `thresholds:

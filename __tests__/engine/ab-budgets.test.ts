@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseConfig } from '../../src/config/index.js'
+import { parseConfig } from '../../src/config/load.js'
 import type { PerfGateConfig } from '../../src/config/types.js'
 import {
   budgetChanges,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { parseConfig } from '../../src/config/index.js'
+import { parseConfig } from '../../src/config/load.js'
 import { measurePairs, type Tree } from '../../src/engine/ab/measure.js'
 import { pairedInputs } from '../../src/engine/ab/pairs.js'
 import { PairSchedule } from '../../src/engine/ab/schedule.js'

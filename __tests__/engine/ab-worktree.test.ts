@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { parseConfig } from '../../src/config/index.js'
+import { parseConfig } from '../../src/config/load.js'
 import { measureAb, planAb } from '../../src/engine/ab/index.js'
 import {
   addBaseTree,

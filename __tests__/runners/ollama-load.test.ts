@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { parseConfig, type OllamaBenchmark } from '../../src/config/index.js'
+import { parseConfig } from '../../src/config/load.js'
+import type { OllamaBenchmark } from '../../src/config/types.js'
 import type { Benchmark, Metric } from '../../src/results/model.js'
 import { runBenchmarks } from '../../src/runners/index.js'
 import { runOllamaBenchmark, type OllamaRunOptions } from '../../src/runners/ollama.js'

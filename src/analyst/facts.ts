@@ -6,6 +6,7 @@ import { moreRunsNeeded } from '../report/observations.js'
 import { speedPhrase } from '../report/speed.js'
 import { shownCentres, valueCi, valueDelta } from '../report/tables.js'
 import type { GateReport } from '../types/report.js'
+import { shortSha } from '../shared/text.js'
 
 /*
  * The computed facts the analyst model receives, as JSON: the model reads numbers, never files,
@@ -108,8 +109,8 @@ export function buildFacts(
     route: outcome.route,
     reason: outcome.reason,
     testbed: report.testbed,
-    commit: report.current.sha?.slice(0, 7) ?? null,
-    baselineCommit: report.baseline?.sha?.slice(0, 7) ?? null,
+    commit: shortSha(report.current.sha),
+    baselineCommit: shortSha(report.baseline?.sha),
     counts: {
       metrics: outcome.regressions + outcome.unchanged + outcome.improvements,
       notCompared: outcome.comparisons.filter((c) => c.verdict === 'neutral').length,

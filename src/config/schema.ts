@@ -27,12 +27,9 @@ const IMPORTED_FORMATS = IMPORTERS.map((i) => i.name)
 
 /** `none` times the command itself; the others parse what it prints or writes. */
 export const COMMAND_FORMATS: readonly [string, ...string[]] = ['none', 'auto', ...IMPORTED_FORMATS]
-export type CommandFormat = string
 
 /** A result file has no command whose wall time could stand in for it, hence no `none`. */
 export const FILE_FORMATS: readonly [string, ...string[]] = ['auto', ...IMPORTED_FORMATS]
-
-export const BENCHMARK_KINDS = ['command', 'ollama', 'file'] as const
 
 /** How the visits of an A/B run are ordered: balanced random (seeded) or ABBA blocks. */
 export const AB_ORDERS = ['balanced', 'abba'] as const

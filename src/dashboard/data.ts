@@ -6,6 +6,7 @@ import { defaultThresholdsFor, type ThresholdsFor } from '../stats/compare-sets.
 import { checkFingerprint } from '../engine/fingerprint-check.js'
 import type { Commit, Direction, Environment, MetricClass } from '../results/model.js'
 import { detectChangePoints, type ChangePointOptions } from '../stats/change-points.js'
+import { shortSha } from '../shared/text.js'
 import type {
   BenchmarkEntry,
   BenchmarkShard,
@@ -72,10 +73,6 @@ export interface BuiltData {
 /** A run measured on a pull request rather than recorded on the default branch. */
 export function isPullRequestRun(commit: Commit): boolean {
   return /^refs\/pull\//.test(commit.ref ?? '')
-}
-
-export function shortSha(sha: string | null | undefined): string {
-  return sha ? sha.slice(0, 7) : ''
 }
 
 interface SeriesMeta {
@@ -216,7 +213,7 @@ async function buildTestbed(
     if (!pr) {
       if (previous) {
         const diffs = checkFingerprint(previous, set.environment)
-        if (diffs.length > 0) fingerprints.push({ x, t, sha: shortSha(sha), diffs })
+        if (diffs.length > 0) fingerprints.push({ x, t, sha: shortSha(sha) ?? '', diffs })
       }
       previous = set.environment
     }
@@ -406,7 +403,7 @@ function pointsOf(rows: readonly Row[]): Points {
     const pr = r[5] === 1
     p.x.push(r[0])
     p.t.push(r[1])
-    p.sha.push(shortSha(r[3]))
+    p.sha.push(shortSha(r[3]) ?? '')
     p.med.push(pr ? null : round6(r[6]))
     p.lo.push(pr ? null : round6(r[7]))
     p.hi.push(pr ? null : round6(r[8]))
@@ -432,7 +429,7 @@ function overviewOf(main: readonly Row[], target: number): Points {
     }
     p.x.push(mid[0])
     p.t.push(mid[1])
-    p.sha.push(shortSha(mid[3]))
+    p.sha.push(shortSha(mid[3]) ?? '')
     p.med.push(round6(medianOf(part.map((r) => r[6]))))
     p.lo.push(round6(lo))
     p.hi.push(round6(hi))
@@ -469,7 +466,7 @@ function findChangePoints(
     return {
       x: row[0],
       t: row[1],
-      sha: shortSha(row[3]),
+      sha: shortSha(row[3]) ?? '',
       change: c.change,
       before: round6(c.before),
       after: round6(c.after),

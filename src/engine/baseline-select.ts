@@ -1,6 +1,7 @@
 import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
 import type { BaselineEntry, BaselineStore, StoredBaseline } from '../baseline/store.js'
 import { errorMessage } from '../errors.js'
+import { shortSha } from '../shared/text.js'
 
 /*
  * Which stored baseline a run is compared with. For a pull request it is the baseline of the
@@ -63,10 +64,6 @@ export const DEFAULT_MAX_DISTANCE = 50
  */
 export const HISTORY_DEPTH = 100
 const KEY_LENGTH = 12
-
-function short(sha: string): string {
-  return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha
-}
 
 export async function selectBaseline(
   store: BaselineStore,
@@ -159,7 +156,7 @@ async function choose(
       line = await graph.ancestors(target.sha, maxDistance + 1)
     } catch (e) {
       return latest(
-        `the history of ${short(target.sha)} could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`
+        `the history of ${shortSha(target.sha) ?? ''} could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`
       )
     }
     for (const [i, sha] of line.entries()) {
@@ -167,11 +164,11 @@ async function choose(
       if (stored) return found(stored, 'ancestor', i, { kind: 'commit', sha: target.sha })
     }
     return latest(
-      `no baseline on ${short(target.sha)} or its ${maxDistance} nearest ancestors, so the latest baseline was used`
+      `no baseline on ${shortSha(target.sha) ?? ''} or its ${maxDistance} nearest ancestors, so the latest baseline was used`
     )
   }
 
-  const head = short(target.head)
+  const head = shortSha(target.head) ?? ''
   let mergeBase: string | null
   try {
     mergeBase = await graph.mergeBase(target.base, target.head)
@@ -196,7 +193,7 @@ async function choose(
     line = maxDistance > 0 ? await graph.ancestors(mergeBase, maxDistance + 1) : []
   } catch (e) {
     return latest(
-      `the merge-base ${short(mergeBase)} has no baseline and its history could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`
+      `the merge-base ${shortSha(mergeBase) ?? ''} has no baseline and its history could not be read from ${graph.source} (${errorMessage(e)}), so the latest baseline was used`
     )
   }
   for (const [i, sha] of line.entries()) {
@@ -205,7 +202,7 @@ async function choose(
     if (stored) return found(stored, 'ancestor', i, from)
   }
   return none(
-    `no baseline for testbed '${testbed}' at the merge-base ${short(mergeBase)} of ${target.base} and ${head}, ` +
+    `no baseline for testbed '${testbed}' at the merge-base ${shortSha(mergeBase) ?? ''} of ${target.base} and ${head}, ` +
       `nor at its ${maxDistance} nearest ancestors (baseline-max-distance); ` +
       `record one on ${target.base} (mode baseline) to gate this pull request`
   )

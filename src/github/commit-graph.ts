@@ -2,6 +2,7 @@ import type { BaselineTarget, CommitGraph } from '../types/lineage.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef, WorkflowRun } from './context.js'
 import { explainApiError } from './errors.js'
+import { shortSha } from '../shared/text.js'
 
 /*
  * The repository's history through the REST API, for choosing a pull request's baseline on a
@@ -43,7 +44,7 @@ export function githubCommitGraph(client: GitHubClient, repo: RepoRef): CommitGr
           }
         }
       } catch (e) {
-        throw explainApiError(e, `listing the commits before ${sha.slice(0, 7)}`)
+        throw explainApiError(e, `listing the commits before ${shortSha(sha) ?? '?'}`)
       }
       return out
     }

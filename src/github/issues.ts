@@ -12,6 +12,7 @@ import {
   type RegressionFinding
 } from '../report/regression-issue.js'
 import type { RunContext } from '../types/run-context.js'
+import { shortSha } from '../shared/text.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './context.js'
 import { explainApiError, statusOf } from './errors.js'
@@ -237,12 +238,12 @@ export async function syncRegressionIssues(
         })
         issue.open = false
         result.closed.push(issue.number)
-        log(`issue #${issue.number}: recovered at ${f.recovery.sha?.slice(0, 7) ?? '?'}, closed`)
+        log(`issue #${issue.number}: recovered at ${shortSha(f.recovery.sha) ?? '?'}, closed`)
         continue
       }
       let likely: LikelyCommits | null = null
       if (f.previous?.sha && f.step.sha) {
-        what = `reading the commits ${f.previous.sha.slice(0, 7)}...${f.step.sha.slice(0, 7)}`
+        what = `reading the commits ${shortSha(f.previous.sha) ?? '?'}...${shortSha(f.step.sha) ?? '?'}`
         likely = await likelyCommits(
           client,
           repo,

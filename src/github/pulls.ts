@@ -1,6 +1,7 @@
 import type { GitHubClient } from './client.js'
 import { explainApiError } from './errors.js'
 import type { RepoRef, UpstreamRun } from './context.js'
+import { shortSha } from '../shared/text.js'
 
 /** The pull request as it is now, not as the event that started the run saw it. */
 export interface PullState {
@@ -125,11 +126,11 @@ export async function findPullForRun(
   if (open.length > 0) {
     return {
       pull: null,
-      why: `the pull request's head moved on (${open.map((p) => `#${p.number} is at ${p.headSha.slice(0, 7)}`).join(', ')}) since ${run.headSha.slice(0, 7)} was measured`
+      why: `the pull request's head moved on (${open.map((p) => `#${p.number} is at ${shortSha(p.headSha) ?? '?'}`).join(', ')}) since ${shortSha(run.headSha) ?? '?'} was measured`
     }
   }
   return {
     pull: null,
-    why: `no open pull request has head ${run.headSha.slice(0, 7)} on ${run.headRepo ?? '?'}:${run.headBranch ?? '?'} (closed, or not a pull request)`
+    why: `no open pull request has head ${shortSha(run.headSha) ?? '?'} on ${run.headRepo ?? '?'}:${run.headBranch ?? '?'} (closed, or not a pull request)`
   }
 }

@@ -20,6 +20,7 @@ import { readLedger, upsertLedger } from '../github/ledger-comment.js'
 import { getPull, labeledBy, type PullState } from '../github/pulls.js'
 import { markedReadyBefore, markReadyForReview, type PromoteDraft } from '../github/ready.js'
 import type { Delivered, Output } from './output.js'
+import { shortSha } from '../shared/text.js'
 
 /*
  * Everything the action posts to GitHub for one run, in the order a reviewer needs it: the check
@@ -183,7 +184,7 @@ export class Publisher implements Output {
       }
       if (pull.headSha !== this.target.headSha) {
         this.log.info(
-          `#${number} has moved on to ${pull.headSha.slice(0, 7)}; a pass of an older commit does not mark it ready for review.`
+          `#${number} has moved on to ${shortSha(pull.headSha) ?? '?'}; a pass of an older commit does not mark it ready for review.`
         )
         return false
       }
@@ -285,7 +286,7 @@ export class Publisher implements Output {
       const current = pull.headSha === this.target.headSha
       if (!current) {
         this.log.info(
-          `#${number} has moved on to ${pull.headSha.slice(0, 7)}; only the hop log records this run of ${this.target.headSha?.slice(0, 7) ?? '?'}.`
+          `#${number} has moved on to ${shortSha(pull.headSha) ?? '?'}; only the hop log records this run of ${shortSha(this.target.headSha) ?? '?'}.`
         )
       }
       this.identity = await resolveIdentity(this.client, this.identity)
