@@ -101,7 +101,7 @@ describe('an open paired metric', () => {
 
   it('past a sane number of pairs, says what helps other than A/B, which it already is', () => {
     expect(openAdvice({ ...open, runsToDecide: 500 })).toBe(
-      'it cannot be decided at this noise (over 100 pairs): a quieter runner or more work per visit would help'
+      "it cannot be decided at this noise (over 100 pairs): a quieter runner, longer runs (more work per visit, e.g. more requests) or more pairs per run (the base's repetitions, up to 100) would help"
     )
   })
 })
