@@ -102,6 +102,77 @@ describe('the base commit of an A/B run', () => {
     expect(said.join('\n')).toMatch(/fetch-depth: 0/)
   })
 
+  describe('in a shallow clone of a branch', () => {
+    /** main: m1 m2 m3; feature: from m1, f1 f2 f3. The merge-base of feature and main is m1. */
+    function forked(): { dir: string; fork: string } {
+      const { dir, shas } = gitRepo([{ 'v.txt': 'm1\n' }, { 'v.txt': 'm2\n' }, { 'v.txt': 'm3\n' }])
+      git(dir, 'checkout', '-q', '-b', 'feature', shas[0])
+      for (const f of ['f1', 'f2', 'f3']) commit(dir, { 'f.txt': `${f}\n` })
+      // The origin's HEAD stays on main: a clone's origin/HEAD names main.
+      git(dir, 'checkout', '-q', 'main')
+      return { dir, fork: shas[0] }
+    }
+    function clone(dir: string, ...args: string[]): string {
+      const to = path.join(mkdtempSync(path.join(tmpdir(), 'pg-shallow-')), 'c')
+      git(dir, 'clone', '-q', ...args, '--branch', 'feature', `file://${dir}`, to)
+      return to
+    }
+    const lacksMergeBase = {
+      reason:
+        'the checkout is shallow and lacks the merge-base with origin/main: use actions/checkout with fetch-depth: 0 (or git fetch --unshallow)',
+      shallow: true
+    }
+
+    it('that lacks the merge-base says so, whatever the depth, instead of taking HEAD~1', async () => {
+      const { dir } = forked()
+      // Depth 2: HEAD~1 exists (f2), but it is the branch's own commit, not the base.
+      const two = clone(dir, '--depth', '2', '--no-single-branch')
+      expect(git(two, 'rev-parse', '--verify', 'HEAD~1')).toMatch(/^[0-9a-f]{40}$/)
+      expect(await resolveAbBase(two, { kind: 'default' })).toEqual(lacksMergeBase)
+      // Depth 1: what is missing is still the merge-base, not "HEAD~1".
+      const one = clone(dir, '--depth', '1', '--no-single-branch')
+      expect(await resolveAbBase(one, { kind: 'default' })).toEqual(lacksMergeBase)
+      const config = parseConfig(
+        'benchmarks:\n  - name: a\n    kind: command\n    run: "true"\n',
+        path.join(two, 'perf-gate.yml')
+      )
+      await expect(
+        planAb({ base: { kind: 'default' }, when: 'always' }, config, {
+          mode: 'gate',
+          imported: false,
+          reporter: silentReporter
+        })
+      ).rejects.toThrow(
+        'cannot run A/B: the checkout is shallow and lacks the merge-base with origin/main: use actions/checkout with fetch-depth: 0'
+      )
+    })
+
+    it('that has only its own branch names the missing default branch', async () => {
+      const { dir } = forked()
+      const single = clone(dir, '--depth', '2')
+      expect(await resolveAbBase(single, { kind: 'default' })).toEqual({
+        reason:
+          'the checkout is shallow and lacks the default branch (origin/HEAD, main or master), so the merge-base with it: use actions/checkout with fetch-depth: 0 (it fetches every branch), or name the base with --base REF',
+        shallow: true
+      })
+    })
+
+    it('that is deep enough finds the merge-base; on the default branch, HEAD~1', async () => {
+      const { dir, fork } = forked()
+      const deep = clone(dir, '--depth', '4', '--no-single-branch')
+      expect(found(await resolveAbBase(deep, { kind: 'default' }))).toMatchObject({
+        sha: fork,
+        how: 'merge-base of origin/main and HEAD'
+      })
+      const onMain = path.join(mkdtempSync(path.join(tmpdir(), 'pg-shallow-')), 'c')
+      git(dir, 'clone', '-q', '--depth', '2', `file://${dir}`, onMain)
+      expect(found(await resolveAbBase(onMain, { kind: 'default' }))).toMatchObject({
+        sha: git(onMain, 'rev-parse', 'HEAD~1'),
+        how: 'HEAD~1 (HEAD is on origin/main)'
+      })
+    })
+  })
+
   it('does not exist for a first commit, and is never used for imported results or a baseline run', async () => {
     const { dir } = gitRepo([{ 'v.txt': 'only\n' }])
     expect(await resolveAbBase(dir, { kind: 'parent' })).toEqual({

@@ -85,6 +85,54 @@ describe('the A/B paragraph of the reports', () => {
   })
 })
 
+describe("the head arm's own medians", () => {
+  const paired = (over: Parameters<typeof comparison>[0]) =>
+    comparison({ pairs: 10, centres: { baseline: 45.2, current: 41.2 }, ...over })
+
+  it('follow the A/B paragraph, most significant first, with the visits per arm, escaped', () => {
+    const rows = [
+      paired({ verdict: 'pass', valueChange: 0.01, metric: 'prompt' }),
+      paired({
+        benchmark: 'gen_*x*',
+        unit: 'tok/s<b>',
+        current: { n: 10, median: 41.25, dropped: [], cv: 0.01 }
+      })
+    ]
+    const r = report({ ab: run() }, rows)
+    const note = abNote(r, null) ?? ''
+    expect(note).toContain(
+      "Current is that moved by the paired Δ. The head's own medians over its visits (10 per arm): gen\\_\\*x\\*/decode 41.3 tok/s&lt;b&gt;, inference/prompt 45.7 tokens/sec."
+    )
+    expect(renderLedger(null, r)).toContain("The head's own medians over its visits (10 per arm)")
+    expect(abText(r)).toContain(
+      "The head's own medians over its visits (10 per arm): gen_*x*/decode 41.3 tok/s<b>, inference/prompt 45.7 tokens/sec."
+    )
+  })
+
+  it("name each arm's visits when they differ, and cut a long list", () => {
+    const rows = Array.from({ length: 6 }, (_, i) =>
+      paired({
+        metric: `m${i}`,
+        valueChange: -0.01 * (i + 1),
+        baseline: { n: 10, median: 45.2, dropped: [], cv: 0.01 },
+        current: { n: i === 5 ? 9 : 10, median: 45, dropped: [], cv: 0.01 }
+      })
+    )
+    const note = abNote(report({ ab: run() }, rows), null) ?? ''
+    expect(note).toContain(
+      "The head's own medians over its visits: inference/m5 45 tokens/sec (visits: base 10, head 9), inference/m4 45 tokens/sec (visits: base 10, head 10)"
+    )
+    expect(note).toMatch(/inference\/m2 45 tokens\/sec \(visits: base 10, head 10\) and 2 more\./)
+  })
+
+  it('are left out where no row was paired (only stored rows, or no A/B at all)', () => {
+    expect(abNote(report({ ab: run() }), null)).not.toContain("head's own")
+    expect(abNote(report({ ab: run({ benchmarks: [] }) }, [paired({})]), null)).not.toContain(
+      "head's own"
+    )
+  })
+})
+
 describe('an open paired metric', () => {
   const open = comparison({
     verdict: 'pass',
@@ -101,7 +149,7 @@ describe('an open paired metric', () => {
 
   it('past a sane number of pairs, says what helps other than A/B, which it already is', () => {
     expect(openAdvice({ ...open, runsToDecide: 500 })).toBe(
-      'it cannot be decided at this noise (over 100 pairs): a quieter runner or more work per visit would help'
+      "it cannot be decided at this noise (over 100 pairs): a quieter runner, longer runs (more work per visit, e.g. more requests) or more pairs per run (the base's repetitions, up to 100) would help"
     )
   })
 })

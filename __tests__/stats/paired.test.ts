@@ -75,7 +75,7 @@ describe('comparePaired', () => {
     const open = comparePaired(input(pairs(4, 6, 1.05, 0.05), CORE))
     expect(open.inconclusive).toBe(true)
     expect(open.runsToDecide).toBeGreaterThan(6)
-    expect(open.reason).toMatch(/pairs? would/)
+    expect(open.reason).toMatch(/cannot be decided at this noise \(over 100 pairs\)/)
   })
 
   it('says when no affordable number of pairs would decide', () => {
@@ -84,7 +84,19 @@ describe('comparePaired', () => {
     const current = spread.map((s) => 100 * Math.exp(Math.log(1.05) + 0.001 + s))
     const c = comparePaired(input({ baseline: new Array(8).fill(100), current }, CORE))
     expect(c.inconclusive).toBe(true)
-    expect(c.reason).toMatch(/cannot be decided at this noise/)
+    // The count itself is absurd: it stays in the record, never in the words.
+    expect(c.runsToDecide).toBeGreaterThan(100_000)
+    expect(c.reason).toMatch(
+      /; it cannot be decided at this noise \(over 100 pairs\): a quieter runner, longer runs \(more work per visit, e\.g\. more requests\) or more pairs per run \(the base's repetitions, up to 100\) would help$/
+    )
+    expect(c.reason).not.toMatch(/would be needed|\d{4,}|\d,\d{3}/)
+  })
+
+  it('still gives the count of pairs up to the cap', () => {
+    const open = comparePaired(input(pairs(4, 6, 1.04, 0.02), CORE))
+    expect(open.inconclusive).toBe(true)
+    expect(open.runsToDecide).toBe(44)
+    expect(open.reason).toMatch(/; about 44 pairs would decide$/)
   })
 
   it('orients higher-is-better metrics: less throughput is worse', () => {

@@ -163,7 +163,12 @@ export async function runJob(opts: JobOptions): Promise<DecidedJob> {
     ? compareAb(abMeasured, choice, opts.allowFingerprintChanges ?? [])
     : compare(opts, choice, current, compareOptions)
   // Absolute targets hold with or without a baseline; they join the verdict before any review.
-  compared.outcome = applyTargets(compared.outcome, current, targetsFromConfig(config))
+  // An A/B run is held to the base's targets: a pull request cannot loosen or drop its own.
+  compared.outcome = applyTargets(
+    compared.outcome,
+    current,
+    abMeasured?.judge.targetsFor ?? targetsFromConfig(config)
+  )
   const abResult = abMeasured ? { run: abMeasured.run, base: abMeasured.base } : undefined
   const decided = await decide(opts, choice, current, compared, ab)
   const report = await analyse(

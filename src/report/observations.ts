@@ -1,6 +1,6 @@
 import { mean, median, sampleStandardDeviation } from 'simple-statistics'
 import type { Benchmark, Metric, ResultSet } from '../results/model.js'
-import { MAX_ADVISED_RUNS, UNDECIDABLE_HELP } from '../stats/planning.js'
+import { MAX_ADVISED_RUNS, PAIRED_UNDECIDABLE_HELP, UNDECIDABLE_HELP } from '../stats/planning.js'
 import type { MetricComparison } from '../stats/types.js'
 import { plural } from '../shared/text.js'
 import { formatRoughPercent } from './format.js'
@@ -130,7 +130,7 @@ export function openAdvice(c: MetricComparison): string {
   if (c.pairs !== undefined) {
     if (more !== null) return `about ${plural(more, 'more pair')} would decide it`
     if (c.runsToDecide !== undefined && c.runsToDecide > MAX_ADVISED_RUNS) {
-      return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} pairs): a quieter runner or more work per visit would help`
+      return `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} pairs): ${PAIRED_UNDECIDABLE_HELP}`
     }
   }
   if (more !== null) return `about ${plural(more, 'more run')} per arm would decide it`

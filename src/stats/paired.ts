@@ -2,7 +2,7 @@ import { coefficientOfVariation, median } from 'simple-statistics'
 import type { Direction, MetricClass } from '../results/model.js'
 import { neutralComparison } from './compare.js'
 import { plural } from '../shared/text.js'
-import { pairsToDecide } from './planning.js'
+import { MAX_ADVISED_RUNS, PAIRED_UNDECIDABLE_HELP, pairsToDecide } from './planning.js'
 import { pairedShiftEstimator, signedRankUpperTailP } from './signed-rank.js'
 import type { ArmSummary, MetricComparison, Thresholds } from './types.js'
 import { judgeShift, logBudget, withJudgement } from './verdict.js'
@@ -48,12 +48,6 @@ export interface PairedComparison extends MetricComparison {
 
 /** The default plan: 10 pairs, extended once to 20 while a metric is open (as Pinpoint does). */
 export const PAIRED_PLAN = { min: 10, max: 20, step: 10 } as const
-
-/**
- * Above this many pairs the advice stops being "run more": no job affords it, and the reason says
- * what would help instead.
- */
-const AFFORDABLE_PAIRS = 100
 
 function invalidPair(base: readonly number[], cur: readonly number[]): string | null {
   for (let i = 0; i < base.length; i++) {
@@ -150,9 +144,10 @@ export function comparePaired(input: PairedCompareInput): PairedComparison {
         n
       })
       if (runs === null) return { text: 'more pairs would decide', runs }
-      if (runs > AFFORDABLE_PAIRS) {
+      // Past the cap the count is no advice (it can run to millions): say what would help.
+      if (runs > MAX_ADVISED_RUNS) {
         return {
-          text: `it cannot be decided at this noise (about ${plural(runs, 'pair')} would be needed): a quieter runner or more samples per visit would help`,
+          text: `it cannot be decided at this noise (over ${MAX_ADVISED_RUNS} pairs): ${PAIRED_UNDECIDABLE_HELP}`,
           runs
         }
       }

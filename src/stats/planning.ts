@@ -28,6 +28,12 @@ export const UNDECIDABLE_HELP =
   'same-job A/B (ab: true), a quieter runner or more work per run (e.g. more requests) would help'
 
 /**
+ * The same for a paired (A/B) metric: it is already A/B, so the advice is the runner, the length
+ * of each visit, and more pairs only up to the same sane number.
+ */
+export const PAIRED_UNDECIDABLE_HELP = `a quieter runner, longer runs (more work per visit, e.g. more requests) or more pairs per run (the base's repetitions, up to ${MAX_ADVISED_RUNS}) would help`
+
+/**
  * Runs per arm after which an inconclusive metric would be decided with 80 % probability, if its
  * true change is the current estimate and its spread what the current CI implies; null when the
  * CI is unbounded or the estimate sits exactly on the budget, where no number of runs is enough.

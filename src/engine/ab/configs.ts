@@ -3,11 +3,12 @@ import { parseConfig } from '../../config/load.js'
 import { thresholdsFromConfig } from '../../config/thresholds.js'
 import type {
   BenchmarkSpec,
+  FileBenchmark,
   MetricOverride,
   PerfGateConfig,
   SamplingPlan
 } from '../../config/types.js'
-import type { Thresholds } from '../../stats/types.js'
+import type { TargetSpec, Thresholds } from '../../stats/types.js'
 import { UserError, errorMessage } from '../../errors.js'
 import { budgetPct } from '../../stats/format.js'
 import type { ThresholdsFor } from '../../stats/compare-sets.js'
@@ -38,10 +39,16 @@ export async function loadBaseConfig(file: string, label: string): Promise<PerfG
 
 /** The benchmarks of both trees, matched by name. */
 export interface MatchedBenchmarks {
-  /** In both trees with the same kind, other than `file`: measured as pairs. */
+  /**
+   * In both trees with the same kind, other than `file`: measured as pairs. `head` is the head's
+   * entry as the base judges it (`judgedByBase`).
+   */
   paired: Array<{ base: BenchmarkSpec; head: BenchmarkSpec }>
-  /** `file` benchmarks of the head: they cannot be re-run, so the stored baseline judges them. */
-  stored: BenchmarkSpec[]
+  /**
+   * `file` benchmarks of both trees: they cannot be re-run, so the stored baseline judges them.
+   * `head` reads the head's files, shaped and judged by the base's entry (`judgedByBase`).
+   */
+  stored: Array<{ base: FileBenchmark; head: FileBenchmark }>
   /** Only in the head's config (or of another kind there): reported, never gated. */
   added: string[]
   /** Only in the base's config: reported, never gated. */
@@ -56,9 +63,12 @@ export function matchBenchmarks(
   const out: MatchedBenchmarks = { paired: [], stored: [], added: [], removed: [] }
   for (const h of head.benchmarks) {
     const b = baseByName.get(h.name)
-    if (h.kind === 'file') out.stored.push(h)
-    else if (b && b.kind === h.kind) out.paired.push({ base: b, head: h })
-    else out.added.push(h.name)
+    // A benchmark the base does not define (or defines as another kind) has no budget the base
+    // set, so it is new whatever its kind: a `file` entry the pull request adds is no exception.
+    if (!b || b.kind !== h.kind) out.added.push(h.name)
+    else if (h.kind === 'file' && b.kind === 'file')
+      out.stored.push({ base: b, head: judgedByBase(h, b) })
+    else out.paired.push({ base: b, head: judgedByBase(h, b) })
   }
   const headNames = new Set(head.benchmarks.map((h) => h.name))
   for (const b of base?.benchmarks ?? []) if (!headNames.has(b.name)) out.removed.push(b.name)
@@ -66,20 +76,31 @@ export function matchBenchmarks(
 }
 
 /**
- * The budgets every compared metric is judged by: the base's, through the base's benchmark entry.
- * A benchmark the base does not have (a `file` benchmark added by the pull request) falls back to
- * the head's entry, judged by the base's class budgets where the base has a config at all.
+ * The head's entry as the base judges it: what runs (the command, the files, the model) stays the
+ * head's, and everything that decides a verdict is the base's: the class, the budgets, each
+ * metric's class, direction and gating switch, and the absolute targets. The runners shape each
+ * metric by the entry they are given (`applyMetricOverrides`), so a head that says `gate: false`,
+ * `class: non-critical` or flips a direction gets a row shaped as the base's would be.
+ */
+export function judgedByBase<T extends BenchmarkSpec>(head: T, base: BenchmarkSpec): T {
+  const out: T = { ...head, class: base.class, metrics: base.metrics }
+  if (base.thresholds) out.thresholds = base.thresholds
+  else delete out.thresholds
+  if (base.targets) out.targets = base.targets
+  else delete out.targets
+  return out
+}
+
+/**
+ * The budgets every compared metric is judged by: the base's, through the base's benchmark entry
+ * (only benchmarks the base defines are compared). Without a base config nothing is compared, and
+ * the head's budgets only shape the rows that say so.
  */
 export function judgingThresholds(
   base: PerfGateConfig | null,
   head: PerfGateConfig
 ): ThresholdsFor {
-  if (!base) return thresholdsFromConfig(head)
-  const fromBase = thresholdsFromConfig(base)
-  const headOnly = thresholdsFromConfig({ ...head, thresholds: base.thresholds })
-  const inBase = (bench: string): boolean =>
-    base.benchmarks.some((s) => s.name === bench || bench.startsWith(`${s.name}/`))
-  return (bench, metric) => (inBase(bench) ? fromBase(bench, metric) : headOnly(bench, metric))
+  return thresholdsFromConfig(base ?? head)
 }
 
 /** The plan of pairs for a benchmark: its (base's) adaptive plan, else repetitions, doubled once. */
@@ -117,7 +138,7 @@ function overrideChanges(
   out: string[]
 ): void {
   thresholdChanges(at, base, head, out)
-  for (const key of ['class', 'gate'] as const) {
+  for (const key of ['class', 'direction', 'gate'] as const) {
     const b = base?.[key]
     const h = head?.[key]
     if (b !== h) out.push(`${at}.${key} ${String(b ?? 'unset')} → ${String(h ?? 'unset')}`)
@@ -155,6 +176,7 @@ export function budgetChanges(base: PerfGateConfig | null, head: PerfGateConfig)
     for (const m of [...names].sort()) {
       overrideChanges(`${b.name}.${m}`, own(b.metrics, m), own(h.metrics, m), out)
     }
+    targetChanges(b.name, b.targets, h.targets, out)
     const bp = pairsPlan(b)
     const hp = pairsPlan(h)
     if (bp.min !== hp.min || bp.max !== hp.max) {
@@ -162,6 +184,23 @@ export function budgetChanges(base: PerfGateConfig | null, head: PerfGateConfig)
     }
   }
   return out
+}
+
+/** "work.targets.ops >= 45 → unset": a target is a gating switch like a budget. */
+function targetChanges(
+  at: string,
+  base: readonly TargetSpec[] | undefined,
+  head: readonly TargetSpec[] | undefined,
+  out: string[]
+): void {
+  const text = (list: readonly TargetSpec[] | undefined, metric: string): string =>
+    list?.find((t) => t.metric === metric)?.text ?? 'unset'
+  const metrics = new Set([...(base ?? []), ...(head ?? [])].map((t) => t.metric))
+  for (const m of [...metrics].sort()) {
+    const b = text(base, m)
+    const h = text(head, m)
+    if (b !== h) out.push(`${at}.targets.${m} ${b} → ${h}`)
+  }
 }
 
 function own<T>(record: Record<string, T>, key: string): T | undefined {

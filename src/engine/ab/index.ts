@@ -12,6 +12,8 @@ import { runBuilds } from '../../runners/build.js'
 import { addFingerprint, hostEnvironment } from '../../runners/environment.js'
 import { runFileBenchmark } from '../../runners/file.js'
 import type { Reporter } from '../../runners/progress.js'
+import { targetsFromConfig } from '../../config/targets.js'
+import type { TargetsFor } from '../../stats/targets.js'
 import { shortSha } from '../../shared/text.js'
 import { gate } from '../../stats/gate.js'
 import {
@@ -48,7 +50,9 @@ import {
  * A same-job A/B run, the phases runJob calls instead of measuring against a stored baseline:
  * find the base commit, check it out beside the head, build both, measure every benchmark the two
  * trees share in interleaved pairs, and judge the pairs with the paired rule by the base's budgets.
- * `file` benchmarks cannot be re-run and are judged against the stored baseline as before.
+ * `file` benchmarks cannot be re-run and are judged against the stored baseline as before, also
+ * by the base's budgets, classes and gating switches; benchmarks only one tree defines are listed,
+ * never gated.
  */
 
 export type { AbBaseRequest } from './worktree.js'
@@ -111,8 +115,8 @@ export interface AbMeasured {
   pairs: MeasuredPairs[]
   matched: MatchedBenchmarks
   run: AbRun
-  /** The budgets everything is judged by: the base's. */
-  judge: CompareOptions & { thresholdsFor: ThresholdsFor }
+  /** The budgets and absolute targets everything is judged by: the base's. */
+  judge: CompareOptions & { thresholdsFor: ThresholdsFor; targetsFor: TargetsFor }
 }
 
 export interface AbMeasureOptions {
@@ -195,13 +199,17 @@ export async function measureAb(
     }
     const judge: AbMeasured['judge'] = {
       thresholdsFor: judgingThresholds(baseConfig, head),
+      // Through the head's entries as the base judges them: the base's targets, by the names run.
+      targetsFor: targetsFromConfig({
+        benchmarks: [...matched.paired, ...matched.stored].map((m) => m.head)
+      }),
       minSamples: (baseConfig ?? head).minSamples
     }
     const baseTree: Tree = { arm: 'base', label: baseLabel, config: baseConfig ?? head }
     const headTree: Tree = { arm: 'head', label: headLabel, config: head }
 
     const baseNames = matched.paired.map((p) => p.base.name)
-    const headNames = [...baseNames, ...matched.stored.map((s) => s.name)]
+    const headNames = [...baseNames, ...matched.stored.map((s) => s.head.name)]
     const builds = [
       ...(baseConfig && baseNames.length
         ? await runBuilds(baseConfig, {
@@ -230,7 +238,7 @@ export async function measureAb(
     const fileResults: Benchmark[] = []
     for (const spec of head.benchmarks) {
       const pair = matched.paired.find((p) => p.head.name === spec.name)
-      const stored = matched.stored.includes(spec)
+      const stored = matched.stored.find((s) => s.head.name === spec.name)
       if (!pair && !stored) continue
       index++
       const title = `perf-gate: benchmark ${index}/${total}: ${spec.name} (${spec.kind}, ${pair ? 'A/B' : 'stored baseline'})`
@@ -246,8 +254,10 @@ export async function measureAb(
               ...(opts.env ? { env: opts.env } : {})
             })
           )
-        } else if (spec.kind === 'file') {
-          fileResults.push(...(await runFileBenchmark(spec, head.dir, opts.reporter)))
+        } else if (stored) {
+          // The head's files, with the metrics shaped by the base's entry: a pull request cannot
+          // switch off or reclass the gate of what it reads (see judgedByBase).
+          fileResults.push(...(await runFileBenchmark(stored.head, head.dir, opts.reporter)))
         }
       })
     }
@@ -257,7 +267,7 @@ export async function measureAb(
       seed,
       order,
       benchmarks: pairs.map((p) => ({ name: p.name, pairs: p.orders.length })),
-      stored: matched.stored.map((s) => s.name),
+      stored: matched.stored.map((s) => s.head.name),
       added: matched.added,
       removed: matched.removed,
       budgetChanges: changes,

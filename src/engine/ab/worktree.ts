@@ -42,7 +42,10 @@ export interface NoBase {
   shallow: boolean
 }
 
-const FETCH_DEPTH_HINT = 'use actions/checkout with fetch-depth: 0 (or git fetch --unshallow)'
+const CHECKOUT_HINT = 'use actions/checkout with fetch-depth: 0'
+const FETCH_DEPTH_HINT = `${CHECKOUT_HINT} (or git fetch --unshallow)`
+// A single-branch clone: unshallowing it would still not fetch the default branch.
+const NO_BRANCH_HINT = `${CHECKOUT_HINT} (it fetches every branch), or name the base with --base REF`
 
 async function git(cwd: string, args: string[]): Promise<string> {
   const { stdout } = await exec('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 })
@@ -86,9 +89,9 @@ export async function resolveAbBase(cwd: string, request: AbBaseRequest): Promis
   const head = await commitOf(root, 'HEAD')
   if (!head) return { reason: 'the repository has no commit yet', shallow: false }
   const shallow = (await tryGit(root, ['rev-parse', '--is-shallow-repository'])) === 'true'
-  const missing = (what: string): NoBase => ({
+  const missing = (what: string, hint = FETCH_DEPTH_HINT): NoBase => ({
     reason: shallow
-      ? `the checkout is shallow and lacks ${what}: ${FETCH_DEPTH_HINT}`
+      ? `the checkout is shallow and lacks ${what}: ${hint}`
       : `this checkout has no ${what}`,
     shallow
   })
@@ -112,6 +115,16 @@ export async function resolveAbBase(cwd: string, request: AbBaseRequest): Promis
       if (mb && mb !== head) return found(mb, `merge-base of ${branch} and HEAD`)
       // On the default branch: the working tree's own changes if it has any, else the last commit.
       if (mb && request.dirty) return found(head, 'HEAD (the working tree has changes)')
+      // In a shallow clone no merge-base (or no default branch) means missing history, not a
+      // branch of its own: HEAD~1 would then silently measure the PR's own last commit as the base.
+      if (!mb && shallow) {
+        return branch
+          ? missing(`the merge-base with ${branch}`)
+          : missing(
+              'the default branch (origin/HEAD, main or master), so the merge-base with it',
+              NO_BRANCH_HINT
+            )
+      }
       const parent = await commitOf(root, 'HEAD~1')
       if (!parent)
         return shallow ? missing('HEAD~1') : { reason: 'HEAD has no parent commit', shallow }
