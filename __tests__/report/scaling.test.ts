@@ -109,7 +109,8 @@ describe('the Scaling section', () => {
     expect(scaling).toContain('x-axis ["1", "2", "4", "8"]')
     const agg = scaling.split('```mermaid')[1] ?? ''
     expect(agg.match(/^ {4}line \[/gm)).toHaveLength(2)
-    expect(agg).toContain('"plotColorPalette": "#4e79a7, #f28e2b"')
+    // The pink saturation bar first (below), then the lines.
+    expect(agg).toContain('"plotColorPalette": "#f4b6c2, #4e79a7, #f28e2b"')
     expect(scaling).toContain('Lines: blue q4 · orange q5.')
     // The TTFT target is drawn as a grey line at 800.
     const ttft = scaling.split('```mermaid')[2] ?? ''
@@ -121,6 +122,49 @@ describe('the Scaling section', () => {
     expect(scaling).toContain('quadrantChart')
     expect(scaling).toMatch(/^ {4}q4 c8: \[\d/m)
     expect(scaling).toContain('title "Decode tokens per s by context depth at concurrency 1"')
+  })
+
+  it('draws the saturation point: a pink bar, under the lines, at the concurrency it is reached', () => {
+    const numbers = (row: string | undefined): number[] =>
+      (row ?? '')
+        .replace(/^.*\[|\]$/g, '')
+        .split(', ')
+        .map(Number)
+    for (const block of scaling
+      .split('```mermaid')
+      .slice(1, 3)
+      .map((b) => b.split('```')[0] ?? '')) {
+      const rows = block.split('\n').map((l) => l.trim())
+      const bars = rows.filter((l) => l.startsWith('bar ['))
+      const lines = rows.filter((l) => l.startsWith('line ['))
+      expect(bars).toHaveLength(1)
+      // Declared first, so it takes the palette's first colour and is drawn under the lines.
+      expect(rows.findIndex((l) => l.startsWith('bar ['))).toBeLessThan(
+        rows.findIndex((l) => l.startsWith('line ['))
+      )
+      expect(block).toContain('"plotColorPalette": "#f4b6c2, #4e79a7, #f28e2b')
+      // Both models saturate at 8: 0 at 1, 2 and 4, and at 8 the higher of the two lines there.
+      const [q4, q5] = lines.map(numbers)
+      expect(numbers(bars[0])).toEqual([0, 0, 0, Math.max(q4?.[3] ?? NaN, q5?.[3] ?? NaN)])
+      // The axis starts at 0, where the bars do.
+      expect(block).toMatch(/y-axis "[^"]+" 0 --> /)
+    }
+    expect(scaling).toContain(
+      'Pink bar: the saturation point, q4 at concurrency 8, q5 at concurrency 8.'
+    )
+    // Not on the chart against depth, which has no saturation point.
+    const decode = scaling.split('```mermaid')[4]?.split('```')[0] ?? ''
+    expect(decode).toContain('Decode tokens per s by context depth')
+    expect(decode).not.toContain('bar [')
+  })
+
+  it('draws no saturation bar where no line saturates', () => {
+    // From 1 to 2 requests at once, aggregate throughput still gains 54 %.
+    const text = renderScaling(report(sweep(['q4', 'q5'], [1, 2], [0]))) ?? ''
+    expect(text).toContain('does not saturate up to concurrency 2')
+    expect(text).toContain('title "Aggregate tokens per s by concurrency"')
+    expect(text).not.toContain('bar [')
+    expect(text).not.toContain('Pink bar')
   })
 
   it('says where each line saturates: aggregate gains under 5 % while TTFT p95 still rises', () => {

@@ -1,13 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Benchmark, Metric } from '../../src/results/model.js'
 import { compareResultSets, noBaselineOutcome } from '../../src/stats/compare-sets.js'
+import { tQuantile } from '../../src/stats/student-t.js'
 import {
   applyTargets,
   binomialHalfCdf,
   judgeTarget,
+  logTTestP,
   medianCiRank,
   medianWithCi,
-  proportionWithCi
+  proportionWithCi,
+  runsToConfirm,
+  TARGET_Q
 } from '../../src/stats/targets.js'
 import type { TargetSpec } from '../../src/stats/types.js'
 import { resultSet } from '../helpers/results.js'
@@ -56,7 +60,10 @@ describe('a target judged on this run alone', () => {
     const t = judgeTarget(atLeast('decode_tps', 45), decode(SLOW), bench('inference'))
     expect(t).toMatchObject({ verdict: 'fail', centre: 41.2, ci: [40.1, 42.3], n: 10 })
     expect(t.reason).toBe('decode_tps 41.2 tokens/s, target ≥ 45 missed (90 % CI 40.1 … 42.3)')
-    expect(t.p).toBeCloseTo(1 / 1024, 6)
+    // The confirming p is the log t-test's: 41.3 on average, 8 % short with a 2 % spread.
+    expect(t.test).toBe('log-t')
+    expect(t.p).toBeGreaterThan(1e-7)
+    expect(t.p).toBeLessThan(1e-6)
   })
 
   it('warns when the CI straddles the bound, and passes when it is wholly on the right side', () => {
@@ -86,6 +93,53 @@ describe('a target judged on this run alone', () => {
     expect(judgeTarget(atLeast('decode_tp', 45), undefined, bench('i')).reason).toBe(
       'target ≥ 45 not judged: i has no metric decode_tp'
     )
+  })
+})
+
+describe('the p-value that confirms a FAIL', () => {
+  // Logs of mean 0 and SD √(10/9): t = c / (SD / √10) for a bound of e^c.
+  const logs = [-1, -1, -1, -1, -1, 1, 1, 1, 1, 1]
+  const samples = logs.map(Math.exp)
+  const c = (2.262 * Math.sqrt(10 / 9)) / Math.sqrt(10)
+
+  it('is a one-sided t-test of the mean log against the log of the bound, per direction', () => {
+    // t₀.₉₇₅ with 9 df is 2.262: a shortfall of that many standard errors has p = 0.025.
+    expect(logTTestP(samples, '>=', Math.exp(c))?.p).toBeCloseTo(0.025, 4)
+    expect(logTTestP(samples, '<=', Math.exp(-c))?.p).toBeCloseTo(0.025, 4)
+    // On the met side of the bound the p is large, not small.
+    expect(logTTestP(samples, '>=', Math.exp(-c))?.p).toBeCloseTo(0.975, 4)
+    // Identical samples: the side they are on decides, whatever the rounding of their mean.
+    expect(logTTestP([41, 41, 41, 41, 41], '>=', 45)?.p).toBe(0)
+    expect(logTTestP([45, 45, 45, 45, 45], '>=', 45)?.p).toBe(1)
+  })
+
+  it('falls back to the sign test where a sample is not above 0', () => {
+    expect(logTTestP([0, ...SLOW.slice(1)], '>=', 45)).toBeNull()
+    const t = judgeTarget(atLeast('decode_tps', 45), decode([0, ...SLOW.slice(1)]), bench('i'))
+    expect(t).toMatchObject({ verdict: 'fail', test: 'sign', p: 1 / 1024 })
+  })
+
+  it('cannot confirm a miss whose logs average on the met side, even alone (the documented price)', () => {
+    // Nine runs short of 45 and one 25 times over: the median misses, the geometric mean does not.
+    const odd = [...SLOW.slice(0, 9), 1000]
+    const current = resultSet([bench('odd', decode(odd))])
+    const outcome = applyTargets(noBaselineOutcome(current, 'none'), current, () => [
+      atLeast('decode_tps', 45)
+    ])
+    expect(outcome.comparisons[0]?.target?.verdict).toBe('warn')
+    expect(outcome.comparisons[0]?.target?.reason).toBe(
+      'decode_tps 41.2 tokens/s, target ≥ 45 missed (90 % CI 40.1 … 42.3), but not significant after Benjamini–Hochberg over 1 target (p = 0.75 by a t-test on the log samples): warn only'
+    )
+  })
+
+  it('counts the runs at which a miss of this size and spread would reach q / m', () => {
+    const m = 190
+    const d = 0.03 / 0.0226
+    const n = runsToConfirm(0.03, 0.0226, m) ?? 0
+    const reaches = (k: number): boolean => d * Math.sqrt(k) >= tQuantile(1 - TARGET_Q / m, k - 1)
+    expect(reaches(n)).toBe(true)
+    expect(reaches(n - 1)).toBe(false)
+    expect(runsToConfirm(-0.03, 0.0226, m)).toBeNull()
   })
 })
 
@@ -155,7 +209,8 @@ describe('targets in the gate', () => {
   })
 
   it('confirms FAILs over all targets with Benjamini–Hochberg: a lone marginal miss among many warns', () => {
-    // 60 cells meet their target; one misses with only 9 of 10 samples below (p = 11/1024).
+    // 60 cells meet their target; one misses with 9 of 10 samples below and one far above, which
+    // widens the spread of its logs: p = 0.0035 by the t-test, past 0.05 / 61 = 0.00082.
     const benches = Array.from({ length: 60 }, (_, i) =>
       bench(`cell${i}`, decode(SLOW.map((v) => v + 20)))
     )
@@ -172,26 +227,73 @@ describe('targets in the gate', () => {
     const row = among.comparisons.find((c) => c.benchmark === 'marginal')
     expect(row?.verdict).toBe('warn')
     expect(row?.target?.reason).toMatch(
-      /, but not significant after Benjamini–Hochberg over 61 targets \(p = 0\.011\): warn only; /
+      /, but not significant after Benjamini–Hochberg over 61 targets \(p = 0\.0035 by a t-test on the log samples\): warn only; if the miss and its spread held, \d+ runs per benchmark would confirm it$/
     )
-    // Even every sample below (p = 2⁻¹⁰) is not enough among 61 targets: 0.05 / 61 < 2⁻¹⁰, so
-    // the reason says how many runs would do; with 11 samples all below, it is confirmed.
-    benches[60] = bench('marginal', decode(SLOW))
+  })
+
+  it('names the runs that would confirm a sign-tested miss, whose smallest p is 2⁻ⁿ', () => {
+    // A round that produced nothing (0 tokens/s) has no log, so the sign test decides: every
+    // sample below gives p = 2⁻¹⁰, short of 0.05 / 61, and 11 samples all below are confirmed.
+    const benches = Array.from({ length: 60 }, (_, i) =>
+      bench(`cell${i}`, decode(SLOW.map((v) => v + 20)))
+    )
+    benches.push(bench('zero', decode([0, ...SLOW.slice(1)])))
     const ten = applyTargets(
       noBaselineOutcome(resultSet(benches), 'none'),
       resultSet(benches),
       with45
     )
-    expect(ten.comparisons.find((c) => c.benchmark === 'marginal')?.target?.reason).toMatch(
-      /warn only; with 11 runs per benchmark a miss by every run would be confirmed$/
+    expect(ten.comparisons.find((c) => c.benchmark === 'zero')?.target?.reason).toMatch(
+      /\(p = 0\.00098 by the sign test\): warn only; with 11 runs per benchmark a miss by every run would be confirmed$/
     )
-    benches[60] = bench('marginal', decode([...SLOW, 41]))
+    benches[60] = bench('zero', decode([0, ...SLOW.slice(1), 41]))
     const clear = applyTargets(
       noBaselineOutcome(resultSet(benches), 'none'),
       resultSet(benches),
       with45
     )
     expect(clear.verdict).toBe('fail')
+  })
+
+  describe('in a 64-cell matrix with 190 targets at 10 runs', () => {
+    // 189 targets met; q / m = 0.05 / 190 = 0.00026, which no sign test of 10 runs reaches.
+    const met = Array.from({ length: 189 }, (_, i) =>
+      bench(`cell${i}`, decode(SLOW.map((v) => v + 20)))
+    )
+    const judge = (samples: number[], bound: number) => {
+      const current = resultSet([...met, bench('miss', decode(samples))])
+      const outcome = applyTargets(noBaselineOutcome(current, 'none'), current, (b) =>
+        b === 'miss' ? [atLeast('decode_tps', bound)] : with45()
+      )
+      return { outcome, row: outcome.comparisons.find((c) => c.benchmark === 'miss') }
+    }
+
+    it('fails a gross miss: every run 8 % short with a 2 % spread (p ≈ 4e-7)', () => {
+      const { outcome, row } = judge(SLOW, 45)
+      expect(row?.target).toMatchObject({ verdict: 'fail', test: 'log-t' })
+      expect(row?.target?.p).toBeLessThan(0.05 / 190)
+      expect(row?.target?.reason).toBe(
+        'decode_tps 41.2 tokens/s, target ≥ 45 missed (90 % CI 40.1 … 42.3)'
+      )
+      expect(outcome.verdict).toBe('fail')
+      expect(outcome.targets).toEqual({ met: 189, missed: 1, undecided: 0, notJudged: 0 })
+    })
+
+    it('warns on a marginal miss whose CI only just excludes the bound, and says why', () => {
+      // Bound 42.5: the CI's top, 42.3, is just below it; the mean log is 3 % short, p = 0.0014.
+      const { outcome, row } = judge(SLOW, 42.5)
+      expect(row?.verdict).toBe('warn')
+      expect(row?.target?.reason).toBe(
+        'decode_tps 41.2 tokens/s, target ≥ 42.5 missed (90 % CI 40.1 … 42.3), but not significant after Benjamini–Hochberg over 190 targets (p = 0.0014 by a t-test on the log samples): warn only; if the miss and its spread held, 14 runs per benchmark would confirm it'
+      )
+      expect(outcome.verdict).toBe('warn')
+      // The same miss on its own is a FAIL, as before.
+      const alone = resultSet([bench('miss', decode(SLOW))])
+      const single = applyTargets(noBaselineOutcome(alone, 'none'), alone, () => [
+        atLeast('decode_tps', 42.5)
+      ])
+      expect(single.verdict).toBe('fail')
+    })
   })
 
   it('skips a matrix target on a cell that has no such metric when other cells have it', () => {

@@ -32,17 +32,23 @@ export function mermaidNumber(v: number): string {
 
 /**
  * A fenced mermaid `xychart-beta` of one or more lines over the same labels (already made safe
- * by the caller's `mermaidLabel`), its y axis padded around every line.
+ * by the caller's `mermaidLabel`), its y axis padded around every line. Bars, if any, are drawn
+ * first, under the lines: mermaid colours every series from one palette in the order they are
+ * declared, so `palette` lists the bars' colours, then the lines'. A bar series reaches down to
+ * 0, so with bars the axis starts at 0 (a bar of 0 drawn on an axis above 0 would have a
+ * negative height, which SVG does not draw).
  */
 export function xyChart(opts: {
   title: string
   labels: string[]
   unit: string
   lines: number[][]
-  /** Colours of the lines in order (`#rrggbb`), so a legend in text can name them. */
+  bars?: number[][]
+  /** Colours of the bars, then the lines, in order (`#rrggbb`), so a legend in text can name them. */
   palette?: string[]
 }): string {
-  const all = opts.lines.flat()
+  const bars = opts.bars ?? []
+  const all = [...opts.lines.flat(), ...bars.flat()]
   const lo = Math.min(...all)
   const hi = Math.max(...all)
   const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.05 || 1
@@ -60,6 +66,7 @@ export function xyChart(opts: {
     `    title "${opts.title}"`,
     `    x-axis [${opts.labels.map((l) => `"${l}"`).join(', ')}]`,
     `    y-axis "${opts.unit}" ${mermaidNumber(min)} --> ${mermaidNumber(hi + pad)}`,
+    ...bars.map((bar) => `    bar [${bar.map(mermaidNumber).join(', ')}]`),
     ...opts.lines.map((line) => `    line [${line.map(mermaidNumber).join(', ')}]`),
     '```'
   ].join('\n')

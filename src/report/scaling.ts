@@ -9,13 +9,19 @@ import { speedPhrase } from './speed.js'
 /*
  * The Scaling section: how each matrix entry behaves as concurrency and context grow. Charts
  * (mermaid) draw one line per model or host with every other axis held at its first value, the
- * targets as grey lines, the saturation point in words; the same numbers follow as a table, since
- * mermaid does not render everywhere. A pure function of the report.
+ * targets as grey lines, and, on the charts against concurrency, the saturation point as a pink
+ * bar at the concurrency where a line saturates (xychart-beta has no vertical rule or point
+ * marker, and a line series needs a value at every x; a bar series that is 0 elsewhere is the
+ * one mark it draws at a single x). The saturation point is also said in words, and the same
+ * numbers follow as a table, since mermaid does not render everywhere. A pure function of the
+ * report.
  */
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1']
 const COLOUR_NAMES = ['blue', 'orange', 'green', 'red', 'teal', 'yellow', 'purple']
 const TARGET_COLOUR = '#7f7f7f'
+/** Pale, so the lines drawn over the saturation bar stay readable. */
+const SATURATION_COLOUR = '#f4b6c2'
 /** Lines a chart draws before the rest are left to the table. */
 const MAX_SERIES = PALETTE.length
 /** Axes whose values are drawn as separate lines rather than along the x axis. */
@@ -81,11 +87,49 @@ interface ChartSpec {
   xs: Array<string | number | boolean>
   /** The other axes held fixed. */
   fixed: Axes
+  /** Mark where each line saturates (a chart against concurrency). */
+  saturation?: boolean
+}
+
+/** The saturation concurrency of one line: a figure of its cell at the lowest concurrency. */
+function saturationOf(view: SweepView, fixed: Axes, series: string): number | undefined {
+  const cs = valuesOf(view, 'concurrency')
+  const sample = view.cells.find((x) => seriesKey(view, x.axes) === series)
+  const want: Axes = { ...fixed, concurrency: cs[0] ?? 1 }
+  for (const a of seriesAxes(view)) if (sample) want[a] = sample.axes[a]
+  return find(view, want)?.values.saturation_concurrency
+}
+
+/**
+ * The saturation bar: at each x where a drawn line saturates, as high as the highest such line
+ * there, so the bar ends on the curve; 0 elsewhere. Null when no line saturates at a tested x
+ * (a median of round-wise saturation points can fall between two of them; the words say it).
+ */
+function saturationBar(
+  view: SweepView,
+  spec: ChartSpec,
+  series: readonly string[],
+  lines: readonly number[][]
+): { bar: number[]; text: string } | null {
+  const bar = spec.xs.map(() => 0)
+  const where: string[] = []
+  series.forEach((name, i) => {
+    const sat = saturationOf(view, spec.fixed, name)
+    const j = sat === undefined ? -1 : spec.xs.findIndex((x) => Number(x) === sat)
+    if (j < 0) return
+    bar[j] = Math.max(bar[j] ?? 0, lines[i]?.[j] ?? 0)
+    where.push(
+      `${escapeMarkdown(name || view.entry, { maxLength: 80 })} at ${escapeMarkdown(spec.xAxis, { maxLength: 40 })} ${String(spec.xs[j])}`
+    )
+  })
+  return where.length ? { bar, text: where.join(', ') } : null
 }
 
 function chart(view: SweepView, report: GateReport, spec: ChartSpec): string | null {
   const lines: number[][] = []
   const names: string[] = []
+  /** The series key of each line drawn ('' when the view has no model or host axis). */
+  const keys: string[] = []
   const dropped: string[] = []
   for (const series of seriesList(view).slice(0, MAX_SERIES)) {
     const sample = view.cells.find((c) => seriesKey(view, c.axes) === series)
@@ -98,6 +142,7 @@ function chart(view: SweepView, report: GateReport, spec: ChartSpec): string | n
     }
     lines.push(points as number[])
     names.push(series || view.entry)
+    keys.push(series)
   }
   if (lines.length === 0) return null
   // A target drawn as a line: the same bound at every x, or each cell's own where they differ.
@@ -117,7 +162,13 @@ function chart(view: SweepView, report: GateReport, spec: ChartSpec): string | n
       text: `target ${opText(targets[0]?.op ?? '>=')} ${same ? formatValue(bounds[0]) : 'per cell'}`
     }
   }
-  const palette = [...PALETTE.slice(0, lines.length), ...(target ? [TARGET_COLOUR] : [])]
+  const saturation = spec.saturation ? saturationBar(view, spec, keys, lines) : null
+  // Mermaid colours the series in the order declared, and the bar comes first (drawn under).
+  const palette = [
+    ...(saturation ? [SATURATION_COLOUR] : []),
+    ...PALETTE.slice(0, lines.length),
+    ...(target ? [TARGET_COLOUR] : [])
+  ]
   const fixedText = Object.entries(spec.fixed)
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(', ')
@@ -126,6 +177,7 @@ function chart(view: SweepView, report: GateReport, spec: ChartSpec): string | n
     labels: spec.xs.map((x) => mermaidLabel(String(x), '?')),
     unit: mermaidLabel(spec.unit, 'value'),
     lines: target ? [...lines, target.line] : lines,
+    ...(saturation ? { bars: [saturation.bar] } : {}),
     palette
   })
   const legend = [
@@ -144,7 +196,9 @@ function chart(view: SweepView, report: GateReport, spec: ChartSpec): string | n
   return [
     mermaid,
     '',
-    `Lines: ${legend}. By ${axisText}: ${points}.` +
+    `Lines: ${legend}.` +
+      (saturation ? ` Pink bar: the saturation point, ${saturation.text}.` : '') +
+      ` By ${axisText}: ${points}.` +
       (dropped.length
         ? ` Not drawn (a cell is missing): ${dropped.map((d) => escapeMarkdown(d, { maxLength: 80 })).join(', ')}.`
         : '')
@@ -338,7 +392,8 @@ export function renderScaling(
         unit: 'tokens/s',
         xAxis: 'concurrency',
         xs: cs,
-        fixed: fixedCtx
+        fixed: fixedCtx,
+        saturation: true
       })
       const ttft = chart(view, report, {
         title: 'TTFT p95 by concurrency',
@@ -346,7 +401,8 @@ export function renderScaling(
         unit: 'ms',
         xAxis: 'concurrency',
         xs: cs,
-        fixed: fixedCtx
+        fixed: fixedCtx,
+        saturation: true
       })
       const front = pareto(view, fixedCtx)
       charts.push(...[agg, ttft, front].filter((x): x is string => x !== null))

@@ -86,6 +86,9 @@ export interface TargetSpec {
   text: string
 }
 
+/** The test behind a target's p-value (see stats/targets.ts). */
+export type TargetTest = 'log-t' | 'sign' | 'score'
+
 /** An absolute target (`">= 45"`) judged on the CI of the metric's centre in this run. */
 export interface TargetResult {
   op: '>=' | '<='
@@ -99,8 +102,16 @@ export interface TargetResult {
   level: number
   /** Samples the centre and CI come from. */
   n: number
-  /** One-sided p-value of "the target is met", the FAIL's evidence; null when not judged. */
+  /**
+   * One-sided p-value of "the target is met", the FAIL's evidence, which Benjamini–Hochberg
+   * confirms over all targets of the run; null when not judged.
+   */
   p: number | null
+  /**
+   * The test behind `p`: a t-test on the log samples ('log-t'), the sign test where a sample is
+   * not above 0 ('sign'), the score test for a fraction ('score'); null when not judged.
+   */
+  test: TargetTest | null
   /** "decode_tps 41.2 tokens/s, target ≥ 45 (90 % CI 40.1 … 42.3)", or why it was not judged. */
   reason: string
 }
