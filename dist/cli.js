@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { U as UserError, i as isUserError, p as pathError, e as errorMessage, b as terminalText, f as describeAssumed, l as loadConfig, c as checkFingerprint, g as compareWithFingerprint, r as renderTerminalTable, h as filesOutput, j as jsonOutput, k as terminalOutput, m as runWithOutputs, n as importFile, o as parseResultSet, s as fileInput, R as RESULTS_VERSION, u as RESULTS_SCHEMA_ID, v as unknownEnvironment, w as sanitizeText, x as selectBaseline, D as DEFAULT_MAX_DISTANCE, y as shortSha, z as withConfigMetrics, A as streamReporter, t as thresholdsFromConfig, B as stopOnSignals, C as boundMessage, E as stoppingOn } from './chunks/engine.js';
+import { U as UserError, i as isUserError, p as pathError, e as errorMessage, b as terminalText, f as describeAssumed, l as loadConfig, c as checkFingerprint, g as compareWithFingerprint, r as renderTerminalTable, h as filesOutput, j as jsonOutput, k as terminalOutput, m as runWithOutputs, n as importFile, o as parseResultSet, u as fileInput, R as RESULTS_VERSION, v as RESULTS_SCHEMA_ID, w as unknownEnvironment, x as sanitizeText, y as selectBaseline, D as DEFAULT_MAX_DISTANCE, s as shortSha, z as withConfigMetrics, A as isDashboardUrl, B as streamReporter, t as thresholdsFromConfig, C as stopOnSignals, E as boundMessage, F as stoppingOn } from './chunks/engine.js';
 import path from 'node:path';
 import { promisify, parseArgs } from 'node:util';
 import { D as DEFAULT_STORE, r as runHistoryJob, o as openStore } from './chunks/history-mode.js';
@@ -202,6 +202,8 @@ Options for run, gate, baseline and ab:
                           e.g. gpu.driver,ollama.*.model.digest
       --analyst-model M   Ollama model for the report's analyst narrative (OLLAMA_HOST);
                           without it a deterministic summary is written
+      --dashboard-url URL where the history dashboard is published (an http(s) URL): the
+                          report and the ledger link each metric to its chart there
 
 Exit codes: 0 pass, warn or neutral; 1 the gate failed; 2 a usage or input error (a file
 that cannot be written included); 3 an internal error; 130, 143, 129 stopped by SIGINT,
@@ -265,6 +267,7 @@ async function jobCommand(command, args, io, env) {
             repetitions: { type: 'string' },
             note: { type: 'string' },
             'analyst-model': { type: 'string' },
+            'dashboard-url': { type: 'string' },
             base: { type: 'string' },
             'max-distance': { type: 'string' },
             'allow-fingerprint-changes': { type: 'string' },
@@ -283,6 +286,7 @@ async function jobCommand(command, args, io, env) {
     const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
     const headEnv = parseEnvAssignments(values['head-env'] ?? []);
     const failOn = parseFailOn(values['fail-on']);
+    const dashboardUrl = parseDashboardUrl(values['dashboard-url']);
     const repetitions = values.repetitions === undefined
         ? undefined
         : parsePositiveInt(values.repetitions, '--repetitions');
@@ -330,6 +334,7 @@ async function jobCommand(command, args, io, env) {
         ...(repetitions !== undefined ? { repetitions } : {}),
         ...(Object.keys(headEnv).length ? { headEnv } : {}),
         ...(values.note ? { note: values.note } : {}),
+        ...(dashboardUrl ? { dashboardUrl } : {}),
         ...(values['analyst-model']
             ? { analyst: { model: values['analyst-model'], host: env.OLLAMA_HOST } }
             : {}),
@@ -591,6 +596,14 @@ function assertSharedBenchmarks(baseline, current, baselineLabel, currentLabel) 
 /** JSON has no Infinity: an unbounded CI end is written as null. */
 function jsonNumber(x) {
     return Number.isFinite(x) ? x : null;
+}
+/** `--dashboard-url`, held to the action's `dashboard-url` rule: the ledger links to it. */
+function parseDashboardUrl(v) {
+    if (v === undefined)
+        return undefined;
+    if (!isDashboardUrl(v))
+        throw new UserError(`--dashboard-url must be an http(s) URL, got '${v}'`);
+    return v;
 }
 function parseFailOn(v) {
     if (v === 'fail' || v === 'warn' || v === 'never')

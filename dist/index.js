@@ -12,7 +12,7 @@ import 'events';
 import 'child_process';
 import 'assert';
 import 'timers';
-import { F as explainApiError, U as UserError, G as findPullForRun, e as errorMessage, H as escapeMarkdown, I as formatDate, J as formatValue, w as sanitizeText, K as formatPercent, L as markdownTable, y as shortSha, M as plural, N as statusOf, O as GitHubApiError, t as thresholdsFromConfig, b as terminalText, h as filesOutput, P as Publisher, m as runWithOutputs, Q as shardArtifactName, S as actionOutput, T as describeSelection, f as describeAssumed, l as loadConfig, V as shardArtifactPrefix, o as parseResultSet, s as fileInput, R as RESULTS_VERSION, u as RESULTS_SCHEMA_ID, W as shardFromArtifactName, c as checkFingerprint, X as mergeFingerprint, Y as shardMembers, Z as baselineWriteDecision, _ as parseBenchmarkList, $ as parseShard, a0 as PROMOTE_DRAFT, E as stoppingOn, i as isUserError, p as pathError, C as boundMessage, B as stopOnSignals } from './chunks/engine.js';
+import { G as explainApiError, s as shortSha, U as UserError, H as findPullForRun, e as errorMessage, I as escapeMarkdown, J as formatDate, K as formatValue, x as sanitizeText, L as formatPercent, M as markdownTable, N as plural, O as statusOf, P as GitHubApiError, t as thresholdsFromConfig, b as terminalText, h as filesOutput, Q as Publisher, m as runWithOutputs, S as shardArtifactName, T as actionOutput, V as describeSelection, f as describeAssumed, l as loadConfig, W as shardArtifactPrefix, o as parseResultSet, u as fileInput, R as RESULTS_VERSION, v as RESULTS_SCHEMA_ID, X as shardFromArtifactName, c as checkFingerprint, Y as mergeFingerprint, Z as shardMembers, _ as baselineWriteDecision, $ as parseBenchmarkList, a0 as parseShard, A as isDashboardUrl, a1 as PROMOTE_DRAFT, F as stoppingOn, i as isUserError, p as pathError, E as boundMessage, C as stopOnSignals } from './chunks/engine.js';
 import path from 'node:path';
 import { h as historyChart, o as openStore, r as runHistoryJob, D as DEFAULT_STORE } from './chunks/history-mode.js';
 import { lstat as lstat$1, readdir as readdir$1, mkdir as mkdir$1, mkdtemp, copyFile as copyFile$1 } from 'node:fs/promises';
@@ -1561,7 +1561,7 @@ function githubCommitGraph(client, repo) {
                 }
             }
             catch (e) {
-                throw explainApiError(e, `listing the commits before ${sha.slice(0, 7)}`);
+                throw explainApiError(e, `listing the commits before ${shortSha(sha) ?? '?'}`);
             }
             return out;
         }
@@ -2158,12 +2158,12 @@ async function syncRegressionIssues(client, repo, context, findings, opts) {
                 });
                 issue.open = false;
                 result.closed.push(issue.number);
-                log(`issue #${issue.number}: recovered at ${f.recovery.sha?.slice(0, 7) ?? '?'}, closed`);
+                log(`issue #${issue.number}: recovered at ${shortSha(f.recovery.sha) ?? '?'}, closed`);
                 continue;
             }
             let likely = null;
             if (f.previous?.sha && f.step.sha) {
-                what = `reading the commits ${f.previous.sha.slice(0, 7)}...${f.step.sha.slice(0, 7)}`;
+                what = `reading the commits ${shortSha(f.previous.sha) ?? '?'}...${shortSha(f.step.sha) ?? '?'}`;
                 likely = await likelyCommits(client, repo, f.previous.sha, f.step.sha, opts.maxCommits ?? MAX_COMMITS).catch((e) => {
                     // The range may be gone (a rewritten history): the issue is still worth opening.
                     log(`${what}: ${explainApiError(e, what).message}`);
@@ -2850,7 +2850,7 @@ function readInputs(get = (n) => getInput(n)) {
 function httpUrl(name, v) {
     if (v === undefined)
         return undefined;
-    if (!/^https?:\/\/[^\s"'<>`]+$/i.test(v)) {
+    if (!isDashboardUrl(v)) {
         throw new UserError(`input '${name}' must be an http(s) URL; got '${v}'`);
     }
     return v;

@@ -26,7 +26,7 @@ import require$$0$4 from 'util';
 import http__default from 'http';
 import https__default from 'https';
 import require$$5$1 from 'url';
-import { af as Builder, ag as XMLValidator, ah as XMLParser, ai as getAugmentedNamespace, ad as commonjsGlobal, ae as getDefaultExportFromCjs } from './engine.js';
+import { ag as Builder, ah as XMLValidator, ai as XMLParser, aj as getAugmentedNamespace, ae as commonjsGlobal, af as getDefaultExportFromCjs } from './engine.js';
 import fs$1 from 'node:fs';
 import fs$2, { realpath } from 'fs/promises';
 import require$$0$8 from 'constants';

@@ -1,5 +1,5 @@
 import { readFileSync as readFileSync$1 } from 'node:fs';
-import { ad as commonjsGlobal, ae as getDefaultExportFromCjs, U as UserError } from './engine.js';
+import { ae as commonjsGlobal, af as getDefaultExportFromCjs, U as UserError } from './engine.js';
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http__default from 'http';

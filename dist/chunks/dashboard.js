@@ -1,5 +1,5 @@
 import { mkdtemp, rm, mkdir, readFile, writeFile, appendFile, readdir, access } from 'node:fs/promises';
-import { q as quantileSorted, c as checkFingerprint, d as detectChangePoints, a as defaultThresholdsFor, U as UserError, e as errorMessage, l as loadConfig, t as thresholdsFromConfig } from './engine.js';
+import { q as quantileSorted, c as checkFingerprint, s as shortSha, d as detectChangePoints, a as defaultThresholdsFor, U as UserError, e as errorMessage, l as loadConfig, t as thresholdsFromConfig } from './engine.js';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import 'process';
@@ -124,9 +124,6 @@ const READ_AHEAD = 8;
 function isPullRequestRun(commit) {
     return /^refs\/pull\//.test(commit.ref ?? '');
 }
-function shortSha(sha) {
-    return sha ? sha.slice(0, 7) : '';
-}
 /** Lines waiting to be appended to spill files, flushed once they pass a few megabytes. */
 class Spill {
     limit;
@@ -231,7 +228,7 @@ async function buildTestbed(opts, limits, out, scratch, id, listed) {
             if (previous) {
                 const diffs = checkFingerprint(previous, set.environment);
                 if (diffs.length > 0)
-                    fingerprints.push({ x, t, sha: shortSha(sha), diffs });
+                    fingerprints.push({ x, t, sha: shortSha(sha) ?? '', diffs });
             }
             previous = set.environment;
         }
@@ -398,7 +395,7 @@ function pointsOf(rows) {
         const pr = r[5] === 1;
         p.x.push(r[0]);
         p.t.push(r[1]);
-        p.sha.push(shortSha(r[3]));
+        p.sha.push(shortSha(r[3]) ?? '');
         p.med.push(pr ? null : round6(r[6]));
         p.lo.push(pr ? null : round6(r[7]));
         p.hi.push(pr ? null : round6(r[8]));
@@ -423,7 +420,7 @@ function overviewOf(main, target) {
         }
         p.x.push(mid[0]);
         p.t.push(mid[1]);
-        p.sha.push(shortSha(mid[3]));
+        p.sha.push(shortSha(mid[3]) ?? '');
         p.med.push(round6(medianOf(part.map((r) => r[6]))));
         p.lo.push(round6(lo));
         p.hi.push(round6(hi));
@@ -457,7 +454,7 @@ function findChangePoints(opts, limits, meta, main) {
         return {
             x: row[0],
             t: row[1],
-            sha: shortSha(row[3]),
+            sha: shortSha(row[3]) ?? '',
             change: c.change,
             before: round6(c.before),
             after: round6(c.after),

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { U as UserError, e as errorMessage, a1 as writeFileAtomic, o as parseResultSet, a2 as makeInput, a3 as object, a4 as string, a5 as number, a6 as literal, a7 as array, H as escapeMarkdown, I as formatDate, M as plural, y as shortSha, K as formatPercent, J as formatValue, L as markdownTable, a8 as xyChart, a9 as stepLevels, aa as mermaidLabel, ab as loadConfigOrDefaults, ac as median, d as detectChangePoints } from './engine.js';
+import { U as UserError, e as errorMessage, a2 as writeFileAtomic, o as parseResultSet, a3 as makeInput, a4 as object, a5 as string, a6 as number, a7 as literal, a8 as array, I as escapeMarkdown, J as formatDate, N as plural, s as shortSha, L as formatPercent, K as formatValue, M as markdownTable, a9 as xyChart, aa as stepLevels, ab as mermaidLabel, ac as loadConfigOrDefaults, ad as median, d as detectChangePoints } from './engine.js';
 import { createHash } from 'node:crypto';
 import { readdir, mkdir, readFile, rm, open } from 'node:fs/promises';
 
