@@ -107,7 +107,8 @@ describe('mode: dashboard', () => {
     expect(gh.writes()).toHaveLength(writes)
     const site = path.join(ws, '.perf-gate', 'out', 'dashboard')
     expect(r.outputs['dashboard-path']).toBe(site)
-    expect(r.stdout).toMatch(/dashboard: 1 metric\(s\) of 1 benchmark\(s\) over 2 baseline\(s\)/)
+    // hyperfine's wall time, and its user and system times (recorded, not gated, charted alike).
+    expect(r.stdout).toMatch(/dashboard: 3 metric\(s\) of 1 benchmark\(s\) over 2 baseline\(s\)/)
     expect(existsSync(path.join(site, 'index.html'))).toBe(true)
 
     const { index, series } = readSite(site)
@@ -117,13 +118,13 @@ describe('mode: dashboard', () => {
       title: 'Codertocat/Hello-World benchmarks'
     })
     expect(index.testbeds.map((t) => [t.name, t.runs])).toEqual([['ci', 2]])
-    expect(series).toHaveLength(1)
+    expect(series.map((s) => s.metric)).toEqual(['time', 'user', 'system'])
     expect(series[0]?.shard.sha).toEqual(['bbbbbbb', 'ccccccc'])
 
     if (!browser) return
     const { page, errors, close } = await openSite(browser, site)
     await drawAll(page)
-    expect(await page.$$eval('.card[data-state="drawn"]', (cs) => cs.length)).toBe(1)
+    expect(await page.$$eval('.card[data-state="drawn"]', (cs) => cs.length)).toBe(3)
     expect(await page.getAttribute('.card', 'data-bands')).toBe('2')
     expect(errors).toEqual([])
     await screenshot(page, 'action-git-store')
