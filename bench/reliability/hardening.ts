@@ -456,6 +456,10 @@ async function caps(): Promise<CaseResult[]> {
       if (!/more rows \(all unchanged\) folded/.test(r.summary)) wrong.push('no folded-rows line')
       const report = Buffer.byteLength(readFileSync(path.join(dir, '.perf-gate/out/report.md')))
       if (report > 1024 * 1024) wrong.push(`report ${report} bytes`)
+      // A first run of 100,000 metrics takes about 40 s here; minutes mean a step that grows with
+      // the square of the rows (one did: the neutral rows' reasons, copied per row).
+      const seconds = (performance.now() - t0) / 1000
+      if (seconds > n / 500) wrong.push(`took ${seconds.toFixed(0)} s, over ${n / 500} s`)
       out.push({
         name: `${n.toLocaleString('en-US')} metrics through dist/index.js: summary ${(summary / 1024).toFixed(0)} KiB, report ${(report / 1024).toFixed(0)} KiB`,
         ...outcome(wrong),
