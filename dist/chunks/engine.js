@@ -49563,15 +49563,21 @@ function disagreementNotes(rows, escape, max = 5) {
  * ("BenchmarkKey/allocs/op, BenchmarkMix/B/op: baseline sample #3 is 0: …"), at most `max` lines.
  */
 function neutralNotes(rows, escape, max = 8) {
+    // Only the first four names of a reason are shown, so only those are kept: a first run of
+    // 100,000 metrics is 100,000 neutral rows with one reason.
     const byReason = new Map();
     for (const c of rows) {
         if (c.verdict !== 'neutral')
             continue;
-        const list = byReason.get(c.reason) ?? [];
-        byReason.set(c.reason, [...list, `${c.benchmark}/${c.metric}`]);
+        let entry = byReason.get(c.reason);
+        if (!entry)
+            byReason.set(c.reason, (entry = { names: [], count: 0 }));
+        if (entry.names.length < 4)
+            entry.names.push(`${c.benchmark}/${c.metric}`);
+        entry.count++;
     }
-    const lines = [...byReason].slice(0, max).map(([reason, names]) => {
-        const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '');
+    const lines = [...byReason].slice(0, max).map(([reason, { names, count }]) => {
+        const shown = names.join(', ') + (count > 4 ? ` and ${count - 4} more` : '');
         return `${escape(shown, 300)}: ${escape(reason, 300)}`;
     });
     if (byReason.size > max)
